@@ -1,0 +1,38 @@
+//! The `slnode` binary: the one command a person uses to run, inspect and use a cluster.
+//! Commands arrive issue by issue; each is a thin front end over a library crate.
+
+mod policy_cmd;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "slnode",
+    version,
+    about = "slnode: a self-hosted serverless cluster"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect a security policy (levels, principals) and try its flow rules.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Policy(command) => policy_cmd::run(command),
+    };
+    match outcome {
+        Ok(code) => std::process::exit(code),
+        Err(error) => {
+            eprintln!("slnode: {error:#}");
+            std::process::exit(2);
+        }
+    }
+}
