@@ -12,9 +12,10 @@ setup:
 build: setup
 	$(CARGO) build --workspace --all-targets
 
+# Doc tests first, so the run closes on nextest's summary of the whole suite.
 test: setup
+	$(CARGO) test --workspace --doc --quiet
 	$(CARGO) nextest run --workspace --no-fail-fast
-	$(CARGO) test --workspace --doc
 
 demo: setup
 	$(CARGO) build -p sl-cli
