@@ -34,17 +34,10 @@ fn interleave(visible: &[Write], hidden: &[Write], slots: &[usize]) -> Vec<Write
     out
 }
 
-fn scenario() -> impl Strategy<
-    Value = (
-        LevelOrder,
-        Label,
-        Vec<Write>,
-        Vec<Write>,
-        Vec<Write>,
-        Vec<usize>,
-        Vec<usize>,
-    ),
-> {
+/// An order, a reader, three write histories and two interleavings.
+type Scenario = (LevelOrder, Label, Vec<Write>, Vec<Write>, Vec<Write>, Vec<usize>, Vec<usize>);
+
+fn scenario() -> impl Strategy<Value = Scenario> {
     common::level_order(6).prop_flat_map(|order| {
         let n = order.len();
         let writes = || proptest::collection::vec((common::label(n, 4), 0u32..1000), 0..12);
