@@ -35,7 +35,15 @@ fn interleave(visible: &[Write], hidden: &[Write], slots: &[usize]) -> Vec<Write
 }
 
 /// An order, a reader, three write histories and two interleavings.
-type Scenario = (LevelOrder, Label, Vec<Write>, Vec<Write>, Vec<Write>, Vec<usize>, Vec<usize>);
+type Scenario = (
+    LevelOrder,
+    Label,
+    Vec<Write>,
+    Vec<Write>,
+    Vec<Write>,
+    Vec<usize>,
+    Vec<usize>,
+);
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     common::level_order(6).prop_flat_map(|order| {

@@ -1,0 +1,380 @@
+//! `slnode lambdapack …`: look at a LAmbdaPACK program's DAG, and run it with the local executor.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use sl_linalg::dag::{Dag, Node};
+use sl_linalg::local::{self, Spec, Verify};
+use sl_linalg::program::{Program, parse_file};
+
+#[derive(Subcommand)]
+pub enum LambdapackCommand {
+    /// Node and edge counts, start and terminal nodes, and the edges of a program's DAG.
+    Dag {
+        #[command(flatten)]
+        program: ProgramArgs,
+        /// Print a JSON object: nodes, edges, starts, terminals, edge_list.
+        #[arg(long, conflicts_with = "dot")]
+        json: bool,
+        /// Print the DAG for Graphviz (`| dot -Tsvg > dag.svg`).
+        #[arg(long)]
+        dot: bool,
+    },
+    /// Run a program on generated inputs with the local executor; print time, GFLOP/s, residuals.
+    Run {
+        #[command(flatten)]
+        program: ProgramArgs,
+        /// Matrix size: `n` (square) or `ROWSxCOLS`.
+        #[arg(long)]
+        size: String,
+        /// Tile side.
+        #[arg(long)]
+        tile: usize,
+        /// Input matrices, comma-separated (default: those the program never writes).
+        #[arg(long, value_delimiter = ',')]
+        inputs: Vec<String>,
+        /// Output matrices, comma-separated (default: written matrices with at most two indices).
+        #[arg(long, value_delimiter = ',')]
+        outputs: Vec<String>,
+        /// Check the result: cholesky, gemm, trsm or qr (TSQR).
+        #[arg(long)]
+        verify: Option<String>,
+        /// Also time one OpenBLAS call on the whole matrix (cholesky, gemm) and print the ratio.
+        #[arg(long)]
+        baseline: bool,
+        /// Worker threads (default: the machine's cores).
+        #[arg(long)]
+        workers: Option<usize>,
+        /// Seed of the generated inputs.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct ProgramArgs {
+    /// A LAmbdaPACK file (Python syntax).
+    file: PathBuf,
+    /// The program (function) to use; optional when the file defines one.
+    #[arg(long)]
+    program: Option<String>,
+    /// Int parameters, `NAME=VALUE`, repeatable.
+    #[arg(long = "arg", value_parser = parse_arg)]
+    args: Vec<(String, i64)>,
+}
+
+fn parse_arg(text: &str) -> Result<(String, i64), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected NAME=VALUE"))?;
+    let value = value
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| format!("`{text}`: {value} is not an integer"))?;
+    Ok((name.trim().to_owned(), value))
+}
+
+pub fn run(command: LambdapackCommand) -> Result<i32> {
+    match command {
+        LambdapackCommand::Dag { program, json, dot } => dag(&program, json, dot),
+        LambdapackCommand::Run {
+            program,
+            size,
+            tile,
+            inputs,
+            outputs,
+            verify,
+            baseline,
+            workers,
+            seed,
+            json,
+        } => {
+            let run = RunArgs {
+                size,
+                tile,
+                inputs,
+                outputs,
+                verify,
+                baseline,
+                workers,
+                seed,
+                json,
+            };
+            execute(&program, &run)
+        }
+    }
+}
+
+fn load(args: &ProgramArgs) -> Result<Program> {
+    let source = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let mut programs = parse_file(&display(&args.file), &source)?;
+    match &args.program {
+        Some(name) => match programs.iter().position(|p| &p.name == name) {
+            Some(index) => Ok(programs.swap_remove(index)),
+            None => bail!(
+                "{} defines no program `{name}` (it defines: {})",
+                args.file.display(),
+                programs
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        None if programs.len() == 1 => Ok(programs.remove(0)),
+        None => bail!(
+            "{} defines several programs; choose one with --program ({})",
+            args.file.display(),
+            programs
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn bind<'p>(program: &'p Program, args: &ProgramArgs) -> Result<Dag<'p>> {
+    let values: HashMap<String, i64> = args.args.iter().cloned().collect();
+    Ok(Dag::new(program, &values)?)
+}
+
+fn dag(args: &ProgramArgs, json: bool, dot: bool) -> Result<i32> {
+    let program = load(args)?;
+    let dag = bind(&program, args)?;
+    let nodes = dag.check_single_assignment()?;
+    let index: HashMap<&Node, usize> = nodes.iter().enumerate().map(|(i, n)| (n, i)).collect();
+    let mut edges = Vec::new();
+    let mut has_parent = vec![false; nodes.len()];
+    for (i, node) in nodes.iter().enumerate() {
+        for child in dag.children(node)? {
+            let j = *index
+                .get(&child)
+                .context("a child outside the expanded node set (analysis bug)")?;
+            has_parent[j] = true;
+            edges.push((i, j));
+        }
+    }
+    let mut has_child = vec![false; nodes.len()];
+    for &(i, _) in &edges {
+        has_child[i] = true;
+    }
+    let starts = has_parent.iter().filter(|p| !**p).count();
+    let terminals = has_child.iter().filter(|c| !**c).count();
+    if json {
+        let names: Vec<String> = nodes.iter().map(|n| dag.node_name(n)).collect();
+        let out = serde_json::json!({
+            "program": program.name,
+            "nodes": nodes.len(),
+            "edges": edges.len(),
+            "starts": starts,
+            "terminals": terminals,
+            "node_names": names,
+            "edge_list": edges,
+        });
+        println!("{out}");
+    } else if dot {
+        println!("digraph \"{}\" {{", program.name);
+        println!("  rankdir=TB; node [shape=box, fontname=\"monospace\", fontsize=10];");
+        for (i, node) in nodes.iter().enumerate() {
+            let writes: Vec<String> = dag.writes(node)?.iter().map(|t| dag.tile_name(t)).collect();
+            println!(
+                "  n{i} [label=\"{}\\n{}\"];",
+                dag.node_name(node),
+                writes.join(" ")
+            );
+        }
+        for (i, j) in &edges {
+            println!("  n{i} -> n{j};");
+        }
+        println!("}}");
+    } else {
+        println!(
+            "program {} ({}:{})",
+            program.name, program.origin, program.line
+        );
+        println!(
+            "nodes {}  edges {}  starts {}  terminals {}",
+            nodes.len(),
+            edges.len(),
+            starts,
+            terminals
+        );
+        for (i, j) in &edges {
+            println!(
+                "  {} -> {}",
+                dag.node_name(&nodes[*i]),
+                dag.node_name(&nodes[*j])
+            );
+        }
+    }
+    Ok(0)
+}
+
+struct RunArgs {
+    size: String,
+    tile: usize,
+    inputs: Vec<String>,
+    outputs: Vec<String>,
+    verify: Option<String>,
+    baseline: bool,
+    workers: Option<usize>,
+    seed: u64,
+    json: bool,
+}
+
+fn parse_size(text: &str) -> Result<(usize, usize)> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .with_context(|| format!("--size `{text}`: expected n or ROWSxCOLS"))
+    };
+    let (rows, cols) = match text.split_once(['x', 'X']) {
+        Some((r, c)) => (parse(r)?, parse(c)?),
+        None => (parse(text)?, parse(text)?),
+    };
+    if rows == 0 || cols == 0 {
+        bail!("--size must be positive");
+    }
+    Ok((rows, cols))
+}
+
+fn matrices_named(program: &Program, names: &[String], what: &str) -> Result<Vec<u32>> {
+    names
+        .iter()
+        .map(|name| match program.matrix(name) {
+            Some(m) => Ok(m as u32),
+            None => bail!(
+                "--{what}: `{name}` is not a BigMatrix parameter of {} ({})",
+                program.name,
+                program.matrices.join(", ")
+            ),
+        })
+        .collect()
+}
+
+fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
+    let program = load(args)?;
+    let dag = bind(&program, args)?;
+    let (rows, cols) = parse_size(&run.size)?;
+    if run.tile == 0 || run.tile > sl_linalg::tile::TILE_SIDE_MAX {
+        bail!(
+            "--tile must be between 1 and {}",
+            sl_linalg::tile::TILE_SIDE_MAX
+        );
+    }
+    let verify = match &run.verify {
+        Some(name) => Some(
+            Verify::from_name(name)
+                .with_context(|| format!("--verify {name}: expected cholesky, gemm, trsm or qr"))?,
+        ),
+        None => None,
+    };
+    let (default_inputs, default_outputs) = local::default_roles(&program);
+    let inputs = if run.inputs.is_empty() {
+        default_inputs
+    } else {
+        matrices_named(&program, &run.inputs, "inputs")?
+    };
+    let outputs = if run.outputs.is_empty() {
+        default_outputs
+    } else {
+        matrices_named(&program, &run.outputs, "outputs")?
+    };
+    let spec = Spec {
+        rows,
+        cols,
+        tile: run.tile,
+        inputs,
+        outputs,
+        verify,
+        seed: run.seed,
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let workers = run.workers.unwrap_or(cores).max(1);
+
+    let matrices = local::generate_inputs(&program, &spec)?;
+    let tiles = local::tiles_of(&spec, &matrices);
+    let started = Instant::now();
+    let outcome = local::execute(&dag, &spec, tiles, workers, cores)?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let standard_flops = match verify {
+        Some(Verify::Cholesky) => Some((rows as f64).powi(3) / 3.0),
+        Some(Verify::Gemm) => Some(2.0 * (rows as f64).powi(3)),
+        _ => None,
+    };
+    let flops = standard_flops.unwrap_or(outcome.stats.flops);
+    let mut baseline = None;
+    let mut reference = None;
+    if run.baseline {
+        let input = |i: usize| &matrices[&spec.inputs[i]];
+        sl_linalg::kernels::set_blas_threads(cores);
+        let started = Instant::now();
+        match verify {
+            Some(Verify::Cholesky) => {
+                sl_linalg::verify::cholesky_single_call(input(0))?;
+            }
+            Some(Verify::Gemm) => {
+                reference = Some(sl_linalg::verify::gemm_single_call(input(0), input(1))?)
+            }
+            _ => bail!("--baseline needs --verify cholesky or --verify gemm"),
+        }
+        baseline = Some(started.elapsed().as_secs_f64());
+    }
+    let residuals = local::residuals(&spec, &matrices, &outcome, reference.as_ref())?;
+    let passed = residuals.iter().all(|(_, r)| *r < 1e-10);
+
+    if run.json {
+        let out = serde_json::json!({
+            "program": program.name,
+            "size": [rows, cols],
+            "tile": run.tile,
+            "workers": workers,
+            "nodes": outcome.stats.nodes,
+            "seconds": seconds,
+            "gflops": flops / seconds / 1e9,
+            "kernel_gflop": outcome.stats.flops / 1e9,
+            "peak_live_tiles": outcome.stats.tiles_peak,
+            "baseline_seconds": baseline,
+            "ratio_to_baseline": baseline.map(|b| seconds / b),
+            "residuals": residuals.iter().map(|(n, v)| serde_json::json!({"name": n, "value": v})).collect::<Vec<_>>(),
+            "verified": verify.map(|_| passed),
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "{} on {rows}x{cols}, tile {}: {} nodes on {workers} workers in {seconds:.3} s, {:.1} GFLOP/s (peak {} live tiles)",
+            program.name,
+            run.tile,
+            outcome.stats.nodes,
+            flops / seconds / 1e9,
+            outcome.stats.tiles_peak
+        );
+        if let Some(b) = baseline {
+            println!(
+                "one OpenBLAS call on the whole matrix: {b:.3} s, {:.1} GFLOP/s; tiled / single = {:.3}",
+                flops / b / 1e9,
+                seconds / b
+            );
+        }
+        for (name, value) in &residuals {
+            println!(
+                "{name} = {value:.3e} {}",
+                if *value < 1e-10 { "ok" } else { "TOO LARGE" }
+            );
+        }
+    }
+    Ok(if passed { 0 } else { 1 })
+}

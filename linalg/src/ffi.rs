@@ -1,0 +1,98 @@
+//! The few CBLAS and LAPACK entry points the kernels use, declared once. OpenBLAS provides all of
+//! them (Debian's libopenblas carries LAPACK); `blas-src` makes the linker bring it in.
+//!
+//! Every caller checks dimensions and buffer lengths before calling, because these functions trust
+//! their arguments completely.
+
+#![allow(non_camel_case_types)]
+
+use std::os::raw::{c_char, c_int};
+
+pub const CBLAS_COL_MAJOR: c_int = 102;
+pub const CBLAS_NO_TRANS: c_int = 111;
+pub const CBLAS_TRANS: c_int = 112;
+pub const CBLAS_UPPER: c_int = 121;
+pub const CBLAS_LOWER: c_int = 122;
+pub const CBLAS_NON_UNIT: c_int = 131;
+pub const CBLAS_LEFT: c_int = 141;
+pub const CBLAS_RIGHT: c_int = 142;
+
+unsafe extern "C" {
+    pub fn cblas_dgemm(
+        layout: c_int,
+        trans_a: c_int,
+        trans_b: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        b: *const f64,
+        ldb: c_int,
+        beta: f64,
+        c: *mut f64,
+        ldc: c_int,
+    );
+    pub fn cblas_dsyrk(
+        layout: c_int,
+        uplo: c_int,
+        trans: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        beta: f64,
+        c: *mut f64,
+        ldc: c_int,
+    );
+    pub fn cblas_dtrsm(
+        layout: c_int,
+        side: c_int,
+        uplo: c_int,
+        trans_a: c_int,
+        diag: c_int,
+        m: c_int,
+        n: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        b: *mut f64,
+        ldb: c_int,
+    );
+    pub fn dpotrf_(
+        uplo: *const c_char,
+        n: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        info: *mut c_int,
+    );
+    pub fn dgeqrt_(
+        m: *const c_int,
+        n: *const c_int,
+        nb: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        t: *mut f64,
+        ldt: *const c_int,
+        work: *mut f64,
+        info: *mut c_int,
+    );
+    pub fn dtpqrt_(
+        m: *const c_int,
+        n: *const c_int,
+        l: *const c_int,
+        nb: *const c_int,
+        a: *mut f64,
+        lda: *const c_int,
+        b: *mut f64,
+        ldb: *const c_int,
+        t: *mut f64,
+        ldt: *const c_int,
+        work: *mut f64,
+        info: *mut c_int,
+    );
+    pub fn openblas_set_num_threads(count: c_int);
+    pub fn openblas_get_num_threads() -> c_int;
+}

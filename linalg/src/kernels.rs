@@ -1,0 +1,674 @@
+//! Tile kernels: the only code that touches matrix values. Each kernel names its operands and
+//! results, counts its flops, and runs one OpenBLAS/LAPACK call (or a few) on column-major tiles.
+//!
+//! Operands may be missing (`None`): a LAmbdaPACK read of a tile that no node writes reads as a zero
+//! block. Kernels whose result is defined for a zero operand (add, syrk, gemm_sub, qr_pair) accept
+//! it; the others report which operand was missing.
+
+use std::os::raw::{c_char, c_int};
+
+use crate::ffi;
+use crate::tile::{TILE_SIDE_MAX, Tile};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Kernel {
+    /// `chol(A) → L`, `A = L·Lᵀ`, L lower triangular (potrf).
+    Chol,
+    /// `trsm(L, B) → B·L⁻ᵀ` (the panel solve of right-looking Cholesky).
+    Trsm,
+    /// `trsm_left(L, B) → L⁻¹·B` (forward substitution, for triangular solves).
+    TrsmLeft,
+    /// `syrk(S, A, B) → S − A·Bᵀ`.
+    Syrk,
+    /// `gemm(A, B) → A·B`.
+    Gemm,
+    /// `gemm_sub(C, A, B) → C − A·B`.
+    GemmSub,
+    /// `add(X1, …, Xn) → ΣXi` (numpywren: `add_matrices`).
+    Add,
+    /// `copy(A) → A` (numpywren: `identity`).
+    Copy,
+    /// `qr_factor(A1, …, Ak) → (V, T, R)`: compact-WY QR of the tiles stacked vertically (geqrt).
+    QrFactor,
+    /// `qr_pair(R1, R2) → (V, T, R)`: QR of two stacked upper triangles (tpqrt).
+    QrPair,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("unknown kernel `{0}`; known kernels: {known}", known = Kernel::NAMES.join(", "))]
+    Unknown(String),
+    #[error("{kernel} takes {expected} operands, got {got}")]
+    Arity {
+        kernel: &'static str,
+        expected: &'static str,
+        got: usize,
+    },
+    #[error(
+        "{kernel} operand {position} reads a tile no node writes, and a zero block is not meaningful there"
+    )]
+    MissingOperand {
+        kernel: &'static str,
+        position: usize,
+    },
+    #[error("{kernel}: operand shapes do not fit: {detail}")]
+    Shape {
+        kernel: &'static str,
+        detail: String,
+    },
+    #[error("chol: the matrix is not positive definite (leading minor {minor} is not positive)")]
+    NotPositiveDefinite { minor: i32 },
+    #[error("{kernel}: LAPACK reported argument {argument} illegal")]
+    Lapack { kernel: &'static str, argument: i32 },
+}
+
+/// An operand handed to [`Kernel::run_consuming`]: a zero block, or a shared tile the kernel may
+/// take over (and update in place) when it holds the only reference.
+pub enum Operand {
+    Zero,
+    Shared(std::sync::Arc<Tile>),
+}
+
+impl Operand {
+    pub fn tile(&self) -> Option<&Tile> {
+        match self {
+            Operand::Zero => None,
+            Operand::Shared(tile) => Some(tile),
+        }
+    }
+}
+
+/// Where kernels get buffers for fresh results. The contents of a returned buffer are unspecified;
+/// kernels that need zeros clear it themselves.
+pub trait Buffers {
+    fn take(&self, len: usize) -> Vec<f64>;
+}
+
+/// Fresh zeroed allocations, for callers without a pool.
+pub struct Allocate;
+
+impl Buffers for Allocate {
+    fn take(&self, len: usize) -> Vec<f64> {
+        vec![0.0; len]
+    }
+}
+
+impl Kernel {
+    pub const NAMES: &'static [&'static str] = &[
+        "chol",
+        "trsm",
+        "trsm_left",
+        "syrk",
+        "gemm",
+        "gemm_sub",
+        "add",
+        "add_matrices",
+        "copy",
+        "identity",
+        "qr_factor",
+        "qr_pair",
+        "qr_factor2",
+    ];
+
+    pub fn from_name(name: &str) -> Result<Kernel, Error> {
+        Ok(match name {
+            "chol" => Kernel::Chol,
+            "trsm" => Kernel::Trsm,
+            "trsm_left" => Kernel::TrsmLeft,
+            "syrk" => Kernel::Syrk,
+            "gemm" => Kernel::Gemm,
+            "gemm_sub" => Kernel::GemmSub,
+            "add" | "add_matrices" => Kernel::Add,
+            "copy" | "identity" => Kernel::Copy,
+            "qr_factor" => Kernel::QrFactor,
+            "qr_pair" | "qr_factor2" => Kernel::QrPair,
+            other => return Err(Error::Unknown(other.to_owned())),
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Chol => "chol",
+            Kernel::Trsm => "trsm",
+            Kernel::TrsmLeft => "trsm_left",
+            Kernel::Syrk => "syrk",
+            Kernel::Gemm => "gemm",
+            Kernel::GemmSub => "gemm_sub",
+            Kernel::Add => "add",
+            Kernel::Copy => "copy",
+            Kernel::QrFactor => "qr_factor",
+            Kernel::QrPair => "qr_pair",
+        }
+    }
+
+    /// How many tiles the kernel writes.
+    pub fn outputs(self) -> usize {
+        match self {
+            Kernel::QrFactor | Kernel::QrPair => 3,
+            _ => 1,
+        }
+    }
+
+    /// Checks the operand count at compile time.
+    pub fn check_arity(self, operands: usize) -> Result<(), Error> {
+        let (ok, expected) = match self {
+            Kernel::Chol | Kernel::Copy => (operands == 1, "1"),
+            Kernel::Trsm | Kernel::TrsmLeft | Kernel::Gemm | Kernel::QrPair => (operands == 2, "2"),
+            Kernel::Syrk | Kernel::GemmSub => (operands == 3, "3"),
+            Kernel::Add => (operands >= 1, "1 or more"),
+            Kernel::QrFactor => (operands >= 1, "1 or more"),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Arity {
+                kernel: self.name(),
+                expected,
+                got: operands,
+            })
+        }
+    }
+
+    /// Floating-point operations of one call on these operands (the usual LAPACK counts).
+    pub fn flops(self, operands: &[Option<&Tile>]) -> f64 {
+        let shape = |i: usize| {
+            operands
+                .get(i)
+                .copied()
+                .flatten()
+                .map(Tile::shape)
+                .unwrap_or((0, 0))
+        };
+        let f = |x: usize| x as f64;
+        match self {
+            Kernel::Chol => f(shape(0).0).powi(3) / 3.0,
+            Kernel::Trsm => f(shape(1).0) * f(shape(1).1).powi(2),
+            Kernel::TrsmLeft => f(shape(1).0).powi(2) * f(shape(1).1),
+            Kernel::Syrk
+                if same_tile(
+                    operands.get(1).copied().flatten(),
+                    operands.get(2).copied().flatten(),
+                ) =>
+            {
+                // dsyrk computes one triangle: m(m+1)k flops.
+                f(shape(1).0) * f(shape(1).0 + 1) * f(shape(1).1)
+            }
+            Kernel::Syrk => 2.0 * f(shape(1).0) * f(shape(2).0) * f(shape(1).1),
+            Kernel::GemmSub => 2.0 * f(shape(1).0) * f(shape(2).1) * f(shape(1).1),
+            Kernel::Gemm => 2.0 * f(shape(0).0) * f(shape(1).1) * f(shape(0).1),
+            Kernel::Add => {
+                let present: Vec<(usize, usize)> =
+                    operands.iter().flatten().map(|t| t.shape()).collect();
+                present.first().map_or(0.0, |&(r, c)| {
+                    f(r) * f(c) * (present.len().saturating_sub(1)) as f64
+                })
+            }
+            Kernel::Copy => 0.0,
+            Kernel::QrFactor => {
+                let m: usize = operands.iter().flatten().map(|t| t.rows()).sum();
+                let n = f(shape(0).1);
+                2.0 * f(m) * n * n - 2.0 * n.powi(3) / 3.0
+            }
+            Kernel::QrPair => 2.0 * f(shape(0).1).powi(3) / 3.0 * 2.0,
+        }
+    }
+
+    /// The operand whose buffer becomes the result (updated in place), if the kernel has one.
+    fn accumulator(self, operands: &[Option<&Tile>]) -> Option<usize> {
+        match self {
+            Kernel::Chol | Kernel::Copy | Kernel::Syrk | Kernel::GemmSub => Some(0),
+            Kernel::Trsm | Kernel::TrsmLeft => Some(1),
+            Kernel::Add => operands.iter().position(Option::is_some),
+            Kernel::Gemm | Kernel::QrFactor | Kernel::QrPair => None,
+        }
+    }
+
+    /// Runs the kernel on borrowed operands (`None` is a zero block); results are fresh tiles.
+    pub fn run(self, operands: &[Option<&Tile>]) -> Result<Vec<Tile>, Error> {
+        self.check(operands)?;
+        let position = self.accumulator(operands);
+        let accumulator = position.and_then(|i| operands[i].cloned());
+        self.apply(accumulator, position, operands, &Allocate)
+    }
+
+    /// Runs the kernel on operands it may consume: when the accumulator operand is held only here,
+    /// its buffer is updated in place instead of copied; fresh results come from `buffers`.
+    pub fn run_consuming(
+        self,
+        mut operands: Vec<Operand>,
+        buffers: &dyn Buffers,
+    ) -> Result<Vec<Tile>, Error> {
+        let borrowed: Vec<Option<&Tile>> = operands.iter().map(Operand::tile).collect();
+        self.check(&borrowed)?;
+        let position = self.accumulator(&borrowed);
+        drop(borrowed);
+        let accumulator = match position.map(|i| std::mem::replace(&mut operands[i], Operand::Zero))
+        {
+            Some(Operand::Shared(shared)) => {
+                Some(std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| {
+                    let mut data = buffers.take(shared.data().len());
+                    data.copy_from_slice(shared.data());
+                    Tile::from_col_major(shared.rows(), shared.cols(), data).expect("same length")
+                }))
+            }
+            _ => None,
+        };
+        let borrowed: Vec<Option<&Tile>> = operands.iter().map(Operand::tile).collect();
+        self.apply(accumulator, position, &borrowed, buffers)
+    }
+
+    fn check(self, operands: &[Option<&Tile>]) -> Result<(), Error> {
+        self.check_arity(operands.len())?;
+        for tile in operands.iter().flatten() {
+            if tile.rows() > TILE_SIDE_MAX || tile.cols() > TILE_SIDE_MAX {
+                return Err(self.shape_error(format!(
+                    "tile {}x{} exceeds the {TILE_SIDE_MAX} side limit",
+                    tile.rows(),
+                    tile.cols()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `accumulator` is the owned copy of the operand at `position` (whose slot in `operands` is
+    /// then ignored), or `None` when that operand is a zero block or the kernel has none.
+    fn apply(
+        self,
+        accumulator: Option<Tile>,
+        position: Option<usize>,
+        operands: &[Option<&Tile>],
+        buffers: &dyn Buffers,
+    ) -> Result<Vec<Tile>, Error> {
+        let need = |position: usize| -> Result<&Tile, Error> {
+            operands[position].ok_or(Error::MissingOperand {
+                kernel: self.name(),
+                position,
+            })
+        };
+        let owned = |tile: Option<Tile>, position: usize| {
+            tile.ok_or(Error::MissingOperand {
+                kernel: self.name(),
+                position,
+            })
+        };
+        match self {
+            Kernel::Chol => chol(owned(accumulator, 0)?).map(|l| vec![l]),
+            Kernel::Trsm => trsm(need(0)?, owned(accumulator, 1)?, false).map(|x| vec![x]),
+            Kernel::TrsmLeft => trsm(need(0)?, owned(accumulator, 1)?, true).map(|x| vec![x]),
+            Kernel::Syrk => syrk(accumulator, need(1)?, need(2)?, buffers).map(|s| vec![s]),
+            Kernel::Gemm => gemm_update(None, need(0)?, need(1)?, 1.0, buffers).map(|c| vec![c]),
+            Kernel::GemmSub => {
+                gemm_update(accumulator, need(1)?, need(2)?, -1.0, buffers).map(|c| vec![c])
+            }
+            Kernel::Add => {
+                let first = position.unwrap_or(0);
+                add(owned(accumulator, first)?, &operands[first + 1..]).map(|s| vec![s])
+            }
+            Kernel::Copy => Ok(vec![owned(accumulator, 0)?]),
+            Kernel::QrFactor => qr_factor(operands),
+            Kernel::QrPair => qr_pair(operands[0], operands[1]),
+        }
+    }
+
+    fn shape_error(self, detail: String) -> Error {
+        Error::Shape {
+            kernel: self.name(),
+            detail,
+        }
+    }
+}
+
+/// Are two operands the same tile (so `A·Aᵀ` is symmetric and dsyrk applies)?
+fn same_tile(a: Option<&Tile>, b: Option<&Tile>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+        _ => false,
+    }
+}
+
+fn zeroed(rows: usize, cols: usize, buffers: &dyn Buffers) -> Tile {
+    let mut data = buffers.take(rows * cols);
+    data.fill(0.0);
+    Tile::from_col_major(rows, cols, data).expect("sized")
+}
+
+fn dim(x: usize) -> c_int {
+    // Tiles are bounded by TILE_SIDE_MAX, checked in `run`, so this never truncates.
+    x as c_int
+}
+
+fn ld(rows: usize) -> c_int {
+    dim(rows.max(1))
+}
+
+fn chol(mut l: Tile) -> Result<Tile, Error> {
+    let n = l.rows();
+    if l.cols() != n {
+        return Err(Kernel::Chol.shape_error(format!(
+            "chol needs a square tile, got {}x{}",
+            n,
+            l.cols()
+        )));
+    }
+    let mut info: c_int = 0;
+    let uplo = b'L' as c_char;
+    // SAFETY: `l` holds n*n elements with leading dimension n; potrf touches nothing else.
+    unsafe { ffi::dpotrf_(&uplo, &dim(n), l.data_mut().as_mut_ptr(), &ld(n), &mut info) };
+    if info > 0 {
+        return Err(Error::NotPositiveDefinite { minor: info });
+    }
+    if info < 0 {
+        return Err(Error::Lapack {
+            kernel: "chol",
+            argument: -info,
+        });
+    }
+    l.zero_triangle(true);
+    Ok(l)
+}
+
+/// `left`: `X = L⁻¹·B`; otherwise `X = B·L⁻ᵀ` (solves `X·Lᵀ = B`). L is lower triangular; `b` is
+/// overwritten with X.
+fn trsm(l: &Tile, mut b: Tile, left: bool) -> Result<Tile, Error> {
+    let kernel = if left { Kernel::TrsmLeft } else { Kernel::Trsm };
+    let fits = if left {
+        b.rows() == l.rows()
+    } else {
+        b.cols() == l.rows()
+    };
+    if l.rows() != l.cols() || !fits {
+        return Err(kernel.shape_error(format!(
+            "L {:?}, B {:?}: L must be square and match B",
+            l.shape(),
+            b.shape()
+        )));
+    }
+    let (side, trans) = if left {
+        (ffi::CBLAS_LEFT, ffi::CBLAS_NO_TRANS)
+    } else {
+        (ffi::CBLAS_RIGHT, ffi::CBLAS_TRANS)
+    };
+    let (rows, cols) = b.shape();
+    // SAFETY: shapes checked above; each buffer matches its declared dimensions.
+    unsafe {
+        ffi::cblas_dtrsm(
+            ffi::CBLAS_COL_MAJOR,
+            side,
+            ffi::CBLAS_LOWER,
+            trans,
+            ffi::CBLAS_NON_UNIT,
+            dim(rows),
+            dim(cols),
+            1.0,
+            l.data().as_ptr(),
+            ld(l.rows()),
+            b.data_mut().as_mut_ptr(),
+            ld(rows),
+        )
+    };
+    Ok(b)
+}
+
+/// `S − A·Bᵀ`. When A and B are the same tile the result is symmetric: dsyrk computes its lower
+/// half at half the flops and the upper half is mirrored, so the result is the same full matrix.
+fn syrk(s: Option<Tile>, a: &Tile, b: &Tile, buffers: &dyn Buffers) -> Result<Tile, Error> {
+    let (m, n, k) = (a.rows(), b.rows(), a.cols());
+    if b.cols() != k {
+        return Err(Kernel::Syrk.shape_error(format!(
+            "A {:?} and B {:?} need equal column counts",
+            a.shape(),
+            b.shape()
+        )));
+    }
+    let mut out = match s {
+        Some(s) if s.shape() == (m, n) => s,
+        Some(s) => {
+            return Err(Kernel::Syrk.shape_error(format!("S {:?} must be {m}x{n}", s.shape())));
+        }
+        None => zeroed(m, n, buffers),
+    };
+    let same = same_tile(Some(a), Some(b));
+    // SAFETY: shapes checked above; `out` is m×n with leading dimension m.
+    unsafe {
+        if same {
+            ffi::cblas_dsyrk(
+                ffi::CBLAS_COL_MAJOR,
+                ffi::CBLAS_LOWER,
+                ffi::CBLAS_NO_TRANS,
+                dim(m),
+                dim(k),
+                -1.0,
+                a.data().as_ptr(),
+                ld(m),
+                1.0,
+                out.data_mut().as_mut_ptr(),
+                ld(m),
+            );
+        } else {
+            ffi::cblas_dgemm(
+                ffi::CBLAS_COL_MAJOR,
+                ffi::CBLAS_NO_TRANS,
+                ffi::CBLAS_TRANS,
+                dim(m),
+                dim(n),
+                dim(k),
+                -1.0,
+                a.data().as_ptr(),
+                ld(m),
+                b.data().as_ptr(),
+                ld(n),
+                1.0,
+                out.data_mut().as_mut_ptr(),
+                ld(m),
+            );
+        }
+    }
+    if same {
+        out.mirror_lower();
+    }
+    Ok(out)
+}
+
+/// `C + sign·A·B` (C absent means zero).
+fn gemm_update(
+    c: Option<Tile>,
+    a: &Tile,
+    b: &Tile,
+    sign: f64,
+    buffers: &dyn Buffers,
+) -> Result<Tile, Error> {
+    let kernel = if c.is_some() || sign < 0.0 {
+        Kernel::GemmSub
+    } else {
+        Kernel::Gemm
+    };
+    let (m, n, k) = (a.rows(), b.cols(), a.cols());
+    if b.rows() != k {
+        return Err(kernel.shape_error(format!("A {:?} times B {:?}", a.shape(), b.shape())));
+    }
+    // With beta = 0 BLAS never reads C, so a recycled buffer needs no clearing.
+    let (mut out, beta) = match c {
+        Some(c) if c.shape() == (m, n) => (c, 1.0),
+        Some(c) => return Err(kernel.shape_error(format!("C {:?} must be {m}x{n}", c.shape()))),
+        None => (
+            Tile::from_col_major(m, n, buffers.take(m * n)).expect("sized"),
+            0.0,
+        ),
+    };
+    // SAFETY: shapes checked above.
+    unsafe {
+        ffi::cblas_dgemm(
+            ffi::CBLAS_COL_MAJOR,
+            ffi::CBLAS_NO_TRANS,
+            ffi::CBLAS_NO_TRANS,
+            dim(m),
+            dim(n),
+            dim(k),
+            sign,
+            a.data().as_ptr(),
+            ld(m),
+            b.data().as_ptr(),
+            ld(k),
+            beta,
+            out.data_mut().as_mut_ptr(),
+            ld(m),
+        )
+    };
+    Ok(out)
+}
+
+/// `sum + Σ rest` (missing operands are zero blocks), accumulated into `sum`'s buffer.
+fn add(mut sum: Tile, rest: &[Option<&Tile>]) -> Result<Tile, Error> {
+    for tile in rest.iter().flatten() {
+        if tile.shape() != sum.shape() {
+            return Err(Kernel::Add.shape_error(format!("{:?} + {:?}", sum.shape(), tile.shape())));
+        }
+        for (acc, x) in sum.data_mut().iter_mut().zip(tile.data()) {
+            *acc += x;
+        }
+    }
+    Ok(sum)
+}
+
+/// Stacks the tiles vertically and factors them: returns (V, T, R) with V unit lower trapezoidal
+/// (ones on the diagonal stored explicitly), T upper triangular and `Q = I − V·T·Vᵀ`.
+fn qr_factor(operands: &[Option<&Tile>]) -> Result<Vec<Tile>, Error> {
+    let tiles: Vec<&Tile> = operands
+        .iter()
+        .enumerate()
+        .map(|(position, tile)| {
+            tile.ok_or(Error::MissingOperand {
+                kernel: "qr_factor",
+                position,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let n = tiles[0].cols();
+    if tiles.iter().any(|t| t.cols() != n) {
+        return Err(Kernel::QrFactor.shape_error("stacked tiles need equal column counts".into()));
+    }
+    let m: usize = tiles.iter().map(|t| t.rows()).sum();
+    if m < n || m > TILE_SIDE_MAX * 8 {
+        return Err(
+            Kernel::QrFactor.shape_error(format!("stack is {m}x{n}; qr_factor needs rows >= cols"))
+        );
+    }
+    let mut a = Tile::zeros(m, n);
+    let mut row0 = 0;
+    for tile in &tiles {
+        for col in 0..n {
+            let dst = col * m + row0;
+            a.data_mut()[dst..dst + tile.rows()]
+                .copy_from_slice(&tile.data()[col * tile.rows()..(col + 1) * tile.rows()]);
+        }
+        row0 += tile.rows();
+    }
+    let mut t = Tile::zeros(n, n);
+    let mut work = vec![0.0; n.max(1) * n.max(1)];
+    let mut info: c_int = 0;
+    // SAFETY: a is m×n (lda m), t is n×n (ldt n = nb), work holds nb*n doubles as geqrt requires.
+    unsafe {
+        ffi::dgeqrt_(
+            &dim(m),
+            &dim(n),
+            &dim(n.max(1)),
+            a.data_mut().as_mut_ptr(),
+            &ld(m),
+            t.data_mut().as_mut_ptr(),
+            &ld(n),
+            work.as_mut_ptr(),
+            &mut info,
+        )
+    };
+    if info != 0 {
+        return Err(Error::Lapack {
+            kernel: "qr_factor",
+            argument: -info,
+        });
+    }
+    let r = Tile::from_fn(n, n, |i, j| if i <= j { a.get(i, j) } else { 0.0 });
+    let v = Tile::from_fn(m, n, |i, j| match i.cmp(&j) {
+        std::cmp::Ordering::Less => 0.0,
+        std::cmp::Ordering::Equal => 1.0,
+        std::cmp::Ordering::Greater => a.get(i, j),
+    });
+    Ok(vec![v, t, r])
+}
+
+/// QR of `[R1; R2]` for upper-triangular R1, R2 (either may be a zero block): returns (V, T, R)
+/// with V upper triangular and `Q = I − W·T·Wᵀ`, `W = [I; V]`.
+fn qr_pair(top: Option<&Tile>, bottom: Option<&Tile>) -> Result<Vec<Tile>, Error> {
+    let n = match (top, bottom) {
+        (Some(t), _) => t.cols(),
+        (None, Some(b)) => b.cols(),
+        (None, None) => {
+            return Err(Error::MissingOperand {
+                kernel: "qr_pair",
+                position: 0,
+            });
+        }
+    };
+    let square = |tile: Option<&Tile>| -> Result<Tile, Error> {
+        match tile {
+            Some(t) if t.shape() == (n, n) => {
+                let mut t = t.clone();
+                t.zero_triangle(false);
+                Ok(t)
+            }
+            Some(t) => Err(Kernel::QrPair.shape_error(format!(
+                "qr_pair needs two {n}x{n} triangles, got {:?}",
+                t.shape()
+            ))),
+            None => Ok(Tile::zeros(n, n)),
+        }
+    };
+    let mut a = square(top)?;
+    let mut b = square(bottom)?;
+    let mut t = Tile::zeros(n, n);
+    let mut work = vec![0.0; n.max(1) * n.max(1)];
+    let mut info: c_int = 0;
+    // SAFETY: a, b, t are n×n with leading dimension n; work holds nb*n doubles.
+    unsafe {
+        ffi::dtpqrt_(
+            &dim(n),
+            &dim(n),
+            &dim(n),
+            &dim(n.max(1)),
+            a.data_mut().as_mut_ptr(),
+            &ld(n),
+            b.data_mut().as_mut_ptr(),
+            &ld(n),
+            t.data_mut().as_mut_ptr(),
+            &ld(n),
+            work.as_mut_ptr(),
+            &mut info,
+        )
+    };
+    if info != 0 {
+        return Err(Error::Lapack {
+            kernel: "qr_pair",
+            argument: -info,
+        });
+    }
+    a.zero_triangle(false);
+    b.zero_triangle(false);
+    Ok(vec![b, t, a])
+}
+
+/// Runs a closure with OpenBLAS limited to `threads` threads, restoring the previous count after.
+/// OpenBLAS's thread count is process-wide: callers must not overlap calls with different counts.
+pub fn with_blas_threads<T>(threads: usize, body: impl FnOnce() -> T) -> T {
+    // SAFETY: plain getters/setters of OpenBLAS's global configuration.
+    let previous = unsafe { ffi::openblas_get_num_threads() };
+    unsafe { ffi::openblas_set_num_threads(threads.max(1) as c_int) };
+    let out = body();
+    unsafe { ffi::openblas_set_num_threads(previous) };
+    out
+}
+
+/// Sets OpenBLAS's process-wide thread count.
+pub fn set_blas_threads(threads: usize) {
+    // SAFETY: plain setter of OpenBLAS's global configuration.
+    unsafe { ffi::openblas_set_num_threads(threads.max(1) as c_int) };
+}

@@ -1,0 +1,19 @@
+//! The standard programs, shipped in the dialect: Cholesky, GEMM, TRSM and TSQR.
+
+/// `(file name, source)` of every shipped program file.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("cholesky.py", include_str!("../programs/cholesky.py")),
+    ("gemm.py", include_str!("../programs/gemm.py")),
+    ("trsm.py", include_str!("../programs/trsm.py")),
+    ("tsqr.py", include_str!("../programs/tsqr.py")),
+];
+
+/// Compiles a shipped program by its function name.
+pub fn shipped(name: &str) -> Option<crate::program::Program> {
+    SHIPPED.iter().find_map(|(file, source)| {
+        crate::program::parse_file(file, source)
+            .ok()?
+            .into_iter()
+            .find(|p| p.name == name)
+    })
+}

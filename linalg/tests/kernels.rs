@@ -1,0 +1,334 @@
+//! Every kernel against a reference computed independently of BLAS (plain loops), on random inputs
+//! including ragged (non-square, odd-sized) edge tiles, and the zero-block rules.
+
+use sl_linalg::kernels::{Error, Kernel};
+use sl_linalg::tile::Tile;
+use sl_linalg::verify::{self, Rng};
+
+fn naive_mul(a: &Tile, b: &Tile, transpose_b: bool) -> Tile {
+    let (m, k) = a.shape();
+    let n = if transpose_b { b.rows() } else { b.cols() };
+    Tile::from_fn(m, n, |i, j| {
+        (0..k)
+            .map(|p| {
+                a.get(i, p)
+                    * if transpose_b {
+                        b.get(j, p)
+                    } else {
+                        b.get(p, j)
+                    }
+            })
+            .sum()
+    })
+}
+
+fn close(x: &Tile, y: &Tile) -> f64 {
+    assert_eq!(x.shape(), y.shape());
+    verify::relative_difference(x, y)
+}
+
+fn run1(kernel: Kernel, operands: &[Option<&Tile>]) -> Tile {
+    kernel.run(operands).unwrap().remove(0)
+}
+
+const SHAPES: &[(usize, usize, usize)] = &[
+    (1, 1, 1),
+    (5, 3, 4),
+    (17, 17, 17),
+    (32, 7, 19),
+    (64, 64, 64),
+];
+
+#[test]
+fn gemm_and_gemm_sub_match_loops() {
+    let mut rng = Rng::new(1);
+    for &(m, k, n) in SHAPES {
+        let (a, b, c) = (
+            verify::random(m, k, &mut rng),
+            verify::random(k, n, &mut rng),
+            verify::random(m, n, &mut rng),
+        );
+        assert!(
+            close(
+                &run1(Kernel::Gemm, &[Some(&a), Some(&b)]),
+                &naive_mul(&a, &b, false)
+            ) < 1e-13
+        );
+        let mut expected = c.clone();
+        let ab = naive_mul(&a, &b, false);
+        for (e, x) in expected.data_mut().iter_mut().zip(ab.data()) {
+            *e -= x;
+        }
+        assert!(
+            close(
+                &run1(Kernel::GemmSub, &[Some(&c), Some(&a), Some(&b)]),
+                &expected
+            ) < 1e-13
+        );
+        // A missing C is a zero block.
+        let negated = run1(Kernel::GemmSub, &[None, Some(&a), Some(&b)]);
+        assert!(
+            negated
+                .data()
+                .iter()
+                .zip(ab.data())
+                .all(|(x, y)| (x + y).abs() < 1e-12)
+        );
+    }
+}
+
+#[test]
+fn syrk_matches_loops_for_distinct_and_identical_operands() {
+    let mut rng = Rng::new(2);
+    for &(m, k, n) in SHAPES {
+        let (a, b, s) = (
+            verify::random(m, k, &mut rng),
+            verify::random(n, k, &mut rng),
+            verify::random(m, n, &mut rng),
+        );
+        let mut expected = s.clone();
+        for (e, x) in expected
+            .data_mut()
+            .iter_mut()
+            .zip(naive_mul(&a, &b, true).data())
+        {
+            *e -= x;
+        }
+        assert!(
+            close(
+                &run1(Kernel::Syrk, &[Some(&s), Some(&a), Some(&b)]),
+                &expected
+            ) < 1e-13
+        );
+        // Same tile twice takes the dsyrk path; the full symmetric result must still come back.
+        let sym = verify::spd(m, &mut rng);
+        let mut expected = sym.clone();
+        for (e, x) in expected
+            .data_mut()
+            .iter_mut()
+            .zip(naive_mul(&a, &a, true).data())
+        {
+            *e -= x;
+        }
+        assert!(
+            close(
+                &run1(Kernel::Syrk, &[Some(&sym), Some(&a), Some(&a)]),
+                &expected
+            ) < 1e-13
+        );
+    }
+}
+
+#[test]
+fn chol_and_trsm_invert_each_other() {
+    let mut rng = Rng::new(3);
+    for n in [1, 2, 9, 33, 64] {
+        let a = verify::spd(n, &mut rng);
+        let l = run1(Kernel::Chol, &[Some(&a)]);
+        assert!(
+            close(&naive_mul(&l, &l, true), &a) < 1e-14,
+            "L·Lᵀ = A at n = {n}"
+        );
+        assert!(
+            (0..n).all(|j| (0..j).all(|i| l.get(i, j) == 0.0)),
+            "L is lower triangular"
+        );
+        for m in [1, 5, n + 3] {
+            let b = verify::random(m, n, &mut rng);
+            let x = run1(Kernel::Trsm, &[Some(&l), Some(&b)]);
+            assert!(close(&naive_mul(&x, &l, true), &b) < 1e-13, "X·Lᵀ = B");
+            let b_left = verify::random(n, m, &mut rng);
+            let y = run1(Kernel::TrsmLeft, &[Some(&l), Some(&b_left)]);
+            assert!(close(&naive_mul(&l, &y, false), &b_left) < 1e-13, "L·Y = B");
+        }
+    }
+}
+
+#[test]
+fn chol_rejects_indefinite_and_non_square_tiles() {
+    let mut minus = Tile::identity(3);
+    minus.set(1, 1, -1.0);
+    assert_eq!(
+        Kernel::Chol.run(&[Some(&minus)]).unwrap_err(),
+        Error::NotPositiveDefinite { minor: 2 }
+    );
+    assert!(matches!(
+        Kernel::Chol.run(&[Some(&Tile::zeros(3, 2))]),
+        Err(Error::Shape { .. })
+    ));
+    assert!(matches!(
+        Kernel::Chol.run(&[None]),
+        Err(Error::MissingOperand { .. })
+    ));
+}
+
+fn q_of(v: &Tile, t: &Tile) -> Tile {
+    // Q = I − V·T·Vᵀ, formed with loops.
+    let vt = naive_mul(v, t, false);
+    let vtvt = naive_mul(&vt, v, true);
+    Tile::from_fn(
+        v.rows(),
+        v.rows(),
+        |i, j| if i == j { 1.0 } else { 0.0 } - vtvt.get(i, j),
+    )
+}
+
+#[test]
+fn qr_factor_of_stacked_tiles_reconstructs() {
+    let mut rng = Rng::new(4);
+    for (rows, n) in [(vec![8], 8), (vec![5, 7], 6), (vec![16, 16, 3], 16)] {
+        let tiles: Vec<Tile> = rows
+            .iter()
+            .map(|&r| verify::random(r, n, &mut rng))
+            .collect();
+        let refs: Vec<Option<&Tile>> = tiles.iter().map(Some).collect();
+        let out = Kernel::QrFactor.run(&refs).unwrap();
+        let (v, t, r) = (&out[0], &out[1], &out[2]);
+        let m: usize = rows.iter().sum();
+        let stacked = Tile::from_fn(m, n, |i, j| {
+            let mut i = i;
+            for tile in &tiles {
+                if i < tile.rows() {
+                    return tile.get(i, j);
+                }
+                i -= tile.rows();
+            }
+            unreachable!()
+        });
+        let q = q_of(v, t);
+        let r_full = Tile::from_fn(m, n, |i, j| if i < n { r.get(i, j) } else { 0.0 });
+        assert!(close(&naive_mul(&q, &r_full, false), &stacked) < 1e-13);
+        assert!(verify::orthogonality_error(&q) < 1e-13);
+    }
+    assert!(matches!(
+        Kernel::QrFactor.run(&[Some(&Tile::zeros(2, 3))]),
+        Err(Error::Shape { .. })
+    ));
+}
+
+#[test]
+fn qr_pair_of_triangles_reconstructs_and_accepts_a_zero_block() {
+    let mut rng = Rng::new(5);
+    for n in [1, 4, 13] {
+        let mut top = verify::random(n, n, &mut rng);
+        top.zero_triangle(false);
+        let mut bottom = verify::random(n, n, &mut rng);
+        bottom.zero_triangle(false);
+        for bottom in [Some(&bottom), None] {
+            let out = Kernel::QrPair.run(&[Some(&top), bottom]).unwrap();
+            let (v, t, r) = (&out[0], &out[1], &out[2]);
+            let w = Tile::from_fn(2 * n, n, |i, j| {
+                if i < n {
+                    (i == j) as u8 as f64
+                } else {
+                    v.get(i - n, j)
+                }
+            });
+            let q = q_of(&w, t);
+            let r_full = Tile::from_fn(2 * n, n, |i, j| if i < n { r.get(i, j) } else { 0.0 });
+            let stacked = Tile::from_fn(2 * n, n, |i, j| {
+                if i < n {
+                    top.get(i, j)
+                } else {
+                    bottom.map_or(0.0, |b| b.get(i - n, j))
+                }
+            });
+            assert!(close(&naive_mul(&q, &r_full, false), &stacked) < 1e-13);
+        }
+    }
+}
+
+#[test]
+fn add_and_copy() {
+    let mut rng = Rng::new(6);
+    let (a, b) = (
+        verify::random(7, 3, &mut rng),
+        verify::random(7, 3, &mut rng),
+    );
+    let sum = run1(Kernel::Add, &[Some(&a), None, Some(&b)]);
+    assert!(
+        sum.data()
+            .iter()
+            .zip(a.data().iter().zip(b.data()))
+            .all(|(s, (x, y))| (s - x - y).abs() < 1e-15)
+    );
+    assert_eq!(run1(Kernel::Copy, &[Some(&a)]), a);
+    assert!(matches!(
+        Kernel::Add.run(&[None, None]),
+        Err(Error::MissingOperand { .. })
+    ));
+    assert!(matches!(
+        Kernel::Add.run(&[Some(&a), Some(&Tile::zeros(3, 7))]),
+        Err(Error::Shape { .. })
+    ));
+    assert_eq!(Kernel::from_name("add_matrices").unwrap(), Kernel::Add);
+    assert_eq!(Kernel::from_name("identity").unwrap(), Kernel::Copy);
+    assert_eq!(Kernel::from_name("qr_factor2").unwrap(), Kernel::QrPair);
+    assert!(Kernel::from_name("potrf").is_err());
+}
+
+#[test]
+fn flop_counts_follow_the_usual_formulas() {
+    let a = Tile::zeros(100, 100);
+    assert_eq!(Kernel::Chol.flops(&[Some(&a)]), 1e6 / 3.0);
+    assert_eq!(Kernel::Gemm.flops(&[Some(&a), Some(&a)]), 2e6);
+    let b = Tile::identity(100);
+    assert_eq!(Kernel::Syrk.flops(&[Some(&a), Some(&a), Some(&b)]), 2e6);
+    assert_eq!(
+        Kernel::Syrk.flops(&[Some(&a), Some(&a), Some(&a)]),
+        100.0 * 101.0 * 100.0,
+        "dsyrk on one tile"
+    );
+    assert_eq!(Kernel::Trsm.flops(&[Some(&a), Some(&a)]), 1e6);
+}
+
+#[test]
+fn consuming_runs_match_borrowing_runs() {
+    use sl_linalg::kernels::{Allocate, Operand};
+    use std::sync::Arc;
+    let mut rng = Rng::new(8);
+    let (a, b, c) = (
+        verify::random(6, 6, &mut rng),
+        verify::random(6, 6, &mut rng),
+        verify::random(6, 6, &mut rng),
+    );
+    let cases: Vec<(Kernel, Vec<Option<&Tile>>)> = vec![
+        (Kernel::Add, vec![None, Some(&a), None, Some(&b), Some(&c)]),
+        (Kernel::Add, vec![Some(&a), Some(&b)]),
+        (Kernel::GemmSub, vec![Some(&c), Some(&a), Some(&b)]),
+        (Kernel::GemmSub, vec![None, Some(&a), Some(&b)]),
+        (Kernel::Syrk, vec![Some(&c), Some(&a), Some(&b)]),
+        (Kernel::Gemm, vec![Some(&a), Some(&b)]),
+        (Kernel::Copy, vec![Some(&a)]),
+    ];
+    for (kernel, operands) in cases {
+        let expected = kernel.run(&operands).unwrap();
+        // Sole owners (updated in place) and shared tiles (copied) must both give the same result.
+        for keep_a_copy in [false, true] {
+            let owned: Vec<Operand> = operands
+                .iter()
+                .map(|o| o.map_or(Operand::Zero, |t| Operand::Shared(Arc::new(t.clone()))))
+                .collect();
+            let extra: Vec<Arc<Tile>> = if keep_a_copy {
+                owned
+                    .iter()
+                    .filter_map(|o| {
+                        if let Operand::Shared(t) = o {
+                            Some(t.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            assert_eq!(
+                kernel.run_consuming(owned, &Allocate).unwrap(),
+                expected,
+                "{kernel:?} shared={keep_a_copy}"
+            );
+            drop(extra);
+        }
+    }
+}
