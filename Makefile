@@ -21,8 +21,12 @@ demo: setup
 	$(CARGO) build -p sl-cli
 	@scripts/demo.sh $(SLNODE)
 
+# Criterion benchmarks of the pure crates, then the tiled-vs-single-call runs at n = 8192.
 bench: setup
 	$(CARGO) bench -p sl-labels
+	$(CARGO) bench -p sl-linalg
+	$(CARGO) build --release -p sl-cli
+	scripts/bench-linalg.sh $(or $(CARGO_TARGET_DIR),target)/release/slnode 8192
 
 fmt:
 	$(CARGO) fmt --all

@@ -21,3 +21,13 @@ run policy faceted "$policy" \
   'write:owner=studio-draft' 'write:@ann=ann-edit' \
   'read:public' 'read:owner' 'read:owner{*}' 'read:@ben' \
   'write:public=released' 'read:owner{*}' 'read:@ben'
+
+echo
+echo "== LAmbdaPACK: tiled Cholesky as a 12-line loop program; its DAG is derived, never expanded"
+run lambdapack dag linalg/programs/cholesky.py --arg N=4
+echo
+echo "== Run it on a 2000x2000 SPD matrix in 500x500 tiles, against one LAPACK call on the whole matrix"
+run lambdapack run linalg/programs/cholesky.py --arg N=4 --size 2000 --tile 500 --verify cholesky --baseline
+echo
+echo "== TSQR of a 3250x250 matrix (13 row tiles): a binary tree of tile QRs (odd levels read zero blocks)"
+run lambdapack run linalg/programs/tsqr.py --arg N=13 --size 3250x250 --tile 250 --verify qr

@@ -19,7 +19,8 @@ use crate::tile::Tile;
 pub struct Options {
     /// Worker threads running kernels concurrently.
     pub workers: usize,
-    /// OpenBLAS threads for a node that runs alone.
+    /// OpenBLAS threads for a node that runs alone; nodes running side by side share them
+    /// (`blas_threads_alone / workers` each, at least one).
     pub blas_threads_alone: usize,
     /// Matrices whose tiles are kept and returned.
     pub outputs: Vec<u32>,
@@ -233,20 +234,23 @@ fn next_node(shared: &Shared<'_, '_>) -> Option<(Node, bool)> {
             return None;
         }
         if !schedule.alone_running && !schedule.ready.is_empty() {
-            let node = schedule.ready.pop_front().expect("checked non-empty");
+            // Newest first (depth-first): a node's children run while its outputs are fresh, which keeps
+            // few tiles live (GEMM's partial sums are added as soon as they exist) and follows
+            // Cholesky's critical path (trailing update, then the next diagonal block).
+            let node = schedule.ready.pop_back().expect("checked non-empty");
             let alone = schedule.running == 0 && schedule.ready.is_empty();
             // Changing OpenBLAS's thread count is safe only while no kernel runs; when others run,
-            // the count is already 1 (a node running alone blocks every other start).
+            // the count is already the shared one (a node running alone blocks every other start).
             let wanted = if alone {
                 shared.options.blas_threads_alone
             } else {
-                1
+                (shared.options.blas_threads_alone / shared.options.workers.max(1)).max(1)
             };
             if schedule.running == 0 && schedule.blas_threads != wanted {
                 set_blas_threads(wanted);
                 schedule.blas_threads = wanted;
             }
-            debug_assert!(schedule.running == 0 || schedule.blas_threads == 1);
+            debug_assert!(schedule.running == 0 || schedule.blas_threads == wanted);
             schedule.running += 1;
             schedule.alone_running = alone;
             return Some((node, alone));

@@ -12,13 +12,9 @@ fn args(pairs: &[(&str, i64)]) -> HashMap<String, i64> {
 }
 
 /// Edges from the expanded graph: for each read of each node, the node that wrote that tile.
-fn brute_force(
-    dag: &Dag<'_>,
-) -> (
-    Vec<Node>,
-    BTreeMap<Node, BTreeSet<Node>>,
-    BTreeMap<Node, BTreeSet<Node>>,
-) {
+type Edges = BTreeMap<Node, BTreeSet<Node>>;
+
+fn brute_force(dag: &Dag<'_>) -> (Vec<Node>, Edges, Edges) {
     let nodes = dag
         .check_single_assignment()
         .expect("shipped programs are single-assignment");
@@ -28,8 +24,7 @@ fn brute_force(
             writer.insert(tile, node.clone());
         }
     }
-    let mut children: BTreeMap<Node, BTreeSet<Node>> =
-        nodes.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
+    let mut children: Edges = nodes.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
     let mut parents = children.clone();
     for node in &nodes {
         for tile in dag.reads(node).unwrap() {

@@ -455,6 +455,9 @@ impl Compiler<'_> {
             }
             single => vec![single],
         };
+        if index_exprs.iter().any(|i| matches!(i, ast::Expr::Slice(_))) {
+            return Err(self.ctx.error(at, "tile indices are integers, not slices"));
+        }
         if index_exprs.is_empty() || index_exprs.len() > INDEX_DIMS_MAX {
             return Err(self
                 .ctx

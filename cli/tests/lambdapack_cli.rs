@@ -1,0 +1,105 @@
+//! `slnode lambdapack` as a user runs it: the JSON contract of `dag`, the exit status of `run`,
+//! and errors with file and line instead of stack traces.
+
+use std::process::Command;
+
+fn slnode(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_slnode"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("slnode runs")
+}
+
+#[test]
+fn dag_json_has_the_contract_fields() {
+    let out = slnode(&[
+        "lambdapack",
+        "dag",
+        "linalg/programs/cholesky.py",
+        "--program",
+        "cholesky",
+        "--arg",
+        "N=8",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["nodes"], 8 * 9 * 10 / 6);
+    assert_eq!(json["starts"], 1);
+    assert_eq!(json["terminals"], 1);
+    let edges = json["edges"].as_u64().unwrap();
+    assert_eq!(json["edge_list"].as_array().unwrap().len() as u64, edges);
+}
+
+#[test]
+fn dot_output_is_a_graph() {
+    let out = slnode(&[
+        "lambdapack",
+        "dag",
+        "linalg/programs/tsqr.py",
+        "--arg",
+        "N=5",
+        "--dot",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("digraph \"tsqr\" {") && text.trim_end().ends_with('}'));
+    // 5 leaves; level 1 pairs (0,1) (2,3) (4,zero): 5 edges; level 2 pairs (0,2) (4,zero): 3 edges;
+    // level 3 pairs (0,4): 2 edges. 11 nodes, 10 edges.
+    assert_eq!(text.matches(" -> ").count(), 10, "{text}");
+    assert_eq!(text.matches("[label=").count(), 11, "{text}");
+}
+
+#[test]
+fn run_verifies_and_reports() {
+    let out = slnode(&[
+        "lambdapack",
+        "run",
+        "linalg/programs/cholesky.py",
+        "--arg",
+        "N=3",
+        "--size",
+        "300",
+        "--tile",
+        "128",
+        "--verify",
+        "cholesky",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verified"], true);
+    assert!(json["residuals"][0]["value"].as_f64().unwrap() < 1e-10);
+}
+
+#[test]
+fn errors_are_one_clear_line() {
+    let dir = std::env::temp_dir().join(format!("slnode-lp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.py");
+    std::fs::write(
+        &bad,
+        "def p(A: BigMatrix, N: int):\n    for i in range(N):\n        A[i, 0] = potrf(A[i, 1])\n",
+    )
+    .unwrap();
+    let out = slnode(&["lambdapack", "dag", bad.to_str().unwrap(), "--arg", "N=2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("bad.py:3:") && stderr.contains("unknown kernel `potrf`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let out = slnode(&["lambdapack", "dag", "linalg/programs/cholesky.py"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing --arg N"));
+    std::fs::remove_dir_all(&dir).ok();
+}
