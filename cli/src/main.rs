@@ -1,6 +1,7 @@
 //! The `slnode` binary: the one command a person uses to run, inspect and use a cluster.
 //! Commands arrive issue by issue; each is a thin front end over a library crate.
 
+mod bench_cmd;
 mod lambdapack_cmd;
 mod policy_cmd;
 
@@ -25,6 +26,9 @@ enum Command {
     /// LAmbdaPACK programs: inspect their implicit DAG, run them locally on tiles.
     #[command(subcommand)]
     Lambdapack(lambdapack_cmd::LambdapackCommand),
+    /// Benchmarks against real processes.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 fn main() {
@@ -36,6 +40,7 @@ fn main() {
     let outcome = match cli.command {
         Command::Policy(command) => policy_cmd::run(command),
         Command::Lambdapack(command) => lambdapack_cmd::run(command),
+        Command::Bench(command) => bench_cmd::run(command),
     };
     match outcome {
         Ok(code) => std::process::exit(code),

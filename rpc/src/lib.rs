@@ -18,6 +18,7 @@
 //!   CA its token's fingerprint names.
 //! * Control traffic and bulk payloads use separate connections per peer.
 
+pub mod bench;
 pub mod endpoint;
 pub mod frame;
 pub mod message;
