@@ -1,0 +1,341 @@
+//! One node's object engine: RocksDB with a `data` column family (values ≥ 64 KiB in blob files,
+//! so 8–64 MiB tiles never churn compaction) and a `meta` column family (label, length,
+//! checksum). Both are written in one synced batch: an acknowledged put is on disk. Concurrent
+//! synced writes share fsyncs through RocksDB's write-group commit.
+//!
+//! Objects are immutable and write-once: a put of identical bytes succeeds (idempotent
+//! re-execution), a put of different bytes fails. Every read verifies the checksum. The engine is
+//! blocking; callers on an async runtime go through `spawn_blocking` (see `store`).
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rocksdb::{
+    ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions,
+};
+use sl_labels::Label;
+use sl_rpc::Aligned;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// The longest key.
+pub const KEY_BYTES_MAX: usize = 512;
+/// The largest object: a 64 MiB tile with room for headers.
+pub const OBJECT_BYTES_MAX: usize = 256 << 20;
+/// The most keys one `list` or `scan` call returns.
+pub const LIST_KEYS_MAX: usize = 10_000;
+/// Values at least this large go to blob files.
+const BLOB_BYTES_MIN: u64 = 64 << 10;
+/// Stripes of the write-once lock (check-then-write must be atomic per key).
+const WRITE_LOCK_STRIPES: usize = 64;
+
+const DATA: &str = "data";
+const META: &str = "meta";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("storage error: {0}")]
+    Rocks(#[from] rocksdb::Error),
+    #[error("key of {0} bytes exceeds the {KEY_BYTES_MAX}-byte limit")]
+    KeyTooLong(usize),
+    #[error("empty key")]
+    EmptyKey,
+    #[error("object of {0} bytes exceeds the {OBJECT_BYTES_MAX}-byte limit")]
+    TooLarge(usize),
+    #[error("object `{0}` already exists with different contents; objects are write-once")]
+    WriteOnce(String),
+    #[error("object `{key}` is corrupt on this node ({reason})")]
+    Corrupt { key: String, reason: String },
+    #[error("column family `{0}` is missing")]
+    MissingColumnFamily(&'static str),
+}
+
+/// What the engine keeps about an object besides its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Meta {
+    pub label: Label,
+    pub len: u64,
+    pub checksum: u64,
+}
+
+/// An object read back: its label, and its bytes in a 16-byte-aligned buffer.
+pub struct Object {
+    pub label: Label,
+    pub bytes: Aligned,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Put {
+    Created,
+    AlreadyPresent,
+}
+
+pub struct Engine {
+    db: DB,
+    write_locks: Vec<Mutex<()>>,
+}
+
+pub fn checksum(bytes: &[u8]) -> u64 {
+    xxh3_64(bytes)
+}
+
+fn check_key(key: &[u8]) -> Result<(), Error> {
+    if key.is_empty() {
+        return Err(Error::EmptyKey);
+    }
+    if key.len() > KEY_BYTES_MAX {
+        return Err(Error::KeyTooLong(key.len()));
+    }
+    Ok(())
+}
+
+fn show(key: &[u8]) -> String {
+    String::from_utf8_lossy(key).into_owned()
+}
+
+impl Engine {
+    pub fn open(path: &Path) -> Result<Engine, Error> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        options.set_max_background_jobs(2);
+        let mut data = Options::default();
+        data.set_enable_blob_files(true);
+        data.set_min_blob_size(BLOB_BYTES_MIN);
+        data.set_blob_file_size(256 << 20);
+        let meta = Options::default();
+        let db = DB::open_cf_descriptors(
+            &options,
+            path,
+            vec![
+                ColumnFamilyDescriptor::new(DATA, data),
+                ColumnFamilyDescriptor::new(META, meta),
+            ],
+        )?;
+        Ok(Engine {
+            db,
+            write_locks: (0..WRITE_LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+        })
+    }
+
+    fn cf(&self, name: &'static str) -> Result<&rocksdb::ColumnFamily, Error> {
+        self.db
+            .cf_handle(name)
+            .ok_or(Error::MissingColumnFamily(name))
+    }
+
+    fn synced() -> WriteOptions {
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        options
+    }
+
+    /// Stores `bytes` under `key` at `label`, durably. Identical bytes and label again succeed.
+    pub fn put(&self, key: &[u8], bytes: &[u8], label: &Label) -> Result<Put, Error> {
+        check_key(key)?;
+        if bytes.len() > OBJECT_BYTES_MAX {
+            return Err(Error::TooLarge(bytes.len()));
+        }
+        let meta = Meta {
+            label: label.clone(),
+            len: bytes.len() as u64,
+            checksum: checksum(bytes),
+        };
+        let stripe = (xxh3_64(key) as usize) % WRITE_LOCK_STRIPES;
+        let _guard = self.write_locks[stripe]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(existing) = self.meta(key)? {
+            return if existing == meta {
+                Ok(Put::AlreadyPresent)
+            } else {
+                Err(Error::WriteOnce(show(key)))
+            };
+        }
+        self.write(key, bytes, &meta)?;
+        Ok(Put::Created)
+    }
+
+    /// Replaces a corrupt or missing copy with good bytes. Refuses bytes that disagree with a
+    /// recorded checksum, so repair can never change an object's contents.
+    pub fn repair(&self, key: &[u8], bytes: &[u8], label: &Label) -> Result<(), Error> {
+        check_key(key)?;
+        let meta = Meta {
+            label: label.clone(),
+            len: bytes.len() as u64,
+            checksum: checksum(bytes),
+        };
+        let stripe = (xxh3_64(key) as usize) % WRITE_LOCK_STRIPES;
+        let _guard = self.write_locks[stripe]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Ok(Some(existing)) = self.meta(key)
+            && existing != meta
+        {
+            return Err(Error::WriteOnce(show(key)));
+        }
+        self.write(key, bytes, &meta)
+    }
+
+    /// Data and metadata in one synced batch: both or neither survive a crash.
+    fn write(&self, key: &[u8], bytes: &[u8], meta: &Meta) -> Result<(), Error> {
+        let encoded = rkyv::to_bytes::<rkyv::rancor::Error>(meta).map_err(|e| Error::Corrupt {
+            key: show(key),
+            reason: e.to_string(),
+        })?;
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(DATA)?, key, bytes);
+        batch.put_cf(self.cf(META)?, key, &encoded);
+        self.db.write_opt(batch, &Engine::synced())?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &[u8]) -> Result<Option<Meta>, Error> {
+        check_key(key)?;
+        let Some(raw) = self.db.get_pinned_cf(self.cf(META)?, key)? else {
+            return Ok(None);
+        };
+        let mut aligned = Aligned::with_capacity(raw.len());
+        aligned.extend_from_slice(&raw);
+        rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned)
+            .map(Some)
+            .map_err(|e| Error::Corrupt {
+                key: show(key),
+                reason: format!("metadata: {e}"),
+            })
+    }
+
+    /// Reads and verifies an object. A checksum mismatch is `Error::Corrupt`.
+    pub fn get(&self, key: &[u8]) -> Result<Option<Object>, Error> {
+        let Some(meta) = self.meta(key)? else {
+            return Ok(None);
+        };
+        let Some(raw) = self.db.get_pinned_cf(self.cf(DATA)?, key)? else {
+            return Err(Error::Corrupt {
+                key: show(key),
+                reason: "metadata without data".into(),
+            });
+        };
+        if raw.len() as u64 != meta.len || checksum(&raw) != meta.checksum {
+            return Err(Error::Corrupt {
+                key: show(key),
+                reason: "checksum mismatch".into(),
+            });
+        }
+        let mut bytes = Aligned::with_capacity(raw.len());
+        bytes.extend_from_slice(&raw);
+        Ok(Some(Object {
+            label: meta.label,
+            bytes,
+        }))
+    }
+
+    pub fn delete(&self, key: &[u8]) -> Result<(), Error> {
+        check_key(key)?;
+        let mut batch = WriteBatch::default();
+        batch.delete_cf(self.cf(DATA)?, key);
+        batch.delete_cf(self.cf(META)?, key);
+        self.db.write_opt(batch, &Engine::synced())?;
+        Ok(())
+    }
+
+    /// Keys starting with `prefix`, in order, after `after` (exclusive), at most `limit`.
+    pub fn list(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        let start = after.unwrap_or(prefix);
+        let mut keys = Vec::new();
+        for item in self.db.iterator_cf(
+            self.cf(META)?,
+            IteratorMode::From(start, Direction::Forward),
+        ) {
+            let (key, _) = item?;
+            if !key.starts_with(prefix) || keys.len() >= limit.min(LIST_KEYS_MAX) {
+                break;
+            }
+            if after.is_some_and(|a| &key[..] == a) {
+                continue;
+            }
+            keys.push(key.to_vec());
+        }
+        Ok(keys)
+    }
+
+    /// Deletes every object under `prefix` (GC of a finished job); returns how many.
+    pub fn delete_prefix(&self, prefix: &[u8]) -> Result<usize, Error> {
+        let mut deleted = 0;
+        loop {
+            let keys = self.list(prefix, None, 1000)?;
+            if keys.is_empty() {
+                return Ok(deleted);
+            }
+            let mut batch = WriteBatch::default();
+            for key in &keys {
+                batch.delete_cf(self.cf(DATA)?, key);
+                batch.delete_cf(self.cf(META)?, key);
+            }
+            self.db.write_opt(batch, &Engine::synced())?;
+            deleted += keys.len();
+        }
+    }
+
+    /// Overwrites an object's bytes behind its metadata's back: bit rot, for tests and drills.
+    #[doc(hidden)]
+    pub fn damage_for_test(&self, key: &[u8]) -> Result<(), Error> {
+        let Some(raw) = self.db.get_pinned_cf(self.cf(DATA)?, key)? else {
+            return Ok(());
+        };
+        let mut bytes = raw.to_vec();
+        if let Some(first) = bytes.first_mut() {
+            *first ^= 0xff;
+        }
+        self.db
+            .put_cf_opt(self.cf(DATA)?, key, bytes, &Engine::synced())?;
+        Ok(())
+    }
+}
+
+/// A tile: `rows × cols` f64 values, column-major, stored after a 16-byte header so the values
+/// start 16-byte aligned in the buffer a read returns.
+pub mod tile {
+    use super::Aligned;
+
+    const HEADER_BYTES: usize = 16;
+
+    pub fn encode(rows: usize, cols: usize, values: &[f64]) -> Option<Vec<u8>> {
+        if values.len() != rows.checked_mul(cols)? {
+            return None;
+        }
+        let mut out = Vec::with_capacity(HEADER_BYTES + values.len() * 8);
+        out.extend_from_slice(&(rows as u64).to_le_bytes());
+        out.extend_from_slice(&(cols as u64).to_le_bytes());
+        for v in values {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        Some(out)
+    }
+
+    /// A tile read back: its shape and values, borrowed from the read buffer without copying.
+    pub struct TileView<'a> {
+        pub rows: usize,
+        pub cols: usize,
+        pub values: &'a [f64],
+    }
+
+    pub fn view(bytes: &Aligned) -> Option<TileView<'_>> {
+        let rows = u64::from_le_bytes(bytes.get(0..8)?.try_into().ok()?) as usize;
+        let cols = u64::from_le_bytes(bytes.get(8..16)?.try_into().ok()?) as usize;
+        let data = bytes.get(HEADER_BYTES..)?;
+        if data.len() != rows.checked_mul(cols)?.checked_mul(8)? || !cfg!(target_endian = "little")
+        {
+            return None;
+        }
+        // SAFETY: the buffer is 16-byte aligned and the header is 16 bytes, so `data` is 8-byte
+        // aligned; its length is exactly rows·cols·8; every bit pattern is a valid f64.
+        let values =
+            unsafe { std::slice::from_raw_parts(data.as_ptr().cast::<f64>(), rows * cols) };
+        Some(TileView { rows, cols, values })
+    }
+}

@@ -1,0 +1,413 @@
+//! The replicated store a node uses: puts go to the key's R owners in parallel and return when all
+//! are durable; gets read the local replica when this node owns one, else the owners in order,
+//! then every other member (objects may not have moved yet after a membership change). A corrupt
+//! or missing replica found on the way is repaired from the copy that answered.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use sl_labels::{Label, Lattice, Policy};
+use sl_rpc::Endpoint;
+use tokio::sync::watch;
+use tracing::{debug, warn};
+
+use crate::engine::{self, Engine, Object};
+use crate::placement::{Member, owners};
+use crate::service::{
+    DeletePrefix, GetReplica, HasReplica, HasRequest, KeyRequest, ListReplica, ListRequest,
+    PutReplica, PutRequest,
+};
+
+/// Default replication factor.
+pub const REPLICAS_DEFAULT: usize = 2;
+/// Keys per rebalance batch.
+const REBALANCE_BATCH: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Engine(#[from] engine::Error),
+    #[error("replica on node {node} failed: {reason}")]
+    Replica { node: u64, reason: String },
+    #[error("no members to store on; the cluster has no storage nodes")]
+    NoMembers,
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    me: u64,
+    engine: Arc<Engine>,
+    endpoint: Endpoint,
+    members: watch::Receiver<Vec<Member>>,
+    replicas: usize,
+    policy: Arc<Policy>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rebalance {
+    pub pushed: usize,
+    pub dropped: usize,
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, engine::Error> + Send + 'static,
+) -> Result<T, Error> {
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Task(e.to_string()))??)
+}
+
+impl Store {
+    pub fn new(
+        me: u64,
+        engine: Arc<Engine>,
+        endpoint: Endpoint,
+        members: watch::Receiver<Vec<Member>>,
+        replicas: usize,
+        policy: Arc<Policy>,
+    ) -> Store {
+        Store {
+            me,
+            engine,
+            endpoint,
+            members,
+            replicas: replicas.max(1),
+            policy,
+        }
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    fn members(&self) -> Vec<Member> {
+        self.members.borrow().clone()
+    }
+
+    /// Writes `bytes` at `label` to every owner of `key`; returns when all have it durably.
+    pub async fn put(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {
+        let owners = owners(&self.members(), key, self.replicas);
+        if owners.is_empty() {
+            return Err(Error::NoMembers);
+        }
+        let writes = owners
+            .iter()
+            .map(|owner| self.put_on(owner, key, bytes.clone(), label, false));
+        for result in futures_join(writes).await {
+            result?;
+        }
+        Ok(())
+    }
+
+    async fn put_on(
+        &self,
+        owner: &Member,
+        key: &[u8],
+        bytes: Bytes,
+        label: &Label,
+        repair: bool,
+    ) -> Result<(), Error> {
+        if owner.id == self.me {
+            let (engine, key, label) = (self.engine.clone(), key.to_vec(), label.clone());
+            return blocking(move || {
+                if repair {
+                    engine.repair(&key, &bytes, &label)
+                } else {
+                    engine.put(&key, &bytes, &label).map(|_| ())
+                }
+            })
+            .await;
+        }
+        let request = PutRequest {
+            key: key.to_vec(),
+            label: label.clone(),
+            repair,
+        };
+        self.endpoint
+            .call_with_payload::<PutReplica>(owner.addr, &request, Some(bytes))
+            .await
+            .map(|_| ())
+            .map_err(|e| Error::Replica {
+                node: owner.id,
+                reason: e.to_string(),
+            })
+    }
+
+    async fn get_from(&self, member: &Member, key: &[u8]) -> Result<Option<Object>, Error> {
+        if member.id == self.me {
+            let (engine, key) = (self.engine.clone(), key.to_vec());
+            return blocking(move || engine.get(&key)).await;
+        }
+        let (response, payload) = self
+            .endpoint
+            .call_with_payload::<GetReplica>(member.addr, &KeyRequest { key: key.to_vec() }, None)
+            .await
+            .map_err(|e| Error::Replica {
+                node: member.id,
+                reason: e.to_string(),
+            })?;
+        Ok(response.label.map(|label| Object {
+            label,
+            bytes: payload.unwrap_or_default(),
+        }))
+    }
+
+    /// Reads `key` for a reader at `reader`. An object whose label does not flow to the reader is
+    /// reported as absent, exactly like a missing one.
+    pub async fn get(&self, key: &[u8], reader: &Label) -> Result<Option<Object>, Error> {
+        let members = self.members();
+        let mut order = owners(&members, key, self.replicas);
+        if let Some(local) = order.iter().position(|m| m.id == self.me) {
+            order.swap(0, local);
+        }
+        let owner_count = order.len();
+        let others: Vec<Member> = members
+            .iter()
+            .filter(|m| !order.contains(m))
+            .cloned()
+            .collect();
+        order.extend(others);
+        let mut needs_repair = Vec::new();
+        for (position, member) in order.iter().enumerate() {
+            match self.get_from(member, key).await {
+                Ok(Some(object)) => {
+                    for owner in needs_repair {
+                        self.repair_in_background(owner, key, &object);
+                    }
+                    return Ok(
+                        sl_labels::may_see(&*self.policy, reader, &object.label).then_some(object)
+                    );
+                }
+                Ok(None) if position < owner_count => needs_repair.push(member.clone()),
+                Ok(None) => {}
+                Err(error) => {
+                    debug!(node = member.id, "replica unavailable: {error}");
+                    if position < owner_count
+                        && matches!(
+                            error,
+                            Error::Engine(engine::Error::Corrupt { .. }) | Error::Replica { .. }
+                        )
+                    {
+                        needs_repair.push(member.clone());
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn repair_in_background(&self, owner: Member, key: &[u8], object: &Object) {
+        let (store, key, bytes, label) = (
+            self.clone(),
+            key.to_vec(),
+            Bytes::copy_from_slice(&object.bytes),
+            object.label.clone(),
+        );
+        tokio::spawn(async move {
+            match store.put_on(&owner, &key, bytes, &label, true).await {
+                Ok(()) => debug!(node = owner.id, "repaired a replica"),
+                Err(e) => warn!(node = owner.id, "could not repair a replica: {e}"),
+            }
+        });
+    }
+
+    /// Keys under `prefix` across the cluster that a reader at `reader` may see, sorted, at most
+    /// `limit`.
+    pub async fn list(
+        &self,
+        prefix: &[u8],
+        reader: &Label,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        let limit = limit.min(engine::LIST_KEYS_MAX);
+        let mut keys = Vec::new();
+        for member in self.members() {
+            let entries = if member.id == self.me {
+                let (engine, prefix) = (self.engine.clone(), prefix.to_vec());
+                blocking(move || {
+                    let keys = engine.list(&prefix, None, limit)?;
+                    keys.into_iter()
+                        .filter_map(|k| {
+                            engine.meta(&k).transpose().map(|m| m.map(|m| (k, m.label)))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .await?
+            } else {
+                let request = ListRequest {
+                    prefix: prefix.to_vec(),
+                    after: None,
+                    limit: limit as u32,
+                };
+                match self
+                    .endpoint
+                    .call::<ListReplica>(member.addr, &request)
+                    .await
+                {
+                    Ok(response) => response.entries,
+                    Err(e) => {
+                        debug!(node = member.id, "list skipped an unreachable node: {e}");
+                        continue;
+                    }
+                }
+            };
+            keys.extend(
+                entries
+                    .into_iter()
+                    .filter(|(_, label)| self.policy.flows(label, reader))
+                    .map(|(k, _)| k),
+            );
+        }
+        keys.sort();
+        keys.dedup();
+        keys.truncate(limit);
+        Ok(keys)
+    }
+
+    /// Deletes every object under `prefix` on every member (GC of a finished job).
+    pub async fn delete_prefix(&self, prefix: &[u8]) -> Result<usize, Error> {
+        let mut deleted = 0;
+        for member in self.members() {
+            deleted += if member.id == self.me {
+                let (engine, prefix) = (self.engine.clone(), prefix.to_vec());
+                blocking(move || engine.delete_prefix(&prefix)).await?
+            } else {
+                self.endpoint
+                    .call::<DeletePrefix>(
+                        member.addr,
+                        &KeyRequest {
+                            key: prefix.to_vec(),
+                        },
+                    )
+                    .await
+                    .map_err(|e| Error::Replica {
+                        node: member.id,
+                        reason: e.to_string(),
+                    })?
+                    .count as usize
+            };
+        }
+        Ok(deleted)
+    }
+
+    async fn has(&self, member: &Member, key: &[u8]) -> bool {
+        if member.id == self.me {
+            return self.engine.meta(key).ok().flatten().is_some();
+        }
+        match self
+            .endpoint
+            .call::<HasReplica>(
+                member.addr,
+                &HasRequest {
+                    keys: vec![key.to_vec()],
+                },
+            )
+            .await
+        {
+            Ok(response) => response.present.first().copied().unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    /// Brings every local object to its current owners, and drops local copies this node no longer
+    /// owns once every owner holds one. `leaving` hands everything off (this node owns nothing).
+    pub async fn rebalance(&self, leaving: bool) -> Result<Rebalance, Error> {
+        let members: Vec<Member> = self
+            .members()
+            .into_iter()
+            .filter(|m| !(leaving && m.id == self.me))
+            .collect();
+        let mut report = Rebalance::default();
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let (engine, start) = (self.engine.clone(), after.clone());
+            let keys =
+                blocking(move || engine.list(b"", start.as_deref(), REBALANCE_BATCH)).await?;
+            let Some(last) = keys.last().cloned() else {
+                return Ok(report);
+            };
+            for key in keys {
+                let owners = owners(&members, &key, self.replicas);
+                let mut held_by_all = true;
+                let mut object = None;
+                for owner in owners.iter().filter(|o| o.id != self.me) {
+                    if self.has(owner, &key).await {
+                        continue;
+                    }
+                    if object.is_none() {
+                        let (engine, k) = (self.engine.clone(), key.clone());
+                        object = blocking(move || engine.get(&k)).await.ok().flatten();
+                    }
+                    let Some(found) = &object else {
+                        held_by_all = false;
+                        continue;
+                    };
+                    match self
+                        .put_on(
+                            owner,
+                            &key,
+                            Bytes::copy_from_slice(&found.bytes),
+                            &found.label,
+                            false,
+                        )
+                        .await
+                    {
+                        Ok(()) => report.pushed += 1,
+                        Err(e) => {
+                            held_by_all = false;
+                            warn!(node = owner.id, "rebalance could not place a replica: {e}");
+                        }
+                    }
+                }
+                if held_by_all && !owners.iter().any(|o| o.id == self.me) && !owners.is_empty() {
+                    let (engine, k) = (self.engine.clone(), key.clone());
+                    blocking(move || engine.delete(&k)).await?;
+                    report.dropped += 1;
+                }
+            }
+            after = Some(last);
+        }
+    }
+
+    /// Rebalances whenever the member list changes, until the list's sender is dropped.
+    pub fn spawn_rebalancer(&self) -> tokio::task::JoinHandle<()> {
+        let store = self.clone();
+        let mut changes = self.members.clone();
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                if let Err(e) = store.rebalance(false).await {
+                    warn!("rebalance failed: {e}");
+                }
+            }
+        })
+    }
+}
+
+/// Runs the futures concurrently and collects their results in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, future) in results.iter_mut().zip(pinned.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *slot = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results
+        .into_iter()
+        .map(|r| r.expect("every future finished"))
+        .collect()
+}

@@ -1,0 +1,168 @@
+//! One engine: write-once semantics, list and prefix delete, checksums, aligned tiles, bounds, and
+//! crash safety — an acknowledged put survives kill -9 of the process that made it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use sl_labels::{Label, Level};
+use sl_objstore::engine::{self, Engine, Put, tile};
+
+fn public() -> Label {
+    Label::at(Level(0))
+}
+
+#[test]
+fn objects_are_write_once_and_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    assert_eq!(engine.put(b"k", b"v1", &public()).unwrap(), Put::Created);
+    assert_eq!(
+        engine.put(b"k", b"v1", &public()).unwrap(),
+        Put::AlreadyPresent
+    );
+    assert!(matches!(
+        engine.put(b"k", b"v2", &public()),
+        Err(engine::Error::WriteOnce(_))
+    ));
+    assert_eq!(&engine.get(b"k").unwrap().unwrap().bytes[..], b"v1");
+    assert!(matches!(
+        engine.put(b"", b"x", &public()),
+        Err(engine::Error::EmptyKey)
+    ));
+    assert!(matches!(
+        engine.put(&[b'a'; engine::KEY_BYTES_MAX + 1], b"x", &public()),
+        Err(engine::Error::KeyTooLong(_))
+    ));
+}
+
+#[test]
+fn list_and_delete_by_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    for job in ["job1", "job2"] {
+        for i in 0..5 {
+            engine
+                .put(format!("{job}/obj{i}").as_bytes(), b"x", &public())
+                .unwrap();
+        }
+    }
+    assert_eq!(engine.list(b"job1/", None, 100).unwrap().len(), 5);
+    assert_eq!(
+        engine.list(b"job1/", Some(b"job1/obj2"), 100).unwrap(),
+        vec![b"job1/obj3".to_vec(), b"job1/obj4".to_vec()]
+    );
+    assert_eq!(engine.delete_prefix(b"job1/").unwrap(), 5);
+    assert!(engine.list(b"job1/", None, 100).unwrap().is_empty());
+    assert_eq!(engine.list(b"job2/", None, 100).unwrap().len(), 5);
+}
+
+#[test]
+fn damage_is_detected_on_read_and_repair_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let big = vec![9u8; 200 << 10];
+    engine.put(b"blob", &big, &public()).unwrap();
+    engine.damage_for_test(b"blob").unwrap();
+    assert!(matches!(
+        engine.get(b"blob"),
+        Err(engine::Error::Corrupt { .. })
+    ));
+    assert!(
+        matches!(
+            engine.repair(b"blob", b"other bytes", &public()),
+            Err(engine::Error::WriteOnce(_))
+        ),
+        "repair cannot change contents"
+    );
+    engine.repair(b"blob", &big, &public()).unwrap();
+    assert_eq!(&engine.get(b"blob").unwrap().unwrap().bytes[..], &big[..]);
+}
+
+#[test]
+fn tiles_come_back_aligned_and_viewable_without_copying() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let (rows, cols) = (300, 7);
+    let values: Vec<f64> = (0..rows * cols).map(|i| i as f64 * 0.5).collect();
+    engine
+        .put(
+            b"tile",
+            &tile::encode(rows, cols, &values).unwrap(),
+            &public(),
+        )
+        .unwrap();
+    let object = engine.get(b"tile").unwrap().unwrap();
+    let view = tile::view(&object.bytes).unwrap();
+    assert_eq!(view.values.as_ptr() as usize % 8, 0);
+    assert!(
+        std::ptr::eq(
+            view.values.as_ptr().cast::<u8>(),
+            object.bytes[16..].as_ptr()
+        ),
+        "the view borrows the read buffer"
+    );
+    let array = ndarray::ArrayView2::from_shape(
+        ndarray::ShapeBuilder::f((view.rows, view.cols)),
+        view.values,
+    )
+    .unwrap();
+    assert_eq!(array[[299, 6]], values[6 * rows + 299]);
+    assert!(tile::encode(2, 2, &[1.0]).is_none());
+}
+
+/// The child half of the crash test: puts objects and reports each acknowledgement on stdout.
+#[test]
+fn crash_child() {
+    let Ok(dir) = std::env::var("SL_OBJSTORE_CRASH_DIR") else {
+        return;
+    };
+    let engine = Engine::open(std::path::Path::new(&dir)).unwrap();
+    for i in 0u32.. {
+        let value = vec![(i % 251) as u8; 4096 + (i as usize % 3) * 70_000];
+        engine
+            .put(format!("obj{i:06}").as_bytes(), &value, &public())
+            .unwrap();
+        println!("acked {i}");
+    }
+}
+
+#[test]
+fn acknowledged_puts_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "crash_child",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env("SL_OBJSTORE_CRASH_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acked = None;
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(n) = line.strip_prefix("acked ") {
+            acked = Some(n.parse::<u32>().unwrap());
+            if acked >= Some(200) {
+                break;
+            }
+        }
+    }
+    // SIGKILL: no destructors, no flush, as a crash.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let acked = acked.expect("the child acknowledged puts");
+    let engine = Engine::open(dir.path()).unwrap();
+    for i in 0..=acked {
+        let object = engine
+            .get(format!("obj{i:06}").as_bytes())
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged obj{i} lost"));
+        assert_eq!(object.bytes.len(), 4096 + (i as usize % 3) * 70_000);
+        assert!(object.bytes.iter().all(|&b| b == (i % 251) as u8));
+    }
+}
