@@ -294,7 +294,12 @@ impl Store {
 
     async fn has(&self, member: &Member, key: &[u8]) -> bool {
         if member.id == self.me {
-            return self.engine.meta(key).ok().flatten().is_some();
+            let (engine, key) = (self.engine.clone(), key.to_vec());
+            return blocking(move || engine.meta(&key))
+                .await
+                .ok()
+                .flatten()
+                .is_some();
         }
         match self
             .endpoint
