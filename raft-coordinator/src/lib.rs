@@ -1,10 +1,24 @@
 //! `sl-coordinator`: the Raft-replicated coordinator.
 //!
-//! Purpose (filled by the coordinator issue): a raft-rs driver that owns each `RawNode`, RocksDB
-//! raft storage that survives kill -9, and the deterministic state machine of jobs, tasks, leases,
-//! futures, queues, DAG counters, faceted KV and principals, with a client that finds the leader.
+//! Purpose: the deterministic state machine of jobs, tasks, leases, futures and queues
+//! ([`machine`]), and — next — the raft-rs driver that owns each `RawNode`, RocksDB raft storage
+//! that survives kill -9, membership, and a client that finds the leader.
 //!
 //! Boundary: depends on `sl-labels` and `sl-rpc` only. Time never enters `apply`: the leader decides
-//! expiries from its clock and proposes them as commands.
+//! expiries from its clock and proposes them as commands, so every replica applies the same thing.
 //!
-//! Status: not yet implemented.
+//! Invariants (asserted in code, attacked in `tests/machine.rs`):
+//! * At most once per call: a `(task, seq)` takes effect once; retries get the recorded reply.
+//! * Fencing: nothing sent under a superseded epoch changes state.
+//! * Deterministic: the same commands give the same state and the same snapshot bytes.
+//! * Bounded: tasks, queues, queue capacity, item, argument and inline checkpoint sizes.
+//! * No flow down: spawning, queue writes and reads, and waits obey the label lattice; what a task
+//!   may not see is reported as not found.
+//!
+//! Status: the state machine is done; the Raft driver, storage, membership and client are not.
+
+pub mod ids;
+pub mod machine;
+
+pub use ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
+pub use machine::{Call, Checkpoint, Command, Limits, Machine, Reject, Reply, Status, TaskCall};

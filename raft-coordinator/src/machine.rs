@@ -1,0 +1,766 @@
+//! The coordinator's state machine: jobs, tasks, leases, futures and FIFO queues. Pure and
+//! deterministic: `apply` reads no clock (the leader puts times into commands), iterates only
+//! ordered collections, and its whole state snapshots to bytes. Every replica applying the same log
+//! holds the same state; Raft (`crate::raft`, next) decides the log.
+//!
+//! A task call `(task, epoch, seq, checkpoint, call)` takes effect at most once per `(task, seq)`:
+//! a retry gets the recorded reply. A call under a superseded epoch changes nothing. A call that
+//! would block changes nothing but the task's status: the task leaves its worker, and when it can
+//! proceed it becomes ready again and re-issues the same call (same seq) from its checkpoint.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use sl_labels::{Label, Lattice, Policy};
+
+use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
+
+/// Bounds on everything the machine holds; a command that would exceed one is rejected.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub tasks_max: usize,
+    pub queues_max: usize,
+    pub queue_capacity_max: u32,
+    pub item_bytes_max: usize,
+    pub inline_checkpoint_bytes_max: usize,
+    pub args_bytes_max: usize,
+    pub deps_max: usize,
+    pub leases_per_acquire_max: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tasks_max: 1_000_000,
+            queues_max: 100_000,
+            queue_capacity_max: 1_000_000,
+            item_bytes_max: 64 << 10,
+            inline_checkpoint_bytes_max: 64 << 10,
+            args_bytes_max: 64 << 10,
+            deps_max: 1024,
+            leases_per_acquire_max: 256,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Checkpoint {
+    /// Not started: run the function from its arguments.
+    Initial,
+    Inline(Vec<u8>),
+    /// Too large to inline: an object-store key, durable before the call carrying it (invariant 3).
+    Object(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Status {
+    Ready,
+    Running,
+    Blocked,
+    Done,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Lease {
+    pub epoch: Epoch,
+    pub holder: NodeId,
+    pub deadline_ms: u64,
+}
+
+pub type Outcome = Result<Vec<u8>, String>;
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Task {
+    pub job: JobId,
+    pub label: Label,
+    pub status: Status,
+    pub epoch: Epoch,
+    pub lease: Option<Lease>,
+    pub checkpoint: Checkpoint,
+    pub function: String,
+    pub args: Vec<u8>,
+    /// Futures whose values the task receives when it starts, in order.
+    pub deps: Vec<TaskId>,
+    pub deps_left: u32,
+    pub next_seq: Seq,
+    /// The reply to call `next_seq - 1` and the epoch it was made under, for retries.
+    pub last_reply: Option<(Epoch, Reply)>,
+    pub outcome: Option<Outcome>,
+    /// Tasks to make ready when this one ends (waiters and dependents).
+    pub waiters: Vec<TaskId>,
+    /// Times the task resumed after its lease was lost.
+    pub resumes: u64,
+    /// An external call whose intent is committed and whose result is not.
+    pub external: Option<(Seq, String, Vec<u8>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Item {
+    pub bytes: Vec<u8>,
+    /// The producing call, so a rendezvous producer learns its item was taken.
+    pub from: (TaskId, Seq),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Queue {
+    pub label: Label,
+    /// 0 is a rendezvous: an enqueue completes when a dequeue takes the item.
+    pub capacity: u32,
+    pub items: VecDeque<Item>,
+    pub waiting_consumers: BTreeSet<TaskId>,
+    pub waiting_producers: BTreeSet<TaskId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Job {
+    pub root: TaskId,
+    pub label: Label,
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Command {
+    SubmitJob {
+        label: Label,
+        function: String,
+        args: Vec<u8>,
+    },
+    /// Lease up to `max` ready tasks to `node` until `now_ms + lease_ms`.
+    Acquire {
+        node: NodeId,
+        max: u32,
+        now_ms: u64,
+        lease_ms: u64,
+    },
+    Renew {
+        task: TaskId,
+        epoch: Epoch,
+        deadline_ms: u64,
+    },
+    /// The lease under `epoch` is over (deadline passed, or the worker gave the task back): the task
+    /// resumes from its last checkpoint on any node.
+    Expire {
+        task: TaskId,
+        epoch: Epoch,
+    },
+    Call(TaskCall),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct TaskCall {
+    pub task: TaskId,
+    pub epoch: Epoch,
+    pub seq: Seq,
+    /// The task's state just before the call, recorded atomically with its effect.
+    pub checkpoint: Checkpoint,
+    pub call: Call,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Call {
+    /// Start `function(args)`; `deps` are futures whose values it receives; `label` may raise the
+    /// child's label above the parent's (the parent may then not wait on it).
+    Spawn {
+        function: String,
+        args: Vec<u8>,
+        deps: Vec<TaskId>,
+        label: Option<Label>,
+    },
+    Wait {
+        future: TaskId,
+    },
+    CreateQueue {
+        capacity: u32,
+        label: Option<Label>,
+    },
+    Enqueue {
+        queue: QueueId,
+        item: Vec<u8>,
+    },
+    Dequeue {
+        queue: QueueId,
+    },
+    Checkpoint,
+    Exit {
+        outcome: Outcome,
+    },
+    /// Commit the intent to call an external service; the reply carries the idempotency key.
+    ExternalIntent {
+        service: String,
+        payload: Vec<u8>,
+    },
+    ExternalResult {
+        outcome: Outcome,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Grant {
+    pub task: TaskId,
+    pub epoch: Epoch,
+    pub checkpoint: Checkpoint,
+    pub function: String,
+    pub args: Vec<u8>,
+    pub dep_values: Vec<Outcome>,
+    pub next_seq: Seq,
+    pub label: Label,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Reply {
+    Submitted {
+        job: JobId,
+        root: TaskId,
+    },
+    Leases(Vec<Grant>),
+    Spawned(TaskId),
+    Value(Outcome),
+    Queue(QueueId),
+    Item(Vec<u8>),
+    Ok,
+    /// Idempotency key of an external call: `(task, seq)` of its intent.
+    ExternalKey {
+        task: TaskId,
+        seq: Seq,
+    },
+    /// The task gave up its worker; it becomes ready when it can proceed.
+    WouldBlock,
+    Rejected(Reject),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Reject {
+    UnknownTask,
+    /// Fenced: the call's epoch is not the task's current lease.
+    StaleEpoch,
+    /// The call skips a sequence number the task has not used.
+    SeqGap {
+        expected: Seq,
+    },
+    /// Older than the last call: its reply is gone (the worker is behind its own checkpoint).
+    SeqTooOld,
+    /// Not found — also what a task hears about things its label may not see.
+    NotFound,
+    /// The data would flow down the lattice.
+    FlowDown,
+    Limit(String),
+    Invalid(String),
+}
+
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
+pub struct State {
+    pub jobs: BTreeMap<JobId, Job>,
+    pub tasks: BTreeMap<TaskId, Task>,
+    pub queues: BTreeMap<QueueId, Queue>,
+    pub ready: BTreeSet<TaskId>,
+    pub next_job: u64,
+    pub next_task: u64,
+    pub next_queue: u64,
+}
+
+/// The state and the rules. The policy and limits are configuration, not state.
+pub struct Machine {
+    pub state: State,
+    policy: Policy,
+    limits: Limits,
+}
+
+impl Machine {
+    pub fn new(policy: Policy, limits: Limits) -> Machine {
+        Machine {
+            state: State::default(),
+            policy,
+            limits,
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<u8> {
+        rkyv::to_bytes::<rkyv::rancor::Error>(&self.state)
+            .map(|b| b.to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Restores a snapshot; hostile or corrupt bytes give an error.
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+        aligned.extend_from_slice(bytes);
+        self.state =
+            rkyv::from_bytes::<State, rkyv::rancor::Error>(&aligned).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    pub fn apply(&mut self, command: &Command) -> Reply {
+        match command {
+            Command::SubmitJob {
+                label,
+                function,
+                args,
+            } => self.submit(label, function, args),
+            Command::Acquire {
+                node,
+                max,
+                now_ms,
+                lease_ms,
+            } => self.acquire(*node, *max, now_ms.saturating_add(*lease_ms)),
+            Command::Renew {
+                task,
+                epoch,
+                deadline_ms,
+            } => self.renew(*task, *epoch, *deadline_ms),
+            Command::Expire { task, epoch } => self.expire(*task, *epoch),
+            Command::Call(call) => self.call(call),
+        }
+    }
+
+    fn new_task(
+        &mut self,
+        job: JobId,
+        label: Label,
+        function: &str,
+        args: &[u8],
+        deps: Vec<TaskId>,
+    ) -> Result<TaskId, Reject> {
+        if self.state.tasks.len() >= self.limits.tasks_max {
+            return Err(Reject::Limit(format!(
+                "the cluster holds {} tasks",
+                self.limits.tasks_max
+            )));
+        }
+        if args.len() > self.limits.args_bytes_max {
+            return Err(Reject::Limit(format!(
+                "arguments exceed {} bytes",
+                self.limits.args_bytes_max
+            )));
+        }
+        let id = TaskId(self.state.next_task);
+        self.state.next_task += 1;
+        let mut deps_left = 0;
+        for dep in &deps {
+            let Some(parent) = self.state.tasks.get_mut(dep) else {
+                return Err(Reject::NotFound);
+            };
+            if parent.outcome.is_none() {
+                parent.waiters.push(id);
+                deps_left += 1;
+            }
+        }
+        let status = if deps_left == 0 {
+            Status::Ready
+        } else {
+            Status::Blocked
+        };
+        let task = Task {
+            job,
+            label,
+            status,
+            epoch: Epoch(0),
+            lease: None,
+            checkpoint: Checkpoint::Initial,
+            function: function.to_owned(),
+            args: args.to_vec(),
+            deps,
+            deps_left,
+            next_seq: Seq(0),
+            last_reply: None,
+            outcome: None,
+            waiters: Vec::new(),
+            resumes: 0,
+            external: None,
+        };
+        if status == Status::Ready {
+            self.state.ready.insert(id);
+        }
+        self.state.tasks.insert(id, task);
+        Ok(id)
+    }
+
+    fn submit(&mut self, label: &Label, function: &str, args: &[u8]) -> Reply {
+        if self.policy.check_label(label).is_err() {
+            return Reply::Rejected(Reject::Invalid(
+                "the job's label is not valid in this cluster's policy".into(),
+            ));
+        }
+        let job = JobId(self.state.next_job);
+        match self.new_task(job, label.clone(), function, args, Vec::new()) {
+            Ok(root) => {
+                self.state.next_job += 1;
+                self.state.jobs.insert(
+                    job,
+                    Job {
+                        root,
+                        label: label.clone(),
+                        status: Status::Ready,
+                    },
+                );
+                Reply::Submitted { job, root }
+            }
+            Err(reject) => Reply::Rejected(reject),
+        }
+    }
+
+    fn acquire(&mut self, node: NodeId, max: u32, deadline_ms: u64) -> Reply {
+        let count = max.min(self.limits.leases_per_acquire_max) as usize;
+        let chosen: Vec<TaskId> = self.state.ready.iter().take(count).copied().collect();
+        let mut grants = Vec::with_capacity(chosen.len());
+        for id in chosen {
+            self.state.ready.remove(&id);
+            let dep_values: Vec<Outcome> = {
+                let task = &self.state.tasks[&id];
+                task.deps
+                    .iter()
+                    .map(|d| {
+                        self.state
+                            .tasks
+                            .get(d)
+                            .and_then(|t| t.outcome.clone())
+                            .unwrap_or_else(|| Err("dependency vanished".into()))
+                    })
+                    .collect()
+            };
+            let task = self.state.tasks.get_mut(&id).expect("ready tasks exist");
+            assert_eq!(
+                task.status,
+                Status::Ready,
+                "only ready tasks are in the ready set"
+            );
+            task.epoch = Epoch(task.epoch.0 + 1);
+            task.lease = Some(Lease {
+                epoch: task.epoch,
+                holder: node,
+                deadline_ms,
+            });
+            task.status = Status::Running;
+            if let Some(job) = self.state.jobs.get_mut(&task.job)
+                && job.status == Status::Ready
+            {
+                job.status = Status::Running;
+            }
+            grants.push(Grant {
+                task: id,
+                epoch: task.epoch,
+                checkpoint: task.checkpoint.clone(),
+                function: task.function.clone(),
+                args: task.args.clone(),
+                dep_values,
+                next_seq: task.next_seq,
+                label: task.label.clone(),
+            });
+        }
+        Reply::Leases(grants)
+    }
+
+    fn leased(&mut self, task: TaskId, epoch: Epoch) -> Result<&mut Task, Reject> {
+        let entry = self.state.tasks.get_mut(&task).ok_or(Reject::UnknownTask)?;
+        match &entry.lease {
+            Some(lease) if lease.epoch == epoch && entry.status == Status::Running => Ok(entry),
+            _ => Err(Reject::StaleEpoch),
+        }
+    }
+
+    fn renew(&mut self, task: TaskId, epoch: Epoch, deadline_ms: u64) -> Reply {
+        match self.leased(task, epoch) {
+            Ok(entry) => {
+                if let Some(lease) = &mut entry.lease {
+                    lease.deadline_ms = lease.deadline_ms.max(deadline_ms);
+                }
+                Reply::Ok
+            }
+            Err(reject) => Reply::Rejected(reject),
+        }
+    }
+
+    fn expire(&mut self, task: TaskId, epoch: Epoch) -> Reply {
+        match self.leased(task, epoch) {
+            Ok(entry) => {
+                entry.lease = None;
+                entry.status = Status::Ready;
+                entry.resumes += 1;
+                self.state.ready.insert(task);
+                Reply::Ok
+            }
+            Err(reject) => Reply::Rejected(reject),
+        }
+    }
+
+    fn call(&mut self, call: &TaskCall) -> Reply {
+        if let Checkpoint::Inline(bytes) = &call.checkpoint
+            && bytes.len() > self.limits.inline_checkpoint_bytes_max
+        {
+            return Reply::Rejected(Reject::Limit(format!(
+                "inline checkpoints are at most {} bytes; store larger ones as objects",
+                self.limits.inline_checkpoint_bytes_max
+            )));
+        }
+        // At most once per (task, seq): a retry of the last call gets its recorded reply, even
+        // after the call ended the lease (an exit whose answer was lost).
+        if let Some(task) = self.state.tasks.get(&call.task)
+            && call.seq.0 + 1 == task.next_seq.0
+            && let Some((epoch, reply)) = &task.last_reply
+            && *epoch == call.epoch
+        {
+            return reply.clone();
+        }
+        let task = match self.leased(call.task, call.epoch) {
+            Ok(task) => task,
+            Err(reject) => return Reply::Rejected(reject),
+        };
+        if call.seq < task.next_seq {
+            return Reply::Rejected(Reject::SeqTooOld);
+        }
+        if call.seq > task.next_seq {
+            return Reply::Rejected(Reject::SeqGap {
+                expected: task.next_seq,
+            });
+        }
+        let reply = self.effect(call);
+        let task = self.state.tasks.get_mut(&call.task).expect("checked above");
+        match &reply {
+            Reply::WouldBlock => {
+                // Nothing took effect; the call will be re-issued with the same seq.
+                task.checkpoint = call.checkpoint.clone();
+                task.lease = None;
+                if task.status == Status::Running {
+                    task.status = Status::Blocked;
+                }
+            }
+            Reply::Rejected(_) => {}
+            _ => {
+                task.checkpoint = call.checkpoint.clone();
+                task.next_seq = Seq(call.seq.0 + 1);
+                task.last_reply = Some((call.epoch, reply.clone()));
+            }
+        }
+        reply
+    }
+
+    /// The call's effect on everything but the calling task's bookkeeping.
+    fn effect(&mut self, call: &TaskCall) -> Reply {
+        let me = call.task;
+        let (my_label, my_job) = {
+            let task = &self.state.tasks[&me];
+            (task.label.clone(), task.job)
+        };
+        match &call.call {
+            Call::Spawn {
+                function,
+                args,
+                deps,
+                label,
+            } => {
+                let label = label.clone().unwrap_or_else(|| my_label.clone());
+                if !self.policy.flows(&my_label, &label) {
+                    return Reply::Rejected(Reject::FlowDown);
+                }
+                if deps.len() > self.limits.deps_max {
+                    return Reply::Rejected(Reject::Limit(format!(
+                        "at most {} dependencies",
+                        self.limits.deps_max
+                    )));
+                }
+                for dep in deps {
+                    match self.state.tasks.get(dep) {
+                        Some(d)
+                            if self.policy.flows(&d.label, &label)
+                                && self.policy.flows(&d.label, &my_label) => {}
+                        _ => return Reply::Rejected(Reject::NotFound),
+                    }
+                }
+                match self.new_task(my_job, label, function, args, deps.clone()) {
+                    Ok(child) => Reply::Spawned(child),
+                    Err(reject) => Reply::Rejected(reject),
+                }
+            }
+            Call::Wait { future } => {
+                let Some(target) = self.state.tasks.get_mut(future) else {
+                    return Reply::Rejected(Reject::NotFound);
+                };
+                // A future the waiter may not see does not exist for it.
+                if !self.policy.flows(&target.label, &my_label) {
+                    return Reply::Rejected(Reject::NotFound);
+                }
+                match &target.outcome {
+                    Some(outcome) => Reply::Value(outcome.clone()),
+                    None => {
+                        if !target.waiters.contains(&me) {
+                            target.waiters.push(me);
+                        }
+                        Reply::WouldBlock
+                    }
+                }
+            }
+            Call::CreateQueue { capacity, label } => {
+                let label = label.clone().unwrap_or_else(|| my_label.clone());
+                if !self.policy.flows(&my_label, &label) {
+                    return Reply::Rejected(Reject::FlowDown);
+                }
+                if *capacity > self.limits.queue_capacity_max
+                    || self.state.queues.len() >= self.limits.queues_max
+                {
+                    return Reply::Rejected(Reject::Limit(
+                        "queue capacity or count exceeds the cluster's limit".into(),
+                    ));
+                }
+                let id = QueueId(self.state.next_queue);
+                self.state.next_queue += 1;
+                self.state.queues.insert(
+                    id,
+                    Queue {
+                        label,
+                        capacity: *capacity,
+                        items: VecDeque::new(),
+                        waiting_consumers: BTreeSet::new(),
+                        waiting_producers: BTreeSet::new(),
+                    },
+                );
+                Reply::Queue(id)
+            }
+            Call::Enqueue { queue, item } => self.enqueue(me, call.seq, &my_label, *queue, item),
+            Call::Dequeue { queue } => self.dequeue(me, &my_label, *queue),
+            Call::Checkpoint => Reply::Ok,
+            Call::Exit { outcome } => {
+                self.finish(me, outcome.clone());
+                Reply::Ok
+            }
+            Call::ExternalIntent { service, payload } => {
+                let task = self.state.tasks.get_mut(&me).expect("caller exists");
+                task.external = Some((call.seq, service.clone(), payload.clone()));
+                Reply::ExternalKey {
+                    task: me,
+                    seq: call.seq,
+                }
+            }
+            Call::ExternalResult { outcome } => {
+                let task = self.state.tasks.get_mut(&me).expect("caller exists");
+                if task.external.take().is_none() {
+                    return Reply::Rejected(Reject::Invalid(
+                        "no external call is in flight".into(),
+                    ));
+                }
+                Reply::Value(outcome.clone())
+            }
+        }
+    }
+
+    fn enqueue(
+        &mut self,
+        me: TaskId,
+        seq: Seq,
+        my_label: &Label,
+        id: QueueId,
+        item: &[u8],
+    ) -> Reply {
+        if item.len() > self.limits.item_bytes_max {
+            return Reply::Rejected(Reject::Limit(format!(
+                "queue items are at most {} bytes inline",
+                self.limits.item_bytes_max
+            )));
+        }
+        let policy = &self.policy;
+        let Some(queue) = self.state.queues.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        if !policy.flows(my_label, &queue.label) {
+            return Reply::Rejected(Reject::FlowDown);
+        }
+        let woken;
+        if queue.capacity == 0 {
+            // Rendezvous: the item waits in the queue tagged with this call; the call completes
+            // when a consumer has taken it (the producer re-issues the call and finds it gone).
+            let placed = queue.items.iter().any(|i| i.from == (me, seq));
+            if placed {
+                queue.waiting_producers.insert(me);
+                return Reply::WouldBlock;
+            }
+            if queue.waiting_producers.remove(&me) {
+                return Reply::Ok;
+            }
+            queue.items.push_back(Item {
+                bytes: item.to_vec(),
+                from: (me, seq),
+            });
+            queue.waiting_producers.insert(me);
+            woken = queue.waiting_consumers.pop_first();
+            if let Some(consumer) = woken {
+                self.make_ready(consumer);
+            }
+            return Reply::WouldBlock;
+        }
+        if queue.items.len() >= queue.capacity as usize {
+            queue.waiting_producers.insert(me);
+            return Reply::WouldBlock;
+        }
+        queue.items.push_back(Item {
+            bytes: item.to_vec(),
+            from: (me, seq),
+        });
+        woken = queue.waiting_consumers.pop_first();
+        if let Some(consumer) = woken {
+            self.make_ready(consumer);
+        }
+        Reply::Ok
+    }
+
+    fn dequeue(&mut self, me: TaskId, my_label: &Label, id: QueueId) -> Reply {
+        let policy = &self.policy;
+        let Some(queue) = self.state.queues.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        if !policy.flows(&queue.label, my_label) {
+            return Reply::Rejected(Reject::NotFound);
+        }
+        let Some(item) = queue.items.pop_front() else {
+            queue.waiting_consumers.insert(me);
+            return Reply::WouldBlock;
+        };
+        queue.waiting_consumers.remove(&me);
+        let producer = if queue.capacity == 0 {
+            // The rendezvous producer's call is now complete; it stays marked until it re-issues.
+            Some(item.from.0).filter(|p| queue.waiting_producers.contains(p))
+        } else {
+            queue.waiting_producers.pop_first()
+        };
+        if let Some(producer) = producer {
+            self.make_ready(producer);
+        }
+        Reply::Item(item.bytes)
+    }
+
+    fn make_ready(&mut self, id: TaskId) {
+        if let Some(task) = self.state.tasks.get_mut(&id)
+            && task.status == Status::Blocked
+            && task.deps_left == 0
+        {
+            task.status = Status::Ready;
+            self.state.ready.insert(id);
+        }
+    }
+
+    fn finish(&mut self, id: TaskId, outcome: Outcome) {
+        let failed = outcome.is_err();
+        let (waiters, job) = {
+            let task = self.state.tasks.get_mut(&id).expect("caller exists");
+            task.status = if failed { Status::Failed } else { Status::Done };
+            task.lease = None;
+            task.outcome = Some(outcome);
+            (std::mem::take(&mut task.waiters), task.job)
+        };
+        if let Some(job) = self.state.jobs.get_mut(&job)
+            && job.root == id
+        {
+            job.status = if failed { Status::Failed } else { Status::Done };
+        }
+        for waiter in waiters {
+            if let Some(task) = self.state.tasks.get_mut(&waiter) {
+                if task.deps.contains(&id) && task.deps_left > 0 {
+                    task.deps_left -= 1;
+                }
+                if task.status == Status::Blocked && task.deps_left == 0 {
+                    task.status = Status::Ready;
+                    self.state.ready.insert(waiter);
+                }
+            }
+        }
+    }
+}
