@@ -572,7 +572,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
         rng = rng
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        (rng >> 33) % 4 == 0
+        (rng >> 33).is_multiple_of(4)
     };
     for s in history {
         match s {
@@ -646,7 +646,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                         m.state.tasks[&o.task].lease.as_ref().map(|l| l.epoch) != Some(o.epoch)
                     };
                     if coin()
-                        && let Some(old) = stale.iter().filter(superseded).last().cloned()
+                        && let Some(old) = stale.iter().rfind(superseded).cloned()
                     {
                         let before = m.state.clone();
                         m.apply(&Command::Call(old));
