@@ -1,8 +1,9 @@
 //! `sl-coordinator`: the Raft-replicated coordinator.
 //!
 //! Purpose: the deterministic state machine of jobs, tasks, leases, futures and queues
-//! ([`machine`]), and — next — the raft-rs driver that owns each `RawNode`, RocksDB raft storage
-//! that survives kill -9, membership, and a client that finds the leader.
+//! ([`machine`]), the Raft log on RocksDB that survives kill -9 ([`log_store`], a `raft::Storage`),
+//! and — next — the raft-rs driver that owns each `RawNode`, membership, and a client that finds
+//! the leader.
 //!
 //! Boundary: depends on `sl-labels` and `sl-rpc` only. Time never enters `apply`: the leader decides
 //! expiries from its clock and proposes them as commands, so every replica applies the same thing.
@@ -15,9 +16,11 @@
 //! * No flow down: spawning, queue writes and reads, and waits obey the label lattice; what a task
 //!   may not see is reported as not found.
 //!
-//! Status: the state machine is done; the Raft driver, storage, membership and client are not.
+//! Status: the state machine and the log storage are done; the Raft driver, transport of Raft
+//! messages over `sl-rpc`, membership, client and benchmarks are not.
 
 pub mod ids;
+pub mod log_store;
 pub mod machine;
 
 pub use ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};

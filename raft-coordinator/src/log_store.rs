@@ -1,0 +1,316 @@
+//! The Raft log on RocksDB: a `raft::Storage` that survives kill -9 at any point.
+//!
+//! One column family holds the hard state, the conf state, the latest snapshot (metadata and
+//! state-machine bytes) and the entries, keyed `e` + big-endian index so they sort in log order.
+//! Everything one `Ready` asks to persist — entries, hard state, snapshot — goes in one synced
+//! write batch, so a crash leaves either all of it or none.
+
+use std::path::Path;
+use std::sync::RwLock;
+
+use raft::eraftpb::{ConfState, Entry, HardState, Snapshot};
+use raft::{GetEntriesContext, RaftState, Storage, StorageError};
+use rocksdb::{
+    ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions,
+};
+
+const CF: &str = "raft";
+const HARD_STATE: &[u8] = b"hs";
+const SNAPSHOT: &[u8] = b"sn";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("raft log storage: {0}")]
+    Rocks(#[from] rocksdb::Error),
+    #[error("raft log storage holds undecodable {what}: {reason}")]
+    Decode { what: &'static str, reason: String },
+    #[error("the raft log's column family is missing")]
+    MissingColumnFamily,
+    #[error("cannot compact to {index}: the log holds {first}..={last}")]
+    Compact { index: u64, first: u64, last: u64 },
+}
+
+fn entry_key(index: u64) -> [u8; 9] {
+    let mut key = [b'e'; 9];
+    key[1..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+/// What the log keeps in memory to answer `Storage` calls without a read.
+struct Cache {
+    hard_state: HardState,
+    snapshot: Snapshot,
+    /// Index of the last entry (or the snapshot's index when there are none).
+    last: u64,
+}
+
+pub struct LogStore {
+    db: DB,
+    cache: RwLock<Cache>,
+}
+
+fn decode<M: protobuf::Message>(what: &'static str, bytes: &[u8]) -> Result<M, Error> {
+    M::parse_from_bytes(bytes).map_err(|e| Error::Decode {
+        what,
+        reason: e.to_string(),
+    })
+}
+
+fn encode<M: protobuf::Message>(what: &'static str, message: &M) -> Result<Vec<u8>, Error> {
+    message.write_to_bytes().map_err(|e| Error::Decode {
+        what,
+        reason: e.to_string(),
+    })
+}
+
+fn storage_error(error: Error) -> raft::Error {
+    raft::Error::Store(StorageError::Other(Box::new(error)))
+}
+
+impl LogStore {
+    /// Opens (or creates) the log. A new log has a snapshot at index 0 whose conf state names
+    /// `voters` (empty when this node will join an existing cluster).
+    pub fn open(path: &Path, voters: &[u64]) -> Result<LogStore, Error> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        let db = DB::open_cf_descriptors(
+            &options,
+            path,
+            vec![ColumnFamilyDescriptor::new(CF, Options::default())],
+        )?;
+        let store = LogStore {
+            db,
+            cache: RwLock::new(Cache {
+                hard_state: HardState::default(),
+                snapshot: Snapshot::default(),
+                last: 0,
+            }),
+        };
+        let cf = store.cf()?;
+        let hard_state = match store.db.get_cf(cf, HARD_STATE)? {
+            Some(bytes) => decode("hard state", &bytes)?,
+            None => HardState::default(),
+        };
+        let snapshot = match store.db.get_cf(cf, SNAPSHOT)? {
+            Some(bytes) => decode("snapshot", &bytes)?,
+            None => {
+                let mut snapshot = Snapshot::default();
+                snapshot.mut_metadata().mut_conf_state().voters = voters.to_vec();
+                snapshot
+            }
+        };
+        let last = match store
+            .db
+            .iterator_cf(
+                cf,
+                IteratorMode::From(&entry_key(u64::MAX), Direction::Reverse),
+            )
+            .next()
+        {
+            Some(item) => {
+                let (key, _) = item?;
+                if key.first() == Some(&b'e') && key.len() == 9 {
+                    u64::from_be_bytes(key[1..].try_into().expect("9-byte key"))
+                } else {
+                    snapshot.get_metadata().index
+                }
+            }
+            None => snapshot.get_metadata().index,
+        };
+        let last = last.max(snapshot.get_metadata().index);
+        *store.cache.write().unwrap_or_else(|e| e.into_inner()) = Cache {
+            hard_state,
+            snapshot,
+            last,
+        };
+        Ok(store)
+    }
+
+    fn cf(&self) -> Result<&rocksdb::ColumnFamily, Error> {
+        self.db.cf_handle(CF).ok_or(Error::MissingColumnFamily)
+    }
+
+    fn first(&self, cache: &Cache) -> u64 {
+        cache.snapshot.get_metadata().index + 1
+    }
+
+    /// Persists what one `Ready` carries, in one synced batch: a snapshot from the leader (which
+    /// replaces the whole log, as raft requires), new entries (which replace any conflicting
+    /// suffix), the hard state.
+    pub fn persist(
+        &self,
+        snapshot: Option<&Snapshot>,
+        entries: &[Entry],
+        hard_state: Option<&HardState>,
+    ) -> Result<(), Error> {
+        let cf = self.cf()?;
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        let mut batch = WriteBatch::default();
+        let mut last = cache.last;
+        if let Some(snapshot) = snapshot.filter(|s| s.get_metadata().index > 0) {
+            batch.delete_range_cf(cf, entry_key(0), entry_key(u64::MAX));
+            batch.put_cf(cf, SNAPSHOT, encode("snapshot", snapshot)?);
+            last = snapshot.get_metadata().index;
+        }
+        if let Some(first_new) = entries.first() {
+            assert!(
+                entries.windows(2).all(|w| w[1].index == w[0].index + 1),
+                "raft hands over contiguous entries"
+            );
+            // Entries after the new ones belong to a superseded leader's log.
+            batch.delete_range_cf(cf, entry_key(first_new.index), entry_key(u64::MAX));
+            for entry in entries {
+                batch.put_cf(cf, entry_key(entry.index), encode("entry", entry)?);
+            }
+            last = entries.last().expect("non-empty").index;
+        }
+        if let Some(hard_state) = hard_state {
+            batch.put_cf(cf, HARD_STATE, encode("hard state", hard_state)?);
+        }
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(batch, &options)?;
+        if let Some(snapshot) = snapshot.filter(|s| s.get_metadata().index > 0) {
+            cache.snapshot = snapshot.clone();
+        }
+        if let Some(hard_state) = hard_state {
+            cache.hard_state = hard_state.clone();
+        }
+        cache.last = last;
+        Ok(())
+    }
+
+    /// Records a state-machine snapshot at `index` (applied, so committed) and drops the entries it
+    /// covers, so the log does not grow without bound.
+    pub fn compact(&self, index: u64, conf_state: ConfState, data: Vec<u8>) -> Result<(), Error> {
+        let term = self.term(index).map_err(|e| Error::Decode {
+            what: "term",
+            reason: e.to_string(),
+        })?;
+        let (first, last) = {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            (self.first(&cache), cache.last)
+        };
+        if index < first.saturating_sub(1) || index > last {
+            return Err(Error::Compact { index, first, last });
+        }
+        let mut snapshot = Snapshot::default();
+        snapshot.set_data(data.into());
+        let metadata = snapshot.mut_metadata();
+        metadata.index = index;
+        metadata.term = term;
+        metadata.set_conf_state(conf_state);
+        // Unlike an installed snapshot, compaction keeps the entries after `index`.
+        let cf = self.cf()?;
+        let mut batch = WriteBatch::default();
+        batch.delete_range_cf(cf, entry_key(0), entry_key(index + 1));
+        batch.put_cf(cf, SNAPSHOT, encode("snapshot", &snapshot)?);
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        self.db.write_opt(batch, &options)?;
+        cache.snapshot = snapshot;
+        Ok(())
+    }
+}
+
+impl Storage for LogStore {
+    fn initial_state(&self) -> raft::Result<RaftState> {
+        let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+        Ok(RaftState {
+            hard_state: cache.hard_state.clone(),
+            conf_state: cache.snapshot.get_metadata().get_conf_state().clone(),
+        })
+    }
+
+    fn entries(
+        &self,
+        low: u64,
+        high: u64,
+        max_size: impl Into<Option<u64>>,
+        _context: GetEntriesContext,
+    ) -> raft::Result<Vec<Entry>> {
+        let (first, last) = {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            (self.first(&cache), cache.last)
+        };
+        if low < first {
+            return Err(raft::Error::Store(StorageError::Compacted));
+        }
+        if high > last + 1 {
+            return Err(raft::Error::Store(StorageError::Unavailable));
+        }
+        let cf = self.cf().map_err(storage_error)?;
+        let mut entries = Vec::with_capacity((high - low) as usize);
+        for item in self
+            .db
+            .iterator_cf(cf, IteratorMode::From(&entry_key(low), Direction::Forward))
+        {
+            let (key, value) = item.map_err(|e| storage_error(e.into()))?;
+            if key.len() != 9 || key[0] != b'e' {
+                break;
+            }
+            let index = u64::from_be_bytes(key[1..].try_into().expect("9-byte key"));
+            if index >= high {
+                break;
+            }
+            entries.push(decode::<Entry>("entry", &value).map_err(storage_error)?);
+        }
+        if entries.len() as u64 != high - low {
+            return Err(raft::Error::Store(StorageError::Unavailable));
+        }
+        raft::util::limit_size(&mut entries, max_size.into());
+        Ok(entries)
+    }
+
+    fn term(&self, index: u64) -> raft::Result<u64> {
+        let (snapshot_index, snapshot_term, last) = {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            (
+                cache.snapshot.get_metadata().index,
+                cache.snapshot.get_metadata().term,
+                cache.last,
+            )
+        };
+        if index == snapshot_index {
+            return Ok(snapshot_term);
+        }
+        if index < snapshot_index {
+            return Err(raft::Error::Store(StorageError::Compacted));
+        }
+        if index > last {
+            return Err(raft::Error::Store(StorageError::Unavailable));
+        }
+        let cf = self.cf().map_err(storage_error)?;
+        match self
+            .db
+            .get_cf(cf, entry_key(index))
+            .map_err(|e| storage_error(e.into()))?
+        {
+            Some(bytes) => Ok(decode::<Entry>("entry", &bytes)
+                .map_err(storage_error)?
+                .term),
+            None => Err(raft::Error::Store(StorageError::Unavailable)),
+        }
+    }
+
+    fn first_index(&self) -> raft::Result<u64> {
+        let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+        Ok(self.first(&cache))
+    }
+
+    fn last_index(&self) -> raft::Result<u64> {
+        Ok(self.cache.read().unwrap_or_else(|e| e.into_inner()).last)
+    }
+
+    fn snapshot(&self, request_index: u64, _to: u64) -> raft::Result<Snapshot> {
+        let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+        if cache.snapshot.get_metadata().index < request_index {
+            return Err(raft::Error::Store(
+                StorageError::SnapshotTemporarilyUnavailable,
+            ));
+        }
+        Ok(cache.snapshot.clone())
+    }
+}
