@@ -1,6 +1,9 @@
 //! The RocksDB raft log: `Storage` semantics (bounds, terms, conflicting suffixes, compaction),
 //! durability across reopen and across kill -9, and a single-voter RawNode committing through it.
 
+// protobuf messages are built field by field; that is how the generated types are meant to be used.
+#![allow(clippy::field_reassign_with_default)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
