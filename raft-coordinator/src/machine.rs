@@ -120,7 +120,10 @@ pub struct Job {
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Command {
+    /// `request` is the client's idempotency key: a resubmission after a lost answer (a leader
+    /// crash, a timeout) returns the job the first submission created.
     SubmitJob {
+        request: u64,
         label: Label,
         function: String,
         args: Vec<u8>,
@@ -255,6 +258,8 @@ pub struct State {
     pub tasks: BTreeMap<TaskId, Task>,
     pub queues: BTreeMap<QueueId, Queue>,
     pub ready: BTreeSet<TaskId>,
+    /// Client idempotency keys of submissions, bounded by the task limit (one root task each).
+    pub submissions: BTreeMap<u64, (JobId, TaskId)>,
     pub next_job: u64,
     pub next_task: u64,
     pub next_queue: u64,
@@ -294,10 +299,11 @@ impl Machine {
     pub fn apply(&mut self, command: &Command) -> Reply {
         match command {
             Command::SubmitJob {
+                request,
                 label,
                 function,
                 args,
-            } => self.submit(label, function, args),
+            } => self.submit(*request, label, function, args),
             Command::Acquire {
                 node,
                 max,
@@ -376,7 +382,10 @@ impl Machine {
         Ok(id)
     }
 
-    fn submit(&mut self, label: &Label, function: &str, args: &[u8]) -> Reply {
+    fn submit(&mut self, request: u64, label: &Label, function: &str, args: &[u8]) -> Reply {
+        if let Some(&(job, root)) = self.state.submissions.get(&request) {
+            return Reply::Submitted { job, root };
+        }
         if self.policy.check_label(label).is_err() {
             return Reply::Rejected(Reject::Invalid(
                 "the job's label is not valid in this cluster's policy".into(),
@@ -386,6 +395,7 @@ impl Machine {
         match self.new_task(job, label.clone(), function, args, Vec::new()) {
             Ok(root) => {
                 self.state.next_job += 1;
+                self.state.submissions.insert(request, (job, root));
                 self.state.jobs.insert(
                     job,
                     Job {

@@ -32,6 +32,7 @@ impl World {
     fn submit(&mut self, label: &str) -> TaskId {
         let label = self.label(label);
         match self.m.apply(&Command::SubmitJob {
+            request: self.m.state.next_job,
             label,
             function: "main".into(),
             args: vec![],
@@ -469,6 +470,7 @@ fn limits_are_enforced_with_clear_rejections() {
     );
     let label = policy().bottom();
     let Reply::Submitted { root, .. } = m.apply(&Command::SubmitJob {
+        request: 0,
         label: label.clone(),
         function: "f".into(),
         args: vec![],
@@ -561,6 +563,7 @@ fn step() -> impl Strategy<Value = Step> {
 fn run(history: &[Step], noisy: bool, seed: u64) -> State {
     let mut m = Machine::new(policy(), Limits::default());
     m.apply(&Command::SubmitJob {
+        request: 0,
         label: policy().bottom(),
         function: "main".into(),
         args: vec![],
@@ -679,4 +682,15 @@ proptest! {
         let bytes = |state: &State| rkyv::to_bytes::<rkyv::rancor::Error>(state).unwrap().to_vec();
         prop_assert_eq!(bytes(&clean), bytes(&again));
     }
+}
+
+#[test]
+fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
+    let mut m = Machine::new(policy(), Limits::default());
+    let submit = |request| Command::SubmitJob { request, label: policy().bottom(), function: "main".into(), args: vec![] };
+    let first = m.apply(&submit(42));
+    assert_eq!(m.apply(&submit(42)), first);
+    assert_eq!(m.state.jobs.len(), 1);
+    assert_ne!(m.apply(&submit(43)), first);
+    assert_eq!(m.state.jobs.len(), 2);
 }

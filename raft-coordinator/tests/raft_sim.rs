@@ -118,6 +118,7 @@ impl Sim {
             return false;
         };
         let command = Command::SubmitJob {
+            request: id,
             label: Policy::tags_only().bottom(),
             function: format!("job-{id}"),
             args: vec![],
