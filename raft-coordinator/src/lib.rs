@@ -23,6 +23,7 @@ pub mod ids;
 pub mod log_store;
 pub mod machine;
 pub mod replica;
+pub mod service;
 
 pub use ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
 pub use machine::{Call, Checkpoint, Command, Limits, Machine, Reject, Reply, Status, TaskCall};

@@ -687,7 +687,12 @@ proptest! {
 #[test]
 fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
     let mut m = Machine::new(policy(), Limits::default());
-    let submit = |request| Command::SubmitJob { request, label: policy().bottom(), function: "main".into(), args: vec![] };
+    let submit = |request| Command::SubmitJob {
+        request,
+        label: policy().bottom(),
+        function: "main".into(),
+        args: vec![],
+    };
     let first = m.apply(&submit(42));
     assert_eq!(m.apply(&submit(42)), first);
     assert_eq!(m.state.jobs.len(), 1);
