@@ -20,6 +20,7 @@
 //! messages over `sl-rpc`, membership, client and benchmarks are not.
 
 pub mod ids;
+pub mod local;
 pub mod log_store;
 pub mod machine;
 pub mod replica;

@@ -158,8 +158,11 @@ impl LogStore {
                 entries.windows(2).all(|w| w[1].index == w[0].index + 1),
                 "raft hands over contiguous entries"
             );
-            // Entries after the new ones belong to a superseded leader's log.
-            batch.delete_range_cf(cf, entry_key(first_new.index), entry_key(u64::MAX));
+            // Entries from the first new index on belong to a superseded leader's log. Only delete
+            // when they exist: a range tombstone per append would pile up and slow every read.
+            if first_new.index <= last {
+                batch.delete_range_cf(cf, entry_key(first_new.index), entry_key(last + 1));
+            }
             for entry in entries {
                 batch.put_cf(cf, entry_key(entry.index), encode("entry", entry)?);
             }

@@ -110,26 +110,23 @@ impl Default for Options {
 /// it while the endpoint the driver sends through is being built.
 #[derive(Clone)]
 pub struct Driver {
-    inbox: mpsc::Sender<Event>,
-    task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    inbox: std::sync::mpsc::SyncSender<Event>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The driver's inbox, consumed by [`Driver::start`].
-pub struct Inbox(mpsc::Receiver<Event>);
+pub struct Inbox(std::sync::mpsc::Receiver<Event>);
 
 impl Driver {
     pub fn channel() -> (Driver, Inbox) {
-        let (inbox, events) = mpsc::channel(INBOX_CAPACITY);
-        (
-            Driver {
-                inbox,
-                task: Arc::new(std::sync::Mutex::new(None)),
-            },
-            Inbox(events),
-        )
+        let (inbox, events) = std::sync::mpsc::sync_channel(INBOX_CAPACITY);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        (Driver { inbox, stop }, Inbox(events))
     }
 
-    /// Starts the driver task. `peers` maps every other voter's id to its address.
+    /// Starts the driver on a thread of its own: it alone owns the replica, and its synced log
+    /// writes never block the async runtime. `peers` maps every other voter's id to its address.
+    /// Call from inside a tokio runtime (the per-peer senders are tasks on it).
     pub fn start(
         &self,
         inbox: Inbox,
@@ -157,96 +154,137 @@ impl Driver {
                 (id, tx)
             })
             .collect();
-        let task = tokio::spawn(run(replica, events, outboxes, options));
-        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+        let stop = self.stop.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("raft-{}", replica.id()))
+            .spawn(move || run(replica, events, outboxes, options, stop));
+        if let Err(e) = spawned {
+            warn!("cannot start the coordinator driver thread: {e}");
+        }
     }
 
     /// Stops the driver at once, as a crash would (nothing is flushed beyond what each Ready
     /// already made durable).
     pub fn abort(&self) {
-        if let Some(task) = self.task.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            task.abort();
-        }
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub async fn propose(&self, command: Command) -> ProposeOutcome {
         let (answer, wait) = oneshot::channel();
+        // A full inbox sheds load: the caller hears "timeout" and retries with the same key.
         if self
             .inbox
-            .send(Event::Propose { command, answer })
-            .await
+            .try_send(Event::Propose { command, answer })
             .is_err()
         {
-            return ProposeOutcome::Redirect { leader: None };
+            return ProposeOutcome::Timeout;
         }
         wait.await.unwrap_or(ProposeOutcome::Timeout)
     }
 
     pub async fn status(&self) -> Option<Status> {
         let (answer, wait) = oneshot::channel();
-        self.inbox.send(Event::Status(answer)).await.ok()?;
+        self.inbox.try_send(Event::Status(answer)).ok()?;
         wait.await.ok()
     }
 
-    async fn deliver(&self, messages: Vec<Message>) {
-        let _ = self.inbox.send(Event::Messages(messages)).await;
+    fn deliver(&self, messages: Vec<Message>) {
+        // Dropped when full, as on a lossy network: Raft retransmits.
+        let _ = self.inbox.try_send(Event::Messages(messages));
     }
 }
 
-async fn run(
-    mut replica: Replica,
-    mut events: mpsc::Receiver<Event>,
-    outboxes: HashMap<u64, mpsc::Sender<Vec<Vec<u8>>>>,
-    options: Options,
+/// Events taken from the inbox before one `Ready` is handled.
+const EVENTS_PER_READY_MAX: usize = 512;
+
+type Waiting = BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant)>;
+
+fn handle(
+    replica: &mut Replica,
+    event: Event,
+    next_id: &mut u64,
+    waiting: &mut Waiting,
+    options: &Options,
 ) {
-    let mut ticker = tokio::time::interval(options.tick);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut next_id = 0u64;
-    let mut waiting: BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant)> = BTreeMap::new();
-    loop {
-        tokio::select! {
-            _ = ticker.tick() => {
-                replica.tick();
-                let now = Instant::now();
-                let expired: Vec<u64> = waiting.iter().filter(|(_, (_, deadline))| *deadline <= now).map(|(id, _)| *id).collect();
-                for id in expired {
-                    if let Some((answer, _)) = waiting.remove(&id) {
-                        let _ = answer.send(ProposeOutcome::Timeout);
-                    }
+    match event {
+        Event::Messages(messages) => {
+            for message in messages {
+                if let Err(e) = replica.step(message) {
+                    debug!("raft refused a message: {e}");
                 }
             }
-            event = events.recv() => {
-                let Some(event) = event else { return };
-                match event {
-                    Event::Messages(messages) => {
-                        for message in messages {
-                            if let Err(e) = replica.step(message) {
-                                debug!("raft refused a message: {e}");
+        }
+        Event::Propose { command, answer } => {
+            *next_id += 1;
+            match replica.propose(*next_id, &command) {
+                Ok(()) => {
+                    waiting.insert(*next_id, (answer, Instant::now() + options.propose_timeout));
+                }
+                Err(_) => {
+                    let _ = answer.send(ProposeOutcome::Redirect {
+                        leader: replica.leader(),
+                    });
+                }
+            }
+        }
+        Event::Status(answer) => {
+            let _ = answer.send(Status {
+                id: replica.id(),
+                leader: replica.leader(),
+                term: replica.term(),
+                commit: replica.commit_index(),
+                applied: replica.applied_index(),
+                jobs: replica.machine().state.jobs.len() as u64,
+            });
+        }
+    }
+}
+
+fn run(
+    mut replica: Replica,
+    events: std::sync::mpsc::Receiver<Event>,
+    outboxes: HashMap<u64, mpsc::Sender<Vec<Vec<u8>>>>,
+    options: Options,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let mut next_id = 0u64;
+    let mut waiting: Waiting = BTreeMap::new();
+    let mut next_tick = Instant::now() + options.tick;
+    loop {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let now = Instant::now();
+        if now >= next_tick {
+            replica.tick();
+            next_tick = now + options.tick;
+            let expired: Vec<u64> = waiting
+                .iter()
+                .filter(|(_, (_, deadline))| *deadline <= now)
+                .map(|(id, _)| *id)
+                .collect();
+            for id in expired {
+                if let Some((answer, _)) = waiting.remove(&id) {
+                    let _ = answer.send(ProposeOutcome::Timeout);
+                }
+            }
+        } else {
+            match events.recv_timeout(next_tick - now) {
+                Ok(event) => {
+                    handle(&mut replica, event, &mut next_id, &mut waiting, &options);
+                    // Take whatever else is already waiting before the next Ready, so that many
+                    // proposals share one synced write and one round of messages (group commit).
+                    for _ in 0..EVENTS_PER_READY_MAX {
+                        match events.try_recv() {
+                            Ok(event) => {
+                                handle(&mut replica, event, &mut next_id, &mut waiting, &options)
                             }
+                            Err(_) => break,
                         }
-                    }
-                    Event::Propose { command, answer } => {
-                        next_id += 1;
-                        match replica.propose(next_id, &command) {
-                            Ok(()) => {
-                                waiting.insert(next_id, (answer, Instant::now() + options.propose_timeout));
-                            }
-                            Err(_) => {
-                                let _ = answer.send(ProposeOutcome::Redirect { leader: replica.leader() });
-                            }
-                        }
-                    }
-                    Event::Status(answer) => {
-                        let _ = answer.send(Status {
-                            id: replica.id(),
-                            leader: replica.leader(),
-                            term: replica.term(),
-                            commit: replica.commit_index(),
-                            applied: replica.applied_index(),
-                            jobs: replica.machine().state.jobs.len() as u64,
-                        });
                     }
                 }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
         if !replica.has_ready() {
@@ -300,7 +338,7 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                             .map_err(|e| RemoteError::new(ErrorCode::BadRequest, e.to_string()))?,
                     );
                 }
-                driver.deliver(messages).await;
+                driver.deliver(messages);
                 Ok(RpcReply::new(Empty {}))
             }
         })
@@ -348,11 +386,14 @@ impl Client {
         let ids: Vec<u64> = self.replicas.keys().copied().collect();
         let mut backoff = Duration::from_millis(20);
         for attempt in 0..self.attempts_max {
-            let hint = *self.leader.lock().unwrap_or_else(|e| e.into_inner());
+            // A hint naming a replica this client does not know (a dead leader, say) is useless.
+            let hint = self
+                .leader
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .filter(|id| self.replicas.contains_key(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let Some(&addr) = self.replicas.get(&target) else {
-                continue;
-            };
+            let addr = self.replicas[&target];
             match self
                 .endpoint
                 .call::<Propose>(

@@ -3,80 +3,15 @@
 //! acknowledged submission is in the state exactly once. (Durability across a real kill -9 of the
 //! process is covered by `log_store.rs`; multi-process tests come with the `slnode` binary.)
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sl_coordinator::machine::{Command, Limits, Reply};
-use sl_coordinator::replica::{Replica, Timing};
-use sl_coordinator::service::{self, Client, Driver};
+use sl_coordinator::local::LocalCluster;
+use sl_coordinator::machine::{Command, Reply};
+use sl_coordinator::service::Client;
 use sl_labels::{Lattice, Policy};
 use sl_rpc::endpoint::{Endpoint, Options, Services};
 use sl_rpc::pki::ClusterCa;
-
-struct Node {
-    driver: Driver,
-    endpoint: Endpoint,
-    _dir: tempfile::TempDir,
-}
-
-async fn cluster(ca: &ClusterCa) -> (BTreeMap<u64, Node>, BTreeMap<u64, SocketAddr>) {
-    let mut nodes = BTreeMap::new();
-    let mut addrs = BTreeMap::new();
-    let mut pending = Vec::new();
-    for id in 1..=3u64 {
-        let dir = tempfile::tempdir().unwrap();
-        let replica = Replica::open(
-            id,
-            &[1, 2, 3],
-            dir.path(),
-            Policy::tags_only(),
-            Limits::default(),
-            &Timing::default(),
-        )
-        .unwrap();
-        let (driver, inbox) = Driver::channel();
-        let handler = Arc::new(service::routes(sl_rpc::Router::new(), driver.clone()));
-        let services = Services {
-            handler,
-            authenticator: None,
-            join: None,
-        };
-        let endpoint = Endpoint::node(
-            Options::new("127.0.0.1:0".parse().unwrap()),
-            &ca.issue_node(&format!("c{id}")).unwrap(),
-            services,
-        )
-        .unwrap();
-        addrs.insert(id, endpoint.local_addr().unwrap());
-        pending.push((id, replica, inbox));
-        nodes.insert(
-            id,
-            Node {
-                driver,
-                endpoint,
-                _dir: dir,
-            },
-        );
-    }
-    for (id, replica, inbox) in pending {
-        let node = &nodes[&id];
-        let peers = addrs
-            .iter()
-            .filter(|(p, _)| **p != id)
-            .map(|(p, a)| (*p, *a))
-            .collect();
-        node.driver.start(
-            inbox,
-            replica,
-            node.endpoint.clone(),
-            peers,
-            service::Options::default(),
-        );
-    }
-    (nodes, addrs)
-}
 
 fn submit(request: u64) -> Command {
     Command::SubmitJob {
@@ -90,7 +25,9 @@ fn submit(request: u64) -> Command {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
     let ca = ClusterCa::generate("coordinator").unwrap();
-    let (nodes, addrs) = cluster(&ca).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let addrs = cluster.addrs.clone();
     let client_endpoint = Endpoint::node(
         Options::new("127.0.0.1:0".parse().unwrap()),
         &ca.issue_node("client").unwrap(),
@@ -111,8 +48,7 @@ async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
                 .await
                 .and_then(|s| s.leader)
                 .expect("a leader after 15 commits");
-            nodes[&leader].driver.abort();
-            nodes[&leader].endpoint.close().await;
+            cluster.crash(leader).await;
             crashed = Some(leader);
         }
         let reply = client
