@@ -485,10 +485,7 @@ async fn coordinator(
     );
     survivor.propose(&submit(u64::MAX - 1)).await?;
     let failover = crashed_at.elapsed();
-    for replica in cluster.replicas.values() {
-        replica.driver.abort();
-        replica.endpoint.close().await;
-    }
+    cluster.shutdown().await;
 
     if json {
         println!(

@@ -89,11 +89,29 @@ impl LocalCluster {
         Ok(LocalCluster { replicas, addrs })
     }
 
+    /// Stops every replica (drivers joined, endpoints closed).
+    pub async fn shutdown(&self) {
+        for id in self.replicas.keys().copied().collect::<Vec<_>>() {
+            self.crash(id).await;
+        }
+    }
+
     /// Crashes replica `id`: its driver stops mid-flight and its endpoint goes silent.
     pub async fn crash(&self, id: u64) {
         if let Some(replica) = self.replicas.get(&id) {
-            replica.driver.abort();
+            let driver = replica.driver.clone();
+            // Joining the driver thread blocks briefly; keep it off the async workers.
+            let _ = tokio::task::spawn_blocking(move || driver.abort()).await;
             replica.endpoint.close().await;
+        }
+    }
+}
+
+impl Drop for LocalCluster {
+    fn drop(&mut self) {
+        // Driver threads must not touch RocksDB while the process tears down.
+        for replica in self.replicas.values() {
+            replica.driver.abort();
         }
     }
 }

@@ -112,6 +112,7 @@ impl Default for Options {
 pub struct Driver {
     inbox: std::sync::mpsc::SyncSender<Event>,
     stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 /// The driver's inbox, consumed by [`Driver::start`].
@@ -121,7 +122,15 @@ impl Driver {
     pub fn channel() -> (Driver, Inbox) {
         let (inbox, events) = std::sync::mpsc::sync_channel(INBOX_CAPACITY);
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        (Driver { inbox, stop }, Inbox(events))
+        let thread = Arc::new(std::sync::Mutex::new(None));
+        (
+            Driver {
+                inbox,
+                stop,
+                thread,
+            },
+            Inbox(events),
+        )
     }
 
     /// Starts the driver on a thread of its own: it alone owns the replica, and its synced log
@@ -158,15 +167,20 @@ impl Driver {
         let spawned = std::thread::Builder::new()
             .name(format!("raft-{}", replica.id()))
             .spawn(move || run(replica, events, outboxes, options, stop));
-        if let Err(e) = spawned {
-            warn!("cannot start the coordinator driver thread: {e}");
+        match spawned {
+            Ok(handle) => *self.thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle),
+            Err(e) => warn!("cannot start the coordinator driver thread: {e}"),
         }
     }
 
-    /// Stops the driver at once, as a crash would (nothing is flushed beyond what each Ready
-    /// already made durable).
+    /// Stops the driver as a crash would (nothing is flushed beyond what each Ready already made
+    /// durable) and waits for its thread, at most one tick plus one Ready, so the log is closed
+    /// before the caller goes on (a RocksDB handle must not outlive the process's teardown).
     pub fn abort(&self) {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(handle) = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = handle.join();
+        }
     }
 
     pub async fn propose(&self, command: Command) -> ProposeOutcome {

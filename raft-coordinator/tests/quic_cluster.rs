@@ -86,4 +86,5 @@ async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
             status.id
         );
     }
+    cluster.shutdown().await;
 }
