@@ -131,16 +131,7 @@ async fn rpc(echo_calls: usize, transfers: usize, transfer_bytes: u64, json: boo
         .and_then(|a| a.parse().ok())
         .ok_or_else(|| anyhow!("server process said {line:?}"))?;
 
-    let services = Services {
-        handler: Arc::new(sl_rpc::Router::new()),
-        authenticator: None,
-        join: None,
-    };
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse()?),
-        &client_identity,
-        services,
-    )?;
+    let endpoint = calling_endpoint(&client_identity)?;
     let report = sl_rpc::bench::run(&endpoint, addr, echo_calls, transfers, transfer_bytes).await?;
     endpoint.close().await;
     drop(server);
@@ -376,16 +367,7 @@ async fn coordinator(
     let ca = ClusterCa::generate("bench")?;
     let policy = sl_labels::Policy::tags_only();
     let cluster = LocalCluster::start(&ca, &dir.0, 3, &policy)?;
-    let services = Services {
-        handler: Arc::new(sl_rpc::Router::new()),
-        authenticator: None,
-        join: None,
-    };
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse()?),
-        &ca.issue_node("bench-client")?,
-        services,
-    )?;
+    let endpoint = calling_endpoint(&ca.issue_node("bench-client")?)?;
     let client = Arc::new(Client::new(endpoint, cluster.addrs.clone()));
     let label = sl_labels::Lattice::bottom(&policy);
     let submit = |request: u64| Command::SubmitJob {
@@ -467,15 +449,7 @@ async fn coordinator(
     let crashed_at = Instant::now();
     cluster.crash(leader).await;
     let survivor = Client::new(
-        Endpoint::node(
-            Options::new("127.0.0.1:0".parse()?),
-            &ca.issue_node("bench-client2")?,
-            Services {
-                handler: Arc::new(sl_rpc::Router::new()),
-                authenticator: None,
-                join: None,
-            },
-        )?,
+        calling_endpoint(&ca.issue_node("bench-client2")?)?,
         cluster
             .addrs
             .iter()
@@ -515,4 +489,18 @@ async fn coordinator(
         );
     }
     Ok(0)
+}
+
+/// An endpoint that only calls out (it serves no methods), as a cluster node on a loopback port.
+fn calling_endpoint(identity: &NodeIdentity) -> Result<Endpoint> {
+    let services = Services {
+        handler: Arc::new(sl_rpc::Router::new()),
+        authenticator: None,
+        join: None,
+    };
+    Ok(Endpoint::node(
+        Options::new("127.0.0.1:0".parse()?),
+        identity,
+        services,
+    )?)
 }

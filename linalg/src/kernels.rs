@@ -319,6 +319,60 @@ impl Kernel {
     }
 }
 
+/// `c = alpha·op(a)·op(b) + beta·c` on column-major tiles, `op` transposing when asked. The shapes
+/// are checked here, because BLAS trusts them completely; callers check earlier to give good errors.
+pub(crate) fn dgemm(
+    transpose_a: bool,
+    transpose_b: bool,
+    alpha: f64,
+    a: &Tile,
+    b: &Tile,
+    beta: f64,
+    c: &mut Tile,
+) {
+    let (m, k) = if transpose_a {
+        (a.cols(), a.rows())
+    } else {
+        (a.rows(), a.cols())
+    };
+    let (k_b, n) = if transpose_b {
+        (b.cols(), b.rows())
+    } else {
+        (b.rows(), b.cols())
+    };
+    assert!(
+        k == k_b && c.shape() == (m, n),
+        "dgemm shapes: op(A) {m}x{k}, op(B) {k_b}x{n}, C {:?}",
+        c.shape()
+    );
+    let trans = |t: bool| {
+        if t {
+            ffi::CBLAS_TRANS
+        } else {
+            ffi::CBLAS_NO_TRANS
+        }
+    };
+    // SAFETY: the assert above matches every buffer to the dimensions and leading dimensions given.
+    unsafe {
+        ffi::cblas_dgemm(
+            ffi::CBLAS_COL_MAJOR,
+            trans(transpose_a),
+            trans(transpose_b),
+            dim(m),
+            dim(n),
+            dim(k),
+            alpha,
+            a.data().as_ptr(),
+            ld(a.rows()),
+            b.data().as_ptr(),
+            ld(b.rows()),
+            beta,
+            c.data_mut().as_mut_ptr(),
+            ld(c.rows()),
+        )
+    };
+}
+
 /// Are two operands the same tile (so `A·Aᵀ` is symmetric and dsyrk applies)?
 fn same_tile(a: Option<&Tile>, b: Option<&Tile>) -> bool {
     match (a, b) {
@@ -446,22 +500,7 @@ fn syrk(s: Option<Tile>, a: &Tile, b: &Tile, buffers: &dyn Buffers) -> Result<Ti
                 ld(m),
             );
         } else {
-            ffi::cblas_dgemm(
-                ffi::CBLAS_COL_MAJOR,
-                ffi::CBLAS_NO_TRANS,
-                ffi::CBLAS_TRANS,
-                dim(m),
-                dim(n),
-                dim(k),
-                -1.0,
-                a.data().as_ptr(),
-                ld(m),
-                b.data().as_ptr(),
-                ld(n),
-                1.0,
-                out.data_mut().as_mut_ptr(),
-                ld(m),
-            );
+            dgemm(false, true, -1.0, a, b, 1.0, &mut out);
         }
     }
     if same {
@@ -496,25 +535,7 @@ fn gemm_update(
             0.0,
         ),
     };
-    // SAFETY: shapes checked above.
-    unsafe {
-        ffi::cblas_dgemm(
-            ffi::CBLAS_COL_MAJOR,
-            ffi::CBLAS_NO_TRANS,
-            ffi::CBLAS_NO_TRANS,
-            dim(m),
-            dim(n),
-            dim(k),
-            sign,
-            a.data().as_ptr(),
-            ld(m),
-            b.data().as_ptr(),
-            ld(k),
-            beta,
-            out.data_mut().as_mut_ptr(),
-            ld(m),
-        )
-    };
+    dgemm(false, false, sign, a, b, beta, &mut out);
     Ok(out)
 }
 

@@ -134,27 +134,8 @@ fn apply_block_reflector(v: &Tile, t: &Tile, c: &mut Tile) {
 }
 
 fn gemm_tn(a: &Tile, b: &Tile) -> Tile {
-    let (m, n, k) = (a.cols(), b.cols(), a.rows());
-    let mut out = Tile::zeros(m, n);
-    // SAFETY: a is k×m, b is k×n, out is m×n.
-    unsafe {
-        ffi::cblas_dgemm(
-            ffi::CBLAS_COL_MAJOR,
-            ffi::CBLAS_TRANS,
-            ffi::CBLAS_NO_TRANS,
-            m as i32,
-            n as i32,
-            k as i32,
-            1.0,
-            a.data().as_ptr(),
-            k.max(1) as i32,
-            b.data().as_ptr(),
-            k.max(1) as i32,
-            0.0,
-            out.data_mut().as_mut_ptr(),
-            m.max(1) as i32,
-        )
-    };
+    let mut out = Tile::zeros(a.cols(), b.cols());
+    crate::kernels::dgemm(true, false, 1.0, a, b, 0.0, &mut out);
     out
 }
 

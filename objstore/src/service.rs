@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use sl_labels::Label;
 use sl_rpc::endpoint::{Caller, Reply, Router};
-use sl_rpc::message::{ErrorCode, Method, RemoteError};
+use sl_rpc::message::{ErrorCode, RemoteError};
 
 use crate::engine::{self, Engine};
 
@@ -64,20 +64,7 @@ pub struct Count {
     pub count: u64,
 }
 
-macro_rules! method {
-    ($name:ident, $id:expr, $label:expr, $bulk:expr, $req:ty, $resp:ty) => {
-        pub struct $name;
-        impl Method for $name {
-            const ID: u16 = $id;
-            const NAME: &'static str = $label;
-            const BULK: bool = $bulk;
-            type Request = $req;
-            type Response = $resp;
-        }
-    };
-}
-
-method!(
+sl_rpc::method!(
     PutReplica,
     300,
     "objstore_put",
@@ -85,7 +72,7 @@ method!(
     PutRequest,
     PutResponse
 );
-method!(
+sl_rpc::method!(
     GetReplica,
     301,
     "objstore_get",
@@ -93,7 +80,7 @@ method!(
     KeyRequest,
     GetResponse
 );
-method!(
+sl_rpc::method!(
     HasReplica,
     302,
     "objstore_has",
@@ -101,7 +88,7 @@ method!(
     HasRequest,
     HasResponse
 );
-method!(
+sl_rpc::method!(
     DeleteReplica,
     303,
     "objstore_delete",
@@ -109,7 +96,7 @@ method!(
     KeyRequest,
     Count
 );
-method!(
+sl_rpc::method!(
     DeletePrefix,
     304,
     "objstore_delete_prefix",
@@ -117,7 +104,7 @@ method!(
     KeyRequest,
     Count
 );
-method!(
+sl_rpc::method!(
     ListReplica,
     305,
     "objstore_list",

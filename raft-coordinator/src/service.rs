@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use protobuf::Message as _;
 use raft::eraftpb::Message;
 use sl_rpc::endpoint::{Caller, Endpoint, Reply as RpcReply, Router};
-use sl_rpc::message::{ErrorCode, Method, RemoteError};
+use sl_rpc::message::{ErrorCode, RemoteError};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
 
@@ -57,29 +57,16 @@ pub struct Status {
     pub jobs: u64,
 }
 
-pub struct RaftMessages;
-impl Method for RaftMessages {
-    const ID: u16 = 400;
-    const NAME: &'static str = "raft_messages";
-    type Request = RaftBatch;
-    type Response = Empty;
-}
-
-pub struct Propose;
-impl Method for Propose {
-    const ID: u16 = 401;
-    const NAME: &'static str = "coordinator_propose";
-    type Request = Proposal;
-    type Response = ProposeOutcome;
-}
-
-pub struct GetStatus;
-impl Method for GetStatus {
-    const ID: u16 = 402;
-    const NAME: &'static str = "coordinator_status";
-    type Request = Empty;
-    type Response = Status;
-}
+sl_rpc::method!(RaftMessages, 400, "raft_messages", false, RaftBatch, Empty);
+sl_rpc::method!(
+    Propose,
+    401,
+    "coordinator_propose",
+    false,
+    Proposal,
+    ProposeOutcome
+);
+sl_rpc::method!(GetStatus, 402, "coordinator_status", false, Empty, Status);
 
 enum Event {
     Messages(Vec<Message>),

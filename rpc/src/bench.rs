@@ -20,33 +20,15 @@ pub struct Length {
     pub bytes: u64,
 }
 
-pub struct BenchEcho;
-impl Method for BenchEcho {
-    const ID: u16 = 200;
-    const NAME: &'static str = "bench_echo";
-    type Request = Blob;
-    type Response = Blob;
-}
-
-/// Sends a payload to the server, which only counts it.
-pub struct BenchUpload;
-impl Method for BenchUpload {
-    const ID: u16 = 201;
-    const NAME: &'static str = "bench_upload";
-    const BULK: bool = true;
-    type Request = Length;
-    type Response = Length;
-}
-
-/// Asks the server for a payload of the given length.
-pub struct BenchDownload;
-impl Method for BenchDownload {
-    const ID: u16 = 202;
-    const NAME: &'static str = "bench_download";
-    const BULK: bool = true;
-    type Request = Length;
-    type Response = Length;
-}
+crate::method!(BenchEcho, 200, "bench_echo", false, Blob, Blob);
+crate::method!(
+    /// Sends a payload to the server, which only counts it.
+    BenchUpload, 201, "bench_upload", true, Length, Length
+);
+crate::method!(
+    /// Asks the server for a payload of the given length.
+    BenchDownload, 202, "bench_download", true, Length, Length
+);
 
 /// The most bytes one download may ask for.
 pub const DOWNLOAD_BYTES_MAX: u64 = 64 << 20;

@@ -91,3 +91,19 @@ pub struct Hello {
 pub struct Welcome {
     pub principal: String,
 }
+
+/// Declares a [`Method`]: `method!(Name, id, "name", bulk, Request, Response);`
+#[macro_export]
+macro_rules! method {
+    ($(#[$doc:meta])* $name:ident, $id:expr, $label:expr, $bulk:expr, $request:ty, $response:ty) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::message::Method for $name {
+            const ID: u16 = $id;
+            const NAME: &'static str = $label;
+            const BULK: bool = $bulk;
+            type Request = $request;
+            type Response = $response;
+        }
+    };
+}
