@@ -31,3 +31,12 @@ run lambdapack run linalg/programs/cholesky.py --arg N=4 --size 2000 --tile 500 
 echo
 echo "== TSQR of a 3250x250 matrix (13 row tiles): a binary tree of tile QRs (odd levels read zero blocks)"
 run lambdapack run linalg/programs/tsqr.py --arg N=13 --size 3250x250 --tile 250 --verify qr
+
+echo
+echo "== A 3-voter Raft coordinator over QUIC with synced RocksDB logs: calls, throughput, then the"
+echo "   leader is crashed and the time until a new leader commits is measured"
+run bench coordinator --calls 200 --throughput-calls 2000
+
+echo
+echo "== The replicated object store on 3 nodes (R=2): durable puts, local and remote reads"
+run bench objstore --tiles 8 --small-puts 1000
