@@ -31,6 +31,16 @@ impl Verify {
         }
     }
 
+    /// The name `--verify` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verify::Cholesky => "cholesky",
+            Verify::Gemm => "gemm",
+            Verify::Trsm => "trsm",
+            Verify::Qr => "qr",
+        }
+    }
+
     /// Inputs and outputs the check needs, in the order it reads them.
     fn arity(self) -> (usize, usize) {
         match self {
@@ -79,7 +89,8 @@ pub fn generate_inputs(program: &Program, spec: &Spec) -> Result<HashMap<u32, Ti
         let (inputs, outputs) = verify.arity();
         if spec.inputs.len() < inputs || spec.outputs.len() < outputs {
             return Err(Error::Spec(format!(
-                "--verify {verify:?} needs {inputs} input and {outputs} output matrices; the program has inputs [{}] and outputs [{}] (name them with --inputs/--outputs)",
+                "--verify {} needs {inputs} input and {outputs} output matrices; the program has inputs [{}] and outputs [{}] (name them with --inputs/--outputs)",
+                verify.name(),
                 names(program, &spec.inputs),
                 names(program, &spec.outputs)
             )));
@@ -88,7 +99,8 @@ pub fn generate_inputs(program: &Program, spec: &Spec) -> Result<HashMap<u32, Ti
             && spec.rows != spec.cols
         {
             return Err(Error::Spec(format!(
-                "--verify {verify:?} needs a square --size"
+                "--verify {} needs a square --size",
+                verify.name()
             )));
         }
         if verify == Verify::Qr && spec.cols > spec.tile {
@@ -205,8 +217,9 @@ fn qr_residuals(
             "a TSQR leaf is missing: the matrix has {leaves} row tiles, so run with --arg N={leaves}"
         )));
     }
-    let reconstructed = verify::tsqr_apply_q(&tree, r_final, &leaf_rows);
-    let q = verify::tsqr_apply_q(&tree, &Tile::identity(r_final.rows()), &leaf_rows);
+    let reconstructed = verify::tsqr_apply_q(&tree, r_final, &leaf_rows).map_err(Error::Spec)?;
+    let q = verify::tsqr_apply_q(&tree, &Tile::identity(r_final.rows()), &leaf_rows)
+        .map_err(Error::Spec)?;
     Ok(vec![
         (
             "|A - Q*R| / |A|",

@@ -123,14 +123,24 @@ pub fn trsm_residual(l: &Tile, x: &Tile, b: &Tile) -> f64 {
     }
 }
 
-/// C − sign·V·T·Vᵀ·C restricted as needed: applies `Q = I − V·T·Vᵀ` to `c` in place.
-fn apply_block_reflector(v: &Tile, t: &Tile, c: &mut Tile) {
+/// Applies `Q = I − V·T·Vᵀ` to `c` in place. The tiles come from the user's program, so shapes
+/// are checked rather than trusted.
+fn apply_block_reflector(v: &Tile, t: &Tile, c: &mut Tile) -> Result<(), String> {
+    if v.rows() != c.rows() || t.shape() != (v.cols(), v.cols()) {
+        return Err(format!(
+            "reflector shapes do not fit: V {:?}, T {:?}, block {:?}",
+            v.shape(),
+            t.shape(),
+            c.shape()
+        ));
+    }
     let vt_c = gemm_tn(v, c);
-    let w = gemm_single_call(t, &vt_c).expect("shapes from the same factorization");
-    let update = gemm_single_call(v, &w).expect("shapes from the same factorization");
+    let w = gemm_single_call(t, &vt_c).map_err(|e| e.to_string())?;
+    let update = gemm_single_call(v, &w).map_err(|e| e.to_string())?;
     for (x, u) in c.data_mut().iter_mut().zip(update.data()) {
         *x -= u;
     }
+    Ok(())
 }
 
 fn gemm_tn(a: &Tile, b: &Tile) -> Tile {
@@ -148,7 +158,7 @@ pub struct TsqrTree<'a> {
 
 /// Applies the TSQR tree's Q to `[top; 0]` (`top` is b×c): returns the N·b × c product, so
 /// `apply(R)` reconstructs A and `apply(I)` is Q itself.
-pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Tile {
+pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Result<Tile, String> {
     let levels = if tree.leaves <= 1 {
         0
     } else {
@@ -167,13 +177,20 @@ pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Til
                 continue;
             };
             let upper = blocks[i].take().unwrap_or_else(|| Tile::zeros(b, c));
+            if t.shape() != (b, b) || v.shape() != (b, b) {
+                return Err(format!(
+                    "tree node ({level}, {i}): V {:?} and T {:?} must be {b}x{b}",
+                    v.shape(),
+                    t.shape()
+                ));
+            }
             // [upper; 0] → Q·[upper; 0] with Q = I − W·T·Wᵀ, W = [I; V]: Wᵀ·[upper; 0] = upper.
-            let t_upper = gemm_single_call(t, &upper).expect("b×b times b×c");
+            let t_upper = gemm_single_call(t, &upper).map_err(|e| e.to_string())?;
             let mut new_upper = upper.clone();
             for (x, u) in new_upper.data_mut().iter_mut().zip(t_upper.data()) {
                 *x -= u;
             }
-            let mut lower = gemm_single_call(v, &t_upper).expect("b×b times b×c");
+            let mut lower = gemm_single_call(v, &t_upper).map_err(|e| e.to_string())?;
             for x in lower.data_mut() {
                 *x = -*x;
             }
@@ -187,7 +204,7 @@ pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Til
     let mut out = Tile::zeros(total, c);
     let mut row0 = 0;
     for (i, &rows) in leaf_rows.iter().enumerate() {
-        let (v, t) = (tree.node)(0, i).expect("every leaf exists");
+        let (v, t) = (tree.node)(0, i).ok_or_else(|| format!("TSQR leaf {i} is missing"))?;
         let mut block = Tile::zeros(rows, c);
         if let Some(upper) = &blocks[i] {
             for col in 0..c {
@@ -196,7 +213,7 @@ pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Til
                 }
             }
         }
-        apply_block_reflector(v, t, &mut block);
+        apply_block_reflector(v, t, &mut block)?;
         for col in 0..c {
             for row in 0..rows {
                 out.set(row0 + row, col, block.get(row, col));
@@ -204,7 +221,7 @@ pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Til
         }
         row0 += rows;
     }
-    out
+    Ok(out)
 }
 
 /// ‖QᵀQ − I‖_F for Q with orthonormal columns expected.
