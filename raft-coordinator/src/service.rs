@@ -15,6 +15,7 @@ use sl_rpc::message::{ErrorCode, RemoteError};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
 
+use crate::ids::{Epoch, TaskId};
 use crate::machine::{Command, Reply};
 use crate::replica::Replica;
 
@@ -55,6 +56,8 @@ pub struct Status {
     pub commit: u64,
     pub applied: u64,
     pub jobs: u64,
+    /// Tasks waiting for a worker.
+    pub ready: u64,
 }
 
 sl_rpc::method!(RaftMessages, 400, "raft_messages", false, RaftBatch, Empty);
@@ -195,6 +198,49 @@ impl Driver {
     }
 }
 
+/// Lease expiries one scan may propose.
+const EXPIRIES_PER_SCAN_MAX: usize = 256;
+
+/// The leader's clock decides which leases are over; it proposes `Expire` for them so every replica
+/// applies the same thing (time never enters `apply`). Deadlines are Unix milliseconds, the unit
+/// `Acquire`'s `now_ms` is in. `expiring` remembers proposals not yet applied, so one lease is not
+/// proposed again every tick.
+fn expire_leases(
+    replica: &mut Replica,
+    next_id: &mut u64,
+    expiring: &mut std::collections::BTreeSet<(TaskId, Epoch)>,
+) {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let tasks = &replica.machine().state.tasks;
+    expiring.retain(|(task, epoch)| {
+        tasks
+            .get(task)
+            .is_some_and(|t| t.lease.as_ref().is_some_and(|l| l.epoch == *epoch))
+    });
+    let due: Vec<(TaskId, Epoch)> = tasks
+        .iter()
+        .filter_map(|(id, t)| {
+            t.lease
+                .as_ref()
+                .filter(|l| l.deadline_ms <= now_ms)
+                .map(|l| (*id, l.epoch))
+        })
+        .filter(|key| !expiring.contains(key))
+        .take(EXPIRIES_PER_SCAN_MAX)
+        .collect();
+    for (task, epoch) in due {
+        *next_id += 1;
+        if replica
+            .propose(*next_id, &Command::Expire { task, epoch })
+            .is_ok()
+        {
+            expiring.insert((task, epoch));
+        }
+    }
+}
+
 /// Events taken from the inbox before one `Ready` is handled.
 const EVENTS_PER_READY_MAX: usize = 512;
 
@@ -236,6 +282,7 @@ fn handle(
                 commit: replica.commit_index(),
                 applied: replica.applied_index(),
                 jobs: replica.machine().state.jobs.len() as u64,
+                ready: replica.machine().state.ready.len() as u64,
             });
         }
     }
@@ -250,6 +297,7 @@ fn run(
 ) {
     let mut next_id = 0u64;
     let mut waiting: Waiting = BTreeMap::new();
+    let mut expiring = std::collections::BTreeSet::new();
     let mut next_tick = Instant::now() + options.tick;
     loop {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
@@ -268,6 +316,9 @@ fn run(
                 if let Some((answer, _)) = waiting.remove(&id) {
                     let _ = answer.send(ProposeOutcome::Timeout);
                 }
+            }
+            if replica.is_leader() {
+                expire_leases(&mut replica, &mut next_id, &mut expiring);
             }
         } else {
             match events.recv_timeout(next_tick - now) {

@@ -88,3 +88,56 @@ async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
     }
     cluster.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leader_expires_a_lease_whose_deadline_passed() {
+    use sl_coordinator::NodeId;
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let client_endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node("client").unwrap(),
+        Services {
+            handler: Arc::new(sl_rpc::Router::new()),
+            authenticator: None,
+            join: None,
+        },
+    )
+    .unwrap();
+    let client = Client::new(client_endpoint, cluster.addrs.clone());
+    client.propose(&submit(1)).await.unwrap();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let Reply::Leases(grants) = client
+        .propose(&Command::Acquire {
+            node: NodeId(9),
+            max: 1,
+            now_ms,
+            lease_ms: 300,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("no leases")
+    };
+    assert_eq!(grants.len(), 1);
+    assert_eq!(
+        client.status(1).await.unwrap().ready,
+        0,
+        "leased, so not ready"
+    );
+    // Nobody renews: the leader must expire the lease and the task must become ready again.
+    let mut ready = 0;
+    for _ in 0..100 {
+        ready = client.status(1).await.map_or(0, |s| s.ready);
+        if ready == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ready, 1, "the expired task is ready for another worker");
+    cluster.shutdown().await;
+}
