@@ -27,33 +27,8 @@ pub enum LambdapackCommand {
     Run {
         #[command(flatten)]
         program: ProgramArgs,
-        /// Matrix size: `n` (square) or `ROWSxCOLS`.
-        #[arg(long)]
-        size: String,
-        /// Tile side.
-        #[arg(long)]
-        tile: usize,
-        /// Input matrices, comma-separated (default: those the program never writes).
-        #[arg(long, value_delimiter = ',')]
-        inputs: Vec<String>,
-        /// Output matrices, comma-separated (default: written matrices with at most two indices).
-        #[arg(long, value_delimiter = ',')]
-        outputs: Vec<String>,
-        /// Check the result: cholesky, gemm, trsm or qr (TSQR).
-        #[arg(long)]
-        verify: Option<String>,
-        /// Also time one OpenBLAS call on the whole matrix (cholesky, gemm) and print the ratio.
-        #[arg(long)]
-        baseline: bool,
-        /// Worker threads (default: the machine's cores).
-        #[arg(long)]
-        workers: Option<usize>,
-        /// Seed of the generated inputs.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print one JSON object instead of text.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
 }
 
@@ -83,31 +58,7 @@ fn parse_arg(text: &str) -> Result<(String, i64), String> {
 pub fn run(command: LambdapackCommand) -> Result<i32> {
     match command {
         LambdapackCommand::Dag { program, json, dot } => dag(&program, json, dot),
-        LambdapackCommand::Run {
-            program,
-            size,
-            tile,
-            inputs,
-            outputs,
-            verify,
-            baseline,
-            workers,
-            seed,
-            json,
-        } => {
-            let run = RunArgs {
-                size,
-                tile,
-                inputs,
-                outputs,
-                verify,
-                baseline,
-                workers,
-                seed,
-                json,
-            };
-            execute(&program, &run)
-        }
+        LambdapackCommand::Run { program, run } => execute(&program, &run),
     }
 }
 
@@ -222,15 +173,34 @@ fn dag(args: &ProgramArgs, json: bool, dot: bool) -> Result<i32> {
     Ok(0)
 }
 
-struct RunArgs {
+#[derive(Args)]
+pub struct RunArgs {
+    /// Matrix size: `n` (square) or `ROWSxCOLS`.
+    #[arg(long)]
     size: String,
+    /// Tile side.
+    #[arg(long)]
     tile: usize,
+    /// Input matrices, comma-separated (default: those the program never writes).
+    #[arg(long, value_delimiter = ',')]
     inputs: Vec<String>,
+    /// Output matrices, comma-separated (default: written matrices with at most two indices).
+    #[arg(long, value_delimiter = ',')]
     outputs: Vec<String>,
+    /// Check the result: cholesky, gemm, trsm or qr (TSQR).
+    #[arg(long)]
     verify: Option<String>,
+    /// Also time one OpenBLAS call on the whole matrix (cholesky, gemm) and print the ratio.
+    #[arg(long)]
     baseline: bool,
+    /// Worker threads (default: the machine's cores).
+    #[arg(long)]
     workers: Option<usize>,
+    /// Seed of the generated inputs.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
     json: bool,
 }
 

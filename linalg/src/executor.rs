@@ -97,8 +97,9 @@ pub struct Outcome {
 
 struct Schedule {
     ready: VecDeque<Node>,
-    /// Parents counted so far, for children that have been counted at least once.
-    counted: HashMap<Node, usize>,
+    /// Parents counted so far and parents needed, for children counted at least once. The needed
+    /// count is derived once per child, when its first parent finishes.
+    counted: HashMap<Node, (usize, usize)>,
     running: usize,
     alone_running: bool,
     blas_threads: usize,
@@ -206,13 +207,27 @@ fn worker(shared: &Shared<'_, '_>) {
             Ok((children_ready, flops)) => {
                 schedule.stats.nodes += 1;
                 schedule.stats.flops += flops;
-                for child in children_ready {
-                    let needed = child.1;
-                    let count = schedule.counted.entry(child.0.clone()).or_insert(0);
-                    *count += 1;
-                    if *count == needed {
-                        schedule.counted.remove(&child.0);
-                        schedule.ready.push_back(child.0);
+                for (child, needed) in children_ready {
+                    let entry = match (schedule.counted.get_mut(&child), needed) {
+                        (Some(entry), _) => entry,
+                        (None, Some(needed)) => {
+                            schedule.counted.entry(child.clone()).or_insert((0, needed))
+                        }
+                        (None, None) => match shared.dag.parents(&child) {
+                            Ok(parents) => schedule
+                                .counted
+                                .entry(child.clone())
+                                .or_insert((0, parents.len())),
+                            Err(error) => {
+                                schedule.failed.get_or_insert(error.into());
+                                break;
+                            }
+                        },
+                    };
+                    entry.0 += 1;
+                    if entry.0 == entry.1 {
+                        schedule.counted.remove(&child);
+                        schedule.ready.push_back(child);
                     }
                 }
             }
@@ -287,8 +302,12 @@ fn take_operands(shared: &Shared<'_, '_>, reads: &[TileKey]) -> Result<Vec<Opera
     Ok(operands)
 }
 
-/// Runs one node; returns its children with their parent counts, and its flops.
-fn run_node(shared: &Shared<'_, '_>, node: &Node) -> Result<(Vec<(Node, usize)>, f64), Error> {
+/// A child of a finished node, with its parent count when no other parent has counted it yet.
+type ChildCount = (Node, Option<usize>);
+
+/// Runs one node; returns its children (with their parent counts when no other parent has counted
+/// them yet) and its flops.
+fn run_node(shared: &Shared<'_, '_>, node: &Node) -> Result<(Vec<ChildCount>, f64), Error> {
     let dag = shared.dag;
     let template = &dag.program().templates[node.template as usize];
     let reads = dag.reads(node)?;
@@ -351,9 +370,21 @@ fn run_node(shared: &Shared<'_, '_>, node: &Node) -> Result<(Vec<(Node, usize)>,
     let mut children: Vec<Node> = readers.into_iter().flatten().collect();
     children.sort();
     children.dedup();
+    // Only children no other parent has counted yet need their parent count derived.
+    let unknown: Vec<bool> = {
+        let schedule = shared.schedule.lock().unwrap_or_else(|e| e.into_inner());
+        children
+            .iter()
+            .map(|c| !schedule.counted.contains_key(c))
+            .collect()
+    };
     let mut with_counts = Vec::with_capacity(children.len());
-    for child in children {
-        let needed = dag.parents(&child)?.len();
+    for (child, unknown) in children.into_iter().zip(unknown) {
+        let needed = if unknown {
+            Some(dag.parents(&child)?.len())
+        } else {
+            None
+        };
         with_counts.push((child, needed));
     }
     Ok((with_counts, flops))

@@ -387,6 +387,19 @@ fn zeroed(rows: usize, cols: usize, buffers: &dyn Buffers) -> Tile {
     Tile::from_col_major(rows, cols, data).expect("sized")
 }
 
+/// LAPACK's `info`: negative names an illegal argument (a bug in the caller's checks). Positive
+/// values mean something kernel-specific and are handled before this.
+fn lapack_ok(kernel: &'static str, info: c_int) -> Result<(), Error> {
+    if info == 0 {
+        Ok(())
+    } else {
+        Err(Error::Lapack {
+            kernel,
+            argument: -info,
+        })
+    }
+}
+
 fn dim(x: usize) -> c_int {
     // Tiles are bounded by TILE_SIDE_MAX, checked in `run`, so this never truncates.
     x as c_int
@@ -412,12 +425,7 @@ fn chol(mut l: Tile) -> Result<Tile, Error> {
     if info > 0 {
         return Err(Error::NotPositiveDefinite { minor: info });
     }
-    if info < 0 {
-        return Err(Error::Lapack {
-            kernel: "chol",
-            argument: -info,
-        });
-    }
+    lapack_ok("chol", info)?;
     l.zero_triangle(true);
     Ok(l)
 }
@@ -602,12 +610,7 @@ fn qr_factor(operands: &[Option<&Tile>]) -> Result<Vec<Tile>, Error> {
             &mut info,
         )
     };
-    if info != 0 {
-        return Err(Error::Lapack {
-            kernel: "qr_factor",
-            argument: -info,
-        });
-    }
+    lapack_ok("qr_factor", info)?;
     let r = Tile::from_fn(n, n, |i, j| if i <= j { a.get(i, j) } else { 0.0 });
     let v = Tile::from_fn(m, n, |i, j| match i.cmp(&j) {
         std::cmp::Ordering::Less => 0.0,
@@ -666,12 +669,7 @@ fn qr_pair(top: Option<&Tile>, bottom: Option<&Tile>) -> Result<Vec<Tile>, Error
             &mut info,
         )
     };
-    if info != 0 {
-        return Err(Error::Lapack {
-            kernel: "qr_pair",
-            argument: -info,
-        });
-    }
+    lapack_ok("qr_pair", info)?;
     a.zero_triangle(false);
     b.zero_triangle(false);
     Ok(vec![b, t, a])

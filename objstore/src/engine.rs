@@ -88,6 +88,19 @@ fn check_key(key: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks the bounds of a write and describes the object it stores.
+fn describe(key: &[u8], bytes: &[u8], label: &Label) -> Result<Meta, Error> {
+    check_key(key)?;
+    if bytes.len() > OBJECT_BYTES_MAX {
+        return Err(Error::TooLarge(bytes.len()));
+    }
+    Ok(Meta {
+        label: label.clone(),
+        len: bytes.len() as u64,
+        checksum: checksum(bytes),
+    })
+}
+
 fn show(key: &[u8]) -> String {
     String::from_utf8_lossy(key).into_owned()
 }
@@ -131,19 +144,8 @@ impl Engine {
 
     /// Stores `bytes` under `key` at `label`, durably. Identical bytes and label again succeed.
     pub fn put(&self, key: &[u8], bytes: &[u8], label: &Label) -> Result<Put, Error> {
-        check_key(key)?;
-        if bytes.len() > OBJECT_BYTES_MAX {
-            return Err(Error::TooLarge(bytes.len()));
-        }
-        let meta = Meta {
-            label: label.clone(),
-            len: bytes.len() as u64,
-            checksum: checksum(bytes),
-        };
-        let stripe = (xxh3_64(key) as usize) % WRITE_LOCK_STRIPES;
-        let _guard = self.write_locks[stripe]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let meta = describe(key, bytes, label)?;
+        let _guard = self.lock(key);
         if let Some(existing) = self.meta(key)? {
             return if existing == meta {
                 Ok(Put::AlreadyPresent)
@@ -158,22 +160,22 @@ impl Engine {
     /// Replaces a corrupt or missing copy with good bytes. Refuses bytes that disagree with a
     /// recorded checksum, so repair can never change an object's contents.
     pub fn repair(&self, key: &[u8], bytes: &[u8], label: &Label) -> Result<(), Error> {
-        check_key(key)?;
-        let meta = Meta {
-            label: label.clone(),
-            len: bytes.len() as u64,
-            checksum: checksum(bytes),
-        };
-        let stripe = (xxh3_64(key) as usize) % WRITE_LOCK_STRIPES;
-        let _guard = self.write_locks[stripe]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let meta = describe(key, bytes, label)?;
+        let _guard = self.lock(key);
         if let Ok(Some(existing)) = self.meta(key)
             && existing != meta
         {
             return Err(Error::WriteOnce(show(key)));
         }
         self.write(key, bytes, &meta)
+    }
+
+    /// The write-once check and the write must be atomic per key: one stripe of locks per key.
+    fn lock(&self, key: &[u8]) -> std::sync::MutexGuard<'_, ()> {
+        let stripe = (xxh3_64(key) as usize) % WRITE_LOCK_STRIPES;
+        self.write_locks[stripe]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Data and metadata in one synced batch: both or neither survive a crash.

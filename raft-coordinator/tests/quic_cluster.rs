@@ -13,6 +13,22 @@ use sl_labels::{Lattice, Policy};
 use sl_rpc::endpoint::{Endpoint, Options, Services};
 use sl_rpc::pki::ClusterCa;
 
+/// A client that calls the cluster as a node would (mutual TLS under the same CA).
+fn client(ca: &ClusterCa, addrs: &std::collections::BTreeMap<u64, std::net::SocketAddr>) -> Client {
+    let services = Services {
+        handler: Arc::new(sl_rpc::Router::new()),
+        authenticator: None,
+        join: None,
+    };
+    let endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node("client").unwrap(),
+        services,
+    )
+    .unwrap();
+    Client::new(endpoint, addrs.clone())
+}
+
 fn submit(request: u64) -> Command {
     Command::SubmitJob {
         request,
@@ -28,17 +44,7 @@ async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
     let addrs = cluster.addrs.clone();
-    let client_endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("client").unwrap(),
-        Services {
-            handler: Arc::new(sl_rpc::Router::new()),
-            authenticator: None,
-            join: None,
-        },
-    )
-    .unwrap();
-    let client = Client::new(client_endpoint, addrs.clone());
+    let client = client(&ca, &addrs);
     const SUBMISSIONS: u64 = 40;
     let mut crashed = None;
     for request in 0..SUBMISSIONS {
@@ -95,17 +101,7 @@ async fn the_leader_expires_a_lease_whose_deadline_passed() {
     let ca = ClusterCa::generate("coordinator").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
-    let client_endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("client").unwrap(),
-        Services {
-            handler: Arc::new(sl_rpc::Router::new()),
-            authenticator: None,
-            join: None,
-        },
-    )
-    .unwrap();
-    let client = Client::new(client_endpoint, cluster.addrs.clone());
+    let client = client(&ca, &cluster.addrs);
     client.propose(&submit(1)).await.unwrap();
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
