@@ -19,10 +19,13 @@
 //! Status: the state machine and the log storage are done; the Raft driver, transport of Raft
 //! messages over `sl-rpc`, membership, client and benchmarks are not.
 
+pub mod catalog;
+pub mod executions;
 pub mod ids;
 pub mod local;
 pub mod log_store;
 pub mod machine;
+pub mod query;
 pub mod replica;
 pub mod service;
 

@@ -3,16 +3,19 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sl_labels::Policy;
 use sl_rpc::endpoint::{Endpoint, Options, Services};
 use sl_rpc::pki::ClusterCa;
 
+use crate::catalog::Member;
 use crate::machine::Limits;
+#[cfg(doc)]
+use crate::replica::Membership;
 use crate::replica::{self, Replica, Timing};
-use crate::service::{self, Driver};
+use crate::service::{self, Driver, Inbox};
 
 pub struct LocalReplica {
     pub driver: Driver,
@@ -22,6 +25,10 @@ pub struct LocalReplica {
 pub struct LocalCluster {
     pub replicas: BTreeMap<u64, LocalReplica>,
     pub addrs: BTreeMap<u64, SocketAddr>,
+    ca: ClusterCa,
+    dir: PathBuf,
+    policy: Policy,
+    options: service::Options,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,51 +49,93 @@ impl LocalCluster {
         n: u64,
         policy: &Policy,
     ) -> Result<LocalCluster, Error> {
+        Self::start_with(ca, dir, n, policy, service::Options::default())
+    }
+
+    pub fn start_with(
+        ca: &ClusterCa,
+        dir: &Path,
+        n: u64,
+        policy: &Policy,
+        options: service::Options,
+    ) -> Result<LocalCluster, Error> {
         let voters: Vec<u64> = (1..=n).collect();
-        let mut replicas = BTreeMap::new();
-        let mut addrs = BTreeMap::new();
+        let mut cluster = LocalCluster {
+            replicas: BTreeMap::new(),
+            addrs: BTreeMap::new(),
+            ca: ca.try_clone()?,
+            dir: dir.to_owned(),
+            policy: policy.clone(),
+            options,
+        };
         let mut pending = Vec::new();
         for &id in &voters {
-            let replica = Replica::open(
-                id,
-                &voters,
-                &dir.join(format!("replica-{id}")),
-                policy.clone(),
-                Limits::default(),
-                &Timing::default(),
-            )?;
-            let (driver, inbox) = Driver::channel();
-            let handler = Arc::new(service::routes(sl_rpc::Router::new(), driver.clone()));
-            let services = Services {
-                handler,
-                authenticator: None,
-                join: None,
-            };
-            let endpoint = Endpoint::node(
-                Options::new("127.0.0.1:0".parse().expect("literal address")),
-                &ca.issue_node(&format!("coordinator-{id}"))?,
-                services,
-            )?;
-            addrs.insert(id, endpoint.local_addr()?);
+            let (replica, inbox) = cluster.open(id, &voters)?;
             pending.push((id, replica, inbox));
-            replicas.insert(id, LocalReplica { driver, endpoint });
         }
         for (id, replica, inbox) in pending {
-            let local = &replicas[&id];
-            let peers = addrs
-                .iter()
-                .filter(|(p, _)| **p != id)
-                .map(|(p, a)| (*p, *a))
-                .collect();
-            local.driver.start(
-                inbox,
-                replica,
-                local.endpoint.clone(),
-                peers,
-                service::Options::default(),
-            );
+            cluster.run(id, replica, inbox);
         }
-        Ok(LocalCluster { replicas, addrs })
+        Ok(cluster)
+    }
+
+    /// Starts replica `id` with an empty log, to join the cluster: it has no configuration until
+    /// the leader adds it (see [`Membership::AddLearner`]) and sends it a snapshot. Returns the
+    /// member record to add it with.
+    pub fn start_joiner(&mut self, id: u64) -> Result<Member, Error> {
+        let (replica, inbox) = self.open(id, &[])?;
+        self.run(id, replica, inbox);
+        Ok(Member {
+            id,
+            name: format!("coordinator-{id}"),
+            addr: self.addrs[&id].to_string(),
+            slots: 0,
+            storage: false,
+        })
+    }
+
+    fn open(&mut self, id: u64, voters: &[u64]) -> Result<(Replica, Inbox), Error> {
+        let replica = Replica::open(
+            id,
+            voters,
+            &self.dir.join(format!("replica-{id}")),
+            self.policy.clone(),
+            Limits::default(),
+            &Timing::default(),
+        )?;
+        let (driver, inbox) = Driver::channel();
+        let handler = Arc::new(service::routes(sl_rpc::Router::new(), driver.clone()));
+        let services = Services {
+            handler,
+            authenticator: None,
+            join: None,
+        };
+        let endpoint = Endpoint::node(
+            Options::new("127.0.0.1:0".parse().expect("literal address")),
+            &self.ca.issue_node(&format!("coordinator-{id}"))?,
+            services,
+        )?;
+        self.addrs.insert(id, endpoint.local_addr()?);
+        self.replicas.insert(id, LocalReplica { driver, endpoint });
+        Ok((replica, inbox))
+    }
+
+    fn run(&self, id: u64, replica: Replica, inbox: Inbox) {
+        let local = &self.replicas[&id];
+        // Every address known here, as bootstrap peers; member records take over once they exist.
+        let peers = self
+            .addrs
+            .iter()
+            .filter(|(p, _)| **p != id)
+            .map(|(p, a)| (*p, *a))
+            .collect();
+        local.driver.start(
+            inbox,
+            replica,
+            local.endpoint.clone(),
+            peers,
+            self.options.clone(),
+        );
     }
 
     /// Stops every replica (drivers joined, endpoints closed).

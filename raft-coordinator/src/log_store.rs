@@ -18,6 +18,13 @@ const CF: &str = "raft";
 const HARD_STATE: &[u8] = b"hs";
 const SNAPSHOT: &[u8] = b"sn";
 
+/// Index and term of a new cluster's first snapshot, which names the bootstrap voters. Starting
+/// above 0 (as TiKV does) means a node that joins later can never be sent the log from index 1,
+/// where the bootstrap voters appear in no entry: its first message from the leader is a snapshot,
+/// whose conf state names them, and it replays every later conf change as an entry.
+pub const BOOTSTRAP_INDEX: u64 = 5;
+pub const BOOTSTRAP_TERM: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("raft log storage: {0}")]
@@ -47,6 +54,10 @@ struct Cache {
 pub struct LogStore {
     db: DB,
     cache: RwLock<Cache>,
+    /// Set when raft asked for a snapshot the stored one cannot serve (older than requested, or
+    /// from before the recipient was a member: raft-rs refuses a snapshot whose conf state does
+    /// not name it). The replica then compacts at its applied index, which makes a fresh one.
+    snapshot_wanted: std::sync::atomic::AtomicBool,
 }
 
 fn decode<M: protobuf::Message>(what: &'static str, bytes: &[u8]) -> Result<M, Error> {
@@ -68,8 +79,9 @@ fn storage_error(error: Error) -> raft::Error {
 }
 
 impl LogStore {
-    /// Opens (or creates) the log. A new log has a snapshot at index 0 whose conf state names
-    /// `voters` (empty when this node will join an existing cluster).
+    /// Opens (or creates) the log. A new log for the bootstrap `voters` starts with a snapshot at
+    /// [`BOOTSTRAP_INDEX`] that names them; a node that will join an existing cluster passes no
+    /// voters and starts empty at index 0, waiting for the leader's snapshot.
     pub fn open(path: &Path, voters: &[u64]) -> Result<LogStore, Error> {
         let mut options = Options::default();
         options.create_if_missing(true);
@@ -86,20 +98,44 @@ impl LogStore {
                 snapshot: Snapshot::default(),
                 last: 0,
             }),
+            snapshot_wanted: std::sync::atomic::AtomicBool::new(false),
         };
         let cf = store.cf()?;
+        let stored_snapshot = store.db.get_cf(cf, SNAPSHOT)?;
+        let fresh = stored_snapshot.is_none() && !voters.is_empty();
         let hard_state = match store.db.get_cf(cf, HARD_STATE)? {
             Some(bytes) => decode("hard state", &bytes)?,
+            None if fresh => {
+                let mut hard_state = HardState::default();
+                hard_state.term = BOOTSTRAP_TERM;
+                hard_state.commit = BOOTSTRAP_INDEX;
+                hard_state
+            }
             None => HardState::default(),
         };
-        let snapshot = match store.db.get_cf(cf, SNAPSHOT)? {
+        let snapshot = match stored_snapshot {
             Some(bytes) => decode("snapshot", &bytes)?,
             None => {
                 let mut snapshot = Snapshot::default();
-                snapshot.mut_metadata().mut_conf_state().voters = voters.to_vec();
+                if fresh {
+                    let metadata = snapshot.mut_metadata();
+                    metadata.index = BOOTSTRAP_INDEX;
+                    metadata.term = BOOTSTRAP_TERM;
+                    metadata.mut_conf_state().voters = voters.to_vec();
+                }
                 snapshot
             }
         };
+        if fresh {
+            // Durable before anything else happens, so a restart (even with no voters given)
+            // finds the bootstrap configuration.
+            let mut batch = WriteBatch::default();
+            batch.put_cf(cf, SNAPSHOT, encode("snapshot", &snapshot)?);
+            batch.put_cf(cf, HARD_STATE, encode("hard state", &hard_state)?);
+            let mut options = WriteOptions::default();
+            options.set_sync(true);
+            store.db.write_opt(batch, &options)?;
+        }
         let last = match store
             .db
             .iterator_cf(
@@ -182,6 +218,21 @@ impl LogStore {
         }
         cache.last = last;
         Ok(())
+    }
+
+    /// The stored snapshot (what the state machine restarts from).
+    pub fn stored_snapshot(&self) -> Snapshot {
+        self.cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .snapshot
+            .clone()
+    }
+
+    /// Whether raft asked for a fresher snapshot than the stored one since the last call.
+    pub fn take_snapshot_request(&self) -> bool {
+        self.snapshot_wanted
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Records a state-machine snapshot at `index` (applied, so committed) and drops the entries it
@@ -307,9 +358,14 @@ impl Storage for LogStore {
         Ok(self.cache.read().unwrap_or_else(|e| e.into_inner()).last)
     }
 
-    fn snapshot(&self, request_index: u64, _to: u64) -> raft::Result<Snapshot> {
+    fn snapshot(&self, request_index: u64, to: u64) -> raft::Result<Snapshot> {
         let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
-        if cache.snapshot.get_metadata().index < request_index {
+        let metadata = cache.snapshot.get_metadata();
+        let conf = metadata.get_conf_state();
+        let names_recipient = conf.voters.contains(&to) || conf.learners.contains(&to);
+        if metadata.index < request_index || !names_recipient {
+            self.snapshot_wanted
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             return Err(raft::Error::Store(
                 StorageError::SnapshotTemporarilyUnavailable,
             ));

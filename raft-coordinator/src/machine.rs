@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use sl_labels::{Label, Lattice, Policy};
 
+use crate::catalog::{Declassifier, FacetedValue, Member, PrincipalRecord};
+use crate::executions::{Child, DagId, Execution, NodeGrant, NodeKey};
 use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
 
 /// Bounds on everything the machine holds; a command that would exceed one is rejected.
@@ -147,6 +149,56 @@ pub enum Command {
         epoch: Epoch,
     },
     Call(TaskCall),
+    /// Records (or updates) a member. Adding and removing voters and learners happens through
+    /// Raft conf changes, which carry the member record and apply it in the same entry.
+    PutMember(Member),
+    RemoveMember {
+        id: u64,
+    },
+    PutPrincipal {
+        name: String,
+        label: Label,
+        token_hash: [u8; 32],
+    },
+    RemovePrincipal {
+        name: String,
+    },
+    PutDeclassifier {
+        name: String,
+        from: Label,
+        to: Label,
+    },
+    /// A faceted write (see `sl_labels::faceted`).
+    KvPut {
+        key: String,
+        label: Label,
+        value: Vec<u8>,
+    },
+    /// Start a DAG execution; `request` is the client's idempotency key.
+    DagCreate {
+        request: u64,
+        program: String,
+        label: Label,
+        roots: Vec<NodeKey>,
+        total: u64,
+    },
+    DagAcquire {
+        node: NodeId,
+        max: u32,
+        now_ms: u64,
+        lease_ms: u64,
+    },
+    DagComplete {
+        dag: DagId,
+        key: NodeKey,
+        epoch: Epoch,
+        children: Vec<Child>,
+    },
+    DagExpire {
+        dag: DagId,
+        key: NodeKey,
+        epoch: Epoch,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -216,6 +268,8 @@ pub enum Reply {
         root: TaskId,
     },
     Leases(Vec<Grant>),
+    NodeLeases(Vec<NodeGrant>),
+    Dag(DagId),
     Spawned(TaskId),
     Value(Outcome),
     Queue(QueueId),
@@ -263,13 +317,20 @@ pub struct State {
     pub next_job: u64,
     pub next_task: u64,
     pub next_queue: u64,
+    pub members: BTreeMap<u64, Member>,
+    pub principals: BTreeMap<String, PrincipalRecord>,
+    pub declassifiers: BTreeMap<String, Declassifier>,
+    pub kv: BTreeMap<String, FacetedValue>,
+    pub dags: BTreeMap<DagId, Execution>,
+    pub dag_submissions: BTreeMap<u64, DagId>,
+    pub next_dag: u64,
 }
 
 /// The state and the rules. The policy and limits are configuration, not state.
 pub struct Machine {
     pub state: State,
-    policy: Policy,
-    limits: Limits,
+    pub(crate) policy: Policy,
+    pub(crate) limits: Limits,
 }
 
 impl Machine {
@@ -317,6 +378,63 @@ impl Machine {
             } => self.renew(*task, *epoch, *deadline_ms),
             Command::Expire { task, epoch } => self.expire(*task, *epoch),
             Command::Call(call) => self.call(call),
+            Command::PutMember(member) => self.put_member(member),
+            Command::RemoveMember { id } => self.remove_member(*id),
+            Command::PutPrincipal {
+                name,
+                label,
+                token_hash,
+            } => self.put_principal(name, label, *token_hash),
+            Command::RemovePrincipal { name } => {
+                self.state.principals.remove(name);
+                Reply::Ok
+            }
+            Command::PutDeclassifier { name, from, to } => self.put_declassifier(name, from, to),
+            Command::KvPut { key, label, value } => self.kv_put(key, label, value),
+            Command::DagCreate {
+                request,
+                program,
+                label,
+                roots,
+                total,
+            } => self.dag_create(*request, program, label, roots, *total),
+            Command::DagAcquire {
+                node,
+                max,
+                now_ms,
+                lease_ms,
+            } => self.dag_acquire(*node, *max, now_ms.saturating_add(*lease_ms)),
+            Command::DagComplete {
+                dag,
+                key,
+                epoch,
+                children,
+            } => self.dag_complete(*dag, key, *epoch, children),
+            Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
+        }
+    }
+
+    /// Whether `call` would block if applied now. The leader holds such a call for a while before
+    /// proposing it (see `service`), so short waits never cost the task its worker. A hint only:
+    /// `apply` decides.
+    pub fn would_block(&self, call: &TaskCall) -> bool {
+        match &call.call {
+            Call::Wait { future } => self
+                .state
+                .tasks
+                .get(future)
+                .is_some_and(|t| t.outcome.is_none()),
+            Call::Dequeue { queue } => self
+                .state
+                .queues
+                .get(queue)
+                .is_some_and(|q| q.items.is_empty()),
+            Call::Enqueue { queue, .. } => self
+                .state
+                .queues
+                .get(queue)
+                .is_some_and(|q| q.capacity > 0 && q.items.len() >= q.capacity as usize),
+            _ => false,
         }
     }
 

@@ -4,18 +4,28 @@
 //!
 //! Per `Ready`: persist entries, hard state and snapshot in one synced batch; then hand back every
 //! message (sending after persisting is always safe); apply committed entries; advance. Proposals
-//! carry an id in the entry context so the proposer's reply can be matched once the entry applies
-//! on this replica.
+//! carry `(origin replica, id)` in the entry context, so the proposer's reply can be matched once
+//! the entry applies on the replica that took the proposal — a follower takes proposals too and
+//! raft-rs forwards them to the leader.
+//!
+//! Membership is changed one voter or learner at a time (simple conf changes, no joint consensus):
+//! a node joins as a learner, the leader promotes it once it has caught up while there are fewer
+//! voters than wanted, and a removed voter's place is filled the same way. raft-rs accepts some
+//! conf changes it then drops (one already pending) or refuses at apply time; both come back to
+//! the proposer as errors here, never as silent success.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use raft::eraftpb::{ConfChangeV2, ConfState, Entry, EntryType, Message, Snapshot};
+use raft::eraftpb::{
+    ConfChangeSingle, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message, Snapshot,
+};
 use raft::{RawNode, StateRole};
 use sl_labels::Policy;
 
+use crate::catalog::Member;
 use crate::log_store::{self, LogStore};
-use crate::machine::{Command, Limits, Machine, Reply};
+use crate::machine::{Command, Limits, Machine, Reject, Reply};
 
 /// Applied entries between log compactions.
 pub const COMPACT_EVERY: u64 = 1000;
@@ -34,6 +44,53 @@ pub enum Error {
     Busy,
     #[error("undecodable command in the log at index {index}: {reason}")]
     Corrupt { index: u64, reason: String },
+    #[error("membership change refused: {0}")]
+    Membership(String),
+    /// Transient: one change at a time; the caller retries after the pending one applies.
+    #[error("another membership change is still being applied; retry")]
+    ChangePending,
+}
+
+/// A membership change, one node at a time.
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Membership {
+    /// Add a node as a learner (or, if it is already a member, update its record).
+    AddLearner(Member),
+    /// Make a caught-up learner a voter.
+    Promote(u64),
+    /// Remove a voter or learner (a dead one, say).
+    Remove(u64),
+}
+
+/// What a conf-change entry carries besides the change itself.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+struct ConfContext {
+    origin: u64,
+    id: u64,
+    member: Option<Member>,
+}
+
+/// A learner within this many entries of the leader's last index counts as caught up.
+pub const CATCH_UP_MARGIN: u64 = 64;
+
+fn context(origin: u64, id: u64) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(16);
+    bytes.extend_from_slice(&origin.to_le_bytes());
+    bytes.extend_from_slice(&id.to_le_bytes());
+    bytes
+}
+
+fn parse_context(bytes: &[u8]) -> Option<(u64, u64)> {
+    let origin = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let id = u64::from_le_bytes(bytes.get(8..16)?.try_into().ok()?);
+    Some((origin, id))
+}
+
+/// Voters and learners as the replica sees them now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    pub voters: Vec<u64>,
+    pub learners: Vec<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -67,6 +124,11 @@ pub struct Output {
     pub replies: Vec<(u64, Reply)>,
     /// Every command applied, in log order, with its index (for tests and followers' observers).
     pub applied: Vec<(u64, Command)>,
+    /// ReadIndex answers for reads requested on this replica: `(read id, index)`. The read is
+    /// linearizable once this replica has applied `index`.
+    pub reads: Vec<(u64, u64)>,
+    /// Membership changed in this batch (the driver refreshes its address book).
+    pub membership_changed: bool,
 }
 
 fn logger() -> slog::Logger {
@@ -85,7 +147,7 @@ impl Replica {
         timing: &Timing,
     ) -> Result<Replica, Error> {
         let log = LogStore::open(path, voters)?;
-        let snapshot = raft::Storage::snapshot(&log, 0, 0)?;
+        let snapshot = log.stored_snapshot();
         let mut machine = Machine::new(policy, limits);
         let applied = snapshot.get_metadata().index;
         if !snapshot.data.is_empty() {
@@ -157,12 +219,11 @@ impl Replica {
         Ok(self.node.campaign()?)
     }
 
-    /// Proposes `command`; its reply arrives from `handle_ready` under `id` once applied here.
+    /// Proposes `command`; its reply arrives from `handle_ready` under `id` once applied here. A
+    /// follower forwards the proposal to the leader it knows.
     pub fn propose(&mut self, id: u64, command: &Command) -> Result<(), Error> {
-        if !self.is_leader() {
-            return Err(Error::NotLeader {
-                leader: self.leader(),
-            });
+        if self.leader().is_none() {
+            return Err(Error::NotLeader { leader: None });
         }
         if self.pending.len() >= PENDING_MAX {
             return Err(Error::Busy);
@@ -174,24 +235,173 @@ impl Replica {
         // raft-rs drops proposals silently in some states (a leader transfer in progress); the
         // pending entry then never applies and the caller times out and retries, which the state
         // machine makes safe by applying each (task, seq) at most once.
-        self.node
-            .propose(id.to_le_bytes().to_vec(), data.to_vec())?;
+        self.node.propose(context(self.id(), id), data.to_vec())?;
         self.pending.insert(id, ());
         Ok(())
     }
 
-    /// Proposes a membership change (add a learner, promote, remove).
-    pub fn propose_conf_change(&mut self, change: ConfChangeV2) -> Result<(), Error> {
+    /// Asks for a linearizable read point; the answer arrives in `Output::reads` under `id`.
+    /// A follower asks the leader. Dropped requests (no leader) are the caller's timeout.
+    pub fn read_index(&mut self, id: u64) {
+        self.node.read_index(context(self.id(), id));
+    }
+
+    /// Proposes a membership change; its reply arrives under `id` once applied (`Reply::Ok`, or
+    /// `Rejected` when raft-rs refused it at apply time). Only the leader takes these.
+    pub fn propose_membership(&mut self, id: u64, change: &Membership) -> Result<(), Error> {
         if !self.is_leader() {
             return Err(Error::NotLeader {
                 leader: self.leader(),
             });
         }
-        Ok(self.node.propose_conf_change(vec![], change)?)
+        let roles = self.roles();
+        let is_voter = |n: u64| roles.voters.contains(&n);
+        let is_learner = |n: u64| roles.learners.contains(&n);
+        let (change_type, node, member) = match change {
+            Membership::AddLearner(member) => {
+                if member.id == 0 {
+                    return Err(Error::Membership("node id 0 is reserved".into()));
+                }
+                if is_voter(member.id) || is_learner(member.id) {
+                    // Already a member: a retried join, or a new address. Update the record only.
+                    return self.propose(id, &Command::PutMember(member.clone()));
+                }
+                (
+                    ConfChangeType::AddLearnerNode,
+                    member.id,
+                    Some(member.clone()),
+                )
+            }
+            Membership::Promote(node) => {
+                if is_voter(*node) {
+                    return self.propose(id, &Command::PutMember(self.member_or_err(*node)?));
+                }
+                if !is_learner(*node) {
+                    return Err(Error::Membership(format!("node {node} is not a learner")));
+                }
+                (ConfChangeType::AddNode, *node, None)
+            }
+            Membership::Remove(node) => {
+                if !is_voter(*node) && !is_learner(*node) {
+                    return Err(Error::Membership(format!("node {node} is not a member")));
+                }
+                if is_voter(*node) && roles.voters.len() == 1 {
+                    return Err(Error::Membership("the last voter cannot be removed".into()));
+                }
+                if *node == self.id() {
+                    // A leader removing itself would leave the log without a leader until an
+                    // election; hand leadership to the most up-to-date voter first.
+                    let successor = self.best_voter_except(*node);
+                    if let Some(successor) = successor {
+                        self.node.transfer_leader(successor);
+                    }
+                    return Err(Error::NotLeader { leader: successor });
+                }
+                (ConfChangeType::RemoveNode, *node, None)
+            }
+        };
+        if self.node.raft.has_pending_conf() {
+            return Err(Error::ChangePending);
+        }
+        if self.pending.len() >= PENDING_MAX {
+            return Err(Error::Busy);
+        }
+        let mut single = ConfChangeSingle::default();
+        single.set_change_type(change_type);
+        single.node_id = node;
+        let mut conf_change = ConfChangeV2::default();
+        conf_change.set_changes(vec![single].into());
+        let ctx = rkyv::to_bytes::<rkyv::rancor::Error>(&ConfContext {
+            origin: self.id(),
+            id,
+            member,
+        })
+        .map_err(|e| Error::Membership(e.to_string()))?;
+        let before = self.node.raft.raft_log.last_index();
+        self.node.propose_conf_change(ctx.to_vec(), conf_change)?;
+        // raft-rs turns a conf change it will not take into an empty normal entry and reports
+        // success; look at what was actually appended.
+        let last = self.node.raft.raft_log.last_index();
+        let appended = (last > before)
+            .then(|| {
+                self.node
+                    .raft
+                    .raft_log
+                    .entries(last, None, raft::GetEntriesContext::empty(false))
+                    .ok()
+            })
+            .flatten()
+            .and_then(|mut e| e.pop());
+        if !appended.is_some_and(|e| e.get_entry_type() == EntryType::EntryConfChangeV2) {
+            // Dropped (a change pending that we did not see, a leader transfer): transient.
+            return Err(Error::ChangePending);
+        }
+        self.pending.insert(id, ());
+        Ok(())
+    }
+
+    fn member_or_err(&self, node: u64) -> Result<Member, Error> {
+        self.machine
+            .state
+            .members
+            .get(&node)
+            .cloned()
+            .ok_or_else(|| Error::Membership(format!("node {node} has no member record")))
+    }
+
+    fn best_voter_except(&self, except: u64) -> Option<u64> {
+        let prs = self.node.raft.prs();
+        self.roles()
+            .voters
+            .into_iter()
+            .filter(|v| *v != except)
+            .max_by_key(|v| prs.get(*v).map_or(0, |p| p.matched))
+    }
+
+    /// The leader promotes the most caught-up learner while fewer than `voters_wanted` vote.
+    /// Returns the learner it proposed to promote.
+    pub fn maybe_promote(&mut self, id: u64, voters_wanted: usize) -> Option<u64> {
+        if !self.is_leader() || self.node.raft.has_pending_conf() {
+            return None;
+        }
+        let roles = self.roles();
+        if roles.voters.len() >= voters_wanted {
+            return None;
+        }
+        let last = self.node.raft.raft_log.last_index();
+        let prs = self.node.raft.prs();
+        let candidate = roles
+            .learners
+            .iter()
+            .filter_map(|l| prs.get(*l).map(|p| (*l, p.matched, p.recent_active)))
+            // matched is 0 until the learner has taken its snapshot.
+            .filter(|(_, matched, active)| {
+                *active && *matched > 0 && matched + CATCH_UP_MARGIN >= last
+            })
+            .max_by_key(|(l, matched, _)| (*matched, std::cmp::Reverse(*l)))
+            .map(|(l, _, _)| l)?;
+        self.propose_membership(id, &Membership::Promote(candidate))
+            .ok()
+            .map(|()| candidate)
     }
 
     pub fn conf_state(&self) -> ConfState {
         self.node.raft.prs().conf().to_conf_state()
+    }
+
+    pub fn roles(&self) -> Roles {
+        let mut conf = self.conf_state();
+        conf.voters.sort_unstable();
+        conf.learners.sort_unstable();
+        Roles {
+            voters: conf.voters,
+            learners: conf.learners,
+        }
+    }
+
+    /// How far a node's log matches the leader's (on the leader; 0 elsewhere).
+    pub fn matched(&self, node: u64) -> u64 {
+        self.node.raft.prs().get(node).map_or(0, |p| p.matched)
     }
 
     pub fn has_ready(&self) -> bool {
@@ -215,6 +425,14 @@ impl Replica {
         }
         output.messages.extend(ready.take_messages());
         output.messages.extend(ready.take_persisted_messages());
+        let me = self.id();
+        for read in ready.read_states() {
+            if let Some((origin, id)) = parse_context(&read.request_ctx)
+                && origin == me
+            {
+                output.reads.push((id, read.index));
+            }
+        }
         let committed = ready.take_committed_entries();
         self.apply(committed, &mut output)?;
         let mut light = self.node.advance(ready);
@@ -228,9 +446,14 @@ impl Replica {
 
     fn install(&mut self, snapshot: &Snapshot) -> Result<(), Error> {
         let index = snapshot.get_metadata().index;
-        self.machine
-            .restore(&snapshot.data)
-            .map_err(|reason| Error::Corrupt { index, reason })?;
+        if snapshot.data.is_empty() {
+            // The bootstrap snapshot: the machine's initial state.
+            self.machine.state = Default::default();
+        } else {
+            self.machine
+                .restore(&snapshot.data)
+                .map_err(|reason| Error::Corrupt { index, reason })?;
+        }
         self.applied = index;
         self.last_compacted = index;
         Ok(())
@@ -257,7 +480,14 @@ impl Replica {
                             reason: e.to_string(),
                         })?;
                     let reply = self.machine.apply(&command);
-                    if let Ok(id) = <[u8; 8]>::try_from(&entry.context[..]).map(u64::from_le_bytes)
+                    if matches!(
+                        command,
+                        Command::PutMember(_) | Command::RemoveMember { .. }
+                    ) {
+                        output.membership_changed = true;
+                    }
+                    if let Some((origin, id)) = parse_context(&entry.context)
+                        && origin == self.id()
                         && self.pending.remove(&id).is_some()
                     {
                         output.replies.push((id, reply));
@@ -265,14 +495,11 @@ impl Replica {
                     output.applied.push((entry.index, command));
                 }
                 EntryType::EntryConfChange => {
-                    let mut change = raft::eraftpb::ConfChange::default();
-                    protobuf::Message::merge_from_bytes(&mut change, &entry.data).map_err(|e| {
-                        Error::Corrupt {
-                            index: entry.index,
-                            reason: e.to_string(),
-                        }
-                    })?;
-                    self.node.apply_conf_change(&change)?;
+                    // This replica never proposes v1 changes; one in the log is corruption.
+                    return Err(Error::Corrupt {
+                        index: entry.index,
+                        reason: "a v1 conf change".into(),
+                    });
                 }
                 EntryType::EntryConfChangeV2 => {
                     let mut change = ConfChangeV2::default();
@@ -282,7 +509,50 @@ impl Replica {
                             reason: e.to_string(),
                         }
                     })?;
-                    self.node.apply_conf_change(&change)?;
+                    let ctx = (!entry.context.is_empty())
+                        .then(|| {
+                            let mut aligned =
+                                rkyv::util::AlignedVec::<16>::with_capacity(entry.context.len());
+                            aligned.extend_from_slice(&entry.context);
+                            rkyv::from_bytes::<ConfContext, rkyv::rancor::Error>(&aligned)
+                        })
+                        .transpose()
+                        .map_err(|e| Error::Corrupt {
+                            index: entry.index,
+                            reason: e.to_string(),
+                        })?;
+                    // Refused changes (raft-rs validates at apply time) change nothing on any
+                    // replica, since every replica refuses the same entry.
+                    let reply = match self.node.apply_conf_change(&change) {
+                        Ok(_) => {
+                            output.membership_changed = true;
+                            for single in change.get_changes() {
+                                match single.get_change_type() {
+                                    ConfChangeType::RemoveNode => {
+                                        self.machine
+                                            .apply(&Command::RemoveMember { id: single.node_id });
+                                    }
+                                    _ => {
+                                        if let Some(member) =
+                                            ctx.as_ref().and_then(|c| c.member.clone())
+                                        {
+                                            self.machine.apply(&Command::PutMember(member));
+                                        }
+                                    }
+                                }
+                            }
+                            Reply::Ok
+                        }
+                        Err(e) => Reply::Rejected(Reject::Invalid(format!(
+                            "membership change refused: {e}"
+                        ))),
+                    };
+                    if let Some(ctx) = &ctx
+                        && ctx.origin == self.id()
+                        && self.pending.remove(&ctx.id).is_some()
+                    {
+                        output.replies.push((ctx.id, reply));
+                    }
                 }
             }
         }
@@ -290,7 +560,9 @@ impl Replica {
     }
 
     fn maybe_compact(&mut self) -> Result<(), Error> {
-        if self.applied < self.last_compacted + COMPACT_EVERY {
+        let requested = self.node.raft.raft_log.store.take_snapshot_request()
+            && self.applied > self.last_compacted;
+        if self.applied < self.last_compacted + COMPACT_EVERY && !requested {
             return Ok(());
         }
         let conf = self.conf_state();

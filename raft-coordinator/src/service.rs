@@ -3,7 +3,7 @@
 //! `Ready` sends messages through per-peer bounded queues (a full queue drops: Raft retransmits)
 //! and answers proposers. Raft messages and proposals travel over `sl-rpc` on the control lane.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,11 +13,14 @@ use raft::eraftpb::Message;
 use sl_rpc::endpoint::{Caller, Endpoint, Reply as RpcReply, Router};
 use sl_rpc::message::{ErrorCode, RemoteError};
 use tokio::sync::{mpsc, oneshot};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
+use crate::catalog::Member;
+use crate::executions::{DagId, NodeKey};
 use crate::ids::{Epoch, TaskId};
 use crate::machine::{Command, Reply};
-use crate::replica::Replica;
+use crate::query::{Answer, Query};
+use crate::replica::{self, Membership, Replica};
 
 /// Events waiting for the driver; senders wait (bounded) when it is full.
 pub const INBOX_CAPACITY: usize = 4096;
@@ -40,17 +43,51 @@ pub struct Proposal {
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum ProposeOutcome {
     Applied(Reply),
-    /// Not the leader: try `leader` (when known).
+    /// This replica cannot take it: try `leader` at `addr` (when known).
     Redirect {
         leader: Option<u64>,
+        addr: Option<String>,
     },
     /// Proposed, but not applied in time: the outcome is unknown; retry with the same key.
     Timeout,
+    /// Refused before it reached the log (a membership change raft-rs would drop, say).
+    Refused(String),
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum ReadOutcome {
+    Answer(Answer),
+    Redirect {
+        leader: Option<u64>,
+        addr: Option<String>,
+    },
+    Timeout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Role {
+    Leader,
+    Voter,
+    Learner,
+    /// Not (yet) in the configuration this replica knows: a node waiting for its first snapshot.
+    Outside,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Voter => "voter",
+            Role::Learner => "learner",
+            Role::Outside => "outside",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Status {
     pub id: u64,
+    pub role: Role,
     pub leader: Option<u64>,
     pub term: u64,
     pub commit: u64,
@@ -58,6 +95,9 @@ pub struct Status {
     pub jobs: u64,
     /// Tasks waiting for a worker.
     pub ready: u64,
+    pub voters: Vec<u64>,
+    pub learners: Vec<u64>,
+    pub members: Vec<Member>,
 }
 
 sl_rpc::method!(RaftMessages, 400, "raft_messages", false, RaftBatch, Empty);
@@ -70,12 +110,29 @@ sl_rpc::method!(
     ProposeOutcome
 );
 sl_rpc::method!(GetStatus, 402, "coordinator_status", false, Empty, Status);
+sl_rpc::method!(
+    ChangeMembership,
+    403,
+    "coordinator_membership",
+    false,
+    Membership,
+    ProposeOutcome
+);
+sl_rpc::method!(Read, 404, "coordinator_read", false, Query, ReadOutcome);
 
 enum Event {
     Messages(Vec<Message>),
     Propose {
         command: Command,
         answer: oneshot::Sender<ProposeOutcome>,
+    },
+    Membership {
+        change: Membership,
+        answer: oneshot::Sender<ProposeOutcome>,
+    },
+    Read {
+        query: Query,
+        answer: oneshot::Sender<ReadOutcome>,
     },
     Status(oneshot::Sender<Status>),
 }
@@ -85,6 +142,12 @@ pub struct Options {
     pub tick: Duration,
     /// How long a proposer waits for its entry to apply before hearing `Timeout`.
     pub propose_timeout: Duration,
+    /// Voters the leader promotes learners up to (3 or 5; the rest stay learners).
+    pub voters_wanted: usize,
+    /// How long the leader holds a task call that would block (a wait on an unresolved future, a
+    /// dequeue from an empty queue, an enqueue into a full one) before proposing it anyway, so a
+    /// short wait does not cost the task its worker.
+    pub hold_budget: Duration,
 }
 
 impl Default for Options {
@@ -92,6 +155,8 @@ impl Default for Options {
         Options {
             tick: Duration::from_millis(50),
             propose_timeout: Duration::from_secs(3),
+            voters_wanted: 3,
+            hold_budget: Duration::from_secs(1),
         }
     }
 }
@@ -124,8 +189,9 @@ impl Driver {
     }
 
     /// Starts the driver on a thread of its own: it alone owns the replica, and its synced log
-    /// writes never block the async runtime. `peers` maps every other voter's id to its address.
-    /// Call from inside a tokio runtime (the per-peer senders are tasks on it).
+    /// writes never block the async runtime. `peers` names the addresses of the bootstrap voters;
+    /// members added later are found through the replicated member records. Call from inside a
+    /// tokio runtime (the per-peer senders are tasks on it).
     pub fn start(
         &self,
         inbox: Inbox,
@@ -134,29 +200,26 @@ impl Driver {
         peers: BTreeMap<u64, SocketAddr>,
         options: Options,
     ) {
+        let core = Core {
+            replica,
+            options,
+            next_id: 0,
+            waiting: BTreeMap::new(),
+            reads_pending: BTreeMap::new(),
+            reads_ready: Vec::new(),
+            held: Vec::new(),
+            expiring: BTreeSet::new(),
+            peers,
+            outboxes: HashMap::new(),
+            endpoint,
+            runtime: tokio::runtime::Handle::current(),
+            ticks: 0,
+        };
         let events = inbox.0;
-        let outboxes = peers
-            .into_iter()
-            .map(|(id, addr)| {
-                let (tx, mut rx) = mpsc::channel::<Vec<Vec<u8>>>(PEER_QUEUE_CAPACITY);
-                let endpoint = endpoint.clone();
-                tokio::spawn(async move {
-                    while let Some(messages) = rx.recv().await {
-                        if let Err(e) = endpoint
-                            .call::<RaftMessages>(addr, &RaftBatch { messages })
-                            .await
-                        {
-                            debug!(peer = id, "raft messages not delivered: {e}");
-                        }
-                    }
-                });
-                (id, tx)
-            })
-            .collect();
         let stop = self.stop.clone();
         let spawned = std::thread::Builder::new()
-            .name(format!("raft-{}", replica.id()))
-            .spawn(move || run(replica, events, outboxes, options, stop));
+            .name(format!("raft-{}", core.replica.id()))
+            .spawn(move || core.run(events, stop));
         match spawned {
             Ok(handle) => *self.thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle),
             Err(e) => warn!("cannot start the coordinator driver thread: {e}"),
@@ -186,6 +249,28 @@ impl Driver {
         wait.await.unwrap_or(ProposeOutcome::Timeout)
     }
 
+    pub async fn change_membership(&self, change: Membership) -> ProposeOutcome {
+        let (answer, wait) = oneshot::channel();
+        if self
+            .inbox
+            .try_send(Event::Membership { change, answer })
+            .is_err()
+        {
+            return ProposeOutcome::Timeout;
+        }
+        wait.await.unwrap_or(ProposeOutcome::Timeout)
+    }
+
+    /// A linearizable read: answered once this replica has applied everything committed when the
+    /// read arrived (ReadIndex).
+    pub async fn read(&self, query: Query) -> ReadOutcome {
+        let (answer, wait) = oneshot::channel();
+        if self.inbox.try_send(Event::Read { query, answer }).is_err() {
+            return ReadOutcome::Timeout;
+        }
+        wait.await.unwrap_or(ReadOutcome::Timeout)
+    }
+
     pub async fn status(&self) -> Option<Status> {
         let (answer, wait) = oneshot::channel();
         self.inbox.try_send(Event::Status(answer)).ok()?;
@@ -200,171 +285,408 @@ impl Driver {
 
 /// Lease expiries one scan may propose.
 const EXPIRIES_PER_SCAN_MAX: usize = 256;
+/// Events taken from the inbox before one `Ready` is handled.
+const EVENTS_PER_READY_MAX: usize = 512;
+/// Calls held back because they would block; beyond this they are proposed at once.
+pub const HELD_MAX: usize = 10_000;
+/// Reads waiting for their read index or for this replica to apply up to it.
+pub const READS_MAX: usize = 100_000;
+/// Ticks between the leader's looks for a learner to promote.
+const PROMOTE_EVERY_TICKS: u64 = 4;
 
-/// The leader's clock decides which leases are over; it proposes `Expire` for them so every replica
-/// applies the same thing (time never enters `apply`). Deadlines are Unix milliseconds, the unit
-/// `Acquire`'s `now_ms` is in. `expiring` remembers proposals not yet applied, so one lease is not
-/// proposed again every tick.
-fn expire_leases(
-    replica: &mut Replica,
-    next_id: &mut u64,
-    expiring: &mut std::collections::BTreeSet<(TaskId, Epoch)>,
-) {
-    let now_ms = std::time::SystemTime::now()
+/// Something a lease scan found overdue.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Expiry {
+    Task(TaskId, Epoch),
+    Node(DagId, NodeKey, Epoch),
+}
+
+struct Held {
+    command: Command,
+    answer: oneshot::Sender<ProposeOutcome>,
+    until: Instant,
+}
+
+/// Everything the driver thread owns.
+struct Core {
+    replica: Replica,
+    options: Options,
+    next_id: u64,
+    waiting: BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant)>,
+    reads_pending: BTreeMap<u64, (Query, oneshot::Sender<ReadOutcome>, Instant)>,
+    /// Reads whose index is known, waiting for this replica to apply it: `(index, read id)`.
+    reads_ready: Vec<(u64, u64)>,
+    held: Vec<Held>,
+    /// Expiries proposed and not yet applied, so one lease is not proposed again every tick.
+    expiring: BTreeSet<Expiry>,
+    /// Addresses of the bootstrap voters; member records take precedence.
+    peers: BTreeMap<u64, SocketAddr>,
+    outboxes: HashMap<u64, (SocketAddr, mpsc::Sender<Vec<Vec<u8>>>)>,
+    endpoint: Endpoint,
+    runtime: tokio::runtime::Handle,
+    ticks: u64,
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    let tasks = &replica.machine().state.tasks;
-    expiring.retain(|(task, epoch)| {
-        tasks
-            .get(task)
-            .is_some_and(|t| t.lease.as_ref().is_some_and(|l| l.epoch == *epoch))
-    });
-    let due: Vec<(TaskId, Epoch)> = tasks
-        .iter()
-        .filter_map(|(id, t)| {
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Core {
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn address_of(&self, node: u64) -> Option<SocketAddr> {
+        self.replica
+            .machine()
+            .state
+            .members
+            .get(&node)
+            .and_then(|m| m.addr.parse().ok())
+            .or_else(|| self.peers.get(&node).copied())
+    }
+
+    fn redirect(&self) -> (Option<u64>, Option<String>) {
+        let leader = self.replica.leader().filter(|l| *l != self.replica.id());
+        (
+            leader,
+            leader
+                .and_then(|l| self.address_of(l))
+                .map(|a| a.to_string()),
+        )
+    }
+
+    fn propose(&mut self, command: Command, answer: oneshot::Sender<ProposeOutcome>) {
+        let id = self.id();
+        match self.replica.propose(id, &command) {
+            Ok(()) => {
+                self.waiting
+                    .insert(id, (answer, Instant::now() + self.options.propose_timeout));
+            }
+            Err(_) => {
+                let (leader, addr) = self.redirect();
+                let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Messages(messages) => {
+                for message in messages {
+                    if let Err(e) = self.replica.step(message) {
+                        debug!("raft refused a message: {e}");
+                    }
+                }
+            }
+            Event::Propose { command, answer } => {
+                let would_block = matches!(&command, Command::Call(call)
+                    if self.replica.machine().would_block(call));
+                if would_block && self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero()
+                {
+                    self.held.push(Held {
+                        command,
+                        answer,
+                        until: Instant::now() + self.options.hold_budget,
+                    });
+                } else {
+                    self.propose(command, answer);
+                }
+            }
+            Event::Membership { change, answer } => {
+                let id = self.id();
+                match self.replica.propose_membership(id, &change) {
+                    Ok(()) => {
+                        self.waiting
+                            .insert(id, (answer, Instant::now() + self.options.propose_timeout));
+                    }
+                    Err(replica::Error::NotLeader { .. }) => {
+                        let (leader, addr) = self.redirect();
+                        let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
+                    }
+                    Err(replica::Error::ChangePending | replica::Error::Busy) => {
+                        // The client backs off and retries (bounded).
+                        let _ = answer.send(ProposeOutcome::Timeout);
+                    }
+                    Err(e) => {
+                        let _ = answer.send(ProposeOutcome::Refused(e.to_string()));
+                    }
+                }
+            }
+            Event::Read { query, answer } => {
+                if self.replica.leader().is_none() {
+                    let _ = answer.send(ReadOutcome::Redirect {
+                        leader: None,
+                        addr: None,
+                    });
+                } else if self.reads_pending.len() + self.reads_ready.len() >= READS_MAX {
+                    let _ = answer.send(ReadOutcome::Timeout);
+                } else {
+                    let id = self.id();
+                    self.replica.read_index(id);
+                    self.reads_pending.insert(
+                        id,
+                        (query, answer, Instant::now() + self.options.propose_timeout),
+                    );
+                }
+            }
+            Event::Status(answer) => {
+                let roles = self.replica.roles();
+                let me = self.replica.id();
+                let role = if self.replica.is_leader() {
+                    Role::Leader
+                } else if roles.voters.contains(&me) {
+                    Role::Voter
+                } else if roles.learners.contains(&me) {
+                    Role::Learner
+                } else {
+                    Role::Outside
+                };
+                let machine = self.replica.machine();
+                let _ = answer.send(Status {
+                    id: me,
+                    role,
+                    leader: self.replica.leader(),
+                    term: self.replica.term(),
+                    commit: self.replica.commit_index(),
+                    applied: self.replica.applied_index(),
+                    jobs: machine.state.jobs.len() as u64,
+                    ready: machine.state.ready.len() as u64,
+                    voters: roles.voters,
+                    learners: roles.learners,
+                    members: machine.state.members.values().cloned().collect(),
+                });
+            }
+        }
+    }
+
+    /// The leader's clock decides which leases are over; it proposes `Expire` for them so every
+    /// replica applies the same thing (time never enters `apply`). Deadlines are Unix
+    /// milliseconds, the unit `Acquire`'s `now_ms` is in.
+    fn expire_leases(&mut self) {
+        let now_ms = unix_ms();
+        let state = &self.replica.machine().state;
+        self.expiring.retain(|expiry| match expiry {
+            Expiry::Task(task, epoch) => state
+                .tasks
+                .get(task)
+                .is_some_and(|t| t.lease.as_ref().is_some_and(|l| l.epoch == *epoch)),
+            Expiry::Node(dag, key, epoch) => state
+                .dags
+                .get(dag)
+                .and_then(|d| d.running.get(key))
+                .is_some_and(|l| l.epoch == *epoch),
+        });
+        let tasks = state.tasks.iter().filter_map(|(id, t)| {
             t.lease
                 .as_ref()
                 .filter(|l| l.deadline_ms <= now_ms)
-                .map(|l| (*id, l.epoch))
-        })
-        .filter(|key| !expiring.contains(key))
-        .take(EXPIRIES_PER_SCAN_MAX)
-        .collect();
-    for (task, epoch) in due {
-        *next_id += 1;
-        if replica
-            .propose(*next_id, &Command::Expire { task, epoch })
-            .is_ok()
-        {
-            expiring.insert((task, epoch));
-        }
-    }
-}
-
-/// Events taken from the inbox before one `Ready` is handled.
-const EVENTS_PER_READY_MAX: usize = 512;
-
-type Waiting = BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant)>;
-
-fn handle(
-    replica: &mut Replica,
-    event: Event,
-    next_id: &mut u64,
-    waiting: &mut Waiting,
-    options: &Options,
-) {
-    match event {
-        Event::Messages(messages) => {
-            for message in messages {
-                if let Err(e) = replica.step(message) {
-                    debug!("raft refused a message: {e}");
-                }
+                .map(|l| Expiry::Task(*id, l.epoch))
+        });
+        let nodes = state.dags.iter().flat_map(|(dag, d)| {
+            d.running
+                .iter()
+                .filter(|(_, l)| l.deadline_ms <= now_ms)
+                .map(|(key, l)| Expiry::Node(*dag, key.clone(), l.epoch))
+        });
+        let due: Vec<Expiry> = tasks
+            .chain(nodes)
+            .filter(|e| !self.expiring.contains(e))
+            .take(EXPIRIES_PER_SCAN_MAX)
+            .collect();
+        for expiry in due {
+            let command = match &expiry {
+                Expiry::Task(task, epoch) => Command::Expire {
+                    task: *task,
+                    epoch: *epoch,
+                },
+                Expiry::Node(dag, key, epoch) => Command::DagExpire {
+                    dag: *dag,
+                    key: key.clone(),
+                    epoch: *epoch,
+                },
+            };
+            let id = self.id();
+            if self.replica.propose(id, &command).is_ok() {
+                self.expiring.insert(expiry);
             }
         }
-        Event::Propose { command, answer } => {
-            *next_id += 1;
-            match replica.propose(*next_id, &command) {
-                Ok(()) => {
-                    waiting.insert(*next_id, (answer, Instant::now() + options.propose_timeout));
-                }
-                Err(_) => {
-                    let _ = answer.send(ProposeOutcome::Redirect {
-                        leader: replica.leader(),
-                    });
-                }
-            }
-        }
-        Event::Status(answer) => {
-            let _ = answer.send(Status {
-                id: replica.id(),
-                leader: replica.leader(),
-                term: replica.term(),
-                commit: replica.commit_index(),
-                applied: replica.applied_index(),
-                jobs: replica.machine().state.jobs.len() as u64,
-                ready: replica.machine().state.ready.len() as u64,
-            });
-        }
     }
-}
 
-fn run(
-    mut replica: Replica,
-    events: std::sync::mpsc::Receiver<Event>,
-    outboxes: HashMap<u64, mpsc::Sender<Vec<Vec<u8>>>>,
-    options: Options,
-    stop: Arc<std::sync::atomic::AtomicBool>,
-) {
-    let mut next_id = 0u64;
-    let mut waiting: Waiting = BTreeMap::new();
-    let mut expiring = std::collections::BTreeSet::new();
-    let mut next_tick = Instant::now() + options.tick;
-    loop {
-        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+    /// Proposes held calls that can now proceed, or whose hold budget is spent.
+    fn release_held(&mut self, now: Instant) {
+        if self.held.is_empty() {
             return;
         }
-        let now = Instant::now();
-        if now >= next_tick {
-            replica.tick();
-            next_tick = now + options.tick;
-            let expired: Vec<u64> = waiting
-                .iter()
-                .filter(|(_, (_, deadline))| *deadline <= now)
-                .map(|(id, _)| *id)
-                .collect();
-            for id in expired {
-                if let Some((answer, _)) = waiting.remove(&id) {
-                    let _ = answer.send(ProposeOutcome::Timeout);
+        let held = std::mem::take(&mut self.held);
+        for h in held {
+            let blocked = matches!(&h.command, Command::Call(call)
+                if self.replica.machine().would_block(call));
+            if blocked && h.until > now && !h.answer.is_closed() {
+                self.held.push(h);
+            } else if !h.answer.is_closed() {
+                self.propose(h.command, h.answer);
+            }
+        }
+    }
+
+    fn on_tick(&mut self, now: Instant) {
+        self.replica.tick();
+        self.ticks += 1;
+        let expired: Vec<u64> = self
+            .waiting
+            .iter()
+            .filter(|(_, (_, deadline))| *deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            if let Some((answer, _)) = self.waiting.remove(&id) {
+                let _ = answer.send(ProposeOutcome::Timeout);
+            }
+        }
+        let expired: Vec<u64> = self
+            .reads_pending
+            .iter()
+            .filter(|(_, (_, _, deadline))| *deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            if let Some((_, answer, _)) = self.reads_pending.remove(&id) {
+                let _ = answer.send(ReadOutcome::Timeout);
+            }
+        }
+        self.release_held(now);
+        if self.replica.is_leader() {
+            self.expire_leases();
+            if self.ticks % PROMOTE_EVERY_TICKS == 0 {
+                let id = self.id();
+                if let Some(learner) = self.replica.maybe_promote(id, self.options.voters_wanted) {
+                    info!(learner, "promoting a caught-up learner to voter");
                 }
             }
-            if replica.is_leader() {
-                expire_leases(&mut replica, &mut next_id, &mut expiring);
-            }
-        } else {
-            match events.recv_timeout(next_tick - now) {
-                Ok(event) => {
-                    handle(&mut replica, event, &mut next_id, &mut waiting, &options);
-                    // Take whatever else is already waiting before the next Ready, so that many
-                    // proposals share one synced write and one round of messages (group commit).
-                    for _ in 0..EVENTS_PER_READY_MAX {
-                        match events.try_recv() {
-                            Ok(event) => {
-                                handle(&mut replica, event, &mut next_id, &mut waiting, &options)
-                            }
-                            Err(_) => break,
-                        }
-                    }
+        }
+    }
+
+    fn answer_reads(&mut self) {
+        let applied = self.replica.applied_index();
+        let mut i = 0;
+        while i < self.reads_ready.len() {
+            let (index, id) = self.reads_ready[i];
+            if index <= applied {
+                self.reads_ready.swap_remove(i);
+                if let Some((query, answer, _)) = self.reads_pending.remove(&id) {
+                    let _ = answer.send(ReadOutcome::Answer(self.replica.machine().query(&query)));
                 }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            } else {
+                i += 1;
             }
         }
-        if !replica.has_ready() {
-            continue;
-        }
-        let output = match replica.handle_ready() {
-            Ok(output) => output,
-            Err(e) => {
-                // Storage failure: stop loudly rather than run on with state we could not persist.
-                warn!("coordinator replica stopped: {e}");
-                return;
-            }
-        };
-        for (id, reply) in output.replies {
-            if let Some((answer, _)) = waiting.remove(&id) {
-                let _ = answer.send(ProposeOutcome::Applied(reply));
-            }
-        }
+    }
+
+    fn send(&mut self, messages: Vec<Message>) {
         let mut by_peer: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
-        for message in output.messages {
+        for message in messages {
             if let Ok(bytes) = message.write_to_bytes() {
                 by_peer.entry(message.to).or_default().push(bytes);
             }
         }
         for (peer, batch) in by_peer {
-            if let Some(outbox) = outboxes.get(&peer) {
+            let Some(addr) = self.address_of(peer) else {
+                debug!(peer, "no address for a raft peer; message dropped");
+                continue;
+            };
+            let stale = self.outboxes.get(&peer).is_none_or(|(a, _)| *a != addr);
+            if stale {
+                let (tx, mut rx) = mpsc::channel::<Vec<Vec<u8>>>(PEER_QUEUE_CAPACITY);
+                let endpoint = self.endpoint.clone();
+                self.runtime.spawn(async move {
+                    while let Some(messages) = rx.recv().await {
+                        if let Err(e) = endpoint
+                            .call::<RaftMessages>(addr, &RaftBatch { messages })
+                            .await
+                        {
+                            debug!(peer, "raft messages not delivered: {e}");
+                        }
+                    }
+                });
+                self.outboxes.insert(peer, (addr, tx));
+            }
+            if let Some((_, outbox)) = self.outboxes.get(&peer) {
                 // A full queue drops the batch: Raft retransmits what matters.
                 let _ = outbox.try_send(batch);
+            }
+        }
+    }
+
+    fn run(
+        mut self,
+        events: std::sync::mpsc::Receiver<Event>,
+        stop: Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        let mut next_tick = Instant::now() + self.options.tick;
+        loop {
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+            let now = Instant::now();
+            if now >= next_tick {
+                self.on_tick(now);
+                next_tick = now + self.options.tick;
+            } else {
+                match events.recv_timeout(next_tick - now) {
+                    Ok(event) => {
+                        self.handle(event);
+                        // Take whatever else is already waiting before the next Ready, so that
+                        // many proposals share one synced write and one round of messages.
+                        for _ in 0..EVENTS_PER_READY_MAX {
+                            match events.try_recv() {
+                                Ok(event) => self.handle(event),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            if !self.replica.has_ready() {
+                continue;
+            }
+            let output = match self.replica.handle_ready() {
+                Ok(output) => output,
+                Err(e) => {
+                    // Storage failure: stop loudly rather than run on with state we could not
+                    // persist.
+                    warn!("coordinator replica stopped: {e}");
+                    return;
+                }
+            };
+            for (id, reply) in output.replies {
+                if let Some((answer, _)) = self.waiting.remove(&id) {
+                    let _ = answer.send(ProposeOutcome::Applied(reply));
+                }
+            }
+            for (id, index) in output.reads {
+                if self.reads_pending.contains_key(&id) {
+                    self.reads_ready.push((index, id));
+                }
+            }
+            if output.membership_changed {
+                let members = &self.replica.machine().state.members;
+                let roles = self.replica.roles();
+                self.outboxes.retain(|id, _| {
+                    members.contains_key(id)
+                        || roles.voters.contains(id)
+                        || roles.learners.contains(id)
+                });
+            }
+            self.send(output.messages);
+            self.answer_reads();
+            if !output.applied.is_empty() {
+                self.release_held(Instant::now());
             }
         }
     }
@@ -372,7 +694,13 @@ fn run(
 
 /// Adds the coordinator's methods to `router`, served by `driver`.
 pub fn routes(router: Router, driver: Driver) -> Router {
-    let (d1, d2, d3) = (driver.clone(), driver.clone(), driver);
+    let (d1, d2, d3, d4, d5) = (
+        driver.clone(),
+        driver.clone(),
+        driver.clone(),
+        driver.clone(),
+        driver,
+    );
     router
         .route::<RaftMessages, _, _>(move |caller, batch: RaftBatch, _| {
             let driver = d1.clone();
@@ -407,19 +735,38 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                 Ok(RpcReply::new(status))
             }
         })
+        .route::<ChangeMembership, _, _>(move |_, change: Membership, _| {
+            let driver = d4.clone();
+            async move { Ok(RpcReply::new(driver.change_membership(change).await)) }
+        })
+        .route::<Read, _, _>(move |_, query: Query, _| {
+            let driver = d5.clone();
+            async move { Ok(RpcReply::new(driver.read(query).await)) }
+        })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("no coordinator replica answered after {attempts} attempts; is the cluster up?")]
     Unavailable { attempts: u32 },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// What one attempt at a replica came to.
+enum Attempt<T> {
+    Done(T),
+    Redirect(Option<u64>, Option<String>),
+    Retry,
 }
 
 /// Finds the leader and retries with backoff, a bounded number of times. Commands that are not
 /// naturally idempotent must carry a key (task calls carry `(task, seq)`, submissions a request id).
+/// Redirects may name replicas the client was not told about (nodes that joined later); it follows
+/// them by address.
 pub struct Client {
     endpoint: Endpoint,
-    replicas: BTreeMap<u64, SocketAddr>,
+    replicas: std::sync::Mutex<BTreeMap<u64, SocketAddr>>,
     leader: std::sync::Mutex<Option<u64>>,
     pub attempts_max: u32,
 }
@@ -428,40 +775,62 @@ impl Client {
     pub fn new(endpoint: Endpoint, replicas: BTreeMap<u64, SocketAddr>) -> Client {
         Client {
             endpoint,
-            replicas,
+            replicas: std::sync::Mutex::new(replicas),
             leader: std::sync::Mutex::new(None),
             attempts_max: 60,
         }
     }
 
-    pub async fn propose(&self, command: &Command) -> Result<Reply, ClientError> {
-        let ids: Vec<u64> = self.replicas.keys().copied().collect();
+    fn replicas(&self) -> BTreeMap<u64, SocketAddr> {
+        self.replicas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    async fn attempt<M, T>(
+        &self,
+        request: &M::Request,
+        done: impl Fn(M::Response) -> Result<Attempt<T>, ClientError>,
+    ) -> Result<T, ClientError>
+    where
+        M: sl_rpc::message::Method,
+    {
         let mut backoff = Duration::from_millis(20);
         for attempt in 0..self.attempts_max {
-            // A hint naming a replica this client does not know (a dead leader, say) is useless.
+            let replicas = self.replicas();
+            if replicas.is_empty() {
+                break;
+            }
+            let ids: Vec<u64> = replicas.keys().copied().collect();
+            // A hint naming a replica this client cannot reach (a dead leader, say) is useless.
             let hint = self
                 .leader
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .filter(|id| self.replicas.contains_key(id));
+                .filter(|id| replicas.contains_key(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let addr = self.replicas[&target];
-            match self
-                .endpoint
-                .call::<Propose>(
-                    addr,
-                    &Proposal {
-                        command: command.clone(),
-                    },
-                )
-                .await
-            {
-                Ok(ProposeOutcome::Applied(reply)) => return Ok(reply),
-                Ok(ProposeOutcome::Redirect { leader }) => {
-                    *self.leader.lock().unwrap_or_else(|e| e.into_inner()) =
-                        leader.filter(|l| *l != target);
+            let outcome = match self.endpoint.call::<M>(replicas[&target], request).await {
+                Ok(response) => done(response)?,
+                Err(_) => Attempt::Retry,
+            };
+            match outcome {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Redirect(leader, addr) => {
+                    let leader = leader.filter(|l| *l != target);
+                    if let (Some(id), Some(addr)) = (leader, addr.and_then(|a| a.parse().ok())) {
+                        self.replicas
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(id, addr);
+                    }
+                    *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = leader;
+                    if leader.is_some() {
+                        // Go straight to the leader we were told about.
+                        continue;
+                    }
                 }
-                Ok(ProposeOutcome::Timeout) | Err(_) => {
+                Attempt::Retry => {
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 }
             }
@@ -473,10 +842,57 @@ impl Client {
         })
     }
 
-    pub async fn status(&self, id: u64) -> Option<Status> {
-        self.endpoint
-            .call::<GetStatus>(*self.replicas.get(&id)?, &Empty {})
+    fn propose_outcome(outcome: ProposeOutcome) -> Result<Attempt<Reply>, ClientError> {
+        Ok(match outcome {
+            ProposeOutcome::Applied(reply) => Attempt::Done(reply),
+            ProposeOutcome::Redirect { leader, addr } => Attempt::Redirect(leader, addr),
+            ProposeOutcome::Timeout => Attempt::Retry,
+            ProposeOutcome::Refused(reason) => return Err(ClientError::Refused(reason)),
+        })
+    }
+
+    pub async fn propose(&self, command: &Command) -> Result<Reply, ClientError> {
+        let request = Proposal {
+            command: command.clone(),
+        };
+        self.attempt::<Propose, _>(&request, Self::propose_outcome)
             .await
-            .ok()
+    }
+
+    /// Adds a learner, promotes or removes a node. A change refused at apply time comes back as
+    /// `Ok(Reply::Rejected(..))`; one refused before the log as `Err(Refused)`.
+    pub async fn change_membership(&self, change: &Membership) -> Result<Reply, ClientError> {
+        self.attempt::<ChangeMembership, _>(change, Self::propose_outcome)
+            .await
+    }
+
+    /// A linearizable read through any replica.
+    pub async fn read(&self, query: &Query) -> Result<Answer, ClientError> {
+        self.attempt::<Read, _>(query, |outcome| {
+            Ok(match outcome {
+                ReadOutcome::Answer(answer) => Attempt::Done(answer),
+                ReadOutcome::Redirect { leader, addr } => Attempt::Redirect(leader, addr),
+                ReadOutcome::Timeout => Attempt::Retry,
+            })
+        })
+        .await
+    }
+
+    /// The status of replica `id` (one the client knows the address of).
+    pub async fn status(&self, id: u64) -> Option<Status> {
+        let addr = *self.replicas().get(&id)?;
+        self.status_at(addr).await
+    }
+
+    pub async fn status_at(&self, addr: SocketAddr) -> Option<Status> {
+        self.endpoint.call::<GetStatus>(addr, &Empty {}).await.ok()
+    }
+
+    /// Tells the client about a replica's address (a node that joined later).
+    pub fn learn(&self, id: u64, addr: SocketAddr) {
+        self.replicas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, addr);
     }
 }

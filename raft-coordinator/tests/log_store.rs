@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use raft::eraftpb::{ConfState, Entry, HardState};
 use raft::{GetEntriesContext, Storage, StorageError};
-use sl_coordinator::log_store::LogStore;
+use sl_coordinator::log_store::{BOOTSTRAP_INDEX, BOOTSTRAP_TERM, LogStore};
 
 fn entry(index: u64, term: u64, data: &[u8]) -> Entry {
     let mut e = Entry::default();
@@ -24,13 +24,35 @@ fn ctx() -> GetEntriesContext {
 }
 
 #[test]
-fn entries_terms_bounds_and_conflicting_suffixes() {
+fn a_new_cluster_starts_from_a_snapshot_naming_its_voters_and_a_joiner_starts_empty() {
     let dir = tempfile::tempdir().unwrap();
     let log = LogStore::open(dir.path(), &[1, 2, 3]).unwrap();
+    let state = log.initial_state().unwrap();
+    assert_eq!(state.conf_state.voters, vec![1, 2, 3]);
     assert_eq!(
-        log.initial_state().unwrap().conf_state.voters,
+        (state.hard_state.term, state.hard_state.commit),
+        (BOOTSTRAP_TERM, BOOTSTRAP_INDEX)
+    );
+    assert_eq!(log.first_index().unwrap(), BOOTSTRAP_INDEX + 1);
+    assert_eq!(log.last_index().unwrap(), BOOTSTRAP_INDEX);
+    assert_eq!(log.term(BOOTSTRAP_INDEX).unwrap(), BOOTSTRAP_TERM);
+    drop(log);
+    // Reopening (with or without voters) keeps what was stored.
+    let reopened = LogStore::open(dir.path(), &[]).unwrap();
+    assert_eq!(
+        reopened.initial_state().unwrap().conf_state.voters,
         vec![1, 2, 3]
     );
+    let joiner_dir = tempfile::tempdir().unwrap();
+    let joiner = LogStore::open(joiner_dir.path(), &[]).unwrap();
+    assert!(joiner.initial_state().unwrap().conf_state.voters.is_empty());
+    assert_eq!(joiner.last_index().unwrap(), 0);
+}
+
+#[test]
+fn entries_terms_bounds_and_conflicting_suffixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = LogStore::open(dir.path(), &[]).unwrap();
     assert_eq!(
         (log.first_index().unwrap(), log.last_index().unwrap()),
         (1, 0)
@@ -61,7 +83,7 @@ fn entries_terms_bounds_and_conflicting_suffixes() {
 #[test]
 fn compaction_keeps_later_entries_and_the_boundary_term() {
     let dir = tempfile::tempdir().unwrap();
-    let log = LogStore::open(dir.path(), &[1]).unwrap();
+    let log = LogStore::open(dir.path(), &[]).unwrap();
     log.persist(
         None,
         &(1..=10).map(|i| entry(i, 3, b"e")).collect::<Vec<_>>(),
@@ -83,7 +105,18 @@ fn compaction_keeps_later_entries_and_the_boundary_term() {
         Err(raft::Error::Store(StorageError::Compacted))
     ));
     assert_eq!(log.entries(7, 11, None, ctx()).unwrap().len(), 4);
-    assert_eq!(&log.snapshot(6, 2).unwrap().data[..], b"machine@6");
+    assert_eq!(&log.snapshot(6, 1).unwrap().data[..], b"machine@6");
+    assert!(!log.take_snapshot_request());
+    // A snapshot from before node 2 was a member cannot serve it (raft-rs would refuse it): the
+    // store asks the replica for a fresh one instead.
+    assert!(matches!(
+        log.snapshot(6, 2),
+        Err(raft::Error::Store(
+            StorageError::SnapshotTemporarilyUnavailable
+        ))
+    ));
+    assert!(log.take_snapshot_request());
+    assert!(!log.take_snapshot_request(), "the request is taken once");
     drop(log);
     let reopened = LogStore::open(dir.path(), &[]).unwrap();
     assert_eq!(
@@ -101,7 +134,7 @@ fn crash_child() {
     let Ok(dir) = std::env::var("SL_RAFTLOG_CRASH_DIR") else {
         return;
     };
-    let log = LogStore::open(std::path::Path::new(&dir), &[1]).unwrap();
+    let log = LogStore::open(std::path::Path::new(&dir), &[]).unwrap();
     for i in 1u64.. {
         let mut hs = HardState::default();
         hs.term = 1;

@@ -114,6 +114,18 @@ fn node_params(name: &str) -> Result<CertificateParams, Error> {
 }
 
 impl ClusterCa {
+    /// A second handle on the same CA (the key is copied through its PEM form).
+    pub fn try_clone(&self) -> Result<ClusterCa, Error> {
+        let key = KeyPair::from_pem(&self.key.serialize_pem()).map_err(|e| Error::Parse {
+            path: "(in memory CA key)".into(),
+            message: e.to_string(),
+        })?;
+        Ok(ClusterCa {
+            cert: self.cert.clone(),
+            key,
+        })
+    }
+
     pub fn generate(cluster: &str) -> Result<ClusterCa, Error> {
         let key = KeyPair::generate()?;
         let mut params = CertificateParams::new(Vec::<String>::new())?;
