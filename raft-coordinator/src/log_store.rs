@@ -105,12 +105,11 @@ impl LogStore {
         let fresh = stored_snapshot.is_none() && !voters.is_empty();
         let hard_state = match store.db.get_cf(cf, HARD_STATE)? {
             Some(bytes) => decode("hard state", &bytes)?,
-            None if fresh => {
-                let mut hard_state = HardState::default();
-                hard_state.term = BOOTSTRAP_TERM;
-                hard_state.commit = BOOTSTRAP_INDEX;
-                hard_state
-            }
+            None if fresh => HardState {
+                term: BOOTSTRAP_TERM,
+                commit: BOOTSTRAP_INDEX,
+                ..Default::default()
+            },
             None => HardState::default(),
         };
         let snapshot = match stored_snapshot {

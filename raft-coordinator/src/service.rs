@@ -301,6 +301,9 @@ enum Expiry {
     Node(DagId, NodeKey, Epoch),
 }
 
+/// A peer's address and the queue of message batches its sender task drains.
+type Outbox = (SocketAddr, mpsc::Sender<Vec<Vec<u8>>>);
+
 struct Held {
     command: Command,
     answer: oneshot::Sender<ProposeOutcome>,
@@ -321,7 +324,7 @@ struct Core {
     expiring: BTreeSet<Expiry>,
     /// Addresses of the bootstrap voters; member records take precedence.
     peers: BTreeMap<u64, SocketAddr>,
-    outboxes: HashMap<u64, (SocketAddr, mpsc::Sender<Vec<Vec<u8>>>)>,
+    outboxes: HashMap<u64, Outbox>,
     endpoint: Endpoint,
     runtime: tokio::runtime::Handle,
     ticks: u64,
@@ -561,7 +564,7 @@ impl Core {
         self.release_held(now);
         if self.replica.is_leader() {
             self.expire_leases();
-            if self.ticks % PROMOTE_EVERY_TICKS == 0 {
+            if self.ticks.is_multiple_of(PROMOTE_EVERY_TICKS) {
                 let id = self.id();
                 if let Some(learner) = self.replica.maybe_promote(id, self.options.voters_wanted) {
                     info!(learner, "promoting a caught-up learner to voter");
@@ -768,8 +771,19 @@ pub struct Client {
     endpoint: Endpoint,
     replicas: std::sync::Mutex<BTreeMap<u64, SocketAddr>>,
     leader: std::sync::Mutex<Option<u64>>,
+    /// Replicas whose last call failed at the transport, and when; skipped for a while so every
+    /// request does not first wait out the timeout of a dead one.
+    suspects: std::sync::Mutex<BTreeMap<u64, std::time::Instant>>,
     pub attempts_max: u32,
+    /// How long one attempt may take before the client tries another replica. A replica killed
+    /// with SIGKILL closes nothing, so without this a call would wait out QUIC's idle timeout.
+    /// Above the leader's hold budget (1 s), so a held call is not cut short; retrying is safe
+    /// because every command is idempotent by key.
+    pub attempt_timeout: Duration,
 }
+
+/// How long a replica that failed a call is tried only when nothing else is left.
+const SUSPECT_FOR: Duration = Duration::from_secs(5);
 
 impl Client {
     pub fn new(endpoint: Endpoint, replicas: BTreeMap<u64, SocketAddr>) -> Client {
@@ -777,7 +791,9 @@ impl Client {
             endpoint,
             replicas: std::sync::Mutex::new(replicas),
             leader: std::sync::Mutex::new(None),
+            suspects: std::sync::Mutex::new(BTreeMap::new()),
             attempts_max: 60,
+            attempt_timeout: Duration::from_millis(1500),
         }
     }
 
@@ -802,20 +818,50 @@ impl Client {
             if replicas.is_empty() {
                 break;
             }
-            let ids: Vec<u64> = replicas.keys().copied().collect();
+            let now = std::time::Instant::now();
+            let suspects: BTreeSet<u64> = {
+                let mut suspects = self.suspects.lock().unwrap_or_else(|e| e.into_inner());
+                suspects.retain(|_, since| now.duration_since(*since) < SUSPECT_FOR);
+                suspects.keys().copied().collect()
+            };
+            let mut ids: Vec<u64> = replicas
+                .keys()
+                .copied()
+                .filter(|id| !suspects.contains(id))
+                .collect();
+            if ids.is_empty() {
+                ids = replicas.keys().copied().collect();
+            }
             // A hint naming a replica this client cannot reach (a dead leader, say) is useless.
             let hint = self
                 .leader
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .filter(|id| replicas.contains_key(id));
+                .filter(|id| replicas.contains_key(id) && !suspects.contains(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let outcome = match self.endpoint.call::<M>(replicas[&target], request).await {
-                Ok(response) => done(response)?,
-                Err(_) => Attempt::Retry,
+            let call = self.endpoint.call::<M>(replicas[&target], request);
+            let outcome = match tokio::time::timeout(self.attempt_timeout, call).await {
+                Ok(Ok(response)) => {
+                    self.suspects
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&target);
+                    done(response)?
+                }
+                Ok(Err(_)) | Err(_) => {
+                    self.suspects
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(target, now);
+                    Attempt::Retry
+                }
             };
             match outcome {
-                Attempt::Done(value) => return Ok(value),
+                Attempt::Done(value) => {
+                    // The leader, or a follower that forwards to it: either is a good first try.
+                    *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
+                    return Ok(value);
+                }
                 Attempt::Redirect(leader, addr) => {
                     let leader = leader.filter(|l| *l != target);
                     if let (Some(id), Some(addr)) = (leader, addr.and_then(|a| a.parse().ok())) {

@@ -699,3 +699,253 @@ fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
     assert_ne!(m.apply(&submit(43)), first);
     assert_eq!(m.state.jobs.len(), 2);
 }
+
+mod dag_executions {
+    use super::*;
+    use sl_coordinator::executions::{Child, DagId, NodeGrant};
+
+    fn acquire(w: &mut World, max: u32) -> Vec<NodeGrant> {
+        match w.m.apply(&Command::DagAcquire {
+            node: NodeId(1),
+            max,
+            now_ms: 0,
+            lease_ms: 1000,
+        }) {
+            Reply::NodeLeases(grants) => grants,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn complete(w: &mut World, g: &NodeGrant, children: &[(&str, u32)]) -> Reply {
+        w.m.apply(&Command::DagComplete {
+            dag: g.dag,
+            key: g.key.clone(),
+            epoch: g.epoch,
+            children: children
+                .iter()
+                .map(|(k, p)| Child {
+                    key: k.as_bytes().to_vec(),
+                    parents: *p,
+                })
+                .collect(),
+        })
+    }
+
+    fn keys(grants: &[NodeGrant]) -> Vec<String> {
+        grants
+            .iter()
+            .map(|g| String::from_utf8(g.key.clone()).unwrap())
+            .collect()
+    }
+
+    /// a → {b, c} → d: replayed completions count once, a child waits for all its parents, and
+    /// the execution is done exactly when every node completed.
+    #[test]
+    fn parents_count_once_and_children_wait_for_all_of_them() {
+        let mut w = World::new();
+        let create = Command::DagCreate {
+            request: 7,
+            program: "diamond".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec()],
+            total: 4,
+        };
+        let Reply::Dag(dag) = w.m.apply(&create) else {
+            panic!()
+        };
+        assert_eq!(
+            w.m.apply(&create),
+            Reply::Dag(dag),
+            "creation is idempotent"
+        );
+        let a = acquire(&mut w, 8);
+        assert_eq!(keys(&a), ["a"]);
+        assert_eq!(complete(&mut w, &a[0], &[("b", 1), ("c", 1)]), Reply::Ok);
+        assert_eq!(complete(&mut w, &a[0], &[("b", 1), ("c", 1)]), Reply::Ok);
+        let bc = acquire(&mut w, 8);
+        assert_eq!(
+            keys(&bc),
+            ["b", "c"],
+            "replaying a's completion adds nothing"
+        );
+        assert_eq!(complete(&mut w, &bc[0], &[("d", 2)]), Reply::Ok);
+        assert_eq!(complete(&mut w, &bc[0], &[("d", 2)]), Reply::Ok);
+        assert!(acquire(&mut w, 8).is_empty(), "d still waits for c");
+        assert_eq!(complete(&mut w, &bc[1], &[("d", 2)]), Reply::Ok);
+        let d = acquire(&mut w, 8);
+        assert_eq!(keys(&d), ["d"]);
+        assert_eq!(w.m.state.dags[&dag].status, Status::Running);
+        assert_eq!(complete(&mut w, &d[0], &[]), Reply::Ok);
+        assert_eq!(w.m.state.dags[&dag].status, Status::Done);
+        assert_eq!(w.m.state.dags[&dag].completed.len(), 4);
+    }
+
+    #[test]
+    fn expired_node_leases_are_fenced_and_the_node_runs_again() {
+        let mut w = World::new();
+        let Reply::Dag(dag) = w.m.apply(&Command::DagCreate {
+            request: 1,
+            program: "p".into(),
+            label: w.label("public"),
+            roots: vec![b"r".to_vec()],
+            total: 1,
+        }) else {
+            panic!()
+        };
+        let first = acquire(&mut w, 1).pop().unwrap();
+        assert_eq!(
+            w.m.apply(&Command::DagExpire {
+                dag,
+                key: first.key.clone(),
+                epoch: first.epoch,
+            }),
+            Reply::Ok
+        );
+        let second = acquire(&mut w, 1).pop().unwrap();
+        assert!(second.epoch > first.epoch);
+        assert_eq!(
+            complete(&mut w, &first, &[]),
+            Reply::Rejected(Reject::StaleEpoch),
+            "the first worker's late report is fenced"
+        );
+        assert_eq!(complete(&mut w, &second, &[]), Reply::Ok);
+        assert_eq!(w.m.state.dags[&dag].status, Status::Done);
+        let _ = DagId(0);
+    }
+
+    #[test]
+    fn malformed_executions_are_refused() {
+        let mut w = World::new();
+        for (roots, total) in [
+            (vec![], 3),
+            (vec![b"a".to_vec()], 0),
+            (vec![vec![0; 300]], 1),
+        ] {
+            let reply = w.m.apply(&Command::DagCreate {
+                request: 9,
+                program: "p".into(),
+                label: w.label("public"),
+                roots,
+                total,
+            });
+            assert!(matches!(reply, Reply::Rejected(_)), "{reply:?}");
+        }
+    }
+}
+
+mod catalogue {
+    use super::*;
+    use sl_coordinator::catalog::Member;
+    use sl_coordinator::query::{Answer, Query};
+
+    fn read(w: &World, key: &str, reader: &str) -> Option<Vec<u8>> {
+        match w.m.query(&Query::Kv {
+            key: key.into(),
+            reader: w.label(reader),
+        }) {
+            Answer::Value(v) => v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// What a public reader sees, and what a public writer hears, never depends on secret writes.
+    #[test]
+    fn faceted_writes_from_above_are_invisible_below() {
+        let mut with_secret = World::new();
+        let mut without = World::new();
+        for w in [&mut with_secret, &mut without] {
+            let public = w.label("public");
+            assert_eq!(
+                w.m.apply(&Command::KvPut {
+                    key: "k".into(),
+                    label: public,
+                    value: b"low".to_vec(),
+                }),
+                Reply::Ok
+            );
+        }
+        let secret = with_secret.label("secret");
+        assert_eq!(
+            with_secret.m.apply(&Command::KvPut {
+                key: "k".into(),
+                label: secret,
+                value: b"high".to_vec(),
+            }),
+            Reply::Ok
+        );
+        for w in [&mut with_secret, &mut without] {
+            let public = w.label("public");
+            let reply = w.m.apply(&Command::KvPut {
+                key: "k".into(),
+                label: public,
+                value: b"low2".to_vec(),
+            });
+            assert_eq!(reply, Reply::Ok);
+        }
+        assert_eq!(read(&with_secret, "k", "public"), Some(b"low2".to_vec()));
+        assert_eq!(read(&without, "k", "public"), Some(b"low2".to_vec()));
+        // A public write removes the secret facet (it flows up), so the secret reader sees it too.
+        assert_eq!(read(&with_secret, "k", "secret"), Some(b"low2".to_vec()));
+        assert_eq!(read(&with_secret, "missing", "secret"), None);
+    }
+
+    #[test]
+    fn members_principals_and_declassifiers_are_validated_and_bounded() {
+        let mut w = World::new();
+        let member = Member {
+            id: 3,
+            name: "n3".into(),
+            addr: "10.0.0.3:7000".into(),
+            slots: 4,
+            storage: true,
+        };
+        assert_eq!(w.m.apply(&Command::PutMember(member.clone())), Reply::Ok);
+        assert_eq!(w.m.query(&Query::Members), Answer::Members(vec![member]));
+        let no_addr = Member {
+            id: 4,
+            name: "n4".into(),
+            addr: String::new(),
+            slots: 0,
+            storage: false,
+        };
+        assert!(matches!(
+            w.m.apply(&Command::PutMember(no_addr)),
+            Reply::Rejected(_)
+        ));
+        assert_eq!(w.m.apply(&Command::RemoveMember { id: 3 }), Reply::Ok);
+        assert!(w.m.state.members.is_empty());
+        let secret = w.label("secret");
+        assert_eq!(
+            w.m.apply(&Command::PutPrincipal {
+                name: "alice".into(),
+                label: secret.clone(),
+                token_hash: [7; 32],
+            }),
+            Reply::Ok
+        );
+        assert!(matches!(
+            w.m.apply(&Command::PutPrincipal {
+                name: String::new(),
+                label: secret.clone(),
+                token_hash: [7; 32],
+            }),
+            Reply::Rejected(_)
+        ));
+        let public = w.label("public");
+        assert_eq!(
+            w.m.apply(&Command::PutDeclassifier {
+                name: "blur".into(),
+                from: secret.clone(),
+                to: public.clone(),
+            }),
+            Reply::Ok
+        );
+        assert!(w.m.may_flow_through("blur", &secret, &public));
+        assert!(!w.m.may_flow_through("none", &secret, &public));
+        assert!(w.m.may_flow_through("none", &public, &secret));
+        // Deterministic snapshots include the catalogue.
+        let mut copy = Machine::new(policy(), Limits::default());
+        copy.restore(&w.m.snapshot()).unwrap();
+        assert_eq!(copy.state, w.m.state);
+    }
+}

@@ -253,3 +253,82 @@ async fn grow_one_to_five_remove_and_replace_while_serving() {
     assert_eq!(admin.status(leader_now).await.unwrap().jobs, before);
     cluster.shutdown().await;
 }
+
+/// A single replica, driven by hand: raft-rs would drop a second change proposed while one is
+/// pending and report success; the replica reports it instead. Invalid changes are refused before
+/// the log.
+#[test]
+fn refused_and_dropped_changes_are_errors() {
+    use sl_coordinator::catalog::Member;
+    use sl_coordinator::machine::Limits;
+    use sl_coordinator::replica::{Error, Replica, Timing};
+    let dir = tempfile::tempdir().unwrap();
+    let mut replica = Replica::open(
+        1,
+        &[1],
+        dir.path(),
+        Policy::tags_only(),
+        Limits::default(),
+        &Timing::default(),
+    )
+    .unwrap();
+    for _ in 0..40 {
+        replica.tick();
+        replica.handle_ready().unwrap();
+    }
+    assert!(replica.is_leader());
+    let member = |id| Member {
+        id,
+        name: format!("n{id}"),
+        addr: format!("127.0.0.1:{}", 7000 + id),
+        slots: 1,
+        storage: true,
+    };
+    replica
+        .propose_membership(1, &Membership::AddLearner(member(2)))
+        .unwrap();
+    assert!(matches!(
+        replica.propose_membership(2, &Membership::AddLearner(member(3))),
+        Err(Error::ChangePending)
+    ));
+    let output = replica.handle_ready().unwrap();
+    assert!(
+        output.replies.contains(&(1, Reply::Ok)),
+        "{:?}",
+        output.replies
+    );
+    assert_eq!(replica.roles().learners, vec![2]);
+    assert_eq!(replica.machine().state.members[&2], member(2));
+    assert!(matches!(
+        replica.propose_membership(3, &Membership::Promote(9)),
+        Err(Error::Membership(_))
+    ));
+    assert!(matches!(
+        replica.propose_membership(4, &Membership::Remove(9)),
+        Err(Error::Membership(_))
+    ));
+    assert!(matches!(
+        replica.propose_membership(5, &Membership::AddLearner(member(0))),
+        Err(Error::Membership(_))
+    ));
+    // Re-adding a member only updates its record (a retried join).
+    let mut moved = member(2);
+    moved.addr = "127.0.0.1:9999".into();
+    replica
+        .propose_membership(6, &Membership::AddLearner(moved.clone()))
+        .unwrap();
+    replica.handle_ready().unwrap();
+    assert_eq!(replica.roles().learners, vec![2]);
+    assert_eq!(replica.machine().state.members[&2], moved);
+    // Removing the learner, then the last voter (refused).
+    replica
+        .propose_membership(7, &Membership::Remove(2))
+        .unwrap();
+    replica.handle_ready().unwrap();
+    assert!(replica.roles().learners.is_empty());
+    assert!(!replica.machine().state.members.contains_key(&2));
+    assert!(matches!(
+        replica.propose_membership(8, &Membership::Remove(1)),
+        Err(Error::Membership(_))
+    ));
+}

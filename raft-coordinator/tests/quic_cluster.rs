@@ -1,14 +1,17 @@
 //! Three coordinator replicas on loopback over real QUIC (mutual TLS) and RocksDB, in one process:
 //! the leader crashes in the middle of a stream of submissions; a new leader takes over and every
-//! acknowledged submission is in the state exactly once. (Durability across a real kill -9 of the
-//! process is covered by `log_store.rs`; multi-process tests come with the `slnode` binary.)
+//! acknowledged submission is in the state exactly once; followers take proposals (forwarded to the
+//! leader) and serve linearizable reads; the leader expires leases and holds calls that would
+//! block. Whole replica processes killed with SIGKILL are in `processes.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use sl_coordinator::local::LocalCluster;
-use sl_coordinator::machine::{Command, Reply};
-use sl_coordinator::service::Client;
+use sl_coordinator::machine::{Call, Checkpoint, Command, Grant, Reply, TaskCall};
+use sl_coordinator::query::{Answer, Query};
+use sl_coordinator::service::{Client, Empty, GetStatus, Proposal, Propose, ProposeOutcome, Role};
+use sl_coordinator::{NodeId, Seq};
 use sl_labels::{Lattice, Policy};
 use sl_rpc::endpoint::{Endpoint, Options, Services};
 use sl_rpc::pki::ClusterCa;
@@ -97,7 +100,6 @@ async fn a_leader_crash_mid_stream_loses_and_duplicates_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leader_expires_a_lease_whose_deadline_passed() {
-    use sl_coordinator::NodeId;
     let ca = ClusterCa::generate("coordinator").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
@@ -142,5 +144,189 @@ async fn the_leader_expires_a_lease_whose_deadline_passed() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(ready, 1, "the expired task is ready for another worker");
+    cluster.shutdown().await;
+}
+
+async fn leader_and_follower(client: &Client) -> (u64, u64) {
+    for _ in 0..200 {
+        if let Some(status) = client.status(1).await
+            && let Some(leader) = status.leader
+        {
+            let follower = (1..=3).find(|id| *id != leader).unwrap();
+            return (leader, follower);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no leader");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn followers_forward_proposals_and_serve_linearizable_reads() {
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let client = client(&ca, &cluster.addrs);
+    client.propose(&submit(0)).await.unwrap();
+    let (leader, follower) = leader_and_follower(&client).await;
+    let endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node("direct").unwrap(),
+        Services {
+            handler: Arc::new(sl_rpc::Router::new()),
+            authenticator: None,
+            join: None,
+        },
+    )
+    .unwrap();
+    let follower_addr = cluster.addrs[&follower];
+    assert_eq!(
+        endpoint
+            .call::<GetStatus>(follower_addr, &Empty {})
+            .await
+            .unwrap()
+            .role,
+        Role::Voter
+    );
+    for request in 1..=20 {
+        // Sent to a follower, applied by the leader's log, answered by the follower.
+        let outcome = endpoint
+            .call::<Propose>(
+                follower_addr,
+                &Proposal {
+                    command: submit(request),
+                },
+            )
+            .await
+            .unwrap();
+        let ProposeOutcome::Applied(Reply::Submitted { job, .. }) = outcome else {
+            panic!("a follower forwards to leader {leader}: {outcome:?}")
+        };
+        // Read-your-writes on the *other* follower, through ReadIndex.
+        let other = (1..=3).find(|id| *id != leader && *id != follower).unwrap();
+        let reader = self::client(
+            &ca,
+            &std::collections::BTreeMap::from([(other, cluster.addrs[&other])]),
+        );
+        let answer = reader.read(&Query::Job(job)).await.unwrap();
+        assert!(
+            matches!(answer, Answer::Job(Some(_))),
+            "request {request}: {answer:?}"
+        );
+    }
+    cluster.shutdown().await;
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+async fn lease_one(client: &Client) -> Grant {
+    let Reply::Leases(mut grants) = client
+        .propose(&Command::Acquire {
+            node: NodeId(1),
+            max: 1,
+            now_ms: unix_ms(),
+            lease_ms: 60_000,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("no leases")
+    };
+    grants.pop().expect("a ready task")
+}
+
+fn task_call(grant: &Grant, seq: u64, call: Call) -> Command {
+    Command::Call(TaskCall {
+        task: grant.task,
+        epoch: grant.epoch,
+        seq: Seq(seq),
+        checkpoint: Checkpoint::Inline(vec![seq as u8]),
+        call,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let client = Arc::new(client(&ca, &cluster.addrs));
+    client.propose(&submit(1)).await.unwrap();
+    let parent = lease_one(&client).await;
+    let Reply::Spawned(child) = client
+        .propose(&task_call(
+            &parent,
+            0,
+            Call::Spawn {
+                function: "child".into(),
+                args: vec![],
+                deps: vec![],
+                label: None,
+            },
+        ))
+        .await
+        .unwrap()
+    else {
+        panic!("spawn")
+    };
+    let child_grant = lease_one(&client).await;
+    assert_eq!(child_grant.task, child);
+    // The parent waits; the child exits 200 ms later. Held by the leader, the wait is answered
+    // with the value instead of "would block", and the parent keeps its lease.
+    let waiter = {
+        let client = client.clone();
+        let parent = parent.clone();
+        tokio::spawn(async move {
+            client
+                .propose(&task_call(&parent, 1, Call::Wait { future: child }))
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let exit = client
+        .propose(&task_call(
+            &child_grant,
+            0,
+            Call::Exit {
+                outcome: Ok(b"42".to_vec()),
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(exit, Reply::Ok);
+    assert_eq!(waiter.await.unwrap(), Reply::Value(Ok(b"42".to_vec())));
+    // A wait that outlasts the budget (1 s) is answered "would block": the task gives up its
+    // worker and is woken when it can go on.
+    let Reply::Spawned(slow) = client
+        .propose(&task_call(
+            &parent,
+            2,
+            Call::Spawn {
+                function: "slow".into(),
+                args: vec![],
+                deps: vec![],
+                label: None,
+            },
+        ))
+        .await
+        .unwrap()
+    else {
+        panic!("spawn")
+    };
+    let started = std::time::Instant::now();
+    let reply = client
+        .propose(&task_call(&parent, 3, Call::Wait { future: slow }))
+        .await
+        .unwrap();
+    assert_eq!(reply, Reply::WouldBlock);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "held for its budget first"
+    );
     cluster.shutdown().await;
 }
