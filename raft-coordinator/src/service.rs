@@ -205,6 +205,7 @@ impl Driver {
             options,
             next_id: 0,
             waiting: BTreeMap::new(),
+            last_leader: None,
             reads_pending: BTreeMap::new(),
             reads_ready: Vec::new(),
             held: Vec::new(),
@@ -315,7 +316,13 @@ struct Core {
     replica: Replica,
     options: Options,
     next_id: u64,
-    waiting: BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant)>,
+    /// Proposals made here and not yet applied: the answer, its deadline, and the leader when
+    /// proposed. If leadership moves, the entry may never apply (a forward to a dead leader, an
+    /// uncommitted tail a new leader overwrote): the proposer hears "timeout" at once and retries
+    /// with the same key instead of waiting out the deadline.
+    waiting: BTreeMap<u64, (oneshot::Sender<ProposeOutcome>, Instant, Option<u64>)>,
+    /// The leader as of the last Ready, to notice changes.
+    last_leader: Option<u64>,
     reads_pending: BTreeMap<u64, (Query, oneshot::Sender<ReadOutcome>, Instant)>,
     /// Reads whose index is known, waiting for this replica to apply it: `(index, read id)`.
     reads_ready: Vec<(u64, u64)>,
@@ -366,8 +373,14 @@ impl Core {
         let id = self.id();
         match self.replica.propose(id, &command) {
             Ok(()) => {
-                self.waiting
-                    .insert(id, (answer, Instant::now() + self.options.propose_timeout));
+                self.waiting.insert(
+                    id,
+                    (
+                        answer,
+                        Instant::now() + self.options.propose_timeout,
+                        self.replica.leader(),
+                    ),
+                );
             }
             Err(_) => {
                 let (leader, addr) = self.redirect();
@@ -403,8 +416,14 @@ impl Core {
                 let id = self.id();
                 match self.replica.propose_membership(id, &change) {
                     Ok(()) => {
-                        self.waiting
-                            .insert(id, (answer, Instant::now() + self.options.propose_timeout));
+                        self.waiting.insert(
+                            id,
+                            (
+                                answer,
+                                Instant::now() + self.options.propose_timeout,
+                                self.replica.leader(),
+                            ),
+                        );
                     }
                     Err(replica::Error::NotLeader { .. }) => {
                         let (leader, addr) = self.redirect();
@@ -542,11 +561,11 @@ impl Core {
         let expired: Vec<u64> = self
             .waiting
             .iter()
-            .filter(|(_, (_, deadline))| *deadline <= now)
+            .filter(|(_, (_, deadline, _))| *deadline <= now)
             .map(|(id, _)| *id)
             .collect();
         for id in expired {
-            if let Some((answer, _)) = self.waiting.remove(&id) {
+            if let Some((answer, _, _)) = self.waiting.remove(&id) {
                 let _ = answer.send(ProposeOutcome::Timeout);
             }
         }
@@ -668,8 +687,23 @@ impl Core {
                 }
             };
             for (id, reply) in output.replies {
-                if let Some((answer, _)) = self.waiting.remove(&id) {
+                if let Some((answer, _, _)) = self.waiting.remove(&id) {
                     let _ = answer.send(ProposeOutcome::Applied(reply));
+                }
+            }
+            let leader = self.replica.leader();
+            if leader != self.last_leader {
+                self.last_leader = leader;
+                let orphaned: Vec<u64> = self
+                    .waiting
+                    .iter()
+                    .filter(|(_, (_, _, proposed_under))| *proposed_under != leader)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in orphaned {
+                    if let Some((answer, _, _)) = self.waiting.remove(&id) {
+                        let _ = answer.send(ProposeOutcome::Timeout);
+                    }
                 }
             }
             for (id, index) in output.reads {
