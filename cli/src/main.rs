@@ -2,6 +2,7 @@
 //! Commands arrive issue by issue; each is a thin front end over a library crate.
 
 mod bench_cmd;
+mod cluster_cmd;
 mod lambdapack_cmd;
 mod policy_cmd;
 
@@ -29,6 +30,83 @@ enum Command {
     /// Benchmarks against real processes.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// Create a cluster: this node bootstraps it, prints a join token and an admin token, writes a
+    /// client config, and runs in the foreground.
+    Start {
+        #[command(flatten)]
+        node: cluster_cmd::NodeArgs,
+        /// Create the node and exit instead of running it (start it later with `slnode run`).
+        #[arg(long)]
+        no_run: bool,
+    },
+    /// Join an existing cluster through any node holding the cluster CA (the first one), and run.
+    Join {
+        /// The address of a node of the cluster.
+        peer: std::net::SocketAddr,
+        /// The join token `slnode start` printed.
+        #[arg(long, env = "SLNODE_JOIN_TOKEN", hide_env_values = true)]
+        token: String,
+        #[command(flatten)]
+        node: cluster_cmd::NodeArgs,
+        #[arg(long)]
+        no_run: bool,
+    },
+    /// Run an existing node from its data dir (after a crash, a reboot or `--no-run`).
+    Run {
+        #[arg(long, default_value = "./slnode-data")]
+        data_dir: std::path::PathBuf,
+        #[arg(short, long, action = clap::ArgAction::Count)]
+        verbose: u8,
+        #[arg(long)]
+        log: Option<std::path::PathBuf>,
+    },
+    /// A local cluster on this machine: one loopback address per node (127.0.0.11, .12, …),
+    /// background processes, logs in files. Restarts stopped nodes of an existing DIR.
+    Up {
+        #[arg(long, default_value_t = 3)]
+        nodes: usize,
+        #[arg(long, default_value = "./slnode-cluster")]
+        dir: std::path::PathBuf,
+        /// Voters to keep (the rest are non-voting members).
+        #[arg(long, default_value_t = 3)]
+        voters: usize,
+        /// Loopback address of node 1; node i gets the next addresses.
+        #[arg(long, default_value = "127.0.0.11")]
+        first_ip: std::net::Ipv4Addr,
+        /// QUIC port of every node (HTTP: port + 80).
+        #[arg(long, default_value_t = 7400)]
+        port: u16,
+        #[arg(short, long, action = clap::ArgAction::Count)]
+        verbose: u8,
+    },
+    /// Stop the local cluster `up` started.
+    Down {
+        #[arg(long, default_value = "./slnode-cluster")]
+        dir: std::path::PathBuf,
+    },
+    /// The cluster at a glance: a table, or `--json` for scripts. Exit status 1 when unhealthy.
+    Status {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// Make the node in DATA_DIR hand off its objects, leave the cluster and stop.
+    Leave {
+        #[arg(long, default_value = "./slnode-data")]
+        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// Remove node NODE (a dead one, say) from the cluster.
+    Remove {
+        node: u64,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// Objects in the cluster's store.
+    #[command(subcommand)]
+    Object(cluster_cmd::ObjectCommand),
 }
 
 fn main() {
@@ -41,6 +119,31 @@ fn main() {
         Command::Policy(command) => policy_cmd::run(command),
         Command::Lambdapack(command) => lambdapack_cmd::run(command),
         Command::Bench(command) => bench_cmd::run(command),
+        Command::Start { node, no_run } => cluster_cmd::start(node, !no_run),
+        Command::Join {
+            peer,
+            token,
+            node,
+            no_run,
+        } => cluster_cmd::join(node, peer, token, !no_run),
+        Command::Run {
+            data_dir,
+            verbose,
+            log,
+        } => cluster_cmd::run_existing(data_dir, verbose, log),
+        Command::Up {
+            nodes,
+            dir,
+            voters,
+            first_ip,
+            port,
+            verbose,
+        } => cluster_cmd::up(nodes, dir, voters, first_ip, port, verbose),
+        Command::Down { dir } => cluster_cmd::down(dir),
+        Command::Status { json, cluster } => cluster_cmd::status(cluster, json),
+        Command::Leave { data_dir, cluster } => cluster_cmd::leave(data_dir, cluster),
+        Command::Remove { node, cluster } => cluster_cmd::remove(node, cluster),
+        Command::Object(command) => cluster_cmd::object(command),
     };
     match outcome {
         Ok(code) => std::process::exit(code),

@@ -240,6 +240,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Objects held and their total size. Walks the metadata (small records), so it costs a scan
+    /// of the metadata column family; `slnode status` calls it, nothing on a hot path does.
+    pub fn stats(&self) -> Result<(u64, u64), Error> {
+        let mut objects = 0u64;
+        let mut bytes = 0u64;
+        for item in self.db.iterator_cf(self.cf(META)?, IteratorMode::Start) {
+            let (_, raw) = item?;
+            let mut aligned = Aligned::with_capacity(raw.len());
+            aligned.extend_from_slice(&raw);
+            if let Ok(meta) = rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned) {
+                objects += 1;
+                bytes += meta.len;
+            }
+        }
+        Ok((objects, bytes))
+    }
+
     /// Keys starting with `prefix`, in order, after `after` (exclusive), at most `limit`.
     pub fn list(
         &self,

@@ -83,6 +83,30 @@ impl Machine {
         })())
     }
 
+    pub(crate) fn reserve_node_id(&mut self, name: &str) -> Reply {
+        if let Err(reject) = name_ok(name) {
+            return Reply::Rejected(reject);
+        }
+        if let Some(id) = self.state.node_ids.get(name) {
+            return Reply::NodeId(*id);
+        }
+        if self.state.node_ids.len() >= MEMBERS_MAX {
+            return Reply::Rejected(Reject::Limit(format!("at most {MEMBERS_MAX} node ids")));
+        }
+        let id = self
+            .state
+            .node_ids
+            .values()
+            .chain(self.state.members.keys())
+            .copied()
+            .max()
+            .unwrap_or(1)
+            .max(1)
+            + 1;
+        self.state.node_ids.insert(name.to_owned(), id);
+        Reply::NodeId(id)
+    }
+
     pub(crate) fn remove_member(&mut self, id: u64) -> Reply {
         self.state.members.remove(&id);
         Reply::Ok

@@ -168,6 +168,11 @@ pub enum Command {
         from: Label,
         to: Label,
     },
+    /// Gives the node named `name` a cluster-wide id (the same id again for the same name), before
+    /// it is added as a learner. Ids start at 2; 1 is the bootstrap node.
+    ReserveNodeId {
+        name: String,
+    },
     /// A faceted write (see `sl_labels::faceted`).
     KvPut {
         key: String,
@@ -269,6 +274,7 @@ pub enum Reply {
     },
     Leases(Vec<Grant>),
     NodeLeases(Vec<NodeGrant>),
+    NodeId(u64),
     Dag(DagId),
     Spawned(TaskId),
     Value(Outcome),
@@ -324,6 +330,7 @@ pub struct State {
     pub dags: BTreeMap<DagId, Execution>,
     pub dag_submissions: BTreeMap<u64, DagId>,
     pub next_dag: u64,
+    pub node_ids: BTreeMap<String, u64>,
 }
 
 /// The state and the rules. The policy and limits are configuration, not state.
@@ -391,6 +398,7 @@ impl Machine {
             }
             Command::PutDeclassifier { name, from, to } => self.put_declassifier(name, from, to),
             Command::KvPut { key, label, value } => self.kv_put(key, label, value),
+            Command::ReserveNodeId { name } => self.reserve_node_id(name),
             Command::DagCreate {
                 request,
                 program,

@@ -13,9 +13,14 @@ use crate::machine::{Machine, Outcome, Status};
 pub enum Query {
     Job(JobId),
     Task(TaskId),
-    Kv { key: String, reader: Label },
+    Kv {
+        key: String,
+        reader: Label,
+    },
     Dag(DagId),
     Members,
+    /// Principals and the hashes of their tokens (for nodes' authenticators).
+    Principals,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -53,6 +58,7 @@ pub enum Answer {
     Value(Option<Vec<u8>>),
     Dag(Option<DagView>),
     Members(Vec<Member>),
+    Principals(Vec<(String, [u8; 32])>),
 }
 
 impl Machine {
@@ -82,6 +88,13 @@ impl Machine {
                 running: d.running.len() as u64,
             })),
             Query::Members => Answer::Members(state.members.values().cloned().collect()),
+            Query::Principals => Answer::Principals(
+                state
+                    .principals
+                    .iter()
+                    .map(|(name, p)| (name.clone(), p.token_hash))
+                    .collect(),
+            ),
         }
     }
 }

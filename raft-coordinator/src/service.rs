@@ -134,6 +134,12 @@ enum Event {
         query: Query,
         answer: oneshot::Sender<ReadOutcome>,
     },
+    /// Answered from this replica's machine as it is, without a ReadIndex round: for caches that
+    /// tolerate staleness (member lists, principals).
+    ReadLocal {
+        query: Query,
+        answer: oneshot::Sender<Answer>,
+    },
     Status(oneshot::Sender<Status>),
 }
 
@@ -270,6 +276,14 @@ impl Driver {
             return ReadOutcome::Timeout;
         }
         wait.await.unwrap_or(ReadOutcome::Timeout)
+    }
+
+    pub async fn read_local(&self, query: Query) -> Option<Answer> {
+        let (answer, wait) = oneshot::channel();
+        self.inbox
+            .try_send(Event::ReadLocal { query, answer })
+            .ok()?;
+        wait.await.ok()
     }
 
     pub async fn status(&self) -> Option<Status> {
@@ -454,6 +468,9 @@ impl Core {
                         (query, answer, Instant::now() + self.options.propose_timeout),
                     );
                 }
+            }
+            Event::ReadLocal { query, answer } => {
+                let _ = answer.send(self.replica.machine().query(&query));
             }
             Event::Status(answer) => {
                 let roles = self.replica.roles();

@@ -257,6 +257,11 @@ impl NodeIdentity {
     }
 }
 
+/// A certificate in PEM form (for client configs).
+pub fn certificate_pem(cert: &CertificateDer<'_>) -> String {
+    pem("CERTIFICATE", cert)
+}
+
 /// Reads the CA certificate a client config points at.
 pub fn read_cert(path: &Path) -> Result<CertificateDer<'static>, Error> {
     let mut blocks = pem_blocks(&read(path)?, "CERTIFICATE");

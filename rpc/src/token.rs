@@ -142,6 +142,26 @@ impl TokenBook {
         Ok(token)
     }
 
+    /// Records a token issued earlier (read back from a node's data dir after a restart).
+    pub fn restore(
+        &mut self,
+        token: &JoinToken,
+        expires_at_unix: Option<u64>,
+    ) -> Result<(), Error> {
+        if self.records.len() >= TOKENS_MAX && !self.records.contains_key(&token.id) {
+            return Err(Error::Full);
+        }
+        self.records.insert(
+            token.id,
+            Record {
+                secret_hash: Sha256::digest(token.secret).into(),
+                expires_at_unix,
+                revoked: false,
+            },
+        );
+        Ok(())
+    }
+
     pub fn revoke(&mut self, id: TokenId) -> Result<(), Error> {
         self.records
             .get_mut(&id)

@@ -1,0 +1,874 @@
+//! Cluster commands: `start`, `join`, `run` (a node in the foreground), `up`/`down` (a local
+//! cluster of background processes), `status`, `leave`, `remove`, `object put|get`.
+//!
+//! Every client command finds the cluster through, in order: `--cluster ADDR` and `--token`
+//! (or `SLNODE_CLUSTER`, `SLNODE_TOKEN`), `--config FILE` (or `SLNODE_CONFIG`), then
+//! `~/.config/slnode/client.toml`, which `start` and `up` write when it does not exist yet.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Subcommand};
+use sl_coordinator::replica::Membership;
+use sl_coordinator::service::{Client, ClientError, Role};
+use sl_node::NodeOptions;
+use sl_node::admin::{Empty, Found, GetNodeInfo, GetObject, Leave, NodeInfo, ObjectKey, PutObject};
+use sl_node::config::ClientConfig;
+use sl_rpc::Endpoint;
+
+#[derive(Args, Clone)]
+pub struct NodeArgs {
+    /// Where the node keeps its keys, Raft log and objects.
+    #[arg(long, default_value = "./slnode-data")]
+    pub data_dir: PathBuf,
+    /// UDP address the node's QUIC endpoint listens on.
+    #[arg(long, default_value = "127.0.0.1:7400")]
+    pub listen: SocketAddr,
+    /// Address other nodes and clients reach it at (default: --listen).
+    #[arg(long)]
+    pub advertise: Option<SocketAddr>,
+    /// Node name (default: derived from the address).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Worker slots this node offers.
+    #[arg(long, default_value_t = 2)]
+    pub slots: u32,
+    /// Voters the cluster keeps (3 or 5); further nodes are non-voting members.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=7))]
+    pub voters: u64,
+    /// TCP address for /metrics and /healthz (none: off).
+    #[arg(long)]
+    pub http: Option<SocketAddr>,
+    /// More logs (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Append logs to this file instead of stderr.
+    #[arg(long)]
+    pub log: Option<PathBuf>,
+}
+
+impl NodeArgs {
+    fn options(&self) -> NodeOptions {
+        NodeOptions {
+            data_dir: self.data_dir.clone(),
+            listen: self.listen,
+            advertise: self.advertise,
+            name: self.name.clone(),
+            slots: self.slots,
+            voters: self.voters as usize,
+            http: self.http,
+        }
+    }
+}
+
+#[derive(Args, Clone, Default)]
+pub struct ClusterArgs {
+    /// A node of the cluster (overrides the config file's list).
+    #[arg(long, env = "SLNODE_CLUSTER")]
+    pub cluster: Option<SocketAddr>,
+    /// Bearer token (overrides the config file's).
+    #[arg(long, env = "SLNODE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Client config file.
+    #[arg(long, env = "SLNODE_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum ObjectCommand {
+    /// Store a file's bytes under KEY (replicated to R nodes).
+    Put {
+        key: String,
+        file: PathBuf,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+    /// Write the object under KEY to stdout (or --out FILE).
+    Get {
+        key: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+}
+
+fn init_logs(verbose: u8, file: Option<&Path>) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SLNODE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match file.and_then(|f| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(f)
+            .ok()
+    }) {
+        Some(file) => builder
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .try_init(),
+        None => builder.with_writer(std::io::stderr).try_init(),
+    };
+}
+
+/// The node's runtime: an actix system on tokio's multi-threaded runtime, so actors and the
+/// QUIC, storage and coordinator tasks share two worker threads.
+fn node_runtime() -> actix_rt::SystemRunner {
+    actix_rt::System::with_tokio_rt(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("the node's runtime starts")
+    })
+}
+
+fn user_config_path() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/slnode/client.toml"))
+}
+
+/// Installs `config` as the user's default client config unless one exists.
+fn offer_user_config(config: &ClientConfig) -> Option<PathBuf> {
+    let path = user_config_path()?;
+    if path.exists() {
+        return None;
+    }
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    sl_node::write_toml(&path, config, true).ok()?;
+    Some(path)
+}
+
+pub fn start(args: NodeArgs, foreground: bool) -> anyhow::Result<i32> {
+    init_logs(args.verbose, args.log.as_deref());
+    let booted = sl_node::bootstrap(&args.options())?;
+    let config: ClientConfig = sl_node::read_client_config(&booted.client_config)?;
+    let installed = offer_user_config(&config);
+    println!(
+        "cluster created; this node is node 1 at {}",
+        config.cluster[0]
+    );
+    println!("join token:  {}", booted.join_token);
+    println!("admin token: {}", booted.admin_token);
+    println!("client config: {}", booted.client_config.display());
+    if let Some(path) = installed {
+        println!("  (also installed as {})", path.display());
+    }
+    println!(
+        "add a node:   slnode join {} --token {} --data-dir DIR --listen ADDR",
+        config.cluster[0], booted.join_token
+    );
+    if !foreground {
+        return Ok(0);
+    }
+    run_node(&args.data_dir)
+}
+
+pub fn join(
+    args: NodeArgs,
+    peer: SocketAddr,
+    token: String,
+    foreground: bool,
+) -> anyhow::Result<i32> {
+    init_logs(args.verbose, args.log.as_deref());
+    let options = args.options();
+    let node =
+        node_runtime().block_on(async move { sl_node::join(&options, peer, &token).await })?;
+    println!(
+        "joined as node {} ({}) at {}; it becomes a voter once caught up if the cluster wants more",
+        node.id, node.name, node.advertise
+    );
+    if !foreground {
+        return Ok(0);
+    }
+    run_node(&args.data_dir)
+}
+
+pub fn run_node(data_dir: &Path) -> anyhow::Result<i32> {
+    let dir = data_dir.to_owned();
+    node_runtime().block_on(async move { sl_node::run(&dir).await })?;
+    Ok(0)
+}
+
+pub fn run_existing(data_dir: PathBuf, verbose: u8, log: Option<PathBuf>) -> anyhow::Result<i32> {
+    init_logs(verbose, log.as_deref());
+    run_node(&data_dir)
+}
+
+/// A resolved client: endpoint, addresses, and a client that follows leaders.
+struct Connection {
+    endpoint: Endpoint,
+    addrs: Vec<SocketAddr>,
+}
+
+/// Resolves the cluster and builds a client endpoint on `runtime` (quinn needs one to bind).
+fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Result<Connection> {
+    let _entered = runtime.enter();
+    let path = args
+        .config
+        .clone()
+        .or_else(user_config_path)
+        .filter(|p| p.exists());
+    let file: Option<ClientConfig> = match &path {
+        Some(path) => Some(
+            sl_node::read_client_config(path)
+                .with_context(|| format!("reading the client config {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let addrs = match (&args.cluster, &file) {
+        (Some(addr), _) => vec![*addr],
+        (None, Some(file)) => file.cluster.clone(),
+        (None, None) => bail!(
+            "no cluster configured: pass --cluster ADDR --token TOKEN, or --config FILE, or run \
+             `slnode start`/`slnode up`, which write ~/.config/slnode/client.toml"
+        ),
+    };
+    let token = args
+        .token
+        .clone()
+        .or_else(|| file.as_ref().map(|f| f.token.clone()))
+        .ok_or_else(|| anyhow!("no token: pass --token or use a client config"))?;
+    let ca_pem = file
+        .as_ref()
+        .map(|f| f.ca_pem.clone())
+        .ok_or_else(|| anyhow!("no CA certificate: use a client config (--config FILE)"))?;
+    let ca_file = std::env::temp_dir().join(format!("slnode-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, &ca_pem)?;
+    let ca = sl_rpc::pki::read_cert(&ca_file);
+    let _ = std::fs::remove_file(&ca_file);
+    let ca = ca.context("the client config's CA certificate")?;
+    let bind: SocketAddr = "0.0.0.0:0".parse().expect("literal");
+    let mut options = sl_rpc::endpoint::Options::new(bind);
+    options.connect_timeout = Duration::from_secs(2);
+    options.request_timeout = Duration::from_secs(5);
+    let endpoint = Endpoint::client(options, &ca, &token)?;
+    Ok(Connection { endpoint, addrs })
+}
+
+fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+const NODE_ANSWER_TIMEOUT: Duration = Duration::from_millis(750);
+
+/// One node as `status` shows it.
+#[derive(serde::Serialize)]
+struct NodeRow {
+    id: u64,
+    name: String,
+    addr: String,
+    role: &'static str,
+    healthy: bool,
+    term: Option<u64>,
+    commit: Option<u64>,
+    applied: Option<u64>,
+    slots: u32,
+    objects: Option<u64>,
+    bytes: Option<u64>,
+    /// Round trip of the status call from here, or null when the node did not answer.
+    rtt_ms: Option<f64>,
+    error: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ClusterStatus {
+    leader: Option<u64>,
+    term: Option<u64>,
+    nodes: Vec<NodeRow>,
+    healthy: bool,
+    verdict: String,
+}
+
+fn explain(error: &sl_rpc::endpoint::Error) -> String {
+    let text = error.to_string();
+    if text.contains("token") || text.contains("Unauthenticated") || text.contains("unknown") {
+        format!("{text} (check the token)")
+    } else {
+        text
+    }
+}
+
+async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
+    // Every configured address at once; the first to answer tells us the members (a dead node
+    // first in the list must not cost its whole timeout).
+    let mut asks = tokio::task::JoinSet::new();
+    for addr in connection.addrs.clone() {
+        let endpoint = connection.endpoint.clone();
+        asks.spawn(async move {
+            let answer = tokio::time::timeout(
+                Duration::from_secs(3),
+                endpoint.call::<GetNodeInfo>(addr, &Empty {}),
+            )
+            .await;
+            (addr, answer)
+        });
+    }
+    let mut first: Option<NodeInfo> = None;
+    let mut errors = Vec::new();
+    while let Some(joined) = asks.join_next().await {
+        let Ok((addr, answer)) = joined else { continue };
+        match answer {
+            Ok(Ok(info)) if info.raft.as_ref().is_some_and(|r| r.leader.is_some()) => {
+                first = Some(info);
+                break;
+            }
+            Ok(Ok(info)) => {
+                errors.push(format!("{addr}: knows no leader"));
+                first.get_or_insert(info);
+            }
+            Ok(Err(e)) => errors.push(format!("{addr}: {}", explain(&e))),
+            Err(_) => errors.push(format!("{addr}: no answer within 3 s")),
+        }
+    }
+    asks.abort_all();
+    let Some(first) = first else {
+        bail!(
+            "no node of the cluster answered:\n  {}",
+            errors.join("\n  ")
+        );
+    };
+    let raft = first
+        .raft
+        .clone()
+        .ok_or_else(|| anyhow!("node {} has no coordinator replica running", first.id))?;
+    let mut members: BTreeMap<u64, (String, String, u32)> = raft
+        .members
+        .iter()
+        .map(|m| (m.id, (m.name.clone(), m.addr.clone(), m.slots)))
+        .collect();
+    for id in raft.voters.iter().chain(&raft.learners) {
+        members
+            .entry(*id)
+            .or_insert_with(|| (format!("node-{id}"), String::new(), 0));
+    }
+    let mut calls = tokio::task::JoinSet::new();
+    for (id, (name, addr, slots)) in members {
+        let endpoint = connection.endpoint.clone();
+        calls.spawn(async move {
+            let started = Instant::now();
+            let answer = match addr.parse::<SocketAddr>() {
+                // A live node answers in milliseconds; a dead one must not hold up the table.
+                Ok(sock) => tokio::time::timeout(
+                    NODE_ANSWER_TIMEOUT,
+                    endpoint.call::<GetNodeInfo>(sock, &Empty {}),
+                )
+                .await
+                .map_err(|_| format!("no answer within {NODE_ANSWER_TIMEOUT:?}"))
+                .and_then(|r| r.map_err(|e| explain(&e))),
+                Err(_) => Err("no address recorded".to_owned()),
+            };
+            (id, name, addr, slots, answer, started.elapsed())
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(joined) = calls.join_next().await {
+        if let Ok(answer) = joined {
+            answers.push(answer);
+        }
+    }
+    answers.sort_by_key(|a| a.0);
+    let mut rows = Vec::new();
+    for (id, name, addr, slots, answer, elapsed) in answers {
+        let rtt = elapsed.as_secs_f64() * 1e3;
+        let in_config = raft.voters.contains(&id) || raft.learners.contains(&id);
+        match answer {
+            Ok(info) => {
+                let status = info.raft.as_ref();
+                let role = match status.map(|s| s.role) {
+                    Some(Role::Leader) => "leader",
+                    _ if raft.voters.contains(&id) => "voter",
+                    _ if raft.learners.contains(&id) => "learner",
+                    _ => "outside",
+                };
+                rows.push(NodeRow {
+                    id,
+                    name: info.name,
+                    addr,
+                    role,
+                    healthy: in_config && status.is_some_and(|s| s.leader.is_some()),
+                    term: status.map(|s| s.term),
+                    commit: status.map(|s| s.commit),
+                    applied: status.map(|s| s.applied),
+                    slots: info.slots,
+                    objects: Some(info.objects),
+                    bytes: Some(info.bytes),
+                    rtt_ms: Some(rtt),
+                    error: None,
+                });
+            }
+            Err(error) => rows.push(NodeRow {
+                id,
+                name,
+                addr,
+                role: if raft.voters.contains(&id) {
+                    "voter"
+                } else {
+                    "learner"
+                },
+                healthy: false,
+                term: None,
+                commit: None,
+                applied: None,
+                slots,
+                objects: None,
+                bytes: None,
+                rtt_ms: None,
+                error: Some(error),
+            }),
+        }
+    }
+    let leader = rows.iter().find(|r| r.role == "leader").map(|r| r.id);
+    let term = rows
+        .iter()
+        .find(|r| r.role == "leader")
+        .and_then(|r| r.term);
+    let voters_up = rows
+        .iter()
+        .filter(|r| (r.role == "voter" || r.role == "leader") && r.healthy)
+        .count();
+    let voters = raft.voters.len();
+    let down: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.healthy)
+        .map(|r| r.id.to_string())
+        .collect();
+    let healthy = leader.is_some() && down.is_empty();
+    let verdict = match leader {
+        None => format!("NO LEADER: {voters_up} of {voters} voters answer; writes are unavailable"),
+        Some(l) if down.is_empty() => format!(
+            "healthy: leader node {l}, {voters} voters, {} learners",
+            rows.len() - voters
+        ),
+        Some(l) => format!(
+            "degraded: leader node {l}, {voters_up}/{voters} voters up; down: node {}",
+            down.join(", ")
+        ),
+    };
+    Ok(ClusterStatus {
+        leader,
+        term,
+        nodes: rows,
+        healthy,
+        verdict,
+    })
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+pub fn status(cluster: ClusterArgs, json: bool) -> anyhow::Result<i32> {
+    let runtime = client_runtime();
+    let connection = connect(&cluster, &runtime)?;
+    let status = runtime.block_on(gather(&connection))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+    } else {
+        println!(
+            "{:>4}  {:<16} {:<21} {:<8} {:>5} {:>8} {:>8} {:>5} {:>8} {:>10} {:>9}  health",
+            "node",
+            "name",
+            "address",
+            "role",
+            "term",
+            "commit",
+            "applied",
+            "slots",
+            "objects",
+            "stored",
+            "heard"
+        );
+        for row in &status.nodes {
+            let opt = |v: Option<u64>| v.map_or("-".to_owned(), |v| v.to_string());
+            println!(
+                "{:>4}  {:<16} {:<21} {:<8} {:>5} {:>8} {:>8} {:>5} {:>8} {:>10} {:>9}  {}",
+                row.id,
+                row.name.chars().take(16).collect::<String>(),
+                row.addr,
+                row.role,
+                opt(row.term),
+                opt(row.commit),
+                opt(row.applied),
+                row.slots,
+                opt(row.objects),
+                row.bytes.map_or("-".to_owned(), human_bytes),
+                row.rtt_ms
+                    .map_or("never".to_owned(), |ms| format!("{ms:.1} ms")),
+                if row.healthy {
+                    "ok".to_owned()
+                } else {
+                    format!("DOWN ({})", row.error.as_deref().unwrap_or("no leader"))
+                }
+            );
+        }
+        println!("{}", status.verdict);
+    }
+    Ok(if status.healthy { 0 } else { 1 })
+}
+
+fn membership_client(connection: &Connection) -> Client {
+    Client::new(
+        connection.endpoint.clone(),
+        connection
+            .addrs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (u64::MAX - i as u64, *a))
+            .collect(),
+    )
+}
+
+pub fn remove(node: u64, cluster: ClusterArgs) -> anyhow::Result<i32> {
+    let runtime = client_runtime();
+    let connection = connect(&cluster, &runtime)?;
+    let client = membership_client(&connection);
+    let reply = runtime.block_on(client.change_membership(&Membership::Remove(node)));
+    match reply {
+        Ok(sl_coordinator::Reply::Ok) => {
+            println!("node {node} removed; its objects re-replicate to the remaining nodes");
+            Ok(0)
+        }
+        Ok(other) => bail!("the cluster refused: {other:?}"),
+        Err(ClientError::Refused(reason)) => bail!("the cluster refused: {reason}"),
+        Err(e) => bail!("{e}"),
+    }
+}
+
+pub fn leave(data_dir: PathBuf, cluster: ClusterArgs) -> anyhow::Result<i32> {
+    let node: sl_node::config::NodeConfig =
+        sl_node::config::read_toml(&sl_node::config::paths(&data_dir).config)
+            .with_context(|| format!("{} holds no node", data_dir.display()))?;
+    let mut cluster = cluster;
+    cluster.cluster = Some(node.advertise);
+    let runtime = client_runtime();
+    let connection = connect(&cluster, &runtime)?;
+    runtime.block_on(async {
+        connection
+            .endpoint
+            .call::<Leave>(node.advertise, &Empty {})
+            .await
+    })?;
+    println!(
+        "node {} is handing off its objects and leaving; it stops when done",
+        node.id
+    );
+    Ok(0)
+}
+
+pub fn object(command: ObjectCommand) -> anyhow::Result<i32> {
+    match command {
+        ObjectCommand::Put { key, file, cluster } => {
+            let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
+            let runtime = client_runtime();
+            let connection = connect(&cluster, &runtime)?;
+            runtime.block_on(async {
+                let mut last = None;
+                for addr in &connection.addrs {
+                    match connection
+                        .endpoint
+                        .call_with_payload::<PutObject>(
+                            *addr,
+                            &ObjectKey { key: key.clone() },
+                            Some(bytes::Bytes::from(bytes.clone())),
+                        )
+                        .await
+                    {
+                        Ok(_) => return Ok(()),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                Err(anyhow!(
+                    "no node stored it: {}",
+                    last.map_or(String::new(), |e| e.to_string())
+                ))
+            })?;
+            Ok(0)
+        }
+        ObjectCommand::Get { key, out, cluster } => {
+            let runtime = client_runtime();
+            let connection = connect(&cluster, &runtime)?;
+            let (found, payload): (Found, Option<_>) = runtime.block_on(async {
+                let mut last = None;
+                for addr in &connection.addrs {
+                    match connection
+                        .endpoint
+                        .call_with_payload::<GetObject>(
+                            *addr,
+                            &ObjectKey { key: key.clone() },
+                            None,
+                        )
+                        .await
+                    {
+                        Ok(answer) => return Ok(answer),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                Err(anyhow!(
+                    "no node answered: {}",
+                    last.map_or(String::new(), |e| e.to_string())
+                ))
+            })?;
+            if !found.found {
+                eprintln!("slnode: no object {key}");
+                return Ok(1);
+            }
+            let bytes = payload.map(|p| p.to_vec()).unwrap_or_default();
+            match out {
+                Some(path) => std::fs::write(&path, bytes)?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// `slnode up`: one node per loopback address (127.0.0.11, .12, …), background processes, logs in
+/// files under DIR. An existing DIR is restarted (nodes not running are started again).
+/// What `up` chose for a directory, so a later `up` on it (to restart nodes or add some) uses
+/// the same addresses.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct UpLayout {
+    first_ip: std::net::Ipv4Addr,
+    port: u16,
+    voters: usize,
+}
+
+pub fn up(
+    nodes: usize,
+    dir: PathBuf,
+    voters: usize,
+    first_ip: std::net::Ipv4Addr,
+    port: u16,
+    verbose: u8,
+) -> anyhow::Result<i32> {
+    let layout_file = dir.join("up.toml");
+    let (first_ip, port, voters) = match sl_node::config::read_toml::<UpLayout>(&layout_file) {
+        Ok(layout) => (layout.first_ip, layout.port, layout.voters),
+        Err(_) => (first_ip, port, voters),
+    };
+    let [a, b, c, d0] = first_ip.octets();
+    if a != 127 {
+        bail!("--first-ip must be a loopback address (127.x.y.z)");
+    }
+    if nodes == 0 || nodes > 200 || d0 as usize + nodes > 255 {
+        bail!("--nodes must be between 1 and 200 and fit after --first-ip");
+    }
+    if port == 0 || port > 65535 - 80 {
+        bail!("--port must leave room for the HTTP port (port + 80)");
+    }
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let dir = dir.canonicalize()?;
+    sl_node::write_toml(
+        &dir.join("up.toml"),
+        &UpLayout {
+            first_ip,
+            port,
+            voters,
+        },
+        false,
+    )?;
+    let exe = std::env::current_exe()?;
+    let node_dir = |i: usize| dir.join(format!("node-{i}"));
+    let ip = |i: usize| [a, b, c, d0 + (i as u8 - 1)];
+    let addr = |i: usize| -> SocketAddr { SocketAddr::from((ip(i), port)) };
+    let http = |i: usize| -> SocketAddr { SocketAddr::from((ip(i), port + 80)) };
+    let spawn = |args: Vec<String>| -> anyhow::Result<()> {
+        let mut command = std::process::Command::new(&exe);
+        command
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // A process group of its own: Ctrl-C in this terminal does not reach the cluster.
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+        command
+            .spawn()
+            .with_context(|| format!("starting {}", exe.display()))?;
+        Ok(())
+    };
+    // Log files get info level by default (they are where a newcomer looks), debug with -v.
+    let verbosity = if verbose > 0 { "-vv" } else { "-v" }.to_owned();
+    let first = node_dir(1);
+    if !sl_node::config::paths(&first).config.exists() {
+        let args = NodeArgs {
+            data_dir: first.clone(),
+            listen: addr(1),
+            advertise: None,
+            name: Some("node-1".into()),
+            slots: 2,
+            voters: voters as u64,
+            http: Some(http(1)),
+            verbose,
+            log: None,
+        };
+        sl_node::bootstrap(&args.options())?;
+    }
+    let client_path = sl_node::config::paths(&first).client;
+    let client_config: ClientConfig = sl_node::read_client_config(&client_path)?;
+    let join_token = sl_node::config::read_text(&sl_node::config::paths(&first).join_token)?;
+    let running = |d: &Path| -> bool {
+        std::fs::read_to_string(sl_node::config::paths(d).pid)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            // SAFETY: signal 0 only checks that the process exists.
+            .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
+    };
+    let start_existing = |i: usize| -> anyhow::Result<()> {
+        let d = node_dir(i);
+        if running(&d) {
+            return Ok(());
+        }
+        let log = d.join("node.log");
+        spawn(vec![
+            "run".into(),
+            "--data-dir".into(),
+            d.display().to_string(),
+            "--log".into(),
+            log.display().to_string(),
+            verbosity.clone(),
+        ])
+    };
+    start_existing(1)?;
+    let mut cluster_addrs = vec![addr(1)];
+    for i in 2..=nodes {
+        let d = node_dir(i);
+        cluster_addrs.push(addr(i));
+        if sl_node::config::paths(&d).config.exists() {
+            start_existing(i)?;
+            continue;
+        }
+        std::fs::create_dir_all(&d)?;
+        let log = d.join("node.log");
+        spawn(vec![
+            "join".into(),
+            addr(1).to_string(),
+            "--token".into(),
+            join_token.clone(),
+            "--data-dir".into(),
+            d.display().to_string(),
+            "--listen".into(),
+            addr(i).to_string(),
+            "--http".into(),
+            http(i).to_string(),
+            "--name".into(),
+            format!("node-{i}"),
+            "--voters".into(),
+            voters.to_string(),
+            "--log".into(),
+            log.display().to_string(),
+            verbosity.clone(),
+        ])?;
+    }
+    let config = ClientConfig {
+        cluster: cluster_addrs,
+        ..client_config
+    };
+    let cluster_file = dir.join("client.toml");
+    sl_node::write_toml(&cluster_file, &config, true)?;
+    let installed = offer_user_config(&config);
+    // Wait until every node answers and there is a leader (bounded).
+    let runtime = client_runtime();
+    let connection = connect(
+        &ClusterArgs {
+            config: Some(cluster_file.clone()),
+            ..Default::default()
+        },
+        &runtime,
+    )?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last;
+    loop {
+        match runtime.block_on(gather(&connection)) {
+            Ok(status)
+                if status.healthy
+                    && status.nodes.len() == nodes
+                    && status
+                        .nodes
+                        .iter()
+                        .filter(|n| n.role == "leader" || n.role == "voter")
+                        .count()
+                        == voters.min(nodes) =>
+            {
+                println!("{}", status.verdict);
+                break;
+            }
+            Ok(status) => last = status.verdict,
+            Err(e) => last = e.to_string(),
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the cluster did not become healthy within 60 s: {last}\nlogs: {}/node-*/node.log",
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    println!(
+        "{nodes} nodes up under {}; logs in node-*/node.log",
+        dir.display()
+    );
+    println!("client config: {}", cluster_file.display());
+    if let Some(path) = installed {
+        println!("  (also installed as {})", path.display());
+    }
+    println!(
+        "try:  slnode status --config {}\nstop: slnode down --dir {}",
+        cluster_file.display(),
+        dir.display()
+    );
+    Ok(0)
+}
+
+/// `slnode down`: SIGTERM every node under DIR, then wait for them to exit (SIGKILL after 10 s).
+pub fn down(dir: PathBuf) -> anyhow::Result<i32> {
+    let mut pids = Vec::new();
+    let entries = std::fs::read_dir(&dir).with_context(|| dir.display().to_string())?;
+    for entry in entries.flatten() {
+        let pid_file = entry.path().join("pid");
+        if let Some(pid) = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+        {
+            // SAFETY: plain signal delivery to a pid this tool started.
+            if unsafe { libc::kill(pid, libc::SIGTERM) } == 0 {
+                pids.push((pid, pid_file));
+            }
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for (pid, pid_file) in &pids {
+        // SAFETY: signal 0 checks existence.
+        while unsafe { libc::kill(*pid, 0) } == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if unsafe { libc::kill(*pid, 0) } == 0 {
+            // SAFETY: as above.
+            unsafe { libc::kill(*pid, libc::SIGKILL) };
+        }
+        let _ = std::fs::remove_file(pid_file);
+    }
+    println!("stopped {} node(s) under {}", pids.len(), dir.display());
+    Ok(0)
+}

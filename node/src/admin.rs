@@ -1,0 +1,210 @@
+//! The node's own methods (ids 500–509): what `slnode status`, `leave` and `object` call, and the
+//! authenticator that maps client tokens to principals.
+//!
+//! Who may call: cluster nodes (by certificate) and clients holding the admin token. Tokens are
+//! checked by hash against the principals in the coordinator's machine (cached, refreshed by the
+//! supervisor), so any node authenticates any principal without holding its token.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use sl_coordinator::service::{Driver, Status};
+use sl_objstore::engine::Engine;
+use sl_objstore::store::Store;
+use sl_rpc::endpoint::{Authenticator, Caller, Reply, Router};
+use sl_rpc::message::{ErrorCode, RemoteError};
+
+pub const ADMIN: &str = "admin";
+/// Object keys and bodies the CLI may store (larger objects come with workers' own API).
+pub const OBJECT_KEY_BYTES_MAX: usize = 1024;
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Empty {}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct NodeInfo {
+    pub id: u64,
+    pub name: String,
+    pub addr: String,
+    pub slots: u32,
+    pub objects: u64,
+    pub bytes: u64,
+    /// The coordinator replica's view (every node runs one, voting or not).
+    pub raft: Option<Status>,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct ObjectKey {
+    pub key: String,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Found {
+    pub found: bool,
+}
+
+sl_rpc::method!(GetNodeInfo, 500, "node_info", false, Empty, NodeInfo);
+sl_rpc::method!(
+    /// Hands this node's objects to the others, leaves the configuration and stops the process.
+    Leave,
+    501,
+    "node_leave",
+    false,
+    Empty,
+    Empty
+);
+sl_rpc::method!(PutObject, 502, "object_put", true, ObjectKey, Empty);
+sl_rpc::method!(GetObject, 503, "object_get", true, ObjectKey, Found);
+
+/// Principals by the SHA-256 of their token.
+#[derive(Clone, Default)]
+pub struct Principals(pub Arc<RwLock<HashMap<[u8; 32], String>>>);
+
+impl Principals {
+    pub fn hash(token: &str) -> [u8; 32] {
+        Sha256::digest(token.as_bytes()).into()
+    }
+
+    pub fn replace(&self, entries: impl IntoIterator<Item = ([u8; 32], String)>) {
+        let fresh: HashMap<[u8; 32], String> = entries.into_iter().collect();
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        // Keep entries seeded locally (the bootstrap admin) until the machine has them too.
+        for (hash, name) in fresh {
+            map.insert(hash, name);
+        }
+    }
+}
+
+impl Authenticator for Principals {
+    fn authenticate(&self, bearer: &str) -> Result<String, String> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&Self::hash(bearer))
+            .cloned()
+            .ok_or_else(|| "unknown token; use the admin token `slnode start` printed".to_owned())
+    }
+}
+
+pub fn admin_or_node(caller: &Caller) -> Result<(), RemoteError> {
+    match caller {
+        Caller::Node { .. } => Ok(()),
+        Caller::Client { principal } if principal == ADMIN => Ok(()),
+        _ => Err(RemoteError::new(
+            ErrorCode::Forbidden,
+            "only cluster nodes and the admin may do this",
+        )),
+    }
+}
+
+/// What the admin routes need. `leave` asks the supervisor to hand off and stop.
+#[derive(Clone)]
+pub struct AdminContext {
+    pub id: u64,
+    pub name: String,
+    pub addr: String,
+    pub slots: u32,
+    pub driver: Driver,
+    pub engine: Arc<Engine>,
+    pub store: Store,
+    pub leave: tokio::sync::mpsc::Sender<()>,
+}
+
+fn internal(e: impl std::fmt::Display) -> RemoteError {
+    RemoteError::new(ErrorCode::Internal, e.to_string())
+}
+
+/// The context is filled once the node's services exist (the routes are built before the
+/// endpoint they are served on); until then the methods answer "unavailable".
+pub type Slot = Arc<std::sync::OnceLock<AdminContext>>;
+
+fn context(slot: &Slot) -> Result<AdminContext, RemoteError> {
+    slot.get()
+        .cloned()
+        .ok_or_else(|| RemoteError::new(ErrorCode::Unavailable, "the node is starting"))
+}
+
+pub fn routes(router: Router, slot: Slot) -> Router {
+    let (c1, c2, c3, c4) = (slot.clone(), slot.clone(), slot.clone(), slot);
+    router
+        .route::<GetNodeInfo, _, _>(move |caller, _: Empty, _| {
+            let slot = c1.clone();
+            async move {
+                admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                let engine = c.engine.clone();
+                let (objects, bytes) = tokio::task::spawn_blocking(move || engine.stats())
+                    .await
+                    .map_err(internal)?
+                    .map_err(internal)?;
+                Ok(Reply::new(NodeInfo {
+                    id: c.id,
+                    name: c.name.clone(),
+                    addr: c.addr.clone(),
+                    slots: c.slots,
+                    objects,
+                    bytes,
+                    raft: c.driver.status().await,
+                }))
+            }
+        })
+        .route::<Leave, _, _>(move |caller, _: Empty, _| {
+            let slot = c2.clone();
+            async move {
+                admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                c.leave.try_send(()).map_err(|_| {
+                    RemoteError::new(ErrorCode::Unavailable, "the node is already leaving")
+                })?;
+                Ok(Reply::new(Empty {}))
+            }
+        })
+        .route::<PutObject, _, _>(move |caller, request: ObjectKey, payload| {
+            let slot = c3.clone();
+            async move {
+                admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                check_key(&request.key)?;
+                let bytes = payload.map(|p| Bytes::from(p.to_vec())).unwrap_or_default();
+                let label = sl_labels::Lattice::bottom(&sl_labels::Policy::tags_only());
+                c.store
+                    .put(request.key.as_bytes(), bytes, &label)
+                    .await
+                    .map_err(|e| RemoteError::new(ErrorCode::Unavailable, e.to_string()))?;
+                Ok(Reply::new(Empty {}))
+            }
+        })
+        .route::<GetObject, _, _>(move |caller, request: ObjectKey, _| {
+            let slot = c4.clone();
+            async move {
+                admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                check_key(&request.key)?;
+                let label = sl_labels::Lattice::top(&sl_labels::Policy::tags_only());
+                match c
+                    .store
+                    .get(request.key.as_bytes(), &label)
+                    .await
+                    .map_err(|e| RemoteError::new(ErrorCode::Unavailable, e.to_string()))?
+                {
+                    Some(object) => Ok(Reply::with_payload(
+                        Found { found: true },
+                        Bytes::from(object.bytes.to_vec()),
+                    )),
+                    None => Ok(Reply::new(Found { found: false })),
+                }
+            }
+        })
+}
+
+fn check_key(key: &str) -> Result<(), RemoteError> {
+    if key.is_empty() || key.len() > OBJECT_KEY_BYTES_MAX {
+        return Err(RemoteError::new(
+            ErrorCode::BadRequest,
+            format!("object keys are 1 to {OBJECT_KEY_BYTES_MAX} bytes"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! The node supervisor: an actix actor that owns the node's services (the coordinator replica's
+//! driver, the object store and its rebalancer, the QUIC endpoint, the HTTP task) and their
+//! lifecycle. Every half second it refreshes what flows from the coordinator into the rest of the
+//! node — member list into object placement (a join or removal starts a rebalance), principals
+//! into the authenticator, leader into `/healthz` — and registers this node's member record until
+//! the cluster has it. Shutdown and leaving are messages to it.
+//!
+//! Mailbox bounded ([`MAILBOX_CAPACITY`]); senders use `send`, which waits for room, or
+//! `try_send`, never `do_send`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix::prelude::*;
+use sl_coordinator::catalog::Member;
+use sl_coordinator::machine::{Command, Reply};
+use sl_coordinator::query::{Answer, Query};
+use sl_coordinator::replica::Membership;
+use sl_coordinator::service::{Client, Driver, ProposeOutcome};
+use sl_objstore::placement;
+use sl_objstore::store::Store;
+use sl_rpc::Endpoint;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use crate::admin::{ADMIN, Principals};
+
+pub const MAILBOX_CAPACITY: usize = 16;
+const REFRESH_EVERY: Duration = Duration::from_millis(500);
+
+pub struct Parts {
+    pub me: Member,
+    pub driver: Driver,
+    pub endpoint: Endpoint,
+    pub store: Store,
+    pub members: watch::Sender<Vec<placement::Member>>,
+    pub principals: Principals,
+    /// The admin token's hash, on the bootstrap node: registered as principal `admin`.
+    pub admin_hash: Option<[u8; 32]>,
+    pub health: Arc<Mutex<(bool, String)>>,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    pub pid_file: std::path::PathBuf,
+    /// Told when the node has stopped (the process may exit).
+    pub stopped: tokio::sync::mpsc::Sender<()>,
+}
+
+pub struct Supervisor {
+    parts: Parts,
+    registered: bool,
+    stopping: bool,
+}
+
+impl Supervisor {
+    pub fn new(parts: Parts) -> Supervisor {
+        Supervisor {
+            parts,
+            registered: false,
+            stopping: false,
+        }
+    }
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Shutdown {
+    pub reason: &'static str,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LeaveCluster;
+
+struct Snapshot {
+    members: Vec<Member>,
+    principals: Vec<(String, [u8; 32])>,
+    leader: Option<u64>,
+    registered: bool,
+}
+
+impl Actor for Supervisor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+        ctx.run_interval(REFRESH_EVERY, |act, ctx| act.refresh(ctx));
+    }
+}
+
+impl Supervisor {
+    fn refresh(&mut self, ctx: &mut Context<Self>) {
+        if self.stopping {
+            return;
+        }
+        let driver = self.parts.driver.clone();
+        let me = self.parts.me.clone();
+        let admin_hash = self.parts.admin_hash;
+        let registered = self.registered;
+        let fetch = async move {
+            let members = match driver.read_local(Query::Members).await {
+                Some(Answer::Members(members)) => members,
+                _ => Vec::new(),
+            };
+            let principals = match driver.read_local(Query::Principals).await {
+                Some(Answer::Principals(principals)) => principals,
+                _ => Vec::new(),
+            };
+            let leader = driver.status().await.and_then(|s| s.leader);
+            let mut now_registered = registered;
+            if !registered && leader.is_some() {
+                // Our record (address, slots) and, on the bootstrap node, the admin principal.
+                let mut ok = matches!(
+                    driver.propose(Command::PutMember(me)).await,
+                    ProposeOutcome::Applied(Reply::Ok)
+                );
+                if let Some(hash) = admin_hash {
+                    ok &= matches!(
+                        driver
+                            .propose(Command::PutPrincipal {
+                                name: ADMIN.into(),
+                                label: sl_labels::Lattice::top(&sl_labels::Policy::tags_only()),
+                                token_hash: hash,
+                            })
+                            .await,
+                        ProposeOutcome::Applied(Reply::Ok)
+                    );
+                }
+                now_registered = ok;
+            }
+            Snapshot {
+                members,
+                principals,
+                leader,
+                registered: now_registered,
+            }
+        };
+        ctx.spawn(
+            fetch
+                .into_actor(self)
+                .map(|snapshot, act, _| act.apply(snapshot)),
+        );
+    }
+
+    fn apply(&mut self, snapshot: Snapshot) {
+        if snapshot.registered && !self.registered {
+            info!(id = self.parts.me.id, "registered with the cluster");
+        }
+        self.registered = snapshot.registered;
+        let placement: Vec<placement::Member> = snapshot
+            .members
+            .iter()
+            .filter(|m| m.storage)
+            .filter_map(|m| {
+                Some(placement::Member {
+                    id: m.id,
+                    addr: m.addr.parse().ok()?,
+                })
+            })
+            .collect();
+        // Only a real change wakes the rebalancer.
+        self.parts.members.send_if_modified(|current| {
+            if *current != placement {
+                *current = placement;
+                true
+            } else {
+                false
+            }
+        });
+        self.parts.principals.replace(
+            snapshot
+                .principals
+                .into_iter()
+                .map(|(name, hash)| (hash, name)),
+        );
+        let health = match snapshot.leader {
+            Some(leader) => (true, format!("ok: leader is node {leader}")),
+            None => (false, "no leader known".to_owned()),
+        };
+        *self.parts.health.lock().unwrap_or_else(|e| e.into_inner()) = health;
+    }
+
+    fn stop_services(&mut self, reason: &'static str) -> impl Future<Output = ()> + use<> {
+        self.stopping = true;
+        info!(reason, "node stopping");
+        let driver = self.parts.driver.clone();
+        let endpoint = self.parts.endpoint.clone();
+        let tasks: Vec<_> = self.parts.tasks.drain(..).collect();
+        let pid_file = self.parts.pid_file.clone();
+        let stopped = self.parts.stopped.clone();
+        async move {
+            for task in &tasks {
+                task.abort();
+            }
+            // The driver's thread owns the Raft log; joining it closes RocksDB cleanly (every
+            // Ready was already synced, so nothing is lost either way).
+            let _ = tokio::task::spawn_blocking(move || driver.abort()).await;
+            endpoint.close().await;
+            let _ = std::fs::remove_file(&pid_file);
+            let _ = stopped.send(()).await;
+        }
+    }
+}
+
+impl Handler<Shutdown> for Supervisor {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, message: Shutdown, _: &mut Context<Self>) -> Self::Result {
+        if self.stopping {
+            return Box::pin(async {}.into_actor(self));
+        }
+        Box::pin(self.stop_services(message.reason).into_actor(self))
+    }
+}
+
+impl Handler<LeaveCluster> for Supervisor {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, _: LeaveCluster, _: &mut Context<Self>) -> Self::Result {
+        if self.stopping {
+            return Box::pin(async {}.into_actor(self));
+        }
+        let store = self.parts.store.clone();
+        let endpoint = self.parts.endpoint.clone();
+        let driver = self.parts.driver.clone();
+        let me = self.parts.me.id;
+        let hand_off = async move {
+            // Objects first, while this node can still serve them; then the configuration.
+            match store.rebalance(true).await {
+                Ok(report) => info!(pushed = report.pushed, "objects handed off"),
+                Err(e) => warn!("handing off objects failed: {e}"),
+            }
+            let members = match driver.read_local(Query::Members).await {
+                Some(Answer::Members(members)) => members,
+                _ => Vec::new(),
+            };
+            let replicas = members
+                .iter()
+                .filter(|m| m.id != me)
+                .filter_map(|m| Some((m.id, m.addr.parse().ok()?)))
+                .collect();
+            let client = Client::new(endpoint, replicas);
+            match client.change_membership(&Membership::Remove(me)).await {
+                Ok(reply) => info!(?reply, "left the configuration"),
+                Err(e) => warn!("leaving the configuration failed: {e}"),
+            }
+        };
+        Box::pin(
+            hand_off
+                .into_actor(self)
+                .then(|_, act: &mut Supervisor, _| {
+                    actix::fut::wrap_future::<_, Supervisor>(act.stop_services("left the cluster"))
+                }),
+        )
+    }
+}
