@@ -737,7 +737,7 @@ pub fn up(
     };
     let start_existing = |i: usize| -> anyhow::Result<()> {
         let d = node_dir(i);
-        if running(&d) {
+        if running(&d) || d.join("left").exists() {
             return Ok(());
         }
         let log = d.join("node.log");
@@ -752,6 +752,7 @@ pub fn up(
     };
     start_existing(1)?;
     let mut cluster_addrs = vec![addr(1)];
+    let mut joined = Vec::new();
     for i in 2..=nodes {
         let d = node_dir(i);
         cluster_addrs.push(addr(i));
@@ -760,6 +761,7 @@ pub fn up(
             continue;
         }
         std::fs::create_dir_all(&d)?;
+        joined.push(format!("node-{i}"));
         let log = d.join("node.log");
         spawn(vec![
             "join".into(),
@@ -797,19 +799,23 @@ pub fn up(
         },
         &runtime,
     )?;
+    // Nodes joined by this invocation must show up; restarted ones must be healthy.
+    let joined_now: Vec<String> = joined.clone();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut last;
     loop {
         match runtime.block_on(gather(&connection)) {
             Ok(status)
                 if status.healthy
-                    && status.nodes.len() == nodes
+                    && joined_now
+                        .iter()
+                        .all(|name| status.nodes.iter().any(|n| &n.name == name))
                     && status
                         .nodes
                         .iter()
                         .filter(|n| n.role == "leader" || n.role == "voter")
                         .count()
-                        == voters.min(nodes) =>
+                        == voters.min(status.nodes.len()) =>
             {
                 println!("{}", status.verdict);
                 break;

@@ -47,6 +47,10 @@ pub enum Error {
     AlreadyInitialized(String),
     #[error("{0} holds no node (no node.toml); create one with `slnode start` or `slnode join`")]
     NotInitialized(String),
+    #[error(
+        "the node in {0} left its cluster; delete the directory, or join again with a fresh one"
+    )]
+    Left(String),
     #[error("cannot listen on {addr}: {reason} (is another node using it?)")]
     PortInUse { addr: SocketAddr, reason: String },
     #[error(transparent)]
@@ -353,6 +357,9 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let p = paths(data_dir);
     if !p.config.exists() {
         return Err(Error::NotInitialized(data_dir.display().to_string()));
+    }
+    if data_dir.join("left").exists() {
+        return Err(Error::Left(data_dir.display().to_string()));
     }
     let node: NodeConfig = config::read_toml(&p.config)?;
     let identity = NodeIdentity::load(&p.identity)?;

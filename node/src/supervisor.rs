@@ -48,6 +48,8 @@ pub struct Supervisor {
     parts: Parts,
     registered: bool,
     stopping: bool,
+    /// Seen in the configuration at least once: vanishing from it later means removal.
+    was_member: bool,
 }
 
 impl Supervisor {
@@ -56,6 +58,7 @@ impl Supervisor {
             parts,
             registered: false,
             stopping: false,
+            was_member: false,
         }
     }
 }
@@ -75,6 +78,7 @@ struct Snapshot {
     principals: Vec<(String, [u8; 32])>,
     leader: Option<u64>,
     registered: bool,
+    member: bool,
 }
 
 impl Actor for Supervisor {
@@ -104,7 +108,11 @@ impl Supervisor {
                 Some(Answer::Principals(principals)) => principals,
                 _ => Vec::new(),
             };
-            let leader = driver.status().await.and_then(|s| s.leader);
+            let status = driver.status().await;
+            let leader = status.as_ref().and_then(|s| s.leader);
+            let member = status
+                .as_ref()
+                .is_some_and(|s| s.voters.contains(&me.id) || s.learners.contains(&me.id));
             let mut now_registered = registered;
             if !registered && leader.is_some() {
                 // Our record (address, slots) and, on the bootstrap node, the admin principal.
@@ -131,16 +139,31 @@ impl Supervisor {
                 principals,
                 leader,
                 registered: now_registered,
+                member,
             }
         };
         ctx.spawn(
             fetch
                 .into_actor(self)
-                .map(|snapshot, act, _| act.apply(snapshot)),
+                .map(|snapshot, act, ctx| act.apply(snapshot, ctx)),
         );
     }
 
-    fn apply(&mut self, snapshot: Snapshot) {
+    fn apply(&mut self, snapshot: Snapshot, ctx: &mut Context<Self>) {
+        if snapshot.member {
+            self.was_member = true;
+        } else if self.was_member && snapshot.leader.is_some() && !self.stopping {
+            // Removed (`slnode remove`): stop, and mark the directory so nothing restarts it.
+            warn!(id = self.parts.me.id, "removed from the cluster; stopping");
+            let _ = std::fs::write(
+                self.parts.pid_file.with_file_name("left"),
+                b"removed from the cluster\n",
+            );
+            let _ = ctx.address().try_send(Shutdown {
+                reason: "removed from the cluster",
+            });
+            return;
+        }
         if snapshot.registered && !self.registered {
             info!(id = self.parts.me.id, "registered with the cluster");
         }
@@ -222,6 +245,7 @@ impl Handler<LeaveCluster> for Supervisor {
         let endpoint = self.parts.endpoint.clone();
         let driver = self.parts.driver.clone();
         let me = self.parts.me.id;
+        let left_marker = self.parts.pid_file.with_file_name("left");
         let hand_off = async move {
             // Objects first, while this node can still serve them; then the configuration.
             match store.rebalance(true).await {
@@ -239,7 +263,15 @@ impl Handler<LeaveCluster> for Supervisor {
                 .collect();
             let client = Client::new(endpoint, replicas);
             match client.change_membership(&Membership::Remove(me)).await {
-                Ok(reply) => info!(?reply, "left the configuration"),
+                Ok(reply) => {
+                    info!(?reply, "left the configuration");
+                    // A node that left must not come back by accident (`slnode up`, `run`).
+                    if let Some(dir) = left_marker.parent()
+                        && dir.exists()
+                    {
+                        let _ = std::fs::write(&left_marker, b"left the cluster\n");
+                    }
+                }
                 Err(e) => warn!("leaving the configuration failed: {e}"),
             }
         };

@@ -399,6 +399,11 @@ impl Replica {
         }
     }
 
+    fn in_configuration(&self, node: u64) -> bool {
+        let conf = self.node.raft.prs().conf();
+        conf.voters().contains(node) || conf.learners().contains(&node)
+    }
+
     /// How far a node's log matches the leader's (on the leader; 0 elsewhere).
     pub fn matched(&self, node: u64) -> u64 {
         self.node.raft.prs().get(node).map_or(0, |p| p.matched)
@@ -479,7 +484,15 @@ impl Replica {
                             index: entry.index,
                             reason: e.to_string(),
                         })?;
-                    let reply = self.machine.apply(&command);
+                    let reply = match &command {
+                        // A member record only for a node in the configuration at this index
+                        // (the same on every replica): a removed node that comes back cannot
+                        // re-register itself.
+                        Command::PutMember(member) if !self.in_configuration(member.id) => {
+                            Reply::Rejected(Reject::NotFound)
+                        }
+                        _ => self.machine.apply(&command),
+                    };
                     if matches!(
                         command,
                         Command::PutMember(_) | Command::RemoveMember { .. }
