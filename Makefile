@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SLNODE = $(or $(CARGO_TARGET_DIR),target)/debug/slnode
 
-.PHONY: setup build test demo bench fmt
+.PHONY: setup build test demo tour bench fmt
 
 setup:
 	@scripts/setup.sh
@@ -17,9 +17,15 @@ test: setup
 	$(CARGO) test --workspace --doc --quiet
 	$(CARGO) nextest run --workspace --no-fail-fast
 
+# A real local cluster: up, status, an object, the leader killed, the node rejoining.
 demo: setup
 	$(CARGO) build -p sl-cli
 	@scripts/demo.sh $(SLNODE)
+
+# The pieces underneath, one by one (policy, LAmbdaPACK, in-process benchmarks).
+tour: setup
+	$(CARGO) build -p sl-cli
+	@scripts/tour.sh $(SLNODE)
 
 # Criterion benchmarks of the pure crates, then the tiled-vs-single-call runs at n = 8192.
 bench: setup

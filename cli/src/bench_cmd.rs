@@ -36,6 +36,12 @@ pub enum BenchCommand {
         concurrency: usize,
         #[arg(long)]
         json: bool,
+        /// Against the running cluster (found as `slnode status` finds it) instead of an
+        /// in-process one: 8 MiB puts and gets through its nodes.
+        #[arg(long)]
+        live: bool,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
     },
     /// Coordinator: latency of a task call carrying a 4 KiB inline checkpoint, committed calls per
     /// second with many in flight, and time from a leader crash to the first call the new leader
@@ -49,6 +55,12 @@ pub enum BenchCommand {
         concurrency: usize,
         #[arg(long)]
         json: bool,
+        /// Against the running cluster instead of an in-process one: submissions with a 4 KiB
+        /// argument, one at a time and many in flight (no crash is injected).
+        #[arg(long)]
+        live: bool,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
     },
     /// The server half of `bench rpc` (started by it; not for direct use).
     #[command(hide = true)]
@@ -74,16 +86,40 @@ pub fn run(command: BenchCommand) -> Result<i32> {
         } => runtime.block_on(rpc(echo_calls, transfers, transfer_bytes, json)),
         BenchCommand::RpcServer { dir, listen } => runtime.block_on(rpc_server(dir, listen)),
         BenchCommand::Coordinator {
+            live: true,
             calls,
             throughput_calls,
             concurrency,
             json,
+            cluster,
+        } => crate::cluster_cmd::bench_coordinator_live(
+            &runtime,
+            &cluster,
+            calls,
+            throughput_calls,
+            concurrency,
+            json,
+        ),
+        BenchCommand::Coordinator {
+            calls,
+            throughput_calls,
+            concurrency,
+            json,
+            ..
         } => runtime.block_on(coordinator(calls, throughput_calls, concurrency, json)),
+        BenchCommand::Objstore {
+            live: true,
+            tiles,
+            json,
+            cluster,
+            ..
+        } => crate::cluster_cmd::bench_objstore_live(&runtime, &cluster, tiles, json),
         BenchCommand::Objstore {
             tiles,
             small_puts,
             concurrency,
             json,
+            ..
         } => runtime.block_on(objstore(tiles, small_puts, concurrency, json)),
     }
 }

@@ -878,3 +878,222 @@ pub fn down(dir: PathBuf) -> anyhow::Result<i32> {
     println!("stopped {} node(s) under {}", pids.len(), dir.display());
     Ok(0)
 }
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e6
+}
+
+/// The running cluster's replicas, for a client that follows the leader.
+fn replica_client(
+    runtime: &tokio::runtime::Runtime,
+    connection: &Connection,
+) -> anyhow::Result<Client> {
+    let status = runtime.block_on(gather(connection))?;
+    let replicas: BTreeMap<u64, SocketAddr> = status
+        .nodes
+        .iter()
+        .filter(|n| n.healthy)
+        .filter_map(|n| Some((n.id, n.addr.parse().ok()?)))
+        .collect();
+    if replicas.is_empty() {
+        bail!("no healthy node to benchmark: {}", status.verdict);
+    }
+    Ok(Client::new(connection.endpoint.clone(), replicas))
+}
+
+/// `slnode bench coordinator --live`, the same measurements as the in-process benchmark against
+/// the running cluster: task calls carrying a 4 KiB inline checkpoint one at a time (latency; the
+/// task is leased to a pseudo-node for the run), then submissions `concurrency` in flight.
+pub fn bench_coordinator_live(
+    runtime: &tokio::runtime::Runtime,
+    cluster: &ClusterArgs,
+    calls: usize,
+    throughput_calls: usize,
+    concurrency: usize,
+    json: bool,
+) -> anyhow::Result<i32> {
+    let connection = connect(cluster, runtime)?;
+    let client = std::sync::Arc::new(replica_client(runtime, &connection)?);
+    // Request ids unique to this run, so submissions are new jobs, not replays.
+    let base = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos() as u64)
+        & !0xffff_ffff;
+    use sl_coordinator::machine::{Call, Checkpoint, Command, Reply, TaskCall};
+    let submit = |request: u64| Command::SubmitJob {
+        request,
+        label: sl_labels::Lattice::bottom(&sl_labels::Policy::tags_only()),
+        function: "bench".into(),
+        args: vec![],
+    };
+    let (latencies, throughput) = runtime.block_on(async {
+        client.propose(&submit(base.wrapping_sub(1))).await?;
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis() as u64;
+        let Reply::Leases(grants) = client
+            .propose(&Command::Acquire {
+                node: sl_coordinator::NodeId(u64::MAX),
+                max: 1,
+                now_ms,
+                lease_ms: 3_600_000,
+            })
+            .await?
+        else {
+            bail!("no lease granted");
+        };
+        let grant = grants
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow!("no ready task to lease"))?;
+        let mut latencies = Vec::with_capacity(calls);
+        for i in 0..calls as u64 {
+            let seq = grant.next_seq.0 + i;
+            let call = Command::Call(TaskCall {
+                task: grant.task,
+                epoch: grant.epoch,
+                seq: sl_coordinator::Seq(seq),
+                checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
+                call: Call::Checkpoint,
+            });
+            let started = Instant::now();
+            let reply = client.propose(&call).await?;
+            latencies.push(started.elapsed());
+            if reply != Reply::Ok {
+                bail!("task call {seq} answered {reply:?}");
+            }
+        }
+        // Give the task back so it does not hold a lease for an hour.
+        client
+            .propose(&Command::Expire {
+                task: grant.task,
+                epoch: grant.epoch,
+            })
+            .await?;
+        latencies.sort_unstable();
+        let started = Instant::now();
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(calls as u64));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..concurrency.max(1) {
+            let (client, next) = (client.clone(), next.clone());
+            let limit = (calls + throughput_calls) as u64;
+            workers.spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= limit {
+                        return Ok::<_, ClientError>(());
+                    }
+                    client.propose(&submit(base + i)).await?;
+                }
+            });
+        }
+        while let Some(done) = workers.join_next().await {
+            done??;
+        }
+        let rate = throughput_calls as f64 / started.elapsed().as_secs_f64();
+        Ok::<_, anyhow::Error>((latencies, rate))
+    })?;
+    let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "call_4k_checkpoint_p50_us": p50,
+                "call_4k_checkpoint_p99_us": p99,
+                "committed_per_second": throughput,
+                "concurrency": concurrency,
+            })
+        );
+    } else {
+        println!("coordinator of the running cluster");
+        println!(
+            "  task call + 4 KiB inline checkpoint, {calls} sequential   p50 {p50:>8.0} µs   p99 {p99:>8.0} µs"
+        );
+        println!(
+            "  submissions, {concurrency} in flight                  {throughput:>8.0} committed/s"
+        );
+    }
+    Ok(0)
+}
+
+/// `slnode bench objstore --live`: 8 MiB objects put (R = 2, durable on both) and read back
+/// through the running cluster's nodes.
+pub fn bench_objstore_live(
+    runtime: &tokio::runtime::Runtime,
+    cluster: &ClusterArgs,
+    objects: usize,
+    json: bool,
+) -> anyhow::Result<i32> {
+    const SIZE: usize = 8 << 20;
+    let connection = connect(cluster, runtime)?;
+    let addr = *connection
+        .addrs
+        .first()
+        .ok_or_else(|| anyhow!("no cluster address"))?;
+    let body = bytes::Bytes::from(vec![0x5au8; SIZE]);
+    let prefix = format!(
+        "bench/{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis()
+    );
+    let (put_s, get_s) = runtime.block_on(async {
+        let started = Instant::now();
+        for i in 0..objects {
+            connection
+                .endpoint
+                .call_with_payload::<PutObject>(
+                    addr,
+                    &ObjectKey {
+                        key: format!("{prefix}/{i}"),
+                    },
+                    Some(body.clone()),
+                )
+                .await?;
+        }
+        let put = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        for i in 0..objects {
+            let (found, payload) = connection
+                .endpoint
+                .call_with_payload::<GetObject>(
+                    addr,
+                    &ObjectKey {
+                        key: format!("{prefix}/{i}"),
+                    },
+                    None,
+                )
+                .await?;
+            if !found.found || payload.map_or(0, |p| p.len()) != SIZE {
+                bail!("object {i} did not come back whole");
+            }
+        }
+        Ok::<_, anyhow::Error>((put, started.elapsed().as_secs_f64()))
+    })?;
+    let gib = (objects * SIZE) as f64 / (1u64 << 30) as f64;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "objects": objects,
+                "put_gib_per_s": gib / put_s,
+                "get_gib_per_s": gib / get_s,
+            })
+        );
+    } else {
+        println!("object store of the running cluster via {addr}: {objects} x 8 MiB, R=2");
+        println!(
+            "  put (durable on both owners)   {:>6.2} GiB/s",
+            gib / put_s
+        );
+        println!(
+            "  get                            {:>6.2} GiB/s",
+            gib / get_s
+        );
+    }
+    Ok(0)
+}

@@ -145,6 +145,18 @@ fn total_objects(status: &Value) -> u64 {
         .sum()
 }
 
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nhost: {addr}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
 fn kill_9(pid: i32) {
     // SAFETY: SIGKILL to a process this test's cluster started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
@@ -165,6 +177,11 @@ fn a_local_cluster_fails_over_rejoins_grows_and_shrinks() {
             && all_healthy(s)
     });
     assert!(status["leader"].is_u64());
+    let health = http_get("127.0.1.11:7480", "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let metrics = http_get("127.0.1.12:7480", "/metrics");
+    assert!(metrics.contains("slnode_rpc_requests_total"), "{metrics}");
+    assert!(metrics.contains("slnode_members 3"), "{metrics}");
 
     // Objects, replicated twice.
     let data = tempfile::tempdir().unwrap();

@@ -194,6 +194,9 @@ impl Supervisor {
                 .into_iter()
                 .map(|(name, hash)| (hash, name)),
         );
+        metrics::gauge!("slnode_raft_leader").set(snapshot.leader.map_or(0.0, |l| l as f64));
+        metrics::gauge!("slnode_members").set(snapshot.members.len() as f64);
+        metrics::gauge!("slnode_raft_is_member").set(if snapshot.member { 1.0 } else { 0.0 });
         let health = match snapshot.leader {
             Some(leader) => (true, format!("ok: leader is node {leader}")),
             None => (false, "no leader known".to_owned()),

@@ -17,6 +17,10 @@ use rocksdb::{
 const CF: &str = "raft";
 const HARD_STATE: &[u8] = b"hs";
 const SNAPSHOT: &[u8] = b"sn";
+/// The truncation boundary `(index, term)`: entries up to `index` are gone. It may lie below the
+/// snapshot's index: compaction keeps a tail of entries before the snapshot, so a follower a
+/// little behind catches up from entries instead of a whole snapshot.
+const TRUNCATED: &[u8] = b"tr";
 
 /// Index and term of a new cluster's first snapshot, which names the bootstrap voters. Starting
 /// above 0 (as TiKV does) means a node that joins later can never be sent the log from index 1,
@@ -37,6 +41,13 @@ pub enum Error {
     Compact { index: u64, first: u64, last: u64 },
 }
 
+fn boundary((index, term): (u64, u64)) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&index.to_be_bytes());
+    bytes[8..].copy_from_slice(&term.to_be_bytes());
+    bytes
+}
+
 fn entry_key(index: u64) -> [u8; 9] {
     let mut key = [b'e'; 9];
     key[1..].copy_from_slice(&index.to_be_bytes());
@@ -49,6 +60,8 @@ struct Cache {
     snapshot: Snapshot,
     /// Index of the last entry (or the snapshot's index when there are none).
     last: u64,
+    /// `(index, term)` of the last entry dropped; the log starts after it.
+    truncated: (u64, u64),
 }
 
 pub struct LogStore {
@@ -97,6 +110,7 @@ impl LogStore {
                 hard_state: HardState::default(),
                 snapshot: Snapshot::default(),
                 last: 0,
+                truncated: (0, 0),
             }),
             snapshot_wanted: std::sync::atomic::AtomicBool::new(false),
         };
@@ -154,10 +168,24 @@ impl LogStore {
             None => snapshot.get_metadata().index,
         };
         let last = last.max(snapshot.get_metadata().index);
+        let truncated = match store.db.get_cf(cf, TRUNCATED)? {
+            Some(bytes) if bytes.len() == 16 => (
+                u64::from_be_bytes(bytes[..8].try_into().expect("16 bytes")),
+                u64::from_be_bytes(bytes[8..].try_into().expect("16 bytes")),
+            ),
+            Some(_) => {
+                return Err(Error::Decode {
+                    what: "truncation boundary",
+                    reason: "not 16 bytes".into(),
+                });
+            }
+            None => (snapshot.get_metadata().index, snapshot.get_metadata().term),
+        };
         *store.cache.write().unwrap_or_else(|e| e.into_inner()) = Cache {
             hard_state,
             snapshot,
             last,
+            truncated,
         };
         Ok(store)
     }
@@ -167,7 +195,7 @@ impl LogStore {
     }
 
     fn first(&self, cache: &Cache) -> u64 {
-        cache.snapshot.get_metadata().index + 1
+        cache.truncated.0 + 1
     }
 
     /// Persists what one `Ready` carries, in one synced batch: a snapshot from the leader (which
@@ -183,10 +211,14 @@ impl LogStore {
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
         let mut batch = WriteBatch::default();
         let mut last = cache.last;
+        let mut truncated = cache.truncated;
         if let Some(snapshot) = snapshot.filter(|s| s.get_metadata().index > 0) {
             batch.delete_range_cf(cf, entry_key(0), entry_key(u64::MAX));
             batch.put_cf(cf, SNAPSHOT, encode("snapshot", snapshot)?);
-            last = snapshot.get_metadata().index;
+            let metadata = snapshot.get_metadata();
+            truncated = (metadata.index, metadata.term);
+            batch.put_cf(cf, TRUNCATED, boundary(truncated));
+            last = metadata.index;
         }
         if let Some(first_new) = entries.first() {
             assert!(
@@ -216,6 +248,7 @@ impl LogStore {
             cache.hard_state = hard_state.clone();
         }
         cache.last = last;
+        cache.truncated = truncated;
         Ok(())
     }
 
@@ -234,9 +267,16 @@ impl LogStore {
             .swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Records a state-machine snapshot at `index` (applied, so committed) and drops the entries it
-    /// covers, so the log does not grow without bound.
-    pub fn compact(&self, index: u64, conf_state: ConfState, data: Vec<u8>) -> Result<(), Error> {
+    /// Records a state-machine snapshot at `index` (applied, so committed) and drops the entries
+    /// up to `index - keep`, so the log does not grow without bound but a follower up to `keep`
+    /// entries behind still catches up from the log.
+    pub fn compact(
+        &self,
+        index: u64,
+        conf_state: ConfState,
+        data: Vec<u8>,
+        keep: u64,
+    ) -> Result<(), Error> {
         let term = self.term(index).map_err(|e| Error::Decode {
             what: "term",
             reason: e.to_string(),
@@ -254,16 +294,33 @@ impl LogStore {
         metadata.index = index;
         metadata.term = term;
         metadata.set_conf_state(conf_state);
-        // Unlike an installed snapshot, compaction keeps the entries after `index`.
+        // Unlike an installed snapshot, compaction keeps the entries after the boundary.
+        let previous = self
+            .cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .truncated;
+        let cut = index.saturating_sub(keep).max(previous.0);
+        let truncated = if cut == previous.0 {
+            previous
+        } else {
+            let cut_term = self.term(cut).map_err(|e| Error::Decode {
+                what: "term",
+                reason: e.to_string(),
+            })?;
+            (cut, cut_term)
+        };
         let cf = self.cf()?;
         let mut batch = WriteBatch::default();
-        batch.delete_range_cf(cf, entry_key(0), entry_key(index + 1));
+        batch.delete_range_cf(cf, entry_key(0), entry_key(truncated.0 + 1));
         batch.put_cf(cf, SNAPSHOT, encode("snapshot", &snapshot)?);
+        batch.put_cf(cf, TRUNCATED, boundary(truncated));
         let mut options = WriteOptions::default();
         options.set_sync(true);
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
         self.db.write_opt(batch, &options)?;
         cache.snapshot = snapshot;
+        cache.truncated = truncated;
         Ok(())
     }
 }
@@ -318,18 +375,22 @@ impl Storage for LogStore {
     }
 
     fn term(&self, index: u64) -> raft::Result<u64> {
-        let (snapshot_index, snapshot_term, last) = {
+        let (snapshot_index, snapshot_term, last, truncated) = {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
             (
                 cache.snapshot.get_metadata().index,
                 cache.snapshot.get_metadata().term,
                 cache.last,
+                cache.truncated,
             )
         };
         if index == snapshot_index {
             return Ok(snapshot_term);
         }
-        if index < snapshot_index {
+        if index == truncated.0 {
+            return Ok(truncated.1);
+        }
+        if index < truncated.0 {
             return Err(raft::Error::Store(StorageError::Compacted));
         }
         if index > last {

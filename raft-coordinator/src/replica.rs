@@ -27,8 +27,13 @@ use crate::catalog::Member;
 use crate::log_store::{self, LogStore};
 use crate::machine::{Command, Limits, Machine, Reject, Reply};
 
-/// Applied entries between log compactions.
+/// Applied entries between log compactions, at least (more when the state is large, see
+/// `maybe_compact`), and at most.
 pub const COMPACT_EVERY: u64 = 1000;
+pub const COMPACT_EVERY_MAX: u64 = 100_000;
+/// Entries kept before a compaction's snapshot, so a follower a little behind catches up from
+/// the log rather than from a whole snapshot.
+pub const COMPACT_KEEP: u64 = 2_000;
 /// The most proposals one replica keeps waiting for their entries to apply.
 pub const PENDING_MAX: usize = 100_000;
 
@@ -114,6 +119,10 @@ pub struct Replica {
     pending: BTreeMap<u64, ()>,
     applied: u64,
     last_compacted: u64,
+    /// Bytes of entries applied since the last compaction, and the size of that snapshot: a
+    /// snapshot costs its whole size, so it is taken when the log has grown by half of it.
+    log_bytes: u64,
+    snapshot_bytes: u64,
 }
 
 /// What one `handle_ready` produced.
@@ -176,6 +185,8 @@ impl Replica {
             pending: BTreeMap::new(),
             applied,
             last_compacted: applied,
+            log_bytes: 0,
+            snapshot_bytes: 0,
         })
     }
 
@@ -474,6 +485,7 @@ impl Replica {
                 continue;
             }
             self.applied = entry.index;
+            self.log_bytes += (entry.data.len() + entry.context.len()) as u64;
             match entry.get_entry_type() {
                 EntryType::EntryNormal if entry.data.is_empty() => {}
                 EntryType::EntryNormal => {
@@ -575,16 +587,22 @@ impl Replica {
     fn maybe_compact(&mut self) -> Result<(), Error> {
         let requested = self.node.raft.raft_log.store.take_snapshot_request()
             && self.applied > self.last_compacted;
-        if self.applied < self.last_compacted + COMPACT_EVERY && !requested {
+        let entries = self.applied - self.last_compacted;
+        let due = entries >= COMPACT_EVERY
+            && (self.log_bytes >= self.snapshot_bytes / 2 || entries >= COMPACT_EVERY_MAX);
+        if !due && !requested {
             return Ok(());
         }
         let conf = self.conf_state();
+        let snapshot = self.machine.snapshot();
+        self.snapshot_bytes = snapshot.len() as u64;
         self.node
             .raft
             .raft_log
             .store
-            .compact(self.applied, conf, self.machine.snapshot())?;
+            .compact(self.applied, conf, snapshot, COMPACT_KEEP)?;
         self.last_compacted = self.applied;
+        self.log_bytes = 0;
         Ok(())
     }
 }

@@ -92,7 +92,7 @@ fn compaction_keeps_later_entries_and_the_boundary_term() {
     .unwrap();
     let mut conf = ConfState::default();
     conf.voters = vec![1];
-    log.compact(6, conf, b"machine@6".to_vec()).unwrap();
+    log.compact(6, conf, b"machine@6".to_vec(), 0).unwrap();
     assert_eq!(log.first_index().unwrap(), 7);
     assert_eq!(log.last_index().unwrap(), 10);
     assert_eq!(
@@ -127,6 +127,21 @@ fn compaction_keeps_later_entries_and_the_boundary_term() {
         (7, 10)
     );
     assert_eq!(reopened.initial_state().unwrap().conf_state.voters, vec![1]);
+    // A later compaction at 9 keeping 2 entries: the snapshot is at 9, the log starts at 8.
+    let mut conf = ConfState::default();
+    conf.voters = vec![1];
+    reopened.compact(9, conf, b"machine@9".to_vec(), 2).unwrap();
+    assert_eq!(reopened.first_index().unwrap(), 8);
+    assert_eq!(reopened.snapshot(9, 1).unwrap().get_metadata().index, 9);
+    assert_eq!(reopened.entries(8, 11, None, ctx()).unwrap().len(), 3);
+    assert_eq!(reopened.term(7).unwrap(), 3, "the boundary term is kept");
+    drop(reopened);
+    let again = LogStore::open(dir.path(), &[]).unwrap();
+    assert_eq!(
+        (again.first_index().unwrap(), again.last_index().unwrap()),
+        (8, 10),
+        "the boundary survives a restart"
+    );
 }
 
 #[test]
