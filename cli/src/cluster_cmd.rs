@@ -693,19 +693,31 @@ pub fn up(
     let ip = |i: usize| [a, b, c, d0 + (i as u8 - 1)];
     let addr = |i: usize| -> SocketAddr { SocketAddr::from((ip(i), port)) };
     let http = |i: usize| -> SocketAddr { SocketAddr::from((ip(i), port + 80)) };
-    let spawn = |args: Vec<String>| -> anyhow::Result<()> {
+    let spawn = |args: Vec<String>, log: &Path| -> anyhow::Result<()> {
+        // Whatever the process prints (a join that fails before its logger starts, a panic)
+        // lands in its log file too.
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .with_context(|| log.display().to_string())?;
         let mut command = std::process::Command::new(&exe);
         command
             .args(&args)
             .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .stdout(output.try_clone()?)
+            .stderr(output);
         // A process group of its own: Ctrl-C in this terminal does not reach the cluster.
         use std::os::unix::process::CommandExt;
         command.process_group(0);
-        command
+        let child = command
             .spawn()
             .with_context(|| format!("starting {}", exe.display()))?;
+        // Record the pid now, not when the node gets round to it, so a `down` right after this
+        // `up` cannot miss the process.
+        if let Some(dir) = log.parent() {
+            let _ = std::fs::write(sl_node::config::paths(dir).pid, child.id().to_string());
+        }
         Ok(())
     };
     // Log files get info level by default (they are where a newcomer looks), debug with -v.
@@ -741,14 +753,17 @@ pub fn up(
             return Ok(());
         }
         let log = d.join("node.log");
-        spawn(vec![
-            "run".into(),
-            "--data-dir".into(),
-            d.display().to_string(),
-            "--log".into(),
-            log.display().to_string(),
-            verbosity.clone(),
-        ])
+        spawn(
+            vec![
+                "run".into(),
+                "--data-dir".into(),
+                d.display().to_string(),
+                "--log".into(),
+                log.display().to_string(),
+                verbosity.clone(),
+            ],
+            &log,
+        )
     };
     start_existing(1)?;
     let mut cluster_addrs = vec![addr(1)];
@@ -763,25 +778,28 @@ pub fn up(
         std::fs::create_dir_all(&d)?;
         joined.push(format!("node-{i}"));
         let log = d.join("node.log");
-        spawn(vec![
-            "join".into(),
-            addr(1).to_string(),
-            "--token".into(),
-            join_token.clone(),
-            "--data-dir".into(),
-            d.display().to_string(),
-            "--listen".into(),
-            addr(i).to_string(),
-            "--http".into(),
-            http(i).to_string(),
-            "--name".into(),
-            format!("node-{i}"),
-            "--voters".into(),
-            voters.to_string(),
-            "--log".into(),
-            log.display().to_string(),
-            verbosity.clone(),
-        ])?;
+        spawn(
+            vec![
+                "join".into(),
+                addr(1).to_string(),
+                "--token".into(),
+                join_token.clone(),
+                "--data-dir".into(),
+                d.display().to_string(),
+                "--listen".into(),
+                addr(i).to_string(),
+                "--http".into(),
+                http(i).to_string(),
+                "--name".into(),
+                format!("node-{i}"),
+                "--voters".into(),
+                voters.to_string(),
+                "--log".into(),
+                log.display().to_string(),
+                verbosity.clone(),
+            ],
+            &log,
+        )?;
     }
     let config = ClientConfig {
         cluster: cluster_addrs,

@@ -493,6 +493,8 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         Some(()) = leave_rx.recv() => {
             let _ = supervisor.send(supervisor::LeaveCluster).await;
         }
+        // The supervisor stopped on its own (this node was removed from the cluster).
+        _ = stopped_rx.recv() => return Ok(()),
     }
     let _ = stopped_rx.recv().await;
     Ok(())
