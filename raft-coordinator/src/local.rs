@@ -156,6 +156,25 @@ impl LocalCluster {
     }
 }
 
+/// A client that calls the cluster as a node would (mutual TLS under `ca`), for tests and
+/// benchmarks.
+pub fn node_client(
+    ca: &ClusterCa,
+    name: &str,
+    replicas: BTreeMap<u64, SocketAddr>,
+) -> Result<service::Client, Error> {
+    let endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().expect("literal address")),
+        &ca.issue_node(name)?,
+        Services {
+            handler: Arc::new(sl_rpc::Router::new()),
+            authenticator: None,
+            join: None,
+        },
+    )?;
+    Ok(service::Client::new(endpoint, replicas))
+}
+
 impl Drop for LocalCluster {
     fn drop(&mut self) {
         // Driver threads must not touch RocksDB while the process tears down.

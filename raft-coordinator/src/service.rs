@@ -243,29 +243,26 @@ impl Driver {
         }
     }
 
-    pub async fn propose(&self, command: Command) -> ProposeOutcome {
+    /// Hands the driver an event carrying an answer channel and waits for the answer. A full
+    /// inbox sheds load: the caller hears "timeout" and retries with the same key.
+    async fn ask(
+        &self,
+        event: impl FnOnce(oneshot::Sender<ProposeOutcome>) -> Event,
+    ) -> ProposeOutcome {
         let (answer, wait) = oneshot::channel();
-        // A full inbox sheds load: the caller hears "timeout" and retries with the same key.
-        if self
-            .inbox
-            .try_send(Event::Propose { command, answer })
-            .is_err()
-        {
+        if self.inbox.try_send(event(answer)).is_err() {
             return ProposeOutcome::Timeout;
         }
         wait.await.unwrap_or(ProposeOutcome::Timeout)
     }
 
+    pub async fn propose(&self, command: Command) -> ProposeOutcome {
+        self.ask(|answer| Event::Propose { command, answer }).await
+    }
+
     pub async fn change_membership(&self, change: Membership) -> ProposeOutcome {
-        let (answer, wait) = oneshot::channel();
-        if self
-            .inbox
-            .try_send(Event::Membership { change, answer })
-            .is_err()
-        {
-            return ProposeOutcome::Timeout;
-        }
-        wait.await.unwrap_or(ProposeOutcome::Timeout)
+        self.ask(|answer| Event::Membership { change, answer })
+            .await
     }
 
     /// A linearizable read: answered once this replica has applied everything committed when the

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use sl_coordinator::machine::{Command, Limits, Reply};
 use sl_coordinator::replica::{Replica, Timing};
-use sl_coordinator::service::{self, Client, Driver};
+use sl_coordinator::service::{self, Driver};
 use sl_labels::{Lattice, Policy};
 use sl_rpc::endpoint::{Endpoint, Options, Services};
 use sl_rpc::pki::ClusterCa;
@@ -158,17 +158,7 @@ async fn kill_9_of_the_leader_process_loses_and_duplicates_nothing() {
             .map(|id| (*id, spawn(*id, dir.path(), &addr_text)))
             .collect(),
     };
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("test-client").unwrap(),
-        Services {
-            handler: Arc::new(sl_rpc::Router::new()),
-            authenticator: None,
-            join: None,
-        },
-    )
-    .unwrap();
-    let client = Client::new(endpoint, addrs.clone());
+    let client = sl_coordinator::local::node_client(&ca, "test-client", addrs.clone()).unwrap();
     const SUBMISSIONS: u64 = 60;
     let mut killed = None;
     for request in 0..SUBMISSIONS {

@@ -18,18 +18,7 @@ use sl_rpc::pki::ClusterCa;
 
 /// A client that calls the cluster as a node would (mutual TLS under the same CA).
 fn client(ca: &ClusterCa, addrs: &std::collections::BTreeMap<u64, std::net::SocketAddr>) -> Client {
-    let services = Services {
-        handler: Arc::new(sl_rpc::Router::new()),
-        authenticator: None,
-        join: None,
-    };
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("client").unwrap(),
-        services,
-    )
-    .unwrap();
-    Client::new(endpoint, addrs.clone())
+    sl_coordinator::local::node_client(ca, "client", addrs.clone()).unwrap()
 }
 
 fn submit(request: u64) -> Command {
