@@ -16,7 +16,7 @@ use sl_objstore::store::Store;
 use sl_rpc::endpoint::{Authenticator, Caller, Reply, Router};
 use sl_rpc::message::{ErrorCode, RemoteError};
 
-pub const ADMIN: &str = "admin";
+pub const ADMIN: &str = sl_coordinator::service::ADMIN_PRINCIPAL;
 /// Object keys and bodies the CLI may store (larger objects come with workers' own API).
 pub const OBJECT_KEY_BYTES_MAX: usize = 1024;
 

@@ -743,6 +743,23 @@ impl Core {
     }
 }
 
+/// The principal whose bearer token may drive the coordinator directly (membership, raw commands,
+/// reads at any label). Other users reach it through the node's own, label-checked methods.
+pub const ADMIN_PRINCIPAL: &str = "admin";
+
+/// Raw proposals, membership changes and reads come from cluster nodes or the admin only: a raw
+/// command or a read names its own labels, so an ordinary user could otherwise read any facet.
+fn trusted(caller: &Caller) -> Result<(), RemoteError> {
+    match caller {
+        Caller::Node { .. } => Ok(()),
+        Caller::Client { principal } if principal == ADMIN_PRINCIPAL => Ok(()),
+        _ => Err(RemoteError::new(
+            ErrorCode::Forbidden,
+            "only cluster nodes and the admin may call the coordinator directly",
+        )),
+    }
+}
+
 /// Adds the coordinator's methods to `router`, served by `driver`.
 pub fn routes(router: Router, driver: Driver) -> Router {
     let (d1, d2, d3, d4, d5) = (
@@ -773,9 +790,12 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                 Ok(RpcReply::new(Empty {}))
             }
         })
-        .route::<Propose, _, _>(move |_, proposal: Proposal, _| {
+        .route::<Propose, _, _>(move |caller, proposal: Proposal, _| {
             let driver = d2.clone();
-            async move { Ok(RpcReply::new(driver.propose(proposal.command).await)) }
+            async move {
+                trusted(&caller)?;
+                Ok(RpcReply::new(driver.propose(proposal.command).await))
+            }
         })
         .route::<GetStatus, _, _>(move |_, _: Empty, _| {
             let driver = d3.clone();
@@ -786,13 +806,19 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                 Ok(RpcReply::new(status))
             }
         })
-        .route::<ChangeMembership, _, _>(move |_, change: Membership, _| {
+        .route::<ChangeMembership, _, _>(move |caller, change: Membership, _| {
             let driver = d4.clone();
-            async move { Ok(RpcReply::new(driver.change_membership(change).await)) }
+            async move {
+                trusted(&caller)?;
+                Ok(RpcReply::new(driver.change_membership(change).await))
+            }
         })
-        .route::<Read, _, _>(move |_, query: Query, _| {
+        .route::<Read, _, _>(move |caller, query: Query, _| {
             let driver = d5.clone();
-            async move { Ok(RpcReply::new(driver.read(query).await)) }
+            async move {
+                trusted(&caller)?;
+                Ok(RpcReply::new(driver.read(query).await))
+            }
         })
 }
 

@@ -319,3 +319,90 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
     );
     cluster.shutdown().await;
 }
+
+/// Raw proposals name their own labels, so only nodes and the admin may send them; another user's
+/// valid token is refused with "forbidden".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_nodes_and_the_admin_may_propose_directly() {
+    use sl_coordinator::machine::Limits;
+    use sl_coordinator::replica::{Replica, Timing};
+    use sl_coordinator::service::{self, Driver};
+    use sl_rpc::endpoint::StaticTokens;
+    let ca = ClusterCa::generate("auth").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let replica = Replica::open(
+        1,
+        &[1],
+        dir.path(),
+        Policy::tags_only(),
+        Limits::default(),
+        &Timing::default(),
+    )
+    .unwrap();
+    let (driver, inbox) = Driver::channel();
+    let tokens = StaticTokens(
+        [
+            ("user-token".to_owned(), "alice".to_owned()),
+            (
+                "admin-token".to_owned(),
+                service::ADMIN_PRINCIPAL.to_owned(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node("replica-1").unwrap(),
+        Services {
+            handler: Arc::new(service::routes(sl_rpc::Router::new(), driver.clone())),
+            authenticator: Some(Arc::new(tokens)),
+            join: None,
+        },
+    )
+    .unwrap();
+    let addr = endpoint.local_addr().unwrap();
+    driver.start(
+        inbox,
+        replica,
+        endpoint.clone(),
+        Default::default(),
+        service::Options::default(),
+    );
+    let as_user = |token: &str| {
+        Endpoint::client(
+            Options::new("127.0.0.1:0".parse().unwrap()),
+            ca.cert(),
+            token,
+        )
+        .unwrap()
+    };
+    let proposal = Proposal { command: submit(1) };
+    let refused = as_user("user-token")
+        .call::<Propose>(addr, &proposal)
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("only cluster nodes and the admin"),
+        "{refused}"
+    );
+    let admin = as_user("admin-token");
+    let mut applied = false;
+    for _ in 0..100 {
+        if let Ok(ProposeOutcome::Applied(Reply::Submitted { .. })) =
+            admin.call::<Propose>(addr, &proposal).await
+        {
+            applied = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        applied,
+        "the admin's proposal applies once the replica leads"
+    );
+    let _ = tokio::task::spawn_blocking(move || driver.abort()).await;
+    endpoint.close().await;
+}
