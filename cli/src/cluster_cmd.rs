@@ -755,7 +755,7 @@ pub fn up(
         let log = d.join("node.log");
         spawn(
             vec![
-                "run".into(),
+                "serve".into(),
                 "--data-dir".into(),
                 d.display().to_string(),
                 "--log".into(),

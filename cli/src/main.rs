@@ -35,7 +35,7 @@ enum Command {
     Start {
         #[command(flatten)]
         node: cluster_cmd::NodeArgs,
-        /// Create the node and exit instead of running it (start it later with `slnode run`).
+        /// Create the node and exit instead of running it (start it later with `slnode serve`).
         #[arg(long)]
         no_run: bool,
     },
@@ -52,7 +52,7 @@ enum Command {
         no_run: bool,
     },
     /// Run an existing node from its data dir (after a crash, a reboot or `--no-run`).
-    Run {
+    Serve {
         #[arg(long, default_value = "./slnode-data")]
         data_dir: std::path::PathBuf,
         #[arg(short, long, action = clap::ArgAction::Count)]
@@ -126,7 +126,7 @@ fn main() {
             node,
             no_run,
         } => cluster_cmd::join(node, peer, token, !no_run),
-        Command::Run {
+        Command::Serve {
             data_dir,
             verbose,
             log,

@@ -42,7 +42,7 @@ use crate::config::{ClientConfig, NodeConfig, paths};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "{0} already holds a node; restart it with `slnode run --data-dir {0}`, or pick an empty --data-dir"
+        "{0} already holds a node; restart it with `slnode serve --data-dir {0}`, or pick an empty --data-dir"
     )]
     AlreadyInitialized(String),
     #[error("{0} holds no node (no node.toml); create one with `slnode start` or `slnode join`")]
