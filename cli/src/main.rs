@@ -5,6 +5,7 @@ mod bench_cmd;
 mod cluster_cmd;
 mod lambdapack_cmd;
 mod policy_cmd;
+mod python_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -51,6 +52,8 @@ enum Command {
         #[arg(long)]
         no_run: bool,
     },
+    /// Run a Python file in slnode's VM, as `python3 FILE` would (the task API comes later).
+    Run { file: std::path::PathBuf },
     /// Run an existing node from its data dir (after a crash, a reboot or `--no-run`).
     Serve {
         #[arg(long, default_value = "./slnode-data")]
@@ -126,6 +129,7 @@ fn main() {
             node,
             no_run,
         } => cluster_cmd::join(node, peer, token, !no_run),
+        Command::Run { file } => python_cmd::run(&file),
         Command::Serve {
             data_dir,
             verbose,

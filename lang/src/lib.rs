@@ -1,10 +1,30 @@
 //! `sl-lang`: the Python-subset compiler and the resumable VM that task code runs in.
 //!
-//! Purpose (filled by the lang issue): compile a documented subset of Python 3 to compact bytecode and
-//! run it in a VM whose whole state — frames, stacks, heap, generators, exceptions in flight — is
-//! plain data that snapshots to bytes between any two instructions and resumes elsewhere.
+//! Purpose: compile a documented subset of Python 3 ([`compile`]) to compact bytecode ([`code`])
+//! and run it in a VM ([`vm`]) whose whole state — frames, operand stacks, globals, the heap
+//! ([`heap`]), pending output — is plain data that snapshots to bytes between any two instructions
+//! and resumes bit-for-bit in another process.
 //!
-//! Boundary: pure. No sockets, files or clocks; host calls suspend the VM and are served by the
-//! embedder. Depends on no other slnode crate.
+//! Boundary: pure. No sockets, files or clocks; host calls (next) will suspend the VM and be
+//! served by the embedder. Depends on no other slnode crate.
 //!
-//! Status: not yet implemented.
+//! Invariants: unsupported Python is a compile error naming the construct and its position, never
+//! a panic or a silent approximation; a hostile snapshot is an error or a `SystemError` in the
+//! program, never a panic; execution is deterministic (the same program gives the same steps and
+//! the same output, whatever the snapshots in between).
+//!
+//! Status (issue 6, in progress): functions with positional parameters, ints (64-bit; overflow
+//! raises), floats, strings, lists, tuples, dicts, `if`/`while`/`for`/`break`/`continue`,
+//! chained comparisons, `and`/`or`, a few builtins and methods, uncaught exceptions with
+//! tracebacks, snapshot/restore, a mark-and-sweep collector. Not yet: classes, exceptions
+//! handling, generators, closures, comprehensions, f-strings, keyword arguments, big ints, host
+//! calls. The subset so far is listed in `docs/lang.md`.
+
+pub mod code;
+pub mod compile;
+pub mod heap;
+pub mod value;
+pub mod vm;
+
+pub use compile::compile;
+pub use vm::{Exception, Outcome, Vm};

@@ -1,0 +1,103 @@
+//! Bytecode: a stack machine with operands inline in each instruction (one enum, no decoding
+//! step), per-instruction source lines for tracebacks, and constants and names in side tables.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Instr {
+    LoadConst(u32),
+    LoadLocal(u32),
+    StoreLocal(u32),
+    /// Globals, then builtins; NameError if neither has it.
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    Binary(BinOp),
+    Compare(CmpOp),
+    Not,
+    Negate,
+    Pop,
+    /// Duplicates the top of the stack (chained comparisons).
+    Dup,
+    /// Swaps the two top items.
+    Rot2,
+    /// Moves the top item below the next two (chained comparisons keep the middle operand).
+    Rot3,
+    Jump(u32),
+    PopJumpIfFalse(u32),
+    /// `and`/`or`: jump keeping the value, or pop it and go on.
+    JumpIfFalseOrPop(u32),
+    JumpIfTrueOrPop(u32),
+    BuildList(u32),
+    BuildTuple(u32),
+    /// `n` key/value pairs from the stack.
+    BuildDict(u32),
+    /// `container[index]`
+    Subscript,
+    /// `container[index] = value` with the stack `value, container, index`.
+    StoreSubscript,
+    GetIter,
+    /// Pushes the iterator's next item, or pops the iterator and jumps when it is exhausted.
+    ForIter(u32),
+    /// Calls the callable below `argc` arguments.
+    Call(u32),
+    /// Calls method `name` on the receiver below `argc` arguments.
+    CallMethod {
+        name: u32,
+        argc: u32,
+    },
+    /// Pushes a function for code object `n`.
+    MakeFunction(u32),
+    Return,
+}
+
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Const {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Code {
+    pub name: String,
+    /// Parameters are the first locals.
+    pub params: u32,
+    pub locals: u32,
+    pub instrs: Vec<Instr>,
+    /// Source line of each instruction.
+    pub lines: Vec<u32>,
+}
+
+/// A compiled file: code objects (the module body is `codes[0]`), constants and global names.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Module {
+    pub file: String,
+    pub codes: Vec<Code>,
+    pub consts: Vec<Const>,
+    pub names: Vec<String>,
+}

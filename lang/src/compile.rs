@@ -1,0 +1,785 @@
+//! From Python source (parsed by `rustpython-parser`) to [`Module`] bytecode. The subset so far is
+//! listed in `docs/lang.md`; anything outside it is an [`Error`] with file, line, column and the
+//! construct's name — never a panic and never a silent approximation.
+//!
+//! Scoping follows Python for what the subset has: a name assigned anywhere in a function (or a
+//! parameter) is local to it; every other name is global, then builtin.
+
+use std::collections::HashMap;
+
+use rustpython_parser::ast::{self, Constant, Ranged};
+use rustpython_parser::{Mode, parse};
+
+use crate::code::{BinOp, CmpOp, Code, Const, Instr, Module};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("File \"{file}\", line {line}, column {column}\n{kind}: {message}")]
+pub struct Error {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// `SyntaxError` (not Python) or `NotSupported` (Python outside the subset).
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// Bounds on what one file may compile to.
+pub const CODES_MAX: usize = 65_536;
+pub const INSTRS_MAX: usize = 1 << 24;
+pub const NESTING_MAX: usize = 200;
+
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(source: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        (line, offset - self.starts[line - 1] + 1)
+    }
+}
+
+pub fn compile(file: &str, source: &str) -> Result<Module, Error> {
+    let lines = Lines::new(source);
+    let parsed = parse(source, Mode::Module, file).map_err(|e| {
+        let (line, column) = lines.locate(e.offset.to_usize());
+        Error {
+            file: file.to_owned(),
+            line,
+            column,
+            kind: "SyntaxError",
+            message: e.error.to_string(),
+        }
+    })?;
+    let ast::Mod::Module(module) = parsed else {
+        return Err(Error {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            kind: "SyntaxError",
+            message: "expected a module".into(),
+        });
+    };
+    let mut state = Shared {
+        file,
+        lines: &lines,
+        module: Module {
+            file: file.to_owned(),
+            codes: Vec::new(),
+            consts: Vec::new(),
+            names: Vec::new(),
+        },
+        names: HashMap::new(),
+    };
+    // The module body is code 0.
+    state.module.codes.push(placeholder("<module>"));
+    let mut body = Function::new(None);
+    body.block(&mut state, &module.body)?;
+    body.emit_return_none(&mut state, source.len());
+    state.module.codes[0] = body.finish("<module>", 0);
+    Ok(state.module)
+}
+
+fn placeholder(name: &str) -> Code {
+    Code {
+        name: name.to_owned(),
+        params: 0,
+        locals: 0,
+        instrs: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+struct Shared<'a> {
+    file: &'a str,
+    lines: &'a Lines,
+    module: Module,
+    names: HashMap<String, u32>,
+}
+
+impl Shared<'_> {
+    fn error(&self, at: usize, kind: &'static str, message: impl Into<String>) -> Error {
+        let (line, column) = self.lines.locate(at);
+        Error {
+            file: self.file.to_owned(),
+            line,
+            column,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    fn unsupported(&self, at: usize, what: &str) -> Error {
+        self.error(
+            at,
+            "NotSupported",
+            format!("{what} is not in slnode's Python subset yet"),
+        )
+    }
+
+    fn name(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.names.get(name) {
+            return *id;
+        }
+        let id = self.module.names.len() as u32;
+        self.module.names.push(name.to_owned());
+        self.names.insert(name.to_owned(), id);
+        id
+    }
+
+    fn constant(&mut self, c: Const) -> u32 {
+        // Linear search is fine: files are small, and equal constants share a slot.
+        if let Some(i) = self.module.consts.iter().position(|x| x == &c) {
+            return i as u32;
+        }
+        self.module.consts.push(c);
+        (self.module.consts.len() - 1) as u32
+    }
+}
+
+struct Loop {
+    start: u32,
+    breaks: Vec<usize>,
+}
+
+struct Function {
+    /// Local names, parameters first; `None` for the module body (everything global).
+    locals: Option<HashMap<String, u32>>,
+    local_count: u32,
+    instrs: Vec<Instr>,
+    lines: Vec<u32>,
+    line: u32,
+    loops: Vec<Loop>,
+    depth: usize,
+}
+
+impl Function {
+    fn new(locals: Option<Vec<String>>) -> Function {
+        let (map, count) = match locals {
+            Some(names) => {
+                let count = names.len() as u32;
+                let map = names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, n)| (n, i as u32))
+                    .collect();
+                (Some(map), count)
+            }
+            None => (None, 0),
+        };
+        Function {
+            locals: map,
+            local_count: count,
+            instrs: Vec::new(),
+            lines: Vec::new(),
+            line: 1,
+            loops: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn finish(self, name: &str, params: u32) -> Code {
+        Code {
+            name: name.to_owned(),
+            params,
+            locals: self.local_count,
+            instrs: self.instrs,
+            lines: self.lines,
+        }
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.instrs.push(instr);
+        self.lines.push(self.line);
+        self.instrs.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.instrs.len() as u32
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        self.instrs[at] = match self.instrs[at] {
+            Instr::Jump(_) => Instr::Jump(target),
+            Instr::PopJumpIfFalse(_) => Instr::PopJumpIfFalse(target),
+            Instr::JumpIfFalseOrPop(_) => Instr::JumpIfFalseOrPop(target),
+            Instr::JumpIfTrueOrPop(_) => Instr::JumpIfTrueOrPop(target),
+            Instr::ForIter(_) => Instr::ForIter(target),
+            other => other,
+        };
+    }
+
+    fn at(&mut self, s: &Shared<'_>, offset: usize) {
+        self.line = s.lines.locate(offset).0 as u32;
+    }
+
+    fn emit_return_none(&mut self, s: &mut Shared<'_>, offset: usize) {
+        self.at(s, offset.saturating_sub(1));
+        let none = s.constant(Const::None);
+        self.emit(Instr::LoadConst(none));
+        self.emit(Instr::Return);
+    }
+
+    fn load(&mut self, s: &mut Shared<'_>, name: &str) {
+        match self.locals.as_ref().and_then(|l| l.get(name)) {
+            Some(i) => {
+                let i = *i;
+                self.emit(Instr::LoadLocal(i));
+            }
+            None => {
+                let id = s.name(name);
+                self.emit(Instr::LoadGlobal(id));
+            }
+        }
+    }
+
+    fn store(&mut self, s: &mut Shared<'_>, name: &str) {
+        match self.locals.as_ref().and_then(|l| l.get(name)) {
+            Some(i) => {
+                let i = *i;
+                self.emit(Instr::StoreLocal(i));
+            }
+            None => {
+                let id = s.name(name);
+                self.emit(Instr::StoreGlobal(id));
+            }
+        }
+    }
+
+    fn block(&mut self, s: &mut Shared<'_>, body: &[ast::Stmt]) -> Result<(), Error> {
+        for stmt in body {
+            self.statement(s, stmt)?;
+        }
+        if self.instrs.len() > INSTRS_MAX {
+            return Err(s.error(0, "NotSupported", "the file compiles to too much code"));
+        }
+        Ok(())
+    }
+
+    fn statement(&mut self, s: &mut Shared<'_>, stmt: &ast::Stmt) -> Result<(), Error> {
+        let at = stmt.range().start().to_usize();
+        self.at(s, at);
+        match stmt {
+            ast::Stmt::Expr(e) => {
+                self.expr(s, &e.value)?;
+                self.emit(Instr::Pop);
+            }
+            ast::Stmt::Assign(a) => {
+                self.expr(s, &a.value)?;
+                for (i, target) in a.targets.iter().enumerate() {
+                    if i + 1 < a.targets.len() {
+                        self.emit(Instr::Dup);
+                    }
+                    self.assign_to(s, target)?;
+                }
+            }
+            ast::Stmt::AugAssign(a) => {
+                let op = binop(s, at, &a.op)?;
+                match &*a.target {
+                    ast::Expr::Name(n) => {
+                        self.load(s, n.id.as_str());
+                        self.expr(s, &a.value)?;
+                        self.emit(Instr::Binary(op));
+                        self.store(s, n.id.as_str());
+                    }
+                    ast::Expr::Subscript(sub) => {
+                        // container[index] op= value, evaluating container and index once.
+                        self.expr(s, &sub.value)?;
+                        self.expr(s, &sub.slice)?;
+                        self.emit(Instr::BuildTuple(2));
+                        self.emit(Instr::Dup);
+                        self.unpack_pair(s)?;
+                        self.emit(Instr::Subscript);
+                        self.expr(s, &a.value)?;
+                        self.emit(Instr::Binary(op));
+                        // stack: pair, result → result, container, index
+                        self.emit(Instr::Rot2);
+                        self.unpack_pair(s)?;
+                        self.emit(Instr::StoreSubscript);
+                    }
+                    other => {
+                        return Err(s.unsupported(
+                            other.range().start().to_usize(),
+                            "augmented assignment to this target",
+                        ));
+                    }
+                }
+            }
+            ast::Stmt::If(i) => {
+                self.nested(s, at)?;
+                self.expr(s, &i.test)?;
+                let to_else = self.emit(Instr::PopJumpIfFalse(0));
+                self.block(s, &i.body)?;
+                if i.orelse.is_empty() {
+                    let here = self.here();
+                    self.patch(to_else, here);
+                } else {
+                    let to_end = self.emit(Instr::Jump(0));
+                    let here = self.here();
+                    self.patch(to_else, here);
+                    self.block(s, &i.orelse)?;
+                    let here = self.here();
+                    self.patch(to_end, here);
+                }
+                self.depth -= 1;
+            }
+            ast::Stmt::While(w) => {
+                if !w.orelse.is_empty() {
+                    return Err(s.unsupported(at, "`while ... else`"));
+                }
+                self.nested(s, at)?;
+                let start = self.here();
+                self.expr(s, &w.test)?;
+                let exit = self.emit(Instr::PopJumpIfFalse(0));
+                self.loops.push(Loop {
+                    start,
+                    breaks: Vec::new(),
+                });
+                self.block(s, &w.body)?;
+                self.emit(Instr::Jump(start));
+                let end = self.here();
+                self.patch(exit, end);
+                self.close_loop(end);
+                self.depth -= 1;
+            }
+            ast::Stmt::For(f) => {
+                if !f.orelse.is_empty() {
+                    return Err(s.unsupported(at, "`for ... else`"));
+                }
+                self.nested(s, at)?;
+                self.expr(s, &f.iter)?;
+                self.emit(Instr::GetIter);
+                let start = self.here();
+                let exit = self.emit(Instr::ForIter(0));
+                self.assign_to(s, &f.target)?;
+                self.loops.push(Loop {
+                    start,
+                    breaks: Vec::new(),
+                });
+                self.block(s, &f.body)?;
+                self.emit(Instr::Jump(start));
+                let end = self.here();
+                self.patch(exit, end);
+                // `break` leaves the iterator on the stack; pop it on that path only.
+                let breaks = self.loops.pop().map(|l| l.breaks).unwrap_or_default();
+                if !breaks.is_empty() {
+                    let skip = self.emit(Instr::Jump(0));
+                    let pop_at = self.here();
+                    for b in breaks {
+                        self.patch(b, pop_at);
+                    }
+                    self.emit(Instr::Pop);
+                    let after = self.here();
+                    self.patch(skip, after);
+                }
+                self.depth -= 1;
+            }
+            ast::Stmt::Break(_) => {
+                let Some(current) = self.loops.last_mut() else {
+                    return Err(s.error(at, "SyntaxError", "'break' outside loop"));
+                };
+                let _ = current;
+                let jump = self.emit(Instr::Jump(0));
+                if let Some(current) = self.loops.last_mut() {
+                    current.breaks.push(jump);
+                }
+            }
+            ast::Stmt::Continue(_) => {
+                let Some(start) = self.loops.last().map(|l| l.start) else {
+                    return Err(s.error(at, "SyntaxError", "'continue' not properly in loop"));
+                };
+                self.emit(Instr::Jump(start));
+            }
+            ast::Stmt::Pass(_) => {}
+            ast::Stmt::Return(r) => {
+                if self.locals.is_none() {
+                    return Err(s.error(at, "SyntaxError", "'return' outside function"));
+                }
+                match &r.value {
+                    Some(v) => self.expr(s, v)?,
+                    None => {
+                        let none = s.constant(Const::None);
+                        self.emit(Instr::LoadConst(none));
+                    }
+                }
+                self.emit(Instr::Return);
+            }
+            ast::Stmt::FunctionDef(def) => self.function_def(s, def)?,
+            other => return Err(s.unsupported(at, statement_name(other))),
+        }
+        Ok(())
+    }
+
+    /// Unpacks a 2-tuple on the stack into its two items (first below).
+    fn unpack_pair(&mut self, s: &mut Shared<'_>) -> Result<(), Error> {
+        // (a, b) → a, b: via Dup and Subscript with constant indexes.
+        let zero = s.constant(Const::Int(0));
+        let one = s.constant(Const::Int(1));
+        self.emit(Instr::Dup);
+        self.emit(Instr::LoadConst(zero));
+        self.emit(Instr::Subscript);
+        self.emit(Instr::Rot2);
+        self.emit(Instr::LoadConst(one));
+        self.emit(Instr::Subscript);
+        Ok(())
+    }
+
+    fn close_loop(&mut self, end: u32) {
+        if let Some(l) = self.loops.pop() {
+            for b in l.breaks {
+                self.patch(b, end);
+            }
+        }
+    }
+
+    fn nested(&mut self, s: &Shared<'_>, at: usize) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > NESTING_MAX {
+            return Err(s.error(at, "NotSupported", "blocks nested too deeply"));
+        }
+        Ok(())
+    }
+
+    fn assign_to(&mut self, s: &mut Shared<'_>, target: &ast::Expr) -> Result<(), Error> {
+        match target {
+            ast::Expr::Name(n) => {
+                self.store(s, n.id.as_str());
+                Ok(())
+            }
+            ast::Expr::Subscript(sub) => {
+                self.expr(s, &sub.value)?;
+                self.expr(s, &sub.slice)?;
+                self.emit(Instr::StoreSubscript);
+                Ok(())
+            }
+            other => Err(s.unsupported(
+                other.range().start().to_usize(),
+                "assignment to this target (unpacking, attributes)",
+            )),
+        }
+    }
+
+    fn function_def(
+        &mut self,
+        s: &mut Shared<'_>,
+        def: &ast::StmtFunctionDef,
+    ) -> Result<(), Error> {
+        let at = def.range().start().to_usize();
+        if self.locals.is_some() {
+            return Err(s.unsupported(at, "a function defined inside a function (closures)"));
+        }
+        if !def.decorator_list.is_empty() {
+            return Err(s.unsupported(at, "decorators"));
+        }
+        let args = &def.args;
+        if !args.posonlyargs.is_empty()
+            || args.vararg.is_some()
+            || !args.kwonlyargs.is_empty()
+            || args.kwarg.is_some()
+            || args.args.iter().any(|a| a.default.is_some())
+        {
+            return Err(s.unsupported(
+                at,
+                "parameters other than plain positional ones (defaults, *args, **kwargs)",
+            ));
+        }
+        if s.module.codes.len() >= CODES_MAX {
+            return Err(s.unsupported(at, "this many functions"));
+        }
+        let mut names: Vec<String> = args.args.iter().map(|a| a.def.arg.to_string()).collect();
+        let params = names.len() as u32;
+        collect_assigned(&def.body, &mut names);
+        let mut function = Function::new(Some(names));
+        function.block(s, &def.body)?;
+        function.emit_return_none(s, def.range().end().to_usize());
+        let index = s.module.codes.len() as u32;
+        s.module
+            .codes
+            .push(function.finish(def.name.as_str(), params));
+        self.at(s, at);
+        self.emit(Instr::MakeFunction(index));
+        self.store(s, def.name.as_str());
+        Ok(())
+    }
+
+    fn expr(&mut self, s: &mut Shared<'_>, e: &ast::Expr) -> Result<(), Error> {
+        let at = e.range().start().to_usize();
+        self.depth += 1;
+        if self.depth > NESTING_MAX {
+            return Err(s.error(at, "NotSupported", "expression nested too deeply"));
+        }
+        let result = self.expr_inner(s, e, at);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_inner(&mut self, s: &mut Shared<'_>, e: &ast::Expr, at: usize) -> Result<(), Error> {
+        match e {
+            ast::Expr::Constant(c) => {
+                let constant = match &c.value {
+                    Constant::None => Const::None,
+                    Constant::Bool(b) => Const::Bool(*b),
+                    Constant::Int(i) => Const::Int(i.to_string().parse::<i64>().map_err(|_| {
+                        s.unsupported(at, "an integer beyond 64 bits (arbitrary precision)")
+                    })?),
+                    Constant::Float(f) => Const::Float(*f),
+                    Constant::Str(text) => Const::Str(text.clone()),
+                    _ => {
+                        return Err(s.unsupported(at, "this kind of constant (bytes, complex, ...)"));
+                    }
+                };
+                let id = s.constant(constant);
+                self.emit(Instr::LoadConst(id));
+            }
+            ast::Expr::Name(n) => self.load(s, n.id.as_str()),
+            ast::Expr::BinOp(b) => {
+                let op = binop(s, at, &b.op)?;
+                self.expr(s, &b.left)?;
+                self.expr(s, &b.right)?;
+                self.emit(Instr::Binary(op));
+            }
+            ast::Expr::UnaryOp(u) => {
+                self.expr(s, &u.operand)?;
+                match u.op {
+                    ast::UnaryOp::Not => self.emit(Instr::Not),
+                    ast::UnaryOp::USub => self.emit(Instr::Negate),
+                    ast::UnaryOp::UAdd => 0,
+                    ast::UnaryOp::Invert => return Err(s.unsupported(at, "`~`")),
+                };
+            }
+            ast::Expr::BoolOp(b) => {
+                let mut jumps = Vec::new();
+                for (i, value) in b.values.iter().enumerate() {
+                    self.expr(s, value)?;
+                    if i + 1 < b.values.len() {
+                        let jump = match b.op {
+                            ast::BoolOp::And => Instr::JumpIfFalseOrPop(0),
+                            ast::BoolOp::Or => Instr::JumpIfTrueOrPop(0),
+                        };
+                        jumps.push(self.emit(jump));
+                    }
+                }
+                let end = self.here();
+                for j in jumps {
+                    self.patch(j, end);
+                }
+            }
+            ast::Expr::Compare(c) => {
+                self.expr(s, &c.left)?;
+                let n = c.ops.len();
+                let mut fails = Vec::new();
+                for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
+                    self.expr(s, right)?;
+                    let last = i + 1 == n;
+                    if !last {
+                        // keep the right operand for the next comparison
+                        self.emit(Instr::Dup);
+                        self.emit(Instr::Rot3);
+                    }
+                    self.emit(Instr::Compare(cmpop(op)));
+                    if !last {
+                        fails.push(self.emit(Instr::JumpIfFalseOrPop(0)));
+                    }
+                }
+                if !fails.is_empty() {
+                    // On failure the kept operand is still below the false result.
+                    let done = self.emit(Instr::Jump(0));
+                    let cleanup = self.here();
+                    for f in fails {
+                        self.patch(f, cleanup);
+                    }
+                    self.emit(Instr::Rot2);
+                    self.emit(Instr::Pop);
+                    let end = self.here();
+                    self.patch(done, end);
+                }
+            }
+            ast::Expr::Call(call) => {
+                if !call.keywords.is_empty() {
+                    return Err(s.unsupported(at, "keyword arguments"));
+                }
+                if call.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
+                    return Err(s.unsupported(at, "`*args` in a call"));
+                }
+                match &*call.func {
+                    ast::Expr::Attribute(attr) => {
+                        self.expr(s, &attr.value)?;
+                        for arg in &call.args {
+                            self.expr(s, arg)?;
+                        }
+                        let name = s.name(attr.attr.as_str());
+                        self.emit(Instr::CallMethod {
+                            name,
+                            argc: call.args.len() as u32,
+                        });
+                    }
+                    func => {
+                        self.expr(s, func)?;
+                        for arg in &call.args {
+                            self.expr(s, arg)?;
+                        }
+                        self.emit(Instr::Call(call.args.len() as u32));
+                    }
+                }
+            }
+            ast::Expr::List(l) => {
+                for item in &l.elts {
+                    self.element(s, item)?;
+                }
+                self.emit(Instr::BuildList(l.elts.len() as u32));
+            }
+            ast::Expr::Tuple(t) => {
+                for item in &t.elts {
+                    self.element(s, item)?;
+                }
+                self.emit(Instr::BuildTuple(t.elts.len() as u32));
+            }
+            ast::Expr::Dict(d) => {
+                for (key, value) in d.keys.iter().zip(&d.values) {
+                    let Some(key) = key else {
+                        return Err(s.unsupported(at, "`**` in a dict display"));
+                    };
+                    self.expr(s, key)?;
+                    self.expr(s, value)?;
+                }
+                self.emit(Instr::BuildDict(d.values.len() as u32));
+            }
+            ast::Expr::Subscript(sub) => {
+                if matches!(&*sub.slice, ast::Expr::Slice(_)) {
+                    return Err(s.unsupported(at, "slices"));
+                }
+                self.expr(s, &sub.value)?;
+                self.expr(s, &sub.slice)?;
+                self.emit(Instr::Subscript);
+            }
+            ast::Expr::IfExp(i) => {
+                self.expr(s, &i.test)?;
+                let to_else = self.emit(Instr::PopJumpIfFalse(0));
+                self.expr(s, &i.body)?;
+                let to_end = self.emit(Instr::Jump(0));
+                let here = self.here();
+                self.patch(to_else, here);
+                self.expr(s, &i.orelse)?;
+                let end = self.here();
+                self.patch(to_end, end);
+            }
+            other => return Err(s.unsupported(at, expression_name(other))),
+        }
+        Ok(())
+    }
+
+    fn element(&mut self, s: &mut Shared<'_>, item: &ast::Expr) -> Result<(), Error> {
+        if matches!(item, ast::Expr::Starred(_)) {
+            return Err(s.unsupported(item.range().start().to_usize(), "starred items"));
+        }
+        self.expr(s, item)
+    }
+}
+
+fn binop(s: &Shared<'_>, at: usize, op: &ast::Operator) -> Result<BinOp, Error> {
+    Ok(match op {
+        ast::Operator::Add => BinOp::Add,
+        ast::Operator::Sub => BinOp::Sub,
+        ast::Operator::Mult => BinOp::Mul,
+        ast::Operator::Div => BinOp::Div,
+        ast::Operator::FloorDiv => BinOp::FloorDiv,
+        ast::Operator::Mod => BinOp::Mod,
+        ast::Operator::Pow => BinOp::Pow,
+        _ => return Err(s.unsupported(at, "this operator (bitwise, @)")),
+    })
+}
+
+fn cmpop(op: &ast::CmpOp) -> CmpOp {
+    match op {
+        ast::CmpOp::Eq => CmpOp::Eq,
+        ast::CmpOp::NotEq => CmpOp::Ne,
+        ast::CmpOp::Lt => CmpOp::Lt,
+        ast::CmpOp::LtE => CmpOp::Le,
+        ast::CmpOp::Gt => CmpOp::Gt,
+        ast::CmpOp::GtE => CmpOp::Ge,
+        ast::CmpOp::In => CmpOp::In,
+        ast::CmpOp::NotIn => CmpOp::NotIn,
+        ast::CmpOp::Is => CmpOp::Is,
+        ast::CmpOp::IsNot => CmpOp::IsNot,
+    }
+}
+
+/// Names assigned in a function body (its locals), in first-assignment order.
+fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
+    let add = |name: &str, names: &mut Vec<String>| {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    };
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    if let ast::Expr::Name(n) = t {
+                        add(n.id.as_str(), names);
+                    }
+                }
+            }
+            ast::Stmt::AugAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    add(n.id.as_str(), names);
+                }
+            }
+            ast::Stmt::For(f) => {
+                if let ast::Expr::Name(n) = &*f.target {
+                    add(n.id.as_str(), names);
+                }
+                collect_assigned(&f.body, names);
+            }
+            ast::Stmt::While(w) => collect_assigned(&w.body, names),
+            ast::Stmt::If(i) => {
+                collect_assigned(&i.body, names);
+                collect_assigned(&i.orelse, names);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn statement_name(stmt: &ast::Stmt) -> &'static str {
+    match stmt {
+        ast::Stmt::ClassDef(_) => "`class`",
+        ast::Stmt::Try(_) | ast::Stmt::TryStar(_) => "`try`",
+        ast::Stmt::Raise(_) => "`raise`",
+        ast::Stmt::With(_) | ast::Stmt::AsyncWith(_) => "`with`",
+        ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => "`import`",
+        ast::Stmt::Global(_) => "`global`",
+        ast::Stmt::Nonlocal(_) => "`nonlocal`",
+        ast::Stmt::Assert(_) => "`assert`",
+        ast::Stmt::Delete(_) => "`del`",
+        ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::AsyncFor(_) => "`async`",
+        ast::Stmt::Match(_) => "`match`",
+        ast::Stmt::AnnAssign(_) => "an annotated assignment",
+        _ => "this statement",
+    }
+}
+
+fn expression_name(e: &ast::Expr) -> &'static str {
+    match e {
+        ast::Expr::Lambda(_) => "`lambda`",
+        ast::Expr::ListComp(_) | ast::Expr::SetComp(_) | ast::Expr::DictComp(_) => {
+            "a comprehension"
+        }
+        ast::Expr::GeneratorExp(_) => "a generator expression",
+        ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => "`yield`",
+        ast::Expr::Await(_) => "`await`",
+        ast::Expr::JoinedStr(_) | ast::Expr::FormattedValue(_) => "an f-string",
+        ast::Expr::Attribute(_) => "attribute access outside a method call",
+        ast::Expr::Set(_) => "a set",
+        ast::Expr::Starred(_) => "a starred expression",
+        ast::Expr::NamedExpr(_) => "`:=`",
+        ast::Expr::Slice(_) => "slices",
+        _ => "this expression",
+    }
+}

@@ -1,0 +1,54 @@
+//! Values: what a stack slot, a local or a container element holds. Small and `Copy`: scalars
+//! inline, everything else an index into the [`crate::heap::Heap`], so the VM's state is plain data.
+
+/// A builtin function, by its index in [`crate::builtins::NAMES`].
+pub type BuiltinId = u16;
+
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Value {
+    None,
+    Bool(bool),
+    /// Small ints. Arithmetic that overflows i64 raises OverflowError for now (arbitrary
+    /// precision is still to come).
+    Int(i64),
+    Float(f64),
+    Builtin(BuiltinId),
+    /// A heap object.
+    Ref(u32),
+}
+
+impl Value {
+    pub fn type_name_scalar(&self) -> Option<&'static str> {
+        Some(match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Builtin(_) => "builtin_function_or_method",
+            Value::Ref(_) => return None,
+        })
+    }
+}
+
+/// Python's `repr` of a float: the shortest string that reads back, with CPython's exponent form
+/// (`1e+16`, `1e-05`) and a `.0` on integral values.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let text = format!("{f:?}");
+    match text.split_once('e') {
+        None => text,
+        Some((mantissa, exponent)) => {
+            let (sign, digits) = match exponent.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exponent),
+            };
+            let mantissa = mantissa.strip_suffix(".0").unwrap_or(mantissa);
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+    }
+}

@@ -1,0 +1,1659 @@
+//! The VM: frames, operand stacks, globals and the heap are plain data ([`State`]), so the whole
+//! execution snapshots to bytes between any two instructions and resumes bit-for-bit elsewhere.
+//! `run(budget)` executes at most `budget` instructions and returns whether the program finished,
+//! raised, or is suspended with budget used up.
+//!
+//! Nothing here panics on a hostile snapshot: every index a snapshot carries (code, instruction,
+//! local, constant, name, heap slot) is checked where it is used, and a bad one raises
+//! `SystemError` in the program instead.
+
+use std::fmt::Write as _;
+
+use crate::code::{BinOp, CmpOp, Const, Instr, Module};
+use crate::heap::{Dict, Heap, Iter, Key, Object};
+use crate::value::{Value, float_repr};
+
+/// Frames deep a program may recurse (RecursionError beyond), as CPython's default.
+pub const RECURSION_MAX: usize = 1000;
+/// Locals one function may have.
+pub const LOCALS_MAX: u32 = 1 << 16;
+/// How deep `==` and `<` descend into nested containers (RecursionError beyond).
+const COMPARE_DEPTH_MAX: usize = 1000;
+/// Operand stack items per frame.
+pub const STACK_MAX: usize = 1 << 16;
+/// Buffered output before the embedder must drain it (MemoryError beyond).
+pub const OUTPUT_MAX: usize = 64 << 20;
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Frame {
+    pub code: u32,
+    pub pc: u32,
+    pub locals: Vec<Option<Value>>,
+    pub stack: Vec<Value>,
+}
+
+/// Everything a running program is.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct State {
+    pub module: Module,
+    pub heap: Heap,
+    pub globals: Vec<Option<Value>>,
+    pub frames: Vec<Frame>,
+    /// What `print` wrote and the embedder has not taken yet.
+    pub output: String,
+    pub steps: u64,
+    /// Set once the program finished or raised.
+    pub done: bool,
+}
+
+/// A Python exception that reached the top: its type, message and traceback (outermost first:
+/// function name and line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    pub kind: String,
+    pub message: String,
+    pub traceback: Vec<(String, u32)>,
+}
+
+impl Exception {
+    /// CPython's shape: `Traceback (most recent call last):`, a `File` line per frame, then
+    /// `Kind: message`.
+    pub fn render(&self, file: &str) -> String {
+        let mut text = String::from("Traceback (most recent call last):\n");
+        for (function, line) in &self.traceback {
+            let _ = writeln!(text, "  File \"{file}\", line {line}, in {function}");
+        }
+        if self.message.is_empty() {
+            let _ = writeln!(text, "{}", self.kind);
+        } else {
+            let _ = writeln!(text, "{}: {}", self.kind, self.message);
+        }
+        text
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Finished,
+    Raised(Exception),
+    /// The budget ran out; call `run` again (possibly after a snapshot and a restore).
+    Suspended,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("snapshot bytes are not a valid VM state: {0}")]
+    Snapshot(String),
+}
+
+/// An exception on its way up (kind, message).
+struct Raise(&'static str, String);
+
+fn raise<T>(kind: &'static str, message: impl Into<String>) -> Result<T, Raise> {
+    Err(Raise(kind, message.into()))
+}
+
+pub struct Vm {
+    state: State,
+}
+
+const BUILTINS: &[&str] = &[
+    "print",
+    "len",
+    "range",
+    "str",
+    "int",
+    "float",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "bool",
+    "list",
+    "repr",
+    "isinstance",
+    "type",
+    "round",
+];
+
+impl Vm {
+    /// A VM about to run `module`'s body.
+    pub fn new(module: Module) -> Vm {
+        let globals = vec![None; module.names.len()];
+        let locals = module.codes.first().map_or(0, |c| c.locals as usize);
+        Vm {
+            state: State {
+                module,
+                heap: Heap::default(),
+                globals,
+                frames: vec![Frame {
+                    code: 0,
+                    pc: 0,
+                    locals: vec![None; locals],
+                    stack: Vec::new(),
+                }],
+                output: String::new(),
+                steps: 0,
+                done: false,
+            },
+        }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Takes what the program printed since the last call.
+    pub fn take_output(&mut self) -> String {
+        std::mem::take(&mut self.state.output)
+    }
+
+    pub fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        rkyv::to_bytes::<rkyv::rancor::Error>(&self.state)
+            .map(|b| b.to_vec())
+            .map_err(|e| Error::Snapshot(e.to_string()))
+    }
+
+    /// Restores a snapshot. Bytes that do not decode are an error; bytes that decode to a state
+    /// with out-of-range indexes make the program raise `SystemError` when it touches them.
+    pub fn restore(bytes: &[u8]) -> Result<Vm, Error> {
+        let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+        aligned.extend_from_slice(bytes);
+        let state = rkyv::from_bytes::<State, rkyv::rancor::Error>(&aligned)
+            .map_err(|e| Error::Snapshot(e.to_string()))?;
+        // Structural facts the VM relies on without checking at each use.
+        if state.globals.len() != state.module.names.len() {
+            return Err(Error::Snapshot("globals and names differ in length".into()));
+        }
+        for object in state.heap.slots.iter().flatten() {
+            if let Object::Dict(d) = object
+                && (d.index.len() != d.entries.len()
+                    || d.index.values().any(|i| *i as usize >= d.entries.len()))
+            {
+                return Err(Error::Snapshot(
+                    "a dict's index does not match its entries".into(),
+                ));
+            }
+        }
+        Ok(Vm { state })
+    }
+
+    /// Runs at most `budget` instructions.
+    pub fn run(&mut self, budget: u64) -> Outcome {
+        if self.state.done {
+            return Outcome::Finished;
+        }
+        for _ in 0..budget {
+            match self.step() {
+                Ok(true) => {
+                    self.state.done = true;
+                    return Outcome::Finished;
+                }
+                Ok(false) => {}
+                Err(Raise(kind, message)) => {
+                    self.state.done = true;
+                    let traceback = self
+                        .state
+                        .frames
+                        .iter()
+                        .map(|f| {
+                            let code = self.state.module.codes.get(f.code as usize);
+                            let line = code
+                                .and_then(|c| c.lines.get(f.pc.saturating_sub(1) as usize))
+                                .copied()
+                                .unwrap_or(0);
+                            (code.map_or("?".into(), |c| c.name.clone()), line)
+                        })
+                        .collect();
+                    return Outcome::Raised(Exception {
+                        kind: kind.to_owned(),
+                        message,
+                        traceback,
+                    });
+                }
+            }
+        }
+        Outcome::Suspended
+    }
+
+    fn frame(&mut self) -> Result<&mut Frame, Raise> {
+        match self.state.frames.last_mut() {
+            Some(f) => Ok(f),
+            None => raise("SystemError", "no frame"),
+        }
+    }
+
+    fn push(&mut self, v: Value) -> Result<(), Raise> {
+        let frame = self.frame()?;
+        if frame.stack.len() >= STACK_MAX {
+            return raise("MemoryError", "operand stack overflow");
+        }
+        frame.stack.push(v);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Result<Value, Raise> {
+        match self.frame()?.stack.pop() {
+            Some(v) => Ok(v),
+            None => raise("SystemError", "operand stack underflow"),
+        }
+    }
+
+    fn pop_n(&mut self, n: usize) -> Result<Vec<Value>, Raise> {
+        let frame = self.frame()?;
+        if frame.stack.len() < n {
+            return raise("SystemError", "operand stack underflow");
+        }
+        let at = frame.stack.len() - n;
+        Ok(frame.stack.split_off(at))
+    }
+
+    fn alloc(&mut self, object: Object) -> Result<Value, Raise> {
+        if self.state.heap.wants_collection() {
+            self.collect();
+        }
+        match self.state.heap.alloc(object) {
+            Some(r) => Ok(Value::Ref(r)),
+            None => raise("MemoryError", ""),
+        }
+    }
+
+    fn collect(&mut self) {
+        let mut roots = Vec::new();
+        let mut add = |v: &Value| {
+            if let Value::Ref(r) = v {
+                roots.push(*r);
+            }
+        };
+        self.state.globals.iter().flatten().for_each(&mut add);
+        for frame in &self.state.frames {
+            frame.locals.iter().flatten().for_each(&mut add);
+            frame.stack.iter().for_each(&mut add);
+        }
+        self.state.heap.collect(roots.into_iter());
+    }
+
+    fn object(&self, r: u32) -> Result<&Object, Raise> {
+        match self.state.heap.get(r) {
+            Some(o) => Ok(o),
+            None => raise("SystemError", "dangling reference"),
+        }
+    }
+
+    fn str_value(&mut self, s: String) -> Result<Value, Raise> {
+        self.alloc(Object::Str(s))
+    }
+
+    /// One instruction. `Ok(true)` when the module body returned.
+    fn step(&mut self) -> Result<bool, Raise> {
+        self.state.steps += 1;
+        let (code_index, pc) = {
+            let f = self.frame()?;
+            (f.code as usize, f.pc as usize)
+        };
+        let Some(instr) = self
+            .state
+            .module
+            .codes
+            .get(code_index)
+            .and_then(|c| c.instrs.get(pc))
+            .copied()
+        else {
+            return raise("SystemError", "instruction out of range");
+        };
+        self.frame()?.pc += 1;
+        match instr {
+            Instr::LoadConst(i) => {
+                let value = match self.state.module.consts.get(i as usize) {
+                    Some(Const::None) => Value::None,
+                    Some(Const::Bool(b)) => Value::Bool(*b),
+                    Some(Const::Int(n)) => Value::Int(*n),
+                    Some(Const::Float(f)) => Value::Float(*f),
+                    Some(Const::Str(s)) => {
+                        let s = s.clone();
+                        self.str_value(s)?
+                    }
+                    None => return raise("SystemError", "constant out of range"),
+                };
+                self.push(value)?;
+            }
+            Instr::LoadLocal(i) => {
+                let value = self.frame()?.locals.get(i as usize).copied();
+                match value {
+                    Some(Some(v)) => self.push(v)?,
+                    Some(None) => {
+                        let name = self.local_name(i);
+                        return raise(
+                            "UnboundLocalError",
+                            format!(
+                                "cannot access local variable '{name}' where it is not associated with a value"
+                            ),
+                        );
+                    }
+                    None => return raise("SystemError", "local out of range"),
+                }
+            }
+            Instr::StoreLocal(i) => {
+                let v = self.pop()?;
+                match self.frame()?.locals.get_mut(i as usize) {
+                    Some(slot) => *slot = Some(v),
+                    None => return raise("SystemError", "local out of range"),
+                }
+            }
+            Instr::LoadGlobal(i) => {
+                let value = match self.state.globals.get(i as usize) {
+                    Some(Some(v)) => *v,
+                    Some(None) => {
+                        let name = self
+                            .state
+                            .module
+                            .names
+                            .get(i as usize)
+                            .cloned()
+                            .unwrap_or_default();
+                        match BUILTINS.iter().position(|b| *b == name) {
+                            Some(b) => Value::Builtin(b as u16),
+                            None => {
+                                return raise("NameError", format!("name '{name}' is not defined"));
+                            }
+                        }
+                    }
+                    None => return raise("SystemError", "global out of range"),
+                };
+                self.push(value)?;
+            }
+            Instr::StoreGlobal(i) => {
+                let v = self.pop()?;
+                match self.state.globals.get_mut(i as usize) {
+                    Some(slot) => *slot = Some(v),
+                    None => return raise("SystemError", "global out of range"),
+                }
+            }
+            Instr::Binary(op) => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                let r = self.binary(op, a, b)?;
+                self.push(r)?;
+            }
+            Instr::Compare(op) => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                let r = self.compare(op, a, b)?;
+                self.push(Value::Bool(r))?;
+            }
+            Instr::Not => {
+                let v = self.pop()?;
+                let t = self.truthy(v)?;
+                self.push(Value::Bool(!t))?;
+            }
+            Instr::Negate => {
+                let v = self.pop()?;
+                let r = match v {
+                    Value::Int(n) => match n.checked_neg() {
+                        Some(n) => Value::Int(n),
+                        None => return raise("OverflowError", "integer too large"),
+                    },
+                    Value::Bool(b) => Value::Int(-(b as i64)),
+                    Value::Float(f) => Value::Float(-f),
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise("TypeError", format!("bad operand type for unary -: '{t}'"));
+                    }
+                };
+                self.push(r)?;
+            }
+            Instr::Pop => {
+                self.pop()?;
+            }
+            Instr::Dup => {
+                let v = self.pop()?;
+                self.push(v)?;
+                self.push(v)?;
+            }
+            Instr::Rot2 => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                self.push(b)?;
+                self.push(a)?;
+            }
+            Instr::Rot3 => {
+                let c = self.pop()?;
+                let b = self.pop()?;
+                let a = self.pop()?;
+                self.push(c)?;
+                self.push(a)?;
+                self.push(b)?;
+            }
+            Instr::Jump(t) => self.frame()?.pc = t,
+            Instr::PopJumpIfFalse(t) => {
+                let v = self.pop()?;
+                if !self.truthy(v)? {
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::JumpIfFalseOrPop(t) | Instr::JumpIfTrueOrPop(t) => {
+                let v = self.pop()?;
+                let jump_when = matches!(instr, Instr::JumpIfTrueOrPop(_));
+                if self.truthy(v)? == jump_when {
+                    self.push(v)?;
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::BuildList(n) => {
+                let items = self.pop_n(n as usize)?;
+                let v = self.alloc(Object::List(items))?;
+                self.push(v)?;
+            }
+            Instr::BuildTuple(n) => {
+                let items = self.pop_n(n as usize)?;
+                let v = self.alloc(Object::Tuple(items))?;
+                self.push(v)?;
+            }
+            Instr::BuildDict(n) => {
+                let items = self.pop_n(2 * n as usize)?;
+                let mut dict = Dict::default();
+                for pair in items.chunks(2) {
+                    self.dict_set(&mut dict, pair[0], pair[1])?;
+                }
+                let v = self.alloc(Object::Dict(dict))?;
+                self.push(v)?;
+            }
+            Instr::Subscript => {
+                let index = self.pop()?;
+                let container = self.pop()?;
+                let v = self.subscript(container, index)?;
+                self.push(v)?;
+            }
+            Instr::StoreSubscript => {
+                let index = self.pop()?;
+                let container = self.pop()?;
+                let value = self.pop()?;
+                self.store_subscript(container, index, value)?;
+            }
+            Instr::GetIter => {
+                let v = self.pop()?;
+                let it = self.iter(v)?;
+                self.push(it)?;
+            }
+            Instr::ForIter(t) => {
+                let it = self.pop()?;
+                match self.next(it)? {
+                    Some(item) => {
+                        self.push(it)?;
+                        self.push(item)?;
+                    }
+                    None => self.frame()?.pc = t,
+                }
+            }
+            Instr::Call(argc) => {
+                let args = self.pop_n(argc as usize)?;
+                let callee = self.pop()?;
+                self.call(callee, args)?;
+            }
+            Instr::CallMethod { name, argc } => {
+                let args = self.pop_n(argc as usize)?;
+                let receiver = self.pop()?;
+                let Some(name) = self.state.module.names.get(name as usize).cloned() else {
+                    return raise("SystemError", "name out of range");
+                };
+                let r = self.method(receiver, &name, args)?;
+                self.push(r)?;
+            }
+            Instr::MakeFunction(i) => {
+                if i as usize >= self.state.module.codes.len() {
+                    return raise("SystemError", "code out of range");
+                }
+                let v = self.alloc(Object::Function(i))?;
+                self.push(v)?;
+            }
+            Instr::Return => {
+                let v = self.pop()?;
+                self.state.frames.pop();
+                if self.state.frames.is_empty() {
+                    return Ok(true);
+                }
+                self.push(v)?;
+            }
+        }
+        Ok(false)
+    }
+
+    fn local_name(&self, i: u32) -> String {
+        // Locals are not named in the bytecode yet; the message says which slot.
+        format!("#{i}")
+    }
+
+    fn type_name(&self, v: Value) -> Result<&'static str, Raise> {
+        Ok(match v {
+            Value::Ref(r) => self.object(r)?.type_name(),
+            scalar => scalar.type_name_scalar().unwrap_or("object"),
+        })
+    }
+
+    fn truthy(&self, v: Value) -> Result<bool, Raise> {
+        Ok(match v {
+            Value::None => false,
+            Value::Bool(b) => b,
+            Value::Int(n) => n != 0,
+            Value::Float(f) => f != 0.0,
+            Value::Builtin(_) => true,
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => !s.is_empty(),
+                Object::List(v) | Object::Tuple(v) => !v.is_empty(),
+                Object::Dict(d) => !d.entries.is_empty(),
+                Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
+                _ => true,
+            },
+        })
+    }
+
+    fn number(v: Value) -> Option<Num> {
+        match v {
+            Value::Bool(b) => Some(Num::Int(b as i64)),
+            Value::Int(n) => Some(Num::Int(n)),
+            Value::Float(f) => Some(Num::Float(f)),
+            _ => None,
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            return arith(op, x, y);
+        }
+        // Sequences: concatenation and repetition.
+        match (op, a, b) {
+            (BinOp::Add, Value::Ref(x), Value::Ref(y)) => {
+                match (self.object(x)?, self.object(y)?) {
+                    (Object::Str(p), Object::Str(q)) => {
+                        let s = format!("{p}{q}");
+                        return self.str_value(s);
+                    }
+                    (Object::List(p), Object::List(q)) => {
+                        let v = p.iter().chain(q).copied().collect();
+                        return self.alloc(Object::List(v));
+                    }
+                    (Object::Tuple(p), Object::Tuple(q)) => {
+                        let v = p.iter().chain(q).copied().collect();
+                        return self.alloc(Object::Tuple(v));
+                    }
+                    _ => {}
+                }
+            }
+            (BinOp::Mul, Value::Ref(x), Value::Int(n))
+            | (BinOp::Mul, Value::Int(n), Value::Ref(x)) => {
+                let n = n.max(0) as usize;
+                let object = match self.object(x)? {
+                    Object::Str(s) if s.len().saturating_mul(n) <= crate::heap::BYTES_MAX => {
+                        Object::Str(s.repeat(n))
+                    }
+                    Object::List(v) if v.len().saturating_mul(n) <= crate::heap::BYTES_MAX / 16 => {
+                        Object::List(v.repeat(n))
+                    }
+                    Object::Str(_) | Object::List(_) => return raise("MemoryError", ""),
+                    _ => return self.binary_type_error(op, a, b),
+                };
+                return self.alloc(object);
+            }
+            (BinOp::Mod, Value::Ref(x), _) if matches!(self.object(x)?, Object::Str(_)) => {
+                return raise("NotSupported", "`%` formatting is not in the subset yet");
+            }
+            _ => {}
+        }
+        self.binary_type_error(op, a, b)
+    }
+
+    fn binary_type_error<T>(&self, op: BinOp, a: Value, b: Value) -> Result<T, Raise> {
+        let symbol = match op {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "** or pow()",
+        };
+        let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
+        if op == BinOp::Add && ta == "str" {
+            return raise(
+                "TypeError",
+                format!("can only concatenate str (not \"{tb}\") to str"),
+            );
+        }
+        raise(
+            "TypeError",
+            format!("unsupported operand type(s) for {symbol}: '{ta}' and '{tb}'"),
+        )
+    }
+
+    fn equal(&self, a: Value, b: Value) -> Result<bool, Raise> {
+        self.equal_depth(a, b, 0)
+    }
+
+    fn equal_depth(&self, a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
+        if depth > COMPARE_DEPTH_MAX {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded in comparison",
+            );
+        }
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            return Ok(match (x, y) {
+                (Num::Int(p), Num::Int(q)) => p == q,
+                (p, q) => p.float() == q.float(),
+            });
+        }
+        Ok(match (a, b) {
+            (Value::None, Value::None) => true,
+            (Value::Builtin(p), Value::Builtin(q)) => p == q,
+            (Value::Ref(x), Value::Ref(y)) => {
+                if x == y {
+                    return Ok(true);
+                }
+                match (self.object(x)?, self.object(y)?) {
+                    (Object::Str(p), Object::Str(q)) => p == q,
+                    (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
+                        p.len() == q.len() && {
+                            let (p, q) = (p.clone(), q.clone());
+                            let mut same = true;
+                            for (u, v) in p.into_iter().zip(q) {
+                                if !self.equal_depth(u, v, depth + 1)? {
+                                    same = false;
+                                    break;
+                                }
+                            }
+                            same
+                        }
+                    }
+                    (Object::Dict(p), Object::Dict(q)) => {
+                        p.entries.len() == q.entries.len() && {
+                            let (p, q) = (p.clone(), q.clone());
+                            let mut same = true;
+                            for (k, v) in &p.entries {
+                                let key = self.key(*k)?;
+                                match q.index.get(&key) {
+                                    Some(i)
+                                        if self.equal_depth(
+                                            *v,
+                                            q.entries[*i as usize].1,
+                                            depth + 1,
+                                        )? => {}
+                                    _ => {
+                                        same = false;
+                                        break;
+                                    }
+                                }
+                            }
+                            same
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        })
+    }
+
+    fn less(&self, a: Value, b: Value, op: CmpOp) -> Result<bool, Raise> {
+        self.less_depth(a, b, op, 0)
+    }
+
+    fn less_depth(&self, a: Value, b: Value, op: CmpOp, depth: usize) -> Result<bool, Raise> {
+        if depth > COMPARE_DEPTH_MAX {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded in comparison",
+            );
+        }
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            let ord = match (x, y) {
+                (Num::Int(p), Num::Int(q)) => p.partial_cmp(&q),
+                (p, q) => p.float().partial_cmp(&q.float()),
+            };
+            return Ok(cmp_holds(op, ord));
+        }
+        if let (Value::Ref(x), Value::Ref(y)) = (a, b) {
+            match (self.object(x)?, self.object(y)?) {
+                (Object::Str(p), Object::Str(q)) => return Ok(cmp_holds(op, p.partial_cmp(q))),
+                (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
+                    let (p, q) = (p.clone(), q.clone());
+                    for (u, v) in p.iter().zip(&q) {
+                        if !self.equal_depth(*u, *v, depth + 1)? {
+                            let lt = self.less_depth(*u, *v, CmpOp::Lt, depth + 1)?;
+                            return Ok(match op {
+                                CmpOp::Lt | CmpOp::Le => lt,
+                                _ => !lt,
+                            });
+                        }
+                    }
+                    return Ok(cmp_holds(op, p.len().partial_cmp(&q.len())));
+                }
+                _ => {}
+            }
+        }
+        let symbol = match op {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            _ => ">=",
+        };
+        let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
+        raise(
+            "TypeError",
+            format!("'{symbol}' not supported between instances of '{ta}' and '{tb}'"),
+        )
+    }
+
+    fn compare(&mut self, op: CmpOp, a: Value, b: Value) -> Result<bool, Raise> {
+        match op {
+            CmpOp::Eq => self.equal(a, b),
+            CmpOp::Ne => Ok(!self.equal(a, b)?),
+            CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => self.less(a, b, op),
+            CmpOp::Is => Ok(match (a, b) {
+                (Value::Ref(x), Value::Ref(y)) => x == y,
+                (Value::None, Value::None) => true,
+                (Value::Bool(x), Value::Bool(y)) => x == y,
+                _ => false,
+            }),
+            CmpOp::IsNot => Ok(!self.compare(CmpOp::Is, a, b)?),
+            CmpOp::In => self.contains(b, a),
+            CmpOp::NotIn => Ok(!self.contains(b, a)?),
+        }
+    }
+
+    fn contains(&self, container: Value, item: Value) -> Result<bool, Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("argument of type '{t}' is not iterable"),
+            );
+        };
+        match self.object(r)? {
+            Object::Str(s) => match item {
+                Value::Ref(i) => match self.object(i)? {
+                    Object::Str(needle) => Ok(s.contains(needle.as_str())),
+                    _ => raise("TypeError", "'in <string>' requires string as left operand"),
+                },
+                _ => raise("TypeError", "'in <string>' requires string as left operand"),
+            },
+            Object::List(v) | Object::Tuple(v) => {
+                for x in v.clone() {
+                    if self.equal(x, item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Object::Dict(d) => Ok(d.index.contains_key(&self.key(item)?)),
+            Object::Range { start, stop, step } => Ok(match item {
+                Value::Int(n) => {
+                    let (start, stop, step) = (*start, *stop, *step);
+                    if step > 0 {
+                        n >= start && n < stop && (n - start) % step == 0
+                    } else {
+                        n <= start && n > stop && (start - n) % (-step) == 0
+                    }
+                }
+                _ => false,
+            }),
+            other => raise(
+                "TypeError",
+                format!("argument of type '{}' is not iterable", other.type_name()),
+            ),
+        }
+    }
+
+    fn key(&self, v: Value) -> Result<Key, Raise> {
+        Ok(match v {
+            Value::None => Key::None,
+            Value::Bool(b) => Key::Int(b as i64),
+            Value::Int(n) => Key::Int(n),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Key::Int(f as i64),
+            Value::Float(f) => Key::Float(f.to_bits()),
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Key::Str(s.clone()),
+                Object::Tuple(items) => {
+                    let items = items.clone();
+                    let keys: Vec<Key> = items
+                        .into_iter()
+                        .map(|i| self.key(i))
+                        .collect::<Result<_, _>>()?;
+                    Key::Tuple(format!("{keys:?}"))
+                }
+                other => {
+                    return raise(
+                        "TypeError",
+                        format!("unhashable type: '{}'", other.type_name()),
+                    );
+                }
+            },
+            Value::Builtin(b) => Key::Str(format!("<builtin {b}>")),
+        })
+    }
+
+    fn dict_set(&self, dict: &mut Dict, k: Value, v: Value) -> Result<(), Raise> {
+        let key = self.key(k)?;
+        match dict.index.get(&key) {
+            Some(i) => dict.entries[*i as usize].1 = v,
+            None => {
+                dict.index.insert(key, dict.entries.len() as u32);
+                dict.entries.push((k, v));
+            }
+        }
+        Ok(())
+    }
+
+    fn index(len: usize, i: Value, what: &str) -> Result<usize, Raise> {
+        let Value::Int(n) = (match i {
+            Value::Bool(b) => Value::Int(b as i64),
+            other => other,
+        }) else {
+            return raise("TypeError", format!("{what} indices must be integers"));
+        };
+        let n = if n < 0 { n + len as i64 } else { n };
+        if n < 0 || n >= len as i64 {
+            return raise("IndexError", format!("{what} index out of range"));
+        }
+        Ok(n as usize)
+    }
+
+    fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise("TypeError", format!("'{t}' object is not subscriptable"));
+        };
+        match self.object(r)? {
+            Object::List(v) => Ok(v[Self::index(v.len(), index, "list")?]),
+            Object::Tuple(v) => Ok(v[Self::index(v.len(), index, "tuple")?]),
+            Object::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                let c = chars[Self::index(chars.len(), index, "string")?];
+                self.str_value(c.to_string())
+            }
+            Object::Dict(d) => {
+                let key = self.key(index)?;
+                match d.index.get(&key) {
+                    Some(i) => Ok(d.entries[*i as usize].1),
+                    None => {
+                        let shown = self.repr(index)?;
+                        raise("KeyError", shown)
+                    }
+                }
+            }
+            Object::Range { start, stop, step } => {
+                let (start, stop, step) = (*start, *stop, *step);
+                let i = Self::index(range_len(start, stop, step) as usize, index, "range object")?;
+                Ok(Value::Int(start + step * i as i64))
+            }
+            other => raise(
+                "TypeError",
+                format!("'{}' object is not subscriptable", other.type_name()),
+            ),
+        }
+    }
+
+    fn store_subscript(
+        &mut self,
+        container: Value,
+        index: Value,
+        value: Value,
+    ) -> Result<(), Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("'{t}' object does not support item assignment"),
+            );
+        };
+        let key = match self.object(r)? {
+            Object::Dict(_) => Some(self.key(index)?),
+            _ => None,
+        };
+        match (self.state.heap.get_mut(r), key) {
+            (Some(Object::List(v)), _) => {
+                let i = Self::index(v.len(), index, "list assignment")?;
+                v[i] = value;
+                Ok(())
+            }
+            (Some(Object::Dict(d)), Some(key)) => {
+                match d.index.get(&key) {
+                    Some(i) => d.entries[*i as usize].1 = value,
+                    None => {
+                        d.index.insert(key, d.entries.len() as u32);
+                        d.entries.push((index, value));
+                    }
+                }
+                Ok(())
+            }
+            (Some(other), _) => {
+                let t = other.type_name();
+                raise(
+                    "TypeError",
+                    format!("'{t}' object does not support item assignment"),
+                )
+            }
+            (None, _) => raise("SystemError", "dangling reference"),
+        }
+    }
+
+    fn iter(&mut self, v: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = v else {
+            let t = self.type_name(v)?;
+            return raise("TypeError", format!("'{t}' object is not iterable"));
+        };
+        let it = match self.object(r)? {
+            Object::Range { start, stop, step } => Iter::Range {
+                next: *start,
+                stop: *stop,
+                step: *step,
+            },
+            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Dict(_) => {
+                Iter::Seq { of: r, index: 0 }
+            }
+            Object::Iter(_) => return Ok(v),
+            other => {
+                return raise(
+                    "TypeError",
+                    format!("'{}' object is not iterable", other.type_name()),
+                );
+            }
+        };
+        self.alloc(Object::Iter(it))
+    }
+
+    fn next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        let Value::Ref(r) = it else {
+            return raise("SystemError", "not an iterator");
+        };
+        let (of, index) = match self.state.heap.get_mut(r) {
+            Some(Object::Iter(Iter::Range { next, stop, step })) => {
+                let n = *next;
+                let more = if *step > 0 { n < *stop } else { n > *stop };
+                if !more {
+                    return Ok(None);
+                }
+                *next = n.saturating_add(*step);
+                return Ok(Some(Value::Int(n)));
+            }
+            Some(Object::Iter(Iter::Seq { of, index })) => {
+                let current = *index;
+                *index += 1;
+                (*of, current as usize)
+            }
+            _ => return raise("SystemError", "not an iterator"),
+        };
+        let item = match self.object(of)? {
+            Object::List(v) | Object::Tuple(v) => v.get(index).copied(),
+            Object::Dict(d) => d.entries.get(index).map(|(k, _)| *k),
+            Object::Str(s) => match s.chars().nth(index) {
+                Some(c) => return self.str_value(c.to_string()).map(Some),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(item)
+    }
+
+    fn call(&mut self, callee: Value, args: Vec<Value>) -> Result<(), Raise> {
+        match callee {
+            Value::Builtin(b) => {
+                let r = self.builtin(b, args)?;
+                self.push(r)
+            }
+            Value::Ref(r) => {
+                let Object::Function(code) = *self.object(r)? else {
+                    let t = self.type_name(callee)?;
+                    return raise("TypeError", format!("'{t}' object is not callable"));
+                };
+                let Some(c) = self.state.module.codes.get(code as usize) else {
+                    return raise("SystemError", "code out of range");
+                };
+                if args.len() != c.params as usize {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "{}() takes {} positional argument{} but {} {} given",
+                            c.name,
+                            c.params,
+                            if c.params == 1 { "" } else { "s" },
+                            args.len(),
+                            if args.len() == 1 { "was" } else { "were" }
+                        ),
+                    );
+                }
+                if c.locals > LOCALS_MAX {
+                    return raise("SystemError", "too many locals");
+                }
+                if self.state.frames.len() >= RECURSION_MAX {
+                    return raise("RecursionError", "maximum recursion depth exceeded");
+                }
+                let mut locals = vec![None; (c.locals as usize).max(args.len())];
+                for (slot, a) in locals.iter_mut().zip(args) {
+                    *slot = Some(a);
+                }
+                self.state.frames.push(Frame {
+                    code,
+                    pc: 0,
+                    locals,
+                    stack: Vec::new(),
+                });
+                Ok(())
+            }
+            other => {
+                let t = self.type_name(other)?;
+                raise("TypeError", format!("'{t}' object is not callable"))
+            }
+        }
+    }
+
+    fn builtin(&mut self, b: u16, args: Vec<Value>) -> Result<Value, Raise> {
+        let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
+        let one = |args: &[Value]| -> Result<Value, Raise> {
+            match args {
+                [v] => Ok(*v),
+                _ => raise(
+                    "TypeError",
+                    format!("{name}() takes exactly one argument ({} given)", args.len()),
+                ),
+            }
+        };
+        match name {
+            "print" => {
+                let mut line = String::new();
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        line.push(' ');
+                    }
+                    line.push_str(&self.str_of(*a)?);
+                }
+                line.push('\n');
+                if self.state.output.len() + line.len() > OUTPUT_MAX {
+                    return raise("MemoryError", "too much unread output");
+                }
+                self.state.output.push_str(&line);
+                Ok(Value::None)
+            }
+            "len" => {
+                let v = one(&args)?;
+                let n = match v {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Str(s) => s.chars().count(),
+                        Object::List(v) | Object::Tuple(v) => v.len(),
+                        Object::Dict(d) => d.entries.len(),
+                        Object::Range { start, stop, step } => {
+                            range_len(*start, *stop, *step) as usize
+                        }
+                        other => {
+                            return raise(
+                                "TypeError",
+                                format!("object of type '{}' has no len()", other.type_name()),
+                            );
+                        }
+                    },
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise("TypeError", format!("object of type '{t}' has no len()"));
+                    }
+                };
+                Ok(Value::Int(n as i64))
+            }
+            "range" => {
+                let ints: Vec<i64> = args
+                    .iter()
+                    .map(|a| match a {
+                        Value::Int(n) => Ok(*n),
+                        Value::Bool(b) => Ok(*b as i64),
+                        other => {
+                            let t = self.type_name(*other)?;
+                            raise(
+                                "TypeError",
+                                format!("'{t}' object cannot be interpreted as an integer"),
+                            )
+                        }
+                    })
+                    .collect::<Result<_, _>>()?;
+                let (start, stop, step) = match ints[..] {
+                    [stop] => (0, stop, 1),
+                    [start, stop] => (start, stop, 1),
+                    [start, stop, step] => (start, stop, step),
+                    _ => {
+                        return raise(
+                            "TypeError",
+                            format!("range expected at most 3 arguments, got {}", ints.len()),
+                        );
+                    }
+                };
+                if step == 0 {
+                    return raise("ValueError", "range() arg 3 must not be zero");
+                }
+                self.alloc(Object::Range { start, stop, step })
+            }
+            "str" => {
+                let v = one(&args)?;
+                let s = self.str_of(v)?;
+                self.str_value(s)
+            }
+            "repr" => {
+                let v = one(&args)?;
+                let s = self.repr(v)?;
+                self.str_value(s)
+            }
+            "int" => {
+                let v = one(&args)?;
+                match v {
+                    Value::Int(n) => Ok(Value::Int(n)),
+                    Value::Bool(b) => Ok(Value::Int(b as i64)),
+                    Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => {
+                        Ok(Value::Int(f.trunc() as i64))
+                    }
+                    Value::Float(_) => raise("OverflowError", "cannot convert float to integer"),
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Str(s) => match s.trim().replace('_', "").parse::<i64>() {
+                            Ok(n) => Ok(Value::Int(n)),
+                            Err(_) => raise(
+                                "ValueError",
+                                format!(
+                                    "invalid literal for int() with base 10: {}",
+                                    py_str_repr(s)
+                                ),
+                            ),
+                        },
+                        other => raise(
+                            "TypeError",
+                            format!(
+                                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                                other.type_name()
+                            ),
+                        ),
+                    },
+                    other => {
+                        let t = self.type_name(other)?;
+                        raise(
+                            "TypeError",
+                            format!(
+                                "int() argument must be a string, a bytes-like object or a real number, not '{t}'"
+                            ),
+                        )
+                    }
+                }
+            }
+            "float" => {
+                let v = one(&args)?;
+                match v {
+                    Value::Int(n) => Ok(Value::Float(n as f64)),
+                    Value::Bool(b) => Ok(Value::Float(b as i64 as f64)),
+                    Value::Float(f) => Ok(Value::Float(f)),
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Str(s) => match s.trim().parse::<f64>() {
+                            Ok(f) => Ok(Value::Float(f)),
+                            Err(_) => raise(
+                                "ValueError",
+                                format!("could not convert string to float: {}", py_str_repr(s)),
+                            ),
+                        },
+                        other => raise(
+                            "TypeError",
+                            format!(
+                                "float() argument must be a string or a real number, not '{}'",
+                                other.type_name()
+                            ),
+                        ),
+                    },
+                    other => {
+                        let t = self.type_name(other)?;
+                        raise(
+                            "TypeError",
+                            format!(
+                                "float() argument must be a string or a real number, not '{t}'"
+                            ),
+                        )
+                    }
+                }
+            }
+            "bool" => {
+                let v = one(&args)?;
+                Ok(Value::Bool(self.truthy(v)?))
+            }
+            "abs" => match one(&args)? {
+                Value::Int(n) => n
+                    .checked_abs()
+                    .map(Value::Int)
+                    .map_or_else(|| raise("OverflowError", "integer too large"), Ok),
+                Value::Bool(b) => Ok(Value::Int(b as i64)),
+                Value::Float(f) => Ok(Value::Float(f.abs())),
+                other => {
+                    let t = self.type_name(other)?;
+                    raise("TypeError", format!("bad operand type for abs(): '{t}'"))
+                }
+            },
+            "min" | "max" => {
+                let items = match args[..] {
+                    [single] => self.collect_items(single)?,
+                    _ => args,
+                };
+                let Some(mut best) = items.first().copied() else {
+                    return raise("ValueError", format!("{name}() arg is an empty sequence"));
+                };
+                for item in items.into_iter().skip(1) {
+                    let better = if name == "min" {
+                        self.less(item, best, CmpOp::Lt)?
+                    } else {
+                        self.less(item, best, CmpOp::Gt)?
+                    };
+                    if better {
+                        best = item;
+                    }
+                }
+                Ok(best)
+            }
+            "sum" => {
+                let v = one(&args)?;
+                let items = self.collect_items(v)?;
+                let mut total = Value::Int(0);
+                for item in items {
+                    total = self.binary(BinOp::Add, total, item)?;
+                }
+                Ok(total)
+            }
+            "list" => {
+                let items = match args[..] {
+                    [] => Vec::new(),
+                    [v] => self.collect_items(v)?,
+                    _ => return raise("TypeError", "list expected at most 1 argument"),
+                };
+                self.alloc(Object::List(items))
+            }
+            "round" => match args[..] {
+                [Value::Float(f)] => {
+                    // Python rounds half to even.
+                    let r = f.round();
+                    let r = if (f - f.trunc()).abs() == 0.5 {
+                        2.0 * (f / 2.0).round()
+                    } else {
+                        r
+                    };
+                    Ok(Value::Int(r as i64))
+                }
+                [Value::Int(n)] => Ok(Value::Int(n)),
+                _ => raise(
+                    "NotSupported",
+                    "round() with these arguments is not in the subset yet",
+                ),
+            },
+            "type" | "isinstance" => {
+                raise("NotSupported", format!("{name}() is not in the subset yet"))
+            }
+            _ => raise("SystemError", "unknown builtin"),
+        }
+    }
+
+    /// The items of an iterable, for builtins that take one.
+    fn collect_items(&mut self, v: Value) -> Result<Vec<Value>, Raise> {
+        let it = self.iter(v)?;
+        let mut items = Vec::new();
+        while let Some(item) = self.next(it)? {
+            items.push(item);
+            if items.len() > crate::heap::OBJECTS_MAX {
+                return raise("MemoryError", "");
+            }
+        }
+        Ok(items)
+    }
+
+    fn method(&mut self, receiver: Value, name: &str, args: Vec<Value>) -> Result<Value, Raise> {
+        let Value::Ref(r) = receiver else {
+            let t = self.type_name(receiver)?;
+            return raise(
+                "AttributeError",
+                format!("'{t}' object has no attribute '{name}'"),
+            );
+        };
+        let kind = self.object(r)?.type_name();
+        match (kind, name) {
+            ("list", "append") => {
+                let [v] = args[..] else {
+                    return raise("TypeError", "list.append() takes exactly one argument");
+                };
+                if let Some(Object::List(items)) = self.state.heap.get_mut(r) {
+                    items.push(v);
+                }
+                Ok(Value::None)
+            }
+            ("list", "pop") => {
+                let Some(Object::List(items)) = self.state.heap.get_mut(r) else {
+                    return raise("SystemError", "dangling reference");
+                };
+                let len = items.len();
+                if len == 0 {
+                    return raise("IndexError", "pop from empty list");
+                }
+                let i = match args[..] {
+                    [] => len - 1,
+                    [i] => Self::index(len, i, "pop")?,
+                    _ => return raise("TypeError", "pop expected at most 1 argument"),
+                };
+                Ok(items.remove(i))
+            }
+            ("dict", "get") => {
+                let (k, default) = match args[..] {
+                    [k] => (k, Value::None),
+                    [k, d] => (k, d),
+                    _ => return raise("TypeError", "get expected 1 or 2 arguments"),
+                };
+                let key = self.key(k)?;
+                let Object::Dict(d) = self.object(r)? else {
+                    return raise("SystemError", "not a dict");
+                };
+                Ok(d.index
+                    .get(&key)
+                    .map_or(default, |i| d.entries[*i as usize].1))
+            }
+            ("dict", "keys" | "values" | "items") => {
+                let Object::Dict(d) = self.object(r)? else {
+                    return raise("SystemError", "not a dict");
+                };
+                let entries = d.entries.clone();
+                let items = match name {
+                    "keys" => entries.into_iter().map(|(k, _)| k).collect(),
+                    "values" => entries.into_iter().map(|(_, v)| v).collect(),
+                    _ => {
+                        let mut pairs = Vec::with_capacity(entries.len());
+                        for (k, v) in entries {
+                            pairs.push(self.alloc(Object::Tuple(vec![k, v]))?);
+                        }
+                        pairs
+                    }
+                };
+                self.alloc(Object::List(items))
+            }
+            ("str", "join") => {
+                let [items] = args[..] else {
+                    return raise("TypeError", "join() takes exactly one argument");
+                };
+                let Object::Str(sep) = self.object(r)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let sep = sep.clone();
+                let items = self.collect_items(items)?;
+                let mut parts = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    match item {
+                        Value::Ref(x) => match self.object(x)? {
+                            Object::Str(s) => parts.push(s.clone()),
+                            other => {
+                                return raise(
+                                    "TypeError",
+                                    format!(
+                                        "sequence item {i}: expected str instance, {} found",
+                                        other.type_name()
+                                    ),
+                                );
+                            }
+                        },
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise(
+                                "TypeError",
+                                format!("sequence item {i}: expected str instance, {t} found"),
+                            );
+                        }
+                    }
+                }
+                self.str_value(parts.join(&sep))
+            }
+            ("str", "upper" | "lower" | "strip") if args.is_empty() => {
+                let Object::Str(s) = self.object(r)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let out = match name {
+                    "upper" => s.to_uppercase(),
+                    "lower" => s.to_lowercase(),
+                    _ => s.trim().to_owned(),
+                };
+                self.str_value(out)
+            }
+            _ => raise(
+                "AttributeError",
+                format!("'{kind}' object has no attribute '{name}'"),
+            ),
+        }
+    }
+
+    /// `str(v)`.
+    fn str_of(&self, v: Value) -> Result<String, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Ok(s.clone()),
+                _ => self.repr(v),
+            },
+            _ => self.repr(v),
+        }
+    }
+
+    /// `repr(v)`.
+    fn repr(&self, v: Value) -> Result<String, Raise> {
+        self.repr_depth(v, 0)
+    }
+
+    fn repr_depth(&self, v: Value, depth: usize) -> Result<String, Raise> {
+        if depth > 100 {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded while getting the repr of an object",
+            );
+        }
+        Ok(match v {
+            Value::None => "None".into(),
+            Value::Bool(true) => "True".into(),
+            Value::Bool(false) => "False".into(),
+            Value::Int(n) => n.to_string(),
+            Value::Float(f) => float_repr(f),
+            Value::Builtin(b) => format!(
+                "<built-in function {}>",
+                BUILTINS.get(b as usize).copied().unwrap_or("?")
+            ),
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => py_str_repr(s),
+                Object::List(items) => {
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|i| self.repr_depth(*i, depth + 1))
+                        .collect::<Result<_, _>>()?;
+                    format!("[{}]", parts.join(", "))
+                }
+                Object::Tuple(items) => {
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|i| self.repr_depth(*i, depth + 1))
+                        .collect::<Result<_, _>>()?;
+                    if parts.len() == 1 {
+                        format!("({},)", parts[0])
+                    } else {
+                        format!("({})", parts.join(", "))
+                    }
+                }
+                Object::Dict(d) => {
+                    let mut parts = Vec::with_capacity(d.entries.len());
+                    for (k, v) in &d.entries {
+                        parts.push(format!(
+                            "{}: {}",
+                            self.repr_depth(*k, depth + 1)?,
+                            self.repr_depth(*v, depth + 1)?
+                        ));
+                    }
+                    format!("{{{}}}", parts.join(", "))
+                }
+                Object::Range { start, stop, step } => {
+                    if *step == 1 {
+                        format!("range({start}, {stop})")
+                    } else {
+                        format!("range({start}, {stop}, {step})")
+                    }
+                }
+                Object::Iter(_) => "<iterator object>".into(),
+                Object::Function(c) => format!(
+                    "<function {}>",
+                    self.state
+                        .module
+                        .codes
+                        .get(*c as usize)
+                        .map_or("?", |c| c.name.as_str())
+                ),
+            },
+        })
+    }
+}
+
+/// Python's repr of a str: single quotes unless the text has a single quote and no double one.
+pub fn py_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    if step > 0 && start < stop {
+        (stop - start - 1) / step + 1
+    } else if step < 0 && start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    }
+}
+
+fn cmp_holds(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::*;
+    match (op, ord) {
+        (_, None) => false,
+        (CmpOp::Lt, Some(o)) => o == Less,
+        (CmpOp::Le, Some(o)) => o != Greater,
+        (CmpOp::Gt, Some(o)) => o == Greater,
+        (CmpOp::Ge, Some(o)) => o != Less,
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl Num {
+    fn float(self) -> f64 {
+        match self {
+            Num::Int(n) => n as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+fn arith(op: BinOp, x: Num, y: Num) -> Result<Value, Raise> {
+    fn overflow<T>() -> Result<T, Raise> {
+        raise(
+            "OverflowError",
+            "integer result too large (arbitrary precision is not in the subset yet)",
+        )
+    }
+    if let (Num::Int(a), Num::Int(b)) = (x, y) {
+        return match op {
+            BinOp::Add => a
+                .checked_add(b)
+                .map_or_else(overflow, |n| Ok(Value::Int(n))),
+            BinOp::Sub => a
+                .checked_sub(b)
+                .map_or_else(overflow, |n| Ok(Value::Int(n))),
+            BinOp::Mul => a
+                .checked_mul(b)
+                .map_or_else(overflow, |n| Ok(Value::Int(n))),
+            BinOp::Div => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "division by zero");
+                }
+                Ok(Value::Float(a as f64 / b as f64))
+            }
+            BinOp::FloorDiv => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "integer division or modulo by zero");
+                }
+                let q = a.checked_div(b).map_or_else(overflow, Ok)?;
+                Ok(Value::Int(if (a % b != 0) && ((a < 0) != (b < 0)) {
+                    q - 1
+                } else {
+                    q
+                }))
+            }
+            BinOp::Mod => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "integer division or modulo by zero");
+                }
+                let r = a.checked_rem(b).map_or_else(overflow, Ok)?;
+                Ok(Value::Int(if r != 0 && ((r < 0) != (b < 0)) {
+                    r + b
+                } else {
+                    r
+                }))
+            }
+            BinOp::Pow => {
+                if b < 0 {
+                    return Ok(Value::Float((a as f64).powf(b as f64)));
+                }
+                let exp = u32::try_from(b).map_or_else(|_| overflow(), Ok)?;
+                a.checked_pow(exp)
+                    .map_or_else(overflow, |n| Ok(Value::Int(n)))
+            }
+        };
+    }
+    let (a, b) = (x.float(), y.float());
+    Ok(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float division by zero");
+            }
+            a / b
+        }
+        BinOp::FloorDiv => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float floor division by zero");
+            }
+            (a / b).floor()
+        }
+        BinOp::Mod => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float modulo");
+            }
+            let r = a % b;
+            if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+                r + b
+            } else {
+                r
+            }
+        }
+        BinOp::Pow => a.powf(b),
+    }))
+}

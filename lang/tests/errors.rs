@@ -1,0 +1,69 @@
+//! Python outside the subset is a compile error naming the construct, file, line and column;
+//! hostile snapshot bytes are an error or a `SystemError` in the program, never a panic.
+
+use sl_lang::{Outcome, Vm, compile};
+
+#[test]
+fn unsupported_constructs_are_named_with_their_position() {
+    let cases = [
+        ("x = 1\nclass A:\n    pass\n", 2, "`class`"),
+        ("try:\n    pass\nexcept E:\n    pass\n", 1, "`try`"),
+        ("f = lambda x: x\n", 1, "`lambda`"),
+        ("print([x for x in range(3)])\n", 1, "a comprehension"),
+        ("def f():\n    def g():\n        pass\n", 2, "closures"),
+        ("def f(a=1):\n    pass\n", 1, "defaults"),
+        ("import os\n", 1, "`import`"),
+        ("print(f\"{1}\")\n", 1, "an f-string"),
+        ("x = 123456789012345678901234567890\n", 1, "beyond 64 bits"),
+        ("xs = [1]\nprint(xs[0:1])\n", 2, "slices"),
+    ];
+    for (source, line, what) in cases {
+        let error = compile("job.py", source).expect_err(source);
+        assert_eq!(error.kind, "NotSupported", "{source}");
+        assert_eq!(error.line, line, "{source}: {error}");
+        assert!(error.message.contains(what), "{source}: {error}");
+        assert!(
+            error.to_string().starts_with("File \"job.py\", line"),
+            "{error}"
+        );
+    }
+    let syntax = compile("job.py", "def f(:\n").unwrap_err();
+    assert_eq!(syntax.kind, "SyntaxError");
+    let outside = compile("job.py", "break\n").unwrap_err();
+    assert!(outside.message.contains("outside loop"), "{outside}");
+}
+
+#[test]
+fn hostile_snapshots_never_panic() {
+    let module = compile(
+        "job.py",
+        "total = 0\nfor i in range(100):\n    total += i\nprint(total)\n",
+    )
+    .unwrap();
+    let mut vm = Vm::new(module);
+    assert_eq!(vm.run(50), Outcome::Suspended);
+    let bytes = vm.snapshot().unwrap();
+    assert!(Vm::restore(&[]).is_err());
+    assert!(Vm::restore(&bytes[..bytes.len() / 2]).is_err());
+    let mut seed = 7u64;
+    let mut restored = 0;
+    for _ in 0..2000 {
+        let mut damaged = bytes.clone();
+        for _ in 0..4 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = (seed >> 33) as usize % damaged.len();
+            damaged[at] ^= (seed >> 8) as u8 | 1;
+        }
+        // Either refused, or it runs to an outcome (possibly a SystemError) without panicking.
+        if let Ok(mut vm) = Vm::restore(&damaged) {
+            restored += 1;
+            let _ = vm.run(10_000);
+        }
+    }
+    eprintln!("{restored} of 2000 damaged snapshots decoded and ran without a panic");
+    let mut intact = Vm::restore(&bytes).unwrap();
+    assert_eq!(intact.run(u64::MAX), Outcome::Finished);
+    assert_eq!(intact.take_output(), "4950\n");
+}
