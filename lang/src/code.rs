@@ -68,6 +68,14 @@ pub enum Instr {
         name: u32,
         argc: u32,
     },
+    /// Formats the value below (and its spec, on top when `spec`) for an f-string; `conversion`
+    /// is 0, `s`, `r` or `a`.
+    FormatValue {
+        conversion: u8,
+        spec: bool,
+    },
+    /// Concatenates the `n` strings on top.
+    BuildString(u32),
     /// Pushes a function for code object `n`.
     MakeFunction(u32),
     Return,

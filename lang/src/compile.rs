@@ -531,7 +531,9 @@ impl Function {
                     Constant::Float(f) => Const::Float(*f),
                     Constant::Str(text) => Const::Str(text.clone()),
                     _ => {
-                        return Err(s.unsupported(at, "this kind of constant (bytes, complex, ...)"));
+                        return Err(
+                            s.unsupported(at, "this kind of constant (bytes, complex, ...)")
+                        );
                     }
                 };
                 let id = s.constant(constant);
@@ -658,6 +660,16 @@ impl Function {
                 self.expr(s, &sub.slice)?;
                 self.emit(Instr::Subscript);
             }
+            ast::Expr::JoinedStr(j) => {
+                for part in &j.values {
+                    match part {
+                        ast::Expr::FormattedValue(f) => self.formatted(s, f)?,
+                        other => self.expr(s, other)?,
+                    }
+                }
+                self.emit(Instr::BuildString(j.values.len() as u32));
+            }
+            ast::Expr::FormattedValue(f) => self.formatted(s, f)?,
             ast::Expr::IfExp(i) => {
                 self.expr(s, &i.test)?;
                 let to_else = self.emit(Instr::PopJumpIfFalse(0));
@@ -671,6 +683,24 @@ impl Function {
             }
             other => return Err(s.unsupported(at, expression_name(other))),
         }
+        Ok(())
+    }
+
+    fn formatted(&mut self, s: &mut Shared<'_>, f: &ast::ExprFormattedValue) -> Result<(), Error> {
+        self.expr(s, &f.value)?;
+        let conversion = match f.conversion {
+            ast::ConversionFlag::None => 0,
+            ast::ConversionFlag::Str => b's',
+            ast::ConversionFlag::Repr => b'r',
+            ast::ConversionFlag::Ascii => b'a',
+        };
+        if let Some(spec) = &f.format_spec {
+            self.expr(s, spec)?;
+        }
+        self.emit(Instr::FormatValue {
+            conversion,
+            spec: f.format_spec.is_some(),
+        });
         Ok(())
     }
 
@@ -774,7 +804,6 @@ fn expression_name(e: &ast::Expr) -> &'static str {
         ast::Expr::GeneratorExp(_) => "a generator expression",
         ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => "`yield`",
         ast::Expr::Await(_) => "`await`",
-        ast::Expr::JoinedStr(_) | ast::Expr::FormattedValue(_) => "an f-string",
         ast::Expr::Attribute(_) => "attribute access outside a method call",
         ast::Expr::Set(_) => "a set",
         ast::Expr::Starred(_) => "a starred expression",

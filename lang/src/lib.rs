@@ -15,13 +15,14 @@
 //!
 //! Status (issue 6, in progress): functions with positional parameters, ints (64-bit; overflow
 //! raises), floats, strings, lists, tuples, dicts, `if`/`while`/`for`/`break`/`continue`,
-//! chained comparisons, `and`/`or`, a few builtins and methods, uncaught exceptions with
-//! tracebacks, snapshot/restore, a mark-and-sweep collector. Not yet: classes, exceptions
-//! handling, generators, closures, comprehensions, f-strings, keyword arguments, big ints, host
-//! calls. The subset so far is listed in `docs/lang.md`.
+//! chained comparisons, `and`/`or`, f-strings with format specs, a few builtins and methods,
+//! uncaught exceptions with tracebacks, snapshot/restore, a mark-and-sweep collector. Not yet:
+//! classes, exception handling, generators, closures, comprehensions, `%` and `str.format`,
+//! keyword arguments, big ints, host calls. The subset so far is listed in `docs/lang.md`.
 
 pub mod code;
 pub mod compile;
+pub mod format;
 pub mod heap;
 pub mod value;
 pub mod vm;

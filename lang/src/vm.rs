@@ -114,6 +114,7 @@ const BUILTINS: &[&str] = &[
     "isinstance",
     "type",
     "round",
+    "format",
 ];
 
 impl Vm {
@@ -499,6 +500,48 @@ impl Vm {
                 let r = self.method(receiver, &name, args)?;
                 self.push(r)?;
             }
+            Instr::FormatValue { conversion, spec } => {
+                let spec = if spec {
+                    let v = self.pop()?;
+                    self.str_of(v)?
+                } else {
+                    String::new()
+                };
+                let value = self.pop()?;
+                let text = match conversion {
+                    b's' => {
+                        let t = self.str_of(value)?;
+                        crate::format::format_str(&t, &spec)
+                    }
+                    b'r' | b'a' => {
+                        let t = self.repr(value)?;
+                        crate::format::format_str(&t, &spec)
+                    }
+                    _ => self.format(value, &spec)?,
+                };
+                match text {
+                    Ok(t) => {
+                        let v = self.str_value(t)?;
+                        self.push(v)?;
+                    }
+                    Err(message) => return raise("ValueError", message),
+                }
+            }
+            Instr::BuildString(n) => {
+                let parts = self.pop_n(n as usize)?;
+                let mut text = String::new();
+                for part in parts {
+                    match part {
+                        Value::Ref(r) => match self.object(r)? {
+                            Object::Str(s) => text.push_str(s),
+                            _ => return raise("SystemError", "not a string"),
+                        },
+                        _ => return raise("SystemError", "not a string"),
+                    }
+                }
+                let v = self.str_value(text)?;
+                self.push(v)?;
+            }
             Instr::MakeFunction(i) => {
                 if i as usize >= self.state.module.codes.len() {
                     return raise("SystemError", "code out of range");
@@ -516,6 +559,31 @@ impl Vm {
             }
         }
         Ok(false)
+    }
+
+    /// `format(value, spec)`: the outer `Err` is an exception, the inner one a bad spec.
+    fn format(&self, value: Value, spec: &str) -> Result<Result<String, String>, Raise> {
+        Ok(match value {
+            Value::Int(n) => crate::format::format_int(n, spec),
+            Value::Bool(b) if spec.is_empty() => Ok(if b { "True" } else { "False" }.to_owned()),
+            Value::Bool(b) => crate::format::format_int(b as i64, spec),
+            Value::Float(f) => crate::format::format_float(f, spec),
+            other => {
+                let text = self.str_of(other)?;
+                match other {
+                    Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)) => {
+                        crate::format::format_str(&text, spec)
+                    }
+                    _ if spec.is_empty() => Ok(text),
+                    _ => {
+                        let t = self.type_name(other)?;
+                        Err(format!(
+                            "unsupported format string passed to {t}.__format__"
+                        ))
+                    }
+                }
+            }
+        })
     }
 
     fn local_name(&self, i: u32) -> String {
@@ -1280,6 +1348,17 @@ impl Vm {
                     "round() with these arguments is not in the subset yet",
                 ),
             },
+            "format" => {
+                let (value, spec) = match args[..] {
+                    [v] => (v, String::new()),
+                    [v, s] => (v, self.str_of(s)?),
+                    _ => return raise("TypeError", "format expected 1 or 2 arguments"),
+                };
+                match self.format(value, &spec)? {
+                    Ok(t) => self.str_value(t),
+                    Err(message) => raise("ValueError", message),
+                }
+            }
             "type" | "isinstance" => {
                 raise("NotSupported", format!("{name}() is not in the subset yet"))
             }
