@@ -47,6 +47,7 @@ pub enum Instr {
     Rot3,
     Jump(u32),
     PopJumpIfFalse(u32),
+    PopJumpIfTrue(u32),
     /// `and`/`or`: jump keeping the value, or pop it and go on.
     JumpIfFalseOrPop(u32),
     JumpIfTrueOrPop(u32),
@@ -76,6 +77,14 @@ pub enum Instr {
     },
     /// Concatenates the `n` strings on top.
     BuildString(u32),
+    /// Enters a `try`: an exception raised before the matching `PopBlock` jumps to `handler`
+    /// with the stack cut back to its depth here and the exception pushed.
+    SetupExcept(u32),
+    PopBlock,
+    /// `exc, class` → whether the exception is an instance of the class (or a tuple of them).
+    ExceptionMatch,
+    /// Raises the exception (or class) on top of the stack.
+    Raise,
     /// Pushes a function for code object `n`.
     MakeFunction(u32),
     Return,

@@ -146,6 +146,17 @@ impl Shared<'_> {
 struct Loop {
     start: u32,
     breaks: Vec<usize>,
+    /// Open blocks when the loop began: `break`/`continue` close the ones opened since.
+    blocks: usize,
+}
+
+/// What a `break`, `continue` or `return` must close on its way out.
+#[derive(Clone)]
+enum Open {
+    /// A `try` body with handlers: pop its block.
+    Except,
+    /// A `try` body with `finally`: pop its block and run the final body.
+    Finally(Vec<ast::Stmt>),
 }
 
 struct Function {
@@ -157,6 +168,17 @@ struct Function {
     line: u32,
     loops: Vec<Loop>,
     depth: usize,
+    open: Vec<Open>,
+    /// Handlers being compiled: the slot holding the exception each handles (for bare `raise`).
+    handling: Vec<Slot>,
+    hidden: u32,
+}
+
+/// Where a hidden value lives: a local slot in functions, a global name in the module body.
+#[derive(Clone, Copy)]
+enum Slot {
+    Local(u32),
+    Global(u32),
 }
 
 impl Function {
@@ -181,7 +203,54 @@ impl Function {
             line: 1,
             loops: Vec::new(),
             depth: 0,
+            open: Vec::new(),
+            handling: Vec::new(),
+            hidden: 0,
         }
+    }
+
+    /// A fresh hidden variable (names no Python code can spell).
+    fn hidden_slot(&mut self, s: &mut Shared<'_>) -> Slot {
+        self.hidden += 1;
+        let name = format!(".exception{}", self.hidden);
+        match &mut self.locals {
+            Some(locals) => {
+                let slot = self.local_count;
+                locals.insert(name, slot);
+                self.local_count += 1;
+                Slot::Local(slot)
+            }
+            None => Slot::Global(s.name(&name)),
+        }
+    }
+
+    fn load_slot(&mut self, slot: Slot) {
+        match slot {
+            Slot::Local(i) => self.emit(Instr::LoadLocal(i)),
+            Slot::Global(i) => self.emit(Instr::LoadGlobal(i)),
+        };
+    }
+
+    fn store_slot(&mut self, slot: Slot) {
+        match slot {
+            Slot::Local(i) => self.emit(Instr::StoreLocal(i)),
+            Slot::Global(i) => self.emit(Instr::StoreGlobal(i)),
+        };
+    }
+
+    /// Closes the blocks opened since `down_to` (innermost first), running `finally` bodies.
+    fn close_blocks(&mut self, s: &mut Shared<'_>, down_to: usize) -> Result<(), Error> {
+        let open: Vec<Open> = self.open[down_to..].to_vec();
+        let saved = std::mem::take(&mut self.open);
+        self.open = saved[..down_to].to_vec();
+        for block in open.iter().rev() {
+            self.emit(Instr::PopBlock);
+            if let Open::Finally(body) = block {
+                self.block(s, body)?;
+            }
+        }
+        self.open = saved;
+        Ok(())
     }
 
     fn finish(self, name: &str, params: u32) -> Code {
@@ -208,6 +277,8 @@ impl Function {
         self.instrs[at] = match self.instrs[at] {
             Instr::Jump(_) => Instr::Jump(target),
             Instr::PopJumpIfFalse(_) => Instr::PopJumpIfFalse(target),
+            Instr::PopJumpIfTrue(_) => Instr::PopJumpIfTrue(target),
+            Instr::SetupExcept(_) => Instr::SetupExcept(target),
             Instr::JumpIfFalseOrPop(_) => Instr::JumpIfFalseOrPop(target),
             Instr::JumpIfTrueOrPop(_) => Instr::JumpIfTrueOrPop(target),
             Instr::ForIter(_) => Instr::ForIter(target),
@@ -340,6 +411,7 @@ impl Function {
                 self.loops.push(Loop {
                     start,
                     breaks: Vec::new(),
+                    blocks: self.open.len(),
                 });
                 self.block(s, &w.body)?;
                 self.emit(Instr::Jump(start));
@@ -361,6 +433,7 @@ impl Function {
                 self.loops.push(Loop {
                     start,
                     breaks: Vec::new(),
+                    blocks: self.open.len(),
                 });
                 self.block(s, &f.body)?;
                 self.emit(Instr::Jump(start));
@@ -381,19 +454,20 @@ impl Function {
                 self.depth -= 1;
             }
             ast::Stmt::Break(_) => {
-                let Some(current) = self.loops.last_mut() else {
+                let Some(blocks) = self.loops.last().map(|l| l.blocks) else {
                     return Err(s.error(at, "SyntaxError", "'break' outside loop"));
                 };
-                let _ = current;
+                self.close_blocks(s, blocks)?;
                 let jump = self.emit(Instr::Jump(0));
                 if let Some(current) = self.loops.last_mut() {
                     current.breaks.push(jump);
                 }
             }
             ast::Stmt::Continue(_) => {
-                let Some(start) = self.loops.last().map(|l| l.start) else {
+                let Some((start, blocks)) = self.loops.last().map(|l| (l.start, l.blocks)) else {
                     return Err(s.error(at, "SyntaxError", "'continue' not properly in loop"));
                 };
+                self.close_blocks(s, blocks)?;
                 self.emit(Instr::Jump(start));
             }
             ast::Stmt::Pass(_) => {}
@@ -408,11 +482,134 @@ impl Function {
                         self.emit(Instr::LoadConst(none));
                     }
                 }
+                // `finally` bodies run before the function returns (the value waits on the stack).
+                self.close_blocks(s, 0)?;
                 self.emit(Instr::Return);
             }
             ast::Stmt::FunctionDef(def) => self.function_def(s, def)?,
+            ast::Stmt::Try(t) => self.try_statement(s, t, at)?,
+            ast::Stmt::Raise(r) => {
+                match &r.exc {
+                    Some(e) => self.expr(s, e)?,
+                    None => match self.handling.last().copied() {
+                        Some(slot) => self.load_slot(slot),
+                        None => {
+                            return Err(
+                                s.unsupported(at, "a bare `raise` outside an `except` block")
+                            );
+                        }
+                    },
+                }
+                if let Some(cause) = &r.cause {
+                    // The cause is evaluated (it may raise) but not kept yet.
+                    self.expr(s, cause)?;
+                    self.emit(Instr::Pop);
+                }
+                self.emit(Instr::Raise);
+            }
+            ast::Stmt::Assert(a) => {
+                self.expr(s, &a.test)?;
+                let ok = self.emit(Instr::PopJumpIfTrue(0));
+                let class = s.name("AssertionError");
+                self.emit(Instr::LoadGlobal(class));
+                match &a.msg {
+                    Some(m) => {
+                        self.expr(s, m)?;
+                        self.emit(Instr::Call(1));
+                    }
+                    None => {
+                        self.emit(Instr::Call(0));
+                    }
+                }
+                self.emit(Instr::Raise);
+                let here = self.here();
+                self.patch(ok, here);
+            }
             other => return Err(s.unsupported(at, statement_name(other))),
         }
+        Ok(())
+    }
+
+    /// `try`/`except`/`else`/`finally`. The body runs under a block whose handler tests each
+    /// `except` clause in order and re-raises when none matches; a `finally` body wraps all of it
+    /// in a second block whose handler runs the body and re-raises, and is copied onto the
+    /// normal path and before every `break`, `continue` and `return` that leaves it.
+    fn try_statement(
+        &mut self,
+        s: &mut Shared<'_>,
+        t: &ast::StmtTry,
+        at: usize,
+    ) -> Result<(), Error> {
+        self.nested(s, at)?;
+        let has_finally = !t.finalbody.is_empty();
+        let mut finally_setup = None;
+        if has_finally {
+            finally_setup = Some(self.emit(Instr::SetupExcept(0)));
+            self.open.push(Open::Finally(t.finalbody.clone()));
+        }
+        if t.handlers.is_empty() {
+            self.block(s, &t.body)?;
+            self.block(s, &t.orelse)?;
+        } else {
+            let setup = self.emit(Instr::SetupExcept(0));
+            self.open.push(Open::Except);
+            self.block(s, &t.body)?;
+            self.open.pop();
+            self.emit(Instr::PopBlock);
+            self.block(s, &t.orelse)?;
+            let mut to_end = vec![self.emit(Instr::Jump(0))];
+            let handler = self.here();
+            self.patch(setup, handler);
+            // Stack: the exception.
+            let slot = self.hidden_slot(s);
+            self.store_slot(slot);
+            for h in &t.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                self.at(s, h.range.start().to_usize());
+                let mut next = None;
+                if let Some(class) = &h.type_ {
+                    self.load_slot(slot);
+                    self.expr(s, class)?;
+                    self.emit(Instr::ExceptionMatch);
+                    next = Some(self.emit(Instr::PopJumpIfFalse(0)));
+                }
+                if let Some(name) = &h.name {
+                    self.load_slot(slot);
+                    self.store(s, name.as_str());
+                }
+                self.handling.push(slot);
+                self.block(s, &h.body)?;
+                self.handling.pop();
+                to_end.push(self.emit(Instr::Jump(0)));
+                if let Some(next) = next {
+                    let here = self.here();
+                    self.patch(next, here);
+                }
+            }
+            // No clause matched.
+            self.load_slot(slot);
+            self.emit(Instr::Raise);
+            let end = self.here();
+            for j in to_end {
+                self.patch(j, end);
+            }
+        }
+        if let Some(setup) = finally_setup {
+            self.open.pop();
+            self.emit(Instr::PopBlock);
+            self.block(s, &t.finalbody)?;
+            let skip = self.emit(Instr::Jump(0));
+            let handler = self.here();
+            self.patch(setup, handler);
+            let slot = self.hidden_slot(s);
+            self.store_slot(slot);
+            self.block(s, &t.finalbody)?;
+            self.load_slot(slot);
+            self.emit(Instr::Raise);
+            let end = self.here();
+            self.patch(skip, end);
+        }
+        self.depth -= 1;
         Ok(())
     }
 
@@ -768,6 +965,18 @@ fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
                 collect_assigned(&f.body, names);
             }
             ast::Stmt::While(w) => collect_assigned(&w.body, names),
+            ast::Stmt::Try(t) => {
+                collect_assigned(&t.body, names);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(name) = &h.name {
+                        add(name.as_str(), names);
+                    }
+                    collect_assigned(&h.body, names);
+                }
+                collect_assigned(&t.orelse, names);
+                collect_assigned(&t.finalbody, names);
+            }
             ast::Stmt::If(i) => {
                 collect_assigned(&i.body, names);
                 collect_assigned(&i.orelse, names);
@@ -780,13 +989,11 @@ fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
 fn statement_name(stmt: &ast::Stmt) -> &'static str {
     match stmt {
         ast::Stmt::ClassDef(_) => "`class`",
-        ast::Stmt::Try(_) | ast::Stmt::TryStar(_) => "`try`",
-        ast::Stmt::Raise(_) => "`raise`",
+        ast::Stmt::TryStar(_) => "`try`/`except*`",
         ast::Stmt::With(_) | ast::Stmt::AsyncWith(_) => "`with`",
         ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => "`import`",
         ast::Stmt::Global(_) => "`global`",
         ast::Stmt::Nonlocal(_) => "`nonlocal`",
-        ast::Stmt::Assert(_) => "`assert`",
         ast::Stmt::Delete(_) => "`del`",
         ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::AsyncFor(_) => "`async`",
         ast::Stmt::Match(_) => "`match`",

@@ -58,6 +58,16 @@ pub enum Object {
     Iter(Iter),
     /// A function: its code object's index in the module.
     Function(u32),
+    /// An exception instance: its class (index in `vm::EXCEPTIONS`), message, and the traceback
+    /// gathered while it unwinds, innermost first: (code object, line).
+    Exception {
+        class: u16,
+        /// `str(e)`.
+        message: String,
+        /// What `repr(e)` shows between the parentheses (the arguments' reprs).
+        shown: String,
+        traceback: Vec<(u32, u32)>,
+    },
 }
 
 impl Object {
@@ -70,6 +80,7 @@ impl Object {
             Object::Range { .. } => "range",
             Object::Iter(_) => "iterator",
             Object::Function(_) => "function",
+            Object::Exception { .. } => "exception",
         }
     }
 

@@ -13,6 +13,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Builtin(BuiltinId),
+    /// A builtin exception class, by its index in `vm::EXCEPTIONS`.
+    ExceptionClass(u16),
     /// A heap object.
     Ref(u32),
 }
@@ -25,6 +27,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Float(_) => "float",
             Value::Builtin(_) => "builtin_function_or_method",
+            Value::ExceptionClass(_) => "type",
             Value::Ref(_) => return None,
         })
     }

@@ -15,6 +15,8 @@ use crate::value::{Value, float_repr};
 
 /// Frames deep a program may recurse (RecursionError beyond), as CPython's default.
 pub const RECURSION_MAX: usize = 1000;
+/// Nested `try` blocks one frame may have open.
+pub const BLOCKS_MAX: usize = 1024;
 /// Locals one function may have.
 pub const LOCALS_MAX: u32 = 1 << 16;
 /// How deep `==` and `<` descend into nested containers (RecursionError beyond).
@@ -30,6 +32,65 @@ pub struct Frame {
     pub pc: u32,
     pub locals: Vec<Option<Value>>,
     pub stack: Vec<Value>,
+    /// Active `try` blocks, innermost last.
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Block {
+    pub handler: u32,
+    pub depth: u32,
+}
+
+/// The builtin exception classes and their bases (CPython's hierarchy, the part the subset can
+/// raise or name).
+pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
+    ("BaseException", None),
+    ("Exception", Some("BaseException")),
+    ("ArithmeticError", Some("Exception")),
+    ("ZeroDivisionError", Some("ArithmeticError")),
+    ("OverflowError", Some("ArithmeticError")),
+    ("LookupError", Some("Exception")),
+    ("IndexError", Some("LookupError")),
+    ("KeyError", Some("LookupError")),
+    ("TypeError", Some("Exception")),
+    ("ValueError", Some("Exception")),
+    ("NameError", Some("Exception")),
+    ("UnboundLocalError", Some("NameError")),
+    ("RuntimeError", Some("Exception")),
+    ("RecursionError", Some("RuntimeError")),
+    ("NotImplementedError", Some("RuntimeError")),
+    ("AttributeError", Some("Exception")),
+    ("AssertionError", Some("Exception")),
+    ("StopIteration", Some("Exception")),
+    ("MemoryError", Some("Exception")),
+    ("SystemError", Some("Exception")),
+    ("NotSupported", Some("Exception")),
+];
+
+fn exception_index(name: &str) -> u16 {
+    EXCEPTIONS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .unwrap_or(EXCEPTIONS.len() - 2) as u16
+}
+
+/// Whether exception class `class` is `base` or derives from it.
+fn derives(class: u16, base: u16) -> bool {
+    let mut current = Some(class);
+    for _ in 0..EXCEPTIONS.len() {
+        match current {
+            Some(c) if c == base => return true,
+            Some(c) => {
+                current = EXCEPTIONS
+                    .get(c as usize)
+                    .and_then(|(_, parent)| *parent)
+                    .map(exception_index);
+            }
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Everything a running program is.
@@ -86,11 +147,14 @@ pub enum Error {
     Snapshot(String),
 }
 
-/// An exception on its way up (kind, message).
-struct Raise(&'static str, String);
+/// An exception on its way up: a new one of a builtin kind, or an exception object.
+enum Raise {
+    New(&'static str, String),
+    Object(u32),
+}
 
 fn raise<T>(kind: &'static str, message: impl Into<String>) -> Result<T, Raise> {
-    Err(Raise(kind, message.into()))
+    Err(Raise::New(kind, message.into()))
 }
 
 pub struct Vm {
@@ -132,6 +196,7 @@ impl Vm {
                     pc: 0,
                     locals: vec![None; locals],
                     stack: Vec::new(),
+                    blocks: Vec::new(),
                 }],
                 output: String::new(),
                 steps: 0,
@@ -191,30 +256,110 @@ impl Vm {
                     return Outcome::Finished;
                 }
                 Ok(false) => {}
-                Err(Raise(kind, message)) => {
-                    self.state.done = true;
-                    let traceback = self
-                        .state
-                        .frames
-                        .iter()
-                        .map(|f| {
-                            let code = self.state.module.codes.get(f.code as usize);
-                            let line = code
-                                .and_then(|c| c.lines.get(f.pc.saturating_sub(1) as usize))
-                                .copied()
-                                .unwrap_or(0);
-                            (code.map_or("?".into(), |c| c.name.clone()), line)
-                        })
-                        .collect();
-                    return Outcome::Raised(Exception {
-                        kind: kind.to_owned(),
-                        message,
-                        traceback,
-                    });
+                Err(raised) => {
+                    if let Some(exception) = self.unwind(raised) {
+                        self.state.done = true;
+                        return Outcome::Raised(exception);
+                    }
                 }
             }
         }
         Outcome::Suspended
+    }
+
+    /// Finds the handler for an exception: the innermost `try` block of the innermost frame that
+    /// has one. Frames without a handler are left, adding to the traceback. Returns the exception
+    /// when nothing handles it.
+    fn unwind(&mut self, raised: Raise) -> Option<Exception> {
+        let object = match raised {
+            Raise::Object(r) => r,
+            Raise::New(kind, message) => {
+                let class = exception_index(kind);
+                // A KeyError's message is already the key's repr, as CPython's str(KeyError) is.
+                let shown = if message.is_empty() || kind == "KeyError" {
+                    message.clone()
+                } else {
+                    py_str_repr(&message)
+                };
+                let exception = Object::Exception {
+                    class,
+                    message: message.clone(),
+                    shown,
+                    traceback: Vec::new(),
+                };
+                match self.state.heap.alloc(exception) {
+                    Some(r) => r,
+                    // No room even for the exception: report it without a traceback.
+                    None => {
+                        return Some(Exception {
+                            kind: kind.to_owned(),
+                            message,
+                            traceback: Vec::new(),
+                        });
+                    }
+                }
+            }
+        };
+        while let Some(frame) = self.state.frames.last() {
+            let line = self
+                .state
+                .module
+                .codes
+                .get(frame.code as usize)
+                .and_then(|c| c.lines.get(frame.pc.saturating_sub(1) as usize))
+                .copied()
+                .unwrap_or(0);
+            let code = frame.code;
+            if let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
+                && traceback.last() != Some(&(code, line))
+                && traceback.len() < RECURSION_MAX + 8
+            {
+                traceback.push((code, line));
+            }
+            if let Some(frame) = self.state.frames.last_mut()
+                && let Some(block) = frame.blocks.pop()
+            {
+                frame.stack.truncate(block.depth as usize);
+                frame.stack.push(Value::Ref(object));
+                frame.pc = block.handler;
+                return None;
+            }
+            self.state.frames.pop();
+        }
+        let (class, message, traceback) = match self.state.heap.get(object) {
+            Some(Object::Exception {
+                class,
+                message,
+                traceback,
+                ..
+            }) => (*class, message.clone(), traceback.clone()),
+            _ => (
+                exception_index("SystemError"),
+                "bad exception".into(),
+                Vec::new(),
+            ),
+        };
+        Some(Exception {
+            kind: EXCEPTIONS
+                .get(class as usize)
+                .map_or("SystemError", |(n, _)| n)
+                .to_owned(),
+            message,
+            traceback: traceback
+                .iter()
+                .rev()
+                .map(|(code, line)| {
+                    (
+                        self.state
+                            .module
+                            .codes
+                            .get(*code as usize)
+                            .map_or("?".into(), |c| c.name.clone()),
+                        *line,
+                    )
+                })
+                .collect(),
+        })
     }
 
     fn frame(&mut self) -> Result<&mut Frame, Raise> {
@@ -354,6 +499,9 @@ impl Vm {
                             .unwrap_or_default();
                         match BUILTINS.iter().position(|b| *b == name) {
                             Some(b) => Value::Builtin(b as u16),
+                            None if EXCEPTIONS.iter().any(|(n, _)| *n == name) => {
+                                Value::ExceptionClass(exception_index(&name))
+                            }
                             None => {
                                 return raise("NameError", format!("name '{name}' is not defined"));
                             }
@@ -429,6 +577,12 @@ impl Vm {
             Instr::PopJumpIfFalse(t) => {
                 let v = self.pop()?;
                 if !self.truthy(v)? {
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::PopJumpIfTrue(t) => {
+                let v = self.pop()?;
+                if self.truthy(v)? {
                     self.frame()?.pc = t;
                 }
             }
@@ -542,6 +696,43 @@ impl Vm {
                 let v = self.str_value(text)?;
                 self.push(v)?;
             }
+            Instr::SetupExcept(handler) => {
+                let frame = self.frame()?;
+                if frame.blocks.len() >= BLOCKS_MAX {
+                    return raise("SystemError", "too many nested try blocks");
+                }
+                let depth = frame.stack.len() as u32;
+                frame.blocks.push(Block { handler, depth });
+            }
+            Instr::PopBlock => {
+                self.frame()?.blocks.pop();
+            }
+            Instr::ExceptionMatch => {
+                let class = self.pop()?;
+                let exception = self.pop()?;
+                let matched = self.exception_matches(exception, class)?;
+                self.push(Value::Bool(matched))?;
+            }
+            Instr::Raise => {
+                let v = self.pop()?;
+                let object = match v {
+                    Value::ExceptionClass(class) => {
+                        let e = self.alloc(Object::Exception {
+                            class,
+                            message: String::new(),
+                            shown: String::new(),
+                            traceback: Vec::new(),
+                        })?;
+                        let Value::Ref(r) = e else {
+                            return raise("SystemError", "allocation");
+                        };
+                        r
+                    }
+                    Value::Ref(r) if matches!(self.object(r)?, Object::Exception { .. }) => r,
+                    _ => return raise("TypeError", "exceptions must derive from BaseException"),
+                };
+                return Err(Raise::Object(object));
+            }
             Instr::MakeFunction(i) => {
                 if i as usize >= self.state.module.codes.len() {
                     return raise("SystemError", "code out of range");
@@ -586,6 +777,32 @@ impl Vm {
         })
     }
 
+    fn exception_matches(&self, exception: Value, class: Value) -> Result<bool, Raise> {
+        let Value::Ref(r) = exception else {
+            return Ok(false);
+        };
+        let Object::Exception { class: actual, .. } = self.object(r)? else {
+            return Ok(false);
+        };
+        let actual = *actual;
+        match class {
+            Value::ExceptionClass(c) => Ok(derives(actual, c)),
+            Value::Ref(t) => match self.object(t)? {
+                Object::Tuple(classes) => Ok(classes
+                    .iter()
+                    .any(|c| matches!(c, Value::ExceptionClass(c) if derives(actual, *c)))),
+                _ => raise(
+                    "TypeError",
+                    "catching classes that do not inherit from BaseException is not allowed",
+                ),
+            },
+            _ => raise(
+                "TypeError",
+                "catching classes that do not inherit from BaseException is not allowed",
+            ),
+        }
+    }
+
     fn local_name(&self, i: u32) -> String {
         // Locals are not named in the bytecode yet; the message says which slot.
         format!("#{i}")
@@ -604,7 +821,7 @@ impl Vm {
             Value::Bool(b) => b,
             Value::Int(n) => n != 0,
             Value::Float(f) => f != 0.0,
-            Value::Builtin(_) => true,
+            Value::Builtin(_) | Value::ExceptionClass(_) => true,
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => !s.is_empty(),
                 Object::List(v) | Object::Tuple(v) => !v.is_empty(),
@@ -713,6 +930,7 @@ impl Vm {
         Ok(match (a, b) {
             (Value::None, Value::None) => true,
             (Value::Builtin(p), Value::Builtin(q)) => p == q,
+            (Value::ExceptionClass(p), Value::ExceptionClass(q)) => p == q,
             (Value::Ref(x), Value::Ref(y)) => {
                 if x == y {
                     return Ok(true);
@@ -896,6 +1114,7 @@ impl Vm {
                 }
             },
             Value::Builtin(b) => Key::Str(format!("<builtin {b}>")),
+            Value::ExceptionClass(c) => Key::Str(format!("<class {c}>")),
         })
     }
 
@@ -1068,6 +1287,25 @@ impl Vm {
                 let r = self.builtin(b, args)?;
                 self.push(r)
             }
+            Value::ExceptionClass(class) => {
+                let (message, shown) = match args[..] {
+                    [] => (String::new(), String::new()),
+                    [one] => (self.str_of(one)?, self.repr(one)?),
+                    _ => {
+                        let t = self.alloc(Object::Tuple(args))?;
+                        let text = self.str_of(t)?;
+                        let inner = text[1..text.len().saturating_sub(1)].to_owned();
+                        (text, inner)
+                    }
+                };
+                let e = self.alloc(Object::Exception {
+                    class,
+                    message,
+                    shown,
+                    traceback: Vec::new(),
+                })?;
+                self.push(e)
+            }
             Value::Ref(r) => {
                 let Object::Function(code) = *self.object(r)? else {
                     let t = self.type_name(callee)?;
@@ -1104,6 +1342,7 @@ impl Vm {
                     pc: 0,
                     locals,
                     stack: Vec::new(),
+                    blocks: Vec::new(),
                 });
                 Ok(())
             }
@@ -1503,6 +1742,7 @@ impl Vm {
         match v {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => Ok(s.clone()),
+                Object::Exception { message, .. } => Ok(message.clone()),
                 _ => self.repr(v),
             },
             _ => self.repr(v),
@@ -1530,6 +1770,10 @@ impl Vm {
             Value::Builtin(b) => format!(
                 "<built-in function {}>",
                 BUILTINS.get(b as usize).copied().unwrap_or("?")
+            ),
+            Value::ExceptionClass(c) => format!(
+                "<class '{}'>",
+                EXCEPTIONS.get(c as usize).map_or("?", |(n, _)| n)
             ),
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => py_str_repr(s),
@@ -1570,6 +1814,10 @@ impl Vm {
                     }
                 }
                 Object::Iter(_) => "<iterator object>".into(),
+                Object::Exception { class, shown, .. } => format!(
+                    "{}({shown})",
+                    EXCEPTIONS.get(*class as usize).map_or("?", |(n, _)| n),
+                ),
                 Object::Function(c) => format!(
                     "<function {}>",
                     self.state

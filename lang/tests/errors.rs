@@ -7,7 +7,7 @@ use sl_lang::{Outcome, Vm, compile};
 fn unsupported_constructs_are_named_with_their_position() {
     let cases = [
         ("x = 1\nclass A:\n    pass\n", 2, "`class`"),
-        ("try:\n    pass\nexcept E:\n    pass\n", 1, "`try`"),
+        ("with open('f') as f:\n    pass\n", 1, "`with`"),
         ("f = lambda x: x\n", 1, "`lambda`"),
         ("print([x for x in range(3)])\n", 1, "a comprehension"),
         ("def f():\n    def g():\n        pass\n", 2, "closures"),
