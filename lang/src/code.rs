@@ -85,6 +85,11 @@ pub enum Instr {
     ExceptionMatch,
     /// Raises the exception (or class) on top of the stack.
     Raise,
+    /// Replaces an iterable of exactly `n` items by its items, the first on top (so stores that
+    /// follow assign left to right).
+    UnpackSequence(u32),
+    /// `container[lo:hi:step]` with the stack `container, lo, hi, step` (None for a missing part).
+    Slice,
     /// Pushes a function for code object `n`.
     MakeFunction(u32),
     Return,

@@ -487,6 +487,8 @@ impl Function {
                 self.emit(Instr::Return);
             }
             ast::Stmt::FunctionDef(def) => self.function_def(s, def)?,
+            // Handled when the function's locals are collected; at module level a no-op.
+            ast::Stmt::Global(_) => {}
             ast::Stmt::Try(t) => self.try_statement(s, t, at)?,
             ast::Stmt::Raise(r) => {
                 match &r.exc {
@@ -650,14 +652,33 @@ impl Function {
                 Ok(())
             }
             ast::Expr::Subscript(sub) => {
+                if matches!(&*sub.slice, ast::Expr::Slice(_)) {
+                    return Err(
+                        s.unsupported(sub.range().start().to_usize(), "assignment to a slice")
+                    );
+                }
                 self.expr(s, &sub.value)?;
                 self.expr(s, &sub.slice)?;
                 self.emit(Instr::StoreSubscript);
                 Ok(())
             }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                    return Err(s.unsupported(
+                        target.range().start().to_usize(),
+                        "starred assignment targets",
+                    ));
+                }
+                self.emit(Instr::UnpackSequence(elts.len() as u32));
+                for element in elts {
+                    self.assign_to(s, element)?;
+                }
+                Ok(())
+            }
             other => Err(s.unsupported(
                 other.range().start().to_usize(),
-                "assignment to this target (unpacking, attributes)",
+                "assignment to this target (attributes)",
             )),
         }
     }
@@ -692,6 +713,19 @@ impl Function {
         let mut names: Vec<String> = args.args.iter().map(|a| a.def.arg.to_string()).collect();
         let params = names.len() as u32;
         collect_assigned(&def.body, &mut names);
+        let mut globals = Vec::new();
+        collect_globals(&def.body, &mut globals);
+        if let Some(clash) = globals
+            .iter()
+            .find(|g| names[..params as usize].contains(g))
+        {
+            return Err(s.error(
+                at,
+                "SyntaxError",
+                format!("name '{clash}' is parameter and global"),
+            ));
+        }
+        names.retain(|n| !globals.contains(n));
         let mut function = Function::new(Some(names));
         function.block(s, &def.body)?;
         function.emit_return_none(s, def.range().end().to_usize());
@@ -850,12 +884,22 @@ impl Function {
                 self.emit(Instr::BuildDict(d.values.len() as u32));
             }
             ast::Expr::Subscript(sub) => {
-                if matches!(&*sub.slice, ast::Expr::Slice(_)) {
-                    return Err(s.unsupported(at, "slices"));
-                }
                 self.expr(s, &sub.value)?;
-                self.expr(s, &sub.slice)?;
-                self.emit(Instr::Subscript);
+                if let ast::Expr::Slice(slice) = &*sub.slice {
+                    for part in [&slice.lower, &slice.upper, &slice.step] {
+                        match part {
+                            Some(e) => self.expr(s, e)?,
+                            None => {
+                                let none = s.constant(Const::None);
+                                self.emit(Instr::LoadConst(none));
+                            }
+                        }
+                    }
+                    self.emit(Instr::Slice);
+                } else {
+                    self.expr(s, &sub.slice)?;
+                    self.emit(Instr::Subscript);
+                }
             }
             ast::Expr::JoinedStr(j) => {
                 for part in &j.values {
@@ -937,6 +981,41 @@ fn cmpop(op: &ast::CmpOp) -> CmpOp {
     }
 }
 
+/// Names a function body declares `global`.
+fn collect_globals(body: &[ast::Stmt], names: &mut Vec<String>) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Global(g) => names.extend(g.names.iter().map(|n| n.to_string())),
+            ast::Stmt::For(f) => collect_globals(&f.body, names),
+            ast::Stmt::While(w) => collect_globals(&w.body, names),
+            ast::Stmt::If(i) => {
+                collect_globals(&i.body, names);
+                collect_globals(&i.orelse, names);
+            }
+            ast::Stmt::Try(t) => {
+                collect_globals(&t.body, names);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    collect_globals(&h.body, names);
+                }
+                collect_globals(&t.orelse, names);
+                collect_globals(&t.finalbody, names);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names a target binds (names, and names inside tuple/list targets).
+fn target_names(target: &ast::Expr, out: &mut Vec<String>) {
+    match target {
+        ast::Expr::Name(n) => out.push(n.id.to_string()),
+        ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| target_names(e, out)),
+        ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
+        _ => {}
+    }
+}
+
 /// Names assigned in a function body (its locals), in first-assignment order.
 fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
     let add = |name: &str, names: &mut Vec<String>| {
@@ -947,10 +1026,12 @@ fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
     for stmt in body {
         match stmt {
             ast::Stmt::Assign(a) => {
+                let mut bound = Vec::new();
                 for t in &a.targets {
-                    if let ast::Expr::Name(n) = t {
-                        add(n.id.as_str(), names);
-                    }
+                    target_names(t, &mut bound);
+                }
+                for n in bound {
+                    add(&n, names);
                 }
             }
             ast::Stmt::AugAssign(a) => {
@@ -959,8 +1040,10 @@ fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
                 }
             }
             ast::Stmt::For(f) => {
-                if let ast::Expr::Name(n) = &*f.target {
-                    add(n.id.as_str(), names);
+                let mut bound = Vec::new();
+                target_names(&f.target, &mut bound);
+                for n in bound {
+                    add(&n, names);
                 }
                 collect_assigned(&f.body, names);
             }
@@ -992,7 +1075,6 @@ fn statement_name(stmt: &ast::Stmt) -> &'static str {
         ast::Stmt::TryStar(_) => "`try`/`except*`",
         ast::Stmt::With(_) | ast::Stmt::AsyncWith(_) => "`with`",
         ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => "`import`",
-        ast::Stmt::Global(_) => "`global`",
         ast::Stmt::Nonlocal(_) => "`nonlocal`",
         ast::Stmt::Delete(_) => "`del`",
         ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::AsyncFor(_) => "`async`",
@@ -1015,7 +1097,7 @@ fn expression_name(e: &ast::Expr) -> &'static str {
         ast::Expr::Set(_) => "a set",
         ast::Expr::Starred(_) => "a starred expression",
         ast::Expr::NamedExpr(_) => "`:=`",
-        ast::Expr::Slice(_) => "slices",
+        ast::Expr::Slice(_) => "a slice outside a subscript",
         _ => "this expression",
     }
 }

@@ -179,6 +179,10 @@ const BUILTINS: &[&str] = &[
     "type",
     "round",
     "format",
+    "enumerate",
+    "zip",
+    "sorted",
+    "reversed",
 ];
 
 impl Vm {
@@ -733,6 +737,37 @@ impl Vm {
                 };
                 return Err(Raise::Object(object));
             }
+            Instr::UnpackSequence(n) => {
+                let v = self.pop()?;
+                let items = self.collect_items(v)?;
+                if items.len() != n as usize {
+                    return if items.len() > n as usize {
+                        raise(
+                            "ValueError",
+                            format!("too many values to unpack (expected {n})"),
+                        )
+                    } else {
+                        raise(
+                            "ValueError",
+                            format!(
+                                "not enough values to unpack (expected {n}, got {})",
+                                items.len()
+                            ),
+                        )
+                    };
+                }
+                for item in items.into_iter().rev() {
+                    self.push(item)?;
+                }
+            }
+            Instr::Slice => {
+                let step = self.pop()?;
+                let hi = self.pop()?;
+                let lo = self.pop()?;
+                let container = self.pop()?;
+                let v = self.slice(container, lo, hi, step)?;
+                self.push(v)?;
+            }
             Instr::MakeFunction(i) => {
                 if i as usize >= self.state.module.codes.len() {
                     return raise("SystemError", "code out of range");
@@ -775,6 +810,70 @@ impl Vm {
                 }
             }
         })
+    }
+
+    fn slice(
+        &mut self,
+        container: Value,
+        lo: Value,
+        hi: Value,
+        step: Value,
+    ) -> Result<Value, Raise> {
+        let int = |v: Value| -> Result<Option<i64>, Raise> {
+            match v {
+                Value::None => Ok(None),
+                Value::Int(n) => Ok(Some(n)),
+                Value::Bool(b) => Ok(Some(b as i64)),
+                _ => raise(
+                    "TypeError",
+                    "slice indices must be integers or None or have an __index__ method",
+                ),
+            }
+        };
+        let (lo, hi, step) = (int(lo)?, int(hi)?, int(step)?.unwrap_or(1));
+        if step == 0 {
+            return raise("ValueError", "slice step cannot be zero");
+        }
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise("TypeError", format!("'{t}' object is not subscriptable"));
+        };
+        // Python's slice.indices(len).
+        let pick = |len: usize| -> Vec<usize> {
+            let len = len as i64;
+            let clamp = |v: Option<i64>, default: i64, low: i64, high: i64| match v {
+                None => default,
+                Some(v) if v < 0 => (v + len).max(low),
+                Some(v) => v.min(high),
+            };
+            let (start, stop) = if step > 0 {
+                (clamp(lo, 0, 0, len), clamp(hi, len, 0, len))
+            } else {
+                (clamp(lo, len - 1, -1, len - 1), clamp(hi, -1, -1, len - 1))
+            };
+            let mut out = Vec::new();
+            let mut i = start;
+            while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                out.push(i as usize);
+                i += step;
+            }
+            out
+        };
+        let object = match self.object(r)? {
+            Object::List(v) => Object::List(pick(v.len()).into_iter().map(|i| v[i]).collect()),
+            Object::Tuple(v) => Object::Tuple(pick(v.len()).into_iter().map(|i| v[i]).collect()),
+            Object::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                Object::Str(pick(chars.len()).into_iter().map(|i| chars[i]).collect())
+            }
+            other => {
+                return raise(
+                    "TypeError",
+                    format!("'{}' object is not subscriptable", other.type_name()),
+                );
+            }
+        };
+        self.alloc(object)
     }
 
     fn exception_matches(&self, exception: Value, class: Value) -> Result<bool, Raise> {
@@ -1587,6 +1686,56 @@ impl Vm {
                     "round() with these arguments is not in the subset yet",
                 ),
             },
+            "enumerate" => {
+                let (v, start) = match args[..] {
+                    [v] => (v, 0),
+                    [v, Value::Int(s)] => (v, s),
+                    _ => return raise("TypeError", "enumerate() takes an iterable and a start"),
+                };
+                let items = self.collect_items(v)?;
+                let mut pairs = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    pairs
+                        .push(self.alloc(Object::Tuple(vec![Value::Int(start + i as i64), item]))?);
+                }
+                let list = self.alloc(Object::List(pairs))?;
+                self.iter(list)
+            }
+            "zip" => {
+                let mut columns = Vec::with_capacity(args.len());
+                for a in args {
+                    columns.push(self.collect_items(a)?);
+                }
+                let rows = columns.iter().map(Vec::len).min().unwrap_or(0);
+                let mut tuples = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let row = columns.iter().map(|c| c[i]).collect();
+                    tuples.push(self.alloc(Object::Tuple(row))?);
+                }
+                let list = self.alloc(Object::List(tuples))?;
+                self.iter(list)
+            }
+            "sorted" => {
+                let v = one(&args)?;
+                let mut items = self.collect_items(v)?;
+                // Insertion sort through the VM's `<` (stable, as Python's sort is); errors
+                // propagate. Quadratic: fine for the sizes tasks sort today.
+                for i in 1..items.len() {
+                    let mut j = i;
+                    while j > 0 && self.less(items[j], items[j - 1], CmpOp::Lt)? {
+                        items.swap(j, j - 1);
+                        j -= 1;
+                    }
+                }
+                self.alloc(Object::List(items))
+            }
+            "reversed" => {
+                let v = one(&args)?;
+                let mut items = self.collect_items(v)?;
+                items.reverse();
+                let list = self.alloc(Object::List(items))?;
+                self.iter(list)
+            }
             "format" => {
                 let (value, spec) = match args[..] {
                     [v] => (v, String::new()),
