@@ -90,8 +90,17 @@ pub enum Instr {
     UnpackSequence(u32),
     /// `container[lo:hi:step]` with the stack `container, lo, hi, step` (None for a missing part).
     Slice,
-    /// Pushes a function for code object `n`.
-    MakeFunction(u32),
+    /// Pushes a function for code object `code`, with the top `defaults` values as the defaults of
+    /// its last parameters.
+    MakeFunction {
+        code: u32,
+        defaults: u32,
+    },
+    /// Like `Call(argc)`, followed on the stack by `kw` (name, value) pairs.
+    CallKw {
+        argc: u32,
+        kw: u32,
+    },
     Return,
 }
 
@@ -109,6 +118,7 @@ pub struct Code {
     pub name: String,
     /// Parameters are the first locals.
     pub params: u32,
+    pub param_names: Vec<String>,
     pub locals: u32,
     pub instrs: Vec<Instr>,
     /// Source line of each instruction.

@@ -90,6 +90,7 @@ fn placeholder(name: &str) -> Code {
     Code {
         name: name.to_owned(),
         params: 0,
+        param_names: Vec::new(),
         locals: 0,
         instrs: Vec::new(),
         lines: Vec::new(),
@@ -254,9 +255,16 @@ impl Function {
     }
 
     fn finish(self, name: &str, params: u32) -> Code {
+        let mut param_names = vec![String::new(); params as usize];
+        for (name, slot) in self.locals.iter().flatten() {
+            if let Some(p) = param_names.get_mut(*slot as usize) {
+                *p = name.clone();
+            }
+        }
         Code {
             name: name.to_owned(),
             params,
+            param_names,
             locals: self.local_count,
             instrs: self.instrs,
             lines: self.lines,
@@ -700,12 +708,19 @@ impl Function {
             || args.vararg.is_some()
             || !args.kwonlyargs.is_empty()
             || args.kwarg.is_some()
-            || args.args.iter().any(|a| a.default.is_some())
         {
             return Err(s.unsupported(
                 at,
-                "parameters other than plain positional ones (defaults, *args, **kwargs)",
+                "parameters other than positional ones with optional defaults (*args, **kwargs, keyword-only)",
             ));
+        }
+        // Defaults are evaluated now, in the defining scope, before the function exists.
+        let mut defaults = 0u32;
+        for a in &args.args {
+            if let Some(default) = &a.default {
+                self.expr(s, default)?;
+                defaults += 1;
+            }
         }
         if s.module.codes.len() >= CODES_MAX {
             return Err(s.unsupported(at, "this many functions"));
@@ -734,7 +749,10 @@ impl Function {
             .codes
             .push(function.finish(def.name.as_str(), params));
         self.at(s, at);
-        self.emit(Instr::MakeFunction(index));
+        self.emit(Instr::MakeFunction {
+            code: index,
+            defaults,
+        });
         self.store(s, def.name.as_str());
         Ok(())
     }
@@ -834,13 +852,16 @@ impl Function {
                 }
             }
             ast::Expr::Call(call) => {
-                if !call.keywords.is_empty() {
-                    return Err(s.unsupported(at, "keyword arguments"));
-                }
                 if call.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
                     return Err(s.unsupported(at, "`*args` in a call"));
                 }
+                if call.keywords.iter().any(|k| k.arg.is_none()) {
+                    return Err(s.unsupported(at, "`**kwargs` in a call"));
+                }
                 match &*call.func {
+                    ast::Expr::Attribute(_) if !call.keywords.is_empty() => {
+                        return Err(s.unsupported(at, "keyword arguments in a method call"));
+                    }
                     ast::Expr::Attribute(attr) => {
                         self.expr(s, &attr.value)?;
                         for arg in &call.args {
@@ -857,7 +878,21 @@ impl Function {
                         for arg in &call.args {
                             self.expr(s, arg)?;
                         }
-                        self.emit(Instr::Call(call.args.len() as u32));
+                        if call.keywords.is_empty() {
+                            self.emit(Instr::Call(call.args.len() as u32));
+                        } else {
+                            for k in &call.keywords {
+                                let name =
+                                    k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default();
+                                let id = s.constant(Const::Str(name));
+                                self.emit(Instr::LoadConst(id));
+                                self.expr(s, &k.value)?;
+                            }
+                            self.emit(Instr::CallKw {
+                                argc: call.args.len() as u32,
+                                kw: call.keywords.len() as u32,
+                            });
+                        }
                     }
                 }
             }

@@ -56,8 +56,12 @@ pub enum Object {
         step: i64,
     },
     Iter(Iter),
-    /// A function: its code object's index in the module.
-    Function(u32),
+    /// A function: its code object's index in the module and the values of its trailing
+    /// parameters' defaults (evaluated once, at `def`, as in Python).
+    Function {
+        code: u32,
+        defaults: Vec<Value>,
+    },
     /// An exception instance: its class (index in `vm::EXCEPTIONS`), message, and the traceback
     /// gathered while it unwinds, innermost first: (code object, line).
     Exception {
@@ -79,7 +83,7 @@ impl Object {
             Object::Dict(_) => "dict",
             Object::Range { .. } => "range",
             Object::Iter(_) => "iterator",
-            Object::Function(_) => "function",
+            Object::Function { .. } => "function",
             Object::Exception { .. } => "exception",
         }
     }
@@ -102,6 +106,7 @@ impl Object {
         };
         match self {
             Object::List(v) | Object::Tuple(v) => v.iter().for_each(&mut push),
+            Object::Function { defaults, .. } => defaults.iter().for_each(&mut push),
             Object::Dict(d) => d.entries.iter().for_each(|(k, v)| {
                 push(k);
                 push(v);

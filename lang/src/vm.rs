@@ -647,7 +647,7 @@ impl Vm {
             Instr::Call(argc) => {
                 let args = self.pop_n(argc as usize)?;
                 let callee = self.pop()?;
-                self.call(callee, args)?;
+                self.call_with(callee, args, Vec::new())?;
             }
             Instr::CallMethod { name, argc } => {
                 let args = self.pop_n(argc as usize)?;
@@ -768,12 +768,30 @@ impl Vm {
                 let v = self.slice(container, lo, hi, step)?;
                 self.push(v)?;
             }
-            Instr::MakeFunction(i) => {
-                if i as usize >= self.state.module.codes.len() {
+            Instr::MakeFunction { code, defaults } => {
+                if code as usize >= self.state.module.codes.len() {
                     return raise("SystemError", "code out of range");
                 }
-                let v = self.alloc(Object::Function(i))?;
+                let defaults = self.pop_n(defaults as usize)?;
+                let v = self.alloc(Object::Function { code, defaults })?;
                 self.push(v)?;
+            }
+            Instr::CallKw { argc, kw } => {
+                let pairs = self.pop_n(2 * kw as usize)?;
+                let args = self.pop_n(argc as usize)?;
+                let callee = self.pop()?;
+                let mut kwargs = Vec::with_capacity(kw as usize);
+                for pair in pairs.chunks(2) {
+                    let name = match pair[0] {
+                        Value::Ref(r) => match self.object(r)? {
+                            Object::Str(name) => name.clone(),
+                            _ => return raise("SystemError", "keyword name"),
+                        },
+                        _ => return raise("SystemError", "keyword name"),
+                    };
+                    kwargs.push((name, pair[1]));
+                }
+                self.call_with(callee, args, kwargs)?;
             }
             Instr::Return => {
                 let v = self.pop()?;
@@ -1380,11 +1398,20 @@ impl Vm {
         Ok(item)
     }
 
-    fn call(&mut self, callee: Value, args: Vec<Value>) -> Result<(), Raise> {
+    fn call_with(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
         match callee {
             Value::Builtin(b) => {
-                let r = self.builtin(b, args)?;
+                let r = self.builtin(b, args, kwargs)?;
                 self.push(r)
+            }
+            _ if !kwargs.is_empty() && !matches!(callee, Value::Ref(_)) => {
+                let t = self.type_name(callee)?;
+                raise("TypeError", format!("'{t}' takes no keyword arguments"))
             }
             Value::ExceptionClass(class) => {
                 let (message, shown) = match args[..] {
@@ -1406,35 +1433,85 @@ impl Vm {
                 self.push(e)
             }
             Value::Ref(r) => {
-                let Object::Function(code) = *self.object(r)? else {
+                let Object::Function { code, defaults } = self.object(r)? else {
                     let t = self.type_name(callee)?;
                     return raise("TypeError", format!("'{t}' object is not callable"));
                 };
+                let (code, defaults) = (*code, defaults.clone());
                 let Some(c) = self.state.module.codes.get(code as usize) else {
                     return raise("SystemError", "code out of range");
                 };
-                if args.len() != c.params as usize {
+                let params = c.params as usize;
+                if c.locals > LOCALS_MAX || params > c.locals as usize || defaults.len() > params {
+                    return raise("SystemError", "inconsistent function");
+                }
+                if args.len() > params {
+                    let required = params - defaults.len();
+                    let takes = if defaults.is_empty() {
+                        format!("{params}")
+                    } else {
+                        format!("from {required} to {params}")
+                    };
                     return raise(
                         "TypeError",
                         format!(
-                            "{}() takes {} positional argument{} but {} {} given",
+                            "{}() takes {takes} positional argument{} but {} {} given",
                             c.name,
-                            c.params,
-                            if c.params == 1 { "" } else { "s" },
+                            if params == 1 { "" } else { "s" },
                             args.len(),
                             if args.len() == 1 { "was" } else { "were" }
                         ),
                     );
                 }
-                if c.locals > LOCALS_MAX {
-                    return raise("SystemError", "too many locals");
-                }
                 if self.state.frames.len() >= RECURSION_MAX {
                     return raise("RecursionError", "maximum recursion depth exceeded");
                 }
-                let mut locals = vec![None; (c.locals as usize).max(args.len())];
+                let mut locals = vec![None; c.locals as usize];
                 for (slot, a) in locals.iter_mut().zip(args) {
                     *slot = Some(a);
+                }
+                for (name, value) in kwargs {
+                    let Some(i) = c.param_names.iter().position(|p| *p == name) else {
+                        return raise(
+                            "TypeError",
+                            format!("{}() got an unexpected keyword argument '{name}'", c.name),
+                        );
+                    };
+                    if locals[i].is_some() {
+                        return raise(
+                            "TypeError",
+                            format!("{}() got multiple values for argument '{name}'", c.name),
+                        );
+                    }
+                    locals[i] = Some(value);
+                }
+                let first_default = params - defaults.len();
+                let mut missing = Vec::new();
+                for i in 0..params {
+                    if locals[i].is_none() {
+                        match i.checked_sub(first_default) {
+                            Some(d) => locals[i] = Some(defaults[d]),
+                            None => missing.push(format!(
+                                "'{}'",
+                                c.param_names.get(i).map_or("?", String::as_str)
+                            )),
+                        }
+                    }
+                }
+                if !missing.is_empty() {
+                    let names = match missing.len() {
+                        1 => missing[0].clone(),
+                        n => format!("{} and {}", missing[..n - 1].join(", "), missing[n - 1]),
+                    };
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "{}() missing {} required positional argument{}: {names}",
+                            c.name,
+                            missing.len(),
+                            if missing.len() == 1 { "" } else { "s" }
+                        ),
+                    );
                 }
                 self.state.frames.push(Frame {
                     code,
@@ -1452,8 +1529,28 @@ impl Vm {
         }
     }
 
-    fn builtin(&mut self, b: u16, args: Vec<Value>) -> Result<Value, Raise> {
+    fn builtin(
+        &mut self,
+        b: u16,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
+        let mut sep = " ".to_owned();
+        let mut end = "\n".to_owned();
+        for (key, value) in &kwargs {
+            match (name, key.as_str()) {
+                ("print", "sep") if *value != Value::None => sep = self.str_of(*value)?,
+                ("print", "end") if *value != Value::None => end = self.str_of(*value)?,
+                ("print", "sep" | "end") => {}
+                _ => {
+                    return raise(
+                        "TypeError",
+                        format!("'{key}' is an invalid keyword argument for {name}()"),
+                    );
+                }
+            }
+        }
         let one = |args: &[Value]| -> Result<Value, Raise> {
             match args {
                 [v] => Ok(*v),
@@ -1468,11 +1565,11 @@ impl Vm {
                 let mut line = String::new();
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
-                        line.push(' ');
+                        line.push_str(&sep);
                     }
                     line.push_str(&self.str_of(*a)?);
                 }
-                line.push('\n');
+                line.push_str(&end);
                 if self.state.output.len() + line.len() > OUTPUT_MAX {
                     return raise("MemoryError", "too much unread output");
                 }
@@ -1967,7 +2064,7 @@ impl Vm {
                     "{}({shown})",
                     EXCEPTIONS.get(*class as usize).map_or("?", |(n, _)| n),
                 ),
-                Object::Function(c) => format!(
+                Object::Function { code: c, .. } => format!(
                     "<function {}>",
                     self.state
                         .module

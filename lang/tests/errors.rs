@@ -11,7 +11,7 @@ fn unsupported_constructs_are_named_with_their_position() {
         ("f = lambda x: x\n", 1, "`lambda`"),
         ("print([x for x in range(3)])\n", 1, "a comprehension"),
         ("def f():\n    def g():\n        pass\n", 2, "closures"),
-        ("def f(a=1):\n    pass\n", 1, "defaults"),
+        ("def f(*args):\n    pass\n", 1, "*args"),
         ("import os\n", 1, "`import`"),
         ("s = {1, 2}\n", 1, "a set"),
         ("x = 123456789012345678901234567890\n", 1, "beyond 64 bits"),
