@@ -1487,10 +1487,10 @@ impl Vm {
                 }
                 let first_default = params - defaults.len();
                 let mut missing = Vec::new();
-                for i in 0..params {
-                    if locals[i].is_none() {
+                for (i, slot) in locals.iter_mut().enumerate().take(params) {
+                    if slot.is_none() {
                         match i.checked_sub(first_default) {
-                            Some(d) => locals[i] = Some(defaults[d]),
+                            Some(d) => *slot = Some(defaults[d]),
                             None => missing.push(format!(
                                 "'{}'",
                                 c.param_names.get(i).map_or("?", String::as_str)
