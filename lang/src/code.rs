@@ -90,6 +90,10 @@ pub enum Instr {
     UnpackSequence(u32),
     /// `container[lo:hi:step]` with the stack `container, lo, hi, step` (None for a missing part).
     Slice,
+    /// Pops a value and appends it to the list `n` items below the top (comprehensions).
+    ListAppend(u32),
+    /// Pops a value and a key and stores them in the dict `n` items below the top.
+    MapAdd(u32),
     /// Pushes a function for code object `code`, with the top `defaults` values as the defaults of
     /// its last parameters.
     MakeFunction {

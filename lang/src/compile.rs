@@ -173,6 +173,9 @@ struct Function {
     /// Handlers being compiled: the slot holding the exception each handles (for bare `raise`).
     handling: Vec<Slot>,
     hidden: u32,
+    /// Comprehension scopes, innermost last: their variables live in hidden slots, so they
+    /// neither leak into nor clobber the enclosing scope (Python 3's rule).
+    renames: Vec<HashMap<String, Slot>>,
 }
 
 /// Where a hidden value lives: a local slot in functions, a global name in the module body.
@@ -207,6 +210,7 @@ impl Function {
             open: Vec::new(),
             handling: Vec::new(),
             hidden: 0,
+            renames: Vec::new(),
         }
     }
 
@@ -305,7 +309,15 @@ impl Function {
         self.emit(Instr::Return);
     }
 
+    fn renamed(&self, name: &str) -> Option<Slot> {
+        self.renames.iter().rev().find_map(|r| r.get(name).copied())
+    }
+
     fn load(&mut self, s: &mut Shared<'_>, name: &str) {
+        if let Some(slot) = self.renamed(name) {
+            self.load_slot(slot);
+            return;
+        }
         match self.locals.as_ref().and_then(|l| l.get(name)) {
             Some(i) => {
                 let i = *i;
@@ -319,6 +331,10 @@ impl Function {
     }
 
     fn store(&mut self, s: &mut Shared<'_>, name: &str) {
+        if let Some(slot) = self.renamed(name) {
+            self.store_slot(slot);
+            return;
+        }
         match self.locals.as_ref().and_then(|l| l.get(name)) {
             Some(i) => {
                 let i = *i;
@@ -936,6 +952,10 @@ impl Function {
                     self.emit(Instr::Subscript);
                 }
             }
+            ast::Expr::ListComp(c) => self.comprehension(s, &c.generators, Some(&c.elt), None)?,
+            ast::Expr::DictComp(c) => {
+                self.comprehension(s, &c.generators, None, Some((&c.key, &c.value)))?
+            }
             ast::Expr::JoinedStr(j) => {
                 for part in &j.values {
                     match part {
@@ -959,6 +979,73 @@ impl Function {
             }
             other => return Err(s.unsupported(at, expression_name(other))),
         }
+        Ok(())
+    }
+
+    /// A list or dict comprehension, compiled inline: loops over hidden iterators below the
+    /// result, with the targets renamed into hidden slots.
+    fn comprehension(
+        &mut self,
+        s: &mut Shared<'_>,
+        generators: &[ast::Comprehension],
+        element: Option<&ast::Expr>,
+        pair: Option<(&ast::Expr, &ast::Expr)>,
+    ) -> Result<(), Error> {
+        if let Some(g) = generators.iter().find(|g| g.is_async) {
+            return Err(s.unsupported(g.iter.range().start().to_usize(), "async comprehensions"));
+        }
+        self.emit(if pair.is_some() {
+            Instr::BuildDict(0)
+        } else {
+            Instr::BuildList(0)
+        });
+        let mut scope = HashMap::new();
+        for g in generators {
+            let mut names = Vec::new();
+            target_names(&g.target, &mut names);
+            for name in names {
+                if !scope.contains_key(&name) {
+                    let slot = self.hidden_slot(s);
+                    scope.insert(name, slot);
+                }
+            }
+        }
+        let mut loops = Vec::with_capacity(generators.len());
+        for (k, g) in generators.iter().enumerate() {
+            // The first iterable is evaluated in the enclosing scope, the rest inside.
+            self.expr(s, &g.iter)?;
+            if k == 0 {
+                self.renames.push(std::mem::take(&mut scope));
+            }
+            self.emit(Instr::GetIter);
+            let start = self.here();
+            let exit = self.emit(Instr::ForIter(0));
+            self.assign_to(s, &g.target)?;
+            for condition in &g.ifs {
+                self.expr(s, condition)?;
+                self.emit(Instr::PopJumpIfFalse(start));
+            }
+            loops.push((start, exit));
+        }
+        let depth = generators.len() as u32;
+        match (element, pair) {
+            (Some(e), _) => {
+                self.expr(s, e)?;
+                self.emit(Instr::ListAppend(depth));
+            }
+            (None, Some((key, value))) => {
+                self.expr(s, key)?;
+                self.expr(s, value)?;
+                self.emit(Instr::MapAdd(depth));
+            }
+            (None, None) => {}
+        }
+        for (start, exit) in loops.into_iter().rev() {
+            self.emit(Instr::Jump(start));
+            let here = self.here();
+            self.patch(exit, here);
+        }
+        self.renames.pop();
         Ok(())
     }
 
@@ -1122,9 +1209,7 @@ fn statement_name(stmt: &ast::Stmt) -> &'static str {
 fn expression_name(e: &ast::Expr) -> &'static str {
     match e {
         ast::Expr::Lambda(_) => "`lambda`",
-        ast::Expr::ListComp(_) | ast::Expr::SetComp(_) | ast::Expr::DictComp(_) => {
-            "a comprehension"
-        }
+        ast::Expr::SetComp(_) => "a set comprehension",
         ast::Expr::GeneratorExp(_) => "a generator expression",
         ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => "`yield`",
         ast::Expr::Await(_) => "`await`",

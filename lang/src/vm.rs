@@ -737,6 +737,40 @@ impl Vm {
                 };
                 return Err(Raise::Object(object));
             }
+            Instr::ListAppend(n) | Instr::MapAdd(n) => {
+                let value = self.pop()?;
+                let key = match instr {
+                    Instr::MapAdd(_) => Some(self.pop()?),
+                    _ => None,
+                };
+                let target = {
+                    let frame = self.frame()?;
+                    let at = frame.stack.len().checked_sub(1 + n as usize);
+                    at.and_then(|i| frame.stack.get(i)).copied()
+                };
+                let Some(Value::Ref(r)) = target else {
+                    return raise("SystemError", "comprehension target");
+                };
+                match key {
+                    None => match self.state.heap.get_mut(r) {
+                        Some(Object::List(items)) => items.push(value),
+                        _ => return raise("SystemError", "comprehension target"),
+                    },
+                    Some(key) => {
+                        let k = self.key(key)?;
+                        match self.state.heap.get_mut(r) {
+                            Some(Object::Dict(d)) => match d.index.get(&k) {
+                                Some(i) => d.entries[*i as usize].1 = value,
+                                None => {
+                                    d.index.insert(k, d.entries.len() as u32);
+                                    d.entries.push((key, value));
+                                }
+                            },
+                            _ => return raise("SystemError", "comprehension target"),
+                        }
+                    }
+                }
+            }
             Instr::UnpackSequence(n) => {
                 let v = self.pop()?;
                 let items = self.collect_items(v)?;

@@ -9,7 +9,11 @@ fn unsupported_constructs_are_named_with_their_position() {
         ("x = 1\nclass A:\n    pass\n", 2, "`class`"),
         ("with open('f') as f:\n    pass\n", 1, "`with`"),
         ("f = lambda x: x\n", 1, "`lambda`"),
-        ("print([x for x in range(3)])\n", 1, "a comprehension"),
+        (
+            "print(sum(x for x in range(3)))\n",
+            1,
+            "a generator expression",
+        ),
         ("def f():\n    def g():\n        pass\n", 2, "closures"),
         ("def f(*args):\n    pass\n", 1, "*args"),
         ("import os\n", 1, "`import`"),
