@@ -1004,9 +1004,8 @@ impl Function {
             let mut names = Vec::new();
             target_names(&g.target, &mut names);
             for name in names {
-                if !scope.contains_key(&name) {
-                    let slot = self.hidden_slot(s);
-                    scope.insert(name, slot);
+                if let std::collections::hash_map::Entry::Vacant(entry) = scope.entry(name) {
+                    entry.insert(self.hidden_slot(s));
                 }
             }
         }
