@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Times each program in lang/bench under python3 and under `slnode run` (best of 3, same run)
+# and prints the ratio slnode/python3 and the geometric mean. Usage: bench-lang.sh PATH-TO-SLNODE
+set -euo pipefail
+slnode=${1:?usage: bench-lang.sh PATH-TO-SLNODE}
+python3 - "$slnode" lang/bench/*.py <<'PY'
+import math, subprocess, sys, time
+slnode, files = sys.argv[1], sys.argv[2:]
+def best(cmd):
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, check=True).stdout
+        times.append(time.perf_counter() - t)
+    return min(times), out
+ratios = []
+print(f"{'program':<16}{'python3 s':>10}{'slnode s':>10}{'ratio':>8}")
+for f in files:
+    py, a = best(["python3", f])
+    sl, b = best([slnode, "run", f])
+    if a != b:
+        print(f"{f}: outputs differ", file=sys.stderr); sys.exit(1)
+    ratios.append(sl / py)
+    print(f"{f.split('/')[-1]:<16}{py:>10.3f}{sl:>10.3f}{sl/py:>8.2f}")
+print(f"geometric mean of slnode/python3: {math.exp(sum(map(math.log, ratios))/len(ratios)):.2f}")
+PY
