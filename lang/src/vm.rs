@@ -1999,6 +1999,190 @@ impl Vm {
                 }
                 self.str_value(parts.join(&sep))
             }
+            ("str", "split") => {
+                let Object::Str(text) = self.object(r)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let text = text.clone();
+                let parts: Vec<String> = match args[..] {
+                    [] => text.split_whitespace().map(str::to_owned).collect(),
+                    [sep] => {
+                        let sep = self.str_arg(sep, "split")?;
+                        if sep.is_empty() {
+                            return raise("ValueError", "empty separator");
+                        }
+                        text.split(sep.as_str()).map(str::to_owned).collect()
+                    }
+                    _ => {
+                        return raise(
+                            "NotSupported",
+                            "split with maxsplit is not in the subset yet",
+                        );
+                    }
+                };
+                let mut items = Vec::with_capacity(parts.len());
+                for p in parts {
+                    items.push(self.str_value(p)?);
+                }
+                self.alloc(Object::List(items))
+            }
+            ("str", "replace" | "startswith" | "endswith" | "find" | "count") => {
+                let Object::Str(text) = self.object(r)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let text = text.clone();
+                let strs: Vec<String> = args
+                    .iter()
+                    .map(|a| self.str_arg(*a, name))
+                    .collect::<Result<_, _>>()?;
+                match (name, &strs[..]) {
+                    ("replace", [old, new]) => self.str_value(text.replace(old.as_str(), new)),
+                    ("startswith", [p]) => Ok(Value::Bool(text.starts_with(p.as_str()))),
+                    ("endswith", [p]) => Ok(Value::Bool(text.ends_with(p.as_str()))),
+                    ("find", [p]) => Ok(Value::Int(
+                        text.find(p.as_str())
+                            .map_or(-1, |byte| text[..byte].chars().count() as i64),
+                    )),
+                    ("count", [p]) if !p.is_empty() => {
+                        Ok(Value::Int(text.matches(p.as_str()).count() as i64))
+                    }
+                    _ => raise(
+                        "NotSupported",
+                        format!("str.{name} with these arguments is not in the subset yet"),
+                    ),
+                }
+            }
+            ("list", "extend") => {
+                let [other] = args[..] else {
+                    return raise("TypeError", "list.extend() takes exactly one argument");
+                };
+                let items = self.collect_items(other)?;
+                if let Some(Object::List(list)) = self.state.heap.get_mut(r) {
+                    list.extend(items);
+                }
+                Ok(Value::None)
+            }
+            ("list", "insert") => {
+                let [Value::Int(at), v] = args[..] else {
+                    return raise("TypeError", "insert expected an index and a value");
+                };
+                if let Some(Object::List(list)) = self.state.heap.get_mut(r) {
+                    let len = list.len() as i64;
+                    let at = if at < 0 {
+                        (at + len).max(0)
+                    } else {
+                        at.min(len)
+                    };
+                    list.insert(at as usize, v);
+                }
+                Ok(Value::None)
+            }
+            ("list", "index" | "count") => {
+                let [v] = args[..] else {
+                    return raise("TypeError", format!("{name}() takes exactly one argument"));
+                };
+                let Object::List(items) = self.object(r)? else {
+                    return raise("SystemError", "not a list");
+                };
+                let items = items.clone();
+                let mut found = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    if self.equal(item, v)? {
+                        found.push(i);
+                    }
+                }
+                if name == "count" {
+                    return Ok(Value::Int(found.len() as i64));
+                }
+                match found.first() {
+                    Some(i) => Ok(Value::Int(*i as i64)),
+                    None => {
+                        let shown = self.repr(v)?;
+                        raise("ValueError", format!("{shown} is not in list"))
+                    }
+                }
+            }
+            ("list", "reverse") if args.is_empty() => {
+                if let Some(Object::List(list)) = self.state.heap.get_mut(r) {
+                    list.reverse();
+                }
+                Ok(Value::None)
+            }
+            ("list", "sort") if args.is_empty() => {
+                let sorted = self.builtin(
+                    BUILTINS.iter().position(|b| *b == "sorted").unwrap_or(0) as u16,
+                    vec![receiver],
+                    Vec::new(),
+                )?;
+                let Value::Ref(sr) = sorted else {
+                    return raise("SystemError", "sort");
+                };
+                let items = match self.object(sr)? {
+                    Object::List(items) => items.clone(),
+                    _ => return raise("SystemError", "sort"),
+                };
+                if let Some(Object::List(list)) = self.state.heap.get_mut(r) {
+                    *list = items;
+                }
+                Ok(Value::None)
+            }
+            ("dict", "pop" | "setdefault") => {
+                let (k, default) = match args[..] {
+                    [k] => (k, None),
+                    [k, d] => (k, Some(d)),
+                    _ => return raise("TypeError", format!("{name} expected 1 or 2 arguments")),
+                };
+                let key = self.key(k)?;
+                let Object::Dict(d) = self.object(r)? else {
+                    return raise("SystemError", "not a dict");
+                };
+                let existing = d.index.get(&key).map(|i| d.entries[*i as usize].1);
+                match (name, existing, default) {
+                    ("setdefault", Some(v), _) => Ok(v),
+                    ("setdefault", None, d) => {
+                        let v = d.unwrap_or(Value::None);
+                        self.store_subscript(receiver, k, v)?;
+                        Ok(v)
+                    }
+                    (_, Some(v), _) => {
+                        // Remove, keeping insertion order of the rest.
+                        if let Some(Object::Dict(d)) = self.state.heap.get_mut(r) {
+                            if let Some(i) = d.index.remove(&key) {
+                                d.entries.remove(i as usize);
+                                for slot in d.index.values_mut() {
+                                    if *slot > i {
+                                        *slot -= 1;
+                                    }
+                                }
+                            }
+                        }
+                        Ok(v)
+                    }
+                    (_, None, Some(d)) => Ok(d),
+                    (_, None, None) => {
+                        let shown = self.repr(k)?;
+                        raise("KeyError", shown)
+                    }
+                }
+            }
+            ("dict", "update") => {
+                let [other] = args[..] else {
+                    return raise("TypeError", "update expected 1 argument");
+                };
+                let Value::Ref(o) = other else {
+                    return raise("TypeError", "update expects a dict");
+                };
+                let Object::Dict(d) = self.object(o)? else {
+                    return raise(
+                        "NotSupported",
+                        "dict.update from a non-dict is not in the subset yet",
+                    );
+                };
+                for (k, v) in d.entries.clone() {
+                    self.store_subscript(receiver, k, v)?;
+                }
+                Ok(Value::None)
+            }
             ("str", "upper" | "lower" | "strip") if args.is_empty() => {
                 let Object::Str(s) = self.object(r)? else {
                     return raise("SystemError", "not a str");
@@ -2014,6 +2198,25 @@ impl Vm {
                 "AttributeError",
                 format!("'{kind}' object has no attribute '{name}'"),
             ),
+        }
+    }
+
+    fn str_arg(&self, v: Value, method: &str) -> Result<String, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Ok(s.clone()),
+                other => raise(
+                    "TypeError",
+                    format!("{method}() argument must be str, not {}", other.type_name()),
+                ),
+            },
+            other => {
+                let t = self.type_name(other)?;
+                raise(
+                    "TypeError",
+                    format!("{method}() argument must be str, not {t}"),
+                )
+            }
         }
     }
 
