@@ -2146,13 +2146,13 @@ impl Vm {
                     }
                     (_, Some(v), _) => {
                         // Remove, keeping insertion order of the rest.
-                        if let Some(Object::Dict(d)) = self.state.heap.get_mut(r) {
-                            if let Some(i) = d.index.remove(&key) {
-                                d.entries.remove(i as usize);
-                                for slot in d.index.values_mut() {
-                                    if *slot > i {
-                                        *slot -= 1;
-                                    }
+                        if let Some(Object::Dict(d)) = self.state.heap.get_mut(r)
+                            && let Some(i) = d.index.remove(&key)
+                        {
+                            d.entries.remove(i as usize);
+                            for slot in d.index.values_mut() {
+                                if *slot > i {
+                                    *slot -= 1;
                                 }
                             }
                         }
