@@ -425,9 +425,6 @@ impl Function {
                 self.depth -= 1;
             }
             ast::Stmt::While(w) => {
-                if !w.orelse.is_empty() {
-                    return Err(s.unsupported(at, "`while ... else`"));
-                }
                 self.nested(s, at)?;
                 let start = self.here();
                 self.expr(s, &w.test)?;
@@ -439,15 +436,18 @@ impl Function {
                 });
                 self.block(s, &w.body)?;
                 self.emit(Instr::Jump(start));
+                let exhausted = self.here();
+                self.patch(exit, exhausted);
+                // `else` runs when the condition ends the loop, not after `break`.
+                let breaks = self.loops.pop().map(|l| l.breaks).unwrap_or_default();
+                self.block(s, &w.orelse)?;
                 let end = self.here();
-                self.patch(exit, end);
-                self.close_loop(end);
+                for b in breaks {
+                    self.patch(b, end);
+                }
                 self.depth -= 1;
             }
             ast::Stmt::For(f) => {
-                if !f.orelse.is_empty() {
-                    return Err(s.unsupported(at, "`for ... else`"));
-                }
                 self.nested(s, at)?;
                 self.expr(s, &f.iter)?;
                 self.emit(Instr::GetIter);
@@ -463,8 +463,10 @@ impl Function {
                 self.emit(Instr::Jump(start));
                 let end = self.here();
                 self.patch(exit, end);
-                // `break` leaves the iterator on the stack; pop it on that path only.
+                // `else` runs when the iterator is exhausted, not after `break`.
                 let breaks = self.loops.pop().map(|l| l.breaks).unwrap_or_default();
+                self.block(s, &f.orelse)?;
+                // `break` leaves the iterator on the stack; pop it on that path only.
                 if !breaks.is_empty() {
                     let skip = self.emit(Instr::Jump(0));
                     let pop_at = self.here();
@@ -651,14 +653,6 @@ impl Function {
         self.emit(Instr::LoadConst(one));
         self.emit(Instr::Subscript);
         Ok(())
-    }
-
-    fn close_loop(&mut self, end: u32) {
-        if let Some(l) = self.loops.pop() {
-            for b in l.breaks {
-                self.patch(b, end);
-            }
-        }
     }
 
     fn nested(&mut self, s: &Shared<'_>, at: usize) -> Result<(), Error> {
