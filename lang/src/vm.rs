@@ -183,6 +183,8 @@ const BUILTINS: &[&str] = &[
     "zip",
     "sorted",
     "reversed",
+    "dict",
+    "tuple",
 ];
 
 impl Vm {
@@ -1031,7 +1033,19 @@ impl Vm {
                 return self.alloc(object);
             }
             (BinOp::Mod, Value::Ref(x), _) if matches!(self.object(x)?, Object::Str(_)) => {
-                return raise("NotSupported", "`%` formatting is not in the subset yet");
+                let Object::Str(template) = self.object(x)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let template = template.clone();
+                let values = match b {
+                    Value::Ref(t) => match self.object(t)? {
+                        Object::Tuple(items) => items.clone(),
+                        _ => vec![b],
+                    },
+                    other => vec![other],
+                };
+                let text = self.percent_format(&template, &values)?;
+                return self.str_value(text);
             }
             _ => {}
         }
@@ -1817,6 +1831,36 @@ impl Vm {
                     "round() with these arguments is not in the subset yet",
                 ),
             },
+            "tuple" => {
+                let items = match args[..] {
+                    [] => Vec::new(),
+                    [v] => self.collect_items(v)?,
+                    _ => return raise("TypeError", "tuple expected at most 1 argument"),
+                };
+                self.alloc(Object::Tuple(items))
+            }
+            "dict" => {
+                let mut dict = Dict::default();
+                if let [Value::Ref(src)] = args[..]
+                    && let Object::Dict(existing) = self.object(src)?
+                {
+                    dict = existing.clone();
+                } else if let [source] = args[..] {
+                    for pair in self.collect_items(source)? {
+                        let kv = self.collect_items(pair)?;
+                        let [k, v] = kv[..] else {
+                            return raise(
+                                "ValueError",
+                                "dictionary update sequence element has the wrong length",
+                            );
+                        };
+                        self.dict_set(&mut dict, k, v)?;
+                    }
+                } else if !args.is_empty() {
+                    return raise("TypeError", "dict expected at most 1 argument");
+                }
+                self.alloc(Object::Dict(dict))
+            }
             "enumerate" => {
                 let (v, start) = match args[..] {
                     [v] => (v, 0),
@@ -1878,9 +1922,64 @@ impl Vm {
                     Err(message) => raise("ValueError", message),
                 }
             }
-            "type" | "isinstance" => {
-                raise("NotSupported", format!("{name}() is not in the subset yet"))
+            "isinstance" => {
+                let [v, class] = args[..] else {
+                    return raise(
+                        "TypeError",
+                        format!("isinstance expected 2 arguments, got {}", args.len()),
+                    );
+                };
+                let classes = match class {
+                    Value::Ref(t) => match self.object(t)? {
+                        Object::Tuple(items) => items.clone(),
+                        _ => vec![class],
+                    },
+                    other => vec![other],
+                };
+                let actual = self.type_name(v)?;
+                for c in classes {
+                    let matched = match c {
+                        Value::Builtin(b) => {
+                            let wanted = BUILTINS.get(b as usize).copied().unwrap_or("");
+                            if !matches!(
+                                wanted,
+                                "int"
+                                    | "float"
+                                    | "str"
+                                    | "bool"
+                                    | "list"
+                                    | "dict"
+                                    | "tuple"
+                                    | "range"
+                            ) {
+                                return raise(
+                                    "TypeError",
+                                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                                );
+                            }
+                            // bool is a subclass of int.
+                            actual == wanted || (wanted == "int" && actual == "bool")
+                        }
+                        Value::ExceptionClass(class) => match v {
+                            Value::Ref(r) => {
+                                matches!(self.object(r)?, Object::Exception { class: actual, .. } if derives(*actual, class))
+                            }
+                            _ => false,
+                        },
+                        _ => {
+                            return raise(
+                                "TypeError",
+                                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                            );
+                        }
+                    };
+                    if matched {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Ok(Value::Bool(false))
             }
+            "type" => raise("NotSupported", "type() is not in the subset yet"),
             _ => raise("SystemError", "unknown builtin"),
         }
     }
@@ -2183,6 +2282,14 @@ impl Vm {
                 }
                 Ok(Value::None)
             }
+            ("str", "format") => {
+                let Object::Str(template) = self.object(r)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let template = template.clone();
+                let text = self.brace_format(&template, &args)?;
+                self.str_value(text)
+            }
             ("str", "upper" | "lower" | "strip") if args.is_empty() => {
                 let Object::Str(s) = self.object(r)? else {
                     return raise("SystemError", "not a str");
@@ -2199,6 +2306,181 @@ impl Vm {
                 format!("'{kind}' object has no attribute '{name}'"),
             ),
         }
+    }
+
+    /// `template % values`: `%s %r %d %i %f %e %g %x %o %%` with flags, width and precision.
+    fn percent_format(&self, template: &str, values: &[Value]) -> Result<String, Raise> {
+        let mut out = String::with_capacity(template.len());
+        let mut next = values.iter();
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let mut spec = String::new();
+            let kind = loop {
+                match chars.next() {
+                    Some(k) if k.is_ascii_alphabetic() || k == '%' => break k,
+                    Some(k) if "-+ #0.123456789".contains(k) => spec.push(k),
+                    _ => return raise("ValueError", "incomplete format"),
+                }
+            };
+            if kind == '%' {
+                out.push('%');
+                continue;
+            }
+            let Some(&value) = next.next() else {
+                return raise("TypeError", "not enough arguments for format string");
+            };
+            // printf flags map onto the format-spec language: `-` is left alignment.
+            let (align, rest) = match spec.strip_prefix('-') {
+                Some(rest) => ("<", rest.to_owned()),
+                None => ("", spec.clone()),
+            };
+            let formatted = match kind {
+                's' => {
+                    let text = self.str_of(value)?;
+                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                }
+                'r' | 'a' => {
+                    let text = self.repr(value)?;
+                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                }
+                'd' | 'i' | 'u' => {
+                    let n = match value {
+                        Value::Int(n) => n,
+                        Value::Bool(b) => b as i64,
+                        Value::Float(f) if f.is_finite() => f.trunc() as i64,
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise(
+                                "TypeError",
+                                format!("%{kind} format: a real number is required, not {t}"),
+                            );
+                        }
+                    };
+                    crate::format::format_int(n, &format!("{align}{rest}d"))
+                }
+                'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
+                    let f = match value {
+                        Value::Int(n) => n as f64,
+                        Value::Bool(b) => b as i64 as f64,
+                        Value::Float(f) => f,
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise("TypeError", format!("must be real number, not {t}"));
+                        }
+                    };
+                    let rest = if rest.contains('.') || kind == 'g' || kind == 'G' {
+                        rest
+                    } else {
+                        format!("{rest}.6")
+                    };
+                    crate::format::format_float(f, &format!("{align}{rest}{kind}"))
+                }
+                'x' | 'X' | 'o' => match value {
+                    Value::Int(n) => crate::format::format_int(n, &format!("{align}{rest}{kind}")),
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise(
+                            "TypeError",
+                            format!("%{kind} format: an integer is required, not {t}"),
+                        );
+                    }
+                },
+                other => {
+                    return raise(
+                        "ValueError",
+                        format!("unsupported format character '{other}'"),
+                    );
+                }
+            };
+            match formatted {
+                Ok(text) => out.push_str(&text),
+                Err(message) => return raise("ValueError", message),
+            }
+        }
+        if next.next().is_some() {
+            return raise(
+                "TypeError",
+                "not all arguments converted during string formatting",
+            );
+        }
+        Ok(out)
+    }
+
+    /// `template.format(*args)`: `{}`, `{0}`, `{:spec}`, `{0!r:spec}` and `{{`/`}}` escapes.
+    fn brace_format(&self, template: &str, args: &[Value]) -> Result<String, Raise> {
+        let mut out = String::with_capacity(template.len());
+        let mut auto = 0usize;
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    out.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    out.push('}');
+                }
+                '}' => return raise("ValueError", "Single '}' encountered in format string"),
+                '{' => {
+                    let mut field = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some(ch) => field.push(ch),
+                            None => {
+                                return raise("ValueError", "expected '}' before end of string");
+                            }
+                        }
+                    }
+                    let (head, spec) = field.split_once(':').unwrap_or((&field, ""));
+                    let (name, conversion) = head.split_once('!').unwrap_or((head, ""));
+                    let index = if name.is_empty() {
+                        auto += 1;
+                        auto - 1
+                    } else {
+                        match name.parse::<usize>() {
+                            Ok(i) => i,
+                            Err(_) => {
+                                return raise(
+                                    "NotSupported",
+                                    "named or attribute fields in str.format are not in the subset yet",
+                                );
+                            }
+                        }
+                    };
+                    let Some(&value) = args.get(index) else {
+                        return raise(
+                            "IndexError",
+                            format!(
+                                "Replacement index {index} out of range for positional args tuple"
+                            ),
+                        );
+                    };
+                    let formatted = match conversion {
+                        "" => self.format(value, spec)?,
+                        "r" | "a" => crate::format::format_str(&self.repr(value)?, spec),
+                        "s" => crate::format::format_str(&self.str_of(value)?, spec),
+                        other => {
+                            return raise(
+                                "ValueError",
+                                format!("Unknown conversion specifier {other}"),
+                            );
+                        }
+                    };
+                    match formatted {
+                        Ok(text) => out.push_str(&text),
+                        Err(message) => return raise("ValueError", message),
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        Ok(out)
     }
 
     fn str_arg(&self, v: Value, method: &str) -> Result<String, Raise> {
