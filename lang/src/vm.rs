@@ -1892,17 +1892,9 @@ impl Vm {
             }
             "sorted" => {
                 let v = one(&args)?;
-                let mut items = self.collect_items(v)?;
-                // Insertion sort through the VM's `<` (stable, as Python's sort is); errors
-                // propagate. Quadratic: fine for the sizes tasks sort today.
-                for i in 1..items.len() {
-                    let mut j = i;
-                    while j > 0 && self.less(items[j], items[j - 1], CmpOp::Lt)? {
-                        items.swap(j, j - 1);
-                        j -= 1;
-                    }
-                }
-                self.alloc(Object::List(items))
+                let items = self.collect_items(v)?;
+                let sorted = self.merge_sort(items)?;
+                self.alloc(Object::List(sorted))
             }
             "reversed" => {
                 let v = one(&args)?;
@@ -2306,6 +2298,40 @@ impl Vm {
                 format!("'{kind}' object has no attribute '{name}'"),
             ),
         }
+    }
+
+    /// A stable bottom-up merge sort through the VM's `<`, so comparison errors propagate and
+    /// the order is Python's (equal items keep their order). O(n log n) comparisons.
+    fn merge_sort(&self, mut items: Vec<Value>) -> Result<Vec<Value>, Raise> {
+        let n = items.len();
+        let mut buffer = items.clone();
+        let mut width = 1;
+        while width < n {
+            let mut start = 0;
+            while start < n {
+                let mid = (start + width).min(n);
+                let end = (start + 2 * width).min(n);
+                let (mut i, mut j, mut k) = (start, mid, start);
+                while i < mid && j < end {
+                    // Take from the right only when strictly smaller: stability.
+                    if self.less(items[j], items[i], CmpOp::Lt)? {
+                        buffer[k] = items[j];
+                        j += 1;
+                    } else {
+                        buffer[k] = items[i];
+                        i += 1;
+                    }
+                    k += 1;
+                }
+                buffer[k..k + (mid - i)].copy_from_slice(&items[i..mid]);
+                k += mid - i;
+                buffer[k..k + (end - j)].copy_from_slice(&items[j..end]);
+                start = end;
+            }
+            std::mem::swap(&mut items, &mut buffer);
+            width *= 2;
+        }
+        Ok(items)
     }
 
     /// `template % values`: `%s %r %d %i %f %e %g %x %o %%` with flags, width and precision.
