@@ -252,10 +252,19 @@ impl Vm {
 
     /// Runs at most `budget` instructions.
     pub fn run(&mut self, budget: u64) -> Outcome {
+        self.run_until(budget, &std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// Runs at most `budget` instructions, or until another thread sets `deadline` (checked every
+    /// 1,024 instructions): then `Suspended`, at an instruction boundary, ready to snapshot.
+    pub fn run_until(&mut self, budget: u64, deadline: &std::sync::atomic::AtomicBool) -> Outcome {
         if self.state.done {
             return Outcome::Finished;
         }
-        for _ in 0..budget {
+        for executed in 0..budget {
+            if executed % 1024 == 1023 && deadline.load(std::sync::atomic::Ordering::Relaxed) {
+                return Outcome::Suspended;
+            }
             match self.step() {
                 Ok(true) => {
                     self.state.done = true;

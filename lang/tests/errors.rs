@@ -71,3 +71,28 @@ fn hostile_snapshots_never_panic() {
     assert_eq!(intact.run(u64::MAX), Outcome::Finished);
     assert_eq!(intact.take_output(), "4950\n");
 }
+
+/// Another thread's deadline suspends an endless loop at an instruction boundary; the state
+/// snapshots and resumes.
+#[test]
+fn a_deadline_from_another_thread_suspends_the_vm() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let module = compile("job.py", "n = 0\nwhile True:\n    n += 1\n").unwrap();
+    let mut vm = Vm::new(module);
+    let deadline = Arc::new(AtomicBool::new(false));
+    let setter = {
+        let deadline = deadline.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            deadline.store(true, Ordering::Relaxed);
+        })
+    };
+    assert_eq!(vm.run_until(u64::MAX, &deadline), Outcome::Suspended);
+    setter.join().unwrap();
+    let steps = vm.state().steps;
+    assert!(steps > 1000, "it ran until the deadline ({steps} steps)");
+    let mut resumed = Vm::restore(&vm.snapshot().unwrap()).unwrap();
+    assert_eq!(resumed.run(10_000), Outcome::Suspended);
+    assert_eq!(resumed.state().steps, steps + 10_000);
+}
