@@ -94,12 +94,19 @@ pub enum Instr {
     ListAppend(u32),
     /// Pops a value and a key and stores them in the dict `n` items below the top.
     MapAdd(u32),
-    /// Pushes a function for code object `code`, with the top `defaults` values as the defaults of
-    /// its last parameters.
+    /// Pushes a function for code object `code`: below the top `closure` cells, the `defaults`
+    /// values of its last parameters.
     MakeFunction {
         code: u32,
         defaults: u32,
+        closure: u32,
     },
+    /// Replaces local slot `n`'s value (or nothing) with a new cell holding it: a local that
+    /// nested functions capture.
+    MakeCell(u32),
+    /// Reads or writes through the cell in local slot `n`.
+    LoadDeref(u32),
+    StoreDeref(u32),
     /// Like `Call(argc)`, followed on the stack by `kw` (name, value) pairs.
     CallKw {
         argc: u32,
@@ -123,6 +130,10 @@ pub struct Code {
     /// Parameters are the first locals.
     pub params: u32,
     pub param_names: Vec<String>,
+    /// Free variables (captured cells) occupy the last `freevars` local slots.
+    pub freevars: u32,
+    /// The name of each local slot, for error messages.
+    pub local_names: Vec<String>,
     pub locals: u32,
     pub instrs: Vec<Instr>,
     /// Source line of each instruction.

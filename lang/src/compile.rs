@@ -91,6 +91,8 @@ fn placeholder(name: &str) -> Code {
         name: name.to_owned(),
         params: 0,
         param_names: Vec::new(),
+        freevars: 0,
+        local_names: Vec::new(),
         locals: 0,
         instrs: Vec::new(),
         lines: Vec::new(),
@@ -176,6 +178,10 @@ struct Function {
     /// Comprehension scopes, innermost last: their variables live in hidden slots, so they
     /// neither leak into nor clobber the enclosing scope (Python 3's rule).
     renames: Vec<HashMap<String, Slot>>,
+    /// Locals that nested functions capture, and free variables from enclosing functions: both
+    /// hold a cell in their slot.
+    derefs: HashMap<String, u32>,
+    freevars: u32,
 }
 
 /// Where a hidden value lives: a local slot in functions, a global name in the module body.
@@ -211,6 +217,8 @@ impl Function {
             handling: Vec::new(),
             hidden: 0,
             renames: Vec::new(),
+            derefs: HashMap::new(),
+            freevars: 0,
         }
     }
 
@@ -265,10 +273,18 @@ impl Function {
                 *p = name.clone();
             }
         }
+        let mut local_names = vec![String::new(); self.local_count as usize];
+        for (name, slot) in self.locals.iter().flatten().chain(self.derefs.iter()) {
+            if let Some(n) = local_names.get_mut(*slot as usize) {
+                *n = name.clone();
+            }
+        }
         Code {
             name: name.to_owned(),
             params,
             param_names,
+            local_names,
+            freevars: self.freevars,
             locals: self.local_count,
             instrs: self.instrs,
             lines: self.lines,
@@ -318,6 +334,10 @@ impl Function {
             self.load_slot(slot);
             return;
         }
+        if let Some(slot) = self.derefs.get(name).copied() {
+            self.emit(Instr::LoadDeref(slot));
+            return;
+        }
         match self.locals.as_ref().and_then(|l| l.get(name)) {
             Some(i) => {
                 let i = *i;
@@ -333,6 +353,10 @@ impl Function {
     fn store(&mut self, s: &mut Shared<'_>, name: &str) {
         if let Some(slot) = self.renamed(name) {
             self.store_slot(slot);
+            return;
+        }
+        if let Some(slot) = self.derefs.get(name).copied() {
+            self.emit(Instr::StoreDeref(slot));
             return;
         }
         match self.locals.as_ref().and_then(|l| l.get(name)) {
@@ -513,8 +537,16 @@ impl Function {
                 self.emit(Instr::Return);
             }
             ast::Stmt::FunctionDef(def) => self.function_def(s, def)?,
-            // Handled when the function's locals are collected; at module level a no-op.
+            // Handled when the function's scope is analysed; at module level a no-op.
             ast::Stmt::Global(_) => {}
+            ast::Stmt::Nonlocal(_) if self.locals.is_some() => {}
+            ast::Stmt::Nonlocal(_) => {
+                return Err(s.error(
+                    at,
+                    "SyntaxError",
+                    "nonlocal declaration not allowed at module level",
+                ));
+            }
             ast::Stmt::Try(t) => self.try_statement(s, t, at)?,
             ast::Stmt::Raise(r) => {
                 match &r.exc {
@@ -707,13 +739,27 @@ impl Function {
         def: &ast::StmtFunctionDef,
     ) -> Result<(), Error> {
         let at = def.range().start().to_usize();
-        if self.locals.is_some() {
-            return Err(s.unsupported(at, "a function defined inside a function (closures)"));
-        }
         if !def.decorator_list.is_empty() {
             return Err(s.unsupported(at, "decorators"));
         }
-        let args = &def.args;
+        let end = def.range().end().to_usize();
+        self.make_function(s, def.name.as_str(), &def.args, &def.body, at, end)?;
+        self.store(s, def.name.as_str());
+        Ok(())
+    }
+
+    /// Compiles a function (a `def`, or a lambda whose body is one `return`) and pushes it: its
+    /// defaults are evaluated here, in the defining scope, and the cells of the enclosing
+    /// variables it uses are handed to it.
+    fn make_function(
+        &mut self,
+        s: &mut Shared<'_>,
+        name: &str,
+        args: &ast::Arguments,
+        body: &[ast::Stmt],
+        at: usize,
+        end: usize,
+    ) -> Result<(), Error> {
         if !args.posonlyargs.is_empty()
             || args.vararg.is_some()
             || !args.kwonlyargs.is_empty()
@@ -724,7 +770,6 @@ impl Function {
                 "parameters other than positional ones with optional defaults (*args, **kwargs, keyword-only)",
             ));
         }
-        // Defaults are evaluated now, in the defining scope, before the function exists.
         let mut defaults = 0u32;
         for a in &args.args {
             if let Some(default) = &a.default {
@@ -735,35 +780,63 @@ impl Function {
         if s.module.codes.len() >= CODES_MAX {
             return Err(s.unsupported(at, "this many functions"));
         }
-        let mut names: Vec<String> = args.args.iter().map(|a| a.def.arg.to_string()).collect();
-        let params = names.len() as u32;
-        collect_assigned(&def.body, &mut names);
-        let mut globals = Vec::new();
-        collect_globals(&def.body, &mut globals);
-        if let Some(clash) = globals
-            .iter()
-            .find(|g| names[..params as usize].contains(g))
-        {
+        let params: Vec<String> = args.args.iter().map(|a| a.def.arg.to_string()).collect();
+        let scope = crate::scope::analyse(&params, body);
+        if let Some(clash) = scope.globals.iter().find(|g| params.contains(g)) {
             return Err(s.error(
                 at,
                 "SyntaxError",
                 format!("name '{clash}' is parameter and global"),
             ));
         }
-        names.retain(|n| !globals.contains(n));
-        let mut function = Function::new(Some(names));
-        function.block(s, &def.body)?;
-        function.emit_return_none(s, def.range().end().to_usize());
+        // Free variables the enclosing function holds in cells; the rest are globals. Variables
+        // of a comprehension being compiled cannot be captured yet.
+        let mut captured = Vec::new();
+        for free in &scope.free {
+            if self.renamed(free).is_some() {
+                return Err(s.unsupported(at, "a function capturing a comprehension variable"));
+            }
+            if let Some(slot) = self.derefs.get(free) {
+                captured.push((free.clone(), *slot));
+            } else if scope.nonlocals.contains(free) {
+                return Err(s.error(
+                    at,
+                    "SyntaxError",
+                    format!("no binding for nonlocal '{free}' found"),
+                ));
+            }
+        }
+        let mut locals = params.clone();
+        locals.extend(scope.locals.iter().filter(|l| !params.contains(l)).cloned());
+        let params_count = params.len() as u32;
+        let mut function = Function::new(Some(locals));
+        for (i, (free, _)) in captured.iter().enumerate() {
+            let slot = function.local_count + i as u32;
+            function.derefs.insert(free.clone(), slot);
+        }
+        function.freevars = captured.len() as u32;
+        function.local_count += function.freevars;
+        function.at(s, at);
+        for cell in &scope.cells {
+            if let Some(slot) = function.locals.as_ref().and_then(|l| l.get(cell)).copied() {
+                function.derefs.insert(cell.clone(), slot);
+                function.emit(Instr::MakeCell(slot));
+            }
+        }
+        function.block(s, body)?;
+        function.emit_return_none(s, end);
         let index = s.module.codes.len() as u32;
-        s.module
-            .codes
-            .push(function.finish(def.name.as_str(), params));
+        s.module.codes.push(function.finish(name, params_count));
         self.at(s, at);
+        for (_, slot) in &captured {
+            // The slot holds the cell itself: hand the cell over, not its content.
+            self.emit(Instr::LoadLocal(*slot));
+        }
         self.emit(Instr::MakeFunction {
             code: index,
             defaults,
+            closure: captured.len() as u32,
         });
-        self.store(s, def.name.as_str());
         Ok(())
     }
 
@@ -946,6 +1019,14 @@ impl Function {
                     self.emit(Instr::Subscript);
                 }
             }
+            ast::Expr::Lambda(l) => {
+                let body = [ast::Stmt::Return(ast::StmtReturn {
+                    range: l.range,
+                    value: Some(l.body.clone()),
+                })];
+                let end = l.range.end().to_usize();
+                self.make_function(s, "<lambda>", &l.args, &body, at, end)?;
+            }
             ast::Expr::ListComp(c) => self.comprehension(s, &c.generators, Some(&c.elt), None)?,
             ast::Expr::DictComp(c) => {
                 self.comprehension(s, &c.generators, None, Some((&c.key, &c.value)))?
@@ -1096,31 +1177,6 @@ fn cmpop(op: &ast::CmpOp) -> CmpOp {
     }
 }
 
-/// Names a function body declares `global`.
-fn collect_globals(body: &[ast::Stmt], names: &mut Vec<String>) {
-    for stmt in body {
-        match stmt {
-            ast::Stmt::Global(g) => names.extend(g.names.iter().map(|n| n.to_string())),
-            ast::Stmt::For(f) => collect_globals(&f.body, names),
-            ast::Stmt::While(w) => collect_globals(&w.body, names),
-            ast::Stmt::If(i) => {
-                collect_globals(&i.body, names);
-                collect_globals(&i.orelse, names);
-            }
-            ast::Stmt::Try(t) => {
-                collect_globals(&t.body, names);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    collect_globals(&h.body, names);
-                }
-                collect_globals(&t.orelse, names);
-                collect_globals(&t.finalbody, names);
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Names a target binds (names, and names inside tuple/list targets).
 fn target_names(target: &ast::Expr, out: &mut Vec<String>) {
     match target {
@@ -1131,66 +1187,12 @@ fn target_names(target: &ast::Expr, out: &mut Vec<String>) {
     }
 }
 
-/// Names assigned in a function body (its locals), in first-assignment order.
-fn collect_assigned(body: &[ast::Stmt], names: &mut Vec<String>) {
-    let add = |name: &str, names: &mut Vec<String>| {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-    };
-    for stmt in body {
-        match stmt {
-            ast::Stmt::Assign(a) => {
-                let mut bound = Vec::new();
-                for t in &a.targets {
-                    target_names(t, &mut bound);
-                }
-                for n in bound {
-                    add(&n, names);
-                }
-            }
-            ast::Stmt::AugAssign(a) => {
-                if let ast::Expr::Name(n) = &*a.target {
-                    add(n.id.as_str(), names);
-                }
-            }
-            ast::Stmt::For(f) => {
-                let mut bound = Vec::new();
-                target_names(&f.target, &mut bound);
-                for n in bound {
-                    add(&n, names);
-                }
-                collect_assigned(&f.body, names);
-            }
-            ast::Stmt::While(w) => collect_assigned(&w.body, names),
-            ast::Stmt::Try(t) => {
-                collect_assigned(&t.body, names);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    if let Some(name) = &h.name {
-                        add(name.as_str(), names);
-                    }
-                    collect_assigned(&h.body, names);
-                }
-                collect_assigned(&t.orelse, names);
-                collect_assigned(&t.finalbody, names);
-            }
-            ast::Stmt::If(i) => {
-                collect_assigned(&i.body, names);
-                collect_assigned(&i.orelse, names);
-            }
-            _ => {}
-        }
-    }
-}
-
 fn statement_name(stmt: &ast::Stmt) -> &'static str {
     match stmt {
         ast::Stmt::ClassDef(_) => "`class`",
         ast::Stmt::TryStar(_) => "`try`/`except*`",
         ast::Stmt::With(_) | ast::Stmt::AsyncWith(_) => "`with`",
         ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => "`import`",
-        ast::Stmt::Nonlocal(_) => "`nonlocal`",
         ast::Stmt::Delete(_) => "`del`",
         ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::AsyncFor(_) => "`async`",
         ast::Stmt::Match(_) => "`match`",
@@ -1201,7 +1203,6 @@ fn statement_name(stmt: &ast::Stmt) -> &'static str {
 
 fn expression_name(e: &ast::Expr) -> &'static str {
     match e {
-        ast::Expr::Lambda(_) => "`lambda`",
         ast::Expr::SetComp(_) => "a set comprehension",
         ast::Expr::GeneratorExp(_) => "a generator expression",
         ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => "`yield`",

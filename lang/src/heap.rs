@@ -61,7 +61,11 @@ pub enum Object {
     Function {
         code: u32,
         defaults: Vec<Value>,
+        /// Cells of the enclosing functions' variables it uses.
+        closure: Vec<Value>,
     },
+    /// A captured variable: its value, or nothing while unbound.
+    Cell(Option<Value>),
     /// An exception instance: its class (index in `vm::EXCEPTIONS`), message, and the traceback
     /// gathered while it unwinds, innermost first: (code object, line).
     Exception {
@@ -84,6 +88,7 @@ impl Object {
             Object::Range { .. } => "range",
             Object::Iter(_) => "iterator",
             Object::Function { .. } => "function",
+            Object::Cell(_) => "cell",
             Object::Exception { .. } => "exception",
         }
     }
@@ -106,7 +111,10 @@ impl Object {
         };
         match self {
             Object::List(v) | Object::Tuple(v) => v.iter().for_each(&mut push),
-            Object::Function { defaults, .. } => defaults.iter().for_each(&mut push),
+            Object::Function {
+                defaults, closure, ..
+            } => defaults.iter().chain(closure).for_each(&mut push),
+            Object::Cell(Some(v)) => push(v),
             Object::Dict(d) => d.entries.iter().for_each(|(k, v)| {
                 push(k);
                 push(v);

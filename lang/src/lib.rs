@@ -24,6 +24,7 @@ pub mod code;
 pub mod compile;
 pub mod format;
 pub mod heap;
+pub mod scope;
 pub mod value;
 pub mod vm;
 

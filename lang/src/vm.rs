@@ -813,13 +813,59 @@ impl Vm {
                 let v = self.slice(container, lo, hi, step)?;
                 self.push(v)?;
             }
-            Instr::MakeFunction { code, defaults } => {
+            Instr::MakeFunction {
+                code,
+                defaults,
+                closure,
+            } => {
                 if code as usize >= self.state.module.codes.len() {
                     return raise("SystemError", "code out of range");
                 }
+                let closure = self.pop_n(closure as usize)?;
                 let defaults = self.pop_n(defaults as usize)?;
-                let v = self.alloc(Object::Function { code, defaults })?;
+                let v = self.alloc(Object::Function {
+                    code,
+                    defaults,
+                    closure,
+                })?;
                 self.push(v)?;
+            }
+            Instr::MakeCell(slot) => {
+                let current = match self.frame()?.locals.get(slot as usize) {
+                    Some(v) => *v,
+                    None => return raise("SystemError", "local out of range"),
+                };
+                let cell = self.alloc(Object::Cell(current))?;
+                if let Some(local) = self.frame()?.locals.get_mut(slot as usize) {
+                    *local = Some(cell);
+                }
+            }
+            Instr::LoadDeref(slot) => {
+                let cell = self.cell(slot)?;
+                match self.object(cell)? {
+                    Object::Cell(Some(v)) => {
+                        let v = *v;
+                        self.push(v)?;
+                    }
+                    Object::Cell(None) => {
+                        let name = self.local_name(slot);
+                        return raise(
+                            "NameError",
+                            format!(
+                                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                            ),
+                        );
+                    }
+                    _ => return raise("SystemError", "not a cell"),
+                }
+            }
+            Instr::StoreDeref(slot) => {
+                let v = self.pop()?;
+                let cell = self.cell(slot)?;
+                match self.state.heap.get_mut(cell) {
+                    Some(Object::Cell(content)) => *content = Some(v),
+                    _ => return raise("SystemError", "not a cell"),
+                }
             }
             Instr::CallKw { argc, kw } => {
                 let pairs = self.pop_n(2 * kw as usize)?;
@@ -965,9 +1011,22 @@ impl Vm {
         }
     }
 
+    /// The cell in local slot `slot` of the current frame.
+    fn cell(&mut self, slot: u32) -> Result<u32, Raise> {
+        match self.frame()?.locals.get(slot as usize) {
+            Some(Some(Value::Ref(r))) => Ok(*r),
+            _ => raise("SystemError", "no cell in this slot"),
+        }
+    }
+
     fn local_name(&self, i: u32) -> String {
-        // Locals are not named in the bytecode yet; the message says which slot.
-        format!("#{i}")
+        self.state
+            .frames
+            .last()
+            .and_then(|f| self.state.module.codes.get(f.code as usize))
+            .and_then(|c| c.local_names.get(i as usize))
+            .cloned()
+            .unwrap_or_else(|| format!("#{i}"))
     }
 
     fn type_name(&self, v: Value) -> Result<&'static str, Raise> {
@@ -1490,16 +1549,25 @@ impl Vm {
                 self.push(e)
             }
             Value::Ref(r) => {
-                let Object::Function { code, defaults } = self.object(r)? else {
+                let Object::Function {
+                    code,
+                    defaults,
+                    closure,
+                } = self.object(r)?
+                else {
                     let t = self.type_name(callee)?;
                     return raise("TypeError", format!("'{t}' object is not callable"));
                 };
-                let (code, defaults) = (*code, defaults.clone());
+                let (code, defaults, closure) = (*code, defaults.clone(), closure.clone());
                 let Some(c) = self.state.module.codes.get(code as usize) else {
                     return raise("SystemError", "code out of range");
                 };
                 let params = c.params as usize;
-                if c.locals > LOCALS_MAX || params > c.locals as usize || defaults.len() > params {
+                if c.locals > LOCALS_MAX
+                    || params + c.freevars as usize > c.locals as usize
+                    || defaults.len() > params
+                    || closure.len() != c.freevars as usize
+                {
                     return raise("SystemError", "inconsistent function");
                 }
                 if args.len() > params {
@@ -1541,6 +1609,10 @@ impl Vm {
                         );
                     }
                     locals[i] = Some(value);
+                }
+                let first_free = c.locals as usize - closure.len();
+                for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
+                    *slot = Some(cell);
                 }
                 let first_default = params - defaults.len();
                 let mut missing = Vec::new();
@@ -2618,6 +2690,7 @@ impl Vm {
                     "{}({shown})",
                     EXCEPTIONS.get(*class as usize).map_or("?", |(n, _)| n),
                 ),
+                Object::Cell(_) => "<cell>".into(),
                 Object::Function { code: c, .. } => format!(
                     "<function {}>",
                     self.state
