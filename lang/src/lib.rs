@@ -13,12 +13,12 @@
 //! program, never a panic; execution is deterministic (the same program gives the same steps and
 //! the same output, whatever the snapshots in between).
 //!
-//! Status (issue 6, in progress): functions with defaults and keyword arguments, ints (64-bit;
-//! overflow raises), floats, strings, lists, tuples, dicts, slices, unpacking, control flow,
-//! `try`/`except`/`finally`/`raise`/`assert` with the builtin exception hierarchy, list and dict
-//! comprehensions, f-strings with format specs, a set of builtins and methods, tracebacks,
-//! snapshot/restore, a mark-and-sweep collector. Not yet: classes, generators, closures and
-//! lambdas, sets, `with`, `*args`, big ints, host calls. See `docs/lang.md`.
+//! Status (issue 6, in progress): functions with defaults and keyword arguments, closures and
+//! lambdas, ints (64-bit; overflow raises), floats, strings, lists, tuples, dicts, slices,
+//! unpacking, control flow, `try`/`except`/`finally`/`raise`/`assert` with the builtin exception
+//! hierarchy, list and dict comprehensions, f-strings, `%` and `str.format`, a set of builtins and
+//! methods, tracebacks, snapshot/restore, a mark-and-sweep collector, a deadline flag. Not yet:
+//! classes, generators, sets, `with`, `*args`, big ints, host calls. See `docs/lang.md`.
 
 pub mod code;
 pub mod compile;
