@@ -241,11 +241,7 @@ fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Res
         .as_ref()
         .map(|f| f.ca_pem.clone())
         .ok_or_else(|| anyhow!("no CA certificate: use a client config (--config FILE)"))?;
-    let ca_file = std::env::temp_dir().join(format!("slnode-ca-{}.pem", std::process::id()));
-    std::fs::write(&ca_file, &ca_pem)?;
-    let ca = sl_rpc::pki::read_cert(&ca_file);
-    let _ = std::fs::remove_file(&ca_file);
-    let ca = ca.context("the client config's CA certificate")?;
+    let ca = sl_rpc::pki::parse_cert(&ca_pem, "the client config's ca_pem")?;
     let bind: SocketAddr = "0.0.0.0:0".parse().expect("literal");
     let mut options = sl_rpc::endpoint::Options::new(bind);
     options.connect_timeout = Duration::from_secs(2);
@@ -254,12 +250,12 @@ fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Res
     Ok(Connection { endpoint, addrs })
 }
 
-fn client_runtime() -> tokio::runtime::Runtime {
+fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("a runtime")
+        .context("starting the client's runtime")
 }
 
 const NODE_ANSWER_TIMEOUT: Duration = Duration::from_millis(750);
@@ -476,7 +472,7 @@ fn human_bytes(bytes: u64) -> String {
 }
 
 pub fn status(cluster: ClusterArgs, json: bool) -> anyhow::Result<i32> {
-    let runtime = client_runtime();
+    let runtime = client_runtime()?;
     let connection = connect(&cluster, &runtime)?;
     let status = runtime.block_on(gather(&connection))?;
     if json {
@@ -537,7 +533,7 @@ fn membership_client(connection: &Connection) -> Client {
 }
 
 pub fn remove(node: u64, cluster: ClusterArgs) -> anyhow::Result<i32> {
-    let runtime = client_runtime();
+    let runtime = client_runtime()?;
     let connection = connect(&cluster, &runtime)?;
     let client = membership_client(&connection);
     let reply = runtime.block_on(client.change_membership(&Membership::Remove(node)));
@@ -558,7 +554,7 @@ pub fn leave(data_dir: PathBuf, cluster: ClusterArgs) -> anyhow::Result<i32> {
             .with_context(|| format!("{} holds no node", data_dir.display()))?;
     let mut cluster = cluster;
     cluster.cluster = Some(node.advertise);
-    let runtime = client_runtime();
+    let runtime = client_runtime()?;
     let connection = connect(&cluster, &runtime)?;
     runtime.block_on(async {
         connection
@@ -577,7 +573,7 @@ pub fn object(command: ObjectCommand) -> anyhow::Result<i32> {
     match command {
         ObjectCommand::Put { key, file, cluster } => {
             let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
-            let runtime = client_runtime();
+            let runtime = client_runtime()?;
             let connection = connect(&cluster, &runtime)?;
             runtime.block_on(async {
                 let mut last = None;
@@ -603,7 +599,7 @@ pub fn object(command: ObjectCommand) -> anyhow::Result<i32> {
             Ok(0)
         }
         ObjectCommand::Get { key, out, cluster } => {
-            let runtime = client_runtime();
+            let runtime = client_runtime()?;
             let connection = connect(&cluster, &runtime)?;
             let (found, payload): (Found, Option<_>) = runtime.block_on(async {
                 let mut last = None;
@@ -809,7 +805,7 @@ pub fn up(
     sl_node::write_toml(&cluster_file, &config, true)?;
     let installed = offer_user_config(&config);
     // Wait until every node answers and there is a leader (bounded).
-    let runtime = client_runtime();
+    let runtime = client_runtime()?;
     let connection = connect(
         &ClusterArgs {
             config: Some(cluster_file.clone()),

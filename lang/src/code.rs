@@ -41,6 +41,8 @@ pub enum Instr {
     Pop,
     /// Duplicates the top of the stack (chained comparisons).
     Dup,
+    /// Duplicates the two top items (augmented assignment to a subscript).
+    Dup2,
     /// Swaps the two top items.
     Rot2,
     /// Moves the top item below the next two (chained comparisons keep the middle operand).

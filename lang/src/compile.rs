@@ -408,18 +408,15 @@ impl Function {
                         self.store(s, n.id.as_str());
                     }
                     ast::Expr::Subscript(sub) => {
-                        // container[index] op= value, evaluating container and index once.
+                        // container[index] op= value, evaluating container and index once:
+                        // c i → c i c i → c i v → c i r → r c i → store.
                         self.expr(s, &sub.value)?;
                         self.expr(s, &sub.slice)?;
-                        self.emit(Instr::BuildTuple(2));
-                        self.emit(Instr::Dup);
-                        self.unpack_pair(s)?;
+                        self.emit(Instr::Dup2);
                         self.emit(Instr::Subscript);
                         self.expr(s, &a.value)?;
                         self.emit(Instr::Binary(op));
-                        // stack: pair, result → result, container, index
-                        self.emit(Instr::Rot2);
-                        self.unpack_pair(s)?;
+                        self.emit(Instr::Rot3);
                         self.emit(Instr::StoreSubscript);
                     }
                     other => {
@@ -670,20 +667,6 @@ impl Function {
             self.patch(skip, end);
         }
         self.depth -= 1;
-        Ok(())
-    }
-
-    /// Unpacks a 2-tuple on the stack into its two items (first below).
-    fn unpack_pair(&mut self, s: &mut Shared<'_>) -> Result<(), Error> {
-        // (a, b) → a, b: via Dup and Subscript with constant indexes.
-        let zero = s.constant(Const::Int(0));
-        let one = s.constant(Const::Int(1));
-        self.emit(Instr::Dup);
-        self.emit(Instr::LoadConst(zero));
-        self.emit(Instr::Subscript);
-        self.emit(Instr::Rot2);
-        self.emit(Instr::LoadConst(one));
-        self.emit(Instr::Subscript);
         Ok(())
     }
 

@@ -574,6 +574,13 @@ impl Vm {
                 self.push(v)?;
                 self.push(v)?;
             }
+            Instr::Dup2 => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                for v in [a, b, a, b] {
+                    self.push(v)?;
+                }
+            }
             Instr::Rot2 => {
                 let b = self.pop()?;
                 let a = self.pop()?;

@@ -58,28 +58,40 @@ sl_rpc::method!(
 sl_rpc::method!(PutObject, 502, "object_put", true, ObjectKey, Empty);
 sl_rpc::method!(GetObject, 503, "object_get", true, ObjectKey, Found);
 
-/// Principals by the SHA-256 of their token.
+/// A principal's token hash and name.
+type Entry = ([u8; 32], String);
+
+/// Principals by the SHA-256 of their token: the replicated list, plus a principal seeded locally
+/// (the bootstrap node's admin, usable before the log has it).
 #[derive(Clone, Default)]
-pub struct Principals(pub Arc<RwLock<HashMap<[u8; 32], String>>>);
+pub struct Principals {
+    known: Arc<RwLock<HashMap<[u8; 32], String>>>,
+    seed: Arc<RwLock<Option<Entry>>>,
+}
 
 impl Principals {
     pub fn hash(token: &str) -> [u8; 32] {
         Sha256::digest(token.as_bytes()).into()
     }
 
-    pub fn replace(&self, entries: impl IntoIterator<Item = ([u8; 32], String)>) {
-        let fresh: HashMap<[u8; 32], String> = entries.into_iter().collect();
-        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
-        // Keep entries seeded locally (the bootstrap admin) until the machine has them too.
-        for (hash, name) in fresh {
-            map.insert(hash, name);
+    pub fn seed(&self, hash: [u8; 32], name: String) {
+        *self.seed.write().unwrap_or_else(|e| e.into_inner()) = Some((hash, name));
+        self.replace([]);
+    }
+
+    /// Installs the replicated list; a principal removed there stops authenticating here.
+    pub fn replace(&self, entries: impl IntoIterator<Item = Entry>) {
+        let mut fresh: HashMap<[u8; 32], String> = entries.into_iter().collect();
+        if let Some((hash, name)) = self.seed.read().unwrap_or_else(|e| e.into_inner()).clone() {
+            fresh.entry(hash).or_insert(name);
         }
+        *self.known.write().unwrap_or_else(|e| e.into_inner()) = fresh;
     }
 }
 
 impl Authenticator for Principals {
     fn authenticate(&self, bearer: &str) -> Result<String, String> {
-        self.0
+        self.known
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&Self::hash(bearer))

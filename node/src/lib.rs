@@ -378,7 +378,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         }));
         let admin = config::read_text(&p.admin_token)?;
         let hash = Principals::hash(&admin);
-        principals.replace([(hash, admin::ADMIN.to_owned())]);
+        principals.seed(hash, admin::ADMIN.to_owned());
         admin_hash = Some(hash);
     }
     let voters: &[u64] = if node.bootstrap { &[1] } else { &[] };

@@ -15,21 +15,7 @@ use sl_labels::Label;
 use crate::ids::{Epoch, NodeId};
 use crate::machine::{Lease, Machine, Reject, Reply, Status};
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    rkyv::Archive,
-    rkyv::Serialize,
-    rkyv::Deserialize,
-)]
-#[rkyv(derive(Debug, PartialEq, Eq, PartialOrd, Ord))]
-pub struct DagId(pub u64);
+pub use crate::ids::DagId;
 
 pub type NodeKey = Vec<u8>;
 

@@ -33,3 +33,7 @@ id!(
     /// A FIFO queue.
     QueueId
 );
+id!(
+    /// A DAG execution of a LAmbdaPACK program.
+    DagId
+);

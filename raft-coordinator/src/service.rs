@@ -245,48 +245,41 @@ impl Driver {
 
     /// Hands the driver an event carrying an answer channel and waits for the answer. A full
     /// inbox sheds load: the caller hears "timeout" and retries with the same key.
-    async fn ask(
-        &self,
-        event: impl FnOnce(oneshot::Sender<ProposeOutcome>) -> Event,
-    ) -> ProposeOutcome {
+    /// Hands the driver an event carrying an answer channel and waits for the answer; `None`
+    /// when the inbox is full (load is shed) or the driver stopped.
+    async fn ask<T>(&self, event: impl FnOnce(oneshot::Sender<T>) -> Event) -> Option<T> {
         let (answer, wait) = oneshot::channel();
-        if self.inbox.try_send(event(answer)).is_err() {
-            return ProposeOutcome::Timeout;
-        }
-        wait.await.unwrap_or(ProposeOutcome::Timeout)
+        self.inbox.try_send(event(answer)).ok()?;
+        wait.await.ok()
     }
 
+    /// A shed or unanswered proposal is "timeout": the caller retries with the same key.
     pub async fn propose(&self, command: Command) -> ProposeOutcome {
-        self.ask(|answer| Event::Propose { command, answer }).await
+        self.ask(|answer| Event::Propose { command, answer })
+            .await
+            .unwrap_or(ProposeOutcome::Timeout)
     }
 
     pub async fn change_membership(&self, change: Membership) -> ProposeOutcome {
         self.ask(|answer| Event::Membership { change, answer })
             .await
+            .unwrap_or(ProposeOutcome::Timeout)
     }
 
     /// A linearizable read: answered once this replica has applied everything committed when the
     /// read arrived (ReadIndex).
     pub async fn read(&self, query: Query) -> ReadOutcome {
-        let (answer, wait) = oneshot::channel();
-        if self.inbox.try_send(Event::Read { query, answer }).is_err() {
-            return ReadOutcome::Timeout;
-        }
-        wait.await.unwrap_or(ReadOutcome::Timeout)
+        self.ask(|answer| Event::Read { query, answer })
+            .await
+            .unwrap_or(ReadOutcome::Timeout)
     }
 
     pub async fn read_local(&self, query: Query) -> Option<Answer> {
-        let (answer, wait) = oneshot::channel();
-        self.inbox
-            .try_send(Event::ReadLocal { query, answer })
-            .ok()?;
-        wait.await.ok()
+        self.ask(|answer| Event::ReadLocal { query, answer }).await
     }
 
     pub async fn status(&self) -> Option<Status> {
-        let (answer, wait) = oneshot::channel();
-        self.inbox.try_send(Event::Status(answer)).ok()?;
-        wait.await.ok()
+        self.ask(Event::Status).await
     }
 
     fn deliver(&self, messages: Vec<Message>) {

@@ -264,10 +264,15 @@ pub fn certificate_pem(cert: &CertificateDer<'_>) -> String {
 
 /// Reads the CA certificate a client config points at.
 pub fn read_cert(path: &Path) -> Result<CertificateDer<'static>, Error> {
-    let mut blocks = pem_blocks(&read(path)?, "CERTIFICATE");
+    parse_cert(&read(path)?, &path.display().to_string())
+}
+
+/// Parses one PEM certificate; `origin` names where the text came from, for errors.
+pub fn parse_cert(text: &str, origin: &str) -> Result<CertificateDer<'static>, Error> {
+    let mut blocks = pem_blocks(text, "CERTIFICATE");
     if blocks.len() != 1 {
         return Err(Error::Parse {
-            path: path.display().to_string(),
+            path: origin.to_owned(),
             message: format!("expected one certificate, found {}", blocks.len()),
         });
     }
