@@ -49,17 +49,34 @@ async fn calls_are_counted_timed_and_sized_per_method() {
         .await;
     assert!(refused.is_err());
 
-    let snapshot = snapshotter.snapshot().into_vec();
-    let find = |name: &str, labels: &[(&str, &str)]| {
-        snapshot.iter().find(|(key, _, _, _)| {
-            let key = key.key();
-            key.name() == name
-                && labels
-                    .iter()
-                    .all(|(k, v)| key.labels().any(|l| l.key() == *k && l.value() == *v))
-        })
-    };
-    let counter = |name: &str, labels: &[(&str, &str)]| match find(name, labels) {
+    // The server records a call after its reply is on the wire, so the client can see the
+    // outcome first: snapshot until the server's side is in, bounded. A snapshot drains
+    // histograms, so their samples are added up across snapshots; counters are totals.
+    let mut echo_latencies = 0;
+    let mut snapshot = Vec::new();
+    for _ in 0..100 {
+        snapshot = snapshotter.snapshot().into_vec();
+        echo_latencies += histogram_len(
+            &snapshot,
+            "slnode_rpc_latency_seconds",
+            &[("side", "server"), ("method", "bench_echo")],
+        );
+        let server_error = find(
+            &snapshot,
+            "slnode_rpc_requests_total",
+            &[
+                ("side", "server"),
+                ("method", "bench_upload"),
+                ("outcome", "error"),
+            ],
+        )
+        .is_some();
+        if server_error && echo_latencies >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let counter = |name: &str, labels: &[(&str, &str)]| match find(&snapshot, name, labels) {
         Some((_, _, _, DebugValue::Counter(n))) => *n,
         other => panic!("no counter {name} {labels:?}: {other:?}"),
     };
@@ -102,11 +119,29 @@ async fn calls_are_counted_timed_and_sized_per_method() {
             &[("side", "client"), ("method", "bench_echo")]
         ) > 0
     );
-    match find(
-        "slnode_rpc_latency_seconds",
-        &[("side", "server"), ("method", "bench_echo")],
-    ) {
-        Some((_, _, _, DebugValue::Histogram(samples))) => assert_eq!(samples.len(), 3),
-        other => panic!("no latency histogram: {other:?}"),
+    assert_eq!(echo_latencies, 3, "one server latency sample per echo");
+}
+
+type Entry = (
+    metrics_util::CompositeKey,
+    Option<metrics::Unit>,
+    Option<metrics::SharedString>,
+    DebugValue,
+);
+
+fn find<'a>(snapshot: &'a [Entry], name: &str, labels: &[(&str, &str)]) -> Option<&'a Entry> {
+    snapshot.iter().find(|(key, _, _, _)| {
+        let key = key.key();
+        key.name() == name
+            && labels
+                .iter()
+                .all(|(k, v)| key.labels().any(|l| l.key() == *k && l.value() == *v))
+    })
+}
+
+fn histogram_len(snapshot: &[Entry], name: &str, labels: &[(&str, &str)]) -> usize {
+    match find(snapshot, name, labels) {
+        Some((_, _, _, DebugValue::Histogram(samples))) => samples.len(),
+        _ => 0,
     }
 }
