@@ -29,6 +29,11 @@ pub fn run(file: &Path) -> anyhow::Result<i32> {
         match outcome {
             sl_lang::Outcome::Suspended => continue,
             sl_lang::Outcome::Finished => return Ok(0),
+            sl_lang::Outcome::HostCall(call) => {
+                // No host modules are registered here, so the program cannot reach one.
+                anyhow::bail!("unexpected host call {}", call.name);
+            }
+            sl_lang::Outcome::Stopped => anyhow::bail!("the program was stopped"),
             sl_lang::Outcome::Raised(exception) => {
                 stdout.flush()?;
                 eprint!("{}", exception.render(&name));

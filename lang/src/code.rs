@@ -10,6 +10,11 @@ pub enum BinOp {
     FloorDiv,
     Mod,
     Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -35,6 +40,8 @@ pub enum Instr {
     LoadGlobal(u32),
     StoreGlobal(u32),
     Binary(BinOp),
+    /// Augmented assignment: in place for lists (`+=` extends) and `__iadd__`-style methods.
+    InplaceBinary(BinOp),
     Compare(CmpOp),
     Not,
     Negate,
@@ -101,6 +108,8 @@ pub enum Instr {
     MakeFunction {
         code: u32,
         defaults: u32,
+        /// (name, value) pairs of keyword-only defaults, below the closure cells.
+        kw_defaults: u32,
         closure: u32,
     },
     /// Replaces local slot `n`'s value (or nothing) with a new cell holding it: a local that
@@ -115,6 +124,64 @@ pub enum Instr {
         kw: u32,
     },
     Return,
+    /// `obj.name` (names table index).
+    LoadAttr(u32),
+    /// `obj.name = value` with the stack `value, obj`.
+    StoreAttr(u32),
+    DeleteAttr(u32),
+    /// `del container[index]`.
+    DeleteSubscript,
+    DeleteLocal(u32),
+    DeleteGlobal(u32),
+    /// Calls method `name` with `argc` arguments followed by `kw` (name, value) pairs.
+    CallMethodKw {
+        name: u32,
+        argc: u32,
+        kw: u32,
+    },
+    /// `callee(*args, **kwargs)`: the stack holds the callee, a tuple of positional arguments,
+    /// and (when `kwargs`) a dict.
+    CallEx {
+        kwargs: bool,
+    },
+    /// Pops an iterable and appends its items to the list `n` below the top.
+    ListExtend(u32),
+    /// Replaces the list on top by a tuple of its items.
+    ListToTuple,
+    /// Pops a mapping and merges it into the dict `n` below the top (`**` in calls and displays).
+    DictMerge(u32),
+    BuildSet(u32),
+    /// Pops a value and adds it to the set `n` below the top.
+    SetAdd(u32),
+    /// Unpacks an iterable into `before` items, a list of the rest, and `after` items.
+    UnpackEx {
+        before: u32,
+        after: u32,
+    },
+    /// `container[lo:hi:step] = value` with the stack `value, container, lo, hi, step`.
+    StoreSlice,
+    DeleteSlice,
+    /// `~x`
+    Invert,
+    /// `+x`
+    Positive,
+    /// Yields the top of the stack; the value sent in replaces it on resumption.
+    Yield,
+    /// Pushes a class built from `name`, the namespace dict on top and (when `bases` is 1) the
+    /// base below it.
+    MakeClass {
+        name: u32,
+        bases: u32,
+    },
+    /// Pushes a dict of the frame's bound locals by name (the end of a class body).
+    LocalsDict,
+    /// Pushes the module `name`.
+    Import(u32),
+    /// `raise exc from cause` with the stack `exc, cause`.
+    RaiseFrom,
+    /// The exceptional exit of a `with`: the stack `exc, exit`; calls `exit(type, exc, None)`
+    /// and re-raises unless it returned true.
+    WithExit,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -124,6 +191,9 @@ pub enum Const {
     Int(i64),
     Float(f64),
     Str(String),
+    /// An int literal beyond 64 bits, in decimal.
+    Big(String),
+    Bytes(Vec<u8>),
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -132,6 +202,15 @@ pub struct Code {
     /// Parameters are the first locals.
     pub params: u32,
     pub param_names: Vec<String>,
+    /// Keyword-only parameters follow the positional ones.
+    pub kwonly: u32,
+    /// A `*args` slot follows them, then a `**kwargs` slot.
+    pub varargs: bool,
+    pub varkw: bool,
+    /// Calling it makes a generator.
+    pub generator: bool,
+    /// The first of the `freevars` slots holding captured cells.
+    pub free_start: u32,
     /// Free variables (captured cells) occupy the last `freevars` local slots.
     pub freevars: u32,
     /// The name of each local slot, for error messages.

@@ -90,6 +90,11 @@ fn placeholder(name: &str) -> Code {
     Code {
         name: name.to_owned(),
         params: 0,
+        kwonly: 0,
+        varargs: false,
+        varkw: false,
+        generator: false,
+        free_start: 0,
         param_names: Vec::new(),
         freevars: 0,
         local_names: Vec::new(),
@@ -160,6 +165,8 @@ enum Open {
     Except,
     /// A `try` body with `finally`: pop its block and run the final body.
     Finally(Vec<ast::Stmt>),
+    /// A `with` body: pop its block and call the saved `__exit__`.
+    With(Slot),
 }
 
 struct Function {
@@ -182,6 +189,35 @@ struct Function {
     /// hold a cell in their slot.
     derefs: HashMap<String, u32>,
     freevars: u32,
+    /// Keyword-only parameters (after the positional ones), `*args` and `**kwargs`.
+    kwonly: u32,
+    varargs: bool,
+    varkw: bool,
+    /// A `yield` appeared in the body.
+    generator: bool,
+    /// The first slot of the captured cells.
+    free_start: u32,
+    /// Compiling a class body (a `return` is an error; its locals become the namespace).
+    class_body: bool,
+}
+
+/// What a function body is compiled as.
+#[derive(Clone, Copy, PartialEq)]
+enum Body {
+    Function,
+    /// A class body: its locals become the class namespace.
+    Class,
+}
+
+/// What a comprehension builds.
+#[derive(Clone, Copy)]
+enum Comprehension<'a> {
+    List(&'a ast::Expr),
+    Set(&'a ast::Expr),
+    Dict(&'a ast::Expr, &'a ast::Expr),
+    /// Yields each element (the body of a generator expression, whose first iterable is its
+    /// parameter `.0`).
+    Generator(&'a ast::Expr),
 }
 
 /// Where a hidden value lives: a local slot in functions, a global name in the module body.
@@ -219,7 +255,23 @@ impl Function {
             renames: Vec::new(),
             derefs: HashMap::new(),
             freevars: 0,
+            kwonly: 0,
+            varargs: false,
+            varkw: false,
+            generator: false,
+            class_body: false,
+            free_start: 0,
         }
+    }
+
+    /// Gives each captured variable a slot after the named locals (recorded as `free_start`).
+    fn bind_captured(&mut self, captured: &[(String, u32)]) {
+        self.free_start = self.local_count;
+        for (i, (free, _)) in captured.iter().enumerate() {
+            self.derefs.insert(free.clone(), self.local_count + i as u32);
+        }
+        self.freevars = captured.len() as u32;
+        self.local_count += self.freevars;
     }
 
     /// A fresh hidden variable (names no Python code can spell).
@@ -258,8 +310,10 @@ impl Function {
         self.open = saved[..down_to].to_vec();
         for block in open.iter().rev() {
             self.emit(Instr::PopBlock);
-            if let Open::Finally(body) = block {
-                self.block(s, body)?;
+            match block {
+                Open::Finally(body) => self.block(s, body)?,
+                Open::With(exit) => self.call_exit(s, *exit),
+                Open::Except => {}
             }
         }
         self.open = saved;
@@ -267,7 +321,7 @@ impl Function {
     }
 
     fn finish(self, name: &str, params: u32) -> Code {
-        let mut param_names = vec![String::new(); params as usize];
+        let mut param_names = vec![String::new(); (params + self.kwonly) as usize];
         for (name, slot) in self.locals.iter().flatten() {
             if let Some(p) = param_names.get_mut(*slot as usize) {
                 *p = name.clone();
@@ -282,6 +336,11 @@ impl Function {
         Code {
             name: name.to_owned(),
             params,
+            kwonly: self.kwonly,
+            varargs: self.varargs,
+            varkw: self.varkw,
+            generator: self.generator,
+            free_start: self.free_start,
             param_names,
             local_names,
             freevars: self.freevars,
@@ -404,8 +463,19 @@ impl Function {
                     ast::Expr::Name(n) => {
                         self.load(s, n.id.as_str());
                         self.expr(s, &a.value)?;
-                        self.emit(Instr::Binary(op));
+                        self.emit(Instr::InplaceBinary(op));
                         self.store(s, n.id.as_str());
+                    }
+                    ast::Expr::Attribute(attr) => {
+                        // obj.x op= v: obj → obj obj → obj x → obj x v → obj r → r obj → store.
+                        let name = s.name(attr.attr.as_str());
+                        self.expr(s, &attr.value)?;
+                        self.emit(Instr::Dup);
+                        self.emit(Instr::LoadAttr(name));
+                        self.expr(s, &a.value)?;
+                        self.emit(Instr::InplaceBinary(op));
+                        self.emit(Instr::Rot2);
+                        self.emit(Instr::StoreAttr(name));
                     }
                     ast::Expr::Subscript(sub) => {
                         // container[index] op= value, evaluating container and index once:
@@ -415,7 +485,7 @@ impl Function {
                         self.emit(Instr::Dup2);
                         self.emit(Instr::Subscript);
                         self.expr(s, &a.value)?;
-                        self.emit(Instr::Binary(op));
+                        self.emit(Instr::InplaceBinary(op));
                         self.emit(Instr::Rot3);
                         self.emit(Instr::StoreSubscript);
                     }
@@ -519,7 +589,7 @@ impl Function {
             }
             ast::Stmt::Pass(_) => {}
             ast::Stmt::Return(r) => {
-                if self.locals.is_none() {
+                if self.locals.is_none() || self.class_body {
                     return Err(s.error(at, "SyntaxError", "'return' outside function"));
                 }
                 match &r.value {
@@ -534,6 +604,51 @@ impl Function {
                 self.emit(Instr::Return);
             }
             ast::Stmt::FunctionDef(def) => self.function_def(s, def)?,
+            ast::Stmt::ClassDef(def) => self.class_def(s, def)?,
+            ast::Stmt::With(w) => self.with_statement(s, &w.items, &w.body, at)?,
+            ast::Stmt::Import(i) => {
+                for alias in &i.names {
+                    if alias.name.contains('.') {
+                        return Err(s.unsupported(at, "importing a dotted module name"));
+                    }
+                    let module = s.name(alias.name.as_str());
+                    self.emit(Instr::Import(module));
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.store(s, bound.as_str());
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                let Some(module) = &i.module else {
+                    return Err(s.unsupported(at, "relative imports"));
+                };
+                if i.level.is_some_and(|l| l.to_u32() > 0) || module.contains('.') {
+                    return Err(s.unsupported(at, "relative or dotted imports"));
+                }
+                let id = s.name(module.as_str());
+                self.emit(Instr::Import(id));
+                for alias in &i.names {
+                    if alias.name.as_str() == "*" {
+                        return Err(s.unsupported(at, "`from module import *`"));
+                    }
+                    self.emit(Instr::Dup);
+                    let attr = s.name(alias.name.as_str());
+                    self.emit(Instr::LoadAttr(attr));
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.store(s, bound.as_str());
+                }
+                self.emit(Instr::Pop);
+            }
+            ast::Stmt::Delete(d) => {
+                for target in &d.targets {
+                    self.delete(s, target)?;
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let Some(value) = &a.value {
+                    self.expr(s, value)?;
+                    self.assign_to(s, &a.target)?;
+                }
+            }
             // Handled when the function's scope is analysed; at module level a no-op.
             ast::Stmt::Global(_) => {}
             ast::Stmt::Nonlocal(_) if self.locals.is_some() => {}
@@ -557,12 +672,15 @@ impl Function {
                         }
                     },
                 }
-                if let Some(cause) = &r.cause {
-                    // The cause is evaluated (it may raise) but not kept yet.
-                    self.expr(s, cause)?;
-                    self.emit(Instr::Pop);
+                match &r.cause {
+                    Some(cause) => {
+                        self.expr(s, cause)?;
+                        self.emit(Instr::RaiseFrom);
+                    }
+                    None => {
+                        self.emit(Instr::Raise);
+                    }
                 }
-                self.emit(Instr::Raise);
             }
             ast::Stmt::Assert(a) => {
                 self.expr(s, &a.test)?;
@@ -685,33 +803,60 @@ impl Function {
                 Ok(())
             }
             ast::Expr::Subscript(sub) => {
-                if matches!(&*sub.slice, ast::Expr::Slice(_)) {
-                    return Err(
-                        s.unsupported(sub.range().start().to_usize(), "assignment to a slice")
-                    );
-                }
                 self.expr(s, &sub.value)?;
-                self.expr(s, &sub.slice)?;
-                self.emit(Instr::StoreSubscript);
+                if let ast::Expr::Slice(slice) = &*sub.slice {
+                    self.slice_parts(s, slice)?;
+                    self.emit(Instr::StoreSlice);
+                } else {
+                    self.expr(s, &sub.slice)?;
+                    self.emit(Instr::StoreSubscript);
+                }
+                Ok(())
+            }
+            ast::Expr::Attribute(attr) => {
+                self.expr(s, &attr.value)?;
+                let name = s.name(attr.attr.as_str());
+                self.emit(Instr::StoreAttr(name));
                 Ok(())
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
-                    return Err(s.unsupported(
-                        target.range().start().to_usize(),
-                        "starred assignment targets",
-                    ));
+                let starred: Vec<usize> = elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(e, ast::Expr::Starred(_)))
+                    .map(|(i, _)| i)
+                    .collect();
+                match starred[..] {
+                    [] => {
+                        self.emit(Instr::UnpackSequence(elts.len() as u32));
+                    }
+                    [i] => {
+                        self.emit(Instr::UnpackEx {
+                            before: i as u32,
+                            after: (elts.len() - i - 1) as u32,
+                        });
+                    }
+                    _ => {
+                        return Err(s.error(
+                            target.range().start().to_usize(),
+                            "SyntaxError",
+                            "multiple starred expressions in assignment",
+                        ));
+                    }
                 }
-                self.emit(Instr::UnpackSequence(elts.len() as u32));
                 for element in elts {
-                    self.assign_to(s, element)?;
+                    match element {
+                        ast::Expr::Starred(inner) => self.assign_to(s, &inner.value)?,
+                        other => self.assign_to(s, other)?,
+                    }
                 }
                 Ok(())
             }
-            other => Err(s.unsupported(
+            other => Err(s.error(
                 other.range().start().to_usize(),
-                "assignment to this target (attributes)",
+                "SyntaxError",
+                "cannot assign to this expression",
             )),
         }
     }
@@ -722,18 +867,23 @@ impl Function {
         def: &ast::StmtFunctionDef,
     ) -> Result<(), Error> {
         let at = def.range().start().to_usize();
-        if !def.decorator_list.is_empty() {
-            return Err(s.unsupported(at, "decorators"));
+        for decorator in &def.decorator_list {
+            self.expr(s, decorator)?;
         }
+        self.at(s, at);
         let end = def.range().end().to_usize();
-        self.make_function(s, def.name.as_str(), &def.args, &def.body, at, end)?;
+        self.make_function(s, def.name.as_str(), &def.args, &def.body, at, end, Body::Function)?;
+        for _ in &def.decorator_list {
+            self.emit(Instr::Call(1));
+        }
         self.store(s, def.name.as_str());
         Ok(())
     }
 
-    /// Compiles a function (a `def`, or a lambda whose body is one `return`) and pushes it: its
-    /// defaults are evaluated here, in the defining scope, and the cells of the enclosing
-    /// variables it uses are handed to it.
+    /// Compiles a function (a `def`, a lambda whose body is one `return`, or a class body) and
+    /// pushes it: its defaults are evaluated here, in the defining scope, and the cells of the
+    /// enclosing variables it uses are handed to it.
+    #[allow(clippy::too_many_arguments)]
     fn make_function(
         &mut self,
         s: &mut Shared<'_>,
@@ -742,29 +892,33 @@ impl Function {
         body: &[ast::Stmt],
         at: usize,
         end: usize,
+        kind: Body,
     ) -> Result<(), Error> {
-        if !args.posonlyargs.is_empty()
-            || args.vararg.is_some()
-            || !args.kwonlyargs.is_empty()
-            || args.kwarg.is_some()
-        {
-            return Err(s.unsupported(
-                at,
-                "parameters other than positional ones with optional defaults (*args, **kwargs, keyword-only)",
-            ));
-        }
+        let positional = args.posonlyargs.len() + args.args.len();
         let mut defaults = 0u32;
-        for a in &args.args {
+        for a in args.posonlyargs.iter().chain(&args.args) {
             if let Some(default) = &a.default {
                 self.expr(s, default)?;
                 defaults += 1;
             }
         }
+        let mut kw_defaults = 0u32;
+        for a in &args.kwonlyargs {
+            if let Some(default) = &a.default {
+                let key = s.constant(Const::Str(a.def.arg.to_string()));
+                self.emit(Instr::LoadConst(key));
+                self.expr(s, default)?;
+                kw_defaults += 1;
+            }
+        }
         if s.module.codes.len() >= CODES_MAX {
             return Err(s.unsupported(at, "this many functions"));
         }
-        let params: Vec<String> = args.args.iter().map(|a| a.def.arg.to_string()).collect();
-        let scope = crate::scope::analyse(&params, body);
+        let params = crate::scope::param_names(args);
+        let scope = match kind {
+            Body::Function => crate::scope::analyse(&params, body),
+            Body::Class => crate::scope::analyse_class(body),
+        };
         if let Some(clash) = scope.globals.iter().find(|g| params.contains(g)) {
             return Err(s.error(
                 at,
@@ -772,33 +926,16 @@ impl Function {
                 format!("name '{clash}' is parameter and global"),
             ));
         }
-        // Free variables the enclosing function holds in cells; the rest are globals. Variables
-        // of a comprehension being compiled cannot be captured yet.
-        let mut captured = Vec::new();
-        for free in &scope.free {
-            if self.renamed(free).is_some() {
-                return Err(s.unsupported(at, "a function capturing a comprehension variable"));
-            }
-            if let Some(slot) = self.derefs.get(free) {
-                captured.push((free.clone(), *slot));
-            } else if scope.nonlocals.contains(free) {
-                return Err(s.error(
-                    at,
-                    "SyntaxError",
-                    format!("no binding for nonlocal '{free}' found"),
-                ));
-            }
-        }
+        let captured = self.captures(s, &scope.free, &scope.nonlocals, at)?;
         let mut locals = params.clone();
         locals.extend(scope.locals.iter().filter(|l| !params.contains(l)).cloned());
-        let params_count = params.len() as u32;
         let mut function = Function::new(Some(locals));
-        for (i, (free, _)) in captured.iter().enumerate() {
-            let slot = function.local_count + i as u32;
-            function.derefs.insert(free.clone(), slot);
-        }
-        function.freevars = captured.len() as u32;
-        function.local_count += function.freevars;
+        function.kwonly = args.kwonlyargs.len() as u32;
+        function.varargs = args.vararg.is_some();
+        function.varkw = args.kwarg.is_some();
+        function.class_body = kind == Body::Class;
+        function.generator = kind == Body::Function && crate::scope::is_generator(body);
+        function.bind_captured(&captured);
         function.at(s, at);
         for cell in &scope.cells {
             if let Some(slot) = function.locals.as_ref().and_then(|l| l.get(cell)).copied() {
@@ -807,9 +944,15 @@ impl Function {
             }
         }
         function.block(s, body)?;
-        function.emit_return_none(s, end);
+        if kind == Body::Class {
+            function.at(s, end.saturating_sub(1));
+            function.emit(Instr::LocalsDict);
+            function.emit(Instr::Return);
+        } else {
+            function.emit_return_none(s, end);
+        }
         let index = s.module.codes.len() as u32;
-        s.module.codes.push(function.finish(name, params_count));
+        s.module.codes.push(function.finish(name, positional as u32));
         self.at(s, at);
         for (_, slot) in &captured {
             // The slot holds the cell itself: hand the cell over, not its content.
@@ -818,8 +961,255 @@ impl Function {
         self.emit(Instr::MakeFunction {
             code: index,
             defaults,
+            kw_defaults,
             closure: captured.len() as u32,
         });
+        Ok(())
+    }
+
+    /// Which of a nested function's free names this function hands over as cells (the rest are
+    /// globals). Variables of a comprehension being compiled cannot be captured.
+    fn captures(
+        &self,
+        s: &Shared<'_>,
+        free: &std::collections::BTreeSet<String>,
+        nonlocals: &std::collections::BTreeSet<String>,
+        at: usize,
+    ) -> Result<Vec<(String, u32)>, Error> {
+        let mut captured = Vec::new();
+        for name in free {
+            if self.renamed(name).is_some() {
+                return Err(s.unsupported(at, "a function capturing a comprehension variable"));
+            }
+            if let Some(slot) = self.derefs.get(name) {
+                captured.push((name.clone(), *slot));
+            } else if nonlocals.contains(name) {
+                return Err(s.error(
+                    at,
+                    "SyntaxError",
+                    format!("no binding for nonlocal '{name}' found"),
+                ));
+            }
+        }
+        Ok(captured)
+    }
+
+    /// `class Name(base): body` with decorators.
+    fn class_def(&mut self, s: &mut Shared<'_>, def: &ast::StmtClassDef) -> Result<(), Error> {
+        let at = def.range().start().to_usize();
+        if def.bases.len() > 1 {
+            return Err(s.unsupported(at, "multiple inheritance"));
+        }
+        if !def.keywords.is_empty() {
+            return Err(s.unsupported(at, "class keywords (metaclass=...)"));
+        }
+        if !def.type_params.is_empty() {
+            return Err(s.unsupported(at, "type parameters"));
+        }
+        for decorator in &def.decorator_list {
+            self.expr(s, decorator)?;
+        }
+        for base in &def.bases {
+            self.expr(s, base)?;
+        }
+        self.at(s, at);
+        let end = def.range().end().to_usize();
+        let no_args = ast::Arguments {
+            range: Default::default(),
+            posonlyargs: Vec::new(),
+            args: Vec::new(),
+            vararg: None,
+            kwonlyargs: Vec::new(),
+            kwarg: None,
+        };
+        self.make_function(s, def.name.as_str(), &no_args, &def.body, at, end, Body::Class)?;
+        self.emit(Instr::Call(0));
+        let name = s.name(def.name.as_str());
+        self.emit(Instr::MakeClass {
+            name,
+            bases: def.bases.len() as u32,
+        });
+        for _ in &def.decorator_list {
+            self.emit(Instr::Call(1));
+        }
+        self.store(s, def.name.as_str());
+        Ok(())
+    }
+
+    /// `with a as x, b as y: body`: `__enter__` now, `__exit__` on every way out (normal end,
+    /// `break`/`continue`/`return` through it, an exception — which it may swallow).
+    fn with_statement(
+        &mut self,
+        s: &mut Shared<'_>,
+        items: &[ast::WithItem],
+        body: &[ast::Stmt],
+        at: usize,
+    ) -> Result<(), Error> {
+        let Some((item, rest)) = items.split_first() else {
+            return self.block(s, body);
+        };
+        self.nested(s, at)?;
+        self.expr(s, &item.context_expr)?;
+        self.emit(Instr::Dup);
+        let exit_name = s.name("__exit__");
+        self.emit(Instr::LoadAttr(exit_name));
+        let exit = self.hidden_slot(s);
+        self.store_slot(exit);
+        let enter = s.name("__enter__");
+        self.emit(Instr::CallMethod {
+            name: enter,
+            argc: 0,
+        });
+        let setup = self.emit(Instr::SetupExcept(0));
+        self.open.push(Open::With(exit));
+        match &item.optional_vars {
+            Some(target) => self.assign_to(s, target)?,
+            None => {
+                self.emit(Instr::Pop);
+            }
+        }
+        self.with_statement(s, rest, body, at)?;
+        self.open.pop();
+        self.emit(Instr::PopBlock);
+        self.call_exit(s, exit);
+        let done = self.emit(Instr::Jump(0));
+        let handler = self.here();
+        self.patch(setup, handler);
+        self.load_slot(exit);
+        self.emit(Instr::WithExit);
+        let end = self.here();
+        self.patch(done, end);
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// `exit(None, None, None)`, result dropped.
+    fn call_exit(&mut self, s: &mut Shared<'_>, exit: Slot) {
+        self.load_slot(exit);
+        let none = s.constant(Const::None);
+        for _ in 0..3 {
+            self.emit(Instr::LoadConst(none));
+        }
+        self.emit(Instr::Call(3));
+        self.emit(Instr::Pop);
+    }
+
+    fn delete(&mut self, s: &mut Shared<'_>, target: &ast::Expr) -> Result<(), Error> {
+        let at = target.range().start().to_usize();
+        match target {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.renamed(name).is_some() || self.derefs.contains_key(name) {
+                    return Err(s.unsupported(at, "`del` of a captured variable"));
+                }
+                match self.locals.as_ref().and_then(|l| l.get(name)).copied() {
+                    Some(i) => self.emit(Instr::DeleteLocal(i)),
+                    None => {
+                        let id = s.name(name);
+                        self.emit(Instr::DeleteGlobal(id))
+                    }
+                };
+            }
+            ast::Expr::Subscript(sub) => {
+                self.expr(s, &sub.value)?;
+                if let ast::Expr::Slice(slice) = &*sub.slice {
+                    self.slice_parts(s, slice)?;
+                    self.emit(Instr::DeleteSlice);
+                } else {
+                    self.expr(s, &sub.slice)?;
+                    self.emit(Instr::DeleteSubscript);
+                }
+            }
+            ast::Expr::Attribute(attr) => {
+                self.expr(s, &attr.value)?;
+                let name = s.name(attr.attr.as_str());
+                self.emit(Instr::DeleteAttr(name));
+            }
+            ast::Expr::Tuple(t) => {
+                for e in &t.elts {
+                    self.delete(s, e)?;
+                }
+            }
+            ast::Expr::List(l) => {
+                for e in &l.elts {
+                    self.delete(s, e)?;
+                }
+            }
+            _ => return Err(s.error(at, "SyntaxError", "cannot delete this expression")),
+        }
+        Ok(())
+    }
+
+    /// Pushes a slice's lower, upper and step (None for a missing part).
+    fn slice_parts(&mut self, s: &mut Shared<'_>, slice: &ast::ExprSlice) -> Result<(), Error> {
+        for part in [&slice.lower, &slice.upper, &slice.step] {
+            match part {
+                Some(e) => self.expr(s, e)?,
+                None => {
+                    let none = s.constant(Const::None);
+                    self.emit(Instr::LoadConst(none));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A generator expression: a generator function over the first iterable (evaluated here),
+    /// capturing what it reads from here. Comprehension variables of an enclosing comprehension
+    /// are passed by value (they hold still while the generator is consumed in the usual uses).
+    fn generator_expression(
+        &mut self,
+        s: &mut Shared<'_>,
+        c: &ast::ExprGeneratorExp,
+        at: usize,
+    ) -> Result<(), Error> {
+        let Some(first) = c.generators.first() else {
+            return Err(s.error(at, "SyntaxError", "empty generator expression"));
+        };
+        if let Some(g) = c.generators.iter().find(|g| g.is_async) {
+            return Err(s.unsupported(g.iter.range().start().to_usize(), "async comprehensions"));
+        }
+        self.expr(s, &first.iter)?;
+        self.emit(Instr::GetIter);
+        let free = crate::scope::genexpr_free(c);
+        let mut by_value = Vec::new();
+        let mut captured = Vec::new();
+        for name in &free {
+            if let Some(slot) = self.renamed(name) {
+                by_value.push((name.clone(), slot));
+            } else if let Some(slot) = self.derefs.get(name) {
+                captured.push((name.clone(), *slot));
+            }
+        }
+        if s.module.codes.len() >= CODES_MAX {
+            return Err(s.unsupported(at, "this many functions"));
+        }
+        let mut params = vec![".0".to_owned()];
+        params.extend(by_value.iter().map(|(n, _)| n.clone()));
+        let count = params.len() as u32;
+        let mut function = Function::new(Some(params));
+        function.generator = true;
+        function.bind_captured(&captured);
+        function.at(s, at);
+        function.comprehension(s, &c.generators, Comprehension::Generator(&c.elt))?;
+        function.emit_return_none(s, c.range().end().to_usize());
+        let index = s.module.codes.len() as u32;
+        s.module.codes.push(function.finish("<genexpr>", count));
+        self.at(s, at);
+        for (_, slot) in &captured {
+            self.emit(Instr::LoadLocal(*slot));
+        }
+        self.emit(Instr::MakeFunction {
+            code: index,
+            defaults: 0,
+            kw_defaults: 0,
+            closure: captured.len() as u32,
+        });
+        self.emit(Instr::Rot2);
+        for (_, slot) in &by_value {
+            self.load_slot(*slot);
+        }
+        self.emit(Instr::Call(count));
         Ok(())
     }
 
@@ -840,15 +1230,21 @@ impl Function {
                 let constant = match &c.value {
                     Constant::None => Const::None,
                     Constant::Bool(b) => Const::Bool(*b),
-                    Constant::Int(i) => Const::Int(i.to_string().parse::<i64>().map_err(|_| {
-                        s.unsupported(at, "an integer beyond 64 bits (arbitrary precision)")
-                    })?),
+                    Constant::Int(i) => {
+                        let text = i.to_string();
+                        match text.parse::<i64>() {
+                            Ok(n) => Const::Int(n),
+                            Err(_) => Const::Big(text),
+                        }
+                    }
+                    Constant::Bytes(b) => Const::Bytes(b.clone()),
+                    Constant::Ellipsis => {
+                        return Err(s.unsupported(at, "`...` (Ellipsis)"));
+                    }
                     Constant::Float(f) => Const::Float(*f),
                     Constant::Str(text) => Const::Str(text.clone()),
                     _ => {
-                        return Err(
-                            s.unsupported(at, "this kind of constant (bytes, complex, ...)")
-                        );
+                        return Err(s.unsupported(at, "complex numbers"));
                     }
                 };
                 let id = s.constant(constant);
@@ -866,8 +1262,8 @@ impl Function {
                 match u.op {
                     ast::UnaryOp::Not => self.emit(Instr::Not),
                     ast::UnaryOp::USub => self.emit(Instr::Negate),
-                    ast::UnaryOp::UAdd => 0,
-                    ast::UnaryOp::Invert => return Err(s.unsupported(at, "`~`")),
+                    ast::UnaryOp::UAdd => self.emit(Instr::Positive),
+                    ast::UnaryOp::Invert => self.emit(Instr::Invert),
                 };
             }
             ast::Expr::BoolOp(b) => {
@@ -918,84 +1314,120 @@ impl Function {
                 }
             }
             ast::Expr::Call(call) => {
-                if call.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
-                    return Err(s.unsupported(at, "`*args` in a call"));
-                }
-                if call.keywords.iter().any(|k| k.arg.is_none()) {
-                    return Err(s.unsupported(at, "`**kwargs` in a call"));
-                }
-                match &*call.func {
-                    ast::Expr::Attribute(_) if !call.keywords.is_empty() => {
-                        return Err(s.unsupported(at, "keyword arguments in a method call"));
+                let starred = call.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+                    || call.keywords.iter().any(|k| k.arg.is_none());
+                if starred {
+                    match &*call.func {
+                        ast::Expr::Attribute(attr) => {
+                            self.expr(s, &attr.value)?;
+                            let name = s.name(attr.attr.as_str());
+                            self.emit(Instr::LoadAttr(name));
+                        }
+                        func => self.expr(s, func)?,
                     }
+                    self.starred_list(s, &call.args)?;
+                    self.emit(Instr::ListToTuple);
+                    if !call.keywords.is_empty() {
+                        self.emit(Instr::BuildDict(0));
+                        for k in &call.keywords {
+                            match &k.arg {
+                                None => {
+                                    self.expr(s, &k.value)?;
+                                    self.emit(Instr::DictMerge(0));
+                                }
+                                Some(name) => {
+                                    let id = s.constant(Const::Str(name.to_string()));
+                                    self.emit(Instr::LoadConst(id));
+                                    self.expr(s, &k.value)?;
+                                    self.emit(Instr::MapAdd(0));
+                                }
+                            }
+                        }
+                    }
+                    self.emit(Instr::CallEx {
+                        kwargs: !call.keywords.is_empty(),
+                    });
+                    return Ok(());
+                }
+                let receiver = match &*call.func {
                     ast::Expr::Attribute(attr) => {
                         self.expr(s, &attr.value)?;
-                        for arg in &call.args {
-                            self.expr(s, arg)?;
-                        }
-                        let name = s.name(attr.attr.as_str());
-                        self.emit(Instr::CallMethod {
-                            name,
-                            argc: call.args.len() as u32,
-                        });
+                        Some(s.name(attr.attr.as_str()))
                     }
                     func => {
                         self.expr(s, func)?;
-                        for arg in &call.args {
-                            self.expr(s, arg)?;
-                        }
-                        if call.keywords.is_empty() {
-                            self.emit(Instr::Call(call.args.len() as u32));
-                        } else {
-                            for k in &call.keywords {
-                                let name =
-                                    k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default();
-                                let id = s.constant(Const::Str(name));
-                                self.emit(Instr::LoadConst(id));
-                                self.expr(s, &k.value)?;
-                            }
-                            self.emit(Instr::CallKw {
-                                argc: call.args.len() as u32,
-                                kw: call.keywords.len() as u32,
-                            });
-                        }
+                        None
                     }
+                };
+                for arg in &call.args {
+                    self.expr(s, arg)?;
                 }
+                for k in &call.keywords {
+                    let name = k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default();
+                    let id = s.constant(Const::Str(name));
+                    self.emit(Instr::LoadConst(id));
+                    self.expr(s, &k.value)?;
+                }
+                let argc = call.args.len() as u32;
+                let kw = call.keywords.len() as u32;
+                match (receiver, kw) {
+                    (Some(name), 0) => self.emit(Instr::CallMethod { name, argc }),
+                    (Some(name), kw) => self.emit(Instr::CallMethodKw { name, argc, kw }),
+                    (None, 0) => self.emit(Instr::Call(argc)),
+                    (None, kw) => self.emit(Instr::CallKw { argc, kw }),
+                };
             }
             ast::Expr::List(l) => {
-                for item in &l.elts {
-                    self.element(s, item)?;
+                if l.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                    self.starred_list(s, &l.elts)?;
+                } else {
+                    for item in &l.elts {
+                        self.expr(s, item)?;
+                    }
+                    self.emit(Instr::BuildList(l.elts.len() as u32));
                 }
-                self.emit(Instr::BuildList(l.elts.len() as u32));
             }
             ast::Expr::Tuple(t) => {
-                for item in &t.elts {
-                    self.element(s, item)?;
+                if t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                    self.starred_list(s, &t.elts)?;
+                    self.emit(Instr::ListToTuple);
+                } else {
+                    for item in &t.elts {
+                        self.expr(s, item)?;
+                    }
+                    self.emit(Instr::BuildTuple(t.elts.len() as u32));
                 }
-                self.emit(Instr::BuildTuple(t.elts.len() as u32));
             }
             ast::Expr::Dict(d) => {
-                for (key, value) in d.keys.iter().zip(&d.values) {
-                    let Some(key) = key else {
-                        return Err(s.unsupported(at, "`**` in a dict display"));
-                    };
-                    self.expr(s, key)?;
-                    self.expr(s, value)?;
+                if d.keys.iter().any(Option::is_none) {
+                    self.emit(Instr::BuildDict(0));
+                    for (key, value) in d.keys.iter().zip(&d.values) {
+                        match key {
+                            None => {
+                                self.expr(s, value)?;
+                                self.emit(Instr::DictMerge(0));
+                            }
+                            Some(key) => {
+                                self.expr(s, key)?;
+                                self.expr(s, value)?;
+                                self.emit(Instr::MapAdd(0));
+                            }
+                        }
+                    }
+                } else {
+                    for (key, value) in d.keys.iter().zip(&d.values) {
+                        if let Some(key) = key {
+                            self.expr(s, key)?;
+                        }
+                        self.expr(s, value)?;
+                    }
+                    self.emit(Instr::BuildDict(d.values.len() as u32));
                 }
-                self.emit(Instr::BuildDict(d.values.len() as u32));
             }
             ast::Expr::Subscript(sub) => {
                 self.expr(s, &sub.value)?;
                 if let ast::Expr::Slice(slice) = &*sub.slice {
-                    for part in [&slice.lower, &slice.upper, &slice.step] {
-                        match part {
-                            Some(e) => self.expr(s, e)?,
-                            None => {
-                                let none = s.constant(Const::None);
-                                self.emit(Instr::LoadConst(none));
-                            }
-                        }
-                    }
+                    self.slice_parts(s, slice)?;
                     self.emit(Instr::Slice);
                 } else {
                     self.expr(s, &sub.slice)?;
@@ -1008,12 +1440,63 @@ impl Function {
                     value: Some(l.body.clone()),
                 })];
                 let end = l.range.end().to_usize();
-                self.make_function(s, "<lambda>", &l.args, &body, at, end)?;
+                self.make_function(s, "<lambda>", &l.args, &body, at, end, Body::Function)?;
             }
-            ast::Expr::ListComp(c) => self.comprehension(s, &c.generators, Some(&c.elt), None)?,
+            ast::Expr::ListComp(c) => {
+                self.comprehension(s, &c.generators, Comprehension::List(&c.elt))?
+            }
+            ast::Expr::SetComp(c) => {
+                self.comprehension(s, &c.generators, Comprehension::Set(&c.elt))?
+            }
             ast::Expr::DictComp(c) => {
-                self.comprehension(s, &c.generators, None, Some((&c.key, &c.value)))?
+                self.comprehension(s, &c.generators, Comprehension::Dict(&c.key, &c.value))?
             }
+            ast::Expr::GeneratorExp(c) => self.generator_expression(s, c, at)?,
+            ast::Expr::Yield(y) => {
+                if !self.generator {
+                    return Err(s.error(at, "SyntaxError", "'yield' outside function"));
+                }
+                match &y.value {
+                    Some(v) => self.expr(s, v)?,
+                    None => {
+                        let none = s.constant(Const::None);
+                        self.emit(Instr::LoadConst(none));
+                    }
+                }
+                self.emit(Instr::Yield);
+            }
+            ast::Expr::YieldFrom(y) => {
+                if !self.generator {
+                    return Err(s.error(at, "SyntaxError", "'yield' outside function"));
+                }
+                // Delegation without send/throw pass-through; its value is None.
+                self.expr(s, &y.value)?;
+                self.emit(Instr::GetIter);
+                let start = self.here();
+                let exit = self.emit(Instr::ForIter(0));
+                self.emit(Instr::Yield);
+                self.emit(Instr::Pop);
+                self.emit(Instr::Jump(start));
+                let end = self.here();
+                self.patch(exit, end);
+                let none = s.constant(Const::None);
+                self.emit(Instr::LoadConst(none));
+            }
+            ast::Expr::Attribute(attr) => {
+                self.expr(s, &attr.value)?;
+                let name = s.name(attr.attr.as_str());
+                self.emit(Instr::LoadAttr(name));
+            }
+            ast::Expr::Set(set) => {
+                if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                    return Err(s.unsupported(at, "starred items in a set display"));
+                }
+                for item in &set.elts {
+                    self.expr(s, item)?;
+                }
+                self.emit(Instr::BuildSet(set.elts.len() as u32));
+            }
+            ast::Expr::NamedExpr(_) => return Err(s.unsupported(at, "`:=`")),
             ast::Expr::JoinedStr(j) => {
                 for part in &j.values {
                     match part {
@@ -1040,23 +1523,30 @@ impl Function {
         Ok(())
     }
 
-    /// A list or dict comprehension, compiled inline: loops over hidden iterators below the
-    /// result, with the targets renamed into hidden slots.
+    /// A list, set or dict comprehension, compiled inline: loops over hidden iterators below
+    /// the result, with the targets renamed into hidden slots. For a generator expression's
+    /// body, no result: each element is yielded, and the first iterable is parameter `.0`.
     fn comprehension(
         &mut self,
         s: &mut Shared<'_>,
         generators: &[ast::Comprehension],
-        element: Option<&ast::Expr>,
-        pair: Option<(&ast::Expr, &ast::Expr)>,
+        kind: Comprehension<'_>,
     ) -> Result<(), Error> {
         if let Some(g) = generators.iter().find(|g| g.is_async) {
             return Err(s.unsupported(g.iter.range().start().to_usize(), "async comprehensions"));
         }
-        self.emit(if pair.is_some() {
-            Instr::BuildDict(0)
-        } else {
-            Instr::BuildList(0)
-        });
+        match kind {
+            Comprehension::List(_) => {
+                self.emit(Instr::BuildList(0));
+            }
+            Comprehension::Set(_) => {
+                self.emit(Instr::BuildSet(0));
+            }
+            Comprehension::Dict(..) => {
+                self.emit(Instr::BuildDict(0));
+            }
+            Comprehension::Generator(_) => {}
+        }
         let mut scope = HashMap::new();
         for g in generators {
             let mut names = Vec::new();
@@ -1070,7 +1560,11 @@ impl Function {
         let mut loops = Vec::with_capacity(generators.len());
         for (k, g) in generators.iter().enumerate() {
             // The first iterable is evaluated in the enclosing scope, the rest inside.
-            self.expr(s, &g.iter)?;
+            if k == 0 && matches!(kind, Comprehension::Generator(_)) {
+                self.emit(Instr::LoadLocal(0));
+            } else {
+                self.expr(s, &g.iter)?;
+            }
             if k == 0 {
                 self.renames.push(std::mem::take(&mut scope));
             }
@@ -1085,17 +1579,25 @@ impl Function {
             loops.push((start, exit));
         }
         let depth = generators.len() as u32;
-        match (element, pair) {
-            (Some(e), _) => {
+        match kind {
+            Comprehension::List(e) => {
                 self.expr(s, e)?;
                 self.emit(Instr::ListAppend(depth));
             }
-            (None, Some((key, value))) => {
+            Comprehension::Set(e) => {
+                self.expr(s, e)?;
+                self.emit(Instr::SetAdd(depth));
+            }
+            Comprehension::Dict(key, value) => {
                 self.expr(s, key)?;
                 self.expr(s, value)?;
                 self.emit(Instr::MapAdd(depth));
             }
-            (None, None) => {}
+            Comprehension::Generator(e) => {
+                self.expr(s, e)?;
+                self.emit(Instr::Yield);
+                self.emit(Instr::Pop);
+            }
         }
         for (start, exit) in loops.into_iter().rev() {
             self.emit(Instr::Jump(start));
@@ -1124,11 +1626,22 @@ impl Function {
         Ok(())
     }
 
-    fn element(&mut self, s: &mut Shared<'_>, item: &ast::Expr) -> Result<(), Error> {
-        if matches!(item, ast::Expr::Starred(_)) {
-            return Err(s.unsupported(item.range().start().to_usize(), "starred items"));
+    /// A list built item by item, `*iterable` items spliced in.
+    fn starred_list(&mut self, s: &mut Shared<'_>, items: &[ast::Expr]) -> Result<(), Error> {
+        self.emit(Instr::BuildList(0));
+        for item in items {
+            match item {
+                ast::Expr::Starred(inner) => {
+                    self.expr(s, &inner.value)?;
+                    self.emit(Instr::ListExtend(0));
+                }
+                other => {
+                    self.expr(s, other)?;
+                    self.emit(Instr::ListAppend(0));
+                }
+            }
         }
-        self.expr(s, item)
+        Ok(())
     }
 }
 
@@ -1141,7 +1654,12 @@ fn binop(s: &Shared<'_>, at: usize, op: &ast::Operator) -> Result<BinOp, Error> 
         ast::Operator::FloorDiv => BinOp::FloorDiv,
         ast::Operator::Mod => BinOp::Mod,
         ast::Operator::Pow => BinOp::Pow,
-        _ => return Err(s.unsupported(at, "this operator (bitwise, @)")),
+        ast::Operator::BitAnd => BinOp::BitAnd,
+        ast::Operator::BitOr => BinOp::BitOr,
+        ast::Operator::BitXor => BinOp::BitXor,
+        ast::Operator::LShift => BinOp::LShift,
+        ast::Operator::RShift => BinOp::RShift,
+        ast::Operator::MatMult => return Err(s.unsupported(at, "the `@` operator")),
     })
 }
 
@@ -1172,28 +1690,19 @@ fn target_names(target: &ast::Expr, out: &mut Vec<String>) {
 
 fn statement_name(stmt: &ast::Stmt) -> &'static str {
     match stmt {
-        ast::Stmt::ClassDef(_) => "`class`",
         ast::Stmt::TryStar(_) => "`try`/`except*`",
-        ast::Stmt::With(_) | ast::Stmt::AsyncWith(_) => "`with`",
-        ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_) => "`import`",
-        ast::Stmt::Delete(_) => "`del`",
+        ast::Stmt::AsyncWith(_) => "`async with`",
         ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::AsyncFor(_) => "`async`",
         ast::Stmt::Match(_) => "`match`",
-        ast::Stmt::AnnAssign(_) => "an annotated assignment",
+        ast::Stmt::TypeAlias(_) => "`type` aliases",
         _ => "this statement",
     }
 }
 
 fn expression_name(e: &ast::Expr) -> &'static str {
     match e {
-        ast::Expr::SetComp(_) => "a set comprehension",
-        ast::Expr::GeneratorExp(_) => "a generator expression",
-        ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => "`yield`",
         ast::Expr::Await(_) => "`await`",
-        ast::Expr::Attribute(_) => "attribute access outside a method call",
-        ast::Expr::Set(_) => "a set",
-        ast::Expr::Starred(_) => "a starred expression",
-        ast::Expr::NamedExpr(_) => "`:=`",
+        ast::Expr::Starred(_) => "a starred expression here",
         ast::Expr::Slice(_) => "a slice outside a subscript",
         _ => "this expression",
     }

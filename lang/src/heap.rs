@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::frame::Frame;
 use crate::value::Value;
 
 /// A dictionary key: the hashable values, with Python's equalities folded in (`True == 1`,
@@ -16,11 +17,23 @@ use crate::value::Value;
 pub enum Key {
     None,
     Int(i64),
+    /// An int beyond 64 bits, in decimal (ints that fit are always `Int`).
+    Big(String),
     /// A float that is not integral, by its bits.
     Float(u64),
     Str(String),
-    /// A tuple's element keys, in a canonical text form (keys are flat so they archive simply).
+    Bytes(Vec<u8>),
+    /// A tuple's or frozenset's element keys, in a canonical text form (keys are flat so they
+    /// archive simply).
     Tuple(String),
+    /// Objects hashed by identity (functions, classes, instances without `__hash__`, host
+    /// objects): their heap index, which a snapshot preserves.
+    Object(u32),
+    /// An instance with `__hash__`: its hash. Equal hashes are taken as equal keys (a documented
+    /// simplification: `__eq__` is not consulted on a collision).
+    Hash(i64),
+    /// Builtin functions and classes, by a stable name.
+    Named(String),
 }
 
 /// Insertion-ordered, as Python's dicts are.
@@ -30,6 +43,31 @@ pub struct Dict {
     pub index: BTreeMap<Key, u32>,
 }
 
+impl Dict {
+    /// Removes the entry under `key`, keeping insertion order (the index is rebuilt for the
+    /// entries after it).
+    pub fn remove(&mut self, key: &Key) -> Option<(Value, Value)> {
+        let at = self.index.remove(key)? as usize;
+        let removed = self.entries.remove(at);
+        for i in self.index.values_mut() {
+            if *i as usize > at {
+                *i -= 1;
+            }
+        }
+        Some(removed)
+    }
+
+    pub fn insert(&mut self, key: Key, k: Value, v: Value) {
+        match self.index.get(&key) {
+            Some(i) => self.entries[*i as usize].1 = v,
+            None => {
+                self.index.insert(key, self.entries.len() as u32);
+                self.entries.push((k, v));
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Iter {
     Range {
@@ -37,19 +75,94 @@ pub enum Iter {
         stop: i64,
         step: i64,
     },
-    /// Over a list, tuple or string (by char index) or a dict's keys.
+    /// Over a list, tuple, str (by char index), bytes, or a dict's or set's keys.
     Seq {
         of: u32,
         index: u32,
     },
+    /// A list, tuple or str backwards.
+    Reversed {
+        of: u32,
+        /// Items still to give.
+        left: u32,
+    },
+    /// The remaining iterators take their turn lazily, as CPython's do.
+    Enumerate {
+        inner: u32,
+        count: i64,
+    },
+    Zip {
+        inners: Vec<u32>,
+    },
+    Map {
+        function: Value,
+        inners: Vec<u32>,
+    },
+    Filter {
+        function: Value,
+        inner: u32,
+    },
+    /// Calls `__next__` on an instance.
+    Instance(u32),
+}
+
+/// Sign and magnitude of an int beyond 64 bits, little-endian 32-bit digits.
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Big {
+    pub negative: bool,
+    pub digits: Vec<u32>,
+}
+
+impl Big {
+    pub fn to_bigint(&self) -> num_bigint::BigInt {
+        let sign = if self.negative {
+            num_bigint::Sign::Minus
+        } else {
+            num_bigint::Sign::Plus
+        };
+        num_bigint::BigInt::from_biguint(sign, num_bigint::BigUint::new(self.digits.clone()))
+    }
+
+    pub fn from_bigint(n: &num_bigint::BigInt) -> Big {
+        let (sign, digits) = n.to_u32_digits();
+        Big {
+            negative: sign == num_bigint::Sign::Minus,
+            digits,
+        }
+    }
+}
+
+/// A class made by a `class` statement.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Class {
+    pub name: String,
+    /// `None` for `object`; else a class object or a builtin exception class.
+    pub base: Option<Value>,
+    pub attrs: Vec<(String, Value)>,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Generator {
+    /// `None` once finished (or while running: see `running`).
+    pub frame: Option<Frame>,
+    pub started: bool,
+    pub running: bool,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Object {
     Str(String),
+    Bytes(Vec<u8>),
+    BigInt(Big),
     List(Vec<Value>),
     Tuple(Vec<Value>),
     Dict(Dict),
+    /// A set or frozenset: the keys of a dict whose values are unused.
+    Set {
+        items: Dict,
+        frozen: bool,
+    },
     Range {
         start: i64,
         stop: i64,
@@ -61,44 +174,113 @@ pub enum Object {
     Function {
         code: u32,
         defaults: Vec<Value>,
+        /// Defaults of keyword-only parameters, by name.
+        kw_defaults: Vec<(String, Value)>,
         /// Cells of the enclosing functions' variables it uses.
         closure: Vec<Value>,
+        /// The class whose body defined it, once that class exists.
+        owner: Option<u32>,
     },
     /// A captured variable: its value, or nothing while unbound.
     Cell(Option<Value>),
-    /// An exception instance: its class (index in `vm::EXCEPTIONS`), message, and the traceback
-    /// gathered while it unwinds, innermost first: (code object, line).
+    /// An exception instance: its builtin class (index in `vm::EXCEPTIONS`) or, for a user
+    /// subclass, the nearest builtin ancestor plus the user class; message, arguments, and the
+    /// traceback gathered while it unwinds, innermost first: (code object, line).
     Exception {
         class: u16,
+        user: Option<u32>,
+        args: Vec<Value>,
         /// `str(e)`.
         message: String,
         /// What `repr(e)` shows between the parentheses (the arguments' reprs).
         shown: String,
         traceback: Vec<(u32, u32)>,
+        attrs: Vec<(String, Value)>,
+        /// `raise ... from cause`.
+        cause: Option<Value>,
+    },
+    Class(Class),
+    Instance {
+        class: u32,
+        attrs: Vec<(String, Value)>,
+    },
+    /// A function bound to its receiver (`obj.method`).
+    Method {
+        receiver: Value,
+        function: Value,
+    },
+    /// `super()`: attribute lookups start after `class` in the receiver's class chain.
+    Super {
+        class: u32,
+        receiver: Value,
+    },
+    Property {
+        getter: Value,
+        setter: Value,
+    },
+    StaticMethod(Value),
+    ClassMethod(Value),
+    Generator(Generator),
+    /// An imported module: builtin (`math`) or registered by the embedder (`rt`).
+    Module {
+        name: String,
+        attrs: Vec<(String, Value)>,
+    },
+    /// A function the embedder serves: calling it suspends the VM with a host call.
+    HostFunction {
+        name: String,
+    },
+    /// An opaque object the embedder handed in (a future, a queue, a matrix handle): its kind
+    /// names its methods (`Future.wait`), its id means something only to the embedder.
+    Host {
+        kind: String,
+        id: u64,
     },
 }
 
 impl Object {
-    pub fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &str {
         match self {
             Object::Str(_) => "str",
+            Object::Bytes(_) => "bytes",
+            Object::BigInt(_) => "int",
             Object::List(_) => "list",
             Object::Tuple(_) => "tuple",
             Object::Dict(_) => "dict",
+            Object::Set { frozen: false, .. } => "set",
+            Object::Set { frozen: true, .. } => "frozenset",
             Object::Range { .. } => "range",
             Object::Iter(_) => "iterator",
             Object::Function { .. } => "function",
             Object::Cell(_) => "cell",
             Object::Exception { .. } => "exception",
+            Object::Class(_) => "type",
+            Object::Instance { .. } => "object",
+            Object::Method { .. } => "method",
+            Object::Super { .. } => "super",
+            Object::Property { .. } => "property",
+            Object::StaticMethod(_) => "staticmethod",
+            Object::ClassMethod(_) => "classmethod",
+            Object::Generator(_) => "generator",
+            Object::Module { .. } => "module",
+            Object::HostFunction { .. } => "builtin_function_or_method",
+            Object::Host { kind, .. } => kind,
         }
     }
 
     /// Rough size in bytes, for the memory limit.
-    fn size(&self) -> usize {
-        32 + match self {
+    pub fn size(&self) -> usize {
+        48 + match self {
             Object::Str(s) => s.len(),
+            Object::Bytes(b) => b.len(),
+            Object::BigInt(b) => b.digits.len() * 4,
             Object::List(v) | Object::Tuple(v) => v.len() * 16,
-            Object::Dict(d) => d.entries.len() * 64,
+            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len() * 64,
+            Object::Instance { attrs, .. } | Object::Module { attrs, .. } => attrs.len() * 48,
+            Object::Class(c) => c.attrs.len() * 48,
+            Object::Generator(g) => g.frame.as_ref().map_or(0, |f| {
+                (f.locals.len() + f.stack.len()) * 16
+            }),
             _ => 0,
         }
     }
@@ -112,15 +294,95 @@ impl Object {
         match self {
             Object::List(v) | Object::Tuple(v) => v.iter().for_each(&mut push),
             Object::Function {
-                defaults, closure, ..
-            } => defaults.iter().chain(closure).for_each(&mut push),
+                defaults,
+                kw_defaults,
+                closure,
+                owner,
+                ..
+            } => {
+                defaults.iter().chain(closure).for_each(&mut push);
+                kw_defaults.iter().for_each(|(_, v)| push(v));
+                if let Some(o) = owner {
+                    push(&Value::Ref(*o));
+                }
+            }
             Object::Cell(Some(v)) => push(v),
-            Object::Dict(d) => d.entries.iter().for_each(|(k, v)| {
+            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.iter().for_each(|(k, v)| {
                 push(k);
                 push(v);
             }),
-            Object::Iter(Iter::Seq { of, .. }) => out.push(*of),
-            _ => {}
+            Object::Iter(it) => match it {
+                Iter::Range { .. } => {}
+                Iter::Seq { of, .. } | Iter::Reversed { of, .. } => push(&Value::Ref(*of)),
+                Iter::Enumerate { inner, .. } | Iter::Instance(inner) => {
+                    push(&Value::Ref(*inner))
+                }
+                Iter::Zip { inners } => inners.iter().for_each(|i| push(&Value::Ref(*i))),
+                Iter::Map { function, inners } => {
+                    push(function);
+                    inners.iter().for_each(|i| push(&Value::Ref(*i)));
+                }
+                Iter::Filter { function, inner } => {
+                    push(function);
+                    push(&Value::Ref(*inner));
+                }
+            },
+            Object::Exception {
+                user,
+                args,
+                attrs,
+                cause,
+                ..
+            } => {
+                args.iter().for_each(&mut push);
+                attrs.iter().for_each(|(_, v)| push(v));
+                if let Some(c) = cause {
+                    push(c);
+                }
+                if let Some(u) = user {
+                    push(&Value::Ref(*u));
+                }
+            }
+            Object::Class(c) => {
+                if let Some(b) = &c.base {
+                    push(b);
+                }
+                c.attrs.iter().for_each(|(_, v)| push(v));
+            }
+            Object::Instance { class, attrs } => {
+                push(&Value::Ref(*class));
+                attrs.iter().for_each(|(_, v)| push(v));
+            }
+            Object::Module { attrs, .. } => attrs.iter().for_each(|(_, v)| push(v)),
+            Object::Method { receiver, function } => {
+                push(receiver);
+                push(function);
+            }
+            Object::Super { class, receiver } => {
+                push(&Value::Ref(*class));
+                push(receiver);
+            }
+            Object::Property { getter, setter } => {
+                push(getter);
+                push(setter);
+            }
+            Object::StaticMethod(f) | Object::ClassMethod(f) => push(f),
+            Object::Generator(g) => {
+                if let Some(f) = &g.frame {
+                    f.locals.iter().flatten().for_each(&mut push);
+                    f.stack.iter().for_each(&mut push);
+                    if let Some(o) = f.owner {
+                        push(&Value::Ref(o));
+                    }
+                }
+            }
+            Object::Str(_)
+            | Object::Bytes(_)
+            | Object::BigInt(_)
+            | Object::Range { .. }
+            | Object::Cell(None)
+            | Object::HostFunction { .. }
+            | Object::Host { .. } => {}
         }
     }
 }
@@ -131,6 +393,11 @@ pub struct Heap {
     free: Vec<u32>,
     /// Allocations since the last collection.
     allocated: u64,
+    /// Rough bytes allocated since the last collection, and live at its end.
+    allocated_bytes: u64,
+    pub live_bytes: u64,
+    /// The memory limit in bytes (0: `BYTES_MAX`).
+    pub limit: u64,
 }
 
 /// Objects a VM may hold at once (MemoryError beyond).
@@ -141,6 +408,7 @@ pub const BYTES_MAX: usize = 512 << 20;
 impl Heap {
     pub fn alloc(&mut self, object: Object) -> Option<u32> {
         self.allocated += 1;
+        self.allocated_bytes += object.size() as u64;
         if let Some(slot) = self.free.pop() {
             self.slots[slot as usize] = Some(object);
             return Some(slot);
@@ -167,6 +435,24 @@ impl Heap {
     /// Whether a collection is worth its cost now.
     pub fn wants_collection(&self) -> bool {
         self.allocated as usize > 4096.max(self.live())
+            || self.live_bytes + self.allocated_bytes > self.limit()
+    }
+
+    pub fn allocated_bytes_since(&self) -> u64 {
+        self.allocated_bytes
+    }
+
+    pub fn limit(&self) -> u64 {
+        if self.limit == 0 {
+            BYTES_MAX as u64
+        } else {
+            self.limit.min(BYTES_MAX as u64)
+        }
+    }
+
+    /// Whether the heap is over its limit, as of the last collection plus what came since.
+    pub fn over_limit(&self) -> bool {
+        self.live_bytes + self.allocated_bytes > self.limit()
     }
 
     /// Frees every object not reachable from `roots`; returns the rough live size in bytes.
@@ -197,6 +483,8 @@ impl Heap {
             }
         }
         self.allocated = 0;
+        self.allocated_bytes = 0;
+        self.live_bytes = bytes as u64;
         bytes
     }
 }

@@ -23,10 +23,11 @@
 pub mod code;
 pub mod compile;
 pub mod format;
+pub mod frame;
 pub mod heap;
 pub mod scope;
 pub mod value;
 pub mod vm;
 
 pub use compile::compile;
-pub use vm::{Exception, Outcome, Vm};
+pub use vm::{Data, Exception, HostCall, HostError, Outcome, Vm};

@@ -21,6 +21,137 @@ pub struct Scope {
     pub cells: BTreeSet<String>,
 }
 
+/// Every parameter name of a function, in slot order: positional, keyword-only, `*args`,
+/// `**kwargs`.
+pub fn param_names(args: &ast::Arguments) -> Vec<String> {
+    let mut names: Vec<String> = args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .map(|a| a.def.arg.to_string())
+        .collect();
+    if let Some(v) = &args.vararg {
+        names.push(v.arg.to_string());
+    }
+    if let Some(k) = &args.kwarg {
+        names.push(k.arg.to_string());
+    }
+    names
+}
+
+/// The expressions a `def` or `lambda` evaluates where it is defined: defaults.
+fn defaults(args: &ast::Arguments) -> impl Iterator<Item = &ast::Expr> {
+    args.posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .filter_map(|a| a.default.as_deref())
+}
+
+/// Analyses a class body: like a function's, except that nothing in it is captured by the
+/// functions it defines (Python's class scope is not visible to methods).
+pub fn analyse_class(body: &[ast::Stmt]) -> Scope {
+    let mut scope = analyse(&[], body);
+    scope.cells.clear();
+    scope
+}
+
+/// Whether a function body is a generator's (has `yield` outside nested functions and classes).
+pub fn is_generator(body: &[ast::Stmt]) -> bool {
+    body.iter().any(stmt_yields)
+}
+
+fn stmt_yields(stmt: &ast::Stmt) -> bool {
+    let mut found = false;
+    visit_stmt_exprs(stmt, &mut |e| found |= expr_yields(e));
+    if found {
+        return true;
+    }
+    match stmt {
+        ast::Stmt::If(i) => is_generator(&i.body) || is_generator(&i.orelse),
+        ast::Stmt::While(w) => is_generator(&w.body) || is_generator(&w.orelse),
+        ast::Stmt::For(f) => is_generator(&f.body) || is_generator(&f.orelse),
+        ast::Stmt::With(w) => is_generator(&w.body),
+        ast::Stmt::Try(t) => {
+            is_generator(&t.body)
+                || is_generator(&t.orelse)
+                || is_generator(&t.finalbody)
+                || t.handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    is_generator(&h.body)
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Calls `f` on the expressions a statement evaluates itself (not those of nested blocks).
+fn visit_stmt_exprs(stmt: &ast::Stmt, f: &mut dyn FnMut(&ast::Expr)) {
+    match stmt {
+        ast::Stmt::Expr(e) => f(&e.value),
+        ast::Stmt::Assign(a) => {
+            f(&a.value);
+            a.targets.iter().for_each(&mut *f);
+        }
+        ast::Stmt::AugAssign(a) => {
+            f(&a.value);
+            f(&a.target);
+        }
+        ast::Stmt::AnnAssign(a) => {
+            if let Some(v) = &a.value {
+                f(v);
+            }
+        }
+        ast::Stmt::Return(r) => {
+            if let Some(v) = &r.value {
+                f(v);
+            }
+        }
+        ast::Stmt::If(i) => f(&i.test),
+        ast::Stmt::While(w) => f(&w.test),
+        ast::Stmt::For(x) => f(&x.iter),
+        ast::Stmt::With(w) => w.items.iter().for_each(|i| f(&i.context_expr)),
+        ast::Stmt::Raise(r) => {
+            if let Some(e) = &r.exc {
+                f(e);
+            }
+        }
+        ast::Stmt::Assert(a) => f(&a.test),
+        _ => {}
+    }
+}
+
+fn expr_yields(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Yield(_) | ast::Expr::YieldFrom(_) => true,
+        ast::Expr::Lambda(_)
+        | ast::Expr::GeneratorExp(_)
+        | ast::Expr::ListComp(_)
+        | ast::Expr::SetComp(_)
+        | ast::Expr::DictComp(_) => false,
+        ast::Expr::BinOp(b) => expr_yields(&b.left) || expr_yields(&b.right),
+        ast::Expr::UnaryOp(u) => expr_yields(&u.operand),
+        ast::Expr::BoolOp(b) => b.values.iter().any(expr_yields),
+        ast::Expr::Compare(c) => expr_yields(&c.left) || c.comparators.iter().any(expr_yields),
+        ast::Expr::Call(c) => {
+            expr_yields(&c.func)
+                || c.args.iter().any(expr_yields)
+                || c.keywords.iter().any(|k| expr_yields(&k.value))
+        }
+        ast::Expr::List(l) => l.elts.iter().any(expr_yields),
+        ast::Expr::Tuple(t) => t.elts.iter().any(expr_yields),
+        ast::Expr::Dict(d) => d.values.iter().any(expr_yields),
+        ast::Expr::Subscript(s) => expr_yields(&s.value) || expr_yields(&s.slice),
+        ast::Expr::Attribute(a) => expr_yields(&a.value),
+        ast::Expr::IfExp(i) => expr_yields(&i.test) || expr_yields(&i.body) || expr_yields(&i.orelse),
+        ast::Expr::Starred(s) => expr_yields(&s.value),
+        ast::Expr::JoinedStr(j) => j.values.iter().any(expr_yields),
+        ast::Expr::FormattedValue(f) => expr_yields(&f.value),
+        _ => false,
+    }
+}
+
 /// Analyses a function with `params` and `body` (a lambda's body is one `return`).
 pub fn analyse(params: &[String], body: &[ast::Stmt]) -> Scope {
     let mut scope = Scope::default();
@@ -55,6 +186,7 @@ fn bind(
         }
         ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| bind(e, scope, used, nested)),
         ast::Expr::List(l) => l.elts.iter().for_each(|e| bind(e, scope, used, nested)),
+        ast::Expr::Starred(s) => bind(&s.value, scope, used, nested),
         other => expr(other, used, nested),
     }
 }
@@ -144,18 +276,49 @@ fn statement(
             .extend(n.names.iter().map(|n| n.to_string())),
         ast::Stmt::FunctionDef(def) => {
             scope.locals.insert(def.name.to_string());
-            for a in &def.args.args {
-                if let Some(d) = &a.default {
-                    expr(d, used, nested);
+            defaults(&def.args).for_each(|d| expr(d, used, nested));
+            def.decorator_list.iter().for_each(|d| expr(d, used, nested));
+            let params = param_names(&def.args);
+            nested.extend(analyse(&params, &def.body).free);
+        }
+        ast::Stmt::ClassDef(c) => {
+            scope.locals.insert(c.name.to_string());
+            c.bases.iter().for_each(|b| expr(b, used, nested));
+            c.decorator_list.iter().for_each(|d| expr(d, used, nested));
+            nested.extend(analyse_class(&c.body).free);
+        }
+        ast::Stmt::With(w) => {
+            for item in &w.items {
+                expr(&item.context_expr, used, nested);
+                if let Some(v) = &item.optional_vars {
+                    bind(v, scope, used, nested);
                 }
             }
-            let params: Vec<String> = def
-                .args
-                .args
-                .iter()
-                .map(|a| a.def.arg.to_string())
-                .collect();
-            nested.extend(analyse(&params, &def.body).free);
+            block(&w.body, scope, used, nested);
+        }
+        ast::Stmt::Import(i) => {
+            for alias in &i.names {
+                let name = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                let first = name.split('.').next().unwrap_or("").to_owned();
+                scope.locals.insert(first);
+            }
+        }
+        ast::Stmt::ImportFrom(i) => {
+            for alias in &i.names {
+                let name = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                scope.locals.insert(name);
+            }
+        }
+        ast::Stmt::Delete(d) => {
+            for t in &d.targets {
+                bind(t, scope, used, nested);
+            }
+        }
+        ast::Stmt::AnnAssign(a) => {
+            if let Some(v) = &a.value {
+                expr(v, used, nested);
+            }
+            bind(&a.target, scope, used, nested);
         }
         _ => {}
     }
@@ -169,12 +332,8 @@ fn expr(e: &ast::Expr, used: &mut BTreeSet<String>, nested: &mut BTreeSet<String
             used.insert(n.id.to_string());
         }
         ast::Expr::Lambda(l) => {
-            for a in &l.args.args {
-                if let Some(d) = &a.default {
-                    expr(d, used, nested);
-                }
-            }
-            let params: Vec<String> = l.args.args.iter().map(|a| a.def.arg.to_string()).collect();
+            defaults(&l.args).for_each(|d| expr(d, used, nested));
+            let params = param_names(&l.args);
             let body = [ast::Stmt::Return(ast::StmtReturn {
                 range: Default::default(),
                 value: Some(l.body.clone()),
@@ -184,7 +343,24 @@ fn expr(e: &ast::Expr, used: &mut BTreeSet<String>, nested: &mut BTreeSet<String
         ast::Expr::ListComp(c) => comprehension(&c.generators, &[&c.elt], used, nested),
         ast::Expr::DictComp(c) => comprehension(&c.generators, &[&c.key, &c.value], used, nested),
         ast::Expr::SetComp(c) => comprehension(&c.generators, &[&c.elt], used, nested),
-        ast::Expr::GeneratorExp(c) => comprehension(&c.generators, &[&c.elt], used, nested),
+        ast::Expr::GeneratorExp(c) => {
+            // A generator expression is a function: what it reads from here, it captures. Its
+            // first iterable is evaluated here.
+            if let Some(first) = c.generators.first() {
+                expr(&first.iter, used, nested);
+            }
+            nested.extend(genexpr_free(c));
+        }
+        ast::Expr::Yield(y) => {
+            if let Some(v) = &y.value {
+                expr(v, used, nested);
+            }
+        }
+        ast::Expr::YieldFrom(y) => expr(&y.value, used, nested),
+        ast::Expr::NamedExpr(n) => {
+            expr(&n.value, used, nested);
+            expr(&n.target, used, nested);
+        }
         ast::Expr::BinOp(b) => {
             expr(&b.left, used, nested);
             expr(&b.right, used, nested);
@@ -257,4 +433,29 @@ fn comprehension(
         .iter()
         .for_each(|e| expr(e, &mut inner_used, nested));
     used.extend(inner_used.into_iter().filter(|n| !targets.contains(n)));
+}
+
+/// The names a generator expression needs from where it is written (its free names, without
+/// the first iterable, which is evaluated outside it).
+pub fn genexpr_free(c: &ast::ExprGeneratorExp) -> BTreeSet<String> {
+    let mut inner = BTreeSet::new();
+    let mut nested = BTreeSet::new();
+    let mut targets = BTreeSet::new();
+    for g in &c.generators {
+        let mut scope = Scope::default();
+        bind(&g.target, &mut scope, &mut BTreeSet::new(), &mut BTreeSet::new());
+        targets.extend(scope.locals);
+    }
+    expr(&c.elt, &mut inner, &mut nested);
+    for (k, g) in c.generators.iter().enumerate() {
+        if k > 0 {
+            expr(&g.iter, &mut inner, &mut nested);
+        }
+        g.ifs.iter().for_each(|i| expr(i, &mut inner, &mut nested));
+    }
+    inner
+        .into_iter()
+        .chain(nested)
+        .filter(|n| !targets.contains(n))
+        .collect()
 }

@@ -77,6 +77,8 @@ fn slnode(file: &Path, slices: &mut dyn FnMut() -> Option<u64>) -> Run {
                     frames: Vec::new(),
                 };
             }
+            Outcome::HostCall(call) => panic!("{name}: unexpected host call {}", call.name),
+            Outcome::Stopped => panic!("{name}: stopped without a deadline"),
             Outcome::Raised(exception) => {
                 let rendered = exception.render(&name);
                 return Run {

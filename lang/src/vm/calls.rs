@@ -1,0 +1,420 @@
+//! Calls: binding arguments to parameters (positional, defaults, keyword, keyword-only,
+//! `*args`, `**kwargs`, with CPython's error messages), what each kind of callable does when
+//! called, and method calls.
+
+use super::{Raise, Vm, raise};
+use crate::frame::{Frame, GeneratorEnd};
+use crate::heap::{Dict, Generator, Key, Object};
+use crate::value::Value;
+
+impl Vm {
+    /// Calls `callee`: a builtin pushes its result; a Python function pushes a frame whose
+    /// return value lands on this frame's stack; a generator function pushes a generator; a
+    /// host function suspends the VM.
+    pub(super) fn call_with(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        match callee {
+            Value::Builtin(b) => {
+                // `next(generator)` resumes it with a frame, so the generator stays resumable.
+                if super::BUILTINS.get(b as usize) == Some(&"next")
+                    && kwargs.is_empty()
+                    && let [Value::Ref(g)] = args[..]
+                    && matches!(self.object(g)?, Object::Generator(_))
+                {
+                    return self.resume_generator(g, Value::None, GeneratorEnd::Raise);
+                }
+                let r = self.builtin(b, args, kwargs)?;
+                self.push(r)
+            }
+            Value::ExceptionClass(class) => {
+                if !kwargs.is_empty() {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "{}() takes no keyword arguments",
+                            super::EXCEPTIONS.get(class as usize).map_or("?", |(n, _)| n)
+                        ),
+                    );
+                }
+                let e = self.alloc(Object::Exception {
+                    class,
+                    user: None,
+                    args: Vec::new(),
+                    message: String::new(),
+                    shown: String::new(),
+                    traceback: Vec::new(),
+                    attrs: Vec::new(),
+                    cause: None,
+                })?;
+                if let Value::Ref(r) = e {
+                    self.init_exception(r, args)?;
+                }
+                self.push(e)
+            }
+            Value::Ref(r) => match self.object(r)? {
+                Object::Function { .. } => self.call_function_object(r, args, kwargs),
+                Object::Class(_) => self.instantiate(r, args, kwargs),
+                Object::Method { receiver, function } => {
+                    let (receiver, function) = (*receiver, *function);
+                    let mut all = Vec::with_capacity(args.len() + 1);
+                    all.push(receiver);
+                    all.extend(args);
+                    self.call_with(function, all, kwargs)
+                }
+                Object::HostFunction { name } => {
+                    let name = name.clone();
+                    self.host_call(name, args, kwargs)
+                }
+                Object::Instance { .. } => match self.special(callee, "__call__")? {
+                    Some(m) => self.call_with(m, args, kwargs),
+                    None => {
+                        let t = self.display_type_name(callee)?;
+                        raise("TypeError", format!("'{t}' object is not callable"))
+                    }
+                },
+                _ => {
+                    let t = self.display_type_name(callee)?;
+                    raise("TypeError", format!("'{t}' object is not callable"))
+                }
+            },
+            other => {
+                let t = self.type_name(other)?;
+                raise("TypeError", format!("'{t}' object is not callable"))
+            }
+        }
+    }
+
+    /// Calls a Python function object: binds the arguments, then pushes a frame (or, for a
+    /// generator function, a generator holding the frame).
+    fn call_function_object(
+        &mut self,
+        r: u32,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        let Object::Function {
+            code,
+            defaults,
+            kw_defaults,
+            closure,
+            owner,
+        } = self.object(r)?
+        else {
+            return raise("SystemError", "not a function");
+        };
+        let (code, defaults, kw_defaults, closure, owner) = (
+            *code,
+            defaults.clone(),
+            kw_defaults.clone(),
+            closure.clone(),
+            *owner,
+        );
+        let Some(c) = self.state.module.codes.get(code as usize) else {
+            return raise("SystemError", "code out of range");
+        };
+        let params = c.params as usize;
+        let kwonly = c.kwonly as usize;
+        let named = params + kwonly;
+        let star_slot = named;
+        let kw_slot = named + c.varargs as usize;
+        let (varargs, varkw, generator) = (c.varargs, c.varkw, c.generator);
+        let first_free = c.free_start as usize;
+        if c.locals > super::LOCALS_MAX
+            || kw_slot + varkw as usize > first_free
+            || first_free + c.freevars as usize > c.locals as usize
+            || c.param_names.len() < named
+            || defaults.len() > params
+            || closure.len() != c.freevars as usize
+        {
+            return raise("SystemError", "inconsistent function");
+        }
+        let name = c.name.clone();
+        let param_names: Vec<String> = c.param_names[..named].to_vec();
+        let locals_count = c.locals as usize;
+        if self.state.frames.len() >= super::RECURSION_MAX {
+            return raise("RecursionError", "maximum recursion depth exceeded");
+        }
+        let mut locals = vec![None; locals_count];
+        let given = args.len();
+        let mut args = args.into_iter();
+        for slot in locals.iter_mut().take(params.min(given)) {
+            *slot = args.next();
+        }
+        let extra: Vec<Value> = args.collect();
+        if varargs {
+            locals[star_slot] = Some(self.alloc(Object::Tuple(extra))?);
+        } else if !extra.is_empty() {
+            let required = params - defaults.len();
+            let takes = if defaults.is_empty() {
+                format!("{params}")
+            } else {
+                format!("from {required} to {params}")
+            };
+            return raise(
+                "TypeError",
+                format!(
+                    "{name}() takes {takes} positional argument{} but {given} {} given",
+                    if params == 1 { "" } else { "s" },
+                    if given == 1 { "was" } else { "were" }
+                ),
+            );
+        }
+        let mut extra_kw = Dict::default();
+        for (key, value) in kwargs {
+            match param_names.iter().position(|p| *p == key) {
+                Some(i) => {
+                    if locals[i].is_some() {
+                        return raise(
+                            "TypeError",
+                            format!("{name}() got multiple values for argument '{key}'"),
+                        );
+                    }
+                    locals[i] = Some(value);
+                }
+                None if varkw => {
+                    let k = self.str_value(key.clone())?;
+                    extra_kw.insert(Key::Str(key), k, value);
+                }
+                None => {
+                    return raise(
+                        "TypeError",
+                        format!("{name}() got an unexpected keyword argument '{key}'"),
+                    );
+                }
+            }
+        }
+        if varkw {
+            locals[kw_slot] = Some(self.alloc(Object::Dict(extra_kw))?);
+        }
+        let first_default = params - defaults.len();
+        let mut missing = Vec::new();
+        for (i, slot) in locals.iter_mut().enumerate().take(params) {
+            if slot.is_none() {
+                match i.checked_sub(first_default) {
+                    Some(d) => *slot = Some(defaults[d]),
+                    None => missing.push(format!("'{}'", param_names[i])),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return raise(
+                "TypeError",
+                format!(
+                    "{name}() missing {} required positional argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    join_names(&missing)
+                ),
+            );
+        }
+        for i in params..named {
+            if locals[i].is_none() {
+                match kw_defaults.iter().find(|(k, _)| *k == param_names[i]) {
+                    Some((_, v)) => locals[i] = Some(*v),
+                    None => missing.push(format!("'{}'", param_names[i])),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return raise(
+                "TypeError",
+                format!(
+                    "{name}() missing {} required keyword-only argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    join_names(&missing)
+                ),
+            );
+        }
+        for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
+            *slot = Some(cell);
+        }
+        let mut frame = Frame::new(code, locals);
+        frame.owner = owner;
+        if generator {
+            let g = self.alloc(Object::Generator(Generator {
+                frame: Some(frame),
+                started: false,
+                running: false,
+                name,
+            }))?;
+            return self.push(g);
+        }
+        self.state.frames.push(frame);
+        Ok(())
+    }
+
+    /// `receiver.name(args)`: functions found on a class are called with the receiver first,
+    /// without making a bound method; host objects make a host call; builtin types use their
+    /// builtin methods.
+    pub(super) fn call_method(
+        &mut self,
+        receiver: Value,
+        name: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        if let Value::Ref(r) = receiver {
+            match self.object(r)? {
+                Object::Instance { class, attrs } => {
+                    if let Some((_, f)) = attrs.iter().find(|(k, _)| k == name) {
+                        let f = *f;
+                        return self.call_with(f, args, kwargs);
+                    }
+                    let class = *class;
+                    if let super::objects::Found::Class(f, _) = self.class_lookup(class, name)?
+                        && let Value::Ref(fr) = f
+                        && matches!(self.object(fr)?, Object::Function { .. })
+                    {
+                        let mut all = Vec::with_capacity(args.len() + 1);
+                        all.push(receiver);
+                        all.extend(args);
+                        return self.call_with(f, all, kwargs);
+                    }
+                }
+                Object::Host { kind, .. } => {
+                    let full = format!("{kind}.{name}");
+                    let mut all = Vec::with_capacity(args.len() + 1);
+                    all.push(receiver);
+                    all.extend(args);
+                    return self.host_call(full, all, kwargs);
+                }
+                Object::Generator(_) => match (name, &args[..]) {
+                    ("send", [v]) => {
+                        return self.resume_generator(r, *v, GeneratorEnd::Raise);
+                    }
+                    ("__next__", []) => {
+                        return self.resume_generator(r, Value::None, GeneratorEnd::Raise);
+                    }
+                    ("close", []) => {
+                        self.generator_finished(r);
+                        return self.push(Value::None);
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            if let Some(found) = self.lookup_attr(receiver, name)? {
+                return self.call_with(found, args, kwargs);
+            }
+            if matches!(
+                self.object(r)?,
+                Object::Instance { .. } | Object::Class(_) | Object::Module { .. } | Object::Super { .. }
+            ) {
+                return self.missing_attr(receiver, name);
+            }
+        }
+        let v = self.method(receiver, name, args, kwargs)?;
+        self.push(v)
+    }
+
+    pub(super) fn name_at(&self, i: u32) -> Result<String, Raise> {
+        match self.state.module.names.get(i as usize) {
+            Some(n) => Ok(n.clone()),
+            None => raise("SystemError", "name out of range"),
+        }
+    }
+
+    /// Pops `n` (name, value) pairs.
+    pub(super) fn pop_kwargs(&mut self, n: u32) -> Result<Vec<(String, Value)>, Raise> {
+        let pairs = self.pop_n(2 * n as usize)?;
+        let mut kwargs = Vec::with_capacity(n as usize);
+        for pair in pairs.chunks(2) {
+            let name = match pair[0] {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Str(name) => name.clone(),
+                    _ => return raise("SystemError", "keyword name"),
+                },
+                _ => return raise("SystemError", "keyword name"),
+            };
+            kwargs.push((name, pair[1]));
+        }
+        Ok(kwargs)
+    }
+
+    /// The keyword arguments a `**mapping` gives.
+    pub(super) fn kwargs_of(&mut self, mapping: Value) -> Result<Vec<(String, Value)>, Raise> {
+        let mut out = Vec::new();
+        for (k, v) in self.mapping_items(mapping)? {
+            match k {
+                Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)) => {
+                    let name = self.str_of(k)?;
+                    out.push((name, v));
+                }
+                _ => return raise("TypeError", "keywords must be strings"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The (key, value) pairs of a dict (or an object with `keys()` and `__getitem__`).
+    pub(super) fn mapping_items(&mut self, mapping: Value) -> Result<Vec<(Value, Value)>, Raise> {
+        if let Value::Ref(r) = mapping
+            && let Object::Dict(d) = self.object(r)?
+        {
+            return Ok(d.entries.clone());
+        }
+        let t = self.display_type_name(mapping)?;
+        raise(
+            "TypeError",
+            format!("'{t}' object is not a mapping"),
+        )
+    }
+
+    /// The heap index of the item `n` below the top of the stack.
+    pub(super) fn stack_at(&mut self, n: u32) -> Result<u32, Raise> {
+        let frame = self.frame()?;
+        let at = frame.stack.len().checked_sub(1 + n as usize);
+        match at.and_then(|i| frame.stack.get(i)).copied() {
+            Some(Value::Ref(r)) => Ok(r),
+            _ => raise("SystemError", "stack target"),
+        }
+    }
+
+    /// The exception object `raise v` raises (a class is instantiated without arguments).
+    pub(super) fn exception_to_raise(&mut self, v: Value) -> Result<u32, Raise> {
+        match v {
+            Value::ExceptionClass(class) => {
+                let e = self.alloc(Object::Exception {
+                    class,
+                    user: None,
+                    args: Vec::new(),
+                    message: String::new(),
+                    shown: String::new(),
+                    traceback: Vec::new(),
+                    attrs: Vec::new(),
+                    cause: None,
+                })?;
+                match e {
+                    Value::Ref(r) => Ok(r),
+                    _ => raise("SystemError", "allocation"),
+                }
+            }
+            Value::Ref(r) => match self.object(r)? {
+                Object::Exception { .. } => Ok(r),
+                Object::Class(_) if self.exception_root(r)?.is_some() => {
+                    // Instantiate through a nested call so __init__ runs.
+                    match self.call_sync(v, Vec::new(), Vec::new())? {
+                        Value::Ref(e) => Ok(e),
+                        _ => raise("SystemError", "exception construction"),
+                    }
+                }
+                _ => raise("TypeError", "exceptions must derive from BaseException"),
+            },
+            _ => raise("TypeError", "exceptions must derive from BaseException"),
+        }
+    }
+}
+
+fn join_names(names: &[String]) -> String {
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        2 => format!("{} and {}", names[0], names[1]),
+        n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}

@@ -1,0 +1,388 @@
+//! The embedding interface: host modules the embedder registers (`rt`, `time`), host calls that
+//! suspend the VM until the embedder answers, opaque host objects, calling a function by name,
+//! and [`Data`] — plain values that cross between the VM and the embedder.
+//!
+//! A host call is part of the state: a VM suspended in one snapshots and restores like any
+//! other, and [`Vm::pending_host_call`] tells the restored VM's embedder what it is waiting for.
+
+use super::{Outcome, Raise, Vm, raise};
+use crate::frame::Frame;
+use crate::heap::{Big, Dict, Object};
+use crate::value::Value;
+
+/// A module whose functions the embedder serves.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct HostModule {
+    pub name: String,
+    pub functions: Vec<String>,
+}
+
+/// A host call the VM is waiting on: `module.function` or `Kind.method` (then the first
+/// argument is the host object), with the program's arguments.
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct HostCall {
+    pub name: String,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<(String, Value)>,
+}
+
+/// A value as the embedder sees it: no heap references, only data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    None,
+    Bool(bool),
+    Int(i64),
+    /// An int beyond 64 bits, in decimal.
+    BigInt(String),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    List(Vec<Data>),
+    Tuple(Vec<Data>),
+    Dict(Vec<(Data, Data)>),
+    Set(Vec<Data>),
+    /// An opaque host object.
+    Host { kind: String, id: u64 },
+    /// A module-level function, by name (how `spawn(f)` names what to run).
+    Function(String),
+}
+
+/// An exception the embedder raises in the program: a builtin exception name (unknown names
+/// become RuntimeError) and a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostError {
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum Error {
+    #[error("no host call is pending")]
+    NotPending,
+    #[error("the program has not finished its module body")]
+    NotReady,
+    #[error("no module-level function named '{0}'")]
+    NoFunction(String),
+    #[error("a {0} cannot leave the VM as data")]
+    NotData(String),
+    #[error("data nested too deeply")]
+    TooDeep,
+    #[error("the VM is out of memory")]
+    Memory,
+}
+
+/// How deep data may nest crossing the boundary.
+const DATA_DEPTH_MAX: usize = 100;
+
+impl Vm {
+    /// Registers a module the program can import whose functions the embedder serves.
+    pub fn register_host_module(&mut self, name: &str, functions: &[&str]) {
+        self.state.hosts.retain(|m| m.name != name);
+        self.state.hosts.push(HostModule {
+            name: name.to_owned(),
+            functions: functions.iter().map(|f| (*f).to_owned()).collect(),
+        });
+    }
+
+    /// The host call the VM is waiting on, if any (also after a restore).
+    pub fn pending_host_call(&self) -> Option<&HostCall> {
+        self.state.pending.as_ref()
+    }
+
+    /// Answers the pending host call: the value it returns, or an exception it raises in the
+    /// program. Then `run` again.
+    pub fn resume(&mut self, answer: Result<Data, HostError>) -> Result<(), Error> {
+        if self.state.pending.is_none() {
+            return Err(Error::NotPending);
+        }
+        match answer {
+            Ok(data) => {
+                let v = self.from_data(&data)?;
+                self.push(v).map_err(|_| Error::Memory)?;
+            }
+            Err(e) => self.state.raise_on_resume = Some((e.kind, e.message)),
+        }
+        self.state.pending = None;
+        Ok(())
+    }
+
+    /// After the module body finished: calls module-level function `name` with `args`; `run`
+    /// then runs it, and [`Vm::result`] is its return value.
+    pub fn call_function(&mut self, name: &str, args: &[Data]) -> Result<(), Error> {
+        if !self.state.frames.is_empty() || self.state.pending.is_some() {
+            return Err(Error::NotReady);
+        }
+        let function = self
+            .state
+            .module
+            .names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| self.state.globals.get(i).copied().flatten())
+            .filter(|v| matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. }))))
+            .ok_or_else(|| Error::NoFunction(name.to_owned()))?;
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.from_data(a)?);
+        }
+        // A bottom frame that only holds the call: its `Return` ends the run.
+        self.state.frames.push(Frame::new(u32::MAX, Vec::new()));
+        self.state.result = None;
+        self.state.done = false;
+        if let Err(raised) = self.call_with(function, values, Vec::new()) {
+            self.state.frames.clear();
+            return Err(match raised {
+                Raise::New(_, message) => Error::NotData(message),
+                _ => Error::NotData("call".into()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The value the finished call (or `None`) returned.
+    pub fn result(&self) -> Result<Data, Error> {
+        match self.state.result {
+            Some(v) => self.to_data(v),
+            None => Ok(Data::None),
+        }
+    }
+
+    /// Converts a VM value (a host call's argument, a result) to data.
+    pub fn to_data(&self, v: Value) -> Result<Data, Error> {
+        self.to_data_depth(v, 0)
+    }
+
+    fn to_data_depth(&self, v: Value, depth: usize) -> Result<Data, Error> {
+        if depth > DATA_DEPTH_MAX {
+            return Err(Error::TooDeep);
+        }
+        let many = |items: &[Value]| -> Result<Vec<Data>, Error> {
+            items
+                .iter()
+                .map(|i| self.to_data_depth(*i, depth + 1))
+                .collect()
+        };
+        Ok(match v {
+            Value::None => Data::None,
+            Value::Bool(b) => Data::Bool(b),
+            Value::Int(n) => Data::Int(n),
+            Value::Float(f) => Data::Float(f),
+            Value::Builtin(_) => return Err(Error::NotData("builtin function".into())),
+            Value::ExceptionClass(_) => return Err(Error::NotData("class".into())),
+            Value::Ref(r) => match self.state.heap.get(r) {
+                Some(Object::Str(s)) => Data::Str(s.clone()),
+                Some(Object::Bytes(b)) => Data::Bytes(b.clone()),
+                Some(Object::BigInt(b)) => Data::BigInt(Self::big_text(b)),
+                Some(Object::List(items)) => Data::List(many(items)?),
+                Some(Object::Tuple(items)) => Data::Tuple(many(items)?),
+                Some(Object::Dict(d)) => Data::Dict(
+                    d.entries
+                        .iter()
+                        .map(|(k, v)| {
+                            Ok((
+                                self.to_data_depth(*k, depth + 1)?,
+                                self.to_data_depth(*v, depth + 1)?,
+                            ))
+                        })
+                        .collect::<Result<_, Error>>()?,
+                ),
+                Some(Object::Set { items, .. }) => Data::Set(
+                    items
+                        .entries
+                        .iter()
+                        .map(|(k, _)| self.to_data_depth(*k, depth + 1))
+                        .collect::<Result<_, _>>()?,
+                ),
+                Some(Object::Host { kind, id }) => Data::Host {
+                    kind: kind.clone(),
+                    id: *id,
+                },
+                Some(Object::Function { code, .. }) => {
+                    let name = self
+                        .state
+                        .module
+                        .codes
+                        .get(*code as usize)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    // Only a module-level function can be named in another VM.
+                    let global = self
+                        .state
+                        .module
+                        .names
+                        .iter()
+                        .position(|n| *n == name)
+                        .and_then(|i| self.state.globals.get(i).copied().flatten());
+                    if global != Some(v) {
+                        return Err(Error::NotData(format!(
+                            "function '{name}' that is not defined at module level"
+                        )));
+                    }
+                    Data::Function(name)
+                }
+                Some(other) => return Err(Error::NotData(other.type_name().to_owned())),
+                None => return Err(Error::NotData("dangling reference".into())),
+            },
+        })
+    }
+
+    /// Converts data into a VM value.
+    pub fn from_data(&mut self, d: &Data) -> Result<Value, Error> {
+        self.from_data_depth(d, 0)
+    }
+
+    fn from_data_depth(&mut self, d: &Data, depth: usize) -> Result<Value, Error> {
+        if depth > DATA_DEPTH_MAX {
+            return Err(Error::TooDeep);
+        }
+        let object = match d {
+            Data::None => return Ok(Value::None),
+            Data::Bool(b) => return Ok(Value::Bool(*b)),
+            Data::Int(n) => return Ok(Value::Int(*n)),
+            Data::Float(f) => return Ok(Value::Float(*f)),
+            Data::BigInt(text) => {
+                let n: num_bigint::BigInt = text
+                    .parse()
+                    .map_err(|_| Error::NotData(format!("int {text:?}")))?;
+                return self.int_value(n).map_err(|_| Error::Memory);
+            }
+            Data::Str(s) => Object::Str(s.clone()),
+            Data::Bytes(b) => Object::Bytes(b.clone()),
+            Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for i in items {
+                    values.push(self.from_data_depth(i, depth + 1)?);
+                }
+                match d {
+                    Data::List(_) => Object::List(values),
+                    Data::Tuple(_) => Object::Tuple(values),
+                    _ => {
+                        let mut set = Dict::default();
+                        for v in values {
+                            let key = self.key(v).map_err(|_| Error::NotData("unhashable".into()))?;
+                            set.insert(key, v, Value::None);
+                        }
+                        Object::Set {
+                            items: set,
+                            frozen: false,
+                        }
+                    }
+                }
+            }
+            Data::Dict(pairs) => {
+                let mut dict = Dict::default();
+                for (k, v) in pairs {
+                    let k = self.from_data_depth(k, depth + 1)?;
+                    let v = self.from_data_depth(v, depth + 1)?;
+                    let key = self.key(k).map_err(|_| Error::NotData("unhashable key".into()))?;
+                    dict.insert(key, k, v);
+                }
+                Object::Dict(dict)
+            }
+            Data::Host { kind, id } => Object::Host {
+                kind: kind.clone(),
+                id: *id,
+            },
+            Data::Function(name) => {
+                return self
+                    .state
+                    .module
+                    .names
+                    .iter()
+                    .position(|n| n == name)
+                    .and_then(|i| self.state.globals.get(i).copied().flatten())
+                    .ok_or_else(|| Error::NoFunction(name.clone()));
+            }
+        };
+        self.alloc(object).map_err(|_| Error::Memory)
+    }
+
+    /// A call of a host function or a method of a host object: the VM suspends with it.
+    pub(super) fn host_call(
+        &mut self,
+        name: String,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        if self.nested > 0 {
+            return raise(
+                "RuntimeError",
+                format!(
+                    "{name}() cannot be called inside a special method or a generator a builtin is consuming"
+                ),
+            );
+        }
+        self.state.pending = Some(HostCall { name, args, kwargs });
+        self.host_signal = true;
+        Ok(())
+    }
+
+    /// The outcome for a host call the VM just stopped at.
+    pub(super) fn host_outcome(&self) -> Outcome {
+        match &self.state.pending {
+            Some(call) => Outcome::HostCall(call.clone()),
+            None => Outcome::Suspended,
+        }
+    }
+
+    /// `import name`: the module object (the same one each time).
+    pub(super) fn import(&mut self, name: &str) -> Result<Value, Raise> {
+        if let Some((_, v)) = self.state.modules.iter().find(|(n, _)| n == name) {
+            return Ok(*v);
+        }
+        let attrs = if let Some(host) = self.state.hosts.iter().find(|m| m.name == name).cloned() {
+            let mut attrs = Vec::with_capacity(host.functions.len());
+            for f in host.functions {
+                let full = format!("{name}.{f}");
+                let v = self.alloc(Object::HostFunction { name: full })?;
+                attrs.push((f, v));
+            }
+            attrs
+        } else {
+            let prefix = format!("{name}.");
+            let mut attrs: Vec<(String, Value)> = super::BUILTINS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b)| {
+                    b.strip_prefix(&prefix)
+                        .map(|short| (short.to_owned(), Value::Builtin(i as u16)))
+                })
+                .collect();
+            match name {
+                "math" => {
+                    attrs.push(("pi".into(), Value::Float(std::f64::consts::PI)));
+                    attrs.push(("e".into(), Value::Float(std::f64::consts::E)));
+                    attrs.push(("tau".into(), Value::Float(std::f64::consts::TAU)));
+                    attrs.push(("inf".into(), Value::Float(f64::INFINITY)));
+                    attrs.push(("nan".into(), Value::Float(f64::NAN)));
+                }
+                "sys" => {
+                    attrs.push(("maxsize".into(), Value::Int(i64::MAX)));
+                }
+                _ => {}
+            }
+            if attrs.is_empty() {
+                return raise(
+                    "ModuleNotFoundError",
+                    format!("No module named '{name}'"),
+                );
+            }
+            attrs
+        };
+        let module = self.alloc(Object::Module {
+            name: name.to_owned(),
+            attrs,
+        })?;
+        if self.state.modules.len() < 256 {
+            self.state.modules.push((name.to_owned(), module));
+        }
+        Ok(module)
+    }
+}
+
+impl Big {
+    /// For tests and embedders: the decimal text.
+    pub fn text(&self) -> String {
+        self.to_bigint().to_string()
+    }
+}

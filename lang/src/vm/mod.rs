@@ -1,0 +1,1813 @@
+//! The VM: frames, operand stacks, globals and the heap are plain data ([`State`]), so the whole
+//! execution snapshots to bytes between any two instructions and resumes bit-for-bit elsewhere.
+//! `run(budget)` executes at most `budget` instructions and returns whether the program finished,
+//! raised, or is suspended with budget used up.
+//!
+//! Nothing here panics on a hostile snapshot: every index a snapshot carries (code, instruction,
+//! local, constant, name, heap slot) is checked where it is used, and a bad one raises
+//! `SystemError` in the program instead.
+
+mod calls;
+mod host;
+mod ints;
+mod nested;
+mod objects;
+mod ops;
+mod protocols;
+mod text;
+mod builtins;
+mod methods;
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
+
+use crate::code::{BinOp, CmpOp, Const, Instr, Module};
+use crate::frame::{Block, Frame, FrameKind, GeneratorEnd};
+use crate::heap::{Dict, Heap, Key, Object};
+use crate::value::Value;
+
+/// Frames deep a program may recurse (RecursionError beyond), as CPython's default.
+pub const RECURSION_MAX: usize = 1000;
+/// Nested `try` blocks one frame may have open.
+pub const BLOCKS_MAX: usize = 1024;
+/// Locals one function may have.
+pub const LOCALS_MAX: u32 = 1 << 16;
+/// How deep `==` and `<` descend into nested containers (RecursionError beyond).
+const COMPARE_DEPTH_MAX: usize = 1000;
+/// Operand stack items per frame.
+pub const STACK_MAX: usize = 1 << 16;
+/// Buffered output before the embedder must drain it (MemoryError beyond).
+pub const OUTPUT_MAX: usize = 64 << 20;
+
+/// The builtin exception classes and their bases (CPython's hierarchy, the part the subset can
+/// raise or name).
+pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
+    ("BaseException", None),
+    ("Exception", Some("BaseException")),
+    ("ArithmeticError", Some("Exception")),
+    ("ZeroDivisionError", Some("ArithmeticError")),
+    ("OverflowError", Some("ArithmeticError")),
+    ("LookupError", Some("Exception")),
+    ("IndexError", Some("LookupError")),
+    ("KeyError", Some("LookupError")),
+    ("TypeError", Some("Exception")),
+    ("ValueError", Some("Exception")),
+    ("NameError", Some("Exception")),
+    ("UnboundLocalError", Some("NameError")),
+    ("RuntimeError", Some("Exception")),
+    ("RecursionError", Some("RuntimeError")),
+    ("NotImplementedError", Some("RuntimeError")),
+    ("AttributeError", Some("Exception")),
+    ("AssertionError", Some("Exception")),
+    ("StopIteration", Some("Exception")),
+    ("MemoryError", Some("Exception")),
+    ("ImportError", Some("Exception")),
+    ("ModuleNotFoundError", Some("ImportError")),
+    ("OSError", Some("Exception")),
+    ("TimeoutError", Some("OSError")),
+    ("UnicodeError", Some("ValueError")),
+    ("GeneratorExit", Some("BaseException")),
+    ("KeyboardInterrupt", Some("BaseException")),
+    ("SystemExit", Some("BaseException")),
+    ("SystemError", Some("Exception")),
+    ("NotSupported", Some("Exception")),
+];
+
+/// The index of a builtin exception class; unknown names are SystemError.
+fn exception_index(name: &str) -> u16 {
+    EXCEPTIONS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .or_else(|| EXCEPTIONS.iter().position(|(n, _)| *n == "SystemError"))
+        .unwrap_or(0) as u16
+}
+
+/// Whether exception class `class` is `base` or derives from it.
+fn derives(class: u16, base: u16) -> bool {
+    let mut current = Some(class);
+    for _ in 0..EXCEPTIONS.len() {
+        match current {
+            Some(c) if c == base => return true,
+            Some(c) => {
+                current = EXCEPTIONS
+                    .get(c as usize)
+                    .and_then(|(_, parent)| *parent)
+                    .map(exception_index);
+            }
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Everything a running program is.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct State {
+    pub module: Module,
+    pub heap: Heap,
+    pub globals: Vec<Option<Value>>,
+    pub frames: Vec<Frame>,
+    /// What `print` wrote and the embedder has not taken yet.
+    pub output: String,
+    pub steps: u64,
+    /// Set once the program finished or raised.
+    pub done: bool,
+    /// Modules the embedder serves.
+    pub hosts: Vec<HostModule>,
+    /// Modules imported so far (each import gives the same object).
+    pub modules: Vec<(String, Value)>,
+    /// The host call the program waits on.
+    pub pending: Option<HostCall>,
+    /// An exception the embedder answered a host call with, raised when the run resumes.
+    pub raise_on_resume: Option<(String, String)>,
+    /// What the module body or the called function returned.
+    pub result: Option<Value>,
+}
+
+/// A Python exception that reached the top: its type, message and traceback (outermost first:
+/// function name and line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    pub kind: String,
+    pub message: String,
+    pub traceback: Vec<(String, u32)>,
+}
+
+impl Exception {
+    /// CPython's shape: `Traceback (most recent call last):`, a `File` line per frame, then
+    /// `Kind: message`.
+    pub fn render(&self, file: &str) -> String {
+        let mut text = String::from("Traceback (most recent call last):\n");
+        for (function, line) in &self.traceback {
+            let _ = writeln!(text, "  File \"{file}\", line {line}, in {function}");
+        }
+        if self.message.is_empty() {
+            let _ = writeln!(text, "{}", self.kind);
+        } else {
+            let _ = writeln!(text, "{}: {}", self.kind, self.message);
+        }
+        text
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Finished,
+    Raised(Exception),
+    /// The budget ran out or the deadline passed; call `run` again (possibly after a snapshot
+    /// and a restore).
+    Suspended,
+    /// The program called a host function: answer with [`Vm::resume`], then `run` again. The VM
+    /// can be snapshotted while it waits.
+    HostCall(HostCall),
+    /// The deadline passed while Python code ran inside a builtin (a special method, a
+    /// generator being consumed): the state cannot be resumed; restore an earlier snapshot.
+    Stopped,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("snapshot bytes are not a valid VM state: {0}")]
+    Snapshot(String),
+}
+
+/// An exception on its way up: a new one of a builtin kind, or an exception object.
+enum Raise {
+    New(&'static str, String),
+    Object(u32),
+    /// The deadline passed inside a nested run: leave without running handlers.
+    Stop,
+}
+
+fn raise<T>(kind: &'static str, message: impl Into<String>) -> Result<T, Raise> {
+    Err(Raise::New(kind, message.into()))
+}
+
+pub struct Vm {
+    state: State,
+    /// Set by another thread to stop the run (checked every 1,024 instructions).
+    deadline: Option<Arc<AtomicBool>>,
+    /// Nested runs in progress (see `nested.rs`).
+    nested: usize,
+    /// Whether the generator a builtin resumed returned instead of yielding.
+    generator_returned: bool,
+    /// The last instruction made a host call.
+    host_signal: bool,
+    /// The state is unusable (stopped inside a nested run).
+    stopped: bool,
+}
+
+/// Builtin functions and types, by index (`Value::Builtin`). Dotted names belong to a builtin
+/// module (`math.sqrt`) or are reached only through attributes (`BaseException.__init__`).
+const BUILTINS: &[&str] = &[
+    "print", "len", "range", "str", "int", "float", "abs", "min", "max", "sum", "bool", "list",
+    "repr", "isinstance", "type", "round", "format", "enumerate", "zip", "sorted", "reversed",
+    "dict", "tuple", "all", "any", "chr", "ord", "divmod", "filter", "map", "getattr", "hasattr",
+    "setattr", "delattr", "hash", "iter", "next", "pow", "set", "frozenset", "super",
+    "issubclass", "callable", "bytes", "object", "property", "staticmethod", "classmethod",
+    "hex", "oct", "bin", "id", "ascii", "NoneType", "function", "generator", "module", "slice",
+    "builtin_function_or_method",
+    "BaseException.__init__", "BaseException.__str__", "object.__init__", "object.__repr__",
+    "math.sqrt", "math.floor", "math.ceil", "math.log", "math.log2", "math.log10", "math.exp",
+    "math.sin", "math.cos", "math.tan", "math.atan", "math.atan2", "math.asin", "math.acos",
+    "math.fabs", "math.gcd", "math.isqrt", "math.factorial", "math.hypot", "math.isnan",
+    "math.isinf", "math.isfinite", "math.trunc", "math.comb", "math.perm", "math.prod",
+    "math.fsum", "math.copysign", "math.lcm", "math.pow", "math.degrees", "math.radians",
+    "functools.reduce", "sys.setrecursionlimit", "sys.getrecursionlimit",
+    "sys.set_int_max_str_digits",
+];
+
+impl Vm {
+    /// A VM about to run `module`'s body.
+    pub fn new(module: Module) -> Vm {
+        let globals = vec![None; module.names.len()];
+        let locals = module.codes.first().map_or(0, |c| c.locals as usize);
+        Vm {
+            state: State {
+                module,
+                heap: Heap::default(),
+                globals,
+                frames: vec![Frame::new(0, vec![None; locals])],
+                output: String::new(),
+                steps: 0,
+                done: false,
+                hosts: Vec::new(),
+                modules: Vec::new(),
+                pending: None,
+                raise_on_resume: None,
+                result: None,
+            },
+            deadline: None,
+            nested: 0,
+            generator_returned: false,
+            host_signal: false,
+            stopped: false,
+        }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Takes what the program printed since the last call.
+    pub fn take_output(&mut self) -> String {
+        std::mem::take(&mut self.state.output)
+    }
+
+    pub fn snapshot(&self) -> Result<Vec<u8>, Error> {
+        rkyv::to_bytes::<rkyv::rancor::Error>(&self.state)
+            .map(|b| b.to_vec())
+            .map_err(|e| Error::Snapshot(e.to_string()))
+    }
+
+    /// Restores a snapshot. Bytes that do not decode are an error; bytes that decode to a state
+    /// with out-of-range indexes make the program raise `SystemError` when it touches them.
+    pub fn restore(bytes: &[u8]) -> Result<Vm, Error> {
+        let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+        aligned.extend_from_slice(bytes);
+        let state = rkyv::from_bytes::<State, rkyv::rancor::Error>(&aligned)
+            .map_err(|e| Error::Snapshot(e.to_string()))?;
+        // Structural facts the VM relies on without checking at each use.
+        if state.globals.len() != state.module.names.len() {
+            return Err(Error::Snapshot("globals and names differ in length".into()));
+        }
+        for object in state.heap.slots.iter().flatten() {
+            if let Object::Dict(d) = object
+                && (d.index.len() != d.entries.len()
+                    || d.index.values().any(|i| *i as usize >= d.entries.len()))
+            {
+                return Err(Error::Snapshot(
+                    "a dict's index does not match its entries".into(),
+                ));
+            }
+        }
+        Ok(Vm {
+            state,
+            deadline: None,
+            nested: 0,
+            generator_returned: false,
+            host_signal: false,
+            stopped: false,
+        })
+    }
+
+    /// Sets the memory limit in bytes (roughly counted; MemoryError beyond).
+    pub fn set_memory_limit(&mut self, bytes: u64) {
+        self.state.heap.limit = bytes;
+    }
+
+    fn deadline_passed(&self) -> bool {
+        self.deadline
+            .as_ref()
+            .is_some_and(|d| d.load(Ordering::Relaxed))
+    }
+
+    /// Runs at most `budget` instructions.
+    pub fn run(&mut self, budget: u64) -> Outcome {
+        self.run_inner(budget)
+    }
+
+    /// Runs at most `budget` instructions, or until another thread sets `deadline` (checked every
+    /// 1,024 instructions): then `Suspended`, at an instruction boundary, ready to snapshot —
+    /// or `Stopped` if the deadline came inside Python code a builtin was running.
+    pub fn run_until(&mut self, budget: u64, deadline: &Arc<AtomicBool>) -> Outcome {
+        self.deadline = Some(deadline.clone());
+        let outcome = self.run_inner(budget);
+        self.deadline = None;
+        outcome
+    }
+
+    fn run_inner(&mut self, budget: u64) -> Outcome {
+        if self.stopped {
+            return Outcome::Stopped;
+        }
+        if self.state.pending.is_some() {
+            return self.host_outcome();
+        }
+        if self.state.done {
+            return Outcome::Finished;
+        }
+        if let Some((kind, message)) = self.state.raise_on_resume.take() {
+            // Unknown kinds from the embedder become RuntimeError.
+            let kind = EXCEPTIONS
+                .iter()
+                .find(|(n, _)| *n == kind)
+                .map_or("RuntimeError", |(n, _)| n);
+            if let Some(exception) = self.unwind(Raise::New(kind, message)) {
+                self.state.done = true;
+                return Outcome::Raised(exception);
+            }
+        }
+        for executed in 0..budget {
+            if executed % 1024 == 1023 && self.deadline_passed() {
+                return Outcome::Suspended;
+            }
+            if self.state.heap.wants_collection() {
+                self.collect();
+                if self.state.heap.over_limit()
+                    && let Some(exception) = self.unwind(Raise::New("MemoryError", String::new()))
+                {
+                    self.state.done = true;
+                    return Outcome::Raised(exception);
+                }
+            }
+            match self.step() {
+                Ok(true) => {
+                    self.state.done = true;
+                    return Outcome::Finished;
+                }
+                Ok(false) => {}
+                Err(Raise::Stop) => {
+                    self.stopped = true;
+                    return Outcome::Stopped;
+                }
+                Err(raised) => {
+                    if let Some(exception) = self.unwind(raised) {
+                        self.state.done = true;
+                        return Outcome::Raised(exception);
+                    }
+                }
+            }
+            if self.host_signal {
+                self.host_signal = false;
+                return self.host_outcome();
+            }
+        }
+        Outcome::Suspended
+    }
+
+    /// Handles an exception at the top level: `None` when a handler took it, else the exception
+    /// that ended the program.
+    fn unwind(&mut self, raised: Raise) -> Option<Exception> {
+        let object = match self.exception_object(raised) {
+            Ok(object) => object,
+            Err(exception) => return Some(exception),
+        };
+        if self.unwind_frames(object, 0) {
+            return None;
+        }
+        self.state.frames.clear();
+        Some(self.exception_report(object))
+    }
+
+    /// Handles an exception inside a nested run: `None` when a frame above `floor` took it, else
+    /// the exception object, to raise below.
+    fn unwind_to(&mut self, raised: Raise, floor: usize) -> Option<u32> {
+        let object = match self.exception_object(raised) {
+            Ok(object) => object,
+            Err(_) => return None,
+        };
+        if self.unwind_frames(object, floor) {
+            None
+        } else {
+            Some(object)
+        }
+    }
+
+    /// The heap object for an exception on its way up (allocated for a new one). `Err` when not
+    /// even that fits in memory.
+    fn exception_object(&mut self, raised: Raise) -> Result<u32, Exception> {
+        match raised {
+            Raise::Object(r) => Ok(r),
+            Raise::Stop => Err(Exception {
+                kind: "SystemError".into(),
+                message: "stopped".into(),
+                traceback: Vec::new(),
+            }),
+            Raise::New(kind, message) => {
+                let class = exception_index(kind);
+                // A KeyError's message is already the key's repr, as CPython's str(KeyError) is.
+                let shown = if message.is_empty() || kind == "KeyError" {
+                    message.clone()
+                } else {
+                    py_str_repr(&message)
+                };
+                let exception = Object::Exception {
+                    class,
+                    user: None,
+                    args: Vec::new(),
+                    message: message.clone(),
+                    shown,
+                    traceback: Vec::new(),
+                    attrs: Vec::new(),
+                    cause: None,
+                };
+                self.state.heap.alloc(exception).ok_or(Exception {
+                    kind: kind.to_owned(),
+                    message,
+                    traceback: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Pops frames above `floor` until one has a `try` block, adding each to the traceback.
+    /// Whether a handler was found.
+    fn unwind_frames(&mut self, object: u32, floor: usize) -> bool {
+        while self.state.frames.len() > floor {
+            let Some(frame) = self.state.frames.last() else {
+                break;
+            };
+            let line = self
+                .state
+                .module
+                .codes
+                .get(frame.code as usize)
+                .and_then(|c| c.lines.get(frame.pc.saturating_sub(1) as usize))
+                .copied()
+                .unwrap_or(0);
+            let code = frame.code;
+            if code != u32::MAX
+                && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
+                && traceback.last() != Some(&(code, line))
+                && traceback.len() < RECURSION_MAX + 8
+            {
+                traceback.push((code, line));
+            }
+            if let Some(frame) = self.state.frames.last_mut()
+                && let Some(block) = frame.blocks.pop()
+            {
+                frame.stack.truncate(block.depth as usize);
+                frame.stack.push(Value::Ref(object));
+                frame.pc = block.handler;
+                return true;
+            }
+            if let Some(frame) = self.state.frames.pop()
+                && let FrameKind::Generator { object: g, .. } = frame.kind
+            {
+                self.generator_finished(g);
+            }
+        }
+        false
+    }
+
+    /// The uncaught exception as the embedder sees it.
+    fn exception_report(&self, object: u32) -> Exception {
+        let (kind, message, traceback) = match self.state.heap.get(object) {
+            Some(Object::Exception {
+                class,
+                user,
+                message,
+                traceback,
+                ..
+            }) => {
+                let kind = match user {
+                    Some(u) => self.class_name(*u).unwrap_or_else(|_| "Exception".into()),
+                    None => EXCEPTIONS
+                        .get(*class as usize)
+                        .map_or("SystemError", |(n, _)| n)
+                        .to_owned(),
+                };
+                (kind, message.clone(), traceback.clone())
+            }
+            _ => ("SystemError".into(), "bad exception".into(), Vec::new()),
+        };
+        Exception {
+            kind,
+            message,
+            traceback: traceback
+                .iter()
+                .rev()
+                .map(|(code, line)| {
+                    (
+                        self.state
+                            .module
+                            .codes
+                            .get(*code as usize)
+                            .map_or("?".into(), |c| c.name.clone()),
+                        *line,
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn frame(&mut self) -> Result<&mut Frame, Raise> {
+        match self.state.frames.last_mut() {
+            Some(f) => Ok(f),
+            None => raise("SystemError", "no frame"),
+        }
+    }
+
+    fn push(&mut self, v: Value) -> Result<(), Raise> {
+        let frame = self.frame()?;
+        if frame.stack.len() >= STACK_MAX {
+            return raise("MemoryError", "operand stack overflow");
+        }
+        frame.stack.push(v);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Result<Value, Raise> {
+        match self.frame()?.stack.pop() {
+            Some(v) => Ok(v),
+            None => raise("SystemError", "operand stack underflow"),
+        }
+    }
+
+    fn pop_n(&mut self, n: usize) -> Result<Vec<Value>, Raise> {
+        let frame = self.frame()?;
+        if frame.stack.len() < n {
+            return raise("SystemError", "operand stack underflow");
+        }
+        let at = frame.stack.len() - n;
+        Ok(frame.stack.split_off(at))
+    }
+
+    /// Allocates. Collection happens only between instructions (see `run_inner`), where every
+    /// live value is reachable from the state; here, in the middle of one, Rust locals may hold
+    /// values nothing else does.
+    fn alloc(&mut self, object: Object) -> Result<Value, Raise> {
+        let heap = &self.state.heap;
+        if heap.live_bytes + heap.allocated_bytes_since() > heap.limit().saturating_mul(2) {
+            return raise("MemoryError", "");
+        }
+        match self.state.heap.alloc(object) {
+            Some(r) => Ok(Value::Ref(r)),
+            None => raise("MemoryError", ""),
+        }
+    }
+
+    fn collect(&mut self) {
+        let mut roots = Vec::new();
+        let mut add = |v: &Value| {
+            if let Value::Ref(r) = v {
+                roots.push(*r);
+            }
+        };
+        self.state.globals.iter().flatten().for_each(&mut add);
+        for frame in &self.state.frames {
+            frame.locals.iter().flatten().for_each(&mut add);
+            frame.stack.iter().for_each(&mut add);
+            if let Some(owner) = frame.owner {
+                add(&Value::Ref(owner));
+            }
+            if let FrameKind::Init(r) | FrameKind::Generator { object: r, .. } = frame.kind {
+                add(&Value::Ref(r));
+            }
+        }
+        self.state.modules.iter().for_each(|(_, v)| add(v));
+        if let Some(v) = &self.state.result {
+            add(v);
+        }
+        if let Some(call) = &self.state.pending {
+            call.args.iter().for_each(&mut add);
+            call.kwargs.iter().for_each(|(_, v)| add(v));
+        }
+        self.state.heap.collect(roots.into_iter());
+    }
+
+    fn object(&self, r: u32) -> Result<&Object, Raise> {
+        match self.state.heap.get(r) {
+            Some(o) => Ok(o),
+            None => raise("SystemError", "dangling reference"),
+        }
+    }
+
+    fn str_value(&mut self, s: String) -> Result<Value, Raise> {
+        self.alloc(Object::Str(s))
+    }
+
+    /// One instruction. `Ok(true)` when the module body returned.
+    fn step(&mut self) -> Result<bool, Raise> {
+        self.state.steps += 1;
+        let (code_index, pc) = {
+            let f = self.frame()?;
+            (f.code as usize, f.pc as usize)
+        };
+        let Some(instr) = self
+            .state
+            .module
+            .codes
+            .get(code_index)
+            .and_then(|c| c.instrs.get(pc))
+            .copied()
+        else {
+            return raise("SystemError", "instruction out of range");
+        };
+        self.frame()?.pc += 1;
+        match instr {
+            Instr::LoadConst(i) => {
+                let value = match self.state.module.consts.get(i as usize) {
+                    Some(Const::None) => Value::None,
+                    Some(Const::Bool(b)) => Value::Bool(*b),
+                    Some(Const::Int(n)) => Value::Int(*n),
+                    Some(Const::Float(f)) => Value::Float(*f),
+                    Some(Const::Str(s)) => {
+                        let s = s.clone();
+                        self.str_value(s)?
+                    }
+                    Some(Const::Big(text)) => {
+                        let text = text.clone();
+                        match self.parse_int(&text, 10)? {
+                            Some(v) => v,
+                            None => return raise("SystemError", "bad int constant"),
+                        }
+                    }
+                    Some(Const::Bytes(b)) => {
+                        let b = b.clone();
+                        self.alloc(Object::Bytes(b))?
+                    }
+                    None => return raise("SystemError", "constant out of range"),
+                };
+                self.push(value)?;
+            }
+            Instr::LoadLocal(i) => {
+                let value = self.frame()?.locals.get(i as usize).copied();
+                match value {
+                    Some(Some(v)) => self.push(v)?,
+                    Some(None) => {
+                        let name = self.local_name(i);
+                        return raise(
+                            "UnboundLocalError",
+                            format!(
+                                "cannot access local variable '{name}' where it is not associated with a value"
+                            ),
+                        );
+                    }
+                    None => return raise("SystemError", "local out of range"),
+                }
+            }
+            Instr::StoreLocal(i) => {
+                let v = self.pop()?;
+                match self.frame()?.locals.get_mut(i as usize) {
+                    Some(slot) => *slot = Some(v),
+                    None => return raise("SystemError", "local out of range"),
+                }
+            }
+            Instr::LoadGlobal(i) => {
+                let value = match self.state.globals.get(i as usize) {
+                    Some(Some(v)) => *v,
+                    Some(None) => {
+                        let name = self
+                            .state
+                            .module
+                            .names
+                            .get(i as usize)
+                            .cloned()
+                            .unwrap_or_default();
+                        match BUILTINS.iter().position(|b| *b == name) {
+                            Some(b) => Value::Builtin(b as u16),
+                            None if EXCEPTIONS.iter().any(|(n, _)| *n == name) => {
+                                Value::ExceptionClass(exception_index(&name))
+                            }
+                            None => {
+                                return raise("NameError", format!("name '{name}' is not defined"));
+                            }
+                        }
+                    }
+                    None => return raise("SystemError", "global out of range"),
+                };
+                self.push(value)?;
+            }
+            Instr::StoreGlobal(i) => {
+                let v = self.pop()?;
+                match self.state.globals.get_mut(i as usize) {
+                    Some(slot) => *slot = Some(v),
+                    None => return raise("SystemError", "global out of range"),
+                }
+            }
+            Instr::Binary(op) => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                if let (Value::Int(x), Value::Int(y)) = (a, b)
+                    && let Some(r) = arith(op, Num::Int(x), Num::Int(y))?
+                {
+                    self.push(r)?;
+                } else if !self.binary_special_frame(op, a, b, false)? {
+                    let r = self.binary(op, a, b)?;
+                    self.push(r)?;
+                }
+            }
+            Instr::InplaceBinary(op) => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                if let (Value::Int(x), Value::Int(y)) = (a, b)
+                    && let Some(r) = arith(op, Num::Int(x), Num::Int(y))?
+                {
+                    self.push(r)?;
+                } else if op == BinOp::Add
+                    && let Value::Ref(r) = a
+                    && matches!(self.object(r)?, Object::List(_))
+                {
+                    let items = self.collect_items(b)?;
+                    if let Some(Object::List(list)) = self.state.heap.get_mut(r) {
+                        list.extend(items);
+                    }
+                    self.push(a)?;
+                } else if !self.binary_special_frame(op, a, b, true)? {
+                    let r = self.binary(op, a, b)?;
+                    self.push(r)?;
+                }
+            }
+            Instr::Compare(op) => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                if !self.compare_special_frame(op, a, b)? {
+                    let r = self.compare(op, a, b)?;
+                    self.push(Value::Bool(r))?;
+                }
+            }
+            Instr::Not => {
+                let v = self.pop()?;
+                let t = self.truthy(v)?;
+                self.push(Value::Bool(!t))?;
+            }
+            Instr::Negate => {
+                let v = self.pop()?;
+                if self.push_special(v, "__neg__", Vec::new(), FrameKind::Call)? {
+                    return Ok(false);
+                }
+                let r = match v {
+                    Value::Int(n) => match n.checked_neg() {
+                        Some(n) => Value::Int(n),
+                        None => self.int_value(-num_bigint::BigInt::from(n))?,
+                    },
+                    Value::Ref(_) if self.is_big(v) => {
+                        let n = self.big_of(v)?.unwrap_or_default();
+                        self.int_value(-n)?
+                    }
+                    Value::Bool(b) => Value::Int(-(b as i64)),
+                    Value::Float(f) => Value::Float(-f),
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise("TypeError", format!("bad operand type for unary -: '{t}'"));
+                    }
+                };
+                self.push(r)?;
+            }
+            Instr::Pop => {
+                self.pop()?;
+            }
+            Instr::Dup => {
+                let v = self.pop()?;
+                self.push(v)?;
+                self.push(v)?;
+            }
+            Instr::Dup2 => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                for v in [a, b, a, b] {
+                    self.push(v)?;
+                }
+            }
+            Instr::Rot2 => {
+                let b = self.pop()?;
+                let a = self.pop()?;
+                self.push(b)?;
+                self.push(a)?;
+            }
+            Instr::Rot3 => {
+                let c = self.pop()?;
+                let b = self.pop()?;
+                let a = self.pop()?;
+                self.push(c)?;
+                self.push(a)?;
+                self.push(b)?;
+            }
+            Instr::Jump(t) => self.frame()?.pc = t,
+            Instr::PopJumpIfFalse(t) => {
+                let v = self.pop()?;
+                if !self.truthy(v)? {
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::PopJumpIfTrue(t) => {
+                let v = self.pop()?;
+                if self.truthy(v)? {
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::JumpIfFalseOrPop(t) | Instr::JumpIfTrueOrPop(t) => {
+                let v = self.pop()?;
+                let jump_when = matches!(instr, Instr::JumpIfTrueOrPop(_));
+                if self.truthy(v)? == jump_when {
+                    self.push(v)?;
+                    self.frame()?.pc = t;
+                }
+            }
+            Instr::BuildList(n) => {
+                let items = self.pop_n(n as usize)?;
+                let v = self.alloc(Object::List(items))?;
+                self.push(v)?;
+            }
+            Instr::BuildTuple(n) => {
+                let items = self.pop_n(n as usize)?;
+                let v = self.alloc(Object::Tuple(items))?;
+                self.push(v)?;
+            }
+            Instr::BuildDict(n) => {
+                let items = self.pop_n(2 * n as usize)?;
+                let mut dict = Dict::default();
+                for pair in items.chunks(2) {
+                    self.dict_set(&mut dict, pair[0], pair[1])?;
+                }
+                let v = self.alloc(Object::Dict(dict))?;
+                self.push(v)?;
+            }
+            Instr::Subscript => {
+                let index = self.pop()?;
+                let container = self.pop()?;
+                if !self.push_special(container, "__getitem__", vec![index], FrameKind::Call)? {
+                    let v = self.subscript(container, index)?;
+                    self.push(v)?;
+                }
+            }
+            Instr::StoreSubscript => {
+                let index = self.pop()?;
+                let container = self.pop()?;
+                let value = self.pop()?;
+                if !self.push_special(
+                    container,
+                    "__setitem__",
+                    vec![index, value],
+                    FrameKind::Discard,
+                )? {
+                    self.store_subscript(container, index, value)?;
+                }
+            }
+            Instr::DeleteSubscript => {
+                let index = self.pop()?;
+                let container = self.pop()?;
+                if !self.push_special(container, "__delitem__", vec![index], FrameKind::Discard)? {
+                    self.delete_subscript(container, index)?;
+                }
+            }
+            Instr::GetIter => {
+                let v = self.pop()?;
+                if !self.push_special(v, "__iter__", Vec::new(), FrameKind::Call)? {
+                    let it = self.iter(v)?;
+                    self.push(it)?;
+                }
+            }
+            Instr::ForIter(t) => {
+                let it = self.pop()?;
+                if let Value::Ref(r) = it
+                    && matches!(self.object(r)?, Object::Generator(_))
+                {
+                    self.push(it)?;
+                    self.resume_generator(r, Value::None, GeneratorEnd::ForIter(t))?;
+                    return Ok(false);
+                }
+                match self.next(it)? {
+                    Some(item) => {
+                        self.push(it)?;
+                        self.push(item)?;
+                    }
+                    None => self.frame()?.pc = t,
+                }
+            }
+            Instr::Call(argc) => {
+                let args = self.pop_n(argc as usize)?;
+                let callee = self.pop()?;
+                self.call_with(callee, args, Vec::new())?;
+            }
+            Instr::CallMethod { name, argc } => {
+                let args = self.pop_n(argc as usize)?;
+                let receiver = self.pop()?;
+                let name = self.name_at(name)?;
+                self.call_method(receiver, &name, args, Vec::new())?;
+            }
+            Instr::CallMethodKw { name, argc, kw } => {
+                let kwargs = self.pop_kwargs(kw)?;
+                let args = self.pop_n(argc as usize)?;
+                let receiver = self.pop()?;
+                let name = self.name_at(name)?;
+                self.call_method(receiver, &name, args, kwargs)?;
+            }
+            Instr::CallEx { kwargs } => {
+                let kwargs = if kwargs {
+                    let d = self.pop()?;
+                    self.kwargs_of(d)?
+                } else {
+                    Vec::new()
+                };
+                let args = self.pop()?;
+                let args = match args {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Tuple(items) | Object::List(items) => items.clone(),
+                        _ => return raise("SystemError", "call arguments"),
+                    },
+                    _ => return raise("SystemError", "call arguments"),
+                };
+                let callee = self.pop()?;
+                self.call_with(callee, args, kwargs)?;
+            }
+            Instr::LoadAttr(name) => {
+                let obj = self.pop()?;
+                let name = self.name_at(name)?;
+                let v = self.get_attr(obj, &name)?;
+                self.push(v)?;
+            }
+            Instr::StoreAttr(name) => {
+                let obj = self.pop()?;
+                let value = self.pop()?;
+                let name = self.name_at(name)?;
+                self.set_attr(obj, &name, value)?;
+            }
+            Instr::DeleteAttr(name) => {
+                let obj = self.pop()?;
+                let name = self.name_at(name)?;
+                self.del_attr(obj, &name)?;
+            }
+            Instr::DeleteLocal(i) => match self.frame()?.locals.get_mut(i as usize) {
+                Some(slot @ Some(_)) => *slot = None,
+                Some(None) => {
+                    let name = self.local_name(i);
+                    return raise(
+                        "UnboundLocalError",
+                        format!(
+                            "cannot access local variable '{name}' where it is not associated with a value"
+                        ),
+                    );
+                }
+                None => return raise("SystemError", "local out of range"),
+            },
+            Instr::DeleteGlobal(i) => match self.state.globals.get_mut(i as usize) {
+                Some(slot @ Some(_)) => *slot = None,
+                Some(None) => {
+                    let name = self.name_at(i)?;
+                    return raise("NameError", format!("name '{name}' is not defined"));
+                }
+                None => return raise("SystemError", "global out of range"),
+            },
+            Instr::ListExtend(n) => {
+                let iterable = self.pop()?;
+                let items = self.collect_items(iterable)?;
+                let target = self.stack_at(n)?;
+                match self.state.heap.get_mut(target) {
+                    Some(Object::List(list)) => list.extend(items),
+                    _ => return raise("SystemError", "list target"),
+                }
+            }
+            Instr::ListToTuple => {
+                let v = self.pop()?;
+                let items = match v {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::List(items) => items.clone(),
+                        _ => return raise("SystemError", "not a list"),
+                    },
+                    _ => return raise("SystemError", "not a list"),
+                };
+                let t = self.alloc(Object::Tuple(items))?;
+                self.push(t)?;
+            }
+            Instr::DictMerge(n) => {
+                let mapping = self.pop()?;
+                let pairs = self.mapping_items(mapping)?;
+                let target = self.stack_at(n)?;
+                for (k, v) in pairs {
+                    let key = self.key(k)?;
+                    match self.state.heap.get_mut(target) {
+                        Some(Object::Dict(d)) => d.insert(key, k, v),
+                        _ => return raise("SystemError", "dict target"),
+                    }
+                }
+            }
+            Instr::BuildSet(n) => {
+                let items = self.pop_n(n as usize)?;
+                let set = self.make_set(items, false)?;
+                self.push(set)?;
+            }
+            Instr::SetAdd(n) => {
+                let v = self.pop()?;
+                let key = self.key(v)?;
+                let target = self.stack_at(n)?;
+                match self.state.heap.get_mut(target) {
+                    Some(Object::Set { items, .. }) => items.insert(key, v, Value::None),
+                    _ => return raise("SystemError", "set target"),
+                }
+            }
+            Instr::UnpackEx { before, after } => {
+                let v = self.pop()?;
+                let items = self.collect_items(v)?;
+                let (before, after) = (before as usize, after as usize);
+                if items.len() < before + after {
+                    return raise(
+                        "ValueError",
+                        format!(
+                            "not enough values to unpack (expected at least {}, got {})",
+                            before + after,
+                            items.len()
+                        ),
+                    );
+                }
+                let rest = items[before..items.len() - after].to_vec();
+                let rest = self.alloc(Object::List(rest))?;
+                let mut out: Vec<Value> = items[..before].to_vec();
+                out.push(rest);
+                out.extend_from_slice(&items[items.len() - after..]);
+                for item in out.into_iter().rev() {
+                    self.push(item)?;
+                }
+            }
+            Instr::StoreSlice | Instr::DeleteSlice => {
+                let step = self.pop()?;
+                let hi = self.pop()?;
+                let lo = self.pop()?;
+                let container = self.pop()?;
+                let value = if instr == Instr::StoreSlice {
+                    Some(self.pop()?)
+                } else {
+                    None
+                };
+                self.store_slice(container, lo, hi, step, value)?;
+            }
+            Instr::Invert => {
+                let v = self.pop()?;
+                if !self.push_special(v, "__invert__", Vec::new(), FrameKind::Call)? {
+                    let r = match self.big_of(v)? {
+                        Some(n) => self.int_value(!n)?,
+                        None => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("bad operand type for unary ~: '{t}'"),
+                            );
+                        }
+                    };
+                    self.push(r)?;
+                }
+            }
+            Instr::Positive => {
+                let v = self.pop()?;
+                if !self.push_special(v, "__pos__", Vec::new(), FrameKind::Call)? {
+                    let r = match v {
+                        Value::Bool(b) => Value::Int(b as i64),
+                        Value::Int(_) | Value::Float(_) => v,
+                        _ if self.is_big(v) => v,
+                        _ => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("bad operand type for unary +: '{t}'"),
+                            );
+                        }
+                    };
+                    self.push(r)?;
+                }
+            }
+            Instr::Yield => self.yield_value()?,
+            Instr::MakeClass { name, bases } => {
+                let namespace = self.pop()?;
+                let base = if bases == 1 { Some(self.pop()?) } else { None };
+                let name = self.name_at(name)?;
+                let class = self.make_class(name, base, namespace)?;
+                self.push(class)?;
+            }
+            Instr::LocalsDict => {
+                let (code, locals) = {
+                    let f = self.frame()?;
+                    (f.code, f.locals.clone())
+                };
+                let (names, free) = self
+                    .state
+                    .module
+                    .codes
+                    .get(code as usize)
+                    .map(|c| (c.local_names.clone(), c.free_start..c.free_start + c.freevars))
+                    .unwrap_or_default();
+                let mut dict = Dict::default();
+                for (i, (name, value)) in names.into_iter().zip(locals).enumerate() {
+                    if let Some(v) = value
+                        && !free.contains(&(i as u32))
+                        && !name.is_empty()
+                        && !name.starts_with('.')
+                    {
+                        let k = self.str_value(name.clone())?;
+                        dict.insert(Key::Str(name), k, v);
+                    }
+                }
+                let d = self.alloc(Object::Dict(dict))?;
+                self.push(d)?;
+            }
+            Instr::Import(name) => {
+                let name = self.name_at(name)?;
+                let module = self.import(&name)?;
+                self.push(module)?;
+            }
+            Instr::RaiseFrom => {
+                let cause = self.pop()?;
+                let exc = self.pop()?;
+                let object = self.exception_to_raise(exc)?;
+                let cause = match cause {
+                    Value::None => None,
+                    Value::ExceptionClass(_) => Some(Value::Ref(self.exception_to_raise(cause)?)),
+                    other => Some(other),
+                };
+                if let Some(Object::Exception { cause: c, .. }) = self.state.heap.get_mut(object) {
+                    *c = cause;
+                }
+                return Err(Raise::Object(object));
+            }
+            Instr::WithExit => {
+                let exit = self.pop()?;
+                let exc = self.pop()?;
+                let class = self.class_of(exc)?;
+                let swallow = self.call_sync(exit, vec![class, exc, Value::None], Vec::new())?;
+                if !self.truthy(swallow)? {
+                    let Value::Ref(r) = exc else {
+                        return raise("SystemError", "not an exception");
+                    };
+                    return Err(Raise::Object(r));
+                }
+            }
+            Instr::FormatValue { conversion, spec } => {
+                let spec = if spec {
+                    let v = self.pop()?;
+                    self.str_of(v)?
+                } else {
+                    String::new()
+                };
+                let value = self.pop()?;
+                let text = match conversion {
+                    b's' => {
+                        let t = self.str_of(value)?;
+                        crate::format::format_str(&t, &spec)
+                    }
+                    b'r' | b'a' => {
+                        let t = self.repr(value)?;
+                        crate::format::format_str(&t, &spec)
+                    }
+                    _ => self.format(value, &spec)?,
+                };
+                match text {
+                    Ok(t) => {
+                        let v = self.str_value(t)?;
+                        self.push(v)?;
+                    }
+                    Err(message) => return raise("ValueError", message),
+                }
+            }
+            Instr::BuildString(n) => {
+                let parts = self.pop_n(n as usize)?;
+                let mut text = String::new();
+                for part in parts {
+                    match part {
+                        Value::Ref(r) => match self.object(r)? {
+                            Object::Str(s) => text.push_str(s),
+                            _ => return raise("SystemError", "not a string"),
+                        },
+                        _ => return raise("SystemError", "not a string"),
+                    }
+                }
+                let v = self.str_value(text)?;
+                self.push(v)?;
+            }
+            Instr::SetupExcept(handler) => {
+                let frame = self.frame()?;
+                if frame.blocks.len() >= BLOCKS_MAX {
+                    return raise("SystemError", "too many nested try blocks");
+                }
+                let depth = frame.stack.len() as u32;
+                frame.blocks.push(Block { handler, depth });
+            }
+            Instr::PopBlock => {
+                self.frame()?.blocks.pop();
+            }
+            Instr::ExceptionMatch => {
+                let class = self.pop()?;
+                let exception = self.pop()?;
+                let matched = self.exception_matches(exception, class)?;
+                self.push(Value::Bool(matched))?;
+            }
+            Instr::Raise => {
+                let v = self.pop()?;
+                let object = self.exception_to_raise(v)?;
+                return Err(Raise::Object(object));
+            }
+            Instr::ListAppend(n) | Instr::MapAdd(n) => {
+                let value = self.pop()?;
+                let key = match instr {
+                    Instr::MapAdd(_) => Some(self.pop()?),
+                    _ => None,
+                };
+                let target = {
+                    let frame = self.frame()?;
+                    let at = frame.stack.len().checked_sub(1 + n as usize);
+                    at.and_then(|i| frame.stack.get(i)).copied()
+                };
+                let Some(Value::Ref(r)) = target else {
+                    return raise("SystemError", "comprehension target");
+                };
+                match key {
+                    None => match self.state.heap.get_mut(r) {
+                        Some(Object::List(items)) => items.push(value),
+                        _ => return raise("SystemError", "comprehension target"),
+                    },
+                    Some(key) => {
+                        let k = self.key(key)?;
+                        match self.state.heap.get_mut(r) {
+                            Some(Object::Dict(d)) => match d.index.get(&k) {
+                                Some(i) => d.entries[*i as usize].1 = value,
+                                None => {
+                                    d.index.insert(k, d.entries.len() as u32);
+                                    d.entries.push((key, value));
+                                }
+                            },
+                            _ => return raise("SystemError", "comprehension target"),
+                        }
+                    }
+                }
+            }
+            Instr::UnpackSequence(n) => {
+                let v = self.pop()?;
+                let items = self.collect_items(v)?;
+                if items.len() != n as usize {
+                    return if items.len() > n as usize {
+                        raise(
+                            "ValueError",
+                            format!("too many values to unpack (expected {n})"),
+                        )
+                    } else {
+                        raise(
+                            "ValueError",
+                            format!(
+                                "not enough values to unpack (expected {n}, got {})",
+                                items.len()
+                            ),
+                        )
+                    };
+                }
+                for item in items.into_iter().rev() {
+                    self.push(item)?;
+                }
+            }
+            Instr::Slice => {
+                let step = self.pop()?;
+                let hi = self.pop()?;
+                let lo = self.pop()?;
+                let container = self.pop()?;
+                let v = self.slice(container, lo, hi, step)?;
+                self.push(v)?;
+            }
+            Instr::MakeFunction {
+                code,
+                defaults,
+                kw_defaults,
+                closure,
+            } => {
+                if code as usize >= self.state.module.codes.len() {
+                    return raise("SystemError", "code out of range");
+                }
+                let closure = self.pop_n(closure as usize)?;
+                let kw_defaults = self.pop_kwargs(kw_defaults)?;
+                let defaults = self.pop_n(defaults as usize)?;
+                let v = self.alloc(Object::Function {
+                    code,
+                    defaults,
+                    kw_defaults,
+                    closure,
+                    owner: None,
+                })?;
+                self.push(v)?;
+            }
+            Instr::MakeCell(slot) => {
+                let current = match self.frame()?.locals.get(slot as usize) {
+                    Some(v) => *v,
+                    None => return raise("SystemError", "local out of range"),
+                };
+                let cell = self.alloc(Object::Cell(current))?;
+                if let Some(local) = self.frame()?.locals.get_mut(slot as usize) {
+                    *local = Some(cell);
+                }
+            }
+            Instr::LoadDeref(slot) => {
+                let cell = self.cell(slot)?;
+                match self.object(cell)? {
+                    Object::Cell(Some(v)) => {
+                        let v = *v;
+                        self.push(v)?;
+                    }
+                    Object::Cell(None) => {
+                        let name = self.local_name(slot);
+                        return raise(
+                            "NameError",
+                            format!(
+                                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                            ),
+                        );
+                    }
+                    _ => return raise("SystemError", "not a cell"),
+                }
+            }
+            Instr::StoreDeref(slot) => {
+                let v = self.pop()?;
+                let cell = self.cell(slot)?;
+                match self.state.heap.get_mut(cell) {
+                    Some(Object::Cell(content)) => *content = Some(v),
+                    _ => return raise("SystemError", "not a cell"),
+                }
+            }
+            Instr::CallKw { argc, kw } => {
+                let kwargs = self.pop_kwargs(kw)?;
+                let args = self.pop_n(argc as usize)?;
+                let callee = self.pop()?;
+                self.call_with(callee, args, kwargs)?;
+            }
+            Instr::Return => {
+                let v = self.pop()?;
+                let Some(frame) = self.state.frames.pop() else {
+                    return raise("SystemError", "no frame");
+                };
+                // The module body, or a function the embedder called, is done.
+                let bottom = matches!(self.state.frames.last(), Some(f) if f.code == u32::MAX)
+                    && self.state.frames.len() == 1;
+                if self.state.frames.is_empty() || bottom {
+                    self.state.frames.clear();
+                    self.state.result = Some(v);
+                    return Ok(true);
+                }
+                match frame.kind {
+                    FrameKind::Call => self.push(v)?,
+                    FrameKind::Init(instance) => {
+                        if v != Value::None {
+                            let t = self.display_type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("__init__() should return None, not '{t}'"),
+                            );
+                        }
+                        self.push(Value::Ref(instance))?;
+                    }
+                    FrameKind::Discard => {}
+                    FrameKind::Generator { object, on_end } => {
+                        self.generator_finished(object);
+                        match on_end {
+                            GeneratorEnd::ForIter(target) => {
+                                self.pop()?;
+                                self.frame()?.pc = target;
+                            }
+                            GeneratorEnd::Raise => return raise("StopIteration", ""),
+                            GeneratorEnd::Native => self.generator_returned = true,
+                        }
+                    }
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Python's `slice(lo, hi, step).indices(len)`, expanded.
+    fn slice_indices(&self, len: usize, lo: Value, hi: Value, step: Value) -> Result<Vec<usize>, Raise> {
+        let int = |v: Value| -> Result<Option<i64>, Raise> {
+            match v {
+                Value::None => Ok(None),
+                Value::Int(n) => Ok(Some(n)),
+                Value::Bool(b) => Ok(Some(b as i64)),
+                _ if self.is_big(v) => Ok(Some(if self.big_of(v)?.is_some_and(|n| n.sign() == num_bigint::Sign::Minus) { i64::MIN / 2 } else { i64::MAX / 2 })),
+                _ => raise(
+                    "TypeError",
+                    "slice indices must be integers or None or have an __index__ method",
+                ),
+            }
+        };
+        let (lo, hi, step) = (int(lo)?, int(hi)?, int(step)?.unwrap_or(1));
+        if step == 0 {
+            return raise("ValueError", "slice step cannot be zero");
+        }
+        let len = len as i64;
+        let clamp = |v: Option<i64>, default: i64, low: i64, high: i64| match v {
+            None => default,
+            Some(v) if v < 0 => (v + len).max(low),
+            Some(v) => v.min(high),
+        };
+        let (start, stop) = if step > 0 {
+            (clamp(lo, 0, 0, len), clamp(hi, len, 0, len))
+        } else {
+            (clamp(lo, len - 1, -1, len - 1), clamp(hi, -1, -1, len - 1))
+        };
+        let mut out = Vec::new();
+        let mut i = start;
+        while (step > 0 && i < stop) || (step < 0 && i > stop) {
+            out.push(i as usize);
+            i += step;
+        }
+        Ok(out)
+    }
+
+    fn slice(
+        &mut self,
+        container: Value,
+        lo: Value,
+        hi: Value,
+        step: Value,
+    ) -> Result<Value, Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise("TypeError", format!("'{t}' object is not subscriptable"));
+        };
+        let len = match self.object(r)? {
+            Object::List(v) | Object::Tuple(v) => v.len(),
+            Object::Str(s) if s.is_ascii() => s.len(),
+            Object::Str(s) => s.chars().count(),
+            Object::Bytes(b) => b.len(),
+            Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
+            other => {
+                let t = other.type_name().to_owned();
+                return raise("TypeError", format!("'{t}' object is not subscriptable"));
+            }
+        };
+        let picked = self.slice_indices(len, lo, hi, step)?;
+        let object = match self.object(r)? {
+            Object::List(v) => Object::List(picked.into_iter().map(|i| v[i]).collect()),
+            Object::Tuple(v) => Object::Tuple(picked.into_iter().map(|i| v[i]).collect()),
+            Object::Str(s) if s.is_ascii() => {
+                let b = s.as_bytes();
+                Object::Str(picked.into_iter().map(|i| b[i] as char).collect())
+            }
+            Object::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                Object::Str(picked.into_iter().map(|i| chars[i]).collect())
+            }
+            Object::Bytes(b) => Object::Bytes(picked.into_iter().map(|i| b[i]).collect()),
+            Object::Range { start, step: st, .. } => {
+                let values: Vec<i64> = picked.iter().map(|i| start + st * *i as i64).collect();
+                let step_v = match step { Value::Int(n) => n, _ => 1 };
+                match (values.first(), values.len()) {
+                    (Some(first), n) => Object::Range { start: *first, stop: first + st * step_v * n as i64, step: st * step_v },
+                    (None, _) => Object::Range { start: 0, stop: 0, step: 1 },
+                }
+            }
+            _ => return raise("SystemError", "slice"),
+        };
+        self.alloc(object)
+    }
+
+    /// The cell in local slot `slot` of the current frame.
+    fn cell(&mut self, slot: u32) -> Result<u32, Raise> {
+        match self.frame()?.locals.get(slot as usize) {
+            Some(Some(Value::Ref(r))) => Ok(*r),
+            _ => raise("SystemError", "no cell in this slot"),
+        }
+    }
+
+    fn local_name(&self, i: u32) -> String {
+        self.state
+            .frames
+            .last()
+            .and_then(|f| self.state.module.codes.get(f.code as usize))
+            .and_then(|c| c.local_names.get(i as usize))
+            .cloned()
+            .unwrap_or_else(|| format!("#{i}"))
+    }
+
+    /// The name of a value's type as messages show it (a user class's own name).
+    fn type_name(&self, v: Value) -> Result<String, Raise> {
+        self.display_type_name(v)
+    }
+
+    fn index(len: usize, i: Value, what: &str) -> Result<usize, Raise> {
+        let Value::Int(n) = (match i {
+            Value::Bool(b) => Value::Int(b as i64),
+            other => other,
+        }) else {
+            return raise("TypeError", format!("{what} indices must be integers"));
+        };
+        let n = if n < 0 { n + len as i64 } else { n };
+        if n < 0 || n >= len as i64 {
+            return raise("IndexError", format!("{what} index out of range"));
+        }
+        Ok(n as usize)
+    }
+
+    fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise("TypeError", format!("'{t}' object is not subscriptable"));
+        };
+        if matches!(self.object(r)?, Object::Dict(_)) {
+            let key = self.key(index)?;
+            let found = match self.object(r)? {
+                Object::Dict(d) => d.index.get(&key).map(|i| d.entries[*i as usize].1),
+                _ => None,
+            };
+            return match found {
+                Some(v) => Ok(v),
+                None => {
+                    let shown = self.repr(index)?;
+                    raise("KeyError", shown)
+                }
+            };
+        }
+        match self.object(r)? {
+            Object::List(v) => Ok(v[Self::index(v.len(), index, "list")?]),
+            Object::Tuple(v) => Ok(v[Self::index(v.len(), index, "tuple")?]),
+            Object::Str(s) if s.is_ascii() => {
+                let c = s.as_bytes()[Self::index(s.len(), index, "string")?] as char;
+                self.str_value(c.to_string())
+            }
+            Object::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                let c = chars[Self::index(chars.len(), index, "string")?];
+                self.str_value(c.to_string())
+            }
+            Object::Bytes(b) => Ok(Value::Int(b[Self::index(b.len(), index, "index")?] as i64)),
+            Object::Range { start, stop, step } => {
+                let (start, stop, step) = (*start, *stop, *step);
+                let i = Self::index(range_len(start, stop, step) as usize, index, "range object")?;
+                Ok(Value::Int(start + step * i as i64))
+            }
+            Object::Class(_) => Ok(container),
+            other => {
+                let t = other.type_name().to_owned();
+                raise("TypeError", format!("'{t}' object is not subscriptable"))
+            }
+        }
+    }
+
+    fn store_subscript(
+        &mut self,
+        container: Value,
+        index: Value,
+        value: Value,
+    ) -> Result<(), Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("'{t}' object does not support item assignment"),
+            );
+        };
+        let key = match self.object(r)? {
+            Object::Dict(_) => Some(self.key(index)?),
+            _ => None,
+        };
+        match (self.state.heap.get_mut(r), key) {
+            (Some(Object::List(v)), _) => {
+                let i = Self::index(v.len(), index, "list assignment")?;
+                v[i] = value;
+                Ok(())
+            }
+            (Some(Object::Dict(d)), Some(key)) => {
+                match d.index.get(&key) {
+                    Some(i) => d.entries[*i as usize].1 = value,
+                    None => {
+                        d.index.insert(key, d.entries.len() as u32);
+                        d.entries.push((index, value));
+                    }
+                }
+                Ok(())
+            }
+            (Some(other), _) => {
+                let t = other.type_name();
+                raise(
+                    "TypeError",
+                    format!("'{t}' object does not support item assignment"),
+                )
+            }
+            (None, _) => raise("SystemError", "dangling reference"),
+        }
+    }
+
+    /// The items of an iterable, for builtins that take one.
+    fn collect_items(&mut self, v: Value) -> Result<Vec<Value>, Raise> {
+        let it = self.iter(v)?;
+        let mut items = Vec::new();
+        while let Some(item) = self.next(it)? {
+            items.push(item);
+            if items.len() > crate::heap::OBJECTS_MAX {
+                return raise("MemoryError", "");
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// Python's repr of a str: single quotes unless the text has a single quote and no double one.
+pub fn py_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    if step > 0 && start < stop {
+        (stop - start - 1) / step + 1
+    } else if step < 0 && start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    }
+}
+
+fn cmp_holds(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::*;
+    match (op, ord) {
+        (_, None) => false,
+        (CmpOp::Lt, Some(o)) => o == Less,
+        (CmpOp::Le, Some(o)) => o != Greater,
+        (CmpOp::Gt, Some(o)) => o == Greater,
+        (CmpOp::Ge, Some(o)) => o != Less,
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl Num {
+    fn float(self) -> f64 {
+        match self {
+            Num::Int(n) => n as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+/// Arithmetic on small ints and floats; `None` when a 64-bit int result overflows (the caller
+/// redoes it in arbitrary precision).
+fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
+    if let (Num::Int(a), Num::Int(b)) = (x, y) {
+        let int = |n: Option<i64>| Ok(n.map(Value::Int));
+        return match op {
+            BinOp::Add => int(a.checked_add(b)),
+            BinOp::Sub => int(a.checked_sub(b)),
+            BinOp::Mul => int(a.checked_mul(b)),
+            BinOp::Div => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "division by zero");
+                }
+                if a.unsigned_abs() < (1 << 53) && b.unsigned_abs() < (1 << 53) {
+                    Ok(Some(Value::Float(a as f64 / b as f64)))
+                } else {
+                    Ok(None)
+                }
+            }
+            BinOp::FloorDiv => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "integer division or modulo by zero");
+                }
+                let Some(q) = a.checked_div(b) else {
+                    return Ok(None);
+                };
+                int(Some(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q }))
+            }
+            BinOp::Mod => {
+                if b == 0 {
+                    return raise("ZeroDivisionError", "integer division or modulo by zero");
+                }
+                let Some(r) = a.checked_rem(b) else {
+                    return Ok(None);
+                };
+                int(Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }))
+            }
+            BinOp::Pow => {
+                if b < 0 {
+                    if a == 0 {
+                        return raise(
+                            "ZeroDivisionError",
+                            "0.0 cannot be raised to a negative power",
+                        );
+                    }
+                    return Ok(Some(Value::Float((a as f64).powf(b as f64))));
+                }
+                match u32::try_from(b) {
+                    Ok(exp) => int(a.checked_pow(exp)),
+                    Err(_) => Ok(None),
+                }
+            }
+            BinOp::BitAnd => int(Some(a & b)),
+            BinOp::BitOr => int(Some(a | b)),
+            BinOp::BitXor => int(Some(a ^ b)),
+            BinOp::LShift => {
+                if b < 0 {
+                    return raise("ValueError", "negative shift count");
+                }
+                if b >= 63 {
+                    return if a == 0 { int(Some(0)) } else { Ok(None) };
+                }
+                let shifted = a << b;
+                int(if shifted >> b == a { Some(shifted) } else { None })
+            }
+            BinOp::RShift => {
+                if b < 0 {
+                    return raise("ValueError", "negative shift count");
+                }
+                int(Some(a >> b.min(63)))
+            }
+        };
+    }
+    let (a, b) = (x.float(), y.float());
+    Ok(Some(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float division by zero");
+            }
+            a / b
+        }
+        BinOp::FloorDiv => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float floor division by zero");
+            }
+            (a / b).floor()
+        }
+        BinOp::Mod => {
+            if b == 0.0 {
+                return raise("ZeroDivisionError", "float modulo");
+            }
+            let r = a % b;
+            if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+                r + b
+            } else {
+                r
+            }
+        }
+        BinOp::Pow => {
+            if a == 0.0 && b < 0.0 {
+                return raise(
+                    "ZeroDivisionError",
+                    "0.0 cannot be raised to a negative power",
+                );
+            }
+            a.powf(b)
+        }
+        _ => {
+            return raise(
+                "TypeError",
+                format!(
+                    "unsupported operand type(s) for {}: 'float' and '{}'",
+                    match op {
+                        BinOp::BitAnd => "&",
+                        BinOp::BitOr => "|",
+                        BinOp::BitXor => "^",
+                        BinOp::LShift => "<<",
+                        _ => ">>",
+                    },
+                    if matches!(y, Num::Float(_)) { "float" } else { "int" }
+                ),
+            );
+        }
+    })))
+}

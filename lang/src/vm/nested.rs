@@ -1,0 +1,162 @@
+//! Running Python code from inside an instruction: special methods called by builtins (`__eq__`
+//! while sorting, `__repr__` while printing a list, `__next__` while summing) and generators
+//! driven by a builtin. The frames run above a floor until they return; the budget does not
+//! apply inside (only the deadline), and a snapshot is never taken there, because part of the
+//! state is then on the Rust stack. Calls whose result goes straight onto the operand stack
+//! (`__init__`, `__getitem__`, `__add__`, generators in `for` loops) do not come here: they push
+//! a frame and stay resumable.
+
+use super::{Raise, Vm, raise};
+use crate::frame::{FrameKind, GeneratorEnd};
+use crate::heap::Object;
+use crate::value::Value;
+
+/// Nested runs one may stack (each holds Rust stack; RecursionError beyond).
+const NESTED_MAX: usize = 200;
+
+impl Vm {
+    /// Calls `callee` and runs it to completion; its return value.
+    pub(super) fn call_sync(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Value, Raise> {
+        let floor = self.state.frames.len();
+        self.call_with(callee, args, kwargs)?;
+        if self.state.frames.len() > floor {
+            self.run_nested(floor)?;
+        }
+        self.pop()
+    }
+
+    /// Runs the frames above `floor` until they have all returned. An exception none of them
+    /// handles comes back as the error, with its traceback so far.
+    pub(super) fn run_nested(&mut self, floor: usize) -> Result<(), Raise> {
+        if self.nested >= NESTED_MAX {
+            self.state.frames.truncate(floor);
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded while calling a Python object",
+            );
+        }
+        self.nested += 1;
+        let result = self.run_nested_inner(floor);
+        self.nested -= 1;
+        result
+    }
+
+    fn run_nested_inner(&mut self, floor: usize) -> Result<(), Raise> {
+        let mut count: u32 = 0;
+        while self.state.frames.len() > floor {
+            count = count.wrapping_add(1);
+            if count % 1024 == 0 && self.deadline_passed() {
+                return Err(Raise::Stop);
+            }
+            match self.step() {
+                Ok(_) => {}
+                Err(Raise::Stop) => return Err(Raise::Stop),
+                Err(raised) => {
+                    if let Some(object) = self.unwind_to(raised, floor) {
+                        return Err(Raise::Object(object));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Resumes generator `r` (sending `sent`); how its next yield or its end shows is `on_end`.
+    /// For `ForIter` the caller has already pushed the iterator back.
+    pub(super) fn resume_generator(
+        &mut self,
+        r: u32,
+        sent: Value,
+        on_end: GeneratorEnd,
+    ) -> Result<(), Raise> {
+        if self.state.frames.len() >= super::RECURSION_MAX {
+            return raise("RecursionError", "maximum recursion depth exceeded");
+        }
+        let Some(Object::Generator(g)) = self.state.heap.get_mut(r) else {
+            return raise("SystemError", "not a generator");
+        };
+        if g.running {
+            return raise("ValueError", "generator already executing");
+        }
+        let Some(mut frame) = g.frame.take() else {
+            return match on_end {
+                GeneratorEnd::ForIter(target) => {
+                    self.pop()?;
+                    self.frame()?.pc = target;
+                    Ok(())
+                }
+                GeneratorEnd::Raise => raise("StopIteration", ""),
+                GeneratorEnd::Native => {
+                    self.generator_returned = true;
+                    Ok(())
+                }
+            };
+        };
+        if g.started {
+            frame.stack.push(sent);
+        } else if sent != Value::None {
+            g.frame = Some(frame);
+            return raise(
+                "TypeError",
+                "can't send non-None value to a just-started generator",
+            );
+        }
+        g.started = true;
+        g.running = true;
+        frame.kind = FrameKind::Generator { object: r, on_end };
+        self.state.frames.push(frame);
+        Ok(())
+    }
+
+    /// The generator's next value, run to its next `yield` from Rust; `None` when it is done.
+    pub(super) fn generator_next_native(&mut self, r: u32) -> Result<Option<Value>, Raise> {
+        let floor = self.state.frames.len();
+        self.generator_returned = false;
+        self.resume_generator(r, Value::None, GeneratorEnd::Native)?;
+        if self.state.frames.len() > floor {
+            self.run_nested(floor)?;
+        }
+        if self.generator_returned {
+            self.generator_returned = false;
+            Ok(None)
+        } else {
+            self.pop().map(Some)
+        }
+    }
+
+    /// `yield`: the frame goes back into its generator and the value to whoever resumed it.
+    pub(super) fn yield_value(&mut self) -> Result<(), Raise> {
+        let value = self.pop()?;
+        let Some(mut frame) = self.state.frames.pop() else {
+            return raise("SystemError", "no frame");
+        };
+        let FrameKind::Generator { object, on_end } = frame.kind else {
+            return raise("SystemError", "yield outside a generator frame");
+        };
+        frame.kind = FrameKind::Call;
+        match self.state.heap.get_mut(object) {
+            Some(Object::Generator(g)) => {
+                g.frame = Some(frame);
+                g.running = false;
+            }
+            _ => return raise("SystemError", "not a generator"),
+        }
+        if on_end == GeneratorEnd::Native {
+            self.generator_returned = false;
+        }
+        self.push(value)
+    }
+
+    /// A generator's frame returned (or raised out): it is finished.
+    pub(super) fn generator_finished(&mut self, object: u32) {
+        if let Some(Object::Generator(g)) = self.state.heap.get_mut(object) {
+            g.frame = None;
+            g.running = false;
+        }
+    }
+}

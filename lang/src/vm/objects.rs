@@ -1,0 +1,685 @@
+//! Classes and instances: building a class from its body's namespace, attribute lookup along the
+//! single-inheritance chain (instance, class, bases; functions bind to their receiver;
+//! properties, static and class methods), `super()`, instantiation with `__init__`, and user
+//! subclasses of the builtin exceptions (whose instances are exception objects that also carry
+//! a user class and attributes).
+
+use super::{EXCEPTIONS, Raise, Vm, raise};
+use crate::frame::FrameKind;
+use crate::heap::{Class, Object};
+use crate::value::Value;
+
+/// How long a class chain may be (a hostile snapshot could make a cycle).
+const CHAIN_MAX: usize = 256;
+
+/// Where an attribute was found on a class chain.
+pub(super) enum Found {
+    /// In a user class's namespace (the class that holds it).
+    Class(Value, u32),
+    /// Reached a builtin exception class: builtin exception attributes apply.
+    Exception(u16),
+    Missing,
+}
+
+impl Vm {
+    /// `class Name(base): ...` — `namespace` is the dict the body produced.
+    pub(super) fn make_class(
+        &mut self,
+        name: String,
+        base: Option<Value>,
+        namespace: Value,
+    ) -> Result<Value, Raise> {
+        if let Some(b) = base {
+            let ok = match b {
+                Value::ExceptionClass(_) => true,
+                Value::Ref(r) => matches!(self.object(r)?, Object::Class(_)),
+                Value::Builtin(id) => super::BUILTINS.get(id as usize) == Some(&"object"),
+                _ => false,
+            };
+            if !ok {
+                let t = self.type_name(b)?;
+                return raise(
+                    "NotSupported",
+                    format!("a base class of type '{t}' (only classes and exceptions) is not in the subset"),
+                );
+            }
+        }
+        let base = match base {
+            Some(Value::Builtin(_)) => None,
+            other => other,
+        };
+        let Value::Ref(ns) = namespace else {
+            return raise("SystemError", "class namespace");
+        };
+        let Object::Dict(d) = self.object(ns)? else {
+            return raise("SystemError", "class namespace");
+        };
+        let mut attrs = Vec::with_capacity(d.entries.len());
+        for (k, v) in d.entries.clone() {
+            let key = self.str_of(k)?;
+            attrs.push((key, v));
+        }
+        let class = self.alloc(Object::Class(Class {
+            name,
+            base,
+            attrs: attrs.clone(),
+        }))?;
+        let Value::Ref(class_ref) = class else {
+            return raise("SystemError", "allocation");
+        };
+        // Functions defined in the body learn their class, for zero-argument super().
+        for (_, v) in attrs {
+            let mut target = v;
+            if let Value::Ref(r) = v
+                && let Object::StaticMethod(f) | Object::ClassMethod(f) = self.object(r)?
+            {
+                target = *f;
+            }
+            if let Value::Ref(r) = v
+                && let Object::Property { getter, setter } = self.object(r)?
+            {
+                let (g, s) = (*getter, *setter);
+                self.set_owner(g, class_ref);
+                self.set_owner(s, class_ref);
+            }
+            self.set_owner(target, class_ref);
+        }
+        Ok(class)
+    }
+
+    fn set_owner(&mut self, function: Value, class: u32) {
+        if let Value::Ref(f) = function
+            && let Some(Object::Function { owner, .. }) = self.state.heap.get_mut(f)
+            && owner.is_none()
+        {
+            *owner = Some(class);
+        }
+    }
+
+    /// Looks `name` up on class `start` and its bases.
+    pub(super) fn class_lookup(&self, start: u32, name: &str) -> Result<Found, Raise> {
+        let mut current = start;
+        for _ in 0..CHAIN_MAX {
+            let Object::Class(c) = self.object(current)? else {
+                return raise("SystemError", "not a class");
+            };
+            if let Some((_, v)) = c.attrs.iter().find(|(k, _)| k == name) {
+                return Ok(Found::Class(*v, current));
+            }
+            match c.base {
+                None => return Ok(Found::Missing),
+                Some(Value::Ref(b)) => current = b,
+                Some(Value::ExceptionClass(e)) => return Ok(Found::Exception(e)),
+                Some(_) => return raise("SystemError", "bad base class"),
+            }
+        }
+        raise("SystemError", "class chain too long")
+    }
+
+    /// The builtin exception a user class derives from, if any.
+    pub(super) fn exception_root(&self, class: u32) -> Result<Option<u16>, Raise> {
+        match self.class_lookup(class, "\u{0}")? {
+            Found::Exception(e) => Ok(Some(e)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether user class `class` is `ancestor` or derives from it.
+    pub(super) fn class_derives(&self, class: u32, ancestor: Value) -> Result<bool, Raise> {
+        let mut current = Value::Ref(class);
+        for _ in 0..CHAIN_MAX {
+            if current == ancestor {
+                return Ok(true);
+            }
+            match current {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Class(c) => match c.base {
+                        Some(b) => current = b,
+                        None => return Ok(ancestor == self.builtin_value("object")),
+                    },
+                    _ => return Ok(false),
+                },
+                Value::ExceptionClass(e) => {
+                    return Ok(match ancestor {
+                        Value::ExceptionClass(a) => super::derives(e, a),
+                        _ => ancestor == self.builtin_value("object"),
+                    });
+                }
+                _ => return Ok(false),
+            }
+        }
+        raise("SystemError", "class chain too long")
+    }
+
+    /// The class of a value, as `type(v)` shows it.
+    pub(super) fn class_of(&self, v: Value) -> Result<Value, Raise> {
+        Ok(match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Instance { class, .. } => Value::Ref(*class),
+                Object::Exception {
+                    user: Some(class), ..
+                } => Value::Ref(*class),
+                Object::Exception { class, .. } => Value::ExceptionClass(*class),
+                Object::Class(_) => self.builtin_value("type"),
+                other => self.builtin_value(match other.type_name() {
+                    "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
+                    | "range" | "function" | "generator" | "module" | "property"
+                    | "staticmethod" | "classmethod" | "super" => other.type_name(),
+                    _ => "object",
+                }),
+            },
+            Value::None => self.builtin_value("NoneType"),
+            Value::Bool(_) => self.builtin_value("bool"),
+            Value::Int(_) => self.builtin_value("int"),
+            Value::Float(_) => self.builtin_value("float"),
+            Value::Builtin(_) => self.builtin_value("builtin_function_or_method"),
+            Value::ExceptionClass(_) => self.builtin_value("type"),
+        })
+    }
+
+    pub(super) fn builtin_value(&self, name: &str) -> Value {
+        match super::BUILTINS.iter().position(|b| *b == name) {
+            Some(i) => Value::Builtin(i as u16),
+            None => Value::None,
+        }
+    }
+
+    /// `Class(args)`: a new instance, initialised by the nearest `__init__` (a frame that hands
+    /// the instance to the caller when it returns).
+    pub(super) fn instantiate(
+        &mut self,
+        class: u32,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        let root = self.exception_root(class)?;
+        let instance = match root {
+            Some(e) => self.alloc(Object::Exception {
+                class: e,
+                user: Some(class),
+                args: Vec::new(),
+                message: String::new(),
+                shown: String::new(),
+                traceback: Vec::new(),
+                attrs: Vec::new(),
+                cause: None,
+            })?,
+            None => self.alloc(Object::Instance {
+                class,
+                attrs: Vec::new(),
+            })?,
+        };
+        let Value::Ref(r) = instance else {
+            return raise("SystemError", "allocation");
+        };
+        match self.class_lookup(class, "__init__")? {
+            Found::Class(init, _) => {
+                let floor = self.state.frames.len();
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(instance);
+                all.extend(args);
+                self.call_with(init, all, kwargs)?;
+                if self.state.frames.len() > floor {
+                    if let Some(frame) = self.state.frames.last_mut() {
+                        frame.kind = FrameKind::Init(r);
+                    }
+                } else {
+                    // A builtin __init__ pushed its result: replace it with the instance.
+                    self.pop()?;
+                    self.push(instance)?;
+                }
+                Ok(())
+            }
+            Found::Exception(_) => {
+                if !kwargs.is_empty() {
+                    let name = self.class_name(class)?;
+                    return raise(
+                        "TypeError",
+                        format!("{name}() takes no keyword arguments"),
+                    );
+                }
+                self.init_exception(r, args)?;
+                self.push(instance)
+            }
+            Found::Missing => {
+                if !args.is_empty() || !kwargs.is_empty() {
+                    let name = self.class_name(class)?;
+                    return raise("TypeError", format!("{name}() takes no arguments"));
+                }
+                self.push(instance)
+            }
+        }
+    }
+
+    /// BaseException.__init__: the arguments become `args`, `str(e)` and `repr(e)`'s inside.
+    pub(super) fn init_exception(&mut self, r: u32, args: Vec<Value>) -> Result<(), Raise> {
+        let key_error = matches!(self.object(r)?, Object::Exception { class, .. }
+            if super::derives(*class, super::exception_index("KeyError")));
+        let (text, inside) = match args[..] {
+            [] => (String::new(), String::new()),
+            // str(KeyError(k)) is repr(k), as in CPython.
+            [one] if key_error => (self.repr(one)?, self.repr(one)?),
+            [one] => (self.str_of(one)?, self.repr(one)?),
+            _ => {
+                let t = self.alloc(Object::Tuple(args.clone()))?;
+                let text = self.repr(t)?;
+                let inner = text[1..text.len().saturating_sub(1)].to_owned();
+                (text, inner)
+            }
+        };
+        if let Some(Object::Exception {
+            args: a,
+            message,
+            shown,
+            ..
+        }) = self.state.heap.get_mut(r)
+        {
+            *a = args;
+            *message = text;
+            *shown = inside;
+        }
+        Ok(())
+    }
+
+    pub(super) fn class_name(&self, class: u32) -> Result<String, Raise> {
+        match self.object(class)? {
+            Object::Class(c) => Ok(c.name.clone()),
+            _ => raise("SystemError", "not a class"),
+        }
+    }
+
+    /// `obj.name`.
+    pub(super) fn get_attr(&mut self, obj: Value, name: &str) -> Result<Value, Raise> {
+        match self.lookup_attr(obj, name)? {
+            Some(v) => Ok(v),
+            None => self.missing_attr(obj, name),
+        }
+    }
+
+    pub(super) fn missing_attr<T>(&self, obj: Value, name: &str) -> Result<T, Raise> {
+        if let Value::Ref(r) = obj {
+            match self.object(r)? {
+                Object::Class(c) => {
+                    return raise(
+                        "AttributeError",
+                        format!("type object '{}' has no attribute '{name}'", c.name),
+                    );
+                }
+                Object::Module { name: m, .. } => {
+                    return raise(
+                        "AttributeError",
+                        format!("module '{m}' has no attribute '{name}'"),
+                    );
+                }
+                _ => {}
+            }
+        }
+        let t = self.display_type_name(obj)?;
+        raise(
+            "AttributeError",
+            format!("'{t}' object has no attribute '{name}'"),
+        )
+    }
+
+    /// The name of a value's type as messages show it (a user class's own name).
+    pub(super) fn display_type_name(&self, v: Value) -> Result<String, Raise> {
+        if let Value::Ref(r) = v {
+            match self.object(r)? {
+                Object::Instance { class, .. }
+                | Object::Exception {
+                    user: Some(class), ..
+                } => return self.class_name(*class),
+                Object::Exception { class, .. } => {
+                    return Ok(EXCEPTIONS
+                        .get(*class as usize)
+                        .map_or("Exception", |(n, _)| n)
+                        .to_owned());
+                }
+                _ => {}
+            }
+        }
+        Ok(match v {
+            Value::Ref(r) => self.object(r)?.type_name().to_owned(),
+            scalar => scalar.type_name_scalar().unwrap_or("object").to_owned(),
+        })
+    }
+
+    /// Binds what a class chain holds to the receiver it was looked up on.
+    fn bind(&mut self, found: Value, receiver: Value, class: Value) -> Result<Value, Raise> {
+        let Value::Ref(f) = found else {
+            return Ok(found);
+        };
+        match self.object(f)? {
+            Object::Function { .. } => self.alloc(Object::Method {
+                receiver,
+                function: found,
+            }),
+            Object::StaticMethod(inner) => Ok(*inner),
+            Object::ClassMethod(inner) => {
+                let inner = *inner;
+                self.alloc(Object::Method {
+                    receiver: class,
+                    function: inner,
+                })
+            }
+            Object::Property { getter, .. } => {
+                let getter = *getter;
+                self.call_sync(getter, vec![receiver], Vec::new())
+            }
+            _ => Ok(found),
+        }
+    }
+
+    /// `obj.name`, or `None` when there is no such attribute.
+    pub(super) fn lookup_attr(&mut self, obj: Value, name: &str) -> Result<Option<Value>, Raise> {
+        let Value::Ref(r) = obj else {
+            return self.scalar_attr(obj, name);
+        };
+        match self.object(r)? {
+            Object::Instance { class, attrs } => {
+                if let Some((_, v)) = attrs.iter().find(|(k, _)| k == name) {
+                    return Ok(Some(*v));
+                }
+                let class = *class;
+                if name == "__class__" {
+                    return Ok(Some(Value::Ref(class)));
+                }
+                match self.class_lookup(class, name)? {
+                    Found::Class(v, _) => self.bind(v, obj, Value::Ref(class)).map(Some),
+                    _ => Ok(None),
+                }
+            }
+            Object::Exception {
+                user, attrs, args, ..
+            } => {
+                if let Some((_, v)) = attrs.iter().find(|(k, _)| k == name) {
+                    return Ok(Some(*v));
+                }
+                let (user, args) = (*user, args.clone());
+                if let Some(class) = user
+                    && let Found::Class(v, _) = self.class_lookup(class, name)?
+                {
+                    return self.bind(v, obj, Value::Ref(class)).map(Some);
+                }
+                match name {
+                    "args" => self.alloc(Object::Tuple(args)).map(Some),
+                    "__class__" => self.class_of(obj).map(Some),
+                    "__cause__" => Ok(Some(match self.object(r)? {
+                        Object::Exception { cause, .. } => cause.unwrap_or(Value::None),
+                        _ => Value::None,
+                    })),
+                    _ => Ok(None),
+                }
+            }
+            Object::Class(c) => {
+                if name == "__name__" {
+                    let n = c.name.clone();
+                    return self.str_value(n).map(Some);
+                }
+                match self.class_lookup(r, name)? {
+                    Found::Class(v, _) => {
+                        // Through the class: functions stay plain; class methods bind the class.
+                        if let Value::Ref(f) = v {
+                            match self.object(f)? {
+                                Object::StaticMethod(inner) => return Ok(Some(*inner)),
+                                Object::ClassMethod(inner) => {
+                                    let inner = *inner;
+                                    return self
+                                        .alloc(Object::Method {
+                                            receiver: obj,
+                                            function: inner,
+                                        })
+                                        .map(Some);
+                                }
+                                _ => {}
+                            }
+                        }
+                        Ok(Some(v))
+                    }
+                    _ => Ok(None),
+                }
+            }
+            Object::Super { class, receiver } => {
+                let (class, receiver) = (*class, *receiver);
+                let base = match self.object(class)? {
+                    Object::Class(c) => c.base,
+                    _ => None,
+                };
+                match base {
+                    Some(Value::Ref(b)) => match self.class_lookup(b, name)? {
+                        Found::Class(v, _) => {
+                            let receiver_class = self.class_of(receiver)?;
+                            self.bind(v, receiver, receiver_class).map(Some)
+                        }
+                        Found::Exception(_) => self.builtin_super_attr(receiver, name),
+                        Found::Missing => self.object_attr(receiver, name),
+                    },
+                    Some(Value::ExceptionClass(_)) => self.builtin_super_attr(receiver, name),
+                    _ => self.object_attr(receiver, name),
+                }
+            }
+            Object::Module { attrs, .. } => {
+                Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
+            }
+            Object::Function { code, .. } => match name {
+                "__name__" => {
+                    let n = self
+                        .state
+                        .module
+                        .codes
+                        .get(*code as usize)
+                        .map_or(String::new(), |c| c.name.clone());
+                    self.str_value(n).map(Some)
+                }
+                _ => Ok(None),
+            },
+            Object::Method { receiver, function } => match name {
+                "__self__" => Ok(Some(*receiver)),
+                "__func__" => Ok(Some(*function)),
+                "__name__" => {
+                    let f = *function;
+                    self.lookup_attr(f, name)
+                }
+                _ => Ok(None),
+            },
+            Object::BigInt(_) => self.scalar_attr(obj, name),
+            _ => Ok(None),
+        }
+    }
+
+    /// What `object` itself provides to `super()` lookups that run off the user chain.
+    fn object_attr(&mut self, receiver: Value, name: &str) -> Result<Option<Value>, Raise> {
+        match name {
+            "__init__" => {
+                let f = self.builtin_value("object.__init__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            "__repr__" | "__str__" => {
+                let f = self.builtin_value("object.__repr__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn builtin_super_attr(&mut self, receiver: Value, name: &str) -> Result<Option<Value>, Raise> {
+        match name {
+            "__init__" => {
+                let f = self.builtin_value("BaseException.__init__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            "__str__" => {
+                let f = self.builtin_value("BaseException.__str__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            _ => self.object_attr(receiver, name),
+        }
+    }
+
+    fn scalar_attr(&mut self, obj: Value, name: &str) -> Result<Option<Value>, Raise> {
+        match (obj, name) {
+            (Value::Builtin(b), "__name__") => {
+                let full = super::BUILTINS.get(b as usize).copied().unwrap_or("?");
+                let short = full.rsplit('.').next().unwrap_or(full).to_owned();
+                self.str_value(short).map(Some)
+            }
+            (Value::ExceptionClass(c), "__name__") => {
+                let n = EXCEPTIONS.get(c as usize).map_or("?", |(n, _)| n).to_owned();
+                self.str_value(n).map(Some)
+            }
+            (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "real" | "numerator") => Ok(Some(obj)),
+            (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "imag") => Ok(Some(Value::Int(0))),
+            (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "denominator") => {
+                Ok(Some(Value::Int(1)))
+            }
+            (Value::Float(f), "real") => Ok(Some(Value::Float(f))),
+            (Value::Float(_), "imag") => Ok(Some(Value::Float(0.0))),
+            _ => Ok(None),
+        }
+    }
+
+    /// `obj.name = value`.
+    pub(super) fn set_attr(&mut self, obj: Value, name: &str, value: Value) -> Result<(), Raise> {
+        let Value::Ref(r) = obj else {
+            let t = self.type_name(obj)?;
+            return raise(
+                "AttributeError",
+                format!("'{t}' object has no attribute '{name}'"),
+            );
+        };
+        // A property with a setter on the class takes the assignment.
+        let class = match self.object(r)? {
+            Object::Instance { class, .. }
+            | Object::Exception {
+                user: Some(class), ..
+            } => Some(*class),
+            _ => None,
+        };
+        if let Some(class) = class
+            && let Found::Class(Value::Ref(p), _) = self.class_lookup(class, name)?
+            && let Object::Property { setter, .. } = self.object(p)?
+        {
+            let setter = *setter;
+            if setter == Value::None {
+                return raise(
+                    "AttributeError",
+                    format!("property '{name}' of '{}' object has no setter", self.class_name(class)?),
+                );
+            }
+            self.call_sync(setter, vec![obj, value], Vec::new())?;
+            return Ok(());
+        }
+        match self.state.heap.get_mut(r) {
+            Some(Object::Instance { attrs, .. })
+            | Some(Object::Exception { attrs, .. })
+            | Some(Object::Class(Class { attrs, .. }))
+            | Some(Object::Module { attrs, .. }) => {
+                match attrs.iter_mut().find(|(k, _)| k == name) {
+                    Some((_, slot)) => *slot = value,
+                    None => {
+                        if attrs.len() >= super::LOCALS_MAX as usize {
+                            return raise("MemoryError", "too many attributes");
+                        }
+                        attrs.push((name.to_owned(), value));
+                    }
+                }
+                Ok(())
+            }
+            _ => {
+                let t = self.display_type_name(obj)?;
+                raise(
+                    "AttributeError",
+                    format!("'{t}' object has no attribute '{name}' and no __dict__ for setting new attributes"),
+                )
+            }
+        }
+    }
+
+    /// `del obj.name`.
+    pub(super) fn del_attr(&mut self, obj: Value, name: &str) -> Result<(), Raise> {
+        if let Value::Ref(r) = obj
+            && let Some(
+                Object::Instance { attrs, .. }
+                | Object::Exception { attrs, .. }
+                | Object::Class(Class { attrs, .. }),
+            ) = self.state.heap.get_mut(r)
+            && let Some(at) = attrs.iter().position(|(k, _)| k == name)
+        {
+            attrs.remove(at);
+            return Ok(());
+        }
+        self.missing_attr(obj, name)
+    }
+
+    /// The special method `name` of an instance (or user exception), bound; `None` for other
+    /// values or when the class does not define it.
+    pub(super) fn special(&mut self, v: Value, name: &str) -> Result<Option<Value>, Raise> {
+        let Value::Ref(r) = v else {
+            return Ok(None);
+        };
+        let class = match self.object(r)? {
+            Object::Instance { class, .. }
+            | Object::Exception {
+                user: Some(class), ..
+            } => *class,
+            _ => return Ok(None),
+        };
+        match self.class_lookup(class, name)? {
+            Found::Class(f, _) => self.bind(f, v, Value::Ref(class)).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// Calls special method `name` on `v` if its class has it, running it to completion.
+    pub(super) fn call_special(
+        &mut self,
+        v: Value,
+        name: &str,
+        args: Vec<Value>,
+    ) -> Result<Option<Value>, Raise> {
+        match self.special(v, name)? {
+            Some(m) => self.call_sync(m, args, Vec::new()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Calls special method `name` with a frame (the result lands on the stack, resumable).
+    /// Whether the class had it.
+    pub(super) fn push_special(
+        &mut self,
+        v: Value,
+        name: &str,
+        args: Vec<Value>,
+        kind: FrameKind,
+    ) -> Result<bool, Raise> {
+        let Some(m) = self.special(v, name)? else {
+            return Ok(false);
+        };
+        let floor = self.state.frames.len();
+        self.call_with(m, args, Vec::new())?;
+        if self.state.frames.len() > floor {
+            if let Some(frame) = self.state.frames.last_mut() {
+                frame.kind = kind;
+            }
+        } else if kind == FrameKind::Discard {
+            self.pop()?;
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,305 @@
+//! Operators on user objects (special methods called with a frame, so the result lands on the
+//! stack and the VM stays resumable), sets, slice assignment and deletion.
+
+use super::{Raise, Vm, raise};
+use crate::code::{BinOp, CmpOp};
+use crate::frame::FrameKind;
+use crate::heap::{Dict, Object};
+use crate::value::Value;
+
+/// The special method for an operator, its reflected form, and its in-place form.
+pub(super) fn binop_methods(op: BinOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
+        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
+        BinOp::Mul => ("__mul__", "__rmul__", "__imul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
+        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::BitAnd => ("__and__", "__rand__", "__iand__"),
+        BinOp::BitOr => ("__or__", "__ror__", "__ior__"),
+        BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+    }
+}
+
+pub(super) fn cmp_methods(op: CmpOp) -> Option<(&'static str, &'static str)> {
+    Some(match op {
+        CmpOp::Eq => ("__eq__", "__eq__"),
+        CmpOp::Ne => ("__ne__", "__ne__"),
+        CmpOp::Lt => ("__lt__", "__gt__"),
+        CmpOp::Le => ("__le__", "__ge__"),
+        CmpOp::Gt => ("__gt__", "__lt__"),
+        CmpOp::Ge => ("__ge__", "__le__"),
+        _ => return None,
+    })
+}
+
+impl Vm {
+    /// Whether a value is an instance of a user class (special methods may apply).
+    pub(super) fn is_user_object(&self, v: Value) -> bool {
+        match v {
+            Value::Ref(r) => matches!(
+                self.state.heap.get(r),
+                Some(Object::Instance { .. } | Object::Exception { user: Some(_), .. })
+            ),
+            _ => false,
+        }
+    }
+
+    /// `a op b` through special methods with a frame. Whether a method took it.
+    pub(super) fn binary_special_frame(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> Result<bool, Raise> {
+        let (method, reflected, in_place) = binop_methods(op);
+        if self.is_user_object(a) {
+            if inplace && self.push_special(a, in_place, vec![b], FrameKind::Call)? {
+                return Ok(true);
+            }
+            if self.push_special(a, method, vec![b], FrameKind::Call)? {
+                return Ok(true);
+            }
+        }
+        if self.is_user_object(b) && self.push_special(b, reflected, vec![a], FrameKind::Call)? {
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// `a op b` through special methods, run to completion (inside builtins such as `sum`).
+    pub(super) fn binary_special_sync(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+    ) -> Result<Option<Value>, Raise> {
+        let (method, reflected, _) = binop_methods(op);
+        if self.is_user_object(a)
+            && let Some(r) = self.call_special(a, method, vec![b])?
+        {
+            return Ok(Some(r));
+        }
+        if self.is_user_object(b)
+            && let Some(r) = self.call_special(b, reflected, vec![a])?
+        {
+            return Ok(Some(r));
+        }
+        Ok(None)
+    }
+
+    /// A comparison through special methods with a frame. Whether a method took it.
+    pub(super) fn compare_special_frame(
+        &mut self,
+        op: CmpOp,
+        a: Value,
+        b: Value,
+    ) -> Result<bool, Raise> {
+        let Some((method, reflected)) = cmp_methods(op) else {
+            return Ok(false);
+        };
+        if !self.is_user_object(a) && !self.is_user_object(b) {
+            return Ok(false);
+        }
+        if op == CmpOp::Ne
+            && self.special(a, "__ne__")?.is_none()
+            && self.special(b, "__ne__")?.is_none()
+        {
+            // `!=` without `__ne__` is the negation of `==`.
+            let eq = self.equal(a, b)?;
+            self.push(Value::Bool(!eq))?;
+            return Ok(true);
+        }
+        if self.is_user_object(a) && self.push_special(a, method, vec![b], FrameKind::Call)? {
+            return Ok(true);
+        }
+        if self.is_user_object(b) && self.push_special(b, reflected, vec![a], FrameKind::Call)? {
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(super) fn make_set(&mut self, items: Vec<Value>, frozen: bool) -> Result<Value, Raise> {
+        let mut set = Dict::default();
+        for v in items {
+            let key = self.key(v)?;
+            set.insert(key, v, Value::None);
+        }
+        self.alloc(Object::Set { items: set, frozen })
+    }
+
+    /// The items of a set, frozenset or dict's keys, for set operators.
+    pub(super) fn set_items(&self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
+        Ok(match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Set { items, frozen } => Some((items.clone(), *frozen)),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins).
+    pub(super) fn set_binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Option<Value>, Raise> {
+        let (Some((x, frozen)), Some((y, _))) = (self.set_items(a)?, self.set_items(b)?) else {
+            return Ok(None);
+        };
+        let mut out = Dict::default();
+        match op {
+            BinOp::BitOr => {
+                out = x.clone();
+                for (key, i) in &y.index {
+                    if !out.index.contains_key(key) {
+                        out.insert(key.clone(), y.entries[*i as usize].0, Value::None);
+                    }
+                }
+            }
+            BinOp::BitAnd | BinOp::Sub => {
+                for (k, _) in &x.entries {
+                    let key = self.key(*k)?;
+                    if y.index.contains_key(&key) == (op == BinOp::BitAnd) {
+                        out.insert(key, *k, Value::None);
+                    }
+                }
+            }
+            BinOp::BitXor => {
+                for (k, _) in &x.entries {
+                    let key = self.key(*k)?;
+                    if !y.index.contains_key(&key) {
+                        out.insert(key, *k, Value::None);
+                    }
+                }
+                for (k, _) in &y.entries {
+                    let key = self.key(*k)?;
+                    if !x.index.contains_key(&key) {
+                        out.insert(key, *k, Value::None);
+                    }
+                }
+            }
+            _ => return Ok(None),
+        }
+        self.alloc(Object::Set { items: out, frozen }).map(Some)
+    }
+
+    /// `container[lo:hi:step] = value` (`None` value: `del`).
+    pub(super) fn store_slice(
+        &mut self,
+        container: Value,
+        lo: Value,
+        hi: Value,
+        step: Value,
+        value: Option<Value>,
+    ) -> Result<(), Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("'{t}' object does not support item assignment"),
+            );
+        };
+        let len = match self.object(r)? {
+            Object::List(items) => items.len(),
+            other => {
+                let t = other.type_name().to_owned();
+                return raise(
+                    "TypeError",
+                    format!("'{t}' object does not support item assignment"),
+                );
+            }
+        };
+        let indices = self.slice_indices(len, lo, hi, step)?;
+        let step = match step {
+            Value::None => 1,
+            Value::Int(n) => n,
+            _ => 1,
+        };
+        let new_items = match value {
+            Some(v) => Some(self.collect_items(v)?),
+            None => None,
+        };
+        let Some(Object::List(items)) = self.state.heap.get_mut(r) else {
+            return raise("SystemError", "not a list");
+        };
+        match new_items {
+            None => {
+                let mut drop = indices;
+                drop.sort_unstable();
+                for i in drop.into_iter().rev() {
+                    items.remove(i);
+                }
+            }
+            Some(new) if step == 1 => {
+                let start = indices.first().copied().unwrap_or_else(|| {
+                    // An empty slice inserts at its clamped start.
+                    let lo = match lo {
+                        Value::Int(n) if n < 0 => (n + len as i64).max(0) as usize,
+                        Value::Int(n) => (n as usize).min(len),
+                        _ => 0,
+                    };
+                    lo
+                });
+                let end = start + indices.len();
+                items.splice(start..end, new);
+            }
+            Some(new) => {
+                if new.len() != indices.len() {
+                    return raise(
+                        "ValueError",
+                        format!(
+                            "attempt to assign sequence of size {} to extended slice of size {}",
+                            new.len(),
+                            indices.len()
+                        ),
+                    );
+                }
+                for (i, v) in indices.into_iter().zip(new) {
+                    items[i] = v;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `del container[index]`.
+    pub(super) fn delete_subscript(&mut self, container: Value, index: Value) -> Result<(), Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("'{t}' object does not support item deletion"),
+            );
+        };
+        let key = match self.object(r)? {
+            Object::Dict(_) => Some(self.key(index)?),
+            _ => None,
+        };
+        match (self.state.heap.get_mut(r), key) {
+            (Some(Object::List(items)), _) => {
+                let i = Self::index(items.len(), index, "list assignment")?;
+                items.remove(i);
+                Ok(())
+            }
+            (Some(Object::Dict(d)), Some(key)) => {
+                if d.remove(&key).is_none() {
+                    let shown = self.repr(index)?;
+                    return raise("KeyError", shown);
+                }
+                Ok(())
+            }
+            (Some(other), _) => {
+                let t = other.type_name().to_owned();
+                raise(
+                    "TypeError",
+                    format!("'{t}' object does not support item deletion"),
+                )
+            }
+            (None, _) => raise("SystemError", "dangling reference"),
+        }
+    }
+}
+

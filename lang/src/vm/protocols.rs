@@ -1,0 +1,1061 @@
+//! The value protocols builtins and instructions share: truth, equality, ordering, hashing
+//! (dict and set keys), `repr`/`str`, length, membership, iteration and arithmetic — for builtin
+//! types directly, for user objects through their special methods.
+
+use super::{
+    BUILTINS, COMPARE_DEPTH_MAX, EXCEPTIONS, Num, Raise, Vm, arith, cmp_holds, derives,
+    py_str_repr, raise, range_len,
+};
+use crate::code::{BinOp, CmpOp};
+use crate::heap::{Dict, Iter, Key, Object};
+use crate::value::{Value, float_repr};
+
+impl Vm {
+    pub(super) fn truthy(&mut self, v: Value) -> Result<bool, Raise> {
+        Ok(match v {
+            Value::None => false,
+            Value::Bool(b) => b,
+            Value::Int(n) => n != 0,
+            Value::Float(f) => f != 0.0,
+            Value::Builtin(_) | Value::ExceptionClass(_) => true,
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => !s.is_empty(),
+                Object::Bytes(b) => !b.is_empty(),
+                Object::List(v) | Object::Tuple(v) => !v.is_empty(),
+                Object::Dict(d) | Object::Set { items: d, .. } => !d.entries.is_empty(),
+                Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
+                Object::BigInt(_) => true,
+                Object::Instance { .. } => {
+                    if let Some(b) = self.call_special(v, "__bool__", Vec::new())? {
+                        return match b {
+                            Value::Bool(b) => Ok(b),
+                            other => {
+                                let t = self.type_name(other)?;
+                                raise(
+                                    "TypeError",
+                                    format!("__bool__ should return bool, returned {t}"),
+                                )
+                            }
+                        };
+                    }
+                    if let Some(n) = self.call_special(v, "__len__", Vec::new())? {
+                        return Ok(!matches!(n, Value::Int(0) | Value::Bool(false)));
+                    }
+                    true
+                }
+                _ => true,
+            },
+        })
+    }
+
+    pub(super) fn len_of(&mut self, v: Value) -> Result<usize, Raise> {
+        if let Value::Ref(r) = v {
+            let n = match self.object(r)? {
+                Object::Str(s) if s.is_ascii() => s.len(),
+                Object::Str(s) => s.chars().count(),
+                Object::Bytes(b) => b.len(),
+                Object::List(v) | Object::Tuple(v) => v.len(),
+                Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len(),
+                Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
+                Object::Instance { .. } => match self.call_special(v, "__len__", Vec::new())? {
+                    Some(Value::Int(n)) if n >= 0 => n as usize,
+                    Some(Value::Int(_)) => return raise("ValueError", "__len__() should return >= 0"),
+                    Some(other) => {
+                        let t = self.type_name(other)?;
+                        return raise(
+                            "TypeError",
+                            format!("'{t}' object cannot be interpreted as an integer"),
+                        );
+                    }
+                    None => {
+                        let t = self.type_name(v)?;
+                        return raise("TypeError", format!("object of type '{t}' has no len()"));
+                    }
+                },
+                _ => {
+                    let t = self.type_name(v)?;
+                    return raise("TypeError", format!("object of type '{t}' has no len()"));
+                }
+            };
+            return Ok(n);
+        }
+        let t = self.type_name(v)?;
+        raise("TypeError", format!("object of type '{t}' has no len()"))
+    }
+
+    pub(super) fn number(v: Value) -> Option<Num> {
+        match v {
+            Value::Bool(b) => Some(Num::Int(b as i64)),
+            Value::Int(n) => Some(Num::Int(n)),
+            Value::Float(f) => Some(Num::Float(f)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            if let Some(v) = arith(op, x, y)? {
+                return Ok(v);
+            }
+            // A 64-bit result overflowed: redo it in arbitrary precision.
+            let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) else {
+                return raise("SystemError", "overflow");
+            };
+            return self.big_binary(op, p, q);
+        }
+        if self.is_big(a) || self.is_big(b) {
+            if let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) {
+                return self.big_binary(op, p, q);
+            }
+            let other = if self.is_big(a) { b } else { a };
+            if let Value::Float(_) = other {
+                let to_float = |vm: &Self, v: Value| -> Result<f64, Raise> {
+                    match v {
+                        Value::Float(f) => Ok(f),
+                        _ => super::ints::big_to_f64(&vm.big_of(v)?.unwrap_or_default()),
+                    }
+                };
+                let (x, y) = (to_float(self, a)?, to_float(self, b)?);
+                return Ok(arith(op, Num::Float(x), Num::Float(y))?.unwrap_or(Value::None));
+            }
+        }
+        if let Some(r) = self.binary_special_sync(op, a, b)? {
+            return Ok(r);
+        }
+        if let Some(r) = self.set_binary(op, a, b)? {
+            return Ok(r);
+        }
+        // Sequences: concatenation and repetition; dict union; str % values.
+        match (op, a, b) {
+            (BinOp::Add, Value::Ref(x), Value::Ref(y)) => {
+                let object = match (self.object(x)?, self.object(y)?) {
+                    (Object::Str(p), Object::Str(q)) => {
+                        let mut s = String::with_capacity(p.len() + q.len());
+                        s.push_str(p);
+                        s.push_str(q);
+                        Some(Object::Str(s))
+                    }
+                    (Object::List(p), Object::List(q)) => {
+                        Some(Object::List(p.iter().chain(q).copied().collect()))
+                    }
+                    (Object::Tuple(p), Object::Tuple(q)) => {
+                        Some(Object::Tuple(p.iter().chain(q).copied().collect()))
+                    }
+                    (Object::Bytes(p), Object::Bytes(q)) => {
+                        Some(Object::Bytes(p.iter().chain(q).copied().collect()))
+                    }
+                    _ => None,
+                };
+                if let Some(object) = object {
+                    return self.alloc(object);
+                }
+            }
+            (BinOp::BitOr, Value::Ref(x), Value::Ref(y)) => {
+                if let (Object::Dict(p), Object::Dict(q)) = (self.object(x)?, self.object(y)?) {
+                    let mut merged = p.clone();
+                    for (key, i) in &q.index {
+                        let (k, v) = q.entries[*i as usize];
+                        merged.insert(key.clone(), k, v);
+                    }
+                    return self.alloc(Object::Dict(merged));
+                }
+            }
+            (BinOp::Mul, Value::Ref(x), Value::Int(_) | Value::Bool(_))
+            | (BinOp::Mul, Value::Int(_) | Value::Bool(_), Value::Ref(x)) => {
+                let n = match (a, b) {
+                    (Value::Int(n), _) | (_, Value::Int(n)) => n,
+                    (Value::Bool(t), _) | (_, Value::Bool(t)) => t as i64,
+                    _ => 0,
+                };
+                let n = n.max(0) as usize;
+                let limit = crate::heap::BYTES_MAX;
+                let object = match self.object(x)? {
+                    Object::Str(s) if s.len().saturating_mul(n) <= limit => Object::Str(s.repeat(n)),
+                    Object::Bytes(s) if s.len().saturating_mul(n) <= limit => {
+                        Object::Bytes(s.repeat(n))
+                    }
+                    Object::List(v) if v.len().saturating_mul(n) <= limit / 16 => {
+                        Object::List(v.repeat(n))
+                    }
+                    Object::Tuple(v) if v.len().saturating_mul(n) <= limit / 16 => {
+                        Object::Tuple(v.repeat(n))
+                    }
+                    Object::Str(_) | Object::List(_) | Object::Tuple(_) | Object::Bytes(_) => {
+                        return raise("MemoryError", "");
+                    }
+                    _ => return self.binary_type_error(op, a, b),
+                };
+                return self.alloc(object);
+            }
+            (BinOp::Mod, Value::Ref(x), _) if matches!(self.object(x)?, Object::Str(_)) => {
+                let Object::Str(template) = self.object(x)? else {
+                    return raise("SystemError", "not a str");
+                };
+                let template = template.clone();
+                let values = match b {
+                    Value::Ref(t) => match self.object(t)? {
+                        Object::Tuple(items) => items.clone(),
+                        _ => vec![b],
+                    },
+                    other => vec![other],
+                };
+                let text = self.percent_format(&template, &values, b)?;
+                return self.str_value(text);
+            }
+            _ => {}
+        }
+        self.binary_type_error(op, a, b)
+    }
+
+    pub(super) fn binary_type_error<T>(&self, op: BinOp, a: Value, b: Value) -> Result<T, Raise> {
+        let symbol = match op {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "** or pow()",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+        };
+        let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
+        if op == BinOp::Add && ta == "str" {
+            return raise(
+                "TypeError",
+                format!("can only concatenate str (not \"{tb}\") to str"),
+            );
+        }
+        if op == BinOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
+            return raise(
+                "TypeError",
+                format!("can only concatenate {ta} (not \"{tb}\") to {ta}"),
+            );
+        }
+        raise(
+            "TypeError",
+            format!("unsupported operand type(s) for {symbol}: '{ta}' and '{tb}'"),
+        )
+    }
+
+    pub(super) fn equal(&mut self, a: Value, b: Value) -> Result<bool, Raise> {
+        self.equal_depth(a, b, 0)
+    }
+
+    pub(super) fn equal_depth(&mut self, a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
+        if depth > COMPARE_DEPTH_MAX {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded in comparison",
+            );
+        }
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            return Ok(match (x, y) {
+                (Num::Int(p), Num::Int(q)) => p == q,
+                (p, q) => p.float() == q.float(),
+            });
+        }
+        if self.is_user_object(a) || self.is_user_object(b) {
+            if a == b {
+                return Ok(true);
+            }
+            for (x, y) in [(a, b), (b, a)] {
+                if self.is_user_object(x)
+                    && let Some(r) = self.call_special(x, "__eq__", vec![y])?
+                {
+                    return self.truthy(r);
+                }
+            }
+            return Ok(false);
+        }
+        Ok(match (a, b) {
+            (Value::None, Value::None) => true,
+            (Value::Builtin(p), Value::Builtin(q)) => p == q,
+            (Value::ExceptionClass(p), Value::ExceptionClass(q)) => p == q,
+            (Value::Ref(x), Value::Ref(y)) => {
+                if x == y {
+                    return Ok(true);
+                }
+                match (self.object(x)?, self.object(y)?) {
+                    (Object::Str(p), Object::Str(q)) => p == q,
+                    (Object::Bytes(p), Object::Bytes(q)) => p == q,
+                    (Object::BigInt(p), Object::BigInt(q)) => p == q,
+                    (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
+                        if p.len() != q.len() {
+                            return Ok(false);
+                        }
+                        let (p, q) = (p.clone(), q.clone());
+                        for (u, v) in p.into_iter().zip(q) {
+                            if !self.equal_depth(u, v, depth + 1)? {
+                                return Ok(false);
+                            }
+                        }
+                        true
+                    }
+                    (Object::Dict(p), Object::Dict(q)) => {
+                        if p.entries.len() != q.entries.len() {
+                            return Ok(false);
+                        }
+                        let (p, q) = (p.clone(), q.clone());
+                        for (k, v) in &p.entries {
+                            let key = self.key(*k)?;
+                            match q.index.get(&key) {
+                                Some(i) => {
+                                    if !self.equal_depth(*v, q.entries[*i as usize].1, depth + 1)? {
+                                        return Ok(false);
+                                    }
+                                }
+                                None => return Ok(false),
+                            }
+                        }
+                        true
+                    }
+                    (Object::Set { items: p, .. }, Object::Set { items: q, .. }) => {
+                        p.entries.len() == q.entries.len()
+                            && p.index.keys().all(|k| q.index.contains_key(k))
+                    }
+                    (Object::Range { start: a1, stop: b1, step: c1 }, Object::Range { start: a2, stop: b2, step: c2 }) => {
+                        let (l1, l2) = (range_len(*a1, *b1, *c1), range_len(*a2, *b2, *c2));
+                        l1 == l2 && (l1 == 0 || (a1 == a2 && (l1 == 1 || c1 == c2)))
+                    }
+                    (Object::Host { kind: k1, id: i1 }, Object::Host { kind: k2, id: i2 }) => {
+                        k1 == k2 && i1 == i2
+                    }
+                    (
+                        Object::Method { receiver: r1, function: f1 },
+                        Object::Method { receiver: r2, function: f2 },
+                    ) => r1 == r2 && f1 == f2,
+                    _ => false,
+                }
+            }
+            (Value::Ref(x), Value::Float(f)) | (Value::Float(f), Value::Ref(x)) => {
+                match self.object(x)? {
+                    Object::BigInt(b) => b.to_bigint().to_string().parse::<f64>().ok() == Some(f),
+                    _ => false,
+                }
+            }
+            _ => false,
+        })
+    }
+
+    pub(super) fn less(&mut self, a: Value, b: Value, op: CmpOp) -> Result<bool, Raise> {
+        self.less_depth(a, b, op, 0)
+    }
+
+    /// `a op b` for an ordering `op`.
+    pub(super) fn less_depth(
+        &mut self,
+        a: Value,
+        b: Value,
+        op: CmpOp,
+        depth: usize,
+    ) -> Result<bool, Raise> {
+        if depth > COMPARE_DEPTH_MAX {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded in comparison",
+            );
+        }
+        if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
+            let ord = match (x, y) {
+                (Num::Int(p), Num::Int(q)) => p.partial_cmp(&q),
+                (p, q) => p.float().partial_cmp(&q.float()),
+            };
+            return Ok(cmp_holds(op, ord));
+        }
+        if self.is_big(a) || self.is_big(b) {
+            if let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) {
+                return Ok(cmp_holds(op, p.partial_cmp(&q)));
+            }
+            let to_float = |vm: &Self, v: Value| -> Option<f64> {
+                match v {
+                    Value::Float(f) => Some(f),
+                    _ => vm.big_of(v).ok().flatten().and_then(|n| num_traits::ToPrimitive::to_f64(&n)),
+                }
+            };
+            if let (Some(x), Some(y)) = (to_float(self, a), to_float(self, b)) {
+                return Ok(cmp_holds(op, x.partial_cmp(&y)));
+            }
+        }
+        if self.is_user_object(a) || self.is_user_object(b) {
+            let (method, reflected) = super::ops::cmp_methods(op).unwrap_or(("__lt__", "__gt__"));
+            if self.is_user_object(a)
+                && let Some(r) = self.call_special(a, method, vec![b])?
+            {
+                return self.truthy(r);
+            }
+            if self.is_user_object(b)
+                && let Some(r) = self.call_special(b, reflected, vec![a])?
+            {
+                return self.truthy(r);
+            }
+        }
+        if let (Value::Ref(x), Value::Ref(y)) = (a, b) {
+            match (self.object(x)?, self.object(y)?) {
+                (Object::Str(p), Object::Str(q)) => return Ok(cmp_holds(op, p.partial_cmp(q))),
+                (Object::Bytes(p), Object::Bytes(q)) => return Ok(cmp_holds(op, p.partial_cmp(q))),
+                (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
+                    let (p, q) = (p.clone(), q.clone());
+                    for (u, v) in p.iter().zip(&q) {
+                        if !self.equal_depth(*u, *v, depth + 1)? {
+                            return self.less_depth(*u, *v, op, depth + 1);
+                        }
+                    }
+                    return Ok(cmp_holds(op, p.len().partial_cmp(&q.len())));
+                }
+                (Object::Set { items: p, .. }, Object::Set { items: q, .. }) => {
+                    let sub = p.index.keys().all(|k| q.index.contains_key(k));
+                    let sup = q.index.keys().all(|k| p.index.contains_key(k));
+                    return Ok(match op {
+                        CmpOp::Le => sub,
+                        CmpOp::Lt => sub && p.entries.len() < q.entries.len(),
+                        CmpOp::Ge => sup,
+                        _ => sup && p.entries.len() > q.entries.len(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let symbol = match op {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            _ => ">=",
+        };
+        let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
+        raise(
+            "TypeError",
+            format!("'{symbol}' not supported between instances of '{ta}' and '{tb}'"),
+        )
+    }
+
+    pub(super) fn compare(&mut self, op: CmpOp, a: Value, b: Value) -> Result<bool, Raise> {
+        match op {
+            CmpOp::Eq => self.equal(a, b),
+            CmpOp::Ne => Ok(!self.equal(a, b)?),
+            CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => self.less(a, b, op),
+            CmpOp::Is => Ok(match (a, b) {
+                (Value::Ref(x), Value::Ref(y)) => x == y,
+                (Value::None, Value::None) => true,
+                (Value::Bool(x), Value::Bool(y)) => x == y,
+                (Value::Builtin(x), Value::Builtin(y)) => x == y,
+                (Value::ExceptionClass(x), Value::ExceptionClass(y)) => x == y,
+                // Small ints are cached in CPython; `is` on equal small ints holds there too.
+                (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(&x),
+                _ => false,
+            }),
+            CmpOp::IsNot => Ok(!self.compare(CmpOp::Is, a, b)?),
+            CmpOp::In => self.contains(b, a),
+            CmpOp::NotIn => Ok(!self.contains(b, a)?),
+        }
+    }
+
+    pub(super) fn contains(&mut self, container: Value, item: Value) -> Result<bool, Raise> {
+        let Value::Ref(r) = container else {
+            let t = self.type_name(container)?;
+            return raise(
+                "TypeError",
+                format!("argument of type '{t}' is not iterable"),
+            );
+        };
+        match self.object(r)? {
+            Object::Str(s) => match item {
+                Value::Ref(i) => match self.object(i)? {
+                    Object::Str(needle) => Ok(s.contains(needle.as_str())),
+                    _ => {
+                        let t = self.type_name(item)?;
+                        raise(
+                            "TypeError",
+                            format!("'in <string>' requires string as left operand, not {t}"),
+                        )
+                    }
+                },
+                _ => {
+                    let t = self.type_name(item)?;
+                    raise(
+                        "TypeError",
+                        format!("'in <string>' requires string as left operand, not {t}"),
+                    )
+                }
+            },
+            Object::Bytes(b) => match item {
+                Value::Int(n) => Ok((0..256).contains(&n) && b.contains(&(n as u8))),
+                Value::Ref(i) => match self.object(i)? {
+                    Object::Bytes(needle) => Ok(needle.is_empty()
+                        || b.windows(needle.len()).any(|w| w == needle.as_slice())),
+                    _ => raise("TypeError", "a bytes-like object is required"),
+                },
+                _ => raise("TypeError", "a bytes-like object is required"),
+            },
+            Object::List(v) | Object::Tuple(v) => {
+                for x in v.clone() {
+                    if x == item || self.equal(x, item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Object::Dict(d) | Object::Set { items: d, .. } => {
+                let d_has = |vm: &mut Self, key: &Key| -> Result<bool, Raise> {
+                    match vm.object(r)? {
+                        Object::Dict(d) | Object::Set { items: d, .. } => Ok(d.index.contains_key(key)),
+                        _ => Ok(false),
+                    }
+                };
+                let _ = d;
+                let key = self.key(item)?;
+                d_has(self, &key)
+            }
+            Object::Range { start, stop, step } => Ok(match item {
+                Value::Int(n) => {
+                    let (start, stop, step) = (*start, *stop, *step);
+                    if step > 0 {
+                        n >= start && n < stop && (n - start) % step == 0
+                    } else {
+                        n <= start && n > stop && (start - n) % (-step) == 0
+                    }
+                }
+                _ => false,
+            }),
+            Object::Instance { .. } => {
+                if let Some(r) = self.call_special(container, "__contains__", vec![item])? {
+                    return self.truthy(r);
+                }
+                for x in self.collect_items(container)? {
+                    if self.equal(x, item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Object::Iter(_) | Object::Generator(_) => {
+                while let Some(x) = self.next(container)? {
+                    if self.equal(x, item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            other => {
+                let t = other.type_name().to_owned();
+                raise(
+                    "TypeError",
+                    format!("argument of type '{t}' is not iterable"),
+                )
+            }
+        }
+    }
+
+    /// The dict/set key of a value (TypeError for unhashable ones).
+    pub(super) fn key(&mut self, v: Value) -> Result<Key, Raise> {
+        Ok(match v {
+            Value::None => Key::None,
+            Value::Bool(b) => Key::Int(b as i64),
+            Value::Int(n) => Key::Int(n),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Key::Int(f as i64),
+            Value::Float(f) => Key::Float(f.to_bits()),
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Key::Str(s.clone()),
+                Object::Bytes(b) => Key::Bytes(b.clone()),
+                Object::BigInt(b) => Key::Big(Self::big_text(b)),
+                Object::Tuple(items) => {
+                    let items = items.clone();
+                    let mut keys = Vec::with_capacity(items.len());
+                    for i in items {
+                        keys.push(self.key(i)?);
+                    }
+                    Key::Tuple(format!("{keys:?}"))
+                }
+                Object::Set { items, frozen: true } => {
+                    let keys: Vec<&Key> = items.index.keys().collect();
+                    Key::Tuple(format!("frozenset{keys:?}"))
+                }
+                Object::Instance { class, .. } | Object::Exception { user: Some(class), .. } => {
+                    let class = *class;
+                    match self.class_lookup(class, "__hash__")? {
+                        super::objects::Found::Class(Value::None, _) => {
+                            let t = self.class_name(class)?;
+                            return raise("TypeError", format!("unhashable type: '{t}'"));
+                        }
+                        super::objects::Found::Class(_, _) => {
+                            match self.call_special(v, "__hash__", Vec::new())? {
+                                Some(Value::Int(h)) => Key::Hash(h),
+                                Some(Value::Bool(b)) => Key::Hash(b as i64),
+                                _ => {
+                                    return raise(
+                                        "TypeError",
+                                        "__hash__ method should return an integer",
+                                    );
+                                }
+                            }
+                        }
+                        _ => {
+                            if let super::objects::Found::Class(..) =
+                                self.class_lookup(class, "__eq__")?
+                            {
+                                let t = self.class_name(class)?;
+                                return raise("TypeError", format!("unhashable type: '{t}'"));
+                            }
+                            Key::Object(r)
+                        }
+                    }
+                }
+                Object::List(_) | Object::Dict(_) | Object::Set { .. } => {
+                    let t = self.object(r)?.type_name().to_owned();
+                    return raise("TypeError", format!("unhashable type: '{t}'"));
+                }
+                Object::Host { kind, id } => Key::Named(format!("{kind}#{id}")),
+                _ => Key::Object(r),
+            },
+            Value::Builtin(b) => Key::Named(format!("builtin {}", BUILTINS.get(b as usize).unwrap_or(&"?"))),
+            Value::ExceptionClass(c) => Key::Named(format!("class {c}")),
+        })
+    }
+
+    pub(super) fn dict_set(&mut self, dict: &mut Dict, k: Value, v: Value) -> Result<(), Raise> {
+        let key = self.key(k)?;
+        dict.insert(key, k, v);
+        Ok(())
+    }
+
+    /// `iter(v)`.
+    pub(super) fn iter(&mut self, v: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = v else {
+            let t = self.type_name(v)?;
+            return raise("TypeError", format!("'{t}' object is not iterable"));
+        };
+        let it = match self.object(r)? {
+            Object::Range { start, stop, step } => Iter::Range {
+                next: *start,
+                stop: *stop,
+                step: *step,
+            },
+            Object::List(_)
+            | Object::Tuple(_)
+            | Object::Str(_)
+            | Object::Bytes(_)
+            | Object::Dict(_)
+            | Object::Set { .. } => Iter::Seq { of: r, index: 0 },
+            Object::Iter(_) | Object::Generator(_) => return Ok(v),
+            Object::Instance { .. } => {
+                if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
+                    if self.is_user_object(it) {
+                        let Value::Ref(i) = it else {
+                            return raise("SystemError", "iterator");
+                        };
+                        return self.alloc(Object::Iter(Iter::Instance(i)));
+                    }
+                    return Ok(it);
+                }
+                if self.special(v, "__getitem__")?.is_some() {
+                    return raise(
+                        "NotSupported",
+                        "iteration through __getitem__ alone is not in the subset; define __iter__",
+                    );
+                }
+                let t = self.type_name(v)?;
+                return raise("TypeError", format!("'{t}' object is not iterable"));
+            }
+            other => {
+                let t = other.type_name().to_owned();
+                return raise("TypeError", format!("'{t}' object is not iterable"));
+            }
+        };
+        self.alloc(Object::Iter(it))
+    }
+
+    /// The iterator's next item, or `None` at its end.
+    pub(super) fn next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        let Value::Ref(r) = it else {
+            let t = self.type_name(it)?;
+            return raise("TypeError", format!("'{t}' object is not an iterator"));
+        };
+        let (of, index) = match self.state.heap.get_mut(r) {
+            Some(Object::Iter(Iter::Range { next, stop, step })) => {
+                let n = *next;
+                let more = if *step > 0 { n < *stop } else { n > *stop };
+                if !more {
+                    return Ok(None);
+                }
+                *next = n.saturating_add(*step);
+                return Ok(Some(Value::Int(n)));
+            }
+            Some(Object::Iter(Iter::Seq { of, index })) => {
+                let current = *index;
+                *index = index.saturating_add(1);
+                (*of, current as usize)
+            }
+            Some(Object::Iter(Iter::Reversed { of, left })) => {
+                if *left == 0 {
+                    return Ok(None);
+                }
+                *left -= 1;
+                let (of, at) = (*of, *left as usize);
+                return Ok(match self.object(of)? {
+                    Object::List(v) | Object::Tuple(v) => v.get(at).copied(),
+                    Object::Str(s) => match s.chars().nth(at) {
+                        Some(c) => Some(self.str_value(c.to_string())?),
+                        None => None,
+                    },
+                    _ => None,
+                });
+            }
+            Some(Object::Iter(Iter::Enumerate { inner, count })) => {
+                let (inner, n) = (*inner, *count);
+                *count = n.saturating_add(1);
+                return match self.next(Value::Ref(inner))? {
+                    Some(item) => self.alloc(Object::Tuple(vec![Value::Int(n), item])).map(Some),
+                    None => Ok(None),
+                };
+            }
+            Some(Object::Iter(Iter::Zip { inners })) => {
+                let inners = inners.clone();
+                let mut row = Vec::with_capacity(inners.len());
+                for i in inners {
+                    match self.next(Value::Ref(i))? {
+                        Some(item) => row.push(item),
+                        None => return Ok(None),
+                    }
+                }
+                if row.is_empty() {
+                    return Ok(None);
+                }
+                return self.alloc(Object::Tuple(row)).map(Some);
+            }
+            Some(Object::Iter(Iter::Map { function, inners })) => {
+                let (function, inners) = (*function, inners.clone());
+                let mut args = Vec::with_capacity(inners.len());
+                for i in inners {
+                    match self.next(Value::Ref(i))? {
+                        Some(item) => args.push(item),
+                        None => return Ok(None),
+                    }
+                }
+                return self.call_sync(function, args, Vec::new()).map(Some);
+            }
+            Some(Object::Iter(Iter::Filter { function, inner })) => {
+                let (function, inner) = (*function, *inner);
+                while let Some(item) = self.next(Value::Ref(inner))? {
+                    let keep = if function == Value::None {
+                        item
+                    } else {
+                        self.call_sync(function, vec![item], Vec::new())?
+                    };
+                    if self.truthy(keep)? {
+                        return Ok(Some(item));
+                    }
+                }
+                return Ok(None);
+            }
+            Some(Object::Iter(Iter::Instance(i))) => {
+                let i = *i;
+                return self.instance_next(Value::Ref(i));
+            }
+            Some(Object::Generator(_)) => return self.generator_next_native(r),
+            Some(Object::Instance { .. }) => return self.instance_next(it),
+            _ => {
+                let t = self.type_name(it)?;
+                return raise("TypeError", format!("'{t}' object is not an iterator"));
+            }
+        };
+        let item = match self.object(of)? {
+            Object::List(v) | Object::Tuple(v) => v.get(index).copied(),
+            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.get(index).map(|(k, _)| *k),
+            Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
+            Object::Str(s) if s.is_ascii() => match s.as_bytes().get(index) {
+                Some(c) => Some(self.str_value((*c as char).to_string())?),
+                None => None,
+            },
+            Object::Str(s) => match s.chars().nth(index) {
+                Some(c) => Some(self.str_value(c.to_string())?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(item)
+    }
+
+    /// `__next__` of a user iterator; StopIteration ends it.
+    fn instance_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        let Some(method) = self.special(it, "__next__")? else {
+            let t = self.type_name(it)?;
+            return raise("TypeError", format!("'{t}' object is not an iterator"));
+        };
+        match self.call_sync(method, Vec::new(), Vec::new()) {
+            Ok(v) => Ok(Some(v)),
+            Err(Raise::Object(e)) if self.is_stop_iteration(e) => Ok(None),
+            Err(Raise::New("StopIteration", _)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn is_stop_iteration(&self, e: u32) -> bool {
+        let stop = super::exception_index("StopIteration");
+        matches!(self.state.heap.get(e), Some(Object::Exception { class, .. }) if derives(*class, stop))
+    }
+
+    /// Whether exception `exception` matches `class` (a class or a tuple of classes).
+    pub(super) fn exception_matches(&mut self, exception: Value, class: Value) -> Result<bool, Raise> {
+        let Value::Ref(r) = exception else {
+            return Ok(false);
+        };
+        let Object::Exception { class: actual, user, .. } = self.object(r)? else {
+            return Ok(false);
+        };
+        let (actual, user) = (*actual, *user);
+        let classes = match class {
+            Value::Ref(t) => match self.object(t)? {
+                Object::Tuple(items) => items.clone(),
+                _ => vec![class],
+            },
+            other => vec![other],
+        };
+        for c in classes {
+            let matched = match c {
+                Value::ExceptionClass(c) => derives(actual, c),
+                Value::Ref(t) if matches!(self.object(t)?, Object::Class(_)) => match user {
+                    Some(u) => self.class_derives(u, c)?,
+                    None => false,
+                },
+                _ => {
+                    return raise(
+                        "TypeError",
+                        "catching classes that do not inherit from BaseException is not allowed",
+                    );
+                }
+            };
+            if matched {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `str(v)`.
+    pub(super) fn str_of(&mut self, v: Value) -> Result<String, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Ok(s.clone()),
+                Object::Exception { user, message, .. } => {
+                    let (user, message) = (*user, message.clone());
+                    if user.is_some()
+                        && let Some(s) = self.call_special(v, "__str__", Vec::new())?
+                    {
+                        return self.expect_str(s, "__str__");
+                    }
+                    if user.is_some()
+                        && let Some(s) = self.call_special(v, "__repr__", Vec::new())?
+                    {
+                        return self.expect_str(s, "__repr__");
+                    }
+                    Ok(message)
+                }
+                Object::Instance { .. } => {
+                    if let Some(s) = self.call_special(v, "__str__", Vec::new())? {
+                        return self.expect_str(s, "__str__");
+                    }
+                    self.repr(v)
+                }
+                _ => self.repr(v),
+            },
+            _ => self.repr(v),
+        }
+    }
+
+    fn expect_str(&self, s: Value, method: &str) -> Result<String, Raise> {
+        if let Value::Ref(r) = s
+            && let Object::Str(text) = self.object(r)?
+        {
+            return Ok(text.clone());
+        }
+        let t = self.type_name(s)?;
+        raise(
+            "TypeError",
+            format!("{method} returned non-string (type {t})"),
+        )
+    }
+
+    /// `repr(v)`.
+    pub(super) fn repr(&mut self, v: Value) -> Result<String, Raise> {
+        self.repr_depth(v, 0)
+    }
+
+    pub(super) fn repr_depth(&mut self, v: Value, depth: usize) -> Result<String, Raise> {
+        if depth > 100 {
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded while getting the repr of an object",
+            );
+        }
+        let many = |vm: &mut Self, items: Vec<Value>| -> Result<Vec<String>, Raise> {
+            let mut parts = Vec::with_capacity(items.len());
+            for i in items {
+                parts.push(vm.repr_depth(i, depth + 1)?);
+            }
+            Ok(parts)
+        };
+        Ok(match v {
+            Value::None => "None".into(),
+            Value::Bool(true) => "True".into(),
+            Value::Bool(false) => "False".into(),
+            Value::Int(n) => n.to_string(),
+            Value::Float(f) => float_repr(f),
+            Value::Builtin(b) => {
+                let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
+                if matches!(
+                    name,
+                    "int" | "float" | "str" | "bool" | "list" | "dict" | "tuple" | "set"
+                        | "frozenset" | "bytes" | "object" | "type" | "range" | "NoneType"
+                        | "function" | "generator" | "module" | "property" | "staticmethod"
+                        | "classmethod" | "super" | "enumerate" | "zip" | "map" | "filter"
+                        | "reversed" | "slice"
+                ) {
+                    format!("<class '{name}'>")
+                } else {
+                    format!("<built-in function {}>", name.rsplit('.').next().unwrap_or(name))
+                }
+            }
+            Value::ExceptionClass(c) => format!(
+                "<class '{}'>",
+                EXCEPTIONS.get(c as usize).map_or("?", |(n, _)| n)
+            ),
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => py_str_repr(s),
+                Object::Bytes(b) => bytes_repr(b),
+                Object::BigInt(b) => Self::big_text(b),
+                Object::List(items) => {
+                    let items = items.clone();
+                    format!("[{}]", many(self, items)?.join(", "))
+                }
+                Object::Tuple(items) => {
+                    let items = items.clone();
+                    let parts = many(self, items)?;
+                    if parts.len() == 1 {
+                        format!("({},)", parts[0])
+                    } else {
+                        format!("({})", parts.join(", "))
+                    }
+                }
+                Object::Dict(d) => {
+                    let entries = d.entries.clone();
+                    let mut parts = Vec::with_capacity(entries.len());
+                    for (k, v) in entries {
+                        let k = self.repr_depth(k, depth + 1)?;
+                        let v = self.repr_depth(v, depth + 1)?;
+                        parts.push(format!("{k}: {v}"));
+                    }
+                    format!("{{{}}}", parts.join(", "))
+                }
+                Object::Set { items, frozen } => {
+                    let frozen = *frozen;
+                    let keys: Vec<Value> = items.entries.iter().map(|(k, _)| *k).collect();
+                    let parts = many(self, keys)?;
+                    match (frozen, parts.is_empty()) {
+                        (false, true) => "set()".into(),
+                        (true, true) => "frozenset()".into(),
+                        (false, false) => format!("{{{}}}", parts.join(", ")),
+                        (true, false) => format!("frozenset({{{}}})", parts.join(", ")),
+                    }
+                }
+                Object::Range { start, stop, step } => {
+                    if *step == 1 {
+                        format!("range({start}, {stop})")
+                    } else {
+                        format!("range({start}, {stop}, {step})")
+                    }
+                }
+                Object::Iter(_) => format!("<iterator object at {:#x}>", address(r)),
+                Object::Exception { class, user, shown, .. } => {
+                    let (class, user, shown) = (*class, *user, shown.clone());
+                    match user {
+                        Some(u) => {
+                            if let Some(s) = self.call_special(v, "__repr__", Vec::new())? {
+                                return self.expect_str(s, "__repr__");
+                            }
+                            format!("{}({shown})", self.class_name(u)?)
+                        }
+                        None => format!(
+                            "{}({shown})",
+                            EXCEPTIONS.get(class as usize).map_or("?", |(n, _)| n),
+                        ),
+                    }
+                }
+                Object::Cell(_) => "<cell>".into(),
+                Object::Function { code: c, .. } => format!(
+                    "<function {} at {:#x}>",
+                    self.state
+                        .module
+                        .codes
+                        .get(*c as usize)
+                        .map_or("?", |c| c.name.as_str()),
+                    address(r)
+                ),
+                Object::Class(c) => format!("<class '__main__.{}'>", c.name),
+                Object::Instance { class, .. } => {
+                    let class = *class;
+                    if let Some(s) = self.call_special(v, "__repr__", Vec::new())? {
+                        return self.expect_str(s, "__repr__");
+                    }
+                    format!("<__main__.{} object at {:#x}>", self.class_name(class)?, address(r))
+                }
+                Object::Method { receiver, function } => {
+                    let (receiver, function) = (*receiver, *function);
+                    let name = match self.lookup_attr(function, "__name__")? {
+                        Some(n) => self.str_of(n)?,
+                        None => "?".into(),
+                    };
+                    let owner = self.repr_depth(receiver, depth + 1)?;
+                    format!("<bound method {name} of {owner}>")
+                }
+                Object::Super { .. } => "<super object>".into(),
+                Object::Property { .. } => format!("<property object at {:#x}>", address(r)),
+                Object::StaticMethod(_) => "<staticmethod object>".into(),
+                Object::ClassMethod(_) => "<classmethod object>".into(),
+                Object::Generator(g) => {
+                    format!("<generator object {} at {:#x}>", g.name, address(r))
+                }
+                Object::Module { name, .. } => format!("<module '{name}'>"),
+                Object::HostFunction { name } => format!("<built-in function {name}>"),
+                Object::Host { kind, id } => format!("<{kind} {id}>"),
+            },
+        })
+    }
+}
+
+/// A stand-in for CPython's object addresses (which differ on every run anyway).
+fn address(r: u32) -> u64 {
+    0x7f00_0000_0000 + (r as u64) * 0x30
+}
+
+/// Python's repr of bytes.
+pub(super) fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(b.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\x{c:02x}"));
+            }
+        }
+    }
+    out.push(quote);
+    out
+}

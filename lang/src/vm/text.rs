@@ -1,0 +1,415 @@
+//! Text: `%` formatting, `str.format`, `format()` and the sort every ordering builtin uses.
+
+use super::{Raise, Vm, raise};
+use crate::code::CmpOp;
+use crate::heap::Object;
+use crate::value::Value;
+
+impl Vm {
+
+    /// `sorted(items, key=key, reverse=reverse)`: keys computed once each, then a stable merge
+    /// sort on them.
+    pub(super) fn sort_values(
+        &mut self,
+        items: Vec<Value>,
+        key: Value,
+        reverse: bool,
+    ) -> Result<Vec<Value>, Raise> {
+        if key == Value::None && !reverse {
+            return self.merge_sort(items, false);
+        }
+        let mut pairs = Vec::with_capacity(items.len());
+        for item in &items {
+            let k = if key == Value::None {
+                *item
+            } else {
+                self.call_sync(key, vec![*item], Vec::new())?
+            };
+            pairs.push(k);
+        }
+        // Sort positions by key; the keys live in a tuple-free side vector.
+        let order = self.merge_sort_by_keys(&pairs, reverse)?;
+        Ok(order.into_iter().map(|i| items[i]).collect())
+    }
+
+    fn merge_sort_by_keys(&mut self, keys: &[Value], reverse: bool) -> Result<Vec<usize>, Raise> {
+        let n = keys.len();
+        let mut items: Vec<usize> = (0..n).collect();
+        let mut buffer = items.clone();
+        let mut width = 1;
+        while width < n {
+            let mut start = 0;
+            while start < n {
+                let mid = (start + width).min(n);
+                let end = (start + 2 * width).min(n);
+                let (mut i, mut j, mut k) = (start, mid, start);
+                while i < mid && j < end {
+                    let (left, right) = (keys[items[i]], keys[items[j]]);
+                    let take_right = if reverse {
+                        self.less(left, right, CmpOp::Lt)?
+                    } else {
+                        self.less(right, left, CmpOp::Lt)?
+                    };
+                    if take_right {
+                        buffer[k] = items[j];
+                        j += 1;
+                    } else {
+                        buffer[k] = items[i];
+                        i += 1;
+                    }
+                    k += 1;
+                }
+                buffer[k..k + (mid - i)].copy_from_slice(&items[i..mid]);
+                k += mid - i;
+                buffer[k..k + (end - j)].copy_from_slice(&items[j..end]);
+                start = end;
+            }
+            std::mem::swap(&mut items, &mut buffer);
+            width *= 2;
+        }
+        Ok(items)
+    }
+
+    /// A stable bottom-up merge sort through the VM's `<`, so comparison errors propagate and
+    /// the order is Python's (equal items keep their order). O(n log n) comparisons.
+    pub(super) fn merge_sort(&mut self, mut items: Vec<Value>, _reverse: bool) -> Result<Vec<Value>, Raise> {
+        let n = items.len();
+        let mut buffer = items.clone();
+        let mut width = 1;
+        while width < n {
+            let mut start = 0;
+            while start < n {
+                let mid = (start + width).min(n);
+                let end = (start + 2 * width).min(n);
+                let (mut i, mut j, mut k) = (start, mid, start);
+                while i < mid && j < end {
+                    // Take from the right only when strictly smaller: stability.
+                    if self.less(items[j], items[i], CmpOp::Lt)? {
+                        buffer[k] = items[j];
+                        j += 1;
+                    } else {
+                        buffer[k] = items[i];
+                        i += 1;
+                    }
+                    k += 1;
+                }
+                buffer[k..k + (mid - i)].copy_from_slice(&items[i..mid]);
+                k += mid - i;
+                buffer[k..k + (end - j)].copy_from_slice(&items[j..end]);
+                start = end;
+            }
+            std::mem::swap(&mut items, &mut buffer);
+            width *= 2;
+        }
+        Ok(items)
+    }
+
+
+    /// `template % values`: `%s %r %d %i %f %e %g %x %o %%` with flags, width and precision.
+    pub(super) fn percent_format(&mut self, template: &str, values: &[Value], whole: Value) -> Result<String, Raise> {
+        let mut out = String::with_capacity(template.len());
+        let mut next = values.iter();
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let mut spec = String::new();
+            let mut named = None;
+            if chars.peek() == Some(&'(') {
+                chars.next();
+                let mut key = String::new();
+                loop {
+                    match chars.next() {
+                        Some(')') => break,
+                        Some(ch) => key.push(ch),
+                        None => return raise("ValueError", "incomplete format key"),
+                    }
+                }
+                named = Some(key);
+            }
+            let kind = loop {
+                match chars.next() {
+                    Some(k) if k.is_ascii_alphabetic() || k == '%' => break k,
+                    Some(k) if "-+ #0.123456789".contains(k) => spec.push(k),
+                    _ => return raise("ValueError", "incomplete format"),
+                }
+            };
+            if kind == '%' {
+                out.push('%');
+                continue;
+            }
+            let value = match named {
+                Some(key) => {
+                    let k = self.str_value(key)?;
+                    let is_dict = matches!(whole, Value::Ref(r) if matches!(self.object(r)?, Object::Dict(_)));
+                    if !is_dict {
+                        return raise("TypeError", "format requires a mapping");
+                    }
+                    self.subscript(whole, k)?
+                }
+                None => match next.next() {
+                    Some(&v) => v,
+                    None => return raise("TypeError", "not enough arguments for format string"),
+                },
+            };
+            // printf flags map onto the format-spec language: `-` is left alignment.
+            let (align, rest) = match spec.strip_prefix('-') {
+                Some(rest) => ("<", rest.to_owned()),
+                None => ("", spec.clone()),
+            };
+            let formatted = match kind {
+                's' => {
+                    let text = self.str_of(value)?;
+                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                }
+                'r' | 'a' => {
+                    let text = self.repr(value)?;
+                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                }
+                'd' | 'i' | 'u' if self.is_big(value) => {
+                    let text = self.repr(value)?;
+                    crate::format::format_str(&text, &format!("{}{rest}", if align.is_empty() { ">" } else { align }))
+                }
+                'c' => {
+                    let text = match value {
+                        Value::Int(n) => char::from_u32(n as u32).map(|c| c.to_string()).unwrap_or_default(),
+                        _ => self.str_of(value)?,
+                    };
+                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                }
+                'd' | 'i' | 'u' => {
+                    let n = match value {
+                        Value::Int(n) => n,
+                        Value::Bool(b) => b as i64,
+                        Value::Float(f) if f.is_finite() => f.trunc() as i64,
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise(
+                                "TypeError",
+                                format!("%{kind} format: a real number is required, not {t}"),
+                            );
+                        }
+                    };
+                    crate::format::format_int(n, &format!("{align}{rest}d"))
+                }
+                'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
+                    let f = match value {
+                        Value::Int(n) => n as f64,
+                        Value::Bool(b) => b as i64 as f64,
+                        Value::Float(f) => f,
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise("TypeError", format!("must be real number, not {t}"));
+                        }
+                    };
+                    let rest = if rest.contains('.') || kind == 'g' || kind == 'G' {
+                        rest
+                    } else {
+                        format!("{rest}.6")
+                    };
+                    crate::format::format_float(f, &format!("{align}{rest}{kind}"))
+                }
+                'x' | 'X' | 'o' => match value {
+                    Value::Int(n) => crate::format::format_int(n, &format!("{align}{rest}{kind}")),
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise(
+                            "TypeError",
+                            format!("%{kind} format: an integer is required, not {t}"),
+                        );
+                    }
+                },
+                other => {
+                    return raise(
+                        "ValueError",
+                        format!("unsupported format character '{other}'"),
+                    );
+                }
+            };
+            match formatted {
+                Ok(text) => out.push_str(&text),
+                Err(message) => return raise("ValueError", message),
+            }
+        }
+        let mapping = matches!(whole, Value::Ref(r) if matches!(self.object(r)?, Object::Dict(_)));
+        if next.next().is_some() && !mapping {
+            return raise(
+                "TypeError",
+                "not all arguments converted during string formatting",
+            );
+        }
+        Ok(out)
+    }
+
+
+    /// `template.format(*args)`: `{}`, `{0}`, `{:spec}`, `{0!r:spec}` and `{{`/`}}` escapes.
+    pub(super) fn brace_format(&mut self, template: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<String, Raise> {
+        let mut out = String::with_capacity(template.len());
+        let mut auto = 0usize;
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    out.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    out.push('}');
+                }
+                '}' => return raise("ValueError", "Single '}' encountered in format string"),
+                '{' => {
+                    let mut field = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some(ch) => field.push(ch),
+                            None => {
+                                return raise("ValueError", "expected '}' before end of string");
+                            }
+                        }
+                    }
+                    let (head, spec) = field.split_once(':').unwrap_or((&field, ""));
+                    let (name, conversion) = head.split_once('!').unwrap_or((head, ""));
+                    // `name` is a position or keyword, then `.attr` and `[index]` parts.
+                    let split = name.find(['.', '[']).unwrap_or(name.len());
+                    let (first, mut rest) = name.split_at(split);
+                    let mut value = if first.is_empty() {
+                        auto += 1;
+                        match args.get(auto - 1) {
+                            Some(v) => *v,
+                            None => {
+                                return raise(
+                                    "IndexError",
+                                    format!(
+                                        "Replacement index {} out of range for positional args tuple",
+                                        auto - 1
+                                    ),
+                                );
+                            }
+                        }
+                    } else if let Ok(index) = first.parse::<usize>() {
+                        match args.get(index) {
+                            Some(v) => *v,
+                            None => {
+                                return raise(
+                                    "IndexError",
+                                    format!(
+                                        "Replacement index {index} out of range for positional args tuple"
+                                    ),
+                                );
+                            }
+                        }
+                    } else {
+                        match kwargs.iter().find(|(k, _)| k == first) {
+                            Some((_, v)) => *v,
+                            None => return raise("KeyError", format!("'{first}'")),
+                        }
+                    };
+                    while !rest.is_empty() {
+                        if let Some(after) = rest.strip_prefix('.') {
+                            let end = after.find(['.', '[']).unwrap_or(after.len());
+                            value = self.get_attr(value, &after[..end])?;
+                            rest = &after[end..];
+                        } else if let Some(after) = rest.strip_prefix('[') {
+                            let Some(end) = after.find(']') else {
+                                return raise("ValueError", "Missing ']' in format string");
+                            };
+                            let index = &after[..end];
+                            let key = match index.parse::<i64>() {
+                                Ok(n) => Value::Int(n),
+                                Err(_) => self.str_value(index.to_owned())?,
+                            };
+                            value = self.subscript(value, key)?;
+                            rest = &after[end + 1..];
+                        } else {
+                            return raise("ValueError", "Only '.' or '[' may follow ']' in format field specifier");
+                        }
+                    }
+                    let formatted = match conversion {
+                        "" => self.format(value, spec)?,
+                        "r" | "a" => crate::format::format_str(&self.repr(value)?, spec),
+                        "s" => crate::format::format_str(&self.str_of(value)?, spec),
+                        other => {
+                            return raise(
+                                "ValueError",
+                                format!("Unknown conversion specifier {other}"),
+                            );
+                        }
+                    };
+                    match formatted {
+                        Ok(text) => out.push_str(&text),
+                        Err(message) => return raise("ValueError", message),
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        Ok(out)
+    }
+
+
+    pub(super) fn str_arg(&self, v: Value, method: &str) -> Result<String, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Ok(s.clone()),
+                other => raise(
+                    "TypeError",
+                    format!("{method}() argument must be str, not {}", other.type_name()),
+                ),
+            },
+            other => {
+                let t = self.type_name(other)?;
+                raise(
+                    "TypeError",
+                    format!("{method}() argument must be str, not {t}"),
+                )
+            }
+        }
+    }
+
+
+    /// `format(value, spec)`: the outer `Err` is an exception, the inner one a bad spec.
+    pub(super) fn format(&mut self, value: Value, spec: &str) -> Result<Result<String, String>, Raise> {
+        if self.is_user_object(value)
+            && let Some(m) = self.special(value, "__format__")?
+        {
+            let spec_value = self.str_value(spec.to_owned())?;
+            let text = self.call_sync(m, vec![spec_value], Vec::new())?;
+            return Ok(Ok(self.str_of(text)?));
+        }
+        if self.is_big(value) {
+            let text = self.repr(value)?;
+            return Ok(match spec.chars().last() {
+                None => Ok(text),
+                Some('d') | Some(_) if spec.chars().all(|c| c.is_ascii_digit() || "<>^=+-d".contains(c)) => {
+                    crate::format::format_str(&text, &format!(">{}", spec.trim_end_matches('d').trim_start_matches(['<', '>', '^', '=', '+', '-'])))
+                }
+                _ => Err("this format of a big int is not in the subset yet".into()),
+            });
+        }
+        Ok(match value {
+            Value::Int(n) => crate::format::format_int(n, spec),
+            Value::Bool(b) if spec.is_empty() => Ok(if b { "True" } else { "False" }.to_owned()),
+            Value::Bool(b) => crate::format::format_int(b as i64, spec),
+            Value::Float(f) => crate::format::format_float(f, spec),
+            other => {
+                let text = self.str_of(other)?;
+                match other {
+                    Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)) => {
+                        crate::format::format_str(&text, spec)
+                    }
+                    _ if spec.is_empty() => Ok(text),
+                    _ => {
+                        let t = self.type_name(other)?;
+                        Err(format!(
+                            "unsupported format string passed to {t}.__format__"
+                        ))
+                    }
+                }
+            }
+        })
+    }
+}
