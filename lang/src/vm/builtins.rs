@@ -791,6 +791,20 @@ impl Vm {
                 self.str_value(message)
             }
             "object.__init__" => Ok(Value::None),
+            "property.setter" | "property.getter" => {
+                let [Value::Ref(p), f] = args[..] else {
+                    return raise("TypeError", format!("{name}() takes exactly one argument"));
+                };
+                let Object::Property { getter, setter } = self.object(p)? else {
+                    return raise("TypeError", "not a property");
+                };
+                let (getter, setter) = if name == "property.setter" {
+                    (*getter, f)
+                } else {
+                    (f, *setter)
+                };
+                self.alloc(Object::Property { getter, setter })
+            }
             "object.__repr__" => {
                 let Some(Value::Ref(r)) = args.first().copied() else {
                     return raise("TypeError", "__repr__ needs an instance");

@@ -291,9 +291,10 @@ impl Vm {
                         return self.resume_generator(r, Value::None, GeneratorEnd::Raise);
                     }
                     ("close", []) => {
-                        self.generator_finished(r);
+                        self.generator_close(r)?;
                         return self.push(Value::None);
                     }
+                    ("throw", [e]) => return self.generator_throw(r, *e),
                     _ => {}
                 },
                 _ => {}

@@ -211,6 +211,7 @@ const BUILTINS: &[&str] = &[
     "hex", "oct", "bin", "id", "ascii", "NoneType", "function", "generator", "module", "slice",
     "builtin_function_or_method",
     "BaseException.__init__", "BaseException.__str__", "object.__init__", "object.__repr__",
+    "property.setter", "property.getter",
     "math.sqrt", "math.floor", "math.ceil", "math.log", "math.log2", "math.log10", "math.exp",
     "math.sin", "math.cos", "math.tan", "math.atan", "math.atan2", "math.asin", "math.acos",
     "math.fabs", "math.gcd", "math.isqrt", "math.factorial", "math.hypot", "math.isnan",

@@ -152,6 +152,58 @@ impl Vm {
         self.push(value)
     }
 
+    /// `generator.throw(exc)`: raises `exc` where the generator is paused; what it yields next
+    /// (or raises) is the call's result.
+    pub(super) fn generator_throw(&mut self, r: u32, exc: Value) -> Result<(), Raise> {
+        let object = self.exception_to_raise(exc)?;
+        let paused = matches!(self.state.heap.get(r), Some(Object::Generator(g)) if g.started && g.frame.is_some());
+        if !paused {
+            self.generator_finished(r);
+            return Err(Raise::Object(object));
+        }
+        self.resume_generator(r, Value::None, GeneratorEnd::Raise)?;
+        // The value a `yield` would have received: the exception takes its place.
+        self.pop()?;
+        Err(Raise::Object(object))
+    }
+
+    /// `generator.close()`: GeneratorExit where it is paused, so its `finally` blocks run.
+    pub(super) fn generator_close(&mut self, r: u32) -> Result<(), Raise> {
+        let paused = matches!(self.state.heap.get(r), Some(Object::Generator(g)) if g.started && g.frame.is_some());
+        if !paused {
+            self.generator_finished(r);
+            return Ok(());
+        }
+        let floor = self.state.frames.len();
+        self.generator_returned = false;
+        self.resume_generator(r, Value::None, GeneratorEnd::Native)?;
+        self.pop()?;
+        let exit = match self.exception_object(Raise::New("GeneratorExit", String::new())) {
+            Ok(e) => e,
+            Err(_) => return raise("MemoryError", ""),
+        };
+        if !self.unwind_frames(exit, floor) {
+            return Ok(());
+        }
+        match self.run_nested(floor) {
+            Ok(()) if self.generator_returned => {
+                self.generator_returned = false;
+                Ok(())
+            }
+            Ok(()) => {
+                self.pop()?;
+                raise("RuntimeError", "generator ignored GeneratorExit")
+            }
+            Err(Raise::Object(e)) if self.is_exception(e, "GeneratorExit") || self.is_exception(e, "StopIteration") => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    pub(super) fn is_exception(&self, e: u32, kind: &str) -> bool {
+        let class = super::exception_index(kind);
+        matches!(self.state.heap.get(e), Some(Object::Exception { class: c, .. }) if super::derives(*c, class))
+    }
+
     /// A generator's frame returned (or raised out): it is finished.
     pub(super) fn generator_finished(&mut self, object: u32) {
         if let Some(Object::Generator(g)) = self.state.heap.get_mut(object) {

@@ -483,6 +483,25 @@ impl Vm {
                 _ => Ok(None),
             },
             Object::BigInt(_) => self.scalar_attr(obj, name),
+            Object::Property { .. } => match name {
+                "setter" | "getter" => {
+                    let f = self.builtin_value(if name == "setter" {
+                        "property.setter"
+                    } else {
+                        "property.getter"
+                    });
+                    self.alloc(Object::Method {
+                        receiver: obj,
+                        function: f,
+                    })
+                    .map(Some)
+                }
+                _ => Ok(None),
+            },
+            Object::Generator(g) if name == "__name__" => {
+                let n = g.name.clone();
+                self.str_value(n).map(Some)
+            }
             _ => Ok(None),
         }
     }

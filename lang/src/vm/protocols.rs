@@ -93,6 +93,14 @@ impl Vm {
     }
 
     pub(super) fn binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+        if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+            match op {
+                BinOp::BitAnd => return Ok(Value::Bool(x & y)),
+                BinOp::BitOr => return Ok(Value::Bool(x | y)),
+                BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
+                _ => {}
+            }
+        }
         if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
             if let Some(v) = arith(op, x, y)? {
                 return Ok(v);
