@@ -199,6 +199,8 @@ pub enum Const {
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Code {
     pub name: String,
+    /// `Class.method`, `outer.<locals>.inner`: what error messages name.
+    pub qualname: String,
     /// Parameters are the first locals.
     pub params: u32,
     pub param_names: Vec<String>,

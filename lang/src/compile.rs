@@ -89,6 +89,7 @@ pub fn compile(file: &str, source: &str) -> Result<Module, Error> {
 fn placeholder(name: &str) -> Code {
     Code {
         name: name.to_owned(),
+        qualname: name.to_owned(),
         params: 0,
         kwonly: 0,
         varargs: false,
@@ -197,6 +198,10 @@ struct Function {
     generator: bool,
     /// The first slot of the captured cells.
     free_start: u32,
+    /// The qualified-name prefix of what this function defines (`C.`, `f.<locals>.`), and of
+    /// this function itself.
+    child_prefix: String,
+    prefix: String,
     /// Compiling a class body (a `return` is an error; its locals become the namespace).
     class_body: bool,
 }
@@ -261,6 +266,8 @@ impl Function {
             generator: false,
             class_body: false,
             free_start: 0,
+            child_prefix: String::new(),
+            prefix: String::new(),
         }
     }
 
@@ -335,6 +342,7 @@ impl Function {
         }
         Code {
             name: name.to_owned(),
+            qualname: format!("{}{name}", self.prefix),
             params,
             kwonly: self.kwonly,
             varargs: self.varargs,
@@ -930,6 +938,11 @@ impl Function {
         let mut locals = params.clone();
         locals.extend(scope.locals.iter().filter(|l| !params.contains(l)).cloned());
         let mut function = Function::new(Some(locals));
+        function.prefix = self.child_prefix.clone();
+        function.child_prefix = match kind {
+            Body::Function => format!("{}{name}.<locals>.", self.child_prefix),
+            Body::Class => format!("{}{name}.", self.child_prefix),
+        };
         function.kwonly = args.kwonlyargs.len() as u32;
         function.varargs = args.vararg.is_some();
         function.varkw = args.kwarg.is_some();
@@ -1188,6 +1201,7 @@ impl Function {
         params.extend(by_value.iter().map(|(n, _)| n.clone()));
         let count = params.len() as u32;
         let mut function = Function::new(Some(params));
+        function.prefix = self.child_prefix.clone();
         function.generator = true;
         function.bind_captured(&captured);
         function.at(s, at);

@@ -209,6 +209,12 @@ pub enum Object {
         receiver: Value,
         function: Value,
     },
+    /// A method of a builtin type, bound (`[].append`) or reached through the type
+    /// (`str.lower`, whose first argument is then the receiver).
+    BuiltinMethod {
+        receiver: Option<Value>,
+        name: String,
+    },
     /// `super()`: attribute lookups start after `class` in the receiver's class chain.
     Super {
         class: u32,
@@ -257,6 +263,7 @@ impl Object {
             Object::Class(_) => "type",
             Object::Instance { .. } => "object",
             Object::Method { .. } => "method",
+            Object::BuiltinMethod { .. } => "builtin_function_or_method",
             Object::Super { .. } => "super",
             Object::Property { .. } => "property",
             Object::StaticMethod(_) => "staticmethod",
@@ -357,6 +364,11 @@ impl Object {
             Object::Method { receiver, function } => {
                 push(receiver);
                 push(function);
+            }
+            Object::BuiltinMethod { receiver, .. } => {
+                if let Some(r) = receiver {
+                    push(r);
+                }
             }
             Object::Super { class, receiver } => {
                 push(&Value::Ref(*class));

@@ -502,6 +502,7 @@ impl Vm {
                         Object::Function { .. }
                         | Object::Class(_)
                         | Object::Method { .. }
+                        | Object::BuiltinMethod { .. }
                         | Object::HostFunction { .. } => true,
                         Object::Instance { .. } => self.special(v, "__call__")?.is_some(),
                         _ => false,

@@ -65,6 +65,24 @@ impl Vm {
                     all.extend(args);
                     self.call_with(function, all, kwargs)
                 }
+                Object::BuiltinMethod { receiver, name } => {
+                    let (receiver, name) = (*receiver, name.clone());
+                    let (receiver, args) = match receiver {
+                        Some(r) => (r, args),
+                        None => {
+                            let mut args = args.into_iter();
+                            let Some(first) = args.next() else {
+                                return raise(
+                                    "TypeError",
+                                    format!("unbound method {name}() needs an argument"),
+                                );
+                            };
+                            (first, args.collect())
+                        }
+                    };
+                    let v = self.method(receiver, &name, args, kwargs)?;
+                    self.push(v)
+                }
                 Object::HostFunction { name } => {
                     let name = name.clone();
                     self.host_call(name, args, kwargs)
@@ -132,7 +150,7 @@ impl Vm {
         {
             return raise("SystemError", "inconsistent function");
         }
-        let name = c.name.clone();
+        let name = c.qualname.clone();
         let param_names: Vec<String> = c.param_names[..named].to_vec();
         let locals_count = c.locals as usize;
         if self.state.frames.len() >= super::RECURSION_MAX {

@@ -4,6 +4,35 @@ use super::{Raise, Vm, raise};
 use crate::heap::{Dict, Object};
 use crate::value::Value;
 
+/// The methods of each builtin type (what attribute access can bind).
+pub(super) const METHODS: &[(&str, &[&str])] = &[
+    ("str", &["join", "split", "rsplit", "splitlines", "partition", "rpartition", "replace",
+        "startswith", "endswith", "find", "rfind", "index", "rindex", "count", "upper", "lower",
+        "title", "capitalize", "swapcase", "casefold", "strip", "lstrip", "rstrip", "isdigit",
+        "isnumeric", "isdecimal", "isalpha", "isalnum", "isspace", "isupper", "islower",
+        "isidentifier", "istitle", "zfill", "center", "ljust", "rjust", "format", "encode",
+        "removeprefix", "removesuffix"]),
+    ("list", &["append", "extend", "insert", "pop", "remove", "index", "count", "reverse",
+        "sort", "clear", "copy"]),
+    ("tuple", &["index", "count"]),
+    ("dict", &["get", "keys", "values", "items", "pop", "popitem", "setdefault", "update",
+        "clear", "copy"]),
+    ("set", &["add", "remove", "discard", "pop", "clear", "copy", "update", "union",
+        "intersection", "difference", "symmetric_difference", "difference_update",
+        "intersection_update", "issubset", "issuperset", "isdisjoint"]),
+    ("frozenset", &["copy", "union", "intersection", "difference", "symmetric_difference",
+        "issubset", "issuperset", "isdisjoint"]),
+    ("bytes", &["decode", "hex"]),
+    ("int", &["bit_length", "bit_count", "conjugate"]),
+    ("float", &["is_integer", "conjugate"]),
+];
+
+pub(super) fn has_method(type_name: &str, name: &str) -> bool {
+    METHODS
+        .iter()
+        .any(|(t, names)| *t == type_name && names.contains(&name))
+}
+
 /// Arguments of a method: positional first, then keywords by name.
 struct Args<'a> {
     method: &'a str,

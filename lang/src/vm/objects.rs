@@ -482,7 +482,19 @@ impl Vm {
                 }
                 _ => Ok(None),
             },
+            Object::BigInt(_) if super::methods::has_method("int", name) => self
+                .alloc(Object::BuiltinMethod {
+                    receiver: Some(obj),
+                    name: name.to_owned(),
+                })
+                .map(Some),
             Object::BigInt(_) => self.scalar_attr(obj, name),
+            other if super::methods::has_method(other.type_name(), name) => self
+                .alloc(Object::BuiltinMethod {
+                    receiver: Some(obj),
+                    name: name.to_owned(),
+                })
+                .map(Some),
             Object::Property { .. } => match name {
                 "setter" | "getter" => {
                     let f = self.builtin_value(if name == "setter" {
@@ -552,6 +564,32 @@ impl Vm {
     }
 
     fn scalar_attr(&mut self, obj: Value, name: &str) -> Result<Option<Value>, Raise> {
+        let bound_type = match obj {
+            Value::Int(_) | Value::Bool(_) => Some("int"),
+            Value::Float(_) => Some("float"),
+            _ => None,
+        };
+        if let Some(t) = bound_type
+            && super::methods::has_method(t, name)
+        {
+            return self
+                .alloc(Object::BuiltinMethod {
+                    receiver: Some(obj),
+                    name: name.to_owned(),
+                })
+                .map(Some);
+        }
+        if let Value::Builtin(b) = obj
+            && let Some(t) = super::BUILTINS.get(b as usize)
+            && super::methods::has_method(t, name)
+        {
+            return self
+                .alloc(Object::BuiltinMethod {
+                    receiver: None,
+                    name: name.to_owned(),
+                })
+                .map(Some);
+        }
         match (obj, name) {
             (Value::Builtin(b), "__name__") => {
                 let full = super::BUILTINS.get(b as usize).copied().unwrap_or("?");

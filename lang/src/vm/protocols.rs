@@ -1019,6 +1019,7 @@ impl Vm {
                     format!("<bound method {name} of {owner}>")
                 }
                 Object::Super { .. } => "<super object>".into(),
+                Object::BuiltinMethod { name, .. } => format!("<built-in method {name}>"),
                 Object::Property { .. } => format!("<property object at {:#x}>", address(r)),
                 Object::StaticMethod(_) => "<staticmethod object>".into(),
                 Object::ClassMethod(_) => "<classmethod object>".into(),
