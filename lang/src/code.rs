@@ -175,6 +175,8 @@ pub enum Instr {
     },
     /// Pushes a dict of the frame's bound locals by name (the end of a class body).
     LocalsDict,
+    /// Replaces a finished generator by what it returned (the value of `yield from`).
+    GeneratorReturned,
     /// Pushes the module `name`.
     Import(u32),
     /// `raise exc from cause` with the stack `exc, cause`.

@@ -1483,9 +1483,13 @@ impl Function {
                 if !self.generator {
                     return Err(s.error(at, "SyntaxError", "'yield' outside function"));
                 }
-                // Delegation without send/throw pass-through; its value is None.
+                // Delegation without send/throw pass-through; its value is what the inner
+                // generator returned.
                 self.expr(s, &y.value)?;
                 self.emit(Instr::GetIter);
+                self.emit(Instr::Dup);
+                let inner = self.hidden_slot(s);
+                self.store_slot(inner);
                 let start = self.here();
                 let exit = self.emit(Instr::ForIter(0));
                 self.emit(Instr::Yield);
@@ -1493,8 +1497,8 @@ impl Function {
                 self.emit(Instr::Jump(start));
                 let end = self.here();
                 self.patch(exit, end);
-                let none = s.constant(Const::None);
-                self.emit(Instr::LoadConst(none));
+                self.load_slot(inner);
+                self.emit(Instr::GeneratorReturned);
             }
             ast::Expr::Attribute(attr) => {
                 self.expr(s, &attr.value)?;

@@ -105,6 +105,23 @@ fn group(digits: &str, separator: char, every: usize) -> String {
     out
 }
 
+/// Zero padding with grouping: the zeros are grouped too (`0,001,234`), and a separator never
+/// leads (so the result can be one wider than asked, as CPython's is).
+fn zero_grouped(spec: &Spec, sign: &str, digits: &str, rest: &str, every: usize) -> Option<String> {
+    let sep = spec.grouping?;
+    if !spec.zero || spec.align.is_some() || spec.fill.is_some() {
+        return None;
+    }
+    let needed = spec.width.saturating_sub(sign.chars().count() + rest.chars().count());
+    let mut padded = digits.to_owned();
+    let mut grouped = group(&padded, sep, every);
+    while grouped.chars().count() < needed {
+        padded.insert(0, '0');
+        grouped = group(&padded, sep, every);
+    }
+    Some(format!("{sign}{grouped}{rest}"))
+}
+
 /// Pads `body` (with its sign, if any, in `sign`) to the spec's width.
 fn pad(spec: &Spec, sign: &str, body: &str, numeric: bool) -> String {
     let len = sign.chars().count() + body.chars().count();
@@ -171,12 +188,16 @@ pub fn format_int(n: i64, spec: &str) -> Result<String, String> {
             ));
         }
     };
-    let digits = match s.grouping {
-        Some(sep) => group(&digits, sep, if kind == 'd' { 3 } else { 4 }),
-        None => digits,
-    };
     let prefix = if s.alternate { prefix } else { "" };
     let sign = format!("{}{prefix}", sign_of(&s, n < 0));
+    let every = if kind == 'd' { 3 } else { 4 };
+    if let Some(text) = zero_grouped(&s, &sign, &digits, "", every) {
+        return Ok(text);
+    }
+    let digits = match s.grouping {
+        Some(sep) => group(&digits, sep, every),
+        None => digits,
+    };
     Ok(pad(&s, &sign, &digits, true))
 }
 
@@ -220,6 +241,16 @@ pub fn format_float(f: f64, spec: &str) -> Result<String, String> {
             }
         }
     };
+    let sign = sign_of(&s, f.is_sign_negative() && !f.is_nan());
+    if f.is_finite() {
+        let (int_part, rest) = match body.find(|c: char| !c.is_ascii_digit()) {
+            Some(i) => body.split_at(i),
+            None => (body.as_str(), ""),
+        };
+        if let Some(text) = zero_grouped(&s, sign, int_part, rest, 3) {
+            return Ok(text);
+        }
+    }
     let body = match s.grouping {
         Some(sep) if f.is_finite() => {
             let (int_part, rest) = match body.find(|c: char| !c.is_ascii_digit()) {
@@ -230,7 +261,6 @@ pub fn format_float(f: f64, spec: &str) -> Result<String, String> {
         }
         _ => body,
     };
-    let sign = sign_of(&s, f.is_sign_negative() && !f.is_nan());
     Ok(pad(&s, sign, &body, true))
 }
 

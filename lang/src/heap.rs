@@ -148,6 +148,8 @@ pub struct Generator {
     pub started: bool,
     pub running: bool,
     pub name: String,
+    /// What its `return` gave (the value of `yield from` it).
+    pub returned: Value,
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -380,6 +382,7 @@ impl Object {
             }
             Object::StaticMethod(f) | Object::ClassMethod(f) => push(f),
             Object::Generator(g) => {
+                push(&g.returned);
                 if let Some(f) = &g.frame {
                     f.locals.iter().flatten().for_each(&mut push);
                     f.stack.iter().for_each(&mut push);

@@ -26,6 +26,8 @@ struct Run {
     error: Option<String>,
     /// `File "…", line N, in f` lines of the traceback.
     frames: Vec<String>,
+    /// Instructions executed.
+    steps: u64,
 }
 
 fn cpython(file: &Path) -> Run {
@@ -47,6 +49,7 @@ fn cpython(file: &Path) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).to_string(),
         error: (!output.status.success()).then(|| stderr.lines().last().unwrap_or("").to_owned()),
         frames,
+        steps: 0,
     }
 }
 
@@ -75,6 +78,7 @@ fn slnode(file: &Path, slices: &mut dyn FnMut() -> Option<u64>) -> Run {
                     stdout,
                     error: None,
                     frames: Vec::new(),
+                    steps: vm.state().steps,
                 };
             }
             Outcome::HostCall(call) => panic!("{name}: unexpected host call {}", call.name),
@@ -89,6 +93,7 @@ fn slnode(file: &Path, slices: &mut dyn FnMut() -> Option<u64>) -> Run {
                         .filter(|l| l.starts_with("  File \""))
                         .map(str::to_owned)
                         .collect(),
+                    steps: vm.state().steps,
                 };
             }
         }
@@ -137,14 +142,16 @@ fn snapshots_between_random_slices_change_nothing() {
     for file in &files {
         let file = file.as_path();
         let straight = slnode(file, &mut || None);
+        // About 300 cuts per program whatever its length, at random sizes from a single
+        // instruction up, so they land inside loops, calls and expressions.
+        let widest = (2 * straight.steps / 300).max(2);
         let mut snapshots = 0u32;
         let sliced = slnode(file, &mut || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             snapshots += 1;
-            // Mostly tiny slices, so snapshots land inside loops, calls and expressions.
-            Some(1 + seed % 37)
+            Some(1 + seed % widest)
         });
         total_snapshots += snapshots;
         assert_eq!(straight.stdout, sliced.stdout, "{}", file.display());

@@ -259,6 +259,7 @@ impl Vm {
                 started: false,
                 running: false,
                 name,
+                returned: Value::None,
             }))?;
             return self.push(g);
         }

@@ -1125,6 +1125,17 @@ impl Vm {
                 let d = self.alloc(Object::Dict(dict))?;
                 self.push(d)?;
             }
+            Instr::GeneratorReturned => {
+                let v = self.pop()?;
+                let returned = match v {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Generator(g) => g.returned,
+                        _ => Value::None,
+                    },
+                    _ => Value::None,
+                };
+                self.push(returned)?;
+            }
             Instr::Import(name) => {
                 let name = self.name_at(name)?;
                 let module = self.import(&name)?;
@@ -1377,12 +1388,23 @@ impl Vm {
                     FrameKind::Discard => {}
                     FrameKind::Generator { object, on_end } => {
                         self.generator_finished(object);
+                        if let Some(Object::Generator(g)) = self.state.heap.get_mut(object) {
+                            g.returned = v;
+                        }
                         match on_end {
                             GeneratorEnd::ForIter(target) => {
                                 self.pop()?;
                                 self.frame()?.pc = target;
                             }
-                            GeneratorEnd::Raise => return raise("StopIteration", ""),
+                            GeneratorEnd::Raise => {
+                                let stop = self.exception_to_raise(Value::ExceptionClass(
+                                    exception_index("StopIteration"),
+                                ))?;
+                                if v != Value::None {
+                                    self.init_exception(stop, vec![v])?;
+                                }
+                                return Err(Raise::Object(stop));
+                            }
                             GeneratorEnd::Native => self.generator_returned = true,
                         }
                     }
