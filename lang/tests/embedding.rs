@@ -1,0 +1,198 @@
+//! The embedding interface: host calls suspend the VM with `(name, args)` and resume with a
+//! value or an exception, also across a snapshot; host objects are opaque values the program
+//! holds and calls methods on; a module-level function can be called with data; the memory
+//! limit raises MemoryError; a deadline inside a nested run stops the VM.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sl_lang::{Data, HostError, Outcome, Vm, compile};
+
+fn vm(source: &str) -> Vm {
+    let mut vm = Vm::new(compile("job.py", source).unwrap());
+    vm.register_host_module("rt", &["spawn", "sleep"]);
+    vm
+}
+
+/// Runs until the next host call (or the end), collecting output.
+fn until_call(vm: &mut Vm, out: &mut String) -> Outcome {
+    loop {
+        let outcome = vm.run(10_000);
+        out.push_str(&vm.take_output());
+        if outcome != Outcome::Suspended {
+            return outcome;
+        }
+    }
+}
+
+#[test]
+fn a_host_call_suspends_resumes_and_survives_a_snapshot() {
+    let source = "\
+import rt
+def child(n):
+    return n * 2
+fut = rt.spawn(child, 21, name='c')
+print('spawned', fut)
+value = fut.wait()
+print('value', value)
+try:
+    fut.wait()
+except TimeoutError as e:
+    print('timeout:', e)
+";
+    let mut vm = vm(source);
+    let mut out = String::new();
+    let Outcome::HostCall(call) = until_call(&mut vm, &mut out) else {
+        panic!("expected a host call");
+    };
+    assert_eq!(call.name, "rt.spawn");
+    let args: Vec<Data> = call.args.iter().map(|a| vm.to_data(*a).unwrap()).collect();
+    assert_eq!(args, vec![Data::Function("child".into()), Data::Int(21)]);
+    assert_eq!(call.kwargs.len(), 1);
+    assert_eq!(call.kwargs[0].0, "name");
+    // Resume with an opaque future.
+    vm.resume(Ok(Data::Host {
+        kind: "Future".into(),
+        id: 7,
+    }))
+    .unwrap();
+    let Outcome::HostCall(call) = until_call(&mut vm, &mut out) else {
+        panic!("expected a second host call");
+    };
+    assert_eq!(call.name, "Future.wait");
+    assert_eq!(
+        vm.to_data(call.args[0]).unwrap(),
+        Data::Host {
+            kind: "Future".into(),
+            id: 7
+        }
+    );
+    // Snapshot while the call is pending; the restored VM knows what it waits for.
+    let bytes = vm.snapshot().unwrap();
+    let mut restored = Vm::restore(&bytes).unwrap();
+    assert_eq!(restored.pending_host_call().unwrap().name, "Future.wait");
+    assert_eq!(restored.run(100), Outcome::HostCall(call.clone()));
+    restored.resume(Ok(Data::Int(42))).unwrap();
+    let Outcome::HostCall(again) = until_call(&mut restored, &mut out) else {
+        panic!("expected a third host call");
+    };
+    assert_eq!(again.name, "Future.wait");
+    restored
+        .resume(Err(HostError {
+            kind: "TimeoutError".into(),
+            message: "child took too long".into(),
+        }))
+        .unwrap();
+    assert_eq!(until_call(&mut restored, &mut out), Outcome::Finished);
+    assert_eq!(
+        out,
+        "spawned <Future 7>\nvalue 42\ntimeout: child took too long\n"
+    );
+    // Nothing pending now: resuming is an error, not a crash.
+    assert!(restored.resume(Ok(Data::None)).is_err());
+}
+
+#[test]
+fn host_errors_of_unknown_kinds_become_runtime_errors() {
+    let mut vm = vm("import rt\nrt.sleep(1)\n");
+    let mut out = String::new();
+    assert!(matches!(until_call(&mut vm, &mut out), Outcome::HostCall(_)));
+    vm.resume(Err(HostError {
+        kind: "NoSuchError".into(),
+        message: "lost".into(),
+    }))
+    .unwrap();
+    let Outcome::Raised(e) = until_call(&mut vm, &mut out) else {
+        panic!("expected an exception");
+    };
+    assert_eq!((e.kind.as_str(), e.message.as_str()), ("RuntimeError", "lost"));
+}
+
+#[test]
+fn host_calls_inside_special_methods_are_refused_clearly() {
+    let source = "\
+import rt
+class A:
+    def __repr__(self):
+        rt.sleep(1)
+        return 'A'
+print([A()])
+";
+    let mut vm = vm(source);
+    let mut out = String::new();
+    let Outcome::Raised(e) = until_call(&mut vm, &mut out) else {
+        panic!("expected an exception");
+    };
+    assert_eq!(e.kind, "RuntimeError");
+    assert!(e.message.contains("rt.sleep"), "{}", e.message);
+}
+
+#[test]
+fn a_module_level_function_is_called_with_data() {
+    let source = "\
+def handler(event, context):
+    return {'sum': sum(event['xs']), 'who': context, 'big': 2 ** 70}
+";
+    let mut vm = vm(source);
+    assert_eq!(vm.run(1000), Outcome::Finished);
+    let event = Data::Dict(vec![(
+        Data::Str("xs".into()),
+        Data::List(vec![Data::Int(1), Data::Int(2), Data::Int(3)]),
+    )]);
+    vm.call_function("handler", &[event, Data::Str("ctx".into())])
+        .unwrap();
+    assert_eq!(vm.run(10_000), Outcome::Finished);
+    assert_eq!(
+        vm.result().unwrap(),
+        Data::Dict(vec![
+            (Data::Str("sum".into()), Data::Int(6)),
+            (Data::Str("who".into()), Data::Str("ctx".into())),
+            (
+                Data::Str("big".into()),
+                Data::BigInt("1180591620717411303424".into())
+            ),
+        ])
+    );
+    assert!(vm.call_function("missing", &[]).is_err());
+}
+
+#[test]
+fn the_memory_limit_raises_memory_error_the_program_can_catch() {
+    let source = "\
+chunks = []
+try:
+    while True:
+        chunks.append('x' * 10000 + str(len(chunks)))
+except MemoryError:
+    n = len(chunks)
+    chunks = None
+    print('stopped', n > 10, n < 1000)
+";
+    let mut vm = vm(source);
+    vm.set_memory_limit(4 << 20);
+    let mut out = String::new();
+    assert_eq!(until_call(&mut vm, &mut out), Outcome::Finished);
+    assert_eq!(out, "stopped True True\n");
+}
+
+#[test]
+fn a_deadline_inside_a_builtin_stops_the_vm() {
+    // The key function never returns: the deadline arrives inside `sorted`.
+    let source = "\
+def forever(x):
+    while True:
+        pass
+print(sorted([3, 1, 2], key=forever))
+";
+    let mut vm = vm(source);
+    let deadline = Arc::new(AtomicBool::new(false));
+    let flag = deadline.clone();
+    let timer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        flag.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(vm.run_until(u64::MAX, &deadline), Outcome::Stopped);
+    timer.join().unwrap();
+    // It stays stopped: the state is not resumable.
+    assert_eq!(vm.run(10), Outcome::Stopped);
+}
