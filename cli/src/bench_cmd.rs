@@ -62,6 +62,12 @@ pub enum BenchCommand {
         #[command(flatten)]
         cluster: crate::cluster_cmd::ClusterArgs,
     },
+    /// Task state: snapshot and restore time and throughput of VMs with 0.2–14 MB of live
+    /// heap (dicts of strings, ints, floats and lists).
+    Snapshot {
+        #[arg(long)]
+        json: bool,
+    },
     /// The server half of `bench rpc` (started by it; not for direct use).
     #[command(hide = true)]
     RpcServer {
@@ -78,6 +84,7 @@ pub fn run(command: BenchCommand) -> Result<i32> {
         .enable_all()
         .build()?;
     match command {
+        BenchCommand::Snapshot { json } => crate::lang_bench::snapshot(json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,
