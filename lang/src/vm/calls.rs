@@ -150,13 +150,37 @@ impl Vm {
         {
             return raise("SystemError", "inconsistent function");
         }
-        let name = c.qualname.clone();
-        let param_names: Vec<String> = c.param_names[..named].to_vec();
         let locals_count = c.locals as usize;
         if self.state.frames.len() >= super::RECURSION_MAX {
             return raise("RecursionError", "maximum recursion depth exceeded");
         }
         let mut locals = vec![None; locals_count];
+        // The common call: exactly the positional parameters, nothing else to bind.
+        if !varargs && !varkw && kwonly == 0 && kwargs.is_empty() && args.len() == params {
+            for (slot, a) in locals.iter_mut().zip(args) {
+                *slot = Some(a);
+            }
+            for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
+                *slot = Some(cell);
+            }
+            let mut frame = Frame::new(code, locals);
+            frame.owner = owner;
+            if generator {
+                let name = self.state.module.codes[code as usize].name.clone();
+                let g = self.alloc(Object::Generator(Generator {
+                    frame: Some(frame),
+                    started: false,
+                    running: false,
+                    name,
+                    returned: Value::None,
+                }))?;
+                return self.push(g);
+            }
+            self.state.frames.push(frame);
+            return Ok(());
+        }
+        let name = c.qualname.clone();
+        let param_names: Vec<String> = c.param_names[..named].to_vec();
         let given = args.len();
         let mut args = args.into_iter();
         for slot in locals.iter_mut().take(params.min(given)) {
@@ -254,6 +278,7 @@ impl Vm {
         let mut frame = Frame::new(code, locals);
         frame.owner = owner;
         if generator {
+            let name = self.state.module.codes[code as usize].name.clone();
             let g = self.alloc(Object::Generator(Generator {
                 frame: Some(frame),
                 started: false,
@@ -316,17 +341,23 @@ impl Vm {
                     ("throw", [e]) => return self.generator_throw(r, *e),
                     _ => {}
                 },
+                // Builtin types: their methods directly, without binding one first.
+                Object::Str(_)
+                | Object::List(_)
+                | Object::Dict(_)
+                | Object::Tuple(_)
+                | Object::Set { .. }
+                | Object::Bytes(_)
+                | Object::BigInt(_) => {
+                    let v = self.method(receiver, name, args, kwargs)?;
+                    return self.push(v);
+                }
                 _ => {}
             }
             if let Some(found) = self.lookup_attr(receiver, name)? {
                 return self.call_with(found, args, kwargs);
             }
-            if matches!(
-                self.object(r)?,
-                Object::Instance { .. } | Object::Class(_) | Object::Module { .. } | Object::Super { .. }
-            ) {
-                return self.missing_attr(receiver, name);
-            }
+            return self.missing_attr(receiver, name);
         }
         let v = self.method(receiver, name, args, kwargs)?;
         self.push(v)

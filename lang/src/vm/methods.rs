@@ -102,18 +102,22 @@ impl Vm {
             keywords: kwargs,
         };
         let kind = match receiver {
-            Value::Ref(r) => self.object(r)?.type_name().to_owned(),
-            Value::Int(_) | Value::Bool(_) => "int".into(),
-            Value::Float(_) => "float".into(),
-            other => {
-                let t = self.type_name(other)?;
-                return raise(
-                    "AttributeError",
-                    format!("'{t}' object has no attribute '{name}'"),
-                );
-            }
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(_) => "str",
+                Object::List(_) => "list",
+                Object::Tuple(_) => "tuple",
+                Object::Dict(_) => "dict",
+                Object::Set { frozen: false, .. } => "set",
+                Object::Set { frozen: true, .. } => "frozenset",
+                Object::Bytes(_) => "bytes",
+                Object::BigInt(_) => "int",
+                _ => "",
+            },
+            Value::Int(_) | Value::Bool(_) => "int",
+            Value::Float(_) => "float",
+            _ => "",
         };
-        match kind.as_str() {
+        match kind {
             "str" => self.str_method(receiver, &mut a),
             "list" => self.list_method(receiver, &mut a),
             "tuple" => self.tuple_method(receiver, &mut a),

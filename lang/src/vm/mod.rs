@@ -182,6 +182,7 @@ enum Raise {
     Stop,
 }
 
+#[cold]
 fn raise<T>(kind: &'static str, message: impl Into<String>) -> Result<T, Raise> {
     Err(Raise::New(kind, message.into()))
 }
@@ -526,6 +527,7 @@ impl Vm {
         }
     }
 
+    #[inline]
     fn frame(&mut self) -> Result<&mut Frame, Raise> {
         match self.state.frames.last_mut() {
             Some(f) => Ok(f),
@@ -533,6 +535,7 @@ impl Vm {
         }
     }
 
+    #[inline]
     fn push(&mut self, v: Value) -> Result<(), Raise> {
         let frame = self.frame()?;
         if frame.stack.len() >= STACK_MAX {
@@ -542,6 +545,7 @@ impl Vm {
         Ok(())
     }
 
+    #[inline]
     fn pop(&mut self) -> Result<Value, Raise> {
         match self.frame()?.stack.pop() {
             Some(v) => Ok(v),
@@ -613,23 +617,234 @@ impl Vm {
     }
 
     /// One instruction. `Ok(true)` when the module body returned.
+    #[inline(always)]
     fn step(&mut self) -> Result<bool, Raise> {
+        match self.fast_step()? {
+            None => Ok(false),
+            Some(instr) => self.execute(instr),
+        }
+    }
+
+    /// Fetches the next instruction and runs it if it has a fast path (`None`); else returns it
+    /// for `execute` (the program counter has moved past it).
+    #[inline(always)]
+    fn fast_step(&mut self) -> Result<Option<Instr>, Raise> {
         self.state.steps += 1;
-        let (code_index, pc) = {
-            let f = self.frame()?;
-            (f.code as usize, f.pc as usize)
+        let depth = self.state.frames.len();
+        let Some(frame) = self.state.frames.last_mut() else {
+            return raise("SystemError", "no frame");
         };
         let Some(instr) = self
             .state
             .module
             .codes
-            .get(code_index)
-            .and_then(|c| c.instrs.get(pc))
+            .get(frame.code as usize)
+            .and_then(|c| c.instrs.get(frame.pc as usize))
             .copied()
         else {
             return raise("SystemError", "instruction out of range");
         };
-        self.frame()?.pc += 1;
+        frame.pc += 1;
+        // Fast paths that touch only this frame: the instructions loops spend their time in,
+        // on the value kinds they usually see. Anything else goes through `execute`.
+        match instr {
+            Instr::LoadLocal(i) => {
+                if let Some(Some(v)) = frame.locals.get(i as usize)
+                    && frame.stack.len() < STACK_MAX
+                {
+                    frame.stack.push(*v);
+                    return Ok(None);
+                }
+            }
+            Instr::StoreLocal(i) => {
+                if let Some(slot) = frame.locals.get_mut(i as usize)
+                    && let Some(v) = frame.stack.pop()
+                {
+                    *slot = Some(v);
+                    return Ok(None);
+                }
+            }
+            Instr::Jump(t) => {
+                frame.pc = t;
+                return Ok(None);
+            }
+            Instr::PopJumpIfFalse(t) | Instr::PopJumpIfTrue(t) => {
+                if let Some(Value::Bool(b)) = frame.stack.last().copied() {
+                    frame.stack.pop();
+                    if b == matches!(instr, Instr::PopJumpIfTrue(_)) {
+                        frame.pc = t;
+                    }
+                    return Ok(None);
+                }
+            }
+            Instr::Binary(op) | Instr::InplaceBinary(op) => {
+                let n = frame.stack.len();
+                if n >= 2 {
+                    let (a, b) = (frame.stack[n - 2], frame.stack[n - 1]);
+                    let nums = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) => Some((Num::Int(x), Num::Int(y))),
+                        (Value::Float(x), Value::Float(y)) => Some((Num::Float(x), Num::Float(y))),
+                        (Value::Int(x), Value::Float(y)) => Some((Num::Int(x), Num::Float(y))),
+                        (Value::Float(x), Value::Int(y)) => Some((Num::Float(x), Num::Int(y))),
+                        _ => None,
+                    };
+                    if let Some((x, y)) = nums
+                        && let Ok(Some(r)) = arith(op, x, y)
+                    {
+                        frame.stack.truncate(n - 2);
+                        frame.stack.push(r);
+                        return Ok(None);
+                    }
+                }
+            }
+            Instr::Compare(op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne)) => {
+                let n = frame.stack.len();
+                if n >= 2 {
+                    let ord = match (frame.stack[n - 2], frame.stack[n - 1]) {
+                        (Value::Int(x), Value::Int(y)) => Some(x.partial_cmp(&y)),
+                        (Value::Float(x), Value::Float(y)) => Some(x.partial_cmp(&y)),
+                        (Value::Int(x), Value::Float(y)) => Some((x as f64).partial_cmp(&y)),
+                        (Value::Float(x), Value::Int(y)) => Some(x.partial_cmp(&(y as f64))),
+                        _ => None,
+                    };
+                    if let Some(ord) = ord {
+                        let r = match op {
+                            CmpOp::Eq => ord == Some(std::cmp::Ordering::Equal),
+                            CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
+                            _ => cmp_holds(op, ord),
+                        };
+                        frame.stack.truncate(n - 2);
+                        frame.stack.push(Value::Bool(r));
+                        return Ok(None);
+                    }
+                }
+            }
+            Instr::CallMethod { name, argc } => {
+                // A method defined on an instance's class, called with exactly its positional
+                // parameters: the receiver and arguments move into the new frame directly.
+                let argc = argc as usize;
+                let n = frame.stack.len();
+                if n > argc
+                    && depth < RECURSION_MAX
+                    && let Value::Ref(receiver) = frame.stack[n - argc - 1]
+                    && let Some(Object::Instance { class, attrs }) = self.state.heap.get(receiver)
+                    && let Some(name) = self.state.module.names.get(name as usize)
+                    && !attrs.iter().any(|(k, _)| k == name)
+                    && let Some(Value::Ref(f)) = objects::find_in_class(&self.state.heap, *class, name)
+                    && let Some(Object::Function {
+                        code,
+                        defaults: _,
+                        kw_defaults: _,
+                        closure,
+                        owner,
+                    }) = self.state.heap.get(f)
+                    && let Some(c) = self.state.module.codes.get(*code as usize)
+                    && c.params as usize == argc + 1
+                    && c.kwonly == 0
+                    && !c.varargs
+                    && !c.varkw
+                    && !c.generator
+                    && c.locals <= LOCALS_MAX
+                    && closure.len() == c.freevars as usize
+                    && argc < c.free_start as usize
+                    && (c.free_start + c.freevars) as usize <= c.locals as usize
+                {
+                    let mut locals = vec![None; c.locals as usize];
+                    for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc - 1..]) {
+                        *slot = Some(*v);
+                    }
+                    let first_free = c.free_start as usize;
+                    for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
+                        *slot = Some(*cell);
+                    }
+                    let (code, owner) = (*code, *owner);
+                    frame.stack.truncate(n - argc - 1);
+                    let mut callee = Frame::new(code, locals);
+                    callee.owner = owner;
+                    self.state.frames.push(callee);
+                    return Ok(None);
+                }
+            }
+            Instr::LoadGlobal(i) => {
+                if let Some(Some(v)) = self.state.globals.get(i as usize)
+                    && frame.stack.len() < STACK_MAX
+                {
+                    frame.stack.push(*v);
+                    return Ok(None);
+                }
+            }
+            Instr::StoreGlobal(i) => {
+                if let Some(slot) = self.state.globals.get_mut(i as usize)
+                    && let Some(v) = frame.stack.pop()
+                {
+                    *slot = Some(v);
+                    return Ok(None);
+                }
+            }
+            Instr::LoadConst(i) => {
+                let v = match self.state.module.consts.get(i as usize) {
+                    Some(Const::Int(n)) => Some(Value::Int(*n)),
+                    Some(Const::Float(f)) => Some(Value::Float(*f)),
+                    Some(Const::None) => Some(Value::None),
+                    Some(Const::Bool(b)) => Some(Value::Bool(*b)),
+                    _ => None,
+                };
+                if let Some(v) = v
+                    && frame.stack.len() < STACK_MAX
+                {
+                    frame.stack.push(v);
+                    return Ok(None);
+                }
+            }
+            Instr::Call(argc) => {
+                // A plain function called with exactly its positional parameters: the
+                // arguments move from this stack into the new frame's locals directly.
+                let argc = argc as usize;
+                let n = frame.stack.len();
+                if n > argc
+                    && depth < RECURSION_MAX
+                    && let Value::Ref(r) = frame.stack[n - argc - 1]
+                    && let Some(Object::Function {
+                        code,
+                        defaults: _,
+                        kw_defaults: _,
+                        closure,
+                        owner,
+                    }) = self.state.heap.get(r)
+                    && let Some(c) = self.state.module.codes.get(*code as usize)
+                    && c.params as usize == argc
+                    && c.kwonly == 0
+                    && !c.varargs
+                    && !c.varkw
+                    && !c.generator
+                    && c.locals <= LOCALS_MAX
+                    && closure.len() == c.freevars as usize
+                    && argc <= c.free_start as usize
+                    && (c.free_start + c.freevars) as usize <= c.locals as usize
+                {
+                    let mut locals = vec![None; c.locals as usize];
+                    for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc..]) {
+                        *slot = Some(*v);
+                    }
+                    let first_free = c.free_start as usize;
+                    for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
+                        *slot = Some(*cell);
+                    }
+                    let (code, owner) = (*code, *owner);
+                    frame.stack.truncate(n - argc - 1);
+                    let mut callee = Frame::new(code, locals);
+                    callee.owner = owner;
+                    self.state.frames.push(callee);
+                    return Ok(None);
+                }
+            }
+            _ => {}
+        }
+        Ok(Some(instr))
+    }
+
+    /// One instruction, the general way (the program counter has moved past it already).
+    fn execute(&mut self, instr: Instr) -> Result<bool, Raise> {
         match instr {
             Instr::LoadConst(i) => {
                 let value = match self.state.module.consts.get(i as usize) {

@@ -21,6 +21,25 @@ pub(super) enum Found {
     Missing,
 }
 
+/// `name` on user class `class` or its user bases, read straight from the heap (for the
+/// interpreter's fast paths, which hold a borrow of the current frame).
+pub(super) fn find_in_class(heap: &crate::heap::Heap, class: u32, name: &str) -> Option<Value> {
+    let mut current = class;
+    for _ in 0..CHAIN_MAX {
+        let Some(Object::Class(c)) = heap.get(current) else {
+            return None;
+        };
+        if let Some((_, v)) = c.attrs.iter().find(|(k, _)| k == name) {
+            return Some(*v);
+        }
+        match c.base {
+            Some(Value::Ref(b)) => current = b,
+            _ => return None,
+        }
+    }
+    None
+}
+
 impl Vm {
     /// `class Name(base): ...` — `namespace` is the dict the body produced.
     pub(super) fn make_class(
@@ -620,6 +639,14 @@ impl Vm {
                 format!("'{t}' object has no attribute '{name}'"),
             );
         };
+        // Rebinding an instance attribute it already has: nothing on the class can intervene
+        // (a property would have kept the name out of the instance).
+        if let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)
+            && let Some((_, slot)) = attrs.iter_mut().find(|(k, _)| k == name)
+        {
+            *slot = value;
+            return Ok(());
+        }
         // A property with a setter on the class takes the assignment.
         let class = match self.object(r)? {
             Object::Instance { class, .. }
