@@ -1044,6 +1044,9 @@ impl Vm {
     }
 
     fn hash_builtin(&mut self, v: Value) -> Result<Value, Raise> {
+        if let Some(h) = self.stable_hash(v, 0) {
+            return Ok(Value::Int(h));
+        }
         const MODULUS: i64 = (1 << 61) - 1;
         let fix = |h: i64| if h == -1 { -2 } else { h };
         Ok(Value::Int(match v {

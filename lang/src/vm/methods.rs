@@ -820,7 +820,8 @@ impl Vm {
             }
             "pop" => {
                 a.done(0)?;
-                let first = self.dict_of(receiver)?.entries.first().copied();
+                let set = self.dict_of(receiver)?;
+                let first = self.set_order(&set).first().map(|i| set.entries[*i]);
                 let Some((k, _)) = first else {
                     return raise("KeyError", "'pop from an empty set'");
                 };

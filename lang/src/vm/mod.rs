@@ -14,6 +14,7 @@ mod nested;
 mod objects;
 mod ops;
 mod protocols;
+mod set_order;
 mod text;
 mod builtins;
 mod methods;

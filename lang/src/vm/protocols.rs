@@ -641,12 +641,24 @@ impl Vm {
                 stop: *stop,
                 step: *step,
             },
+            Object::Set { items, .. } => {
+                let order = self.set_order(items);
+                if order.iter().enumerate().all(|(i, j)| i == *j) {
+                    Iter::Seq { of: r, index: 0 }
+                } else {
+                    let keys: Vec<Value> = order.into_iter().map(|i| items.entries[i].0).collect();
+                    let list = self.alloc(Object::List(keys))?;
+                    let Value::Ref(l) = list else {
+                        return raise("SystemError", "allocation");
+                    };
+                    Iter::Seq { of: l, index: 0 }
+                }
+            }
             Object::List(_)
             | Object::Tuple(_)
             | Object::Str(_)
             | Object::Bytes(_)
-            | Object::Dict(_)
-            | Object::Set { .. } => Iter::Seq { of: r, index: 0 },
+            | Object::Dict(_) => Iter::Seq { of: r, index: 0 },
             Object::Iter(_) | Object::Generator(_) => return Ok(v),
             Object::Instance { .. } => {
                 if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
@@ -959,7 +971,11 @@ impl Vm {
                 }
                 Object::Set { items, frozen } => {
                     let frozen = *frozen;
-                    let keys: Vec<Value> = items.entries.iter().map(|(k, _)| *k).collect();
+                    let keys: Vec<Value> = self
+                        .set_order(items)
+                        .into_iter()
+                        .map(|i| items.entries[i].0)
+                        .collect();
                     let parts = many(self, keys)?;
                     match (frozen, parts.is_empty()) {
                         (false, true) => "set()".into(),

@@ -1,0 +1,10 @@
+from functools import reduce
+nums = list(range(1, 11))
+print(list(map(lambda x: x ** 2, nums)))
+print(list(filter(lambda x: x % 3 == 0, nums)))
+print(reduce(lambda a, b: a * b, nums), reduce(max, [3, 9, 2], 0))
+print(list(map(str.upper, ["a", "b"])), list(map(len, ["", "ab", "abc"])))
+print(sum(map(int, "12345")), "".join(map(chr, [72, 105])))
+compose = lambda *fs: reduce(lambda f, g: lambda x: f(g(x)), fs)
+inc_then_double = compose(lambda x: x * 2, lambda x: x + 1)
+print(inc_then_double(5), list(map(inc_then_double, range(3))))

@@ -1,0 +1,15 @@
+it = iter([1, 2])
+print(next(it))
+print(next(it))
+try:
+    next(it)
+except StopIteration:
+    print("exhausted")
+gen = (x for x in [])
+print(next(gen, "default"))
+r = iter(range(3))
+print(list(r), list(r))
+d = iter({"a": 1, "b": 2})
+print(next(d), list(d))
+s = iter("hey")
+print(next(s) + next(s))
