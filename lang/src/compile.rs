@@ -23,6 +23,29 @@ pub struct Error {
     pub message: String,
 }
 
+/// Builtins written in Python, defined at the start of every module (their frames are hidden
+/// from tracebacks, as CPython shows none for its C builtins). A builtin that consumes an
+/// iterable whose items come from Python code (a generator, a user iterator, `map` with a
+/// Python function) hands it to these, so the iteration runs as ordinary frames: resumable,
+/// snapshottable, under the budget, able to make host calls.
+pub const PRELUDE: &str = "\
+def __sl_materialize(__sl_fn, __sl_it, *args, **kwargs):
+    items = []
+    for x in __sl_it:
+        items.append(x)
+    return __sl_fn(items, *args, **kwargs)
+def __sl_any(__sl_it):
+    for x in __sl_it:
+        if x:
+            return True
+    return False
+def __sl_all(__sl_it):
+    for x in __sl_it:
+        if not x:
+            return False
+    return True
+";
+
 /// Bounds on what one file may compile to.
 pub const CODES_MAX: usize = 65_536;
 pub const INSTRS_MAX: usize = 1 << 24;
@@ -77,9 +100,22 @@ pub fn compile(file: &str, source: &str) -> Result<Module, Error> {
         },
         names: HashMap::new(),
     };
-    // The module body is code 0.
+    // The module body is code 0. It first defines the prelude's functions.
     state.module.codes.push(placeholder("<module>"));
     let mut body = Function::new(None);
+    let prelude = match parse(PRELUDE, Mode::Module, "<prelude>") {
+        Ok(ast::Mod::Module(m)) => m.body,
+        _ => {
+            return Err(Error {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                kind: "SystemError",
+                message: "the prelude does not parse".into(),
+            });
+        }
+    };
+    body.block(&mut state, &prelude)?;
     body.block(&mut state, &module.body)?;
     body.emit_return_none(&mut state, source.len());
     state.module.codes[0] = body.finish("<module>", 0);

@@ -5,20 +5,19 @@
 //! ([`heap`]), pending output — is plain data that snapshots to bytes between any two instructions
 //! and resumes bit-for-bit in another process.
 //!
-//! Boundary: pure. No sockets, files or clocks; host calls (next) will suspend the VM and be
-//! served by the embedder. Depends on no other slnode crate.
+//! Boundary: pure. No sockets, files or clocks: the embedder serves host calls (`rt.spawn`,
+//! `time.sleep`) — the VM suspends with the call and resumes with the answer — and drains the
+//! program's output. Depends on no other slnode crate.
 //!
 //! Invariants: unsupported Python is a compile error naming the construct and its position, never
 //! a panic or a silent approximation; a hostile snapshot is an error or a `SystemError` in the
-//! program, never a panic; execution is deterministic (the same program gives the same steps and
-//! the same output, whatever the snapshots in between).
+//! program, never a panic; execution is deterministic (the same program and host answers give
+//! the same steps and the same output, whatever the snapshots in between); the collector runs
+//! only between instructions; every queue, stack and heap is bounded.
 //!
-//! Status (issue 6, in progress): functions with defaults and keyword arguments, closures and
-//! lambdas, ints (64-bit; overflow raises), floats, strings, lists, tuples, dicts, slices,
-//! unpacking, control flow, `try`/`except`/`finally`/`raise`/`assert` with the builtin exception
-//! hierarchy, list and dict comprehensions, f-strings, `%` and `str.format`, a set of builtins and
-//! methods, tracebacks, snapshot/restore, a mark-and-sweep collector, a deadline flag. Not yet:
-//! classes, generators, sets, `with`, `*args`, big ints, host calls. See `docs/lang.md`.
+//! The subset (classes, generators, closures, big ints, sets, `with`, decorators, `*args`,
+//! imports of builtin and host modules, …), the design decisions and the measured speed are in
+//! `docs/lang.md`.
 
 pub mod code;
 pub mod compile;

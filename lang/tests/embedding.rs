@@ -196,3 +196,53 @@ print(sorted([3, 1, 2], key=forever))
     // It stays stopped: the state is not resumable.
     assert_eq!(vm.run(10), Outcome::Stopped);
 }
+
+#[test]
+fn a_generator_consumed_by_a_builtin_stays_resumable_and_may_call_the_host() {
+    let source = "\
+import rt
+def values():
+    for i in range(3):
+        yield rt.sleep(i)
+print(sum(values()), sorted(x * 2 for x in values()), any(v > 5 for v in values()))
+print(','.join(str(v) for v in values()))
+";
+    let mut vm = vm(source);
+    let mut out = String::new();
+    let mut calls = 0;
+    loop {
+        match until_call(&mut vm, &mut out) {
+            Outcome::HostCall(call) => {
+                assert_eq!(call.name, "rt.sleep");
+                let n = vm.to_data(call.args[0]).unwrap();
+                let Data::Int(n) = n else { panic!("{n:?}") };
+                calls += 1;
+                // Snapshot and restore at every call: nothing lives on the Rust stack.
+                let bytes = vm.snapshot().unwrap();
+                vm = Vm::restore(&bytes).unwrap();
+                vm.resume(Ok(Data::Int(n * 10))).unwrap();
+            }
+            Outcome::Finished => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    // any() stops at the first true value: 3 + 3 + 2 + 3.
+    assert_eq!(calls, 11);
+    assert_eq!(out, "30 [0, 20, 40] True\n0,10,20\n");
+}
+
+#[test]
+fn an_endless_iterator_consumed_by_a_builtin_is_still_bounded_by_the_budget() {
+    let source = "\
+class Forever:
+    def __iter__(self):
+        return self
+    def __next__(self):
+        return 1
+print(list(Forever()))
+";
+    let mut vm = vm(source);
+    for _ in 0..10 {
+        assert_eq!(vm.run(10_000), Outcome::Suspended);
+    }
+}

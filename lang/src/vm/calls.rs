@@ -27,6 +27,29 @@ impl Vm {
                 {
                     return self.resume_generator(g, Value::None, GeneratorEnd::Raise);
                 }
+                // An iterable whose items come from Python code goes through the prelude.
+                let name = super::BUILTINS.get(b as usize).copied().unwrap_or("");
+                if matches!(
+                    name,
+                    "sum" | "list" | "tuple" | "set" | "frozenset" | "dict" | "sorted" | "min"
+                        | "max" | "any" | "all"
+                ) && (args.len() == 1 || (name == "sum" && args.len() == 2))
+                    && self.runs_python(args[0], 0)?
+                {
+                    return match name {
+                        "any" | "all" => {
+                            let f = self.prelude(if name == "any" { "__sl_any" } else { "__sl_all" })?;
+                            self.call_with(f, args, kwargs)
+                        }
+                        _ => {
+                            let f = self.prelude("__sl_materialize")?;
+                            let mut all = Vec::with_capacity(args.len() + 1);
+                            all.push(callee);
+                            all.extend(args);
+                            self.call_with(f, all, kwargs)
+                        }
+                    };
+                }
                 let r = self.builtin(b, args, kwargs)?;
                 self.push(r)
             }
@@ -341,7 +364,9 @@ impl Vm {
                     ("throw", [e]) => return self.generator_throw(r, *e),
                     _ => {}
                 },
-                // Builtin types: their methods directly, without binding one first.
+                // Builtin types: their methods directly, without binding one first — unless the
+                // argument is an iterable whose items come from Python code (the prelude
+                // collects it with frames first).
                 Object::Str(_)
                 | Object::List(_)
                 | Object::Dict(_)
@@ -349,6 +374,22 @@ impl Vm {
                 | Object::Set { .. }
                 | Object::Bytes(_)
                 | Object::BigInt(_) => {
+                    if let [arg] = args[..]
+                        && matches!(
+                            name,
+                            "join" | "extend" | "update" | "union" | "intersection" | "difference"
+                                | "symmetric_difference" | "issubset" | "issuperset"
+                                | "isdisjoint" | "difference_update" | "intersection_update"
+                        )
+                        && self.runs_python(arg, 0)?
+                    {
+                        let bound = self.alloc(Object::BuiltinMethod {
+                            receiver: Some(receiver),
+                            name: name.to_owned(),
+                        })?;
+                        let f = self.prelude("__sl_materialize")?;
+                        return self.call_with(f, vec![bound, arg], kwargs);
+                    }
                     let v = self.method(receiver, name, args, kwargs)?;
                     return self.push(v);
                 }
@@ -361,6 +402,60 @@ impl Vm {
         }
         let v = self.method(receiver, name, args, kwargs)?;
         self.push(v)
+    }
+
+    /// Whether iterating `v` runs Python code (a generator, a user iterator, a lazy builtin
+    /// iterator over one, or `map`/`filter` with a Python function).
+    pub(super) fn runs_python(&self, v: Value, depth: usize) -> Result<bool, Raise> {
+        let Value::Ref(r) = v else {
+            return Ok(false);
+        };
+        if depth > 16 {
+            return Ok(true);
+        }
+        let python_fn = |f: Value| matches!(f, Value::Ref(_));
+        Ok(match self.object(r)? {
+            Object::Generator(_) | Object::Instance { .. } => true,
+            Object::Iter(it) => match it {
+                crate::heap::Iter::Instance(_) => true,
+                crate::heap::Iter::Map { function, inners } => {
+                    python_fn(*function) || {
+                        let inners = inners.clone();
+                        let mut any = false;
+                        for i in inners {
+                            any |= self.runs_python(Value::Ref(i), depth + 1)?;
+                        }
+                        any
+                    }
+                }
+                crate::heap::Iter::Filter { function, inner } => {
+                    python_fn(*function) || self.runs_python(Value::Ref(*inner), depth + 1)?
+                }
+                crate::heap::Iter::Enumerate { inner, .. } => {
+                    self.runs_python(Value::Ref(*inner), depth + 1)?
+                }
+                crate::heap::Iter::Zip { inners } => {
+                    let mut any = false;
+                    for i in inners {
+                        any |= self.runs_python(Value::Ref(*i), depth + 1)?;
+                    }
+                    any
+                }
+                _ => false,
+            },
+            _ => false,
+        })
+    }
+
+    /// A prelude function (defined at the start of every module).
+    pub(super) fn prelude(&self, name: &str) -> Result<Value, Raise> {
+        self.state
+            .module
+            .names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| self.state.globals.get(i).copied().flatten())
+            .map_or_else(|| raise("SystemError", format!("prelude function {name} missing")), Ok)
     }
 
     pub(super) fn name_at(&self, i: u32) -> Result<String, Raise> {

@@ -514,6 +514,14 @@ impl Vm {
             traceback: traceback
                 .iter()
                 .rev()
+                .filter(|(code, _)| {
+                    !self
+                        .state
+                        .module
+                        .codes
+                        .get(*code as usize)
+                        .is_some_and(|c| c.name.starts_with("__sl_"))
+                })
                 .map(|(code, line)| {
                     (
                         self.state
