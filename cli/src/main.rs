@@ -54,7 +54,12 @@ enum Command {
         no_run: bool,
     },
     /// Run a Python file in slnode's VM, as `python3 FILE` would (the task API comes later).
-    Run { file: std::path::PathBuf },
+    Run {
+        file: std::path::PathBuf,
+        /// The event passed to `handler(event, context)`, as JSON.
+        #[arg(long)]
+        event: Option<String>,
+    },
     /// Run an existing node from its data dir (after a crash, a reboot or `--no-run`).
     Serve {
         #[arg(long, default_value = "./slnode-data")]
@@ -130,7 +135,7 @@ fn main() {
             node,
             no_run,
         } => cluster_cmd::join(node, peer, token, !no_run),
-        Command::Run { file } => python_cmd::run(&file),
+        Command::Run { file, event } => python_cmd::run(&file, event.as_deref()),
         Command::Serve {
             data_dir,
             verbose,

@@ -1,44 +1,47 @@
-//! `slnode run FILE.py`: a plain Python file in slnode's VM, printing what `python3 FILE.py`
-//! would: its output on stdout, and on an uncaught exception the traceback on stderr with exit
-//! status 1. The task API (`rt`) is not there yet.
+//! `slnode run FILE.py [--event JSON]`: a job in one local process, with the same `rt`
+//! semantics as on a cluster (spawn, futures, queues, checkpoints; see `sl_node::kappa::local`).
+//! A plain file prints exactly what `python3 FILE.py` would: its output on stdout, and on an
+//! uncaught exception the traceback on stderr with exit status 1. When the file defines an
+//! entry point (`handler(event, context)` or `main()`), its return value is printed as JSON on
+//! the last line.
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use sl_node::kappa::local::{Ended, Error, LocalRuntime};
+use sl_node::kappa::rt;
 
-/// Instructions between output flushes.
-const SLICE: u64 = 1 << 20;
-
-pub fn run(file: &Path) -> anyhow::Result<i32> {
+pub fn run(file: &Path, event: Option<&str>) -> anyhow::Result<i32> {
     let source =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let name = file.display().to_string();
-    let module = match sl_lang::compile(&name, &source) {
-        Ok(module) => module,
-        Err(error) => {
-            eprintln!("{error}");
-            return Ok(1);
+    let event = match event {
+        Some(text) => {
+            let json: serde_json::Value =
+                serde_json::from_str(text).context("--event is not valid JSON")?;
+            Some(rt::from_json(&json))
         }
+        None => None,
     };
-    let mut vm = sl_lang::Vm::new(module);
     let mut stdout = std::io::stdout().lock();
-    loop {
-        let outcome = vm.run(SLICE);
-        stdout.write_all(vm.take_output().as_bytes())?;
-        match outcome {
-            sl_lang::Outcome::Suspended => continue,
-            sl_lang::Outcome::Finished => return Ok(0),
-            sl_lang::Outcome::HostCall(call) => {
-                // No host modules are registered here, so the program cannot reach one.
-                anyhow::bail!("unexpected host call {}", call.name);
+    match LocalRuntime::run(&name, &source, event, &mut stdout) {
+        Ok((Ended::Done(result), _)) => {
+            if let Some(value) = result {
+                writeln!(stdout, "{}", rt::to_json(&value))?;
             }
-            sl_lang::Outcome::Stopped => anyhow::bail!("the program was stopped"),
-            sl_lang::Outcome::Raised(exception) => {
-                stdout.flush()?;
-                eprint!("{}", exception.render(&name));
-                return Ok(1);
-            }
+            Ok(0)
         }
+        Ok((Ended::Failed(traceback), _)) => {
+            stdout.flush()?;
+            eprint!("{traceback}");
+            Ok(1)
+        }
+        Err(Error::Compile(message)) => {
+            stdout.flush()?;
+            eprintln!("{message}");
+            Ok(1)
+        }
+        Err(other) => Err(other.into()),
     }
 }

@@ -17,6 +17,7 @@
 pub mod admin;
 pub mod config;
 pub mod http;
+pub mod kappa;
 pub mod supervisor;
 
 use std::net::SocketAddr;

@@ -20,7 +20,7 @@ impl Vm {
     pub(super) fn builtin(
         &mut self,
         b: u16,
-        mut args: Vec<Value>,
+        args: Vec<Value>,
         mut kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");

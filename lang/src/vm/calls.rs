@@ -333,7 +333,7 @@ impl Vm {
                         return self.call_with(f, args, kwargs);
                     }
                     let class = *class;
-                    if let super::objects::Found::Class(f, _) = self.class_lookup(class, name)?
+                    if let super::objects::Found::Class(f) = self.class_lookup(class, name)?
                         && let Value::Ref(fr) = f
                         && matches!(self.object(fr)?, Object::Function { .. })
                     {

@@ -73,6 +73,8 @@ pub enum Error {
 
 /// How deep data may nest crossing the boundary.
 const DATA_DEPTH_MAX: usize = 100;
+/// How many items a range may expand to crossing the boundary.
+const DATA_ITEMS_MAX: i64 = 1 << 20;
 
 impl Vm {
     /// Registers a module the program can import whose functions the embedder serves.
@@ -193,6 +195,13 @@ impl Vm {
                         .map(|(k, _)| self.to_data_depth(*k, depth + 1))
                         .collect::<Result<_, _>>()?,
                 ),
+                Some(Object::Range { start, stop, step }) => {
+                    let len = super::range_len(*start, *stop, *step);
+                    if len > DATA_ITEMS_MAX {
+                        return Err(Error::NotData("range this long".into()));
+                    }
+                    Data::List((0..len).map(|i| Data::Int(start + i * step)).collect())
+                }
                 Some(Object::Host { kind, id }) => Data::Host {
                     kind: kind.clone(),
                     id: *id,
@@ -331,11 +340,26 @@ impl Vm {
             return Ok(*v);
         }
         let attrs = if let Some(host) = self.state.hosts.iter().find(|m| m.name == name).cloned() {
-            let mut attrs = Vec::with_capacity(host.functions.len());
+            // `store.put` makes a submodule `store` with a function `put`.
+            let mut attrs: Vec<(String, Value)> = Vec::with_capacity(host.functions.len());
+            let mut submodules: Vec<(String, Vec<(String, Value)>)> = Vec::new();
             for f in host.functions {
                 let full = format!("{name}.{f}");
                 let v = self.alloc(Object::HostFunction { name: full })?;
-                attrs.push((f, v));
+                match f.split_once('.') {
+                    Some((sub, rest)) => match submodules.iter_mut().find(|(n, _)| n == sub) {
+                        Some((_, entries)) => entries.push((rest.to_owned(), v)),
+                        None => submodules.push((sub.to_owned(), vec![(rest.to_owned(), v)])),
+                    },
+                    None => attrs.push((f, v)),
+                }
+            }
+            for (sub, entries) in submodules {
+                let m = self.alloc(Object::Module {
+                    name: format!("{name}.{sub}"),
+                    attrs: entries,
+                })?;
+                attrs.push((sub, m));
             }
             attrs
         } else {

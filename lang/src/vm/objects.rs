@@ -15,7 +15,7 @@ const CHAIN_MAX: usize = 256;
 /// Where an attribute was found on a class chain.
 pub(super) enum Found {
     /// In a user class's namespace (the class that holds it).
-    Class(Value, u32),
+    Class(Value),
     /// Reached a builtin exception class: builtin exception attributes apply.
     Exception(u16),
     Missing,
@@ -123,7 +123,7 @@ impl Vm {
                 return raise("SystemError", "not a class");
             };
             if let Some((_, v)) = c.attrs.iter().find(|(k, _)| k == name) {
-                return Ok(Found::Class(*v, current));
+                return Ok(Found::Class(*v));
             }
             match c.base {
                 None => return Ok(Found::Missing),
@@ -232,7 +232,7 @@ impl Vm {
             return raise("SystemError", "allocation");
         };
         match self.class_lookup(class, "__init__")? {
-            Found::Class(init, _) => {
+            Found::Class(init) => {
                 let floor = self.state.frames.len();
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(instance);
@@ -404,7 +404,7 @@ impl Vm {
                     return Ok(Some(Value::Ref(class)));
                 }
                 match self.class_lookup(class, name)? {
-                    Found::Class(v, _) => self.bind(v, obj, Value::Ref(class)).map(Some),
+                    Found::Class(v) => self.bind(v, obj, Value::Ref(class)).map(Some),
                     _ => Ok(None),
                 }
             }
@@ -416,7 +416,7 @@ impl Vm {
                 }
                 let (user, args) = (*user, args.clone());
                 if let Some(class) = user
-                    && let Found::Class(v, _) = self.class_lookup(class, name)?
+                    && let Found::Class(v) = self.class_lookup(class, name)?
                 {
                     return self.bind(v, obj, Value::Ref(class)).map(Some);
                 }
@@ -436,7 +436,7 @@ impl Vm {
                     return self.str_value(n).map(Some);
                 }
                 match self.class_lookup(r, name)? {
-                    Found::Class(v, _) => {
+                    Found::Class(v) => {
                         // Through the class: functions stay plain; class methods bind the class.
                         if let Value::Ref(f) = v {
                             match self.object(f)? {
@@ -466,7 +466,7 @@ impl Vm {
                 };
                 match base {
                     Some(Value::Ref(b)) => match self.class_lookup(b, name)? {
-                        Found::Class(v, _) => {
+                        Found::Class(v) => {
                             let receiver_class = self.class_of(receiver)?;
                             self.bind(v, receiver, receiver_class).map(Some)
                         }
@@ -656,7 +656,7 @@ impl Vm {
             _ => None,
         };
         if let Some(class) = class
-            && let Found::Class(Value::Ref(p), _) = self.class_lookup(class, name)?
+            && let Found::Class(Value::Ref(p)) = self.class_lookup(class, name)?
             && let Object::Property { setter, .. } = self.object(p)?
         {
             let setter = *setter;
@@ -725,7 +725,7 @@ impl Vm {
             _ => return Ok(None),
         };
         match self.class_lookup(class, name)? {
-            Found::Class(f, _) => self.bind(f, v, Value::Ref(class)).map(Some),
+            Found::Class(f) => self.bind(f, v, Value::Ref(class)).map(Some),
             _ => Ok(None),
         }
     }

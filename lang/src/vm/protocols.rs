@@ -584,11 +584,11 @@ impl Vm {
                 Object::Instance { class, .. } | Object::Exception { user: Some(class), .. } => {
                     let class = *class;
                     match self.class_lookup(class, "__hash__")? {
-                        super::objects::Found::Class(Value::None, _) => {
+                        super::objects::Found::Class(Value::None) => {
                             let t = self.class_name(class)?;
                             return raise("TypeError", format!("unhashable type: '{t}'"));
                         }
-                        super::objects::Found::Class(_, _) => {
+                        super::objects::Found::Class(_) => {
                             match self.call_special(v, "__hash__", Vec::new())? {
                                 Some(Value::Int(h)) => Key::Hash(h),
                                 Some(Value::Bool(b)) => Key::Hash(b as i64),
@@ -601,7 +601,7 @@ impl Vm {
                             }
                         }
                         _ => {
-                            if let super::objects::Found::Class(..) =
+                            if let super::objects::Found::Class(_) =
                                 self.class_lookup(class, "__eq__")?
                             {
                                 let t = self.class_name(class)?;
