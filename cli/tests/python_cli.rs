@@ -44,7 +44,7 @@ fn run_prints_what_python3_prints() {
 fn python_outside_the_subset_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("job.py");
-    std::fs::write(&file, "print(1)\nwith open('x') as f:\n    pass\n").unwrap();
+    std::fs::write(&file, "print(1)\nmatch 1:\n    case 1:\n        pass\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_slnode"))
         .args(["run", file.to_str().unwrap()])
         .output()
@@ -52,9 +52,26 @@ fn python_outside_the_subset_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 2"), "{stderr}");
-    assert!(stderr.contains("NotSupported: `with`"), "{stderr}");
+    assert!(stderr.contains("NotSupported: `match`"), "{stderr}");
     assert!(
         out.stdout.is_empty(),
         "nothing runs when the file does not compile"
     );
+}
+
+#[test]
+fn an_entry_point_gets_the_event_and_its_value_is_the_last_line_as_json() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/fib.py");
+    let out = Command::new(env!("CARGO_BIN_EXE_slnode"))
+        .args(["run", example.to_str().unwrap(), "--event", r#"{"n": 10}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().last(), Some("55"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_slnode"))
+        .args(["run", example.to_str().unwrap(), "--event", "{not json"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--event is not valid JSON"));
 }
