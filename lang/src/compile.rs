@@ -34,6 +34,13 @@ def __sl_materialize(__sl_fn, __sl_it, *args, **kwargs):
     for x in __sl_it:
         items.append(x)
     return __sl_fn(items, *args, **kwargs)
+def __sl_sum(__sl_it, start=0):
+    if isinstance(start, str):
+        raise TypeError(\"sum() can't sum strings [use ''.join(seq) instead]\")
+    total = start
+    for x in __sl_it:
+        total = total + x
+    return total
 def __sl_any(__sl_it):
     for x in __sl_it:
         if x:

@@ -23,7 +23,7 @@ impl Frame {
             code,
             pc: 0,
             locals,
-            stack: Vec::new(),
+            stack: Vec::with_capacity(8),
             blocks: Vec::new(),
             kind: FrameKind::Call,
             owner: None,

@@ -3,7 +3,8 @@
 //! mark-and-sweep collector (roots: globals, frames) frees what nothing reaches. The live size is
 //! bounded; growing past the limit raises MemoryError in the VM.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::frame::Frame;
 use crate::value::Value;
@@ -11,9 +12,18 @@ use crate::value::Value;
 /// A dictionary key: the hashable values, with Python's equalities folded in (`True == 1`,
 /// `1.0 == 1`), so equal keys are one entry.
 #[derive(
-    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
 )]
-#[rkyv(derive(PartialEq, Eq, PartialOrd, Ord))]
+#[rkyv(derive(PartialEq, Eq, PartialOrd, Ord, Hash))]
 pub enum Key {
     None,
     Int(i64),
@@ -36,11 +46,55 @@ pub enum Key {
     Named(String),
 }
 
+/// The hash of dict keys: FxHash's multiply-rotate, which is fast on the small ints and short
+/// strings dicts mostly hold, and the same in every process (iteration order comes from the
+/// entries, never from the table, so it does not need to resist anything).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type KeyHasher = BuildHasherDefault<FxHasher>;
+
 /// Insertion-ordered, as Python's dicts are.
 #[derive(Clone, Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Dict {
     pub entries: Vec<(Value, Value)>,
-    pub index: BTreeMap<Key, u32>,
+    pub index: HashMap<Key, u32, KeyHasher>,
 }
 
 impl Dict {

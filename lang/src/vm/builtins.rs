@@ -24,56 +24,55 @@ impl Vm {
         mut kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
-        let mut take_kw = |key: &str| -> Option<Value> {
-            let at = kwargs.iter().position(|(k, _)| k == key)?;
-            Some(kwargs.remove(at).1)
-        };
         // Keyword arguments the builtins accept; anything else is an error below.
-        let (sep, end, key, reverse, default, start) = (
-            take_kw("sep"),
-            take_kw("end"),
-            take_kw("key"),
-            take_kw("reverse"),
-            take_kw("default"),
-            take_kw("start"),
-        );
-        let accepted = |allowed: &[&str], given: &[(&str, Option<Value>)]| -> Result<(), Raise> {
+        let (sep, end, key, reverse, default, start) = if kwargs.is_empty() {
+            (None, None, None, None, None, None)
+        } else {
+            let mut take_kw = |key: &str| -> Option<Value> {
+                let at = kwargs.iter().position(|(k, _)| k == key)?;
+                Some(kwargs.remove(at).1)
+            };
+            let taken = (
+                take_kw("sep"),
+                take_kw("end"),
+                take_kw("key"),
+                take_kw("reverse"),
+                take_kw("default"),
+                take_kw("start"),
+            );
+            let allowed: &[&str] = match name {
+                "print" => &["sep", "end"],
+                "sorted" => &["key", "reverse"],
+                "min" | "max" => &["key", "default"],
+                "sum" | "enumerate" => &["start"],
+                _ => &[],
+            };
+            let given = [
+                ("sep", taken.0),
+                ("end", taken.1),
+                ("key", taken.2),
+                ("reverse", taken.3),
+                ("default", taken.4),
+                ("start", taken.5),
+            ];
             for (k, v) in given {
-                if v.is_some() && !allowed.contains(k) {
+                if v.is_some() && !allowed.contains(&k) {
                     return raise(
                         "TypeError",
                         format!("'{k}' is an invalid keyword argument for {name}()"),
                     );
                 }
             }
-            Ok(())
+            if let Some((k, _)) = kwargs.first()
+                && !matches!(name, "dict" | "object.__init__")
+            {
+                return raise(
+                    "TypeError",
+                    format!("'{k}' is an invalid keyword argument for {name}()"),
+                );
+            }
+            taken
         };
-        let allowed: &[&str] = match name {
-            "print" => &["sep", "end"],
-            "sorted" => &["key", "reverse"],
-            "min" | "max" => &["key", "default"],
-            "sum" | "enumerate" => &["start"],
-            _ => &[],
-        };
-        accepted(
-            allowed,
-            &[
-                ("sep", sep),
-                ("end", end),
-                ("key", key),
-                ("reverse", reverse),
-                ("default", default),
-                ("start", start),
-            ],
-        )?;
-        if let Some((k, _)) = kwargs.first()
-            && !matches!(name, "dict" | "object.__init__")
-        {
-            return raise(
-                "TypeError",
-                format!("'{k}' is an invalid keyword argument for {name}()"),
-            );
-        }
         let count = |args: &[Value], min: usize, max: usize| -> Result<(), Raise> {
             if args.len() < min || args.len() > max {
                 let expected = if min == max {

@@ -29,16 +29,23 @@ impl Vm {
                 }
                 // An iterable whose items come from Python code goes through the prelude.
                 let name = super::BUILTINS.get(b as usize).copied().unwrap_or("");
-                if matches!(
-                    name,
-                    "sum" | "list" | "tuple" | "set" | "frozenset" | "dict" | "sorted" | "min"
-                        | "max" | "any" | "all"
-                ) && (args.len() == 1 || (name == "sum" && args.len() == 2))
-                    && self.runs_python(args[0], 0)?
+                if let Some(&first) = args.first()
+                    && (args.len() == 1 || args.len() == 2)
+                    && self.runs_python(first, 0)?
+                    && matches!(
+                        name,
+                        "sum" | "list" | "tuple" | "set" | "frozenset" | "dict" | "sorted" | "min"
+                            | "max" | "any" | "all"
+                    )
+                    && (args.len() == 1 || name == "sum")
                 {
                     return match name {
-                        "any" | "all" => {
-                            let f = self.prelude(if name == "any" { "__sl_any" } else { "__sl_all" })?;
+                        "any" | "all" | "sum" => {
+                            let f = self.prelude(match name {
+                                "any" => "__sl_any",
+                                "all" => "__sl_all",
+                                _ => "__sl_sum",
+                            })?;
                             self.call_with(f, args, kwargs)
                         }
                         _ => {

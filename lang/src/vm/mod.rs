@@ -200,7 +200,13 @@ pub struct Vm {
     host_signal: bool,
     /// The state is unusable (stopped inside a nested run).
     stopped: bool,
+    /// Locals and operand-stack vectors of returned frames, reused by calls (bounded).
+    spare_locals: Vec<Vec<Option<Value>>>,
+    spare_stacks: Vec<Vec<Value>>,
 }
+
+/// Spare frame vectors kept for reuse.
+const SPARES_MAX: usize = 64;
 
 /// Builtin functions and types, by index (`Value::Builtin`). Dotted names belong to a builtin
 /// module (`math.sqrt`) or are reached only through attributes (`BaseException.__init__`).
@@ -248,6 +254,8 @@ impl Vm {
             generator_returned: false,
             host_signal: false,
             stopped: false,
+            spare_locals: Vec::new(),
+            spare_stacks: Vec::new(),
         }
     }
 
@@ -294,6 +302,8 @@ impl Vm {
             generator_returned: false,
             host_signal: false,
             stopped: false,
+            spare_locals: Vec::new(),
+            spare_stacks: Vec::new(),
         })
     }
 
@@ -728,6 +738,61 @@ impl Vm {
                     }
                 }
             }
+            Instr::Return => {
+                // A plain call returning to a Python caller: the value moves over and the
+                // frame's vectors are kept for the next call.
+                let plain = frame.kind == FrameKind::Call && !frame.stack.is_empty();
+                if plain
+                    && depth >= 2
+                    && self
+                        .state
+                        .frames
+                        .get(depth - 2)
+                        .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
+                    && let Some(mut done) = self.state.frames.pop()
+                    && let Some(v) = done.stack.pop()
+                    && let Some(caller) = self.state.frames.last_mut()
+                {
+                    caller.stack.push(v);
+                    if self.spare_locals.len() < SPARES_MAX {
+                        let mut locals = done.locals;
+                        locals.clear();
+                        self.spare_locals.push(locals);
+                        let mut stack = done.stack;
+                        stack.clear();
+                        self.spare_stacks.push(stack);
+                    }
+                    return Ok(None);
+                }
+            }
+            Instr::LoadAttr(name) => {
+                // An attribute the instance holds itself.
+                if let Some(Value::Ref(r)) = frame.stack.last().copied()
+                    && let Some(Object::Instance { attrs, .. }) = self.state.heap.get(r)
+                    && let Some(name) = self.state.module.names.get(name as usize)
+                    && let Some((_, v)) = attrs.iter().find(|(k, _)| k == name)
+                {
+                    let v = *v;
+                    frame.stack.pop();
+                    frame.stack.push(v);
+                    return Ok(None);
+                }
+            }
+            Instr::StoreAttr(name) => {
+                // Rebinding an attribute the instance already holds (nothing on the class can
+                // intervene then: see `set_attr`).
+                let n = frame.stack.len();
+                if n >= 2
+                    && let Value::Ref(r) = frame.stack[n - 1]
+                    && let Some(name) = self.state.module.names.get(name as usize)
+                    && let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)
+                    && let Some((_, slot)) = attrs.iter_mut().find(|(k, _)| k == name)
+                {
+                    *slot = frame.stack[n - 2];
+                    frame.stack.truncate(n - 2);
+                    return Ok(None);
+                }
+            }
             Instr::CallMethod { name, argc } => {
                 // A method defined on an instance's class, called with exactly its positional
                 // parameters: the receiver and arguments move into the new frame directly.
@@ -758,7 +823,8 @@ impl Vm {
                     && argc < c.free_start as usize
                     && (c.free_start + c.freevars) as usize <= c.locals as usize
                 {
-                    let mut locals = vec![None; c.locals as usize];
+                    let mut locals = self.spare_locals.pop().unwrap_or_default();
+                    locals.resize(c.locals as usize, None);
                     for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc - 1..]) {
                         *slot = Some(*v);
                     }
@@ -768,9 +834,16 @@ impl Vm {
                     }
                     let (code, owner) = (*code, *owner);
                     frame.stack.truncate(n - argc - 1);
-                    let mut callee = Frame::new(code, locals);
-                    callee.owner = owner;
-                    self.state.frames.push(callee);
+                    let stack = self.spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8));
+                    self.state.frames.push(Frame {
+                        code,
+                        pc: 0,
+                        locals,
+                        stack,
+                        blocks: Vec::new(),
+                        kind: FrameKind::Call,
+                        owner,
+                    });
                     return Ok(None);
                 }
             }
@@ -831,7 +904,8 @@ impl Vm {
                     && argc <= c.free_start as usize
                     && (c.free_start + c.freevars) as usize <= c.locals as usize
                 {
-                    let mut locals = vec![None; c.locals as usize];
+                    let mut locals = self.spare_locals.pop().unwrap_or_default();
+                    locals.resize(c.locals as usize, None);
                     for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc..]) {
                         *slot = Some(*v);
                     }
@@ -841,9 +915,16 @@ impl Vm {
                     }
                     let (code, owner) = (*code, *owner);
                     frame.stack.truncate(n - argc - 1);
-                    let mut callee = Frame::new(code, locals);
-                    callee.owner = owner;
-                    self.state.frames.push(callee);
+                    let stack = self.spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8));
+                    self.state.frames.push(Frame {
+                        code,
+                        pc: 0,
+                        locals,
+                        stack,
+                        blocks: Vec::new(),
+                        kind: FrameKind::Call,
+                        owner,
+                    });
                     return Ok(None);
                 }
             }

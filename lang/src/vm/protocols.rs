@@ -578,7 +578,9 @@ impl Vm {
                     Key::Tuple(format!("{keys:?}"))
                 }
                 Object::Set { items, frozen: true } => {
-                    let keys: Vec<&Key> = items.index.keys().collect();
+                    // Sorted: two equal frozensets built in different orders are one key.
+                    let mut keys: Vec<&Key> = items.index.keys().collect();
+                    keys.sort();
                     Key::Tuple(format!("frozenset{keys:?}"))
                 }
                 Object::Instance { class, .. } | Object::Exception { user: Some(class), .. } => {

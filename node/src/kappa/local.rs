@@ -145,12 +145,16 @@ impl LocalRuntime {
                     if !entry_called {
                         entry_called = true;
                         let vm = self.tasks[0].vm.as_mut().ok_or(Error::Vm("root".into()))?;
-                        self.image = Some(vm.snapshot().map_err(|e| Error::Vm(e.to_string()))?);
                         let names = &vm.state().module.names;
                         let (has_handler, has_main) = (
                             names.iter().any(|x| x == "handler"),
                             names.iter().any(|x| x == "main"),
                         );
+                        if !has_handler && !has_main {
+                            // A plain program: done, and no image is needed.
+                            return Ok(Ended::Done(None));
+                        }
+                        self.image = Some(vm.snapshot().map_err(|e| Error::Vm(e.to_string()))?);
                         let context =
                             Data::Dict(vec![(Data::Str("job".into()), Data::Str("local".into()))]);
                         let event = event.clone().unwrap_or(Data::Dict(Vec::new()));
