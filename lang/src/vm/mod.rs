@@ -765,6 +765,49 @@ impl Vm {
                     return Ok(None);
                 }
             }
+            Instr::ForIter(target) => {
+                // A `for` loop over a paused generator: its frame goes back on the frame stack.
+                if let Some(Value::Ref(r)) = frame.stack.last().copied()
+                    && depth < RECURSION_MAX
+                    && let Some(Object::Generator(g)) = self.state.heap.get_mut(r)
+                    && !g.running
+                    && let Some(mut resumed) = g.frame.take()
+                {
+                    if g.started {
+                        resumed.stack.push(Value::None);
+                    }
+                    g.started = true;
+                    g.running = true;
+                    resumed.kind = FrameKind::Generator {
+                        object: r,
+                        on_end: GeneratorEnd::ForIter(target),
+                    };
+                    self.state.frames.push(resumed);
+                    return Ok(None);
+                }
+            }
+            Instr::Yield => {
+                // Back to a `for` loop or `next()`: the frame returns into its generator.
+                if let FrameKind::Generator { object, on_end } = frame.kind
+                    && on_end != GeneratorEnd::Native
+                    && depth >= 2
+                    && let Some(v) = frame.stack.pop()
+                    && let Some(mut paused) = self.state.frames.pop()
+                {
+                    paused.kind = FrameKind::Call;
+                    match self.state.heap.get_mut(object) {
+                        Some(Object::Generator(g)) => {
+                            g.frame = Some(paused);
+                            g.running = false;
+                        }
+                        _ => return raise("SystemError", "not a generator"),
+                    }
+                    if let Some(caller) = self.state.frames.last_mut() {
+                        caller.stack.push(v);
+                    }
+                    return Ok(None);
+                }
+            }
             Instr::LoadAttr(name) => {
                 // An attribute the instance holds itself.
                 if let Some(Value::Ref(r)) = frame.stack.last().copied()
