@@ -2,6 +2,8 @@
 # Times each program in lang/bench under python3 and under `slnode run` (best of 3, same run)
 # and prints the ratio slnode/python3 and the geometric mean. Usage: bench-lang.sh PATH-TO-SLNODE
 set -euo pipefail
+# OpenBLAS starts its thread pool when the binary loads; its idle threads would spin beside the VM.
+export OPENBLAS_NUM_THREADS=1
 slnode=${1:?usage: bench-lang.sh PATH-TO-SLNODE}
 python3 - "$slnode" lang/bench/*.py <<'PY'
 import math, subprocess, sys, time
