@@ -99,3 +99,25 @@ fn a_deadline_from_another_thread_suspends_the_vm() {
     assert_eq!(resumed.run(10_000), Outcome::Suspended);
     assert_eq!(resumed.state().steps, steps + 10_000);
 }
+
+#[test]
+fn a_snapshot_with_a_tuple_containing_itself_raises_instead_of_overflowing() {
+    // Found by the restore fuzzer: a hostile state whose tuple is its own element, used as a
+    // dict key. Hashing it must stop at a depth limit.
+    let bytes = include_bytes!("snapshots/cyclic_tuple.bin");
+    if let Ok(mut vm) = Vm::restore(bytes) {
+        let _ = vm.run(100_000);
+    }
+}
+
+#[test]
+fn a_class_whose_call_is_its_own_instance_raises_recursion_error() {
+    let module = compile(
+        "job.py",
+        "class A:\n    pass\na = A()\nA.__call__ = a\ntry:\n    a()\nexcept RecursionError:\n    print('caught')\n",
+    )
+    .unwrap();
+    let mut vm = Vm::new(module);
+    assert_eq!(vm.run(100_000), Outcome::Finished);
+    assert_eq!(vm.take_output(), "caught\n");
+}

@@ -2,7 +2,7 @@
 //! `*args`, `**kwargs`, with CPython's error messages), what each kind of callable does when
 //! called, and method calls.
 
-use super::{Raise, Vm, raise};
+use super::{RUST_DEPTH_MAX, Raise, Vm, raise};
 use crate::frame::{Frame, GeneratorEnd};
 use crate::heap::{Dict, Generator, Key, Object};
 use crate::value::Value;
@@ -12,6 +12,23 @@ impl Vm {
     /// return value lands on this frame's stack; a generator function pushes a generator; a
     /// host function suspends the VM.
     pub(super) fn call_with(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<(), Raise> {
+        // Callables that call callables (`__call__` set to an instance of the same class, or a
+        // hostile snapshot's cycle) would otherwise recurse on the Rust stack without end.
+        if self.rust_depth >= RUST_DEPTH_MAX {
+            return raise("RecursionError", "maximum recursion depth exceeded while calling a Python object");
+        }
+        self.rust_depth += 1;
+        let result = self.call_with_inner(callee, args, kwargs);
+        self.rust_depth -= 1;
+        result
+    }
+
+    fn call_with_inner(
         &mut self,
         callee: Value,
         args: Vec<Value>,

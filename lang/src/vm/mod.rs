@@ -200,6 +200,8 @@ pub struct Vm {
     host_signal: bool,
     /// The state is unusable (stopped inside a nested run).
     stopped: bool,
+    /// How deep Rust-level recursion through calls and iterators is (bounded).
+    rust_depth: u32,
     /// Locals and operand-stack vectors of returned frames, reused by calls (bounded).
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
@@ -207,6 +209,9 @@ pub struct Vm {
 
 /// Spare frame vectors kept for reuse.
 const SPARES_MAX: usize = 64;
+/// Rust-level recursion through `call_with` and `next` (each level is a callable calling a
+/// callable, or an iterator wrapping an iterator), beyond which RecursionError.
+const RUST_DEPTH_MAX: u32 = 200;
 
 /// Builtin functions and types, by index (`Value::Builtin`). Dotted names belong to a builtin
 /// module (`math.sqrt`) or are reached only through attributes (`BaseException.__init__`).
@@ -254,6 +259,7 @@ impl Vm {
             generator_returned: false,
             host_signal: false,
             stopped: false,
+            rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
         }
@@ -302,6 +308,7 @@ impl Vm {
             generator_returned: false,
             host_signal: false,
             stopped: false,
+            rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
         })

@@ -495,7 +495,7 @@ impl Vm {
             Object::Method { receiver, function } => match name {
                 "__self__" => Ok(Some(*receiver)),
                 "__func__" => Ok(Some(*function)),
-                "__name__" => {
+                "__name__" if matches!(function, Value::Ref(f) if matches!(self.object(*f)?, Object::Function { .. })) => {
                     let f = *function;
                     self.lookup_attr(f, name)
                 }

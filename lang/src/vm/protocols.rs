@@ -559,6 +559,14 @@ impl Vm {
 
     /// The dict/set key of a value (TypeError for unhashable ones).
     pub(super) fn key(&mut self, v: Value) -> Result<Key, Raise> {
+        self.key_depth(v, 0)
+    }
+
+    /// Tuples nest; a hostile snapshot can even make one contain itself.
+    fn key_depth(&mut self, v: Value, depth: usize) -> Result<Key, Raise> {
+        if depth > COMPARE_DEPTH_MAX {
+            return raise("RecursionError", "maximum recursion depth exceeded while hashing");
+        }
         Ok(match v {
             Value::None => Key::None,
             Value::Bool(b) => Key::Int(b as i64),
@@ -573,7 +581,7 @@ impl Vm {
                     let items = items.clone();
                     let mut keys = Vec::with_capacity(items.len());
                     for i in items {
-                        keys.push(self.key(i)?);
+                        keys.push(self.key_depth(i, depth + 1)?);
                     }
                     Key::Tuple(format!("{keys:?}"))
                 }
@@ -691,6 +699,17 @@ impl Vm {
 
     /// The iterator's next item, or `None` at its end.
     pub(super) fn next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        // Iterators wrap iterators (`zip(enumerate(...))`); a hostile snapshot can make a cycle.
+        if self.rust_depth >= super::RUST_DEPTH_MAX {
+            return raise("RecursionError", "maximum recursion depth exceeded in an iterator");
+        }
+        self.rust_depth += 1;
+        let result = self.next_inner(it);
+        self.rust_depth -= 1;
+        result
+    }
+
+    fn next_inner(&mut self, it: Value) -> Result<Option<Value>, Raise> {
         let Value::Ref(r) = it else {
             let t = self.type_name(it)?;
             return raise("TypeError", format!("'{t}' object is not an iterator"));
