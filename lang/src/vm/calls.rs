@@ -212,19 +212,7 @@ impl Vm {
             }
             let mut frame = Frame::new(code, locals);
             frame.owner = owner;
-            if generator {
-                let name = self.state.module.codes[code as usize].name.clone();
-                let g = self.alloc(Object::Generator(Generator {
-                    frame: Some(frame),
-                    started: false,
-                    running: false,
-                    name,
-                    returned: Value::None,
-                }))?;
-                return self.push(g);
-            }
-            self.state.frames.push(frame);
-            return Ok(());
+            return self.enter(frame, generator);
         }
         let name = c.qualname.clone();
         let param_names: Vec<String> = c.param_names[..named].to_vec();
@@ -324,8 +312,19 @@ impl Vm {
         }
         let mut frame = Frame::new(code, locals);
         frame.owner = owner;
+        self.enter(frame, generator)
+    }
+
+    /// Starts a bound call: pushes its frame, or for a generator function pushes a generator
+    /// holding it.
+    fn enter(&mut self, frame: Frame, generator: bool) -> Result<(), Raise> {
         if generator {
-            let name = self.state.module.codes[code as usize].name.clone();
+            let name = self
+                .state
+                .module
+                .codes
+                .get(frame.code as usize)
+                .map_or(String::new(), |c| c.name.clone());
             let g = self.alloc(Object::Generator(Generator {
                 frame: Some(frame),
                 started: false,

@@ -855,45 +855,16 @@ impl Vm {
                     && let Some(name) = self.state.module.names.get(name as usize)
                     && !attrs.iter().any(|(k, _)| k == name)
                     && let Some(Value::Ref(f)) = objects::find_in_class(&self.state.heap, *class, name)
-                    && let Some(Object::Function {
-                        code,
-                        defaults: _,
-                        kw_defaults: _,
-                        closure,
-                        owner,
-                    }) = self.state.heap.get(f)
-                    && let Some(c) = self.state.module.codes.get(*code as usize)
-                    && c.params as usize == argc + 1
-                    && c.kwonly == 0
-                    && !c.varargs
-                    && !c.varkw
-                    && !c.generator
-                    && c.locals <= LOCALS_MAX
-                    && closure.len() == c.freevars as usize
-                    && argc < c.free_start as usize
-                    && (c.free_start + c.freevars) as usize <= c.locals as usize
+                    && let Some(callee) = plain_frame(
+                        &self.state.heap,
+                        &self.state.module.codes,
+                        f,
+                        &frame.stack[n - argc - 1..],
+                        (&mut self.spare_locals, &mut self.spare_stacks),
+                    )
                 {
-                    let mut locals = self.spare_locals.pop().unwrap_or_default();
-                    locals.resize(c.locals as usize, None);
-                    for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc - 1..]) {
-                        *slot = Some(*v);
-                    }
-                    let first_free = c.free_start as usize;
-                    for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
-                        *slot = Some(*cell);
-                    }
-                    let (code, owner) = (*code, *owner);
                     frame.stack.truncate(n - argc - 1);
-                    let stack = self.spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8));
-                    self.state.frames.push(Frame {
-                        code,
-                        pc: 0,
-                        locals,
-                        stack,
-                        blocks: Vec::new(),
-                        kind: FrameKind::Call,
-                        owner,
-                    });
+                    self.state.frames.push(callee);
                     return Ok(None);
                 }
             }
@@ -936,45 +907,16 @@ impl Vm {
                 if n > argc
                     && depth < RECURSION_MAX
                     && let Value::Ref(r) = frame.stack[n - argc - 1]
-                    && let Some(Object::Function {
-                        code,
-                        defaults: _,
-                        kw_defaults: _,
-                        closure,
-                        owner,
-                    }) = self.state.heap.get(r)
-                    && let Some(c) = self.state.module.codes.get(*code as usize)
-                    && c.params as usize == argc
-                    && c.kwonly == 0
-                    && !c.varargs
-                    && !c.varkw
-                    && !c.generator
-                    && c.locals <= LOCALS_MAX
-                    && closure.len() == c.freevars as usize
-                    && argc <= c.free_start as usize
-                    && (c.free_start + c.freevars) as usize <= c.locals as usize
+                    && let Some(callee) = plain_frame(
+                        &self.state.heap,
+                        &self.state.module.codes,
+                        r,
+                        &frame.stack[n - argc..],
+                        (&mut self.spare_locals, &mut self.spare_stacks),
+                    )
                 {
-                    let mut locals = self.spare_locals.pop().unwrap_or_default();
-                    locals.resize(c.locals as usize, None);
-                    for (slot, v) in locals.iter_mut().zip(&frame.stack[n - argc..]) {
-                        *slot = Some(*v);
-                    }
-                    let first_free = c.free_start as usize;
-                    for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
-                        *slot = Some(*cell);
-                    }
-                    let (code, owner) = (*code, *owner);
                     frame.stack.truncate(n - argc - 1);
-                    let stack = self.spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8));
-                    self.state.frames.push(Frame {
-                        code,
-                        pc: 0,
-                        locals,
-                        stack,
-                        blocks: Vec::new(),
-                        kind: FrameKind::Call,
-                        owner,
-                    });
+                    self.state.frames.push(callee);
                     return Ok(None);
                 }
             }
@@ -2022,6 +1964,57 @@ pub fn py_str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
+}
+
+/// The frame for calling function `f` with exactly `args`, when it is a plain function (only
+/// positional parameters, as many as `args`, not a generator): the interpreter's fast call.
+/// Locals and stack vectors come from the spares when there are some.
+fn plain_frame(
+    heap: &Heap,
+    codes: &[crate::code::Code],
+    f: u32,
+    args: &[Value],
+    spares: (&mut Vec<Vec<Option<Value>>>, &mut Vec<Vec<Value>>),
+) -> Option<Frame> {
+    let Some(Object::Function {
+        code,
+        closure,
+        owner,
+        ..
+    }) = heap.get(f)
+    else {
+        return None;
+    };
+    let c = codes.get(*code as usize)?;
+    let plain = c.params as usize == args.len()
+        && c.kwonly == 0
+        && !c.varargs
+        && !c.varkw
+        && !c.generator
+        && c.locals <= LOCALS_MAX
+        && closure.len() == c.freevars as usize
+        && args.len() <= c.free_start as usize
+        && (c.free_start + c.freevars) as usize <= c.locals as usize;
+    if !plain {
+        return None;
+    }
+    let mut locals = spares.0.pop().unwrap_or_default();
+    locals.resize(c.locals as usize, None);
+    for (slot, v) in locals.iter_mut().zip(args) {
+        *slot = Some(*v);
+    }
+    for (slot, cell) in locals[c.free_start as usize..].iter_mut().zip(closure) {
+        *slot = Some(*cell);
+    }
+    Some(Frame {
+        code: *code,
+        pc: 0,
+        locals,
+        stack: spares.1.pop().unwrap_or_else(|| Vec::with_capacity(8)),
+        blocks: Vec::new(),
+        kind: FrameKind::Call,
+        owner: *owner,
+    })
 }
 
 fn range_len(start: i64, stop: i64, step: i64) -> i64 {

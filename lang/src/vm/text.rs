@@ -15,9 +15,6 @@ impl Vm {
         key: Value,
         reverse: bool,
     ) -> Result<Vec<Value>, Raise> {
-        if key == Value::None && !reverse {
-            return self.merge_sort(items, false);
-        }
         let mut pairs = Vec::with_capacity(items.len());
         for item in &items {
             let k = if key == Value::None {
@@ -32,6 +29,9 @@ impl Vm {
         Ok(order.into_iter().map(|i| items[i]).collect())
     }
 
+    /// A stable bottom-up merge sort of positions through the VM's `<` on `keys`, so comparison
+    /// errors propagate and the order is Python's (equal keys keep their order, also reversed).
+    /// O(n log n) comparisons.
     fn merge_sort_by_keys(&mut self, keys: &[Value], reverse: bool) -> Result<Vec<usize>, Raise> {
         let n = keys.len();
         let mut items: Vec<usize> = (0..n).collect();
@@ -69,41 +69,6 @@ impl Vm {
         }
         Ok(items)
     }
-
-    /// A stable bottom-up merge sort through the VM's `<`, so comparison errors propagate and
-    /// the order is Python's (equal items keep their order). O(n log n) comparisons.
-    pub(super) fn merge_sort(&mut self, mut items: Vec<Value>, _reverse: bool) -> Result<Vec<Value>, Raise> {
-        let n = items.len();
-        let mut buffer = items.clone();
-        let mut width = 1;
-        while width < n {
-            let mut start = 0;
-            while start < n {
-                let mid = (start + width).min(n);
-                let end = (start + 2 * width).min(n);
-                let (mut i, mut j, mut k) = (start, mid, start);
-                while i < mid && j < end {
-                    // Take from the right only when strictly smaller: stability.
-                    if self.less(items[j], items[i], CmpOp::Lt)? {
-                        buffer[k] = items[j];
-                        j += 1;
-                    } else {
-                        buffer[k] = items[i];
-                        i += 1;
-                    }
-                    k += 1;
-                }
-                buffer[k..k + (mid - i)].copy_from_slice(&items[i..mid]);
-                k += mid - i;
-                buffer[k..k + (end - j)].copy_from_slice(&items[j..end]);
-                start = end;
-            }
-            std::mem::swap(&mut items, &mut buffer);
-            width *= 2;
-        }
-        Ok(items)
-    }
-
 
     /// `template % values`: `%s %r %d %i %f %e %g %x %o %%` with flags, width and precision.
     pub(super) fn percent_format(&mut self, template: &str, values: &[Value], whole: Value) -> Result<String, Raise> {
