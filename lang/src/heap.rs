@@ -98,10 +98,29 @@ pub struct Dict {
 }
 
 impl Dict {
+    /// Whether the index and the entries agree: as many keys as entries, each entry indexed
+    /// once (what a restored snapshot must show before the VM indexes entries by it).
+    pub fn is_consistent(&self) -> bool {
+        if self.index.len() != self.entries.len() {
+            return false;
+        }
+        let mut seen = vec![false; self.entries.len()];
+        self.index.values().all(|i| match seen.get_mut(*i as usize) {
+            Some(s) if !*s => {
+                *s = true;
+                true
+            }
+            _ => false,
+        })
+    }
+
     /// Removes the entry under `key`, keeping insertion order (the index is rebuilt for the
     /// entries after it).
     pub fn remove(&mut self, key: &Key) -> Option<(Value, Value)> {
         let at = self.index.remove(key)? as usize;
+        if at >= self.entries.len() {
+            return None;
+        }
         let removed = self.entries.remove(at);
         for i in self.index.values_mut() {
             if *i as usize > at {

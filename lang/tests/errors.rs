@@ -101,6 +101,15 @@ fn a_deadline_from_another_thread_suspends_the_vm() {
 }
 
 #[test]
+fn a_snapshot_whose_set_index_points_past_its_entries_is_refused() {
+    // Found by the restore fuzzer: a set whose key index names a missing entry.
+    let bytes = include_bytes!("snapshots/set_index_out_of_range.bin");
+    if let Ok(mut vm) = Vm::restore(bytes) {
+        let _ = vm.run(100_000);
+    }
+}
+
+#[test]
 fn a_snapshot_with_a_tuple_containing_itself_raises_instead_of_overflowing() {
     // Found by the restore fuzzer: a hostile state whose tuple is its own element, used as a
     // dict key. Hashing it must stop at a depth limit.

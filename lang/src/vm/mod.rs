@@ -292,9 +292,8 @@ impl Vm {
             return Err(Error::Snapshot("globals and names differ in length".into()));
         }
         for object in state.heap.slots.iter().flatten() {
-            if let Object::Dict(d) = object
-                && (d.index.len() != d.entries.len()
-                    || d.index.values().any(|i| *i as usize >= d.entries.len()))
+            if let Object::Dict(d) | Object::Set { items: d, .. } = object
+                && !d.is_consistent()
             {
                 return Err(Error::Snapshot(
                     "a dict's index does not match its entries".into(),
