@@ -110,6 +110,15 @@ fn a_snapshot_whose_set_index_points_past_its_entries_is_refused() {
 }
 
 #[test]
+fn a_snapshot_with_a_zero_step_range_is_refused() {
+    // Found by the restore fuzzer: `x in range(...)` divided by the step.
+    let bytes = include_bytes!("snapshots/range_step_zero.bin");
+    if let Ok(mut vm) = Vm::restore(bytes) {
+        let _ = vm.run(100_000);
+    }
+}
+
+#[test]
 fn a_snapshot_with_a_tuple_containing_itself_raises_instead_of_overflowing() {
     // Found by the restore fuzzer: a hostile state whose tuple is its own element, used as a
     // dict key. Hashing it must stop at a depth limit.

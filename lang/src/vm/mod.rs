@@ -292,6 +292,9 @@ impl Vm {
             return Err(Error::Snapshot("globals and names differ in length".into()));
         }
         for object in state.heap.slots.iter().flatten() {
+            if let Object::Range { step: 0, .. } | Object::Iter(crate::heap::Iter::Range { step: 0, .. }) = object {
+                return Err(Error::Snapshot("a range with step 0".into()));
+            }
             if let Object::Dict(d) | Object::Set { items: d, .. } = object
                 && !d.is_consistent()
             {
@@ -1712,6 +1715,18 @@ impl Vm {
 
     /// Python's `slice(lo, hi, step).indices(len)`, expanded.
     fn slice_indices(&self, len: usize, lo: Value, hi: Value, step: Value) -> Result<Vec<usize>, Raise> {
+        let (start, stop, step) = self.slice_bounds(len, lo, hi, step)?;
+        let mut out = Vec::new();
+        let mut i = start;
+        while (step > 0 && i < stop) || (step < 0 && i > stop) {
+            out.push(i as usize);
+            i += step;
+        }
+        Ok(out)
+    }
+
+    /// Python's `slice(lo, hi, step).indices(len)`: start, stop and step, not expanded.
+    fn slice_bounds(&self, len: usize, lo: Value, hi: Value, step: Value) -> Result<(i64, i64, i64), Raise> {
         let int = |v: Value| -> Result<Option<i64>, Raise> {
             match v {
                 Value::None => Ok(None),
@@ -1739,13 +1754,7 @@ impl Vm {
         } else {
             (clamp(lo, len - 1, -1, len - 1), clamp(hi, -1, -1, len - 1))
         };
-        let mut out = Vec::new();
-        let mut i = start;
-        while (step > 0 && i < stop) || (step < 0 && i > stop) {
-            out.push(i as usize);
-            i += step;
-        }
-        Ok(out)
+        Ok((start, stop, step))
     }
 
     fn slice(
@@ -1770,6 +1779,22 @@ impl Vm {
                 return raise("TypeError", format!("'{t}' object is not subscriptable"));
             }
         };
+        if let Object::Range {
+            start: r0,
+            step: rs,
+            ..
+        } = *self.object(r)?
+        {
+            // range(start + i*step, start + j*step, step*k), without expanding it.
+            let (i, j, k) = self.slice_bounds(len, lo, hi, step)?;
+            let wide = |x: i64| r0 as i128 + rs as i128 * x as i128;
+            let (new_start, new_stop, new_step) = (wide(i), wide(j), rs as i128 * k as i128);
+            let fits = |x: i128| i64::try_from(x).ok();
+            return match (fits(new_start), fits(new_stop), fits(new_step)) {
+                (Some(start), Some(stop), Some(step)) => self.alloc(Object::Range { start, stop, step }),
+                _ => raise("OverflowError", "Python int too large to convert to C ssize_t"),
+            };
+        }
         let picked = self.slice_indices(len, lo, hi, step)?;
         let object = match self.object(r)? {
             Object::List(v) => Object::List(picked.into_iter().map(|i| v[i]).collect()),
@@ -1783,14 +1808,7 @@ impl Vm {
                 Object::Str(picked.into_iter().map(|i| chars[i]).collect())
             }
             Object::Bytes(b) => Object::Bytes(picked.into_iter().map(|i| b[i]).collect()),
-            Object::Range { start, step: st, .. } => {
-                let values: Vec<i64> = picked.iter().map(|i| start + st * *i as i64).collect();
-                let step_v = match step { Value::Int(n) => n, _ => 1 };
-                match (values.first(), values.len()) {
-                    (Some(first), n) => Object::Range { start: *first, stop: first + st * step_v * n as i64, step: st * step_v },
-                    (None, _) => Object::Range { start: 0, stop: 0, step: 1 },
-                }
-            }
+            Object::Range { .. } => return raise("SystemError", "range slice"),
             _ => return raise("SystemError", "slice"),
         };
         self.alloc(object)
@@ -1867,8 +1885,17 @@ impl Vm {
             Object::Bytes(b) => Ok(Value::Int(b[Self::index(b.len(), index, "index")?] as i64)),
             Object::Range { start, stop, step } => {
                 let (start, stop, step) = (*start, *stop, *step);
-                let i = Self::index(range_len(start, stop, step) as usize, index, "range object")?;
-                Ok(Value::Int(start + step * i as i64))
+                let len = range_len_wide(start, stop, step);
+                let i = match index {
+                    Value::Int(i) => i as i128,
+                    Value::Bool(b) => b as i128,
+                    _ => return raise("TypeError", "range indices must be integers or slices"),
+                };
+                let i = if i < 0 { i + len } else { i };
+                if i < 0 || i >= len {
+                    return raise("IndexError", "range object index out of range");
+                }
+                Ok(Value::Int((start as i128 + step as i128 * i) as i64))
             }
             Object::Class(_) => Ok(container),
             other => {
@@ -2016,7 +2043,14 @@ fn plain_frame(
     })
 }
 
+/// How many values `range(start, stop, step)` has (computed wide: the ends may be i64's
+/// extremes; a zero step, which only a hostile snapshot can hold, is an empty range).
 fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    range_len_wide(start, stop, step).min(i64::MAX as i128) as i64
+}
+
+fn range_len_wide(start: i64, stop: i64, step: i64) -> i128 {
+    let (start, stop, step) = (start as i128, stop as i128, step as i128);
     if step > 0 && start < stop {
         (stop - start - 1) / step + 1
     } else if step < 0 && start > stop {

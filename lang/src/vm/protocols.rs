@@ -519,11 +519,14 @@ impl Vm {
             }
             Object::Range { start, stop, step } => Ok(match item {
                 Value::Int(n) => {
-                    let (start, stop, step) = (*start, *stop, *step);
+                    let (start, stop, step, n) =
+                        (*start as i128, *stop as i128, *step as i128, n as i128);
                     if step > 0 {
                         n >= start && n < stop && (n - start) % step == 0
-                    } else {
+                    } else if step < 0 {
                         n <= start && n > stop && (start - n) % (-step) == 0
+                    } else {
+                        false
                     }
                 }
                 _ => false,
