@@ -1025,6 +1025,10 @@ impl Vm {
                     return Ok(v);
                 }
                 let n = self.big_of(v)?.unwrap_or_default();
+                // Rounding to more digits than the number has gives 0.
+                if d < -(n.bits() as i64) - 2 {
+                    return Ok(Value::Int(0));
+                }
                 let p = num_traits::pow::Pow::pow(BigInt::from(10), (-d) as u32);
                 let (q, r) = num_integer::Integer::div_mod_floor(&n, &p);
                 let twice = &r * 2;

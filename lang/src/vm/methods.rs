@@ -420,6 +420,9 @@ impl Vm {
             "zfill" => {
                 a.exactly(1)?;
                 let width = self.int_arg(a.positional[0], "width")?.max(0) as usize;
+                if width > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
+                }
                 let len = text.chars().count();
                 if len >= width {
                     return Ok(receiver);
@@ -436,6 +439,9 @@ impl Vm {
                 let fill = a.get(1, "fillchar");
                 a.done(2)?;
                 let width = self.int_arg(width, "width")?.max(0) as usize;
+                if width > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
+                }
                 let fill = match fill {
                     Some(f) => {
                         let f = self.str_arg(f, name)?;
