@@ -139,3 +139,18 @@ fn a_class_whose_call_is_its_own_instance_raises_recursion_error() {
     assert_eq!(vm.run(100_000), Outcome::Finished);
     assert_eq!(vm.take_output(), "caught\n");
 }
+
+#[test]
+fn int_to_text_is_capped_at_200000_digits() {
+    let module = compile(
+        "job.py",
+        "x = 7 ** 300000\nprint(x % 1000)\ntry:\n    str(x)\nexcept ValueError as e:\n    print(str(e)[:30])\nprint(len(str(10 ** 199999)), {x: 1}[x])\n",
+    )
+    .unwrap();
+    let mut vm = Vm::new(module);
+    assert_eq!(vm.run(u64::MAX), Outcome::Finished);
+    assert_eq!(
+        vm.take_output(),
+        "1\nExceeds the limit (200000 digit\n200000 1\n"
+    );
+}

@@ -7,7 +7,7 @@
 
 use super::{Outcome, Raise, Vm, raise};
 use crate::frame::Frame;
-use crate::heap::{Big, Dict, Object};
+use crate::heap::{Dict, Object};
 use crate::value::Value;
 
 /// A module whose functions the embedder serves.
@@ -174,7 +174,9 @@ impl Vm {
             Value::Ref(r) => match self.state.heap.get(r) {
                 Some(Object::Str(s)) => Data::Str(s.clone()),
                 Some(Object::Bytes(b)) => Data::Bytes(b.clone()),
-                Some(Object::BigInt(b)) => Data::BigInt(Self::big_text(b)),
+                Some(Object::BigInt(b)) => Data::BigInt(
+                    Self::big_text(b).map_err(|_| Error::NotData("int of more than 200,000 digits".into()))?,
+                ),
                 Some(Object::List(items)) => Data::List(many(items)?),
                 Some(Object::Tuple(items)) => Data::Tuple(many(items)?),
                 Some(Object::Dict(d)) => Data::Dict(
@@ -404,9 +406,4 @@ impl Vm {
     }
 }
 
-impl Big {
-    /// For tests and embedders: the decimal text.
-    pub fn text(&self) -> String {
-        self.to_bigint().to_string()
-    }
-}
+

@@ -14,6 +14,8 @@ use crate::value::Value;
 
 /// Bits a single int may have (about 20 million decimal digits).
 const INT_BITS_MAX: u64 = 64 << 20;
+/// Decimal digits an int may be converted to or from text with.
+pub(super) const STR_DIGITS_MAX: usize = 200_000;
 
 impl Vm {
     /// The value as an arbitrary-precision int, if it is an int (or bool).
@@ -114,10 +116,26 @@ impl Vm {
         self.int_value(n)
     }
 
-    /// Decimal text of a big int (no digit limit: slnode does not copy CPython 3.11's
-    /// 4,300-digit guard on int/str conversion, see docs/lang.md).
-    pub(super) fn big_text(big: &Big) -> String {
-        big.to_bigint().to_string()
+    /// Decimal text of a big int. Conversion is quadratic, so like CPython 3.11 slnode caps it
+    /// — at 200,000 digits rather than CPython's 4,300, so big results such as 20000! (77,338
+    /// digits) print (see docs/lang.md).
+    pub(super) fn big_text(big: &Big) -> Result<String, Raise> {
+        // 3.3219 bits per decimal digit.
+        if big.digits.len() as u64 * 32 > (STR_DIGITS_MAX as f64 * 3.3219) as u64 + 64 {
+            return raise(
+                "ValueError",
+                format!(
+                    "Exceeds the limit ({STR_DIGITS_MAX} digits) for integer string conversion"
+                ),
+            );
+        }
+        Ok(big.to_bigint().to_string())
+    }
+
+    /// A big int's identity as a dict key: hexadecimal, which is linear to produce.
+    pub(super) fn big_key(big: &Big) -> String {
+        let n = big.to_bigint();
+        format!("{}{}", if big.negative { "-" } else { "" }, n.magnitude().to_str_radix(16))
     }
 
     /// Parses an int literal or `int(text, base)`.
@@ -141,6 +159,15 @@ impl Vm {
         };
         if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) {
             return Ok(None);
+        }
+        if base == 10 && digits.len() > STR_DIGITS_MAX {
+            return raise(
+                "ValueError",
+                format!(
+                    "Exceeds the limit ({STR_DIGITS_MAX} digits) for integer string conversion: value has {} digits",
+                    digits.len()
+                ),
+            );
         }
         let Some(n) = BigInt::parse_bytes(digits.as_bytes(), base) else {
             return Ok(None);

@@ -579,7 +579,7 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => Key::Str(s.clone()),
                 Object::Bytes(b) => Key::Bytes(b.clone()),
-                Object::BigInt(b) => Key::Big(Self::big_text(b)),
+                Object::BigInt(b) => Key::Big(Self::big_key(b)),
                 Object::Tuple(items) => {
                     let items = items.clone();
                     let mut keys = Vec::with_capacity(items.len());
@@ -969,7 +969,7 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => py_str_repr(s),
                 Object::Bytes(b) => bytes_repr(b),
-                Object::BigInt(b) => Self::big_text(b),
+                Object::BigInt(b) => Self::big_text(b)?,
                 Object::List(items) => {
                     let items = items.clone();
                     format!("[{}]", many(self, items)?.join(", "))
