@@ -151,6 +151,6 @@ fn int_to_text_is_capped_at_200000_digits() {
     assert_eq!(vm.run(u64::MAX), Outcome::Finished);
     assert_eq!(
         vm.take_output(),
-        "1\nExceeds the limit (200000 digit\n200000 1\n"
+        "1\nExceeds the limit (200000 digi\n200000 1\n"
     );
 }
