@@ -27,14 +27,15 @@ tour: setup
 	$(CARGO) build -p sl-cli
 	@scripts/tour.sh $(SLNODE)
 
-# Criterion benchmarks of the pure crates, the tiled-vs-single-call runs at n = 8192, and the
-# Python VM against python3 on lang/bench.
+# Criterion benchmarks of the pure crates, the tiled-vs-single-call runs at n = 8192, the
+# Python VM against python3 on lang/bench, and VM snapshot/restore throughput.
 bench: setup
 	$(CARGO) bench -p sl-labels
 	$(CARGO) bench -p sl-linalg
 	$(CARGO) build --release -p sl-cli
 	scripts/bench-linalg.sh $(or $(CARGO_TARGET_DIR),target)/release/slnode 8192
 	scripts/bench-lang.sh $(or $(CARGO_TARGET_DIR),target)/release/slnode
+	OPENBLAS_NUM_THREADS=1 $(or $(CARGO_TARGET_DIR),target)/release/slnode bench snapshot
 
 fmt:
 	$(CARGO) fmt --all
