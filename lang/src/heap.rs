@@ -177,6 +177,19 @@ pub enum Iter {
     },
     /// Calls `__next__` on an instance.
     Instance(u32),
+    /// Over a dict's keys, values or items (`DictView` kinds), live.
+    DictView {
+        of: u32,
+        index: u32,
+        kind: ViewKind,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
 }
 
 /// Sign and magnitude of an int beyond 64 bits, little-endian 32-bit digits.
@@ -244,6 +257,11 @@ pub enum Object {
         step: i64,
     },
     Iter(Iter),
+    /// `d.keys()`, `d.values()`, `d.items()`: live views of a dict.
+    DictView {
+        dict: u32,
+        kind: ViewKind,
+    },
     /// A function: its code object's index in the module and the values of its trailing
     /// parameters' defaults (evaluated once, at `def`, as in Python).
     Function {
@@ -332,6 +350,18 @@ impl Object {
             Object::Set { frozen: true, .. } => "frozenset",
             Object::Range { .. } => "range",
             Object::Iter(_) => "iterator",
+            Object::DictView {
+                kind: ViewKind::Keys,
+                ..
+            } => "dict_keys",
+            Object::DictView {
+                kind: ViewKind::Values,
+                ..
+            } => "dict_values",
+            Object::DictView {
+                kind: ViewKind::Items,
+                ..
+            } => "dict_items",
             Object::Function { .. } => "function",
             Object::Cell(_) => "cell",
             Object::Exception { .. } => "exception",
@@ -395,7 +425,9 @@ impl Object {
             }),
             Object::Iter(it) => match it {
                 Iter::Range { .. } => {}
-                Iter::Seq { of, .. } | Iter::Reversed { of, .. } => push(&Value::Ref(*of)),
+                Iter::Seq { of, .. }
+                | Iter::Reversed { of, .. }
+                | Iter::DictView { of, .. } => push(&Value::Ref(*of)),
                 Iter::Enumerate { inner, .. } | Iter::Instance(inner) => {
                     push(&Value::Ref(*inner))
                 }
@@ -454,6 +486,7 @@ impl Object {
                 push(setter);
             }
             Object::StaticMethod(f) | Object::ClassMethod(f) => push(f),
+            Object::DictView { dict, .. } => push(&Value::Ref(*dict)),
             Object::Generator(g) => {
                 push(&g.returned);
                 if let Some(f) = &g.frame {

@@ -197,6 +197,24 @@ impl Vm {
                         .map(|(k, _)| self.to_data_depth(*k, depth + 1))
                         .collect::<Result<_, _>>()?,
                 ),
+                Some(Object::DictView { dict, kind }) => match self.state.heap.get(*dict) {
+                    Some(Object::Dict(d)) => Data::List(
+                        d.entries
+                            .iter()
+                            .map(|(k, v)| {
+                                Ok(match kind {
+                                    crate::heap::ViewKind::Keys => self.to_data_depth(*k, depth + 1)?,
+                                    crate::heap::ViewKind::Values => self.to_data_depth(*v, depth + 1)?,
+                                    crate::heap::ViewKind::Items => Data::Tuple(vec![
+                                        self.to_data_depth(*k, depth + 1)?,
+                                        self.to_data_depth(*v, depth + 1)?,
+                                    ]),
+                                })
+                            })
+                            .collect::<Result<_, Error>>()?,
+                    ),
+                    _ => return Err(Error::NotData("dict view".into())),
+                },
                 Some(Object::Range { start, stop, step }) => {
                     let len = super::range_len(*start, *stop, *step);
                     if len > DATA_ITEMS_MAX {

@@ -677,19 +677,15 @@ impl Vm {
             }
             "keys" | "values" | "items" => {
                 a.done(0)?;
-                let entries = self.dict_of(receiver)?.entries;
-                let items = match name {
-                    "keys" => entries.into_iter().map(|(k, _)| k).collect(),
-                    "values" => entries.into_iter().map(|(_, v)| v).collect(),
-                    _ => {
-                        let mut pairs = Vec::with_capacity(entries.len());
-                        for (k, v) in entries {
-                            pairs.push(self.alloc(Object::Tuple(vec![k, v]))?);
-                        }
-                        pairs
-                    }
+                let Value::Ref(dict) = receiver else {
+                    return raise("SystemError", "not a dict");
                 };
-                self.alloc(Object::List(items))
+                let kind = match name {
+                    "keys" => crate::heap::ViewKind::Keys,
+                    "values" => crate::heap::ViewKind::Values,
+                    _ => crate::heap::ViewKind::Items,
+                };
+                self.alloc(Object::DictView { dict, kind })
             }
             "pop" => {
                 a.done(2)?;

@@ -25,6 +25,9 @@ impl Vm {
                 Object::Dict(d) | Object::Set { items: d, .. } => !d.entries.is_empty(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
                 Object::BigInt(_) => true,
+                Object::DictView { dict, .. } => {
+                    !matches!(self.object(*dict)?, Object::Dict(d) if d.entries.is_empty())
+                }
                 Object::Instance { .. } => {
                     if let Some(b) = self.call_special(v, "__bool__", Vec::new())? {
                         return match b {
@@ -57,6 +60,10 @@ impl Vm {
                 Object::List(v) | Object::Tuple(v) => v.len(),
                 Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
+                Object::DictView { dict, .. } => match self.object(*dict)? {
+                    Object::Dict(d) => d.entries.len(),
+                    _ => 0,
+                },
                 Object::Instance { .. } => match self.call_special(v, "__len__", Vec::new())? {
                     Some(Value::Int(n)) if n >= 0 => n as usize,
                     Some(Value::Int(_)) => return raise("ValueError", "__len__() should return >= 0"),
@@ -531,6 +538,21 @@ impl Vm {
                 }
                 _ => false,
             }),
+            Object::DictView { dict, kind } => {
+                let (dict, kind) = (*dict, *kind);
+                match kind {
+                    crate::heap::ViewKind::Keys => self.contains(Value::Ref(dict), item),
+                    _ => {
+                        let it = self.iter(container)?;
+                        while let Some(x) = self.next(it)? {
+                            if self.equal(x, item)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    }
+                }
+            }
             Object::Instance { .. } => {
                 if let Some(r) = self.call_special(container, "__contains__", vec![item])? {
                     return self.truthy(r);
@@ -673,6 +695,11 @@ impl Vm {
             | Object::Bytes(_)
             | Object::Dict(_) => Iter::Seq { of: r, index: 0 },
             Object::Iter(_) | Object::Generator(_) => return Ok(v),
+            Object::DictView { dict, kind } => Iter::DictView {
+                of: *dict,
+                index: 0,
+                kind: *kind,
+            },
             Object::Instance { .. } => {
                 if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
                     if self.is_user_object(it) {
@@ -793,6 +820,22 @@ impl Vm {
                     }
                 }
                 return Ok(None);
+            }
+            Some(Object::Iter(Iter::DictView { of, index, kind })) => {
+                let (of, at, kind) = (*of, *index as usize, *kind);
+                *index = index.saturating_add(1);
+                let entry = match self.object(of)? {
+                    Object::Dict(d) => d.entries.get(at).copied(),
+                    _ => None,
+                };
+                return match (entry, kind) {
+                    (None, _) => Ok(None),
+                    (Some((k, _)), crate::heap::ViewKind::Keys) => Ok(Some(k)),
+                    (Some((_, v)), crate::heap::ViewKind::Values) => Ok(Some(v)),
+                    (Some((k, v)), crate::heap::ViewKind::Items) => {
+                        self.alloc(Object::Tuple(vec![k, v])).map(Some)
+                    }
+                };
             }
             Some(Object::Iter(Iter::Instance(i))) => {
                 let i = *i;
@@ -1016,6 +1059,15 @@ impl Vm {
                     }
                 }
                 Object::Iter(_) => format!("<iterator object at {:#x}>", address(r)),
+                Object::DictView { .. } => {
+                    let name = self.object(r)?.type_name().to_owned();
+                    let items = self.collect_items(v)?;
+                    let mut parts = Vec::with_capacity(items.len());
+                    for i in items {
+                        parts.push(self.repr_depth(i, depth + 1)?);
+                    }
+                    format!("{name}([{}])", parts.join(", "))
+                }
                 Object::Exception { class, user, shown, .. } => {
                     let (class, user, shown) = (*class, *user, shown.clone());
                     match user {
