@@ -62,6 +62,13 @@ pub enum BenchCommand {
         #[command(flatten)]
         cluster: crate::cluster_cmd::ClusterArgs,
     },
+    /// Kappa's task machinery in one local process (the `slnode run` runtime): spawn+wait round
+    /// trip, trivial tasks per second from `spawn_many`, a chain of 100 dependent tasks, queue
+    /// ping-pong, and the slowdown `maybe_pause` checkpoints add to a CPU-bound task.
+    KappaLocal {
+        #[arg(long)]
+        json: bool,
+    },
     /// Task state: snapshot and restore time and throughput of VMs with 0.2–14 MB of live
     /// heap (dicts of strings, ints, floats and lists).
     Snapshot {
@@ -85,6 +92,7 @@ pub fn run(command: BenchCommand) -> Result<i32> {
         .build()?;
     match command {
         BenchCommand::Snapshot { json } => crate::lang_bench::snapshot(json),
+        BenchCommand::KappaLocal { json } => crate::lang_bench::kappa_local(json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,

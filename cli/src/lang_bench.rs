@@ -94,3 +94,92 @@ pub fn snapshot(json: bool) -> Result<i32> {
     }
     Ok(0)
 }
+
+/// The Kappa micro-benchmarks run by the local runtime (one process, no cluster, no
+/// durability): what the task machinery itself costs before any network or disk.
+const KAPPA_LOCAL: &str = "\
+import rt
+import time
+
+def nothing(x=None):
+    return x
+
+def relay(prev):
+    return prev + 1
+
+def bounce(inbox, outbox, n):
+    for _ in range(n):
+        outbox.enqueue(inbox.dequeue())
+    return n
+
+def spin(n, every):
+    # The same instructions either way; only how often maybe_pause runs differs.
+    total = 0
+    for i in range(1, n):
+        total += i * i % 7
+        if i % every == 0:
+            rt.maybe_pause()
+    return total
+
+def main():
+    out = {}
+    n = 2000
+    t = time.time()
+    for i in range(n):
+        rt.spawn(nothing, (i,)).wait()
+    out['round_trip_us'] = (time.time() - t) / n * 1e6
+    n = 5000
+    t = time.time()
+    futures = rt.spawn_many(nothing, (), n)
+    for f in futures:
+        f.wait()
+    out['tasks_per_s'] = n / (time.time() - t)
+    t = time.time()
+    f = rt.spawn(nothing, (0,))
+    for _ in range(100):
+        f = rt.spawn(relay, (f,))
+    assert f.wait() == 100
+    out['chain_100_ms'] = (time.time() - t) * 1e3
+    a, b = rt.create_queues(1, 2)
+    n = 2000
+    other = rt.spawn(bounce, (a, b, n))
+    t = time.time()
+    for i in range(n):
+        a.enqueue(i)
+        b.dequeue()
+    other.wait()
+    out['queue_ping_pong_us'] = (time.time() - t) / n * 1e6
+    t = time.time()
+    rt.spawn(spin, (1000000, 10000000)).wait()
+    plain = time.time() - t
+    t = time.time()
+    rt.spawn(spin, (1000000, 2000)).wait()
+    paused = time.time() - t
+    out['checkpoint_slowdown_pct'] = (paused / plain - 1) * 100
+    return out
+";
+
+pub fn kappa_local(json: bool) -> Result<i32> {
+    let mut out = Vec::new();
+    let (ended, _) = sl_node::kappa::local::LocalRuntime::run("bench.py", KAPPA_LOCAL, None, &mut out)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sl_node::kappa::local::Ended::Done(Some(sl_lang::Data::Dict(pairs))) = ended else {
+        bail!("the benchmark job did not return its figures: {ended:?}");
+    };
+    let figures: Vec<(String, f64)> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| match (k, v) {
+            (sl_lang::Data::Str(k), sl_lang::Data::Float(f)) => Some((k, f)),
+            _ => None,
+        })
+        .collect();
+    if json {
+        let fields: Vec<String> = figures.iter().map(|(k, v)| format!("\"{k}\":{v:.3}")).collect();
+        println!("{{{}}}", fields.join(","));
+    } else {
+        for (k, v) in figures {
+            println!("{k:<26}{v:>12.2}");
+        }
+    }
+    Ok(0)
+}

@@ -68,6 +68,31 @@ struct Task {
     /// For a task that has not started: function, arguments, dependencies.
     start: Option<(String, Vec<Data>, Vec<u64>)>,
     result: Option<Result<Data, HostError>>,
+    /// When it last checkpointed and what that cost (for `maybe_pause`).
+    last_checkpoint: std::time::Instant,
+    checkpoint_cost: std::time::Duration,
+}
+
+impl Task {
+    fn new(vm: Option<Vm>, start: Option<(String, Vec<Data>, Vec<u64>)>) -> Task {
+        Task {
+            vm,
+            answer: None,
+            blocked: None,
+            start,
+            result: None,
+            last_checkpoint: std::time::Instant::now(),
+            checkpoint_cost: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Whether `maybe_pause` should checkpoint now: often enough that little is lost, rarely
+    /// enough that checkpoints cost under 5% of the run (at least 10 ms apart, and 20× their
+    /// own cost).
+    fn checkpoint_due(&self) -> bool {
+        let gap = (self.checkpoint_cost * 20).max(std::time::Duration::from_millis(10));
+        self.last_checkpoint.elapsed() >= gap
+    }
 }
 
 struct Queue {
@@ -113,13 +138,7 @@ impl LocalRuntime {
         let mut runtime = LocalRuntime {
             file: file.to_owned(),
             image: None,
-            tasks: vec![Task {
-                vm: Some(Self::new_vm(module)),
-                answer: None,
-                blocked: None,
-                start: None,
-                result: None,
-            }],
+            tasks: vec![Task::new(Some(Self::new_vm(module)), None)],
             ready: VecDeque::from([0]),
             queues: Vec::new(),
             store: BTreeMap::new(),
@@ -305,13 +324,7 @@ impl LocalRuntime {
             return Err(host_error("ValueError", format!("no future {bad}")));
         }
         let id = self.tasks.len();
-        self.tasks.push(Task {
-            vm: None,
-            answer: None,
-            blocked: None,
-            start: Some((function, args, deps)),
-            result: None,
-        });
+        self.tasks.push(Task::new(None, Some((function, args, deps))));
         if self.dependencies_done(id) {
             self.ready.push_back(id);
         } else {
@@ -401,12 +414,18 @@ impl LocalRuntime {
                 }
                 self.dequeue(queue)
             }
-            RtCall::Checkpoint { .. } => {
-                // The same round trip a worker's checkpoint makes: the task continues from the
-                // bytes, not from the live VM.
-                let bytes = vm.snapshot().map_err(|e| Error::Vm(e.to_string()))?;
-                *vm = Vm::restore(&bytes).map_err(|e| Error::Vm(e.to_string()))?;
-                self.checkpoints += 1;
+            RtCall::Checkpoint { forced } => {
+                if forced || self.tasks[id].checkpoint_due() {
+                    // The same round trip a worker's checkpoint makes: the task continues from
+                    // the bytes, not from the live VM.
+                    let started = std::time::Instant::now();
+                    let bytes = vm.snapshot().map_err(|e| Error::Vm(e.to_string()))?;
+                    *vm = Vm::restore(&bytes).map_err(|e| Error::Vm(e.to_string()))?;
+                    self.checkpoints += 1;
+                    let task = &mut self.tasks[id];
+                    task.checkpoint_cost = started.elapsed();
+                    task.last_checkpoint = std::time::Instant::now();
+                }
                 Served::Answer(Ok(Data::None))
             }
             RtCall::External { service, .. } => Served::Answer(Err(host_error(
