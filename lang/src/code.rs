@@ -223,6 +223,9 @@ pub struct Code {
     pub instrs: Vec<Instr>,
     /// Source line of each instruction.
     pub lines: Vec<u32>,
+    /// Instruction ranges `[start, end)` compiled from a list (0), set (1) or dict (2)
+    /// comprehension: CPython runs those in their own frame, so tracebacks show one for them.
+    pub comprehensions: Vec<(u32, u32, u8)>,
 }
 
 /// A compiled file: code objects (the module body is `codes[0]`), constants and global names.

@@ -145,6 +145,7 @@ fn placeholder(name: &str) -> Code {
         locals: 0,
         instrs: Vec::new(),
         lines: Vec::new(),
+        comprehensions: Vec::new(),
     }
 }
 
@@ -219,6 +220,7 @@ struct Function {
     local_count: u32,
     instrs: Vec<Instr>,
     lines: Vec<u32>,
+    comprehensions: Vec<(u32, u32, u8)>,
     line: u32,
     loops: Vec<Loop>,
     depth: usize,
@@ -294,6 +296,7 @@ impl Function {
             local_count: count,
             instrs: Vec::new(),
             lines: Vec::new(),
+            comprehensions: Vec::new(),
             line: 1,
             loops: Vec::new(),
             depth: 0,
@@ -398,6 +401,7 @@ impl Function {
             locals: self.local_count,
             instrs: self.instrs,
             lines: self.lines,
+            comprehensions: self.comprehensions,
         }
     }
 
@@ -1608,6 +1612,7 @@ impl Function {
             }
             Comprehension::Generator(_) => {}
         }
+        let start = self.here();
         let mut scope = HashMap::new();
         for g in generators {
             let mut names = Vec::new();
@@ -1666,6 +1671,16 @@ impl Function {
             self.patch(exit, here);
         }
         self.renames.pop();
+        let kind = match kind {
+            Comprehension::List(_) => Some(0),
+            Comprehension::Set(_) => Some(1),
+            Comprehension::Dict(..) => Some(2),
+            Comprehension::Generator(_) => None,
+        };
+        if let Some(kind) = kind {
+            let end = self.here();
+            self.comprehensions.push((start, end, kind));
+        }
         Ok(())
     }
 

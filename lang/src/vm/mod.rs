@@ -207,6 +207,9 @@ pub struct Vm {
     spare_stacks: Vec<Vec<Value>>,
 }
 
+/// Traceback entries for comprehension frames use code indexes counting down from here (no
+/// module has that many code objects: `compile::CODES_MAX`).
+const COMPREHENSION_FRAME: u32 = u32::MAX - 1;
 /// Spare frame vectors kept for reuse.
 const SPARES_MAX: usize = 64;
 /// Rust-level recursion through `call_with` and `next` (each level is a callable calling a
@@ -482,11 +485,31 @@ impl Vm {
                 .copied()
                 .unwrap_or(0);
             let code = frame.code;
+            // Comprehensions the instruction sits in show as frames of their own, innermost
+            // first (CPython runs each in its own function).
+            let mut inner: Vec<(u32, u8)> = self
+                .state
+                .module
+                .codes
+                .get(code as usize)
+                .map(|c| {
+                    let at = frame.pc.saturating_sub(1);
+                    c.comprehensions
+                        .iter()
+                        .filter(|(s, e, _)| *s <= at && at < *e)
+                        .map(|(s, _, k)| (*s, *k))
+                        .collect()
+                })
+                .unwrap_or_default();
+            inner.sort_by(|a, b| b.0.cmp(&a.0));
             if code != u32::MAX
                 && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
                 && traceback.last() != Some(&(code, line))
                 && traceback.len() < RECURSION_MAX + 8
             {
+                for (_, kind) in inner {
+                    traceback.push((COMPREHENSION_FRAME - kind as u32, line));
+                }
                 traceback.push((code, line));
             }
             if let Some(frame) = self.state.frames.last_mut()
@@ -542,14 +565,18 @@ impl Vm {
                         .is_some_and(|c| c.name.starts_with("__sl_"))
                 })
                 .map(|(code, line)| {
-                    (
-                        self.state
+                    let name = match COMPREHENSION_FRAME.checked_sub(*code) {
+                        Some(0) => "<listcomp>".to_owned(),
+                        Some(1) => "<setcomp>".to_owned(),
+                        Some(2) => "<dictcomp>".to_owned(),
+                        _ => self
+                            .state
                             .module
                             .codes
                             .get(*code as usize)
                             .map_or("?".into(), |c| c.name.clone()),
-                        *line,
-                    )
+                    };
+                    (name, *line)
                 })
                 .collect(),
         }
