@@ -50,36 +50,31 @@ async fn calls_are_counted_timed_and_sized_per_method() {
     assert!(refused.is_err());
 
     // The server records a call after its reply is on the wire, so the client can see the
-    // outcome first: snapshot until the server's side is in, bounded. A snapshot drains
-    // histograms, so their samples are added up across snapshots; counters are totals.
-    let mut echo_latencies = 0;
-    let mut snapshot = Vec::new();
-    for _ in 0..100 {
-        snapshot = snapshotter.snapshot().into_vec();
-        echo_latencies += histogram_len(
-            &snapshot,
-            "slnode_rpc_latency_seconds",
-            &[("side", "server"), ("method", "bench_echo")],
-        );
-        let server_error = find(
-            &snapshot,
+    // outcome first: snapshot until the server's side is in, bounded. A snapshot drains what it
+    // reports (counters are swapped to zero, histograms cleared), so values are added up across
+    // snapshots.
+    let mut totals = Totals::default();
+    // At least two snapshots, so the summing across them is exercised on every run.
+    for round in 0..100 {
+        totals.add(snapshotter.snapshot().into_vec());
+        let server_error = totals.counter(
             "slnode_rpc_requests_total",
             &[
                 ("side", "server"),
                 ("method", "bench_upload"),
                 ("outcome", "error"),
             ],
-        )
-        .is_some();
-        if server_error && echo_latencies >= 3 {
+        ) > 0;
+        let echo_latencies = totals.samples(
+            "slnode_rpc_latency_seconds",
+            &[("side", "server"), ("method", "bench_echo")],
+        );
+        if round >= 1 && server_error && echo_latencies >= 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let counter = |name: &str, labels: &[(&str, &str)]| match find(&snapshot, name, labels) {
-        Some((_, _, _, DebugValue::Counter(n))) => *n,
-        other => panic!("no counter {name} {labels:?}: {other:?}"),
-    };
+    let counter = |name: &str, labels: &[(&str, &str)]| totals.counter(name, labels);
     assert_eq!(
         counter(
             "slnode_rpc_requests_total",
@@ -119,7 +114,79 @@ async fn calls_are_counted_timed_and_sized_per_method() {
             &[("side", "client"), ("method", "bench_echo")]
         ) > 0
     );
-    assert_eq!(echo_latencies, 3, "one server latency sample per echo");
+    assert_eq!(
+        totals.samples(
+            "slnode_rpc_latency_seconds",
+            &[("side", "server"), ("method", "bench_echo")],
+        ),
+        3,
+        "one server latency sample per echo"
+    );
+}
+
+/// Metric values summed over snapshots, by name and labels.
+#[derive(Default)]
+struct Totals {
+    counters: Vec<(String, Vec<(String, String)>, u64)>,
+    samples: Vec<(String, Vec<(String, String)>, usize)>,
+}
+
+impl Totals {
+    fn add(&mut self, snapshot: Vec<Entry>) {
+        for (key, _, _, value) in snapshot {
+            let key = key.key();
+            let name = key.name().to_owned();
+            let labels: Vec<(String, String)> = key
+                .labels()
+                .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                .collect();
+            match value {
+                DebugValue::Counter(n) => {
+                    match self
+                        .counters
+                        .iter_mut()
+                        .find(|(n2, l2, _)| *n2 == name && *l2 == labels)
+                    {
+                        Some((_, _, total)) => *total += n,
+                        None => self.counters.push((name, labels, n)),
+                    }
+                }
+                DebugValue::Histogram(values) => {
+                    match self
+                        .samples
+                        .iter_mut()
+                        .find(|(n2, l2, _)| *n2 == name && *l2 == labels)
+                    {
+                        Some((_, _, total)) => *total += values.len(),
+                        None => self.samples.push((name, labels, values.len())),
+                    }
+                }
+                DebugValue::Gauge(_) => {}
+            }
+        }
+    }
+
+    fn matches(labels: &[(String, String)], wanted: &[(&str, &str)]) -> bool {
+        wanted
+            .iter()
+            .all(|(k, v)| labels.iter().any(|(k2, v2)| k2 == k && v2 == v))
+    }
+
+    fn counter(&self, name: &str, wanted: &[(&str, &str)]) -> u64 {
+        self.counters
+            .iter()
+            .filter(|(n, l, _)| n == name && Self::matches(l, wanted))
+            .map(|(_, _, v)| *v)
+            .sum()
+    }
+
+    fn samples(&self, name: &str, wanted: &[(&str, &str)]) -> usize {
+        self.samples
+            .iter()
+            .filter(|(n, l, _)| n == name && Self::matches(l, wanted))
+            .map(|(_, _, v)| *v)
+            .sum()
+    }
 }
 
 type Entry = (
@@ -128,20 +195,3 @@ type Entry = (
     Option<metrics::SharedString>,
     DebugValue,
 );
-
-fn find<'a>(snapshot: &'a [Entry], name: &str, labels: &[(&str, &str)]) -> Option<&'a Entry> {
-    snapshot.iter().find(|(key, _, _, _)| {
-        let key = key.key();
-        key.name() == name
-            && labels
-                .iter()
-                .all(|(k, v)| key.labels().any(|l| l.key() == *k && l.value() == *v))
-    })
-}
-
-fn histogram_len(snapshot: &[Entry], name: &str, labels: &[(&str, &str)]) -> usize {
-    match find(snapshot, name, labels) {
-        Some((_, _, _, DebugValue::Histogram(samples))) => samples.len(),
-        _ => 0,
-    }
-}
