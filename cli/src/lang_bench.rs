@@ -161,8 +161,9 @@ def main():
 
 pub fn kappa_local(json: bool) -> Result<i32> {
     let mut out = Vec::new();
-    let (ended, _) = sl_node::kappa::local::LocalRuntime::run("bench.py", KAPPA_LOCAL, None, &mut out)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (ended, _) =
+        sl_node::kappa::local::LocalRuntime::run("bench.py", KAPPA_LOCAL, None, &mut out)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     let sl_node::kappa::local::Ended::Done(Some(sl_lang::Data::Dict(pairs))) = ended else {
         bail!("the benchmark job did not return its figures: {ended:?}");
     };
@@ -174,7 +175,10 @@ pub fn kappa_local(json: bool) -> Result<i32> {
         })
         .collect();
     if json {
-        let fields: Vec<String> = figures.iter().map(|(k, v)| format!("\"{k}\":{v:.3}")).collect();
+        let fields: Vec<String> = figures
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{v:.3}"))
+            .collect();
         println!("{{{}}}", fields.join(","));
     } else {
         for (k, v) in figures {

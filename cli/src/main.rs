@@ -2,9 +2,9 @@
 //! Commands arrive issue by issue; each is a thin front end over a library crate.
 
 mod bench_cmd;
-mod lang_bench;
 mod cluster_cmd;
 mod lambdapack_cmd;
+mod lang_bench;
 mod policy_cmd;
 mod python_cmd;
 

@@ -66,8 +66,16 @@ fn an_entry_point_gets_the_event_and_its_value_is_the_last_line_as_json() {
         .args(["run", example.to_str().unwrap(), "--event", r#"{"n": 10}"#])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().last(), Some("55"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().last(),
+        Some("55")
+    );
     let bad = Command::new(env!("CARGO_BIN_EXE_slnode"))
         .args(["run", example.to_str().unwrap(), "--event", "{not json"])
         .output()

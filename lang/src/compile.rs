@@ -321,7 +321,8 @@ impl Function {
     fn bind_captured(&mut self, captured: &[(String, u32)]) {
         self.free_start = self.local_count;
         for (i, (free, _)) in captured.iter().enumerate() {
-            self.derefs.insert(free.clone(), self.local_count + i as u32);
+            self.derefs
+                .insert(free.clone(), self.local_count + i as u32);
         }
         self.freevars = captured.len() as u32;
         self.local_count += self.freevars;
@@ -927,7 +928,15 @@ impl Function {
         }
         self.at(s, at);
         let end = def.range().end().to_usize();
-        self.make_function(s, def.name.as_str(), &def.args, &def.body, at, end, Body::Function)?;
+        self.make_function(
+            s,
+            def.name.as_str(),
+            &def.args,
+            &def.body,
+            at,
+            end,
+            Body::Function,
+        )?;
         for _ in &def.decorator_list {
             self.emit(Instr::Call(1));
         }
@@ -1012,7 +1021,9 @@ impl Function {
             function.emit_return_none(s, end);
         }
         let index = s.module.codes.len() as u32;
-        s.module.codes.push(function.finish(name, positional as u32));
+        s.module
+            .codes
+            .push(function.finish(name, positional as u32));
         self.at(s, at);
         for (_, slot) in &captured {
             // The slot holds the cell itself: hand the cell over, not its content.
@@ -1082,7 +1093,15 @@ impl Function {
             kwonlyargs: Vec::new(),
             kwarg: None,
         };
-        self.make_function(s, def.name.as_str(), &no_args, &def.body, at, end, Body::Class)?;
+        self.make_function(
+            s,
+            def.name.as_str(),
+            &no_args,
+            &def.body,
+            at,
+            end,
+            Body::Class,
+        )?;
         self.emit(Instr::Call(0));
         let name = s.name(def.name.as_str());
         self.emit(Instr::MakeClass {

@@ -112,7 +112,9 @@ fn zero_grouped(spec: &Spec, sign: &str, digits: &str, rest: &str, every: usize)
     if !spec.zero || spec.align.is_some() || spec.fill.is_some() {
         return None;
     }
-    let needed = spec.width.saturating_sub(sign.chars().count() + rest.chars().count());
+    let needed = spec
+        .width
+        .saturating_sub(sign.chars().count() + rest.chars().count());
     let mut padded = digits.to_owned();
     let mut grouped = group(&padded, sep, every);
     while grouped.chars().count() < needed {

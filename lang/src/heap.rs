@@ -105,13 +105,15 @@ impl Dict {
             return false;
         }
         let mut seen = vec![false; self.entries.len()];
-        self.index.values().all(|i| match seen.get_mut(*i as usize) {
-            Some(s) if !*s => {
-                *s = true;
-                true
-            }
-            _ => false,
-        })
+        self.index
+            .values()
+            .all(|i| match seen.get_mut(*i as usize) {
+                Some(s) if !*s => {
+                    *s = true;
+                    true
+                }
+                _ => false,
+            })
     }
 
     /// Removes the entry under `key`, keeping insertion order (the index is rebuilt for the
@@ -390,9 +392,10 @@ impl Object {
             Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len() * 64,
             Object::Instance { attrs, .. } | Object::Module { attrs, .. } => attrs.len() * 48,
             Object::Class(c) => c.attrs.len() * 48,
-            Object::Generator(g) => g.frame.as_ref().map_or(0, |f| {
-                (f.locals.len() + f.stack.len()) * 16
-            }),
+            Object::Generator(g) => g
+                .frame
+                .as_ref()
+                .map_or(0, |f| (f.locals.len() + f.stack.len()) * 16),
             _ => 0,
         }
     }
@@ -419,18 +422,18 @@ impl Object {
                 }
             }
             Object::Cell(Some(v)) => push(v),
-            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.iter().for_each(|(k, v)| {
-                push(k);
-                push(v);
-            }),
+            Object::Dict(d) | Object::Set { items: d, .. } => {
+                d.entries.iter().for_each(|(k, v)| {
+                    push(k);
+                    push(v);
+                })
+            }
             Object::Iter(it) => match it {
                 Iter::Range { .. } => {}
-                Iter::Seq { of, .. }
-                | Iter::Reversed { of, .. }
-                | Iter::DictView { of, .. } => push(&Value::Ref(*of)),
-                Iter::Enumerate { inner, .. } | Iter::Instance(inner) => {
-                    push(&Value::Ref(*inner))
+                Iter::Seq { of, .. } | Iter::Reversed { of, .. } | Iter::DictView { of, .. } => {
+                    push(&Value::Ref(*of))
                 }
+                Iter::Enumerate { inner, .. } | Iter::Instance(inner) => push(&Value::Ref(*inner)),
                 Iter::Zip { inners } => inners.iter().for_each(|i| push(&Value::Ref(*i))),
                 Iter::Map { function, inners } => {
                     push(function);

@@ -144,7 +144,9 @@ fn expr_yields(e: &ast::Expr) -> bool {
         ast::Expr::Dict(d) => d.values.iter().any(expr_yields),
         ast::Expr::Subscript(s) => expr_yields(&s.value) || expr_yields(&s.slice),
         ast::Expr::Attribute(a) => expr_yields(&a.value),
-        ast::Expr::IfExp(i) => expr_yields(&i.test) || expr_yields(&i.body) || expr_yields(&i.orelse),
+        ast::Expr::IfExp(i) => {
+            expr_yields(&i.test) || expr_yields(&i.body) || expr_yields(&i.orelse)
+        }
         ast::Expr::Starred(s) => expr_yields(&s.value),
         ast::Expr::JoinedStr(j) => j.values.iter().any(expr_yields),
         ast::Expr::FormattedValue(f) => expr_yields(&f.value),
@@ -277,7 +279,9 @@ fn statement(
         ast::Stmt::FunctionDef(def) => {
             scope.locals.insert(def.name.to_string());
             defaults(&def.args).for_each(|d| expr(d, used, nested));
-            def.decorator_list.iter().for_each(|d| expr(d, used, nested));
+            def.decorator_list
+                .iter()
+                .for_each(|d| expr(d, used, nested));
             let params = param_names(&def.args);
             nested.extend(analyse(&params, &def.body).free);
         }
@@ -443,7 +447,12 @@ pub fn genexpr_free(c: &ast::ExprGeneratorExp) -> BTreeSet<String> {
     let mut targets = BTreeSet::new();
     for g in &c.generators {
         let mut scope = Scope::default();
-        bind(&g.target, &mut scope, &mut BTreeSet::new(), &mut BTreeSet::new());
+        bind(
+            &g.target,
+            &mut scope,
+            &mut BTreeSet::new(),
+            &mut BTreeSet::new(),
+        );
         targets.extend(scope.locals);
     }
     expr(&c.elt, &mut inner, &mut nested);

@@ -96,7 +96,10 @@ except TimeoutError as e:
 fn host_errors_of_unknown_kinds_become_runtime_errors() {
     let mut vm = vm("import rt\nrt.sleep(1)\n");
     let mut out = String::new();
-    assert!(matches!(until_call(&mut vm, &mut out), Outcome::HostCall(_)));
+    assert!(matches!(
+        until_call(&mut vm, &mut out),
+        Outcome::HostCall(_)
+    ));
     vm.resume(Err(HostError {
         kind: "NoSuchError".into(),
         message: "lost".into(),
@@ -105,7 +108,10 @@ fn host_errors_of_unknown_kinds_become_runtime_errors() {
     let Outcome::Raised(e) = until_call(&mut vm, &mut out) else {
         panic!("expected an exception");
     };
-    assert_eq!((e.kind.as_str(), e.message.as_str()), ("RuntimeError", "lost"));
+    assert_eq!(
+        (e.kind.as_str(), e.message.as_str()),
+        ("RuntimeError", "lost")
+    );
 }
 
 #[test]

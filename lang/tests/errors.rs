@@ -8,7 +8,11 @@ fn unsupported_constructs_are_named_with_their_position() {
     let cases = [
         ("x = 1\nmatch x:\n    case 1:\n        pass\n", 2, "`match`"),
         ("async def f():\n    pass\n", 1, "`async`"),
-        ("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n", 5, "multiple inheritance"),
+        (
+            "class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n",
+            5,
+            "multiple inheritance",
+        ),
         (
             "print([lambda: x for x in range(3)])\n",
             1,
@@ -21,7 +25,11 @@ fn unsupported_constructs_are_named_with_their_position() {
         ("a = 1\nb = a @ a\n", 2, "`@`"),
         ("z = 2j\n", 1, "complex numbers"),
         ("x = ...\n", 1, "Ellipsis"),
-        ("def f():\n    x = 1\n    def g():\n        return x\n    del x\n", 5, "captured"),
+        (
+            "def f():\n    x = 1\n    def g():\n        return x\n    del x\n",
+            5,
+            "captured",
+        ),
         ("s = {*[1], 2}\n", 1, "starred items in a set"),
     ];
     for (source, line, what) in cases {

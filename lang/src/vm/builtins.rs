@@ -11,9 +11,29 @@ use crate::value::Value;
 
 /// Builtin names that are types, for `isinstance`, `type()` and `issubclass`.
 const TYPES: &[&str] = &[
-    "int", "float", "str", "bool", "list", "dict", "tuple", "set", "frozenset", "bytes", "range",
-    "object", "type", "NoneType", "function", "generator", "module",
-    "builtin_function_or_method", "property", "staticmethod", "classmethod", "super", "slice",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "frozenset",
+    "bytes",
+    "range",
+    "object",
+    "type",
+    "NoneType",
+    "function",
+    "generator",
+    "module",
+    "builtin_function_or_method",
+    "property",
+    "staticmethod",
+    "classmethod",
+    "super",
+    "slice",
 ];
 
 impl Vm {
@@ -125,7 +145,10 @@ impl Vm {
                         Value::Int(n) => *n,
                         Value::Bool(b) => *b as i64,
                         other if self.is_big(*other) => {
-                            return raise("OverflowError", "Python int too large to convert to C ssize_t");
+                            return raise(
+                                "OverflowError",
+                                "Python int too large to convert to C ssize_t",
+                            );
                         }
                         other => {
                             let t = self.type_name(*other)?;
@@ -151,7 +174,9 @@ impl Vm {
                 count(&args, 0, 1)?;
                 match args.first() {
                     None => self.str_value(String::new()),
-                    Some(v) if matches!(v, Value::Ref(r) if matches!(self.object(*r)?, Object::Str(_))) => Ok(*v),
+                    Some(v) if matches!(v, Value::Ref(r) if matches!(self.object(*r)?, Object::Str(_))) => {
+                        Ok(*v)
+                    }
                     Some(v) => {
                         let s = self.str_of(*v)?;
                         self.str_value(s)
@@ -194,11 +219,16 @@ impl Vm {
                                 _ => t.parse::<f64>().ok(),
                             };
                             match parsed {
-                                Some(f) if t.starts_with('-') && !f.is_sign_negative() => Ok(Value::Float(-f)),
+                                Some(f) if t.starts_with('-') && !f.is_sign_negative() => {
+                                    Ok(Value::Float(-f))
+                                }
                                 Some(f) => Ok(Value::Float(f)),
                                 None => raise(
                                     "ValueError",
-                                    format!("could not convert string to float: {}", py_str_repr(s)),
+                                    format!(
+                                        "could not convert string to float: {}",
+                                        py_str_repr(s)
+                                    ),
                                 ),
                             }
                         }
@@ -209,7 +239,9 @@ impl Vm {
                             let t = self.type_name(v)?;
                             raise(
                                 "TypeError",
-                                format!("float() argument must be a string or a real number, not '{t}'"),
+                                format!(
+                                    "float() argument must be a string or a real number, not '{t}'"
+                                ),
                             )
                         }
                     },
@@ -217,7 +249,9 @@ impl Vm {
                         let t = self.type_name(other)?;
                         raise(
                             "TypeError",
-                            format!("float() argument must be a string or a real number, not '{t}'"),
+                            format!(
+                                "float() argument must be a string or a real number, not '{t}'"
+                            ),
                         )
                     }
                 }
@@ -254,7 +288,10 @@ impl Vm {
             }
             "min" | "max" => {
                 if args.is_empty() {
-                    return raise("TypeError", format!("{name} expected at least 1 argument, got 0"));
+                    return raise(
+                        "TypeError",
+                        format!("{name} expected at least 1 argument, got 0"),
+                    );
                 }
                 let items = if args.len() == 1 {
                     self.collect_items(args[0])?
@@ -262,7 +299,9 @@ impl Vm {
                     if default.is_some() {
                         return raise(
                             "TypeError",
-                            format!("Cannot specify a default for {name}() with multiple positional arguments"),
+                            format!(
+                                "Cannot specify a default for {name}() with multiple positional arguments"
+                            ),
                         );
                     }
                     args
@@ -289,7 +328,9 @@ impl Vm {
                 match (best, default) {
                     (Some((item, _)), _) => Ok(item),
                     (None, Some(d)) => Ok(d),
-                    (None, None) => raise("ValueError", format!("{name}() arg is an empty sequence")),
+                    (None, None) => {
+                        raise("ValueError", format!("{name}() arg is an empty sequence"))
+                    }
                 }
             }
             "sum" => {
@@ -390,7 +431,10 @@ impl Vm {
                     }
                 };
                 let inner = self.iter_ref(args[0])?;
-                self.alloc(Object::Iter(Iter::Enumerate { inner, count: start }))
+                self.alloc(Object::Iter(Iter::Enumerate {
+                    inner,
+                    count: start,
+                }))
             }
             "zip" => {
                 let mut inners = Vec::with_capacity(args.len());
@@ -435,7 +479,12 @@ impl Vm {
                     return Ok(r);
                 }
                 match v {
-                    Value::Ref(r) if matches!(self.object(r)?, Object::List(_) | Object::Tuple(_) | Object::Str(_)) => {
+                    Value::Ref(r)
+                        if matches!(
+                            self.object(r)?,
+                            Object::List(_) | Object::Tuple(_) | Object::Str(_)
+                        ) =>
+                    {
                         let left = self.len_of(v)? as u32;
                         self.alloc(Object::Iter(Iter::Reversed { of: r, left }))
                     }
@@ -575,9 +624,11 @@ impl Vm {
                     return Ok(Value::Float(x.powf(y)));
                 }
                 if let Some(&m) = args.get(2) {
-                    let (Some(base), Some(exp), Some(modulus)) =
-                        (self.big_of(args[0])?, self.big_of(args[1])?, self.big_of(m)?)
-                    else {
+                    let (Some(base), Some(exp), Some(modulus)) = (
+                        self.big_of(args[0])?,
+                        self.big_of(args[1])?,
+                        self.big_of(m)?,
+                    ) else {
                         return raise(
                             "TypeError",
                             "pow() 3rd argument not allowed unless all arguments are integers",
@@ -675,7 +726,10 @@ impl Vm {
                         let _ = class;
                         return self.alloc(Object::Super { class: c, receiver });
                     }
-                    return raise("NotSupported", "super() with these arguments is not in the subset");
+                    return raise(
+                        "NotSupported",
+                        "super() with these arguments is not in the subset",
+                    );
                 }
                 let frame = self.frame()?;
                 let owner = frame.owner;
@@ -713,13 +767,18 @@ impl Vm {
                                 match item {
                                     Value::Int(n) if (0..256).contains(&n) => out.push(n as u8),
                                     Value::Int(_) => {
-                                        return raise("ValueError", "bytes must be in range(0, 256)");
+                                        return raise(
+                                            "ValueError",
+                                            "bytes must be in range(0, 256)",
+                                        );
                                     }
                                     other => {
                                         let t = self.type_name(other)?;
                                         return raise(
                                             "TypeError",
-                                            format!("'{t}' object cannot be interpreted as an integer"),
+                                            format!(
+                                                "'{t}' object cannot be interpreted as an integer"
+                                            ),
                                         );
                                     }
                                 }
@@ -732,7 +791,10 @@ impl Vm {
             }
             "object" => {
                 count(&args, 0, 0)?;
-                raise("NotSupported", "object() instances are not in the subset; define a class")
+                raise(
+                    "NotSupported",
+                    "object() instances are not in the subset; define a class",
+                )
             }
             "property" => {
                 count(&args, 1, 2)?;
@@ -751,17 +813,13 @@ impl Vm {
             }
             "hex" | "oct" | "bin" => {
                 count(&args, 1, 1)?;
-                let n = match self.big_of(args[0])? {
-                    Some(n) if !matches!(args[0], Value::Bool(_)) || true => n,
-                    _ => BigInt::zero(),
-                };
-                if self.big_of(args[0])?.is_none() {
+                let Some(n) = self.big_of(args[0])? else {
                     let t = self.type_name(args[0])?;
                     return raise(
                         "TypeError",
                         format!("'{t}' object cannot be interpreted as an integer"),
                     );
-                }
+                };
                 let (radix, prefix) = match name {
                     "hex" => (16, "0x"),
                     "oct" => (8, "0o"),
@@ -813,7 +871,10 @@ impl Vm {
                     Object::Instance { class, .. } => self.class_name(*class)?,
                     other => other.type_name().to_owned(),
                 };
-                self.str_value(format!("<__main__.{class} object at {:#x}>", 0x7f00_0000_0000u64 + r as u64 * 0x30))
+                self.str_value(format!(
+                    "<__main__.{class} object at {:#x}>",
+                    0x7f00_0000_0000u64 + r as u64 * 0x30
+                ))
             }
             "functools.reduce" => {
                 count(&args, 2, 3)?;
@@ -838,10 +899,12 @@ impl Vm {
             "sys.setrecursionlimit" | "sys.set_int_max_str_digits" => Ok(Value::None),
             "sys.getrecursionlimit" => Ok(Value::Int(super::RECURSION_MAX as i64)),
             math if math.starts_with("math.") => self.math(&math[5..], &args),
-            "NoneType" | "function" | "generator" | "module" | "builtin_function_or_method"
-            | "slice" => {
-                raise("TypeError", format!("cannot create '{name}' instances"))
-            }
+            "NoneType"
+            | "function"
+            | "generator"
+            | "module"
+            | "builtin_function_or_method"
+            | "slice" => raise("TypeError", format!("cannot create '{name}' instances")),
             _ => raise("SystemError", "unknown builtin"),
         }
     }
@@ -898,7 +961,8 @@ impl Vm {
         }
         Ok(match (sub, sup) {
             (Value::Builtin(s), Value::Builtin(p)) => {
-                BUILTINS.get(s as usize) == Some(&"bool") && BUILTINS.get(p as usize) == Some(&"int")
+                BUILTINS.get(s as usize) == Some(&"bool")
+                    && BUILTINS.get(p as usize) == Some(&"int")
             }
             (Value::ExceptionClass(s), Value::ExceptionClass(p)) => derives(s, p),
             (Value::Ref(c), _) => self.class_derives(c, sup)?,
@@ -917,20 +981,30 @@ impl Vm {
             }
             let text = match v {
                 Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)) => self.str_of(v)?,
-                _ => return raise("TypeError", "int() can't convert non-string with explicit base"),
+                _ => {
+                    return raise(
+                        "TypeError",
+                        "int() can't convert non-string with explicit base",
+                    );
+                }
             };
             return match self.parse_int(&text, base as u32)? {
                 Some(n) => Ok(n),
                 None => raise(
                     "ValueError",
-                    format!("invalid literal for int() with base {base}: {}", py_str_repr(&text)),
+                    format!(
+                        "invalid literal for int() with base {base}: {}",
+                        py_str_repr(&text)
+                    ),
                 ),
             };
         }
         match v {
             Value::Int(n) => Ok(Value::Int(n)),
             Value::Bool(b) => Ok(Value::Int(b as i64)),
-            Value::Float(f) if f.is_nan() => raise("ValueError", "cannot convert float NaN to integer"),
+            Value::Float(f) if f.is_nan() => {
+                raise("ValueError", "cannot convert float NaN to integer")
+            }
             Value::Float(f) if f.is_infinite() => {
                 raise("OverflowError", "cannot convert float infinity to integer")
             }
@@ -955,7 +1029,10 @@ impl Vm {
                         Some(n) => Ok(n),
                         None => raise(
                             "ValueError",
-                            format!("invalid literal for int() with base 10: {}", py_str_repr(&text)),
+                            format!(
+                                "invalid literal for int() with base 10: {}",
+                                py_str_repr(&text)
+                            ),
                         ),
                     }
                 }
@@ -966,7 +1043,9 @@ impl Vm {
                     let t = self.type_name(v)?;
                     raise(
                         "TypeError",
-                        format!("int() argument must be a string, a bytes-like object or a real number, not '{t}'"),
+                        format!(
+                            "int() argument must be a string, a bytes-like object or a real number, not '{t}'"
+                        ),
                     )
                 }
             },
@@ -974,7 +1053,9 @@ impl Vm {
                 let t = self.type_name(other)?;
                 raise(
                     "TypeError",
-                    format!("int() argument must be a string, a bytes-like object or a real number, not '{t}'"),
+                    format!(
+                        "int() argument must be a string, a bytes-like object or a real number, not '{t}'"
+                    ),
                 )
             }
         }
@@ -992,7 +1073,11 @@ impl Vm {
                 }
                 let r = f.round();
                 // Python rounds half to even.
-                let r = if (f - f.trunc()).abs() == 0.5 { 2.0 * (f / 2.0).round() } else { r };
+                let r = if (f - f.trunc()).abs() == 0.5 {
+                    2.0 * (f / 2.0).round()
+                } else {
+                    r
+                };
                 if r.abs() < 9.2e18 {
                     Ok(Value::Int(r as i64))
                 } else {
@@ -1032,7 +1117,11 @@ impl Vm {
                 let p = num_traits::pow::Pow::pow(BigInt::from(10), (-d) as u32);
                 let (q, r) = num_integer::Integer::div_mod_floor(&n, &p);
                 let twice = &r * 2;
-                let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) { q + 1 } else { q };
+                let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) {
+                    q + 1
+                } else {
+                    q
+                };
                 self.int_value(q * p)
             }
             (v, None) if self.is_big(v) => Ok(v),
@@ -1041,7 +1130,10 @@ impl Vm {
                     return Ok(r);
                 }
                 let t = self.type_name(v)?;
-                raise("TypeError", format!("type {t} doesn't define __round__ method"))
+                raise(
+                    "TypeError",
+                    format!("type {t} doesn't define __round__ method"),
+                )
             }
         }
     }
@@ -1055,7 +1147,11 @@ impl Vm {
         Ok(Value::Int(match v {
             Value::None => 0x5f3a_0000,
             Value::Bool(b) => b as i64,
-            Value::Int(n) => fix(if n >= 0 { n % MODULUS } else { -((-(n as i128) % MODULUS as i128) as i64) }),
+            Value::Int(n) => fix(if n >= 0 {
+                n % MODULUS
+            } else {
+                -((-(n as i128) % MODULUS as i128) as i64)
+            }),
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => {
                 return self.hash_builtin(Value::Int(f as i64));
             }
@@ -1089,7 +1185,11 @@ impl Vm {
             if args.len() != n {
                 return raise(
                     "TypeError",
-                    format!("{f}() takes exactly {n} argument{} ({} given)", if n == 1 { "" } else { "s" }, args.len()),
+                    format!(
+                        "{f}() takes exactly {n} argument{} ({} given)",
+                        if n == 1 { "" } else { "s" },
+                        args.len()
+                    ),
                 );
             }
             Ok(())
@@ -1115,7 +1215,10 @@ impl Vm {
                 for a in args {
                     let Some(n) = self.big_of(*a)? else {
                         let t = self.type_name(*a)?;
-                        return raise("TypeError", format!("'{t}' object cannot be interpreted as an integer"));
+                        return raise(
+                            "TypeError",
+                            format!("'{t}' object cannot be interpreted as an integer"),
+                        );
                     };
                     acc = if f == "gcd" {
                         num_integer::Integer::gcd(&acc, &n)
@@ -1157,7 +1260,10 @@ impl Vm {
                 arity(2)?;
                 let (n, k) = (self.index_arg(args[0])?, self.index_arg(args[1])?);
                 if n < 0 || k < 0 {
-                    return raise("ValueError", format!("{f}() not defined for negative values"));
+                    return raise(
+                        "ValueError",
+                        format!("{f}() not defined for negative values"),
+                    );
                 }
                 if k > n {
                     return Ok(Value::Int(0));
@@ -1219,7 +1325,10 @@ impl Vm {
             }
             "log" => {
                 if args.is_empty() || args.len() > 2 {
-                    return raise("TypeError", format!("log expected 1 or 2 arguments, got {}", args.len()));
+                    return raise(
+                        "TypeError",
+                        format!("log expected 1 or 2 arguments, got {}", args.len()),
+                    );
                 }
                 let x = match self.big_of(args[0])? {
                     Some(n) if n.bits() > 1000 => {

@@ -20,7 +20,10 @@ impl Vm {
         // Callables that call callables (`__call__` set to an instance of the same class, or a
         // hostile snapshot's cycle) would otherwise recurse on the Rust stack without end.
         if self.rust_depth >= RUST_DEPTH_MAX {
-            return raise("RecursionError", "maximum recursion depth exceeded while calling a Python object");
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded while calling a Python object",
+            );
         }
         self.rust_depth += 1;
         let result = self.call_with_inner(callee, args, kwargs);
@@ -51,8 +54,17 @@ impl Vm {
                     && self.runs_python(first, 0)?
                     && matches!(
                         name,
-                        "sum" | "list" | "tuple" | "set" | "frozenset" | "dict" | "sorted" | "min"
-                            | "max" | "any" | "all"
+                        "sum"
+                            | "list"
+                            | "tuple"
+                            | "set"
+                            | "frozenset"
+                            | "dict"
+                            | "sorted"
+                            | "min"
+                            | "max"
+                            | "any"
+                            | "all"
                     )
                     && (args.len() == 1 || name == "sum")
                 {
@@ -83,7 +95,9 @@ impl Vm {
                         "TypeError",
                         format!(
                             "{}() takes no keyword arguments",
-                            super::EXCEPTIONS.get(class as usize).map_or("?", |(n, _)| n)
+                            super::EXCEPTIONS
+                                .get(class as usize)
+                                .map_or("?", |(n, _)| n)
                         ),
                     );
                 }
@@ -400,9 +414,18 @@ impl Vm {
                     if let [arg] = args[..]
                         && matches!(
                             name,
-                            "join" | "extend" | "update" | "union" | "intersection" | "difference"
-                                | "symmetric_difference" | "issubset" | "issuperset"
-                                | "isdisjoint" | "difference_update" | "intersection_update"
+                            "join"
+                                | "extend"
+                                | "update"
+                                | "union"
+                                | "intersection"
+                                | "difference"
+                                | "symmetric_difference"
+                                | "issubset"
+                                | "issuperset"
+                                | "isdisjoint"
+                                | "difference_update"
+                                | "intersection_update"
                         )
                         && self.runs_python(arg, 0)?
                     {
@@ -478,7 +501,10 @@ impl Vm {
             .iter()
             .position(|n| n == name)
             .and_then(|i| self.state.globals.get(i).copied().flatten())
-            .map_or_else(|| raise("SystemError", format!("prelude function {name} missing")), Ok)
+            .map_or_else(
+                || raise("SystemError", format!("prelude function {name} missing")),
+                Ok,
+            )
     }
 
     pub(super) fn name_at(&self, i: u32) -> Result<String, Raise> {
@@ -528,10 +554,7 @@ impl Vm {
             return Ok(d.entries.clone());
         }
         let t = self.display_type_name(mapping)?;
-        raise(
-            "TypeError",
-            format!("'{t}' object is not a mapping"),
-        )
+        raise("TypeError", format!("'{t}' object is not a mapping"))
     }
 
     /// The heap index of the item `n` below the top of the stack.

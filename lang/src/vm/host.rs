@@ -42,7 +42,10 @@ pub enum Data {
     Dict(Vec<(Data, Data)>),
     Set(Vec<Data>),
     /// An opaque host object.
-    Host { kind: String, id: u64 },
+    Host {
+        kind: String,
+        id: u64,
+    },
     /// A module-level function, by name (how `spawn(f)` names what to run).
     Function(String),
 }
@@ -175,7 +178,8 @@ impl Vm {
                 Some(Object::Str(s)) => Data::Str(s.clone()),
                 Some(Object::Bytes(b)) => Data::Bytes(b.clone()),
                 Some(Object::BigInt(b)) => Data::BigInt(
-                    Self::big_text(b).map_err(|_| Error::NotData("int of more than 200,000 digits".into()))?,
+                    Self::big_text(b)
+                        .map_err(|_| Error::NotData("int of more than 200,000 digits".into()))?,
                 ),
                 Some(Object::List(items)) => Data::List(many(items)?),
                 Some(Object::Tuple(items)) => Data::Tuple(many(items)?),
@@ -203,8 +207,12 @@ impl Vm {
                             .iter()
                             .map(|(k, v)| {
                                 Ok(match kind {
-                                    crate::heap::ViewKind::Keys => self.to_data_depth(*k, depth + 1)?,
-                                    crate::heap::ViewKind::Values => self.to_data_depth(*v, depth + 1)?,
+                                    crate::heap::ViewKind::Keys => {
+                                        self.to_data_depth(*k, depth + 1)?
+                                    }
+                                    crate::heap::ViewKind::Values => {
+                                        self.to_data_depth(*v, depth + 1)?
+                                    }
                                     crate::heap::ViewKind::Items => Data::Tuple(vec![
                                         self.to_data_depth(*k, depth + 1)?,
                                         self.to_data_depth(*v, depth + 1)?,
@@ -257,10 +265,10 @@ impl Vm {
 
     /// Converts data into a VM value.
     pub fn from_data(&mut self, d: &Data) -> Result<Value, Error> {
-        self.from_data_depth(d, 0)
+        self.value_of_data(d, 0)
     }
 
-    fn from_data_depth(&mut self, d: &Data, depth: usize) -> Result<Value, Error> {
+    fn value_of_data(&mut self, d: &Data, depth: usize) -> Result<Value, Error> {
         if depth > DATA_DEPTH_MAX {
             return Err(Error::TooDeep);
         }
@@ -280,7 +288,7 @@ impl Vm {
             Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for i in items {
-                    values.push(self.from_data_depth(i, depth + 1)?);
+                    values.push(self.value_of_data(i, depth + 1)?);
                 }
                 match d {
                     Data::List(_) => Object::List(values),
@@ -288,7 +296,9 @@ impl Vm {
                     _ => {
                         let mut set = Dict::default();
                         for v in values {
-                            let key = self.key(v).map_err(|_| Error::NotData("unhashable".into()))?;
+                            let key = self
+                                .key(v)
+                                .map_err(|_| Error::NotData("unhashable".into()))?;
                             set.insert(key, v, Value::None);
                         }
                         Object::Set {
@@ -301,9 +311,11 @@ impl Vm {
             Data::Dict(pairs) => {
                 let mut dict = Dict::default();
                 for (k, v) in pairs {
-                    let k = self.from_data_depth(k, depth + 1)?;
-                    let v = self.from_data_depth(v, depth + 1)?;
-                    let key = self.key(k).map_err(|_| Error::NotData("unhashable key".into()))?;
+                    let k = self.value_of_data(k, depth + 1)?;
+                    let v = self.value_of_data(v, depth + 1)?;
+                    let key = self
+                        .key(k)
+                        .map_err(|_| Error::NotData("unhashable key".into()))?;
                     dict.insert(key, k, v);
                 }
                 Object::Dict(dict)
@@ -406,10 +418,7 @@ impl Vm {
                 _ => {}
             }
             if attrs.is_empty() {
-                return raise(
-                    "ModuleNotFoundError",
-                    format!("No module named '{name}'"),
-                );
+                return raise("ModuleNotFoundError", format!("No module named '{name}'"));
             }
             attrs
         };
@@ -423,5 +432,3 @@ impl Vm {
         Ok(module)
     }
 }
-
-

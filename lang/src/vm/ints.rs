@@ -120,8 +120,10 @@ impl Vm {
     /// — at 200,000 digits rather than CPython's 4,300, so big results such as 20000! (77,338
     /// digits) print (see docs/lang.md).
     pub(super) fn big_text(big: &Big) -> Result<String, Raise> {
-        // 3.3219 bits per decimal digit.
-        if big.digits.len() as u64 * 32 > (STR_DIGITS_MAX as f64 * 3.3219) as u64 + 64 {
+        // log2(10) bits per decimal digit.
+        if big.digits.len() as u64 * 32
+            > (STR_DIGITS_MAX as f64 * std::f64::consts::LOG2_10) as u64 + 64
+        {
             return raise(
                 "ValueError",
                 format!(
@@ -135,7 +137,11 @@ impl Vm {
     /// A big int's identity as a dict key: hexadecimal, which is linear to produce.
     pub(super) fn big_key(big: &Big) -> String {
         let n = big.to_bigint();
-        format!("{}{}", if big.negative { "-" } else { "" }, n.magnitude().to_str_radix(16))
+        format!(
+            "{}{}",
+            if big.negative { "-" } else { "" },
+            n.magnitude().to_str_radix(16)
+        )
     }
 
     /// Parses an int literal or `int(text, base)`.
@@ -198,7 +204,10 @@ fn true_divide(a: &BigInt, b: &BigInt) -> Result<f64, Raise> {
     let q = (a << shift as usize) / b;
     let f = q.to_f64().unwrap_or(f64::INFINITY) / 2f64.powi(shift as i32);
     if f.is_infinite() {
-        return raise("OverflowError", "integer division result too large for a float");
+        return raise(
+            "OverflowError",
+            "integer division result too large for a float",
+        );
     }
     Ok(f)
 }

@@ -6,22 +6,109 @@ use crate::value::Value;
 
 /// The methods of each builtin type (what attribute access can bind).
 pub(super) const METHODS: &[(&str, &[&str])] = &[
-    ("str", &["join", "split", "rsplit", "splitlines", "partition", "rpartition", "replace",
-        "startswith", "endswith", "find", "rfind", "index", "rindex", "count", "upper", "lower",
-        "title", "capitalize", "swapcase", "casefold", "strip", "lstrip", "rstrip", "isdigit",
-        "isnumeric", "isdecimal", "isalpha", "isalnum", "isspace", "isupper", "islower",
-        "isidentifier", "istitle", "zfill", "center", "ljust", "rjust", "format", "encode",
-        "removeprefix", "removesuffix"]),
-    ("list", &["append", "extend", "insert", "pop", "remove", "index", "count", "reverse",
-        "sort", "clear", "copy"]),
+    (
+        "str",
+        &[
+            "join",
+            "split",
+            "rsplit",
+            "splitlines",
+            "partition",
+            "rpartition",
+            "replace",
+            "startswith",
+            "endswith",
+            "find",
+            "rfind",
+            "index",
+            "rindex",
+            "count",
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "swapcase",
+            "casefold",
+            "strip",
+            "lstrip",
+            "rstrip",
+            "isdigit",
+            "isnumeric",
+            "isdecimal",
+            "isalpha",
+            "isalnum",
+            "isspace",
+            "isupper",
+            "islower",
+            "isidentifier",
+            "istitle",
+            "zfill",
+            "center",
+            "ljust",
+            "rjust",
+            "format",
+            "encode",
+            "removeprefix",
+            "removesuffix",
+        ],
+    ),
+    (
+        "list",
+        &[
+            "append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "sort",
+            "clear", "copy",
+        ],
+    ),
     ("tuple", &["index", "count"]),
-    ("dict", &["get", "keys", "values", "items", "pop", "popitem", "setdefault", "update",
-        "clear", "copy"]),
-    ("set", &["add", "remove", "discard", "pop", "clear", "copy", "update", "union",
-        "intersection", "difference", "symmetric_difference", "difference_update",
-        "intersection_update", "issubset", "issuperset", "isdisjoint"]),
-    ("frozenset", &["copy", "union", "intersection", "difference", "symmetric_difference",
-        "issubset", "issuperset", "isdisjoint"]),
+    (
+        "dict",
+        &[
+            "get",
+            "keys",
+            "values",
+            "items",
+            "pop",
+            "popitem",
+            "setdefault",
+            "update",
+            "clear",
+            "copy",
+        ],
+    ),
+    (
+        "set",
+        &[
+            "add",
+            "remove",
+            "discard",
+            "pop",
+            "clear",
+            "copy",
+            "update",
+            "union",
+            "intersection",
+            "difference",
+            "symmetric_difference",
+            "difference_update",
+            "intersection_update",
+            "issubset",
+            "issuperset",
+            "isdisjoint",
+        ],
+    ),
+    (
+        "frozenset",
+        &[
+            "copy",
+            "union",
+            "intersection",
+            "difference",
+            "symmetric_difference",
+            "issubset",
+            "issuperset",
+            "isdisjoint",
+        ],
+    ),
     ("bytes", &["decode", "hex"]),
     ("int", &["bit_length", "bit_count", "conjugate"]),
     ("float", &["is_integer", "conjugate"]),
@@ -285,7 +372,10 @@ impl Vm {
             "startswith" | "endswith" => {
                 a.done(1)?;
                 let Some(p) = a.positional.first().copied() else {
-                    return raise("TypeError", format!("{name}() takes at least 1 argument (0 given)"));
+                    return raise(
+                        "TypeError",
+                        format!("{name}() takes at least 1 argument (0 given)"),
+                    );
                 };
                 let candidates = match p {
                     Value::Ref(r) if matches!(self.object(r)?, Object::Tuple(_)) => {
@@ -336,7 +426,9 @@ impl Vm {
                         };
                         match found {
                             Some(b) => Ok(Value::Int(char_index(b) as i64)),
-                            None if name.contains("index") => raise("ValueError", "substring not found"),
+                            None if name.contains("index") => {
+                                raise("ValueError", "substring not found")
+                            }
                             None => Ok(Value::Int(-1)),
                         }
                     }
@@ -401,17 +493,17 @@ impl Vm {
                     "isalnum" => nonempty && text.chars().all(char::is_alphanumeric),
                     "isspace" => nonempty && text.chars().all(char::is_whitespace),
                     "isupper" => {
-                        text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+                        text.chars().any(char::is_uppercase)
+                            && !text.chars().any(char::is_lowercase)
                     }
                     "islower" => {
-                        text.chars().any(char::is_lowercase) && !text.chars().any(char::is_uppercase)
+                        text.chars().any(char::is_lowercase)
+                            && !text.chars().any(char::is_uppercase)
                     }
                     "istitle" => nonempty && title_case(&text) == text,
                     _ => {
                         let mut chars = text.chars();
-                        chars
-                            .next()
-                            .is_some_and(|c| c == '_' || c.is_alphabetic())
+                        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
                             && chars.all(|c| c == '_' || c.is_alphanumeric())
                     }
                 };
@@ -548,7 +640,11 @@ impl Vm {
                 let v = a.positional[1];
                 self.with_list(receiver, |l| {
                     let len = l.len() as i64;
-                    let at = if at < 0 { (at + len).max(0) } else { at.min(len) };
+                    let at = if at < 0 {
+                        (at + len).max(0)
+                    } else {
+                        at.min(len)
+                    };
                     l.insert(at as usize, v);
                 })?;
                 Ok(Value::None)
@@ -611,7 +707,12 @@ impl Vm {
         }
     }
 
-    fn sequence_search(&mut self, receiver: Value, a: &mut Args<'_>, what: &str) -> Result<Value, Raise> {
+    fn sequence_search(
+        &mut self,
+        receiver: Value,
+        a: &mut Args<'_>,
+        what: &str,
+    ) -> Result<Value, Raise> {
         let name = a.method;
         let v = a.get(0, "value").unwrap_or(Value::None);
         a.done(if name == "index" { 3 } else { 1 })?;
@@ -673,7 +774,9 @@ impl Vm {
                 let default = a.positional.get(1).copied().unwrap_or(Value::None);
                 let key = self.key(k)?;
                 let d = self.dict_ref(receiver)?;
-                Ok(d.index.get(&key).map_or(default, |i| d.entries[*i as usize].1))
+                Ok(d.index
+                    .get(&key)
+                    .map_or(default, |i| d.entries[*i as usize].1))
             }
             "keys" | "values" | "items" => {
                 a.done(0)?;
@@ -716,7 +819,10 @@ impl Vm {
             "setdefault" => {
                 a.done(2)?;
                 let Some(k) = a.positional.first().copied() else {
-                    return raise("TypeError", "setdefault expected at least 1 argument, got 0");
+                    return raise(
+                        "TypeError",
+                        "setdefault expected at least 1 argument, got 0",
+                    );
                 };
                 let default = a.positional.get(1).copied().unwrap_or(Value::None);
                 let key = self.key(k)?;
@@ -795,7 +901,13 @@ impl Vm {
         let frozen = matches!(receiver, Value::Ref(r) if matches!(self.object(r)?, Object::Set { frozen: true, .. }));
         let mutating = matches!(
             name,
-            "add" | "remove" | "discard" | "pop" | "clear" | "update" | "difference_update"
+            "add"
+                | "remove"
+                | "discard"
+                | "pop"
+                | "clear"
+                | "update"
+                | "difference_update"
                 | "intersection_update"
         );
         if frozen && mutating {
@@ -841,8 +953,13 @@ impl Vm {
                 let d = self.dict_of(receiver)?;
                 self.alloc(Object::Set { items: d, frozen })
             }
-            "update" | "union" | "intersection" | "difference" | "symmetric_difference"
-            | "difference_update" | "intersection_update" => {
+            "update"
+            | "union"
+            | "intersection"
+            | "difference"
+            | "symmetric_difference"
+            | "difference_update"
+            | "intersection_update" => {
                 let others = std::mem::take(&mut a.positional);
                 a.done(0)?;
                 let mut current = self.dict_of(receiver)?;
@@ -886,7 +1003,10 @@ impl Vm {
                     self.with_dict(receiver, |d| *d = current)?;
                     Ok(Value::None)
                 } else {
-                    self.alloc(Object::Set { items: current, frozen })
+                    self.alloc(Object::Set {
+                        items: current,
+                        frozen,
+                    })
                 }
             }
             "issubset" | "issuperset" | "isdisjoint" => {
@@ -949,7 +1069,11 @@ impl Vm {
             "bit_count" => {
                 a.done(0)?;
                 let n = self.big_of(receiver)?.unwrap_or_default();
-                let ones: u64 = n.magnitude().iter_u64_digits().map(|d| d.count_ones() as u64).sum();
+                let ones: u64 = n
+                    .magnitude()
+                    .iter_u64_digits()
+                    .map(|d| d.count_ones() as u64)
+                    .sum();
                 Ok(Value::Int(ones as i64))
             }
             "conjugate" => Ok(receiver),

@@ -7,17 +7,17 @@
 //! local, constant, name, heap slot) is checked where it is used, and a bad one raises
 //! `SystemError` in the program instead.
 
+mod builtins;
 mod calls;
 mod host;
 mod ints;
+mod methods;
 mod nested;
 mod objects;
 mod ops;
 mod protocols;
 mod set_order;
 mod text;
-mod builtins;
-mod methods;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -219,21 +219,106 @@ const RUST_DEPTH_MAX: u32 = 200;
 /// Builtin functions and types, by index (`Value::Builtin`). Dotted names belong to a builtin
 /// module (`math.sqrt`) or are reached only through attributes (`BaseException.__init__`).
 const BUILTINS: &[&str] = &[
-    "print", "len", "range", "str", "int", "float", "abs", "min", "max", "sum", "bool", "list",
-    "repr", "isinstance", "type", "round", "format", "enumerate", "zip", "sorted", "reversed",
-    "dict", "tuple", "all", "any", "chr", "ord", "divmod", "filter", "map", "getattr", "hasattr",
-    "setattr", "delattr", "hash", "iter", "next", "pow", "set", "frozenset", "super",
-    "issubclass", "callable", "bytes", "object", "property", "staticmethod", "classmethod",
-    "hex", "oct", "bin", "id", "ascii", "NoneType", "function", "generator", "module", "slice",
+    "print",
+    "len",
+    "range",
+    "str",
+    "int",
+    "float",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "bool",
+    "list",
+    "repr",
+    "isinstance",
+    "type",
+    "round",
+    "format",
+    "enumerate",
+    "zip",
+    "sorted",
+    "reversed",
+    "dict",
+    "tuple",
+    "all",
+    "any",
+    "chr",
+    "ord",
+    "divmod",
+    "filter",
+    "map",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "delattr",
+    "hash",
+    "iter",
+    "next",
+    "pow",
+    "set",
+    "frozenset",
+    "super",
+    "issubclass",
+    "callable",
+    "bytes",
+    "object",
+    "property",
+    "staticmethod",
+    "classmethod",
+    "hex",
+    "oct",
+    "bin",
+    "id",
+    "ascii",
+    "NoneType",
+    "function",
+    "generator",
+    "module",
+    "slice",
     "builtin_function_or_method",
-    "BaseException.__init__", "BaseException.__str__", "object.__init__", "object.__repr__",
-    "property.setter", "property.getter",
-    "math.sqrt", "math.floor", "math.ceil", "math.log", "math.log2", "math.log10", "math.exp",
-    "math.sin", "math.cos", "math.tan", "math.atan", "math.atan2", "math.asin", "math.acos",
-    "math.fabs", "math.gcd", "math.isqrt", "math.factorial", "math.hypot", "math.isnan",
-    "math.isinf", "math.isfinite", "math.trunc", "math.comb", "math.perm", "math.prod",
-    "math.fsum", "math.copysign", "math.lcm", "math.pow", "math.degrees", "math.radians",
-    "functools.reduce", "sys.setrecursionlimit", "sys.getrecursionlimit",
+    "BaseException.__init__",
+    "BaseException.__str__",
+    "object.__init__",
+    "object.__repr__",
+    "property.setter",
+    "property.getter",
+    "math.sqrt",
+    "math.floor",
+    "math.ceil",
+    "math.log",
+    "math.log2",
+    "math.log10",
+    "math.exp",
+    "math.sin",
+    "math.cos",
+    "math.tan",
+    "math.atan",
+    "math.atan2",
+    "math.asin",
+    "math.acos",
+    "math.fabs",
+    "math.gcd",
+    "math.isqrt",
+    "math.factorial",
+    "math.hypot",
+    "math.isnan",
+    "math.isinf",
+    "math.isfinite",
+    "math.trunc",
+    "math.comb",
+    "math.perm",
+    "math.prod",
+    "math.fsum",
+    "math.copysign",
+    "math.lcm",
+    "math.pow",
+    "math.degrees",
+    "math.radians",
+    "functools.reduce",
+    "sys.setrecursionlimit",
+    "sys.getrecursionlimit",
     "sys.set_int_max_str_digits",
 ];
 
@@ -295,7 +380,9 @@ impl Vm {
             return Err(Error::Snapshot("globals and names differ in length".into()));
         }
         for object in state.heap.slots.iter().flatten() {
-            if let Object::Range { step: 0, .. } | Object::Iter(crate::heap::Iter::Range { step: 0, .. }) = object {
+            if let Object::Range { step: 0, .. }
+            | Object::Iter(crate::heap::Iter::Range { step: 0, .. }) = object
+            {
                 return Err(Error::Snapshot("a range with step 0".into()));
             }
             if let Object::Dict(d) | Object::Set { items: d, .. } = object
@@ -501,7 +588,7 @@ impl Vm {
                         .collect()
                 })
                 .unwrap_or_default();
-            inner.sort_by(|a, b| b.0.cmp(&a.0));
+            inner.sort_by_key(|(start, _)| std::cmp::Reverse(*start));
             if code != u32::MAX
                 && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
                 && traceback.last() != Some(&(code, line))
@@ -752,7 +839,9 @@ impl Vm {
                     }
                 }
             }
-            Instr::Compare(op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne)) => {
+            Instr::Compare(
+                op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
+            ) => {
                 let n = frame.stack.len();
                 if n >= 2 {
                     let ord = match (frame.stack[n - 2], frame.stack[n - 1]) {
@@ -883,7 +972,8 @@ impl Vm {
                     && let Some(Object::Instance { class, attrs }) = self.state.heap.get(receiver)
                     && let Some(name) = self.state.module.names.get(name as usize)
                     && !attrs.iter().any(|(k, _)| k == name)
-                    && let Some(Value::Ref(f)) = objects::find_in_class(&self.state.heap, *class, name)
+                    && let Some(Value::Ref(f)) =
+                        objects::find_in_class(&self.state.heap, *class, name)
                     && let Some(callee) = plain_frame(
                         &self.state.heap,
                         &self.state.module.codes,
@@ -1435,7 +1525,12 @@ impl Vm {
                     .module
                     .codes
                     .get(code as usize)
-                    .map(|c| (c.local_names.clone(), c.free_start..c.free_start + c.freevars))
+                    .map(|c| {
+                        (
+                            c.local_names.clone(),
+                            c.free_start..c.free_start + c.freevars,
+                        )
+                    })
                     .unwrap_or_default();
                 let mut dict = Dict::default();
                 for (i, (name, value)) in names.into_iter().zip(locals).enumerate() {
@@ -1741,7 +1836,13 @@ impl Vm {
     }
 
     /// Python's `slice(lo, hi, step).indices(len)`, expanded.
-    fn slice_indices(&self, len: usize, lo: Value, hi: Value, step: Value) -> Result<Vec<usize>, Raise> {
+    fn slice_indices(
+        &self,
+        len: usize,
+        lo: Value,
+        hi: Value,
+        step: Value,
+    ) -> Result<Vec<usize>, Raise> {
         let (start, stop, step) = self.slice_bounds(len, lo, hi, step)?;
         let mut out = Vec::new();
         let mut i = start;
@@ -1753,13 +1854,28 @@ impl Vm {
     }
 
     /// Python's `slice(lo, hi, step).indices(len)`: start, stop and step, not expanded.
-    fn slice_bounds(&self, len: usize, lo: Value, hi: Value, step: Value) -> Result<(i64, i64, i64), Raise> {
+    fn slice_bounds(
+        &self,
+        len: usize,
+        lo: Value,
+        hi: Value,
+        step: Value,
+    ) -> Result<(i64, i64, i64), Raise> {
         let int = |v: Value| -> Result<Option<i64>, Raise> {
             match v {
                 Value::None => Ok(None),
                 Value::Int(n) => Ok(Some(n)),
                 Value::Bool(b) => Ok(Some(b as i64)),
-                _ if self.is_big(v) => Ok(Some(if self.big_of(v)?.is_some_and(|n| n.sign() == num_bigint::Sign::Minus) { i64::MIN / 2 } else { i64::MAX / 2 })),
+                _ if self.is_big(v) => Ok(Some(
+                    if self
+                        .big_of(v)?
+                        .is_some_and(|n| n.sign() == num_bigint::Sign::Minus)
+                    {
+                        i64::MIN / 2
+                    } else {
+                        i64::MAX / 2
+                    },
+                )),
                 _ => raise(
                     "TypeError",
                     "slice indices must be integers or None or have an __index__ method",
@@ -1818,8 +1934,13 @@ impl Vm {
             let (new_start, new_stop, new_step) = (wide(i), wide(j), rs as i128 * k as i128);
             let fits = |x: i128| i64::try_from(x).ok();
             return match (fits(new_start), fits(new_stop), fits(new_step)) {
-                (Some(start), Some(stop), Some(step)) => self.alloc(Object::Range { start, stop, step }),
-                _ => raise("OverflowError", "Python int too large to convert to C ssize_t"),
+                (Some(start), Some(stop), Some(step)) => {
+                    self.alloc(Object::Range { start, stop, step })
+                }
+                _ => raise(
+                    "OverflowError",
+                    "Python int too large to convert to C ssize_t",
+                ),
             };
         }
         let picked = self.slice_indices(len, lo, hi, step)?;
@@ -2140,7 +2261,11 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
                 let Some(q) = a.checked_div(b) else {
                     return Ok(None);
                 };
-                int(Some(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q }))
+                int(Some(if (a % b != 0) && ((a < 0) != (b < 0)) {
+                    q - 1
+                } else {
+                    q
+                }))
             }
             BinOp::Mod => {
                 if b == 0 {
@@ -2149,7 +2274,11 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
                 let Some(r) = a.checked_rem(b) else {
                     return Ok(None);
                 };
-                int(Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }))
+                int(Some(if r != 0 && ((r < 0) != (b < 0)) {
+                    r + b
+                } else {
+                    r
+                }))
             }
             BinOp::Pow => {
                 if b < 0 {
@@ -2177,7 +2306,11 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
                     return if a == 0 { int(Some(0)) } else { Ok(None) };
                 }
                 let shifted = a << b;
-                int(if shifted >> b == a { Some(shifted) } else { None })
+                int(if shifted >> b == a {
+                    Some(shifted)
+                } else {
+                    None
+                })
             }
             BinOp::RShift => {
                 if b < 0 {
@@ -2236,7 +2369,11 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
                         BinOp::LShift => "<<",
                         _ => ">>",
                     },
-                    if matches!(y, Num::Float(_)) { "float" } else { "int" }
+                    if matches!(y, Num::Float(_)) {
+                        "float"
+                    } else {
+                        "int"
+                    }
                 ),
             );
         }

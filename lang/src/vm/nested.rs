@@ -50,7 +50,7 @@ impl Vm {
         let mut count: u32 = 0;
         while self.state.frames.len() > floor {
             count = count.wrapping_add(1);
-            if count % 1024 == 0 && self.deadline_passed() {
+            if count.is_multiple_of(1024) && self.deadline_passed() {
                 return Err(Raise::Stop);
             }
             match self.step() {
@@ -194,7 +194,12 @@ impl Vm {
                 self.pop()?;
                 raise("RuntimeError", "generator ignored GeneratorExit")
             }
-            Err(Raise::Object(e)) if self.is_exception(e, "GeneratorExit") || self.is_exception(e, "StopIteration") => Ok(()),
+            Err(Raise::Object(e))
+                if self.is_exception(e, "GeneratorExit")
+                    || self.is_exception(e, "StopIteration") =>
+            {
+                Ok(())
+            }
             Err(other) => Err(other),
         }
     }

@@ -59,7 +59,9 @@ impl Vm {
                 let t = self.type_name(b)?;
                 return raise(
                     "NotSupported",
-                    format!("a base class of type '{t}' (only classes and exceptions) is not in the subset"),
+                    format!(
+                        "a base class of type '{t}' (only classes and exceptions) is not in the subset"
+                    ),
                 );
             }
         }
@@ -252,10 +254,7 @@ impl Vm {
             Found::Exception(_) => {
                 if !kwargs.is_empty() {
                     let name = self.class_name(class)?;
-                    return raise(
-                        "TypeError",
-                        format!("{name}() takes no keyword arguments"),
-                    );
+                    return raise("TypeError", format!("{name}() takes no keyword arguments"));
                 }
                 self.init_exception(r, args)?;
                 self.push(instance)
@@ -495,7 +494,8 @@ impl Vm {
             Object::Method { receiver, function } => match name {
                 "__self__" => Ok(Some(*receiver)),
                 "__func__" => Ok(Some(*function)),
-                "__name__" if matches!(function, Value::Ref(f) if matches!(self.object(*f)?, Object::Function { .. })) => {
+                "__name__" if matches!(function, Value::Ref(f) if matches!(self.object(*f)?, Object::Function { .. })) =>
+                {
                     let f = *function;
                     self.lookup_attr(f, name)
                 }
@@ -616,7 +616,10 @@ impl Vm {
                 self.str_value(short).map(Some)
             }
             (Value::ExceptionClass(c), "__name__") => {
-                let n = EXCEPTIONS.get(c as usize).map_or("?", |(n, _)| n).to_owned();
+                let n = EXCEPTIONS
+                    .get(c as usize)
+                    .map_or("?", |(n, _)| n)
+                    .to_owned();
                 self.str_value(n).map(Some)
             }
             (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "real" | "numerator") => Ok(Some(obj)),
@@ -663,7 +666,10 @@ impl Vm {
             if setter == Value::None {
                 return raise(
                     "AttributeError",
-                    format!("property '{name}' of '{}' object has no setter", self.class_name(class)?),
+                    format!(
+                        "property '{name}' of '{}' object has no setter",
+                        self.class_name(class)?
+                    ),
                 );
             }
             self.call_sync(setter, vec![obj, value], Vec::new())?;
@@ -689,7 +695,9 @@ impl Vm {
                 let t = self.display_type_name(obj)?;
                 raise(
                     "AttributeError",
-                    format!("'{t}' object has no attribute '{name}' and no __dict__ for setting new attributes"),
+                    format!(
+                        "'{t}' object has no attribute '{name}' and no __dict__ for setting new attributes"
+                    ),
                 )
             }
         }

@@ -145,7 +145,12 @@ impl Vm {
     }
 
     /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins).
-    pub(super) fn set_binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Option<Value>, Raise> {
+    pub(super) fn set_binary(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+    ) -> Result<Option<Value>, Raise> {
         let (Some((x, frozen)), Some((y, _))) = (self.set_items(a)?, self.set_items(b)?) else {
             return Ok(None);
         };
@@ -236,12 +241,11 @@ impl Vm {
             Some(new) if step == 1 => {
                 let start = indices.first().copied().unwrap_or_else(|| {
                     // An empty slice inserts at its clamped start.
-                    let lo = match lo {
+                    match lo {
                         Value::Int(n) if n < 0 => (n + len as i64).max(0) as usize,
                         Value::Int(n) => (n as usize).min(len),
                         _ => 0,
-                    };
-                    lo
+                    }
                 });
                 let end = start + indices.len();
                 items.splice(start..end, new);
@@ -302,4 +306,3 @@ impl Vm {
         }
     }
 }
-

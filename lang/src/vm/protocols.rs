@@ -66,7 +66,9 @@ impl Vm {
                 },
                 Object::Instance { .. } => match self.call_special(v, "__len__", Vec::new())? {
                     Some(Value::Int(n)) if n >= 0 => n as usize,
-                    Some(Value::Int(_)) => return raise("ValueError", "__len__() should return >= 0"),
+                    Some(Value::Int(_)) => {
+                        return raise("ValueError", "__len__() should return >= 0");
+                    }
                     Some(other) => {
                         let t = self.type_name(other)?;
                         return raise(
@@ -185,7 +187,9 @@ impl Vm {
                 let n = n.max(0) as usize;
                 let limit = crate::heap::BYTES_MAX;
                 let object = match self.object(x)? {
-                    Object::Str(s) if s.len().saturating_mul(n) <= limit => Object::Str(s.repeat(n)),
+                    Object::Str(s) if s.len().saturating_mul(n) <= limit => {
+                        Object::Str(s.repeat(n))
+                    }
                     Object::Bytes(s) if s.len().saturating_mul(n) <= limit => {
                         Object::Bytes(s.repeat(n))
                     }
@@ -332,7 +336,18 @@ impl Vm {
                         p.entries.len() == q.entries.len()
                             && p.index.keys().all(|k| q.index.contains_key(k))
                     }
-                    (Object::Range { start: a1, stop: b1, step: c1 }, Object::Range { start: a2, stop: b2, step: c2 }) => {
+                    (
+                        Object::Range {
+                            start: a1,
+                            stop: b1,
+                            step: c1,
+                        },
+                        Object::Range {
+                            start: a2,
+                            stop: b2,
+                            step: c2,
+                        },
+                    ) => {
                         let (l1, l2) = (range_len(*a1, *b1, *c1), range_len(*a2, *b2, *c2));
                         l1 == l2 && (l1 == 0 || (a1 == a2 && (l1 == 1 || c1 == c2)))
                     }
@@ -340,8 +355,14 @@ impl Vm {
                         k1 == k2 && i1 == i2
                     }
                     (
-                        Object::Method { receiver: r1, function: f1 },
-                        Object::Method { receiver: r2, function: f2 },
+                        Object::Method {
+                            receiver: r1,
+                            function: f1,
+                        },
+                        Object::Method {
+                            receiver: r2,
+                            function: f2,
+                        },
                     ) => r1 == r2 && f1 == f2,
                     _ => false,
                 }
@@ -388,7 +409,11 @@ impl Vm {
             let to_float = |vm: &Self, v: Value| -> Option<f64> {
                 match v {
                     Value::Float(f) => Some(f),
-                    _ => vm.big_of(v).ok().flatten().and_then(|n| num_traits::ToPrimitive::to_f64(&n)),
+                    _ => vm
+                        .big_of(v)
+                        .ok()
+                        .flatten()
+                        .and_then(|n| num_traits::ToPrimitive::to_f64(&n)),
                 }
             };
             if let (Some(x), Some(y)) = (to_float(self, a), to_float(self, b)) {
@@ -516,7 +541,9 @@ impl Vm {
             Object::Dict(d) | Object::Set { items: d, .. } => {
                 let d_has = |vm: &mut Self, key: &Key| -> Result<bool, Raise> {
                     match vm.object(r)? {
-                        Object::Dict(d) | Object::Set { items: d, .. } => Ok(d.index.contains_key(key)),
+                        Object::Dict(d) | Object::Set { items: d, .. } => {
+                            Ok(d.index.contains_key(key))
+                        }
                         _ => Ok(false),
                     }
                 };
@@ -590,7 +617,10 @@ impl Vm {
     /// Tuples nest; a hostile snapshot can even make one contain itself.
     fn key_depth(&mut self, v: Value, depth: usize) -> Result<Key, Raise> {
         if depth > COMPARE_DEPTH_MAX {
-            return raise("RecursionError", "maximum recursion depth exceeded while hashing");
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded while hashing",
+            );
         }
         Ok(match v {
             Value::None => Key::None,
@@ -610,13 +640,19 @@ impl Vm {
                     }
                     Key::Tuple(format!("{keys:?}"))
                 }
-                Object::Set { items, frozen: true } => {
+                Object::Set {
+                    items,
+                    frozen: true,
+                } => {
                     // Sorted: two equal frozensets built in different orders are one key.
                     let mut keys: Vec<&Key> = items.index.keys().collect();
                     keys.sort();
                     Key::Tuple(format!("frozenset{keys:?}"))
                 }
-                Object::Instance { class, .. } | Object::Exception { user: Some(class), .. } => {
+                Object::Instance { class, .. }
+                | Object::Exception {
+                    user: Some(class), ..
+                } => {
                     let class = *class;
                     match self.class_lookup(class, "__hash__")? {
                         super::objects::Found::Class(Value::None) => {
@@ -653,7 +689,10 @@ impl Vm {
                 Object::Host { kind, id } => Key::Named(format!("{kind}#{id}")),
                 _ => Key::Object(r),
             },
-            Value::Builtin(b) => Key::Named(format!("builtin {}", BUILTINS.get(b as usize).unwrap_or(&"?"))),
+            Value::Builtin(b) => Key::Named(format!(
+                "builtin {}",
+                BUILTINS.get(b as usize).unwrap_or(&"?")
+            )),
             Value::ExceptionClass(c) => Key::Named(format!("class {c}")),
         })
     }
@@ -731,7 +770,10 @@ impl Vm {
     pub(super) fn next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
         // Iterators wrap iterators (`zip(enumerate(...))`); a hostile snapshot can make a cycle.
         if self.rust_depth >= super::RUST_DEPTH_MAX {
-            return raise("RecursionError", "maximum recursion depth exceeded in an iterator");
+            return raise(
+                "RecursionError",
+                "maximum recursion depth exceeded in an iterator",
+            );
         }
         self.rust_depth += 1;
         let result = self.next_inner(it);
@@ -778,7 +820,9 @@ impl Vm {
                 let (inner, n) = (*inner, *count);
                 *count = n.saturating_add(1);
                 return match self.next(Value::Ref(inner))? {
-                    Some(item) => self.alloc(Object::Tuple(vec![Value::Int(n), item])).map(Some),
+                    Some(item) => self
+                        .alloc(Object::Tuple(vec![Value::Int(n), item]))
+                        .map(Some),
                     None => Ok(None),
                 };
             }
@@ -885,11 +929,20 @@ impl Vm {
     }
 
     /// Whether exception `exception` matches `class` (a class or a tuple of classes).
-    pub(super) fn exception_matches(&mut self, exception: Value, class: Value) -> Result<bool, Raise> {
+    pub(super) fn exception_matches(
+        &mut self,
+        exception: Value,
+        class: Value,
+    ) -> Result<bool, Raise> {
         let Value::Ref(r) = exception else {
             return Ok(false);
         };
-        let Object::Exception { class: actual, user, .. } = self.object(r)? else {
+        let Object::Exception {
+            class: actual,
+            user,
+            ..
+        } = self.object(r)?
+        else {
             return Ok(false);
         };
         let (actual, user) = (*actual, *user);
@@ -994,15 +1047,40 @@ impl Vm {
                 let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
                 if matches!(
                     name,
-                    "int" | "float" | "str" | "bool" | "list" | "dict" | "tuple" | "set"
-                        | "frozenset" | "bytes" | "object" | "type" | "range" | "NoneType"
-                        | "function" | "generator" | "module" | "property" | "staticmethod"
-                        | "classmethod" | "super" | "enumerate" | "zip" | "map" | "filter"
-                        | "reversed" | "slice"
+                    "int"
+                        | "float"
+                        | "str"
+                        | "bool"
+                        | "list"
+                        | "dict"
+                        | "tuple"
+                        | "set"
+                        | "frozenset"
+                        | "bytes"
+                        | "object"
+                        | "type"
+                        | "range"
+                        | "NoneType"
+                        | "function"
+                        | "generator"
+                        | "module"
+                        | "property"
+                        | "staticmethod"
+                        | "classmethod"
+                        | "super"
+                        | "enumerate"
+                        | "zip"
+                        | "map"
+                        | "filter"
+                        | "reversed"
+                        | "slice"
                 ) {
                     format!("<class '{name}'>")
                 } else {
-                    format!("<built-in function {}>", name.rsplit('.').next().unwrap_or(name))
+                    format!(
+                        "<built-in function {}>",
+                        name.rsplit('.').next().unwrap_or(name)
+                    )
                 }
             }
             Value::ExceptionClass(c) => format!(
@@ -1068,7 +1146,9 @@ impl Vm {
                     }
                     format!("{name}([{}])", parts.join(", "))
                 }
-                Object::Exception { class, user, shown, .. } => {
+                Object::Exception {
+                    class, user, shown, ..
+                } => {
                     let (class, user, shown) = (*class, *user, shown.clone());
                     match user {
                         Some(u) => {
@@ -1099,7 +1179,11 @@ impl Vm {
                     if let Some(s) = self.call_special(v, "__repr__", Vec::new())? {
                         return self.expect_str(s, "__repr__");
                     }
-                    format!("<__main__.{} object at {:#x}>", self.class_name(class)?, address(r))
+                    format!(
+                        "<__main__.{} object at {:#x}>",
+                        self.class_name(class)?,
+                        address(r)
+                    )
                 }
                 Object::Method { receiver, function } => {
                     let (receiver, function) = (*receiver, *function);

@@ -35,7 +35,8 @@ impl Vm {
                 Object::BigInt(b) => {
                     let n = b.to_bigint();
                     let m = num_bigint::BigInt::from(MODULUS);
-                    let r: i64 = num_traits::ToPrimitive::to_i64(&(num_traits::Signed::abs(&n) % m))?;
+                    let r: i64 =
+                        num_traits::ToPrimitive::to_i64(&(num_traits::Signed::abs(&n) % m))?;
                     Some(fix(if b.negative { -r } else { r }))
                 }
                 Object::Tuple(items) => {
@@ -50,7 +51,11 @@ impl Vm {
                         acc = acc.wrapping_mul(P1);
                     }
                     acc = acc.wrapping_add(items.len() as u64 ^ (P5 ^ 3_527_539));
-                    Some(if acc == u64::MAX { 1_546_275_796 } else { acc as i64 })
+                    Some(if acc == u64::MAX {
+                        1_546_275_796
+                    } else {
+                        acc as i64
+                    })
                 }
                 _ => None,
             },
@@ -111,7 +116,11 @@ fn insert(table: &mut [Option<usize>], _hashes: &[u64], index: usize, hash: u64)
             }
         }
         perturb >>= PERTURB_SHIFT;
-        i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+        i = (i
+            .wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(perturb as usize))
+            & mask;
     }
 }
 

@@ -6,7 +6,6 @@ use crate::heap::Object;
 use crate::value::Value;
 
 impl Vm {
-
     /// `sorted(items, key=key, reverse=reverse)`: keys computed once each, then a stable merge
     /// sort on them.
     pub(super) fn sort_values(
@@ -71,7 +70,12 @@ impl Vm {
     }
 
     /// `template % values`: `%s %r %d %i %f %e %g %x %o %%` with flags, width and precision.
-    pub(super) fn percent_format(&mut self, template: &str, values: &[Value], whole: Value) -> Result<String, Raise> {
+    pub(super) fn percent_format(
+        &mut self,
+        template: &str,
+        values: &[Value],
+        whole: Value,
+    ) -> Result<String, Raise> {
         let mut out = String::with_capacity(template.len());
         let mut next = values.iter();
         let mut chars = template.chars().peekable();
@@ -135,11 +139,16 @@ impl Vm {
                 }
                 'd' | 'i' | 'u' if self.is_big(value) => {
                     let text = self.repr(value)?;
-                    crate::format::format_str(&text, &format!("{}{rest}", if align.is_empty() { ">" } else { align }))
+                    crate::format::format_str(
+                        &text,
+                        &format!("{}{rest}", if align.is_empty() { ">" } else { align }),
+                    )
                 }
                 'c' => {
                     let text = match value {
-                        Value::Int(n) => char::from_u32(n as u32).map(|c| c.to_string()).unwrap_or_default(),
+                        Value::Int(n) => char::from_u32(n as u32)
+                            .map(|c| c.to_string())
+                            .unwrap_or_default(),
                         _ => self.str_of(value)?,
                     };
                     crate::format::format_str(&text, &format!("{align}{rest}"))
@@ -208,9 +217,13 @@ impl Vm {
         Ok(out)
     }
 
-
     /// `template.format(*args)`: `{}`, `{0}`, `{:spec}`, `{0!r:spec}` and `{{`/`}}` escapes.
-    pub(super) fn brace_format(&mut self, template: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<String, Raise> {
+    pub(super) fn brace_format(
+        &mut self,
+        template: &str,
+        args: &[Value],
+        kwargs: &[(String, Value)],
+    ) -> Result<String, Raise> {
         let mut out = String::with_capacity(template.len());
         let mut auto = 0usize;
         let mut chars = template.chars().peekable();
@@ -290,7 +303,10 @@ impl Vm {
                             value = self.subscript(value, key)?;
                             rest = &after[end + 1..];
                         } else {
-                            return raise("ValueError", "Only '.' or '[' may follow ']' in format field specifier");
+                            return raise(
+                                "ValueError",
+                                "Only '.' or '[' may follow ']' in format field specifier",
+                            );
                         }
                     }
                     let formatted = match conversion {
@@ -315,7 +331,6 @@ impl Vm {
         Ok(out)
     }
 
-
     pub(super) fn str_arg(&self, v: Value, method: &str) -> Result<String, Raise> {
         match v {
             Value::Ref(r) => match self.object(r)? {
@@ -335,9 +350,12 @@ impl Vm {
         }
     }
 
-
     /// `format(value, spec)`: the outer `Err` is an exception, the inner one a bad spec.
-    pub(super) fn format(&mut self, value: Value, spec: &str) -> Result<Result<String, String>, Raise> {
+    pub(super) fn format(
+        &mut self,
+        value: Value,
+        spec: &str,
+    ) -> Result<Result<String, String>, Raise> {
         if self.is_user_object(value)
             && let Some(m) = self.special(value, "__format__")?
         {
@@ -349,8 +367,19 @@ impl Vm {
             let text = self.repr(value)?;
             return Ok(match spec.chars().last() {
                 None => Ok(text),
-                Some('d') | Some(_) if spec.chars().all(|c| c.is_ascii_digit() || "<>^=+-d".contains(c)) => {
-                    crate::format::format_str(&text, &format!(">{}", spec.trim_end_matches('d').trim_start_matches(['<', '>', '^', '=', '+', '-'])))
+                Some('d') | Some(_)
+                    if spec
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "<>^=+-d".contains(c)) =>
+                {
+                    crate::format::format_str(
+                        &text,
+                        &format!(
+                            ">{}",
+                            spec.trim_end_matches('d')
+                                .trim_start_matches(['<', '>', '^', '=', '+', '-'])
+                        ),
+                    )
                 }
                 _ => Err("this format of a big int is not in the subset yet".into()),
             });

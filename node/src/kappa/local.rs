@@ -54,7 +54,10 @@ pub enum Ended {
 enum Blocked {
     Future(u64),
     /// Queue full (or a rendezvous with no taker yet): the items left to put.
-    Enqueue { queue: u64, items: Vec<Data> },
+    Enqueue {
+        queue: u64,
+        items: Vec<Data>,
+    },
     Dequeue(u64),
     /// Its dependencies, before it starts.
     Start,
@@ -219,8 +222,11 @@ impl LocalRuntime {
 
     fn dependencies_done(&self, id: usize) -> bool {
         self.tasks[id].start.as_ref().is_none_or(|(_, _, deps)| {
-            deps.iter()
-                .all(|d| self.tasks.get(*d as usize).is_some_and(|t| t.result.is_some()))
+            deps.iter().all(|d| {
+                self.tasks
+                    .get(*d as usize)
+                    .is_some_and(|t| t.result.is_some())
+            })
         })
     }
 
@@ -229,10 +235,13 @@ impl LocalRuntime {
             // A dependency that failed fails this task before it starts.
             let mut deps = Vec::new();
             args.iter().for_each(|a| rt::futures_in(a, &mut deps));
-            if let Some(failure) = deps.iter().find_map(|d| match &self.tasks[*d as usize].result {
-                Some(Err(e)) => Some(e.clone()),
-                _ => None,
-            }) {
+            if let Some(failure) = deps
+                .iter()
+                .find_map(|d| match &self.tasks[*d as usize].result {
+                    Some(Err(e)) => Some(e.clone()),
+                    _ => None,
+                })
+            {
                 self.finish(id, Err(failure));
                 return Ok(Slice::Raised(String::new()));
             }
@@ -241,8 +250,12 @@ impl LocalRuntime {
                 Some(Ok(v)) => Some(v),
                 _ => None,
             };
-            args.iter_mut().for_each(|a| rt::resolve_futures(a, &value_of));
-            let image = self.image.as_ref().ok_or_else(|| Error::Vm("no module image".into()))?;
+            args.iter_mut()
+                .for_each(|a| rt::resolve_futures(a, &value_of));
+            let image = self
+                .image
+                .as_ref()
+                .ok_or_else(|| Error::Vm("no module image".into()))?;
             let mut vm = Vm::restore(image).map_err(|e| Error::Vm(e.to_string()))?;
             vm.take_output();
             if let Err(e) = vm.call_function(&function, &args) {
@@ -309,7 +322,12 @@ impl LocalRuntime {
         }
     }
 
-    fn new_task(&mut self, function: String, args: Vec<Data>, mut deps: Vec<u64>) -> Result<u64, HostError> {
+    fn new_task(
+        &mut self,
+        function: String,
+        args: Vec<Data>,
+        mut deps: Vec<u64>,
+    ) -> Result<u64, HostError> {
         if self.image.is_none() {
             return Err(host_error(
                 "RuntimeError",
@@ -317,14 +335,18 @@ impl LocalRuntime {
             ));
         }
         if self.tasks.len() >= TASKS_MAX {
-            return Err(host_error("RuntimeError", format!("more than {TASKS_MAX} tasks")));
+            return Err(host_error(
+                "RuntimeError",
+                format!("more than {TASKS_MAX} tasks"),
+            ));
         }
         args.iter().for_each(|a| rt::futures_in(a, &mut deps));
         if let Some(bad) = deps.iter().find(|d| **d as usize >= self.tasks.len()) {
             return Err(host_error("ValueError", format!("no future {bad}")));
         }
         let id = self.tasks.len();
-        self.tasks.push(Task::new(None, Some((function, args, deps))));
+        self.tasks
+            .push(Task::new(None, Some((function, args, deps))));
         if self.dependencies_done(id) {
             self.ready.push_back(id);
         } else {
@@ -404,13 +426,19 @@ impl LocalRuntime {
             }
             RtCall::Enqueue { queue, items, .. } => {
                 if queue as usize >= self.queues.len() {
-                    return Ok(Served::Answer(Err(host_error("ValueError", "no such queue"))));
+                    return Ok(Served::Answer(Err(host_error(
+                        "ValueError",
+                        "no such queue",
+                    ))));
                 }
                 self.enqueue(queue, items)
             }
             RtCall::Dequeue { queue } => {
                 if queue as usize >= self.queues.len() {
-                    return Ok(Served::Answer(Err(host_error("ValueError", "no such queue"))));
+                    return Ok(Served::Answer(Err(host_error(
+                        "ValueError",
+                        "no such queue",
+                    ))));
                 }
                 self.dequeue(queue)
             }

@@ -121,7 +121,9 @@ impl Args {
         if let Some(at) = self.keywords.iter().position(|(k, _)| k == key) {
             return Some(self.keywords.remove(at).1);
         }
-        self.positional.get_mut(i).map(|d| std::mem::replace(d, Data::None))
+        self.positional
+            .get_mut(i)
+            .map(|d| std::mem::replace(d, Data::None))
     }
 
     fn required(&mut self, i: usize, key: &str) -> Result<Data, HostError> {
@@ -226,9 +228,9 @@ pub fn resolve_futures(d: &mut Data, value_of: &dyn Fn(u64) -> Option<Data>) {
                 *d = v;
             }
         }
-        Data::List(items) | Data::Tuple(items) | Data::Set(items) => items
-            .iter_mut()
-            .for_each(|i| resolve_futures(i, value_of)),
+        Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
+            items.iter_mut().for_each(|i| resolve_futures(i, value_of))
+        }
         Data::Dict(pairs) => pairs.iter_mut().for_each(|(k, v)| {
             resolve_futures(k, value_of);
             resolve_futures(v, value_of);
@@ -251,7 +253,10 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             vm.to_data(*v).map_err(|e| type_error(e.to_string()))?,
         ));
     }
-    let short = call.name.rsplit_once('.').map_or(call.name.as_str(), |(_, f)| f);
+    let short = call
+        .name
+        .rsplit_once('.')
+        .map_or(call.name.as_str(), |(_, f)| f);
     let mut a = Args {
         name: short.to_owned(),
         positional,
@@ -303,7 +308,9 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             a.take(usize::MAX, "name");
             a.done(2)?;
             if elems.len() > COPIES_MAX {
-                return Err(value_error(format!("map_spawn takes at most {COPIES_MAX} elements")));
+                return Err(value_error(format!(
+                    "map_spawn takes at most {COPIES_MAX} elements"
+                )));
             }
             let calls = elems
                 .into_iter()
@@ -402,7 +409,10 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             }
         }
         "rt.store.list" => {
-            let prefix = text(a.take(0, "prefix").unwrap_or(Data::Str(String::new())), "prefix")?;
+            let prefix = text(
+                a.take(0, "prefix").unwrap_or(Data::Str(String::new())),
+                "prefix",
+            )?;
             a.done(1)?;
             RtCall::StoreList { prefix }
         }
@@ -413,7 +423,7 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
                 _ => return Err(type_error("sleep() argument must be a number")),
             };
             a.done(1)?;
-            if !(seconds >= 0.0) {
+            if seconds.is_nan() || seconds < 0.0 {
                 return Err(value_error("sleep length must be non-negative"));
             }
             RtCall::Sleep { seconds }
