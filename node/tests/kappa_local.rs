@@ -177,3 +177,15 @@ fn a_plain_program_runs_as_python_would_and_returns_no_value() {
     assert!(matches!(ended, Ok(Ended::Done(None))), "{ended:?}");
     assert_eq!(out, "hi 1180591620717411303424\n");
 }
+
+#[test]
+fn an_entry_point_that_cannot_take_the_event_fails_with_python_s_error() {
+    let (ended, _) = run("def handler(event):\n    return event\n", None);
+    let Ok(Ended::Failed(text)) = ended else {
+        panic!("{ended:?}");
+    };
+    assert!(
+        text.starts_with("TypeError: handler() takes 1 positional argument but 2 were given"),
+        "{text}"
+    );
+}

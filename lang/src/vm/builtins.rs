@@ -917,7 +917,8 @@ impl Vm {
         }
     }
 
-    fn index_arg(&self, v: Value) -> Result<i64, Raise> {
+    /// An int argument (bools count), or CPython's TypeError.
+    pub(super) fn index_arg(&self, v: Value) -> Result<i64, Raise> {
         match v {
             Value::Int(n) => Ok(n),
             Value::Bool(b) => Ok(b as i64),

@@ -39,8 +39,9 @@ impl Vm {
     ) -> Result<(), Raise> {
         match callee {
             Value::Builtin(b) => {
+                let name = super::BUILTINS.get(b as usize).copied().unwrap_or("");
                 // `next(generator)` resumes it with a frame, so the generator stays resumable.
-                if super::BUILTINS.get(b as usize) == Some(&"next")
+                if name == "next"
                     && kwargs.is_empty()
                     && let [Value::Ref(g)] = args[..]
                     && matches!(self.object(g)?, Object::Generator(_))
@@ -48,7 +49,6 @@ impl Vm {
                     return self.resume_generator(g, Value::None, GeneratorEnd::Raise);
                 }
                 // An iterable whose items come from Python code goes through the prelude.
-                let name = super::BUILTINS.get(b as usize).copied().unwrap_or("");
                 if let Some(&first) = args.first()
                     && (args.len() == 1 || args.len() == 2)
                     && self.runs_python(first, 0)?
@@ -151,12 +151,12 @@ impl Vm {
                 Object::Instance { .. } => match self.special(callee, "__call__")? {
                     Some(m) => self.call_with(m, args, kwargs),
                     None => {
-                        let t = self.display_type_name(callee)?;
+                        let t = self.type_name(callee)?;
                         raise("TypeError", format!("'{t}' object is not callable"))
                     }
                 },
                 _ => {
-                    let t = self.display_type_name(callee)?;
+                    let t = self.type_name(callee)?;
                     raise("TypeError", format!("'{t}' object is not callable"))
                 }
             },
@@ -292,15 +292,7 @@ impl Vm {
             }
         }
         if !missing.is_empty() {
-            return raise(
-                "TypeError",
-                format!(
-                    "{name}() missing {} required positional argument{}: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    join_names(&missing)
-                ),
-            );
+            return missing_arguments(&name, "positional", &missing);
         }
         for i in params..named {
             if locals[i].is_none() {
@@ -311,15 +303,7 @@ impl Vm {
             }
         }
         if !missing.is_empty() {
-            return raise(
-                "TypeError",
-                format!(
-                    "{name}() missing {} required keyword-only argument{}: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    join_names(&missing)
-                ),
-            );
+            return missing_arguments(&name, "keyword-only", &missing);
         }
         for (slot, cell) in locals[first_free..].iter_mut().zip(closure) {
             *slot = Some(cell);
@@ -495,16 +479,10 @@ impl Vm {
 
     /// A prelude function (defined at the start of every module).
     pub(super) fn prelude(&self, name: &str) -> Result<Value, Raise> {
-        self.state
-            .module
-            .names
-            .iter()
-            .position(|n| n == name)
-            .and_then(|i| self.state.globals.get(i).copied().flatten())
-            .map_or_else(
-                || raise("SystemError", format!("prelude function {name} missing")),
-                Ok,
-            )
+        self.global(name).map_or_else(
+            || raise("SystemError", format!("prelude function {name} missing")),
+            Ok,
+        )
     }
 
     pub(super) fn name_at(&self, i: u32) -> Result<String, Raise> {
@@ -553,7 +531,7 @@ impl Vm {
         {
             return Ok(d.entries.clone());
         }
-        let t = self.display_type_name(mapping)?;
+        let t = self.type_name(mapping)?;
         raise("TypeError", format!("'{t}' object is not a mapping"))
     }
 
@@ -600,6 +578,19 @@ impl Vm {
             _ => raise("TypeError", "exceptions must derive from BaseException"),
         }
     }
+}
+
+/// CPython's TypeError for unbound parameters.
+fn missing_arguments<T>(function: &str, kind: &str, missing: &[String]) -> Result<T, Raise> {
+    raise(
+        "TypeError",
+        format!(
+            "{function}() missing {} required {kind} argument{}: {}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            join_names(missing)
+        ),
+    )
 }
 
 fn join_names(names: &[String]) -> String {

@@ -64,6 +64,9 @@ pub enum Error {
     NotPending,
     #[error("the program has not finished its module body")]
     NotReady,
+    /// Calling the function raised before it started (its arguments did not bind).
+    #[error("{kind}: {message}")]
+    Call { kind: String, message: String },
     #[error("no module-level function named '{0}'")]
     NoFunction(String),
     #[error("a {0} cannot leave the VM as data")]
@@ -118,12 +121,7 @@ impl Vm {
             return Err(Error::NotReady);
         }
         let function = self
-            .state
-            .module
-            .names
-            .iter()
-            .position(|n| n == name)
-            .and_then(|i| self.state.globals.get(i).copied().flatten())
+            .global(name)
             .filter(|v| matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. }))))
             .ok_or_else(|| Error::NoFunction(name.to_owned()))?;
         let mut values = Vec::with_capacity(args.len());
@@ -135,13 +133,33 @@ impl Vm {
         self.state.result = None;
         self.state.done = false;
         if let Err(raised) = self.call_with(function, values, Vec::new()) {
+            // The arguments did not bind (CPython's TypeError): report it as the exception.
+            let report = match raised {
+                Raise::New(kind, message) => (kind.to_owned(), message),
+                Raise::Object(e) => {
+                    let e = self.exception_report(e);
+                    (e.kind, e.message)
+                }
+                Raise::Stop => ("RuntimeError".to_owned(), "stopped".to_owned()),
+            };
             self.state.frames.clear();
-            return Err(match raised {
-                Raise::New(_, message) => Error::NotData(message),
-                _ => Error::NotData("call".into()),
+            return Err(Error::Call {
+                kind: report.0,
+                message: report.1,
             });
         }
         Ok(())
+    }
+
+    /// Whether the module defines `name` as a function (after its body ran).
+    pub fn has_function(&self, name: &str) -> bool {
+        matches!(self.global(name), Some(Value::Ref(r)) if matches!(self.state.heap.get(r), Some(Object::Function { .. })))
+    }
+
+    /// The module-level binding of `name`, if any.
+    pub(super) fn global(&self, name: &str) -> Option<Value> {
+        let i = self.state.module.names.iter().position(|n| n == name)?;
+        self.state.globals.get(i).copied().flatten()
     }
 
     /// The value the finished call (or `None`) returned.
@@ -243,14 +261,7 @@ impl Vm {
                         .map(|c| c.name.clone())
                         .unwrap_or_default();
                     // Only a module-level function can be named in another VM.
-                    let global = self
-                        .state
-                        .module
-                        .names
-                        .iter()
-                        .position(|n| *n == name)
-                        .and_then(|i| self.state.globals.get(i).copied().flatten());
-                    if global != Some(v) {
+                    if self.global(&name) != Some(v) {
                         return Err(Error::NotData(format!(
                             "function '{name}' that is not defined at module level"
                         )));
@@ -326,12 +337,7 @@ impl Vm {
             },
             Data::Function(name) => {
                 return self
-                    .state
-                    .module
-                    .names
-                    .iter()
-                    .position(|n| n == name)
-                    .and_then(|i| self.state.globals.get(i).copied().flatten())
+                    .global(name)
                     .ok_or_else(|| Error::NoFunction(name.clone()));
             }
         };

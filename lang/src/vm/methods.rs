@@ -249,20 +249,6 @@ impl Vm {
         self.alloc(Object::List(items))
     }
 
-    fn int_arg(&self, v: Value, what: &str) -> Result<i64, Raise> {
-        match v {
-            Value::Int(n) => Ok(n),
-            Value::Bool(b) => Ok(b as i64),
-            other => {
-                let t = self.type_name(other)?;
-                raise(
-                    "TypeError",
-                    format!("'{t}' object cannot be interpreted as an integer ({what})"),
-                )
-            }
-        }
-    }
-
     fn str_method(&mut self, receiver: Value, a: &mut Args<'_>) -> Result<Value, Raise> {
         let text = self.text_of(receiver)?;
         let name = a.method;
@@ -298,7 +284,7 @@ impl Vm {
             "split" | "rsplit" => {
                 let sep = a.get(0, "sep").unwrap_or(Value::None);
                 let max = match a.get(1, "maxsplit") {
-                    Some(v) => self.int_arg(v, "maxsplit")?,
+                    Some(v) => self.index_arg(v)?,
                     None => -1,
                 };
                 a.done(2)?;
@@ -357,7 +343,7 @@ impl Vm {
                 let old = a.get(0, "old").unwrap_or(Value::None);
                 let new = a.get(1, "new").unwrap_or(Value::None);
                 let count = match a.get(2, "count") {
-                    Some(v) => self.int_arg(v, "count")?,
+                    Some(v) => self.index_arg(v)?,
                     None => -1,
                 };
                 a.done(3)?;
@@ -400,7 +386,7 @@ impl Vm {
                 let needle = a.get(0, "sub").unwrap_or(Value::None);
                 let start = match a.get(1, "start") {
                     Some(Value::None) | None => 0,
-                    Some(v) => self.int_arg(v, "start")?,
+                    Some(v) => self.index_arg(v)?,
                 };
                 a.done(2)?;
                 let needle = self.str_arg(needle, name)?;
@@ -511,7 +497,7 @@ impl Vm {
             }
             "zfill" => {
                 a.exactly(1)?;
-                let width = self.int_arg(a.positional[0], "width")?.max(0) as usize;
+                let width = self.index_arg(a.positional[0])?.max(0) as usize;
                 if width > crate::heap::BYTES_MAX {
                     return raise("MemoryError", "");
                 }
@@ -530,7 +516,7 @@ impl Vm {
                 let width = a.get(0, "width").unwrap_or(Value::Int(0));
                 let fill = a.get(1, "fillchar");
                 a.done(2)?;
-                let width = self.int_arg(width, "width")?.max(0) as usize;
+                let width = self.index_arg(width)?.max(0) as usize;
                 if width > crate::heap::BYTES_MAX {
                     return raise("MemoryError", "");
                 }
@@ -636,7 +622,7 @@ impl Vm {
             }
             "insert" => {
                 a.exactly(2)?;
-                let at = self.int_arg(a.positional[0], "index")?;
+                let at = self.index_arg(a.positional[0])?;
                 let v = a.positional[1];
                 self.with_list(receiver, |l| {
                     let len = l.len() as i64;

@@ -1798,7 +1798,7 @@ impl Vm {
                     FrameKind::Call => self.push(v)?,
                     FrameKind::Init(instance) => {
                         if v != Value::None {
-                            let t = self.display_type_name(v)?;
+                            let t = self.type_name(v)?;
                             return raise(
                                 "TypeError",
                                 format!("__init__() should return None, not '{t}'"),
@@ -1978,11 +1978,6 @@ impl Vm {
             .and_then(|c| c.local_names.get(i as usize))
             .cloned()
             .unwrap_or_else(|| format!("#{i}"))
-    }
-
-    /// The name of a value's type as messages show it (a user class's own name).
-    fn type_name(&self, v: Value) -> Result<String, Raise> {
-        self.display_type_name(v)
     }
 
     fn index(len: usize, i: Value, what: &str) -> Result<usize, Raise> {

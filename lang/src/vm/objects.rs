@@ -332,7 +332,7 @@ impl Vm {
                 _ => {}
             }
         }
-        let t = self.display_type_name(obj)?;
+        let t = self.type_name(obj)?;
         raise(
             "AttributeError",
             format!("'{t}' object has no attribute '{name}'"),
@@ -340,7 +340,7 @@ impl Vm {
     }
 
     /// The name of a value's type as messages show it (a user class's own name).
-    pub(super) fn display_type_name(&self, v: Value) -> Result<String, Raise> {
+    pub(super) fn type_name(&self, v: Value) -> Result<String, Raise> {
         if let Value::Ref(r) = v {
             match self.object(r)? {
                 Object::Instance { class, .. }
@@ -692,7 +692,7 @@ impl Vm {
                 Ok(())
             }
             _ => {
-                let t = self.display_type_name(obj)?;
+                let t = self.type_name(obj)?;
                 raise(
                     "AttributeError",
                     format!(

@@ -917,15 +917,10 @@ impl Vm {
         };
         match self.call_sync(method, Vec::new(), Vec::new()) {
             Ok(v) => Ok(Some(v)),
-            Err(Raise::Object(e)) if self.is_stop_iteration(e) => Ok(None),
+            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => Ok(None),
             Err(Raise::New("StopIteration", _)) => Ok(None),
             Err(other) => Err(other),
         }
-    }
-
-    fn is_stop_iteration(&self, e: u32) -> bool {
-        let stop = super::exception_index("StopIteration");
-        matches!(self.state.heap.get(e), Some(Object::Exception { class, .. }) if derives(*class, stop))
     }
 
     /// Whether exception `exception` matches `class` (a class or a tuple of classes).

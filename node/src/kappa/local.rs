@@ -153,7 +153,6 @@ impl LocalRuntime {
 
     fn schedule(&mut self, event: Option<Data>, out: &mut dyn Write) -> Result<Ended, Error> {
         let mut entry_called = false;
-        let mut entry = false;
         loop {
             let Some(id) = self.ready.pop_front() else {
                 let blocked = self.tasks.iter().filter(|t| t.blocked.is_some()).count();
@@ -167,11 +166,8 @@ impl LocalRuntime {
                     if !entry_called {
                         entry_called = true;
                         let vm = self.tasks[0].vm.as_mut().ok_or(Error::Vm("root".into()))?;
-                        let names = &vm.state().module.names;
-                        let (has_handler, has_main) = (
-                            names.iter().any(|x| x == "handler"),
-                            names.iter().any(|x| x == "main"),
-                        );
+                        let (has_handler, has_main) =
+                            (vm.has_function("handler"), vm.has_function("main"));
                         if !has_handler && !has_main {
                             // A plain program: done, and no image is needed.
                             return Ok(Ended::Done(None));
@@ -180,17 +176,19 @@ impl LocalRuntime {
                         let context =
                             Data::Dict(vec![(Data::Str("job".into()), Data::Str("local".into()))]);
                         let event = event.clone().unwrap_or(Data::Dict(Vec::new()));
-                        let call = (has_handler
-                            && vm.call_function("handler", &[event, context]).is_ok())
-                            || (has_main && vm.call_function("main", &[]).is_ok());
-                        if call {
-                            entry = true;
-                            self.ready.push_front(0);
-                            continue;
+                        let called = if has_handler {
+                            vm.call_function("handler", &[event, context])
+                        } else {
+                            vm.call_function("main", &[])
+                        };
+                        if let Err(e) = called {
+                            // The entry point's signature does not fit (say `handler(event)`).
+                            return Ok(Ended::Failed(format!("{e}\n")));
                         }
-                        return Ok(Ended::Done(None));
+                        self.ready.push_front(0);
+                        continue;
                     }
-                    return Ok(Ended::Done(entry.then_some(value)));
+                    return Ok(Ended::Done(Some(value)));
                 }
                 Slice::Finished(result) => self.finish(id, result),
                 Slice::Raised(traceback) if id == 0 => return Ok(Ended::Failed(traceback)),
@@ -259,7 +257,13 @@ impl LocalRuntime {
             let mut vm = Vm::restore(image).map_err(|e| Error::Vm(e.to_string()))?;
             vm.take_output();
             if let Err(e) = vm.call_function(&function, &args) {
-                self.finish(id, Err(host_error("TypeError", e.to_string())));
+                let error = match e {
+                    sl_lang::vm::HostDataError::Call { kind, message } => {
+                        host_error(&kind, message)
+                    }
+                    other => host_error("TypeError", other.to_string()),
+                };
+                self.finish(id, Err(error));
                 return Ok(Slice::Raised(String::new()));
             }
             self.tasks[id].vm = Some(vm);
