@@ -426,6 +426,7 @@ async fn coordinator(
         label: label.clone(),
         function: "bench".into(),
         args: vec![],
+        options: Default::default(),
     };
 
     // One leased task, then task calls with a 4 KiB inline checkpoint, one at a time.
@@ -452,6 +453,7 @@ async fn coordinator(
             epoch: grant.epoch,
             seq: Seq(seq),
             checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
+            output: String::new(),
             call: Call::Checkpoint,
         };
         let started = Instant::now();
@@ -479,6 +481,7 @@ async fn coordinator(
                         label: submit_label.clone(),
                         function: "bench".into(),
                         args: vec![],
+                        options: Default::default(),
                     })
                     .await?;
             }

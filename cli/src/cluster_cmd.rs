@@ -204,13 +204,13 @@ pub fn run_existing(data_dir: PathBuf, verbose: u8, log: Option<PathBuf>) -> any
 }
 
 /// A resolved client: endpoint, addresses, and a client that follows leaders.
-struct Connection {
-    endpoint: Endpoint,
-    addrs: Vec<SocketAddr>,
+pub(crate) struct Connection {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) addrs: Vec<SocketAddr>,
 }
 
 /// Resolves the cluster and builds a client endpoint on `runtime` (quinn needs one to bind).
-fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Result<Connection> {
+pub(crate) fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Result<Connection> {
     let _entered = runtime.enter();
     let path = args
         .config
@@ -250,7 +250,7 @@ fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Res
     Ok(Connection { endpoint, addrs })
 }
 
-fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -650,6 +650,23 @@ struct UpLayout {
     voters: usize,
 }
 
+/// Whether `pid` runs: it exists and is not a zombie (a node killed with SIGKILL whose parent,
+/// `up` long gone, has not been reaped yet would otherwise look alive and never be restarted).
+pub(crate) fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    if unsafe { libc::kill(pid, 0) } != 0 {
+        return false;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_none_or(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
+
 pub fn up(
     nodes: usize,
     dir: PathBuf,
@@ -740,8 +757,7 @@ pub fn up(
         std::fs::read_to_string(sl_node::config::paths(d).pid)
             .ok()
             .and_then(|p| p.trim().parse::<i32>().ok())
-            // SAFETY: signal 0 only checks that the process exists.
-            .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
+            .is_some_and(process_alive)
     };
     let start_existing = |i: usize| -> anyhow::Result<()> {
         let d = node_dir(i);
@@ -879,11 +895,10 @@ pub fn down(dir: PathBuf) -> anyhow::Result<i32> {
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     for (pid, pid_file) in &pids {
-        // SAFETY: signal 0 checks existence.
-        while unsafe { libc::kill(*pid, 0) } == 0 && Instant::now() < deadline {
+        while process_alive(*pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
-        if unsafe { libc::kill(*pid, 0) } == 0 {
+        if process_alive(*pid) {
             // SAFETY: as above.
             unsafe { libc::kill(*pid, libc::SIGKILL) };
         }
@@ -943,6 +958,7 @@ pub fn bench_coordinator_live(
         label: sl_labels::Lattice::bottom(&sl_labels::Policy::tags_only()),
         function: "bench".into(),
         args: vec![],
+        options: Default::default(),
     };
     let (latencies, throughput) = runtime.block_on(async {
         client.propose(&submit(base.wrapping_sub(1))).await?;
@@ -972,6 +988,7 @@ pub fn bench_coordinator_live(
                 epoch: grant.epoch,
                 seq: sl_coordinator::Seq(seq),
                 checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
+                output: String::new(),
                 call: Call::Checkpoint,
             });
             let started = Instant::now();

@@ -3,6 +3,7 @@
 
 mod bench_cmd;
 mod cluster_cmd;
+mod job_cmd;
 mod lambdapack_cmd;
 mod lang_bench;
 mod policy_cmd;
@@ -53,7 +54,8 @@ enum Command {
         #[arg(long)]
         no_run: bool,
     },
-    /// Run a Python file in slnode's VM, as `python3 FILE` would (the task API comes later).
+    /// Run a Python job in this process, no cluster needed: the same `rt` API (spawn, futures,
+    /// queues, checkpoints) as `submit`. A plain file runs as `python3 FILE` would.
     Run {
         file: std::path::PathBuf,
         /// The event passed to `handler(event, context)`, as JSON.
@@ -116,6 +118,72 @@ enum Command {
     /// Objects in the cluster's store.
     #[command(subcommand)]
     Object(cluster_cmd::ObjectCommand),
+    /// Submit a Python job to the cluster (syntax errors are reported before upload).
+    Submit {
+        file: std::path::PathBuf,
+        /// The event passed to `handler(event, context)`, as JSON.
+        #[arg(long)]
+        event: Option<String>,
+        /// The hard deadline of one worker slice, in seconds; tasks resume from checkpoints.
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
+        /// Least time between a worker's own checkpoints, in ms (0: adaptive, under 5% cost).
+        #[arg(long, default_value_t = 0)]
+        checkpoint_ms: u64,
+        /// Wait for the result, streaming the job's log and a progress line.
+        #[arg(long)]
+        wait: bool,
+        /// Print JSON (with --wait: the last line is an object with job, status, result, resumes).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// The cluster's jobs, newest first.
+    Jobs {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// One job: status, tasks, resumes, result or error.
+    Job {
+        id: u64,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// A job's output (what its tasks printed, and failed tasks' tracebacks).
+    Logs {
+        id: u64,
+        /// Keep printing until the job ends.
+        #[arg(short, long)]
+        follow: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// End every task of a job.
+    Cancel {
+        id: u64,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
+    /// External services jobs call with `rt.external` (admin).
+    #[command(subcommand)]
+    Service(ServiceCommand),
+}
+
+#[derive(Subcommand)]
+enum ServiceCommand {
+    /// Register (or replace) service NAME at an http:// URL.
+    Add {
+        name: String,
+        #[arg(long)]
+        url: String,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
 }
 
 fn main() {
@@ -154,6 +222,34 @@ fn main() {
         Command::Leave { data_dir, cluster } => cluster_cmd::leave(data_dir, cluster),
         Command::Remove { node, cluster } => cluster_cmd::remove(node, cluster),
         Command::Object(command) => cluster_cmd::object(command),
+        Command::Submit {
+            file,
+            event,
+            timeout,
+            checkpoint_ms,
+            wait,
+            json,
+            cluster,
+        } => job_cmd::submit(job_cmd::SubmitArgs {
+            file: &file,
+            event: event.as_deref(),
+            timeout_s: timeout,
+            checkpoint_ms,
+            wait,
+            json,
+            cluster: &cluster,
+        }),
+        Command::Jobs { json, cluster } => job_cmd::jobs(json, &cluster),
+        Command::Job { id, json, cluster } => job_cmd::job(id, json, &cluster),
+        Command::Logs {
+            id,
+            follow,
+            cluster,
+        } => job_cmd::logs(id, follow, &cluster),
+        Command::Cancel { id, cluster } => job_cmd::cancel(id, &cluster),
+        Command::Service(ServiceCommand::Add { name, url, cluster }) => {
+            job_cmd::service_add(&name, &url, &cluster)
+        }
     };
     match outcome {
         Ok(code) => std::process::exit(code),

@@ -275,6 +275,8 @@ pub enum Object {
         closure: Vec<Value>,
         /// The class whose body defined it, once that class exists.
         owner: Option<u32>,
+        /// Attributes set on it (`f.on_coordinator = True`).
+        attrs: Vec<(String, Value)>,
     },
     /// A captured variable: its value, or nothing while unbound.
     Cell(Option<Value>),
@@ -413,9 +415,11 @@ impl Object {
                 kw_defaults,
                 closure,
                 owner,
+                attrs,
                 ..
             } => {
                 defaults.iter().chain(closure).for_each(&mut push);
+                attrs.iter().for_each(|(_, v)| push(v));
                 kw_defaults.iter().for_each(|(_, v)| push(v));
                 if let Some(o) = owner {
                     push(&Value::Ref(*o));

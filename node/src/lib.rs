@@ -4,8 +4,8 @@
 //! a coordinator replica (voting or not; the leader promotes learners up to the configured voter
 //! count), an object-store shard whose placement follows the coordinator's member list, the QUIC
 //! endpoint serving the coordinator, object-store and admin methods, and `/metrics` + `/healthz`.
-//! The [`supervisor`] actor owns these and their shutdown. Workers (provisioner, task VM, host-call
-//! shim) come with the Kappa issue.
+//! The [`supervisor`] actor owns these and their shutdown; the [`kappa`] provisioner actor leases
+//! tasks and runs them in worker actors; the job methods (`submit`, `jobs`, …) are served here.
 //!
 //! Boundary: the only crate that knows actix and the data-directory layout ([`config`]); it wires
 //! the others together and adds no protocol or storage logic of its own.
@@ -394,9 +394,11 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let engine = Arc::new(Engine::open(&p.objects)?);
     let (driver, inbox) = Driver::channel();
     let admin_slot: Arc<OnceLock<AdminContext>> = Arc::new(OnceLock::new());
+    let jobs_slot: kappa::jobs::Slot = Arc::new(OnceLock::new());
     let router = sl_coordinator::service::routes(sl_rpc::Router::new(), driver.clone());
     let router = sl_objstore::service::routes(router, engine.clone());
     let router = admin::routes(router, admin_slot.clone());
+    let router = kappa::jobs::routes(router, jobs_slot.clone());
     let endpoint = Endpoint::node(
         endpoint::Options::new(node.listen),
         &identity,
@@ -427,8 +429,39 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         endpoint.clone(),
         members_rx,
         REPLICAS_DEFAULT,
-        Arc::new(policy),
+        Arc::new(policy.clone()),
     );
+    let link = kappa::link::Link::new(
+        driver.clone(),
+        Client::new(
+            endpoint.clone(),
+            node.seeds
+                .iter()
+                .map(|s| (s.id, s.addr))
+                .chain([(node.id, node.advertise)])
+                .collect(),
+        ),
+    );
+    let _ = jobs_slot.set(kappa::jobs::JobsContext {
+        link: link.clone(),
+        store: store.clone(),
+        policy: policy.clone(),
+    });
+    let worker_stats = Arc::new(kappa::provisioner::Stats::default());
+    let _provisioner = kappa::provisioner::Provisioner::new(
+        kappa::worker::Env {
+            node: node.id,
+            link,
+            store: store.clone(),
+            programs: kappa::programs::Programs::new(store.clone()),
+            runtime: tokio::runtime::Handle::current(),
+            policy: policy.clone(),
+            inline_max: Limits::default().inline_checkpoint_bytes_max,
+        },
+        node.slots,
+        worker_stats,
+    )
+    .start();
     let mut tasks = vec![store.spawn_rebalancer()];
     let (leave_tx, mut leave_rx) = tokio::sync::mpsc::channel(1);
     let _ = admin_slot.set(AdminContext {

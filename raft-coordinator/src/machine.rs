@@ -44,6 +44,31 @@ impl Default for Limits {
     }
 }
 
+/// What a job's output log keeps: the newest bytes; older ones are dropped and counted.
+pub const JOB_LOG_BYTES_MAX: usize = 1 << 20;
+/// The longest a task without a deadline (`on_coordinator`) holds its lease between renewals.
+pub const RENEWED_LEASE_MS: u64 = 10_000;
+/// The largest outcome (a task's value or error text) the coordinator keeps.
+pub const OUTCOME_BYTES_MAX: usize = 1 << 20;
+/// Registered external services.
+pub const SERVICES_MAX: usize = 1024;
+
+/// How a job's tasks run. The default (no program, no timeout) is a bare task whose lease lasts
+/// what `Acquire` says, as tests and benchmarks of the machine use it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct JobOptions {
+    /// Object key of the job's source (a Python-subset module).
+    pub program: String,
+    /// Display name of the source file (tracebacks, `slnode jobs`).
+    pub file: String,
+    /// The hard deadline of one worker slice (the "lambda limit"); 0 = the lease alone.
+    pub timeout_ms: u64,
+    /// The least time between a worker's own checkpoints; 0 = adaptive.
+    pub checkpoint_ms: u64,
+    /// When the job was submitted (Unix ms, from the submitting node's clock).
+    pub submitted_ms: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Checkpoint {
     /// Not started: run the function from its arguments.
@@ -94,6 +119,13 @@ pub struct Task {
     pub resumes: u64,
     /// An external call whose intent is committed and whose result is not.
     pub external: Option<(Seq, String, Vec<u8>)>,
+    /// Runs without a deadline (Kappa's `on_coordinator`): its lease is renewed, not forced.
+    pub on_coordinator: bool,
+    /// Whether the call the checkpoint is suspended at has a recorded reply (`last_reply`): a
+    /// resumed task then takes that reply instead of calling again (at most once per call).
+    pub answered: bool,
+    /// A sleep in progress: its call's seq, when it ends (Unix ms), and whether it has.
+    pub sleep: Option<(Seq, u64, bool)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -118,6 +150,16 @@ pub struct Job {
     pub root: TaskId,
     pub label: Label,
     pub status: Status,
+    pub options: JobOptions,
+    /// Output of the job's tasks, in the order their calls committed (newest
+    /// [`JOB_LOG_BYTES_MAX`] bytes).
+    pub log: String,
+    /// Bytes dropped from the head of `log`; `log_dropped + log.len()` is the total written.
+    pub log_dropped: u64,
+    /// Times its tasks resumed after a lost lease (forced timeouts, dead workers).
+    pub resumes: u64,
+    pub tasks: u64,
+    pub cancelled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -129,8 +171,10 @@ pub enum Command {
         label: Label,
         function: String,
         args: Vec<u8>,
+        options: JobOptions,
     },
-    /// Lease up to `max` ready tasks to `node` until `now_ms + lease_ms`.
+    /// Lease up to `max` ready tasks to `node` until `now_ms + lease_ms`, plus the job's
+    /// timeout for jobs that have one (`lease_ms` is then the grace for a dead worker).
     Acquire {
         node: NodeId,
         max: u32,
@@ -204,6 +248,20 @@ pub enum Command {
         key: NodeKey,
         epoch: Epoch,
     },
+    /// A sleeping task's time is up (proposed by the leader, whose clock decides).
+    Wake {
+        task: TaskId,
+        seq: Seq,
+    },
+    /// Ends every task of the job that has not ended; the job fails as cancelled.
+    CancelJob {
+        job: JobId,
+    },
+    /// Registers (or replaces) an external service callable with `rt.external`.
+    PutService {
+        name: String,
+        url: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -214,6 +272,9 @@ pub struct TaskCall {
     /// The task's state just before the call, recorded atomically with its effect.
     pub checkpoint: Checkpoint,
     pub call: Call,
+    /// What the task printed since its previous call; appended to the job's log with the
+    /// checkpoint, so output is logged once even when a slice is cut short and re-run.
+    pub output: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -225,9 +286,29 @@ pub enum Call {
         args: Vec<u8>,
         deps: Vec<TaskId>,
         label: Option<Label>,
+        on_coordinator: bool,
+    },
+    /// Several children of one function at once (`spawn_many`, `map_spawn`): each with its
+    /// arguments and dependencies, all created or none.
+    SpawnMany {
+        function: String,
+        children: Vec<(Vec<u8>, Vec<TaskId>)>,
+        on_coordinator: bool,
     },
     Wait {
         future: TaskId,
+    },
+    /// `copies` queues at once, all created or none.
+    CreateQueues {
+        capacity: u32,
+        copies: u32,
+    },
+    /// Several items at once, all placed or none: the call blocks until the queue has room for
+    /// every item (a batch larger than the capacity, or more than one item for a rendezvous
+    /// queue, is refused).
+    EnqueueMany {
+        queue: QueueId,
+        items: Vec<Vec<u8>>,
     },
     CreateQueue {
         capacity: u32,
@@ -252,6 +333,11 @@ pub enum Call {
     ExternalResult {
         outcome: Outcome,
     },
+    /// Sleep until `until_ms` (Unix ms) without holding a worker. A re-issue after the wake
+    /// (same seq, from the checkpoint) completes at once.
+    Sleep {
+        until_ms: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -264,6 +350,13 @@ pub struct Grant {
     pub dep_values: Vec<Outcome>,
     pub next_seq: Seq,
     pub label: Label,
+    pub job: JobId,
+    pub options: JobOptions,
+    pub on_coordinator: bool,
+    /// The recorded reply to the call the checkpoint is suspended at, when there is one.
+    pub resume: Option<Answered>,
+    /// Whether this is the job's root task.
+    pub root: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -277,8 +370,10 @@ pub enum Reply {
     NodeId(u64),
     Dag(DagId),
     Spawned(TaskId),
+    SpawnedMany(Vec<TaskId>),
     Value(Outcome),
     Queue(QueueId),
+    Queues(Vec<QueueId>),
     Item(Vec<u8>),
     Ok,
     /// Idempotency key of an external call: `(task, seq)` of its intent.
@@ -289,6 +384,39 @@ pub enum Reply {
     /// The task gave up its worker; it becomes ready when it can proceed.
     WouldBlock,
     Rejected(Reject),
+}
+
+/// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
+/// have; a separate type because `Reply` holds grants, which hold this).
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Answered {
+    Spawned(TaskId),
+    SpawnedMany(Vec<TaskId>),
+    Value(Outcome),
+    Queue(QueueId),
+    Queues(Vec<QueueId>),
+    Item(Vec<u8>),
+    Ok,
+    ExternalKey { task: TaskId, seq: Seq },
+}
+
+impl Answered {
+    pub fn from_reply(reply: &Reply) -> Option<Answered> {
+        Some(match reply {
+            Reply::Spawned(t) => Answered::Spawned(*t),
+            Reply::SpawnedMany(t) => Answered::SpawnedMany(t.clone()),
+            Reply::Value(o) => Answered::Value(o.clone()),
+            Reply::Queue(q) => Answered::Queue(*q),
+            Reply::Queues(q) => Answered::Queues(q.clone()),
+            Reply::Item(i) => Answered::Item(i.clone()),
+            Reply::Ok => Answered::Ok,
+            Reply::ExternalKey { task, seq } => Answered::ExternalKey {
+                task: *task,
+                seq: *seq,
+            },
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -331,6 +459,8 @@ pub struct State {
     pub dag_submissions: BTreeMap<u64, DagId>,
     pub next_dag: u64,
     pub node_ids: BTreeMap<String, u64>,
+    /// External services by name: their URLs.
+    pub services: BTreeMap<String, String>,
 }
 
 /// The state and the rules. The policy and limits are configuration, not state.
@@ -371,7 +501,8 @@ impl Machine {
                 label,
                 function,
                 args,
-            } => self.submit(*request, label, function, args),
+                options,
+            } => self.submit(*request, label, function, args, options),
             Command::Acquire {
                 node,
                 max,
@@ -419,13 +550,22 @@ impl Machine {
                 children,
             } => self.dag_complete(*dag, key, *epoch, children),
             Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
+            Command::Wake { task, seq } => self.wake(*task, *seq),
+            Command::CancelJob { job } => self.cancel(*job),
+            Command::PutService { name, url } => self.put_service(name, url),
         }
     }
 
     /// Whether `call` would block if applied now. The leader holds such a call for a while before
     /// proposing it (see `service`), so short waits never cost the task its worker. A hint only:
     /// `apply` decides.
-    pub fn would_block(&self, call: &TaskCall) -> bool {
+    pub fn would_block(&self, command: &Command) -> bool {
+        let call = match command {
+            // An acquire with nothing to lease is a long poll: held until something is ready.
+            Command::Acquire { .. } => return self.state.ready.is_empty(),
+            Command::Call(call) => call,
+            _ => return false,
+        };
         match &call.call {
             Call::Wait { future } => self
                 .state
@@ -442,6 +582,9 @@ impl Machine {
                 .queues
                 .get(queue)
                 .is_some_and(|q| q.capacity > 0 && q.items.len() >= q.capacity as usize),
+            Call::EnqueueMany { queue, items } => self.state.queues.get(queue).is_some_and(|q| {
+                q.capacity > 0 && q.items.len() + items.len() > q.capacity as usize
+            }),
             _ => false,
         }
     }
@@ -453,6 +596,7 @@ impl Machine {
         function: &str,
         args: &[u8],
         deps: Vec<TaskId>,
+        on_coordinator: bool,
     ) -> Result<TaskId, Reject> {
         if self.state.tasks.len() >= self.limits.tasks_max {
             return Err(Reject::Limit(format!(
@@ -500,7 +644,13 @@ impl Machine {
             waiters: Vec::new(),
             resumes: 0,
             external: None,
+            on_coordinator,
+            answered: false,
+            sleep: None,
         };
+        if let Some(job) = self.state.jobs.get_mut(&job) {
+            job.tasks += 1;
+        }
         if status == Status::Ready {
             self.state.ready.insert(id);
         }
@@ -508,7 +658,14 @@ impl Machine {
         Ok(id)
     }
 
-    fn submit(&mut self, request: u64, label: &Label, function: &str, args: &[u8]) -> Reply {
+    fn submit(
+        &mut self,
+        request: u64,
+        label: &Label,
+        function: &str,
+        args: &[u8],
+        options: &JobOptions,
+    ) -> Reply {
         if let Some(&(job, root)) = self.state.submissions.get(&request) {
             return Reply::Submitted { job, root };
         }
@@ -518,7 +675,7 @@ impl Machine {
             ));
         }
         let job = JobId(self.state.next_job);
-        match self.new_task(job, label.clone(), function, args, Vec::new()) {
+        match self.new_task(job, label.clone(), function, args, Vec::new(), false) {
             Ok(root) => {
                 self.state.next_job += 1;
                 self.state.submissions.insert(request, (job, root));
@@ -528,6 +685,12 @@ impl Machine {
                         root,
                         label: label.clone(),
                         status: Status::Ready,
+                        options: options.clone(),
+                        log: String::new(),
+                        log_dropped: 0,
+                        resumes: 0,
+                        tasks: 1,
+                        cancelled: false,
                     },
                 );
                 Reply::Submitted { job, root }
@@ -555,12 +718,31 @@ impl Machine {
                     })
                     .collect()
             };
+            let (options, root) = {
+                let job_id = self.state.tasks[&id].job;
+                match self.state.jobs.get_mut(&job_id) {
+                    Some(job) => {
+                        if job.status == Status::Ready {
+                            job.status = Status::Running;
+                        }
+                        (job.options.clone(), job.root == id)
+                    }
+                    None => (JobOptions::default(), false),
+                }
+            };
             let task = self.state.tasks.get_mut(&id).expect("ready tasks exist");
             assert_eq!(
                 task.status,
                 Status::Ready,
                 "only ready tasks are in the ready set"
             );
+            // A task with a timeout holds its lease for the timeout plus the grace
+            // (`deadline_ms` is now + grace); one without a deadline renews it.
+            let deadline_ms = if task.on_coordinator {
+                deadline_ms.saturating_add(RENEWED_LEASE_MS)
+            } else {
+                deadline_ms.saturating_add(options.timeout_ms)
+            };
             task.epoch = Epoch(task.epoch.0 + 1);
             task.lease = Some(Lease {
                 epoch: task.epoch,
@@ -568,11 +750,13 @@ impl Machine {
                 deadline_ms,
             });
             task.status = Status::Running;
-            if let Some(job) = self.state.jobs.get_mut(&task.job)
-                && job.status == Status::Ready
-            {
-                job.status = Status::Running;
-            }
+            let resume = if task.answered {
+                task.last_reply
+                    .as_ref()
+                    .and_then(|(_, reply)| Answered::from_reply(reply))
+            } else {
+                None
+            };
             grants.push(Grant {
                 task: id,
                 epoch: task.epoch,
@@ -582,6 +766,11 @@ impl Machine {
                 dep_values,
                 next_seq: task.next_seq,
                 label: task.label.clone(),
+                job: task.job,
+                options,
+                on_coordinator: task.on_coordinator,
+                resume,
+                root,
             });
         }
         Reply::Leases(grants)
@@ -613,7 +802,11 @@ impl Machine {
                 entry.lease = None;
                 entry.status = Status::Ready;
                 entry.resumes += 1;
+                let job = entry.job;
                 self.state.ready.insert(task);
+                if let Some(job) = self.state.jobs.get_mut(&job) {
+                    job.resumes += 1;
+                }
                 Reply::Ok
             }
             Err(reject) => Reply::Rejected(reject),
@@ -652,21 +845,29 @@ impl Machine {
         }
         let reply = self.effect(call);
         let task = self.state.tasks.get_mut(&call.task).expect("checked above");
+        let job = task.job;
         match &reply {
             Reply::WouldBlock => {
                 // Nothing took effect; the call will be re-issued with the same seq.
                 task.checkpoint = call.checkpoint.clone();
+                task.answered = false;
                 task.lease = None;
                 if task.status == Status::Running {
                     task.status = Status::Blocked;
                 }
             }
-            Reply::Rejected(_) => {}
+            Reply::Rejected(_) => return reply,
             _ => {
                 task.checkpoint = call.checkpoint.clone();
+                task.answered = true;
                 task.next_seq = Seq(call.seq.0 + 1);
                 task.last_reply = Some((call.epoch, reply.clone()));
             }
+        }
+        if !call.output.is_empty()
+            && let Some(job) = self.state.jobs.get_mut(&job)
+        {
+            append_log(job, &call.output);
         }
         reply
     }
@@ -684,6 +885,7 @@ impl Machine {
                 args,
                 deps,
                 label,
+                on_coordinator,
             } => {
                 let label = label.clone().unwrap_or_else(|| my_label.clone());
                 if !self.policy.flows(&my_label, &label) {
@@ -703,7 +905,7 @@ impl Machine {
                         _ => return Reply::Rejected(Reject::NotFound),
                     }
                 }
-                match self.new_task(my_job, label, function, args, deps.clone()) {
+                match self.new_task(my_job, label, function, args, deps.clone(), *on_coordinator) {
                     Ok(child) => Reply::Spawned(child),
                     Err(reject) => Reply::Rejected(reject),
                 }
@@ -725,6 +927,40 @@ impl Machine {
                         Reply::WouldBlock
                     }
                 }
+            }
+            Call::SpawnMany {
+                function,
+                children,
+                on_coordinator,
+            } => self.spawn_many(me, function, children, *on_coordinator),
+            Call::CreateQueues { capacity, copies } => {
+                if *capacity > self.limits.queue_capacity_max
+                    || self.state.queues.len() + *copies as usize > self.limits.queues_max
+                {
+                    return Reply::Rejected(Reject::Limit(
+                        "queue capacity or count exceeds the cluster's limit".into(),
+                    ));
+                }
+                let mut made = Vec::with_capacity(*copies as usize);
+                for _ in 0..*copies {
+                    let id = QueueId(self.state.next_queue);
+                    self.state.next_queue += 1;
+                    self.state.queues.insert(
+                        id,
+                        Queue {
+                            label: my_label.clone(),
+                            capacity: *capacity,
+                            items: VecDeque::new(),
+                            waiting_consumers: BTreeSet::new(),
+                            waiting_producers: BTreeSet::new(),
+                        },
+                    );
+                    made.push(id);
+                }
+                Reply::Queues(made)
+            }
+            Call::EnqueueMany { queue, items } => {
+                self.enqueue_many(me, call.seq, &my_label, *queue, items)
             }
             Call::CreateQueue { capacity, label } => {
                 let label = label.clone().unwrap_or_else(|| my_label.clone());
@@ -756,6 +992,15 @@ impl Machine {
             Call::Dequeue { queue } => self.dequeue(me, &my_label, *queue),
             Call::Checkpoint => Reply::Ok,
             Call::Exit { outcome } => {
+                let size = match outcome {
+                    Ok(bytes) => bytes.len(),
+                    Err(text) => text.len(),
+                };
+                if size > OUTCOME_BYTES_MAX {
+                    return Reply::Rejected(Reject::Limit(format!(
+                        "a task's outcome is at most {OUTCOME_BYTES_MAX} bytes"
+                    )));
+                }
                 self.finish(me, outcome.clone());
                 Reply::Ok
             }
@@ -776,7 +1021,173 @@ impl Machine {
                 }
                 Reply::Value(outcome.clone())
             }
+            Call::Sleep { until_ms } => {
+                let task = self.state.tasks.get_mut(&me).expect("caller exists");
+                match task.sleep {
+                    Some((seq, _, true)) if seq == call.seq => {
+                        task.sleep = None;
+                        Reply::Ok
+                    }
+                    _ => {
+                        task.sleep = Some((call.seq, *until_ms, false));
+                        Reply::WouldBlock
+                    }
+                }
+            }
         }
+    }
+
+    fn wake(&mut self, id: TaskId, seq: Seq) -> Reply {
+        let Some(task) = self.state.tasks.get_mut(&id) else {
+            return Reply::Rejected(Reject::UnknownTask);
+        };
+        match &mut task.sleep {
+            Some((s, _, woken)) if *s == seq => *woken = true,
+            _ => return Reply::Rejected(Reject::Invalid("the task is not asleep".into())),
+        }
+        self.make_ready(id);
+        Reply::Ok
+    }
+
+    /// Tasks whose sleep has ended by `now_ms` and that have not been woken (for the leader).
+    pub fn sleepers_due(&self, now_ms: u64) -> impl Iterator<Item = (TaskId, Seq)> + '_ {
+        self.state.tasks.iter().filter_map(move |(id, t)| match t.sleep {
+            Some((seq, until, false)) if until <= now_ms && t.status == Status::Blocked => {
+                Some((*id, seq))
+            }
+            _ => None,
+        })
+    }
+
+    fn cancel(&mut self, id: JobId) -> Reply {
+        let Some(job) = self.state.jobs.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        if matches!(job.status, Status::Done | Status::Failed) {
+            return Reply::Ok;
+        }
+        job.cancelled = true;
+        let live: Vec<TaskId> = self
+            .state
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.job == id && t.outcome.is_none())
+            .map(|(tid, _)| *tid)
+            .collect();
+        for task in live {
+            self.state.ready.remove(&task);
+            self.finish(task, Err("cancelled".into()));
+        }
+        Reply::Ok
+    }
+
+    fn put_service(&mut self, name: &str, url: &str) -> Reply {
+        if !self.state.services.contains_key(name) && self.state.services.len() >= SERVICES_MAX {
+            return Reply::Rejected(Reject::Limit(format!(
+                "at most {SERVICES_MAX} services"
+            )));
+        }
+        self.state.services.insert(name.to_owned(), url.to_owned());
+        Reply::Ok
+    }
+
+    fn spawn_many(
+        &mut self,
+        me: TaskId,
+        function: &str,
+        children: &[(Vec<u8>, Vec<TaskId>)],
+        on_coordinator: bool,
+    ) -> Reply {
+        let (label, job) = {
+            let task = &self.state.tasks[&me];
+            (task.label.clone(), task.job)
+        };
+        // Every check before the first task exists: all or none.
+        if self.state.tasks.len() + children.len() > self.limits.tasks_max {
+            return Reply::Rejected(Reject::Limit(format!(
+                "the cluster holds at most {} tasks",
+                self.limits.tasks_max
+            )));
+        }
+        for (args, deps) in children {
+            if args.len() > self.limits.args_bytes_max {
+                return Reply::Rejected(Reject::Limit(format!(
+                    "arguments exceed {} bytes",
+                    self.limits.args_bytes_max
+                )));
+            }
+            if deps.len() > self.limits.deps_max {
+                return Reply::Rejected(Reject::Limit(format!(
+                    "at most {} dependencies",
+                    self.limits.deps_max
+                )));
+            }
+            for dep in deps {
+                match self.state.tasks.get(dep) {
+                    Some(d) if self.policy.flows(&d.label, &label) => {}
+                    _ => return Reply::Rejected(Reject::NotFound),
+                }
+            }
+        }
+        let mut made = Vec::with_capacity(children.len());
+        for (args, deps) in children {
+            match self.new_task(job, label.clone(), function, args, deps.clone(), on_coordinator) {
+                Ok(id) => made.push(id),
+                Err(reject) => unreachable!("checked before creating any: {reject:?}"),
+            }
+        }
+        Reply::SpawnedMany(made)
+    }
+
+    fn enqueue_many(
+        &mut self,
+        me: TaskId,
+        seq: Seq,
+        my_label: &Label,
+        id: QueueId,
+        items: &[Vec<u8>],
+    ) -> Reply {
+        if items.len() == 1 {
+            return self.enqueue(me, seq, my_label, id, &items[0]);
+        }
+        if items.iter().any(|i| i.len() > self.limits.item_bytes_max) {
+            return Reply::Rejected(Reject::Limit(format!(
+                "queue items are at most {} bytes inline",
+                self.limits.item_bytes_max
+            )));
+        }
+        let policy = &self.policy;
+        let Some(queue) = self.state.queues.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        if !policy.flows(my_label, &queue.label) {
+            return Reply::Rejected(Reject::FlowDown);
+        }
+        if items.len() > queue.capacity as usize {
+            return Reply::Rejected(Reject::Invalid(format!(
+                "{} items cannot fit a queue of capacity {}; enqueue them one at a time",
+                items.len(),
+                queue.capacity
+            )));
+        }
+        if queue.items.len() + items.len() > queue.capacity as usize {
+            queue.waiting_producers.insert(me);
+            return Reply::WouldBlock;
+        }
+        queue.waiting_producers.remove(&me);
+        for item in items {
+            queue.items.push_back(Item {
+                bytes: item.clone(),
+                from: (me, seq),
+            });
+        }
+        let woken: Vec<TaskId> = (0..items.len())
+            .filter_map(|_| queue.waiting_consumers.pop_first())
+            .collect();
+        for consumer in woken {
+            self.make_ready(consumer);
+        }
+        Reply::Ok
     }
 
     fn enqueue(
@@ -874,6 +1285,9 @@ impl Machine {
     }
 
     fn finish(&mut self, id: TaskId, outcome: Outcome) {
+        if let Some(task) = self.state.tasks.get(&id) {
+            assert!(task.outcome.is_none(), "a task ends once");
+        }
         let failed = outcome.is_err();
         let (waiters, job) = {
             let task = self.state.tasks.get_mut(&id).expect("caller exists");
@@ -898,5 +1312,19 @@ impl Machine {
                 }
             }
         }
+    }
+}
+
+/// Appends task output to a job's log, dropping the oldest bytes beyond the bound (at a char
+/// boundary).
+fn append_log(job: &mut Job, output: &str) {
+    job.log.push_str(output);
+    if job.log.len() > JOB_LOG_BYTES_MAX {
+        let mut cut = job.log.len() - JOB_LOG_BYTES_MAX;
+        while !job.log.is_char_boundary(cut) {
+            cut += 1;
+        }
+        job.log.drain(..cut);
+        job.log_dropped += cut as u64;
     }
 }

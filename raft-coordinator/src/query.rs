@@ -7,7 +7,7 @@ use sl_labels::Label;
 use crate::catalog::Member;
 use crate::executions::DagId;
 use crate::ids::{Epoch, JobId, Seq, TaskId};
-use crate::machine::{Machine, Outcome, Status};
+use crate::machine::{JobOptions, Machine, Outcome, Status};
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Query {
@@ -21,15 +21,47 @@ pub enum Query {
     Members,
     /// Principals and the hashes of their tokens (for nodes' authenticators).
     Principals,
+    /// The label of a principal.
+    PrincipalLabel(String),
+    /// The newest jobs (at most `max`), newest first.
+    Jobs {
+        max: u32,
+    },
+    /// A job's log from byte `from` (of everything it ever wrote), at most `max` bytes.
+    Log {
+        job: JobId,
+        from: u64,
+        max: u32,
+    },
+    Service(String),
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct JobView {
+    pub id: JobId,
     pub root: TaskId,
     pub label: Label,
     pub status: Status,
     /// The root task's result once it has one.
     pub outcome: Option<Outcome>,
+    pub options: JobOptions,
+    pub resumes: u64,
+    pub cancelled: bool,
+    /// Tasks by status: ready, running, blocked, done, failed.
+    pub counts: [u64; 5],
+    /// The node holding the root task's lease, if it runs.
+    pub root_node: Option<u64>,
+    /// Bytes its log holds in all (including dropped ones).
+    pub log_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct LogView {
+    /// Where `text` starts (later than asked when older bytes were dropped).
+    pub from: u64,
+    pub text: String,
+    /// Whether the job has ended (nothing more will be written).
+    pub ended: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -59,18 +91,46 @@ pub enum Answer {
     Dag(Option<DagView>),
     Members(Vec<Member>),
     Principals(Vec<(String, [u8; 32])>),
+    Label(Option<Label>),
+    Jobs(Vec<JobView>),
+    Log(Option<LogView>),
+    Service(Option<String>),
 }
 
 impl Machine {
     pub fn query(&self, query: &Query) -> Answer {
         let state = &self.state;
         match query {
-            Query::Job(id) => Answer::Job(state.jobs.get(id).map(|job| JobView {
-                root: job.root,
-                label: job.label.clone(),
-                status: job.status,
-                outcome: state.tasks.get(&job.root).and_then(|t| t.outcome.clone()),
+            Query::Job(id) => Answer::Job(self.job_view(*id, true)),
+            Query::Jobs { max } => Answer::Jobs(
+                state
+                    .jobs
+                    .keys()
+                    .rev()
+                    .take(*max as usize)
+                    .filter_map(|id| self.job_view(*id, false))
+                    .collect(),
+            ),
+            Query::Log { job, from, max } => Answer::Log(state.jobs.get(job).map(|j| {
+                let start = (*from).max(j.log_dropped);
+                let mut at = ((start - j.log_dropped) as usize).min(j.log.len());
+                while !j.log.is_char_boundary(at) {
+                    at += 1;
+                }
+                let mut end = at.saturating_add(*max as usize).min(j.log.len());
+                while !j.log.is_char_boundary(end) {
+                    end -= 1;
+                }
+                LogView {
+                    from: j.log_dropped + at as u64,
+                    text: j.log[at..end].to_owned(),
+                    ended: matches!(j.status, Status::Done | Status::Failed),
+                }
             })),
+            Query::Service(name) => Answer::Service(state.services.get(name).cloned()),
+            Query::PrincipalLabel(name) => {
+                Answer::Label(state.principals.get(name).map(|p| p.label.clone()))
+            }
             Query::Task(id) => Answer::Task(state.tasks.get(id).map(|t| TaskView {
                 label: t.label.clone(),
                 status: t.status,
@@ -96,5 +156,40 @@ impl Machine {
                     .collect(),
             ),
         }
+    }
+}
+
+impl Machine {
+    /// One job as the CLI shows it; `counts` scans the tasks, so listings skip it.
+    fn job_view(&self, id: JobId, counts: bool) -> Option<JobView> {
+        let state = &self.state;
+        let job = state.jobs.get(&id)?;
+        let mut tally = [0u64; 5];
+        if counts {
+            for task in state.tasks.values().filter(|t| t.job == id) {
+                let i = match task.status {
+                    Status::Ready => 0,
+                    Status::Running => 1,
+                    Status::Blocked => 2,
+                    Status::Done => 3,
+                    Status::Failed => 4,
+                };
+                tally[i] += 1;
+            }
+        }
+        let root = state.tasks.get(&job.root);
+        Some(JobView {
+            id,
+            root: job.root,
+            label: job.label.clone(),
+            status: job.status,
+            outcome: root.and_then(|t| t.outcome.clone()),
+            options: job.options.clone(),
+            resumes: job.resumes,
+            cancelled: job.cancelled,
+            counts: tally,
+            root_node: root.and_then(|t| t.lease.as_ref()).map(|l| l.holder.0),
+            log_bytes: job.log_dropped + job.log.len() as u64,
+        })
     }
 }

@@ -17,7 +17,7 @@ use tracing::{debug, info, warn};
 
 use crate::catalog::Member;
 use crate::executions::{DagId, NodeKey};
-use crate::ids::{Epoch, TaskId};
+use crate::ids::{Epoch, Seq, TaskId};
 use crate::machine::{Command, Reply};
 use crate::query::{Answer, Query};
 use crate::replica::{self, Membership, Replica};
@@ -304,6 +304,8 @@ const PROMOTE_EVERY_TICKS: u64 = 4;
 enum Expiry {
     Task(TaskId, Epoch),
     Node(DagId, NodeKey, Epoch),
+    /// A sleep that has ended.
+    Wake(TaskId, Seq),
 }
 
 /// A peer's address and the queue of message batches its sender task drains.
@@ -403,8 +405,7 @@ impl Core {
                 }
             }
             Event::Propose { command, answer } => {
-                let would_block = matches!(&command, Command::Call(call)
-                    if self.replica.machine().would_block(call));
+                let would_block = self.replica.machine().would_block(&command);
                 if would_block && self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero()
                 {
                     self.held.push(Held {
@@ -508,6 +509,10 @@ impl Core {
                 .get(dag)
                 .and_then(|d| d.running.get(key))
                 .is_some_and(|l| l.epoch == *epoch),
+            Expiry::Wake(task, seq) => state
+                .tasks
+                .get(task)
+                .is_some_and(|t| matches!(t.sleep, Some((s, _, false)) if s == *seq)),
         });
         let tasks = state.tasks.iter().filter_map(|(id, t)| {
             t.lease
@@ -521,8 +526,14 @@ impl Core {
                 .filter(|(_, l)| l.deadline_ms <= now_ms)
                 .map(|(key, l)| Expiry::Node(*dag, key.clone(), l.epoch))
         });
+        let sleepers = self
+            .replica
+            .machine()
+            .sleepers_due(now_ms)
+            .map(|(task, seq)| Expiry::Wake(task, seq));
         let due: Vec<Expiry> = tasks
             .chain(nodes)
+            .chain(sleepers)
             .filter(|e| !self.expiring.contains(e))
             .take(EXPIRIES_PER_SCAN_MAX)
             .collect();
@@ -536,6 +547,10 @@ impl Core {
                     dag: *dag,
                     key: key.clone(),
                     epoch: *epoch,
+                },
+                Expiry::Wake(task, seq) => Command::Wake {
+                    task: *task,
+                    seq: *seq,
                 },
             };
             let id = self.id();
@@ -552,12 +567,19 @@ impl Core {
         }
         let held = std::mem::take(&mut self.held);
         for h in held {
-            let blocked = matches!(&h.command, Command::Call(call)
-                if self.replica.machine().would_block(call));
+            let blocked = self.replica.machine().would_block(&h.command);
             if blocked && h.until > now && !h.answer.is_closed() {
                 self.held.push(h);
+            } else if blocked && matches!(h.command, Command::Acquire { .. }) {
+                // A long poll that found nothing: answered without a log entry.
+                let _ = h.answer.send(ProposeOutcome::Applied(Reply::Leases(Vec::new())));
             } else if !h.answer.is_closed() {
-                self.propose(h.command, h.answer);
+                let mut command = h.command;
+                // A long-polled acquire's leases run from when it is granted, not asked.
+                if let Command::Acquire { now_ms, .. } = &mut command {
+                    *now_ms = (*now_ms).max(unix_ms());
+                }
+                self.propose(command, h.answer);
             }
         }
     }

@@ -36,6 +36,7 @@ impl World {
             label,
             function: "main".into(),
             args: vec![],
+            options: Default::default(),
         }) {
             Reply::Submitted { root, .. } => root,
             other => panic!("{other:?}"),
@@ -70,6 +71,7 @@ impl World {
             seq: Seq(seq),
             checkpoint: Checkpoint::Inline(vec![seq as u8]),
             call,
+            output: String::new(),
         }))
     }
 }
@@ -80,6 +82,7 @@ fn spawn(function: &str) -> Call {
         args: vec![],
         deps: vec![],
         label: None,
+        on_coordinator: false,
     }
 }
 
@@ -347,6 +350,7 @@ fn spawned_tasks_with_futures_start_after_them_and_receive_their_values() {
             args: vec![],
             deps: vec![a, b],
             label: None,
+            on_coordinator: false,
         },
     ) else {
         panic!()
@@ -381,6 +385,7 @@ fn labels_decide_what_tasks_may_send_see_and_wait_on() {
             args: vec![],
             deps: vec![],
             label: Some(secret.clone()),
+            on_coordinator: false,
         },
     ) else {
         panic!()
@@ -451,7 +456,8 @@ fn labels_decide_what_tasks_may_send_see_and_wait_on() {
                 function: "x".into(),
                 args: vec![],
                 deps: vec![],
-                label: Some(w.label("public"))
+                label: Some(w.label("public")),
+                on_coordinator: false,
             }
         ),
         Reply::Rejected(Reject::FlowDown)
@@ -474,6 +480,7 @@ fn limits_are_enforced_with_clear_rejections() {
         label: label.clone(),
         function: "f".into(),
         args: vec![],
+        options: Default::default(),
     }) else {
         panic!()
     };
@@ -491,6 +498,7 @@ fn limits_are_enforced_with_clear_rejections() {
         epoch: g.epoch,
         seq: Seq(0),
         checkpoint: Checkpoint::Inline(vec![0; 9]),
+        output: String::new(),
         call: Call::Checkpoint,
     };
     assert!(matches!(
@@ -503,11 +511,13 @@ fn limits_are_enforced_with_clear_rejections() {
             epoch: g.epoch,
             seq: Seq(seq),
             checkpoint: Checkpoint::Initial,
+            output: String::new(),
             call: Call::Spawn {
                 function: "c".into(),
                 args: vec![],
                 deps: vec![],
                 label: None,
+                on_coordinator: false,
             },
         })
     };
@@ -567,6 +577,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
         label: policy().bottom(),
         function: "main".into(),
         args: vec![],
+        options: Default::default(),
     });
     let mut leases: Vec<Grant> = Vec::new();
     let mut stale: Vec<TaskCall> = Vec::new();
@@ -608,6 +619,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                         args: vec![],
                         deps: vec![],
                         label: None,
+                        on_coordinator: false,
                     },
                     1 => Call::CreateQueue {
                         capacity: 2,
@@ -629,6 +641,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                     seq: task.next_seq,
                     checkpoint: Checkpoint::Inline(vec![task.next_seq.0 as u8]),
                     call,
+                    output: String::new(),
                 };
                 let reply = m.apply(&Command::Call(tc.clone()));
                 if noisy {
@@ -692,6 +705,7 @@ fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
         label: policy().bottom(),
         function: "main".into(),
         args: vec![],
+        options: Default::default(),
     };
     let first = m.apply(&submit(42));
     assert_eq!(m.apply(&submit(42)), first);

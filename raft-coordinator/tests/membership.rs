@@ -26,6 +26,7 @@ fn submit(request: u64) -> Command {
         label: Policy::tags_only().bottom(),
         function: format!("job-{request}"),
         args: vec![],
+        options: Default::default(),
     }
 }
 

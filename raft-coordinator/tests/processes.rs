@@ -137,6 +137,7 @@ fn submit(request: u64) -> Command {
         label: Policy::tags_only().bottom(),
         function: format!("job-{request}"),
         args: vec![],
+        options: Default::default(),
     }
 }
 

@@ -27,6 +27,7 @@ fn submit(request: u64) -> Command {
         label: Policy::tags_only().bottom(),
         function: format!("job-{request}"),
         args: vec![],
+        options: Default::default(),
     }
 }
 
@@ -235,6 +236,7 @@ fn task_call(grant: &Grant, seq: u64, call: Call) -> Command {
         seq: Seq(seq),
         checkpoint: Checkpoint::Inline(vec![seq as u8]),
         call,
+        output: String::new(),
     })
 }
 
@@ -255,6 +257,7 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
                 args: vec![],
                 deps: vec![],
                 label: None,
+                on_coordinator: false,
             },
         ))
         .await
@@ -300,6 +303,7 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
                 args: vec![],
                 deps: vec![],
                 label: None,
+                on_coordinator: false,
             },
         ))
         .await

@@ -122,6 +122,7 @@ impl Sim {
             label: Policy::tags_only().bottom(),
             function: format!("job-{id}"),
             args: vec![],
+            options: Default::default(),
         };
         self.replicas[leader]
             .as_mut()

@@ -181,6 +181,7 @@ impl Vm {
             kw_defaults,
             closure,
             owner,
+            ..
         } = self.object(r)?
         else {
             return raise("SystemError", "not a function");

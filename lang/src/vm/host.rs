@@ -156,6 +156,19 @@ impl Vm {
         matches!(self.global(name), Some(Value::Ref(r)) if matches!(self.state.heap.get(r), Some(Object::Function { .. })))
     }
 
+    /// An attribute set on the module-level function `function` (`f.on_coordinator = True`),
+    /// as data; `None` when there is no such function or attribute.
+    pub fn function_attr(&self, function: &str, attr: &str) -> Option<Data> {
+        let Some(Value::Ref(r)) = self.global(function) else {
+            return None;
+        };
+        let Some(Object::Function { attrs, .. }) = self.state.heap.get(r) else {
+            return None;
+        };
+        let value = attrs.iter().find(|(k, _)| k == attr)?.1;
+        self.to_data(value).ok()
+    }
+
     /// The module-level binding of `name`, if any.
     pub(super) fn global(&self, name: &str) -> Option<Value> {
         let i = self.state.module.names.iter().position(|n| n == name)?;

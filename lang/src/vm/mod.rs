@@ -1735,6 +1735,7 @@ impl Vm {
                     kw_defaults,
                     closure,
                     owner: None,
+                    attrs: Vec::new(),
                 })?;
                 self.push(v)?;
             }

@@ -479,7 +479,7 @@ impl Vm {
             Object::Module { attrs, .. } => {
                 Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
             }
-            Object::Function { code, .. } => match name {
+            Object::Function { code, attrs, .. } => match name {
                 "__name__" => {
                     let n = self
                         .state
@@ -489,7 +489,7 @@ impl Vm {
                         .map_or(String::new(), |c| c.name.clone());
                     self.str_value(n).map(Some)
                 }
-                _ => Ok(None),
+                _ => Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)),
             },
             Object::Method { receiver, function } => match name {
                 "__self__" => Ok(Some(*receiver)),
@@ -679,6 +679,7 @@ impl Vm {
             Some(Object::Instance { attrs, .. })
             | Some(Object::Exception { attrs, .. })
             | Some(Object::Class(Class { attrs, .. }))
+            | Some(Object::Function { attrs, .. })
             | Some(Object::Module { attrs, .. }) => {
                 match attrs.iter_mut().find(|(k, _)| k == name) {
                     Some((_, slot)) => *slot = value,

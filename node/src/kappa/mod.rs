@@ -1,7 +1,16 @@
-//! Kappa on slnode: the `rt` API task code calls ([`rt`], decoded from the VM's host calls),
-//! and the local runtime that runs a job's tasks in one process ([`local`], behind `slnode
-//! run`). The cluster runtime (provisioner, workers with forced deadlines, checkpoints through
-//! the coordinator) builds on the same decoding.
+//! Kappa on slnode: the `rt` API task code calls ([`rt`], decoded from the VM's host calls);
+//! the local runtime that runs a job's tasks in one process ([`local`], behind `slnode run`);
+//! and the cluster runtime: the provisioner and worker actors ([`provisioner`]) running task
+//! slices ([`worker`]) under hard deadlines with checkpoints through the coordinator, programs
+//! cached per node ([`programs`]), values as bytes ([`codec`]), external calls ([`external`]) and
+//! the job methods users call ([`jobs`]).
 
+pub mod codec;
+pub mod external;
+pub mod jobs;
+pub mod link;
 pub mod local;
+pub mod programs;
+pub mod provisioner;
 pub mod rt;
+pub mod worker;

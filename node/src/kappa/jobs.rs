@@ -1,0 +1,391 @@
+//! The node's job methods (ids 510–519): what `slnode submit`, `jobs`, `job`, `logs`, `cancel`
+//! and `service add` call. Any node serves them; each checks the caller's label: a job is
+//! submitted at its principal's label, and a principal sees (and may cancel) only jobs whose
+//! label flows to its own — others do not exist for it.
+//!
+//! Submission: the node compiles the source (a syntax error is the caller's error, with file and
+//! line), stores it in the object store at the job's label (durable before the job refers to it),
+//! and proposes the job with the client's idempotency key, so a retry after a lost answer
+//! returns the first job.
+
+use bytes::Bytes;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sl_coordinator::ids::JobId;
+use sl_coordinator::machine::{Command, JobOptions, Reply, Status};
+use sl_coordinator::query::{Answer, JobView, Query};
+use sl_labels::{Label, Lattice, Policy};
+use sl_objstore::store::Store;
+use sl_rpc::endpoint::{Caller, Reply as RpcReply, Router};
+use sl_rpc::message::{ErrorCode, RemoteError};
+
+use super::link::Link;
+use super::programs::SOURCE_BYTES_MAX;
+use super::{codec, rt};
+use crate::admin::ADMIN;
+
+/// Jobs `slnode jobs` lists at most.
+pub const LIST_MAX: u32 = 1000;
+/// Log bytes one `logs` call returns at most.
+pub const LOG_CHUNK_MAX: u32 = 256 << 10;
+pub const EVENT_BYTES_MAX: usize = 64 << 10;
+pub const SERVICE_NAME_BYTES_MAX: usize = 128;
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct SubmitRequest {
+    /// The client's idempotency key.
+    pub request: u64,
+    pub file: String,
+    pub source: String,
+    /// The event for `handler(event, context)`, as JSON ("" for none).
+    pub event: String,
+    pub timeout_ms: u64,
+    pub checkpoint_ms: u64,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Submitted {
+    pub job: u64,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct JobRequest {
+    pub job: u64,
+}
+
+/// Answers as JSON text: the CLI prints it or reads fields from it.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct JsonText {
+    pub json: String,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct LogRequest {
+    pub job: u64,
+    pub from: u64,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct LogChunk {
+    pub from: u64,
+    pub text: String,
+    pub ended: bool,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct ServiceRequest {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Empty {}
+
+sl_rpc::method!(SubmitJob, 510, "job_submit", false, SubmitRequest, Submitted);
+sl_rpc::method!(GetJob, 511, "job_get", false, JobRequest, JsonText);
+sl_rpc::method!(ListJobs, 512, "job_list", false, Empty, JsonText);
+sl_rpc::method!(JobLog, 513, "job_log", false, LogRequest, LogChunk);
+sl_rpc::method!(CancelJob, 514, "job_cancel", false, JobRequest, Empty);
+sl_rpc::method!(AddService, 515, "service_add", false, ServiceRequest, Empty);
+
+/// What the job methods need; filled once the node's services exist.
+#[derive(Clone)]
+pub struct JobsContext {
+    pub link: Link,
+    pub store: Store,
+    pub policy: Policy,
+}
+
+pub type Slot = std::sync::Arc<std::sync::OnceLock<JobsContext>>;
+
+fn context(slot: &Slot) -> Result<JobsContext, RemoteError> {
+    slot.get()
+        .cloned()
+        .ok_or_else(|| RemoteError::new(ErrorCode::Unavailable, "the node is starting"))
+}
+
+fn unavailable(e: impl std::fmt::Display) -> RemoteError {
+    RemoteError::new(ErrorCode::Unavailable, e.to_string())
+}
+
+fn bad(e: impl std::fmt::Display) -> RemoteError {
+    RemoteError::new(ErrorCode::BadRequest, e.to_string())
+}
+
+fn not_found(job: u64) -> RemoteError {
+    RemoteError::new(ErrorCode::NotFound, format!("no job {job}"))
+}
+
+/// The caller's label: the admin and cluster nodes see everything they are asked about at the
+/// bottom when submitting (public) and at the top when reading.
+async fn caller_label(c: &JobsContext, caller: &Caller, reading: bool) -> Result<Label, RemoteError> {
+    match caller {
+        Caller::Node { .. } => Ok(Lattice::top(&c.policy)),
+        Caller::Client { principal } if principal == ADMIN => Ok(if reading {
+            Lattice::top(&c.policy)
+        } else {
+            Lattice::bottom(&c.policy)
+        }),
+        Caller::Client { principal } => {
+            match c
+                .link
+                .read(Query::PrincipalLabel(principal.clone()))
+                .await
+                .map_err(unavailable)?
+            {
+                Answer::Label(Some(label)) => Ok(label),
+                _ => Err(RemoteError::new(
+                    ErrorCode::Forbidden,
+                    format!("principal {principal} has no label"),
+                )),
+            }
+        }
+        Caller::Joiner => Err(RemoteError::new(ErrorCode::Forbidden, "joiners may only join")),
+    }
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Ready => "ready",
+        Status::Running => "running",
+        Status::Blocked => "blocked",
+        Status::Done => "done",
+        Status::Failed => "failed",
+    }
+}
+
+/// A job as JSON (`slnode job ID --json`; `submit --wait --json` adds to it).
+pub fn job_json(view: &JobView) -> serde_json::Value {
+    let (result, error) = match &view.outcome {
+        Some(Ok(bytes)) => match codec::decode(bytes) {
+            Ok(value) => (
+                serde_json::from_str(&rt::to_json(&value)).unwrap_or(serde_json::Value::Null),
+                None,
+            ),
+            Err(e) => (serde_json::Value::Null, Some(format!("unreadable result: {e}"))),
+        },
+        Some(Err(text)) => (serde_json::Value::Null, Some(text.clone())),
+        None => (serde_json::Value::Null, None),
+    };
+    let [ready, running, blocked, done, failed] = view.counts;
+    let status = if view.cancelled {
+        "cancelled"
+    } else {
+        status_name(view.status)
+    };
+    json!({
+        "job": view.id.0,
+        "status": status,
+        "result": result,
+        "error": error,
+        "resumes": view.resumes,
+        "file": view.options.file,
+        "timeout_ms": view.options.timeout_ms,
+        "submitted_ms": view.options.submitted_ms,
+        "tasks": {"ready": ready, "running": running, "blocked": blocked, "done": done, "failed": failed},
+        "root_task": view.root.0,
+        "root_node": view.root_node,
+        "log_bytes": view.log_bytes,
+    })
+}
+
+async fn visible_job(
+    c: &JobsContext,
+    caller: &Caller,
+    job: u64,
+) -> Result<JobView, RemoteError> {
+    let reader = caller_label(c, caller, true).await?;
+    match c.link.read(Query::Job(JobId(job))).await.map_err(unavailable)? {
+        Answer::Job(Some(view)) if c.policy.flows(&view.label, &reader) => Ok(view),
+        _ => Err(not_found(job)),
+    }
+}
+
+pub fn routes(router: Router, slot: Slot) -> Router {
+    let (s1, s2, s3, s4, s5, s6) = (
+        slot.clone(),
+        slot.clone(),
+        slot.clone(),
+        slot.clone(),
+        slot.clone(),
+        slot,
+    );
+    router
+        .route::<SubmitJob, _, _>(move |caller, request: SubmitRequest, _| {
+            let slot = s1.clone();
+            async move {
+                let c = context(&slot)?;
+                submit(&c, &caller, request).await
+            }
+        })
+        .route::<GetJob, _, _>(move |caller, request: JobRequest, _| {
+            let slot = s2.clone();
+            async move {
+                let c = context(&slot)?;
+                let view = visible_job(&c, &caller, request.job).await?;
+                Ok(RpcReply::new(JsonText {
+                    json: job_json(&view).to_string(),
+                }))
+            }
+        })
+        .route::<ListJobs, _, _>(move |caller, _: Empty, _| {
+            let slot = s3.clone();
+            async move {
+                let c = context(&slot)?;
+                let reader = caller_label(&c, &caller, true).await?;
+                let Answer::Jobs(views) = c
+                    .link
+                    .read(Query::Jobs { max: LIST_MAX })
+                    .await
+                    .map_err(unavailable)?
+                else {
+                    return Err(unavailable("unexpected answer"));
+                };
+                let list: Vec<serde_json::Value> = views
+                    .iter()
+                    .filter(|v| c.policy.flows(&v.label, &reader))
+                    .map(job_json)
+                    .collect();
+                Ok(RpcReply::new(JsonText {
+                    json: serde_json::Value::Array(list).to_string(),
+                }))
+            }
+        })
+        .route::<JobLog, _, _>(move |caller, request: LogRequest, _| {
+            let slot = s4.clone();
+            async move {
+                let c = context(&slot)?;
+                visible_job(&c, &caller, request.job).await?;
+                match c
+                    .link
+                    .read(Query::Log {
+                        job: JobId(request.job),
+                        from: request.from,
+                        max: LOG_CHUNK_MAX,
+                    })
+                    .await
+                    .map_err(unavailable)?
+                {
+                    Answer::Log(Some(log)) => Ok(RpcReply::new(LogChunk {
+                        from: log.from,
+                        text: log.text,
+                        ended: log.ended,
+                    })),
+                    _ => Err(not_found(request.job)),
+                }
+            }
+        })
+        .route::<CancelJob, _, _>(move |caller, request: JobRequest, _| {
+            let slot = s5.clone();
+            async move {
+                let c = context(&slot)?;
+                let view = visible_job(&c, &caller, request.job).await?;
+                // Cancelling ends tasks, which those below the job's label can observe: only a
+                // caller at the job's own label (or the admin) may.
+                let writer = caller_label(&c, &caller, false).await?;
+                if !c.policy.flows(&writer, &view.label) {
+                    return Err(RemoteError::new(
+                        ErrorCode::Forbidden,
+                        "only a principal at the job's label may cancel it",
+                    ));
+                }
+                match c
+                    .link
+                    .propose(Command::CancelJob {
+                        job: JobId(request.job),
+                    })
+                    .await
+                    .map_err(unavailable)?
+                {
+                    Reply::Ok => Ok(RpcReply::new(Empty {})),
+                    other => Err(bad(format!("cancel refused: {other:?}"))),
+                }
+            }
+        })
+        .route::<AddService, _, _>(move |caller, request: ServiceRequest, _| {
+            let slot = s6.clone();
+            async move {
+                crate::admin::admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                if request.name.is_empty()
+                    || request.name.len() > SERVICE_NAME_BYTES_MAX
+                    || !request
+                        .name
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+                {
+                    return Err(bad(format!(
+                        "service names are 1 to {SERVICE_NAME_BYTES_MAX} letters, digits, '-', '_' or '.'"
+                    )));
+                }
+                super::external::parse_url(&request.url).map_err(bad)?;
+                match c
+                    .link
+                    .propose(Command::PutService {
+                        name: request.name,
+                        url: request.url,
+                    })
+                    .await
+                    .map_err(unavailable)?
+                {
+                    Reply::Ok => Ok(RpcReply::new(Empty {})),
+                    other => Err(bad(format!("refused: {other:?}"))),
+                }
+            }
+        })
+}
+
+async fn submit(
+    c: &JobsContext,
+    caller: &Caller,
+    request: SubmitRequest,
+) -> Result<RpcReply<Submitted>, RemoteError> {
+    if request.source.len() > SOURCE_BYTES_MAX {
+        return Err(bad(format!("programs are at most {SOURCE_BYTES_MAX} bytes")));
+    }
+    if request.event.len() > EVENT_BYTES_MAX {
+        return Err(bad(format!("events are at most {EVENT_BYTES_MAX} bytes")));
+    }
+    let file = if request.file.is_empty() {
+        "job.py".to_owned()
+    } else {
+        request.file.chars().take(256).collect()
+    };
+    sl_lang::compile(&file, &request.source).map_err(bad)?;
+    let event = if request.event.trim().is_empty() {
+        sl_lang::Data::Dict(Vec::new())
+    } else {
+        let value: serde_json::Value = serde_json::from_str(&request.event)
+            .map_err(|e| bad(format!("the event is not JSON: {e}")))?;
+        rt::from_json(&value)
+    };
+    let args = codec::encode(&event).map_err(bad)?;
+    let label = caller_label(c, caller, false).await?;
+    let digest = Sha256::digest(request.source.as_bytes());
+    let key = format!("kappa/program/{}", sl_rpc::token::hex_encode(&digest));
+    c.store
+        .put(key.as_bytes(), Bytes::from(request.source.into_bytes()), &label)
+        .await
+        .map_err(unavailable)?;
+    let submitted_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let command = Command::SubmitJob {
+        request: request.request,
+        label,
+        function: String::new(),
+        args,
+        options: JobOptions {
+            program: key,
+            file,
+            timeout_ms: request.timeout_ms,
+            checkpoint_ms: request.checkpoint_ms,
+            submitted_ms,
+        },
+    };
+    match c.link.propose(command).await.map_err(unavailable)? {
+        Reply::Submitted { job, .. } => Ok(RpcReply::new(Submitted { job: job.0 })),
+        Reply::Rejected(reject) => Err(bad(format!("the cluster refused the job: {reject:?}"))),
+        other => Err(unavailable(format!("unexpected reply {other:?}"))),
+    }
+}

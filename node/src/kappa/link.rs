@@ -1,0 +1,49 @@
+//! The node's way to the coordinator for workers and job methods: through this node's own
+//! replica when it leads (no network hop), else through a client that follows the leader.
+
+use sl_coordinator::machine::{Command, Reply};
+use sl_coordinator::query::{Answer, Query};
+use sl_coordinator::service::{Client, Driver, ProposeOutcome, ReadOutcome};
+
+#[derive(Clone)]
+pub struct Link {
+    driver: Driver,
+    client: std::sync::Arc<Client>,
+}
+
+impl Link {
+    pub fn new(driver: Driver, client: Client) -> Link {
+        Link {
+            driver,
+            client: std::sync::Arc::new(client),
+        }
+    }
+
+    /// Proposes `command` and waits for its reply. A retry after a lost answer is safe for task
+    /// calls (at most once per `(task, seq)`) and submissions (idempotency key).
+    pub async fn propose(&self, command: Command) -> Result<Reply, String> {
+        match self.driver.propose(command.clone()).await {
+            ProposeOutcome::Applied(reply) => return Ok(reply),
+            ProposeOutcome::Refused(reason) => return Err(reason),
+            ProposeOutcome::Redirect { .. } | ProposeOutcome::Timeout => {}
+        }
+        self.client
+            .propose(&command)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// A linearizable read.
+    pub async fn read(&self, query: Query) -> Result<Answer, String> {
+        match self.driver.read(query.clone()).await {
+            ReadOutcome::Answer(answer) => return Ok(answer),
+            ReadOutcome::Redirect { .. } | ReadOutcome::Timeout => {}
+        }
+        self.client.read(&query).await.map_err(|e| e.to_string())
+    }
+
+    /// This replica's state, possibly stale (service URLs, which change rarely).
+    pub async fn read_local(&self, query: Query) -> Option<Answer> {
+        self.driver.read_local(query).await
+    }
+}

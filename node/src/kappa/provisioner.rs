@@ -1,0 +1,220 @@
+//! The provisioner and its workers, as actix actors. The provisioner keeps up to `slots` workers
+//! busy: it long-polls the coordinator's leader for leases on ready tasks (the leader holds an
+//! acquire until something is ready, up to its hold budget) and starts one [`Worker`] actor per
+//! lease. A worker runs its slice on a blocking thread under a hard deadline — at the deadline
+//! it sets the VM's stop flag, and whatever the thread sends after is fenced by the epoch — and
+//! stops when the slice ends; no idle worker outlives its task (scale to zero).
+//!
+//! Mailboxes are bounded ([`MAILBOX_CAPACITY`]); a worker reports its end with `send`, which
+//! waits for room, so no end is lost and no slot leaks.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use sl_coordinator::ids::NodeId;
+use sl_coordinator::machine::{Command, Grant, RENEWED_LEASE_MS, Reply};
+use tracing::{debug, info, warn};
+
+use super::worker::{self, End, Env};
+
+pub const MAILBOX_CAPACITY: usize = 64;
+/// Extra lease time beyond a task's timeout before the leader declares its worker dead.
+pub const LEASE_GRACE_MS: u64 = 2_000;
+/// The default "lambda limit" of a slice when the job names none.
+pub const TIMEOUT_DEFAULT_MS: u64 = 60_000;
+/// Pause after a failed poll (no leader yet, say), doubling up to the maximum.
+const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
+const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
+
+/// Counters the node exports and tests read.
+#[derive(Default)]
+pub struct Stats {
+    pub slices: AtomicU64,
+    pub timed_out: AtomicU64,
+    pub blocked: AtomicU64,
+    pub fenced: AtomicU64,
+    pub exited: AtomicU64,
+}
+
+pub struct Provisioner {
+    env: Arc<Env>,
+    slots: u32,
+    busy: u32,
+    polling: bool,
+    backoff: Duration,
+    stats: Arc<Stats>,
+}
+
+impl Provisioner {
+    pub fn new(env: Env, slots: u32, stats: Arc<Stats>) -> Provisioner {
+        Provisioner {
+            env: Arc::new(env),
+            slots: slots.max(1),
+            busy: 0,
+            polling: false,
+            backoff: POLL_BACKOFF_MIN,
+            stats,
+        }
+    }
+
+    fn poll(&mut self, ctx: &mut Context<Self>) {
+        if self.polling || self.busy >= self.slots {
+            return;
+        }
+        self.polling = true;
+        let max = self.slots - self.busy;
+        let env = self.env.clone();
+        let command = Command::Acquire {
+            node: NodeId(env.node),
+            max,
+            now_ms: unix_ms(),
+            lease_ms: LEASE_GRACE_MS,
+        };
+        let asked = async move { env.link.propose(command).await };
+        ctx.spawn(asked.into_actor(self).map(|result, act, ctx| {
+            act.polling = false;
+            match result {
+                Ok(Reply::Leases(grants)) => {
+                    act.backoff = POLL_BACKOFF_MIN;
+                    for grant in grants {
+                        act.start_worker(grant, ctx);
+                    }
+                    act.poll(ctx);
+                }
+                other => {
+                    if let Err(e) = &other {
+                        debug!("lease poll failed: {e}");
+                    }
+                    let wait = act.backoff;
+                    act.backoff = (act.backoff * 2).min(POLL_BACKOFF_MAX);
+                    ctx.run_later(wait, |act, ctx| act.poll(ctx));
+                }
+            }
+        }));
+    }
+
+    fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
+        self.busy += 1;
+        self.stats.slices.fetch_add(1, Ordering::Relaxed);
+        Worker {
+            grant: Some(grant),
+            env: self.env.clone(),
+            provisioner: ctx.address(),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+        .start();
+    }
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Actor for Provisioner {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+        info!(slots = self.slots, "provisioner running");
+        self.poll(ctx);
+    }
+}
+
+/// A worker's slice has ended.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct WorkerDone {
+    end: End,
+}
+
+impl Handler<WorkerDone> for Provisioner {
+    type Result = ();
+
+    fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
+        self.busy = self.busy.saturating_sub(1);
+        let counter = match done.end {
+            End::Exited => &self.stats.exited,
+            End::Blocked => &self.stats.blocked,
+            End::Fenced(_) => &self.stats.fenced,
+            End::TimedOut | End::GaveBack(_) => &self.stats.timed_out,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.poll(ctx);
+    }
+}
+
+/// One leased slice of one task.
+struct Worker {
+    grant: Option<Grant>,
+    env: Arc<Env>,
+    provisioner: Addr<Provisioner>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Actor for Worker {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+        let Some(grant) = self.grant.take() else {
+            ctx.stop();
+            return;
+        };
+        let (task, epoch) = (grant.task, grant.epoch);
+        let deadline = if grant.on_coordinator {
+            // No forced end: the lease is renewed while the slice runs.
+            ctx.run_interval(
+                Duration::from_millis(RENEWED_LEASE_MS / 3),
+                move |act, ctx| {
+                    let env = act.env.clone();
+                    let stop = act.stop.clone();
+                    let renew = async move {
+                        let command = Command::Renew {
+                            task,
+                            epoch,
+                            deadline_ms: unix_ms() + RENEWED_LEASE_MS,
+                        };
+                        if let Ok(Reply::Rejected(_)) = env.link.propose(command).await {
+                            // The lease is gone: stop sending.
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    };
+                    ctx.spawn(renew.into_actor(act));
+                },
+            );
+            None
+        } else {
+            let timeout = match grant.options.timeout_ms {
+                0 => TIMEOUT_DEFAULT_MS,
+                ms => ms,
+            };
+            let timeout = Duration::from_millis(timeout);
+            let stop = self.stop.clone();
+            ctx.run_later(timeout, move |_, _| stop.store(true, Ordering::Relaxed));
+            Some(Instant::now() + timeout)
+        };
+        let env = self.env.clone();
+        let stop = self.stop.clone();
+        let slice = tokio::task::spawn_blocking(move || worker::run(&env, grant, stop, deadline));
+        let provisioner = self.provisioner.clone();
+        ctx.spawn(
+            async move {
+                let end = match slice.await {
+                    Ok(end) => end,
+                    Err(e) => {
+                        warn!(task = task.0, "worker thread failed: {e}");
+                        End::GaveBack(e.to_string())
+                    }
+                };
+                debug!(task = task.0, epoch = epoch.0, ?end, "slice ended");
+                let _ = provisioner.send(WorkerDone { end }).await;
+            }
+            .into_actor(self)
+            .map(|_, _, ctx| ctx.stop()),
+        );
+    }
+}

@@ -1,0 +1,910 @@
+//! One worker slice: a leased task's VM run from its latest checkpoint until it ends, blocks, is
+//! fenced, or its hard deadline stops it. Runs on a blocking thread (the VM is synchronous); the
+//! coordinator and the object store are reached by blocking on the node's runtime.
+//!
+//! Every coordinator call carries `(task, epoch, seq)`, the checkpoint taken just before it
+//! (inline up to `inline_max`, else an object written — replicated, fsynced — before the call),
+//! and the output printed since the last call. A task resumed from a checkpoint that is
+//! suspended at a call the coordinator already answered takes the recorded answer from its
+//! grant instead of calling again; one host call may need several coordinator calls (a blocking
+//! spawn is spawn then wait; `rt.external` is intent, the HTTP request, result), each step
+//! decided by [`Slice::step`] from the host call and the last answer, so a resume at any step
+//! continues, never repeats. Between calls the worker checkpoints on its own when the time since
+//! the last one exceeds both the job's minimum and 20× what a checkpoint costs (under 5%).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sl_coordinator::ids::{QueueId, Seq, TaskId};
+use sl_coordinator::machine::{
+    Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, TaskCall,
+};
+use sl_coordinator::query::{Answer, Query};
+use sl_labels::{Lattice, Policy};
+use sl_lang::{Data, HostCall, HostError, Outcome, Vm};
+use sl_objstore::store::Store;
+use tracing::{debug, warn};
+
+use super::codec;
+use super::external;
+use super::link::Link;
+use super::programs::{self, Programs};
+use super::rt::{self, FUTURE, QUEUE, RtCall};
+
+/// Instructions between looks at the clock (checkpoint due, output to flush).
+const SLICE_STEPS: u64 = 1 << 16;
+/// Output held before it is flushed to the log with a checkpoint.
+const OUTPUT_FLUSH_BYTES: usize = 16 << 10;
+/// Sleeps up to this long happen in the worker; longer ones give the slot back.
+const SLEEP_IN_WORKER: Duration = Duration::from_millis(500);
+/// Attempts of one coordinator call whose answer was lost (same seq: at most once).
+const CALL_ATTEMPTS_MAX: u32 = 20;
+/// Attempts of an external call whose outcome is unknown, with the same idempotency key.
+const EXTERNAL_ATTEMPTS_MAX: u32 = 3;
+/// Checkpoints are at least this far apart unless the job asks otherwise.
+const CHECKPOINT_GAP_MIN: Duration = Duration::from_millis(10);
+/// How long before the deadline the last checkpoint of a slice is taken, beyond twice its cost.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
+/// Store keys task code may use.
+pub const STORE_KEY_BYTES_MAX: usize = 1024;
+const STORE_LIST_MAX: usize = 10_000;
+/// Longest error text a task's outcome keeps.
+const OUTCOME_TEXT_MAX: usize = 16 << 10;
+
+/// What a worker needs from its node.
+#[derive(Clone)]
+pub struct Env {
+    pub node: u64,
+    pub link: Link,
+    pub store: Store,
+    pub programs: Programs,
+    pub runtime: tokio::runtime::Handle,
+    pub policy: Policy,
+    /// Checkpoints up to this size travel inside the call.
+    pub inline_max: usize,
+}
+
+/// How a slice ended.
+#[derive(Debug, PartialEq)]
+pub enum End {
+    /// The task returned or raised; the coordinator has its outcome.
+    Exited,
+    /// It waits (a future, a queue, a sleep); the coordinator resumes it when it can proceed.
+    Blocked,
+    /// A newer epoch owns the task (or it is gone): nothing more is sent.
+    Fenced(String),
+    /// The hard deadline stopped it; it resumes from its last checkpoint.
+    TimedOut,
+    /// Something outside the task failed (store, coordinator); it resumes elsewhere.
+    GaveBack(String),
+}
+
+/// Runs one leased slice to its end; gives the lease back when the task should run again.
+pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Instant>) -> End {
+    let (task, epoch) = (grant.task, grant.epoch);
+    let mut slice = Slice {
+        env,
+        seq: grant.next_seq,
+        grant,
+        output: String::new(),
+        stop,
+        deadline,
+        last_checkpoint: Instant::now(),
+        checkpoint_cost: Duration::ZERO,
+        file: String::new(),
+        final_checkpoint_taken: false,
+    };
+    let end = match slice.go() {
+        Ok(()) => End::Exited,
+        Err(end) => end,
+    };
+    if matches!(end, End::TimedOut | End::GaveBack(_)) {
+        // Given back at once rather than at the lease's end, so it resumes without waiting.
+        let expire = Command::Expire { task, epoch };
+        if let Err(e) = env.runtime.block_on(env.link.propose(expire)) {
+            debug!(task = task.0, "lease not given back ({e}); it expires on its own");
+        }
+    }
+    end
+}
+
+/// What to do next for a host call.
+enum Step {
+    Answer(Result<Data, HostError>),
+    Call(Call),
+}
+
+fn host_error(kind: &str, message: impl Into<String>) -> HostError {
+    HostError {
+        kind: kind.into(),
+        message: message.into(),
+    }
+}
+
+fn future(id: TaskId) -> Data {
+    Data::Host {
+        kind: FUTURE.into(),
+        id: id.0,
+    }
+}
+
+fn queue(id: QueueId) -> Data {
+    Data::Host {
+        kind: QUEUE.into(),
+        id: id.0,
+    }
+}
+
+/// A task's outcome as the error its waiter raises: the last line of a traceback is
+/// `Kind: message`.
+pub fn outcome_error(text: &str) -> HostError {
+    let last = text.trim_end().lines().last().unwrap_or("");
+    match last.split_once(": ") {
+        Some((kind, message))
+            if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            host_error(kind, message)
+        }
+        _ => host_error("RuntimeError", last),
+    }
+}
+
+pub fn outcome_value(outcome: &TaskOutcome) -> Result<Data, HostError> {
+    match outcome {
+        Ok(bytes) => codec::decode(bytes)
+            .map_err(|e| host_error("RuntimeError", format!("a task's value is unreadable: {e}"))),
+        Err(text) => Err(outcome_error(text)),
+    }
+}
+
+/// A spawn's arguments as stored: the explicit awaits, then the arguments (whose futures the
+/// child also waits on). The child's dependency list is derived from them the same way.
+fn spawn_payload(awaits: &[u64], args: Vec<Data>) -> Result<(Vec<u8>, Vec<TaskId>), HostError> {
+    let mut deps = awaits.to_vec();
+    let mut inside = Vec::new();
+    args.iter().for_each(|a| rt::futures_in(a, &mut inside));
+    for f in inside {
+        if !deps.contains(&f) {
+            deps.push(f);
+        }
+    }
+    let payload = Data::Tuple(vec![
+        Data::List(awaits.iter().map(|f| future(TaskId(*f))).collect()),
+        Data::List(args),
+    ]);
+    let bytes = codec::encode(&payload).map_err(|e| host_error("ValueError", e.to_string()))?;
+    Ok((bytes, deps.into_iter().map(TaskId).collect()))
+}
+
+/// The child's side of [`spawn_payload`]: its arguments with every future replaced by its value,
+/// or the first failed dependency's error.
+fn child_arguments(bytes: &[u8], values: &[TaskOutcome]) -> Result<Vec<Data>, String> {
+    let payload = codec::decode(bytes).map_err(|e| format!("unreadable arguments: {e}"))?;
+    let Data::Tuple(mut parts) = payload else {
+        return Err("unreadable arguments".into());
+    };
+    let (Some(Data::List(mut args)), Some(Data::List(awaits))) = (parts.pop(), parts.pop()) else {
+        return Err("unreadable arguments".into());
+    };
+    let mut deps: Vec<u64> = awaits
+        .iter()
+        .filter_map(|a| match a {
+            Data::Host { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let mut inside = Vec::new();
+    args.iter().for_each(|a| rt::futures_in(a, &mut inside));
+    for f in inside {
+        if !deps.contains(&f) {
+            deps.push(f);
+        }
+    }
+    if deps.len() != values.len() {
+        return Err("the dependencies do not match the arguments".into());
+    }
+    let mut resolved = Vec::with_capacity(deps.len());
+    for (id, outcome) in deps.iter().zip(values) {
+        match outcome {
+            Ok(bytes) => resolved.push((*id, codec::decode(bytes).map_err(|e| e.to_string())?)),
+            Err(text) => return Err(text.clone()),
+        }
+    }
+    let value_of = |f: u64| {
+        resolved
+            .iter()
+            .find(|(id, _)| *id == f)
+            .map(|(_, v)| v.clone())
+    };
+    args.iter_mut()
+        .for_each(|a| rt::resolve_futures(a, &value_of));
+    Ok(args)
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+struct Slice<'a> {
+    env: &'a Env,
+    grant: Grant,
+    seq: Seq,
+    output: String,
+    stop: Arc<AtomicBool>,
+    deadline: Option<Instant>,
+    last_checkpoint: Instant,
+    checkpoint_cost: Duration,
+    file: String,
+    final_checkpoint_taken: bool,
+}
+
+impl Slice<'_> {
+    fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.env.runtime.block_on(f)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    fn go(&mut self) -> Result<(), End> {
+        let program = match self.block_on(self.env.programs.get(
+            &self.grant.options.program,
+            &self.grant.options.file,
+            &self.grant.label,
+        )) {
+            Ok(p) => p,
+            Err(programs::Error::Unavailable(e)) => return Err(End::GaveBack(e)),
+            Err(programs::Error::Broken(e)) => return self.exit(Err(e)),
+        };
+        self.file = program.file.clone();
+        let mut vm = match self.grant.checkpoint.clone() {
+            Checkpoint::Initial if self.grant.root => {
+                let mut vm = programs::new_vm(program.module.clone());
+                if let Some(failed) = self.run_body(&mut vm)? {
+                    return self.exit(Err(failed));
+                }
+                let called = if vm.has_function("handler") {
+                    let event = match codec::decode(&self.grant.args) {
+                        Ok(event) => event,
+                        Err(e) => return self.exit(Err(format!("unreadable event: {e}"))),
+                    };
+                    let context = Data::Dict(vec![
+                        (Data::Str("job".into()), Data::Int(self.grant.job.0 as i64)),
+                        (Data::Str("task".into()), Data::Int(self.grant.task.0 as i64)),
+                    ]);
+                    vm.call_function("handler", &[event, context])
+                } else if vm.has_function("main") {
+                    vm.call_function("main", &[])
+                } else {
+                    // A plain program: its body was the job.
+                    return self.exit(Ok(Data::None));
+                };
+                if let Err(e) = called {
+                    return self.exit(Err(e.to_string()));
+                }
+                vm
+            }
+            Checkpoint::Initial => {
+                let image = match program.image() {
+                    Ok(image) => image,
+                    Err(e) => return self.exit(Err(e)),
+                };
+                let args = match child_arguments(&self.grant.args, &self.grant.dep_values) {
+                    Ok(args) => args,
+                    Err(e) => return self.exit(Err(e)),
+                };
+                let mut vm = Vm::restore(&image).map_err(|e| End::GaveBack(e.to_string()))?;
+                vm.set_memory_limit(programs::VM_MEMORY_MAX);
+                if let Err(e) = vm.call_function(&self.grant.function, &args) {
+                    let text = match e {
+                        sl_lang::vm::HostDataError::Call { kind, message } => {
+                            format!("{kind}: {message}")
+                        }
+                        other => format!("TypeError: {other}"),
+                    };
+                    return self.exit(Err(text));
+                }
+                vm
+            }
+            Checkpoint::Inline(bytes) => self.restore(&bytes)?,
+            Checkpoint::Object(key) => {
+                let object = self
+                    .block_on(self.env.store.get(key.as_bytes(), &self.grant.label))
+                    .map_err(|e| End::GaveBack(e.to_string()))?
+                    .ok_or_else(|| End::GaveBack(format!("checkpoint {key} not found")))?;
+                self.restore(&object.bytes)?
+            }
+        };
+        if let Some(call) = vm.pending_host_call().cloned() {
+            let answered = self.grant.resume.take();
+            self.host_call(&mut vm, &call, answered)?;
+        }
+        self.last_checkpoint = Instant::now();
+        loop {
+            if self.stopped() {
+                return Err(End::TimedOut);
+            }
+            let outcome = vm.run_until(SLICE_STEPS, &self.stop);
+            self.output.push_str(&vm.take_output());
+            match outcome {
+                Outcome::Suspended => {
+                    if self.stopped() {
+                        return Err(End::TimedOut);
+                    }
+                    if self.checkpoint_due() || self.output.len() > OUTPUT_FLUSH_BYTES {
+                        // A refused checkpoint changes nothing: the task goes on from the last.
+                        let _ = self.call(&vm, Call::Checkpoint)?;
+                    }
+                }
+                Outcome::Stopped => return Err(End::TimedOut),
+                Outcome::Finished => {
+                    let value = vm.result().unwrap_or(Data::None);
+                    return self.exit(Ok(value));
+                }
+                Outcome::Raised(exception) => {
+                    let traceback = exception.render(&self.file);
+                    return self.exit(Err(traceback));
+                }
+                Outcome::HostCall(call) => self.host_call(&mut vm, &call, None)?,
+            }
+        }
+    }
+
+    fn restore(&self, bytes: &[u8]) -> Result<Vm, End> {
+        let mut vm = Vm::restore(bytes).map_err(|e| {
+            // The bytes passed the checksum and the restore's own validation failed: nothing
+            // will ever run this checkpoint.
+            End::GaveBack(format!("checkpoint does not restore: {e}"))
+        })?;
+        vm.set_memory_limit(programs::VM_MEMORY_MAX);
+        Ok(vm)
+    }
+
+    /// The root's module body, before its entry point: `Some(traceback)` if it raised.
+    fn run_body(&mut self, vm: &mut Vm) -> Result<Option<String>, End> {
+        loop {
+            if self.stopped() {
+                return Err(End::TimedOut);
+            }
+            let outcome = vm.run_until(SLICE_STEPS, &self.stop);
+            self.output.push_str(&vm.take_output());
+            match outcome {
+                Outcome::Suspended => {}
+                Outcome::Stopped => return Err(End::TimedOut),
+                Outcome::Finished => return Ok(None),
+                Outcome::Raised(e) => return Ok(Some(e.render(&self.file))),
+                Outcome::HostCall(call) => {
+                    let answer = programs::module_level_answer(vm, &call);
+                    vm.resume(answer)
+                        .map_err(|e| End::GaveBack(e.to_string()))?;
+                }
+            }
+        }
+    }
+
+    /// Due when the time since the last checkpoint exceeds both the floor and 20× what one
+    /// costs (so checkpoints cost under 5%), or — once per slice — when the deadline is near
+    /// enough that the forced stop would otherwise lose everything since the last one.
+    fn checkpoint_due(&mut self) -> bool {
+        let floor = match self.grant.options.checkpoint_ms {
+            0 => CHECKPOINT_GAP_MIN,
+            ms => Duration::from_millis(ms),
+        };
+        let since = self.last_checkpoint.elapsed();
+        if since >= floor.max(self.checkpoint_cost * 20) {
+            return true;
+        }
+        if let Some(deadline) = self.deadline
+            && !self.final_checkpoint_taken
+            && since >= floor
+        {
+            let margin = self.checkpoint_cost * 2 + DEADLINE_MARGIN;
+            if deadline.saturating_duration_since(Instant::now()) <= margin {
+                self.final_checkpoint_taken = true;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The task's last call: its outcome, with the output not yet logged.
+    fn exit(&mut self, outcome: Result<Data, String>) -> Result<(), End> {
+        let outcome = match outcome {
+            Ok(value) => match codec::encode(&value) {
+                Ok(bytes) => Ok(bytes),
+                Err(e) => Err(format!("ValueError: the task's value cannot be sent: {e}")),
+            },
+            Err(mut text) => {
+                if text.len() > OUTCOME_TEXT_MAX {
+                    // Keep the end: the exception's own line is last.
+                    let mut cut = text.len() - OUTCOME_TEXT_MAX;
+                    while !text.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    text = format!("…{}", &text[cut..]);
+                }
+                if !self.grant.root {
+                    // A child's traceback goes to the log; its waiter gets the exception.
+                    self.output.push_str(&text);
+                    if !text.ends_with('\n') {
+                        self.output.push('\n');
+                    }
+                }
+                Err(text)
+            }
+        };
+        let succeeded = outcome.is_ok();
+        match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
+            Ok(_) => Ok(()),
+            // A value the coordinator will not keep (too large) fails the task instead.
+            Err(e) if succeeded => {
+                let outcome = Err(format!("{}: the task's value: {}", e.kind, e.message));
+                match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(End::GaveBack(format!("exit refused: {}", e.message))),
+                }
+            }
+            Err(e) => Err(End::GaveBack(format!("exit refused: {}", e.message))),
+        }
+    }
+
+    fn host_call(
+        &mut self,
+        vm: &mut Vm,
+        call: &HostCall,
+        mut answered: Option<Answered>,
+    ) -> Result<(), End> {
+        let decoded = match rt::decode(vm, call) {
+            Ok(Some(decoded)) => decoded,
+            Ok(None) => {
+                let error = host_error("AttributeError", format!("{} is not available", call.name));
+                return vm.resume(Err(error)).map_err(|e| End::GaveBack(e.to_string()));
+            }
+            Err(e) => return vm.resume(Err(e)).map_err(|e| End::GaveBack(e.to_string())),
+        };
+        loop {
+            match self.step(vm, &decoded, answered.take())? {
+                Step::Answer(answer) => {
+                    return vm.resume(answer).map_err(|e| End::GaveBack(e.to_string()));
+                }
+                Step::Call(call) => match self.call(vm, call)? {
+                    Ok(a) => answered = Some(a),
+                    Err(refused) => {
+                        return vm
+                            .resume(Err(refused))
+                            .map_err(|e| End::GaveBack(e.to_string()));
+                    }
+                },
+            }
+        }
+    }
+
+    /// The next step of `call` given the answer to the previous one.
+    fn step(&mut self, vm: &Vm, call: &RtCall, answered: Option<Answered>) -> Result<Step, End> {
+        let on_coordinator = |function: &str| {
+            matches!(
+                vm.function_attr(function, "on_coordinator"),
+                Some(Data::Bool(true))
+            )
+        };
+        let payload_error = |e: HostError| Ok(Step::Answer(Err(e)));
+        Ok(match (call, answered) {
+            (
+                RtCall::Spawn {
+                    function,
+                    args,
+                    awaits,
+                    ..
+                },
+                None,
+            ) => {
+                let (args, deps) = match spawn_payload(awaits, args.clone()) {
+                    Ok(p) => p,
+                    Err(e) => return payload_error(e),
+                };
+                Step::Call(Call::Spawn {
+                    function: function.clone(),
+                    args,
+                    deps,
+                    label: None,
+                    on_coordinator: on_coordinator(function),
+                })
+            }
+            (RtCall::Spawn { blocking: false, .. }, Some(Answered::Spawned(id))) => {
+                Step::Answer(Ok(future(id)))
+            }
+            (RtCall::Spawn { blocking: true, .. }, Some(Answered::Spawned(id))) => {
+                Step::Call(Call::Wait { future: id })
+            }
+            (RtCall::Spawn { blocking: true, .. }, Some(Answered::Value(outcome)))
+            | (RtCall::Wait { .. }, Some(Answered::Value(outcome)))
+            | (RtCall::External { .. }, Some(Answered::Value(outcome))) => {
+                Step::Answer(outcome_value(&outcome))
+            }
+            (
+                RtCall::SpawnMany {
+                    function,
+                    calls,
+                    awaits,
+                },
+                None,
+            ) => {
+                let mut children = Vec::with_capacity(calls.len());
+                for args in calls {
+                    match spawn_payload(awaits, args.clone()) {
+                        Ok(child) => children.push(child),
+                        Err(e) => return payload_error(e),
+                    }
+                }
+                Step::Call(Call::SpawnMany {
+                    function: function.clone(),
+                    children,
+                    on_coordinator: on_coordinator(function),
+                })
+            }
+            (RtCall::SpawnMany { .. }, Some(Answered::SpawnedMany(ids))) => {
+                Step::Answer(Ok(Data::List(ids.into_iter().map(future).collect())))
+            }
+            (RtCall::Wait { future }, None) => Step::Call(Call::Wait {
+                future: TaskId(*future),
+            }),
+            (
+                RtCall::CreateQueues {
+                    capacity,
+                    copies,
+                    single,
+                },
+                None,
+            ) => {
+                let capacity = *capacity as u32;
+                if *single {
+                    Step::Call(Call::CreateQueue {
+                        capacity,
+                        label: None,
+                    })
+                } else {
+                    Step::Call(Call::CreateQueues {
+                        capacity,
+                        copies: *copies as u32,
+                    })
+                }
+            }
+            (RtCall::CreateQueues { .. }, Some(Answered::Queue(id))) => {
+                Step::Answer(Ok(queue(id)))
+            }
+            (RtCall::CreateQueues { .. }, Some(Answered::Queues(ids))) => {
+                Step::Answer(Ok(Data::List(ids.into_iter().map(queue).collect())))
+            }
+            (RtCall::Enqueue { queue, items, .. }, None) => {
+                let mut encoded = Vec::with_capacity(items.len());
+                for item in items {
+                    match codec::encode(item) {
+                        Ok(bytes) => encoded.push(bytes),
+                        Err(e) => return payload_error(host_error("ValueError", e.to_string())),
+                    }
+                }
+                let queue = QueueId(*queue);
+                match encoded.len() {
+                    0 => Step::Answer(Ok(Data::None)),
+                    1 => Step::Call(Call::Enqueue {
+                        queue,
+                        item: encoded.pop().unwrap_or_default(),
+                    }),
+                    _ => Step::Call(Call::EnqueueMany {
+                        queue,
+                        items: encoded,
+                    }),
+                }
+            }
+            (RtCall::Dequeue { queue }, None) => Step::Call(Call::Dequeue {
+                queue: QueueId(*queue),
+            }),
+            (RtCall::Dequeue { .. }, Some(Answered::Item(bytes))) => {
+                Step::Answer(codec::decode(&bytes).map_err(|e| host_error("RuntimeError", e.to_string())))
+            }
+            (RtCall::Checkpoint { forced }, None) => {
+                if *forced || self.checkpoint_due() {
+                    Step::Call(Call::Checkpoint)
+                } else {
+                    Step::Answer(Ok(Data::None))
+                }
+            }
+            (RtCall::External { service, payload }, None) => match codec::encode(payload) {
+                Ok(payload) => Step::Call(Call::ExternalIntent {
+                    service: service.clone(),
+                    payload,
+                }),
+                Err(e) => Step::Answer(Err(host_error("ValueError", e.to_string()))),
+            },
+            (RtCall::External { service, payload }, Some(Answered::ExternalKey { task, seq })) => {
+                let outcome = self.external(service, payload, task, seq);
+                Step::Call(Call::ExternalResult { outcome })
+            }
+            (RtCall::Sleep { seconds }, None) => {
+                let wanted = Duration::from_secs_f64(seconds.min(1e9));
+                let fits = self
+                    .deadline
+                    .is_none_or(|d| Instant::now() + wanted + Duration::from_millis(50) < d);
+                if wanted <= SLEEP_IN_WORKER && fits {
+                    std::thread::sleep(wanted);
+                    Step::Answer(Ok(Data::None))
+                } else {
+                    Step::Call(Call::Sleep {
+                        until_ms: unix_ms().saturating_add(wanted.as_millis() as u64),
+                    })
+                }
+            }
+            (RtCall::Time, _) => Step::Answer(Ok(Data::Float(programs::unix_seconds()))),
+            (RtCall::StorePut { key, value }, _) => Step::Answer(self.store_put(key, value)),
+            (RtCall::StoreGet { key }, _) => Step::Answer(self.store_get(key)),
+            (RtCall::StoreDelete { key }, _) => Step::Answer(self.store_delete(key)),
+            (RtCall::StoreList { prefix }, _) => Step::Answer(self.store_list(prefix)),
+            (
+                RtCall::Enqueue { .. } | RtCall::Checkpoint { .. } | RtCall::Sleep { .. },
+                Some(Answered::Ok),
+            ) => Step::Answer(Ok(Data::None)),
+            (call, Some(other)) => {
+                warn!(?call, ?other, "a recorded answer does not fit the pending call");
+                Step::Answer(Err(host_error(
+                    "RuntimeError",
+                    "the recorded answer does not fit this call",
+                )))
+            }
+        })
+    }
+
+    /// Sends `call` with a fresh checkpoint. `Ok(Ok(answer))` when it took effect, `Ok(Err)` when
+    /// the coordinator refused it (the program gets the error), `Err` when the slice ends.
+    fn call(&mut self, vm: &Vm, call: Call) -> Result<Result<Answered, HostError>, End> {
+        let started = Instant::now();
+        let bytes = vm
+            .snapshot()
+            .map_err(|e| End::GaveBack(format!("snapshot: {e}")))?;
+        let checkpoint = if bytes.len() <= self.env.inline_max {
+            Checkpoint::Inline(bytes)
+        } else {
+            // Keyed by (task, epoch, seq): a fenced worker's object is never referenced.
+            let key = format!(
+                "kappa/checkpoint/{}/{}/{}",
+                self.grant.task.0, self.grant.epoch.0, self.seq.0
+            );
+            self.block_on(
+                self.env
+                    .store
+                    .put(key.as_bytes(), Bytes::from(bytes), &self.grant.label),
+            )
+            .map_err(|e| End::GaveBack(format!("checkpoint not stored: {e}")))?;
+            Checkpoint::Object(key)
+        };
+        let answered = self.send(checkpoint, call)?;
+        self.checkpoint_cost = started.elapsed();
+        self.last_checkpoint = Instant::now();
+        Ok(answered)
+    }
+
+    fn send(
+        &mut self,
+        checkpoint: Checkpoint,
+        call: Call,
+    ) -> Result<Result<Answered, HostError>, End> {
+        let command = Command::Call(TaskCall {
+            task: self.grant.task,
+            epoch: self.grant.epoch,
+            seq: self.seq,
+            checkpoint,
+            call,
+            output: self.output.clone(),
+        });
+        let mut attempts = 0;
+        let reply = loop {
+            attempts += 1;
+            let proposed = match self.deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    match self.block_on(async {
+                        tokio::time::timeout(left, self.env.link.propose(command.clone())).await
+                    }) {
+                        Ok(result) => result,
+                        Err(_) => return Err(End::TimedOut),
+                    }
+                }
+                None => self.block_on(self.env.link.propose(command.clone())),
+            };
+            match proposed {
+                Ok(reply) => break reply,
+                Err(e) if attempts >= CALL_ATTEMPTS_MAX => return Err(End::GaveBack(e)),
+                Err(e) => {
+                    debug!(task = self.grant.task.0, "call not answered ({e}); again");
+                    std::thread::sleep(Duration::from_millis(50 * attempts as u64));
+                    if self.stopped() {
+                        return Err(End::TimedOut);
+                    }
+                }
+            }
+        };
+        let taken = |slice: &mut Slice| {
+            slice.output.clear();
+            slice.seq = Seq(slice.seq.0 + 1);
+        };
+        Ok(Ok(match reply {
+            Reply::WouldBlock => {
+                self.output.clear();
+                return Err(End::Blocked);
+            }
+            Reply::Rejected(reject) => {
+                return match reject {
+                    Reject::StaleEpoch
+                    | Reject::UnknownTask
+                    | Reject::SeqGap { .. }
+                    | Reject::SeqTooOld => Err(End::Fenced(format!("{reject:?}"))),
+                    Reject::NotFound => Ok(Err(host_error("ValueError", "no such future or queue"))),
+                    Reject::FlowDown => Ok(Err(host_error(
+                        "PermissionError",
+                        "that would send data to a lower label",
+                    ))),
+                    Reject::Limit(m) => Ok(Err(host_error("RuntimeError", m))),
+                    Reject::Invalid(m) => Ok(Err(host_error("ValueError", m))),
+                };
+            }
+            other => match Answered::from_reply(&other) {
+                Some(answered) => {
+                    taken(self);
+                    answered
+                }
+                None => return Err(End::GaveBack(format!("unexpected reply {other:?}"))),
+            },
+        }))
+    }
+
+    /// The external call itself, with the committed key; retried with the same key while the
+    /// outcome is unknown (bounded).
+    fn external(&self, service: &str, payload: &Data, task: TaskId, seq: Seq) -> TaskOutcome {
+        let url = match self.block_on(self.env.link.read_local(Query::Service(service.to_owned())))
+        {
+            Some(Answer::Service(Some(url))) => url,
+            _ => return Err(format!("LookupError: no external service named '{service}'")),
+        };
+        let key = format!("{}-{}", task.0, seq.0);
+        let json = rt::to_json(payload);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match external::post(&url, &key, &json) {
+                Ok(body) => {
+                    let value = match serde_json::from_str::<serde_json::Value>(&body) {
+                        Ok(v) => rt::from_json(&v),
+                        Err(_) => Data::Str(body),
+                    };
+                    return codec::encode(&value).map_err(|e| format!("ValueError: {e}"));
+                }
+                Err(external::Error::Unknown(e)) if attempt < EXTERNAL_ATTEMPTS_MAX => {
+                    debug!(service, "external call outcome unknown ({e}); same key again");
+                    std::thread::sleep(Duration::from_millis(100 * attempt as u64));
+                }
+                Err(e) => return Err(format!("ConnectionError: {e}")),
+            }
+        }
+    }
+
+    fn store_key(key: &str) -> Result<Vec<u8>, HostError> {
+        if key.is_empty() || key.len() > STORE_KEY_BYTES_MAX || key.contains('\0') {
+            return Err(host_error(
+                "ValueError",
+                format!("store keys are 1 to {STORE_KEY_BYTES_MAX} bytes, without NUL"),
+            ));
+        }
+        // The NUL ends the key, so deleting one key never matches a longer one.
+        Ok(format!("kappa/store/{key}\0").into_bytes())
+    }
+
+    fn store_put(&self, key: &str, value: &Data) -> Result<Data, HostError> {
+        let k = Self::store_key(key)?;
+        let bytes = codec::encode(value).map_err(|e| host_error("ValueError", e.to_string()))?;
+        self.block_on(
+            self.env
+                .store
+                .put(&k, Bytes::from(bytes), &self.grant.label),
+        )
+        .map_err(|e| host_error("OSError", e.to_string()))?;
+        Ok(Data::None)
+    }
+
+    fn store_get(&self, key: &str) -> Result<Data, HostError> {
+        let k = Self::store_key(key)?;
+        match self
+            .block_on(self.env.store.get(&k, &self.grant.label))
+            .map_err(|e| host_error("OSError", e.to_string()))?
+        {
+            Some(object) => codec::decode(&object.bytes)
+                .map_err(|e| host_error("ValueError", format!("stored value unreadable: {e}"))),
+            None => Err(host_error("KeyError", format!("'{key}'"))),
+        }
+    }
+
+    fn store_delete(&self, key: &str) -> Result<Data, HostError> {
+        let k = Self::store_key(key)?;
+        let top = Lattice::top(&self.env.policy);
+        let existing = self
+            .block_on(self.env.store.get(&k, &top))
+            .map_err(|e| host_error("OSError", e.to_string()))?;
+        let Some(object) = existing else {
+            return Ok(Data::Bool(false));
+        };
+        // An object the task cannot see does not exist for it; one below its label it may not
+        // change (that would write down).
+        if !self.env.policy.flows(&object.label, &self.grant.label) {
+            return Ok(Data::Bool(false));
+        }
+        if !self.env.policy.flows(&self.grant.label, &object.label) {
+            return Err(host_error(
+                "PermissionError",
+                "deleting an object below the task's label would write down",
+            ));
+        }
+        let removed = self
+            .block_on(self.env.store.delete_prefix(&k))
+            .map_err(|e| host_error("OSError", e.to_string()))?;
+        Ok(Data::Bool(removed > 0))
+    }
+
+    fn store_list(&self, prefix: &str) -> Result<Data, HostError> {
+        let p = format!("kappa/store/{prefix}").into_bytes();
+        let keys = self
+            .block_on(self.env.store.list(&p, &self.grant.label, STORE_LIST_MAX))
+            .map_err(|e| host_error("OSError", e.to_string()))?;
+        let mut names: Vec<String> = keys
+            .iter()
+            .filter_map(|k| {
+                let k = k.strip_prefix(b"kappa/store/".as_slice())?;
+                let k = k.strip_suffix(b"\0".as_slice())?;
+                String::from_utf8(k.to_vec()).ok()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(Data::List(names.into_iter().map(Data::Str).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spawn_arguments_carry_their_futures_to_the_child() {
+        let args = vec![
+            Data::Int(1),
+            Data::List(vec![future(TaskId(7)), future(TaskId(3))]),
+        ];
+        let (bytes, deps) = spawn_payload(&[3, 9], args).unwrap();
+        assert_eq!(deps, vec![TaskId(3), TaskId(9), TaskId(7)]);
+        let values: Vec<TaskOutcome> = [30, 90, 70]
+            .iter()
+            .map(|v| Ok(codec::encode(&Data::Int(*v)).unwrap()))
+            .collect();
+        assert_eq!(
+            child_arguments(&bytes, &values).unwrap(),
+            vec![
+                Data::Int(1),
+                Data::List(vec![Data::Int(70), Data::Int(30)])
+            ]
+        );
+        let failed = vec![values[0].clone(), Err("ValueError: no".into()), values[2].clone()];
+        assert_eq!(child_arguments(&bytes, &failed).unwrap_err(), "ValueError: no");
+        assert!(child_arguments(&bytes, &values[..2]).is_err());
+        assert!(child_arguments(b"\x99", &values).is_err());
+    }
+
+    #[test]
+    fn a_failed_task_raises_its_exception_in_the_waiter() {
+        let e = outcome_error("Traceback (most recent call last):\n  File \"x\", line 1\nKeyError: 'a'\n");
+        assert_eq!((e.kind.as_str(), e.message.as_str()), ("KeyError", "'a'"));
+        let e = outcome_error("cancelled");
+        assert_eq!(e.kind, "RuntimeError");
+    }
+}
