@@ -62,6 +62,17 @@ pub enum BenchCommand {
         #[command(flatten)]
         cluster: crate::cluster_cmd::ClusterArgs,
     },
+    /// Kappa on a 3-node loopback cluster it starts (`slnode up` in a temporary directory):
+    /// checkpoint latency for 1 KiB–8 MiB of live state, spawn+wait round trip, trivial tasks/s
+    /// from `spawn_many`, a chain of 100 dependent tasks, queue ping-pong, and the slowdown of a
+    /// CPU-bound task against `slnode run` (default and 1 s forced timeouts). Ray 2.60 for scale.
+    Kappa {
+        /// Loopback address of the cluster's first node.
+        #[arg(long, default_value = "127.0.6.11")]
+        first_ip: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Kappa's task machinery in one local process (the `slnode run` runtime): spawn+wait round
     /// trip, trivial tasks per second from `spawn_many`, a chain of 100 dependent tasks, queue
     /// ping-pong, and the slowdown `maybe_pause` checkpoints add to a CPU-bound task.
@@ -93,6 +104,7 @@ pub fn run(command: BenchCommand) -> Result<i32> {
     match command {
         BenchCommand::Snapshot { json } => crate::lang_bench::snapshot(json),
         BenchCommand::KappaLocal { json } => crate::lang_bench::kappa_local(json),
+        BenchCommand::Kappa { first_ip, json } => crate::kappa_bench::kappa(&first_ip, json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,

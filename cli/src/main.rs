@@ -4,6 +4,7 @@
 mod bench_cmd;
 mod cluster_cmd;
 mod job_cmd;
+mod kappa_bench;
 mod lambdapack_cmd;
 mod lang_bench;
 mod policy_cmd;

@@ -371,8 +371,7 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
 
     // Then kill -9 the node running the root task of the external-calls job.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut killed_root_node = None;
-    loop {
+    let killed_root_node = loop {
         let job = cluster.job(calls);
         assert!(
             job["status"] == "running" || job["status"] == "ready",
@@ -380,16 +379,16 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
         );
         if let Some(node) = job["root_node"].as_u64() {
             kill_9(cluster.pid_of(node));
-            killed_root_node = Some(node);
+
             eprintln!("killed node {node}, running the root task; restarting it");
             std::thread::sleep(Duration::from_secs(1));
             let restarted = cluster.up_again(first_ip);
             assert!(restarted.status.success(), "{}", text(&restarted));
-            break;
+            break node;
         }
         assert!(Instant::now() < deadline, "the root task never ran");
         std::thread::sleep(Duration::from_millis(100));
-    }
+    };
 
     let wait = |job: u64| {
         let deadline = Instant::now() + Duration::from_secs(240);
@@ -408,7 +407,7 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
     assert_eq!(calls_job["result"], 25, "{calls_job}");
     let keys = counter.keys.lock().unwrap().clone();
     assert_eq!(keys.len(), 25, "a call was re-issued under a new key: {keys:?}");
-    assert!(killed_root_node.is_some());
+    eprintln!("the root's node {killed_root_node} was killed mid-job");
     eprintln!(
         "external calls: {} keys, {} requests",
         keys.len(),

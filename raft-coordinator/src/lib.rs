@@ -33,4 +33,7 @@ pub mod replica;
 pub mod service;
 
 pub use ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
-pub use machine::{Call, Checkpoint, Command, Limits, Machine, Reject, Reply, Status, TaskCall};
+pub use machine::{
+    Answered, Call, Checkpoint, Command, Limits, Machine, Reject, Reply, Status, TaskCall,
+};
+pub use query::{Answer, Query};

@@ -50,6 +50,8 @@ pub const JOB_LOG_BYTES_MAX: usize = 1 << 20;
 pub const RENEWED_LEASE_MS: u64 = 10_000;
 /// The largest outcome (a task's value or error text) the coordinator keeps.
 pub const OUTCOME_BYTES_MAX: usize = 1 << 20;
+/// Ended jobs whose records (result, log) the coordinator keeps; older ones are forgotten.
+pub const JOBS_KEPT: usize = 10_000;
 /// Registered external services.
 pub const SERVICES_MAX: usize = 1024;
 
@@ -137,6 +139,7 @@ pub struct Item {
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Queue {
+    pub job: JobId,
     pub label: Label,
     /// 0 is a rendezvous: an enqueue completes when a dequeue takes the item.
     pub capacity: u32,
@@ -160,6 +163,15 @@ pub struct Job {
     pub resumes: u64,
     pub tasks: u64,
     pub cancelled: bool,
+    /// Tasks that have not ended; when none are left after the job ended, its tasks and queues
+    /// are dropped from the state (the job's record, result and log stay).
+    pub live: u64,
+    pub done: u64,
+    pub failed: u64,
+    /// The root task's outcome, kept after the tasks are dropped.
+    pub outcome: Option<Outcome>,
+    /// Its tasks and queues have been dropped.
+    pub pruned: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -383,6 +395,9 @@ pub enum Reply {
     },
     /// The task gave up its worker; it becomes ready when it can proceed.
     WouldBlock,
+    /// A wait on a future that has resolved, answered from applied state without a log entry
+    /// (see [`Machine::resolved_wait`]): it took no seq and recorded nothing.
+    Resolved(Outcome),
     Rejected(Reject),
 }
 
@@ -589,6 +604,48 @@ impl Machine {
         }
     }
 
+    /// The outcome a `Wait` call would get, when its future has resolved: such a wait changes
+    /// nothing (an outcome never changes once set), so it needs no log entry and takes no seq —
+    /// a task resumed before it waits again and gets the same value.
+    pub fn resolved_wait(&self, command: &Command) -> Option<Outcome> {
+        let Command::Call(TaskCall {
+            task,
+            epoch,
+            seq,
+            call: Call::Wait { future },
+            ..
+        }) = command
+        else {
+            return None;
+        };
+        let caller = self.state.tasks.get(task)?;
+        let leased = caller.status == Status::Running
+            && caller.lease.as_ref().is_some_and(|l| l.epoch == *epoch)
+            && *seq == caller.next_seq;
+        let target = self.state.tasks.get(future)?;
+        if !leased || !self.policy.flows(&target.label, &caller.label) {
+            return None;
+        }
+        target.outcome.clone()
+    }
+
+    /// Whether applying `command` may make tasks ready (so a held acquire should follow it).
+    pub fn may_ready_tasks(command: &Command) -> bool {
+        match command {
+            Command::SubmitJob { .. } | Command::Expire { .. } | Command::Wake { .. } => true,
+            Command::Call(call) => matches!(
+                call.call,
+                Call::Spawn { .. }
+                    | Call::SpawnMany { .. }
+                    | Call::Exit { .. }
+                    | Call::Enqueue { .. }
+                    | Call::EnqueueMany { .. }
+                    | Call::Dequeue { .. }
+            ),
+            _ => false,
+        }
+    }
+
     fn new_task(
         &mut self,
         job: JobId,
@@ -650,6 +707,7 @@ impl Machine {
         };
         if let Some(job) = self.state.jobs.get_mut(&job) {
             job.tasks += 1;
+            job.live += 1;
         }
         if status == Status::Ready {
             self.state.ready.insert(id);
@@ -674,6 +732,7 @@ impl Machine {
                 "the job's label is not valid in this cluster's policy".into(),
             ));
         }
+        self.prune();
         let job = JobId(self.state.next_job);
         match self.new_task(job, label.clone(), function, args, Vec::new(), false) {
             Ok(root) => {
@@ -691,6 +750,11 @@ impl Machine {
                         resumes: 0,
                         tasks: 1,
                         cancelled: false,
+                        live: 1,
+                        done: 0,
+                        failed: 0,
+                        outcome: None,
+                        pruned: false,
                     },
                 );
                 Reply::Submitted { job, root }
@@ -843,9 +907,16 @@ impl Machine {
                 expected: task.next_seq,
             });
         }
-        let reply = self.effect(call);
-        let task = self.state.tasks.get_mut(&call.task).expect("checked above");
         let job = task.job;
+        let reply = self.effect(call);
+        let Some(task) = self.state.tasks.get_mut(&call.task) else {
+            // The call ended the job's last task and the job's tasks were dropped: only the
+            // log remains to be written (no retry can find the task, and none needs to).
+            if let Some(job) = self.state.jobs.get_mut(&job) {
+                append_log(job, &call.output);
+            }
+            return reply;
+        };
         match &reply {
             Reply::WouldBlock => {
                 // Nothing took effect; the call will be re-issued with the same seq.
@@ -948,6 +1019,7 @@ impl Machine {
                     self.state.queues.insert(
                         id,
                         Queue {
+                            job: my_job,
                             label: my_label.clone(),
                             capacity: *capacity,
                             items: VecDeque::new(),
@@ -979,6 +1051,7 @@ impl Machine {
                 self.state.queues.insert(
                     id,
                     Queue {
+                        job: my_job,
                         label,
                         capacity: *capacity,
                         items: VecDeque::new(),
@@ -1296,10 +1369,18 @@ impl Machine {
             task.outcome = Some(outcome);
             (std::mem::take(&mut task.waiters), task.job)
         };
-        if let Some(job) = self.state.jobs.get_mut(&job)
-            && job.root == id
-        {
-            job.status = if failed { Status::Failed } else { Status::Done };
+        if let Some(j) = self.state.jobs.get_mut(&job) {
+            assert!(j.live > 0, "a job's live tasks are counted");
+            j.live -= 1;
+            if failed {
+                j.failed += 1;
+            } else {
+                j.done += 1;
+            }
+            if j.root == id {
+                j.status = if failed { Status::Failed } else { Status::Done };
+                j.outcome = self.state.tasks.get(&id).and_then(|t| t.outcome.clone());
+            }
         }
         for waiter in waiters {
             if let Some(task) = self.state.tasks.get_mut(&waiter) {
@@ -1311,6 +1392,44 @@ impl Machine {
                     self.state.ready.insert(waiter);
                 }
             }
+        }
+    }
+
+    /// Drops the tasks and queues of jobs that have ended with no task left running (nothing can
+    /// wait on them any more), and the oldest ended jobs beyond [`JOBS_KEPT`]. Runs when a job
+    /// is submitted — not when the last task ends, so a retry of that task's exit still gets
+    /// its recorded reply.
+    fn prune(&mut self) {
+        let ended: BTreeSet<JobId> = self
+            .state
+            .jobs
+            .iter()
+            .filter(|(_, j)| {
+                !j.pruned && j.live == 0 && matches!(j.status, Status::Done | Status::Failed)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        if !ended.is_empty() {
+            self.state.tasks.retain(|_, t| !ended.contains(&t.job));
+            self.state.queues.retain(|_, q| !ended.contains(&q.job));
+            for id in &ended {
+                if let Some(j) = self.state.jobs.get_mut(id) {
+                    j.pruned = true;
+                }
+            }
+        }
+        while self.state.jobs.len() > JOBS_KEPT {
+            let Some(oldest) = self
+                .state
+                .jobs
+                .iter()
+                .find(|(_, j)| j.pruned)
+                .map(|(id, _)| *id)
+            else {
+                break;
+            };
+            self.state.jobs.remove(&oldest);
+            self.state.submissions.retain(|_, (j, _)| *j != oldest);
         }
     }
 }

@@ -165,8 +165,10 @@ impl Machine {
         let state = &self.state;
         let job = state.jobs.get(&id)?;
         let mut tally = [0u64; 5];
-        if counts {
-            for task in state.tasks.values().filter(|t| t.job == id) {
+        tally[3] = job.done;
+        tally[4] = job.failed;
+        if counts && job.live > 0 {
+            for task in state.tasks.values().filter(|t| t.job == id && t.outcome.is_none()) {
                 let i = match task.status {
                     Status::Ready => 0,
                     Status::Running => 1,
@@ -183,7 +185,7 @@ impl Machine {
             root: job.root,
             label: job.label.clone(),
             status: job.status,
-            outcome: root.and_then(|t| t.outcome.clone()),
+            outcome: job.outcome.clone(),
             options: job.options.clone(),
             resumes: job.resumes,
             cancelled: job.cancelled,

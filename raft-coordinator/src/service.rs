@@ -18,7 +18,7 @@ use tracing::{debug, info, warn};
 use crate::catalog::Member;
 use crate::executions::{DagId, NodeKey};
 use crate::ids::{Epoch, Seq, TaskId};
-use crate::machine::{Command, Reply};
+use crate::machine::{Command, Machine, Reply};
 use crate::query::{Answer, Query};
 use crate::replica::{self, Membership, Replica};
 
@@ -215,6 +215,7 @@ impl Driver {
             reads_pending: BTreeMap::new(),
             reads_ready: Vec::new(),
             held: Vec::new(),
+            ready_since: None,
             expiring: BTreeSet::new(),
             peers,
             outboxes: HashMap::new(),
@@ -296,6 +297,8 @@ const EVENTS_PER_READY_MAX: usize = 512;
 pub const HELD_MAX: usize = 10_000;
 /// Reads waiting for their read index or for this replica to apply up to it.
 pub const READS_MAX: usize = 100_000;
+/// How long tasks may sit ready, unleased, before held calls give their workers back.
+const STARVING_AFTER: Duration = Duration::from_millis(20);
 /// Ticks between the leader's looks for a learner to promote.
 const PROMOTE_EVERY_TICKS: u64 = 4;
 
@@ -333,6 +336,8 @@ struct Core {
     /// Reads whose index is known, waiting for this replica to apply it: `(index, read id)`.
     reads_ready: Vec<(u64, u64)>,
     held: Vec<Held>,
+    /// Since when some task has been ready without being leased (see `release_held`).
+    ready_since: Option<Instant>,
     /// Expiries proposed and not yet applied, so one lease is not proposed again every tick.
     expiring: BTreeSet<Expiry>,
     /// Addresses of the bootstrap voters; member records take precedence.
@@ -405,6 +410,10 @@ impl Core {
                 }
             }
             Event::Propose { command, answer } => {
+                if let Some(outcome) = self.replica.machine().resolved_wait(&command) {
+                    let _ = answer.send(ProposeOutcome::Applied(Reply::Resolved(outcome)));
+                    return;
+                }
                 let would_block = self.replica.machine().would_block(&command);
                 if would_block && self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero()
                 {
@@ -414,7 +423,11 @@ impl Core {
                         until: Instant::now() + self.options.hold_budget,
                     });
                 } else {
+                    let readies = Machine::may_ready_tasks(&command);
                     self.propose(command, answer);
+                    if readies {
+                        self.propose_held_acquires();
+                    }
                 }
             }
             Event::Membership { change, answer } => {
@@ -562,17 +575,31 @@ impl Core {
 
     /// Proposes held calls that can now proceed, or whose hold budget is spent.
     fn release_held(&mut self, now: Instant) {
+        // Ready tasks nobody has leased for a while mean every worker slot is taken — possibly
+        // by the very calls held here, waiting on those tasks: held task calls then give their
+        // slots back (they block at the coordinator) instead of waiting out the budget.
+        if self.replica.machine().state.ready.is_empty() {
+            self.ready_since = None;
+        } else if self.ready_since.is_none() {
+            self.ready_since = Some(now);
+        }
         if self.held.is_empty() {
             return;
         }
+        let starving = self
+            .ready_since
+            .is_some_and(|since| now.duration_since(since) >= STARVING_AFTER);
         let held = std::mem::take(&mut self.held);
         for h in held {
             let blocked = self.replica.machine().would_block(&h.command);
-            if blocked && h.until > now && !h.answer.is_closed() {
+            let yields = starving && matches!(h.command, Command::Call(_));
+            if blocked && h.until > now && !h.answer.is_closed() && !yields {
                 self.held.push(h);
             } else if blocked && matches!(h.command, Command::Acquire { .. }) {
                 // A long poll that found nothing: answered without a log entry.
                 let _ = h.answer.send(ProposeOutcome::Applied(Reply::Leases(Vec::new())));
+            } else if let Some(outcome) = self.replica.machine().resolved_wait(&h.command) {
+                let _ = h.answer.send(ProposeOutcome::Applied(Reply::Resolved(outcome)));
             } else if !h.answer.is_closed() {
                 let mut command = h.command;
                 // A long-polled acquire's leases run from when it is granted, not asked.
@@ -581,6 +608,29 @@ impl Core {
                 }
                 self.propose(command, h.answer);
             }
+        }
+    }
+
+    /// Proposes the held (long-polling) acquires right behind a command that may make tasks
+    /// ready: they land in the same batch, are applied after it and lease what it made ready,
+    /// sparing a round of commits per hop (an acquire that finds nothing answers empty).
+    fn propose_held_acquires(&mut self) {
+        if !self.replica.is_leader() {
+            return;
+        }
+        let (acquires, rest): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.held)
+            .into_iter()
+            .partition(|h| matches!(h.command, Command::Acquire { .. }));
+        self.held = rest;
+        for h in acquires {
+            if h.answer.is_closed() {
+                continue;
+            }
+            let mut command = h.command;
+            if let Command::Acquire { now_ms, .. } = &mut command {
+                *now_ms = (*now_ms).max(unix_ms());
+            }
+            self.propose(command, h.answer);
         }
     }
 

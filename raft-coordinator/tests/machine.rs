@@ -612,7 +612,11 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                 let Some(g) = leases.get_mut(*i) else {
                     continue;
                 };
-                let task = &m.state.tasks[&g.task];
+                // A task of a job that ended is dropped when another job is submitted.
+                let Some(task) = m.state.tasks.get(&g.task) else {
+                    leases.remove(*i);
+                    continue;
+                };
                 let call = match kind {
                     0 => Call::Spawn {
                         function: "child".into(),
@@ -659,7 +663,9 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                     }
                     // Only calls whose epoch is really superseded: those must change nothing.
                     let superseded = |o: &&TaskCall| {
-                        m.state.tasks[&o.task].lease.as_ref().map(|l| l.epoch) != Some(o.epoch)
+                        m.state.tasks.get(&o.task).is_some_and(|t| {
+                            t.lease.as_ref().map(|l| l.epoch) != Some(o.epoch)
+                        })
                     };
                     if coin()
                         && let Some(old) = stale.iter().rfind(superseded).cloned()
@@ -673,7 +679,9 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                     }
                 }
                 stale.push(tc);
-                if !matches!(reply, Reply::Rejected(_)) && m.state.tasks[&g.task].lease.is_none() {
+                if !matches!(reply, Reply::Rejected(_))
+                    && m.state.tasks.get(&g.task).is_none_or(|t| t.lease.is_none())
+                {
                     leases.remove(*i);
                 }
             }
@@ -961,5 +969,205 @@ mod catalogue {
         let mut copy = Machine::new(policy(), Limits::default());
         copy.restore(&w.m.snapshot()).unwrap();
         assert_eq!(copy.state, w.m.state);
+    }
+}
+
+#[test]
+fn a_resumed_task_gets_the_recorded_answer_of_the_call_its_checkpoint_waits_on() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let Reply::Spawned(child) = w.call(&g, 0, spawn("f")) else {
+        panic!()
+    };
+    // The worker dies after the spawn committed: the next lease carries the answer, so the
+    // resumed task does not spawn again.
+    assert_eq!(
+        w.m.apply(&Command::Expire {
+            task: root,
+            epoch: g.epoch
+        }),
+        Reply::Ok
+    );
+    let g2 = w.lease(root);
+    assert_eq!(g2.resume, Some(Answered::Spawned(child)));
+    assert_eq!(g2.next_seq, Seq(1));
+    assert_eq!(w.m.state.jobs.values().next().unwrap().resumes, 1);
+    // A call that blocks records its checkpoint unanswered: the resumed task calls again.
+    assert_eq!(w.call(&g2, 1, Call::Wait { future: child }), Reply::WouldBlock);
+    let c = w.lease(child);
+    assert_eq!(w.call(&c, 0, exit(b"v")), Reply::Ok);
+    let g3 = w.lease(root);
+    assert_eq!(g3.resume, None);
+    assert_eq!(g3.next_seq, Seq(1));
+    // An external call: the intent's key survives a lost worker, so the call is made again with
+    // the same key, never a new one.
+    let intent = Call::ExternalIntent {
+        service: "s".into(),
+        payload: vec![1],
+    };
+    assert_eq!(
+        w.call(&g3, 1, intent),
+        Reply::ExternalKey {
+            task: root,
+            seq: Seq(1)
+        }
+    );
+    w.m.apply(&Command::Expire {
+        task: root,
+        epoch: g3.epoch,
+    });
+    let g4 = w.lease(root);
+    assert_eq!(
+        g4.resume,
+        Some(Answered::ExternalKey {
+            task: root,
+            seq: Seq(1)
+        })
+    );
+    assert_eq!(
+        w.call(&g4, 2, Call::ExternalResult { outcome: Ok(vec![7]) }),
+        Reply::Value(Ok(vec![7]))
+    );
+    // A stale worker's result is fenced.
+    assert_eq!(
+        w.call(&g3, 2, Call::ExternalResult { outcome: Ok(vec![8]) }),
+        Reply::Rejected(Reject::StaleEpoch)
+    );
+}
+
+#[test]
+fn sleeps_block_until_woken_and_the_reissued_call_completes() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    assert_eq!(w.call(&g, 0, Call::Sleep { until_ms: 5_000 }), Reply::WouldBlock);
+    assert_eq!(w.m.state.tasks[&root].status, Status::Blocked);
+    assert_eq!(w.m.sleepers_due(4_999).count(), 0);
+    assert_eq!(w.m.sleepers_due(5_000).collect::<Vec<_>>(), vec![(root, Seq(0))]);
+    // A wake for another call changes nothing.
+    assert!(matches!(
+        w.m.apply(&Command::Wake { task: root, seq: Seq(3) }),
+        Reply::Rejected(_)
+    ));
+    assert_eq!(w.m.apply(&Command::Wake { task: root, seq: Seq(0) }), Reply::Ok);
+    let g2 = w.lease(root);
+    // Re-issued from the checkpoint with a later end: it completes at once.
+    assert_eq!(w.call(&g2, 0, Call::Sleep { until_ms: 9_000 }), Reply::Ok);
+    assert_eq!(w.m.state.tasks[&root].sleep, None);
+}
+
+#[test]
+fn cancel_ends_every_task_of_the_job_and_fences_its_workers() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let Reply::Spawned(child) = w.call(&g, 0, spawn("f")) else {
+        panic!()
+    };
+    let job = w.m.state.tasks[&root].job;
+    let other = w.submit("public");
+    assert_eq!(w.m.apply(&Command::CancelJob { job }), Reply::Ok);
+    for t in [root, child] {
+        assert_eq!(w.m.state.tasks[&t].status, Status::Failed);
+        assert!(!w.m.state.ready.contains(&t));
+    }
+    assert_eq!(w.m.state.jobs[&job].status, Status::Failed);
+    assert!(w.m.state.jobs[&job].cancelled);
+    assert_eq!(w.m.state.tasks[&other].status, Status::Ready);
+    assert_eq!(w.call(&g, 1, exit(b"late")), Reply::Rejected(Reject::StaleEpoch));
+    // Twice is harmless.
+    assert_eq!(w.m.apply(&Command::CancelJob { job }), Reply::Ok);
+    // The next submission drops the ended job's tasks; its record and counts stay.
+    w.submit("public");
+    assert!(w.m.state.tasks.values().all(|t| t.job != job));
+    assert!(w.m.state.tasks.contains_key(&other));
+    match w.m.query(&Query::Job(job)) {
+        Answer::Job(Some(view)) => {
+            assert_eq!(view.outcome, Some(Err("cancelled".into())));
+            assert_eq!(view.counts, [0, 0, 0, 0, 2]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn spawn_many_and_enqueue_many_are_all_or_nothing() {
+    let mut w = World {
+        m: Machine::new(
+            policy(),
+            Limits {
+                tasks_max: 4,
+                ..Limits::default()
+            },
+        ),
+        granted: Default::default(),
+    };
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let children = |n: usize| Call::SpawnMany {
+        function: "f".into(),
+        children: vec![(vec![], vec![]); n],
+        on_coordinator: false,
+    };
+    assert!(matches!(w.call(&g, 0, children(4)), Reply::Rejected(Reject::Limit(_))));
+    assert_eq!(w.m.state.tasks.len(), 1, "none created");
+    let Reply::SpawnedMany(ids) = w.call(&g, 0, children(3)) else {
+        panic!()
+    };
+    assert_eq!(ids.len(), 3);
+    let Reply::Queue(q) = w.call(
+        &g,
+        1,
+        Call::CreateQueue {
+            capacity: 3,
+            label: None,
+        },
+    ) else {
+        panic!()
+    };
+    let many = |n: usize| Call::EnqueueMany {
+        queue: q,
+        items: vec![vec![1]; n],
+    };
+    assert!(matches!(w.call(&g, 2, many(4)), Reply::Rejected(Reject::Invalid(_))));
+    assert_eq!(w.call(&g, 2, many(2)), Reply::Ok);
+    // Two more do not fit beside the two there: nothing is placed and the producer waits.
+    assert_eq!(w.call(&g, 3, many(2)), Reply::WouldBlock);
+    assert_eq!(w.m.state.queues[&q].items.len(), 2);
+}
+
+#[test]
+fn output_reaches_the_log_once_and_the_log_is_bounded() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let job = w.m.state.tasks[&root].job;
+    let with_output = |seq: u64, text: &str| {
+        Command::Call(TaskCall {
+            task: root,
+            epoch: g.epoch,
+            seq: Seq(seq),
+            checkpoint: Checkpoint::Inline(vec![]),
+            call: Call::Checkpoint,
+            output: text.into(),
+        })
+    };
+    assert_eq!(w.m.apply(&with_output(0, "hello\n")), Reply::Ok);
+    // A retry of the same call is answered from the record and logs nothing again.
+    assert_eq!(w.m.apply(&with_output(0, "hello\n")), Reply::Ok);
+    assert_eq!(w.m.state.jobs[&job].log, "hello\n");
+    let big = "é".repeat(machine::JOB_LOG_BYTES_MAX / 2 + 10);
+    assert_eq!(w.m.apply(&with_output(1, &big)), Reply::Ok);
+    let j = &w.m.state.jobs[&job];
+    assert!(j.log.len() <= machine::JOB_LOG_BYTES_MAX);
+    assert_eq!(j.log_dropped + j.log.len() as u64, 6 + big.len() as u64);
+    assert!(j.log.ends_with('é'));
+    match w.m.query(&Query::Log { job, from: 0, max: 10 }) {
+        Answer::Log(Some(view)) => {
+            assert_eq!(view.from, j.log_dropped);
+            assert!(view.text.len() <= 10 && view.text.chars().all(|c| c == 'é'));
+        }
+        other => panic!("{other:?}"),
     }
 }

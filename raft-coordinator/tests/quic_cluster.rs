@@ -291,13 +291,14 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
         .await
         .unwrap();
     assert_eq!(exit, Reply::Ok);
-    assert_eq!(waiter.await.unwrap(), Reply::Value(Ok(b"42".to_vec())));
+    // Answered from applied state once the future resolved: no log entry, no seq taken.
+    assert_eq!(waiter.await.unwrap(), Reply::Resolved(Ok(b"42".to_vec())));
     // A wait that outlasts the budget (1 s) is answered "would block": the task gives up its
     // worker and is woken when it can go on.
     let Reply::Spawned(slow) = client
         .propose(&task_call(
             &parent,
-            2,
+            1,
             Call::Spawn {
                 function: "slow".into(),
                 args: vec![],
@@ -311,9 +312,12 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
     else {
         panic!("spawn")
     };
+    // Leased (as a worker would), so no task sits ready: held calls would otherwise give their
+    // workers back early, so as not to starve it.
+    assert_eq!(lease_one(&client).await.task, slow);
     let started = std::time::Instant::now();
     let reply = client
-        .propose(&task_call(&parent, 3, Call::Wait { future: slow }))
+        .propose(&task_call(&parent, 2, Call::Wait { future: slow }))
         .await
         .unwrap();
     assert_eq!(reply, Reply::WouldBlock);

@@ -136,13 +136,16 @@ impl Handler<WorkerDone> for Provisioner {
 
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
         self.busy = self.busy.saturating_sub(1);
-        let counter = match done.end {
-            End::Exited => &self.stats.exited,
-            End::Blocked => &self.stats.blocked,
-            End::Fenced(_) => &self.stats.fenced,
-            End::TimedOut | End::GaveBack(_) => &self.stats.timed_out,
+        let (counter, end) = match done.end {
+            End::Exited => (&self.stats.exited, "exited"),
+            End::Blocked => (&self.stats.blocked, "blocked"),
+            End::Fenced(_) => (&self.stats.fenced, "fenced"),
+            End::TimedOut => (&self.stats.timed_out, "timed_out"),
+            End::GaveBack(_) => (&self.stats.timed_out, "gave_back"),
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("slnode_kappa_slices_total", "end" => end).increment(1);
+        metrics::gauge!("slnode_kappa_workers_busy").set(self.busy as f64);
         self.poll(ctx);
     }
 }

@@ -45,6 +45,9 @@ const CALL_ATTEMPTS_MAX: u32 = 20;
 const EXTERNAL_ATTEMPTS_MAX: u32 = 3;
 /// Checkpoints are at least this far apart unless the job asks otherwise.
 const CHECKPOINT_GAP_MIN: Duration = Duration::from_millis(10);
+/// How long past the deadline a worker waits for a call it sent before (less than the lease's
+/// grace, `provisioner::LEASE_GRACE_MS`).
+const CALL_GRACE: Duration = Duration::from_millis(1000);
 /// How long before the deadline the last checkpoint of a slice is taken, beyond twice its cost.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
 /// Store keys task code may use.
@@ -95,6 +98,7 @@ pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Inst
         checkpoint_cost: Duration::ZERO,
         file: String::new(),
         final_checkpoint_taken: false,
+        budget: deadline.map(|d| d.saturating_duration_since(Instant::now())),
     };
     let end = match slice.go() {
         Ok(()) => End::Exited,
@@ -240,6 +244,8 @@ struct Slice<'a> {
     checkpoint_cost: Duration,
     file: String,
     final_checkpoint_taken: bool,
+    /// The slice's length (deadline − start), when it has a deadline.
+    budget: Option<Duration>,
 }
 
 impl Slice<'_> {
@@ -311,13 +317,19 @@ impl Slice<'_> {
                 }
                 vm
             }
-            Checkpoint::Inline(bytes) => self.restore(&bytes)?,
+            Checkpoint::Inline(bytes) => match Self::restore(&bytes) {
+                Ok(vm) => vm,
+                Err(e) => return self.exit(Err(e)),
+            },
             Checkpoint::Object(key) => {
                 let object = self
                     .block_on(self.env.store.get(key.as_bytes(), &self.grant.label))
                     .map_err(|e| End::GaveBack(e.to_string()))?
                     .ok_or_else(|| End::GaveBack(format!("checkpoint {key} not found")))?;
-                self.restore(&object.bytes)?
+                match Self::restore(&object.bytes) {
+                    Ok(vm) => vm,
+                    Err(e) => return self.exit(Err(e)),
+                }
             }
         };
         if let Some(call) = vm.pending_host_call().cloned() {
@@ -355,12 +367,12 @@ impl Slice<'_> {
         }
     }
 
-    fn restore(&self, bytes: &[u8]) -> Result<Vm, End> {
-        let mut vm = Vm::restore(bytes).map_err(|e| {
-            // The bytes passed the checksum and the restore's own validation failed: nothing
-            // will ever run this checkpoint.
-            End::GaveBack(format!("checkpoint does not restore: {e}"))
-        })?;
+    /// A checkpoint that does not restore (hostile or damaged bytes the VM's validation
+    /// refuses) will never run anywhere: the task fails with the reason rather than resuming
+    /// forever.
+    fn restore(bytes: &[u8]) -> Result<Vm, String> {
+        let mut vm = Vm::restore(bytes)
+            .map_err(|e| format!("RuntimeError: the task's checkpoint does not restore: {e}"))?;
         vm.set_memory_limit(programs::VM_MEMORY_MAX);
         Ok(vm)
     }
@@ -396,7 +408,13 @@ impl Slice<'_> {
             ms => Duration::from_millis(ms),
         };
         let since = self.last_checkpoint.elapsed();
-        if since >= floor.max(self.checkpoint_cost * 20) {
+        let mut gap = floor.max(self.checkpoint_cost * 20);
+        if let Some(budget) = self.budget {
+            // Progress first: with a short timeout and costly checkpoints, 20× their cost could
+            // exceed the slice, and every slice would lose all it did.
+            gap = gap.min(budget / 4).max(floor);
+        }
+        if since >= gap {
             return true;
         }
         if let Some(deadline) = self.deadline
@@ -705,7 +723,9 @@ impl Slice<'_> {
             attempts += 1;
             let proposed = match self.deadline {
                 Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
+                    // A call sent before the deadline may still commit while the lease lasts
+                    // (its grace): waiting for it keeps the progress its checkpoint carries.
+                    let left = deadline.saturating_duration_since(Instant::now()) + CALL_GRACE;
                     match self.block_on(async {
                         tokio::time::timeout(left, self.env.link.propose(command.clone())).await
                     }) {
@@ -736,6 +756,8 @@ impl Slice<'_> {
                 self.output.clear();
                 return Err(End::Blocked);
             }
+            // Answered from applied state: nothing recorded, no seq taken, output still ours.
+            Reply::Resolved(outcome) => Answered::Value(outcome),
             Reply::Rejected(reject) => {
                 return match reject {
                     Reject::StaleEpoch

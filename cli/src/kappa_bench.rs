@@ -1,0 +1,303 @@
+//! `slnode bench kappa`: Kappa's micro-benchmarks on a real 3-node loopback cluster (started
+//! with `slnode up` in a temporary directory, stopped at the end). Each measurement is a job that
+//! times itself with `time.time()`, so it sees what task code sees, coordinator round trips
+//! included (throughput: `spawn_many` of 2,000 trivial children until the last is waited on).
+//! The CPU-bound slowdown compares the same program under `slnode run` in this
+//! process against the cluster, with the default timeout and with a 1 s forced timeout.
+//!
+//! The peer is Ray 2.60 on a 2-CPU machine like this one (numbers from the issue): sync task
+//! round trip p50 1.88 ms, 1,760 trivial tasks/s, a chain of 100 dependent tasks in 125 ms.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use sl_node::kappa::local::{Ended, LocalRuntime};
+
+const CHECKPOINTS: &str = r#"
+import rt, time
+
+def main():
+    out = {}
+    for size in [1 << 10, 64 << 10, 1 << 20, 8 << 20]:
+        state = "x" * size
+        rounds = 20 if size <= (1 << 20) else 5
+        t = time.time()
+        for _ in range(rounds):
+            rt.checkpoint()
+        out[str(size)] = (time.time() - t) / rounds * 1000
+        state = None
+    return out
+"#;
+
+const ROUND_TRIP: &str = r#"
+import rt, time
+
+def noop():
+    return 1
+
+def main():
+    times = []
+    for _ in range(200):
+        t = time.time()
+        rt.spawn(noop).wait()
+        times.append((time.time() - t) * 1000)
+    times.sort()
+    return {"p50": times[len(times) // 2], "p99": times[len(times) * 99 // 100]}
+"#;
+
+const THROUGHPUT: &str = r#"
+import rt, time
+
+def noop():
+    return 1
+
+def main():
+    t = time.time()
+    futures = rt.spawn_many(noop, (), 2000)
+    total = 0
+    for f in futures:
+        total += f.wait()
+    return {"tasks_per_s": total / (time.time() - t)}
+"#;
+
+const CHAIN: &str = r#"
+import rt, time
+
+def inc(x):
+    return x + 1
+
+def main():
+    t = time.time()
+    f = rt.spawn(inc, (0,))
+    for _ in range(99):
+        f = rt.spawn(inc, (f,))
+    value = f.wait()
+    return {"ms": (time.time() - t) * 1000, "value": value}
+"#;
+
+const PING_PONG: &str = r#"
+import rt, time
+
+ROUNDS = 300
+
+def ponger(ping, pong):
+    for _ in range(ROUNDS):
+        pong.enqueue(ping.dequeue())
+
+def main():
+    ping = rt.create_queue(1)
+    pong = rt.create_queue(1)
+    done = rt.spawn(ponger, (ping, pong))
+    pong_first = time.time()
+    ping.enqueue(0)
+    pong.dequeue()
+    t = time.time()
+    for i in range(ROUNDS - 1):
+        ping.enqueue(i)
+        pong.dequeue()
+    done.wait()
+    return {"ms": (time.time() - t) / (ROUNDS - 1) * 1000}
+"#;
+
+const CPU_BOUND: &str = r#"
+import rt, time
+
+BASE = 10**14
+
+def multiply(limbs, k):
+    carry = 0
+    for i in range(len(limbs)):
+        carry += limbs[i] * k
+        limbs[i] = carry % BASE
+        carry //= BASE
+    while carry:
+        limbs.append(carry % BASE)
+        carry //= BASE
+
+def main():
+    t = time.time()
+    limbs = [1]
+    for k in range(2, 12001):
+        multiply(limbs, k)
+        rt.maybe_pause()
+    return {"s": time.time() - t, "limbs": len(limbs)}
+"#;
+
+struct Bench {
+    exe: std::path::PathBuf,
+    home: tempfile::TempDir,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.exe)
+            .env("HOME", self.home.path())
+            .args(["down", "--dir", self.dir.to_str().unwrap_or(".")])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Bench {
+    fn slnode(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        let config = self.dir.join("client.toml");
+        Command::new(&self.exe)
+            .env("HOME", self.home.path())
+            .env_remove("SLNODE_CONFIG")
+            .args(args)
+            .args(["--config", config.to_str().unwrap_or("")])
+            .output()
+            .context("running slnode")
+    }
+
+    /// Submits `source` and waits; the job's result.
+    fn job(&self, name: &str, source: &str, timeout_s: &str) -> anyhow::Result<Value> {
+        let file = self.home.path().join(format!("{name}.py"));
+        std::fs::write(&file, source)?;
+        let output = self.slnode(&[
+            "submit",
+            file.to_str().unwrap_or(""),
+            "--timeout",
+            timeout_s,
+            "--wait",
+            "--json",
+        ])?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let last: Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+            .with_context(|| format!("{name}: {}", String::from_utf8_lossy(&output.stderr)))?;
+        if last["status"] != "done" {
+            bail!("{name} failed: {}", last["error"]);
+        }
+        Ok(last)
+    }
+}
+
+fn local_seconds(source: &str) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let mut sink = Vec::new();
+    match LocalRuntime::run("cpu.py", source, None, &mut sink)? {
+        (Ended::Done(_), _) => Ok(started.elapsed().as_secs_f64()),
+        (Ended::Failed(t), _) => bail!("local run failed: {t}"),
+    }
+}
+
+pub fn kappa(first_ip: &str, json_out: bool) -> anyhow::Result<i32> {
+    let exe = std::env::current_exe()?;
+    let bench = Bench {
+        exe: exe.clone(),
+        home: tempfile::tempdir()?,
+        dir: tempfile::tempdir()?.keep(),
+    };
+    let up = Command::new(&exe)
+        .env("HOME", bench.home.path())
+        .args([
+            "up",
+            "--nodes",
+            "3",
+            "--dir",
+            bench.dir.to_str().unwrap_or(""),
+            "--first-ip",
+            first_ip,
+        ])
+        .output()?;
+    if !up.status.success() {
+        bail!("slnode up failed: {}", String::from_utf8_lossy(&up.stderr));
+    }
+    // A warm-up job: programs compiled and cached, leaders and connections settled.
+    bench.job("warmup", ROUND_TRIP, "60")?;
+
+    let checkpoints = bench.job("checkpoints", CHECKPOINTS, "60")?["result"].clone();
+    let round_trip = bench.job("round_trip", ROUND_TRIP, "60")?["result"].clone();
+    let throughput = bench.job("throughput", THROUGHPUT, "60")?["result"].clone();
+    let chain = bench.job("chain", CHAIN, "60")?["result"].clone();
+    let ping_pong = bench.job("ping_pong", PING_PONG, "60")?["result"].clone();
+    let local_s = local_seconds(CPU_BOUND)?;
+    let cluster = bench.job("cpu", CPU_BOUND, "60")?;
+    let forced = bench.job("cpu_forced", CPU_BOUND, "1")?;
+    let seconds = |v: &Value| v["result"]["s"].as_f64().unwrap_or(f64::NAN);
+    let report = json!({
+        "machine": machine_line(),
+        "checkpoint_ms_by_bytes": checkpoints,
+        "round_trip_ms": round_trip,
+        "tasks_per_s": throughput["tasks_per_s"],
+        "chain_100_ms": chain["ms"],
+        "ping_pong_ms": ping_pong["ms"],
+        "cpu_bound": {
+            "local_s": local_s,
+            "cluster_s": seconds(&cluster),
+            "cluster_forced_1s_s": seconds(&forced),
+            "forced_resumes": forced["resumes"],
+            "slowdown": seconds(&cluster) / local_s,
+            "slowdown_forced": seconds(&forced) / local_s,
+        },
+        "ray_2_60": {"round_trip_p50_ms": 1.88, "tasks_per_s": 1760, "chain_100_ms": 125},
+        "goals": {"round_trip_p50_ms": 1.5, "tasks_per_s": 3500, "chain_100_ms": 100, "ping_pong_ms": 1.0, "slowdown": 1.05},
+    });
+    if json_out {
+        println!("{report}");
+        return Ok(0);
+    }
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    println!("Kappa on a 3-node loopback cluster ({})", report["machine"].as_str().unwrap_or(""));
+    println!("  checkpoint latency (rt.checkpoint(), one coordinator call with the VM's state):");
+    for (size, ms) in checkpoints.as_object().into_iter().flatten() {
+        let bytes: f64 = size.parse().unwrap_or(0.0);
+        println!("    {:>9} live   {:>8.2} ms", human(bytes), f(ms));
+    }
+    let p50 = f(&round_trip["p50"]);
+    println!(
+        "  spawn+wait round trip   p50 {:.2} ms, p99 {:.2} ms   (Ray 1.88 ms: {:.2}x; goal < 1.5 ms)",
+        p50,
+        f(&round_trip["p99"]),
+        p50 / 1.88
+    );
+    let tps = f(&report["tasks_per_s"]);
+    println!(
+        "  trivial tasks/s         {tps:.0}   (Ray 1,760: {:.2}x; goal ≥ 3,500)",
+        tps / 1760.0
+    );
+    let chain_ms = f(&chain["ms"]);
+    println!(
+        "  chain of 100 tasks      {chain_ms:.1} ms   (Ray 125 ms: {:.2}x; goal < 100 ms)",
+        chain_ms / 125.0
+    );
+    println!(
+        "  queue ping-pong         {:.2} ms per round trip   (goal < 1 ms)",
+        f(&ping_pong["ms"])
+    );
+    println!(
+        "  CPU-bound task          slnode run {local_s:.2} s; cluster {:.2} s ({:.3}x); with 1 s forced timeouts {:.2} s ({:.3}x, {} resumes)   (goal < 1.05x)",
+        seconds(&cluster),
+        seconds(&cluster) / local_s,
+        seconds(&forced),
+        seconds(&forced) / local_s,
+        forced["resumes"]
+    );
+    Ok(0)
+}
+
+fn human(bytes: f64) -> String {
+    if bytes >= (1 << 20) as f64 {
+        format!("{:.0} MiB", bytes / (1 << 20) as f64)
+    } else {
+        format!("{:.0} KiB", bytes / 1024.0)
+    }
+}
+
+/// CPU model and core count, for the report.
+fn machine_line() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{model}, {cores} cores")
+}
