@@ -210,7 +210,10 @@ pub(crate) struct Connection {
 }
 
 /// Resolves the cluster and builds a client endpoint on `runtime` (quinn needs one to bind).
-pub(crate) fn connect(args: &ClusterArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Result<Connection> {
+pub(crate) fn connect(
+    args: &ClusterArgs,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<Connection> {
     let _entered = runtime.enter();
     let path = args
         .config

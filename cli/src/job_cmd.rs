@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
 use sl_node::kappa::jobs::{
-    AddService, CancelJob, Empty, GetJob, JobLog, JobRequest, ListJobs, LogRequest,
-    ServiceRequest, SubmitJob, SubmitRequest,
+    AddService, CancelJob, Empty, GetJob, JobLog, JobRequest, ListJobs, LogRequest, ServiceRequest,
+    SubmitJob, SubmitRequest,
 };
 use sl_rpc::Method;
 use sl_rpc::endpoint::Error as RpcError;
@@ -152,7 +152,11 @@ async fn wait(connection: &Connection, job: u64, json: bool) -> anyhow::Result<i
         let tasks = &view["tasks"];
         let progress = format!(
             "job {job}: {status}; tasks {} done, {} running, {} blocked, {} ready; {} resumes after timeouts; {:.1} s",
-            tasks["done"], tasks["running"], tasks["blocked"], tasks["ready"], view["resumes"],
+            tasks["done"],
+            tasks["running"],
+            tasks["blocked"],
+            tasks["ready"],
+            view["resumes"],
             started.elapsed().as_secs_f64()
         );
         let ended = matches!(status.as_str(), "done" | "failed" | "cancelled");
@@ -161,7 +165,8 @@ async fn wait(connection: &Connection, job: u64, json: bool) -> anyhow::Result<i
             if ended {
                 eprintln!();
             }
-        } else if (progress != last_progress && last_progress_at.elapsed() >= Duration::from_secs(1))
+        } else if (progress != last_progress
+            && last_progress_at.elapsed() >= Duration::from_secs(1))
             || ended
         {
             eprintln!("{progress}");
@@ -226,7 +231,11 @@ pub fn logs(job: u64, follow: bool, cluster: &ClusterArgs) -> anyhow::Result<i32
                     offset = next;
                     failures = 0;
                 }
-                Err(e) if follow && failures < WAIT_FAILURES_MAX && e.to_string().starts_with("no node") => {
+                Err(e)
+                    if follow
+                        && failures < WAIT_FAILURES_MAX
+                        && e.to_string().starts_with("no node") =>
+                {
                     failures += 1;
                 }
                 Err(e) => return Err(e),
@@ -255,11 +264,21 @@ pub fn job(job: u64, json: bool, cluster: &ClusterArgs) -> anyhow::Result<i32> {
         println!("{view}");
         return Ok(0);
     }
-    println!("job {}  {}  {}", view["job"], view["status"].as_str().unwrap_or(""), view["file"].as_str().unwrap_or(""));
+    println!(
+        "job {}  {}  {}",
+        view["job"],
+        view["status"].as_str().unwrap_or(""),
+        view["file"].as_str().unwrap_or("")
+    );
     let tasks = &view["tasks"];
     println!(
         "tasks: {} done, {} running, {} blocked, {} ready, {} failed; {} resumes after timeouts",
-        tasks["done"], tasks["running"], tasks["blocked"], tasks["ready"], tasks["failed"], view["resumes"]
+        tasks["done"],
+        tasks["running"],
+        tasks["blocked"],
+        tasks["ready"],
+        tasks["failed"],
+        view["resumes"]
     );
     if view["status"] == "done" {
         println!("result: {}", view["result"]);
@@ -279,7 +298,10 @@ pub fn jobs(json: bool, cluster: &ClusterArgs) -> anyhow::Result<i32> {
         println!("{list}");
         return Ok(0);
     }
-    println!("{:>6}  {:<10}  {:>8}  {:<24}  result", "job", "status", "resumes", "file");
+    println!(
+        "{:>6}  {:<10}  {:>8}  {:<24}  result",
+        "job", "status", "resumes", "file"
+    );
     for job in list.as_array().into_iter().flatten() {
         let result = match job["status"].as_str() {
             Some("done") => job["result"].to_string(),

@@ -241,10 +241,19 @@ pub fn kappa(first_ip: &str, json_out: bool) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
-    println!("Kappa on a 3-node loopback cluster ({})", report["machine"].as_str().unwrap_or(""));
+    println!(
+        "Kappa on a 3-node loopback cluster ({})",
+        report["machine"].as_str().unwrap_or("")
+    );
     println!("  checkpoint latency (rt.checkpoint(), one coordinator call with the VM's state):");
-    for (size, ms) in checkpoints.as_object().into_iter().flatten() {
-        let bytes: f64 = size.parse().unwrap_or(0.0);
+    let mut sizes: Vec<(f64, &Value)> = checkpoints
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(size, ms)| (size.parse().unwrap_or(0.0), ms))
+        .collect();
+    sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (bytes, ms) in sizes {
         println!("    {:>9} live   {:>8.2} ms", human(bytes), f(ms));
     }
     let p50 = f(&round_trip["p50"]);

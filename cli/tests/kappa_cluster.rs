@@ -80,7 +80,10 @@ impl Cluster {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        slnode(self.home.path()).args(args).output().expect("slnode runs")
+        slnode(self.home.path())
+            .args(args)
+            .output()
+            .expect("slnode runs")
     }
 
     fn config(&self) -> String {
@@ -155,7 +158,11 @@ fn kill_9(pid: i32) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat) if !stat.rsplit_once(')').is_some_and(|(_, r)| r.trim_start().starts_with('Z')) => {
+            Ok(stat)
+                if !stat
+                    .rsplit_once(')')
+                    .is_some_and(|(_, r)| r.trim_start().starts_with('Z')) =>
+            {
                 std::thread::sleep(Duration::from_millis(20));
             }
             _ => return,
@@ -212,9 +219,15 @@ fn example_jobs_give_the_answers_slnode_run_gives() {
     let refused = cluster.cli(&["submit", bad.to_str().unwrap(), "--wait"]);
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("bad.py") && stderr.contains("line"), "{stderr}");
+    assert!(
+        stderr.contains("bad.py") && stderr.contains("line"),
+        "{stderr}"
+    );
     let after: Value = serde_json::from_slice(&cluster.cli(&["jobs", "--json"]).stdout).unwrap();
-    assert_eq!(before.as_array().unwrap().len(), after.as_array().unwrap().len());
+    assert_eq!(
+        before.as_array().unwrap().len(),
+        after.as_array().unwrap().len()
+    );
 
     // A failing job: status failed, the traceback as its error, exit status 1.
     let failing = cluster.home.path().join("failing.py");
@@ -243,7 +256,11 @@ fn example_jobs_give_the_answers_slnode_run_gives() {
 
     // Cancel: a job sleeping on the coordinator ends as cancelled.
     let sleeper = cluster.home.path().join("sleeper.py");
-    std::fs::write(&sleeper, "import time\n\ndef main():\n    time.sleep(600)\n    return 1\n").unwrap();
+    std::fs::write(
+        &sleeper,
+        "import time\n\ndef main():\n    time.sleep(600)\n    return 1\n",
+    )
+    .unwrap();
     let submitted = cluster.cli(&["submit", sleeper.to_str().unwrap(), "--json"]);
     let id = serde_json::from_slice::<Value>(&submitted.stdout).unwrap()["job"]
         .as_u64()
@@ -406,7 +423,11 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
     // 25 calls, 25 distinct answers: no call lost, none applied twice.
     assert_eq!(calls_job["result"], 25, "{calls_job}");
     let keys = counter.keys.lock().unwrap().clone();
-    assert_eq!(keys.len(), 25, "a call was re-issued under a new key: {keys:?}");
+    assert_eq!(
+        keys.len(),
+        25,
+        "a call was re-issued under a new key: {keys:?}"
+    );
     eprintln!("the root's node {killed_root_node} was killed mid-job");
     eprintln!(
         "external calls: {} keys, {} requests",

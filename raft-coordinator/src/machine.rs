@@ -57,7 +57,9 @@ pub const SERVICES_MAX: usize = 1024;
 
 /// How a job's tasks run. The default (no program, no timeout) is a bare task whose lease lasts
 /// what `Acquire` says, as tests and benchmarks of the machine use it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct JobOptions {
     /// Object key of the job's source (a Python-subset module).
     pub program: String,
@@ -78,6 +80,10 @@ pub enum Checkpoint {
     Inline(Vec<u8>),
     /// Too large to inline: an object-store key, durable before the call carrying it (invariant 3).
     Object(String),
+    /// No state sent: only for a wait the leader can answer from applied state (a resolved
+    /// future), which records nothing. Any call that would record it is refused with
+    /// [`Reject::NeedsCheckpoint`], and the worker sends it again with its state.
+    Unchanged,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -451,6 +457,8 @@ pub enum Reject {
     FlowDown,
     Limit(String),
     Invalid(String),
+    /// The call would record a checkpoint and came without one (`Checkpoint::Unchanged`).
+    NeedsCheckpoint,
 }
 
 #[derive(
@@ -878,6 +886,9 @@ impl Machine {
     }
 
     fn call(&mut self, call: &TaskCall) -> Reply {
+        if call.checkpoint == Checkpoint::Unchanged {
+            return Reply::Rejected(Reject::NeedsCheckpoint);
+        }
         if let Checkpoint::Inline(bytes) = &call.checkpoint
             && bytes.len() > self.limits.inline_checkpoint_bytes_max
         {
@@ -1124,12 +1135,15 @@ impl Machine {
 
     /// Tasks whose sleep has ended by `now_ms` and that have not been woken (for the leader).
     pub fn sleepers_due(&self, now_ms: u64) -> impl Iterator<Item = (TaskId, Seq)> + '_ {
-        self.state.tasks.iter().filter_map(move |(id, t)| match t.sleep {
-            Some((seq, until, false)) if until <= now_ms && t.status == Status::Blocked => {
-                Some((*id, seq))
-            }
-            _ => None,
-        })
+        self.state
+            .tasks
+            .iter()
+            .filter_map(move |(id, t)| match t.sleep {
+                Some((seq, until, false)) if until <= now_ms && t.status == Status::Blocked => {
+                    Some((*id, seq))
+                }
+                _ => None,
+            })
     }
 
     fn cancel(&mut self, id: JobId) -> Reply {
@@ -1156,9 +1170,7 @@ impl Machine {
 
     fn put_service(&mut self, name: &str, url: &str) -> Reply {
         if !self.state.services.contains_key(name) && self.state.services.len() >= SERVICES_MAX {
-            return Reply::Rejected(Reject::Limit(format!(
-                "at most {SERVICES_MAX} services"
-            )));
+            return Reply::Rejected(Reject::Limit(format!("at most {SERVICES_MAX} services")));
         }
         self.state.services.insert(name.to_owned(), url.to_owned());
         Reply::Ok
@@ -1204,7 +1216,14 @@ impl Machine {
         }
         let mut made = Vec::with_capacity(children.len());
         for (args, deps) in children {
-            match self.new_task(job, label.clone(), function, args, deps.clone(), on_coordinator) {
+            match self.new_task(
+                job,
+                label.clone(),
+                function,
+                args,
+                deps.clone(),
+                on_coordinator,
+            ) {
                 Ok(id) => made.push(id),
                 Err(reject) => unreachable!("checked before creating any: {reject:?}"),
             }

@@ -18,7 +18,7 @@ use tracing::{debug, info, warn};
 use crate::catalog::Member;
 use crate::executions::{DagId, NodeKey};
 use crate::ids::{Epoch, Seq, TaskId};
-use crate::machine::{Command, Machine, Reply};
+use crate::machine::{Checkpoint, Command, Machine, Reject, Reply};
 use crate::query::{Answer, Query};
 use crate::replica::{self, Membership, Replica};
 
@@ -297,6 +297,11 @@ const EVENTS_PER_READY_MAX: usize = 512;
 pub const HELD_MAX: usize = 10_000;
 /// Reads waiting for their read index or for this replica to apply up to it.
 pub const READS_MAX: usize = 100_000;
+/// A task call sent without the task's state (see `Checkpoint::Unchanged`).
+fn unchanged(command: &Command) -> bool {
+    matches!(command, Command::Call(c) if c.checkpoint == Checkpoint::Unchanged)
+}
+
 /// How long tasks may sit ready, unleased, before held calls give their workers back.
 const STARVING_AFTER: Duration = Duration::from_millis(20);
 /// Ticks between the leader's looks for a learner to promote.
@@ -415,8 +420,14 @@ impl Core {
                     return;
                 }
                 let would_block = self.replica.machine().would_block(&command);
-                if would_block && self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero()
-                {
+                let may_hold = self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero();
+                if unchanged(&command) && !(would_block && may_hold) {
+                    // Not answerable without recording: the worker sends its state and retries.
+                    let reply = Reply::Rejected(Reject::NeedsCheckpoint);
+                    let _ = answer.send(ProposeOutcome::Applied(reply));
+                    return;
+                }
+                if would_block && may_hold {
                     self.held.push(Held {
                         command,
                         answer,
@@ -597,9 +608,18 @@ impl Core {
                 self.held.push(h);
             } else if blocked && matches!(h.command, Command::Acquire { .. }) {
                 // A long poll that found nothing: answered without a log entry.
-                let _ = h.answer.send(ProposeOutcome::Applied(Reply::Leases(Vec::new())));
+                let _ = h
+                    .answer
+                    .send(ProposeOutcome::Applied(Reply::Leases(Vec::new())));
             } else if let Some(outcome) = self.replica.machine().resolved_wait(&h.command) {
-                let _ = h.answer.send(ProposeOutcome::Applied(Reply::Resolved(outcome)));
+                let _ = h
+                    .answer
+                    .send(ProposeOutcome::Applied(Reply::Resolved(outcome)));
+            } else if unchanged(&h.command) {
+                // Held without the task's state and not resolved in time: the worker sends its
+                // state and the wait blocks at the coordinator.
+                let reply = Reply::Rejected(Reject::NeedsCheckpoint);
+                let _ = h.answer.send(ProposeOutcome::Applied(reply));
             } else if !h.answer.is_closed() {
                 let mut command = h.command;
                 // A long-polled acquire's leases run from when it is granted, not asked.

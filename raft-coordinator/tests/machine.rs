@@ -663,9 +663,10 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                     }
                     // Only calls whose epoch is really superseded: those must change nothing.
                     let superseded = |o: &&TaskCall| {
-                        m.state.tasks.get(&o.task).is_some_and(|t| {
-                            t.lease.as_ref().map(|l| l.epoch) != Some(o.epoch)
-                        })
+                        m.state
+                            .tasks
+                            .get(&o.task)
+                            .is_some_and(|t| t.lease.as_ref().map(|l| l.epoch) != Some(o.epoch))
                     };
                     if coin()
                         && let Some(old) = stale.iter().rfind(superseded).cloned()
@@ -994,7 +995,10 @@ fn a_resumed_task_gets_the_recorded_answer_of_the_call_its_checkpoint_waits_on()
     assert_eq!(g2.next_seq, Seq(1));
     assert_eq!(w.m.state.jobs.values().next().unwrap().resumes, 1);
     // A call that blocks records its checkpoint unanswered: the resumed task calls again.
-    assert_eq!(w.call(&g2, 1, Call::Wait { future: child }), Reply::WouldBlock);
+    assert_eq!(
+        w.call(&g2, 1, Call::Wait { future: child }),
+        Reply::WouldBlock
+    );
     let c = w.lease(child);
     assert_eq!(w.call(&c, 0, exit(b"v")), Reply::Ok);
     let g3 = w.lease(root);
@@ -1026,12 +1030,24 @@ fn a_resumed_task_gets_the_recorded_answer_of_the_call_its_checkpoint_waits_on()
         })
     );
     assert_eq!(
-        w.call(&g4, 2, Call::ExternalResult { outcome: Ok(vec![7]) }),
+        w.call(
+            &g4,
+            2,
+            Call::ExternalResult {
+                outcome: Ok(vec![7])
+            }
+        ),
         Reply::Value(Ok(vec![7]))
     );
     // A stale worker's result is fenced.
     assert_eq!(
-        w.call(&g3, 2, Call::ExternalResult { outcome: Ok(vec![8]) }),
+        w.call(
+            &g3,
+            2,
+            Call::ExternalResult {
+                outcome: Ok(vec![8])
+            }
+        ),
         Reply::Rejected(Reject::StaleEpoch)
     );
 }
@@ -1041,16 +1057,31 @@ fn sleeps_block_until_woken_and_the_reissued_call_completes() {
     let mut w = World::new();
     let root = w.submit("public");
     let g = w.lease(root);
-    assert_eq!(w.call(&g, 0, Call::Sleep { until_ms: 5_000 }), Reply::WouldBlock);
+    assert_eq!(
+        w.call(&g, 0, Call::Sleep { until_ms: 5_000 }),
+        Reply::WouldBlock
+    );
     assert_eq!(w.m.state.tasks[&root].status, Status::Blocked);
     assert_eq!(w.m.sleepers_due(4_999).count(), 0);
-    assert_eq!(w.m.sleepers_due(5_000).collect::<Vec<_>>(), vec![(root, Seq(0))]);
+    assert_eq!(
+        w.m.sleepers_due(5_000).collect::<Vec<_>>(),
+        vec![(root, Seq(0))]
+    );
     // A wake for another call changes nothing.
     assert!(matches!(
-        w.m.apply(&Command::Wake { task: root, seq: Seq(3) }),
+        w.m.apply(&Command::Wake {
+            task: root,
+            seq: Seq(3)
+        }),
         Reply::Rejected(_)
     ));
-    assert_eq!(w.m.apply(&Command::Wake { task: root, seq: Seq(0) }), Reply::Ok);
+    assert_eq!(
+        w.m.apply(&Command::Wake {
+            task: root,
+            seq: Seq(0)
+        }),
+        Reply::Ok
+    );
     let g2 = w.lease(root);
     // Re-issued from the checkpoint with a later end: it completes at once.
     assert_eq!(w.call(&g2, 0, Call::Sleep { until_ms: 9_000 }), Reply::Ok);
@@ -1075,7 +1106,10 @@ fn cancel_ends_every_task_of_the_job_and_fences_its_workers() {
     assert_eq!(w.m.state.jobs[&job].status, Status::Failed);
     assert!(w.m.state.jobs[&job].cancelled);
     assert_eq!(w.m.state.tasks[&other].status, Status::Ready);
-    assert_eq!(w.call(&g, 1, exit(b"late")), Reply::Rejected(Reject::StaleEpoch));
+    assert_eq!(
+        w.call(&g, 1, exit(b"late")),
+        Reply::Rejected(Reject::StaleEpoch)
+    );
     // Twice is harmless.
     assert_eq!(w.m.apply(&Command::CancelJob { job }), Reply::Ok);
     // The next submission drops the ended job's tasks; its record and counts stay.
@@ -1110,7 +1144,10 @@ fn spawn_many_and_enqueue_many_are_all_or_nothing() {
         children: vec![(vec![], vec![]); n],
         on_coordinator: false,
     };
-    assert!(matches!(w.call(&g, 0, children(4)), Reply::Rejected(Reject::Limit(_))));
+    assert!(matches!(
+        w.call(&g, 0, children(4)),
+        Reply::Rejected(Reject::Limit(_))
+    ));
     assert_eq!(w.m.state.tasks.len(), 1, "none created");
     let Reply::SpawnedMany(ids) = w.call(&g, 0, children(3)) else {
         panic!()
@@ -1130,7 +1167,10 @@ fn spawn_many_and_enqueue_many_are_all_or_nothing() {
         queue: q,
         items: vec![vec![1]; n],
     };
-    assert!(matches!(w.call(&g, 2, many(4)), Reply::Rejected(Reject::Invalid(_))));
+    assert!(matches!(
+        w.call(&g, 2, many(4)),
+        Reply::Rejected(Reject::Invalid(_))
+    ));
     assert_eq!(w.call(&g, 2, many(2)), Reply::Ok);
     // Two more do not fit beside the two there: nothing is placed and the producer waits.
     assert_eq!(w.call(&g, 3, many(2)), Reply::WouldBlock);
@@ -1163,11 +1203,48 @@ fn output_reaches_the_log_once_and_the_log_is_bounded() {
     assert!(j.log.len() <= machine::JOB_LOG_BYTES_MAX);
     assert_eq!(j.log_dropped + j.log.len() as u64, 6 + big.len() as u64);
     assert!(j.log.ends_with('é'));
-    match w.m.query(&Query::Log { job, from: 0, max: 10 }) {
+    match w.m.query(&Query::Log {
+        job,
+        from: 0,
+        max: 10,
+    }) {
         Answer::Log(Some(view)) => {
             assert_eq!(view.from, j.log_dropped);
             assert!(view.text.len() <= 10 && view.text.chars().all(|c| c == 'é'));
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_call_without_a_checkpoint_is_refused_and_changes_nothing() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let Reply::Spawned(child) = w.call(&g, 0, spawn("f")) else {
+        panic!()
+    };
+    let bare = Command::Call(TaskCall {
+        task: root,
+        epoch: g.epoch,
+        seq: Seq(1),
+        checkpoint: Checkpoint::Unchanged,
+        call: Call::Wait { future: child },
+        output: "lost?\n".into(),
+    });
+    // Not resolved: the wait would block and record, so it needs the task's state.
+    assert_eq!(w.m.resolved_wait(&bare), None);
+    let before = w.m.state.clone();
+    assert_eq!(w.m.apply(&bare), Reply::Rejected(Reject::NeedsCheckpoint));
+    assert_eq!(w.m.state, before);
+    // Once the child has ended, the same wait is answerable from applied state.
+    let c = w.lease(child);
+    assert_eq!(w.call(&c, 0, exit(b"v")), Reply::Ok);
+    assert_eq!(w.m.resolved_wait(&bare), Some(Ok(b"v".to_vec())));
+    // A fenced worker gets no answer that way.
+    w.m.apply(&Command::Expire {
+        task: root,
+        epoch: g.epoch,
+    });
+    assert_eq!(w.m.resolved_wait(&bare), None);
 }

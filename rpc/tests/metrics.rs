@@ -124,11 +124,14 @@ async fn calls_are_counted_timed_and_sized_per_method() {
     );
 }
 
+/// A metric's labels as (key, value) pairs.
+type Labels = Vec<(String, String)>;
+
 /// Metric values summed over snapshots, by name and labels.
 #[derive(Default)]
 struct Totals {
-    counters: Vec<(String, Vec<(String, String)>, u64)>,
-    samples: Vec<(String, Vec<(String, String)>, usize)>,
+    counters: Vec<(String, Labels, u64)>,
+    samples: Vec<(String, Labels, usize)>,
 }
 
 impl Totals {

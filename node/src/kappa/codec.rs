@@ -221,7 +221,10 @@ mod tests {
 
     fn sample() -> Data {
         Data::Dict(vec![
-            (Data::Str("a".into()), Data::List(vec![Data::Int(-3), Data::None])),
+            (
+                Data::Str("a".into()),
+                Data::List(vec![Data::Int(-3), Data::None]),
+            ),
             (
                 Data::Tuple(vec![Data::Bool(true), Data::Float(1.5)]),
                 Data::Set(vec![Data::BigInt("123456789012345678901234567890".into())]),
@@ -247,7 +250,10 @@ mod tests {
     fn every_truncation_and_flip_is_an_error_or_a_value_never_a_panic() {
         let bytes = encode(&sample()).unwrap();
         for cut in 0..bytes.len() {
-            assert!(decode(&bytes[..cut]).is_err(), "a prefix of {cut} bytes decoded");
+            assert!(
+                decode(&bytes[..cut]).is_err(),
+                "a prefix of {cut} bytes decoded"
+            );
         }
         for i in 0..bytes.len() {
             for bit in 0..8 {

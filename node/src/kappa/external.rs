@@ -31,8 +31,7 @@ pub fn parse_url(url: &str) -> Result<(String, String), Error> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    if authority.is_empty() || authority.contains(['@', ' ']) || path.contains([' ', '\r', '\n'])
-    {
+    if authority.is_empty() || authority.contains(['@', ' ']) || path.contains([' ', '\r', '\n']) {
         return Err(Error::Url(url.to_owned()));
     }
     let authority = if authority.contains(':') {
@@ -102,7 +101,13 @@ mod tests {
             parse_url("http://example").unwrap(),
             ("example:80".into(), "/".into())
         );
-        for bad in ["https://x/", "ftp://x", "http://", "http://a b/", "http://u@h/"] {
+        for bad in [
+            "https://x/",
+            "ftp://x",
+            "http://",
+            "http://a b/",
+            "http://u@h/",
+        ] {
             assert!(parse_url(bad).is_err(), "{bad}");
         }
     }

@@ -81,7 +81,14 @@ pub struct ServiceRequest {
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Empty {}
 
-sl_rpc::method!(SubmitJob, 510, "job_submit", false, SubmitRequest, Submitted);
+sl_rpc::method!(
+    SubmitJob,
+    510,
+    "job_submit",
+    false,
+    SubmitRequest,
+    Submitted
+);
 sl_rpc::method!(GetJob, 511, "job_get", false, JobRequest, JsonText);
 sl_rpc::method!(ListJobs, 512, "job_list", false, Empty, JsonText);
 sl_rpc::method!(JobLog, 513, "job_log", false, LogRequest, LogChunk);
@@ -118,7 +125,11 @@ fn not_found(job: u64) -> RemoteError {
 
 /// The caller's label: the admin and cluster nodes see everything they are asked about at the
 /// bottom when submitting (public) and at the top when reading.
-async fn caller_label(c: &JobsContext, caller: &Caller, reading: bool) -> Result<Label, RemoteError> {
+async fn caller_label(
+    c: &JobsContext,
+    caller: &Caller,
+    reading: bool,
+) -> Result<Label, RemoteError> {
     match caller {
         Caller::Node { .. } => Ok(Lattice::top(&c.policy)),
         Caller::Client { principal } if principal == ADMIN => Ok(if reading {
@@ -140,7 +151,10 @@ async fn caller_label(c: &JobsContext, caller: &Caller, reading: bool) -> Result
                 )),
             }
         }
-        Caller::Joiner => Err(RemoteError::new(ErrorCode::Forbidden, "joiners may only join")),
+        Caller::Joiner => Err(RemoteError::new(
+            ErrorCode::Forbidden,
+            "joiners may only join",
+        )),
     }
 }
 
@@ -162,7 +176,10 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
                 serde_json::from_str(&rt::to_json(&value)).unwrap_or(serde_json::Value::Null),
                 None,
             ),
-            Err(e) => (serde_json::Value::Null, Some(format!("unreadable result: {e}"))),
+            Err(e) => (
+                serde_json::Value::Null,
+                Some(format!("unreadable result: {e}")),
+            ),
         },
         Some(Err(text)) => (serde_json::Value::Null, Some(text.clone())),
         None => (serde_json::Value::Null, None),
@@ -189,13 +206,14 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
     })
 }
 
-async fn visible_job(
-    c: &JobsContext,
-    caller: &Caller,
-    job: u64,
-) -> Result<JobView, RemoteError> {
+async fn visible_job(c: &JobsContext, caller: &Caller, job: u64) -> Result<JobView, RemoteError> {
     let reader = caller_label(c, caller, true).await?;
-    match c.link.read(Query::Job(JobId(job))).await.map_err(unavailable)? {
+    match c
+        .link
+        .read(Query::Job(JobId(job)))
+        .await
+        .map_err(unavailable)?
+    {
         Answer::Job(Some(view)) if c.policy.flows(&view.label, &reader) => Ok(view),
         _ => Err(not_found(job)),
     }
@@ -341,7 +359,9 @@ async fn submit(
     request: SubmitRequest,
 ) -> Result<RpcReply<Submitted>, RemoteError> {
     if request.source.len() > SOURCE_BYTES_MAX {
-        return Err(bad(format!("programs are at most {SOURCE_BYTES_MAX} bytes")));
+        return Err(bad(format!(
+            "programs are at most {SOURCE_BYTES_MAX} bytes"
+        )));
     }
     if request.event.len() > EVENT_BYTES_MAX {
         return Err(bad(format!("events are at most {EVENT_BYTES_MAX} bytes")));
@@ -364,7 +384,11 @@ async fn submit(
     let digest = Sha256::digest(request.source.as_bytes());
     let key = format!("kappa/program/{}", sl_rpc::token::hex_encode(&digest));
     c.store
-        .put(key.as_bytes(), Bytes::from(request.source.into_bytes()), &label)
+        .put(
+            key.as_bytes(),
+            Bytes::from(request.source.into_bytes()),
+            &label,
+        )
         .await
         .map_err(unavailable)?;
     let submitted_ms = std::time::SystemTime::now()

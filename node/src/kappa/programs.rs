@@ -97,10 +97,13 @@ impl Program {
     }
 }
 
+/// Programs by object key, least recently used first.
+type Cache = Vec<(String, Arc<Program>)>;
+
 #[derive(Clone)]
 pub struct Programs {
     store: Store,
-    cached: Arc<Mutex<Vec<(String, Arc<Program>)>>>,
+    cached: Arc<Mutex<Cache>>,
 }
 
 impl Programs {

@@ -45,6 +45,8 @@ const CALL_ATTEMPTS_MAX: u32 = 20;
 const EXTERNAL_ATTEMPTS_MAX: u32 = 3;
 /// Checkpoints are at least this far apart unless the job asks otherwise.
 const CHECKPOINT_GAP_MIN: Duration = Duration::from_millis(10);
+/// Pause before a slice that failed outside the task gives its lease back.
+const GIVE_BACK_PAUSE: Duration = Duration::from_millis(500);
 /// How long past the deadline a worker waits for a call it sent before (less than the lease's
 /// grace, `provisioner::LEASE_GRACE_MS`).
 const CALL_GRACE: Duration = Duration::from_millis(1000);
@@ -87,6 +89,7 @@ pub enum End {
 /// Runs one leased slice to its end; gives the lease back when the task should run again.
 pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Instant>) -> End {
     let (task, epoch) = (grant.task, grant.epoch);
+    let grant_checkpoint = grant.checkpoint.clone();
     let mut slice = Slice {
         env,
         seq: grant.next_seq,
@@ -99,16 +102,30 @@ pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Inst
         file: String::new(),
         final_checkpoint_taken: false,
         budget: deadline.map(|d| d.saturating_duration_since(Instant::now())),
+        recorded_object: match &grant_checkpoint {
+            Checkpoint::Object(key) => Some(key.clone()),
+            _ => None,
+        },
+        object_writes: 0,
     };
     let end = match slice.go() {
         Ok(()) => End::Exited,
         Err(end) => end,
     };
+    if let End::GaveBack(reason) = &end {
+        // Something outside the task failed (a full disk, an unreachable store): not at once
+        // again, or a task that cannot run would spin through leases.
+        warn!(task = task.0, "slice given back: {reason}");
+        std::thread::sleep(GIVE_BACK_PAUSE);
+    }
     if matches!(end, End::TimedOut | End::GaveBack(_)) {
         // Given back at once rather than at the lease's end, so it resumes without waiting.
         let expire = Command::Expire { task, epoch };
         if let Err(e) = env.runtime.block_on(env.link.propose(expire)) {
-            debug!(task = task.0, "lease not given back ({e}); it expires on its own");
+            debug!(
+                task = task.0,
+                "lease not given back ({e}); it expires on its own"
+            );
         }
     }
     end
@@ -246,6 +263,10 @@ struct Slice<'a> {
     final_checkpoint_taken: bool,
     /// The slice's length (deadline − start), when it has a deadline.
     budget: Option<Duration>,
+    /// The checkpoint object the coordinator refers to for this task, if its checkpoint is one.
+    recorded_object: Option<String>,
+    /// Checkpoint objects this slice has written.
+    object_writes: u64,
 }
 
 impl Slice<'_> {
@@ -281,7 +302,10 @@ impl Slice<'_> {
                     };
                     let context = Data::Dict(vec![
                         (Data::Str("job".into()), Data::Int(self.grant.job.0 as i64)),
-                        (Data::Str("task".into()), Data::Int(self.grant.task.0 as i64)),
+                        (
+                            Data::Str("task".into()),
+                            Data::Int(self.grant.task.0 as i64),
+                        ),
                     ]);
                     vm.call_function("handler", &[event, context])
                 } else if vm.has_function("main") {
@@ -316,6 +340,10 @@ impl Slice<'_> {
                     return self.exit(Err(text));
                 }
                 vm
+            }
+            // Never recorded (the machine refuses it), so never granted.
+            Checkpoint::Unchanged => {
+                return Err(End::GaveBack("granted without a checkpoint".into()));
             }
             Checkpoint::Inline(bytes) => match Self::restore(&bytes) {
                 Ok(vm) => vm,
@@ -457,13 +485,20 @@ impl Slice<'_> {
             }
         };
         let succeeded = outcome.is_ok();
+        let everything = format!("kappa/checkpoint/{}/", self.grant.task.0);
         match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.forget_all(everything);
+                Ok(())
+            }
             // A value the coordinator will not keep (too large) fails the task instead.
             Err(e) if succeeded => {
                 let outcome = Err(format!("{}: the task's value: {}", e.kind, e.message));
                 match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
-                    Ok(_) => Ok(()),
+                    Ok(_) => {
+                        self.forget_all(everything);
+                        Ok(())
+                    }
                     Err(e) => Err(End::GaveBack(format!("exit refused: {}", e.message))),
                 }
             }
@@ -481,7 +516,9 @@ impl Slice<'_> {
             Ok(Some(decoded)) => decoded,
             Ok(None) => {
                 let error = host_error("AttributeError", format!("{} is not available", call.name));
-                return vm.resume(Err(error)).map_err(|e| End::GaveBack(e.to_string()));
+                return vm
+                    .resume(Err(error))
+                    .map_err(|e| End::GaveBack(e.to_string()));
             }
             Err(e) => return vm.resume(Err(e)).map_err(|e| End::GaveBack(e.to_string())),
         };
@@ -533,9 +570,12 @@ impl Slice<'_> {
                     on_coordinator: on_coordinator(function),
                 })
             }
-            (RtCall::Spawn { blocking: false, .. }, Some(Answered::Spawned(id))) => {
-                Step::Answer(Ok(future(id)))
-            }
+            (
+                RtCall::Spawn {
+                    blocking: false, ..
+                },
+                Some(Answered::Spawned(id)),
+            ) => Step::Answer(Ok(future(id))),
             (RtCall::Spawn { blocking: true, .. }, Some(Answered::Spawned(id))) => {
                 Step::Call(Call::Wait { future: id })
             }
@@ -592,9 +632,7 @@ impl Slice<'_> {
                     })
                 }
             }
-            (RtCall::CreateQueues { .. }, Some(Answered::Queue(id))) => {
-                Step::Answer(Ok(queue(id)))
-            }
+            (RtCall::CreateQueues { .. }, Some(Answered::Queue(id))) => Step::Answer(Ok(queue(id))),
             (RtCall::CreateQueues { .. }, Some(Answered::Queues(ids))) => {
                 Step::Answer(Ok(Data::List(ids.into_iter().map(queue).collect())))
             }
@@ -622,9 +660,9 @@ impl Slice<'_> {
             (RtCall::Dequeue { queue }, None) => Step::Call(Call::Dequeue {
                 queue: QueueId(*queue),
             }),
-            (RtCall::Dequeue { .. }, Some(Answered::Item(bytes))) => {
-                Step::Answer(codec::decode(&bytes).map_err(|e| host_error("RuntimeError", e.to_string())))
-            }
+            (RtCall::Dequeue { .. }, Some(Answered::Item(bytes))) => Step::Answer(
+                codec::decode(&bytes).map_err(|e| host_error("RuntimeError", e.to_string())),
+            ),
             (RtCall::Checkpoint { forced }, None) => {
                 if *forced || self.checkpoint_due() {
                     Step::Call(Call::Checkpoint)
@@ -667,7 +705,11 @@ impl Slice<'_> {
                 Some(Answered::Ok),
             ) => Step::Answer(Ok(Data::None)),
             (call, Some(other)) => {
-                warn!(?call, ?other, "a recorded answer does not fit the pending call");
+                warn!(
+                    ?call,
+                    ?other,
+                    "a recorded answer does not fit the pending call"
+                );
                 Step::Answer(Err(host_error(
                     "RuntimeError",
                     "the recorded answer does not fit this call",
@@ -679,6 +721,14 @@ impl Slice<'_> {
     /// Sends `call` with a fresh checkpoint. `Ok(Ok(answer))` when it took effect, `Ok(Err)` when
     /// the coordinator refused it (the program gets the error), `Err` when the slice ends.
     fn call(&mut self, vm: &Vm, call: Call) -> Result<Result<Answered, HostError>, End> {
+        if matches!(call, Call::Wait { .. }) {
+            // A resolved future is answered without recording anything: try without the state
+            // first, and snapshot only when the wait would record (block).
+            match self.send_raw(Checkpoint::Unchanged, call.clone())? {
+                Reply::Rejected(Reject::NeedsCheckpoint) => {}
+                reply => return self.interpret(reply),
+            }
+        }
         let started = Instant::now();
         let bytes = vm
             .snapshot()
@@ -686,23 +736,64 @@ impl Slice<'_> {
         let checkpoint = if bytes.len() <= self.env.inline_max {
             Checkpoint::Inline(bytes)
         } else {
-            // Keyed by (task, epoch, seq): a fenced worker's object is never referenced.
+            // Keyed by (task, epoch, seq) and the write's number within the slice (one seq may
+            // carry several states: a refused call, a wait answered without recording, and
+            // objects are write-once): a fenced worker's object is never referenced. The
+            // trailing slash makes the key a prefix of nothing else (deletion by prefix).
+            self.object_writes += 1;
             let key = format!(
-                "kappa/checkpoint/{}/{}/{}",
-                self.grant.task.0, self.grant.epoch.0, self.seq.0
+                "kappa/checkpoint/{}/{}/{}.{}/",
+                self.grant.task.0, self.grant.epoch.0, self.seq.0, self.object_writes
             );
-            self.block_on(
-                self.env
-                    .store
-                    .put(key.as_bytes(), Bytes::from(bytes), &self.grant.label),
-            )
+            self.block_on(self.env.store.put(
+                key.as_bytes(),
+                Bytes::from(bytes),
+                &self.grant.label,
+            ))
             .map_err(|e| End::GaveBack(format!("checkpoint not stored: {e}")))?;
             Checkpoint::Object(key)
         };
-        let answered = self.send(checkpoint, call)?;
+        let object = match &checkpoint {
+            Checkpoint::Object(key) => Some(key.clone()),
+            _ => None,
+        };
+        let reply = self.send_raw(checkpoint, call)?;
+        // The coordinator now refers to the new checkpoint (recorded) or never will (refused):
+        // the object it does not refer to is garbage.
+        let recorded = !matches!(reply, Reply::Rejected(_) | Reply::Resolved(_));
+        if recorded {
+            if let Some(old) = std::mem::replace(&mut self.recorded_object, object) {
+                self.forget(old);
+            }
+        } else if let Some(new) = object {
+            self.forget(new);
+        }
         self.checkpoint_cost = started.elapsed();
         self.last_checkpoint = Instant::now();
-        Ok(answered)
+        self.interpret(reply)
+    }
+
+    /// After the exit: every checkpoint object of the task, unless it never had one (a first
+    /// slice that wrote none — the common case of a short task, which then costs no deletes).
+    fn forget_all(&self, prefix: String) {
+        let first_slice = self.grant.epoch.0 <= 1;
+        if first_slice && self.object_writes == 0 && self.recorded_object.is_none() {
+            return;
+        }
+        self.forget(prefix);
+    }
+
+    /// Deletes checkpoint objects by prefix, in the background (nothing waits for it).
+    fn forget(&self, prefix: String) {
+        let store = self.env.store.clone();
+        self.env.runtime.spawn(async move {
+            if let Err(e) = store.delete_prefix(prefix.as_bytes()).await {
+                debug!(
+                    prefix,
+                    "old checkpoint not deleted ({e}); it stays until the next"
+                );
+            }
+        });
     }
 
     fn send(
@@ -710,6 +801,12 @@ impl Slice<'_> {
         checkpoint: Checkpoint,
         call: Call,
     ) -> Result<Result<Answered, HostError>, End> {
+        let reply = self.send_raw(checkpoint, call)?;
+        self.interpret(reply)
+    }
+
+    /// Proposes the call (retrying a lost answer with the same seq) and returns the reply.
+    fn send_raw(&mut self, checkpoint: Checkpoint, call: Call) -> Result<Reply, End> {
         let command = Command::Call(TaskCall {
             task: self.grant.task,
             epoch: self.grant.epoch,
@@ -747,6 +844,12 @@ impl Slice<'_> {
                 }
             }
         };
+        Ok(reply)
+    }
+
+    /// What a reply means for the program: an answer (the call took effect, or a wait was
+    /// answered from applied state), an exception (refused), or the end of the slice.
+    fn interpret(&mut self, reply: Reply) -> Result<Result<Answered, HostError>, End> {
         let taken = |slice: &mut Slice| {
             slice.output.clear();
             slice.seq = Seq(slice.seq.0 + 1);
@@ -764,13 +867,18 @@ impl Slice<'_> {
                     | Reject::UnknownTask
                     | Reject::SeqGap { .. }
                     | Reject::SeqTooOld => Err(End::Fenced(format!("{reject:?}"))),
-                    Reject::NotFound => Ok(Err(host_error("ValueError", "no such future or queue"))),
+                    Reject::NotFound => {
+                        Ok(Err(host_error("ValueError", "no such future or queue")))
+                    }
                     Reject::FlowDown => Ok(Err(host_error(
                         "PermissionError",
                         "that would send data to a lower label",
                     ))),
                     Reject::Limit(m) => Ok(Err(host_error("RuntimeError", m))),
                     Reject::Invalid(m) => Ok(Err(host_error("ValueError", m))),
+                    Reject::NeedsCheckpoint => {
+                        Err(End::GaveBack("the coordinator wanted a checkpoint".into()))
+                    }
                 };
             }
             other => match Answered::from_reply(&other) {
@@ -789,7 +897,11 @@ impl Slice<'_> {
         let url = match self.block_on(self.env.link.read_local(Query::Service(service.to_owned())))
         {
             Some(Answer::Service(Some(url))) => url,
-            _ => return Err(format!("LookupError: no external service named '{service}'")),
+            _ => {
+                return Err(format!(
+                    "LookupError: no external service named '{service}'"
+                ));
+            }
         };
         let key = format!("{}-{}", task.0, seq.0);
         let json = rt::to_json(payload);
@@ -805,7 +917,10 @@ impl Slice<'_> {
                     return codec::encode(&value).map_err(|e| format!("ValueError: {e}"));
                 }
                 Err(external::Error::Unknown(e)) if attempt < EXTERNAL_ATTEMPTS_MAX => {
-                    debug!(service, "external call outcome unknown ({e}); same key again");
+                    debug!(
+                        service,
+                        "external call outcome unknown ({e}); same key again"
+                    );
                     std::thread::sleep(Duration::from_millis(100 * attempt as u64));
                 }
                 Err(e) => return Err(format!("ConnectionError: {e}")),
@@ -911,20 +1026,26 @@ mod tests {
             .collect();
         assert_eq!(
             child_arguments(&bytes, &values).unwrap(),
-            vec![
-                Data::Int(1),
-                Data::List(vec![Data::Int(70), Data::Int(30)])
-            ]
+            vec![Data::Int(1), Data::List(vec![Data::Int(70), Data::Int(30)])]
         );
-        let failed = vec![values[0].clone(), Err("ValueError: no".into()), values[2].clone()];
-        assert_eq!(child_arguments(&bytes, &failed).unwrap_err(), "ValueError: no");
+        let failed = vec![
+            values[0].clone(),
+            Err("ValueError: no".into()),
+            values[2].clone(),
+        ];
+        assert_eq!(
+            child_arguments(&bytes, &failed).unwrap_err(),
+            "ValueError: no"
+        );
         assert!(child_arguments(&bytes, &values[..2]).is_err());
         assert!(child_arguments(b"\x99", &values).is_err());
     }
 
     #[test]
     fn a_failed_task_raises_its_exception_in_the_waiter() {
-        let e = outcome_error("Traceback (most recent call last):\n  File \"x\", line 1\nKeyError: 'a'\n");
+        let e = outcome_error(
+            "Traceback (most recent call last):\n  File \"x\", line 1\nKeyError: 'a'\n",
+        );
         assert_eq!((e.kind.as_str(), e.message.as_str()), ("KeyError", "'a'"));
         let e = outcome_error("cancelled");
         assert_eq!(e.kind, "RuntimeError");
