@@ -380,7 +380,8 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
     }
     let leader = cluster.wait_for_leader();
     kill_9(cluster.pid_of(leader));
-    std::thread::sleep(Duration::from_secs(2));
+    // Down long enough that checkpoints (the factorial's are objects) must be placed without it.
+    std::thread::sleep(Duration::from_secs(5));
     let restarted = cluster.up_again(first_ip);
     assert!(restarted.status.success(), "{}", text(&restarted));
 

@@ -1,5 +1,8 @@
-//! The replicated store a node uses: puts go to the key's R owners in parallel and return when all
-//! are durable; gets read the local replica when this node owns one, else the owners in order,
+//! The replicated store a node uses: puts go to the key's R owners in parallel and return when R
+//! nodes hold it durably — an owner that cannot be reached is replaced by the next node in the
+//! key's rendezvous order (a sloppy quorum: still R distinct, fsynced copies; the copy moves to
+//! its owner at the next rebalance), and a node that failed is skipped for a few seconds so one
+//! dead node does not make every put wait out its timeout; gets read the local replica when this node owns one, else the owners in order,
 //! then every other member (objects may not have moved yet after a membership change). A corrupt
 //! or missing replica found on the way is repaired from the copy that answered.
 
@@ -29,6 +32,9 @@ pub enum Error {
     Engine(#[from] engine::Error),
     #[error("replica on node {node} failed: {reason}")]
     Replica { node: u64, reason: String },
+    /// The node did not answer (as opposed to refusing): another may take its copy.
+    #[error("node {node} is unreachable: {reason}")]
+    Unreachable { node: u64, reason: String },
     #[error("no members to store on; the cluster has no storage nodes")]
     NoMembers,
     #[error("storage task failed: {0}")]
@@ -43,7 +49,12 @@ pub struct Store {
     members: watch::Receiver<Vec<Member>>,
     replicas: usize,
     policy: Arc<Policy>,
+    /// Nodes whose last put failed at the transport, and when: tried last for a while.
+    suspects: Arc<std::sync::Mutex<std::collections::HashMap<u64, std::time::Instant>>>,
 }
+
+/// How long a node that did not answer a put is tried only after the others.
+const SUSPECT_FOR: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rebalance {
@@ -75,6 +86,7 @@ impl Store {
             members,
             replicas: replicas.max(1),
             policy,
+            suspects: Default::default(),
         }
     }
 
@@ -86,19 +98,62 @@ impl Store {
         self.members.borrow().clone()
     }
 
-    /// Writes `bytes` at `label` to every owner of `key`; returns when all have it durably.
+    /// Writes `bytes` at `label` to R nodes — the owners of `key`, or in place of an unreachable
+    /// one the next node in the key's order — and returns when R hold it durably.
     pub async fn put(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {
-        let owners = owners(&self.members(), key, self.replicas);
-        if owners.is_empty() {
+        let members = self.members();
+        let mut order = owners(&members, key, members.len());
+        if order.is_empty() {
             return Err(Error::NoMembers);
         }
-        let writes = owners
-            .iter()
-            .map(|owner| self.put_on(owner, key, bytes.clone(), label, false));
-        for result in futures_join(writes).await {
-            result?;
+        let want = self.replicas.min(order.len());
+        // Suspects go last (stable: among the rest, rendezvous order is kept).
+        self.order_suspects_last(&mut order);
+        let mut next = 0;
+        let mut stored = 0;
+        let mut last_error = None;
+        while stored < want {
+            let batch: Vec<Member> = order
+                .iter()
+                .skip(next)
+                .take(want - stored)
+                .cloned()
+                .collect();
+            if batch.is_empty() {
+                return Err(last_error.unwrap_or(Error::NoMembers));
+            }
+            next += batch.len();
+            let writes = batch
+                .iter()
+                .map(|node| self.put_on(node, key, bytes.clone(), label, false));
+            for (node, result) in batch.iter().zip(futures_join(writes).await) {
+                match result {
+                    Ok(()) => stored += 1,
+                    Err(e @ Error::Unreachable { .. }) => {
+                        debug!(node = node.id, "put goes to the next node: {e}");
+                        self.suspect(node.id);
+                        last_error = Some(e);
+                    }
+                    // A refusal (write-once conflict, a full disk) is the answer.
+                    Err(e) => return Err(e),
+                }
+            }
         }
         Ok(())
+    }
+
+    fn suspect(&self, node: u64) {
+        self.suspects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(node, std::time::Instant::now());
+    }
+
+    /// Moves nodes that failed within [`SUSPECT_FOR`] to the end (stable otherwise).
+    fn order_suspects_last(&self, order: &mut [Member]) {
+        let mut suspects = self.suspects.lock().unwrap_or_else(|e| e.into_inner());
+        suspects.retain(|_, since| since.elapsed() < SUSPECT_FOR);
+        order.sort_by_key(|m| suspects.contains_key(&m.id));
     }
 
     async fn put_on(
@@ -129,9 +184,15 @@ impl Store {
             .call_with_payload::<PutReplica>(owner.addr, &request, Some(bytes))
             .await
             .map(|_| ())
-            .map_err(|e| Error::Replica {
-                node: owner.id,
-                reason: e.to_string(),
+            .map_err(|e| match e {
+                sl_rpc::endpoint::Error::Remote { .. } => Error::Replica {
+                    node: owner.id,
+                    reason: e.to_string(),
+                },
+                other => Error::Unreachable {
+                    node: owner.id,
+                    reason: other.to_string(),
+                },
             })
     }
 
@@ -144,9 +205,14 @@ impl Store {
             .endpoint
             .call_with_payload::<GetReplica>(member.addr, &KeyRequest { key: key.to_vec() }, None)
             .await
-            .map_err(|e| Error::Replica {
-                node: member.id,
-                reason: e.to_string(),
+            .map_err(|e| {
+                if !matches!(e, sl_rpc::endpoint::Error::Remote { .. }) {
+                    self.suspect(member.id);
+                }
+                Error::Replica {
+                    node: member.id,
+                    reason: e.to_string(),
+                }
             })?;
         Ok(response.label.map(|label| Object {
             label,
@@ -162,15 +228,18 @@ impl Store {
         if let Some(local) = order.iter().position(|m| m.id == self.me) {
             order.swap(0, local);
         }
-        let owner_count = order.len();
         let others: Vec<Member> = members
             .iter()
             .filter(|m| !order.contains(m))
             .cloned()
             .collect();
         order.extend(others);
+        // Nodes that just failed are asked last, so a dead owner costs one timeout, not one
+        // per read. Repairs still target only owners.
+        let owner_ids: Vec<u64> = order.iter().take(self.replicas).map(|m| m.id).collect();
+        self.order_suspects_last(&mut order);
         let mut needs_repair = Vec::new();
-        for (position, member) in order.iter().enumerate() {
+        for member in &order {
             match self.get_from(member, key).await {
                 Ok(Some(object)) => {
                     for owner in needs_repair {
@@ -180,11 +249,11 @@ impl Store {
                         sl_labels::may_see(&*self.policy, reader, &object.label).then_some(object)
                     );
                 }
-                Ok(None) if position < owner_count => needs_repair.push(member.clone()),
+                Ok(None) if owner_ids.contains(&member.id) => needs_repair.push(member.clone()),
                 Ok(None) => {}
                 Err(error) => {
                     debug!(node = member.id, "replica unavailable: {error}");
-                    if position < owner_count
+                    if owner_ids.contains(&member.id)
                         && matches!(
                             error,
                             Error::Engine(engine::Error::Corrupt { .. }) | Error::Replica { .. }
@@ -268,11 +337,12 @@ impl Store {
 
     /// Deletes every object under `prefix` on every member (GC of a finished job).
     pub async fn delete_prefix(&self, prefix: &[u8]) -> Result<usize, Error> {
-        let mut deleted = 0;
-        for member in self.members() {
-            deleted += if member.id == self.me {
+        // Every member is asked, in parallel, even when one fails (a dead node must not keep
+        // the others' copies alive); the first failure is reported after all have answered.
+        let deletes = self.members().into_iter().map(|member| async move {
+            if member.id == self.me {
                 let (engine, prefix) = (self.engine.clone(), prefix.to_vec());
-                blocking(move || engine.delete_prefix(&prefix)).await?
+                blocking(move || engine.delete_prefix(&prefix)).await
             } else {
                 self.endpoint
                     .call::<DeletePrefix>(
@@ -282,14 +352,25 @@ impl Store {
                         },
                     )
                     .await
+                    .map(|count| count.count as usize)
                     .map_err(|e| Error::Replica {
                         node: member.id,
                         reason: e.to_string(),
-                    })?
-                    .count as usize
-            };
+                    })
+            }
+        });
+        let mut deleted = 0;
+        let mut failure = None;
+        for result in futures_join(deletes).await {
+            match result {
+                Ok(n) => deleted += n,
+                Err(e) => failure = failure.or(Some(e)),
+            }
         }
-        Ok(deleted)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(deleted),
+        }
     }
 
     async fn has(&self, member: &Member, key: &[u8]) -> bool {

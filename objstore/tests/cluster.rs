@@ -201,6 +201,43 @@ async fn a_stopped_node_loses_nothing_and_re_replication_restores_r_copies() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn puts_with_an_owner_down_still_make_r_durable_copies_and_stay_readable() {
+    let cluster = Cluster::new(3);
+    cluster.node(3).endpoint.close().await;
+    let label = cluster.label("owner");
+    let started = std::time::Instant::now();
+    for i in 0..OBJECTS {
+        // Every key whose owners include node 3 goes to the other two instead.
+        cluster
+            .node(1)
+            .store
+            .put(&key(i), value(i), &label)
+            .await
+            .unwrap_or_else(|e| panic!("put {i} with node 3 down: {e}"));
+    }
+    for i in 0..OBJECTS {
+        assert_eq!(cluster.holders(&key(i), &[1, 2]), vec![1, 2], "object {i}");
+        let object = cluster.node(2).store.get(&key(i), &label).await.unwrap();
+        assert_eq!(&object.expect("readable").bytes[..], &value(i)[..]);
+    }
+    // Only the first put waits for the dead node; the rest skip it while it is suspect.
+    eprintln!(
+        "{OBJECTS} puts with an owner down: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    // With two of three nodes down, R = 2 copies cannot be made: an error, not a hang.
+    cluster.node(2).endpoint.close().await;
+    assert!(
+        cluster
+            .node(1)
+            .store
+            .put(b"lonely", Bytes::from_static(b"x"), &label)
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_leaving_node_hands_its_objects_off() {
     let cluster = Cluster::new(3);
     fill(&cluster, 2).await;
