@@ -1242,19 +1242,11 @@ impl Machine {
         if items.len() == 1 {
             return self.enqueue(me, seq, my_label, id, &items[0]);
         }
-        if items.iter().any(|i| i.len() > self.limits.item_bytes_max) {
-            return Reply::Rejected(Reject::Limit(format!(
-                "queue items are at most {} bytes inline",
-                self.limits.item_bytes_max
-            )));
-        }
-        let policy = &self.policy;
-        let Some(queue) = self.state.queues.get_mut(&id) else {
-            return Reply::Rejected(Reject::NotFound);
+        let largest = items.iter().map(Vec::len).max().unwrap_or(0);
+        let queue = match self.writable_queue(my_label, id, largest) {
+            Ok(queue) => queue,
+            Err(reject) => return Reply::Rejected(reject),
         };
-        if !policy.flows(my_label, &queue.label) {
-            return Reply::Rejected(Reject::FlowDown);
-        }
         if items.len() > queue.capacity as usize {
             return Reply::Rejected(Reject::Invalid(format!(
                 "{} items cannot fit a queue of capacity {}; enqueue them one at a time",
@@ -1282,6 +1274,26 @@ impl Machine {
         Reply::Ok
     }
 
+    /// The queue a task at `my_label` may put items of up to `largest` bytes into.
+    fn writable_queue(
+        &mut self,
+        my_label: &Label,
+        id: QueueId,
+        largest: usize,
+    ) -> Result<&mut Queue, Reject> {
+        if largest > self.limits.item_bytes_max {
+            return Err(Reject::Limit(format!(
+                "queue items are at most {} bytes inline",
+                self.limits.item_bytes_max
+            )));
+        }
+        let queue = self.state.queues.get_mut(&id).ok_or(Reject::NotFound)?;
+        if !self.policy.flows(my_label, &queue.label) {
+            return Err(Reject::FlowDown);
+        }
+        Ok(queue)
+    }
+
     fn enqueue(
         &mut self,
         me: TaskId,
@@ -1290,19 +1302,10 @@ impl Machine {
         id: QueueId,
         item: &[u8],
     ) -> Reply {
-        if item.len() > self.limits.item_bytes_max {
-            return Reply::Rejected(Reject::Limit(format!(
-                "queue items are at most {} bytes inline",
-                self.limits.item_bytes_max
-            )));
-        }
-        let policy = &self.policy;
-        let Some(queue) = self.state.queues.get_mut(&id) else {
-            return Reply::Rejected(Reject::NotFound);
+        let queue = match self.writable_queue(my_label, id, item.len()) {
+            Ok(queue) => queue,
+            Err(reject) => return Reply::Rejected(reject),
         };
-        if !policy.flows(my_label, &queue.label) {
-            return Reply::Rejected(Reject::FlowDown);
-        }
         let woken;
         if queue.capacity == 0 {
             // Rendezvous: the item waits in the queue tagged with this call; the call completes
