@@ -420,7 +420,11 @@ impl Core {
                     return;
                 }
                 let would_block = self.replica.machine().would_block(&command);
-                let may_hold = self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero();
+                // Only the leader holds: a follower's hold would end in a redirect to the leader,
+                // which would hold again — and acquires held there miss the leader's piggyback.
+                let may_hold = self.replica.is_leader()
+                    && self.held.len() < HELD_MAX
+                    && !self.options.hold_budget.is_zero();
                 if unchanged(&command) && !(would_block && may_hold) {
                     // Not answerable without recording: the worker sends its state and retries.
                     let reply = Reply::Rejected(Reject::NeedsCheckpoint);
