@@ -420,11 +420,15 @@ impl Core {
                     return;
                 }
                 let would_block = self.replica.machine().would_block(&command);
-                // Only the leader holds: a follower's hold would end in a redirect to the leader,
-                // which would hold again — and acquires held there miss the leader's piggyback.
-                let may_hold = self.replica.is_leader()
-                    && self.held.len() < HELD_MAX
-                    && !self.options.hold_budget.is_zero();
+                if would_block && !self.replica.is_leader() {
+                    // Only the leader holds (a follower would forward the proposal, which would
+                    // block at once, or hold it apart from the leader's piggybacked acquires):
+                    // the caller goes to the leader.
+                    let (leader, addr) = self.redirect();
+                    let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
+                    return;
+                }
+                let may_hold = self.held.len() < HELD_MAX && !self.options.hold_budget.is_zero();
                 if unchanged(&command) && !(would_block && may_hold) {
                     // Not answerable without recording: the worker sends its state and retries.
                     let reply = Reply::Rejected(Reject::NeedsCheckpoint);
