@@ -46,20 +46,17 @@ async fn call<M: Method>(
     ))
 }
 
+/// The submission's idempotency key (a retry after a lost answer reuses it).
 fn request_key() -> u64 {
     let mut bytes = [0u8; 8];
-    if getrandom_fill(&mut bytes).is_err() {
+    if getrandom::fill(&mut bytes).is_err() {
+        // No entropy source: time and pid still separate this client's submissions.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
         return nanos ^ ((std::process::id() as u64) << 32);
     }
     u64::from_le_bytes(bytes)
-}
-
-fn getrandom_fill(buf: &mut [u8]) -> std::io::Result<()> {
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")?.read_exact(buf)
 }
 
 pub struct SubmitArgs<'a> {

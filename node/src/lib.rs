@@ -447,7 +447,6 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         store: store.clone(),
         policy: policy.clone(),
     });
-    let worker_stats = Arc::new(kappa::provisioner::Stats::default());
     let _provisioner = kappa::provisioner::Provisioner::new(
         kappa::worker::Env {
             node: node.id,
@@ -459,7 +458,6 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             inline_max: Limits::default().inline_checkpoint_bytes_max,
         },
         node.slots,
-        worker_stats,
     )
     .start();
     let mut tasks = vec![store.spawn_rebalancer()];

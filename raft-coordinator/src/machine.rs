@@ -1016,31 +1016,10 @@ impl Machine {
                 on_coordinator,
             } => self.spawn_many(me, function, children, *on_coordinator),
             Call::CreateQueues { capacity, copies } => {
-                if *capacity > self.limits.queue_capacity_max
-                    || self.state.queues.len() + *copies as usize > self.limits.queues_max
-                {
-                    return Reply::Rejected(Reject::Limit(
-                        "queue capacity or count exceeds the cluster's limit".into(),
-                    ));
+                match self.new_queues(my_job, &my_label, *capacity, *copies) {
+                    Ok(made) => Reply::Queues(made),
+                    Err(reject) => Reply::Rejected(reject),
                 }
-                let mut made = Vec::with_capacity(*copies as usize);
-                for _ in 0..*copies {
-                    let id = QueueId(self.state.next_queue);
-                    self.state.next_queue += 1;
-                    self.state.queues.insert(
-                        id,
-                        Queue {
-                            job: my_job,
-                            label: my_label.clone(),
-                            capacity: *capacity,
-                            items: VecDeque::new(),
-                            waiting_consumers: BTreeSet::new(),
-                            waiting_producers: BTreeSet::new(),
-                        },
-                    );
-                    made.push(id);
-                }
-                Reply::Queues(made)
             }
             Call::EnqueueMany { queue, items } => {
                 self.enqueue_many(me, call.seq, &my_label, *queue, items)
@@ -1050,27 +1029,10 @@ impl Machine {
                 if !self.policy.flows(&my_label, &label) {
                     return Reply::Rejected(Reject::FlowDown);
                 }
-                if *capacity > self.limits.queue_capacity_max
-                    || self.state.queues.len() >= self.limits.queues_max
-                {
-                    return Reply::Rejected(Reject::Limit(
-                        "queue capacity or count exceeds the cluster's limit".into(),
-                    ));
+                match self.new_queues(my_job, &label, *capacity, 1) {
+                    Ok(made) => Reply::Queue(made[0]),
+                    Err(reject) => Reply::Rejected(reject),
                 }
-                let id = QueueId(self.state.next_queue);
-                self.state.next_queue += 1;
-                self.state.queues.insert(
-                    id,
-                    Queue {
-                        job: my_job,
-                        label,
-                        capacity: *capacity,
-                        items: VecDeque::new(),
-                        waiting_consumers: BTreeSet::new(),
-                        waiting_producers: BTreeSet::new(),
-                    },
-                );
-                Reply::Queue(id)
             }
             Call::Enqueue { queue, item } => self.enqueue(me, call.seq, &my_label, *queue, item),
             Call::Dequeue { queue } => self.dequeue(me, &my_label, *queue),
@@ -1272,6 +1234,41 @@ impl Machine {
             self.make_ready(consumer);
         }
         Reply::Ok
+    }
+
+    /// `copies` empty queues of the job at `label`, all or none.
+    fn new_queues(
+        &mut self,
+        job: JobId,
+        label: &Label,
+        capacity: u32,
+        copies: u32,
+    ) -> Result<Vec<QueueId>, Reject> {
+        if capacity > self.limits.queue_capacity_max
+            || self.state.queues.len() + copies as usize > self.limits.queues_max
+        {
+            return Err(Reject::Limit(
+                "queue capacity or count exceeds the cluster's limit".into(),
+            ));
+        }
+        let mut made = Vec::with_capacity(copies as usize);
+        for _ in 0..copies {
+            let id = QueueId(self.state.next_queue);
+            self.state.next_queue += 1;
+            self.state.queues.insert(
+                id,
+                Queue {
+                    job,
+                    label: label.clone(),
+                    capacity,
+                    items: VecDeque::new(),
+                    waiting_consumers: BTreeSet::new(),
+                    waiting_producers: BTreeSet::new(),
+                },
+            );
+            made.push(id);
+        }
+        Ok(made)
     }
 
     /// The queue a task at `my_label` may put items of up to `largest` bytes into.

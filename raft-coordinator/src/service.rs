@@ -297,6 +297,14 @@ const EVENTS_PER_READY_MAX: usize = 512;
 pub const HELD_MAX: usize = 10_000;
 /// Reads waiting for their read index or for this replica to apply up to it.
 pub const READS_MAX: usize = 100_000;
+/// A long-polled acquire's leases run from when it is granted, not when it was asked.
+fn granted_now(mut command: Command) -> Command {
+    if let Command::Acquire { now_ms, .. } = &mut command {
+        *now_ms = (*now_ms).max(unix_ms());
+    }
+    command
+}
+
 /// A task call sent without the task's state (see `Checkpoint::Unchanged`).
 fn unchanged(command: &Command) -> bool {
     matches!(command, Command::Call(c) if c.checkpoint == Checkpoint::Unchanged)
@@ -629,12 +637,7 @@ impl Core {
                 let reply = Reply::Rejected(Reject::NeedsCheckpoint);
                 let _ = h.answer.send(ProposeOutcome::Applied(reply));
             } else if !h.answer.is_closed() {
-                let mut command = h.command;
-                // A long-polled acquire's leases run from when it is granted, not asked.
-                if let Command::Acquire { now_ms, .. } = &mut command {
-                    *now_ms = (*now_ms).max(unix_ms());
-                }
-                self.propose(command, h.answer);
+                self.propose(granted_now(h.command), h.answer);
             }
         }
     }
@@ -654,11 +657,7 @@ impl Core {
             if h.answer.is_closed() {
                 continue;
             }
-            let mut command = h.command;
-            if let Command::Acquire { now_ms, .. } = &mut command {
-                *now_ms = (*now_ms).max(unix_ms());
-            }
-            self.propose(command, h.answer);
+            self.propose(granted_now(h.command), h.answer);
         }
     }
 

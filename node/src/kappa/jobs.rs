@@ -23,6 +23,7 @@ use super::link::Link;
 use super::programs::SOURCE_BYTES_MAX;
 use super::{codec, rt};
 use crate::admin::ADMIN;
+pub use crate::admin::Empty;
 
 /// Jobs `slnode jobs` lists at most.
 pub const LIST_MAX: u32 = 1000;
@@ -77,9 +78,6 @@ pub struct ServiceRequest {
     pub name: String,
     pub url: String,
 }
-
-#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
-pub struct Empty {}
 
 sl_rpc::method!(
     SubmitJob,

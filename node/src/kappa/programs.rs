@@ -66,6 +66,13 @@ pub fn unix_seconds() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Wall-clock Unix milliseconds (lease deadlines and sleep ends are in this unit).
+pub fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 impl Program {
     /// The VM after the module body, as bytes (built on first use, then shared).
     pub fn image(&self) -> Result<Arc<Vec<u8>>, String> {

@@ -9,7 +9,7 @@
 //! waits for room, so no end is lost and no slot leaks.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
@@ -17,6 +17,7 @@ use sl_coordinator::ids::NodeId;
 use sl_coordinator::machine::{Command, Grant, RENEWED_LEASE_MS, Reply};
 use tracing::{debug, info, warn};
 
+use super::programs::unix_ms;
 use super::worker::{self, End, Env};
 
 pub const MAILBOX_CAPACITY: usize = 64;
@@ -28,34 +29,22 @@ pub const TIMEOUT_DEFAULT_MS: u64 = 60_000;
 const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
 
-/// Counters the node exports and tests read.
-#[derive(Default)]
-pub struct Stats {
-    pub slices: AtomicU64,
-    pub timed_out: AtomicU64,
-    pub blocked: AtomicU64,
-    pub fenced: AtomicU64,
-    pub exited: AtomicU64,
-}
-
 pub struct Provisioner {
     env: Arc<Env>,
     slots: u32,
     busy: u32,
     polling: bool,
     backoff: Duration,
-    stats: Arc<Stats>,
 }
 
 impl Provisioner {
-    pub fn new(env: Env, slots: u32, stats: Arc<Stats>) -> Provisioner {
+    pub fn new(env: Env, slots: u32) -> Provisioner {
         Provisioner {
             env: Arc::new(env),
             slots: slots.max(1),
             busy: 0,
             polling: false,
             backoff: POLL_BACKOFF_MIN,
-            stats,
         }
     }
 
@@ -97,7 +86,6 @@ impl Provisioner {
 
     fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
         self.busy += 1;
-        self.stats.slices.fetch_add(1, Ordering::Relaxed);
         Worker {
             grant: Some(grant),
             env: self.env.clone(),
@@ -106,12 +94,6 @@ impl Provisioner {
         }
         .start();
     }
-}
-
-fn unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 impl Actor for Provisioner {
@@ -136,14 +118,13 @@ impl Handler<WorkerDone> for Provisioner {
 
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
         self.busy = self.busy.saturating_sub(1);
-        let (counter, end) = match done.end {
-            End::Exited => (&self.stats.exited, "exited"),
-            End::Blocked => (&self.stats.blocked, "blocked"),
-            End::Fenced(_) => (&self.stats.fenced, "fenced"),
-            End::TimedOut => (&self.stats.timed_out, "timed_out"),
-            End::GaveBack(_) => (&self.stats.timed_out, "gave_back"),
+        let end = match done.end {
+            End::Exited => "exited",
+            End::Blocked => "blocked",
+            End::Fenced(_) => "fenced",
+            End::TimedOut => "timed_out",
+            End::GaveBack(_) => "gave_back",
         };
-        counter.fetch_add(1, Ordering::Relaxed);
         metrics::counter!("slnode_kappa_slices_total", "end" => end).increment(1);
         metrics::gauge!("slnode_kappa_workers_busy").set(self.busy as f64);
         self.poll(ctx);

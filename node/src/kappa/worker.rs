@@ -30,7 +30,7 @@ use tracing::{debug, warn};
 use super::codec;
 use super::external;
 use super::link::Link;
-use super::programs::{self, Programs};
+use super::programs::{self, Programs, unix_ms};
 use super::rt::{self, FUTURE, QUEUE, RtCall};
 
 /// Instructions between looks at the clock (checkpoint due, output to flush).
@@ -242,12 +242,6 @@ fn child_arguments(bytes: &[u8], values: &[TaskOutcome]) -> Result<Vec<Data>, St
     args.iter_mut()
         .for_each(|a| rt::resolve_futures(a, &value_of));
     Ok(args)
-}
-
-fn unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 struct Slice<'a> {
