@@ -18,21 +18,33 @@ say "Its status: who leads, terms, commit and applied indexes, objects stored"
 run status --config "$config" || true
 
 examples=$(cd "$(dirname "$0")/../examples" && pwd)
-job() {  # job FILE [submit options…]: submit, wait, print the result line
-  local file=$1; shift
+job() {  # job FILE EXPECTED [submit options…]: submit, wait, print the result line, check it
+  local file=$1 expected=$2; shift 2
   printf '$ slnode submit examples/%s %s --wait --json\n' "$file" "$*"
-  "$slnode" submit "$examples/$file" "$@" --wait --json --config "$config" 2>/dev/null \
-    | tail -1 | python3 -c 'import json,sys; j=json.load(sys.stdin); print("   job %s: %s, result %s, %s resumes after forced timeouts" % (j["job"], j["status"], json.dumps(j["result"]), j["resumes"]))'
+  local out
+  if ! out=$("$slnode" submit "$examples/$file" "$@" --wait --json --config "$config" 2>"$dir/submit.err"); then
+    echo "demo: job $file failed:" >&2
+    cat "$dir/submit.err" >&2
+    printf '%s\n' "$out" | tail -1 >&2
+    exit 1
+  fi
+  printf '%s\n' "$out" | tail -1 | EXPECTED="$expected" python3 -c '
+import json, os, sys
+j = json.load(sys.stdin)
+print("   job %s: %s, result %s, %s resumes after forced timeouts" % (j["job"], j["status"], json.dumps(j["result"]), j["resumes"]))
+if j["status"] != "done" or json.dumps(j["result"]) != os.environ["EXPECTED"]:
+    sys.exit("demo: expected status done and result %s" % os.environ["EXPECTED"])
+'
 }
 
 say "Kappa jobs: ordinary Python with rt.spawn, futures and queues, run across the cluster"
-job fib.py --event '{"n": 6}'
-job pingpong.py
-job work_queue.py
-job tree_sum.py
-job map_spawn.py
+job fib.py 8 --event '{"n": 6}'
+job pingpong.py '"pingpong"'
+job work_queue.py 499500
+job tree_sum.py 210
+job map_spawn.py 25
 say "20000! in pure-Python big-integer arithmetic under a 1 s 'lambda limit': cut off, resumed"
-job factorial.py --timeout 1
+job factorial.py 77338 --timeout 1
 
 say "Store an object (replicated on 2 of the 3 nodes) and read it back"
 printf 'hello from slnode at %s\n' "$(date -u +%FT%TZ)" > "$dir/hello.txt"
@@ -56,6 +68,11 @@ run object get greeting --config "$config"
 say "The job carries on under the new leader"
 "$slnode" logs "$id" -f --config "$config" | cut -c1-60
 run job "$id" --config "$config"
+status=$("$slnode" job "$id" --json --config "$config" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j["result"])')
+if [ "$status" != "done 77338" ]; then
+  echo "demo: the job that lost its leader ended as '$status', expected 'done 77338'" >&2
+  exit 1
+fi
 
 say "Restart it: 'up' starts nodes that are not running; it rejoins and catches up"
 run up --nodes 3 --dir "$dir" >/dev/null

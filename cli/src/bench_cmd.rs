@@ -73,6 +73,18 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Failover as a client sees it: a 3-node cluster of real processes, the leader killed with
+    /// SIGKILL each round; time from the kill to a client's next committed command, and to
+    /// `slnode status` naming the new leader.
+    Failover {
+        /// Loopback address of the cluster's first node.
+        #[arg(long, default_value = "127.0.7.11")]
+        first_ip: String,
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Kappa's task machinery in one local process (the `slnode run` runtime): spawn+wait round
     /// trip, trivial tasks per second from `spawn_many`, a chain of 100 dependent tasks, queue
     /// ping-pong, and the slowdown `maybe_pause` checkpoints add to a CPU-bound task.
@@ -105,6 +117,11 @@ pub fn run(command: BenchCommand) -> Result<i32> {
         BenchCommand::Snapshot { json } => crate::lang_bench::snapshot(json),
         BenchCommand::KappaLocal { json } => crate::lang_bench::kappa_local(json),
         BenchCommand::Kappa { first_ip, json } => crate::kappa_bench::kappa(&first_ip, json),
+        BenchCommand::Failover {
+            first_ip,
+            rounds,
+            json,
+        } => crate::failover_bench::failover(&first_ip, rounds, json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,

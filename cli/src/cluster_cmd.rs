@@ -5,9 +5,10 @@
 //! (or `SLNODE_CLUSTER`, `SLNODE_TOKEN`), `--config FILE` (or `SLNODE_CONFIG`), then
 //! `~/.config/slnode/client.toml`, which `start` and `up` write when it does not exist yet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
@@ -262,33 +263,35 @@ pub(crate) fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 const NODE_ANSWER_TIMEOUT: Duration = Duration::from_millis(750);
+/// The least time a row's node gets to answer, however long finding the leader took.
+const NODE_ANSWER_FLOOR: Duration = Duration::from_millis(250);
 
 /// One node as `status` shows it.
 #[derive(serde::Serialize)]
-struct NodeRow {
-    id: u64,
-    name: String,
-    addr: String,
-    role: &'static str,
-    healthy: bool,
-    term: Option<u64>,
-    commit: Option<u64>,
-    applied: Option<u64>,
-    slots: u32,
-    objects: Option<u64>,
-    bytes: Option<u64>,
+pub(crate) struct NodeRow {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) addr: String,
+    pub(crate) role: &'static str,
+    pub(crate) healthy: bool,
+    pub(crate) term: Option<u64>,
+    pub(crate) commit: Option<u64>,
+    pub(crate) applied: Option<u64>,
+    pub(crate) slots: u32,
+    pub(crate) objects: Option<u64>,
+    pub(crate) bytes: Option<u64>,
     /// Round trip of the status call from here, or null when the node did not answer.
-    rtt_ms: Option<f64>,
-    error: Option<String>,
+    pub(crate) rtt_ms: Option<f64>,
+    pub(crate) error: Option<String>,
 }
 
 #[derive(serde::Serialize)]
-struct ClusterStatus {
-    leader: Option<u64>,
-    term: Option<u64>,
-    nodes: Vec<NodeRow>,
-    healthy: bool,
-    verdict: String,
+pub(crate) struct ClusterStatus {
+    pub(crate) leader: Option<u64>,
+    pub(crate) term: Option<u64>,
+    pub(crate) nodes: Vec<NodeRow>,
+    pub(crate) healthy: bool,
+    pub(crate) verdict: String,
 }
 
 fn explain(error: &sl_rpc::endpoint::Error) -> String {
@@ -300,19 +303,49 @@ fn explain(error: &sl_rpc::endpoint::Error) -> String {
     }
 }
 
-async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
+/// How often `status` asks a node that knows no leader again.
+const LEADER_POLL: Duration = Duration::from_millis(50);
+
+pub(crate) async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
     // Every configured address at once; the first to answer tells us the members (a dead node
     // first in the list must not cost its whole timeout).
+    let started = Instant::now();
     let mut asks = tokio::task::JoinSet::new();
+    let configured: Arc<BTreeSet<SocketAddr>> =
+        Arc::new(connection.addrs.iter().copied().collect());
     for addr in connection.addrs.clone() {
         let endpoint = connection.endpoint.clone();
+        let configured = configured.clone();
         asks.spawn(async move {
-            let answer = tokio::time::timeout(
-                Duration::from_secs(3),
-                endpoint.call::<GetNodeInfo>(addr, &Empty {}),
-            )
-            .await;
-            (addr, answer)
+            // Asked again until it says it leads: a follower may still name a leader that was
+            // just killed (until its election timeout), and the table should name the new
+            // leader as soon as one is elected, not show a dead one or wait out a dead node.
+            // The cluster's leader answers at once; only while none exists does this poll.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+            loop {
+                let answer = tokio::time::timeout_at(
+                    deadline,
+                    endpoint.call::<GetNodeInfo>(addr, &Empty {}),
+                )
+                .await;
+                let settled = match &answer {
+                    Ok(Ok(info)) => info.raft.as_ref().is_none_or(|r| {
+                        r.role == Role::Leader
+                            // A leader this status is not asking itself is taken on trust.
+                            || r.leader.is_some_and(|l| {
+                                !r.members.iter().any(|m| {
+                                    m.id == l
+                                        && m.addr.parse().is_ok_and(|a| configured.contains(&a))
+                                })
+                            })
+                    }),
+                    _ => true,
+                };
+                if settled || tokio::time::Instant::now() + LEADER_POLL >= deadline {
+                    return (addr, answer);
+                }
+                tokio::time::sleep(LEADER_POLL).await;
+            }
         });
     }
     let mut first: Option<NodeInfo> = None;
@@ -326,7 +359,13 @@ async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
             }
             Ok(Ok(info)) => {
                 errors.push(format!("{addr}: knows no leader"));
-                first.get_or_insert(info);
+                // The freshest view of a node that knows a leader is the better fallback.
+                if first
+                    .as_ref()
+                    .is_none_or(|f| f.raft.as_ref().is_none_or(|r| r.leader.is_none()))
+                {
+                    first = Some(info);
+                }
             }
             Ok(Err(e)) => errors.push(format!("{addr}: {}", explain(&e))),
             Err(_) => errors.push(format!("{addr}: no answer within 3 s")),
@@ -353,6 +392,12 @@ async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
             .entry(*id)
             .or_insert_with(|| (format!("node-{id}"), String::new(), 0));
     }
+    // The rows' answers share one budget with the search for a leader above: a dead node costs
+    // the table at most NODE_ANSWER_TIMEOUT from the start (or a short floor), not that much more
+    // after an election the search already waited out.
+    let row_timeout = NODE_ANSWER_TIMEOUT
+        .saturating_sub(started.elapsed())
+        .max(NODE_ANSWER_FLOOR);
     let mut calls = tokio::task::JoinSet::new();
     for (id, (name, addr, slots)) in members {
         let endpoint = connection.endpoint.clone();
@@ -360,13 +405,12 @@ async fn gather(connection: &Connection) -> anyhow::Result<ClusterStatus> {
             let started = Instant::now();
             let answer = match addr.parse::<SocketAddr>() {
                 // A live node answers in milliseconds; a dead one must not hold up the table.
-                Ok(sock) => tokio::time::timeout(
-                    NODE_ANSWER_TIMEOUT,
-                    endpoint.call::<GetNodeInfo>(sock, &Empty {}),
-                )
-                .await
-                .map_err(|_| format!("no answer within {NODE_ANSWER_TIMEOUT:?}"))
-                .and_then(|r| r.map_err(|e| explain(&e))),
+                Ok(sock) => {
+                    tokio::time::timeout(row_timeout, endpoint.call::<GetNodeInfo>(sock, &Empty {}))
+                        .await
+                        .map_err(|_| format!("no answer within {row_timeout:?}"))
+                        .and_then(|r| r.map_err(|e| explain(&e)))
+                }
                 Err(_) => Err("no address recorded".to_owned()),
             };
             (id, name, addr, slots, answer, started.elapsed())
@@ -815,6 +859,10 @@ pub fn up(
             ],
             &log,
         )?;
+        // One join at a time: the cluster hands out node ids in the order joins reserve them,
+        // so waiting here keeps `node-i` at id i, and the leader never has two membership changes
+        // to order at once.
+        wait_joined(&d, &log)?;
     }
     let config = ClientConfig {
         cluster: cluster_addrs,
@@ -881,6 +929,41 @@ pub fn up(
 }
 
 /// `slnode down`: SIGTERM every node under DIR, then wait for them to exit (SIGKILL after 10 s).
+/// How long one `join` of `up` may take to become a member before `up` gives up on it.
+const JOIN_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits until the node joining in `dir` is a member (its `node.toml` is written only after the
+/// cluster added it), or fails with the end of its log when the process died or took too long.
+fn wait_joined(dir: &Path, log: &Path) -> anyhow::Result<()> {
+    let paths = sl_node::config::paths(dir);
+    let deadline = Instant::now() + JOIN_WAIT;
+    loop {
+        if paths.config.exists() {
+            return Ok(());
+        }
+        let alive = std::fs::read_to_string(&paths.pid)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            .is_some_and(process_alive);
+        if !alive || Instant::now() > deadline {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(10).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!(
+                "{} did not join the cluster ({}):\n{}",
+                dir.display(),
+                if alive {
+                    "still not a member after 60 s"
+                } else {
+                    "the process exited"
+                },
+                tail.join("\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub fn down(dir: PathBuf) -> anyhow::Result<i32> {
     let mut pids = Vec::new();
     let entries = std::fs::read_dir(&dir).with_context(|| dir.display().to_string())?;

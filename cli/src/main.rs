@@ -3,6 +3,7 @@
 
 mod bench_cmd;
 mod cluster_cmd;
+mod failover_bench;
 mod job_cmd;
 mod kappa_bench;
 mod lambdapack_cmd;

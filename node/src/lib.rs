@@ -311,6 +311,15 @@ pub async fn join(
             })
         })
         .collect();
+    // The peer we joined through is a replica whatever the member list says: the bootstrap node
+    // registers its own record only after it runs a moment, and a joiner that cannot address the
+    // leader cannot answer it, so it would never receive its snapshot (`slnode up` failed so).
+    if !node.seeds.iter().any(|s| s.id == status.id) {
+        node.seeds.push(config::Seed {
+            id: status.id,
+            addr: peer,
+        });
+    }
     let member = Member {
         id,
         name,

@@ -105,9 +105,13 @@ pub struct Timing {
 }
 
 impl Default for Timing {
+    /// At the driver's 50 ms tick: a heartbeat every 100 ms, an election after 300–600 ms without
+    /// one (raft-rs randomises in [election_tick, 2 × election_tick)). That keeps a client's
+    /// failover under a second; pre-vote and check-quorum keep a slow follower from disrupting a
+    /// healthy leader, and ticks stop with a starved thread, so load cannot fake a silence.
     fn default() -> Self {
         Timing {
-            election_tick: 10,
+            election_tick: 6,
             heartbeat_tick: 2,
         }
     }
@@ -224,6 +228,17 @@ impl Replica {
 
     pub fn step(&mut self, message: Message) -> Result<(), Error> {
         Ok(self.node.step(message)?)
+    }
+
+    /// Tells Raft that messages to `peer` were lost: the peer goes back to probing, and a lost
+    /// snapshot is sent again (without this a learner whose first snapshot failed — it was not
+    /// listening yet — would wait for it forever).
+    pub fn report_undelivered(&mut self, peer: u64, snapshot: bool) {
+        if snapshot {
+            self.node
+                .report_snapshot(peer, raft::SnapshotStatus::Failure);
+        }
+        self.node.report_unreachable(peer);
     }
 
     pub fn campaign(&mut self) -> Result<(), Error> {

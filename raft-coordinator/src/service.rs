@@ -141,6 +141,12 @@ enum Event {
         answer: oneshot::Sender<Answer>,
     },
     Status(oneshot::Sender<Status>),
+    /// Messages to `peer` were not delivered (transport error or a full queue). Raft must hear
+    /// it: a follower whose snapshot was lost otherwise stays paused, waiting for it, forever.
+    Undelivered {
+        peer: u64,
+        snapshot: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -222,6 +228,7 @@ impl Driver {
             endpoint,
             runtime: tokio::runtime::Handle::current(),
             ticks: 0,
+            inbox: self.inbox.clone(),
         };
         let events = inbox.0;
         let stop = self.stop.clone();
@@ -325,7 +332,7 @@ enum Expiry {
 }
 
 /// A peer's address and the queue of message batches its sender task drains.
-type Outbox = (SocketAddr, mpsc::Sender<Vec<Vec<u8>>>);
+type Outbox = (SocketAddr, mpsc::Sender<(Vec<Vec<u8>>, bool)>);
 
 struct Held {
     command: Command,
@@ -359,6 +366,8 @@ struct Core {
     endpoint: Endpoint,
     runtime: tokio::runtime::Handle,
     ticks: u64,
+    /// The driver's own inbox, for the per-peer senders' delivery failures.
+    inbox: std::sync::mpsc::SyncSender<Event>,
 }
 
 fn unix_ms() -> u64 {
@@ -415,6 +424,9 @@ impl Core {
 
     fn handle(&mut self, event: Event) {
         match event {
+            Event::Undelivered { peer, snapshot } => {
+                self.replica.report_undelivered(peer, snapshot);
+            }
             Event::Messages(messages) => {
                 for message in messages {
                     if let Err(e) = self.replica.step(message) {
@@ -716,35 +728,44 @@ impl Core {
 
     fn send(&mut self, messages: Vec<Message>) {
         let mut by_peer: HashMap<u64, Vec<Vec<u8>>> = HashMap::new();
+        let mut snapshot_to = BTreeSet::new();
         for message in messages {
+            if message.get_msg_type() == raft::eraftpb::MessageType::MsgSnapshot {
+                snapshot_to.insert(message.to);
+            }
             if let Ok(bytes) = message.write_to_bytes() {
                 by_peer.entry(message.to).or_default().push(bytes);
             }
         }
         for (peer, batch) in by_peer {
+            let snapshot = snapshot_to.contains(&peer);
             let Some(addr) = self.address_of(peer) else {
                 debug!(peer, "no address for a raft peer; message dropped");
                 continue;
             };
             let stale = self.outboxes.get(&peer).is_none_or(|(a, _)| *a != addr);
             if stale {
-                let (tx, mut rx) = mpsc::channel::<Vec<Vec<u8>>>(PEER_QUEUE_CAPACITY);
+                let (tx, mut rx) = mpsc::channel::<(Vec<Vec<u8>>, bool)>(PEER_QUEUE_CAPACITY);
                 let endpoint = self.endpoint.clone();
+                let inbox = self.inbox.clone();
                 self.runtime.spawn(async move {
-                    while let Some(messages) = rx.recv().await {
+                    while let Some((messages, snapshot)) = rx.recv().await {
                         if let Err(e) = endpoint
                             .call::<RaftMessages>(addr, &RaftBatch { messages })
                             .await
                         {
                             debug!(peer, "raft messages not delivered: {e}");
+                            let _ = inbox.try_send(Event::Undelivered { peer, snapshot });
                         }
                     }
                 });
                 self.outboxes.insert(peer, (addr, tx));
             }
-            if let Some((_, outbox)) = self.outboxes.get(&peer) {
-                // A full queue drops the batch: Raft retransmits what matters.
-                let _ = outbox.try_send(batch);
+            if let Some((_, outbox)) = self.outboxes.get(&peer)
+                && outbox.try_send((batch, snapshot)).is_err()
+            {
+                // A full queue drops the batch; Raft retransmits once told.
+                self.replica.report_undelivered(peer, snapshot);
             }
         }
     }
@@ -948,6 +969,13 @@ pub struct Client {
     pub attempt_timeout: Duration,
 }
 
+/// How long a call may be out before the client starts asking the other replicas who leads.
+/// Well above a healthy call's round trip (milliseconds), well below an election timeout.
+const LEADER_PROBE_AFTER: Duration = Duration::from_millis(100);
+/// The first pause between two rounds of asking (and each ask's time limit), and the longest.
+const LEADER_PROBE_EVERY_MIN: Duration = Duration::from_millis(50);
+const LEADER_PROBE_EVERY_MAX: Duration = Duration::from_millis(200);
+
 /// How long a replica that failed a call is tried only when nothing else is left.
 const SUSPECT_FOR: Duration = Duration::from_secs(5);
 
@@ -1006,7 +1034,28 @@ impl Client {
                 .filter(|id| replicas.contains_key(id) && !suspects.contains(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
             let call = self.endpoint.call::<M>(replicas[&target], request);
-            let outcome = match tokio::time::timeout(self.attempt_timeout, call).await {
+            let call = tokio::time::timeout(self.attempt_timeout, call);
+            // While the call is out, the other replicas are asked who leads: a leader killed
+            // with SIGKILL never answers, and waiting out the whole attempt timeout on it would
+            // add seconds to every failover a client sees.
+            let moved = self.leader_moved_from(target, &replicas);
+            let answer = tokio::select! {
+                answer = call => answer,
+                (leader, addr) = moved => {
+                    debug!(from = target, to = leader, "leader moved while a call was out");
+                    self.suspects
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(target, now);
+                    self.replicas
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(leader, addr);
+                    *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(leader);
+                    continue;
+                }
+            };
+            let outcome = match answer {
                 Ok(Ok(response)) => {
                     self.suspects
                         .lock()
@@ -1052,6 +1101,60 @@ impl Client {
         Err(ClientError::Unavailable {
             attempts: self.attempts_max,
         })
+    }
+
+    /// Resolves once the other replicas say a replica other than `target` leads; never
+    /// otherwise. Starts after [`LEADER_PROBE_AFTER`] (a healthy call is answered before) and asks
+    /// again at doubling intervals up to [`LEADER_PROBE_EVERY_MAX`], so a call the leader holds on
+    /// purpose (a long poll) costs a handful of status calls, not a stream. Of the answers, the
+    /// highest term wins, so a stale follower naming an old leader cannot pull the client away
+    /// from the current one.
+    async fn leader_moved_from(
+        &self,
+        target: u64,
+        replicas: &BTreeMap<u64, SocketAddr>,
+    ) -> (u64, SocketAddr) {
+        tokio::time::sleep(LEADER_PROBE_AFTER).await;
+        let mut every = LEADER_PROBE_EVERY_MIN;
+        loop {
+            let mut asks = tokio::task::JoinSet::new();
+            for (&id, &addr) in replicas.iter().filter(|(id, _)| **id != target) {
+                let endpoint = self.endpoint.clone();
+                asks.spawn(async move {
+                    let status = tokio::time::timeout(
+                        LEADER_PROBE_EVERY_MIN,
+                        endpoint.call::<GetStatus>(addr, &Empty {}),
+                    )
+                    .await;
+                    (id, status)
+                });
+            }
+            let mut best: Option<(u64, u64)> = None; // (term, leader)
+            let mut members = BTreeMap::new();
+            while let Some(joined) = asks.join_next().await {
+                let Ok((_, Ok(Ok(status)))) = joined else {
+                    continue;
+                };
+                for member in &status.members {
+                    if let Ok(addr) = member.addr.parse::<SocketAddr>() {
+                        members.insert(member.id, addr);
+                    }
+                }
+                if let Some(leader) = status.leader
+                    && best.is_none_or(|(term, _)| status.term > term)
+                {
+                    best = Some((status.term, leader));
+                }
+            }
+            if let Some((_, leader)) = best
+                && leader != target
+                && let Some(addr) = replicas.get(&leader).or(members.get(&leader))
+            {
+                return (leader, *addr);
+            }
+            tokio::time::sleep(every).await;
+            every = (every * 2).min(LEADER_PROBE_EVERY_MAX);
+        }
     }
 
     fn propose_outcome(outcome: ProposeOutcome) -> Result<Attempt<Reply>, ClientError> {
