@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SLNODE = $(or $(CARGO_TARGET_DIR),target)/debug/slnode
 
-.PHONY: setup build test demo tour bench fmt
+.PHONY: setup build test demo tour bench fmt up-soak
 
 setup:
 	@scripts/setup.sh
@@ -39,3 +39,7 @@ bench: setup
 
 fmt:
 	$(CARGO) fmt --all
+
+# `slnode up --nodes 3` brought up 200 times in a row under CPU load (the test suite does 50).
+up-soak: setup
+	SLNODE_UP_ROUNDS=200 $(CARGO) nextest run -p sl-cli --test up_soak --no-capture
