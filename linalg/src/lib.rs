@@ -23,6 +23,7 @@
 // Links OpenBLAS (BLAS and LAPACK) into every binary that uses this crate.
 extern crate blas_src;
 
+pub mod band;
 pub mod bigmatrix;
 pub mod dag;
 pub mod executor;
