@@ -256,14 +256,13 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
             sl_linalg::tile::TILE_SIDE_MAX
         );
     }
-    let verify = match &run.verify {
-        Some(name) => Some(
-            Verify::from_name(name).with_context(|| {
+    let verify =
+        match &run.verify {
+            Some(name) => Some(Verify::from_name(name).with_context(|| {
                 format!("--verify {name}: expected {}", Verify::NAMES.join(", "))
-            })?,
-        ),
-        None => None,
-    };
+            })?),
+            None => None,
+        };
     if run.condition.is_some_and(|c| !(c.is_finite() && c >= 1.0)) {
         bail!("--condition must be a finite number >= 1");
     }
@@ -321,13 +320,7 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
         reference = Some(prepared.run()?);
         baseline = Some(started.elapsed().as_secs_f64());
     }
-    let residuals = local::residuals(
-        &spec,
-        &matrices,
-        &outcome,
-        values.as_deref(),
-        reference,
-    )?;
+    let residuals = local::residuals(&spec, &matrices, &outcome, values.as_deref(), reference)?;
     let passed = residuals.iter().all(|(_, r)| *r < 1e-10);
 
     if run.json {

@@ -13,10 +13,15 @@ pub const BAND_COLUMNS_MAX: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    #[error("band is {columns} columns with bandwidth {upper}; it needs 1 to {BAND_COLUMNS_MAX} columns")]
+    #[error(
+        "band is {columns} columns with bandwidth {upper}; it needs 1 to {BAND_COLUMNS_MAX} columns"
+    )]
     Shape { columns: usize, upper: usize },
     #[error("{routine} reported argument {argument} illegal")]
-    Illegal { routine: &'static str, argument: i32 },
+    Illegal {
+        routine: &'static str,
+        argument: i32,
+    },
     #[error("dbdsqr did not converge ({0} superdiagonal elements left)")]
     NoConvergence(i32),
 }
@@ -150,7 +155,13 @@ mod tests {
     fn a_bidiagonal_band_gives_known_values() {
         // diag(3, 2, 1) with no superdiagonal: the values are the diagonal, sorted.
         let mut band = UpperBand::zeros(3, 2).unwrap();
-        band.add_tile(0, 0, &Tile::from_fn(3, 3, |i, j| [[1.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 2.0]][i][j]));
+        band.add_tile(
+            0,
+            0,
+            &Tile::from_fn(3, 3, |i, j| {
+                [[1.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 2.0]][i][j]
+            }),
+        );
         let values = band.singular_values().unwrap();
         assert_eq!(values, vec![3.0, 2.0, 1.0]);
     }
@@ -160,9 +171,16 @@ mod tests {
         let mut band = UpperBand::zeros(2, 1).unwrap();
         // [[3, 4], [5, 0]]: the 5 is below the diagonal; the band holds [[3, 4], [0, 0]], whose
         // values are 5 and 0.
-        band.add_tile(0, 0, &Tile::from_fn(2, 2, |i, j| [[3.0, 4.0], [5.0, 0.0]][i][j]));
+        band.add_tile(
+            0,
+            0,
+            &Tile::from_fn(2, 2, |i, j| [[3.0, 4.0], [5.0, 0.0]][i][j]),
+        );
         let values = band.singular_values().unwrap();
-        assert!((values[0] - 5.0).abs() < 1e-14 && values[1].abs() < 1e-14, "{values:?}");
+        assert!(
+            (values[0] - 5.0).abs() < 1e-14 && values[1].abs() < 1e-14,
+            "{values:?}"
+        );
         assert!(UpperBand::zeros(0, 0).is_err());
         assert_eq!(UpperBand::zeros(4, 9).unwrap().upper, 3);
     }

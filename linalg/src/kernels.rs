@@ -290,7 +290,11 @@ impl Kernel {
             Kernel::Trsm | Kernel::TrsmLeft => vec![1],
             Kernel::QrLeaf | Kernel::LqLeaf => vec![2],
             Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => vec![2, 3],
-            Kernel::Add => operands.iter().position(Option::is_some).into_iter().collect(),
+            Kernel::Add => operands
+                .iter()
+                .position(Option::is_some)
+                .into_iter()
+                .collect(),
             Kernel::Gemm
             | Kernel::QrFactor
             | Kernel::QrPair
@@ -325,14 +329,13 @@ impl Kernel {
             if let Operand::Shared(shared) =
                 std::mem::replace(&mut operands[position], Operand::Zero)
             {
-                owned[position] = Some(std::sync::Arc::try_unwrap(shared).unwrap_or_else(
-                    |shared| {
+                owned[position] =
+                    Some(std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| {
                         let mut data = buffers.take(shared.data().len());
                         data.copy_from_slice(shared.data());
                         Tile::from_col_major(shared.rows(), shared.cols(), data)
                             .expect("same length")
-                    },
-                ));
+                    }));
             }
         }
         let borrowed: Vec<Option<&Tile>> = operands.iter().map(Operand::tile).collect();
@@ -369,8 +372,12 @@ impl Kernel {
         };
         match self {
             Kernel::Chol => chol(self.required(owned[0].take(), 0)?).map(|l| vec![l]),
-            Kernel::Trsm => trsm(need(0)?, self.required(owned[1].take(), 1)?, false).map(|x| vec![x]),
-            Kernel::TrsmLeft => trsm(need(0)?, self.required(owned[1].take(), 1)?, true).map(|x| vec![x]),
+            Kernel::Trsm => {
+                trsm(need(0)?, self.required(owned[1].take(), 1)?, false).map(|x| vec![x])
+            }
+            Kernel::TrsmLeft => {
+                trsm(need(0)?, self.required(owned[1].take(), 1)?, true).map(|x| vec![x])
+            }
             Kernel::Syrk => syrk(owned[0].take(), need(1)?, need(2)?, buffers).map(|s| vec![s]),
             Kernel::Gemm => gemm_update(None, need(0)?, need(1)?, 1.0, buffers).map(|c| vec![c]),
             Kernel::GemmSub => {
@@ -379,7 +386,11 @@ impl Kernel {
             Kernel::Add => {
                 // The accumulator is the first present operand, already moved into `owned`.
                 let first = owned.iter().position(Option::is_some).unwrap_or(0);
-                add(self.required(owned[first].take(), first)?, &operands[first + 1..]).map(|s| vec![s])
+                add(
+                    self.required(owned[first].take(), first)?,
+                    &operands[first + 1..],
+                )
+                .map(|s| vec![s])
             }
             Kernel::Copy => Ok(vec![self.required(owned[0].take(), 0)?]),
             Kernel::QrFactor => householder::qr_factor(self, operands),

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::band::UpperBand;
 use crate::bigmatrix::Grid;
 use crate::dag::{Dag, TileKey};
 use crate::executor::{self, Options, Outcome};
-use crate::band::UpperBand;
 use crate::program::Program;
 use crate::tile::Tile;
 use crate::verify::{self, Rng};
@@ -160,7 +160,9 @@ pub fn generate_inputs(program: &Program, spec: &Spec) -> Result<HashMap<u32, Ti
             )));
         }
         if verify == Verify::Cholesky && spec.rows != spec.cols {
-            return Err(Error::Spec("--verify cholesky needs a square --size".into()));
+            return Err(Error::Spec(
+                "--verify cholesky needs a square --size".into(),
+            ));
         }
         if matches!(verify, Verify::Qr | Verify::Svd) && spec.rows < spec.cols {
             return Err(Error::Spec(format!(

@@ -329,7 +329,11 @@ pub fn singular_value_errors(values: &[f64], expected: &[f64]) -> Vec<(&'static 
     if values.len() != expected.len() {
         return vec![("count of singular values differs", f64::INFINITY)];
     }
-    let largest = expected.first().copied().unwrap_or(0.0).max(f64::MIN_POSITIVE);
+    let largest = expected
+        .first()
+        .copied()
+        .unwrap_or(0.0)
+        .max(f64::MIN_POSITIVE);
     let mut absolute: f64 = 0.0;
     let mut relative: f64 = 0.0;
     for (s, e) in values.iter().zip(expected) {

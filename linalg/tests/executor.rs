@@ -17,7 +17,17 @@ fn run(
     verify: Verify,
     workers: usize,
 ) -> Vec<(&'static str, f64)> {
-    run_spec(program_name, args, rows, cols, None, tile, verify, None, workers)
+    run_spec(
+        program_name,
+        args,
+        rows,
+        cols,
+        None,
+        tile,
+        verify,
+        None,
+        workers,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -52,8 +62,7 @@ fn run_spec(
     let outcome = local::execute(&dag, &spec, tiles, workers, 1).unwrap();
     assert_eq!(outcome.stats.nodes, dag.expand().unwrap().len());
     let values = local::finish(&spec, &outcome).unwrap();
-    let residuals =
-        local::residuals(&spec, &matrices, &outcome, values.as_deref(), None).unwrap();
+    let residuals = local::residuals(&spec, &matrices, &outcome, values.as_deref(), None).unwrap();
     eprintln!("{program_name} {rows}x{cols}/{tile} condition {condition:?}: {residuals:?}");
     assert!(!residuals.is_empty());
     for (name, value) in &residuals {
@@ -195,17 +204,7 @@ fn caqr_verifies_on_square_tall_ragged_and_ill_conditioned_inputs() {
 fn svd_band_reduction_gives_gesdd_values() {
     for (rows, cols, tile) in [(96, 96, 32), (128, 128, 16), (100, 100, 24), (150, 90, 32)] {
         let args = [("M", tiles(rows, tile)), ("N", tiles(cols, tile))];
-        run_spec(
-            "svd",
-            &args,
-            rows,
-            cols,
-            None,
-            tile,
-            Verify::Svd,
-            None,
-            2,
-        );
+        run_spec("svd", &args, rows, cols, None, tile, Verify::Svd, None, 2);
     }
 }
 

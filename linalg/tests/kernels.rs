@@ -321,7 +321,10 @@ fn consuming_runs_match_borrowing_runs() {
             Kernel::QrTrailingUpdate,
             vec![Some(&a), Some(&b), Some(&c), Some(&a)],
         ),
-        (Kernel::LqTrailingUpdate, vec![Some(&a), Some(&b), None, Some(&c)]),
+        (
+            Kernel::LqTrailingUpdate,
+            vec![Some(&a), Some(&b), None, Some(&c)],
+        ),
     ];
     for (kernel, operands) in cases {
         let expected = kernel.run(&operands).unwrap();

@@ -126,9 +126,7 @@ pub(super) fn residuals(
                 }
             }
             let square = crate::bigmatrix::Grid::new(grid.cols, grid.cols, b);
-            square
-                .assemble(rm, &outcome.tiles)
-                .map_err(Error::Spec)?
+            square.assemble(rm, &outcome.tiles).map_err(Error::Spec)?
         }
         other => {
             return Err(Error::Spec(format!(
@@ -193,7 +191,10 @@ pub(super) fn residuals(
         ("|A - Q*R| / |A|", reconstruction),
         ("|Q^T*Q - I|", orthogonality),
         ("max |R below the diagonal| / |A|", below),
-        ("max ||diag R| - |diag R_lapack|| / max |diag R_lapack|", diagonal),
+        (
+            "max ||diag R| - |diag R_lapack|| / max |diag R_lapack|",
+            diagonal,
+        ),
     ])
 }
 
