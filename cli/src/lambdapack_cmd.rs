@@ -175,7 +175,7 @@ fn dag(args: &ProgramArgs, json: bool, dot: bool) -> Result<i32> {
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Matrix size: `n` (square) or `ROWSxCOLS`.
+    /// Matrix size: `n` (square), `ROWSxCOLS`, or for `--verify gemm` `MxNxK` (A is M×K, B K×N).
     #[arg(long)]
     size: String,
     /// Tile side.
@@ -187,12 +187,18 @@ pub struct RunArgs {
     /// Output matrices, comma-separated (default: written matrices with at most two indices).
     #[arg(long, value_delimiter = ',')]
     outputs: Vec<String>,
-    /// Check the result: cholesky, gemm, trsm or qr (TSQR).
+    /// Check the result: cholesky, gemm, trsm, qr (TSQR or CAQR) or svd (singular values of the
+    /// band the program leaves, against dgesdd).
     #[arg(long)]
     verify: Option<String>,
-    /// Also time one OpenBLAS call on the whole matrix (cholesky, gemm) and print the ratio.
+    /// Also time one LAPACK call on the whole matrix (potrf, gemm, geqrf or gesdd) and print the
+    /// ratio.
     #[arg(long)]
     baseline: bool,
+    /// Generate graded inputs: columns scaled geometrically from 1 to 1/CONDITION (an
+    /// ill-conditioned matrix), instead of uniform random entries.
+    #[arg(long)]
+    condition: Option<f64>,
     /// Worker threads (default: the machine's cores).
     #[arg(long)]
     workers: Option<usize>,
@@ -204,20 +210,26 @@ pub struct RunArgs {
     json: bool,
 }
 
-fn parse_size(text: &str) -> Result<(usize, usize)> {
-    let parse = |s: &str| {
-        s.trim()
-            .parse::<usize>()
-            .with_context(|| format!("--size `{text}`: expected n or ROWSxCOLS"))
+/// `n`, `ROWSxCOLS` or `MxNxK`: rows, cols and the inner dimension of a product, if given.
+fn parse_size(text: &str) -> Result<(usize, usize, Option<usize>)> {
+    let parts = text
+        .split(['x', 'X'])
+        .map(|s| {
+            s.trim()
+                .parse::<usize>()
+                .with_context(|| format!("--size `{text}`: expected n, ROWSxCOLS or MxNxK"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (rows, cols, inner) = match parts[..] {
+        [n] => (n, n, None),
+        [rows, cols] => (rows, cols, None),
+        [m, n, k] => (m, n, Some(k)),
+        _ => bail!("--size `{text}`: expected n, ROWSxCOLS or MxNxK"),
     };
-    let (rows, cols) = match text.split_once(['x', 'X']) {
-        Some((r, c)) => (parse(r)?, parse(c)?),
-        None => (parse(text)?, parse(text)?),
-    };
-    if rows == 0 || cols == 0 {
+    if rows == 0 || cols == 0 || inner == Some(0) {
         bail!("--size must be positive");
     }
-    Ok((rows, cols))
+    Ok((rows, cols, inner))
 }
 
 fn matrices_named(program: &Program, names: &[String], what: &str) -> Result<Vec<u32>> {
@@ -237,21 +249,24 @@ fn matrices_named(program: &Program, names: &[String], what: &str) -> Result<Vec
 fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
     let program = load(args)?;
     let dag = bind(&program, args)?;
-    let (rows, cols) = parse_size(&run.size)?;
+    let (rows, cols, inner) = parse_size(&run.size)?;
     if run.tile == 0 || run.tile > sl_linalg::tile::TILE_SIDE_MAX {
         bail!(
             "--tile must be between 1 and {}",
             sl_linalg::tile::TILE_SIDE_MAX
         );
     }
-    let verify = match &run.verify {
-        Some(name) => Some(
-            Verify::from_name(name)
-                .with_context(|| format!("--verify {name}: expected cholesky, gemm, trsm or qr"))?,
-        ),
-        None => None,
-    };
-    let (default_inputs, default_outputs) = local::default_roles(&program);
+    let verify =
+        match &run.verify {
+            Some(name) => Some(Verify::from_name(name).with_context(|| {
+                format!("--verify {name}: expected {}", Verify::NAMES.join(", "))
+            })?),
+            None => None,
+        };
+    if run.condition.is_some_and(|c| !(c.is_finite() && c >= 1.0)) {
+        bail!("--condition must be a finite number >= 1");
+    }
+    let (default_inputs, default_outputs) = local::default_roles(&program, verify);
     let inputs = if run.inputs.is_empty() {
         default_inputs
     } else {
@@ -265,11 +280,13 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
     let spec = Spec {
         rows,
         cols,
+        inner,
         tile: run.tile,
         inputs,
         outputs,
         verify,
         seed: run.seed,
+        condition: run.condition,
     };
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let workers = run.workers.unwrap_or(cores).max(1);
@@ -278,32 +295,32 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
     let tiles = local::tiles_of(&spec, &matrices);
     let started = Instant::now();
     let outcome = local::execute(&dag, &spec, tiles, workers, cores)?;
+    let dag_seconds = started.elapsed().as_secs_f64();
+    // The single-node end of the SVD (band to bidiagonal, then its values) is part of the run.
+    let values = local::finish(&spec, &outcome)?;
     let seconds = started.elapsed().as_secs_f64();
 
+    let (m, n, k) = (rows as f64, cols as f64, inner.unwrap_or(cols) as f64);
     let standard_flops = match verify {
-        Some(Verify::Cholesky) => Some((rows as f64).powi(3) / 3.0),
-        Some(Verify::Gemm) => Some(2.0 * (rows as f64).powi(3)),
+        Some(Verify::Cholesky) => Some(m.powi(3) / 3.0),
+        Some(Verify::Gemm) => Some(2.0 * m * n * k),
+        // dgeqrf's count, so tiled and single-call rates compare the same work.
+        Some(Verify::Qr) => Some(2.0 * m * n * n - 2.0 * n.powi(3) / 3.0),
         _ => None,
     };
     let flops = standard_flops.unwrap_or(outcome.stats.flops);
     let mut baseline = None;
     let mut reference = None;
     if run.baseline {
-        let input = |i: usize| &matrices[&spec.inputs[i]];
+        // The baseline's own copy of the input is made before its clock starts, as the tiled
+        // run's tiles are cut before its clock starts.
+        let prepared = local::Baseline::prepare(&spec, &matrices)?;
         sl_linalg::kernels::set_blas_threads(cores);
         let started = Instant::now();
-        match verify {
-            Some(Verify::Cholesky) => {
-                sl_linalg::verify::cholesky_single_call(input(0))?;
-            }
-            Some(Verify::Gemm) => {
-                reference = Some(sl_linalg::verify::gemm_single_call(input(0), input(1))?)
-            }
-            _ => bail!("--baseline needs --verify cholesky or --verify gemm"),
-        }
+        reference = Some(prepared.run()?);
         baseline = Some(started.elapsed().as_secs_f64());
     }
-    let residuals = local::residuals(&spec, &matrices, &outcome, reference.as_ref())?;
+    let residuals = local::residuals(&spec, &matrices, &outcome, values.as_deref(), reference)?;
     let passed = residuals.iter().all(|(_, r)| *r < 1e-10);
 
     if run.json {
@@ -314,6 +331,7 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
             "workers": workers,
             "nodes": outcome.stats.nodes,
             "seconds": seconds,
+            "dag_seconds": dag_seconds,
             "gflops": flops / seconds / 1e9,
             "kernel_gflop": outcome.stats.flops / 1e9,
             "peak_live_tiles": outcome.stats.tiles_peak,
@@ -332,9 +350,15 @@ fn execute(args: &ProgramArgs, run: &RunArgs) -> Result<i32> {
             flops / seconds / 1e9,
             outcome.stats.tiles_peak
         );
+        if values.is_some() {
+            println!(
+                "  of which the DAG {dag_seconds:.3} s, band to bidiagonal and its values on one node {:.3} s",
+                seconds - dag_seconds
+            );
+        }
         if let Some(b) = baseline {
             println!(
-                "one OpenBLAS call on the whole matrix: {b:.3} s, {:.1} GFLOP/s; tiled / single = {:.3}",
+                "one LAPACK call on the whole matrix: {b:.3} s, {:.1} GFLOP/s; tiled / single = {:.3}",
                 flops / b / 1e9,
                 seconds / b
             );

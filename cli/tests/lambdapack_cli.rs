@@ -103,3 +103,123 @@ fn errors_are_one_clear_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing --arg N"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = slnode(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn caqr_svd_and_rectangular_gemm_verify_with_their_baselines() {
+    // Non-square and not a multiple of the tile (padded to 4 x 3 tiles), graded to 1e10.
+    let qr = run_json(&[
+        "lambdapack",
+        "run",
+        "linalg/programs/qr.py",
+        "--arg",
+        "M=4",
+        "--arg",
+        "N=3",
+        "--size",
+        "120x90",
+        "--tile",
+        "32",
+        "--verify",
+        "qr",
+        "--condition",
+        "1e10",
+        "--baseline",
+        "--json",
+    ]);
+    assert_eq!(qr["verified"], true, "{qr}");
+    assert_eq!(qr["residuals"].as_array().unwrap().len(), 4);
+    assert!(qr["baseline_seconds"].as_f64().unwrap() > 0.0);
+    let svd = run_json(&[
+        "lambdapack",
+        "run",
+        "linalg/programs/svd.py",
+        "--arg",
+        "M=3",
+        "--arg",
+        "N=3",
+        "--size",
+        "80",
+        "--tile",
+        "32",
+        "--verify",
+        "svd",
+        "--baseline",
+        "--json",
+    ]);
+    assert_eq!(svd["verified"], true, "{svd}");
+    let gemm = run_json(&[
+        "lambdapack",
+        "run",
+        "linalg/programs/gemm.py",
+        "--program",
+        "gemm_rect",
+        "--arg",
+        "M=2",
+        "--arg",
+        "N=1",
+        "--arg",
+        "K=3",
+        "--size",
+        "40x20x70",
+        "--tile",
+        "24",
+        "--verify",
+        "gemm",
+        "--json",
+    ]);
+    assert_eq!(gemm["verified"], true, "{gemm}");
+}
+
+#[test]
+fn a_qr_run_with_the_wrong_tile_counts_fails_clearly() {
+    let out = slnode(&[
+        "lambdapack",
+        "run",
+        "linalg/programs/qr.py",
+        "--arg",
+        "M=2",
+        "--arg",
+        "N=2",
+        "--size",
+        "96x64",
+        "--tile",
+        "32",
+        "--verify",
+        "qr",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 x 2 tiles"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn caqr_dot_output_is_a_graph() {
+    let out = slnode(&[
+        "lambdapack",
+        "dag",
+        "linalg/programs/qr.py",
+        "--arg",
+        "M=3",
+        "--arg",
+        "N=2",
+        "--dot",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("digraph \"qr\" {") && text.trim_end().ends_with('}'));
+    // Panel 0: 3 leaves, 2 pairs, copy; column 1: 3 leaf updates, 2 pair updates. Panel 1: 2
+    // leaves, 1 pair, copy. 15 nodes, as `dag` counts them.
+    assert_eq!(text.matches("[label=").count(), 15, "{text}");
+    assert!(text.contains("qr_trailing_update("), "{text}");
+}

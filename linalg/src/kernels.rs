@@ -2,13 +2,18 @@
 //! results, counts its flops, and runs one OpenBLAS/LAPACK call (or a few) on column-major tiles.
 //!
 //! Operands may be missing (`None`): a LAmbdaPACK read of a tile that no node writes reads as a zero
-//! block. Kernels whose result is defined for a zero operand (add, syrk, gemm_sub, qr_pair) accept
+//! block. Kernels whose result is defined for a zero operand (add, syrk, gemm_sub, qr_pair, lq_pair, and
+//! either tile of a trailing update) accept
 //! it; the others report which operand was missing.
 
 use std::os::raw::{c_char, c_int};
 
 use crate::ffi;
 use crate::tile::{TILE_SIDE_MAX, Tile};
+
+pub mod householder;
+
+use householder::Apply;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kernel {
@@ -32,6 +37,19 @@ pub enum Kernel {
     QrFactor,
     /// `qr_pair(R1, R2) → (V, T, R)`: QR of two stacked upper triangles (tpqrt).
     QrPair,
+    /// `qr_leaf(V, T, C) → Qᵀ·C`: applies a `qr_factor`'s Q to a tile of the same rows (gemqrt).
+    QrLeaf,
+    /// `qr_trailing_update(V, T, C1, C2) → Qᵀ·[C1; C2]` as two tiles: applies a `qr_pair`'s Q
+    /// (tpmqrt).
+    QrTrailingUpdate,
+    /// `lq_factor(A) → (V, T, L)`: `A·Q̃ = L` lower triangular (QR of Aᵀ).
+    LqFactor,
+    /// `lq_pair(L1, L2) → (V, T, L)`: `[L1 L2]·Q̃ = [L 0]` for two lower triangles.
+    LqPair,
+    /// `lq_leaf(V, T, C) → C·Q̃`: applies an `lq_factor`'s Q̃ to a tile of the same columns.
+    LqLeaf,
+    /// `lq_trailing_update(V, T, C1, C2) → [C1 C2]·Q̃` as two tiles (an `lq_pair`'s Q̃).
+    LqTrailingUpdate,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -108,6 +126,13 @@ impl Kernel {
         "qr_factor",
         "qr_pair",
         "qr_factor2",
+        "qr_leaf",
+        "qr_trailing_update",
+        "lq_factor",
+        "lq_pair",
+        "lq_factor2",
+        "lq_leaf",
+        "lq_trailing_update",
     ];
 
     pub fn from_name(name: &str) -> Result<Kernel, Error> {
@@ -122,6 +147,12 @@ impl Kernel {
             "copy" | "identity" => Kernel::Copy,
             "qr_factor" => Kernel::QrFactor,
             "qr_pair" | "qr_factor2" => Kernel::QrPair,
+            "qr_leaf" => Kernel::QrLeaf,
+            "qr_trailing_update" => Kernel::QrTrailingUpdate,
+            "lq_factor" => Kernel::LqFactor,
+            "lq_pair" | "lq_factor2" => Kernel::LqPair,
+            "lq_leaf" => Kernel::LqLeaf,
+            "lq_trailing_update" => Kernel::LqTrailingUpdate,
             other => return Err(Error::Unknown(other.to_owned())),
         })
     }
@@ -138,13 +169,20 @@ impl Kernel {
             Kernel::Copy => "copy",
             Kernel::QrFactor => "qr_factor",
             Kernel::QrPair => "qr_pair",
+            Kernel::QrLeaf => "qr_leaf",
+            Kernel::QrTrailingUpdate => "qr_trailing_update",
+            Kernel::LqFactor => "lq_factor",
+            Kernel::LqPair => "lq_pair",
+            Kernel::LqLeaf => "lq_leaf",
+            Kernel::LqTrailingUpdate => "lq_trailing_update",
         }
     }
 
     /// How many tiles the kernel writes.
     pub fn outputs(self) -> usize {
         match self {
-            Kernel::QrFactor | Kernel::QrPair => 3,
+            Kernel::QrFactor | Kernel::QrPair | Kernel::LqFactor | Kernel::LqPair => 3,
+            Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => 2,
             _ => 1,
         }
     }
@@ -152,9 +190,14 @@ impl Kernel {
     /// Checks the operand count at compile time.
     pub fn check_arity(self, operands: usize) -> Result<(), Error> {
         let (ok, expected) = match self {
-            Kernel::Chol | Kernel::Copy => (operands == 1, "1"),
-            Kernel::Trsm | Kernel::TrsmLeft | Kernel::Gemm | Kernel::QrPair => (operands == 2, "2"),
-            Kernel::Syrk | Kernel::GemmSub => (operands == 3, "3"),
+            Kernel::Chol | Kernel::Copy | Kernel::LqFactor => (operands == 1, "1"),
+            Kernel::Trsm | Kernel::TrsmLeft | Kernel::Gemm | Kernel::QrPair | Kernel::LqPair => {
+                (operands == 2, "2")
+            }
+            Kernel::Syrk | Kernel::GemmSub | Kernel::QrLeaf | Kernel::LqLeaf => {
+                (operands == 3, "3")
+            }
+            Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => (operands == 4, "4"),
             Kernel::Add => (operands >= 1, "1 or more"),
             Kernel::QrFactor => (operands >= 1, "1 or more"),
         };
@@ -209,26 +252,65 @@ impl Kernel {
                 let n = f(shape(0).1);
                 2.0 * f(m) * n * n - 2.0 * n.powi(3) / 3.0
             }
-            Kernel::QrPair => 2.0 * f(shape(0).1).powi(3) / 3.0 * 2.0,
+            Kernel::QrPair | Kernel::LqPair => {
+                let n = f(shape(0).1.max(shape(1).1));
+                4.0 * n.powi(3) / 3.0
+            }
+            Kernel::LqFactor => {
+                let (m, n) = (f(shape(0).1), f(shape(0).0));
+                2.0 * m * n * n - 2.0 * n.powi(3) / 3.0
+            }
+            // k reflectors of length `order` applied to `other` vectors: 2·other·k·(2·order − k).
+            Kernel::QrLeaf => {
+                let (order, other, k) = (f(shape(2).0), f(shape(2).1), f(shape(0).1));
+                2.0 * other * k * (2.0 * order - k)
+            }
+            Kernel::LqLeaf => {
+                let (order, other, k) = (f(shape(2).1), f(shape(2).0), f(shape(0).1));
+                2.0 * other * k * (2.0 * order - k)
+            }
+            // A pair update with a triangular V of side k: Vᵀ·C2 and V·W at k²·other each, plus
+            // the triangular T: 3·k²·other (the usual `tpmqrt` count with l = k).
+            Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => {
+                let k = f(shape(0).1);
+                let other = if self == Kernel::QrTrailingUpdate {
+                    f(shape(2).1.max(shape(3).1))
+                } else {
+                    f(shape(2).0.max(shape(3).0))
+                };
+                3.0 * k * k * other
+            }
         }
     }
 
-    /// The operand whose buffer becomes the result (updated in place), if the kernel has one.
-    fn accumulator(self, operands: &[Option<&Tile>]) -> Option<usize> {
+    /// The operands whose buffers become results (updated in place).
+    fn accumulators(self, operands: &[Option<&Tile>]) -> Vec<usize> {
         match self {
-            Kernel::Chol | Kernel::Copy | Kernel::Syrk | Kernel::GemmSub => Some(0),
-            Kernel::Trsm | Kernel::TrsmLeft => Some(1),
-            Kernel::Add => operands.iter().position(Option::is_some),
-            Kernel::Gemm | Kernel::QrFactor | Kernel::QrPair => None,
+            Kernel::Chol | Kernel::Copy | Kernel::Syrk | Kernel::GemmSub => vec![0],
+            Kernel::Trsm | Kernel::TrsmLeft => vec![1],
+            Kernel::QrLeaf | Kernel::LqLeaf => vec![2],
+            Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => vec![2, 3],
+            Kernel::Add => operands
+                .iter()
+                .position(Option::is_some)
+                .into_iter()
+                .collect(),
+            Kernel::Gemm
+            | Kernel::QrFactor
+            | Kernel::QrPair
+            | Kernel::LqFactor
+            | Kernel::LqPair => Vec::new(),
         }
     }
 
     /// Runs the kernel on borrowed operands (`None` is a zero block); results are fresh tiles.
     pub fn run(self, operands: &[Option<&Tile>]) -> Result<Vec<Tile>, Error> {
         self.check(operands)?;
-        let position = self.accumulator(operands);
-        let accumulator = position.and_then(|i| operands[i].cloned());
-        self.apply(accumulator, position, operands, &Allocate)
+        let mut owned: Vec<Option<Tile>> = vec![None; operands.len()];
+        for position in self.accumulators(operands) {
+            owned[position] = operands[position].cloned();
+        }
+        self.apply(owned, operands, &Allocate)
     }
 
     /// Runs the kernel on operands it may consume: when the accumulator operand is held only here,
@@ -240,21 +322,24 @@ impl Kernel {
     ) -> Result<Vec<Tile>, Error> {
         let borrowed: Vec<Option<&Tile>> = operands.iter().map(Operand::tile).collect();
         self.check(&borrowed)?;
-        let position = self.accumulator(&borrowed);
+        let positions = self.accumulators(&borrowed);
         drop(borrowed);
-        let accumulator = match position.map(|i| std::mem::replace(&mut operands[i], Operand::Zero))
-        {
-            Some(Operand::Shared(shared)) => {
-                Some(std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| {
-                    let mut data = buffers.take(shared.data().len());
-                    data.copy_from_slice(shared.data());
-                    Tile::from_col_major(shared.rows(), shared.cols(), data).expect("same length")
-                }))
+        let mut owned: Vec<Option<Tile>> = vec![None; operands.len()];
+        for position in positions {
+            if let Operand::Shared(shared) =
+                std::mem::replace(&mut operands[position], Operand::Zero)
+            {
+                owned[position] =
+                    Some(std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| {
+                        let mut data = buffers.take(shared.data().len());
+                        data.copy_from_slice(shared.data());
+                        Tile::from_col_major(shared.rows(), shared.cols(), data)
+                            .expect("same length")
+                    }));
             }
-            _ => None,
-        };
+        }
         let borrowed: Vec<Option<&Tile>> = operands.iter().map(Operand::tile).collect();
-        self.apply(accumulator, position, &borrowed, buffers)
+        self.apply(owned, &borrowed, buffers)
     }
 
     fn check(self, operands: &[Option<&Tile>]) -> Result<(), Error> {
@@ -271,12 +356,11 @@ impl Kernel {
         Ok(())
     }
 
-    /// `accumulator` is the owned copy of the operand at `position` (whose slot in `operands` is
-    /// then ignored), or `None` when that operand is a zero block or the kernel has none.
+    /// `owned[i]` is the owned copy of accumulator operand `i` (whose slot in `operands` is then
+    /// ignored), or `None` when that operand is a zero block or not an accumulator.
     fn apply(
         self,
-        accumulator: Option<Tile>,
-        position: Option<usize>,
+        mut owned: Vec<Option<Tile>>,
         operands: &[Option<&Tile>],
         buffers: &dyn Buffers,
     ) -> Result<Vec<Tile>, Error> {
@@ -286,32 +370,63 @@ impl Kernel {
                 position,
             })
         };
-        let owned = |tile: Option<Tile>, position: usize| {
-            tile.ok_or(Error::MissingOperand {
-                kernel: self.name(),
-                position,
-            })
-        };
         match self {
-            Kernel::Chol => chol(owned(accumulator, 0)?).map(|l| vec![l]),
-            Kernel::Trsm => trsm(need(0)?, owned(accumulator, 1)?, false).map(|x| vec![x]),
-            Kernel::TrsmLeft => trsm(need(0)?, owned(accumulator, 1)?, true).map(|x| vec![x]),
-            Kernel::Syrk => syrk(accumulator, need(1)?, need(2)?, buffers).map(|s| vec![s]),
+            Kernel::Chol => chol(self.required(owned[0].take(), 0)?).map(|l| vec![l]),
+            Kernel::Trsm => {
+                trsm(need(0)?, self.required(owned[1].take(), 1)?, false).map(|x| vec![x])
+            }
+            Kernel::TrsmLeft => {
+                trsm(need(0)?, self.required(owned[1].take(), 1)?, true).map(|x| vec![x])
+            }
+            Kernel::Syrk => syrk(owned[0].take(), need(1)?, need(2)?, buffers).map(|s| vec![s]),
             Kernel::Gemm => gemm_update(None, need(0)?, need(1)?, 1.0, buffers).map(|c| vec![c]),
             Kernel::GemmSub => {
-                gemm_update(accumulator, need(1)?, need(2)?, -1.0, buffers).map(|c| vec![c])
+                gemm_update(owned[0].take(), need(1)?, need(2)?, -1.0, buffers).map(|c| vec![c])
             }
             Kernel::Add => {
-                let first = position.unwrap_or(0);
-                add(owned(accumulator, first)?, &operands[first + 1..]).map(|s| vec![s])
+                // The accumulator is the first present operand, already moved into `owned`.
+                let first = owned.iter().position(Option::is_some).unwrap_or(0);
+                add(
+                    self.required(owned[first].take(), first)?,
+                    &operands[first + 1..],
+                )
+                .map(|s| vec![s])
             }
-            Kernel::Copy => Ok(vec![owned(accumulator, 0)?]),
-            Kernel::QrFactor => qr_factor(operands),
-            Kernel::QrPair => qr_pair(operands[0], operands[1]),
+            Kernel::Copy => Ok(vec![self.required(owned[0].take(), 0)?]),
+            Kernel::QrFactor => householder::qr_factor(self, operands),
+            Kernel::QrPair => householder::qr_pair(self, operands[0], operands[1]),
+            Kernel::LqFactor => householder::lq_factor(self, operands[0]),
+            Kernel::LqPair => householder::lq_pair(self, operands[0], operands[1]),
+            Kernel::QrLeaf | Kernel::LqLeaf => {
+                let how = if self == Kernel::QrLeaf {
+                    Apply::LeftTransposed
+                } else {
+                    Apply::Right
+                };
+                let mut c = self.required(owned[2].take(), 2)?;
+                householder::apply_block(self, how, need(0)?, need(1)?, &mut c)?;
+                Ok(vec![c])
+            }
+            Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => {
+                let how = if self == Kernel::QrTrailingUpdate {
+                    Apply::LeftTransposed
+                } else {
+                    Apply::Right
+                };
+                let (top, bottom) = (owned[2].take(), owned[3].take());
+                householder::update_pair(self, how, need(0)?, need(1)?, top, bottom)
+            }
         }
     }
 
-    fn shape_error(self, detail: String) -> Error {
+    fn required(self, tile: Option<Tile>, position: usize) -> Result<Tile, Error> {
+        tile.ok_or(Error::MissingOperand {
+            kernel: self.name(),
+            position,
+        })
+    }
+
+    pub(crate) fn shape_error(self, detail: String) -> Error {
         Error::Shape {
             kernel: self.name(),
             detail,
@@ -389,7 +504,7 @@ fn zeroed(rows: usize, cols: usize, buffers: &dyn Buffers) -> Tile {
 
 /// LAPACK's `info`: negative names an illegal argument (a bug in the caller's checks). Positive
 /// values mean something kernel-specific and are handled before this.
-fn lapack_ok(kernel: &'static str, info: c_int) -> Result<(), Error> {
+pub(crate) fn lapack_ok(kernel: &'static str, info: c_int) -> Result<(), Error> {
     if info == 0 {
         Ok(())
     } else {
@@ -400,12 +515,12 @@ fn lapack_ok(kernel: &'static str, info: c_int) -> Result<(), Error> {
     }
 }
 
-fn dim(x: usize) -> c_int {
+pub(crate) fn dim(x: usize) -> c_int {
     // Tiles are bounded by TILE_SIDE_MAX, checked in `run`, so this never truncates.
     x as c_int
 }
 
-fn ld(rows: usize) -> c_int {
+pub(crate) fn ld(rows: usize) -> c_int {
     dim(rows.max(1))
 }
 
@@ -558,121 +673,6 @@ fn add(mut sum: Tile, rest: &[Option<&Tile>]) -> Result<Tile, Error> {
         }
     }
     Ok(sum)
-}
-
-/// Stacks the tiles vertically and factors them: returns (V, T, R) with V unit lower trapezoidal
-/// (ones on the diagonal stored explicitly), T upper triangular and `Q = I − V·T·Vᵀ`.
-fn qr_factor(operands: &[Option<&Tile>]) -> Result<Vec<Tile>, Error> {
-    let tiles: Vec<&Tile> = operands
-        .iter()
-        .enumerate()
-        .map(|(position, tile)| {
-            tile.ok_or(Error::MissingOperand {
-                kernel: "qr_factor",
-                position,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let n = tiles[0].cols();
-    if tiles.iter().any(|t| t.cols() != n) {
-        return Err(Kernel::QrFactor.shape_error("stacked tiles need equal column counts".into()));
-    }
-    let m: usize = tiles.iter().map(|t| t.rows()).sum();
-    if m < n || m > TILE_SIDE_MAX * 8 {
-        return Err(
-            Kernel::QrFactor.shape_error(format!("stack is {m}x{n}; qr_factor needs rows >= cols"))
-        );
-    }
-    let mut a = Tile::zeros(m, n);
-    let mut row0 = 0;
-    for tile in &tiles {
-        for col in 0..n {
-            let dst = col * m + row0;
-            a.data_mut()[dst..dst + tile.rows()]
-                .copy_from_slice(&tile.data()[col * tile.rows()..(col + 1) * tile.rows()]);
-        }
-        row0 += tile.rows();
-    }
-    let mut t = Tile::zeros(n, n);
-    let mut work = vec![0.0; n.max(1) * n.max(1)];
-    let mut info: c_int = 0;
-    // SAFETY: a is m×n (lda m), t is n×n (ldt n = nb), work holds nb*n doubles as geqrt requires.
-    unsafe {
-        ffi::dgeqrt_(
-            &dim(m),
-            &dim(n),
-            &dim(n.max(1)),
-            a.data_mut().as_mut_ptr(),
-            &ld(m),
-            t.data_mut().as_mut_ptr(),
-            &ld(n),
-            work.as_mut_ptr(),
-            &mut info,
-        )
-    };
-    lapack_ok("qr_factor", info)?;
-    let r = Tile::from_fn(n, n, |i, j| if i <= j { a.get(i, j) } else { 0.0 });
-    let v = Tile::from_fn(m, n, |i, j| match i.cmp(&j) {
-        std::cmp::Ordering::Less => 0.0,
-        std::cmp::Ordering::Equal => 1.0,
-        std::cmp::Ordering::Greater => a.get(i, j),
-    });
-    Ok(vec![v, t, r])
-}
-
-/// QR of `[R1; R2]` for upper-triangular R1, R2 (either may be a zero block): returns (V, T, R)
-/// with V upper triangular and `Q = I − W·T·Wᵀ`, `W = [I; V]`.
-fn qr_pair(top: Option<&Tile>, bottom: Option<&Tile>) -> Result<Vec<Tile>, Error> {
-    let n = match (top, bottom) {
-        (Some(t), _) => t.cols(),
-        (None, Some(b)) => b.cols(),
-        (None, None) => {
-            return Err(Error::MissingOperand {
-                kernel: "qr_pair",
-                position: 0,
-            });
-        }
-    };
-    let square = |tile: Option<&Tile>| -> Result<Tile, Error> {
-        match tile {
-            Some(t) if t.shape() == (n, n) => {
-                let mut t = t.clone();
-                t.zero_triangle(false);
-                Ok(t)
-            }
-            Some(t) => Err(Kernel::QrPair.shape_error(format!(
-                "qr_pair needs two {n}x{n} triangles, got {:?}",
-                t.shape()
-            ))),
-            None => Ok(Tile::zeros(n, n)),
-        }
-    };
-    let mut a = square(top)?;
-    let mut b = square(bottom)?;
-    let mut t = Tile::zeros(n, n);
-    let mut work = vec![0.0; n.max(1) * n.max(1)];
-    let mut info: c_int = 0;
-    // SAFETY: a, b, t are n×n with leading dimension n; work holds nb*n doubles.
-    unsafe {
-        ffi::dtpqrt_(
-            &dim(n),
-            &dim(n),
-            &dim(n),
-            &dim(n.max(1)),
-            a.data_mut().as_mut_ptr(),
-            &ld(n),
-            b.data_mut().as_mut_ptr(),
-            &ld(n),
-            t.data_mut().as_mut_ptr(),
-            &ld(n),
-            work.as_mut_ptr(),
-            &mut info,
-        )
-    };
-    lapack_ok("qr_pair", info)?;
-    a.zero_triangle(false);
-    b.zero_triangle(false);
-    Ok(vec![b, t, a])
 }
 
 /// Runs a closure with OpenBLAS limited to `threads` threads, restoring the previous count after.

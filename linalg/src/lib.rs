@@ -5,7 +5,8 @@
 //! out), the implicit-DAG analysis ([`dag`]: parents and children of any node by solving index
 //! equations, never by expanding the graph), and a local multi-threaded executor ([`executor`],
 //! [`local`]) that discovers ready nodes with per-node parent counters exactly as the distributed
-//! runtime will.
+//! runtime will. [`band`] holds the one step that runs outside a DAG: the singular values of the
+//! band matrix the SVD program leaves (LAPACK's dgbbrd and dbdsqr, on one node).
 //!
 //! Boundary: no I/O — no sockets, files or clocks; callers time runs and pass seeds. Depends on no
 //! other slnode crate. OpenBLAS is reached only through [`ffi`], whose callers check every
@@ -23,6 +24,7 @@
 // Links OpenBLAS (BLAS and LAPACK) into every binary that uses this crate.
 extern crate blas_src;
 
+pub mod band;
 pub mod bigmatrix;
 pub mod dag;
 pub mod executor;

@@ -1,4 +1,5 @@
-//! The standard programs, shipped in the dialect: Cholesky, GEMM, TRSM and TSQR.
+//! The standard programs, shipped in the dialect: Cholesky, GEMM (square and rectangular),
+//! TRSM, TSQR, CAQR and the band reduction of the SVD.
 
 /// `(file name, source)` of every shipped program file.
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -6,6 +7,8 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("gemm.py", include_str!("../programs/gemm.py")),
     ("trsm.py", include_str!("../programs/trsm.py")),
     ("tsqr.py", include_str!("../programs/tsqr.py")),
+    ("qr.py", include_str!("../programs/qr.py")),
+    ("svd.py", include_str!("../programs/svd.py")),
 ];
 
 /// Compiles a shipped program by its function name.

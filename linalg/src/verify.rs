@@ -58,10 +58,12 @@ pub fn lower_triangular(n: usize, rng: &mut Rng) -> Tile {
     l
 }
 
-/// One LAPACK `potrf` on the whole matrix: the baseline for tiled Cholesky. Returns L.
-pub fn cholesky_single_call(a: &Tile) -> Result<Tile, crate::kernels::Error> {
-    crate::kernels::Kernel::Chol
-        .run(&[Some(a)])
+/// One LAPACK `potrf` on the whole matrix, in place (no copy: the caller times only the
+/// factorization): the baseline for tiled Cholesky. Returns L.
+pub fn cholesky_single_call(a: Tile) -> Result<Tile, crate::kernels::Error> {
+    use crate::kernels::{Allocate, Kernel, Operand};
+    Kernel::Chol
+        .run_consuming(vec![Operand::Shared(std::sync::Arc::new(a))], &Allocate)
         .map(|mut out| out.remove(0))
 }
 
@@ -123,105 +125,186 @@ pub fn trsm_residual(l: &Tile, x: &Tile, b: &Tile) -> f64 {
     }
 }
 
-/// Applies `Q = I − V·T·Vᵀ` to `c` in place. The tiles come from the user's program, so shapes
-/// are checked rather than trusted.
-fn apply_block_reflector(v: &Tile, t: &Tile, c: &mut Tile) -> Result<(), String> {
-    if v.rows() != c.rows() || t.shape() != (v.cols(), v.cols()) {
-        return Err(format!(
-            "reflector shapes do not fit: V {:?}, T {:?}, block {:?}",
-            v.shape(),
-            t.shape(),
-            c.shape()
-        ));
-    }
-    let vt_c = gemm_tn(v, c);
-    let w = gemm_single_call(t, &vt_c).map_err(|e| e.to_string())?;
-    let update = gemm_single_call(v, &w).map_err(|e| e.to_string())?;
-    for (x, u) in c.data_mut().iter_mut().zip(update.data()) {
-        *x -= u;
-    }
-    Ok(())
-}
-
 fn gemm_tn(a: &Tile, b: &Tile) -> Tile {
     let mut out = Tile::zeros(a.cols(), b.cols());
     crate::kernels::dgemm(true, false, 1.0, a, b, 0.0, &mut out);
     out
 }
 
-/// The TSQR tree as produced by `programs/tsqr.py`: `v[level][i]`, `t[level][i]` for the nodes
-/// that exist (`i` a multiple of `2^level`), leaves at level 0.
-pub struct TsqrTree<'a> {
-    pub leaves: usize,
-    pub node: &'a dyn Fn(usize, usize) -> Option<(&'a Tile, &'a Tile)>,
+/// One factored orthogonal block of a tiled QR: a tile row's own reflectors (`qr_factor`) or a
+/// pair of tile rows' (`qr_pair`). The tiles come from the user's program, so the apply
+/// functions check their shapes rather than trust them.
+pub enum Reflector<'a> {
+    Leaf {
+        row: usize,
+        v: &'a Tile,
+        t: &'a Tile,
+    },
+    Pair {
+        top: usize,
+        bottom: usize,
+        v: &'a Tile,
+        t: &'a Tile,
+    },
 }
 
-/// Applies the TSQR tree's Q to `[top; 0]` (`top` is b×c): returns the N·b × c product, so
-/// `apply(R)` reconstructs A and `apply(I)` is Q itself.
-pub fn tsqr_apply_q(tree: &TsqrTree<'_>, top: &Tile, leaf_rows: &[usize]) -> Result<Tile, String> {
-    let levels = if tree.leaves <= 1 {
-        0
-    } else {
-        (tree.leaves as f64).log2().ceil() as usize
-    };
-    let b = top.rows();
-    let c = top.cols();
-    // blocks[i] holds the current b×c block for tree position i at the current level.
-    let mut blocks: Vec<Option<Tile>> = vec![None; tree.leaves];
-    blocks[0] = Some(top.clone());
-    for level in (1..=levels).rev() {
-        let stride = 1 << level;
-        let half = 1 << (level - 1);
-        for i in (0..tree.leaves).step_by(stride) {
-            let Some((v, t)) = (tree.node)(level, i) else {
-                continue;
-            };
-            let upper = blocks[i].take().unwrap_or_else(|| Tile::zeros(b, c));
-            if t.shape() != (b, b) || v.shape() != (b, b) {
-                return Err(format!(
-                    "tree node ({level}, {i}): V {:?} and T {:?} must be {b}x{b}",
-                    v.shape(),
-                    t.shape()
-                ));
+/// `X ← Q·X`, where the factorization applied the reflectors' transposes in the order given (so
+/// `Q = Q₁·Q₂⋯`) and X is given by tile rows (`rows[i]` is tile row i, full width).
+pub fn apply_q(reflectors: &[Reflector<'_>], rows: &mut [Tile]) -> Result<(), String> {
+    use crate::kernels::Kernel;
+    use crate::kernels::householder::{Apply, apply_block, apply_pair};
+    for reflector in reflectors.iter().rev() {
+        match *reflector {
+            Reflector::Leaf { row, v, t } => {
+                let block = rows
+                    .get_mut(row)
+                    .ok_or_else(|| format!("a reflector acts on tile row {row}, past the end"))?;
+                apply_block(Kernel::QrLeaf, Apply::Left, v, t, block).map_err(|e| e.to_string())?;
             }
-            // [upper; 0] → Q·[upper; 0] with Q = I − W·T·Wᵀ, W = [I; V]: Wᵀ·[upper; 0] = upper.
-            let t_upper = gemm_single_call(t, &upper).map_err(|e| e.to_string())?;
-            let mut new_upper = upper.clone();
-            for (x, u) in new_upper.data_mut().iter_mut().zip(t_upper.data()) {
-                *x -= u;
-            }
-            let mut lower = gemm_single_call(v, &t_upper).map_err(|e| e.to_string())?;
-            for x in lower.data_mut() {
-                *x = -*x;
-            }
-            blocks[i] = Some(new_upper);
-            if i + half < tree.leaves {
-                blocks[i + half] = Some(lower);
-            }
-        }
-    }
-    let total: usize = leaf_rows.iter().sum();
-    let mut out = Tile::zeros(total, c);
-    let mut row0 = 0;
-    for (i, &rows) in leaf_rows.iter().enumerate() {
-        let (v, t) = (tree.node)(0, i).ok_or_else(|| format!("TSQR leaf {i} is missing"))?;
-        let mut block = Tile::zeros(rows, c);
-        if let Some(upper) = &blocks[i] {
-            for col in 0..c {
-                for row in 0..upper.rows().min(rows) {
-                    block.set(row, col, upper.get(row, col));
+            Reflector::Pair { top, bottom, v, t } => {
+                if top >= bottom || bottom >= rows.len() {
+                    return Err(format!(
+                        "a pair reflector acts on tile rows {top} and {bottom} of {}",
+                        rows.len()
+                    ));
                 }
+                let (upper, lower) = rows.split_at_mut(bottom);
+                apply_pair(
+                    Kernel::QrTrailingUpdate,
+                    Apply::Left,
+                    v,
+                    t,
+                    &mut upper[top],
+                    &mut lower[0],
+                )
+                .map_err(|e| e.to_string())?;
             }
         }
-        apply_block_reflector(v, t, &mut block)?;
-        for col in 0..c {
-            for row in 0..rows {
-                out.set(row0 + row, col, block.get(row, col));
-            }
-        }
-        row0 += rows;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// A matrix whose columns are scaled geometrically from 1 down to `1 / condition`: random
+/// entries times the scales, so its condition number is about `condition` (times the random
+/// part's, which is small). A graded matrix, the classic hard case for QR and SVD accuracy.
+pub fn graded(rows: usize, cols: usize, condition: f64, rng: &mut Rng) -> Tile {
+    let mut a = random(rows, cols, rng);
+    let step = if cols > 1 {
+        condition.max(1.0).ln() / (cols - 1) as f64
+    } else {
+        0.0
+    };
+    for col in 0..cols {
+        let scale = (-(col as f64) * step).exp();
+        for row in 0..rows {
+            a.set(row, col, a.get(row, col) * scale);
+        }
+    }
+    a
+}
+
+/// One LAPACK `dgeqrf` on the whole matrix, in place (R in the upper triangle): the QR baseline.
+pub fn qr_single_call(a: &mut Tile) -> Result<(), String> {
+    let (m, n) = (a.rows() as i32, a.cols() as i32);
+    let lda = m.max(1);
+    let mut tau = vec![0.0; a.rows().min(a.cols()).max(1)];
+    let mut query = 0.0;
+    let mut info = 0;
+    // SAFETY: a is m×n with lda m; tau holds min(m, n); lwork = −1 only queries the size.
+    unsafe {
+        ffi::dgeqrf_(
+            &m,
+            &n,
+            a.data_mut().as_mut_ptr(),
+            &lda,
+            tau.as_mut_ptr(),
+            &mut query,
+            &-1,
+            &mut info,
+        )
+    };
+    let lwork = (query as i32).max(n.max(1));
+    let mut work = vec![0.0; lwork as usize];
+    // SAFETY: as above, with a work array of the queried size.
+    unsafe {
+        ffi::dgeqrf_(
+            &m,
+            &n,
+            a.data_mut().as_mut_ptr(),
+            &lda,
+            tau.as_mut_ptr(),
+            work.as_mut_ptr(),
+            &lwork,
+            &mut info,
+        )
+    };
+    if info != 0 {
+        return Err(format!("dgeqrf: argument {} illegal", -info));
+    }
+    Ok(())
+}
+
+/// One LAPACK `dgesdd` (values only) on the whole matrix, which it overwrites: the SVD baseline.
+/// Values largest first.
+pub fn singular_values_single_call(a: &mut Tile) -> Result<Vec<f64>, String> {
+    let (m, n) = (a.rows() as i32, a.cols() as i32);
+    let lda = m.max(1);
+    let k = a.rows().min(a.cols());
+    let mut s = vec![0.0; k.max(1)];
+    let mut iwork = vec![0i32; 8 * k.max(1)];
+    let mut dummy = [0.0f64; 1];
+    let jobz = b'N' as std::os::raw::c_char;
+    let mut query = 0.0;
+    let mut info = 0;
+    // SAFETY: a is m×n with lda m; s holds min(m, n); iwork 8·min(m, n); no vectors are asked
+    // for (jobz N), so U and VT are not referenced; lwork = −1 only queries the size.
+    unsafe {
+        ffi::dgesdd_(
+            &jobz,
+            &m,
+            &n,
+            a.data_mut().as_mut_ptr(),
+            &lda,
+            s.as_mut_ptr(),
+            dummy.as_mut_ptr(),
+            &1,
+            dummy.as_mut_ptr(),
+            &1,
+            &mut query,
+            &-1,
+            iwork.as_mut_ptr(),
+            &mut info,
+        )
+    };
+    let lwork = (query as i32).max(1);
+    let mut work = vec![0.0; lwork as usize];
+    // SAFETY: as above, with a work array of the queried size.
+    unsafe {
+        ffi::dgesdd_(
+            &jobz,
+            &m,
+            &n,
+            a.data_mut().as_mut_ptr(),
+            &lda,
+            s.as_mut_ptr(),
+            dummy.as_mut_ptr(),
+            &1,
+            dummy.as_mut_ptr(),
+            &1,
+            work.as_mut_ptr(),
+            &lwork,
+            iwork.as_mut_ptr(),
+            &mut info,
+        )
+    };
+    match info {
+        0 => {
+            s.truncate(k);
+            Ok(s)
+        }
+        i if i < 0 => Err(format!("dgesdd: argument {} illegal", -i)),
+        i => Err(format!("dgesdd did not converge ({i})")),
+    }
 }
 
 /// ‖QᵀQ − I‖_F for Q with orthonormal columns expected.
@@ -235,4 +318,33 @@ pub fn orthogonality_error(q: &Tile) -> f64 {
         }
     }
     sum.sqrt()
+}
+
+/// Singular values against a reference, both largest first: the largest error relative to the
+/// largest value (what a backward-stable method guarantees for every value), and the largest
+/// error relative to each value among those at least 1e-3 of the largest (all of them for a
+/// well-conditioned matrix; tiny values of an ill-conditioned one are only known to about
+/// eps·σ_max, so they are left to the first measure).
+pub fn singular_value_errors(values: &[f64], expected: &[f64]) -> Vec<(&'static str, f64)> {
+    if values.len() != expected.len() {
+        return vec![("count of singular values differs", f64::INFINITY)];
+    }
+    let largest = expected
+        .first()
+        .copied()
+        .unwrap_or(0.0)
+        .max(f64::MIN_POSITIVE);
+    let mut absolute: f64 = 0.0;
+    let mut relative: f64 = 0.0;
+    for (s, e) in values.iter().zip(expected) {
+        let error = (s - e).abs();
+        absolute = absolute.max(error / largest);
+        if *e >= 1e-3 * largest {
+            relative = relative.max(error / e);
+        }
+    }
+    vec![
+        ("max |s - s_gesdd| / s_max", absolute),
+        ("max |s - s_gesdd| / s_gesdd (s >= 1e-3 s_max)", relative),
+    ]
 }

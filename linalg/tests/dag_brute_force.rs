@@ -109,6 +109,67 @@ fn tsqr_matches_brute_force() {
 }
 
 #[test]
+fn caqr_matches_brute_force() {
+    for (m, n) in [
+        (1, 1),
+        (2, 1),
+        (2, 2),
+        (3, 2),
+        (3, 3),
+        (5, 3),
+        (6, 6),
+        (7, 4),
+        (9, 5),
+        (12, 3),
+    ] {
+        check("qr", &[("M", m), ("N", n)]);
+    }
+}
+
+#[test]
+fn svd_band_reduction_matches_brute_force() {
+    for (m, n) in [(1, 1), (2, 2), (3, 3), (4, 2), (5, 5), (7, 4), (8, 8)] {
+        check("svd", &[("M", m), ("N", n)]);
+    }
+}
+
+#[test]
+fn rectangular_gemm_matches_brute_force() {
+    for (m, n, k) in [(1, 1, 1), (2, 3, 5), (4, 1, 7), (3, 2, 8), (1, 5, 3)] {
+        check("gemm_rect", &[("M", m), ("N", n), ("K", k)]);
+    }
+}
+
+#[test]
+fn caqr_tree_reads_each_row_at_its_last_level() {
+    // M=3, one column: tree level 0 pairs rows 0 and 1 (row 2 has no partner), level 1 pairs rows
+    // 0 and 2, reading row 2 at level 0 because it took part in no level before.
+    let program = shipped("qr").unwrap();
+    let dag = Dag::new(&program, &args(&[("M", 3), ("N", 1)])).unwrap();
+    let pair = program
+        .templates
+        .iter()
+        .position(|t| t.kernel == sl_linalg::kernels::Kernel::QrPair)
+        .unwrap() as u32;
+    // Loop variables of the pair statement: i, level, j.
+    let node = Node {
+        template: pair,
+        vars: vec![0, 1, 0].into(),
+    };
+    assert!(dag.contains(&node).unwrap());
+    let reads: Vec<String> = dag
+        .reads(&node)
+        .unwrap()
+        .iter()
+        .map(|t| dag.tile_name(t))
+        .collect();
+    assert_eq!(reads, ["Rp[0,0,1]", "Rp[2,0,0]"]);
+    assert_eq!(dag.parents(&node).unwrap().len(), 2);
+    // Every tile with a writer is written once and the nodes count: 3 leaves, 2 pairs, 1 copy.
+    assert_eq!(dag.expand().unwrap().len(), 6);
+}
+
+#[test]
 fn gemm_reduction_reads_missing_partners_as_zero_blocks() {
     // N = 3: level 0 pairs (0,1) and (2,3); k = 3 has no writer, so that add has one parent.
     let program = shipped("gemm").unwrap();

@@ -162,21 +162,37 @@ fn chol_rejects_indefinite_and_non_square_tiles() {
     ));
 }
 
+/// Q from V and a block factor T (`nb×k`: block b of nb reflectors has its own `nb×nb` T in
+/// columns b·nb..), formed with loops: Q = Π_b (I − V_b·T_b·V_bᵀ).
 fn q_of(v: &Tile, t: &Tile) -> Tile {
-    // Q = I − V·T·Vᵀ, formed with loops.
-    let vt = naive_mul(v, t, false);
-    let vtvt = naive_mul(&vt, v, true);
-    Tile::from_fn(
-        v.rows(),
-        v.rows(),
-        |i, j| if i == j { 1.0 } else { 0.0 } - vtvt.get(i, j),
-    )
+    let (m, k, nb) = (v.rows(), v.cols(), t.rows());
+    assert_eq!(t.cols(), k);
+    let mut q = Tile::identity(m);
+    for start in (0..k).step_by(nb) {
+        let width = nb.min(k - start);
+        let vb = Tile::from_fn(m, width, |i, j| v.get(i, start + j));
+        let tb = Tile::from_fn(width, width, |i, j| t.get(i, start + j));
+        let vt = naive_mul(&vb, &tb, false);
+        let vtvt = naive_mul(&vt, &vb, true);
+        let block = Tile::from_fn(m, m, |i, j| (i == j) as u8 as f64 - vtvt.get(i, j));
+        q = naive_mul(&q, &block, false);
+    }
+    q
+}
+
+fn transpose(a: &Tile) -> Tile {
+    Tile::from_fn(a.cols(), a.rows(), |i, j| a.get(j, i))
 }
 
 #[test]
 fn qr_factor_of_stacked_tiles_reconstructs() {
     let mut rng = Rng::new(4);
-    for (rows, n) in [(vec![8], 8), (vec![5, 7], 6), (vec![16, 16, 3], 16)] {
+    for (rows, n) in [
+        (vec![8], 8),
+        (vec![5, 7], 6),
+        (vec![16, 16, 3], 16),
+        (vec![70], 70),
+    ] {
         let tiles: Vec<Tile> = rows
             .iter()
             .map(|&r| verify::random(r, n, &mut rng))
@@ -209,7 +225,7 @@ fn qr_factor_of_stacked_tiles_reconstructs() {
 #[test]
 fn qr_pair_of_triangles_reconstructs_and_accepts_a_zero_block() {
     let mut rng = Rng::new(5);
-    for n in [1, 4, 13] {
+    for n in [1, 4, 13, 45] {
         let mut top = verify::random(n, n, &mut rng);
         top.zero_triangle(false);
         let mut bottom = verify::random(n, n, &mut rng);
@@ -300,6 +316,15 @@ fn consuming_runs_match_borrowing_runs() {
         (Kernel::Syrk, vec![Some(&c), Some(&a), Some(&b)]),
         (Kernel::Gemm, vec![Some(&a), Some(&b)]),
         (Kernel::Copy, vec![Some(&a)]),
+        (Kernel::QrLeaf, vec![Some(&a), Some(&b), Some(&c)]),
+        (
+            Kernel::QrTrailingUpdate,
+            vec![Some(&a), Some(&b), Some(&c), Some(&a)],
+        ),
+        (
+            Kernel::LqTrailingUpdate,
+            vec![Some(&a), Some(&b), None, Some(&c)],
+        ),
     ];
     for (kernel, operands) in cases {
         let expected = kernel.run(&operands).unwrap();
@@ -331,4 +356,141 @@ fn consuming_runs_match_borrowing_runs() {
             drop(extra);
         }
     }
+}
+
+/// Tiles wide enough for several inner blocks of T (INNER_BLOCK = 32) and ragged ones.
+const HOUSEHOLDER_SIDES: &[usize] = &[1, 5, 32, 45, 70];
+
+#[test]
+fn qr_leaf_applies_the_transpose_of_the_factored_q() {
+    let mut rng = Rng::new(11);
+    for &n in HOUSEHOLDER_SIDES {
+        let a = verify::random(n, n, &mut rng);
+        let c = verify::random(n, 3 + n / 2, &mut rng);
+        let out = Kernel::QrFactor.run(&[Some(&a)]).unwrap();
+        let q = q_of(&out[0], &out[1]);
+        let expected = naive_mul(&transpose(&q), &c, false);
+        let got = run1(Kernel::QrLeaf, &[Some(&out[0]), Some(&out[1]), Some(&c)]);
+        assert!(close(&got, &expected) < 1e-13, "n = {n}");
+        // Applied to A itself it gives R.
+        let r = run1(Kernel::QrLeaf, &[Some(&out[0]), Some(&out[1]), Some(&a)]);
+        assert!(close(&r, &out[2]) < 1e-13, "n = {n}");
+    }
+}
+
+#[test]
+fn qr_trailing_update_applies_the_pair_q_and_reads_zero_blocks() {
+    let mut rng = Rng::new(12);
+    for &n in HOUSEHOLDER_SIDES {
+        let mut top = verify::random(n, n, &mut rng);
+        top.zero_triangle(false);
+        let mut bottom = verify::random(n, n, &mut rng);
+        bottom.zero_triangle(false);
+        let out = Kernel::QrPair.run(&[Some(&top), Some(&bottom)]).unwrap();
+        let (v, t) = (&out[0], &out[1]);
+        let w = Tile::from_fn(2 * n, n, |i, j| {
+            if i < n {
+                (i == j) as u8 as f64
+            } else {
+                v.get(i - n, j)
+            }
+        });
+        let q = q_of(&w, t);
+        let cols = 2 + n / 3;
+        let (c1, c2) = (
+            verify::random(n, cols, &mut rng),
+            verify::random(n, cols, &mut rng),
+        );
+        for (c1, c2) in [(Some(&c1), Some(&c2)), (Some(&c1), None), (None, Some(&c2))] {
+            let stacked = Tile::from_fn(2 * n, cols, |i, j| {
+                if i < n {
+                    c1.map_or(0.0, |c| c.get(i, j))
+                } else {
+                    c2.map_or(0.0, |c| c.get(i - n, j))
+                }
+            });
+            let expected = naive_mul(&transpose(&q), &stacked, false);
+            let got = Kernel::QrTrailingUpdate
+                .run(&[Some(v), Some(t), c1, c2])
+                .unwrap();
+            let joined = Tile::from_fn(2 * n, cols, |i, j| {
+                if i < n {
+                    got[0].get(i, j)
+                } else {
+                    got[1].get(i - n, j)
+                }
+            });
+            assert!(close(&joined, &expected) < 1e-13, "n = {n}");
+        }
+        // Applied to the triangles themselves it gives [R; 0].
+        let rr = Kernel::QrTrailingUpdate
+            .run(&[Some(v), Some(t), Some(&top), Some(&bottom)])
+            .unwrap();
+        assert!(close(&rr[0], &out[2]) < 1e-13);
+        assert!(rr[1].norm() < 1e-13 * top.norm().max(1.0));
+    }
+    assert!(matches!(
+        Kernel::QrTrailingUpdate.run(&[
+            Some(&Tile::identity(4)),
+            Some(&Tile::zeros(4, 4)),
+            None,
+            None
+        ]),
+        Err(Error::MissingOperand { .. })
+    ));
+}
+
+#[test]
+fn lq_kernels_reduce_rows_from_the_right() {
+    let mut rng = Rng::new(13);
+    for &n in HOUSEHOLDER_SIDES {
+        let a = verify::random(n, n, &mut rng);
+        let out = Kernel::LqFactor.run(&[Some(&a)]).unwrap();
+        let (v, t, l) = (&out[0], &out[1], &out[2]);
+        // L is lower triangular and A·Q̃ = L.
+        assert!((0..n).all(|j| (0..j).all(|i| l.get(i, j) == 0.0)));
+        let q = q_of(v, t);
+        assert!(close(&naive_mul(&a, &q, false), l) < 1e-13, "n = {n}");
+        let c = verify::random(2 + n / 2, n, &mut rng);
+        let got = run1(Kernel::LqLeaf, &[Some(v), Some(t), Some(&c)]);
+        assert!(close(&got, &naive_mul(&c, &q, false)) < 1e-13, "n = {n}");
+
+        // A pair of lower triangles side by side: [L1 L2]·Q̃ = [L 0].
+        let mut l2 = verify::random(n, n, &mut rng);
+        l2.zero_triangle(true);
+        let pair = Kernel::LqPair.run(&[Some(l), Some(&l2)]).unwrap();
+        let zero = Kernel::LqTrailingUpdate
+            .run(&[Some(&pair[0]), Some(&pair[1]), Some(l), Some(&l2)])
+            .unwrap();
+        assert!(close(&zero[0], &pair[2]) < 1e-13, "n = {n}");
+        assert!(zero[1].norm() < 1e-13 * l.norm().max(1.0));
+        assert!((0..n).all(|j| (0..j).all(|i| pair[2].get(i, j) == 0.0)));
+    }
+}
+
+#[test]
+fn householder_kernels_reject_mismatched_shapes() {
+    let v = Tile::identity(4);
+    let t = Tile::zeros(4, 4);
+    assert!(matches!(
+        Kernel::QrLeaf.run(&[Some(&v), Some(&t), Some(&Tile::zeros(5, 2))]),
+        Err(Error::Shape { .. })
+    ));
+    assert!(matches!(
+        Kernel::QrLeaf.run(&[Some(&v), Some(&Tile::zeros(5, 4)), Some(&Tile::zeros(4, 2))]),
+        Err(Error::Shape { .. })
+    ));
+    assert!(matches!(
+        Kernel::LqFactor.run(&[Some(&Tile::zeros(5, 3))]),
+        Err(Error::Shape { .. })
+    ));
+    assert!(matches!(
+        Kernel::LqTrailingUpdate.run(&[
+            Some(&v),
+            Some(&t),
+            Some(&Tile::zeros(3, 4)),
+            Some(&Tile::zeros(2, 4))
+        ]),
+        Err(Error::Shape { .. })
+    ));
 }
