@@ -65,11 +65,14 @@ pub enum BenchCommand {
     /// Kappa on a 3-node loopback cluster it starts (`slnode up` in a temporary directory):
     /// checkpoint latency for 1 KiB–8 MiB of live state, spawn+wait round trip, trivial tasks/s
     /// from `spawn_many`, a chain of 100 dependent tasks, queue ping-pong, and the slowdown of a
-    /// CPU-bound task against `slnode run` (default and 1 s forced timeouts). Ray 2.60 for scale.
+    /// CPU-bound task against `slnode run` (default and 1 s forced timeouts); Ray side by side.
     Kappa {
         /// Loopback address of the cluster's first node.
         #[arg(long, default_value = "127.0.6.11")]
         first_ip: String,
+        /// A Python with `ray` installed, measured side by side (default: python3, if it has it).
+        #[arg(long, value_name = "PYTHON")]
+        ray: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -116,7 +119,11 @@ pub fn run(command: BenchCommand) -> Result<i32> {
     match command {
         BenchCommand::Snapshot { json } => crate::lang_bench::snapshot(json),
         BenchCommand::KappaLocal { json } => crate::lang_bench::kappa_local(json),
-        BenchCommand::Kappa { first_ip, json } => crate::kappa_bench::kappa(&first_ip, json),
+        BenchCommand::Kappa {
+            first_ip,
+            ray,
+            json,
+        } => crate::kappa_bench::kappa(&first_ip, ray.as_deref(), json),
         BenchCommand::Failover {
             first_ip,
             rounds,
