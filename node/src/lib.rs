@@ -312,6 +312,15 @@ pub async fn join(
             })
         })
         .collect();
+    // The peer answered, so it is a member, even if its own record is not in the state yet (a
+    // bootstrap node registers itself on its first refresh; a join racing that would otherwise
+    // know no one to answer).
+    if !node.seeds.iter().any(|s| s.id == status.id) {
+        node.seeds.push(config::Seed {
+            id: status.id,
+            addr: peer,
+        });
+    }
     let member = Member {
         id,
         name,

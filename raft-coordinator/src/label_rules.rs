@@ -76,6 +76,26 @@ pub(crate) fn leaky(n: u8) -> bool {
     }
 }
 
+/// The object key of a job's source: the submitter's label is part of it, so the same source
+/// submitted at two labels neither collides with (objects are write-once) nor reveals the other.
+pub fn program_key(label: &Label, source_digest_hex: &str) -> String {
+    if leaky(7) {
+        return format!("kappa/program/{source_digest_hex}");
+    }
+    let tags = match &label.tags {
+        TagSet::All => "*".to_owned(),
+        TagSet::Set(tags) => tags
+            .iter()
+            .map(|t| t.0.to_string())
+            .collect::<Vec<_>>()
+            .join("."),
+    };
+    format!(
+        "kappa/program/{}-{tags}/{source_digest_hex}",
+        label.level.0
+    )
+}
+
 impl Machine {
     /// A fresh id of `kind` from the counter of `creator`'s bucket.
     pub(crate) fn next_id(&mut self, kind: IdKind, creator: &Label) -> Result<u64, Reject> {

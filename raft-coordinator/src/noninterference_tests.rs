@@ -21,6 +21,8 @@ struct World {
     /// What the public side saw, in order.
     seen: Vec<String>,
     request: u64,
+    /// A write-once object store (key → label), as the node's engine behaves.
+    objects: std::collections::BTreeMap<String, Label>,
 }
 
 impl World {
@@ -31,6 +33,7 @@ impl World {
             leases: Default::default(),
             seen: Vec::new(),
             request: 0,
+            objects: Default::default(),
         }
     }
 
@@ -50,6 +53,17 @@ impl World {
         }) {
             Reply::Submitted { job, root } => (job, root),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A put into the write-once store: the same key at another label is refused.
+    fn put_object(&mut self, key: String, label: Label) -> Result<(), String> {
+        match self.objects.get(&key) {
+            Some(existing) if *existing != label => Err(format!("object {key} exists")),
+            _ => {
+                self.objects.insert(key, label);
+                Ok(())
+            }
         }
     }
 
@@ -345,6 +359,16 @@ fn scenarios() -> Vec<(&'static str, u8, Scenario)> {
             let (pj, p) = w.submit("public");
             w.public(p, exit(b"ok"));
             w.observe(pj);
+        }) as Scenario),
+        ("program sources", 7, (|w: &mut World, s: u8| {
+            let (secret, public) = (w.label("secret"), w.label("public"));
+            if s == 2 {
+                let key = crate::label_rules::program_key(&secret, "5eed");
+                w.put_object(key, secret).unwrap();
+            }
+            let key = crate::label_rules::program_key(&public, "5eed");
+            let stored = w.put_object(key, public);
+            w.seen.push(format!("{stored:?}"));
         }) as Scenario),
         ("waiting on a higher child", 0, (|w: &mut World, s: u8| {
             let (pj, p) = w.submit("public");

@@ -399,13 +399,9 @@ async fn submit(
     };
     let args = codec::encode(&event).map_err(bad)?;
     let label = caller_label(c, caller, false).await?;
-    // The key names the label too: objects are write-once, and the same source submitted at
-    // another label must neither collide with nor reveal this one.
-    let mut hasher = Sha256::new();
-    hasher.update(format!("{label:?}\n").as_bytes());
-    hasher.update(request.source.as_bytes());
-    let digest = hasher.finalize();
-    let key = format!("kappa/program/{}", sl_rpc::token::hex_encode(&digest));
+    let digest = Sha256::digest(request.source.as_bytes());
+    let key =
+        sl_coordinator::label_rules::program_key(&label, &sl_rpc::token::hex_encode(&digest));
     c.store
         .put(
             key.as_bytes(),
