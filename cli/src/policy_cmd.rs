@@ -47,8 +47,7 @@ pub fn run(command: PolicyCommand) -> Result<i32> {
     match command {
         PolicyCommand::Check { file, json } => check(&file, json),
         PolicyCommand::Show {
-            file: Some(file),
-            ..
+            file: Some(file), ..
         } => show(&load(&file)?),
         PolicyCommand::Show {
             file: None,

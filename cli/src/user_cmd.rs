@@ -151,7 +151,9 @@ pub fn login(
     };
     let der = sl_rpc::pki::parse_cert(&ca_pem, "the CA certificate")?;
     if sl_rpc::pki::Fingerprint::of(&der).to_string() != fingerprint {
-        bail!("the token belongs to another cluster than this CA certificate (fingerprints differ)");
+        bail!(
+            "the token belongs to another cluster than this CA certificate (fingerprints differ)"
+        );
     }
     let fresh = ClientConfig {
         cluster: vec![cluster],

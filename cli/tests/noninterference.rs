@@ -75,9 +75,7 @@ impl Cluster {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let status = cluster.as_admin(&["status", "--json"]);
-            if serde_json::from_slice::<Value>(&status.stdout)
-                .is_ok_and(|s| s["leader"].is_u64())
-            {
+            if serde_json::from_slice::<Value>(&status.stdout).is_ok_and(|s| s["leader"].is_u64()) {
                 break;
             }
             assert!(Instant::now() < deadline, "no leader within 60 s");
@@ -183,10 +181,10 @@ fn recording_service() -> (u16, Arc<Mutex<Vec<String>>>) {
             }
             let mut body = vec![0u8; length];
             let _ = reader.read_exact(&mut body);
-            shared.lock().unwrap().push(format!(
-                "{path} {key} {}",
-                String::from_utf8_lossy(&body)
-            ));
+            shared
+                .lock()
+                .unwrap()
+                .push(format!("{path} {key} {}", String::from_utf8_lossy(&body)));
             let reply = "\"ok\"";
             let _ = write!(
                 stream,
@@ -296,7 +294,8 @@ fn world(secret: u8) -> (Vec<String>, Cluster) {
         let bob_file = cluster.file(&format!("bob{i}.py"), private);
         let alice_file = cluster.file(&format!("alice{i}.py"), public);
         // Side by side: bob's job is submitted first and runs while alice's does.
-        let bob_job = cluster.with_config(&bob, &["submit", &bob_file, "--event", &event, "--json"]);
+        let bob_job =
+            cluster.with_config(&bob, &["submit", &bob_file, "--event", &event, "--json"]);
         assert!(bob_job.status.success(), "{name}: {}", text(&bob_job));
         let run = cluster.with_config(&alice, &["submit", &alice_file, "--wait", "--json"]);
         let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
@@ -308,7 +307,10 @@ fn world(secret: u8) -> (Vec<String>, Cluster) {
         let job = cluster.with_config(&alice, &["job", &id, "--json"]);
         let job: Value = serde_json::from_slice(&job.stdout).unwrap();
         seen.push(format!("{name}: result {}", normalized(&last)));
-        seen.push(format!("{name}: logs {}", String::from_utf8_lossy(&logs.stdout)));
+        seen.push(format!(
+            "{name}: logs {}",
+            String::from_utf8_lossy(&logs.stdout)
+        ));
         seen.push(format!("{name}: job {}", normalized(&job)));
         // Bob's job must have finished before the next scenario (its effects are then all in).
         let bob_id = String::from_utf8_lossy(&bob_job.stdout).trim().to_owned();
@@ -359,7 +361,11 @@ fn wait_done(cluster: &Cluster, config: &str, job: u64) {
         {
             return;
         }
-        assert!(Instant::now() < deadline, "job {job} did not end: {}", text(&out));
+        assert!(
+            Instant::now() < deadline,
+            "job {job} did not end: {}",
+            text(&out)
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -447,7 +453,13 @@ fn a_public_user_sees_the_same_whatever_a_secret_user_does() {
     }
     // The scenarios did something: alice saw her own data and the refusals.
     let all = first.join("\n");
-    for expected in ["\"alice\"", "PermissionError", "refused", "from alice", "\"same\""] {
+    for expected in [
+        "\"alice\"",
+        "PermissionError",
+        "refused",
+        "from alice",
+        "\"same\"",
+    ] {
         assert!(all.contains(expected), "missing {expected} in:\n{all}");
     }
 }

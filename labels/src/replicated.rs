@@ -267,15 +267,20 @@ mod tests {
         let old = parse("[lattice]\norder = [\"public < secret\"]\n");
         let secret = old.parse_label("secret").unwrap();
         // Declared in another order, with a new level between: the old numbers survive.
-        let new = parse("[lattice]\norder = [\"public < mid < secret\"]\nlevels = [\"mid\", \"secret\", \"public\"]\n");
+        let new = parse(
+            "[lattice]\norder = [\"public < mid < secret\"]\nlevels = [\"mid\", \"secret\", \"public\"]\n",
+        );
         let rebased = new.rebase(&old).unwrap();
         assert_eq!(rebased.display(&secret).to_string(), "secret");
         let mid = rebased.parse_label("mid").unwrap();
         assert!(rebased.flows(&mid, &secret));
         // Folding secret into public would relabel secret data below its label.
-        let flat = parse("[lattice]\norder = [\"public < secret\", \"secret < public2\", \"public2 < top\", \"public < top\"]\n");
+        let flat = parse(
+            "[lattice]\norder = [\"public < secret\", \"secret < public2\", \"public2 < top\", \"public < top\"]\n",
+        );
         assert!(flat.rebase(&old).is_ok());
-        let down = parse("[lattice]\nlevels = [\"public\", \"secret\"]\norder = [\"secret < public\"]\n");
+        let down =
+            parse("[lattice]\nlevels = [\"public\", \"secret\"]\norder = [\"secret < public\"]\n");
         assert!(matches!(down.rebase(&old), Err(Error::Relabel(_))));
         let dropped = parse("[lattice]\norder = [\"low < high\"]\n");
         assert!(matches!(dropped.rebase(&old), Err(Error::Relabel(_))));

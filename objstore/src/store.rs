@@ -247,7 +247,8 @@ impl Store {
                         self.repair_in_background(owner, key, &object);
                     }
                     return Ok(
-                        sl_labels::may_see(&*self.policy.current(), reader, &object.label).then_some(object)
+                        sl_labels::may_see(&*self.policy.current(), reader, &object.label)
+                            .then_some(object),
                     );
                 }
                 Ok(None) if owner_ids.contains(&member.id) => needs_repair.push(member.clone()),

@@ -113,11 +113,11 @@ impl Machine {
             return Err(Reject::Limit(format!("the store holds {KV_KEYS_MAX} keys")));
         }
         if leaky(1)
-            && self.state.kv.get(&full).is_some_and(|v| {
-                v.facets()
-                    .iter()
-                    .any(|f| !self.policy.flows(&f.label, me))
-            })
+            && self
+                .state
+                .kv
+                .get(&full)
+                .is_some_and(|v| v.facets().iter().any(|f| !self.policy.flows(&f.label, me)))
         {
             // The broken rule: a write-once key, refused because a higher task wrote it.
             return Err(Reject::Invalid(format!("key '{key}' exists")));

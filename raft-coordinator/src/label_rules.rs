@@ -32,9 +32,12 @@ pub(crate) enum IdKind {
     Queue = 2,
 }
 
+/// Bits of an id that name its creator's label bucket (the rest count).
+pub const ID_BUCKET_BITS: u32 = 21;
+
 /// A label's id bucket: FNV-1a over its level and tags. Labels whose buckets collide share a
 /// counter (ids stay unique; the two labels could then see each other's creation count — a
-/// chance of 2⁻³² per pair, written down in `docs/labels.md`).
+/// chance of 2⁻²¹ per pair once cut to [`ID_BUCKET_BITS`], written down in `docs/labels.md`).
 pub fn label_bucket(label: &Label) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     let mut eat = |bytes: &[u8]| {
@@ -90,10 +93,7 @@ pub fn program_key(label: &Label, source_digest_hex: &str) -> String {
             .collect::<Vec<_>>()
             .join("."),
     };
-    format!(
-        "kappa/program/{}-{tags}/{source_digest_hex}",
-        label.level.0
-    )
+    format!("kappa/program/{}-{tags}/{source_digest_hex}", label.level.0)
 }
 
 impl Machine {
@@ -105,7 +105,9 @@ impl Machine {
             *n += 1;
             return Ok(u64::from(*n));
         }
-        let bucket = label_bucket(creator);
+        // 21 bits of bucket and 32 of counter: ids stay below 2⁵³, exact in JSON readers
+        // that use doubles (jq, JavaScript).
+        let bucket = label_bucket(creator) & ((1 << ID_BUCKET_BITS) - 1);
         let n = self
             .state
             .id_counters
@@ -170,7 +172,10 @@ impl Machine {
 impl Machine {
     /// Whether task `task` is at exactly `label`.
     pub(crate) fn same_label(&self, task: crate::ids::TaskId, label: &Label) -> bool {
-        self.state.tasks.get(&task).is_some_and(|t| t.label == *label)
+        self.state
+            .tasks
+            .get(&task)
+            .is_some_and(|t| t.label == *label)
     }
 
     pub(crate) fn put_labelled_service(

@@ -193,286 +193,353 @@ type Scenario = fn(&mut World, u8);
 /// the secret input, 1 or 2.
 fn scenarios() -> Vec<(&'static str, u8, Scenario)> {
     vec![
-        ("write-once kv keys", 1, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            if s == 2 {
-                w.call(x, put("k", b"secret"), "");
-            }
-            w.public(p, put("k", b"public"));
-            w.public(p, get("k"));
-            w.observe(pj);
-        }) as Scenario),
-        ("listing filtered before its bound", 2, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            if s == 2 {
-                for i in 0..KEYS_LISTED_MAX {
-                    w.call(x, put(&format!("a{i:05}"), b"x"), "");
+        (
+            "write-once kv keys",
+            1,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                if s == 2 {
+                    w.call(x, put("k", b"secret"), "");
                 }
-            }
-            w.public(p, put("b", b"mine"));
-            w.public(
-                p,
-                kv(
-                    Space::Kv,
-                    KvCall::Keys {
-                        prefix: String::new(),
+                w.public(p, put("k", b"public"));
+                w.public(p, get("k"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "listing filtered before its bound",
+            2,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                if s == 2 {
+                    for i in 0..KEYS_LISTED_MAX {
+                        w.call(x, put(&format!("a{i:05}"), b"x"), "");
+                    }
+                }
+                w.public(p, put("b", b"mine"));
+                w.public(
+                    p,
+                    kv(
+                        Space::Kv,
+                        KvCall::Keys {
+                            prefix: String::new(),
+                        },
+                    ),
+                );
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "dequeue from a lower queue",
+            3,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                let Reply::Queue(q) = w.public(
+                    p,
+                    Call::CreateQueue {
+                        capacity: 4,
+                        label: None,
                     },
-                ),
-            );
-            w.observe(pj);
-        }) as Scenario),
-        ("dequeue from a lower queue", 3, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            let Reply::Queue(q) = w.public(
-                p,
-                Call::CreateQueue {
-                    capacity: 4,
-                    label: None,
-                },
-            ) else {
-                panic!()
-            };
-            w.public(
-                p,
-                Call::Enqueue {
-                    queue: q,
-                    item: b"one".to_vec(),
-                },
-            );
-            if s == 2 {
-                w.call(x, Call::Dequeue { queue: q }, "");
-            }
-            w.public(p, Call::Dequeue { queue: q });
-            w.observe(pj);
-        }) as Scenario),
-        ("send up to a full higher queue", 4, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let secret = w.label("secret");
-            let Reply::Queue(q) = w.public(
-                p,
-                Call::CreateQueue {
-                    capacity: 1,
-                    label: Some(secret.clone()),
-                },
-            ) else {
-                panic!()
-            };
-            let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![])) else {
-                panic!()
-            };
-            w.public(
-                p,
-                Call::Enqueue {
-                    queue: q,
-                    item: b"1".to_vec(),
-                },
-            );
-            if s == 2 {
-                w.call(child, Call::Dequeue { queue: q }, "");
-            }
-            w.public(
-                p,
-                Call::Enqueue {
-                    queue: q,
-                    item: b"2".to_vec(),
-                },
-            );
-            w.public(p, exit(b"done"));
-            w.observe(pj);
-        }) as Scenario),
-        ("ids from global counters", 5, (|w: &mut World, s: u8| {
-            let (_, x) = w.submit("secret");
-            for _ in 0..s {
-                w.call(x, spawn_at(None, vec![]), "");
-                w.call(
-                    x,
+                ) else {
+                    panic!()
+                };
+                w.public(
+                    p,
+                    Call::Enqueue {
+                        queue: q,
+                        item: b"one".to_vec(),
+                    },
+                );
+                if s == 2 {
+                    w.call(x, Call::Dequeue { queue: q }, "");
+                }
+                w.public(p, Call::Dequeue { queue: q });
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "send up to a full higher queue",
+            4,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let secret = w.label("secret");
+                let Reply::Queue(q) = w.public(
+                    p,
                     Call::CreateQueue {
                         capacity: 1,
-                        label: None,
+                        label: Some(secret.clone()),
+                    },
+                ) else {
+                    panic!()
+                };
+                let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![])) else {
+                    panic!()
+                };
+                w.public(
+                    p,
+                    Call::Enqueue {
+                        queue: q,
+                        item: b"1".to_vec(),
+                    },
+                );
+                if s == 2 {
+                    w.call(child, Call::Dequeue { queue: q }, "");
+                }
+                w.public(
+                    p,
+                    Call::Enqueue {
+                        queue: q,
+                        item: b"2".to_vec(),
+                    },
+                );
+                w.public(p, exit(b"done"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "ids from global counters",
+            5,
+            (|w: &mut World, s: u8| {
+                let (_, x) = w.submit("secret");
+                for _ in 0..s {
+                    w.call(x, spawn_at(None, vec![]), "");
+                    w.call(
+                        x,
+                        Call::CreateQueue {
+                            capacity: 1,
+                            label: None,
+                        },
+                        "",
+                    );
+                    w.submit("secret");
+                }
+                let (pj, p) = w.submit("public");
+                w.public(p, spawn_at(None, vec![]));
+                w.public(
+                    p,
+                    Call::CreateQueues {
+                        capacity: 1,
+                        copies: 2,
+                    },
+                );
+                w.seen.push(format!("{pj:?}"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "a higher child's output and counts",
+            6,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let secret = w.label("secret");
+                let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![s])) else {
+                    panic!()
+                };
+                let text = "secret line\n".repeat(s as usize);
+                if s == 2 {
+                    w.call(child, exit(b"x"), &text);
+                } else {
+                    w.call(child, Call::Checkpoint, &text);
+                }
+                w.public(p, Call::Wait { future: child });
+                w.public(p, exit(b"done"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "external service at a label",
+            8,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                let public = w.label("public");
+                w.m.apply(&Command::PutLabelledService {
+                    name: "public-svc".into(),
+                    url: "http://127.0.0.1:1/".into(),
+                    label: public.clone(),
+                    reply_label: public,
+                });
+                w.call(
+                    x,
+                    Call::ExternalIntent {
+                        service: "public-svc".into(),
+                        payload: vec![s],
                     },
                     "",
                 );
-                w.submit("secret");
-            }
-            let (pj, p) = w.submit("public");
-            w.public(p, spawn_at(None, vec![]));
-            w.public(
-                p,
-                Call::CreateQueues {
-                    capacity: 1,
-                    copies: 2,
-                },
-            );
-            w.seen.push(format!("{pj:?}"));
-            w.observe(pj);
-        }) as Scenario),
-        ("a higher child's output and counts", 6, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let secret = w.label("secret");
-            let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![s])) else {
-                panic!()
-            };
-            let text = "secret line\n".repeat(s as usize);
-            if s == 2 {
-                w.call(child, exit(b"x"), &text);
-            } else {
-                w.call(child, Call::Checkpoint, &text);
-            }
-            w.public(p, Call::Wait { future: child });
-            w.public(p, exit(b"done"));
-            w.observe(pj);
-        }) as Scenario),
-        ("external service at a label", 8, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            let public = w.label("public");
-            w.m.apply(&Command::PutLabelledService {
-                name: "public-svc".into(),
-                url: "http://127.0.0.1:1/".into(),
-                label: public.clone(),
-                reply_label: public,
-            });
-            w.call(
-                x,
-                Call::ExternalIntent {
-                    service: "public-svc".into(),
-                    payload: vec![s],
-                },
-                "",
-            );
-            w.public(
-                p,
-                Call::ExternalIntent {
-                    service: "public-svc".into(),
-                    payload: b"hello".to_vec(),
-                },
-            );
-            w.observe(pj);
-        }) as Scenario),
-        ("cluster-wide counts in listings", 9, (|w: &mut World, s: u8| {
-            for _ in 0..s {
-                w.submit("secret");
-            }
-            let (pj, p) = w.submit("public");
-            w.public(p, exit(b"ok"));
-            w.observe(pj);
-        }) as Scenario),
-        ("program sources", 7, (|w: &mut World, s: u8| {
-            let (secret, public) = (w.label("secret"), w.label("public"));
-            if s == 2 {
-                let key = crate::label_rules::program_key(&secret, "5eed");
-                w.put_object(key, secret).unwrap();
-            }
-            let key = crate::label_rules::program_key(&public, "5eed");
-            let stored = w.put_object(key, public);
-            w.seen.push(format!("{stored:?}"));
-        }) as Scenario),
-        ("waiting on a higher child", 0, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let secret = w.label("secret");
-            let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![])) else {
-                panic!()
-            };
-            match s {
-                1 => {}
-                _ => {
-                    w.call(child, Call::Exit { outcome: Err("boom".into()) }, "");
+                w.public(
+                    p,
+                    Call::ExternalIntent {
+                        service: "public-svc".into(),
+                        payload: b"hello".to_vec(),
+                    },
+                );
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "cluster-wide counts in listings",
+            9,
+            (|w: &mut World, s: u8| {
+                for _ in 0..s {
+                    w.submit("secret");
                 }
-            }
-            w.public(p, Call::Wait { future: child });
-            w.observe(pj);
-        }) as Scenario),
-        ("faceted reads and overwrites", 0, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            w.public(p, put("shared", b"low"));
-            w.call(x, put("shared", &[s]), "");
-            w.call(x, put(&format!("only-secret-{s}"), b"1"), "");
-            w.public(p, get("shared"));
-            w.public(p, get("only-secret-1"));
-            w.observe(pj);
-        }) as Scenario),
-        ("a higher delete leaves lower facets", 0, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            w.public(p, put("doc", b"v1"));
-            if s == 2 {
-                w.call(x, kv(Space::Kv, KvCall::Delete { key: "doc".into() }), "");
-            }
-            w.public(p, get("doc"));
-            w.public(p, kv(Space::Kv, KvCall::Delete { key: "doc".into() }));
-            w.public(p, get("doc"));
-            w.observe(pj);
-        }) as Scenario),
-        ("store names and listings", 0, (|w: &mut World, s: u8| {
-            let (pj, p) = w.submit("public");
-            let (_, x) = w.submit("secret");
-            for i in 0..s {
-                w.call(
-                    x,
+                let (pj, p) = w.submit("public");
+                w.public(p, exit(b"ok"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "program sources",
+            7,
+            (|w: &mut World, s: u8| {
+                let (secret, public) = (w.label("secret"), w.label("public"));
+                if s == 2 {
+                    let key = crate::label_rules::program_key(&secret, "5eed");
+                    w.put_object(key, secret).unwrap();
+                }
+                let key = crate::label_rules::program_key(&public, "5eed");
+                let stored = w.put_object(key, public);
+                w.seen.push(format!("{stored:?}"));
+            }) as Scenario,
+        ),
+        (
+            "waiting on a higher child",
+            0,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let secret = w.label("secret");
+                let Reply::Spawned(child) = w.public(p, spawn_at(Some(secret), vec![])) else {
+                    panic!()
+                };
+                match s {
+                    1 => {}
+                    _ => {
+                        w.call(
+                            child,
+                            Call::Exit {
+                                outcome: Err("boom".into()),
+                            },
+                            "",
+                        );
+                    }
+                }
+                w.public(p, Call::Wait { future: child });
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "faceted reads and overwrites",
+            0,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                w.public(p, put("shared", b"low"));
+                w.call(x, put("shared", &[s]), "");
+                w.call(x, put(&format!("only-secret-{s}"), b"1"), "");
+                w.public(p, get("shared"));
+                w.public(p, get("only-secret-1"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "a higher delete leaves lower facets",
+            0,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                w.public(p, put("doc", b"v1"));
+                if s == 2 {
+                    w.call(x, kv(Space::Kv, KvCall::Delete { key: "doc".into() }), "");
+                }
+                w.public(p, get("doc"));
+                w.public(p, kv(Space::Kv, KvCall::Delete { key: "doc".into() }));
+                w.public(p, get("doc"));
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "store names and listings",
+            0,
+            (|w: &mut World, s: u8| {
+                let (pj, p) = w.submit("public");
+                let (_, x) = w.submit("secret");
+                for i in 0..s {
+                    w.call(
+                        x,
+                        kv(
+                            Space::Store,
+                            KvCall::Put {
+                                key: format!("obj{i}"),
+                                value: b"kappa/store/x".to_vec(),
+                            },
+                        ),
+                        "",
+                    );
+                }
+                w.public(
+                    p,
                     kv(
                         Space::Store,
                         KvCall::Put {
-                            key: format!("obj{i}"),
-                            value: b"kappa/store/x".to_vec(),
+                            key: "obj0".into(),
+                            value: b"kappa/store/p".to_vec(),
                         },
                     ),
-                    "",
                 );
-            }
-            w.public(
-                p,
-                kv(
-                    Space::Store,
-                    KvCall::Put {
-                        key: "obj0".into(),
-                        value: b"kappa/store/p".to_vec(),
-                    },
-                ),
-            );
-            w.public(
-                p,
-                kv(
-                    Space::Store,
-                    KvCall::Keys {
-                        prefix: "obj".into(),
-                    },
-                ),
-            );
-            w.observe(pj);
-        }) as Scenario),
-        ("writes to hidden queues and futures", 0, (|w: &mut World, s: u8| {
-            let (_, x) = w.submit("secret");
-            let mut made = Vec::new();
-            for _ in 0..s {
-                if let Reply::Queue(q) = w.call(
-                    x,
-                    Call::CreateQueue {
-                        capacity: 1,
-                        label: None,
-                    },
-                    "",
-                ) {
-                    made.push(q);
+                w.public(
+                    p,
+                    kv(
+                        Space::Store,
+                        KvCall::Keys {
+                            prefix: "obj".into(),
+                        },
+                    ),
+                );
+                w.observe(pj);
+            }) as Scenario,
+        ),
+        (
+            "writes to hidden queues and futures",
+            0,
+            (|w: &mut World, s: u8| {
+                let (_, x) = w.submit("secret");
+                let mut made = Vec::new();
+                for _ in 0..s {
+                    if let Reply::Queue(q) = w.call(
+                        x,
+                        Call::CreateQueue {
+                            capacity: 1,
+                            label: None,
+                        },
+                        "",
+                    ) {
+                        made.push(q);
+                    }
                 }
-            }
-            let (pj, p) = w.submit("public");
-            // Guesses at what the secret side may have made: each is just not there.
-            // The secret side made one queue or two: the second's id exists only with s = 2.
-            let guess = QueueId(made[0].0 + 1);
-            w.public(
-                p,
-                Call::Enqueue {
-                    queue: guess,
-                    item: b"?".to_vec(),
-                },
-            );
-            w.public(p, Call::Wait { future: TaskId(x.0 + 1) });
-            w.observe(pj);
-        }) as Scenario),
+                let (pj, p) = w.submit("public");
+                // Guesses at what the secret side may have made: each is just not there.
+                // The secret side made one queue or two: the second's id exists only with s = 2.
+                let guess = QueueId(made[0].0 + 1);
+                w.public(
+                    p,
+                    Call::Enqueue {
+                        queue: guess,
+                        item: b"?".to_vec(),
+                    },
+                );
+                w.public(
+                    p,
+                    Call::Wait {
+                        future: TaskId(x.0 + 1),
+                    },
+                );
+                w.observe(pj);
+            }) as Scenario,
+        ),
     ]
 }
 
@@ -513,7 +580,10 @@ fn the_public_side_still_works() {
     // The rules do not make the public side useless: its own data and ids behave.
     let mut w = World::new();
     let (_, p) = w.submit("public");
-    assert_eq!(w.public(p, put("k", b"v")), Reply::Kv(crate::kv::KvAnswer::Done));
+    assert_eq!(
+        w.public(p, put("k", b"v")),
+        Reply::Kv(crate::kv::KvAnswer::Done)
+    );
     assert_eq!(
         w.public(p, get("k")),
         Reply::Kv(crate::kv::KvAnswer::Value(Some(b"v".to_vec())))

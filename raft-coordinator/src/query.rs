@@ -208,9 +208,11 @@ impl Machine {
         tally[3] = job.done;
         tally[4] = job.failed;
         if counts && job.live > 0 {
-            for task in state.tasks.values().filter(|t| {
-                t.job == id && t.outcome.is_none() && self.shows_in_job(&t.label, id)
-            }) {
+            for task in state
+                .tasks
+                .values()
+                .filter(|t| t.job == id && t.outcome.is_none() && self.shows_in_job(&t.label, id))
+            {
                 let i = match task.status {
                     Status::Ready => 0,
                     Status::Running => 1,

@@ -228,7 +228,9 @@ mod tests {
             Reply::Ok
         );
         assert!(matches!(
-            m.apply(&Command::RemoveUser { name: "dave".into() }),
+            m.apply(&Command::RemoveUser {
+                name: "dave".into()
+            }),
             Reply::Rejected(_)
         ));
         assert_eq!(

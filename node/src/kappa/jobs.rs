@@ -344,10 +344,15 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                     )));
                 }
                 super::external::parse_url(&request.url).map_err(bad)?;
-                let policy = c.policy.current();
+                // The cluster's policy as of now (a policy just applied may not have reached
+                // this node's copy yet).
+                let policy = match c.link.read(Query::Policy).await.map_err(unavailable)? {
+                    Answer::Policy(image) => sl_labels::Policy::from_image(&image).map_err(bad)?,
+                    _ => return Err(unavailable("unexpected answer")),
+                };
                 let label = match &request.label {
                     Some(text) => policy.parse_label(text).map_err(bad)?,
-                    None => Lattice::bottom(&*policy),
+                    None => Lattice::bottom(&policy),
                 };
                 let reply_label = match &request.reply_label {
                     Some(text) => policy.parse_label(text).map_err(bad)?,
@@ -400,8 +405,7 @@ async fn submit(
     let args = codec::encode(&event).map_err(bad)?;
     let label = caller_label(c, caller, false).await?;
     let digest = Sha256::digest(request.source.as_bytes());
-    let key =
-        sl_coordinator::label_rules::program_key(&label, &sl_rpc::token::hex_encode(&digest));
+    let key = sl_coordinator::label_rules::program_key(&label, &sl_rpc::token::hex_encode(&digest));
     c.store
         .put(
             key.as_bytes(),

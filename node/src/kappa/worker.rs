@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sl_coordinator::ids::{QueueId, Seq, TaskId};
+use sl_coordinator::kv::{KvAnswer, KvCall, Space};
 use sl_coordinator::machine::{
     Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, TaskCall,
 };
-use sl_coordinator::kv::{KvAnswer, KvCall, Space};
 use sl_coordinator::query::{Answer, Query};
 use sl_lang::{Data, HostCall, HostError, Outcome, Vm};
 use sl_objstore::store::Store;
@@ -741,8 +741,9 @@ impl Slice<'_> {
             }
             (RtCall::KvGet { default, .. }, Some(Answered::Kv(KvAnswer::Value(found)))) => {
                 Step::Answer(match found {
-                    Some(bytes) => codec::decode(&bytes)
-                        .map_err(|e| host_error("ValueError", format!("stored value unreadable: {e}"))),
+                    Some(bytes) => codec::decode(&bytes).map_err(|e| {
+                        host_error("ValueError", format!("stored value unreadable: {e}"))
+                    }),
                     None => Ok(default.clone()),
                 })
             }
@@ -997,9 +998,16 @@ impl Slice<'_> {
         let Some(text) = text else {
             return Ok(None);
         };
-        self.env
-            .policy
-            .current()
+        if let Ok(label) = self.env.policy.current().parse_label(text) {
+            return Ok(Some(label));
+        }
+        // Perhaps a level or tag newer than this node's copy of the policy: ask the replica.
+        let fresh = match self.block_on(self.env.link.read_local(Query::Policy)) {
+            Some(Answer::Policy(image)) => sl_labels::Policy::from_image(&image).ok(),
+            _ => None,
+        };
+        let policy = fresh.unwrap_or_else(|| (*self.env.policy.current()).clone());
+        policy
             .parse_label(text)
             .map(Some)
             .map_err(|e| host_error("ValueError", e.to_string()))
@@ -1031,7 +1039,10 @@ impl Slice<'_> {
         {
             Some(object) => codec::decode(&object.bytes)
                 .map_err(|e| host_error("ValueError", format!("stored value unreadable: {e}"))),
-            None => Err(host_error("OSError", format!("the object behind '{key}' is missing"))),
+            None => Err(host_error(
+                "OSError",
+                format!("the object behind '{key}' is missing"),
+            )),
         }
     }
 }
