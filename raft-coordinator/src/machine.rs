@@ -654,11 +654,15 @@ impl Machine {
             _ => return false,
         };
         match &call.call {
-            Call::Wait { future } => self
-                .state
-                .tasks
-                .get(future)
-                .is_some_and(|t| t.outcome.is_none()),
+            // A wait on a future the caller may not see is refused at once, never held.
+            Call::Wait { future } => self.state.tasks.get(future).is_some_and(|t| {
+                t.outcome.is_none()
+                    && self
+                        .state
+                        .tasks
+                        .get(&call.task)
+                        .is_some_and(|me| self.policy.flows(&t.label, &me.label))
+            }),
             Call::Dequeue { queue } => self
                 .state
                 .queues
