@@ -133,7 +133,7 @@ fn node_runtime() -> actix_rt::SystemRunner {
     })
 }
 
-fn user_config_path() -> Option<PathBuf> {
+pub(crate) fn user_config_path() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/slnode/client.toml"))
 }
 

@@ -28,7 +28,7 @@ const WAIT_FAILURES_MAX: u32 = 600;
 
 /// Calls `M` on the first node that answers; a node's refusal is final, a transport failure
 /// tries the next.
-async fn call<M: Method>(
+pub(crate) async fn call<M: Method>(
     connection: &Connection,
     request: &M::Request,
 ) -> anyhow::Result<M::Response> {
@@ -37,6 +37,8 @@ async fn call<M: Method>(
         match connection.endpoint.call::<M>(*addr, request).await {
             Ok(response) => return Ok(response),
             Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
+            // Every node checks tokens against the same replicated list: one refusal is final.
+            Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
             Err(e) => last = Some(e),
         }
     }
@@ -329,7 +331,13 @@ pub fn cancel(job: u64, cluster: &ClusterArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-pub fn service_add(name: &str, url: &str, cluster: &ClusterArgs) -> anyhow::Result<i32> {
+pub fn service_add(
+    name: &str,
+    url: &str,
+    label: Option<String>,
+    reply_label: Option<String>,
+    cluster: &ClusterArgs,
+) -> anyhow::Result<i32> {
     let runtime = client_runtime()?;
     let connection = connect(cluster, &runtime)?;
     runtime.block_on(call::<AddService>(
@@ -337,6 +345,8 @@ pub fn service_add(name: &str, url: &str, cluster: &ClusterArgs) -> anyhow::Resu
         &ServiceRequest {
             name: name.to_owned(),
             url: url.to_owned(),
+            label,
+            reply_label,
         },
     ))?;
     println!("service {name} → {url}");

@@ -10,6 +10,7 @@ mod lambdapack_cmd;
 mod lang_bench;
 mod policy_cmd;
 mod python_cmd;
+mod user_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -174,15 +175,38 @@ enum Command {
     /// External services jobs call with `rt.external` (admin).
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// The cluster's users (admin): add, list, new token, remove.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+    /// Write a client config for a user's token (checked against the cluster first).
+    Login {
+        #[arg(long)]
+        cluster: std::net::SocketAddr,
+        #[arg(long, env = "SLNODE_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The cluster's CA certificate (a node's `ca.pem`); default: the config being replaced.
+        #[arg(long)]
+        ca: Option<std::path::PathBuf>,
+        /// Where to write (default ~/.config/slnode/client.toml).
+        #[arg(long, env = "SLNODE_CONFIG")]
+        config: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
 enum ServiceCommand {
-    /// Register (or replace) service NAME at an http:// URL.
+    /// Register (or replace) service NAME at an http:// URL. A task at label l may call it only
+    /// if l ⊑ LABEL and REPLY_LABEL ⊑ l.
     Add {
         name: String,
         #[arg(long)]
         url: String,
+        /// Who may call it: tasks at labels at or below LABEL (default: the bottom label).
+        #[arg(long)]
+        label: Option<String>,
+        /// The label of its answers (default: LABEL).
+        #[arg(long)]
+        reply_label: Option<String>,
         #[command(flatten)]
         cluster: cluster_cmd::ClusterArgs,
     },
@@ -249,9 +273,20 @@ fn main() {
             cluster,
         } => job_cmd::logs(id, follow, &cluster),
         Command::Cancel { id, cluster } => job_cmd::cancel(id, &cluster),
-        Command::Service(ServiceCommand::Add { name, url, cluster }) => {
-            job_cmd::service_add(&name, &url, &cluster)
-        }
+        Command::Service(ServiceCommand::Add {
+            name,
+            url,
+            label,
+            reply_label,
+            cluster,
+        }) => job_cmd::service_add(&name, &url, label, reply_label, &cluster),
+        Command::User(command) => user_cmd::run(command),
+        Command::Login {
+            cluster,
+            token,
+            ca,
+            config,
+        } => user_cmd::login(cluster, token, ca, config),
     };
     match outcome {
         Ok(code) => std::process::exit(code),

@@ -15,8 +15,20 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print the order (each level with the levels directly above it) and the principals.
-    Show { file: PathBuf },
+    /// Print the order (each level with the levels directly above it) and the principals: of
+    /// FILE, or without FILE the cluster's (principals for the admin only).
+    Show {
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
+    },
+    /// Make FILE the cluster's policy (admin): its lattice and principals, on every node. A
+    /// change that would let existing data flow below its label is refused; nothing changes.
+    Apply {
+        file: PathBuf,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
+    },
     /// Say whether data at FROM may flow to an observer at TO. Exit status 0 if it may, 1 if not.
     Flows {
         file: PathBuf,
@@ -34,7 +46,14 @@ pub enum PolicyCommand {
 pub fn run(command: PolicyCommand) -> Result<i32> {
     match command {
         PolicyCommand::Check { file, json } => check(&file, json),
-        PolicyCommand::Show { file } => show(&file),
+        PolicyCommand::Show {
+            file: Some(file), ..
+        } => show(&load(&file)?),
+        PolicyCommand::Show {
+            file: None,
+            cluster,
+        } => show(&cluster_policy(&cluster)?),
+        PolicyCommand::Apply { file, cluster } => apply(&file, &cluster),
         PolicyCommand::Flows { file, from, to } => flows(&file, &from, &to),
         PolicyCommand::Faceted { file, ops } => faceted(&file, &ops),
     }
@@ -72,8 +91,39 @@ fn check(file: &Path, json: bool) -> Result<i32> {
     Ok(0)
 }
 
-fn show(file: &Path) -> Result<i32> {
-    let policy = load(file)?;
+fn cluster_policy(cluster: &crate::cluster_cmd::ClusterArgs) -> Result<Policy> {
+    let runtime = crate::cluster_cmd::client_runtime()?;
+    let connection = crate::cluster_cmd::connect(cluster, &runtime)?;
+    let text = runtime.block_on(crate::job_cmd::call::<sl_node::users::ShowPolicy>(
+        &connection,
+        &sl_node::kappa::jobs::Empty {},
+    ))?;
+    let image: sl_labels::PolicyImage = serde_json::from_str(&text.json)?;
+    Ok(Policy::from_image(&image)?)
+}
+
+fn apply(file: &Path, cluster: &crate::cluster_cmd::ClusterArgs) -> Result<i32> {
+    // Checked here first, so a mistake is reported with its line before anything is sent.
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read policy file {}", file.display()))?;
+    let policy = Policy::from_toml(&file.display().to_string(), &text)?;
+    let runtime = crate::cluster_cmd::client_runtime()?;
+    let connection = crate::cluster_cmd::connect(cluster, &runtime)?;
+    runtime
+        .block_on(crate::job_cmd::call::<sl_node::users::ApplyPolicy>(
+            &connection,
+            &sl_node::users::PolicyText { text },
+        ))
+        .with_context(|| format!("the cluster refused {}", file.display()))?;
+    println!(
+        "policy applied: {} levels, {} principals",
+        policy.levels().len(),
+        policy.principals().len()
+    );
+    Ok(0)
+}
+
+fn show(policy: &Policy) -> Result<i32> {
     let levels = policy.levels();
     println!("levels (each with the levels directly above it):");
     for level in levels.levels() {

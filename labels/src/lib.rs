@@ -20,6 +20,7 @@ pub mod flow;
 pub mod label;
 pub mod levels;
 pub mod policy;
+pub mod replicated;
 pub mod tags;
 
 pub use faceted::{Facet, Faceted};
@@ -27,6 +28,7 @@ pub use flow::{Authority, may_declassify, may_see, may_send};
 pub use label::Label;
 pub use levels::{Level, LevelOrder};
 pub use policy::{Policy, Principal};
+pub use replicated::{PolicyImage, SharedPolicy};
 pub use tags::{Tag, TagLattice, TagSet, TagTable};
 
 /// A (bounded) lattice of labels: a partial order with a bottom and a top in which joins may or may

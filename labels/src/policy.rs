@@ -53,6 +53,9 @@ pub enum Error {
     Label { text: String, message: String },
     #[error("label is not valid in this policy: {0}")]
     Invalid(String),
+    /// A new policy that would change what existing data means (see [`Policy::rebase`]).
+    #[error("{0}")]
+    Relabel(String),
 }
 
 /// An authenticated user (or service) and the label its jobs run at.
@@ -64,10 +67,10 @@ pub struct Principal {
 
 #[derive(Clone, Debug)]
 pub struct Policy {
-    levels: LevelOrder,
-    tags: TagTable,
-    principals: Vec<Principal>,
-    principal_index: HashMap<String, usize>,
+    pub(crate) levels: LevelOrder,
+    pub(crate) tags: TagTable,
+    pub(crate) principals: Vec<Principal>,
+    pub(crate) principal_index: HashMap<String, usize>,
 }
 
 #[derive(serde::Deserialize)]
@@ -119,7 +122,7 @@ impl Policy {
         Policy::from_parts(LevelOrder::single("public"), TagTable::new())
     }
 
-    fn from_parts(levels: LevelOrder, tags: TagTable) -> Policy {
+    pub(crate) fn from_parts(levels: LevelOrder, tags: TagTable) -> Policy {
         Policy {
             levels,
             tags,
@@ -194,8 +197,9 @@ impl Policy {
         parse_label_text(&self.levels, text, &mut |name| self.tags.lookup(name))
     }
 
-    /// Parses label text from the policy file itself, where naming a tag creates it.
-    fn parse_label_creating_tags(&mut self, text: &str) -> Result<Label, Error> {
+    /// Parses label text where naming a tag creates it (the policy file itself, and a user added
+    /// with a label that names a new tag).
+    pub fn parse_label_creating_tags(&mut self, text: &str) -> Result<Label, Error> {
         let tags = &mut self.tags;
         parse_label_text(&self.levels, text, &mut |name| tags.intern(name))
     }

@@ -10,6 +10,8 @@ use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
+use sl_coordinator::machine::{Command, Reply as CoordinatorReply};
+use sl_coordinator::query::{Answer, Query};
 use sl_coordinator::service::{Driver, Status};
 use sl_objstore::engine::Engine;
 use sl_objstore::store::Store;
@@ -96,7 +98,10 @@ impl Authenticator for Principals {
             .unwrap_or_else(|e| e.into_inner())
             .get(&Self::hash(bearer))
             .cloned()
-            .ok_or_else(|| "unknown token; use the admin token `slnode start` printed".to_owned())
+            .ok_or_else(|| {
+                "unknown or revoked token; ask the cluster admin for a new one (`slnode user token NAME`)"
+                    .to_owned()
+            })
     }
 }
 
@@ -122,6 +127,8 @@ pub struct AdminContext {
     pub engine: Arc<Engine>,
     pub store: Store,
     pub leave: tokio::sync::mpsc::Sender<()>,
+    pub policy: sl_labels::SharedPolicy,
+    pub link: crate::kappa::link::Link,
 }
 
 fn internal(e: impl std::fmt::Display) -> RemoteError {
@@ -176,28 +183,58 @@ pub fn routes(router: Router, slot: Slot) -> Router {
         .route::<PutObject, _, _>(move |caller, request: ObjectKey, payload| {
             let slot = c3.clone();
             async move {
-                admin_or_node(&caller)?;
                 let c = context(&slot)?;
                 check_key(&request.key)?;
+                let label = caller_label(&c, &caller, false).await?;
                 let bytes = payload.map(|p| Bytes::from(p.to_vec())).unwrap_or_default();
-                let label = sl_labels::Lattice::bottom(&sl_labels::Policy::tags_only());
+                // The bytes go under a fresh random key, and the name becomes a facet at the
+                // caller's label pointing at it: a put never collides with (so never reveals)
+                // an object at a label the caller may not see.
+                let mut id = [0u8; 16];
+                getrandom::fill(&mut id).map_err(internal)?;
+                let object = format!("object/{}", sl_rpc::token::hex_encode(&id));
                 c.store
-                    .put(request.key.as_bytes(), bytes, &label)
+                    .put(object.as_bytes(), bytes, &label)
                     .await
                     .map_err(|e| RemoteError::new(ErrorCode::Unavailable, e.to_string()))?;
-                Ok(Reply::new(Empty {}))
+                match c
+                    .link
+                    .propose(Command::KvPut {
+                        key: facet_key(&request.key),
+                        label,
+                        value: object.into_bytes(),
+                    })
+                    .await
+                {
+                    Ok(CoordinatorReply::Ok) => Ok(Reply::new(Empty {})),
+                    other => Err(RemoteError::new(
+                        ErrorCode::Unavailable,
+                        format!("the object's name was not recorded: {other:?}"),
+                    )),
+                }
             }
         })
         .route::<GetObject, _, _>(move |caller, request: ObjectKey, _| {
             let slot = c4.clone();
             async move {
-                admin_or_node(&caller)?;
                 let c = context(&slot)?;
                 check_key(&request.key)?;
-                let label = sl_labels::Lattice::top(&sl_labels::Policy::tags_only());
+                let reader = caller_label(&c, &caller, true).await?;
+                let object = match c
+                    .link
+                    .read(Query::Kv {
+                        key: facet_key(&request.key),
+                        reader: reader.clone(),
+                    })
+                    .await
+                {
+                    Ok(Answer::Value(Some(object))) => object,
+                    Ok(_) => return Ok(Reply::new(Found { found: false })),
+                    Err(e) => return Err(RemoteError::new(ErrorCode::Unavailable, e.to_string())),
+                };
                 match c
                     .store
-                    .get(request.key.as_bytes(), &label)
+                    .get(&object, &reader)
                     .await
                     .map_err(|e| RemoteError::new(ErrorCode::Unavailable, e.to_string()))?
                 {
@@ -209,6 +246,39 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                 }
             }
         })
+}
+
+/// The coordinator key of the facets naming a CLI object.
+fn facet_key(key: &str) -> String {
+    format!("object/{key}")
+}
+
+/// The caller's label: a user's own; the admin writes at the bottom and reads at the top.
+async fn caller_label(
+    c: &AdminContext,
+    caller: &Caller,
+    reading: bool,
+) -> Result<sl_labels::Label, RemoteError> {
+    use sl_labels::Lattice;
+    let policy = c.policy.current();
+    match caller {
+        Caller::Client { principal } if principal != ADMIN => {
+            match c.link.read(Query::PrincipalLabel(principal.clone())).await {
+                Ok(Answer::Label(Some(label))) => Ok(label),
+                Ok(_) => Err(RemoteError::new(
+                    ErrorCode::Forbidden,
+                    format!("user {principal} no longer exists"),
+                )),
+                Err(e) => Err(RemoteError::new(ErrorCode::Unavailable, e.to_string())),
+            }
+        }
+        Caller::Joiner => Err(RemoteError::new(
+            ErrorCode::Forbidden,
+            "joiners may only join",
+        )),
+        _ if reading => Ok(policy.top()),
+        _ => Ok(policy.bottom()),
+    }
 }
 
 fn check_key(key: &str) -> Result<(), RemoteError> {

@@ -19,6 +19,7 @@ pub mod config;
 pub mod http;
 pub mod kappa;
 pub mod supervisor;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -373,7 +374,9 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     }
     let node: NodeConfig = config::read_toml(&p.config)?;
     let identity = NodeIdentity::load(&p.identity)?;
-    let policy = Policy::tags_only();
+    // The machine starts from the default policy and replaces it with the replicated one as it
+    // applies the log; the node's components follow through the shared handle (supervisor).
+    let policy = sl_labels::SharedPolicy::new(Policy::tags_only());
     let principals = Principals::default();
     let mut admin_hash = None;
     let mut join_service = None;
@@ -396,7 +399,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         node.id,
         voters,
         &p.raft,
-        policy.clone(),
+        Policy::tags_only(),
         Limits::default(),
         &Timing::default(),
     )?;
@@ -404,10 +407,12 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let (driver, inbox) = Driver::channel();
     let admin_slot: Arc<OnceLock<AdminContext>> = Arc::new(OnceLock::new());
     let jobs_slot: kappa::jobs::Slot = Arc::new(OnceLock::new());
+    let users_slot: users::Slot = Arc::new(OnceLock::new());
     let router = sl_coordinator::service::routes(sl_rpc::Router::new(), driver.clone());
     let router = sl_objstore::service::routes(router, engine.clone());
     let router = admin::routes(router, admin_slot.clone());
     let router = kappa::jobs::routes(router, jobs_slot.clone());
+    let router = users::routes(router, users_slot.clone());
     let endpoint = Endpoint::node(
         endpoint::Options::new(node.listen),
         &identity,
@@ -438,7 +443,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         endpoint.clone(),
         members_rx,
         REPLICAS_DEFAULT,
-        Arc::new(policy.clone()),
+        policy.clone(),
     );
     let link = kappa::link::Link::new(
         driver.clone(),
@@ -451,6 +456,16 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
                 .collect(),
         ),
     );
+    let link_for_admin = link.clone();
+    let _ = users_slot.set(users::UsersContext {
+        link: link.clone(),
+        principals: principals.clone(),
+        ca_fingerprint: identity
+            .chain
+            .get(1)
+            .map(|ca| sl_rpc::pki::Fingerprint::of(ca).to_string())
+            .unwrap_or_default(),
+    });
     let _ = jobs_slot.set(kappa::jobs::JobsContext {
         link: link.clone(),
         store: store.clone(),
@@ -480,6 +495,8 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         engine,
         store: store.clone(),
         leave: leave_tx,
+        policy: policy.clone(),
+        link: link_for_admin,
     });
     let health = Arc::new(Mutex::new((false, "starting".to_owned())));
     if let Some(addr) = node.http {
@@ -514,6 +531,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         store,
         members: members_tx,
         principals,
+        policy,
         admin_hash,
         health,
         tasks,

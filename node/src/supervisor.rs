@@ -35,6 +35,9 @@ pub struct Parts {
     pub store: Store,
     pub members: watch::Sender<Vec<placement::Member>>,
     pub principals: Principals,
+    /// The cluster's policy as this node's components read it; replaced when the replicated one
+    /// changes.
+    pub policy: sl_labels::SharedPolicy,
     /// The admin token's hash, on the bootstrap node: registered as principal `admin`.
     pub admin_hash: Option<[u8; 32]>,
     pub health: Arc<Mutex<(bool, String)>>,
@@ -50,6 +53,8 @@ pub struct Supervisor {
     stopping: bool,
     /// Seen in the configuration at least once: vanishing from it later means removal.
     was_member: bool,
+    /// The replicated policy last installed into `parts.policy`.
+    policy_image: Option<sl_labels::PolicyImage>,
 }
 
 impl Supervisor {
@@ -59,6 +64,7 @@ impl Supervisor {
             registered: false,
             stopping: false,
             was_member: false,
+            policy_image: None,
         }
     }
 }
@@ -76,6 +82,7 @@ pub struct LeaveCluster;
 struct Snapshot {
     members: Vec<Member>,
     principals: Vec<(String, [u8; 32])>,
+    policy: Option<sl_labels::PolicyImage>,
     leader: Option<u64>,
     registered: bool,
     member: bool,
@@ -108,6 +115,10 @@ impl Supervisor {
                 Some(Answer::Principals(principals)) => principals,
                 _ => Vec::new(),
             };
+            let policy = match driver.read_local(Query::Policy).await {
+                Some(Answer::Policy(image)) => Some(image),
+                _ => None,
+            };
             let status = driver.status().await;
             let leader = status.as_ref().and_then(|s| s.leader);
             let member = status
@@ -137,6 +148,7 @@ impl Supervisor {
             Snapshot {
                 members,
                 principals,
+                policy,
                 leader,
                 registered: now_registered,
                 member,
@@ -194,6 +206,17 @@ impl Supervisor {
                 .into_iter()
                 .map(|(name, hash)| (hash, name)),
         );
+        if let Some(image) = snapshot.policy
+            && self.policy_image.as_ref() != Some(&image)
+        {
+            match sl_labels::Policy::from_image(&image) {
+                Ok(policy) => {
+                    self.parts.policy.replace(policy);
+                    self.policy_image = Some(image);
+                }
+                Err(e) => warn!("the replicated policy does not load: {e}"),
+            }
+        }
         metrics::gauge!("slnode_raft_leader").set(snapshot.leader.map_or(0.0, |l| l as f64));
         metrics::gauge!("slnode_members").set(snapshot.members.len() as f64);
         metrics::gauge!("slnode_raft_is_member").set(if snapshot.member { 1.0 } else { 0.0 });

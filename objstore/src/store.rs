@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use sl_labels::{Label, Lattice, Policy};
+use sl_labels::{Label, Lattice};
 use sl_rpc::Endpoint;
 use tokio::sync::watch;
 use tracing::{debug, warn};
@@ -48,7 +48,8 @@ pub struct Store {
     endpoint: Endpoint,
     members: watch::Receiver<Vec<Member>>,
     replicas: usize,
-    policy: Arc<Policy>,
+    /// The cluster's policy of the moment (a node replaces it when the replicated one changes).
+    policy: sl_labels::SharedPolicy,
     /// Nodes whose last put failed at the transport, and when: tried last for a while.
     suspects: Arc<std::sync::Mutex<std::collections::HashMap<u64, std::time::Instant>>>,
 }
@@ -77,7 +78,7 @@ impl Store {
         endpoint: Endpoint,
         members: watch::Receiver<Vec<Member>>,
         replicas: usize,
-        policy: Arc<Policy>,
+        policy: impl Into<sl_labels::SharedPolicy>,
     ) -> Store {
         Store {
             me,
@@ -85,7 +86,7 @@ impl Store {
             endpoint,
             members,
             replicas: replicas.max(1),
-            policy,
+            policy: policy.into(),
             suspects: Default::default(),
         }
     }
@@ -246,7 +247,8 @@ impl Store {
                         self.repair_in_background(owner, key, &object);
                     }
                     return Ok(
-                        sl_labels::may_see(&*self.policy, reader, &object.label).then_some(object)
+                        sl_labels::may_see(&*self.policy.current(), reader, &object.label)
+                            .then_some(object),
                     );
                 }
                 Ok(None) if owner_ids.contains(&member.id) => needs_repair.push(member.clone()),
@@ -325,7 +327,7 @@ impl Store {
             keys.extend(
                 entries
                     .into_iter()
-                    .filter(|(_, label)| self.policy.flows(label, reader))
+                    .filter(|(_, label)| self.policy.current().flows(label, reader))
                     .map(|(k, _)| k),
             );
         }

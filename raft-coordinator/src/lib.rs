@@ -25,12 +25,17 @@
 pub mod catalog;
 pub mod executions;
 pub mod ids;
+pub mod kv;
+pub mod label_rules;
 pub mod local;
 pub mod log_store;
 pub mod machine;
+#[cfg(test)]
+mod noninterference_tests;
 pub mod query;
 pub mod replica;
 pub mod service;
+pub mod users;
 
 pub use ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
 pub use machine::{

@@ -15,6 +15,7 @@ use sl_labels::{Label, Lattice, Policy};
 use crate::catalog::{Declassifier, FacetedValue, Member, PrincipalRecord};
 use crate::executions::{Child, DagId, Execution, NodeGrant, NodeKey};
 use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
+use crate::label_rules::{IdKind, leaky};
 
 /// Bounds on everything the machine holds; a command that would exceed one is rejected.
 #[derive(Clone, Debug)]
@@ -134,6 +135,8 @@ pub struct Task {
     pub answered: bool,
     /// A sleep in progress: its call's seq, when it ends (Unix ms), and whether it has.
     pub sleep: Option<(Seq, u64, bool)>,
+    /// The label of the task (or submitter) that created this one: who may know it exists.
+    pub creator: Label,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -152,6 +155,11 @@ pub struct Queue {
     pub items: VecDeque<Item>,
     pub waiting_consumers: BTreeSet<TaskId>,
     pub waiting_producers: BTreeSet<TaskId>,
+    /// Items sent up from strictly lower labels and dropped because the queue was full (a send
+    /// up never blocks on what the queue's readers do; see `label_rules`).
+    pub dropped_up: u64,
+    /// The label of the task that made it: who may know it exists.
+    pub creator: Label,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -178,6 +186,8 @@ pub struct Job {
     pub outcome: Option<Outcome>,
     /// Its tasks and queues have been dropped.
     pub pruned: bool,
+    /// Submission order across the cluster (for listings; never shown).
+    pub order: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -280,6 +290,32 @@ pub enum Command {
         name: String,
         url: String,
     },
+    /// Replaces the cluster's policy with a TOML file's (see `users`).
+    ApplyPolicy {
+        text: String,
+    },
+    /// A user with the hash of its token; `label` is label text, or `None` for the label the
+    /// policy gives the principal of that name.
+    AddUser {
+        name: String,
+        label: Option<String>,
+        token_hash: [u8; 32],
+    },
+    /// A new token for a user; the old one stops working.
+    RotateToken {
+        name: String,
+        token_hash: [u8; 32],
+    },
+    RemoveUser {
+        name: String,
+    },
+    /// Registers (or replaces) an external service with its label and the label of its replies.
+    PutLabelledService {
+        name: String,
+        url: String,
+        label: Label,
+        reply_label: Label,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -356,6 +392,11 @@ pub enum Call {
     Sleep {
         until_ms: u64,
     },
+    /// `rt.kv` and the names of `rt.store` (see `kv`), at the task's label.
+    Kv {
+        space: crate::kv::Space,
+        call: crate::kv::KvCall,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -405,6 +446,7 @@ pub enum Reply {
     /// (see [`Machine::resolved_wait`]): it took no seq and recorded nothing.
     Resolved(Outcome),
     Rejected(Reject),
+    Kv(crate::kv::KvAnswer),
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -419,6 +461,7 @@ pub enum Answered {
     Item(Vec<u8>),
     Ok,
     ExternalKey { task: TaskId, seq: Seq },
+    Kv(crate::kv::KvAnswer),
 }
 
 impl Answered {
@@ -431,6 +474,7 @@ impl Answered {
             Reply::Queues(q) => Answered::Queues(q.clone()),
             Reply::Item(i) => Answered::Item(i.clone()),
             Reply::Ok => Answered::Ok,
+            Reply::Kv(answer) => Answered::Kv(answer.clone()),
             Reply::ExternalKey { task, seq } => Answered::ExternalKey {
                 task: *task,
                 seq: *seq,
@@ -484,6 +528,12 @@ pub struct State {
     pub node_ids: BTreeMap<String, u64>,
     /// External services by name: their URLs.
     pub services: BTreeMap<String, String>,
+    /// The applied policy (`None`: the one the machine was started with).
+    pub policy: Option<sl_labels::PolicyImage>,
+    /// Id counters by (kind, label bucket): ids never come from a global counter.
+    pub id_counters: BTreeMap<(u8, u32), u32>,
+    /// Services' labels and the labels of their replies; a service without is at the bottom.
+    pub service_labels: BTreeMap<String, (Label, Label)>,
 }
 
 /// The state and the rules. The policy and limits are configuration, not state.
@@ -514,7 +564,7 @@ impl Machine {
         aligned.extend_from_slice(bytes);
         self.state =
             rkyv::from_bytes::<State, rkyv::rancor::Error>(&aligned).map_err(|e| e.to_string())?;
-        Ok(())
+        self.restore_policy()
     }
 
     pub fn apply(&mut self, command: &Command) -> Reply {
@@ -576,6 +626,20 @@ impl Machine {
             Command::Wake { task, seq } => self.wake(*task, *seq),
             Command::CancelJob { job } => self.cancel(*job),
             Command::PutService { name, url } => self.put_service(name, url),
+            Command::ApplyPolicy { text } => self.apply_policy(text),
+            Command::AddUser {
+                name,
+                label,
+                token_hash,
+            } => self.add_user(name, label.as_deref(), *token_hash),
+            Command::RotateToken { name, token_hash } => self.rotate_token(name, *token_hash),
+            Command::RemoveUser { name } => self.remove_user(name),
+            Command::PutLabelledService {
+                name,
+                url,
+                label,
+                reply_label,
+            } => self.put_labelled_service(name, url, label, reply_label),
         }
     }
 
@@ -590,23 +654,29 @@ impl Machine {
             _ => return false,
         };
         match &call.call {
-            Call::Wait { future } => self
-                .state
-                .tasks
-                .get(future)
-                .is_some_and(|t| t.outcome.is_none()),
+            // A wait on a future the caller may not see is refused at once, never held.
+            Call::Wait { future } => self.state.tasks.get(future).is_some_and(|t| {
+                t.outcome.is_none()
+                    && self
+                        .state
+                        .tasks
+                        .get(&call.task)
+                        .is_some_and(|me| self.policy.flows(&t.label, &me.label))
+            }),
             Call::Dequeue { queue } => self
                 .state
                 .queues
                 .get(queue)
-                .is_some_and(|q| q.items.is_empty()),
-            Call::Enqueue { queue, .. } => self
-                .state
-                .queues
-                .get(queue)
-                .is_some_and(|q| q.capacity > 0 && q.items.len() >= q.capacity as usize),
+                .is_some_and(|q| self.same_label(call.task, &q.label) && q.items.is_empty()),
+            Call::Enqueue { queue, .. } => self.state.queues.get(queue).is_some_and(|q| {
+                self.same_label(call.task, &q.label)
+                    && q.capacity > 0
+                    && q.items.len() >= q.capacity as usize
+            }),
             Call::EnqueueMany { queue, items } => self.state.queues.get(queue).is_some_and(|q| {
-                q.capacity > 0 && q.items.len() + items.len() > q.capacity as usize
+                self.same_label(call.task, &q.label)
+                    && q.capacity > 0
+                    && q.items.len() + items.len() > q.capacity as usize
             }),
             _ => false,
         }
@@ -654,9 +724,13 @@ impl Machine {
         }
     }
 
+    // The creator's label is apart from the task's (a parent spawning a higher child): one more
+    // argument than clippy likes, kept flat because every caller names each.
+    #[allow(clippy::too_many_arguments)]
     fn new_task(
         &mut self,
         job: JobId,
+        creator: &Label,
         label: Label,
         function: &str,
         args: &[u8],
@@ -675,8 +749,7 @@ impl Machine {
                 self.limits.args_bytes_max
             )));
         }
-        let id = TaskId(self.state.next_task);
-        self.state.next_task += 1;
+        let id = TaskId(self.next_id(IdKind::Task, creator)?);
         let mut deps_left = 0;
         for dep in &deps {
             let Some(parent) = self.state.tasks.get_mut(dep) else {
@@ -712,6 +785,7 @@ impl Machine {
             on_coordinator,
             answered: false,
             sleep: None,
+            creator: creator.clone(),
         };
         if let Some(job) = self.state.jobs.get_mut(&job) {
             job.tasks += 1;
@@ -741,9 +815,13 @@ impl Machine {
             ));
         }
         self.prune();
-        let job = JobId(self.state.next_job);
-        match self.new_task(job, label.clone(), function, args, Vec::new(), false) {
+        let job = match self.next_id(IdKind::Job, label) {
+            Ok(id) => JobId(id),
+            Err(reject) => return Reply::Rejected(reject),
+        };
+        match self.new_task(job, label, label.clone(), function, args, Vec::new(), false) {
             Ok(root) => {
+                let order = self.state.next_job;
                 self.state.next_job += 1;
                 self.state.submissions.insert(request, (job, root));
                 self.state.jobs.insert(
@@ -763,6 +841,7 @@ impl Machine {
                         failed: 0,
                         outcome: None,
                         pruned: false,
+                        order,
                     },
                 );
                 Reply::Submitted { job, root }
@@ -875,8 +954,11 @@ impl Machine {
                 entry.status = Status::Ready;
                 entry.resumes += 1;
                 let job = entry.job;
+                let label = entry.label.clone();
                 self.state.ready.insert(task);
-                if let Some(job) = self.state.jobs.get_mut(&job) {
+                if self.shows_in_job(&label, job)
+                    && let Some(job) = self.state.jobs.get_mut(&job)
+                {
                     job.resumes += 1;
                 }
                 Reply::Ok
@@ -919,11 +1001,14 @@ impl Machine {
             });
         }
         let job = task.job;
+        let task_label = task.label.clone();
+        // A task's output reaches its job's log only if its label flows to the job's.
+        let logged = self.shows_in_job(&task_label, job);
         let reply = self.effect(call);
         let Some(task) = self.state.tasks.get_mut(&call.task) else {
             // The call ended the job's last task and the job's tasks were dropped: only the
             // log remains to be written (no retry can find the task, and none needs to).
-            if let Some(job) = self.state.jobs.get_mut(&job) {
+            if logged && let Some(job) = self.state.jobs.get_mut(&job) {
                 append_log(job, &call.output);
             }
             return reply;
@@ -946,7 +1031,8 @@ impl Machine {
                 task.last_reply = Some((call.epoch, reply.clone()));
             }
         }
-        if !call.output.is_empty()
+        if logged
+            && !call.output.is_empty()
             && let Some(job) = self.state.jobs.get_mut(&job)
         {
             append_log(job, &call.output);
@@ -987,7 +1073,15 @@ impl Machine {
                         _ => return Reply::Rejected(Reject::NotFound),
                     }
                 }
-                match self.new_task(my_job, label, function, args, deps.clone(), *on_coordinator) {
+                match self.new_task(
+                    my_job,
+                    &my_label,
+                    label,
+                    function,
+                    args,
+                    deps.clone(),
+                    *on_coordinator,
+                ) {
                     Ok(child) => Reply::Spawned(child),
                     Err(reject) => Reply::Rejected(reject),
                 }
@@ -996,9 +1090,11 @@ impl Machine {
                 let Some(target) = self.state.tasks.get_mut(future) else {
                     return Reply::Rejected(Reject::NotFound);
                 };
-                // A future the waiter may not see does not exist for it.
+                // A future the waiter may not see does not exist for it, unless the waiter may
+                // know it exists (its own higher child): then it may not wait on it.
                 if !self.policy.flows(&target.label, &my_label) {
-                    return Reply::Rejected(Reject::NotFound);
+                    let creator = target.creator.clone();
+                    return Reply::Rejected(self.hidden_future(&creator, &my_label));
                 }
                 match &target.outcome {
                     Some(outcome) => Reply::Value(outcome.clone()),
@@ -1016,7 +1112,7 @@ impl Machine {
                 on_coordinator,
             } => self.spawn_many(me, function, children, *on_coordinator),
             Call::CreateQueues { capacity, copies } => {
-                match self.new_queues(my_job, &my_label, *capacity, *copies) {
+                match self.new_queues(my_job, &my_label, &my_label, *capacity, *copies) {
                     Ok(made) => Reply::Queues(made),
                     Err(reject) => Reply::Rejected(reject),
                 }
@@ -1029,7 +1125,7 @@ impl Machine {
                 if !self.policy.flows(&my_label, &label) {
                     return Reply::Rejected(Reject::FlowDown);
                 }
-                match self.new_queues(my_job, &label, *capacity, 1) {
+                match self.new_queues(my_job, &my_label, &label, *capacity, 1) {
                     Ok(made) => Reply::Queue(made[0]),
                     Err(reject) => Reply::Rejected(reject),
                 }
@@ -1051,6 +1147,9 @@ impl Machine {
                 Reply::Ok
             }
             Call::ExternalIntent { service, payload } => {
+                if let Err(reject) = self.may_call_service(&my_label, service) {
+                    return Reply::Rejected(reject);
+                }
                 let task = self.state.tasks.get_mut(&me).expect("caller exists");
                 task.external = Some((call.seq, service.clone(), payload.clone()));
                 Reply::ExternalKey {
@@ -1067,6 +1166,7 @@ impl Machine {
                 }
                 Reply::Value(outcome.clone())
             }
+            Call::Kv { space, call } => self.kv_call(&my_label, space, call),
             Call::Sleep { until_ms } => {
                 let task = self.state.tasks.get_mut(&me).expect("caller exists");
                 match task.sleep {
@@ -1130,7 +1230,7 @@ impl Machine {
         Reply::Ok
     }
 
-    fn put_service(&mut self, name: &str, url: &str) -> Reply {
+    pub(crate) fn put_service(&mut self, name: &str, url: &str) -> Reply {
         if !self.state.services.contains_key(name) && self.state.services.len() >= SERVICES_MAX {
             return Reply::Rejected(Reject::Limit(format!("at most {SERVICES_MAX} services")));
         }
@@ -1180,6 +1280,7 @@ impl Machine {
         for (args, deps) in children {
             match self.new_task(
                 job,
+                &label,
                 label.clone(),
                 function,
                 args,
@@ -1209,6 +1310,13 @@ impl Machine {
             Ok(queue) => queue,
             Err(reject) => return Reply::Rejected(reject),
         };
+        if queue.label != *my_label && !leaky(4) {
+            let (reply, woken) = send_up(queue, me, seq, items);
+            for consumer in woken {
+                self.make_ready(consumer);
+            }
+            return reply;
+        }
         if items.len() > queue.capacity as usize {
             return Reply::Rejected(Reject::Invalid(format!(
                 "{} items cannot fit a queue of capacity {}; enqueue them one at a time",
@@ -1240,6 +1348,7 @@ impl Machine {
     fn new_queues(
         &mut self,
         job: JobId,
+        creator: &Label,
         label: &Label,
         capacity: u32,
         copies: u32,
@@ -1253,8 +1362,7 @@ impl Machine {
         }
         let mut made = Vec::with_capacity(copies as usize);
         for _ in 0..copies {
-            let id = QueueId(self.state.next_queue);
-            self.state.next_queue += 1;
+            let id = QueueId(self.next_id(IdKind::Queue, creator)?);
             self.state.queues.insert(
                 id,
                 Queue {
@@ -1264,6 +1372,8 @@ impl Machine {
                     items: VecDeque::new(),
                     waiting_consumers: BTreeSet::new(),
                     waiting_producers: BTreeSet::new(),
+                    dropped_up: 0,
+                    creator: creator.clone(),
                 },
             );
             made.push(id);
@@ -1284,11 +1394,20 @@ impl Machine {
                 self.limits.item_bytes_max
             )));
         }
-        let queue = self.state.queues.get_mut(&id).ok_or(Reject::NotFound)?;
-        if !self.policy.flows(my_label, &queue.label) {
-            return Err(Reject::FlowDown);
+        let hidden = match self.state.queues.get(&id) {
+            None => return Err(Reject::NotFound),
+            // A queue made at a label the sender does not see does not exist for it, even
+            // above it: its id could only have been guessed.
+            Some(queue) if !self.policy.flows(&queue.creator, my_label) => Some(Reject::NotFound),
+            Some(queue) if !self.policy.flows(my_label, &queue.label) => {
+                Some(self.unwritable_queue(&queue.label.clone(), my_label))
+            }
+            Some(_) => None,
+        };
+        if let Some(reject) = hidden {
+            return Err(reject);
         }
-        Ok(queue)
+        self.state.queues.get_mut(&id).ok_or(Reject::NotFound)
     }
 
     fn enqueue(
@@ -1303,6 +1422,13 @@ impl Machine {
             Ok(queue) => queue,
             Err(reject) => return Reply::Rejected(reject),
         };
+        if queue.label != *my_label && !leaky(4) {
+            let (reply, woken) = send_up(queue, me, seq, std::slice::from_ref(&item.to_vec()));
+            for consumer in woken {
+                self.make_ready(consumer);
+            }
+            return reply;
+        }
         let woken;
         if queue.capacity == 0 {
             // Rendezvous: the item waits in the queue tagged with this call; the call completes
@@ -1349,6 +1475,10 @@ impl Machine {
         if !policy.flows(&queue.label, my_label) {
             return Reply::Rejected(Reject::NotFound);
         }
+        // Taking an item changes what the queue's other readers see: only at its own label.
+        if queue.label != *my_label && !leaky(3) {
+            return Reply::Rejected(Reject::FlowDown);
+        }
         let Some(item) = queue.items.pop_front() else {
             queue.waiting_consumers.insert(me);
             return Reply::WouldBlock;
@@ -1388,10 +1518,15 @@ impl Machine {
             task.outcome = Some(outcome);
             (std::mem::take(&mut task.waiters), task.job)
         };
+        let counted = {
+            let label = self.state.tasks[&id].label.clone();
+            self.shows_in_job(&label, job)
+        };
         if let Some(j) = self.state.jobs.get_mut(&job) {
             assert!(j.live > 0, "a job's live tasks are counted");
             j.live -= 1;
-            if failed {
+            if !counted {
+            } else if failed {
                 j.failed += 1;
             } else {
                 j.done += 1;
@@ -1451,6 +1586,31 @@ impl Machine {
             self.state.submissions.retain(|_, (j, _)| *j != oldest);
         }
     }
+}
+
+/// A send to a strictly higher queue: placed if there is room, else dropped and counted — never
+/// blocked or refused because of what the queue's readers did. A rendezvous (capacity 0) would
+/// make the sender wait for a higher reader, so it takes items from its own label only.
+fn send_up(queue: &mut Queue, me: TaskId, seq: Seq, items: &[Vec<u8>]) -> (Reply, Vec<TaskId>) {
+    if queue.capacity == 0 {
+        let refusal = Reject::Invalid(
+            "a rendezvous queue (max_size 0) takes items only from tasks at its own label".into(),
+        );
+        return (Reply::Rejected(refusal), Vec::new());
+    }
+    let mut woken = Vec::new();
+    for item in items {
+        if queue.items.len() >= queue.capacity as usize {
+            queue.dropped_up += 1;
+            continue;
+        }
+        queue.items.push_back(Item {
+            bytes: item.clone(),
+            from: (me, seq),
+        });
+        woken.extend(queue.waiting_consumers.pop_first());
+    }
+    (Reply::Ok, woken)
 }
 
 /// Appends task output to a job's log, dropping the oldest bytes beyond the bound (at a char

@@ -34,6 +34,22 @@ pub enum Query {
         max: u32,
     },
     Service(String),
+    /// The newest jobs a reader at `reader` may see (at most `max`), newest first: filtered
+    /// before the bound, ordered by submission.
+    JobsSeen {
+        max: u32,
+        reader: Label,
+    },
+    /// What a reader at `reader` sees under a task key of `rt.kv`/`rt.store`.
+    Facet {
+        space: crate::kv::Space,
+        key: String,
+        reader: Label,
+    },
+    /// The policy in force.
+    Policy,
+    /// Users and their labels.
+    Users,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -95,6 +111,8 @@ pub enum Answer {
     Jobs(Vec<JobView>),
     Log(Option<LogView>),
     Service(Option<String>),
+    Policy(sl_labels::PolicyImage),
+    Users(Vec<(String, Label)>),
 }
 
 impl Machine {
@@ -147,6 +165,12 @@ impl Machine {
                 ready: d.ready.len() as u64,
                 running: d.running.len() as u64,
             })),
+            Query::Policy => Answer::Policy(self.policy_image()),
+            Query::JobsSeen { max, reader } => Answer::Jobs(self.jobs_seen(*max, reader)),
+            Query::Facet { space, key, reader } => {
+                Answer::Value(self.facet_read(reader, space, key))
+            }
+            Query::Users => Answer::Users(self.users()),
             Query::Members => Answer::Members(state.members.values().cloned().collect()),
             Query::Principals => Answer::Principals(
                 state
@@ -160,6 +184,22 @@ impl Machine {
 }
 
 impl Machine {
+    fn jobs_seen(&self, max: u32, reader: &Label) -> Vec<JobView> {
+        use sl_labels::Lattice;
+        let mut seen: Vec<(u64, JobId)> = self
+            .state
+            .jobs
+            .iter()
+            .filter(|(_, j)| crate::label_rules::leaky(9) || self.policy.flows(&j.label, reader))
+            .map(|(id, j)| (j.order, *id))
+            .collect();
+        seen.sort_unstable_by(|a, b| b.cmp(a));
+        seen.into_iter()
+            .take(max as usize)
+            .filter_map(|(_, id)| self.job_view(id, false))
+            .collect()
+    }
+
     /// One job as the CLI shows it; `counts` scans the tasks, so listings skip it.
     fn job_view(&self, id: JobId, counts: bool) -> Option<JobView> {
         let state = &self.state;
@@ -171,7 +211,7 @@ impl Machine {
             for task in state
                 .tasks
                 .values()
-                .filter(|t| t.job == id && t.outcome.is_none())
+                .filter(|t| t.job == id && t.outcome.is_none() && self.shows_in_job(&t.label, id))
             {
                 let i = match task.status {
                     Status::Ready => 0,

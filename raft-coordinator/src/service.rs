@@ -910,9 +910,12 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                 Ok(RpcReply::new(driver.propose(proposal.command).await))
             }
         })
-        .route::<GetStatus, _, _>(move |_, _: Empty, _| {
+        .route::<GetStatus, _, _>(move |caller, _: Empty, _| {
             let driver = d3.clone();
             async move {
+                // Cluster-wide counts (jobs, ready tasks, log indexes) move with every label's
+                // work: nodes and the admin only.
+                trusted(&caller)?;
                 let status = driver.status().await.ok_or_else(|| {
                     RemoteError::new(ErrorCode::Unavailable, "the replica is stopping")
                 })?;

@@ -392,8 +392,8 @@ fn labels_decide_what_tasks_may_send_see_and_wait_on() {
     };
     assert_eq!(
         w.call(&g, 1, Call::Wait { future: high }),
-        Reply::Rejected(Reject::NotFound),
-        "a public task cannot observe a secret child"
+        Reply::Rejected(Reject::FlowDown),
+        "a public task may not wait on its secret child (refused at once, whatever it does)"
     );
     let Reply::Queue(secret_q) = w.call(
         &g,

@@ -75,6 +75,9 @@ pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
     ("SystemExit", Some("BaseException")),
     ("SystemError", Some("Exception")),
     ("NotSupported", Some("Exception")),
+    // Raised by the host (label rules, external services); appended so older indices stay.
+    ("PermissionError", Some("OSError")),
+    ("ConnectionError", Some("OSError")),
 ];
 
 /// The index of a builtin exception class; unknown names are SystemError.

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use sl_coordinator::ids::JobId;
 use sl_coordinator::machine::{Command, JobOptions, Reply, Status};
 use sl_coordinator::query::{Answer, JobView, Query};
-use sl_labels::{Label, Lattice, Policy};
+use sl_labels::{Label, Lattice};
 use sl_objstore::store::Store;
 use sl_rpc::endpoint::{Caller, Reply as RpcReply, Router};
 use sl_rpc::message::{ErrorCode, RemoteError};
@@ -77,6 +77,10 @@ pub struct LogChunk {
 pub struct ServiceRequest {
     pub name: String,
     pub url: String,
+    /// Label text: who may call it (tasks at labels below it; default the bottom).
+    pub label: Option<String>,
+    /// Label text of its answers (default: `label`); a caller must be at or above it.
+    pub reply_label: Option<String>,
 }
 
 sl_rpc::method!(
@@ -98,7 +102,7 @@ sl_rpc::method!(AddService, 515, "service_add", false, ServiceRequest, Empty);
 pub struct JobsContext {
     pub link: Link,
     pub store: Store,
-    pub policy: Policy,
+    pub policy: sl_labels::SharedPolicy,
 }
 
 pub type Slot = std::sync::Arc<std::sync::OnceLock<JobsContext>>;
@@ -129,11 +133,11 @@ async fn caller_label(
     reading: bool,
 ) -> Result<Label, RemoteError> {
     match caller {
-        Caller::Node { .. } => Ok(Lattice::top(&c.policy)),
+        Caller::Node { .. } => Ok(Lattice::top(&*c.policy.current())),
         Caller::Client { principal } if principal == ADMIN => Ok(if reading {
-            Lattice::top(&c.policy)
+            Lattice::top(&*c.policy.current())
         } else {
-            Lattice::bottom(&c.policy)
+            Lattice::bottom(&*c.policy.current())
         }),
         Caller::Client { principal } => {
             match c
@@ -249,9 +253,14 @@ pub fn routes(router: Router, slot: Slot) -> Router {
             async move {
                 let c = context(&slot)?;
                 let reader = caller_label(&c, &caller, true).await?;
+                // Filtered at the coordinator before the bound: jobs the caller may not see
+                // never push its own out of the listing.
                 let Answer::Jobs(views) = c
                     .link
-                    .read(Query::Jobs { max: LIST_MAX })
+                    .read(Query::JobsSeen {
+                        max: LIST_MAX,
+                        reader: reader.clone(),
+                    })
                     .await
                     .map_err(unavailable)?
                 else {
@@ -335,11 +344,27 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                     )));
                 }
                 super::external::parse_url(&request.url).map_err(bad)?;
+                // The cluster's policy as of now (a policy just applied may not have reached
+                // this node's copy yet).
+                let policy = match c.link.read(Query::Policy).await.map_err(unavailable)? {
+                    Answer::Policy(image) => sl_labels::Policy::from_image(&image).map_err(bad)?,
+                    _ => return Err(unavailable("unexpected answer")),
+                };
+                let label = match &request.label {
+                    Some(text) => policy.parse_label(text).map_err(bad)?,
+                    None => Lattice::bottom(&policy),
+                };
+                let reply_label = match &request.reply_label {
+                    Some(text) => policy.parse_label(text).map_err(bad)?,
+                    None => label.clone(),
+                };
                 match c
                     .link
-                    .propose(Command::PutService {
+                    .propose(Command::PutLabelledService {
                         name: request.name,
                         url: request.url,
+                        label,
+                        reply_label,
                     })
                     .await
                     .map_err(unavailable)?
@@ -380,7 +405,7 @@ async fn submit(
     let args = codec::encode(&event).map_err(bad)?;
     let label = caller_label(c, caller, false).await?;
     let digest = Sha256::digest(request.source.as_bytes());
-    let key = format!("kappa/program/{}", sl_rpc::token::hex_encode(&digest));
+    let key = sl_coordinator::label_rules::program_key(&label, &sl_rpc::token::hex_encode(&digest));
     c.store
         .put(
             key.as_bytes(),

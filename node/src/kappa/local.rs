@@ -110,6 +110,7 @@ pub struct LocalRuntime {
     ready: VecDeque<usize>,
     queues: Vec<Queue>,
     store: BTreeMap<String, Data>,
+    kv: BTreeMap<String, Data>,
     /// Forced and voluntary checkpoints taken, and resumes from them.
     pub checkpoints: u64,
 }
@@ -145,6 +146,7 @@ impl LocalRuntime {
             ready: VecDeque::from([0]),
             queues: Vec::new(),
             store: BTreeMap::new(),
+            kv: BTreeMap::new(),
             checkpoints: 0,
         };
         let ended = runtime.schedule(event, out)?;
@@ -404,6 +406,7 @@ impl LocalRuntime {
                 capacity,
                 copies,
                 single,
+                ..
             } => {
                 if self.queues.len() + copies > QUEUES_MAX {
                     return Ok(Served::Answer(Err(host_error(
@@ -479,6 +482,25 @@ impl LocalRuntime {
             }
             RtCall::StoreList { prefix } => Served::Answer(Ok(Data::List(
                 self.store
+                    .range(prefix.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&prefix))
+                    .map(|(k, _)| Data::Str(k.clone()))
+                    .collect(),
+            ))),
+            // `slnode run` has one label and one user: the faceted store is a plain map here.
+            RtCall::KvPut { key, value } => {
+                self.kv.insert(key, value);
+                Served::Answer(Ok(Data::None))
+            }
+            RtCall::KvGet { key, default } => {
+                Served::Answer(Ok(self.kv.get(&key).cloned().unwrap_or(default)))
+            }
+            RtCall::KvDelete { key } => {
+                self.kv.remove(&key);
+                Served::Answer(Ok(Data::None))
+            }
+            RtCall::KvKeys { prefix } => Served::Answer(Ok(Data::List(
+                self.kv
                     .range(prefix.clone()..)
                     .take_while(|(k, _)| k.starts_with(&prefix))
                     .map(|(k, _)| Data::Str(k.clone()))

@@ -21,6 +21,10 @@ pub const RT_FUNCTIONS: &[&str] = &[
     "store.get",
     "store.delete",
     "store.list",
+    "kv.put",
+    "kv.get",
+    "kv.delete",
+    "kv.keys",
 ];
 
 /// What `import time` offers.
@@ -44,6 +48,8 @@ pub enum RtCall {
         awaits: Vec<u64>,
         name: Option<String>,
         blocking: bool,
+        /// `label="LEVEL{tags}"`: run the child at this (higher) label.
+        label: Option<String>,
     },
     /// Several spawns at once (`spawn_many`, `map_spawn`): one future each, in order.
     SpawnMany {
@@ -59,6 +65,8 @@ pub enum RtCall {
         copies: usize,
         /// `create_queue` returns one queue, `create_queues` a list.
         single: bool,
+        /// `create_queue(max_size, label=…)`: a queue at a label above the creator's.
+        label: Option<String>,
     },
     Enqueue {
         queue: u64,
@@ -93,6 +101,29 @@ pub enum RtCall {
         seconds: f64,
     },
     Time,
+    /// `rt.kv`: the cluster's faceted key-value store.
+    KvPut {
+        key: String,
+        value: Data,
+    },
+    KvGet {
+        key: String,
+        default: Data,
+    },
+    KvDelete {
+        key: String,
+    },
+    KvKeys {
+        prefix: String,
+    },
+}
+
+/// A `label=` keyword: label text, or absent.
+fn label_kwarg(a: &mut Args) -> Result<Option<String>, HostError> {
+    match a.take(usize::MAX, "label") {
+        None | Some(Data::None) => Ok(None),
+        Some(l) => Ok(Some(text(l, "label")?)),
+    }
 }
 
 fn type_error(message: impl Into<String>) -> HostError {
@@ -272,6 +303,7 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
                 Some(n) => Some(text(n, "name")?),
             };
             let blocking = matches!(a.take(usize::MAX, "blocking"), Some(Data::Bool(true)));
+            let label = label_kwarg(&mut a)?;
             a.done(2)?;
             RtCall::Spawn {
                 function,
@@ -279,6 +311,7 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
                 awaits,
                 name,
                 blocking,
+                label,
             }
         }
         "rt.spawn_many" => {
@@ -344,6 +377,7 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             } else {
                 int(a.required(1, "copies")?, "copies")?
             };
+            let label = if single { label_kwarg(&mut a)? } else { None };
             a.done(2)?;
             if !(0..=QUEUE_CAPACITY_MAX).contains(&capacity) {
                 return Err(value_error(format!(
@@ -357,6 +391,7 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
                 capacity: capacity as usize,
                 copies: copies as usize,
                 single,
+                label,
             }
         }
         "Queue.enqueue" => {
@@ -415,6 +450,31 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             )?;
             a.done(1)?;
             RtCall::StoreList { prefix }
+        }
+        "rt.kv.put" => {
+            let key = text(a.required(0, "key")?, "key")?;
+            let value = a.required(1, "value")?;
+            a.done(2)?;
+            RtCall::KvPut { key, value }
+        }
+        "rt.kv.get" => {
+            let key = text(a.required(0, "key")?, "key")?;
+            let default = a.take(1, "default").unwrap_or(Data::None);
+            a.done(2)?;
+            RtCall::KvGet { key, default }
+        }
+        "rt.kv.delete" => {
+            let key = text(a.required(0, "key")?, "key")?;
+            a.done(1)?;
+            RtCall::KvDelete { key }
+        }
+        "rt.kv.keys" => {
+            let prefix = text(
+                a.take(0, "prefix").unwrap_or(Data::Str(String::new())),
+                "prefix",
+            )?;
+            a.done(1)?;
+            RtCall::KvKeys { prefix }
         }
         "time.sleep" => {
             let seconds = match a.required(0, "secs")? {

@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sl_coordinator::ids::{QueueId, Seq, TaskId};
+use sl_coordinator::kv::{KvAnswer, KvCall, Space};
 use sl_coordinator::machine::{
     Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, TaskCall,
 };
 use sl_coordinator::query::{Answer, Query};
-use sl_labels::{Lattice, Policy};
 use sl_lang::{Data, HostCall, HostError, Outcome, Vm};
 use sl_objstore::store::Store;
 use tracing::{debug, warn};
@@ -54,7 +54,6 @@ const CALL_GRACE: Duration = Duration::from_millis(1000);
 const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
 /// Store keys task code may use.
 pub const STORE_KEY_BYTES_MAX: usize = 1024;
-const STORE_LIST_MAX: usize = 10_000;
 /// Longest error text a task's outcome keeps.
 const OUTCOME_TEXT_MAX: usize = 16 << 10;
 
@@ -66,7 +65,7 @@ pub struct Env {
     pub store: Store,
     pub programs: Programs,
     pub runtime: tokio::runtime::Handle,
-    pub policy: Policy,
+    pub policy: sl_labels::SharedPolicy,
     /// Checkpoints up to this size travel inside the call.
     pub inline_max: usize,
 }
@@ -548,6 +547,7 @@ impl Slice<'_> {
                     function,
                     args,
                     awaits,
+                    label,
                     ..
                 },
                 None,
@@ -556,11 +556,15 @@ impl Slice<'_> {
                     Ok(p) => p,
                     Err(e) => return payload_error(e),
                 };
+                let label = match self.label_of(label.as_deref()) {
+                    Ok(label) => label,
+                    Err(e) => return payload_error(e),
+                };
                 Step::Call(Call::Spawn {
                     function: function.clone(),
                     args,
                     deps,
-                    label: None,
+                    label,
                     on_coordinator: on_coordinator(function),
                 })
             }
@@ -610,15 +614,17 @@ impl Slice<'_> {
                     capacity,
                     copies,
                     single,
+                    label,
                 },
                 None,
             ) => {
                 let capacity = *capacity as u32;
                 if *single {
-                    Step::Call(Call::CreateQueue {
-                        capacity,
-                        label: None,
-                    })
+                    let label = match self.label_of(label.as_deref()) {
+                        Ok(label) => label,
+                        Err(e) => return payload_error(e),
+                    };
+                    Step::Call(Call::CreateQueue { capacity, label })
                 } else {
                     Step::Call(Call::CreateQueues {
                         capacity,
@@ -690,10 +696,74 @@ impl Slice<'_> {
                 }
             }
             (RtCall::Time, _) => Step::Answer(Ok(Data::Float(programs::unix_seconds()))),
-            (RtCall::StorePut { key, value }, _) => Step::Answer(self.store_put(key, value)),
-            (RtCall::StoreGet { key }, _) => Step::Answer(self.store_get(key)),
-            (RtCall::StoreDelete { key }, _) => Step::Answer(self.store_delete(key)),
-            (RtCall::StoreList { prefix }, _) => Step::Answer(self.store_list(prefix)),
+            // `rt.store`: bytes in an object under a fresh key (durable before the name refers
+            // to it), the name a facet at the task's label in the coordinator.
+            (RtCall::StorePut { key, value }, None) => match self.store_object(value) {
+                Ok(object) => kv_call(
+                    Space::Store,
+                    KvCall::Put {
+                        key: key.clone(),
+                        value: object.into_bytes(),
+                    },
+                ),
+                Err(e) => Step::Answer(Err(e)),
+            },
+            (RtCall::StoreGet { key }, None) => {
+                kv_call(Space::Store, KvCall::Get { key: key.clone() })
+            }
+            (RtCall::StoreGet { key }, Some(Answered::Kv(KvAnswer::Value(found)))) => {
+                Step::Answer(self.store_fetch(key, found))
+            }
+            (RtCall::StoreDelete { key }, None) => {
+                kv_call(Space::Store, KvCall::Delete { key: key.clone() })
+            }
+            (RtCall::StoreDelete { .. }, Some(Answered::Kv(KvAnswer::Value(before)))) => {
+                Step::Answer(Ok(Data::Bool(before.is_some())))
+            }
+            (RtCall::StoreList { prefix }, None) => kv_call(
+                Space::Store,
+                KvCall::Keys {
+                    prefix: prefix.clone(),
+                },
+            ),
+            (RtCall::KvPut { key, value }, None) => match codec::encode(value) {
+                Ok(value) => kv_call(
+                    Space::Kv,
+                    KvCall::Put {
+                        key: key.clone(),
+                        value,
+                    },
+                ),
+                Err(e) => Step::Answer(Err(host_error("ValueError", e.to_string()))),
+            },
+            (RtCall::KvGet { key, .. }, None) => {
+                kv_call(Space::Kv, KvCall::Get { key: key.clone() })
+            }
+            (RtCall::KvGet { default, .. }, Some(Answered::Kv(KvAnswer::Value(found)))) => {
+                Step::Answer(match found {
+                    Some(bytes) => codec::decode(&bytes).map_err(|e| {
+                        host_error("ValueError", format!("stored value unreadable: {e}"))
+                    }),
+                    None => Ok(default.clone()),
+                })
+            }
+            (RtCall::KvDelete { key }, None) => {
+                kv_call(Space::Kv, KvCall::Delete { key: key.clone() })
+            }
+            (RtCall::KvKeys { prefix }, None) => kv_call(
+                Space::Kv,
+                KvCall::Keys {
+                    prefix: prefix.clone(),
+                },
+            ),
+            (
+                RtCall::StoreList { .. } | RtCall::KvKeys { .. },
+                Some(Answered::Kv(KvAnswer::Keys(keys))),
+            ) => Step::Answer(Ok(Data::List(keys.into_iter().map(Data::Str).collect()))),
+            (
+                RtCall::StorePut { .. } | RtCall::KvPut { .. } | RtCall::KvDelete { .. },
+                Some(Answered::Kv(_)),
+            ) => Step::Answer(Ok(Data::None)),
             (
                 RtCall::Enqueue { .. } | RtCall::Checkpoint { .. } | RtCall::Sleep { .. },
                 Some(Answered::Ok),
@@ -866,7 +936,8 @@ impl Slice<'_> {
                     }
                     Reject::FlowDown => Ok(Err(host_error(
                         "PermissionError",
-                        "that would send data to a lower label",
+                        "the label rules forbid this: data would flow to a lower label (a wait \
+                         on a higher task, a send or change below the task's label)",
                     ))),
                     Reject::Limit(m) => Ok(Err(host_error("RuntimeError", m))),
                     Reject::Invalid(m) => Ok(Err(host_error("ValueError", m))),
@@ -922,84 +993,62 @@ impl Slice<'_> {
         }
     }
 
-    fn store_key(key: &str) -> Result<Vec<u8>, HostError> {
-        if key.is_empty() || key.len() > STORE_KEY_BYTES_MAX || key.contains('\0') {
-            return Err(host_error(
-                "ValueError",
-                format!("store keys are 1 to {STORE_KEY_BYTES_MAX} bytes, without NUL"),
-            ));
+    /// `label=` text as a label of the cluster's policy (`None`: the task's own).
+    fn label_of(&self, text: Option<&str>) -> Result<Option<sl_labels::Label>, HostError> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        if let Ok(label) = self.env.policy.current().parse_label(text) {
+            return Ok(Some(label));
         }
-        // The NUL ends the key, so deleting one key never matches a longer one.
-        Ok(format!("kappa/store/{key}\0").into_bytes())
+        // Perhaps a level or tag newer than this node's copy of the policy: ask the replica.
+        let fresh = match self.block_on(self.env.link.read_local(Query::Policy)) {
+            Some(Answer::Policy(image)) => sl_labels::Policy::from_image(&image).ok(),
+            _ => None,
+        };
+        let policy = fresh.unwrap_or_else(|| (*self.env.policy.current()).clone());
+        policy
+            .parse_label(text)
+            .map(Some)
+            .map_err(|e| host_error("ValueError", e.to_string()))
     }
 
-    fn store_put(&self, key: &str, value: &Data) -> Result<Data, HostError> {
-        let k = Self::store_key(key)?;
+    /// Writes a value's bytes as an object at the task's label under a fresh key.
+    fn store_object(&self, value: &Data) -> Result<String, HostError> {
         let bytes = codec::encode(value).map_err(|e| host_error("ValueError", e.to_string()))?;
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|e| host_error("OSError", e.to_string()))?;
+        let object = format!("kappa/store/{}", sl_rpc::token::hex_encode(&id));
         self.block_on(
             self.env
                 .store
-                .put(&k, Bytes::from(bytes), &self.grant.label),
+                .put(object.as_bytes(), Bytes::from(bytes), &self.grant.label),
         )
         .map_err(|e| host_error("OSError", e.to_string()))?;
-        Ok(Data::None)
+        Ok(object)
     }
 
-    fn store_get(&self, key: &str) -> Result<Data, HostError> {
-        let k = Self::store_key(key)?;
+    /// The value behind a facet the coordinator showed this task.
+    fn store_fetch(&self, key: &str, found: Option<Vec<u8>>) -> Result<Data, HostError> {
+        let Some(object) = found else {
+            return Err(host_error("KeyError", format!("'{key}'")));
+        };
         match self
-            .block_on(self.env.store.get(&k, &self.grant.label))
+            .block_on(self.env.store.get(&object, &self.grant.label))
             .map_err(|e| host_error("OSError", e.to_string()))?
         {
             Some(object) => codec::decode(&object.bytes)
                 .map_err(|e| host_error("ValueError", format!("stored value unreadable: {e}"))),
-            None => Err(host_error("KeyError", format!("'{key}'"))),
+            None => Err(host_error(
+                "OSError",
+                format!("the object behind '{key}' is missing"),
+            )),
         }
     }
+}
 
-    fn store_delete(&self, key: &str) -> Result<Data, HostError> {
-        let k = Self::store_key(key)?;
-        let top = Lattice::top(&self.env.policy);
-        let existing = self
-            .block_on(self.env.store.get(&k, &top))
-            .map_err(|e| host_error("OSError", e.to_string()))?;
-        let Some(object) = existing else {
-            return Ok(Data::Bool(false));
-        };
-        // An object the task cannot see does not exist for it; one below its label it may not
-        // change (that would write down).
-        if !self.env.policy.flows(&object.label, &self.grant.label) {
-            return Ok(Data::Bool(false));
-        }
-        if !self.env.policy.flows(&self.grant.label, &object.label) {
-            return Err(host_error(
-                "PermissionError",
-                "deleting an object below the task's label would write down",
-            ));
-        }
-        let removed = self
-            .block_on(self.env.store.delete_prefix(&k))
-            .map_err(|e| host_error("OSError", e.to_string()))?;
-        Ok(Data::Bool(removed > 0))
-    }
-
-    fn store_list(&self, prefix: &str) -> Result<Data, HostError> {
-        let p = format!("kappa/store/{prefix}").into_bytes();
-        let keys = self
-            .block_on(self.env.store.list(&p, &self.grant.label, STORE_LIST_MAX))
-            .map_err(|e| host_error("OSError", e.to_string()))?;
-        let mut names: Vec<String> = keys
-            .iter()
-            .filter_map(|k| {
-                let k = k.strip_prefix(b"kappa/store/".as_slice())?;
-                let k = k.strip_suffix(b"\0".as_slice())?;
-                String::from_utf8(k.to_vec()).ok()
-            })
-            .collect();
-        names.sort();
-        names.dedup();
-        Ok(Data::List(names.into_iter().map(Data::Str).collect()))
-    }
+fn kv_call(space: Space, call: KvCall) -> Step {
+    Step::Call(Call::Kv { space, call })
 }
 
 #[cfg(test)]
