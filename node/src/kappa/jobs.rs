@@ -21,7 +21,7 @@ use sl_rpc::message::{ErrorCode, RemoteError};
 
 use super::link::Link;
 use super::programs::SOURCE_BYTES_MAX;
-use super::{codec, rt};
+use super::{codec, failure, rt};
 use crate::admin::ADMIN;
 pub use crate::admin::Empty;
 
@@ -179,7 +179,10 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
                 Some(format!("unreadable result: {e}")),
             ),
         },
-        Some(Err(text)) => (serde_json::Value::Null, Some(text.clone())),
+        Some(Err(text)) => (
+            serde_json::Value::Null,
+            Some(failure::traceback(text).to_owned()),
+        ),
         None => (serde_json::Value::Null, None),
     };
     let [ready, running, blocked, done, failed] = view.counts;

@@ -29,6 +29,7 @@ use tracing::{debug, warn};
 
 use super::codec;
 use super::external;
+use super::failure;
 use super::link::Link;
 use super::programs::{self, Programs, unix_ms};
 use super::rt::{self, FUTURE, QUEUE, RtCall};
@@ -141,6 +142,7 @@ fn host_error(kind: &str, message: impl Into<String>) -> HostError {
     HostError {
         kind: kind.into(),
         message: message.into(),
+        detail: None,
     }
 }
 
@@ -158,25 +160,11 @@ fn queue(id: QueueId) -> Data {
     }
 }
 
-/// A task's outcome as the error its waiter raises: the last line of a traceback is
-/// `Kind: message`.
-pub fn outcome_error(text: &str) -> HostError {
-    let last = text.trim_end().lines().last().unwrap_or("");
-    match last.split_once(": ") {
-        Some((kind, message))
-            if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-        {
-            host_error(kind, message)
-        }
-        _ => host_error("RuntimeError", last),
-    }
-}
-
 pub fn outcome_value(outcome: &TaskOutcome) -> Result<Data, HostError> {
     match outcome {
         Ok(bytes) => codec::decode(bytes)
             .map_err(|e| host_error("RuntimeError", format!("a task's value is unreadable: {e}"))),
-        Err(text) => Err(outcome_error(text)),
+        Err(text) => Err(failure::waiter_error(text)),
     }
 }
 
@@ -382,7 +370,7 @@ impl Slice<'_> {
                 }
                 Outcome::Raised(exception) => {
                     let traceback = exception.render(&self.file);
-                    return self.exit(Err(traceback));
+                    return self.exit(Err(failure::outcome_text(&traceback, &exception)));
                 }
                 Outcome::HostCall(call) => self.host_call(&mut vm, &call, None)?,
             }
@@ -459,7 +447,9 @@ impl Slice<'_> {
                 Ok(bytes) => Ok(bytes),
                 Err(e) => Err(format!("ValueError: the task's value cannot be sent: {e}")),
             },
-            Err(mut text) => {
+            Err(whole) => {
+                let (shown, trailer) = failure::split(&whole);
+                let mut text = shown.to_owned();
                 if text.len() > OUTCOME_TEXT_MAX {
                     // Keep the end: the exception's own line is last.
                     let mut cut = text.len() - OUTCOME_TEXT_MAX;
@@ -474,6 +464,9 @@ impl Slice<'_> {
                     if !text.ends_with('\n') {
                         self.output.push('\n');
                     }
+                }
+                if trailer.is_some() {
+                    text.push_str(&whole[shown.len()..]);
                 }
                 Err(text)
             }
@@ -1033,15 +1026,5 @@ mod tests {
         );
         assert!(child_arguments(&bytes, &values[..2]).is_err());
         assert!(child_arguments(b"\x99", &values).is_err());
-    }
-
-    #[test]
-    fn a_failed_task_raises_its_exception_in_the_waiter() {
-        let e = outcome_error(
-            "Traceback (most recent call last):\n  File \"x\", line 1\nKeyError: 'a'\n",
-        );
-        assert_eq!((e.kind.as_str(), e.message.as_str()), ("KeyError", "'a'"));
-        let e = outcome_error("cancelled");
-        assert_eq!(e.kind, "RuntimeError");
     }
 }
