@@ -369,3 +369,39 @@ def parent():
     };
     assert_eq!((e.kind.as_str(), e.message.as_str()), ("RuntimeError", "m"));
 }
+
+#[test]
+fn a_loop_over_big_ints_keeps_its_heap_and_snapshot_small() {
+    let source = "\
+def main():
+    x = 1
+    for i in range(200000):
+        x = (x * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+    return x
+";
+    let mut vm = Vm::new(compile("lcg.py", source).unwrap());
+    let mut out = String::new();
+    assert_eq!(until_call(&mut vm, &mut out), Outcome::Finished);
+    vm.call_function("main", &[]).unwrap();
+    let mut largest = 0;
+    loop {
+        match vm.run(1 << 16) {
+            Outcome::Suspended => {
+                // Garbage is collected as it is made: the state stays the size of a few ints.
+                let snapshot = vm.snapshot().unwrap();
+                largest = largest.max(snapshot.len());
+                vm = Vm::restore(&snapshot).unwrap();
+            }
+            Outcome::Finished => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(largest < 1 << 20, "a snapshot took {largest} bytes");
+    assert!(
+        vm.state().heap.live() < 20_000,
+        "{} objects live",
+        vm.state().heap.live()
+    );
+    // What CPython computes.
+    assert_eq!(vm.result().unwrap(), Data::Int(2325186649625005889));
+}

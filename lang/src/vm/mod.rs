@@ -378,6 +378,12 @@ impl Vm {
         std::mem::take(&mut self.state.output)
     }
 
+    /// Frees what nothing reaches, now (the VM also does so on its own as it allocates): before
+    /// a snapshot, so it carries no garbage.
+    pub fn collect_garbage(&mut self) {
+        self.collect();
+    }
+
     pub fn snapshot(&self) -> Result<Vec<u8>, Error> {
         rkyv::to_bytes::<rkyv::rancor::Error>(&self.state)
             .map(|b| b.to_vec())
