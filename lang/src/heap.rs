@@ -560,9 +560,14 @@ impl Heap {
         self.slots.len() - self.free.len()
     }
 
-    /// Whether a collection is worth its cost now.
+    /// Whether a collection is worth its cost now: when the objects allocated since the last
+    /// one outnumber those that survived it (so the heap at most doubles between collections
+    /// and a collection's cost is paid for by as many allocations), or memory runs short.
+    /// Nothing is freed between collections, so the survivors are `live() - allocated` — not
+    /// `live()`, which counts the new objects too and would never be exceeded.
     pub fn wants_collection(&self) -> bool {
-        self.allocated as usize > 4096.max(self.live())
+        let survivors = (self.live() as u64).saturating_sub(self.allocated);
+        self.allocated > 4096.max(survivors)
             || self.live_bytes + self.allocated_bytes > self.limit()
     }
 
@@ -603,13 +608,21 @@ impl Heap {
         for (i, slot) in self.slots.iter_mut().enumerate() {
             match slot {
                 Some(object) if marked[i] => bytes += object.size(),
-                Some(_) => {
-                    *slot = None;
-                    self.free.push(i as u32);
-                }
+                Some(_) => *slot = None,
                 None => {}
             }
         }
+        // Empty slots at the end go (a snapshot carries every slot); the rest are reused
+        // lowest first, so the live objects gather at the front.
+        while let Some(None) = self.slots.last() {
+            self.slots.pop();
+        }
+        self.free.clear();
+        self.free.extend(
+            (0..self.slots.len() as u32)
+                .rev()
+                .filter(|i| self.slots[*i as usize].is_none()),
+        );
         self.allocated = 0;
         self.allocated_bytes = 0;
         self.live_bytes = bytes as u64;

@@ -29,4 +29,4 @@ pub mod value;
 pub mod vm;
 
 pub use compile::compile;
-pub use vm::{Data, Exception, HostCall, HostError, Outcome, Vm};
+pub use vm::{Data, Exception, ExceptionDetail, HostCall, HostError, Outcome, Vm};

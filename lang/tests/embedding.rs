@@ -81,6 +81,7 @@ except TimeoutError as e:
         .resume(Err(HostError {
             kind: "TimeoutError".into(),
             message: "child took too long".into(),
+            detail: None,
         }))
         .unwrap();
     assert_eq!(until_call(&mut restored, &mut out), Outcome::Finished);
@@ -103,6 +104,7 @@ fn host_errors_of_unknown_kinds_become_runtime_errors() {
     vm.resume(Err(HostError {
         kind: "NoSuchError".into(),
         message: "lost".into(),
+        detail: None,
     }))
     .unwrap();
     let Outcome::Raised(e) = until_call(&mut vm, &mut out) else {
@@ -251,4 +253,155 @@ print(list(Forever()))
     for _ in 0..10 {
         assert_eq!(vm.run(10_000), Outcome::Suspended);
     }
+}
+
+#[test]
+fn host_methods_take_unpacked_arguments_and_bind_like_methods() {
+    let source = "\
+import rt
+q = rt.spawn(None)
+items = [1, 2, 3]
+q.enqueue(*items, **{'is_async': True})
+put = q.enqueue
+put(*range(2))
+";
+    let mut vm = vm(source);
+    let mut out = String::new();
+    assert!(matches!(
+        until_call(&mut vm, &mut out),
+        Outcome::HostCall(_)
+    ));
+    vm.resume(Ok(Data::Host {
+        kind: "Queue".into(),
+        id: 4,
+    }))
+    .unwrap();
+    let queue = Data::Host {
+        kind: "Queue".into(),
+        id: 4,
+    };
+    let Outcome::HostCall(call) = until_call(&mut vm, &mut out) else {
+        panic!("expected q.enqueue(*items)");
+    };
+    assert_eq!(call.name, "Queue.enqueue");
+    let args: Vec<Data> = call.args.iter().map(|a| vm.to_data(*a).unwrap()).collect();
+    assert_eq!(
+        args,
+        vec![queue.clone(), Data::Int(1), Data::Int(2), Data::Int(3)]
+    );
+    assert_eq!(call.kwargs.len(), 1);
+    assert_eq!(call.kwargs[0].0, "is_async");
+    vm.resume(Ok(Data::None)).unwrap();
+    // Survives a snapshot while bound.
+    let mut vm = Vm::restore(&vm.snapshot().unwrap()).unwrap();
+    let Outcome::HostCall(call) = until_call(&mut vm, &mut out) else {
+        panic!("expected put(*range(2))");
+    };
+    assert_eq!(call.name, "Queue.enqueue");
+    let args: Vec<Data> = call.args.iter().map(|a| vm.to_data(*a).unwrap()).collect();
+    assert_eq!(args, vec![queue, Data::Int(0), Data::Int(1)]);
+    vm.resume(Ok(Data::None)).unwrap();
+    assert_eq!(until_call(&mut vm, &mut out), Outcome::Finished);
+}
+
+#[test]
+fn a_user_exception_crosses_to_another_vm_with_its_class_args_and_attributes() {
+    let source = "\
+import rt
+class Invalid(ValueError):
+    def __init__(self, what, n):
+        super().__init__(what, n)
+        self.code = n * 2
+def child():
+    raise Invalid('bad', 21)
+def parent():
+    try:
+        rt.sleep(1)
+    except Invalid as e:
+        print(type(e).__name__, e.args, e.code, isinstance(e, ValueError), repr(e))
+        return str(e)
+";
+    let mut child = vm(source);
+    let mut out = String::new();
+    assert_eq!(until_call(&mut child, &mut out), Outcome::Finished);
+    child.call_function("child", &[]).unwrap();
+    let Outcome::Raised(raised) = until_call(&mut child, &mut out) else {
+        panic!("expected the child to raise");
+    };
+    assert_eq!(raised.kind, "Invalid");
+    assert_eq!(
+        raised.detail.args,
+        vec![Data::Str("bad".into()), Data::Int(21)]
+    );
+
+    let mut parent = vm(source);
+    assert_eq!(until_call(&mut parent, &mut out), Outcome::Finished);
+    parent.call_function("parent", &[]).unwrap();
+    assert!(matches!(
+        until_call(&mut parent, &mut out),
+        Outcome::HostCall(_)
+    ));
+    parent
+        .resume(Err(HostError {
+            kind: raised.kind.clone(),
+            message: raised.message.clone(),
+            detail: Some(Box::new(raised.detail.clone())),
+        }))
+        .unwrap();
+    // Across a snapshot while the exception waits to be raised.
+    let mut parent = Vm::restore(&parent.snapshot().unwrap()).unwrap();
+    assert_eq!(until_call(&mut parent, &mut out), Outcome::Finished);
+    assert_eq!(out, "Invalid ('bad', 21) 42 True Invalid('bad', 21)\n");
+    assert_eq!(parent.result().unwrap(), Data::Str("('bad', 21)".into()));
+
+    // A name that is no exception class here stays a RuntimeError with the message.
+    let mut other = vm("import rt\nrt.sleep(1)\n");
+    until_call(&mut other, &mut out);
+    other
+        .resume(Err(HostError {
+            kind: "Invalid".into(),
+            message: "m".into(),
+            detail: Some(Box::new(raised.detail)),
+        }))
+        .unwrap();
+    let Outcome::Raised(e) = until_call(&mut other, &mut out) else {
+        panic!("expected an exception");
+    };
+    assert_eq!((e.kind.as_str(), e.message.as_str()), ("RuntimeError", "m"));
+}
+
+#[test]
+fn a_loop_over_big_ints_keeps_its_heap_and_snapshot_small() {
+    let source = "\
+def main():
+    x = 1
+    for i in range(200000):
+        x = (x * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+    return x
+";
+    let mut vm = Vm::new(compile("lcg.py", source).unwrap());
+    let mut out = String::new();
+    assert_eq!(until_call(&mut vm, &mut out), Outcome::Finished);
+    vm.call_function("main", &[]).unwrap();
+    let mut largest = 0;
+    loop {
+        match vm.run(1 << 16) {
+            Outcome::Suspended => {
+                // Garbage is collected as it is made: the state stays the size of a few ints.
+                let snapshot = vm.snapshot().unwrap();
+                largest = largest.max(snapshot.len());
+                vm = Vm::restore(&snapshot).unwrap();
+            }
+            Outcome::Finished => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(largest < 1 << 20, "a snapshot took {largest} bytes");
+    assert!(
+        vm.state().heap.live() < 20_000,
+        "{} objects live",
+        vm.state().heap.live()
+    );
+    // What CPython computes.
+    assert_eq!(vm.result().unwrap(), Data::Int(2325186649625005889));
 }

@@ -50,12 +50,25 @@ pub enum Data {
     Function(String),
 }
 
-/// An exception the embedder raises in the program: a builtin exception name (unknown names
-/// become RuntimeError) and a message.
+/// An exception the embedder raises in the program: a builtin exception name or the name of a
+/// module-level class deriving from `BaseException` (other names become RuntimeError), and a
+/// message. With `detail` (another VM's exception, [`super::Exception::detail`]) the program gets
+/// the exception with its arguments and attributes, made without running `__init__` again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HostError {
     pub kind: String,
     pub message: String,
+    pub detail: Option<Box<super::ExceptionDetail>>,
+}
+
+impl HostError {
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> HostError {
+        HostError {
+            kind: kind.into(),
+            message: message.into(),
+            detail: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -108,10 +121,57 @@ impl Vm {
                 let v = self.from_data(&data)?;
                 self.push(v).map_err(|_| Error::Memory)?;
             }
-            Err(e) => self.state.raise_on_resume = Some((e.kind, e.message)),
+            Err(e) => match self.exception_of(&e)? {
+                Some(object) => self.state.raise_object_on_resume = Some(object),
+                None => self.state.raise_on_resume = Some((e.kind, e.message)),
+            },
         }
         self.state.pending = None;
         Ok(())
+    }
+
+    /// The exception object for `e` when it needs one (a user class, or arguments to keep);
+    /// `None` for a builtin kind and a message alone.
+    fn exception_of(&mut self, e: &HostError) -> Result<Option<u32>, Error> {
+        let builtin = super::EXCEPTIONS.iter().position(|(n, _)| *n == e.kind);
+        let (class, user) = match builtin {
+            Some(i) if e.detail.is_some() => (i as u16, None),
+            Some(_) => return Ok(None),
+            None => match self.global(&e.kind) {
+                Some(Value::Ref(c)) if matches!(self.state.heap.get(c), Some(Object::Class(_))) => {
+                    match self.exception_root(c) {
+                        Ok(Some(root)) => (root, Some(c)),
+                        _ => return Ok(None),
+                    }
+                }
+                _ => return Ok(None),
+            },
+        };
+        let detail = e.detail.as_deref().cloned().unwrap_or_default();
+        let mut args = Vec::with_capacity(detail.args.len());
+        for a in &detail.args {
+            args.push(self.from_data(a)?);
+        }
+        let mut attrs = Vec::with_capacity(detail.attrs.len());
+        for (k, v) in &detail.attrs {
+            attrs.push((k.clone(), self.from_data(v)?));
+        }
+        let object = self
+            .alloc(Object::Exception {
+                class,
+                user,
+                args,
+                message: e.message.clone(),
+                shown: detail.shown,
+                traceback: Vec::new(),
+                attrs,
+                cause: None,
+            })
+            .map_err(|_| Error::Memory)?;
+        match object {
+            Value::Ref(r) => Ok(Some(r)),
+            _ => Err(Error::Memory),
+        }
     }
 
     /// After the module body finished: calls module-level function `name` with `args`; `run`

@@ -127,6 +127,9 @@ pub struct State {
     pub pending: Option<HostCall>,
     /// An exception the embedder answered a host call with, raised when the run resumes.
     pub raise_on_resume: Option<(String, String)>,
+    /// An exception object made from another VM's exception (its class, arguments and
+    /// attributes), raised when the run resumes.
+    pub raise_object_on_resume: Option<u32>,
     /// What the module body or the called function returned.
     pub result: Option<Value>,
 }
@@ -138,6 +141,18 @@ pub struct Exception {
     pub kind: String,
     pub message: String,
     pub traceback: Vec<(String, u32)>,
+    /// What it takes to raise the same exception in another VM.
+    pub detail: ExceptionDetail,
+}
+
+/// An exception's contents as data, beyond its kind and `str()`: what `repr(e)` shows between
+/// the parentheses, `e.args`, and the attributes set on it (those that are data; an argument
+/// that is not becomes its type name in angle brackets).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExceptionDetail {
+    pub shown: String,
+    pub args: Vec<Data>,
+    pub attrs: Vec<(String, Data)>,
 }
 
 impl Exception {
@@ -343,6 +358,7 @@ impl Vm {
                 modules: Vec::new(),
                 pending: None,
                 raise_on_resume: None,
+                raise_object_on_resume: None,
                 result: None,
             },
             deadline: None,
@@ -363,6 +379,12 @@ impl Vm {
     /// Takes what the program printed since the last call.
     pub fn take_output(&mut self) -> String {
         std::mem::take(&mut self.state.output)
+    }
+
+    /// Frees what nothing reaches, now (the VM also does so on its own as it allocates): before
+    /// a snapshot, so it carries no garbage.
+    pub fn collect_garbage(&mut self) {
+        self.collect();
     }
 
     pub fn snapshot(&self) -> Result<Vec<u8>, Error> {
@@ -456,6 +478,17 @@ impl Vm {
                 return Outcome::Raised(exception);
             }
         }
+        if let Some(object) = self.state.raise_object_on_resume.take() {
+            if !matches!(self.state.heap.get(object), Some(Object::Exception { .. })) {
+                // Only a hostile snapshot gets here.
+                self.state.done = true;
+                return Outcome::Raised(self.exception_report(object));
+            }
+            if let Some(exception) = self.unwind(Raise::Object(object)) {
+                self.state.done = true;
+                return Outcome::Raised(exception);
+            }
+        }
         for executed in 0..budget {
             if executed % 1024 == 1023 && self.deadline_passed() {
                 return Outcome::Suspended;
@@ -531,6 +564,7 @@ impl Vm {
                 kind: "SystemError".into(),
                 message: "stopped".into(),
                 traceback: Vec::new(),
+                detail: ExceptionDetail::default(),
             }),
             Raise::New(kind, message) => {
                 let class = exception_index(kind);
@@ -554,6 +588,7 @@ impl Vm {
                     kind: kind.to_owned(),
                     message,
                     traceback: Vec::new(),
+                    detail: ExceptionDetail::default(),
                 })
             }
         }
@@ -621,12 +656,15 @@ impl Vm {
 
     /// The uncaught exception as the embedder sees it.
     fn exception_report(&self, object: u32) -> Exception {
-        let (kind, message, traceback) = match self.state.heap.get(object) {
+        let (kind, message, traceback, detail) = match self.state.heap.get(object) {
             Some(Object::Exception {
                 class,
                 user,
                 message,
                 traceback,
+                shown,
+                args,
+                attrs,
                 ..
             }) => {
                 let kind = match user {
@@ -636,13 +674,35 @@ impl Vm {
                         .map_or("SystemError", |(n, _)| n)
                         .to_owned(),
                 };
-                (kind, message.clone(), traceback.clone())
+                let as_data = |v: &Value| {
+                    self.to_data(*v).unwrap_or_else(|_| {
+                        Data::Str(format!(
+                            "<{}>",
+                            self.type_name(*v).unwrap_or_else(|_| "object".into())
+                        ))
+                    })
+                };
+                let detail = ExceptionDetail {
+                    shown: shown.clone(),
+                    args: args.iter().map(as_data).collect(),
+                    attrs: attrs
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), self.to_data(*v).ok()?)))
+                        .collect(),
+                };
+                (kind, message.clone(), traceback.clone(), detail)
             }
-            _ => ("SystemError".into(), "bad exception".into(), Vec::new()),
+            _ => (
+                "SystemError".into(),
+                "bad exception".into(),
+                Vec::new(),
+                ExceptionDetail::default(),
+            ),
         };
         Exception {
             kind,
             message,
+            detail,
             traceback: traceback
                 .iter()
                 .rev()
@@ -746,6 +806,9 @@ impl Vm {
         if let Some(call) = &self.state.pending {
             call.args.iter().for_each(&mut add);
             call.kwargs.iter().for_each(|(_, v)| add(v));
+        }
+        if let Some(object) = self.state.raise_object_on_resume {
+            roots.push(object);
         }
         self.state.heap.collect(roots.into_iter());
     }

@@ -501,6 +501,18 @@ impl Vm {
                 }
                 _ => Ok(None),
             },
+            // A host object's methods are the embedder's (`Queue.enqueue`): the attribute is the
+            // host function bound to the object, so `q.enqueue(*items)` and `put = q.enqueue`
+            // make the same host call `q.enqueue(a, b)` does. Dunder names are no host methods.
+            Object::Host { kind, .. } if !name.starts_with("__") => {
+                let full = format!("{kind}.{name}");
+                let function = self.alloc(Object::HostFunction { name: full })?;
+                self.alloc(Object::Method {
+                    receiver: obj,
+                    function,
+                })
+                .map(Some)
+            }
             Object::BigInt(_) if super::methods::has_method("int", name) => self
                 .alloc(Object::BuiltinMethod {
                     receiver: Some(obj),

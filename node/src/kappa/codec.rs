@@ -2,14 +2,28 @@
 //! a tag byte per value, little-endian fixed-width numbers, u32 lengths. Decoding never trusts a
 //! length beyond the bytes that are there, and nesting is bounded, so hostile bytes give an
 //! error, never a panic or a large allocation.
+//!
+//! A value too large to travel inside a coordinator call is written to the object store and
+//! travels as a *reference* ([`reference`]): a tag of its own, the object's key and the value's
+//! size. References are only ever a whole value; [`decode`] refuses one (the holder fetches the
+//! object first, [`referenced`]).
 
 use sl_lang::Data;
 
 /// Deepest nesting either direction accepts (the VM's own conversion stops earlier).
 pub const DEPTH_MAX: usize = 200;
 
+/// Largest encoded value (an object's limit in the store): beyond it a value cannot cross.
+pub const VALUE_BYTES_MAX: usize = sl_objstore::engine::OBJECT_BYTES_MAX;
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Error {
+    #[error("a reference to a stored value where the value was expected")]
+    Reference,
+    #[error(
+        "the value takes {0} bytes encoded; values crossing tasks are at most {VALUE_BYTES_MAX}"
+    )]
+    TooLarge(usize),
     #[error("value bytes end early")]
     Truncated,
     #[error("unknown value tag {0}")]
@@ -36,11 +50,35 @@ const DICT: u8 = 10;
 const SET: u8 = 11;
 const HOST: u8 = 12;
 const FUNCTION: u8 = 13;
+const REFERENCE: u8 = 14;
 
 pub fn encode(d: &Data) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     put(d, &mut out, 0)?;
+    if out.len() > VALUE_BYTES_MAX {
+        return Err(Error::TooLarge(out.len()));
+    }
     Ok(out)
+}
+
+/// A reference to an encoded value of `size` bytes stored under `key`.
+pub fn reference(key: &str, size: usize) -> Vec<u8> {
+    let mut out = vec![REFERENCE];
+    put_text(key.as_bytes(), &mut out);
+    out.extend_from_slice(&(size as u64).to_le_bytes());
+    out
+}
+
+/// The key and size a reference names; `None` for the bytes of a value (or garbage, which
+/// [`decode`] then refuses).
+pub fn referenced(bytes: &[u8]) -> Option<(String, u64)> {
+    if bytes.first() != Some(&REFERENCE) {
+        return None;
+    }
+    let mut reader = Reader { bytes, at: 1 };
+    let key = reader.text().ok()?;
+    let size = u64::from_le_bytes(reader.eight().ok()?);
+    (reader.at == bytes.len()).then_some((key, size))
 }
 
 fn put_len(n: usize, out: &mut Vec<u8>) {
@@ -210,6 +248,7 @@ impl Reader<'_> {
                 }
             }
             FUNCTION => Data::Function(self.text()?),
+            REFERENCE => return Err(Error::Reference),
             other => return Err(Error::Tag(other)),
         })
     }
@@ -238,6 +277,21 @@ mod tests {
             ),
             (Data::Str("f".into()), Data::Function("work".into())),
         ])
+    }
+
+    #[test]
+    fn references_name_a_key_and_are_never_taken_for_values() {
+        let r = reference("kappa/value/1/2/3/4.1/", 70_000);
+        assert_eq!(
+            referenced(&r),
+            Some(("kappa/value/1/2/3/4.1/".to_owned(), 70_000))
+        );
+        assert_eq!(decode(&r), Err(Error::Reference));
+        assert_eq!(referenced(&encode(&sample()).unwrap()), None);
+        assert_eq!(referenced(&r[..r.len() - 1]), None);
+        let mut longer = r.clone();
+        longer.push(0);
+        assert_eq!(referenced(&longer), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use sl_rpc::message::{ErrorCode, RemoteError};
 
 use super::link::Link;
 use super::programs::SOURCE_BYTES_MAX;
-use super::{codec, rt};
+use super::{codec, failure, rt};
 use crate::admin::ADMIN;
 pub use crate::admin::Empty;
 
@@ -170,9 +170,48 @@ fn status_name(status: Status) -> &'static str {
     }
 }
 
-/// A job as JSON (`slnode job ID --json`; `submit --wait --json` adds to it).
+/// A job as JSON, its result read from the object store when it is stored there (and at most
+/// [`RESULT_SHOWN_BYTES_MAX`]).
+async fn job_json_fetched(c: &JobsContext, view: &JobView) -> serde_json::Value {
+    let stored = match &view.outcome {
+        Some(Ok(bytes)) => codec::referenced(bytes),
+        _ => None,
+    };
+    let Some((key, size)) = stored.filter(|(_, size)| *size <= RESULT_SHOWN_BYTES_MAX as u64)
+    else {
+        return job_json(view);
+    };
+    // The caller may see the job (checked), so it may see its result, stored at the job's label.
+    let top = Lattice::top(&c.policy);
+    match c.store.get(key.as_bytes(), &top).await {
+        Ok(Some(object)) if object.bytes.len() as u64 == size => {
+            let mut fetched = view.clone();
+            fetched.outcome = Some(Ok(object.bytes.to_vec()));
+            job_json(&fetched)
+        }
+        Ok(_) => job_json_error(view, format!("the result {key} is gone")),
+        Err(e) => job_json_error(view, format!("the result was not read: {e}")),
+    }
+}
+
+fn job_json_error(view: &JobView, error: String) -> serde_json::Value {
+    let mut json = job_json(view);
+    json["error"] = serde_json::Value::String(error);
+    json
+}
+
+/// Results views show at most (larger ones: `result` null, `result_bytes` their size).
+pub const RESULT_SHOWN_BYTES_MAX: usize = 4 << 20;
+
+/// A job as JSON (`slnode job ID --json`; `submit --wait --json` adds to it). A result in the
+/// object store shows as `null` with its size in `result_bytes` (`job_json_fetched` reads it).
 pub fn job_json(view: &JobView) -> serde_json::Value {
+    let stored = match &view.outcome {
+        Some(Ok(bytes)) => codec::referenced(bytes).map(|(_, size)| size),
+        _ => None,
+    };
     let (result, error) = match &view.outcome {
+        Some(Ok(_)) if stored.is_some() => (serde_json::Value::Null, None),
         Some(Ok(bytes)) => match codec::decode(bytes) {
             Ok(value) => (
                 serde_json::from_str(&rt::to_json(&value)).unwrap_or(serde_json::Value::Null),
@@ -183,7 +222,10 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
                 Some(format!("unreadable result: {e}")),
             ),
         },
-        Some(Err(text)) => (serde_json::Value::Null, Some(text.clone())),
+        Some(Err(text)) => (
+            serde_json::Value::Null,
+            Some(failure::traceback(text).to_owned()),
+        ),
         None => (serde_json::Value::Null, None),
     };
     let [ready, running, blocked, done, failed] = view.counts;
@@ -205,6 +247,7 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
         "root_task": view.root.0,
         "root_node": view.root_node,
         "log_bytes": view.log_bytes,
+        "result_bytes": stored,
     })
 }
 
@@ -244,7 +287,7 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                 let c = context(&slot)?;
                 let view = visible_job(&c, &caller, request.job).await?;
                 Ok(RpcReply::new(JsonText {
-                    json: job_json(&view).to_string(),
+                    json: job_json_fetched(&c, &view).await.to_string(),
                 }))
             }
         })

@@ -119,6 +119,7 @@ fn host_error(kind: &str, message: impl Into<String>) -> HostError {
     HostError {
         kind: kind.into(),
         message: message.into(),
+        detail: None,
     }
 }
 
@@ -296,7 +297,10 @@ impl LocalRuntime {
                         // A child's uncaught exception reaches whoever waits on it.
                         self.finish(
                             id,
-                            Err(host_error(&exception.kind, exception.message.clone())),
+                            Err(HostError {
+                                detail: Some(Box::new(exception.detail.clone())),
+                                ..host_error(&exception.kind, exception.message.clone())
+                            }),
                         );
                     }
                     return Ok(Slice::Raised(traceback));

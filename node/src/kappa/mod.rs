@@ -2,11 +2,12 @@
 //! the local runtime that runs a job's tasks in one process ([`local`], behind `slnode run`);
 //! and the cluster runtime: the provisioner and worker actors ([`provisioner`]) running task
 //! slices ([`worker`]) under hard deadlines with checkpoints through the coordinator, programs
-//! cached per node ([`programs`]), values as bytes ([`codec`]), external calls ([`external`]) and
+//! cached per node ([`programs`]), values as bytes ([`codec`]), failures as text ([`failure`]), external calls ([`external`]) and
 //! the job methods users call ([`jobs`]).
 
 pub mod codec;
 pub mod external;
+pub mod failure;
 pub mod jobs;
 pub mod link;
 pub mod local;

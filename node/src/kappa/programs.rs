@@ -56,6 +56,7 @@ pub fn module_level_answer(vm: &Vm, call: &sl_lang::HostCall) -> Result<Data, Ho
                 "{} at module level: call it from main() or handler(event, context)",
                 call.name
             ),
+            detail: None,
         }),
     }
 }

@@ -130,6 +130,7 @@ fn type_error(message: impl Into<String>) -> HostError {
     HostError {
         kind: "TypeError".into(),
         message: message.into(),
+        detail: None,
     }
 }
 
@@ -137,6 +138,7 @@ fn value_error(message: impl Into<String>) -> HostError {
     HostError {
         kind: "ValueError".into(),
         message: message.into(),
+        detail: None,
     }
 }
 
@@ -571,17 +573,35 @@ fn json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// `text` as the decimal digits of an int beyond i64 (optional minus, no leading zeros), if it
+/// is an integer literal.
+fn big_int_text(text: &str) -> Option<String> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let trimmed = digits.trim_start_matches('0');
+    if trimmed.is_empty() {
+        return Some("0".into());
+    }
+    let sign = if text.starts_with('-') { "-" } else { "" };
+    Some(format!("{sign}{trimmed}"))
+}
+
 /// JSON (an `--event`) as data: objects become dicts, arrays lists; numbers that are integers
 /// stay ints of any size.
 pub fn from_json(v: &serde_json::Value) -> Data {
     match v {
         serde_json::Value::Null => Data::None,
         serde_json::Value::Bool(b) => Data::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Data::Int(i),
-            (None, Some(_)) if n.is_u64() => Data::BigInt(format!("{}", n.as_u64().unwrap_or(0))),
-            (None, Some(f)) => Data::Float(f),
-            (None, None) => Data::None,
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Data::Int(i),
+            // serde_json keeps a number's text (`arbitrary_precision`): an integer literal of
+            // any length stays an exact int, as Python's json module reads it.
+            None => match big_int_text(&n.to_string()) {
+                Some(text) => Data::BigInt(text),
+                None => n.as_f64().map_or(Data::None, Data::Float),
+            },
         },
         serde_json::Value::String(s) => Data::Str(s.clone()),
         serde_json::Value::Array(items) => Data::List(items.iter().map(from_json).collect()),
@@ -590,5 +610,46 @@ pub fn from_json(v: &serde_json::Value) -> Data {
                 .map(|(k, v)| (Data::Str(k.clone()), from_json(v)))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_ints_stay_exact_through_json_values() {
+        let thirty = "265252859812191058636308480000000";
+        let value = Data::List(vec![
+            Data::BigInt(thirty.into()),
+            Data::BigInt(format!("-{thirty}")),
+            Data::Int(i64::MIN),
+            Data::Float(0.1),
+        ]);
+        let text = to_json(&value);
+        // What `job_json` does: parse into a serde value, then print it again.
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed.to_string(),
+            format!("[{thirty},-{thirty},{},0.1]", i64::MIN)
+        );
+        assert_eq!(from_json(&parsed), value);
+    }
+
+    #[test]
+    fn json_integers_of_any_size_become_exact_ints() {
+        let parsed: serde_json::Value =
+            serde_json::from_str("[18446744073709551616, -0, 1e3, 2.5]").unwrap();
+        assert_eq!(big_int_text("-00012"), Some("-12".into()));
+        assert_eq!(big_int_text("1e3"), None);
+        assert_eq!(
+            from_json(&parsed),
+            Data::List(vec![
+                Data::BigInt("18446744073709551616".into()),
+                Data::Int(0),
+                Data::Float(1000.0),
+                Data::Float(2.5),
+            ])
+        );
     }
 }

@@ -29,6 +29,7 @@ use tracing::{debug, warn};
 
 use super::codec;
 use super::external;
+use super::failure;
 use super::link::Link;
 use super::programs::{self, Programs, unix_ms};
 use super::rt::{self, FUTURE, QUEUE, RtCall};
@@ -56,6 +57,10 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
 pub const STORE_KEY_BYTES_MAX: usize = 1024;
 /// Longest error text a task's outcome keeps.
 const OUTCOME_TEXT_MAX: usize = 16 << 10;
+/// Values (arguments, results, queue items) up to this size travel inside the coordinator call;
+/// larger ones are written to the object store first and travel as a reference
+/// ([`codec::reference`]), so the Raft log stays light.
+pub const VALUE_INLINE_MAX: usize = 32 << 10;
 
 /// What a worker needs from its node.
 #[derive(Clone)]
@@ -106,6 +111,8 @@ pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Inst
             _ => None,
         },
         object_writes: 0,
+        value_writes: 0,
+        values_in_flight: Vec::new(),
     };
     let end = match slice.go() {
         Ok(()) => End::Exited,
@@ -140,6 +147,7 @@ fn host_error(kind: &str, message: impl Into<String>) -> HostError {
     HostError {
         kind: kind.into(),
         message: message.into(),
+        detail: None,
     }
 }
 
@@ -157,25 +165,11 @@ fn queue(id: QueueId) -> Data {
     }
 }
 
-/// A task's outcome as the error its waiter raises: the last line of a traceback is
-/// `Kind: message`.
-pub fn outcome_error(text: &str) -> HostError {
-    let last = text.trim_end().lines().last().unwrap_or("");
-    match last.split_once(": ") {
-        Some((kind, message))
-            if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-        {
-            host_error(kind, message)
-        }
-        _ => host_error("RuntimeError", last),
-    }
-}
-
 pub fn outcome_value(outcome: &TaskOutcome) -> Result<Data, HostError> {
     match outcome {
         Ok(bytes) => codec::decode(bytes)
             .map_err(|e| host_error("RuntimeError", format!("a task's value is unreadable: {e}"))),
-        Err(text) => Err(outcome_error(text)),
+        Err(text) => Err(failure::waiter_error(text)),
     }
 }
 
@@ -260,6 +254,15 @@ struct Slice<'a> {
     recorded_object: Option<String>,
     /// Checkpoint objects this slice has written.
     object_writes: u64,
+    /// Value objects this slice has written ([`VALUE_INLINE_MAX`]).
+    value_writes: u64,
+    /// Value objects written for the call about to be sent: garbage if it is refused.
+    values_in_flight: Vec<String>,
+}
+
+/// Where a job's value objects live; its root's result apart (the job's record keeps it).
+pub fn values_prefix(job: u64) -> String {
+    format!("kappa/value/{job}/")
 }
 
 impl Slice<'_> {
@@ -272,6 +275,7 @@ impl Slice<'_> {
     }
 
     fn go(&mut self) -> Result<(), End> {
+        let loading = Instant::now();
         let program = match self.block_on(self.env.programs.get(
             &self.grant.options.program,
             &self.grant.options.file,
@@ -317,7 +321,20 @@ impl Slice<'_> {
                     Ok(image) => image,
                     Err(e) => return self.exit(Err(e)),
                 };
-                let args = match child_arguments(&self.grant.args, &self.grant.dep_values) {
+                let mut resolved: Result<Vec<TaskOutcome>, String> =
+                    Ok(Vec::with_capacity(self.grant.dep_values.len()));
+                let args = self.fetch(&self.grant.args)?;
+                for value in &self.grant.dep_values {
+                    let fetched = match value {
+                        Ok(bytes) => self.fetch(bytes)?.map(Ok),
+                        Err(text) => Ok(Err(text.clone())),
+                    };
+                    resolved = resolved.and_then(|mut all: Vec<TaskOutcome>| {
+                        all.push(fetched?);
+                        Ok(all)
+                    });
+                }
+                let args = match args.and_then(|args| child_arguments(&args, &resolved?)) {
                     Ok(args) => args,
                     Err(e) => return self.exit(Err(e)),
                 };
@@ -353,6 +370,11 @@ impl Slice<'_> {
                 }
             }
         };
+        // What loading and restoring cost is what a checkpoint of this state will cost, about
+        // (the same bytes, the other way): the slice's first own checkpoint comes only after
+        // 20× that much work (at most a quarter of the slice), so a task whose state is costly
+        // to save still gets work done in every slice instead of spending it on checkpoints.
+        self.checkpoint_cost = loading.elapsed();
         if let Some(call) = vm.pending_host_call().cloned() {
             let answered = self.grant.resume.take();
             self.host_call(&mut vm, &call, answered)?;
@@ -371,7 +393,7 @@ impl Slice<'_> {
                     }
                     if self.checkpoint_due() || self.output.len() > OUTPUT_FLUSH_BYTES {
                         // A refused checkpoint changes nothing: the task goes on from the last.
-                        let _ = self.call(&vm, Call::Checkpoint)?;
+                        let _ = self.call(&mut vm, Call::Checkpoint)?;
                     }
                 }
                 Outcome::Stopped => return Err(End::TimedOut),
@@ -381,7 +403,7 @@ impl Slice<'_> {
                 }
                 Outcome::Raised(exception) => {
                     let traceback = exception.render(&self.file);
-                    return self.exit(Err(traceback));
+                    return self.exit(Err(failure::outcome_text(&traceback, &exception)));
                 }
                 Outcome::HostCall(call) => self.host_call(&mut vm, &call, None)?,
             }
@@ -455,10 +477,12 @@ impl Slice<'_> {
     fn exit(&mut self, outcome: Result<Data, String>) -> Result<(), End> {
         let outcome = match outcome {
             Ok(value) => match codec::encode(&value) {
-                Ok(bytes) => Ok(bytes),
+                Ok(bytes) => Ok(self.spill_as(bytes, self.grant.root)?),
                 Err(e) => Err(format!("ValueError: the task's value cannot be sent: {e}")),
             },
-            Err(mut text) => {
+            Err(whole) => {
+                let (shown, trailer) = failure::split(&whole);
+                let mut text = shown.to_owned();
                 if text.len() > OUTCOME_TEXT_MAX {
                     // Keep the end: the exception's own line is last.
                     let mut cut = text.len() - OUTCOME_TEXT_MAX;
@@ -474,6 +498,9 @@ impl Slice<'_> {
                         self.output.push('\n');
                     }
                 }
+                if trailer.is_some() {
+                    text.push_str(&whole[shown.len()..]);
+                }
                 Err(text)
             }
         };
@@ -482,6 +509,7 @@ impl Slice<'_> {
         match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
             Ok(_) => {
                 self.forget_all(everything);
+                self.after_exit();
                 Ok(())
             }
             // A value the coordinator will not keep (too large) fails the task instead.
@@ -490,6 +518,7 @@ impl Slice<'_> {
                 match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
                     Ok(_) => {
                         self.forget_all(everything);
+                        self.after_exit();
                         Ok(())
                     }
                     Err(e) => Err(End::GaveBack(format!("exit refused: {}", e.message))),
@@ -560,6 +589,7 @@ impl Slice<'_> {
                     Ok(label) => label,
                     Err(e) => return payload_error(e),
                 };
+                let args = self.spill(args)?;
                 Step::Call(Call::Spawn {
                     function: function.clone(),
                     args,
@@ -580,7 +610,7 @@ impl Slice<'_> {
             (RtCall::Spawn { blocking: true, .. }, Some(Answered::Value(outcome)))
             | (RtCall::Wait { .. }, Some(Answered::Value(outcome)))
             | (RtCall::External { .. }, Some(Answered::Value(outcome))) => {
-                Step::Answer(outcome_value(&outcome))
+                Step::Answer(self.outcome_value(&outcome)?)
             }
             (
                 RtCall::SpawnMany {
@@ -593,7 +623,7 @@ impl Slice<'_> {
                 let mut children = Vec::with_capacity(calls.len());
                 for args in calls {
                     match spawn_payload(awaits, args.clone()) {
-                        Ok(child) => children.push(child),
+                        Ok((bytes, deps)) => children.push((self.spill(bytes)?, deps)),
                         Err(e) => return payload_error(e),
                     }
                 }
@@ -640,7 +670,7 @@ impl Slice<'_> {
                 let mut encoded = Vec::with_capacity(items.len());
                 for item in items {
                     match codec::encode(item) {
-                        Ok(bytes) => encoded.push(bytes),
+                        Ok(bytes) => encoded.push(self.spill(bytes)?),
                         Err(e) => return payload_error(host_error("ValueError", e.to_string())),
                     }
                 }
@@ -661,7 +691,11 @@ impl Slice<'_> {
                 queue: QueueId(*queue),
             }),
             (RtCall::Dequeue { .. }, Some(Answered::Item(bytes))) => Step::Answer(
-                codec::decode(&bytes).map_err(|e| host_error("RuntimeError", e.to_string())),
+                self.fetch(&bytes)?
+                    .map_err(|e| host_error("RuntimeError", e))
+                    .and_then(|bytes| {
+                        codec::decode(&bytes).map_err(|e| host_error("RuntimeError", e.to_string()))
+                    }),
             ),
             (RtCall::Checkpoint { forced }, None) => {
                 if *forced || self.checkpoint_due() {
@@ -678,7 +712,10 @@ impl Slice<'_> {
                 Err(e) => Step::Answer(Err(host_error("ValueError", e.to_string()))),
             },
             (RtCall::External { service, payload }, Some(Answered::ExternalKey { task, seq })) => {
-                let outcome = self.external(service, payload, task, seq);
+                let outcome = match self.external(service, payload, task, seq) {
+                    Ok(bytes) => Ok(self.spill(bytes)?),
+                    Err(e) => Err(e),
+                };
                 Step::Call(Call::ExternalResult { outcome })
             }
             (RtCall::Sleep { seconds }, None) => {
@@ -784,7 +821,7 @@ impl Slice<'_> {
 
     /// Sends `call` with a fresh checkpoint. `Ok(Ok(answer))` when it took effect, `Ok(Err)` when
     /// the coordinator refused it (the program gets the error), `Err` when the slice ends.
-    fn call(&mut self, vm: &Vm, call: Call) -> Result<Result<Answered, HostError>, End> {
+    fn call(&mut self, vm: &mut Vm, call: Call) -> Result<Result<Answered, HostError>, End> {
         if matches!(call, Call::Wait { .. }) {
             // A resolved future is answered without recording anything: try without the state
             // first, and snapshot only when the wait would record (block).
@@ -794,6 +831,8 @@ impl Slice<'_> {
             }
         }
         let started = Instant::now();
+        // A snapshot carries every heap slot: no garbage in it.
+        vm.collect_garbage();
         let bytes = vm
             .snapshot()
             .map_err(|e| End::GaveBack(format!("snapshot: {e}")))?;
@@ -835,6 +874,103 @@ impl Slice<'_> {
         self.checkpoint_cost = started.elapsed();
         self.last_checkpoint = Instant::now();
         self.interpret(reply)
+    }
+
+    /// `bytes` as they travel in a call: themselves when small, else a reference to an object
+    /// holding them, written (replicated, synced) before the call that records it. Keyed by
+    /// (task, epoch, seq, write) under the job's prefix, so a fenced worker's objects are never
+    /// referenced; the job's are collected when its last task ends ([`Slice::after_exit`]).
+    fn spill(&mut self, bytes: Vec<u8>) -> Result<Vec<u8>, End> {
+        self.spill_as(bytes, false)
+    }
+
+    /// [`Slice::spill`]; `job_result`: the root's result, which outlives the job's values.
+    fn spill_as(&mut self, bytes: Vec<u8>, job_result: bool) -> Result<Vec<u8>, End> {
+        if bytes.len() <= VALUE_INLINE_MAX {
+            return Ok(bytes);
+        }
+        self.value_writes += 1;
+        let key = if job_result {
+            format!(
+                "kappa/result/{}/{}.{}.{}/",
+                self.grant.job.0, self.grant.epoch.0, self.seq.0, self.value_writes
+            )
+        } else {
+            format!(
+                "{}{}/{}/{}.{}/",
+                values_prefix(self.grant.job.0),
+                self.grant.task.0,
+                self.grant.epoch.0,
+                self.seq.0,
+                self.value_writes
+            )
+        };
+        let size = bytes.len();
+        self.block_on(
+            self.env
+                .store
+                .put(key.as_bytes(), Bytes::from(bytes), &self.grant.label),
+        )
+        .map_err(|e| End::GaveBack(format!("a value was not stored: {e}")))?;
+        self.values_in_flight.push(key.clone());
+        Ok(codec::reference(&key, size))
+    }
+
+    /// The value bytes `bytes` stands for: themselves, or the object a reference names (read at
+    /// the task's label, which the coordinator checked the value may flow to). `Ok(Err)`: the
+    /// object is gone; `Err`: the store did not answer (the slice gives its lease back).
+    fn fetch(&self, bytes: &[u8]) -> Result<Result<Vec<u8>, String>, End> {
+        let Some((key, size)) = codec::referenced(bytes) else {
+            return Ok(Ok(bytes.to_vec()));
+        };
+        let object = self
+            .block_on(self.env.store.get(key.as_bytes(), &self.grant.label))
+            .map_err(|e| End::GaveBack(format!("a stored value was not read: {e}")))?;
+        Ok(match object {
+            Some(object) if object.bytes.len() as u64 == size => Ok(object.bytes.to_vec()),
+            Some(_) => Err(format!("the stored value {key} has the wrong size")),
+            None => Err(format!("the stored value {key} is gone")),
+        })
+    }
+
+    /// A finished task's outcome as its waiter gets it.
+    fn outcome_value(&self, outcome: &TaskOutcome) -> Result<Result<Data, HostError>, End> {
+        Ok(match outcome {
+            Ok(bytes) => match self.fetch(bytes)? {
+                Ok(bytes) => outcome_value(&Ok(bytes)),
+                Err(e) => Err(host_error("RuntimeError", e)),
+            },
+            Err(_) => outcome_value(outcome),
+        })
+    }
+
+    /// After the task's exit was recorded: its own arguments object (only it reads them) is
+    /// garbage; and when the job has ended with no task left, nothing can read any of the
+    /// job's values (no waiter, no dequeuer remains), so they all are — except the root's
+    /// result, which the job's record keeps and lives apart.
+    fn after_exit(&self) {
+        if let Some((key, _)) = codec::referenced(&self.grant.args) {
+            self.forget(key);
+        }
+        let link = self.env.link.clone();
+        let store = self.env.store.clone();
+        let job = self.grant.job;
+        self.env.runtime.spawn(async move {
+            let Ok(Answer::Job(Some(view))) = link.read(Query::Job(job)).await else {
+                return;
+            };
+            let [ready, running, blocked, ..] = view.counts;
+            let ended = matches!(
+                view.status,
+                sl_coordinator::machine::Status::Done | sl_coordinator::machine::Status::Failed
+            );
+            if ended && ready + running + blocked == 0 {
+                let prefix = values_prefix(job.0);
+                if let Err(e) = store.delete_prefix(prefix.as_bytes()).await {
+                    debug!(prefix, "a job's values not deleted ({e})");
+                }
+            }
+        });
     }
 
     /// After the exit: every checkpoint object of the task, unless it never had one (a first
@@ -897,7 +1033,14 @@ impl Slice<'_> {
                 None => self.block_on(self.env.link.propose(command.clone())),
             };
             match proposed {
-                Ok(reply) => break reply,
+                Ok(reply) => {
+                    let written = std::mem::take(&mut self.values_in_flight);
+                    if matches!(reply, Reply::Rejected(_)) {
+                        // Never referenced: garbage at once.
+                        written.into_iter().for_each(|key| self.forget(key));
+                    }
+                    break reply;
+                }
                 Err(e) if attempts >= CALL_ATTEMPTS_MAX => return Err(End::GaveBack(e)),
                 Err(e) => {
                     debug!(task = self.grant.task.0, "call not answered ({e}); again");
@@ -1082,15 +1225,5 @@ mod tests {
         );
         assert!(child_arguments(&bytes, &values[..2]).is_err());
         assert!(child_arguments(b"\x99", &values).is_err());
-    }
-
-    #[test]
-    fn a_failed_task_raises_its_exception_in_the_waiter() {
-        let e = outcome_error(
-            "Traceback (most recent call last):\n  File \"x\", line 1\nKeyError: 'a'\n",
-        );
-        assert_eq!((e.kind.as_str(), e.message.as_str()), ("KeyError", "'a'"));
-        let e = outcome_error("cancelled");
-        assert_eq!(e.kind, "RuntimeError");
     }
 }
