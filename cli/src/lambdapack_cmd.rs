@@ -194,7 +194,7 @@ pub struct RunArgs {
     #[arg(long)]
     baseline: bool,
     /// Worker threads (default: the machine's cores).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::size::<1, 1024>)]
     workers: Option<usize>,
     /// Seed of the generated inputs.
     #[arg(long, default_value_t = 1)]
@@ -203,6 +203,9 @@ pub struct RunArgs {
     #[arg(long)]
     json: bool,
 }
+
+/// The largest matrix `run` generates: 2^27 elements, 1 GiB of f64.
+const MATRIX_ELEMENTS_MAX: usize = 1 << 27;
 
 fn parse_size(text: &str) -> Result<(usize, usize)> {
     let parse = |s: &str| {
@@ -217,7 +220,14 @@ fn parse_size(text: &str) -> Result<(usize, usize)> {
     if rows == 0 || cols == 0 {
         bail!("--size must be positive");
     }
-    Ok((rows, cols))
+    // Each generated matrix is rows × cols f64s, several of them live at once.
+    match rows.checked_mul(cols) {
+        Some(elements) if elements <= MATRIX_ELEMENTS_MAX => Ok((rows, cols)),
+        _ => bail!(
+            "--size {rows}x{cols} is too large: a matrix has at most {MATRIX_ELEMENTS_MAX} elements ({} GiB of f64)",
+            (MATRIX_ELEMENTS_MAX * 8) >> 30
+        ),
+    }
 }
 
 fn matrices_named(program: &Program, names: &[String], what: &str) -> Result<Vec<u32>> {

@@ -679,7 +679,9 @@ impl Machine {
                         }
                         Ok(())
                     }
-                    Call::ExternalResult { outcome } if outcome_bytes(outcome) > OUTCOME_BYTES_MAX => {
+                    Call::ExternalResult { outcome }
+                        if outcome_bytes(outcome) > OUTCOME_BYTES_MAX =>
+                    {
                         Err(Reject::Limit(format!(
                             "an external call's result is at most {OUTCOME_BYTES_MAX} bytes"
                         )))

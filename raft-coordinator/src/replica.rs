@@ -681,7 +681,11 @@ mod tests {
         let jobs = COMPACT_EVERY + 10;
         submit_jobs(&mut replica, 0, jobs);
         assert!(replica.snapshot_failures() > 0, "compaction was attempted");
-        assert_eq!(stored(&replica).get_metadata().index, first, "nothing compacted");
+        assert_eq!(
+            stored(&replica).get_metadata().index,
+            first,
+            "nothing compacted"
+        );
         drop(replica);
 
         let mut replica = open(dir.path());

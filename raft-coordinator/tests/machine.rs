@@ -185,7 +185,11 @@ fn calls_under_a_stale_epoch_are_fenced() {
         }),
         Reply::Rejected(Reject::StaleEpoch)
     );
-    assert_eq!(w.m.snapshot().unwrap(), before, "the fenced worker changed nothing");
+    assert_eq!(
+        w.m.snapshot().unwrap(),
+        before,
+        "the fenced worker changed nothing"
+    );
     assert!(matches!(w.call(&new, 0, spawn("x")), Reply::Spawned(_)));
 }
 
