@@ -16,11 +16,12 @@ pub enum BenchCommand {
     /// Transport: echo latency of 100-byte messages and throughput of 8 MiB payloads between two
     /// slnode processes over loopback QUIC with mutual TLS.
     Rpc {
-        #[arg(long, default_value_t = 5000)]
+        #[arg(long, default_value_t = 5000, value_parser = crate::args::size::<1, 10_000_000>)]
         echo_calls: usize,
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = crate::args::size::<1, 100_000>)]
         transfers: usize,
-        #[arg(long, default_value_t = 8 << 20)]
+        /// At most the transport's largest payload (256 MiB).
+        #[arg(long, default_value_t = 8 << 20, value_parser = crate::args::count::<1, { 256 << 20 }>)]
         transfer_bytes: u64,
         #[arg(long)]
         json: bool,
@@ -28,11 +29,11 @@ pub enum BenchCommand {
     /// Object store: 8 MiB puts (R=2), local and remote 8 MiB gets, and concurrent 1 KiB durable
     /// puts on a 3-node loopback cluster (real RocksDB and QUIC, one process).
     Objstore {
-        #[arg(long, default_value_t = 32)]
+        #[arg(long, default_value_t = 32, value_parser = crate::args::size::<1, 4096>)]
         tiles: usize,
-        #[arg(long, default_value_t = 5000)]
+        #[arg(long, default_value_t = 5000, value_parser = crate::args::size::<1, 10_000_000>)]
         small_puts: usize,
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = crate::args::size::<1, 4096>)]
         concurrency: usize,
         #[arg(long)]
         json: bool,
@@ -47,11 +48,11 @@ pub enum BenchCommand {
     /// second with many in flight, and time from a leader crash to the first call the new leader
     /// commits, on 3 voters over loopback QUIC with synced RocksDB logs (one process).
     Coordinator {
-        #[arg(long, default_value_t = 2000)]
+        #[arg(long, default_value_t = 2000, value_parser = crate::args::size::<1, 10_000_000>)]
         calls: usize,
-        #[arg(long, default_value_t = 10000)]
+        #[arg(long, default_value_t = 10000, value_parser = crate::args::size::<1, 10_000_000>)]
         throughput_calls: usize,
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = crate::args::size::<1, 4096>)]
         concurrency: usize,
         #[arg(long)]
         json: bool,

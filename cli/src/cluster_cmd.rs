@@ -20,6 +20,10 @@ use sl_node::admin::{Empty, Found, GetNodeInfo, GetObject, Leave, NodeInfo, Obje
 use sl_node::config::ClientConfig;
 use sl_rpc::Endpoint;
 
+fn slots_in_range(text: &str) -> Result<u32, String> {
+    crate::args::count::<0, 1024>(text).map(|v| v as u32)
+}
+
 #[derive(Args, Clone)]
 pub struct NodeArgs {
     /// Where the node keeps its keys, Raft log and objects.
@@ -35,7 +39,7 @@ pub struct NodeArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Worker slots this node offers.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = slots_in_range)]
     pub slots: u32,
     /// Voters the cluster keeps (3 or 5); further nodes are non-voting members.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=7))]

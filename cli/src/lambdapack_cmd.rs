@@ -200,7 +200,7 @@ pub struct RunArgs {
     #[arg(long)]
     condition: Option<f64>,
     /// Worker threads (default: the machine's cores).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::size::<1, 1024>)]
     workers: Option<usize>,
     /// Seed of the generated inputs.
     #[arg(long, default_value_t = 1)]
@@ -209,6 +209,9 @@ pub struct RunArgs {
     #[arg(long)]
     json: bool,
 }
+
+/// The largest matrix `run` generates: 2^27 elements, 1 GiB of f64.
+const MATRIX_ELEMENTS_MAX: usize = 1 << 27;
 
 /// `n`, `ROWSxCOLS` or `MxNxK`: rows, cols and the inner dimension of a product, if given.
 fn parse_size(text: &str) -> Result<(usize, usize, Option<usize>)> {
@@ -228,6 +231,17 @@ fn parse_size(text: &str) -> Result<(usize, usize, Option<usize>)> {
     };
     if rows == 0 || cols == 0 || inner == Some(0) {
         bail!("--size must be positive");
+    }
+    // Each generated matrix (rows × cols, and rows × k, k × cols for a product) must fit.
+    let k = inner.unwrap_or(cols);
+    for (r, c) in [(rows, cols), (rows, k), (k, cols)] {
+        match r.checked_mul(c) {
+            Some(elements) if elements <= MATRIX_ELEMENTS_MAX => {}
+            _ => bail!(
+                "--size {text} is too large: a matrix has at most {MATRIX_ELEMENTS_MAX} elements ({} GiB of f64)",
+                (MATRIX_ELEMENTS_MAX * 8) >> 30
+            ),
+        }
     }
     Ok((rows, cols, inner))
 }

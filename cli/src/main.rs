@@ -1,6 +1,7 @@
 //! The `slnode` binary: the one command a person uses to run, inspect and use a cluster.
 //! Commands arrive issue by issue; each is a thin front end over a library crate.
 
+mod args;
 mod bench_cmd;
 mod cluster_cmd;
 mod failover_bench;
@@ -77,12 +78,12 @@ enum Command {
     /// A local cluster on this machine: one loopback address per node (127.0.0.11, .12, …),
     /// background processes, logs in files. Restarts stopped nodes of an existing DIR.
     Up {
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = args::size::<1, 64>)]
         nodes: usize,
         #[arg(long, default_value = "./slnode-cluster")]
         dir: std::path::PathBuf,
         /// Voters to keep (the rest are non-voting members).
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = args::size::<1, 7>)]
         voters: usize,
         /// Loopback address of node 1; node i gets the next addresses.
         #[arg(long, default_value = "127.0.0.11")]
@@ -128,10 +129,10 @@ enum Command {
         #[arg(long)]
         event: Option<String>,
         /// The hard deadline of one worker slice, in seconds; tasks resume from checkpoints.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = args::seconds::<86_400>)]
         timeout: f64,
         /// Least time between a worker's own checkpoints, in ms (0: adaptive, under 5% cost).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, value_parser = args::count::<0, 3_600_000>)]
         checkpoint_ms: u64,
         /// Wait for the result, streaming the job's log and a progress line.
         #[arg(long)]

@@ -223,3 +223,41 @@ fn caqr_dot_output_is_a_graph() {
     assert_eq!(text.matches("[label=").count(), 15, "{text}");
     assert!(text.contains("qr_trailing_update("), "{text}");
 }
+
+/// Before the fix `--size` was unbounded: `rows * cols` overflowed or the allocation aborted the
+/// process. Every number a user types is range-checked with a clear message.
+#[test]
+fn out_of_range_numbers_are_clear_errors() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "lambdapack",
+            "run",
+            "linalg/programs/cholesky.py",
+            "--program",
+            "cholesky",
+            "--arg",
+            "N=2",
+            "--tile",
+            "4",
+        ];
+        args.extend_from_slice(extra);
+        slnode(&args)
+    };
+    for (extra, expected) in [
+        (&["--size", "4294967296x4294967296"][..], "too large"),
+        (&["--size", "100000x100000"][..], "too large"),
+        (&["--size", "8", "--workers", "0"][..], "out of range"),
+    ] {
+        let out = run(extra);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{extra:?}: {:?} {stderr}",
+            out.status
+        );
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
+    let out = slnode(&["up", "--nodes", "100000", "--dir", "/nonexistent"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 1 and 64"));
+}

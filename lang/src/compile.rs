@@ -57,6 +57,14 @@ def __sl_all(__sl_it):
 pub const CODES_MAX: usize = 65_536;
 pub const INSTRS_MAX: usize = 1 << 24;
 pub const NESTING_MAX: usize = 200;
+/// The largest source file the front end takes.
+pub const SOURCE_BYTES_MAX: usize = 4 << 20;
+/// The front end's thread stack: a base, plus room per source byte for the passes that are not
+/// depth-limited themselves (the parser's reductions, and dropping a rejected, deeply nested tree,
+/// whose depth is at most one level per source byte). Reserved address space, touched only by
+/// hostile input.
+const FRONT_END_STACK_BASE_BYTES: usize = 16 << 20;
+const FRONT_END_STACK_BYTES_PER_SOURCE_BYTE: usize = 96;
 
 struct Lines {
     starts: Vec<usize>,
@@ -75,7 +83,82 @@ impl Lines {
     }
 }
 
+/// Compiles `source` (the module in `file`). Never overflows the stack, whatever the input: the
+/// source is bounded ([`SOURCE_BYTES_MAX`]), the tree's depth is checked right after parsing
+/// ([`NESTING_MAX`]) before any recursive pass runs, and the whole front end runs on its own
+/// thread with a stack sized for the source (see `FRONT_END_STACK_*`).
 pub fn compile(file: &str, source: &str) -> Result<Module, Error> {
+    if source.len() > SOURCE_BYTES_MAX {
+        return Err(Error {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            kind: "NotSupported",
+            message: format!(
+                "the source is {} bytes; at most {SOURCE_BYTES_MAX}",
+                source.len()
+            ),
+        });
+    }
+    let stack = FRONT_END_STACK_BASE_BYTES + FRONT_END_STACK_BYTES_PER_SOURCE_BYTE * source.len();
+    let system_error = |message: String| Error {
+        file: file.to_owned(),
+        line: 1,
+        column: 1,
+        kind: "SystemError",
+        message,
+    };
+    std::thread::scope(|scope| {
+        let front_end = std::thread::Builder::new()
+            .name("sl-lang compile".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, || compile_here(file, source))
+            .map_err(|e| system_error(format!("cannot start the compiler thread: {e}")))?;
+        front_end
+            .join()
+            .unwrap_or_else(|_| Err(system_error("the compiler panicked".into())))
+    })
+}
+
+/// Rebuilds the tree unchanged (moves, no copies), refusing one nested deeper than
+/// [`NESTING_MAX`] statements and expressions. Its own recursion stops at the limit.
+struct DepthCheck {
+    depth: usize,
+}
+
+impl rustpython_parser::ast::fold::Fold<rustpython_parser::text_size::TextRange> for DepthCheck {
+    type TargetU = rustpython_parser::text_size::TextRange;
+    type Error = usize;
+    type UserContext = ();
+
+    fn will_map_user(&mut self, _user: &Self::TargetU) {}
+
+    fn map_user(&mut self, user: Self::TargetU, _context: ()) -> Result<Self::TargetU, usize> {
+        Ok(user)
+    }
+
+    fn fold_stmt(&mut self, node: ast::Stmt) -> Result<ast::Stmt, usize> {
+        self.depth += 1;
+        if self.depth > NESTING_MAX {
+            return Err(node.range().start().to_usize());
+        }
+        let folded = rustpython_parser::ast::fold::fold_stmt(self, node);
+        self.depth -= 1;
+        folded
+    }
+
+    fn fold_expr(&mut self, node: ast::Expr) -> Result<ast::Expr, usize> {
+        self.depth += 1;
+        if self.depth > NESTING_MAX {
+            return Err(node.range().start().to_usize());
+        }
+        let folded = rustpython_parser::ast::fold::fold_expr(self, node);
+        self.depth -= 1;
+        folded
+    }
+}
+
+fn compile_here(file: &str, source: &str) -> Result<Module, Error> {
     let lines = Lines::new(source);
     let parsed = parse(source, Mode::Module, file).map_err(|e| {
         let (line, column) = lines.locate(e.offset.to_usize());
@@ -96,6 +179,17 @@ pub fn compile(file: &str, source: &str) -> Result<Module, Error> {
             message: "expected a module".into(),
         });
     };
+    let module = rustpython_parser::ast::fold::Foldable::fold(module, &mut DepthCheck { depth: 0 })
+        .map_err(|offset| {
+            let (line, column) = lines.locate(offset);
+            Error {
+                file: file.to_owned(),
+                line,
+                column,
+                kind: "NotSupported",
+                message: format!("statements and expressions nested more than {NESTING_MAX} deep"),
+            }
+        })?;
     let mut state = Shared {
         file,
         lines: &lines,

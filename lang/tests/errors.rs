@@ -162,3 +162,72 @@ fn int_to_text_is_capped_at_200000_digits() {
         "1\nExceeds the limit (200000 digi\n200000 1\n"
     );
 }
+
+/// The nastiest shapes of input, each far deeper than any program needs: every one is a clear
+/// compile error, never a stack overflow (before the fix, 20,000 nested lambdas aborted the
+/// process in the scope pass). Compiled from a thread with a small stack, as an embedder might.
+fn hostile_sources() -> Vec<(&'static str, String)> {
+    let n = 20_000;
+    let indented: String = (0..1_000)
+        .map(|i| format!("{}if x:\n", " ".repeat(i)))
+        .chain(std::iter::once(format!("{}pass\n", " ".repeat(1_000))))
+        .collect();
+    vec![
+        ("nested lambdas", format!("f = {}1\n", "lambda: ".repeat(n))),
+        ("unary minus", format!("x = {}1\n", "-".repeat(1_000_000))),
+        ("not not", format!("x = {}True\n", "not ".repeat(n))),
+        ("binary chain", format!("x = 1{}\n", " + 1".repeat(100_000))),
+        (
+            "tuples",
+            format!("x = {}1{}\n", "(".repeat(n), ",)".repeat(n)),
+        ),
+        (
+            "lists",
+            format!("x = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+        ),
+        ("calls", format!("x = f{}\n", "()".repeat(n))),
+        ("attributes", format!("x = a{}\n", ".b".repeat(n))),
+        ("subscripts", format!("x = a{}\n", "[0]".repeat(n))),
+        (
+            "conditionals",
+            format!("x = {}0\n", "1 if y else ".repeat(n)),
+        ),
+        ("indented blocks", indented),
+        (
+            "nested defs",
+            (0..300)
+                .map(|i| format!("{}def f{i}():\n", " ".repeat(i)))
+                .chain(std::iter::once(format!("{}return 1\n", " ".repeat(300))))
+                .collect(),
+        ),
+        ("too long", "x = 1\n".repeat(1 << 20)),
+    ]
+}
+
+#[test]
+fn hostile_nesting_is_a_compile_error_not_a_crash() {
+    let small_stack = std::thread::Builder::new().stack_size(256 << 10);
+    small_stack
+        .spawn(|| {
+            for (what, source) in hostile_sources() {
+                let error = compile("hostile.py", &source)
+                    .err()
+                    .unwrap_or_else(|| panic!("{what}: compiled"));
+                let text = error.to_string();
+                assert!(
+                    text.contains("nested more than")
+                        || text.contains("at most")
+                        || error.kind == "SyntaxError",
+                    "{what}: {text}"
+                );
+            }
+            // Deep but within the limit still compiles; parentheses alone add no depth.
+            let ok = format!("f = {}1\n", "lambda: ".repeat(50));
+            compile("ok.py", &ok).unwrap();
+            let ok = format!("x = {}1{}\n", "(".repeat(20_000), ")".repeat(20_000));
+            compile("ok.py", &ok).unwrap();
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

@@ -172,6 +172,14 @@ impl Machine {
         if children.len() > CHILDREN_MAX {
             return Reply::Rejected(Reject::Limit(format!("at most {CHILDREN_MAX} children")));
         }
+        // A report that would complete more nodes than the execution declared (a worker whose
+        // program analysis disagrees with `total`, or a hostile one) is refused, never counted.
+        if dag.completed.len() as u64 >= dag.total {
+            return Reply::Rejected(Reject::Invalid(format!(
+                "the execution has completed all {} of its nodes",
+                dag.total
+            )));
+        }
         for child in children {
             if let Err(reject) = key_ok(&child.key) {
                 return Reply::Rejected(reject);

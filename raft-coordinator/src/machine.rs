@@ -28,6 +28,10 @@ pub struct Limits {
     pub args_bytes_max: usize,
     pub deps_max: usize,
     pub leases_per_acquire_max: u32,
+    /// Jobs the machine holds records of (running ones and the [`JOBS_KEPT`] newest ended ones).
+    pub jobs_max: usize,
+    /// Items waiting in all queues together (each at most `item_bytes_max`).
+    pub queued_items_max: u64,
 }
 
 impl Default for Limits {
@@ -41,6 +45,8 @@ impl Default for Limits {
             args_bytes_max: 64 << 10,
             deps_max: 1024,
             leases_per_acquire_max: 256,
+            jobs_max: 100_000,
+            queued_items_max: 1_000_000,
         }
     }
 }
@@ -55,6 +61,37 @@ pub const OUTCOME_BYTES_MAX: usize = 1 << 20;
 pub const JOBS_KEPT: usize = 10_000;
 /// Registered external services.
 pub const SERVICES_MAX: usize = 1024;
+/// Function names, program keys, file names, object keys of checkpoints, service names.
+pub const TEXT_BYTES_MAX: usize = 1024;
+/// A service's URL.
+pub const URL_BYTES_MAX: usize = 2048;
+
+/// A snapshot that could not be taken. Compaction must stop on it: storing anything else in its
+/// place would truncate the log behind a state that does not hold what the log did.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serialize the coordinator's state: {0}")]
+pub struct SnapshotError(pub String);
+
+fn text_ok(what: &str, text: &str) -> Result<(), Reject> {
+    if text.len() > TEXT_BYTES_MAX {
+        return Err(Reject::Limit(format!(
+            "{what} is {} bytes; at most {TEXT_BYTES_MAX}",
+            text.len()
+        )));
+    }
+    Ok(())
+}
+
+fn checkpoint_ok(checkpoint: &Checkpoint, inline_max: usize) -> Result<(), Reject> {
+    match checkpoint {
+        Checkpoint::Unchanged => Err(Reject::NeedsCheckpoint),
+        Checkpoint::Inline(bytes) if bytes.len() > inline_max => Err(Reject::Limit(format!(
+            "inline checkpoints are at most {inline_max} bytes; store larger ones as objects"
+        ))),
+        Checkpoint::Object(key) => text_ok("a checkpoint's object key", key),
+        _ => Ok(()),
+    }
+}
 
 /// How a job's tasks run. The default (no program, no timeout) is a bare task whose lease lasts
 /// what `Acquire` says, as tests and benchmarks of the machine use it.
@@ -534,6 +571,8 @@ pub struct State {
     pub id_counters: BTreeMap<(u8, u32), u32>,
     /// Services' labels and the labels of their replies; a service without is at the bottom.
     pub service_labels: BTreeMap<String, (Label, Label)>,
+    /// Items in all queues together, bounded by [`Limits::queued_items_max`].
+    pub queued_items: u64,
 }
 
 /// The state and the rules. The policy and limits are configuration, not state.
@@ -541,6 +580,9 @@ pub struct Machine {
     pub state: State,
     pub(crate) policy: Policy,
     pub(crate) limits: Limits,
+    /// Fault injection for the compaction tests: the next snapshot fails.
+    #[cfg(test)]
+    pub(crate) fail_snapshot: bool,
 }
 
 impl Machine {
@@ -549,13 +591,21 @@ impl Machine {
             state: State::default(),
             policy,
             limits,
+            #[cfg(test)]
+            fail_snapshot: false,
         }
     }
 
-    pub fn snapshot(&self) -> Vec<u8> {
+    /// The whole state as bytes. An error is never papered over with empty bytes: the caller
+    /// (compaction) must keep its log instead.
+    pub fn snapshot(&self) -> Result<Vec<u8>, SnapshotError> {
+        #[cfg(test)]
+        if self.fail_snapshot {
+            return Err(SnapshotError("injected by a test".into()));
+        }
         rkyv::to_bytes::<rkyv::rancor::Error>(&self.state)
             .map(|b| b.to_vec())
-            .unwrap_or_default()
+            .map_err(|e| SnapshotError(e.to_string()))
     }
 
     /// Restores a snapshot; hostile or corrupt bytes give an error.
@@ -567,7 +617,13 @@ impl Machine {
         self.restore_policy()
     }
 
+    /// Applies one command from the log. Never panics on a command's content: everything a command
+    /// says is checked (here, and by each handler before its first change), and a command that
+    /// cannot apply is answered `Rejected` and changes nothing, on every replica alike.
     pub fn apply(&mut self, command: &Command) -> Reply {
+        if let Err(reject) = self.validate(command) {
+            return Reply::Rejected(reject);
+        }
         match command {
             Command::SubmitJob {
                 request,
@@ -640,6 +696,64 @@ impl Machine {
                 label,
                 reply_label,
             } => self.put_labelled_service(name, url, label, reply_label),
+        }
+    }
+
+    /// Checks of a command's content that need no state: sizes of everything it carries and
+    /// numbers that must not overflow.
+    fn validate(&self, command: &Command) -> Result<(), Reject> {
+        match command {
+            Command::SubmitJob {
+                function, options, ..
+            } => {
+                text_ok("a function name", function)?;
+                text_ok("a program key", &options.program)?;
+                text_ok("a file name", &options.file)
+            }
+            Command::DagCreate { program, .. } => text_ok("a program key", program),
+            Command::PutService { name, url } => {
+                if name.is_empty() {
+                    return Err(Reject::Invalid("a service needs a name".into()));
+                }
+                text_ok("a service name", name)?;
+                if url.len() > URL_BYTES_MAX {
+                    return Err(Reject::Limit(format!(
+                        "a service URL is at most {URL_BYTES_MAX} bytes"
+                    )));
+                }
+                Ok(())
+            }
+            Command::Call(call) => {
+                // The task's next seq is `call.seq + 1`; the last seq cannot be used.
+                if call.seq.0 == u64::MAX {
+                    return Err(Reject::Invalid("sequence numbers are exhausted".into()));
+                }
+                checkpoint_ok(&call.checkpoint, self.limits.inline_checkpoint_bytes_max)?;
+                match &call.call {
+                    Call::Spawn { function, .. } | Call::SpawnMany { function, .. } => {
+                        text_ok("a function name", function)
+                    }
+                    Call::ExternalIntent { service, payload } => {
+                        text_ok("a service name", service)?;
+                        if payload.len() > self.limits.item_bytes_max {
+                            return Err(Reject::Limit(format!(
+                                "an external call's payload is at most {} bytes",
+                                self.limits.item_bytes_max
+                            )));
+                        }
+                        Ok(())
+                    }
+                    Call::ExternalResult { outcome }
+                        if outcome_bytes(outcome) > OUTCOME_BYTES_MAX =>
+                    {
+                        Err(Reject::Limit(format!(
+                            "an external call's result is at most {OUTCOME_BYTES_MAX} bytes"
+                        )))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
         }
     }
 
@@ -749,11 +863,14 @@ impl Machine {
                 self.limits.args_bytes_max
             )));
         }
+        if deps.iter().any(|dep| !self.state.tasks.contains_key(dep)) {
+            return Err(Reject::NotFound);
+        }
         let id = TaskId(self.next_id(IdKind::Task, creator)?);
         let mut deps_left = 0;
         for dep in &deps {
             let Some(parent) = self.state.tasks.get_mut(dep) else {
-                return Err(Reject::NotFound);
+                unreachable!("checked above");
             };
             if parent.outcome.is_none() {
                 parent.waiters.push(id);
@@ -815,6 +932,15 @@ impl Machine {
             ));
         }
         self.prune();
+        // At the bound, ended jobs' records make room first (oldest first); only jobs still
+        // running can make the cluster refuse a submission.
+        while self.state.jobs.len() >= self.limits.jobs_max && self.forget_oldest_ended() {}
+        if self.state.jobs.len() >= self.limits.jobs_max {
+            return Reply::Rejected(Reject::Limit(format!(
+                "the cluster holds {} jobs that have not ended; wait for some to finish",
+                self.limits.jobs_max
+            )));
+        }
         let job = match self.next_id(IdKind::Job, label) {
             Ok(id) => JobId(id),
             Err(reject) => return Reply::Rejected(reject),
@@ -894,7 +1020,8 @@ impl Machine {
             } else {
                 deadline_ms.saturating_add(options.timeout_ms)
             };
-            task.epoch = Epoch(task.epoch.0 + 1);
+            // 2^64 leases of one task cannot happen; saturating keeps `apply` panic-free.
+            task.epoch = Epoch(task.epoch.0.saturating_add(1));
             task.lease = Some(Lease {
                 epoch: task.epoch,
                 holder: node,
@@ -968,21 +1095,11 @@ impl Machine {
     }
 
     fn call(&mut self, call: &TaskCall) -> Reply {
-        if call.checkpoint == Checkpoint::Unchanged {
-            return Reply::Rejected(Reject::NeedsCheckpoint);
-        }
-        if let Checkpoint::Inline(bytes) = &call.checkpoint
-            && bytes.len() > self.limits.inline_checkpoint_bytes_max
-        {
-            return Reply::Rejected(Reject::Limit(format!(
-                "inline checkpoints are at most {} bytes; store larger ones as objects",
-                self.limits.inline_checkpoint_bytes_max
-            )));
-        }
+        // (The checkpoint and the seq were checked by `validate`.)
         // At most once per (task, seq): a retry of the last call gets its recorded reply, even
         // after the call ended the lease (an exit whose answer was lost).
         if let Some(task) = self.state.tasks.get(&call.task)
-            && call.seq.0 + 1 == task.next_seq.0
+            && task.next_seq.0.checked_sub(1) == Some(call.seq.0)
             && let Some((epoch, reply)) = &task.last_reply
             && *epoch == call.epoch
         {
@@ -999,6 +1116,10 @@ impl Machine {
             return Reply::Rejected(Reject::SeqGap {
                 expected: task.next_seq,
             });
+        }
+        if task.outcome.is_some() {
+            // A leased task has no outcome; a command claiming otherwise changes nothing.
+            return Reply::Rejected(Reject::Invalid("the task has already ended".into()));
         }
         let job = task.job;
         let task_label = task.label.clone();
@@ -1027,7 +1148,7 @@ impl Machine {
             _ => {
                 task.checkpoint = call.checkpoint.clone();
                 task.answered = true;
-                task.next_seq = Seq(call.seq.0 + 1);
+                task.next_seq = Seq(call.seq.0.saturating_add(1));
                 task.last_reply = Some((call.epoch, reply.clone()));
             }
         }
@@ -1134,11 +1255,7 @@ impl Machine {
             Call::Dequeue { queue } => self.dequeue(me, &my_label, *queue),
             Call::Checkpoint => Reply::Ok,
             Call::Exit { outcome } => {
-                let size = match outcome {
-                    Ok(bytes) => bytes.len(),
-                    Err(text) => text.len(),
-                };
-                if size > OUTCOME_BYTES_MAX {
+                if outcome_bytes(outcome) > OUTCOME_BYTES_MAX {
                     return Reply::Rejected(Reject::Limit(format!(
                         "a task's outcome is at most {OUTCOME_BYTES_MAX} bytes"
                     )));
@@ -1288,7 +1405,9 @@ impl Machine {
                 on_coordinator,
             ) {
                 Ok(id) => made.push(id),
-                Err(reject) => unreachable!("checked before creating any: {reject:?}"),
+                // Checked above before any task was made, so this cannot happen; were it to, the
+                // children made so far stay (each a valid task) and the call is refused.
+                Err(reject) => return Reply::Rejected(reject),
             }
         }
         Reply::SpawnedMany(made)
@@ -1305,6 +1424,7 @@ impl Machine {
         if items.len() == 1 {
             return self.enqueue(me, seq, my_label, id, &items[0]);
         }
+        let room = self.queued_room();
         let largest = items.iter().map(Vec::len).max().unwrap_or(0);
         let queue = match self.writable_queue(my_label, id, largest) {
             Ok(queue) => queue,
@@ -1328,6 +1448,9 @@ impl Machine {
             queue.waiting_producers.insert(me);
             return Reply::WouldBlock;
         }
+        if items.len() as u64 > room {
+            return Reply::Rejected(queued_limit(self.limits.queued_items_max));
+        }
         queue.waiting_producers.remove(&me);
         for item in items {
             queue.items.push_back(Item {
@@ -1338,6 +1461,7 @@ impl Machine {
         let woken: Vec<TaskId> = (0..items.len())
             .filter_map(|_| queue.waiting_consumers.pop_first())
             .collect();
+        self.state.queued_items += items.len() as u64;
         for consumer in woken {
             self.make_ready(consumer);
         }
@@ -1418,6 +1542,8 @@ impl Machine {
         id: QueueId,
         item: &[u8],
     ) -> Reply {
+        let room = self.queued_room();
+        let limit = self.limits.queued_items_max;
         let queue = match self.writable_queue(my_label, id, item.len()) {
             Ok(queue) => queue,
             Err(reject) => return Reply::Rejected(reject),
@@ -1441,12 +1567,16 @@ impl Machine {
             if queue.waiting_producers.remove(&me) {
                 return Reply::Ok;
             }
+            if room == 0 {
+                return Reply::Rejected(queued_limit(limit));
+            }
             queue.items.push_back(Item {
                 bytes: item.to_vec(),
                 from: (me, seq),
             });
             queue.waiting_producers.insert(me);
             woken = queue.waiting_consumers.pop_first();
+            self.state.queued_items += 1;
             if let Some(consumer) = woken {
                 self.make_ready(consumer);
             }
@@ -1456,11 +1586,15 @@ impl Machine {
             queue.waiting_producers.insert(me);
             return Reply::WouldBlock;
         }
+        if room == 0 {
+            return Reply::Rejected(queued_limit(limit));
+        }
         queue.items.push_back(Item {
             bytes: item.to_vec(),
             from: (me, seq),
         });
         woken = queue.waiting_consumers.pop_first();
+        self.state.queued_items += 1;
         if let Some(consumer) = woken {
             self.make_ready(consumer);
         }
@@ -1490,10 +1624,17 @@ impl Machine {
         } else {
             queue.waiting_producers.pop_first()
         };
+        self.state.queued_items = self.state.queued_items.saturating_sub(1);
         if let Some(producer) = producer {
             self.make_ready(producer);
         }
         Reply::Item(item.bytes)
+    }
+
+    fn queued_room(&self) -> u64 {
+        self.limits
+            .queued_items_max
+            .saturating_sub(self.state.queued_items)
     }
 
     fn make_ready(&mut self, id: TaskId) {
@@ -1565,27 +1706,52 @@ impl Machine {
             .collect();
         if !ended.is_empty() {
             self.state.tasks.retain(|_, t| !ended.contains(&t.job));
-            self.state.queues.retain(|_, q| !ended.contains(&q.job));
+            let mut dropped_items = 0;
+            self.state.queues.retain(|_, q| {
+                let keep = !ended.contains(&q.job);
+                if !keep {
+                    dropped_items += q.items.len() as u64;
+                }
+                keep
+            });
+            self.state.queued_items = self.state.queued_items.saturating_sub(dropped_items);
             for id in &ended {
                 if let Some(j) = self.state.jobs.get_mut(id) {
                     j.pruned = true;
                 }
             }
         }
-        while self.state.jobs.len() > JOBS_KEPT {
-            let Some(oldest) = self
-                .state
-                .jobs
-                .iter()
-                .find(|(_, j)| j.pruned)
-                .map(|(id, _)| *id)
-            else {
-                break;
-            };
-            self.state.jobs.remove(&oldest);
-            self.state.submissions.retain(|_, (j, _)| *j != oldest);
-        }
+        while self.state.jobs.len() > JOBS_KEPT && self.forget_oldest_ended() {}
     }
+
+    /// Drops the record of the oldest pruned job; false when there is none.
+    fn forget_oldest_ended(&mut self) -> bool {
+        let Some(oldest) = self
+            .state
+            .jobs
+            .iter()
+            .find(|(_, j)| j.pruned)
+            .map(|(id, _)| *id)
+        else {
+            return false;
+        };
+        self.state.jobs.remove(&oldest);
+        self.state.submissions.retain(|_, (j, _)| *j != oldest);
+        true
+    }
+}
+
+fn outcome_bytes(outcome: &Outcome) -> usize {
+    match outcome {
+        Ok(bytes) => bytes.len(),
+        Err(text) => text.len(),
+    }
+}
+
+fn queued_limit(max: u64) -> Reject {
+    Reject::Limit(format!(
+        "the cluster's queues hold {max} items together; dequeue some first"
+    ))
 }
 
 /// A send to a strictly higher queue: placed if there is room, else dropped and counted — never

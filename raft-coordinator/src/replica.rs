@@ -127,6 +127,8 @@ pub struct Replica {
     /// snapshot costs its whole size, so it is taken when the log has grown by half of it.
     log_bytes: u64,
     snapshot_bytes: u64,
+    /// Compactions skipped because the state could not be serialized (see `maybe_compact`).
+    snapshot_failures: u64,
 }
 
 /// What one `handle_ready` produced.
@@ -191,6 +193,7 @@ impl Replica {
             last_compacted: applied,
             log_bytes: 0,
             snapshot_bytes: 0,
+            snapshot_failures: 0,
         })
     }
 
@@ -216,6 +219,11 @@ impl Replica {
 
     pub fn applied_index(&self) -> u64 {
         self.applied
+    }
+
+    /// Compactions skipped because the state could not be serialized.
+    pub fn snapshot_failures(&self) -> u64 {
+        self.snapshot_failures
     }
 
     pub fn machine(&self) -> &Machine {
@@ -609,7 +617,21 @@ impl Replica {
             return Ok(());
         }
         let conf = self.conf_state();
-        let snapshot = self.machine.snapshot();
+        // A snapshot that cannot be taken stops this compaction and leaves the log whole: the
+        // log still holds the state, and truncating it behind anything but the real state would
+        // wipe it. The replica goes on serving; the error repeats at every attempt.
+        let snapshot = match self.machine.snapshot() {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                self.snapshot_failures += 1;
+                tracing::error!(
+                    applied = self.applied,
+                    failures = self.snapshot_failures,
+                    "log compaction stopped, the log is kept whole: {e}"
+                );
+                return Ok(());
+            }
+        };
         self.snapshot_bytes = snapshot.len() as u64;
         self.node
             .raft
@@ -619,5 +641,82 @@ impl Replica {
         self.last_compacted = self.applied;
         self.log_bytes = 0;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sl_labels::Lattice;
+
+    fn open(dir: &Path) -> Replica {
+        Replica::open(
+            1,
+            &[1],
+            dir,
+            Policy::tags_only(),
+            Limits::default(),
+            &Timing::default(),
+        )
+        .unwrap()
+    }
+
+    fn drain(replica: &mut Replica) {
+        while replica.has_ready() {
+            replica.handle_ready().unwrap();
+        }
+    }
+
+    fn submit_jobs(replica: &mut Replica, from: u64, count: u64) {
+        for request in from..from + count {
+            let command = Command::SubmitJob {
+                request,
+                label: Policy::tags_only().bottom(),
+                function: "main".into(),
+                args: vec![],
+                options: Default::default(),
+            };
+            replica.propose(request, &command).unwrap();
+            drain(replica);
+        }
+    }
+
+    /// Before the fix a failed snapshot became empty bytes, compaction stored them and truncated
+    /// the log, and the replica reopened with no jobs at all.
+    #[test]
+    fn a_snapshot_that_fails_stops_compaction_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut replica = open(dir.path());
+        replica.campaign().unwrap();
+        drain(&mut replica);
+        assert!(replica.is_leader());
+        replica.machine.fail_snapshot = true;
+        let stored = |r: &Replica| r.node.raft.raft_log.store.stored_snapshot();
+        let first = stored(&replica).get_metadata().index;
+        let jobs = COMPACT_EVERY + 10;
+        submit_jobs(&mut replica, 0, jobs);
+        assert!(replica.snapshot_failures() > 0, "compaction was attempted");
+        assert_eq!(
+            stored(&replica).get_metadata().index,
+            first,
+            "nothing compacted"
+        );
+        drop(replica);
+
+        let mut replica = open(dir.path());
+        replica.campaign().unwrap();
+        drain(&mut replica);
+        assert_eq!(
+            replica.machine().state.jobs.len() as u64,
+            jobs,
+            "every job survives a restart"
+        );
+        // Once snapshots work again, compaction resumes with the real state.
+        submit_jobs(&mut replica, jobs, COMPACT_EVERY);
+        let snapshot = stored(&replica);
+        assert!(snapshot.get_metadata().index > first + jobs);
+        let mut restored = Machine::new(Policy::tags_only(), Limits::default());
+        restored.restore(&snapshot.data).unwrap();
+        assert!(restored.state.jobs.len() as u64 >= jobs);
     }
 }

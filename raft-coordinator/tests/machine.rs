@@ -133,12 +133,12 @@ fn retries_get_the_recorded_reply_and_change_nothing() {
     let root = w.submit("public");
     let g = w.lease(root);
     let first = w.call(&g, 0, spawn("child"));
-    let after_first = w.m.snapshot();
+    let after_first = w.m.snapshot().unwrap();
     for _ in 0..5 {
         assert_eq!(w.call(&g, 0, spawn("child")), first);
     }
     assert_eq!(
-        w.m.snapshot(),
+        w.m.snapshot().unwrap(),
         after_first,
         "a replayed spawn spawns nothing"
     );
@@ -167,7 +167,7 @@ fn calls_under_a_stale_epoch_are_fenced() {
     );
     assert_eq!(w.m.state.tasks[&root].resumes, 1);
     let new = w.lease(root);
-    let before = w.m.snapshot();
+    let before = w.m.snapshot().unwrap();
     for call in [
         spawn("x"),
         exit(b"zombie"),
@@ -185,7 +185,11 @@ fn calls_under_a_stale_epoch_are_fenced() {
         }),
         Reply::Rejected(Reject::StaleEpoch)
     );
-    assert_eq!(w.m.snapshot(), before, "the fenced worker changed nothing");
+    assert_eq!(
+        w.m.snapshot().unwrap(),
+        before,
+        "the fenced worker changed nothing"
+    );
     assert!(matches!(w.call(&new, 0, spawn("x")), Reply::Spawned(_)));
 }
 
@@ -541,7 +545,7 @@ fn snapshots_round_trip_and_hostile_bytes_are_refused() {
             label: None,
         },
     );
-    let bytes = w.m.snapshot();
+    let bytes = w.m.snapshot().unwrap();
     let mut copy = Machine::new(policy(), Limits::default());
     copy.restore(&bytes).unwrap();
     assert_eq!(copy.state, w.m.state);
@@ -968,7 +972,7 @@ mod catalogue {
         assert!(w.m.may_flow_through("none", &public, &secret));
         // Deterministic snapshots include the catalogue.
         let mut copy = Machine::new(policy(), Limits::default());
-        copy.restore(&w.m.snapshot()).unwrap();
+        copy.restore(&w.m.snapshot().unwrap()).unwrap();
         assert_eq!(copy.state, w.m.state);
     }
 }
@@ -1247,4 +1251,209 @@ fn a_call_without_a_checkpoint_is_refused_and_changes_nothing() {
         epoch: g.epoch,
     });
     assert_eq!(w.m.resolved_wait(&bare), None);
+}
+
+/// Commands whose content could crash `apply` (and so every replica, on every replay of the log)
+/// or grow the state without bound: each is refused with a clear reason and changes nothing.
+mod hostile_commands {
+    use super::*;
+    use sl_coordinator::executions::Child;
+    use sl_coordinator::machine::{TEXT_BYTES_MAX, URL_BYTES_MAX};
+
+    fn machine(limits: Limits) -> World {
+        World {
+            m: Machine::new(policy(), limits),
+            granted: Default::default(),
+        }
+    }
+
+    fn limit_text(reply: Reply) -> String {
+        match reply {
+            Reply::Rejected(Reject::Limit(text)) => text,
+            other => panic!("expected a limit refusal, got {other:?}"),
+        }
+    }
+
+    /// Before the fix `call.seq.0 + 1` overflowed and `apply` panicked.
+    #[test]
+    fn the_largest_seq_is_refused_not_a_panic() {
+        let mut w = World::new();
+        let root = w.submit("public");
+        let g = w.lease(root);
+        assert_eq!(w.call(&g, 0, Call::Checkpoint), Reply::Ok);
+        let before = w.m.snapshot().unwrap();
+        for seq in [u64::MAX, u64::MAX - 1] {
+            let reply = w.call(&g, seq, Call::Checkpoint);
+            assert!(matches!(reply, Reply::Rejected(_)), "{reply:?}");
+        }
+        assert_eq!(w.m.snapshot().unwrap(), before);
+    }
+
+    /// Before the fix a report beyond the declared `total` hit an assert in `apply`.
+    #[test]
+    fn a_dag_completing_more_nodes_than_it_declared_is_refused() {
+        let mut w = World::new();
+        let Reply::Dag(dag) = w.m.apply(&Command::DagCreate {
+            request: 1,
+            program: "p".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec()],
+            total: 2,
+        }) else {
+            panic!()
+        };
+        let acquire = |w: &mut World| match w.m.apply(&Command::DagAcquire {
+            node: NodeId(1),
+            max: 8,
+            now_ms: 0,
+            lease_ms: 1000,
+        }) {
+            Reply::NodeLeases(grants) => grants,
+            other => panic!("{other:?}"),
+        };
+        let complete = |w: &mut World, g: &sl_coordinator::executions::NodeGrant, kids: &[&str]| {
+            w.m.apply(&Command::DagComplete {
+                dag: g.dag,
+                key: g.key.clone(),
+                epoch: g.epoch,
+                children: kids
+                    .iter()
+                    .map(|k| Child {
+                        key: k.as_bytes().to_vec(),
+                        parents: 1,
+                    })
+                    .collect(),
+            })
+        };
+        let a = acquire(&mut w).pop().unwrap();
+        assert_eq!(complete(&mut w, &a, &["b", "c"]), Reply::Ok);
+        let bc = acquire(&mut w);
+        assert_eq!(bc.len(), 2);
+        assert_eq!(complete(&mut w, &bc[0], &[]), Reply::Ok);
+        assert_eq!(w.m.state.dags[&dag].status, Status::Done);
+        let before = w.m.snapshot().unwrap();
+        assert!(matches!(
+            complete(&mut w, &bc[1], &[]),
+            Reply::Rejected(Reject::Invalid(_))
+        ));
+        assert_eq!(w.m.snapshot().unwrap(), before);
+    }
+
+    #[test]
+    fn oversized_names_and_payloads_are_refused() {
+        let mut w = World::new();
+        let long = "x".repeat(TEXT_BYTES_MAX + 1);
+        let reply = w.m.apply(&Command::SubmitJob {
+            request: 7,
+            label: w.label("public"),
+            function: long.clone(),
+            args: vec![],
+            options: Default::default(),
+        });
+        assert!(limit_text(reply).contains("function name"));
+        assert!(w.m.state.jobs.is_empty());
+        let reply = w.m.apply(&Command::PutService {
+            name: "svc".into(),
+            url: "h".repeat(URL_BYTES_MAX + 1),
+        });
+        assert!(limit_text(reply).contains("URL"));
+        let root = w.submit("public");
+        let g = w.lease(root);
+        assert!(limit_text(w.call(&g, 0, spawn(&long))).contains("function name"));
+        let reply = w.m.apply(&Command::Call(TaskCall {
+            task: g.task,
+            epoch: g.epoch,
+            seq: Seq(0),
+            checkpoint: Checkpoint::Object(long.clone()),
+            call: Call::Checkpoint,
+            output: String::new(),
+        }));
+        assert!(limit_text(reply).contains("object key"));
+        let reply = w.call(
+            &g,
+            0,
+            Call::ExternalIntent {
+                service: "svc".into(),
+                payload: vec![0; Limits::default().item_bytes_max + 1],
+            },
+        );
+        assert!(limit_text(reply).contains("payload"));
+        // None of them used the seq.
+        assert_eq!(w.call(&g, 0, Call::Checkpoint), Reply::Ok);
+    }
+
+    #[test]
+    fn jobs_are_bounded_and_the_bound_frees_up_as_jobs_end() {
+        let mut w = machine(Limits {
+            jobs_max: 3,
+            ..Limits::default()
+        });
+        let roots: Vec<TaskId> = (0..3).map(|_| w.submit("public")).collect();
+        let reply = w.m.apply(&Command::SubmitJob {
+            request: 99,
+            label: w.label("public"),
+            function: "main".into(),
+            args: vec![],
+            options: Default::default(),
+        });
+        assert!(limit_text(reply).contains("3 jobs"));
+        assert_eq!(w.m.state.jobs.len(), 3);
+        // At the bound, an ended job's record makes room: only running jobs cause a refusal.
+        let g = w.lease(roots[0]);
+        assert_eq!(w.call(&g, 0, exit(b"1")), Reply::Ok);
+        let reply = w.m.apply(&Command::SubmitJob {
+            request: 100,
+            label: w.label("public"),
+            function: "main".into(),
+            args: vec![],
+            options: Default::default(),
+        });
+        assert!(matches!(reply, Reply::Submitted { .. }), "{reply:?}");
+        assert_eq!(w.m.state.jobs.len(), 3);
+    }
+
+    #[test]
+    fn queued_items_are_bounded_across_all_queues() {
+        let mut w = machine(Limits {
+            queued_items_max: 3,
+            ..Limits::default()
+        });
+        let root = w.submit("public");
+        let g = w.lease(root);
+        let Reply::Queues(queues) = w.call(
+            &g,
+            0,
+            Call::CreateQueues {
+                capacity: 10,
+                copies: 2,
+            },
+        ) else {
+            panic!()
+        };
+        let enqueue = |queue| Call::Enqueue {
+            queue,
+            item: b"i".to_vec(),
+        };
+        assert_eq!(w.call(&g, 1, enqueue(queues[0])), Reply::Ok);
+        assert_eq!(
+            w.call(
+                &g,
+                2,
+                Call::EnqueueMany {
+                    queue: queues[1],
+                    items: vec![b"j".to_vec(), b"k".to_vec()],
+                }
+            ),
+            Reply::Ok
+        );
+        assert_eq!(w.m.state.queued_items, 3);
+        assert!(limit_text(w.call(&g, 3, enqueue(queues[0]))).contains("3 items"));
+        assert!(matches!(
+            w.call(&g, 3, Call::Dequeue { queue: queues[1] }),
+            Reply::Item(_)
+        ));
+        assert_eq!(w.m.state.queued_items, 2);
+        assert_eq!(w.call(&g, 4, enqueue(queues[0])), Reply::Ok);
+        assert_eq!(w.m.state.queued_items, 3);
+    }
 }

@@ -183,7 +183,7 @@ fn run(seed: u64) {
     let snapshots: Vec<Vec<u8>> = sim
         .replicas
         .iter()
-        .map(|r| r.as_ref().unwrap().machine().snapshot())
+        .map(|r| r.as_ref().unwrap().machine().snapshot().unwrap())
         .collect();
     assert!(
         snapshots.windows(2).all(|w| w[0] == w[1]),

@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -31,6 +32,29 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub const BULK_PAYLOAD_BYTES_MIN: u64 = 1 << 20;
 /// The most peers (distinct addresses × lanes) one endpoint keeps connections to.
 pub const PEER_CONNECTIONS_MAX: usize = 4096;
+
+// What a node spends on peers that have not authenticated (a QUIC handshake in progress, a client
+// connection before its hello is accepted, a joining node) is bounded by these, whatever frame
+// lengths they declare: at most `UNAUTHENTICATED_MAX` such connections (`UNAUTHENTICATED_PER_IP_MAX`
+// from one address), each with `tls::PREAUTH_WINDOW_BYTES` buffered by QUIC and one frame of at
+// most `PREAUTH_FRAME_BYTES_MAX` read by us, for at most `PREAUTH_TIMEOUT`. That is
+// 256 × (64 + 64) KiB = 32 MiB of buffers plus quinn's and rustls' per-connection state
+// (measured: `rpc/tests/hostile.rs`).
+
+/// Connections not yet authenticated, in all, and from one IP address.
+pub const UNAUTHENTICATED_MAX: usize = 256;
+pub const UNAUTHENTICATED_PER_IP_MAX: usize = 64;
+/// The largest frame body before authentication (a hello's token, a join's CSR); no payload.
+pub const PREAUTH_FRAME_BYTES_MAX: u32 = 64 << 10;
+/// Handshake, hello and join together must finish within this.
+pub const PREAUTH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Authenticated connections a node serves at once.
+pub const CONNECTIONS_MAX: usize = 4096;
+/// Request bytes (declared bodies and payloads) one authenticated connection may have in flight;
+/// a stream whose frame does not fit waits (within its deadline) for others to finish.
+pub const IN_FLIGHT_BYTES_MAX: u64 = 512 << 20;
+/// Buffers grow as bytes arrive, starting at this, never past the declared length.
+const READ_BUFFER_START_BYTES: usize = 64 << 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -314,6 +338,9 @@ struct Inner {
     options: Options,
     credentials: Credentials,
     pool: Mutex<HashMap<(SocketAddr, Lane), quinn::Connection>>,
+    /// One connect at a time per peer and lane: concurrent first calls share one connection
+    /// instead of each opening its own.
+    connecting: Mutex<HashMap<(SocketAddr, Lane), Arc<tokio::sync::Mutex<()>>>>,
     accept_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -367,7 +394,15 @@ impl Endpoint {
             config: tls::peer_client(identity, &options.transport)?,
         };
         let this = Endpoint::from_parts(endpoint, options, credentials);
-        let task = tokio::spawn(accept_loop(this.inner.endpoint.clone(), Arc::new(services)));
+        let server = Server {
+            services,
+            transport: this.inner.options.transport.clone(),
+            deadlines: ReadDeadlines {
+                request: this.inner.options.request_timeout,
+                rate_bytes_per_second: this.inner.options.payload_rate_min_bytes_per_second,
+            },
+        };
+        let task = tokio::spawn(accept_loop(this.inner.endpoint.clone(), Arc::new(server)));
         *this
             .inner
             .accept_task
@@ -404,6 +439,7 @@ impl Endpoint {
                 options,
                 credentials,
                 pool: Mutex::new(HashMap::new()),
+                connecting: Mutex::new(HashMap::new()),
                 accept_task: Mutex::new(None),
             }),
         }
@@ -540,11 +576,41 @@ impl Endpoint {
         peer: SocketAddr,
         lane: Lane,
     ) -> Result<(quinn::Connection, bool), Error> {
+        if let Some(pooled) = self.pooled(peer, lane)? {
+            return Ok((pooled, true));
+        }
+        let gate = {
+            let mut connecting = self
+                .inner
+                .connecting
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if connecting.len() >= PEER_CONNECTIONS_MAX {
+                connecting.retain(|_, gate| Arc::strong_count(gate) > 1);
+            }
+            connecting.entry((peer, lane)).or_default().clone()
+        };
+        let _turn = gate.lock().await;
+        // Whoever held the gate before may have connected for us.
+        if let Some(pooled) = self.pooled(peer, lane)? {
+            return Ok((pooled, true));
+        }
+        let connection = self.connect(peer).await?;
+        self.inner
+            .pool
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((peer, lane), connection.clone());
+        Ok((connection, false))
+    }
+
+    /// The live pooled connection, if any; an error when the pool is full.
+    fn pooled(&self, peer: SocketAddr, lane: Lane) -> Result<Option<quinn::Connection>, Error> {
         {
             let mut pool = self.inner.pool.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(connection) = pool.get(&(peer, lane)) {
                 if connection.close_reason().is_none() {
-                    return Ok((connection.clone(), true));
+                    return Ok(Some(connection.clone()));
                 }
                 pool.remove(&(peer, lane));
             }
@@ -555,13 +621,7 @@ impl Endpoint {
                 }
             }
         }
-        let connection = self.connect(peer).await?;
-        self.inner
-            .pool
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert((peer, lane), connection.clone());
-        Ok((connection, false))
+        Ok(None)
     }
 
     async fn connect(&self, peer: SocketAddr) -> Result<quinn::Connection, Error> {
@@ -759,28 +819,89 @@ enum ReadError {
     Io(String),
 }
 
-async fn read_frame(
-    recv: &mut quinn::RecvStream,
-) -> Result<(Header, Aligned, Option<Aligned>), ReadError> {
+async fn read_header(recv: &mut quinn::RecvStream) -> Result<Header, ReadError> {
     let mut header_bytes = [0u8; HEADER_BYTES];
     recv.read_exact(&mut header_bytes)
         .await
         .map_err(|e| ReadError::Io(e.to_string()))?;
-    let header = Header::decode(&header_bytes).map_err(ReadError::Frame)?;
+    Header::decode(&header_bytes).map_err(ReadError::Frame)
+}
+
+/// The body and payload `header` declares, read into buffers that grow as bytes arrive: a peer
+/// that declares 256 MiB and sends nothing costs nothing.
+async fn read_rest(
+    recv: &mut quinn::RecvStream,
+    header: &Header,
+) -> Result<(Aligned, Option<Aligned>), ReadError> {
     let body = read_aligned(recv, header.body_len as usize).await?;
     let payload = match header.payload_len {
         0 => None,
         len => Some(read_aligned(recv, len as usize).await?),
     };
+    Ok((body, payload))
+}
+
+/// A whole frame from a trusted server (the client side; the server side reads with limits).
+async fn read_frame(
+    recv: &mut quinn::RecvStream,
+) -> Result<(Header, Aligned, Option<Aligned>), ReadError> {
+    let header = read_header(recv).await?;
+    let (body, payload) = read_rest(recv, &header).await?;
     Ok((header, body, payload))
 }
 
-async fn read_aligned(recv: &mut quinn::RecvStream, len: usize) -> Result<Aligned, ReadError> {
-    let mut buffer = Aligned::with_capacity(len);
-    buffer.resize(len, 0);
-    recv.read_exact(&mut buffer)
+/// A frame from a peer that has not authenticated: small, without payload, within `deadline`.
+async fn read_preauth_frame(
+    recv: &mut quinn::RecvStream,
+    deadline: tokio::time::Instant,
+) -> Result<(Header, Aligned), ReadError> {
+    let read = async {
+        let header = read_header(recv).await?;
+        if header.body_len > PREAUTH_FRAME_BYTES_MAX {
+            return Err(ReadError::Frame(frame::Error::BodyTooLarge {
+                got: header.body_len as u64,
+                max: PREAUTH_FRAME_BYTES_MAX,
+            }));
+        }
+        if header.payload_len > 0 {
+            return Err(ReadError::Frame(frame::Error::PayloadTooLarge {
+                got: header.payload_len,
+                max: 0,
+            }));
+        }
+        let (body, _) = read_rest(recv, &header).await?;
+        Ok((header, body))
+    };
+    tokio::time::timeout_at(deadline, read)
         .await
-        .map_err(|e| ReadError::Io(e.to_string()))?;
+        .unwrap_or_else(|_| {
+            Err(ReadError::Io(
+                "no complete frame before the deadline".into(),
+            ))
+        })
+}
+
+async fn read_aligned(recv: &mut quinn::RecvStream, len: usize) -> Result<Aligned, ReadError> {
+    let mut buffer = Aligned::with_capacity(len.min(READ_BUFFER_START_BYTES));
+    while buffer.len() < len {
+        let chunk = recv
+            .read_chunk(len - buffer.len(), true)
+            .await
+            .map_err(|e| ReadError::Io(e.to_string()))?
+            .ok_or_else(|| {
+                ReadError::Io(format!(
+                    "the stream ended after {} of {len} bytes",
+                    buffer.len()
+                ))
+            })?;
+        let needed = buffer.len() + chunk.bytes.len();
+        if needed > buffer.capacity() {
+            // Double (amortised copies), but never past what the frame declared.
+            let target = needed.max(buffer.capacity().saturating_mul(2)).min(len);
+            buffer.reserve(target - buffer.len());
+        }
+        buffer.extend_from_slice(&chunk.bytes);
+    }
     Ok(buffer)
 }
 
@@ -835,13 +956,108 @@ fn record<T>(
         .record(started.elapsed().as_secs_f64());
 }
 
-async fn accept_loop(endpoint: quinn::Endpoint, services: Arc<Services>) {
+/// Counts of connections the server holds, for admission.
+#[derive(Default)]
+struct Admission {
+    unauthenticated: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    authenticated: AtomicUsize,
+}
+
+/// A slot among the unauthenticated connections; freed on drop.
+struct PreauthSlot {
+    admission: Arc<Admission>,
+    ip: IpAddr,
+}
+
+/// A slot among the authenticated connections; freed on drop.
+struct ConnectionSlot(Arc<Admission>);
+
+impl Admission {
+    fn preauth(self: &Arc<Self>, ip: IpAddr) -> Option<PreauthSlot> {
+        let mut guard = self
+            .unauthenticated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *guard;
+        let from_ip = per_ip.entry(ip).or_insert(0);
+        if *total >= UNAUTHENTICATED_MAX || *from_ip >= UNAUTHENTICATED_PER_IP_MAX {
+            if *from_ip == 0 {
+                per_ip.remove(&ip);
+            }
+            return None;
+        }
+        *from_ip += 1;
+        *total += 1;
+        Some(PreauthSlot {
+            admission: self.clone(),
+            ip,
+        })
+    }
+
+    fn connection(self: &Arc<Self>) -> Option<ConnectionSlot> {
+        let previous = self.authenticated.fetch_add(1, Ordering::AcqRel);
+        let slot = ConnectionSlot(self.clone());
+        (previous < CONNECTIONS_MAX).then_some(slot)
+    }
+}
+
+impl Drop for PreauthSlot {
+    fn drop(&mut self) {
+        let mut guard = self
+            .admission
+            .unauthenticated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *guard;
+        *total -= 1;
+        if let Some(count) = per_ip.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.authenticated.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// What the server side of a node holds: the services and the limits it serves them under.
+struct Server {
+    services: Services,
+    transport: Transport,
+    deadlines: ReadDeadlines,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.services
+    }
+}
+
+async fn accept_loop(endpoint: quinn::Endpoint, services: Arc<Server>) {
+    let admission = Arc::new(Admission::default());
     while let Some(incoming) = endpoint.accept().await {
+        let remote = incoming.remote_address();
+        // Refused before any TLS work: the peer sees a connection refusal at once.
+        let Some(slot) = admission.preauth(remote.ip()) else {
+            metrics::counter!("slnode_rpc_connections_refused_total", "reason" => "unauthenticated").increment(1);
+            debug!(%remote, "refused: too many unauthenticated connections");
+            incoming.refuse();
+            continue;
+        };
         let services = services.clone();
+        let admission = admission.clone();
         tokio::spawn(async move {
-            let remote = incoming.remote_address();
-            match tokio::time::timeout(Duration::from_secs(10), incoming).await {
-                Ok(Ok(connection)) => serve_connection(connection, services).await,
+            let deadline = tokio::time::Instant::now() + PREAUTH_TIMEOUT;
+            match tokio::time::timeout_at(deadline, incoming).await {
+                Ok(Ok(connection)) => {
+                    serve_connection(connection, services, admission, slot, deadline).await
+                }
                 Ok(Err(e)) => debug!(%remote, "handshake failed: {e}"),
                 Err(_) => debug!(%remote, "handshake timed out"),
             }
@@ -849,7 +1065,13 @@ async fn accept_loop(endpoint: quinn::Endpoint, services: Arc<Services>) {
     }
 }
 
-async fn serve_connection(connection: quinn::Connection, services: Arc<Services>) {
+async fn serve_connection(
+    connection: quinn::Connection,
+    services: Arc<Server>,
+    admission: Arc<Admission>,
+    preauth: PreauthSlot,
+    deadline: tokio::time::Instant,
+) {
     let alpn = connection
         .handshake_data()
         .and_then(|data| data.downcast::<quinn::crypto::rustls::HandshakeData>().ok())
@@ -868,8 +1090,14 @@ async fn serve_connection(connection: quinn::Connection, services: Arc<Services>
             );
             return;
         }
-        (ALPN_JOIN, _) => Caller::Joiner,
-        (ALPN_CLIENT, _) => match authenticate(&connection, &services).await {
+        (ALPN_JOIN, _) => {
+            // A joiner stays unauthenticated: one small request within the deadline, then the
+            // connection ends.
+            serve_join(&connection, &services, deadline).await;
+            drop(preauth);
+            return;
+        }
+        (ALPN_CLIENT, _) => match authenticate(&connection, &services, deadline).await {
             Some(principal) => Caller::Client { principal },
             None => return,
         },
@@ -878,6 +1106,20 @@ async fn serve_connection(connection: quinn::Connection, services: Arc<Services>
             return;
         }
     };
+    drop(preauth);
+    let Some(_slot) = admission.connection() else {
+        metrics::counter!("slnode_rpc_connections_refused_total", "reason" => "connections")
+            .increment(1);
+        connection.close(quinn::VarInt::from_u32(3), b"too many connections");
+        return;
+    };
+    // Authenticated: the transport's full windows and streams.
+    let transport = &services.transport;
+    connection.set_receive_window(quinn::VarInt::from_u32(transport.connection_window_bytes));
+    connection.set_max_concurrent_bi_streams(quinn::VarInt::from_u32(transport.streams_max));
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(
+        kib(IN_FLIGHT_BYTES_MAX) as usize
+    ));
     loop {
         let (send, recv) = match connection.accept_bi().await {
             Ok(streams) => streams,
@@ -886,20 +1128,68 @@ async fn serve_connection(connection: quinn::Connection, services: Arc<Services>
                 return;
             }
         };
-        tokio::spawn(serve_stream(send, recv, caller.clone(), services.clone()));
+        tokio::spawn(serve_stream(
+            send,
+            recv,
+            caller.clone(),
+            services.clone(),
+            in_flight.clone(),
+        ));
     }
 }
 
+/// Whole KiB covering `bytes`: the unit of the in-flight budget (a semaphore counts in u32).
+fn kib(bytes: u64) -> u32 {
+    bytes.div_ceil(1024).min(u32::MAX as u64) as u32
+}
+
+/// Serves the one join request a joining node sends, within the pre-authentication limits.
+async fn serve_join(
+    connection: &quinn::Connection,
+    services: &Services,
+    deadline: tokio::time::Instant,
+) {
+    let Ok(Ok((mut send, mut recv))) =
+        tokio::time::timeout_at(deadline, connection.accept_bi()).await
+    else {
+        return;
+    };
+    let result = match read_preauth_frame(&mut recv, deadline).await {
+        Ok((header, body)) => dispatch(header, body, None, Caller::Joiner, services).await,
+        Err(ReadError::Frame(e)) => Err(RemoteError::new(ErrorCode::BadRequest, e.to_string())),
+        Err(ReadError::Io(e)) => {
+            debug!(remote = %connection.remote_address(), "join stream failed: {e}");
+            return;
+        }
+    };
+    match result {
+        Ok(outgoing) => {
+            let written = write_frame(&mut send, Kind::Response, JOIN_METHOD, &outgoing.body, None);
+            let _ = tokio::time::timeout_at(deadline, written).await;
+        }
+        Err(error) => {
+            let _ = tokio::time::timeout_at(deadline, write_error(&mut send, JOIN_METHOD, &error))
+                .await;
+        }
+    }
+    // The joiner closes once it has the answer; give it until the deadline.
+    let _ = tokio::time::timeout_at(deadline, connection.closed()).await;
+    connection.close(quinn::VarInt::from_u32(0), b"join served");
+}
+
 /// Reads the hello frame on a client connection and checks its token. `None` closes the connection.
-async fn authenticate(connection: &quinn::Connection, services: &Services) -> Option<String> {
-    let (mut send, mut recv) =
-        tokio::time::timeout(Duration::from_secs(10), connection.accept_bi())
-            .await
-            .ok()?
-            .ok()?;
+async fn authenticate(
+    connection: &quinn::Connection,
+    services: &Services,
+    deadline: tokio::time::Instant,
+) -> Option<String> {
+    let (mut send, mut recv) = tokio::time::timeout_at(deadline, connection.accept_bi())
+        .await
+        .ok()?
+        .ok()?;
     let refuse = |message: String| RemoteError::new(ErrorCode::Unauthenticated, message);
-    let verdict = match read_frame(&mut recv).await {
-        Ok((header, body, _)) if header.kind == Kind::Hello => {
+    let verdict = match read_preauth_frame(&mut recv, deadline).await {
+        Ok((header, body)) if header.kind == Kind::Hello => {
             match (Hello::from_wire(&body), &services.authenticator) {
                 (Ok(hello), Some(authenticator)) => {
                     authenticator.authenticate(&hello.bearer).map_err(refuse)
@@ -924,13 +1214,17 @@ async fn authenticate(connection: &quinn::Connection, services: &Services) -> Op
             }
             .to_wire()
             .ok()?;
-            write_frame(&mut send, Kind::Response, 0, &body, None)
-                .await
-                .ok()?;
+            tokio::time::timeout_at(
+                deadline,
+                write_frame(&mut send, Kind::Response, 0, &body, None),
+            )
+            .await
+            .ok()?
+            .ok()?;
             Some(principal)
         }
         Err(error) => {
-            write_error(&mut send, 0, &error).await;
+            let _ = tokio::time::timeout_at(deadline, write_error(&mut send, 0, &error)).await;
             // Let the error frame reach the client before the connection goes.
             let _ = tokio::time::timeout(Duration::from_millis(500), send.stopped()).await;
             connection.close(quinn::VarInt::from_u32(2), b"unauthenticated");
@@ -943,27 +1237,29 @@ async fn serve_stream(
     mut send: quinn::SendStream,
     mut recv: quinn::RecvStream,
     caller: Caller,
-    services: Arc<Services>,
+    services: Arc<Server>,
+    in_flight: Arc<tokio::sync::Semaphore>,
 ) {
     let started = Instant::now();
-    let (header, body, payload) = match read_frame(&mut recv).await {
-        Ok(frame) => frame,
-        Err(ReadError::Frame(e)) => {
-            // A bad frame ends this stream only; the connection and its other streams go on.
-            let _ = recv.stop(quinn::VarInt::from_u32(1));
-            write_error(
-                &mut send,
-                0,
-                &RemoteError::new(ErrorCode::BadRequest, e.to_string()),
-            )
-            .await;
-            return;
-        }
-        Err(ReadError::Io(e)) => {
-            debug!("request stream failed: {e}");
-            return;
-        }
-    };
+    let (header, body, payload, _permit) =
+        match read_request(&mut recv, &services.deadlines, &in_flight).await {
+            Ok(frame) => frame,
+            Err(ReadError::Frame(e)) => {
+                // A bad frame ends this stream only; the connection and its other streams go on.
+                let _ = recv.stop(quinn::VarInt::from_u32(1));
+                write_error(
+                    &mut send,
+                    0,
+                    &RemoteError::new(ErrorCode::BadRequest, e.to_string()),
+                )
+                .await;
+                return;
+            }
+            Err(ReadError::Io(e)) => {
+                debug!("request stream failed: {e}");
+                return;
+            }
+        };
     let bytes = HEADER_BYTES as u64 + header.body_len as u64 + header.payload_len;
     let name = if header.method == JOIN_METHOD {
         "join"
@@ -991,6 +1287,51 @@ async fn serve_stream(
             metrics::counter!("slnode_rpc_requests_total", "side" => "server", "method" => name, "outcome" => "error").increment(1);
         }
     }
+}
+
+/// Deadlines of a server's reads: the header within `request`, the rest within `request` plus
+/// its declared length at `payload_rate_min_bytes_per_second`.
+#[derive(Clone, Copy, Debug)]
+struct ReadDeadlines {
+    request: Duration,
+    rate_bytes_per_second: u64,
+}
+
+/// Reads a request from an authenticated peer: the header, then (once the declared bytes fit the
+/// connection's in-flight budget) the body and payload, each within its deadline. The permit
+/// holds the budget until the request has been handled.
+async fn read_request(
+    recv: &mut quinn::RecvStream,
+    deadlines: &ReadDeadlines,
+    in_flight: &Arc<tokio::sync::Semaphore>,
+) -> Result<
+    (
+        Header,
+        Aligned,
+        Option<Aligned>,
+        tokio::sync::OwnedSemaphorePermit,
+    ),
+    ReadError,
+> {
+    let late = |what: &str| ReadError::Io(format!("{what} did not arrive before the deadline"));
+    let header = tokio::time::timeout(deadlines.request, read_header(recv))
+        .await
+        .map_err(|_| late("the frame header"))??;
+    let declared = HEADER_BYTES as u64 + header.body_len as u64 + header.payload_len;
+    let rest = deadlines.request
+        + Duration::from_secs_f64(declared as f64 / deadlines.rate_bytes_per_second.max(1) as f64);
+    let read = async {
+        let permit = in_flight
+            .clone()
+            .acquire_many_owned(kib(declared))
+            .await
+            .map_err(|_| ReadError::Io("the connection is closing".into()))?;
+        let (body, payload) = read_rest(recv, &header).await?;
+        Ok((header, body, payload, permit))
+    };
+    tokio::time::timeout(rest, read)
+        .await
+        .map_err(|_| late("the frame's body and payload"))?
 }
 
 async fn dispatch(

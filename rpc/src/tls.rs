@@ -68,6 +68,10 @@ fn roots(ca: &CertificateDer<'static>) -> Result<Arc<RootCertStore>, Error> {
 }
 
 fn transport_config(transport: &Transport) -> Result<Arc<quinn::TransportConfig>, Error> {
+    transport_values(transport).map(Arc::new)
+}
+
+fn transport_values(transport: &Transport) -> Result<quinn::TransportConfig, Error> {
     let mut config = quinn::TransportConfig::default();
     config.keep_alive_interval(Some(transport.keep_alive));
     config.max_idle_timeout(Some(
@@ -79,6 +83,20 @@ fn transport_config(transport: &Transport) -> Result<Arc<quinn::TransportConfig>
     config.stream_receive_window(quinn::VarInt::from_u32(transport.stream_window_bytes));
     config.receive_window(quinn::VarInt::from_u32(transport.connection_window_bytes));
     config.send_window(transport.connection_window_bytes as u64);
+    Ok(config)
+}
+
+/// Bytes a peer may have in flight to a node before it has authenticated (QUIC's connection-level
+/// flow-control window), and the streams it may open then: what quinn buffers for an
+/// unauthenticated peer is bounded by this, whatever frame lengths it declares. The endpoint raises
+/// both to the [`Transport`] values once the peer is authenticated.
+pub const PREAUTH_WINDOW_BYTES: u32 = 64 << 10;
+pub const PREAUTH_STREAMS_MAX: u32 = 1;
+
+fn preauth_transport_config(transport: &Transport) -> Result<Arc<quinn::TransportConfig>, Error> {
+    let mut config = transport_values(transport)?;
+    config.receive_window(quinn::VarInt::from_u32(PREAUTH_WINDOW_BYTES));
+    config.max_concurrent_bidi_streams(quinn::VarInt::from_u32(PREAUTH_STREAMS_MAX));
     Ok(Arc::new(config))
 }
 
@@ -104,7 +122,7 @@ pub fn server(
     let quic = quinn::crypto::rustls::QuicServerConfig::try_from(crypto)
         .map_err(|e| Error::Quic(e.to_string()))?;
     let mut config = quinn::ServerConfig::with_crypto(Arc::new(quic));
-    config.transport_config(transport_config(transport)?);
+    config.transport_config(preauth_transport_config(transport)?);
     Ok(config)
 }
 

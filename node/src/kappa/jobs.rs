@@ -419,6 +419,24 @@ pub fn routes(router: Router, slot: Slot) -> Router {
         })
 }
 
+/// Compiles submitted source that runs at once: the most compiles one node runs at a time.
+const COMPILES_MAX: usize = 4;
+static COMPILES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(COMPILES_MAX);
+
+/// Compiles `source` to check it, off the async executor (a 1 MiB hostile program takes a while
+/// and the compiler uses its own large-stack thread), at most [`COMPILES_MAX`] at once.
+async fn check_compiles(file: &str, source: &str) -> Result<(), RemoteError> {
+    let _turn = COMPILES
+        .acquire()
+        .await
+        .map_err(|e| RemoteError::new(ErrorCode::Internal, e.to_string()))?;
+    let (file, source) = (file.to_owned(), source.to_owned());
+    tokio::task::spawn_blocking(move || sl_lang::compile(&file, &source).map(|_| ()))
+        .await
+        .map_err(|e| RemoteError::new(ErrorCode::Internal, format!("the compiler failed: {e}")))?
+        .map_err(bad)
+}
+
 async fn submit(
     c: &JobsContext,
     caller: &Caller,
@@ -437,7 +455,7 @@ async fn submit(
     } else {
         request.file.chars().take(256).collect()
     };
-    sl_lang::compile(&file, &request.source).map_err(bad)?;
+    check_compiles(&file, &request.source).await?;
     let event = if request.event.trim().is_empty() {
         sl_lang::Data::Dict(Vec::new())
     } else {
