@@ -29,6 +29,7 @@ pub mod local;
 pub mod log_store;
 pub mod machine;
 pub mod query;
+pub mod register;
 pub mod replica;
 pub mod service;
 

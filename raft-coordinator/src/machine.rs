@@ -280,6 +280,13 @@ pub enum Command {
         name: String,
         url: String,
     },
+    /// Compare-and-set on the faceted KV at one label (see [`crate::register`]).
+    KvCas {
+        key: String,
+        label: Label,
+        expect: Option<Vec<u8>>,
+        value: Vec<u8>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -405,6 +412,10 @@ pub enum Reply {
     /// (see [`Machine::resolved_wait`]): it took no seq and recorded nothing.
     Resolved(Outcome),
     Rejected(Reject),
+    /// A compare-and-set found another value (`None`: the key holds nothing at that label).
+    CasMismatch {
+        current: Option<Vec<u8>>,
+    },
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -576,6 +587,12 @@ impl Machine {
             Command::Wake { task, seq } => self.wake(*task, *seq),
             Command::CancelJob { job } => self.cancel(*job),
             Command::PutService { name, url } => self.put_service(name, url),
+            Command::KvCas {
+                key,
+                label,
+                expect,
+                value,
+            } => self.kv_cas(key, label, expect.as_deref(), value),
         }
     }
 
