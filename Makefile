@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SLNODE = $(or $(CARGO_TARGET_DIR),target)/debug/slnode
 
-.PHONY: setup build test demo tour bench fmt up-soak
+.PHONY: setup build test demo tour bench fmt up-soak chaos
 
 setup:
 	@scripts/setup.sh
@@ -12,8 +12,10 @@ setup:
 build: setup
 	$(CARGO) build --workspace --all-targets
 
-# Doc tests first, so the run closes on nextest's summary of the whole suite.
+# Doc tests first, so the run closes on nextest's summary of the whole suite. slnode is built
+# first because slchaos's smoke test (chaos/tests/smoke.rs) drives the real binary.
 test: setup
+	$(CARGO) build -p sl-cli
 	$(CARGO) test --workspace --doc --quiet
 	$(CARGO) nextest run --workspace --no-fail-fast
 
@@ -43,3 +45,12 @@ fmt:
 # `slnode up --nodes 3` brought up 200 times in a row under CPU load (the test suite does 50).
 up-soak: setup
 	SLNODE_UP_ROUNDS=200 $(CARGO) nextest run -p sl-cli --test up_soak --no-capture
+
+# The long fault-injection matrix: each nemesis alone and all mixed, 5 nodes, 60 s, all
+# workloads, several seeds. Results in chaos-runs/; a run with anomalies fails the target.
+CHAOS_SEEDS ?= 1 2 3 4
+chaos: setup
+	$(CARGO) build -p sl-cli -p sl-chaos
+	@set -e; for n in kill pause partition leader membership all; do for s in $(CHAOS_SEEDS); do \
+	  $(or $(CARGO_TARGET_DIR),target)/debug/slchaos run --nodes 5 --workload all --nemesis $$n \
+	    --duration 60 --seed $$s --out chaos-runs/$$n-$$s; done; done

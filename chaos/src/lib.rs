@@ -1,11 +1,31 @@
-//! `sl-chaos`: fault injection against real clusters.
+//! `sl-chaos`: Jepsen-style fault injection against real slnode clusters, and the checkers that
+//! judge what the cluster did.
 //!
-//! Purpose (filled by later issues): start real `slnode` processes, run workloads against them while
-//! nemeses kill, pause and partition nodes, record histories, and check them (exactly-once calls,
-//! linearizable KV, job results, noninterference between runs that differ only in secrets).
+//! Purpose: start real `slnode` processes on loopback addresses of their own ([`cluster`]), run
+//! client workloads against them ([`workloads`], [`effects`]) while a seeded nemesis
+//! ([`schedule`], driven by [`run`]) kills, pauses, partitions and churns nodes, record every
+//! operation's invocation and completion ([`history`]), and check the history ([`checks`]:
+//! per-key linearizability by [`linear`], job results, exactly-once effects, durability of
+//! acknowledged objects). [`report`] and [`plot`] present the outcome.
 //!
-//! Boundary: talks to a cluster only as a client would (through `sl-rpc` and the coordinator and
-//! object-store clients) and through process signals and nftables; never reaches into a node's
-//! memory or files.
+//! Boundary: talks to a cluster only as a client would (the coordinator's and the node's RPC
+//! methods with the admin token, the `slnode` binary for up/serve/join/leave) and through process
+//! signals and nftables; never reaches into a node's memory or files beyond its pid and join
+//! token. The checkers ([`history`], [`linear`], [`checks`], [`schedule`]) are pure: no clock,
+//! socket or process, so they are tested on hand-written histories.
 //!
-//! Status: not yet implemented; the binary accepts no workloads yet.
+//! Invariants: every fault started is undone before the run ends (heal after each step, heal and
+//! `down` on every way out, the cluster's `Drop`); an operation whose outcome is unknown is
+//! recorded `info` and never retried under the same process; the same seed gives the same fault
+//! schedule and the same client choices.
+
+pub mod checks;
+pub mod cluster;
+pub mod effects;
+pub mod history;
+pub mod linear;
+pub mod plot;
+pub mod report;
+pub mod run;
+pub mod schedule;
+pub mod workloads;

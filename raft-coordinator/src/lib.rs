@@ -33,6 +33,7 @@ pub mod machine;
 #[cfg(test)]
 mod noninterference_tests;
 pub mod query;
+pub mod register;
 pub mod replica;
 pub mod service;
 pub mod users;

@@ -353,6 +353,13 @@ pub enum Command {
         label: Label,
         reply_label: Label,
     },
+    /// Compare-and-set on the faceted KV at one label (see [`crate::register`]).
+    KvCas {
+        key: String,
+        label: Label,
+        expect: Option<Vec<u8>>,
+        value: Vec<u8>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -484,6 +491,10 @@ pub enum Reply {
     Resolved(Outcome),
     Rejected(Reject),
     Kv(crate::kv::KvAnswer),
+    /// A compare-and-set found another value (`None`: the key holds nothing at that label).
+    CasMismatch {
+        current: Option<Vec<u8>>,
+    },
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -696,6 +707,12 @@ impl Machine {
                 label,
                 reply_label,
             } => self.put_labelled_service(name, url, label, reply_label),
+            Command::KvCas {
+                key,
+                label,
+                expect,
+                value,
+            } => self.kv_cas(key, label, expect.as_deref(), value),
         }
     }
 
