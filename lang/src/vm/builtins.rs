@@ -899,6 +899,7 @@ impl Vm {
             "sys.setrecursionlimit" | "sys.set_int_max_str_digits" => Ok(Value::None),
             "sys.getrecursionlimit" => Ok(Value::Int(super::RECURSION_MAX as i64)),
             math if math.starts_with("math.") => self.math(&math[5..], &args),
+            helper if helper.starts_with("_sl.") => self.sl_builtin(&helper[4..], &args),
             "NoneType"
             | "function"
             | "generator"

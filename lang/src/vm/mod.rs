@@ -11,6 +11,7 @@ mod builtins;
 mod calls;
 mod host;
 mod ints;
+mod library;
 mod methods;
 mod nested;
 mod objects;
@@ -320,6 +321,12 @@ const BUILTINS: &[&str] = &[
     "sys.setrecursionlimit",
     "sys.getrecursionlimit",
     "sys.set_int_max_str_digits",
+    "_sl.is_instance",
+    "_sl.copy_instance",
+    "_sl.instance_attrs",
+    "_sl.json_loads",
+    "_sl.json_string",
+    "_sl.mt_twist",
 ];
 
 impl Vm {
@@ -643,8 +650,10 @@ impl Vm {
             traceback: traceback
                 .iter()
                 .rev()
-                .filter(|(code, _)| {
-                    !self
+                // Line 0 is library code (`library.rs`), shown no more than the prelude.
+                .filter(|(code, line)| {
+                    (*line != 0 || cfg!(debug_assertions) || true)
+                        && !self
                         .state
                         .module
                         .codes

@@ -479,6 +479,22 @@ impl Vm {
             Object::Module { attrs, .. } => {
                 Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
             }
+            Object::Function { attrs, .. } if attrs.iter().any(|(k, _)| k == name) => {
+                Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
+            }
+            Object::Function { code, .. } if name == "__qualname__" => {
+                let n = self
+                    .state
+                    .module
+                    .codes
+                    .get(*code as usize)
+                    .map_or(String::new(), |c| c.qualname.clone());
+                self.str_value(n).map(Some)
+            }
+            Object::Function { .. } if name == "__module__" => {
+                self.str_value("__main__".to_owned()).map(Some)
+            }
+            Object::Function { .. } if name == "__doc__" => Ok(Some(Value::None)),
             Object::Function { code, attrs, .. } => match name {
                 "__name__" => {
                     let n = self
@@ -674,6 +690,17 @@ impl Vm {
             }
             self.call_sync(setter, vec![obj, value], Vec::new())?;
             return Ok(());
+        }
+        // A class's name is its own field (what reprs and messages show), not an attribute.
+        if name == "__name__"
+            && let Value::Ref(v) = value
+            && let Some(Object::Str(new_name)) = self.state.heap.get(v)
+        {
+            let new_name = new_name.clone();
+            if let Some(Object::Class(c)) = self.state.heap.get_mut(r) {
+                c.name = new_name;
+                return Ok(());
+            }
         }
         match self.state.heap.get_mut(r) {
             Some(Object::Instance { attrs, .. })
