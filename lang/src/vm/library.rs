@@ -408,3 +408,28 @@ fn json_quote(s: &str, ascii: bool) -> String {
     out.push('"');
     out
 }
+
+/// CPython's `math.erf`, `math.erfc` and `math.cbrt` are the C library's: calling the same
+/// functions gives its exact results (the pure-Rust `libm` differs in the last bit).
+pub(super) mod c_math {
+    unsafe extern "C" {
+        fn erf(x: f64) -> f64;
+        fn erfc(x: f64) -> f64;
+        fn cbrt(x: f64) -> f64;
+    }
+
+    pub fn c_erf(x: f64) -> f64 {
+        // SAFETY: a pure function of a double, no pointers.
+        unsafe { erf(x) }
+    }
+
+    pub fn c_erfc(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { erfc(x) }
+    }
+
+    pub fn c_cbrt(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { cbrt(x) }
+    }
+}

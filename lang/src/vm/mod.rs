@@ -76,6 +76,20 @@ pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
     ("SystemExit", Some("BaseException")),
     ("SystemError", Some("Exception")),
     ("NotSupported", Some("Exception")),
+    ("SyntaxError", Some("Exception")),
+    ("IndentationError", Some("SyntaxError")),
+    ("EOFError", Some("Exception")),
+    ("FloatingPointError", Some("ArithmeticError")),
+    ("FileNotFoundError", Some("OSError")),
+    ("PermissionError", Some("OSError")),
+    ("ConnectionError", Some("OSError")),
+    ("UnicodeDecodeError", Some("UnicodeError")),
+    ("UnicodeEncodeError", Some("UnicodeError")),
+    ("BufferError", Some("Exception")),
+    ("Warning", Some("Exception")),
+    ("UserWarning", Some("Warning")),
+    ("DeprecationWarning", Some("Warning")),
+    ("RuntimeWarning", Some("Warning")),
 ];
 
 /// The index of a builtin exception class; unknown names are SystemError.
@@ -321,6 +335,29 @@ const BUILTINS: &[&str] = &[
     "sys.setrecursionlimit",
     "sys.getrecursionlimit",
     "sys.set_int_max_str_digits",
+    "math.cbrt",
+    "math.exp2",
+    "math.expm1",
+    "math.log1p",
+    "math.sinh",
+    "math.cosh",
+    "math.tanh",
+    "math.asinh",
+    "math.acosh",
+    "math.atanh",
+    "math.erf",
+    "math.erfc",
+    "math.gamma",
+    "math.lgamma",
+    "math.fmod",
+    "math.remainder",
+    "math.nextafter",
+    "math.ldexp",
+    "math.frexp",
+    "math.modf",
+    "math.isclose",
+    "math.dist",
+    "math.ulp",
     "_sl.is_instance",
     "_sl.copy_instance",
     "_sl.instance_attrs",
@@ -652,7 +689,7 @@ impl Vm {
                 .rev()
                 // Line 0 is library code (`library.rs`), shown no more than the prelude.
                 .filter(|(code, line)| {
-                    (*line != 0 || cfg!(debug_assertions) || true)
+                    *line != 0
                         && !self
                         .state
                         .module
@@ -1292,14 +1329,22 @@ impl Vm {
                     vec![index, value],
                     FrameKind::Discard,
                 )? {
-                    self.store_subscript(container, index, value)?;
+                    match self.slice_parts(index)? {
+                        Some((lo, hi, step)) => {
+                            self.store_slice(container, lo, hi, step, Some(value))?
+                        }
+                        None => self.store_subscript(container, index, value)?,
+                    }
                 }
             }
             Instr::DeleteSubscript => {
                 let index = self.pop()?;
                 let container = self.pop()?;
                 if !self.push_special(container, "__delitem__", vec![index], FrameKind::Discard)? {
-                    self.delete_subscript(container, index)?;
+                    match self.slice_parts(index)? {
+                        Some((lo, hi, step)) => self.store_slice(container, lo, hi, step, None)?,
+                        None => self.delete_subscript(container, index)?,
+                    }
                 }
             }
             Instr::GetIter => {
@@ -1480,7 +1525,9 @@ impl Vm {
                 } else {
                     None
                 };
-                self.store_slice(container, lo, hi, step, value)?;
+                if !self.slice_special(container, (lo, hi, step), value, value.is_none())? {
+                    self.store_slice(container, lo, hi, step, value)?;
+                }
             }
             Instr::Invert => {
                 let v = self.pop()?;
@@ -1723,8 +1770,10 @@ impl Vm {
                 let hi = self.pop()?;
                 let lo = self.pop()?;
                 let container = self.pop()?;
-                let v = self.slice(container, lo, hi, step)?;
-                self.push(v)?;
+                if !self.slice_special(container, (lo, hi, step), None, false)? {
+                    let v = self.slice(container, lo, hi, step)?;
+                    self.push(v)?;
+                }
             }
             Instr::MakeFunction {
                 code,
@@ -1843,6 +1892,38 @@ impl Vm {
             }
         }
         Ok(false)
+    }
+
+    /// The parts of a slice object, or `None` for any other value.
+    fn slice_parts(&self, v: Value) -> Result<Option<(Value, Value, Value)>, Raise> {
+        if let Value::Ref(r) = v
+            && let Object::Slice { start, stop, step } = self.object(r)?
+        {
+            return Ok(Some((*start, *stop, *step)));
+        }
+        Ok(None)
+    }
+
+    /// `x[lo:hi:step]` (or its assignment or deletion) on an instance: its `__getitem__`
+    /// (`__setitem__`, `__delitem__`) gets a slice object, as in CPython.
+    fn slice_special(
+        &mut self,
+        container: Value,
+        parts: (Value, Value, Value),
+        value: Option<Value>,
+        delete: bool,
+    ) -> Result<bool, Raise> {
+        let is_instance = matches!(container, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. }));
+        if !is_instance {
+            return Ok(false);
+        }
+        let (start, stop, step) = parts;
+        let s = self.alloc(Object::Slice { start, stop, step })?;
+        match (value, delete) {
+            (Some(v), _) => self.push_special(container, "__setitem__", vec![s, v], FrameKind::Discard),
+            (None, true) => self.push_special(container, "__delitem__", vec![s], FrameKind::Discard),
+            (None, false) => self.push_special(container, "__getitem__", vec![s], FrameKind::Call),
+        }
     }
 
     /// Python's `slice(lo, hi, step).indices(len)`, expanded.
@@ -2005,6 +2086,9 @@ impl Vm {
     }
 
     fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
+        if let Some((lo, hi, step)) = self.slice_parts(index)? {
+            return self.slice(container, lo, hi, step);
+        }
         let Value::Ref(r) = container else {
             let t = self.type_name(container)?;
             return raise("TypeError", format!("'{t}' object is not subscriptable"));

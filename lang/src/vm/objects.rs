@@ -185,7 +185,7 @@ impl Vm {
                 other => self.builtin_value(match other.type_name() {
                     "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
                     | "range" | "function" | "generator" | "module" | "property"
-                    | "staticmethod" | "classmethod" | "super" => other.type_name(),
+                    | "staticmethod" | "classmethod" | "super" | "slice" => other.type_name(),
                     _ => "object",
                 }),
             },
@@ -421,6 +421,8 @@ impl Vm {
                 }
                 match name {
                     "args" => self.alloc(Object::Tuple(args)).map(Some),
+                    // StopIteration.value: what a generator returned.
+                    "value" => Ok(Some(args.first().copied().unwrap_or(Value::None))),
                     "__class__" => self.class_of(obj).map(Some),
                     "__cause__" => Ok(Some(match self.object(r)? {
                         Object::Exception { cause, .. } => cause.unwrap_or(Value::None),
@@ -430,9 +432,15 @@ impl Vm {
                 }
             }
             Object::Class(c) => {
-                if name == "__name__" {
+                if name == "__name__" || name == "__qualname__" {
                     let n = c.name.clone();
                     return self.str_value(n).map(Some);
+                }
+                if name == "__mro__" || name == "__bases__" {
+                    return self.class_mro(r, name == "__bases__").map(Some);
+                }
+                if name == "__module__" {
+                    return self.str_value("__main__".to_owned()).map(Some);
                 }
                 match self.class_lookup(r, name)? {
                     Found::Class(v) => {
@@ -545,12 +553,57 @@ impl Vm {
                 }
                 _ => Ok(None),
             },
+            Object::Slice { start, stop, step } => match name {
+                "start" => Ok(Some(*start)),
+                "stop" => Ok(Some(*stop)),
+                "step" => Ok(Some(*step)),
+                "indices" => self
+                    .alloc(Object::BuiltinMethod {
+                        receiver: Some(obj),
+                        name: "indices".to_owned(),
+                    })
+                    .map(Some),
+                _ => Ok(None),
+            },
             Object::Generator(g) if name == "__name__" => {
                 let n = g.name.clone();
                 self.str_value(n).map(Some)
             }
             _ => Ok(None),
         }
+    }
+
+    /// `C.__mro__` (the class, its bases up the single-inheritance chain, then `object`), or
+    /// `C.__bases__` (the direct base only).
+    fn class_mro(&mut self, class: u32, bases_only: bool) -> Result<Value, Raise> {
+        let object = self.builtin_value("object");
+        let mut chain = vec![Value::Ref(class)];
+        let mut current = Some(Value::Ref(class));
+        for _ in 0..super::RECURSION_MAX {
+            let next = match current {
+                Some(Value::Ref(c)) => match self.object(c)? {
+                    Object::Class(k) => k.base,
+                    _ => None,
+                },
+                Some(Value::ExceptionClass(e)) => EXCEPTIONS
+                    .get(e as usize)
+                    .and_then(|(_, parent)| *parent)
+                    .map(|p| Value::ExceptionClass(super::exception_index(p))),
+                _ => None,
+            };
+            match next {
+                Some(b) => {
+                    chain.push(b);
+                    current = Some(b);
+                }
+                None => break,
+            }
+        }
+        chain.push(object);
+        if bases_only {
+            chain = vec![chain[1]];
+        }
+        self.alloc(Object::Tuple(chain))
     }
 
     /// What `object` itself provides to `super()` lookups that run off the user chain.
