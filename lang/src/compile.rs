@@ -168,10 +168,9 @@ fn library_module(
     for dep in deps {
         library_module(state, body, &dep, done, depth + 1)?;
     }
-    let saved = state.library.replace((
-        name.to_owned(),
-        crate::library::top_level_names(&parsed),
-    ));
+    let saved = state
+        .library
+        .replace((name.to_owned(), crate::library::top_level_names(&parsed)));
     let result = body.block(state, &parsed);
     state.library = saved;
     result
@@ -1677,6 +1676,13 @@ impl Function {
                 self.expr(s, &i.orelse)?;
                 let end = self.here();
                 self.patch(to_end, end);
+            }
+            // Only a subscript's tuple can hold one (`m[0:2, 1]`): a slice object.
+            ast::Expr::Slice(slice) => {
+                let id = s.name("slice");
+                self.emit(Instr::LoadGlobal(id));
+                self.slice_parts(s, slice)?;
+                self.emit(Instr::Call(3));
             }
             other => return Err(s.unsupported(at, expression_name(other))),
         }

@@ -30,6 +30,10 @@ pub const MODULES: &[(&str, &str)] = &[
     ("string", include_str!("library/string.py")),
     ("json", include_str!("library/json.py")),
     ("random", include_str!("library/random.py")),
+    ("typing", include_str!("library/typing.py")),
+    ("textwrap", include_str!("library/textwrap.py")),
+    ("re", include_str!("library/re.py")),
+    ("fractions", include_str!("library/fractions.py")),
 ];
 
 /// The source of library module `name`, if there is one.

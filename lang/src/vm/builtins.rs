@@ -46,6 +46,9 @@ impl Vm {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
         // `math.isclose(a, b, *, rel_tol, abs_tol)`: its keywords become positions 3 and 4.
         let mut args = args;
+        if name == "round" && args.len() == 1 && kwargs.len() == 1 && kwargs[0].0 == "ndigits" {
+            args.push(kwargs.remove(0).1);
+        }
         if name == "math.isclose" && !kwargs.is_empty() {
             let mut tols = [Value::Float(1e-9), Value::Float(0.0)];
             for (k, v) in kwargs.drain(..) {
@@ -61,7 +64,10 @@ impl Vm {
                 }
             }
             if args.len() != 2 {
-                return raise("TypeError", "isclose() takes exactly 2 positional arguments");
+                return raise(
+                    "TypeError",
+                    "isclose() takes exactly 2 positional arguments",
+                );
             }
             args.extend(tols);
         }
@@ -1447,7 +1453,9 @@ impl Vm {
                 let Some(e) = self.big_of(args[1])? else {
                     return raise("TypeError", "Expected an int as second argument to ldexp.");
                 };
-                let e = e.to_i64().unwrap_or(if e.is_negative() { i64::MIN } else { i64::MAX });
+                let e = e
+                    .to_i64()
+                    .unwrap_or(if e.is_negative() { i64::MIN } else { i64::MAX });
                 let r = libm::ldexp(x, e.clamp(-10_000, 10_000) as i32);
                 if r.is_infinite() && x.is_finite() {
                     return raise("OverflowError", "math range error");
@@ -1473,12 +1481,23 @@ impl Vm {
                 self.alloc(Object::Tuple(pair))
             }
             "isclose" => {
-                let rel = args.get(2).map(|v| self.float_arg(*v)).transpose()?.unwrap_or(1e-9);
-                let abs = args.get(3).map(|v| self.float_arg(*v)).transpose()?.unwrap_or(0.0);
+                let rel = args
+                    .get(2)
+                    .map(|v| self.float_arg(*v))
+                    .transpose()?
+                    .unwrap_or(1e-9);
+                let abs = args
+                    .get(3)
+                    .map(|v| self.float_arg(*v))
+                    .transpose()?
+                    .unwrap_or(0.0);
                 if args.len() < 2 {
                     return raise(
                         "TypeError",
-                        format!("isclose() missing required argument 'b' (pos {})", args.len() + 1),
+                        format!(
+                            "isclose() missing required argument 'b' (pos {})",
+                            args.len() + 1
+                        ),
                     );
                 }
                 let (a, b) = (self.float_arg(args[0])?, self.float_arg(args[1])?);

@@ -220,6 +220,8 @@ pub struct Vm {
     /// Locals and operand-stack vectors of returned frames, reused by calls (bounded).
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
+    /// Compiled `re` patterns (rebuilt from their text after a restore; see `library.rs`).
+    regexes: Vec<(String, regex::Regex)>,
 }
 
 /// Traceback entries for comprehension frames use code indexes counting down from here (no
@@ -364,6 +366,8 @@ const BUILTINS: &[&str] = &[
     "_sl.json_loads",
     "_sl.json_string",
     "_sl.mt_twist",
+    "_sl.re_compile",
+    "_sl.re_search",
 ];
 
 impl Vm {
@@ -394,6 +398,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            regexes: Vec::new(),
         }
     }
 
@@ -447,6 +452,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            regexes: Vec::new(),
         })
     }
 
@@ -691,11 +697,11 @@ impl Vm {
                 .filter(|(code, line)| {
                     *line != 0
                         && !self
-                        .state
-                        .module
-                        .codes
-                        .get(*code as usize)
-                        .is_some_and(|c| c.name.starts_with("__sl_"))
+                            .state
+                            .module
+                            .codes
+                            .get(*code as usize)
+                            .is_some_and(|c| c.name.starts_with("__sl_"))
                 })
                 .map(|(code, line)| {
                     let name = match COMPREHENSION_FRAME.checked_sub(*code) {
@@ -1920,8 +1926,12 @@ impl Vm {
         let (start, stop, step) = parts;
         let s = self.alloc(Object::Slice { start, stop, step })?;
         match (value, delete) {
-            (Some(v), _) => self.push_special(container, "__setitem__", vec![s, v], FrameKind::Discard),
-            (None, true) => self.push_special(container, "__delitem__", vec![s], FrameKind::Discard),
+            (Some(v), _) => {
+                self.push_special(container, "__setitem__", vec![s, v], FrameKind::Discard)
+            }
+            (None, true) => {
+                self.push_special(container, "__delitem__", vec![s], FrameKind::Discard)
+            }
             (None, false) => self.push_special(container, "__getitem__", vec![s], FrameKind::Call),
         }
     }
