@@ -1,5 +1,5 @@
 # functools: partial, reduce, lru_cache, cache, wraps, update_wrapper, cmp_to_key,
-# total_ordering, cached_property.
+# total_ordering. (cached_property needs descriptors, which the subset does not have.)
 
 WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__')
 WRAPPER_UPDATES = ('__dict__',)
@@ -248,15 +248,3 @@ def total_ordering(cls):
         if name not in roots:
             setattr(cls, name, f)
     return cls
-
-
-class cached_property:
-    def __init__(self, func):
-        self.func = func
-        self.attrname = func.__name__
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = self.func(instance)
-        setattr(instance, self.attrname, value)
-        return value
