@@ -34,6 +34,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("textwrap", include_str!("library/textwrap.py")),
     ("re", include_str!("library/re.py")),
     ("fractions", include_str!("library/fractions.py")),
+    ("statistics", include_str!("library/statistics.py")),
 ];
 
 /// The source of library module `name`, if there is one.
