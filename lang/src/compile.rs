@@ -200,6 +200,7 @@ fn compile_here(file: &str, source: &str) -> Result<Module, Error> {
             names: Vec::new(),
         },
         names: HashMap::new(),
+        library: None,
     };
     // The module body is code 0. It first defines the prelude's functions.
     state.module.codes.push(placeholder("<module>"));
@@ -217,10 +218,56 @@ fn compile_here(file: &str, source: &str) -> Result<Module, Error> {
         }
     };
     body.block(&mut state, &prelude)?;
+    // Then runs the bodies of the library modules the file imports, dependencies first.
+    let mut wanted = Vec::new();
+    crate::library::imports(&module.body, &mut wanted);
+    let mut done: Vec<String> = Vec::new();
+    for name in wanted {
+        library_module(&mut state, &mut body, &name, &mut done, 0)?;
+    }
     body.block(&mut state, &module.body)?;
     body.emit_return_none(&mut state, source.len());
     state.module.codes[0] = body.finish("<module>", 0);
     Ok(state.module)
+}
+
+/// Compiles library module `name` (and first the library modules it imports) into the module
+/// body, its top-level names mangled into its own namespace.
+fn library_module(
+    state: &mut Shared<'_>,
+    body: &mut Function,
+    name: &str,
+    done: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), Error> {
+    let Some(source) = crate::library::source(name) else {
+        return Ok(());
+    };
+    if done.iter().any(|d| d == name) || depth > 32 {
+        return Ok(());
+    }
+    done.push(name.to_owned());
+    let parsed = match parse(source, Mode::Module, name) {
+        Ok(ast::Mod::Module(m)) => m.body,
+        _ => {
+            return Err(state.error(
+                0,
+                "SystemError",
+                format!("library module {name} does not parse"),
+            ));
+        }
+    };
+    let mut deps = Vec::new();
+    crate::library::imports(&parsed, &mut deps);
+    for dep in deps {
+        library_module(state, body, &dep, done, depth + 1)?;
+    }
+    let saved = state
+        .library
+        .replace((name.to_owned(), crate::library::top_level_names(&parsed)));
+    let result = body.block(state, &parsed);
+    state.library = saved;
+    result
 }
 
 fn placeholder(name: &str) -> Code {
@@ -248,6 +295,8 @@ struct Shared<'a> {
     lines: &'a Lines,
     module: Module,
     names: HashMap<String, u32>,
+    /// Compiling a library module: its name and the names it binds at top level (mangled).
+    library: Option<(String, std::collections::BTreeSet<String>)>,
 }
 
 impl Shared<'_> {
@@ -278,6 +327,27 @@ impl Shared<'_> {
         self.module.names.push(name.to_owned());
         self.names.insert(name.to_owned(), id);
         id
+    }
+
+    /// The global slot for `name` as the code being compiled sees it: a library module's own
+    /// top-level names live in its namespace, everything else is the program's global.
+    fn global(&mut self, name: &str) -> u32 {
+        // `__sl_builtin_abs` is the builtin `abs` in a library module that defines its own.
+        if self.library.is_some()
+            && let Some(builtin) = name.strip_prefix("__sl_builtin_")
+        {
+            return self.name(builtin);
+        }
+        let mangled = match &self.library {
+            Some((module, bound)) if bound.contains(name) => {
+                Some(crate::library::mangle(module, name))
+            }
+            _ => None,
+        };
+        match mangled {
+            Some(m) => self.name(&m),
+            None => self.name(name),
+        }
     }
 
     fn constant(&mut self, c: Const) -> u32 {
@@ -524,7 +594,12 @@ impl Function {
     }
 
     fn at(&mut self, s: &Shared<'_>, offset: usize) {
-        self.line = s.lines.locate(offset).0 as u32;
+        // Library code has no lines a traceback could show (see `library.rs`).
+        self.line = if s.library.is_some() {
+            0
+        } else {
+            s.lines.locate(offset).0 as u32
+        };
     }
 
     fn emit_return_none(&mut self, s: &mut Shared<'_>, offset: usize) {
@@ -553,7 +628,7 @@ impl Function {
                 self.emit(Instr::LoadLocal(i));
             }
             None => {
-                let id = s.name(name);
+                let id = s.global(name);
                 self.emit(Instr::LoadGlobal(id));
             }
         }
@@ -574,7 +649,7 @@ impl Function {
                 self.emit(Instr::StoreLocal(i));
             }
             None => {
-                let id = s.name(name);
+                let id = s.global(name);
                 self.emit(Instr::StoreGlobal(id));
             }
         }
@@ -1278,7 +1353,7 @@ impl Function {
                 match self.locals.as_ref().and_then(|l| l.get(name)).copied() {
                     Some(i) => self.emit(Instr::DeleteLocal(i)),
                     None => {
-                        let id = s.name(name);
+                        let id = s.global(name);
                         self.emit(Instr::DeleteGlobal(id))
                     }
                 };
@@ -1695,6 +1770,13 @@ impl Function {
                 self.expr(s, &i.orelse)?;
                 let end = self.here();
                 self.patch(to_end, end);
+            }
+            // Only a subscript's tuple can hold one (`m[0:2, 1]`): a slice object.
+            ast::Expr::Slice(slice) => {
+                let id = s.name("slice");
+                self.emit(Instr::LoadGlobal(id));
+                self.slice_parts(s, slice)?;
+                self.emit(Instr::Call(3));
             }
             other => return Err(s.unsupported(at, expression_name(other))),
         }

@@ -339,6 +339,12 @@ pub enum Object {
         kind: String,
         id: u64,
     },
+    /// `slice(start, stop, step)`: a value that subscripts like `x[start:stop:step]`.
+    Slice {
+        start: Value,
+        stop: Value,
+        step: Value,
+    },
 }
 
 impl Object {
@@ -381,6 +387,7 @@ impl Object {
             Object::Module { .. } => "module",
             Object::HostFunction { .. } => "builtin_function_or_method",
             Object::Host { kind, .. } => kind,
+            Object::Slice { .. } => "slice",
         }
     }
 
@@ -503,6 +510,11 @@ impl Object {
                         push(&Value::Ref(o));
                     }
                 }
+            }
+            Object::Slice { start, stop, step } => {
+                push(start);
+                push(stop);
+                push(step);
             }
             Object::Str(_)
             | Object::Bytes(_)

@@ -24,6 +24,7 @@ pub mod compile;
 pub mod format;
 pub mod frame;
 pub mod heap;
+pub mod library;
 pub mod scope;
 pub mod value;
 pub mod vm;

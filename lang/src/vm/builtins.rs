@@ -44,6 +44,33 @@ impl Vm {
         mut kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
+        // `math.isclose(a, b, *, rel_tol, abs_tol)`: its keywords become positions 3 and 4.
+        let mut args = args;
+        if name == "round" && args.len() == 1 && kwargs.len() == 1 && kwargs[0].0 == "ndigits" {
+            args.push(kwargs.remove(0).1);
+        }
+        if name == "math.isclose" && !kwargs.is_empty() {
+            let mut tols = [Value::Float(1e-9), Value::Float(0.0)];
+            for (k, v) in kwargs.drain(..) {
+                match k.as_str() {
+                    "rel_tol" => tols[0] = v,
+                    "abs_tol" => tols[1] = v,
+                    _ => {
+                        return raise(
+                            "TypeError",
+                            format!("isclose() got an unexpected keyword argument '{k}'"),
+                        );
+                    }
+                }
+            }
+            if args.len() != 2 {
+                return raise(
+                    "TypeError",
+                    "isclose() takes exactly 2 positional arguments",
+                );
+            }
+            args.extend(tols);
+        }
         // Keyword arguments the builtins accept; anything else is an error below.
         let (sep, end, key, reverse, default, start) = if kwargs.is_empty() {
             (None, None, None, None, None, None)
@@ -715,7 +742,26 @@ impl Vm {
                 match (self.next(it)?, args.get(1)) {
                     (Some(v), _) => Ok(v),
                     (None, Some(d)) => Ok(*d),
-                    (None, None) => raise("StopIteration", ""),
+                    (None, None) => {
+                        // A generator's `return value` rides on the StopIteration (`e.value`).
+                        let returned = match it {
+                            Value::Ref(r) => match self.state.heap.get_mut(r) {
+                                Some(Object::Generator(g)) => {
+                                    std::mem::replace(&mut g.returned, Value::None)
+                                }
+                                _ => Value::None,
+                            },
+                            _ => Value::None,
+                        };
+                        if returned != Value::None {
+                            let stop = self.exception_to_raise(Value::ExceptionClass(
+                                super::exception_index("StopIteration"),
+                            ))?;
+                            self.init_exception(stop, vec![returned])?;
+                            return Err(Raise::Object(stop));
+                        }
+                        raise("StopIteration", "")
+                    }
                 }
             }
             "super" => {
@@ -899,14 +945,32 @@ impl Vm {
             "sys.setrecursionlimit" | "sys.set_int_max_str_digits" => Ok(Value::None),
             "sys.getrecursionlimit" => Ok(Value::Int(super::RECURSION_MAX as i64)),
             math if math.starts_with("math.") => self.math(&math[5..], &args),
-            "NoneType"
-            | "function"
-            | "generator"
-            | "module"
-            | "builtin_function_or_method"
-            | "slice" => raise("TypeError", format!("cannot create '{name}' instances")),
+            helper if helper.starts_with("_sl.") => self.sl_builtin(&helper[4..], &args),
+            "slice" => {
+                count(&args, 1, 3)?;
+                let (start, stop, step) = match args[..] {
+                    [stop] => (Value::None, stop, Value::None),
+                    [start, stop] => (start, stop, Value::None),
+                    [start, stop, step] => (start, stop, step),
+                    _ => (Value::None, Value::None, Value::None),
+                };
+                self.alloc(Object::Slice { start, stop, step })
+            }
+            "NoneType" | "function" | "generator" | "module" | "builtin_function_or_method" => {
+                raise("TypeError", format!("cannot create '{name}' instances"))
+            }
             _ => raise("SystemError", "unknown builtin"),
         }
+    }
+
+    /// The items of a sequence of numbers, as floats (`math.dist`).
+    fn float_list(&mut self, v: Value) -> Result<Vec<f64>, Raise> {
+        let it = self.iter(v)?;
+        let mut out = Vec::new();
+        while let Some(x) = self.next(it)? {
+            out.push(self.float_arg(x)?);
+        }
+        Ok(out)
     }
 
     /// `iter(v)` as a heap index (for the lazy iterators that hold others).
@@ -1358,10 +1422,148 @@ impl Vm {
                     None => x.ln(),
                 }))
             }
+            "pow" | "fmod" | "remainder" | "nextafter" => {
+                arity(2)?;
+                let (x, y) = (self.float_arg(args[0])?, self.float_arg(args[1])?);
+                let r = match f {
+                    "pow" => {
+                        if x == 0.0 && y < 0.0 {
+                            return domain();
+                        }
+                        if x < 0.0 && x.is_finite() && y.is_finite() && y.fract() != 0.0 {
+                            return domain();
+                        }
+                        x.powf(y)
+                    }
+                    "fmod" | "remainder" if y == 0.0 && !x.is_nan() => return domain(),
+                    "fmod" | "remainder" if x.is_infinite() && !y.is_nan() => return domain(),
+                    "fmod" if y.is_infinite() && x.is_finite() => x,
+                    "fmod" => x % y,
+                    "remainder" => libm::remainder(x, y),
+                    _ => libm::nextafter(x, y),
+                };
+                if r.is_infinite() && x.is_finite() && y.is_finite() {
+                    return raise("OverflowError", "math range error");
+                }
+                Ok(Value::Float(r))
+            }
+            "ldexp" => {
+                arity(2)?;
+                let x = self.float_arg(args[0])?;
+                let Some(e) = self.big_of(args[1])? else {
+                    return raise("TypeError", "Expected an int as second argument to ldexp.");
+                };
+                let e = e
+                    .to_i64()
+                    .unwrap_or(if e.is_negative() { i64::MIN } else { i64::MAX });
+                let r = libm::ldexp(x, e.clamp(-10_000, 10_000) as i32);
+                if r.is_infinite() && x.is_finite() {
+                    return raise("OverflowError", "math range error");
+                }
+                Ok(Value::Float(r))
+            }
+            "frexp" | "modf" => {
+                arity(1)?;
+                let x = self.float_arg(args[0])?;
+                let pair = if f == "frexp" {
+                    if x.is_nan() || x.is_infinite() || x == 0.0 {
+                        vec![Value::Float(x), Value::Int(0)]
+                    } else {
+                        let (m, e) = libm::frexp(x);
+                        vec![Value::Float(m), Value::Int(e as i64)]
+                    }
+                } else if x.is_infinite() {
+                    vec![Value::Float(0.0f64.copysign(x)), Value::Float(x)]
+                } else {
+                    let t = x.trunc();
+                    vec![Value::Float((x - t).copysign(x)), Value::Float(t)]
+                };
+                self.alloc(Object::Tuple(pair))
+            }
+            "isclose" => {
+                let rel = args
+                    .get(2)
+                    .map(|v| self.float_arg(*v))
+                    .transpose()?
+                    .unwrap_or(1e-9);
+                let abs = args
+                    .get(3)
+                    .map(|v| self.float_arg(*v))
+                    .transpose()?
+                    .unwrap_or(0.0);
+                if args.len() < 2 {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "isclose() missing required argument 'b' (pos {})",
+                            args.len() + 1
+                        ),
+                    );
+                }
+                let (a, b) = (self.float_arg(args[0])?, self.float_arg(args[1])?);
+                if rel < 0.0 || abs < 0.0 {
+                    return raise("ValueError", "tolerances must be non-negative");
+                }
+                if a == b {
+                    return Ok(Value::Bool(true));
+                }
+                if a.is_infinite() || b.is_infinite() {
+                    return Ok(Value::Bool(false));
+                }
+                let diff = (b - a).abs();
+                Ok(Value::Bool(
+                    (diff <= (rel * b).abs()) || (diff <= (rel * a).abs()) || diff <= abs,
+                ))
+            }
+            "dist" => {
+                arity(2)?;
+                let p = self.float_list(args[0])?;
+                let q = self.float_list(args[1])?;
+                if p.len() != q.len() {
+                    return raise(
+                        "ValueError",
+                        "both points must have the same number of dimensions",
+                    );
+                }
+                let diffs: Vec<f64> = p.iter().zip(&q).map(|(a, b)| (a - b).abs()).collect();
+                Ok(Value::Float(vector_norm(&diffs)))
+            }
+            "ulp" => {
+                arity(1)?;
+                let x = self.float_arg(args[0])?.abs();
+                if x.is_nan() || x.is_infinite() {
+                    return Ok(Value::Float(x));
+                }
+                let up = libm::nextafter(x, f64::INFINITY);
+                if up.is_infinite() {
+                    return Ok(Value::Float(x - libm::nextafter(x, -f64::INFINITY)));
+                }
+                Ok(Value::Float(up - x))
+            }
             _ => {
                 arity(1)?;
                 let x = self.float_arg(args[0])?;
                 let r = match f {
+                    "cbrt" => super::library::c_math::c_cbrt(x),
+                    "exp2" => x.exp2(),
+                    "expm1" => x.exp_m1(),
+                    "log1p" if x <= -1.0 => return domain(),
+                    "log1p" => x.ln_1p(),
+                    "sinh" => x.sinh(),
+                    "cosh" => x.cosh(),
+                    "tanh" => x.tanh(),
+                    "asinh" => x.asinh(),
+                    "acosh" if x < 1.0 => return domain(),
+                    "acosh" => x.acosh(),
+                    "atanh" if x.abs() >= 1.0 => return domain(),
+                    "atanh" => x.atanh(),
+                    "erf" => super::library::c_math::c_erf(x),
+                    "erfc" => super::library::c_math::c_erfc(x),
+                    "gamma" | "lgamma" if x <= 0.0 && x.fract() == 0.0 => return domain(),
+                    "gamma" if x == f64::NEG_INFINITY => return domain(),
+                    "gamma" => libm::tgamma(x),
+                    "lgamma" => libm::lgamma(x),
+                    "sin" | "cos" | "tan" if x.is_infinite() => return domain(),
                     "sqrt" if x < 0.0 => return domain(),
                     "sqrt" => x.sqrt(),
                     "log2" | "log10" if x <= 0.0 => return domain(),
@@ -1387,4 +1589,29 @@ impl Vm {
             }
         }
     }
+}
+
+/// The Euclidean norm of non-negative finite-or-not values, scaled by the largest so squares
+/// neither overflow nor underflow (as CPython's `math.dist`/`math.hypot` do).
+fn vector_norm(xs: &[f64]) -> f64 {
+    if xs.iter().any(|x| x.is_infinite()) {
+        return f64::INFINITY;
+    }
+    if xs.iter().any(|x| x.is_nan()) {
+        return f64::NAN;
+    }
+    let max = xs.iter().copied().fold(0.0f64, f64::max);
+    if max == 0.0 || xs.len() <= 1 {
+        return max;
+    }
+    let mut sum = 0.0f64;
+    let mut compensation = 0.0f64;
+    for x in xs {
+        let t = (x / max) * (x / max);
+        let y = t - compensation;
+        let s = sum + y;
+        compensation = (s - sum) - y;
+        sum = s;
+    }
+    max * sum.sqrt()
 }

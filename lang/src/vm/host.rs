@@ -352,7 +352,7 @@ impl Vm {
         self.value_of_data(d, 0)
     }
 
-    fn value_of_data(&mut self, d: &Data, depth: usize) -> Result<Value, Error> {
+    pub(super) fn value_of_data(&mut self, d: &Data, depth: usize) -> Result<Value, Error> {
         if depth > DATA_DEPTH_MAX {
             return Err(Error::TooDeep);
         }
@@ -495,6 +495,17 @@ impl Vm {
                     attrs.push(("maxsize".into(), Value::Int(i64::MAX)));
                 }
                 _ => {}
+            }
+            // A library module's top-level names (`library.rs`), after its Rust builtins.
+            let mangled = format!("{name}:");
+            for (i, n) in self.state.module.names.iter().enumerate() {
+                if let Some(short) = n.strip_prefix(&mangled)
+                    && let Some(Some(v)) = self.state.globals.get(i)
+                    && !short.starts_with('.')
+                {
+                    attrs.retain(|(a, _)| a != short);
+                    attrs.push((short.to_owned(), *v));
+                }
             }
             if attrs.is_empty() {
                 return raise("ModuleNotFoundError", format!("No module named '{name}'"));

@@ -43,6 +43,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "isidentifier",
             "istitle",
             "zfill",
+            "expandtabs",
             "center",
             "ljust",
             "rjust",
@@ -198,6 +199,7 @@ impl Vm {
                 Object::Set { frozen: true, .. } => "frozenset",
                 Object::Bytes(_) => "bytes",
                 Object::BigInt(_) => "int",
+                Object::Slice { .. } => "slice",
                 _ => "",
             },
             Value::Int(_) | Value::Bool(_) => "int",
@@ -213,6 +215,22 @@ impl Vm {
             "bytes" => self.bytes_method(receiver, &mut a),
             "int" => self.int_method(receiver, &mut a),
             "float" => self.float_method(receiver, &mut a),
+            "slice" if name == "indices" => {
+                a.exactly(1)?;
+                let len = self.index_arg(a.positional[0])?;
+                if len < 0 {
+                    return raise("ValueError", "length should not be negative");
+                }
+                let Some((lo, hi, step)) = self.slice_parts(receiver)? else {
+                    return raise("SystemError", "not a slice");
+                };
+                let (start, stop, step) = self.slice_bounds(len as usize, lo, hi, step)?;
+                self.alloc(Object::Tuple(vec![
+                    Value::Int(start),
+                    Value::Int(stop),
+                    Value::Int(step),
+                ]))
+            }
             _ => {
                 let t = self.type_name(receiver)?;
                 raise(
@@ -494,6 +512,38 @@ impl Vm {
                     }
                 };
                 Ok(Value::Bool(result))
+            }
+            "expandtabs" => {
+                let size = match a.get(0, "tabsize") {
+                    Some(v) => self.index_arg(v)?,
+                    None => 8,
+                };
+                a.done(1)?;
+                let mut out = String::with_capacity(text.len());
+                let mut column = 0usize;
+                for c in text.chars() {
+                    match c {
+                        '\t' => {
+                            if size > 0 {
+                                let pad = size as usize - column % size as usize;
+                                if out.len() + pad > crate::heap::BYTES_MAX {
+                                    return raise("MemoryError", "");
+                                }
+                                out.extend(std::iter::repeat_n(' ', pad));
+                                column += pad;
+                            }
+                        }
+                        '\n' | '\r' => {
+                            out.push(c);
+                            column = 0;
+                        }
+                        c => {
+                            out.push(c);
+                            column += 1;
+                        }
+                    }
+                }
+                self.str_value(out)
             }
             "zfill" => {
                 a.exactly(1)?;

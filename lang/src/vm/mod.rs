@@ -11,6 +11,7 @@ mod builtins;
 mod calls;
 mod host;
 mod ints;
+mod library;
 mod methods;
 mod nested;
 mod objects;
@@ -78,6 +79,18 @@ pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
     // Raised by the host (label rules, external services); appended so older indices stay.
     ("PermissionError", Some("OSError")),
     ("ConnectionError", Some("OSError")),
+    ("SyntaxError", Some("Exception")),
+    ("IndentationError", Some("SyntaxError")),
+    ("EOFError", Some("Exception")),
+    ("FloatingPointError", Some("ArithmeticError")),
+    ("FileNotFoundError", Some("OSError")),
+    ("UnicodeDecodeError", Some("UnicodeError")),
+    ("UnicodeEncodeError", Some("UnicodeError")),
+    ("BufferError", Some("Exception")),
+    ("Warning", Some("Exception")),
+    ("UserWarning", Some("Warning")),
+    ("DeprecationWarning", Some("Warning")),
+    ("RuntimeWarning", Some("Warning")),
 ];
 
 /// The index of a builtin exception class; unknown names are SystemError.
@@ -223,6 +236,8 @@ pub struct Vm {
     /// Locals and operand-stack vectors of returned frames, reused by calls (bounded).
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
+    /// Compiled `re` patterns (rebuilt from their text after a restore; see `library.rs`).
+    regexes: Vec<(String, regex::Regex)>,
 }
 
 /// Traceback entries for comprehension frames use code indexes counting down from here (no
@@ -338,6 +353,37 @@ const BUILTINS: &[&str] = &[
     "sys.setrecursionlimit",
     "sys.getrecursionlimit",
     "sys.set_int_max_str_digits",
+    "math.cbrt",
+    "math.exp2",
+    "math.expm1",
+    "math.log1p",
+    "math.sinh",
+    "math.cosh",
+    "math.tanh",
+    "math.asinh",
+    "math.acosh",
+    "math.atanh",
+    "math.erf",
+    "math.erfc",
+    "math.gamma",
+    "math.lgamma",
+    "math.fmod",
+    "math.remainder",
+    "math.nextafter",
+    "math.ldexp",
+    "math.frexp",
+    "math.modf",
+    "math.isclose",
+    "math.dist",
+    "math.ulp",
+    "_sl.is_instance",
+    "_sl.copy_instance",
+    "_sl.instance_attrs",
+    "_sl.json_loads",
+    "_sl.json_string",
+    "_sl.mt_twist",
+    "_sl.re_compile",
+    "_sl.re_search",
 ];
 
 impl Vm {
@@ -369,6 +415,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            regexes: Vec::new(),
         }
     }
 
@@ -428,6 +475,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            regexes: Vec::new(),
         })
     }
 
@@ -706,13 +754,15 @@ impl Vm {
             traceback: traceback
                 .iter()
                 .rev()
-                .filter(|(code, _)| {
-                    !self
-                        .state
-                        .module
-                        .codes
-                        .get(*code as usize)
-                        .is_some_and(|c| c.name.starts_with("__sl_"))
+                // Line 0 is library code (`library.rs`), shown no more than the prelude.
+                .filter(|(code, line)| {
+                    *line != 0
+                        && !self
+                            .state
+                            .module
+                            .codes
+                            .get(*code as usize)
+                            .is_some_and(|c| c.name.starts_with("__sl_"))
                 })
                 .map(|(code, line)| {
                     let name = match COMPREHENSION_FRAME.checked_sub(*code) {
@@ -1349,14 +1399,22 @@ impl Vm {
                     vec![index, value],
                     FrameKind::Discard,
                 )? {
-                    self.store_subscript(container, index, value)?;
+                    match self.slice_parts(index)? {
+                        Some((lo, hi, step)) => {
+                            self.store_slice(container, lo, hi, step, Some(value))?
+                        }
+                        None => self.store_subscript(container, index, value)?,
+                    }
                 }
             }
             Instr::DeleteSubscript => {
                 let index = self.pop()?;
                 let container = self.pop()?;
                 if !self.push_special(container, "__delitem__", vec![index], FrameKind::Discard)? {
-                    self.delete_subscript(container, index)?;
+                    match self.slice_parts(index)? {
+                        Some((lo, hi, step)) => self.store_slice(container, lo, hi, step, None)?,
+                        None => self.delete_subscript(container, index)?,
+                    }
                 }
             }
             Instr::GetIter => {
@@ -1537,7 +1595,9 @@ impl Vm {
                 } else {
                     None
                 };
-                self.store_slice(container, lo, hi, step, value)?;
+                if !self.slice_special(container, (lo, hi, step), value, value.is_none())? {
+                    self.store_slice(container, lo, hi, step, value)?;
+                }
             }
             Instr::Invert => {
                 let v = self.pop()?;
@@ -1780,8 +1840,10 @@ impl Vm {
                 let hi = self.pop()?;
                 let lo = self.pop()?;
                 let container = self.pop()?;
-                let v = self.slice(container, lo, hi, step)?;
-                self.push(v)?;
+                if !self.slice_special(container, (lo, hi, step), None, false)? {
+                    let v = self.slice(container, lo, hi, step)?;
+                    self.push(v)?;
+                }
             }
             Instr::MakeFunction {
                 code,
@@ -1900,6 +1962,42 @@ impl Vm {
             }
         }
         Ok(false)
+    }
+
+    /// The parts of a slice object, or `None` for any other value.
+    fn slice_parts(&self, v: Value) -> Result<Option<(Value, Value, Value)>, Raise> {
+        if let Value::Ref(r) = v
+            && let Object::Slice { start, stop, step } = self.object(r)?
+        {
+            return Ok(Some((*start, *stop, *step)));
+        }
+        Ok(None)
+    }
+
+    /// `x[lo:hi:step]` (or its assignment or deletion) on an instance: its `__getitem__`
+    /// (`__setitem__`, `__delitem__`) gets a slice object, as in CPython.
+    fn slice_special(
+        &mut self,
+        container: Value,
+        parts: (Value, Value, Value),
+        value: Option<Value>,
+        delete: bool,
+    ) -> Result<bool, Raise> {
+        let is_instance = matches!(container, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. }));
+        if !is_instance {
+            return Ok(false);
+        }
+        let (start, stop, step) = parts;
+        let s = self.alloc(Object::Slice { start, stop, step })?;
+        match (value, delete) {
+            (Some(v), _) => {
+                self.push_special(container, "__setitem__", vec![s, v], FrameKind::Discard)
+            }
+            (None, true) => {
+                self.push_special(container, "__delitem__", vec![s], FrameKind::Discard)
+            }
+            (None, false) => self.push_special(container, "__getitem__", vec![s], FrameKind::Call),
+        }
     }
 
     /// Python's `slice(lo, hi, step).indices(len)`, expanded.
@@ -2062,6 +2160,9 @@ impl Vm {
     }
 
     fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
+        if let Some((lo, hi, step)) = self.slice_parts(index)? {
+            return self.slice(container, lo, hi, step);
+        }
         let Value::Ref(r) = container else {
             let t = self.type_name(container)?;
             return raise("TypeError", format!("'{t}' object is not subscriptable"));

@@ -185,7 +185,7 @@ impl Vm {
                 other => self.builtin_value(match other.type_name() {
                     "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
                     | "range" | "function" | "generator" | "module" | "property"
-                    | "staticmethod" | "classmethod" | "super" => other.type_name(),
+                    | "staticmethod" | "classmethod" | "super" | "slice" => other.type_name(),
                     _ => "object",
                 }),
             },
@@ -421,6 +421,8 @@ impl Vm {
                 }
                 match name {
                     "args" => self.alloc(Object::Tuple(args)).map(Some),
+                    // StopIteration.value: what a generator returned.
+                    "value" => Ok(Some(args.first().copied().unwrap_or(Value::None))),
                     "__class__" => self.class_of(obj).map(Some),
                     "__cause__" => Ok(Some(match self.object(r)? {
                         Object::Exception { cause, .. } => cause.unwrap_or(Value::None),
@@ -430,9 +432,15 @@ impl Vm {
                 }
             }
             Object::Class(c) => {
-                if name == "__name__" {
+                if name == "__name__" || name == "__qualname__" {
                     let n = c.name.clone();
                     return self.str_value(n).map(Some);
+                }
+                if name == "__mro__" || name == "__bases__" {
+                    return self.class_mro(r, name == "__bases__").map(Some);
+                }
+                if name == "__module__" {
+                    return self.str_value("__main__".to_owned()).map(Some);
                 }
                 match self.class_lookup(r, name)? {
                     Found::Class(v) => {
@@ -479,6 +487,22 @@ impl Vm {
             Object::Module { attrs, .. } => {
                 Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
             }
+            Object::Function { attrs, .. } if attrs.iter().any(|(k, _)| k == name) => {
+                Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
+            }
+            Object::Function { code, .. } if name == "__qualname__" => {
+                let n = self
+                    .state
+                    .module
+                    .codes
+                    .get(*code as usize)
+                    .map_or(String::new(), |c| c.qualname.clone());
+                self.str_value(n).map(Some)
+            }
+            Object::Function { .. } if name == "__module__" => {
+                self.str_value("__main__".to_owned()).map(Some)
+            }
+            Object::Function { .. } if name == "__doc__" => Ok(Some(Value::None)),
             Object::Function { code, attrs, .. } => match name {
                 "__name__" => {
                     let n = self
@@ -541,12 +565,57 @@ impl Vm {
                 }
                 _ => Ok(None),
             },
+            Object::Slice { start, stop, step } => match name {
+                "start" => Ok(Some(*start)),
+                "stop" => Ok(Some(*stop)),
+                "step" => Ok(Some(*step)),
+                "indices" => self
+                    .alloc(Object::BuiltinMethod {
+                        receiver: Some(obj),
+                        name: "indices".to_owned(),
+                    })
+                    .map(Some),
+                _ => Ok(None),
+            },
             Object::Generator(g) if name == "__name__" => {
                 let n = g.name.clone();
                 self.str_value(n).map(Some)
             }
             _ => Ok(None),
         }
+    }
+
+    /// `C.__mro__` (the class, its bases up the single-inheritance chain, then `object`), or
+    /// `C.__bases__` (the direct base only).
+    fn class_mro(&mut self, class: u32, bases_only: bool) -> Result<Value, Raise> {
+        let object = self.builtin_value("object");
+        let mut chain = vec![Value::Ref(class)];
+        let mut current = Some(Value::Ref(class));
+        for _ in 0..super::RECURSION_MAX {
+            let next = match current {
+                Some(Value::Ref(c)) => match self.object(c)? {
+                    Object::Class(k) => k.base,
+                    _ => None,
+                },
+                Some(Value::ExceptionClass(e)) => EXCEPTIONS
+                    .get(e as usize)
+                    .and_then(|(_, parent)| *parent)
+                    .map(|p| Value::ExceptionClass(super::exception_index(p))),
+                _ => None,
+            };
+            match next {
+                Some(b) => {
+                    chain.push(b);
+                    current = Some(b);
+                }
+                None => break,
+            }
+        }
+        chain.push(object);
+        if bases_only {
+            chain = vec![chain[1]];
+        }
+        self.alloc(Object::Tuple(chain))
     }
 
     /// What `object` itself provides to `super()` lookups that run off the user chain.
@@ -686,6 +755,17 @@ impl Vm {
             }
             self.call_sync(setter, vec![obj, value], Vec::new())?;
             return Ok(());
+        }
+        // A class's name is its own field (what reprs and messages show), not an attribute.
+        if name == "__name__"
+            && let Value::Ref(v) = value
+            && let Some(Object::Str(new_name)) = self.state.heap.get(v)
+        {
+            let new_name = new_name.clone();
+            if let Some(Object::Class(c)) = self.state.heap.get_mut(r) {
+                c.name = new_name;
+                return Ok(());
+            }
         }
         match self.state.heap.get_mut(r) {
             Some(Object::Instance { attrs, .. })

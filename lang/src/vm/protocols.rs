@@ -1085,6 +1085,10 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => py_str_repr(s),
                 Object::Bytes(b) => bytes_repr(b),
+                Object::Slice { start, stop, step } => {
+                    let parts = many(self, vec![*start, *stop, *step])?;
+                    format!("slice({})", parts.join(", "))
+                }
                 Object::BigInt(b) => Self::big_text(b)?,
                 Object::List(items) => {
                     let items = items.clone();

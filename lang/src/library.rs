@@ -1,0 +1,101 @@
+//! The standard-library modules written in Python (`lang/src/library/*.py`), compiled into the
+//! program that imports them.
+//!
+//! Why compiled in rather than loaded at run time: a program is one [`crate::code::Module`]
+//! whose globals are a table indexed by name, so the whole state stays one rkyv value and a
+//! library object (a deque, a compiled pattern, a `Random`) snapshots like any user object.
+//! Each library module `m` gets its own namespace by name mangling: a global `x` that `m` binds
+//! at its top level is the global `m:x` (a name no Python code can spell), every other global
+//! name falls through to the builtins as usual. The compiler finds the modules a file imports
+//! (anywhere in it, and what those modules import in turn), runs their bodies at the start of
+//! the module body, dependencies first, and `import m` gathers the `m:` globals into the module
+//! object (next to any Rust builtins named `m.…`).
+//!
+//! Library code is compiled with line 0 everywhere; tracebacks hide frames at line 0, as they
+//! hide the prelude's (CPython would show the library's own file, which a job does not have).
+
+use std::collections::BTreeSet;
+
+use rustpython_parser::ast;
+
+/// Module name and Python source of every library module.
+pub const MODULES: &[(&str, &str)] = &[
+    ("operator", include_str!("library/operator.py")),
+    ("collections", include_str!("library/collections.py")),
+    ("itertools", include_str!("library/itertools.py")),
+    ("functools", include_str!("library/functools.py")),
+    ("heapq", include_str!("library/heapq.py")),
+    ("bisect", include_str!("library/bisect.py")),
+    ("copy", include_str!("library/copy.py")),
+    ("string", include_str!("library/string.py")),
+    ("json", include_str!("library/json.py")),
+    ("random", include_str!("library/random.py")),
+    ("typing", include_str!("library/typing.py")),
+    ("textwrap", include_str!("library/textwrap.py")),
+    ("re", include_str!("library/re.py")),
+    ("fractions", include_str!("library/fractions.py")),
+    ("statistics", include_str!("library/statistics.py")),
+];
+
+/// The source of library module `name`, if there is one.
+pub fn source(name: &str) -> Option<&'static str> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
+
+/// The global name a library module's top-level `name` is stored under.
+pub fn mangle(module: &str, name: &str) -> String {
+    format!("{module}:{name}")
+}
+
+/// Every module name an `import` in `body` names, at any depth (inside functions, classes,
+/// `if`/`try` blocks), in order of appearance.
+pub fn imports(body: &[ast::Stmt], out: &mut Vec<String>) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Import(i) => {
+                for alias in &i.names {
+                    out.push(alias.name.to_string());
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                if let Some(m) = &i.module {
+                    out.push(m.to_string());
+                }
+            }
+            ast::Stmt::FunctionDef(d) => imports(&d.body, out),
+            ast::Stmt::AsyncFunctionDef(d) => imports(&d.body, out),
+            ast::Stmt::ClassDef(d) => imports(&d.body, out),
+            ast::Stmt::If(x) => {
+                imports(&x.body, out);
+                imports(&x.orelse, out);
+            }
+            ast::Stmt::While(x) => {
+                imports(&x.body, out);
+                imports(&x.orelse, out);
+            }
+            ast::Stmt::For(x) => {
+                imports(&x.body, out);
+                imports(&x.orelse, out);
+            }
+            ast::Stmt::With(x) => imports(&x.body, out),
+            ast::Stmt::Try(t) => {
+                imports(&t.body, out);
+                imports(&t.orelse, out);
+                imports(&t.finalbody, out);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    imports(&h.body, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The names a module body binds at its top level (what `m:` mangles).
+pub fn top_level_names(body: &[ast::Stmt]) -> BTreeSet<String> {
+    let scope = crate::scope::analyse(&[], body);
+    let mut names = scope.locals;
+    names.extend(scope.cells);
+    names
+}

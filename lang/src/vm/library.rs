@@ -1,0 +1,843 @@
+//! Rust helpers of the Python library modules (`crate::library`), reached as `_sl.name`: what
+//! Python code cannot do itself (make a bare copy of an instance) or does too slowly on the VM
+//! (JSON text, the Mersenne Twister's state update). They work only on ordinary heap values, so
+//! what the library builds from them snapshots like anything else.
+
+use num_bigint::BigInt;
+
+use super::{Raise, Vm, raise};
+use crate::heap::{Dict, Object};
+use crate::value::Value;
+
+/// How deeply `json.loads` nests arrays and objects (CPython's recursion limit, roughly).
+const JSON_DEPTH_MAX: usize = 1000;
+
+/// A JSON syntax error: CPython's message and the character index it points at.
+struct JsonError(&'static str, usize);
+
+impl Vm {
+    pub(super) fn sl_builtin(&mut self, name: &str, args: &[Value]) -> Result<Value, Raise> {
+        let arg = |i: usize| -> Result<Value, Raise> {
+            match args.get(i) {
+                Some(v) => Ok(*v),
+                None => raise("TypeError", format!("_sl.{name}() missing argument {i}")),
+            }
+        };
+        match name {
+            "is_instance" => {
+                let v = arg(0)?;
+                Ok(Value::Bool(
+                    matches!(v, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. })),
+                ))
+            }
+            "copy_instance" => match arg(0)? {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Instance { class, attrs } => {
+                        let copy = Object::Instance {
+                            class: *class,
+                            attrs: attrs.clone(),
+                        };
+                        self.alloc(copy)
+                    }
+                    _ => raise("TypeError", "not an instance"),
+                },
+                _ => raise("TypeError", "not an instance"),
+            },
+            "instance_attrs" => match arg(0)? {
+                Value::Ref(r) => {
+                    let attrs = match self.object(r)? {
+                        Object::Instance { attrs, .. } => attrs.clone(),
+                        _ => Vec::new(),
+                    };
+                    let mut pairs = Vec::with_capacity(attrs.len());
+                    for (k, v) in attrs {
+                        let k = self.str_value(k)?;
+                        pairs.push(self.alloc(Object::Tuple(vec![k, v]))?);
+                    }
+                    self.alloc(Object::List(pairs))
+                }
+                _ => self.alloc(Object::List(Vec::new())),
+            },
+            "json_loads" => {
+                let text = match arg(0)? {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Str(s) => s.clone(),
+                        _ => return raise("TypeError", "json text must be str"),
+                    },
+                    _ => return raise("TypeError", "json text must be str"),
+                };
+                let chars: Vec<char> = text.chars().collect();
+                match self.json_document(&chars) {
+                    Ok(v) => {
+                        let ok = Value::Bool(true);
+                        self.alloc(Object::Tuple(vec![ok, v]))
+                    }
+                    Err(JsonError(message, at)) => {
+                        let m = self.str_value(message.to_owned())?;
+                        self.alloc(Object::Tuple(vec![
+                            Value::Bool(false),
+                            m,
+                            Value::Int(at as i64),
+                        ]))
+                    }
+                }
+            }
+            "json_string" => {
+                let (text, ascii) = match (arg(0)?, arg(1)?) {
+                    (Value::Ref(r), a) => match self.object(r)? {
+                        Object::Str(s) => (s.clone(), matches!(a, Value::Bool(true))),
+                        _ => return raise("TypeError", "json_string takes a str"),
+                    },
+                    _ => return raise("TypeError", "json_string takes a str"),
+                };
+                self.str_value(json_quote(&text, ascii))
+            }
+            "mt_twist" => self.mt_twist(arg(0)?),
+            "re_compile" => {
+                let pattern = self.text_arg(arg(0)?)?;
+                let flags = self.index_arg(arg(1)?)?;
+                match self.regex(&pattern, flags, 0) {
+                    Ok(re) => {
+                        let groups = re.captures_len() as i64 - 1;
+                        let names: Vec<(String, i64)> = re
+                            .capture_names()
+                            .enumerate()
+                            .filter_map(|(i, n)| n.map(|n| (n.to_owned(), i as i64)))
+                            .collect();
+                        let mut pairs = Vec::with_capacity(names.len());
+                        for (n, i) in names {
+                            let n = self.str_value(n)?;
+                            pairs.push(self.alloc(Object::Tuple(vec![n, Value::Int(i)]))?);
+                        }
+                        let pairs = self.alloc(Object::List(pairs))?;
+                        self.alloc(Object::Tuple(vec![
+                            Value::Bool(true),
+                            Value::Int(groups),
+                            pairs,
+                        ]))
+                    }
+                    Err(message) => {
+                        let m = self.str_value(message)?;
+                        self.alloc(Object::Tuple(vec![Value::Bool(false), m]))
+                    }
+                }
+            }
+            "re_search" => {
+                let pattern = self.text_arg(arg(0)?)?;
+                let flags = self.index_arg(arg(1)?)?;
+                let text = self.text_arg(arg(2)?)?;
+                let pos = self.index_arg(arg(3)?)?;
+                let endpos = self.index_arg(arg(4)?)?;
+                let mode = self.index_arg(arg(5)?)?;
+                let must_advance = matches!(arg(6)?, Value::Bool(true));
+                let spans =
+                    self.re_search(&pattern, flags, &text, pos, endpos, mode, must_advance)?;
+                match spans {
+                    None => Ok(Value::None),
+                    Some(spans) => {
+                        let items = spans.into_iter().map(Value::Int).collect();
+                        self.alloc(Object::List(items))
+                    }
+                }
+            }
+            _ => raise(
+                "AttributeError",
+                format!("module '_sl' has no attribute '{name}'"),
+            ),
+        }
+    }
+
+    fn text_arg(&self, v: Value) -> Result<String, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => Ok(s.clone()),
+                other => {
+                    let t = other.type_name().to_owned();
+                    raise(
+                        "TypeError",
+                        format!("expected string or bytes-like object, got '{t}'"),
+                    )
+                }
+            },
+            other => {
+                let t = self.type_name(other)?;
+                raise(
+                    "TypeError",
+                    format!("expected string or bytes-like object, got '{t}'"),
+                )
+            }
+        }
+    }
+
+    /// The compiled form of a Python pattern: mode 0 searches, 1 matches at the start, 2 must
+    /// match all of the text. Kept in a small per-VM cache.
+    fn regex(&mut self, pattern: &str, flags: i64, mode: i64) -> Result<regex::Regex, String> {
+        let key = format!("{mode}\u{0}{flags}\u{0}{pattern}");
+        if let Some((_, re)) = self.regexes.iter().find(|(k, _)| *k == key) {
+            return Ok(re.clone());
+        }
+        let body = translate_regex(pattern, flags)?;
+        let full = match mode {
+            1 => format!("\\A(?:{body})"),
+            2 => format!("\\A(?:{body})\\z"),
+            _ => body,
+        };
+        let re = regex::RegexBuilder::new(&full)
+            .size_limit(1 << 22)
+            .build()
+            .map_err(|e| match e {
+                regex::Error::Syntax(text) => text
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid pattern")
+                    .trim()
+                    .to_owned(),
+                regex::Error::CompiledTooBig(_) => "pattern too large".to_owned(),
+                _ => "invalid pattern".to_owned(),
+            })?;
+        if self.regexes.len() >= REGEX_CACHE_MAX {
+            self.regexes.remove(0);
+        }
+        self.regexes.push((key, re.clone()));
+        Ok(re)
+    }
+
+    /// The group spans (character indices, -1 for a group that did not take part) of the first
+    /// match of `pattern` in `text[pos:endpos]`. `must_advance` (after an empty match) refuses an
+    /// empty match at `pos`, as CPython's `finditer`/`sub` do.
+    #[allow(clippy::too_many_arguments)]
+    fn re_search(
+        &mut self,
+        pattern: &str,
+        flags: i64,
+        text: &str,
+        pos: i64,
+        endpos: i64,
+        mode: i64,
+        must_advance: bool,
+    ) -> Result<Option<Vec<i64>>, Raise> {
+        let re = match self.regex(pattern, flags, mode) {
+            Ok(re) => re,
+            Err(message) => return raise("ValueError", message),
+        };
+        // Character index ↔ byte offset.
+        let bytes_at: Vec<usize> = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain([text.len()])
+                .collect()
+        };
+        let nchars = if text.is_ascii() {
+            text.len()
+        } else {
+            bytes_at.len() - 1
+        } as i64;
+        let clamp = |x: i64| if x < 0 { 0 } else { x.min(nchars) };
+        let (pos, endpos) = (clamp(pos), clamp(endpos));
+        if pos > endpos {
+            return Ok(None);
+        }
+        let to_byte = |c: i64| {
+            if bytes_at.is_empty() {
+                c as usize
+            } else {
+                bytes_at[c as usize]
+            }
+        };
+        let to_char = |b: usize| -> i64 {
+            if bytes_at.is_empty() {
+                b as i64
+            } else {
+                bytes_at.partition_point(|&x| x < b) as i64
+            }
+        };
+        let hay = &text[..to_byte(endpos)];
+        let start = to_byte(pos);
+        let caps = match mode {
+            0 => {
+                let mut found = re.captures_at(hay, start);
+                if must_advance
+                    && let Some(m) = found.as_ref().and_then(|c| c.get(0))
+                    && m.start() == start
+                    && m.end() == start
+                {
+                    found = if pos < endpos {
+                        re.captures_at(hay, to_byte(pos + 1))
+                    } else {
+                        None
+                    };
+                }
+                found.map(|c| (c, 0))
+            }
+            _ => {
+                if must_advance {
+                    return Ok(None);
+                }
+                re.captures(&hay[start..]).map(|c| (c, start))
+            }
+        };
+        let Some((caps, offset)) = caps else {
+            return Ok(None);
+        };
+        let mut spans = Vec::with_capacity(caps.len() * 2);
+        for g in caps.iter() {
+            match g {
+                Some(m) => {
+                    spans.push(to_char(m.start() + offset));
+                    spans.push(to_char(m.end() + offset));
+                }
+                None => {
+                    spans.push(-1);
+                    spans.push(-1);
+                }
+            }
+        }
+        Ok(Some(spans))
+    }
+
+    /// One regeneration of a Mersenne Twister state (a list of 624 ints below 2**32), in place:
+    /// the standard MT19937 recurrence that CPython's `random` uses.
+    fn mt_twist(&mut self, state: Value) -> Result<Value, Raise> {
+        const N: usize = 624;
+        const M: usize = 397;
+        let Value::Ref(r) = state else {
+            return raise("TypeError", "mt state must be a list");
+        };
+        let mut mt = [0u32; N];
+        match self.object(r)? {
+            Object::List(items) if items.len() == N => {
+                for (slot, v) in mt.iter_mut().zip(items) {
+                    match v {
+                        Value::Int(n) if (0..=u32::MAX as i64).contains(n) => *slot = *n as u32,
+                        _ => return raise("ValueError", "mt state holds a bad word"),
+                    }
+                }
+            }
+            _ => return raise("ValueError", "mt state must be a list of 624 ints"),
+        }
+        let mag = |y: u32| if y & 1 == 1 { 0x9908_b0df } else { 0 };
+        for k in 0..N {
+            let y = (mt[k] & 0x8000_0000) | (mt[(k + 1) % N] & 0x7fff_ffff);
+            mt[k] = mt[(k + M) % N] ^ (y >> 1) ^ mag(y);
+        }
+        if let Some(Object::List(items)) = self.state.heap.get_mut(r) {
+            for (slot, w) in items.iter_mut().zip(mt) {
+                *slot = Value::Int(w as i64);
+            }
+        }
+        Ok(Value::None)
+    }
+
+    fn json_document(&mut self, s: &[char]) -> Result<Value, JsonError> {
+        let start = skip_ws(s, 0);
+        let (v, end) = self.json_value(s, start, 0)?;
+        let end = skip_ws(s, end);
+        if end != s.len() {
+            return Err(JsonError("Extra data", end));
+        }
+        Ok(v)
+    }
+
+    /// CPython's `scan_once`: a value at `i`, or "Expecting value" at `i`.
+    fn json_value(
+        &mut self,
+        s: &[char],
+        i: usize,
+        depth: usize,
+    ) -> Result<(Value, usize), JsonError> {
+        let memory = |_| JsonError("out of memory", i);
+        let Some(&c) = s.get(i) else {
+            return Err(JsonError("Expecting value", i));
+        };
+        let word =
+            |w: &str| s.len() >= i + w.len() && s[i..i + w.len()].iter().copied().eq(w.chars());
+        match c {
+            '"' => {
+                let (text, end) = json_scan_string(s, i + 1)?;
+                Ok((self.str_value(text).map_err(memory)?, end))
+            }
+            '{' | '[' if depth >= JSON_DEPTH_MAX => Err(JsonError(
+                "maximum recursion depth exceeded while decoding a JSON document",
+                i,
+            )),
+            '{' => self.json_object(s, i + 1, depth + 1),
+            '[' => self.json_array(s, i + 1, depth + 1),
+            'n' if word("null") => Ok((Value::None, i + 4)),
+            't' if word("true") => Ok((Value::Bool(true), i + 4)),
+            'f' if word("false") => Ok((Value::Bool(false), i + 5)),
+            'N' if word("NaN") => Ok((Value::Float(f64::NAN), i + 3)),
+            'I' if word("Infinity") => Ok((Value::Float(f64::INFINITY), i + 8)),
+            '-' if s.len() >= i + 9 && s[i + 1..i + 9].iter().copied().eq("Infinity".chars()) => {
+                Ok((Value::Float(f64::NEG_INFINITY), i + 9))
+            }
+            '-' | '0'..='9' => self.json_number(s, i),
+            _ => Err(JsonError("Expecting value", i)),
+        }
+    }
+
+    /// `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`
+    fn json_number(&mut self, s: &[char], i: usize) -> Result<(Value, usize), JsonError> {
+        let digit = |k: usize| s.get(k).is_some_and(|c| c.is_ascii_digit());
+        let mut j = i;
+        if s.get(j) == Some(&'-') {
+            j += 1;
+        }
+        match s.get(j) {
+            Some('0') => j += 1,
+            Some('1'..='9') => {
+                while digit(j) {
+                    j += 1;
+                }
+            }
+            _ => return Err(JsonError("Expecting value", i)),
+        }
+        let int_end = j;
+        let mut float = false;
+        if s.get(j) == Some(&'.') && digit(j + 1) {
+            j += 1;
+            while digit(j) {
+                j += 1;
+            }
+            float = true;
+        }
+        if matches!(s.get(j), Some('e' | 'E')) {
+            let mut k = j + 1;
+            if matches!(s.get(k), Some('+' | '-')) {
+                k += 1;
+            }
+            if digit(k) {
+                while digit(k) {
+                    k += 1;
+                }
+                j = k;
+                float = true;
+            }
+        }
+        let text: String = s[i..j].iter().collect();
+        if float {
+            let f: f64 = text.parse().map_err(|_| JsonError("Expecting value", i))?;
+            return Ok((Value::Float(f), j));
+        }
+        let digits: String = s[i..int_end].iter().collect();
+        if let Ok(n) = digits.parse::<i64>() {
+            return Ok((Value::Int(n), j));
+        }
+        if digits.len() > 4300 {
+            return Err(JsonError(
+                "Exceeds the limit (4300 digits) for integer string conversion",
+                i,
+            ));
+        }
+        let big: BigInt = digits
+            .parse()
+            .map_err(|_| JsonError("Expecting value", i))?;
+        let v = self
+            .int_value(big)
+            .map_err(|_| JsonError("out of memory", i))?;
+        Ok((v, j))
+    }
+
+    fn json_array(
+        &mut self,
+        s: &[char],
+        mut end: usize,
+        depth: usize,
+    ) -> Result<(Value, usize), JsonError> {
+        let mut items = Vec::new();
+        end = skip_ws(s, end);
+        if s.get(end) == Some(&']') {
+            let v = self
+                .alloc(Object::List(items))
+                .map_err(|_| JsonError("out of memory", end))?;
+            return Ok((v, end + 1));
+        }
+        loop {
+            let (v, e) = self.json_value(s, end, depth)?;
+            items.push(v);
+            // Keep what was built reachable from nothing but this Vec: no collection runs
+            // inside an instruction, so the values stay valid until the list is allocated.
+            end = skip_ws(s, e);
+            let next = s.get(end).copied();
+            end += 1;
+            match next {
+                Some(']') => break,
+                Some(',') => {}
+                _ => return Err(JsonError("Expecting ',' delimiter", end - 1)),
+            }
+            end = skip_ws(s, end);
+        }
+        let v = self
+            .alloc(Object::List(items))
+            .map_err(|_| JsonError("out of memory", end))?;
+        Ok((v, end))
+    }
+
+    fn json_object(
+        &mut self,
+        s: &[char],
+        mut end: usize,
+        depth: usize,
+    ) -> Result<(Value, usize), JsonError> {
+        let mut dict = Dict::default();
+        end = skip_ws(s, end);
+        match s.get(end) {
+            Some('}') => {
+                let v = self
+                    .alloc(Object::Dict(dict))
+                    .map_err(|_| JsonError("out of memory", end))?;
+                return Ok((v, end + 1));
+            }
+            Some('"') => {}
+            _ => {
+                return Err(JsonError(
+                    "Expecting property name enclosed in double quotes",
+                    end,
+                ));
+            }
+        }
+        end += 1;
+        loop {
+            let (key, e) = json_scan_string(s, end)?;
+            end = skip_ws(s, e);
+            if s.get(end) != Some(&':') {
+                return Err(JsonError("Expecting ':' delimiter", end));
+            }
+            end = skip_ws(s, end + 1);
+            let (v, e) = self.json_value(s, end, depth)?;
+            let k = self
+                .str_value(key.clone())
+                .map_err(|_| JsonError("out of memory", end))?;
+            dict.insert(crate::heap::Key::Str(key), k, v);
+            end = skip_ws(s, e);
+            let next = s.get(end).copied();
+            end += 1;
+            match next {
+                Some('}') => break,
+                Some(',') => {}
+                _ => return Err(JsonError("Expecting ',' delimiter", end - 1)),
+            }
+            end = skip_ws(s, end);
+            if s.get(end) != Some(&'"') {
+                return Err(JsonError(
+                    "Expecting property name enclosed in double quotes",
+                    end,
+                ));
+            }
+            end += 1;
+        }
+        let v = self
+            .alloc(Object::Dict(dict))
+            .map_err(|_| JsonError("out of memory", end))?;
+        Ok((v, end))
+    }
+}
+
+fn skip_ws(s: &[char], mut i: usize) -> usize {
+    while matches!(s.get(i), Some(' ' | '\t' | '\n' | '\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// CPython's `scanstring` (strict): the string whose opening quote is just before `end`, and the
+/// index after its closing quote.
+fn json_scan_string(s: &[char], mut end: usize) -> Result<(String, usize), JsonError> {
+    let begin = end - 1;
+    let mut out = String::new();
+    loop {
+        let Some(&c) = s.get(end) else {
+            return Err(JsonError("Unterminated string starting at", begin));
+        };
+        match c {
+            '"' => return Ok((out, end + 1)),
+            '\\' => {
+                let Some(&e) = s.get(end + 1) else {
+                    return Err(JsonError("Unterminated string starting at", begin));
+                };
+                if e != 'u' {
+                    let decoded = match e {
+                        '"' => '"',
+                        '\\' => '\\',
+                        '/' => '/',
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        _ => return Err(JsonError("Invalid \\escape", end)),
+                    };
+                    out.push(decoded);
+                    end += 2;
+                    continue;
+                }
+                let hex_at = end + 2;
+                let Some(u) = hex4(s, hex_at).filter(|_| hex_at + 4 < s.len()) else {
+                    return Err(JsonError("Invalid \\uXXXX escape", end + 1));
+                };
+                end = hex_at + 4;
+                let mut code = u;
+                if (0xd800..0xdc00).contains(&u)
+                    && end + 6 < s.len()
+                    && s.get(end) == Some(&'\\')
+                    && s.get(end + 1) == Some(&'u')
+                {
+                    let Some(low) = hex4(s, end + 2) else {
+                        return Err(JsonError("Invalid \\uXXXX escape", end + 1));
+                    };
+                    if (0xdc00..0xe000).contains(&low) {
+                        code = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+                        end += 6;
+                    }
+                }
+                // A lone surrogate has no UTF-8 form: U+FFFD stands in for it.
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+            c if (c as u32) < 0x20 => {
+                return Err(JsonError("Invalid control character at", end));
+            }
+            c => {
+                out.push(c);
+                end += 1;
+            }
+        }
+    }
+}
+
+fn hex4(s: &[char], at: usize) -> Option<u32> {
+    if s.len() < at + 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for c in &s[at..at + 4] {
+        v = v * 16 + c.to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// A str as a JSON string literal, as CPython's encoder writes it.
+fn json_quote(s: &str, ascii: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (ascii && (c as u32) > 0x7e) => {
+                let n = c as u32;
+                if n > 0xffff {
+                    let v = n - 0x10000;
+                    let hi = 0xd800 | ((v >> 10) & 0x3ff);
+                    let lo = 0xdc00 | (v & 0x3ff);
+                    out.push_str(&format!("\\u{hi:04x}\\u{lo:04x}"));
+                } else {
+                    out.push_str(&format!("\\u{n:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// CPython's `math.erf`, `math.erfc` and `math.cbrt` are the C library's: calling the same
+/// functions gives its exact results (the pure-Rust `libm` differs in the last bit).
+pub(super) mod c_math {
+    unsafe extern "C" {
+        fn erf(x: f64) -> f64;
+        fn erfc(x: f64) -> f64;
+        fn cbrt(x: f64) -> f64;
+    }
+
+    pub fn c_erf(x: f64) -> f64 {
+        // SAFETY: a pure function of a double, no pointers.
+        unsafe { erf(x) }
+    }
+
+    pub fn c_erfc(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { erfc(x) }
+    }
+
+    pub fn c_cbrt(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { cbrt(x) }
+    }
+}
+
+/// Compiled patterns kept per VM (not part of the state: a restored VM recompiles from the
+/// pattern text the `re.Pattern` object holds).
+pub(super) const REGEX_CACHE_MAX: usize = 64;
+
+/// CPython's `re` flags that change matching.
+const RE_IGNORECASE: i64 = 2;
+const RE_MULTILINE: i64 = 8;
+const RE_DOTALL: i64 = 16;
+const RE_VERBOSE: i64 = 64;
+
+/// A Python regular expression in the `regex` crate's syntax, or what it uses that the crate
+/// cannot do (backreferences, look-around), named.
+pub(super) fn translate_regex(pattern: &str, flags: i64) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut inline = String::new();
+    if flags & RE_IGNORECASE != 0 {
+        inline.push('i');
+    }
+    if flags & RE_MULTILINE != 0 {
+        inline.push('m');
+    }
+    if flags & RE_DOTALL != 0 {
+        inline.push('s');
+    }
+    if flags & RE_VERBOSE != 0 {
+        inline.push('x');
+    }
+    if !inline.is_empty() {
+        out.push_str(&format!("(?{inline})"));
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let Some(&n) = chars.get(i + 1) else {
+                    return Err("bad escape (end of pattern)".into());
+                };
+                i += 2;
+                match n {
+                    'Z' => out.push_str("\\z"),
+                    '0' => out.push_str("\\x00"),
+                    '1'..='9' if !in_class => {
+                        return Err("backreferences (\\1) are not supported by slnode's re".into());
+                    }
+                    'a' => out.push_str("\\x07"),
+                    'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B' | 'A' | 'n' | 't' | 'r' | 'f'
+                    | 'v' | 'x' | 'u' | 'U' => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    n if n.is_ascii_alphanumeric() => {
+                        return Err(format!("bad escape \\{n}"));
+                    }
+                    n => out.push_str(&regex::escape(&n.to_string())),
+                }
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                i += 1;
+                class_start = i;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                    class_start = i;
+                }
+                // A `]` first in a class is literal.
+                if chars.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                continue;
+            }
+            '[' => out.push_str("\\["),
+            ']' if in_class => {
+                let _ = class_start;
+                in_class = false;
+                out.push(']');
+            }
+            '&' | '~' if in_class => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' if in_class && chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+            '(' if !in_class && chars.get(i + 1) == Some(&'?') => {
+                let rest: String = chars[i + 2..].iter().take(3).collect();
+                if rest.starts_with('=')
+                    || rest.starts_with('!')
+                    || rest.starts_with("<=")
+                    || rest.starts_with("<!")
+                {
+                    return Err(
+                        "look-ahead and look-behind assertions are not supported by slnode's re"
+                            .into(),
+                    );
+                }
+                if rest.starts_with("P=") {
+                    return Err(
+                        "backreferences ((?P=name)) are not supported by slnode's re".into(),
+                    );
+                }
+                if rest.starts_with('#') {
+                    // A comment group: skip to its `)`.
+                    while i < chars.len() && chars[i] != ')' {
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+                if rest.starts_with('>') {
+                    return Err("atomic groups are not supported by slnode's re".into());
+                }
+                out.push('(');
+            }
+            '{' if !in_class => {
+                // A quantifier `{m}`, `{m,}`, `{,n}`, `{m,n}`; anything else is a literal brace.
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .map(|p| p + i + 1);
+                let body: Option<String> = close.map(|e| chars[i + 1..e].iter().collect());
+                let valid = body.as_ref().is_some_and(|b| {
+                    let (lo, hi) = b.split_once(',').unwrap_or((b, b));
+                    (lo.chars().all(|c| c.is_ascii_digit())
+                        && hi.chars().all(|c| c.is_ascii_digit()))
+                        && !(lo.is_empty() && hi.is_empty())
+                });
+                match (valid, body, close) {
+                    (true, Some(b), Some(e)) => {
+                        let b = if b.starts_with(',') {
+                            format!("0{b}")
+                        } else {
+                            b
+                        };
+                        out.push('{');
+                        out.push_str(&b);
+                        out.push('}');
+                        i = e + 1;
+                        if chars.get(i) == Some(&'+') {
+                            return Err(
+                                "possessive quantifiers are not supported by slnode's re".into()
+                            );
+                        }
+                        continue;
+                    }
+                    _ => out.push_str("\\{"),
+                }
+            }
+            '}' if !in_class => out.push_str("\\}"),
+            '*' | '+' | '?' | '}' if !in_class && chars.get(i + 1) == Some(&'+') && c != '}' => {
+                return Err("possessive quantifiers are not supported by slnode's re".into());
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    if in_class {
+        return Err(format!(
+            "unterminated character set at position {}",
+            class_start.saturating_sub(1)
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,8 @@
+print(7 // 2, -7 // 2, 7 % -3, -7 % 3, divmod(-17, 5), 2 ** -1, 10 / 4, 1e3, 1.5e-7, 0.1 + 0.2)
+print(int('ff', 16), int('0b101', 0), int(' 42 '), int(-3.9), float('1e-3'), float('inf'), round(2.675, 2), round(-0.5), round(1.5), round(12345, -2))
+print(abs(-3), abs(-2.5), pow(3, 4, 5), pow(2, 100), 2 ** 64 - 1, (2 ** 64) // 3, -(2 ** 70) % 7)
+print(bin(10), oct(64), hex(255), hex(-1), (255).bit_length(), (7).bit_count(), 1 << 70, (1 << 70) >> 68)
+print(max(1, 2.5, -3), min([3, 1, 2]), sum([0.5] * 4), sum(range(101)), 3 == 3.0, 0.1 * 3 == 0.3, 1 < 2 < 3, 5 > 3 == 3)
+print(format(1234567.891, ',.2f'), format(0.25, '.1%'), format(42, '08b'), format(3.14159, '^10.3f'), f'{12:>5}|{7:<4}|{255:#x}')
+print(float(10**20), 10**20 / 3, 7.0 // 2, -7.5 % 2, 1 / 3, 2 / 3, 1e16 + 1, 123456789.0 * 1000)
+print(True + True, True * 10, int(True), hash(1) == hash(1.0), (1).real, (5).denominator, 2.5.is_integer(), 4.0.is_integer())
