@@ -399,6 +399,8 @@ pub async fn add_service(client: &Client, url: &str) -> anyhow::Result<()> {
     let request = ServiceRequest {
         name: "chaos".into(),
         url: url.into(),
+        label: None,
+        reply_label: None,
     };
     let mut last = String::new();
     for _ in 0..20 {

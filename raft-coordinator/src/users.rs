@@ -210,16 +210,16 @@ mod tests {
         assert!(m.policy().flows(&m.policy().bottom(), bob));
         // A snapshot carries the policy, tags users created included.
         let mut copy = machine();
-        copy.restore(&m.snapshot()).unwrap();
+        copy.restore(&m.snapshot().unwrap()).unwrap();
         assert_eq!(copy.policy_image(), m.policy_image());
         // Folding secret into public is refused and changes nothing.
-        let before = m.snapshot();
+        let before = m.snapshot().unwrap();
         let down = "[lattice]\nlevels = [\"public\", \"secret\"]\norder = [\"secret < public\"]\n";
         assert!(matches!(
             m.apply(&Command::ApplyPolicy { text: down.into() }),
             Reply::Rejected(Reject::Invalid(_))
         ));
-        assert_eq!(m.snapshot(), before);
+        assert_eq!(m.snapshot().unwrap(), before);
         assert_eq!(
             m.apply(&Command::RotateToken {
                 name: "bob".into(),

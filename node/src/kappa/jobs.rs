@@ -182,7 +182,7 @@ async fn job_json_fetched(c: &JobsContext, view: &JobView) -> serde_json::Value 
         return job_json(view);
     };
     // The caller may see the job (checked), so it may see its result, stored at the job's label.
-    let top = Lattice::top(&c.policy);
+    let top = Lattice::top(&*c.policy.current());
     match c.store.get(key.as_bytes(), &top).await {
         Ok(Some(object)) if object.bytes.len() as u64 == size => {
             let mut fetched = view.clone();
