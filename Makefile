@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SLNODE = $(or $(CARGO_TARGET_DIR),target)/debug/slnode
 
-.PHONY: setup build test demo tour bench fmt up-soak chaos
+.PHONY: setup build test demo tour bench fmt up-soak chaos sim
 
 setup:
 	@scripts/setup.sh
@@ -54,3 +54,8 @@ chaos: setup
 	@set -e; for n in kill pause partition leader membership all; do for s in $(CHAOS_SEEDS); do \
 	  $(or $(CARGO_TARGET_DIR),target)/debug/slchaos run --nodes 5 --workload all --nemesis $$n \
 	    --duration 60 --seed $$s --out chaos-runs/$$n-$$s; done; done
+
+# The whole-cluster simulation (raft-coordinator/tests/sim.rs) over 10,000 seeds; CI runs 200.
+# Failing seeds are listed at the end; `SEED=N cargo test -p sl-coordinator --test sim` replays one.
+sim: setup
+	SIM_SEEDS=10000 $(CARGO) test --release -p sl-coordinator --test sim -- --nocapture

@@ -313,6 +313,7 @@ mod tests {
     /// A small builder for hand-written histories.
     struct H(Vec<Event>);
     impl H {
+        #[allow(clippy::too_many_arguments)] // one event's fields, named at every call
         fn ev(
             &mut self,
             t: f64,

@@ -248,10 +248,10 @@ impl Cluster {
     }
 
     pub fn heal_partition(&mut self) {
-        if let Some(table) = self.table.take() {
-            if let Err(e) = nft(&format!("delete table inet {table}\n")) {
-                eprintln!("slchaos: could not delete nftables table {table}: {e}");
-            }
+        if let Some(table) = self.table.take()
+            && let Err(e) = nft(&format!("delete table inet {table}\n"))
+        {
+            eprintln!("slchaos: could not delete nftables table {table}: {e}");
         }
     }
 

@@ -269,7 +269,7 @@ fn a_qr_run_with_too_few_tiles_is_reported_not_passed() {
     };
     let matrices = local::generate_inputs(&program, &spec).unwrap();
     let outcome = local::execute(&dag, &spec, local::tiles_of(&spec, &matrices), 1, 1).unwrap();
-    let error = local::residuals(&spec, &matrices, &outcome, None, None)
-        .expect_err("must not verify");
+    let error =
+        local::residuals(&spec, &matrices, &outcome, None, None).expect_err("must not verify");
     assert!(error.to_string().contains("3 x 1 tiles"), "{error}");
 }

@@ -102,6 +102,15 @@ pub struct Roles {
 pub struct Timing {
     pub election_tick: usize,
     pub heartbeat_tick: usize,
+    /// Every election timeout exactly `election_tick` (raft-rs otherwise draws it from its own,
+    /// unseeded generator): for the simulation, whose runs must replay from their seed alone and
+    /// which varies timing by skipping ticks from its own seeded generator.
+    pub fixed_election_timeout: bool,
+    /// Compaction's cadence: a snapshot at least every `compact_every` applied entries (see
+    /// `maybe_compact`), keeping the newest `compact_keep` entries for followers that lag. The
+    /// simulation shrinks both so that snapshots are taken, sent and installed within a run.
+    pub compact_every: u64,
+    pub compact_keep: u64,
 }
 
 impl Default for Timing {
@@ -113,6 +122,9 @@ impl Default for Timing {
         Timing {
             election_tick: 6,
             heartbeat_tick: 2,
+            fixed_election_timeout: false,
+            compact_every: COMPACT_EVERY,
+            compact_keep: COMPACT_KEEP,
         }
     }
 }
@@ -129,6 +141,8 @@ pub struct Replica {
     snapshot_bytes: u64,
     /// Compactions skipped because the state could not be serialized (see `maybe_compact`).
     snapshot_failures: u64,
+    compact_every: u64,
+    compact_keep: u64,
 }
 
 /// What one `handle_ready` produced.
@@ -177,6 +191,12 @@ impl Replica {
             id,
             election_tick: timing.election_tick,
             heartbeat_tick: timing.heartbeat_tick,
+            min_election_tick: timing.election_tick,
+            max_election_tick: if timing.fixed_election_timeout {
+                timing.election_tick + 1
+            } else {
+                2 * timing.election_tick
+            },
             pre_vote: true,
             check_quorum: true,
             applied,
@@ -194,6 +214,8 @@ impl Replica {
             log_bytes: 0,
             snapshot_bytes: 0,
             snapshot_failures: 0,
+            compact_every: timing.compact_every.max(1),
+            compact_keep: timing.compact_keep,
         })
     }
 
@@ -611,7 +633,7 @@ impl Replica {
         let requested = self.node.raft.raft_log.store.take_snapshot_request()
             && self.applied > self.last_compacted;
         let entries = self.applied - self.last_compacted;
-        let due = entries >= COMPACT_EVERY
+        let due = entries >= self.compact_every
             && (self.log_bytes >= self.snapshot_bytes / 2 || entries >= COMPACT_EVERY_MAX);
         if !due && !requested {
             return Ok(());
@@ -637,7 +659,7 @@ impl Replica {
             .raft
             .raft_log
             .store
-            .compact(self.applied, conf, snapshot, COMPACT_KEEP)?;
+            .compact(self.applied, conf, snapshot, self.compact_keep)?;
         self.last_compacted = self.applied;
         self.log_bytes = 0;
         Ok(())

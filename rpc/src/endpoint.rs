@@ -333,6 +333,9 @@ enum Lane {
     Bulk,
 }
 
+/// Held while connecting to one peer on one lane, so concurrent first calls share a connection.
+type ConnectGate = Arc<tokio::sync::Mutex<()>>;
+
 struct Inner {
     endpoint: quinn::Endpoint,
     options: Options,
@@ -340,7 +343,7 @@ struct Inner {
     pool: Mutex<HashMap<(SocketAddr, Lane), quinn::Connection>>,
     /// One connect at a time per peer and lane: concurrent first calls share one connection
     /// instead of each opening its own.
-    connecting: Mutex<HashMap<(SocketAddr, Lane), Arc<tokio::sync::Mutex<()>>>>,
+    connecting: Mutex<HashMap<(SocketAddr, Lane), ConnectGate>>,
     accept_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 

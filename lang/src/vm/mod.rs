@@ -604,7 +604,8 @@ impl Vm {
     }
 
     /// The heap object for an exception on its way up (allocated for a new one). `Err` when not
-    /// even that fits in memory.
+    /// even that fits in memory (rare and already slow: not worth boxing every `Exception`).
+    #[allow(clippy::result_large_err)]
     fn exception_object(&mut self, raised: Raise) -> Result<u32, Exception> {
         match raised {
             Raise::Object(r) => Ok(r),
