@@ -1,7 +1,9 @@
 //! Hostile peers against a real `slnode` cluster (real processes on 127.0.22.x): 200 connections
 //! that never authenticate, each declaring the largest frame the protocol allows, must not make a
 //! node allocate more than the documented pre-authentication budget (measured as the node
-//! process's RSS from /proc), and the cluster must keep serving while they are open.
+//! process's RSS from /proc), and the cluster must keep serving while they are open. Then the
+//! nastiest sources from the compiler's fuzzing, submitted straight to the node over RPC (past the
+//! CLI's own compile check): each is a clear error and the node stays up.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -76,6 +78,30 @@ impl Cluster {
             }
         }
         panic!("no directory for node 1 under {}", self.dir.display());
+    }
+
+    /// Each node's process state and the end of its log, for a failure's message.
+    fn dump(&self) -> String {
+        let mut out = String::new();
+        for entry in std::fs::read_dir(&self.dir).unwrap().flatten() {
+            let pid = std::fs::read_to_string(entry.path().join("pid")).unwrap_or_default();
+            let state = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                .unwrap_or_else(|_| "gone".into());
+            out += &format!("== {} pid {} {state}\n", entry.path().display(), pid.trim());
+            for file in std::fs::read_dir(entry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if file.path().extension().is_some_and(|e| e == "log") {
+                    let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+                    let lines: Vec<&str> = text.lines().collect();
+                    out += &lines[lines.len().saturating_sub(15)..].join("\n");
+                    out += "\n";
+                }
+            }
+        }
+        out
     }
 
     fn ca(&self) -> rustls::pki_types::CertificateDer<'static> {
@@ -226,7 +252,75 @@ fn unauthenticated_peers_declaring_huge_frames_cost_a_bounded_budget() {
     while !cluster.healthy() {
         assert!(
             Instant::now() < deadline,
-            "the cluster is unhealthy after the attack"
+            "the cluster is unhealthy after the attack: {:?}\n{}",
+            cluster.status(),
+            cluster.dump()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    hostile_sources_submitted_to_a_node_are_errors(&cluster, &runtime, pid);
+}
+
+/// Before the fix, 20,000 nested lambdas overflowed the compiler's stack: a submission to a live
+/// node (which compiles what it is sent) aborted the process.
+fn hostile_sources_submitted_to_a_node_are_errors(
+    cluster: &Cluster,
+    runtime: &tokio::runtime::Runtime,
+    pid: i32,
+) {
+    let config = sl_node::read_client_config(Path::new(&cluster.config())).unwrap();
+    let n = 20_000;
+    let sources = [
+        ("nested lambdas", format!("f = {}1\n", "lambda: ".repeat(n))),
+        ("unary minus", format!("x = {}1\n", "-".repeat(1_000_000))),
+        (
+            "tuples",
+            format!("x = {}1{}\n", "(".repeat(n), ",)".repeat(n)),
+        ),
+        ("calls", format!("x = f{}\n", "()".repeat(n))),
+        (
+            "conditionals",
+            format!("x = {}0\n", "1 if y else ".repeat(n)),
+        ),
+    ];
+    runtime.block_on(async {
+        let ca = pki::parse_cert(&config.ca_pem, "client.toml").unwrap();
+        let options = sl_rpc::endpoint::Options::new("127.0.22.99:0".parse().unwrap());
+        let client = sl_rpc::Endpoint::client(options, &ca, &config.token).unwrap();
+        let target: SocketAddr = NODE.parse().unwrap();
+        for (i, (what, source)) in sources.into_iter().enumerate() {
+            let request = sl_node::kappa::jobs::SubmitRequest {
+                request: 0x5eed_0000 + i as u64,
+                file: "hostile.py".into(),
+                source,
+                event: String::new(),
+                timeout_ms: 0,
+                checkpoint_ms: 0,
+            };
+            let answer = client
+                .call::<sl_node::kappa::jobs::SubmitJob>(target, &request)
+                .await;
+            match answer {
+                Err(sl_rpc::endpoint::Error::Remote { error, .. }) => assert!(
+                    error.message.contains("nested more than")
+                        || error.message.contains("at most")
+                        || error.message.contains("SyntaxError"),
+                    "{what}: {}",
+                    error.message
+                ),
+                other => panic!("{what}: expected a compile error, got {other:?}"),
+            }
+        }
+    });
+    assert!(
+        std::fs::metadata(format!("/proc/{pid}")).is_ok(),
+        "node 1 died compiling hostile sources"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !cluster.healthy() {
+        assert!(
+            Instant::now() < deadline,
+            "the cluster is unhealthy after hostile submissions"
         );
         std::thread::sleep(Duration::from_millis(200));
     }

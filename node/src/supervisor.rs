@@ -27,6 +27,8 @@ use crate::admin::{ADMIN, Principals};
 
 pub const MAILBOX_CAPACITY: usize = 16;
 const REFRESH_EVERY: Duration = Duration::from_millis(500);
+/// Refreshes in a row that must find this node removed before it stops itself.
+const REMOVED_REFRESHES: u32 = 3;
 
 pub struct Parts {
     pub me: Member,
@@ -53,6 +55,8 @@ pub struct Supervisor {
     stopping: bool,
     /// Seen in the configuration at least once: vanishing from it later means removal.
     was_member: bool,
+    /// Consecutive refreshes that found this node removed (see `apply`).
+    seen_removed: u32,
     /// The replicated policy last installed into `parts.policy`.
     policy_image: Option<sl_labels::PolicyImage>,
 }
@@ -64,6 +68,7 @@ impl Supervisor {
             registered: false,
             stopping: false,
             was_member: false,
+            seen_removed: 0,
             policy_image: None,
         }
     }
@@ -162,9 +167,26 @@ impl Supervisor {
     }
 
     fn apply(&mut self, snapshot: Snapshot, ctx: &mut Context<Self>) {
+        // Removal is committed as one entry that drops the node from the configuration and its
+        // member record together; both must say so, on several refreshes in a row, before the
+        // node stops itself for good. A single reading of the configuration alone was once seen
+        // to miss a live voter under load (a healthy node of `hostile_peers` stopped itself).
+        let record = snapshot.members.iter().any(|m| m.id == self.parts.me.id);
+        let removed = !snapshot.member && !record;
+        self.seen_removed = if removed { self.seen_removed + 1 } else { 0 };
+        if self.was_member && !snapshot.member && record {
+            warn!(
+                id = self.parts.me.id,
+                "this node's configuration lacks it while its member record remains; not stopping"
+            );
+        }
         if snapshot.member {
             self.was_member = true;
-        } else if self.was_member && snapshot.leader.is_some() && !self.stopping {
+        } else if self.was_member
+            && snapshot.leader.is_some()
+            && self.seen_removed >= REMOVED_REFRESHES
+            && !self.stopping
+        {
             // Removed (`slnode remove`): stop, and mark the directory so nothing restarts it.
             warn!(id = self.parts.me.id, "removed from the cluster; stopping");
             let _ = std::fs::write(
