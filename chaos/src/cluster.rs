@@ -410,17 +410,7 @@ fn read_pid(dir: &Path) -> Option<i32> {
 
 /// Alive and not a zombie.
 pub fn alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks existence.
-    if unsafe { libc::kill(pid, 0) } != 0 {
-        return false;
-    }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_none_or(|s| s != "Z" && s != "X"),
-        Err(_) => false,
-    }
+    sl_node::process_alive(pid)
 }
 
 fn wait_gone(pid: i32, within: Duration) -> bool {

@@ -701,23 +701,6 @@ struct UpLayout {
     voters: usize,
 }
 
-/// Whether `pid` runs: it exists and is not a zombie (a node killed with SIGKILL whose parent,
-/// `up` long gone, has not been reaped yet would otherwise look alive and never be restarted).
-pub(crate) fn process_alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    if unsafe { libc::kill(pid, 0) } != 0 {
-        return false;
-    }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesised command name, which may itself hold spaces.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_none_or(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
-}
-
 pub fn up(
     nodes: usize,
     dir: PathBuf,
@@ -808,7 +791,7 @@ pub fn up(
         std::fs::read_to_string(sl_node::config::paths(d).pid)
             .ok()
             .and_then(|p| p.trim().parse::<i32>().ok())
-            .is_some_and(process_alive)
+            .is_some_and(sl_node::process_alive)
     };
     let start_existing = |i: usize| -> anyhow::Result<()> {
         let d = node_dir(i);
@@ -948,7 +931,7 @@ fn wait_joined(dir: &Path, log: &Path) -> anyhow::Result<()> {
         let alive = std::fs::read_to_string(&paths.pid)
             .ok()
             .and_then(|p| p.trim().parse::<i32>().ok())
-            .is_some_and(process_alive);
+            .is_some_and(sl_node::process_alive);
         if !alive || Instant::now() > deadline {
             let text = std::fs::read_to_string(log).unwrap_or_default();
             let tail: Vec<&str> = text.lines().rev().take(10).collect();
@@ -985,10 +968,10 @@ pub fn down(dir: PathBuf) -> anyhow::Result<i32> {
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     for (pid, pid_file) in &pids {
-        while process_alive(*pid) && Instant::now() < deadline {
+        while sl_node::process_alive(*pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
-        if process_alive(*pid) {
+        if sl_node::process_alive(*pid) {
             // SAFETY: as above.
             unsafe { libc::kill(*pid, libc::SIGKILL) };
         }

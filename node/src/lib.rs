@@ -565,3 +565,20 @@ pub fn read_client_config(path: &Path) -> Result<ClientConfig, Error> {
 }
 
 pub use config::write_toml;
+
+/// Whether process `pid` exists and is not a zombie (a node whose parent, `slnode up`, is long
+/// gone and has not been reaped would otherwise look alive and never be restarted).
+pub fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    if unsafe { libc::kill(pid, 0) } != 0 {
+        return false;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_none_or(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}

@@ -36,6 +36,9 @@ pub const COMPACT_EVERY_MAX: u64 = 100_000;
 pub const COMPACT_KEEP: u64 = 2_000;
 /// The most proposals one replica keeps waiting for their entries to apply.
 pub const PENDING_MAX: usize = 100_000;
+/// Ticks a peer may wait on one snapshot before it is sent again (10 s at the driver's 50 ms
+/// tick: time to move a large state over a slow link, bounded).
+pub const SNAPSHOT_STALL_TICKS: u32 = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -143,6 +146,8 @@ pub struct Replica {
     snapshot_failures: u64,
     compact_every: u64,
     compact_keep: u64,
+    /// Ticks each peer has waited in the snapshot state (leader only).
+    snapshot_ticks: BTreeMap<u64, u32>,
 }
 
 /// What one `handle_ready` produced.
@@ -216,6 +221,7 @@ impl Replica {
             snapshot_failures: 0,
             compact_every: timing.compact_every.max(1),
             compact_keep: timing.compact_keep,
+            snapshot_ticks: BTreeMap::new(),
         })
     }
 
@@ -253,6 +259,7 @@ impl Replica {
     }
 
     pub fn tick(&mut self) {
+        self.unstick_snapshots();
         self.node.tick();
     }
 
@@ -269,6 +276,44 @@ impl Replica {
                 .report_snapshot(peer, raft::SnapshotStatus::Failure);
         }
         self.node.report_unreachable(peer);
+    }
+
+    /// Tells Raft that a snapshot reached `peer`'s node. The peer goes back to probing: if it
+    /// installed the snapshot, replication continues after it; if it dropped it (a full inbox, a
+    /// restart), the probe finds the gap and the snapshot is sent again. Without a report the
+    /// leader waits in the snapshot state for an answer that never comes, and the follower
+    /// stays behind for as long as this leader leads (found by the simulation, seed 247).
+    pub fn report_snapshot_sent(&mut self, peer: u64) {
+        self.node
+            .report_snapshot(peer, raft::SnapshotStatus::Finish);
+    }
+
+    /// A peer waiting on a snapshot for [`SNAPSHOT_STALL_TICKS`] is reported as failed, so the
+    /// snapshot is sent again whatever became of the reports (they travel through bounded
+    /// queues that may drop them).
+    fn unstick_snapshots(&mut self) {
+        if !self.is_leader() {
+            self.snapshot_ticks.clear();
+            return;
+        }
+        let waiting: Vec<u64> = self
+            .node
+            .raft
+            .prs()
+            .iter()
+            .filter(|(_, p)| p.state == raft::ProgressState::Snapshot)
+            .map(|(id, _)| *id)
+            .collect();
+        self.snapshot_ticks.retain(|id, _| waiting.contains(id));
+        for peer in waiting {
+            let ticks = self.snapshot_ticks.entry(peer).or_insert(0);
+            *ticks += 1;
+            if *ticks >= SNAPSHOT_STALL_TICKS {
+                self.snapshot_ticks.remove(&peer);
+                self.node
+                    .report_snapshot(peer, raft::SnapshotStatus::Failure);
+            }
+        }
     }
 
     pub fn campaign(&mut self) -> Result<(), Error> {

@@ -147,6 +147,10 @@ enum Event {
         peer: u64,
         snapshot: bool,
     },
+    /// A snapshot reached `peer`'s node (see `Replica::report_snapshot_sent`).
+    SnapshotSent {
+        peer: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -424,6 +428,9 @@ impl Core {
 
     fn handle(&mut self, event: Event) {
         match event {
+            Event::SnapshotSent { peer } => {
+                self.replica.report_snapshot_sent(peer);
+            }
             Event::Undelivered { peer, snapshot } => {
                 self.replica.report_undelivered(peer, snapshot);
             }
@@ -750,12 +757,18 @@ impl Core {
                 let inbox = self.inbox.clone();
                 self.runtime.spawn(async move {
                     while let Some((messages, snapshot)) = rx.recv().await {
-                        if let Err(e) = endpoint
+                        match endpoint
                             .call::<RaftMessages>(addr, &RaftBatch { messages })
                             .await
                         {
-                            debug!(peer, "raft messages not delivered: {e}");
-                            let _ = inbox.try_send(Event::Undelivered { peer, snapshot });
+                            Err(e) => {
+                                debug!(peer, "raft messages not delivered: {e}");
+                                let _ = inbox.try_send(Event::Undelivered { peer, snapshot });
+                            }
+                            Ok(_) if snapshot => {
+                                let _ = inbox.try_send(Event::SnapshotSent { peer });
+                            }
+                            Ok(_) => {}
                         }
                     }
                 });

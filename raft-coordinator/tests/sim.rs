@@ -391,10 +391,23 @@ impl Sim {
             else {
                 continue;
             };
-            if self.group[from] != self.group[to] {
-                continue;
+            let snapshot = message.get_msg_type() == raft::eraftpb::MessageType::MsgSnapshot;
+            // What the driver tells its replica, as `service` does: a transport error (cut off,
+            // peer down) is "undelivered"; a snapshot the peer's node accepted is "sent", even
+            // if it is lost after (a full inbox). Some reports are lost too (bounded queues):
+            // the replica's stall timer must cover for them.
+            let reachable = self.group[from] == self.group[to] && self.replicas[to].is_some();
+            let lost = faulty && self.rng.chance(self.faults.drop_per_mille);
+            if !self.rng.chance(100)
+                && let Some(sender) = self.replicas[from].as_mut()
+            {
+                if !reachable {
+                    sender.report_undelivered(message.to, snapshot);
+                } else if snapshot {
+                    sender.report_snapshot_sent(message.to);
+                }
             }
-            if faulty && self.rng.chance(self.faults.drop_per_mille) {
+            if !reachable || lost {
                 continue;
             }
             if faulty && self.rng.chance(self.faults.dup_per_mille) {
@@ -726,7 +739,27 @@ impl Sim {
             }
         }
         if !self.replicas_agree() {
-            self.fail("replicas still differ after healing");
+            let views: Vec<String> = self
+                .replicas
+                .iter()
+                .map(|r| match r {
+                    Some(r) => format!(
+                        "{}: term {} leader {:?} commit {} applied {} roles {:?} same state as the shadow: {}",
+                        r.id(),
+                        r.term(),
+                        r.leader(),
+                        r.commit_index(),
+                        r.applied_index(),
+                        r.roles(),
+                        r.machine().state == self.shadow.state
+                    ),
+                    None => "down".into(),
+                })
+                .collect();
+            self.fail(format!(
+                "replicas still differ after healing (shadow applied {}): {views:#?}",
+                self.shadow_applied
+            ));
         }
         let shadow = self.shadow.snapshot().unwrap();
         let replica = self.replicas[0]
