@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod support;
+use support::text;
+
 fn slnode(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_slnode"));
     // Never touch the real user's ~/.config/slnode.
@@ -22,15 +25,6 @@ fn slnode(home: &Path) -> Command {
 
 fn run(home: &Path, args: &[&str]) -> Output {
     slnode(home).args(args).output().expect("slnode runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Stops the cluster under `dir` even when the test fails.

@@ -84,7 +84,9 @@ impl Cluster {
     fn dump(&self) -> String {
         let mut out = String::new();
         for entry in std::fs::read_dir(&self.dir).unwrap().flatten() {
-            let pid = std::fs::read_to_string(entry.path().join("pid")).unwrap_or_default();
+            let Ok(pid) = std::fs::read_to_string(entry.path().join("pid")) else {
+                continue; // not a node's directory
+            };
             let state = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
                 .unwrap_or_else(|_| "gone".into());
             out += &format!("== {} pid {} {state}\n", entry.path().display(), pid.trim());

@@ -12,8 +12,6 @@
 //! Each test uses its own loopback range so they run in parallel with the other cluster tests.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -21,19 +19,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod support;
+use support::text;
+
 fn slnode(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_slnode"));
     command.env("HOME", home).env_remove("SLNODE_CONFIG");
     command
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn example(name: &str) -> String {
@@ -320,49 +312,14 @@ struct Counter {
 
 impl Counter {
     fn start() -> Counter {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let keys: Arc<Mutex<BTreeMap<String, (u64, u64)>>> = Arc::default();
         let shared = keys.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut key = String::new();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("idempotency-key:") {
-                        key = v.trim().to_owned();
-                    }
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0u8; length];
-                let _ = reader.read_exact(&mut body);
-                let answer = {
-                    let mut keys = shared.lock().unwrap();
-                    let next = keys.len() as u64 + 1;
-                    let entry = keys.entry(key).or_insert((next, 0));
-                    entry.1 += 1;
-                    entry.0
-                };
-                let reply = format!("{{\"n\": {answer}}}");
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-                    reply.len()
-                );
-            }
+        let port = support::json_service(move |request| {
+            let mut keys = shared.lock().unwrap();
+            let next = keys.len() as u64 + 1;
+            let entry = keys.entry(request.key).or_insert((next, 0));
+            entry.1 += 1;
+            format!("{{\"n\": {}}}", entry.0)
         });
         Counter { port, keys }
     }

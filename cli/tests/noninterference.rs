@@ -6,14 +6,15 @@
 //! revoked token, bad label text, a policy that would relabel data: one clear line, exit 2, and
 //! nothing changed.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod support;
+use support::text;
 
 const POLICY: &str = r#"[lattice]
 order = ["public < secret"]
@@ -32,15 +33,6 @@ const RELABELLING_POLICY: &str = r#"[lattice]
 levels = ["public", "secret"]
 order = ["secret < public"]
 "#;
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 struct Cluster {
     home: tempfile::TempDir,
@@ -148,50 +140,16 @@ impl Cluster {
 
 /// A test HTTP service recording (path, idempotency key, body) of every call.
 fn recording_service() -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let calls: Arc<Mutex<Vec<String>>> = Arc::default();
     let shared = calls.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let (mut path, mut key, mut length) = (String::new(), String::new(), 0usize);
-            let mut first = true;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                let line = line.trim_end();
-                if first {
-                    path = line.split(' ').nth(1).unwrap_or("").to_owned();
-                    first = false;
-                }
-                if line.is_empty() {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("idempotency-key:") {
-                    key = v.trim().to_owned();
-                }
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            shared
-                .lock()
-                .unwrap()
-                .push(format!("{path} {key} {}", String::from_utf8_lossy(&body)));
-            let reply = "\"ok\"";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-        }
+    let port = support::json_service(move |request| {
+        shared.lock().unwrap().push(format!(
+            "{} {} {}",
+            request.path,
+            request.key,
+            String::from_utf8_lossy(&request.body)
+        ));
+        "\"ok\"".to_owned()
     });
     (port, calls)
 }

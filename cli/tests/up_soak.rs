@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
+mod support;
+use support::text;
+
 fn run(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_slnode"))
         .env("HOME", home)
@@ -17,15 +20,6 @@ fn run(home: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("slnode runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Spins on every core until dropped.

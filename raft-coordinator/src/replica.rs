@@ -292,7 +292,12 @@ impl Replica {
     /// snapshot is sent again whatever became of the reports (they travel through bounded
     /// queues that may drop them).
     fn unstick_snapshots(&mut self) {
-        if !self.is_leader() {
+        let prs = self.node.raft.prs();
+        if !self.is_leader()
+            || prs
+                .iter()
+                .all(|(_, p)| p.state != raft::ProgressState::Snapshot)
+        {
             self.snapshot_ticks.clear();
             return;
         }

@@ -110,8 +110,29 @@ struct Client {
     stalled_until: u64,
 }
 
+impl Client {
+    /// What it holds and waits for, for a failure's message.
+    fn describe(&self) -> String {
+        let held = self.held.as_ref().map(|h| (h.grant.task, h.seq, h.child));
+        let waiting = self.outstanding.as_ref().map(|(id, want, at)| {
+            let what = match want {
+                Want::Call(call) => format!("{:?} {:?}", call.seq, call.call),
+                Want::Acquire => "acquire".into(),
+                Want::Submit(request) => format!("submit {request}"),
+            };
+            (*id, what, *at)
+        });
+        format!(
+            "held {held:?} waiting {waiting:?} attempts {}",
+            self.attempts
+        )
+    }
+}
+
 struct Sim {
     seed: u64,
+    /// `SIM_TRACE` set: every client proposal and answer is printed.
+    trace: bool,
     rng: Rng,
     faults: Faults,
     timing: Timing,
@@ -215,6 +236,7 @@ impl Sim {
             .collect();
         Sim {
             seed,
+            trace: std::env::var_os("SIM_TRACE").is_some(),
             rng,
             faults,
             timing,
@@ -572,7 +594,7 @@ impl Sim {
         };
         // Not sent (no leader known): the timeout retries it.
         let id = self.propose(&command).unwrap_or(0);
-        if std::env::var("SIM_TRACE").is_ok() {
+        if self.trace {
             eprintln!("r{} c{c} send {id} {:?}", self.round, command);
         }
         if id != 0 {
@@ -585,7 +607,7 @@ impl Sim {
         let Some(c) = self.waiting.remove(&id) else {
             return;
         };
-        if std::env::var("SIM_TRACE").is_ok() {
+        if self.trace {
             eprintln!("r{} c{c} answer {id} {reply:?}", self.round);
         }
         let client = &mut self.clients[c];
@@ -733,7 +755,7 @@ impl Sim {
                     self.fail(format!(
                         "job {job:?} (request {request}) was acknowledged and has not finished: {:?}; tasks: {tasks:?}; clients: {:?}",
                         other.map(|j| (&j.status, j.live, j.resumes)),
-                        self.clients.iter().map(|c| (c.held.as_ref().map(|h| (h.grant.task, h.seq, h.child)), c.outstanding.as_ref().map(|(id, w, at)| (*id, match w { Want::Call(c) => format!("{:?} {:?}", c.seq, c.call), Want::Acquire => "acquire".into(), Want::Submit(_) => "submit".into() }, *at)), c.attempts)).collect::<Vec<_>>()
+                        self.clients.iter().map(Client::describe).collect::<Vec<_>>()
                     ))
                 }
             }
