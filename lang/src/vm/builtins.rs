@@ -411,29 +411,7 @@ impl Vm {
                 count(&args, 0, 1)?;
                 let mut dict = Dict::default();
                 if let Some(&source) = args.first() {
-                    let pairs = match source {
-                        Value::Ref(r) if matches!(self.object(r)?, Object::Dict(_)) => {
-                            self.mapping_items(source)?
-                        }
-                        _ => {
-                            let mut pairs = Vec::new();
-                            for pair in self.collect_items(source)? {
-                                let kv = self.collect_items(pair)?;
-                                let [k, v] = kv[..] else {
-                                    return raise(
-                                        "ValueError",
-                                        format!(
-                                            "dictionary update sequence element #{} has length {}; 2 is required",
-                                            pairs.len(),
-                                            kv.len()
-                                        ),
-                                    );
-                                };
-                                pairs.push((k, v));
-                            }
-                            pairs
-                        }
-                    };
+                    let pairs = self.update_pairs(source)?;
                     for (k, v) in pairs {
                         self.dict_set(&mut dict, k, v)?;
                     }

@@ -67,6 +67,8 @@ impl Vm {
                             | "all"
                     )
                     && (args.len() == 1 || name == "sum")
+                    // A mapping is read through `keys()` (`update_pairs`), not iterated.
+                    && !(name == "dict" && self.is_user_mapping(first)?)
                 {
                     return match name {
                         "any" | "all" | "sum" => {
@@ -413,6 +415,9 @@ impl Vm {
                                 | "intersection_update"
                         )
                         && self.runs_python(arg, 0)?
+                        && !(name == "update"
+                            && matches!(self.object(r)?, Object::Dict(_))
+                            && self.is_user_mapping(arg)?)
                     {
                         let bound = self.alloc(Object::BuiltinMethod {
                             receiver: Some(receiver),
@@ -532,8 +537,75 @@ impl Vm {
         {
             return Ok(d.entries.clone());
         }
+        if let Some(pairs) = self.user_mapping_items(mapping)? {
+            return Ok(pairs);
+        }
         let t = self.type_name(mapping)?;
         raise("TypeError", format!("'{t}' object is not a mapping"))
+    }
+
+    /// An instance whose class defines `keys()`: CPython reads it as a mapping.
+    fn is_user_mapping(&mut self, v: Value) -> Result<bool, Raise> {
+        if !matches!(v, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. })) {
+            return Ok(false);
+        }
+        Ok(self.special(v, "keys")?.is_some())
+    }
+
+    /// CPython's rule for a mapping that is not a dict: an object whose class has `keys()` is
+    /// read as `keys()`, then `obj[key]` for each (a `Counter`, an `OrderedDict`, a user class).
+    /// `None` when the class has no `keys`.
+    fn user_mapping_items(&mut self, v: Value) -> Result<Option<Vec<(Value, Value)>>, Raise> {
+        let Some(keys) = self.call_special(v, "keys", Vec::new())? else {
+            return Ok(None);
+        };
+        let mut pairs = Vec::new();
+        for key in self.collect_items(keys)? {
+            let Some(value) = self.call_special(v, "__getitem__", vec![key])? else {
+                let t = self.type_name(v)?;
+                return raise("TypeError", format!("'{t}' object is not subscriptable"));
+            };
+            pairs.push((key, value));
+        }
+        Ok(Some(pairs))
+    }
+
+    /// What `dict(x)` and `d.update(x)` take: a mapping, or an iterable of key/value pairs.
+    pub(super) fn update_pairs(&mut self, source: Value) -> Result<Vec<(Value, Value)>, Raise> {
+        if let Value::Ref(r) = source
+            && let Object::Dict(d) = self.object(r)?
+        {
+            return Ok(d.entries.clone());
+        }
+        if let Some(pairs) = self.user_mapping_items(source)? {
+            return Ok(pairs);
+        }
+        let mut pairs = Vec::new();
+        for pair in self.collect_items(source)? {
+            if !matches!(pair, Value::Ref(_)) {
+                // A number, None, a bool: nothing to unpack.
+                return raise(
+                    "TypeError",
+                    format!(
+                        "cannot convert dictionary update sequence element #{} to a sequence",
+                        pairs.len()
+                    ),
+                );
+            }
+            let kv = self.collect_items(pair)?;
+            let [k, v] = kv[..] else {
+                return raise(
+                    "ValueError",
+                    format!(
+                        "dictionary update sequence element #{} has length {}; 2 is required",
+                        pairs.len(),
+                        kv.len()
+                    ),
+                );
+            };
+            pairs.push((k, v));
+        }
+        Ok(pairs)
     }
 
     /// The heap index of the item `n` below the top of the stack.

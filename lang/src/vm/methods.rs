@@ -878,25 +878,7 @@ impl Vm {
                 let keywords = std::mem::take(&mut a.keywords);
                 a.done(1)?;
                 if let Some(other) = a.positional.first().copied() {
-                    let pairs = match other {
-                        Value::Ref(o) if matches!(self.object(o)?, Object::Dict(_)) => {
-                            self.dict_of(other)?.entries
-                        }
-                        _ => {
-                            let mut pairs = Vec::new();
-                            for item in self.collect_items(other)? {
-                                let kv = self.collect_items(item)?;
-                                let [k, v] = kv[..] else {
-                                    return raise(
-                                        "ValueError",
-                                        "dictionary update sequence element has the wrong length",
-                                    );
-                                };
-                                pairs.push((k, v));
-                            }
-                            pairs
-                        }
-                    };
+                    let pairs = self.update_pairs(other)?;
                     for (k, v) in pairs {
                         let key = self.key(k)?;
                         self.with_dict(receiver, |d| d.insert(key, k, v))?;
