@@ -209,6 +209,7 @@ pub fn run_existing(data_dir: PathBuf, verbose: u8, log: Option<PathBuf>) -> any
 }
 
 /// A resolved client: endpoint, addresses, and a client that follows leaders.
+#[derive(Clone)]
 pub(crate) struct Connection {
     pub(crate) endpoint: Endpoint,
     pub(crate) addrs: Vec<SocketAddr>,

@@ -1,4 +1,5 @@
-//! `slnode lambdapack …`: look at a LAmbdaPACK program's DAG, and run it with the local executor.
+//! `slnode lambdapack …`: look at a LAmbdaPACK program's DAG, and run it with the local executor
+//! (`submit`, `status` and `cancel` on a cluster are in `matrix_cmd`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,23 @@ pub enum LambdapackCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Run a program on the cluster, on stored matrices (`slnode matrix put|random`); its outputs
+    /// become matrices when it is done.
+    Submit(crate::matrix_cmd::SubmitArgs),
+    /// A cluster run's progress (all runs you may see without ID).
+    Status {
+        id: Option<u64>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
+    },
+    /// Cancel a cluster run; its intermediate tiles are deleted.
+    Cancel {
+        id: u64,
+        #[command(flatten)]
+        cluster: crate::cluster_cmd::ClusterArgs,
+    },
 }
 
 #[derive(Args)]
@@ -44,7 +62,7 @@ pub struct ProgramArgs {
     args: Vec<(String, i64)>,
 }
 
-fn parse_arg(text: &str) -> Result<(String, i64), String> {
+pub(crate) fn parse_arg(text: &str) -> Result<(String, i64), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}`: expected NAME=VALUE"))?;
@@ -59,6 +77,11 @@ pub fn run(command: LambdapackCommand) -> Result<i32> {
     match command {
         LambdapackCommand::Dag { program, json, dot } => dag(&program, json, dot),
         LambdapackCommand::Run { program, run } => execute(&program, &run),
+        LambdapackCommand::Submit(args) => crate::matrix_cmd::submit(args),
+        LambdapackCommand::Status { id, json, cluster } => {
+            crate::matrix_cmd::status(id, json, &cluster)
+        }
+        LambdapackCommand::Cancel { id, cluster } => crate::matrix_cmd::cancel(id, &cluster),
     }
 }
 

@@ -9,6 +9,7 @@ mod job_cmd;
 mod kappa_bench;
 mod lambdapack_cmd;
 mod lang_bench;
+mod matrix_cmd;
 mod policy_cmd;
 mod python_cmd;
 mod user_cmd;
@@ -31,7 +32,7 @@ enum Command {
     /// Inspect a security policy (levels, principals) and try its flow rules.
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCommand),
-    /// LAmbdaPACK programs: inspect their implicit DAG, run them locally on tiles.
+    /// LAmbdaPACK programs: inspect their implicit DAG, run them locally, or on the cluster.
     #[command(subcommand)]
     Lambdapack(lambdapack_cmd::LambdapackCommand),
     /// Benchmarks against real processes.
@@ -122,6 +123,9 @@ enum Command {
     /// Objects in the cluster's store.
     #[command(subcommand)]
     Object(cluster_cmd::ObjectCommand),
+    /// Tiled matrices in the cluster (numpywren's BigMatrix): put/get .npy files, generate, list.
+    #[command(subcommand)]
+    Matrix(matrix_cmd::MatrixCommand),
     /// Submit a Python job to the cluster (syntax errors are reported before upload).
     Submit {
         file: std::path::PathBuf,
@@ -249,6 +253,7 @@ fn main() {
         Command::Leave { data_dir, cluster } => cluster_cmd::leave(data_dir, cluster),
         Command::Remove { node, cluster } => cluster_cmd::remove(node, cluster),
         Command::Object(command) => cluster_cmd::object(command),
+        Command::Matrix(command) => matrix_cmd::run_matrix(command),
         Command::Submit {
             file,
             event,

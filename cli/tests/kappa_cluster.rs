@@ -12,21 +12,16 @@
 //! Each test uses its own loopback range so they run in parallel with the other cluster tests.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 mod support;
+use support::cluster::{Cluster, kill_9, slnode};
 use support::text;
-
-fn slnode(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_slnode"));
-    command.env("HOME", home).env_remove("SLNODE_CONFIG");
-    command
-}
 
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,149 +29,6 @@ fn example(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-struct Cluster {
-    home: tempfile::TempDir,
-    dir: PathBuf,
-    port: &'static str,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.run(&["down", "--dir", self.dir.to_str().unwrap()]);
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Cluster {
-    fn up(first_ip: &str) -> Cluster {
-        Cluster::up_on(first_ip, "7400")
-    }
-
-    fn up_on(first_ip: &str, port: &'static str) -> Cluster {
-        let cluster = Cluster {
-            home: tempfile::tempdir().unwrap(),
-            // No dot in the path: a cluster under a directory whose path has one did not come
-            // up in this environment (one node never registered), whatever the branch.
-            dir: tempfile::Builder::new()
-                .prefix("slnode-kappa-")
-                .tempdir()
-                .unwrap()
-                .keep(),
-            port,
-        };
-        let up = cluster.up_again(first_ip);
-        assert!(up.status.success(), "{}", text(&up));
-        cluster.wait_for_leader();
-        cluster
-    }
-
-    /// `up` on an existing directory restarts the nodes that are not running.
-    fn up_again(&self, first_ip: &str) -> Output {
-        self.run(&[
-            "up",
-            "--nodes",
-            "3",
-            "--dir",
-            self.dir.to_str().unwrap(),
-            "--first-ip",
-            first_ip,
-            "--port",
-            self.port,
-        ])
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        slnode(self.home.path())
-            .args(args)
-            .output()
-            .expect("slnode runs")
-    }
-
-    fn config(&self) -> String {
-        self.dir.join("client.toml").display().to_string()
-    }
-
-    /// A command against the cluster, with its config.
-    fn cli(&self, args: &[&str]) -> Output {
-        let config = self.config();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--config", &config]);
-        self.run(&all)
-    }
-
-    fn status(&self) -> Option<Value> {
-        serde_json::from_slice(&self.cli(&["status", "--json"]).stdout).ok()
-    }
-
-    fn wait_for_leader(&self) -> u64 {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Some(status) = self.status()
-                && let Some(leader) = status["leader"].as_u64()
-            {
-                return leader;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        panic!("no leader within 60 s");
-    }
-
-    fn pid_of(&self, id: u64) -> i32 {
-        for entry in std::fs::read_dir(&self.dir).unwrap().flatten() {
-            let config = entry.path().join("node.toml");
-            if let Ok(t) = std::fs::read_to_string(&config)
-                && t.lines().find(|l| l.starts_with("id = ")) == Some(&format!("id = {id}"))
-            {
-                return std::fs::read_to_string(entry.path().join("pid"))
-                    .unwrap()
-                    .trim()
-                    .parse()
-                    .unwrap();
-            }
-        }
-        panic!("no node {id}");
-    }
-
-    /// `submit --wait --json`: the parsed last line, and the whole output.
-    fn submit_wait(&self, args: &[&str]) -> (Value, Output) {
-        let mut all = vec!["submit"];
-        all.extend(args);
-        all.extend(["--wait", "--json"]);
-        let output = self.cli(&all);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let last = stdout.lines().last().unwrap_or("");
-        let value = serde_json::from_str(last)
-            .unwrap_or_else(|_| panic!("no JSON last line: {}", text(&output)));
-        (value, output)
-    }
-
-    fn job(&self, id: u64) -> Value {
-        let output = self.cli(&["job", &id.to_string(), "--json"]);
-        serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|_| panic!("job gave no JSON: {}", text(&output)))
-    }
-}
-
-/// SIGKILL, then waits until the process is gone (or a zombie nobody has reaped yet).
-fn kill_9(pid: i32) {
-    // SAFETY: SIGKILL to a process this test's cluster started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat)
-                if !stat
-                    .rsplit_once(')')
-                    .is_some_and(|(_, r)| r.trim_start().starts_with('Z')) =>
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            _ => return,
-        }
-    }
-    panic!("process {pid} survived SIGKILL");
 }
 
 /// The last line of `slnode run FILE` (the entry's value as JSON).

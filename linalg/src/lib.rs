@@ -5,7 +5,8 @@
 //! out), the implicit-DAG analysis ([`dag`]: parents and children of any node by solving index
 //! equations, never by expanding the graph), and a local multi-threaded executor ([`executor`],
 //! [`local`]) that discovers ready nodes with per-node parent counters exactly as the distributed
-//! runtime will. [`band`] holds the one step that runs outside a DAG: the singular values of the
+//! runtime will. [`cluster`] is what the distributed runtime (in `sl-node`) asks of the analysis: node keys, the
+//! plan a submission records, and one node's work around its tile reads and writes. [`band`] holds the one step that runs outside a DAG: the singular values of the
 //! band matrix the SVD program leaves (LAPACK's dgbbrd and dbdsqr, on one node).
 //!
 //! Boundary: no I/O — no sockets, files or clocks; callers time runs and pass seeds. Depends on no
@@ -26,6 +27,7 @@ extern crate blas_src;
 
 pub mod band;
 pub mod bigmatrix;
+pub mod cluster;
 pub mod dag;
 pub mod executor;
 pub mod ffi;

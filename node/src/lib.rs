@@ -5,7 +5,8 @@
 //! count), an object-store shard whose placement follows the coordinator's member list, the QUIC
 //! endpoint serving the coordinator, object-store and admin methods, and `/metrics` + `/healthz`.
 //! The [`supervisor`] actor owns these and their shutdown; the [`kappa`] provisioner actor leases
-//! tasks and runs them in worker actors; the job methods (`submit`, `jobs`, …) are served here.
+//! tasks and runs them in worker actors; the job methods (`submit`, `jobs`, …) are served here;
+//! [`lambdapack`] holds the matrix methods and the runner that leases LAmbdaPACK DAG nodes.
 //!
 //! Boundary: the only crate that knows actix and the data-directory layout ([`config`]); it wires
 //! the others together and adds no protocol or storage logic of its own.
@@ -18,6 +19,7 @@ pub mod admin;
 pub mod config;
 pub mod http;
 pub mod kappa;
+pub mod lambdapack;
 pub mod supervisor;
 pub mod users;
 
@@ -413,6 +415,9 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let router = admin::routes(router, admin_slot.clone());
     let router = kappa::jobs::routes(router, jobs_slot.clone());
     let router = users::routes(router, users_slot.clone());
+    let linalg_slot: lambdapack::methods::Slot = Arc::new(OnceLock::new());
+    let router = lambdapack::methods::routes(router, linalg_slot.clone());
+    let router = lambdapack::methods::cancel_route(router, linalg_slot.clone());
     let endpoint = Endpoint::node(
         endpoint::Options::new(node.listen),
         &identity,
@@ -466,11 +471,18 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             .map(|ca| sl_rpc::pki::Fingerprint::of(ca).to_string())
             .unwrap_or_default(),
     });
-    let _ = jobs_slot.set(kappa::jobs::JobsContext {
+    let jobs_context = kappa::jobs::JobsContext {
         link: link.clone(),
         store: store.clone(),
         policy: policy.clone(),
-    });
+    };
+    let _ = linalg_slot.set(jobs_context.clone());
+    let _ = jobs_slot.set(jobs_context);
+    let lambdapack_runner = lambdapack::runner::spawn(
+        lambdapack::runner::Options::from_env(node.id),
+        link.clone(),
+        store.clone(),
+    );
     let _provisioner = kappa::provisioner::Provisioner::new(
         kappa::worker::Env {
             node: node.id,
@@ -484,7 +496,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         node.slots,
     )
     .start();
-    let mut tasks = vec![store.spawn_rebalancer()];
+    let mut tasks = vec![store.spawn_rebalancer(), lambdapack_runner];
     let (leave_tx, mut leave_rx) = tokio::sync::mpsc::channel(1);
     let _ = admin_slot.set(AdminContext {
         id: node.id,

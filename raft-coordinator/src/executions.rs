@@ -5,6 +5,11 @@
 //! and a child whose count is complete becomes ready. Nodes are opaque keys (the encoded
 //! `(statement, loop indices)` of `sl-linalg`), so this module depends on nothing of the analysis.
 //!
+//! State is proportional to what is in flight: ready and running nodes, and children some but not
+//! all of whose parents completed. Completed nodes are only counted — a completion needs the
+//! node's current lease, which completing removes, so a replay finds no lease and changes nothing.
+//! When the execution ends, its output matrices enter the catalog (`matrices`) in the same entry.
+//!
 //! Invariants: a node completes at most once (replays change nothing); a child is ready only when
 //! all of its parents completed; the execution is done exactly when `total` nodes completed.
 
@@ -14,6 +19,7 @@ use sl_labels::Label;
 
 use crate::ids::{Epoch, NodeId};
 use crate::machine::{Lease, Machine, Reject, Reply, Status};
+use crate::matrices::{self, MatrixMeta};
 
 pub use crate::ids::DagId;
 
@@ -21,10 +27,12 @@ pub type NodeKey = Vec<u8>;
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Execution {
+    /// Object-store key of the execution's descriptor (program, arguments, bindings), which
+    /// workers read; the coordinator never looks inside.
     pub program: String,
     pub label: Label,
     pub total: u64,
-    pub completed: BTreeSet<NodeKey>,
+    pub done: u64,
     /// Children not yet ready: the parents already counted for each.
     pub counted: BTreeMap<NodeKey, BTreeSet<NodeKey>>,
     pub ready: BTreeSet<NodeKey>,
@@ -32,6 +40,17 @@ pub struct Execution {
     /// Node leases handed out so far; each lease gets a fresh epoch so late reports are fenced.
     pub epochs: u64,
     pub status: Status,
+    /// Why it failed (a kernel error naming the node, or a cancel).
+    pub error: Option<String>,
+    /// Flops of completed nodes, and tile bytes their workers read from other nodes.
+    pub flops: u64,
+    pub bytes_remote: u64,
+    /// Leases that expired: nodes run again because their worker was lost or too slow.
+    pub reexecuted: u64,
+    /// Output matrices, entered into the catalog when the execution is done.
+    pub outputs: Vec<(String, MatrixMeta)>,
+    /// Submission order, to forget the oldest ended executions first.
+    pub order: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -50,11 +69,14 @@ pub struct Child {
     pub parents: u32,
 }
 
-/// Bounds: nodes one execution may have, node key size, children per report.
+/// Bounds: nodes one execution may have, node key size, children per report, executions kept
+/// (ended ones are forgotten oldest first beyond it), outputs per execution, error text.
 pub const NODES_MAX: u64 = 100_000_000;
 pub const KEY_BYTES_MAX: usize = 256;
 pub const CHILDREN_MAX: usize = 65_536;
 pub const EXECUTIONS_MAX: usize = 10_000;
+pub const OUTPUTS_MAX: usize = 64;
+pub const ERROR_BYTES_MAX: usize = 4096;
 
 fn key_ok(key: &NodeKey) -> Result<(), Reject> {
     if key.len() > KEY_BYTES_MAX {
@@ -65,23 +87,30 @@ fn key_ok(key: &NodeKey) -> Result<(), Reject> {
     Ok(())
 }
 
+fn ended(status: Status) -> bool {
+    matches!(status, Status::Done | Status::Failed)
+}
+
+/// What a `DagCreate` carries besides its idempotency key.
+pub struct NewExecution<'a> {
+    pub program: &'a str,
+    pub label: &'a Label,
+    pub roots: &'a [NodeKey],
+    pub total: u64,
+    pub outputs: &'a [(String, MatrixMeta)],
+}
+
 impl Machine {
-    pub(crate) fn dag_create(
-        &mut self,
-        request: u64,
-        program: &str,
-        label: &Label,
-        roots: &[NodeKey],
-        total: u64,
-    ) -> Reply {
+    pub(crate) fn dag_create(&mut self, request: u64, new: &NewExecution<'_>) -> Reply {
         if let Some(dag) = self.state.dag_submissions.get(&request) {
             return Reply::Dag(*dag);
         }
-        if self.policy.check_label(label).is_err() {
+        if self.policy.check_label(new.label).is_err() {
             return Reply::Rejected(Reject::Invalid(
                 "the execution's label is not valid in this cluster's policy".into(),
             ));
         }
+        let (roots, total) = (new.roots, new.total);
         if total == 0 || total > NODES_MAX || roots.is_empty() || roots.len() as u64 > total {
             return Reply::Rejected(Reject::Invalid(format!(
                 "an execution has 1 to {NODES_MAX} nodes and at least one root"
@@ -93,7 +122,20 @@ impl Machine {
         if let Err(reject) = roots.iter().try_for_each(key_ok) {
             return Reply::Rejected(reject);
         }
-        if self.state.dags.len() >= EXECUTIONS_MAX {
+        if new.outputs.len() > OUTPUTS_MAX {
+            return Reply::Rejected(Reject::Limit(format!("at most {OUTPUTS_MAX} outputs")));
+        }
+        for (name, meta) in new.outputs {
+            if let Err(reject) = matrices::name_ok(name).and_then(|()| matrices::shape_ok(meta)) {
+                return Reply::Rejected(reject);
+            }
+            if &meta.label != new.label {
+                return Reply::Rejected(Reject::Invalid(
+                    "an execution's outputs are at its label".into(),
+                ));
+            }
+        }
+        if self.state.dags.len() >= EXECUTIONS_MAX && !self.forget_oldest_ended_dag() {
             return Reply::Rejected(Reject::Limit(format!(
                 "at most {EXECUTIONS_MAX} executions"
             )));
@@ -104,18 +146,41 @@ impl Machine {
         self.state.dags.insert(
             id,
             Execution {
-                program: program.to_owned(),
-                label: label.clone(),
+                program: new.program.to_owned(),
+                label: new.label.clone(),
                 total,
-                completed: BTreeSet::new(),
+                done: 0,
                 counted: BTreeMap::new(),
                 ready: roots.iter().cloned().collect(),
                 running: BTreeMap::new(),
                 epochs: 0,
                 status: Status::Ready,
+                error: None,
+                flops: 0,
+                bytes_remote: 0,
+                reexecuted: 0,
+                outputs: new.outputs.to_vec(),
+                order: id.0,
             },
         );
         Reply::Dag(id)
+    }
+
+    /// Drops the oldest ended execution (and its idempotency key) to make room.
+    fn forget_oldest_ended_dag(&mut self) -> bool {
+        let Some(id) = self
+            .state
+            .dags
+            .iter()
+            .filter(|(_, d)| ended(d.status))
+            .min_by_key(|(_, d)| d.order)
+            .map(|(id, _)| *id)
+        else {
+            return false;
+        };
+        self.state.dags.remove(&id);
+        self.state.dag_submissions.retain(|_, d| *d != id);
+        true
     }
 
     pub(crate) fn dag_acquire(&mut self, node: NodeId, max: u32, deadline_ms: u64) -> Reply {
@@ -150,21 +215,26 @@ impl Machine {
         Reply::NodeLeases(grants)
     }
 
+    /// Whether some execution has a node ready to lease (a `DagAcquire` would grant something).
+    pub fn dag_nodes_ready(&self) -> bool {
+        self.state.dags.values().any(|d| !d.ready.is_empty())
+    }
+
     /// A node finished under lease `epoch`. A replay (the worker retried after a lost answer, or
-    /// a second worker finished a node whose first lease had expired) changes nothing.
+    /// a second worker finished a node whose first lease had expired) finds no lease at that
+    /// epoch and changes nothing. Replies `DagDone` (with the generations of matrices its outputs
+    /// replaced) when this completion ends the execution.
     pub(crate) fn dag_complete(
         &mut self,
         id: DagId,
         key: &NodeKey,
         epoch: Epoch,
         children: &[Child],
+        (flops, bytes_remote): (u64, u64),
     ) -> Reply {
         let Some(dag) = self.state.dags.get_mut(&id) else {
             return Reply::Rejected(Reject::NotFound);
         };
-        if dag.completed.contains(key) {
-            return Reply::Ok;
-        }
         match dag.running.get(key) {
             Some(lease) if lease.epoch == epoch => {}
             _ => return Reply::Rejected(Reject::StaleEpoch),
@@ -174,7 +244,7 @@ impl Machine {
         }
         // A report that would complete more nodes than the execution declared (a worker whose
         // program analysis disagrees with `total`, or a hostile one) is refused, never counted.
-        if dag.completed.len() as u64 >= dag.total {
+        if dag.done >= dag.total {
             return Reply::Rejected(Reject::Invalid(format!(
                 "the execution has completed all {} of its nodes",
                 dag.total
@@ -191,12 +261,13 @@ impl Machine {
             }
         }
         dag.running.remove(key);
-        dag.completed.insert(key.clone());
+        dag.done += 1;
+        dag.flops = dag.flops.saturating_add(flops);
+        dag.bytes_remote = dag.bytes_remote.saturating_add(bytes_remote);
         for child in children {
-            if dag.completed.contains(&child.key)
-                || dag.ready.contains(&child.key)
-                || dag.running.contains_key(&child.key)
-            {
+            // A child already ready or running had all its parents counted; counting it again
+            // would make it ready twice.
+            if dag.ready.contains(&child.key) || dag.running.contains_key(&child.key) {
                 continue;
             }
             let parents = dag.counted.entry(child.key.clone()).or_default();
@@ -207,13 +278,59 @@ impl Machine {
             }
         }
         assert!(
-            dag.completed.len() as u64 <= dag.total,
+            dag.done <= dag.total,
             "an execution completes no more nodes than it has"
         );
-        if dag.completed.len() as u64 == dag.total {
-            dag.status = Status::Done;
-            dag.ready.clear();
-            dag.counted.clear();
+        if dag.done < dag.total {
+            return Reply::Ok;
+        }
+        dag.status = Status::Done;
+        dag.ready.clear();
+        dag.counted.clear();
+        let outputs = std::mem::take(&mut dag.outputs);
+        let mut replaced = Vec::new();
+        for (name, meta) in outputs {
+            // The replaced facet's tiles are deleted by the worker that hears `DagDone`.
+            if let Reply::Generation(Some(old)) =
+                matrices::insert_facet(&mut self.state.matrices, &name, meta)
+            {
+                replaced.push(old);
+            }
+        }
+        Reply::DagDone { replaced }
+    }
+
+    /// A node failed in a way re-running cannot fix (its kernel refused the input): the
+    /// execution fails with `error`. Fenced like a completion.
+    pub(crate) fn dag_fail(
+        &mut self,
+        id: DagId,
+        key: &NodeKey,
+        epoch: Epoch,
+        error: &str,
+    ) -> Reply {
+        let Some(dag) = self.state.dags.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        match dag.running.get(key) {
+            Some(lease) if lease.epoch == epoch => {}
+            _ => return Reply::Rejected(Reject::StaleEpoch),
+        }
+        end_failed(dag, error);
+        Reply::Ok
+    }
+
+    /// Cancels a running execution; an ended one is left as it is.
+    pub(crate) fn dag_cancel(&mut self, id: DagId, reader: &Label) -> Reply {
+        use sl_labels::Lattice;
+        let Some(dag) = self.state.dags.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        if !self.policy.flows(&dag.label, reader) {
+            return Reply::Rejected(Reject::NotFound);
+        }
+        if !ended(dag.status) {
+            end_failed(dag, "cancelled");
         }
         Reply::Ok
     }
@@ -227,9 +344,47 @@ impl Machine {
             Some(lease) if lease.epoch == epoch => {
                 dag.running.remove(key);
                 dag.ready.insert(key.clone());
+                dag.reexecuted += 1;
                 Reply::Ok
             }
             _ => Reply::Rejected(Reject::StaleEpoch),
         }
     }
+
+    /// The holder of a node's lease is still working: the lease runs to `deadline_ms`.
+    pub(crate) fn dag_renew(
+        &mut self,
+        id: DagId,
+        key: &NodeKey,
+        epoch: Epoch,
+        deadline_ms: u64,
+    ) -> Reply {
+        let Some(dag) = self.state.dags.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        match dag.running.get_mut(key) {
+            Some(lease) if lease.epoch == epoch => {
+                lease.deadline_ms = lease.deadline_ms.max(deadline_ms);
+                Reply::Ok
+            }
+            _ => Reply::Rejected(Reject::StaleEpoch),
+        }
+    }
+}
+
+fn end_failed(dag: &mut Execution, error: &str) {
+    let mut error = error.to_owned();
+    if error.len() > ERROR_BYTES_MAX {
+        let mut at = ERROR_BYTES_MAX;
+        while !error.is_char_boundary(at) {
+            at -= 1;
+        }
+        error.truncate(at);
+    }
+    dag.status = Status::Failed;
+    dag.error = Some(error);
+    dag.ready.clear();
+    dag.counted.clear();
+    dag.running.clear();
+    dag.outputs.clear();
 }

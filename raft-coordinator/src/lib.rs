@@ -1,8 +1,8 @@
 //! `sl-coordinator`: the Raft-replicated coordinator.
 //!
 //! Purpose: the deterministic state machine of jobs, tasks, leases, futures, queues, members,
-//! principals, the faceted KV and DAG executions ([`machine`], [`catalog`], [`executions`],
-//! [`query`]); the Raft log on RocksDB that survives kill -9 ([`log_store`], a `raft::Storage`);
+//! principals, the faceted KV, DAG executions and the matrix catalog ([`machine`], [`catalog`],
+//! [`executions`], [`matrices`], [`query`]); the Raft log on RocksDB that survives kill -9 ([`log_store`], a `raft::Storage`);
 //! the sans-I/O replica over raft-rs with membership changes ([`replica`]); the driver that alone
 //! owns each replica, its `sl-rpc` methods and the client that finds the leader ([`service`]);
 //! and an in-process cluster for tests and benchmarks ([`local`]). Decisions: `docs/coordinator.md`.
@@ -30,6 +30,7 @@ pub mod label_rules;
 pub mod local;
 pub mod log_store;
 pub mod machine;
+pub mod matrices;
 #[cfg(test)]
 mod noninterference_tests;
 pub mod query;

@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use sl_labels::{Label, Lattice, Policy};
 
 use crate::catalog::{Declassifier, FacetedValue, Member, PrincipalRecord};
-use crate::executions::{Child, DagId, Execution, NodeGrant, NodeKey};
+use crate::executions::{Child, DagId, Execution, NewExecution, NodeGrant, NodeKey};
 use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
 use crate::label_rules::{IdKind, leaky};
+use crate::matrices::MatrixMeta;
 
 /// Bounds on everything the machine holds; a command that would exceed one is rejected.
 #[derive(Clone, Debug)]
@@ -295,6 +296,8 @@ pub enum Command {
         label: Label,
         roots: Vec<NodeKey>,
         total: u64,
+        /// Output matrices, entered into the catalog when the execution is done.
+        outputs: Vec<(String, MatrixMeta)>,
     },
     DagAcquire {
         node: NodeId,
@@ -307,11 +310,42 @@ pub enum Command {
         key: NodeKey,
         epoch: Epoch,
         children: Vec<Child>,
+        flops: u64,
+        bytes_remote: u64,
     },
     DagExpire {
         dag: DagId,
         key: NodeKey,
         epoch: Epoch,
+    },
+    /// A node's kernel failed for good (not a lost worker): the execution fails with `error`.
+    DagFail {
+        dag: DagId,
+        key: NodeKey,
+        epoch: Epoch,
+        error: String,
+    },
+    DagRenew {
+        dag: DagId,
+        key: NodeKey,
+        epoch: Epoch,
+        now_ms: u64,
+        lease_ms: u64,
+    },
+    /// Cancel an execution `reader` may see.
+    DagCancel {
+        dag: DagId,
+        reader: Label,
+    },
+    /// Record a matrix (its facet at `meta.label`).
+    MatrixPut {
+        name: String,
+        meta: MatrixMeta,
+    },
+    /// Remove the facet of a matrix at `label`.
+    MatrixRemove {
+        name: String,
+        label: Label,
     },
     /// A sleeping task's time is up (proposed by the leader, whose clock decides).
     Wake {
@@ -495,6 +529,13 @@ pub enum Reply {
     CasMismatch {
         current: Option<Vec<u8>>,
     },
+    /// The generation of a matrix facet that was replaced or removed, whose tiles may go.
+    Generation(Option<u64>),
+    /// This completion ended its execution; `replaced`: generations of matrices its outputs
+    /// replaced.
+    DagDone {
+        replaced: Vec<u64>,
+    },
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -573,6 +614,8 @@ pub struct State {
     pub dags: BTreeMap<DagId, Execution>,
     pub dag_submissions: BTreeMap<u64, DagId>,
     pub next_dag: u64,
+    /// Tiled matrices by name: one facet per label (see `matrices`).
+    pub matrices: BTreeMap<String, Vec<MatrixMeta>>,
     pub node_ids: BTreeMap<String, u64>,
     /// External services by name: their URLs.
     pub services: BTreeMap<String, String>,
@@ -676,7 +719,17 @@ impl Machine {
                 label,
                 roots,
                 total,
-            } => self.dag_create(*request, program, label, roots, *total),
+                outputs,
+            } => self.dag_create(
+                *request,
+                &NewExecution {
+                    program,
+                    label,
+                    roots,
+                    total: *total,
+                    outputs,
+                },
+            ),
             Command::DagAcquire {
                 node,
                 max,
@@ -688,8 +741,26 @@ impl Machine {
                 key,
                 epoch,
                 children,
-            } => self.dag_complete(*dag, key, *epoch, children),
+                flops,
+                bytes_remote,
+            } => self.dag_complete(*dag, key, *epoch, children, (*flops, *bytes_remote)),
             Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
+            Command::DagFail {
+                dag,
+                key,
+                epoch,
+                error,
+            } => self.dag_fail(*dag, key, *epoch, error),
+            Command::DagRenew {
+                dag,
+                key,
+                epoch,
+                now_ms,
+                lease_ms,
+            } => self.dag_renew(*dag, key, *epoch, now_ms.saturating_add(*lease_ms)),
+            Command::DagCancel { dag, reader } => self.dag_cancel(*dag, reader),
+            Command::MatrixPut { name, meta } => self.matrix_put(name, meta),
+            Command::MatrixRemove { name, label } => self.matrix_remove(name, label),
             Command::Wake { task, seq } => self.wake(*task, *seq),
             Command::CancelJob { job } => self.cancel(*job),
             Command::PutService { name, url } => self.put_service(name, url),
@@ -728,6 +799,10 @@ impl Machine {
                 text_ok("a file name", &options.file)
             }
             Command::DagCreate { program, .. } => text_ok("a program key", program),
+            Command::DagFail { error, .. } => text_ok("a node's error", error),
+            Command::MatrixPut { name, .. } | Command::MatrixRemove { name, .. } => {
+                crate::matrices::name_ok(name)
+            }
             Command::PutService { name, url } => {
                 if name.is_empty() {
                     return Err(Reject::Invalid("a service needs a name".into()));
@@ -781,6 +856,7 @@ impl Machine {
         let call = match command {
             // An acquire with nothing to lease is a long poll: held until something is ready.
             Command::Acquire { .. } => return self.state.ready.is_empty(),
+            Command::DagAcquire { .. } => return !self.dag_nodes_ready(),
             Command::Call(call) => call,
             _ => return false,
         };
@@ -841,7 +917,12 @@ impl Machine {
     /// Whether applying `command` may make tasks ready (so a held acquire should follow it).
     pub fn may_ready_tasks(command: &Command) -> bool {
         match command {
-            Command::SubmitJob { .. } | Command::Expire { .. } | Command::Wake { .. } => true,
+            Command::SubmitJob { .. }
+            | Command::Expire { .. }
+            | Command::Wake { .. }
+            | Command::DagCreate { .. }
+            | Command::DagComplete { .. }
+            | Command::DagExpire { .. } => true,
             Command::Call(call) => matches!(
                 call.call,
                 Call::Spawn { .. }

@@ -6,8 +6,10 @@ use sl_labels::Label;
 
 use crate::catalog::Member;
 use crate::executions::DagId;
+use crate::executions::Execution;
 use crate::ids::{Epoch, JobId, Seq, TaskId};
-use crate::machine::{JobOptions, Machine, Outcome, Status};
+use crate::machine::{JobOptions, Machine, Outcome, Reject, Status};
+use crate::matrices::MatrixMeta;
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Query {
@@ -50,6 +52,20 @@ pub enum Query {
     Policy,
     /// Users and their labels.
     Users,
+    /// The facet of a matrix name a reader at `reader` resolves to.
+    Matrix {
+        name: String,
+        reader: Label,
+    },
+    /// Every matrix facet a reader at `reader` may see.
+    Matrices {
+        reader: Label,
+    },
+    /// The newest executions (at most `max`) a reader at `reader` may see, newest first.
+    Dags {
+        max: u32,
+        reader: Label,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -92,11 +108,20 @@ pub struct TaskView {
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct DagView {
+    pub id: DagId,
+    pub label: Label,
+    pub program: String,
     pub status: Status,
     pub total: u64,
     pub completed: u64,
     pub ready: u64,
     pub running: u64,
+    pub error: Option<String>,
+    pub flops: u64,
+    pub bytes_remote: u64,
+    pub reexecuted: u64,
+    /// Children some but not all of whose parents completed (in-flight state the leader holds).
+    pub counted: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -113,6 +138,9 @@ pub enum Answer {
     Service(Option<String>),
     Policy(sl_labels::PolicyImage),
     Users(Vec<(String, Label)>),
+    Matrix(Result<MatrixMeta, Reject>),
+    Matrices(Vec<(String, MatrixMeta)>),
+    Dags(Vec<DagView>),
 }
 
 impl Machine {
@@ -158,13 +186,22 @@ impl Machine {
                 outcome: t.outcome.clone(),
             })),
             Query::Kv { key, reader } => Answer::Value(self.kv_get(key, reader).cloned()),
-            Query::Dag(id) => Answer::Dag(state.dags.get(id).map(|d| DagView {
-                status: d.status,
-                total: d.total,
-                completed: d.completed.len() as u64,
-                ready: d.ready.len() as u64,
-                running: d.running.len() as u64,
-            })),
+            Query::Dag(id) => Answer::Dag(state.dags.get(id).map(|d| dag_view(*id, d))),
+            Query::Dags { max, reader } => {
+                use sl_labels::Lattice;
+                Answer::Dags(
+                    state
+                        .dags
+                        .iter()
+                        .rev()
+                        .filter(|(_, d)| self.policy.flows(&d.label, reader))
+                        .take(*max as usize)
+                        .map(|(id, d)| dag_view(*id, d))
+                        .collect(),
+                )
+            }
+            Query::Matrix { name, reader } => Answer::Matrix(self.matrix_lookup(name, reader)),
+            Query::Matrices { reader } => Answer::Matrices(self.matrices_seen(reader)),
             Query::Policy => Answer::Policy(self.policy_image()),
             Query::JobsSeen { max, reader } => Answer::Jobs(self.jobs_seen(*max, reader)),
             Query::Facet { space, key, reader } => {
@@ -180,6 +217,24 @@ impl Machine {
                     .collect(),
             ),
         }
+    }
+}
+
+fn dag_view(id: DagId, d: &Execution) -> DagView {
+    DagView {
+        id,
+        label: d.label.clone(),
+        program: d.program.clone(),
+        status: d.status,
+        total: d.total,
+        completed: d.done,
+        ready: d.ready.len() as u64,
+        running: d.running.len() as u64,
+        error: d.error.clone(),
+        flops: d.flops,
+        bytes_remote: d.bytes_remote,
+        reexecuted: d.reexecuted,
+        counted: d.counted.len() as u64,
     }
 }
 

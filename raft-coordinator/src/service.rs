@@ -310,7 +310,10 @@ pub const HELD_MAX: usize = 10_000;
 pub const READS_MAX: usize = 100_000;
 /// A long-polled acquire's leases run from when it is granted, not when it was asked.
 fn granted_now(mut command: Command) -> Command {
-    if let Command::Acquire { now_ms, .. } = &mut command {
+    if let Command::Acquire { now_ms, .. }
+    | Command::DagAcquire { now_ms, .. }
+    | Command::DagRenew { now_ms, .. } = &mut command
+    {
         *now_ms = (*now_ms).max(unix_ms());
     }
     command
@@ -646,6 +649,10 @@ impl Core {
                 let _ = h
                     .answer
                     .send(ProposeOutcome::Applied(Reply::Leases(Vec::new())));
+            } else if blocked && matches!(h.command, Command::DagAcquire { .. }) {
+                let _ = h
+                    .answer
+                    .send(ProposeOutcome::Applied(Reply::NodeLeases(Vec::new())));
             } else if let Some(outcome) = self.replica.machine().resolved_wait(&h.command) {
                 let _ = h
                     .answer
@@ -668,9 +675,13 @@ impl Core {
         if !self.replica.is_leader() {
             return;
         }
-        let (acquires, rest): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.held)
-            .into_iter()
-            .partition(|h| matches!(h.command, Command::Acquire { .. }));
+        let (acquires, rest): (Vec<Held>, Vec<Held>) =
+            std::mem::take(&mut self.held).into_iter().partition(|h| {
+                matches!(
+                    h.command,
+                    Command::Acquire { .. } | Command::DagAcquire { .. }
+                )
+            });
         self.held = rest;
         for h in acquires {
             if h.answer.is_closed() {

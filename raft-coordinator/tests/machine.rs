@@ -730,6 +730,7 @@ fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
 mod dag_executions {
     use super::*;
     use sl_coordinator::executions::{Child, DagId, NodeGrant};
+    use sl_coordinator::matrices::MatrixMeta;
 
     fn acquire(w: &mut World, max: u32) -> Vec<NodeGrant> {
         match w.m.apply(&Command::DagAcquire {
@@ -755,6 +756,8 @@ mod dag_executions {
                     parents: *p,
                 })
                 .collect(),
+            flops: 10,
+            bytes_remote: 1,
         })
     }
 
@@ -776,6 +779,7 @@ mod dag_executions {
             label: w.label("public"),
             roots: vec![b"a".to_vec()],
             total: 4,
+            outputs: vec![],
         };
         let Reply::Dag(dag) = w.m.apply(&create) else {
             panic!()
@@ -788,7 +792,11 @@ mod dag_executions {
         let a = acquire(&mut w, 8);
         assert_eq!(keys(&a), ["a"]);
         assert_eq!(complete(&mut w, &a[0], &[("b", 1), ("c", 1)]), Reply::Ok);
-        assert_eq!(complete(&mut w, &a[0], &[("b", 1), ("c", 1)]), Reply::Ok);
+        assert_eq!(
+            complete(&mut w, &a[0], &[("b", 1), ("c", 1)]),
+            Reply::Rejected(Reject::StaleEpoch),
+            "a replay finds no lease"
+        );
         let bc = acquire(&mut w, 8);
         assert_eq!(
             keys(&bc),
@@ -796,15 +804,26 @@ mod dag_executions {
             "replaying a's completion adds nothing"
         );
         assert_eq!(complete(&mut w, &bc[0], &[("d", 2)]), Reply::Ok);
-        assert_eq!(complete(&mut w, &bc[0], &[("d", 2)]), Reply::Ok);
+        assert_eq!(
+            complete(&mut w, &bc[0], &[("d", 2)]),
+            Reply::Rejected(Reject::StaleEpoch)
+        );
         assert!(acquire(&mut w, 8).is_empty(), "d still waits for c");
         assert_eq!(complete(&mut w, &bc[1], &[("d", 2)]), Reply::Ok);
         let d = acquire(&mut w, 8);
         assert_eq!(keys(&d), ["d"]);
         assert_eq!(w.m.state.dags[&dag].status, Status::Running);
-        assert_eq!(complete(&mut w, &d[0], &[]), Reply::Ok);
-        assert_eq!(w.m.state.dags[&dag].status, Status::Done);
-        assert_eq!(w.m.state.dags[&dag].completed.len(), 4);
+        assert_eq!(
+            complete(&mut w, &d[0], &[]),
+            Reply::DagDone { replaced: vec![] }
+        );
+        let done = &w.m.state.dags[&dag];
+        assert_eq!(done.status, Status::Done);
+        assert_eq!((done.done, done.flops, done.bytes_remote), (4, 40, 4));
+        assert!(
+            done.ready.is_empty() && done.running.is_empty() && done.counted.is_empty(),
+            "an ended execution holds nothing in flight"
+        );
     }
 
     #[test]
@@ -816,6 +835,7 @@ mod dag_executions {
             label: w.label("public"),
             roots: vec![b"r".to_vec()],
             total: 1,
+            outputs: vec![],
         }) else {
             panic!()
         };
@@ -835,8 +855,12 @@ mod dag_executions {
             Reply::Rejected(Reject::StaleEpoch),
             "the first worker's late report is fenced"
         );
-        assert_eq!(complete(&mut w, &second, &[]), Reply::Ok);
+        assert_eq!(
+            complete(&mut w, &second, &[]),
+            Reply::DagDone { replaced: vec![] }
+        );
         assert_eq!(w.m.state.dags[&dag].status, Status::Done);
+        assert_eq!(w.m.state.dags[&dag].reexecuted, 1);
         let _ = DagId(0);
     }
 
@@ -854,9 +878,155 @@ mod dag_executions {
                 label: w.label("public"),
                 roots,
                 total,
+                outputs: vec![],
             });
             assert!(matches!(reply, Reply::Rejected(_)), "{reply:?}");
         }
+    }
+
+    fn meta(w: &World, generation: u64) -> MatrixMeta {
+        MatrixMeta {
+            rows: 4,
+            cols: 4,
+            tile: 2,
+            generation,
+            label: w.label("public"),
+            dag: None,
+        }
+    }
+
+    /// Outputs enter the catalog in the entry that ends the execution, replacing a facet of the
+    /// same name and label; the replaced generation is reported so its tiles can go.
+    #[test]
+    fn outputs_enter_the_catalog_when_the_execution_is_done() {
+        let mut w = World::new();
+        assert_eq!(
+            w.m.apply(&Command::MatrixPut {
+                name: "L".into(),
+                meta: meta(&w, 1),
+            }),
+            Reply::Generation(None)
+        );
+        let Reply::Dag(_) = w.m.apply(&Command::DagCreate {
+            request: 3,
+            program: "p".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec()],
+            total: 1,
+            outputs: vec![("L".into(), meta(&w, 2))],
+        }) else {
+            panic!()
+        };
+        let reader = w.label("public");
+        let lookup = |w: &World| w.m.matrix_lookup("L", &reader).map(|m| m.generation);
+        assert_eq!(
+            lookup(&w),
+            Ok(1),
+            "outputs appear only when the run is done"
+        );
+        let a = acquire(&mut w, 1);
+        assert_eq!(
+            complete(&mut w, &a[0], &[]),
+            Reply::DagDone { replaced: vec![1] }
+        );
+        assert_eq!(lookup(&w), Ok(2));
+        assert_eq!(
+            w.m.apply(&Command::MatrixRemove {
+                name: "L".into(),
+                label: reader.clone(),
+            }),
+            Reply::Generation(Some(2))
+        );
+        assert_eq!(lookup(&w), Err(Reject::NotFound));
+    }
+
+    /// A failed node ends the run with its error; a cancel ends it too; both are fenced or
+    /// idempotent, and an ended run leases nothing.
+    #[test]
+    fn a_failed_or_cancelled_execution_ends_and_leases_nothing() {
+        let mut w = World::new();
+        let create = |w: &mut World, request| match w.m.apply(&Command::DagCreate {
+            request,
+            program: "p".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec(), b"b".to_vec()],
+            total: 3,
+            outputs: vec![("O".into(), meta(w, 9))],
+        }) {
+            Reply::Dag(dag) => dag,
+            other => panic!("{other:?}"),
+        };
+        let dag = create(&mut w, 1);
+        let a = acquire(&mut w, 1).pop().unwrap();
+        let stale = NodeGrant {
+            epoch: sl_coordinator::Epoch(a.epoch.0 + 7),
+            ..a.clone()
+        };
+        let fail = |w: &mut World, g: &NodeGrant| {
+            w.m.apply(&Command::DagFail {
+                dag: g.dag,
+                key: g.key.clone(),
+                epoch: g.epoch,
+                error: "chol(i=0)@3: kernel chol: not positive definite".into(),
+            })
+        };
+        assert_eq!(fail(&mut w, &stale), Reply::Rejected(Reject::StaleEpoch));
+        assert_eq!(fail(&mut w, &a), Reply::Ok);
+        let failed = &w.m.state.dags[&dag];
+        assert_eq!(failed.status, Status::Failed);
+        assert!(failed.error.as_deref().unwrap().contains("chol(i=0)"));
+        assert!(
+            acquire(&mut w, 8).is_empty(),
+            "the other root is not leased"
+        );
+        assert!(
+            w.m.matrix_lookup("O", &w.label("public")).is_err(),
+            "a failed run records no output"
+        );
+        let dag = create(&mut w, 2);
+        let reader = w.label("public");
+        assert_eq!(
+            w.m.apply(&Command::DagCancel {
+                dag,
+                reader: reader.clone()
+            }),
+            Reply::Ok
+        );
+        assert_eq!(w.m.state.dags[&dag].error.as_deref(), Some("cancelled"));
+        assert!(acquire(&mut w, 8).is_empty());
+        assert_eq!(w.m.apply(&Command::DagCancel { dag, reader }), Reply::Ok);
+    }
+
+    /// A renewed lease outlives its first deadline; a stale renewal is fenced.
+    #[test]
+    fn renewals_extend_only_the_current_lease() {
+        let mut w = World::new();
+        let Reply::Dag(dag) = w.m.apply(&Command::DagCreate {
+            request: 1,
+            program: "p".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec()],
+            total: 1,
+            outputs: vec![],
+        }) else {
+            panic!()
+        };
+        let a = acquire(&mut w, 1).pop().unwrap();
+        let renew = |w: &mut World, epoch| {
+            w.m.apply(&Command::DagRenew {
+                dag,
+                key: a.key.clone(),
+                epoch,
+                now_ms: 5_000,
+                lease_ms: 1_000,
+            })
+        };
+        assert_eq!(renew(&mut w, a.epoch), Reply::Ok);
+        assert_eq!(w.m.state.dags[&dag].running[&a.key].deadline_ms, 6_000);
+        assert_eq!(
+            renew(&mut w, sl_coordinator::Epoch(a.epoch.0 + 1)),
+            Reply::Rejected(Reject::StaleEpoch)
+        );
     }
 }
 
@@ -1299,6 +1469,7 @@ mod hostile_commands {
             label: w.label("public"),
             roots: vec![b"a".to_vec()],
             total: 2,
+            outputs: vec![],
         }) else {
             panic!()
         };
@@ -1323,13 +1494,18 @@ mod hostile_commands {
                         parents: 1,
                     })
                     .collect(),
+                flops: 0,
+                bytes_remote: 0,
             })
         };
         let a = acquire(&mut w).pop().unwrap();
         assert_eq!(complete(&mut w, &a, &["b", "c"]), Reply::Ok);
         let bc = acquire(&mut w);
         assert_eq!(bc.len(), 2);
-        assert_eq!(complete(&mut w, &bc[0], &[]), Reply::Ok);
+        assert_eq!(
+            complete(&mut w, &bc[0], &[]),
+            Reply::DagDone { replaced: vec![] }
+        );
         assert_eq!(w.m.state.dags[&dag].status, Status::Done);
         let before = w.m.snapshot().unwrap();
         assert!(matches!(

@@ -127,7 +127,7 @@ fn not_found(job: u64) -> RemoteError {
 
 /// The caller's label: the admin and cluster nodes see everything they are asked about at the
 /// bottom when submitting (public) and at the top when reading.
-async fn caller_label(
+pub(crate) async fn caller_label(
     c: &JobsContext,
     caller: &Caller,
     reading: bool,

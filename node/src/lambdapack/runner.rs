@@ -1,0 +1,454 @@
+//! The node's DAG runner: leases ready LAmbdaPACK nodes and runs them, up to `slots` at once.
+//!
+//! One node's work: read its tiles (this node's replica first, else from a holder over QUIC),
+//! run the kernel on a blocking thread, write the results (R replicas, write-once: a re-run
+//! writes identical bytes), and report the children with their parent counts. The lease is
+//! renewed while the node runs, so a long kernel is not taken for a lost worker; a worker that
+//! dies stops renewing and the leader hands the node to another after the lease runs out.
+//!
+//! Failures: a kernel that refuses its input (a matrix that is not SPD), a missing input tile or
+//! a lost intermediate fail the run with the node's name (`DagFail`, fenced by the lease). A
+//! transient failure (a holder unreachable) hands the lease back at once for another try.
+//!
+//! Bounds: `slots` nodes at once (each holds its operands and results in memory); the compiled
+//! descriptors of at most [`PREPARED_MAX`] runs are cached.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sl_coordinator::executions::{Child, NodeGrant};
+use sl_coordinator::ids::NodeId;
+use sl_coordinator::machine::{Command, Reject, Reply};
+use sl_labels::Label;
+use sl_linalg::cluster;
+use sl_linalg::dag::{Dag, TileKey};
+use sl_linalg::kernels::Allocate;
+use sl_linalg::tile::Tile;
+use sl_objstore::engine::tile as tile_codec;
+use sl_objstore::store::Store;
+use tokio::sync::Semaphore;
+use tracing::{debug, info, warn};
+
+use super::{Descriptor, Prepared};
+use crate::kappa::link::Link;
+use crate::kappa::programs::unix_ms;
+
+/// A node lease runs this long unless renewed; renewals come every third of it.
+pub const LEASE_MS: u64 = 15_000;
+pub const PREPARED_MAX: usize = 32;
+const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
+const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    /// Re-running the node cannot help: the run fails with this.
+    #[error("{0}")]
+    Fatal(String),
+    /// Another try (here or elsewhere) may succeed.
+    #[error("{0}")]
+    Transient(String),
+}
+
+pub struct Options {
+    pub node: u64,
+    /// Nodes run at once.
+    pub slots: usize,
+    /// OpenBLAS threads per kernel (process-wide).
+    pub blas_threads: usize,
+}
+
+impl Options {
+    /// `SLNODE_LAMBDAPACK_SLOTS` (default: the machine's cores) and `SLNODE_BLAS_THREADS`
+    /// (default 1: slots already use every core).
+    pub fn from_env(node: u64) -> Options {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let number = |name: &str, default: usize| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|v| (1..=256).contains(v))
+                .unwrap_or(default)
+        };
+        Options {
+            node,
+            slots: number("SLNODE_LAMBDAPACK_SLOTS", cores),
+            blas_threads: number("SLNODE_BLAS_THREADS", 1),
+        }
+    }
+}
+
+struct Runner {
+    node: u64,
+    link: Link,
+    store: Store,
+    prepared: Mutex<HashMap<String, Arc<Prepared>>>,
+}
+
+/// Starts the runner; it runs until the process ends.
+pub fn spawn(options: Options, link: Link, store: Store) -> tokio::task::JoinHandle<()> {
+    sl_linalg::kernels::set_blas_threads(options.blas_threads);
+    let runner = Arc::new(Runner {
+        node: options.node,
+        link,
+        store,
+        prepared: Mutex::new(HashMap::new()),
+    });
+    tokio::spawn(runner.poll(options.slots.max(1)))
+}
+
+impl Runner {
+    async fn poll(self: Arc<Self>, slots: usize) {
+        let free = Arc::new(Semaphore::new(slots));
+        let mut backoff = POLL_BACKOFF_MIN;
+        loop {
+            let Ok(first) = free.clone().acquire_owned().await else {
+                return;
+            };
+            let mut permits = vec![first];
+            while let Ok(more) = free.clone().try_acquire_owned() {
+                permits.push(more);
+            }
+            let asked = Instant::now();
+            let reply = self
+                .link
+                .propose(Command::DagAcquire {
+                    node: NodeId(self.node),
+                    max: permits.len() as u32,
+                    now_ms: unix_ms(),
+                    lease_ms: LEASE_MS,
+                })
+                .await;
+            match reply {
+                Ok(Reply::NodeLeases(grants)) => {
+                    backoff = POLL_BACKOFF_MIN;
+                    if grants.is_empty() && asked.elapsed() < POLL_BACKOFF_MIN {
+                        // Answered without being held (the leader's hold list is full): pace.
+                        tokio::time::sleep(POLL_BACKOFF_MIN).await;
+                    }
+                    for grant in grants {
+                        let Some(permit) = permits.pop() else {
+                            warn!("the leader granted more nodes than asked");
+                            break;
+                        };
+                        let runner = self.clone();
+                        tokio::spawn(async move {
+                            runner.run(grant).await;
+                            drop(permit);
+                        });
+                    }
+                }
+                other => {
+                    debug!("lambdapack acquire: {other:?}");
+                    drop(permits);
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(POLL_BACKOFF_MAX);
+                }
+            }
+        }
+    }
+
+    /// Runs one leased node to its report, renewing the lease meanwhile.
+    async fn run(self: Arc<Self>, grant: NodeGrant) {
+        let work = self.clone().execute(grant.clone());
+        tokio::pin!(work);
+        let mut renew = tokio::time::interval(Duration::from_millis(LEASE_MS / 3));
+        renew.tick().await;
+        let result = loop {
+            tokio::select! {
+                result = &mut work => break result,
+                _ = renew.tick() => {
+                    let renewal = Command::DagRenew {
+                        dag: grant.dag,
+                        key: grant.key.clone(),
+                        epoch: grant.epoch,
+                        now_ms: unix_ms(),
+                        lease_ms: LEASE_MS,
+                    };
+                    if let Ok(Reply::Rejected(Reject::StaleEpoch | Reject::NotFound)) =
+                        self.link.propose(renewal).await
+                    {
+                        // Someone else owns the node now (or the run ended): stop.
+                        return;
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(()) => {}
+            Err(Error::Fatal(error)) => {
+                warn!(dag = grant.dag.0, "lambdapack run fails: {error}");
+                let reply = self
+                    .link
+                    .propose(Command::DagFail {
+                        dag: grant.dag,
+                        key: grant.key.clone(),
+                        epoch: grant.epoch,
+                        error,
+                    })
+                    .await;
+                if let Ok(Reply::Ok) = reply {
+                    clean_up_failed(&self.store, &grant.program, &grant.label).await;
+                    self.forget(&grant.program);
+                }
+            }
+            Err(Error::Transient(error)) => {
+                info!(dag = grant.dag.0, "lambdapack node handed back: {error}");
+                let _ = self
+                    .link
+                    .propose(Command::DagExpire {
+                        dag: grant.dag,
+                        key: grant.key.clone(),
+                        epoch: grant.epoch,
+                    })
+                    .await;
+            }
+        }
+    }
+
+    async fn execute(self: Arc<Self>, grant: NodeGrant) -> Result<(), Error> {
+        let prepared = self.prepared(&grant).await?;
+        let node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
+        // The analysis of this node: what it reads, then (after the kernel) what it writes.
+        let (reads, keys) = {
+            let (prepared, node) = (prepared.clone(), node.clone());
+            tokio::task::spawn_blocking(move || {
+                let dag = Dag::new(&prepared.program, &prepared.args)?;
+                let reads = cluster::reads(&dag, &node)?;
+                let keys: Vec<Vec<u8>> = reads.iter().map(|r| prepared.tile_key(&r.tile)).collect();
+                Ok::<_, cluster::Error>((reads, keys))
+            })
+            .await
+            .map_err(|e| Error::Transient(e.to_string()))?
+            .map_err(|e| Error::Fatal(e.to_string()))?
+        };
+        let mut fetches = tokio::task::JoinSet::new();
+        for (position, key) in keys.into_iter().enumerate() {
+            let (store, label) = (self.store.clone(), grant.label.clone());
+            fetches.spawn(async move { (position, fetch(&store, key, &label).await) });
+        }
+        let mut fetched: Vec<Option<Tile>> = (0..reads.len()).map(|_| None).collect();
+        let mut bytes_remote = 0u64;
+        while let Some(joined) = fetches.join_next().await {
+            let (position, result) = joined.map_err(|e| Error::Transient(e.to_string()))?;
+            let (tile, remote) = result?;
+            bytes_remote += remote;
+            fetched[position] = tile;
+        }
+        let outcome = {
+            let (prepared, node) = (prepared.clone(), node.clone());
+            tokio::task::spawn_blocking(move || compute(&prepared, &node, &reads, fetched))
+                .await
+                .map_err(|e| Error::Transient(e.to_string()))??
+        };
+        let mut puts = tokio::task::JoinSet::new();
+        for (key, tile) in outcome.results {
+            let Some(bytes) = tile_codec::encode(tile.rows(), tile.cols(), tile.data()) else {
+                return Err(Error::Fatal(
+                    "a kernel result has an inconsistent shape".into(),
+                ));
+            };
+            let (store, label) = (self.store.clone(), grant.label.clone());
+            puts.spawn(async move { store.put(&key, Bytes::from(bytes), &label).await });
+        }
+        while let Some(joined) = puts.join_next().await {
+            joined
+                .map_err(|e| Error::Transient(e.to_string()))?
+                .map_err(|e| Error::Transient(format!("writing a result tile: {e}")))?;
+        }
+        let reply = self
+            .link
+            .propose(Command::DagComplete {
+                dag: grant.dag,
+                key: grant.key.clone(),
+                epoch: grant.epoch,
+                children: outcome.children,
+                flops: outcome.flops as u64,
+                bytes_remote,
+            })
+            .await
+            .map_err(Error::Transient)?;
+        metrics::counter!("slnode_lambdapack_nodes_total").increment(1);
+        metrics::counter!("slnode_lambdapack_bytes_remote_total").increment(bytes_remote);
+        match reply {
+            Reply::Ok => {
+                // Intermediates only this node read are no longer needed by anyone.
+                for key in outcome.sole_reads {
+                    if let Err(e) = self.store.delete_prefix(&key).await {
+                        debug!("deleting a consumed tile: {e}");
+                    }
+                }
+            }
+            Reply::DagDone { replaced } => {
+                info!(dag = grant.dag.0, "lambdapack run done");
+                let run = prepared.descriptor.run;
+                let mut prefixes = vec![
+                    super::run_prefix(run),
+                    super::descriptor_key(run).into_bytes(),
+                ];
+                prefixes.extend(replaced.into_iter().map(super::matrix_prefix));
+                for prefix in prefixes {
+                    if let Err(e) = self.store.delete_prefix(&prefix).await {
+                        warn!("cleaning up after a run: {e}");
+                    }
+                }
+                self.forget(&grant.program);
+            }
+            // A newer lease owns the node (this one expired) or the run ended: nothing to do.
+            Reply::Rejected(Reject::StaleEpoch | Reject::NotFound) => {}
+            other => warn!(dag = grant.dag.0, "completion refused: {other:?}"),
+        }
+        Ok(())
+    }
+
+    async fn prepared(&self, grant: &NodeGrant) -> Result<Arc<Prepared>, Error> {
+        if let Some(found) = self
+            .prepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&grant.program)
+        {
+            return Ok(found.clone());
+        }
+        let descriptor = load_descriptor(&self.store, &grant.program, &grant.label).await?;
+        let prepared =
+            Arc::new(Prepared::new(descriptor).map_err(|e| Error::Fatal(e.to_string()))?);
+        let mut cache = self.prepared.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= PREPARED_MAX {
+            cache.clear();
+        }
+        cache.insert(grant.program.clone(), prepared.clone());
+        Ok(prepared)
+    }
+
+    fn forget(&self, program: &str) {
+        self.prepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(program);
+    }
+}
+
+async fn load_descriptor(store: &Store, key: &str, label: &Label) -> Result<Descriptor, Error> {
+    let object = store
+        .get(key.as_bytes(), label)
+        .await
+        .map_err(|e| Error::Transient(format!("reading the run's descriptor: {e}")))?
+        .ok_or_else(|| Error::Fatal(format!("the run's descriptor {key} is gone")))?;
+    serde_json::from_slice(&object.bytes)
+        .map_err(|e| Error::Fatal(format!("the run's descriptor {key} is malformed: {e}")))
+}
+
+/// Reads a tile: this node's replica first, else any holder. Returns it (`None`: no such tile)
+/// and the bytes that came from another node.
+async fn fetch(store: &Store, key: Vec<u8>, label: &Label) -> Result<(Option<Tile>, u64), Error> {
+    let engine = store.engine().clone();
+    let local_key = key.clone();
+    let local = tokio::task::spawn_blocking(move || engine.get(&local_key))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    let (object, remote) = match local {
+        Some(object) => (Some(object), false),
+        None => (
+            store
+                .get(&key, label)
+                .await
+                .map_err(|e| Error::Transient(format!("reading a tile: {e}")))?,
+            true,
+        ),
+    };
+    let Some(object) = object else {
+        return Ok((None, 0));
+    };
+    let Some(view) = tile_codec::view(&object.bytes) else {
+        return Err(Error::Fatal(format!(
+            "object {} is not a tile",
+            String::from_utf8_lossy(&key)
+        )));
+    };
+    let tile = Tile::from_col_major(view.rows, view.cols, view.values.to_vec())
+        .ok_or_else(|| Error::Fatal("a stored tile has an inconsistent shape".into()))?;
+    let moved = if remote { object.bytes.len() as u64 } else { 0 };
+    Ok((Some(tile), moved))
+}
+
+struct Computed {
+    /// Object keys and tiles to write.
+    results: Vec<(Vec<u8>, Tile)>,
+    children: Vec<Child>,
+    flops: f64,
+    /// Object keys of intermediates no other node reads.
+    sole_reads: Vec<Vec<u8>>,
+}
+
+fn compute(
+    prepared: &Prepared,
+    node: &sl_linalg::dag::Node,
+    reads: &[cluster::Read],
+    fetched: Vec<Option<Tile>>,
+) -> Result<Computed, Error> {
+    let fatal = |e: cluster::Error| Error::Fatal(e.to_string());
+    let dag = Dag::new(&prepared.program, &prepared.args).map_err(|e| fatal(e.into()))?;
+    let (tiles, flops) = cluster::run(&dag, node, reads, fetched, &Allocate).map_err(fatal)?;
+    let writes = dag.writes(node).map_err(|e| fatal(e.into()))?;
+    let mut results = Vec::with_capacity(writes.len());
+    for (tile, result) in writes.iter().zip(tiles) {
+        // An intermediate nobody reads is not stored.
+        if prepared.is_intermediate(tile)
+            && dag
+                .readers_of(tile)
+                .map_err(|e| fatal(e.into()))?
+                .is_empty()
+        {
+            continue;
+        }
+        results.push((prepared.tile_key(tile), result));
+    }
+    let children = cluster::children(&dag, node)
+        .map_err(fatal)?
+        .into_iter()
+        .map(|(child, parents)| Child {
+            key: cluster::encode_node(&child),
+            parents,
+        })
+        .collect();
+    let sole_reads = cluster::sole_reads(&dag, node)
+        .map_err(fatal)?
+        .iter()
+        .filter(|t: &&TileKey| prepared.is_intermediate(t))
+        .map(|t| prepared.tile_key(t))
+        .collect();
+    Ok(Computed {
+        results,
+        children,
+        flops,
+        sole_reads,
+    })
+}
+
+/// Deletes what a run that did not finish leaves: its intermediates, its outputs' tiles and its
+/// descriptor. Best effort: what a dead node holds goes when its objects are next rebalanced.
+pub async fn clean_up_failed(store: &Store, descriptor_key: &str, label: &Label) {
+    let Some(run) = super::run_of(descriptor_key) else {
+        return;
+    };
+    let mut prefixes = vec![super::run_prefix(run)];
+    if let Ok(descriptor) = load_descriptor(store, descriptor_key, label).await {
+        prefixes.extend(
+            descriptor
+                .bindings
+                .values()
+                .filter(|b| b.output)
+                .map(|b| super::matrix_prefix(b.generation)),
+        );
+    }
+    prefixes.push(descriptor_key.as_bytes().to_vec());
+    for prefix in prefixes {
+        if let Err(e) = store.delete_prefix(&prefix).await {
+            warn!("cleaning up a failed run: {e}");
+        }
+    }
+}
