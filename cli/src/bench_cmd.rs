@@ -89,6 +89,21 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// numpywren on a 3-node loopback cluster it starts: Cholesky and GEMM of n×n matrices per
+    /// tile size, beside the local executor and one LAPACK/BLAS call (potrf, gemm) in the same
+    /// run; ratios to the one call, and tile bytes read across nodes per second.
+    Lambdapack {
+        /// Loopback address of the cluster's first node.
+        #[arg(long, default_value = "127.0.8.11")]
+        first_ip: String,
+        #[arg(long, default_value_t = 8192, value_parser = crate::args::size::<1, 65536>)]
+        n: usize,
+        /// Tile sizes, comma-separated; each divides n.
+        #[arg(long, value_delimiter = ',', default_values_t = [1024usize, 2048])]
+        tiles: Vec<usize>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Kappa's task machinery in one local process (the `slnode run` runtime): spawn+wait round
     /// trip, trivial tasks per second from `spawn_many`, a chain of 100 dependent tasks, queue
     /// ping-pong, and the slowdown `maybe_pause` checkpoints add to a CPU-bound task.
@@ -130,6 +145,12 @@ pub fn run(command: BenchCommand) -> Result<i32> {
             rounds,
             json,
         } => crate::failover_bench::failover(&first_ip, rounds, json),
+        BenchCommand::Lambdapack {
+            first_ip,
+            n,
+            tiles,
+            json,
+        } => crate::lambdapack_bench::lambdapack(&first_ip, n, &tiles, json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,

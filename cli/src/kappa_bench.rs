@@ -118,7 +118,7 @@ def main():
 "#
 );
 
-struct Bench {
+pub(crate) struct Bench {
     exe: std::path::PathBuf,
     home: tempfile::TempDir,
     dir: std::path::PathBuf,
@@ -135,7 +135,35 @@ impl Drop for Bench {
 }
 
 impl Bench {
-    fn slnode(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+    /// A 3-node cluster of real processes (`slnode up` in a temporary directory), stopped and
+    /// deleted when the value is dropped.
+    pub(crate) fn start(first_ip: &str) -> anyhow::Result<Bench> {
+        let exe = std::env::current_exe()?;
+        let bench = Bench {
+            exe: exe.clone(),
+            home: tempfile::tempdir()?,
+            dir: tempfile::tempdir()?.keep(),
+        };
+        let up = Command::new(&exe)
+            .env("HOME", bench.home.path())
+            .args([
+                "up",
+                "--nodes",
+                "3",
+                "--dir",
+                bench.dir.to_str().unwrap_or(""),
+                "--first-ip",
+                first_ip,
+            ])
+            .output()?;
+        if !up.status.success() {
+            bail!("slnode up failed: {}", String::from_utf8_lossy(&up.stderr));
+        }
+        Ok(bench)
+    }
+
+    /// Runs `slnode ARGS --config <the cluster's client config>`.
+    pub(crate) fn slnode(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
         let config = self.dir.join("client.toml");
         Command::new(&self.exe)
             .env("HOME", self.home.path())
@@ -214,27 +242,7 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
         ),
         None => ray_figures("python3")?,
     };
-    let exe = std::env::current_exe()?;
-    let bench = Bench {
-        exe: exe.clone(),
-        home: tempfile::tempdir()?,
-        dir: tempfile::tempdir()?.keep(),
-    };
-    let up = Command::new(&exe)
-        .env("HOME", bench.home.path())
-        .args([
-            "up",
-            "--nodes",
-            "3",
-            "--dir",
-            bench.dir.to_str().unwrap_or(""),
-            "--first-ip",
-            first_ip,
-        ])
-        .output()?;
-    if !up.status.success() {
-        bail!("slnode up failed: {}", String::from_utf8_lossy(&up.stderr));
-    }
+    let bench = Bench::start(first_ip)?;
     // A warm-up job: programs compiled and cached, leaders and connections settled.
     bench.job("warmup", ROUND_TRIP, "60")?;
 

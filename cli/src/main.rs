@@ -7,6 +7,7 @@ mod cluster_cmd;
 mod failover_bench;
 mod job_cmd;
 mod kappa_bench;
+mod lambdapack_bench;
 mod lambdapack_cmd;
 mod lang_bench;
 mod matrix_cmd;

@@ -30,7 +30,7 @@ use crate::job_cmd::call;
 
 /// Tile transfers in flight at once (each up to a tile's bytes in memory).
 const TRANSFERS_IN_FLIGHT: usize = 4;
-const POLL_EVERY: Duration = Duration::from_millis(250);
+const POLL_EVERY: Duration = Duration::from_millis(100);
 /// Transport failures in a row `--wait` rides out (a leader change, a node killed).
 const WAIT_FAILURES_MAX: u32 = 600;
 

@@ -152,6 +152,37 @@ fn factorizations_on_the_cluster_match_one_lapack_call_and_bad_input_stores_noth
     let expected = &lapack("chol", &[&a])[0];
     assert!(relative_error(&l, expected) < 1e-12, "cholesky");
 
+    // A Kappa job chains factorizations: rt.lambdapack returns when its run ends.
+    let driver = dir.join("driver.py");
+    std::fs::write(
+        &driver,
+        r#"
+import rt
+
+def main():
+    first = rt.lambdapack("cholesky", args={"N": 4}, inputs={"I": "A"}, outputs={"O": "L2"})
+    try:
+        rt.lambdapack("cholesky", args={"N": 4}, inputs={"I": "NOPE"}, outputs={"O": "L3"})
+        missing = "no error"
+    except ValueError as e:
+        missing = str(e)
+    return {"first": first["status"], "nodes": first["nodes"], "missing": missing}
+"#,
+    )
+    .unwrap();
+    let job = json_of(&cluster.cli(&["submit", driver.to_str().unwrap(), "--wait", "--json"]));
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["result"]["first"], "done", "{job}");
+    assert_eq!(job["result"]["nodes"], 20, "{job}");
+    assert!(
+        job["result"]["missing"]
+            .as_str()
+            .unwrap()
+            .contains("no matrix NOPE"),
+        "{job}"
+    );
+    assert_eq!(cluster.get("L2"), l, "the job's run wrote the same factor");
+
     // GEMM and TRSM (X = L⁻¹·B with the factor just computed, B 512×256).
     let (g1, g2) = (random(n, n, 2), random(n, n, 3));
     let g1_path = save(dir, "g1", &g1);

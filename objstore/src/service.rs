@@ -19,6 +19,8 @@ pub struct PutRequest {
     pub label: Label,
     /// Overwrite a corrupt local copy (the bytes must match the recorded checksum).
     pub repair: bool,
+    /// Skip the fsync (`Engine::put_with`).
+    pub buffered: bool,
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -166,7 +168,7 @@ pub fn routes(router: Router, engine: Arc<Engine>) -> Router {
                             .map(|_| true)
                     } else {
                         engine
-                            .put(&request.key, &bytes, &request.label)
+                            .put_with(&request.key, &bytes, &request.label, request.buffered)
                             .map(|p| p == engine::Put::Created)
                     }
                 })

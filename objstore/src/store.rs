@@ -102,6 +102,23 @@ impl Store {
     /// Writes `bytes` at `label` to R nodes — the owners of `key`, or in place of an unreachable
     /// one the next node in the key's order — and returns when R hold it durably.
     pub async fn put(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {
+        self.put_with(key, bytes, label, false).await
+    }
+
+    /// [`Store::put`] without the replicas' write-ahead log (`Engine::put_with`): R copies in
+    /// memory until flushed, which survive any R − 1 processes killed; for data that can be
+    /// recomputed.
+    pub async fn put_buffered(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {
+        self.put_with(key, bytes, label, true).await
+    }
+
+    async fn put_with(
+        &self,
+        key: &[u8],
+        bytes: Bytes,
+        label: &Label,
+        buffered: bool,
+    ) -> Result<(), Error> {
         let members = self.members();
         let mut order = owners(&members, key, members.len());
         if order.is_empty() {
@@ -126,7 +143,7 @@ impl Store {
             next += batch.len();
             let writes = batch
                 .iter()
-                .map(|node| self.put_on(node, key, bytes.clone(), label, false));
+                .map(|node| self.put_on(node, key, bytes.clone(), label, false, buffered));
             for (node, result) in batch.iter().zip(futures_join(writes).await) {
                 match result {
                     Ok(()) => stored += 1,
@@ -164,6 +181,7 @@ impl Store {
         bytes: Bytes,
         label: &Label,
         repair: bool,
+        buffered: bool,
     ) -> Result<(), Error> {
         if owner.id == self.me {
             let (engine, key, label) = (self.engine.clone(), key.to_vec(), label.clone());
@@ -171,7 +189,7 @@ impl Store {
                 if repair {
                     engine.repair(&key, &bytes, &label)
                 } else {
-                    engine.put(&key, &bytes, &label).map(|_| ())
+                    engine.put_with(&key, &bytes, &label, buffered).map(|_| ())
                 }
             })
             .await;
@@ -180,6 +198,7 @@ impl Store {
             key: key.to_vec(),
             label: label.clone(),
             repair,
+            buffered,
         };
         self.endpoint
             .call_with_payload::<PutReplica>(owner.addr, &request, Some(bytes))
@@ -277,7 +296,7 @@ impl Store {
             object.label.clone(),
         );
         tokio::spawn(async move {
-            match store.put_on(&owner, &key, bytes, &label, true).await {
+            match store.put_on(&owner, &key, bytes, &label, true, false).await {
                 Ok(()) => debug!(node = owner.id, "repaired a replica"),
                 Err(e) => warn!(node = owner.id, "could not repair a replica: {e}"),
             }
@@ -438,6 +457,7 @@ impl Store {
                             &key,
                             Bytes::copy_from_slice(&found.bytes),
                             &found.label,
+                            false,
                             false,
                         )
                         .await

@@ -467,6 +467,12 @@ impl LocalRuntime {
                 }
                 Served::Answer(Ok(Data::None))
             }
+            RtCall::Lambdapack { program, .. } => Served::Answer(Err(host_error(
+                "RuntimeError",
+                format!(
+                    "rt.lambdapack('{program}'): runs need a cluster's stored matrices (slnode submit); slnode run has none"
+                ),
+            ))),
             RtCall::External { service, .. } => Served::Answer(Err(host_error(
                 "RuntimeError",
                 format!(

@@ -16,6 +16,7 @@ pub const RT_FUNCTIONS: &[&str] = &[
     "pause",
     "maybe_pause",
     "external",
+    "lambdapack",
     "wait",
     "store.put",
     "store.get",
@@ -83,6 +84,16 @@ pub enum RtCall {
     External {
         service: String,
         payload: Data,
+    },
+    /// `rt.lambdapack(program, args={}, inputs={}, outputs={}, source=None)`: run a LAmbdaPACK
+    /// program on the cluster's stored matrices and return when it ends.
+    Lambdapack {
+        /// A shipped program's name, or the function to run in `source`.
+        program: String,
+        source: Option<String>,
+        args: Vec<(String, i64)>,
+        inputs: Vec<(String, String)>,
+        outputs: Vec<(String, String)>,
     },
     StorePut {
         key: String,
@@ -429,6 +440,45 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             let payload = a.take(1, "payload").unwrap_or(Data::None);
             a.done(2)?;
             RtCall::External { service, payload }
+        }
+        "rt.lambdapack" => {
+            let program = text(a.required(0, "program")?, "program")?;
+            let dict = |d: Option<Data>, what: &str| -> Result<Vec<(String, Data)>, HostError> {
+                match d {
+                    None | Some(Data::None) => Ok(Vec::new()),
+                    Some(Data::Dict(pairs)) => pairs
+                        .into_iter()
+                        .map(|(k, v)| Ok((text(k, what)?, v)))
+                        .collect(),
+                    Some(_) => Err(type_error(format!(
+                        "rt.lambdapack(): {what} must be a dict"
+                    ))),
+                }
+            };
+            let args = dict(a.take(1, "args"), "args")?
+                .into_iter()
+                .map(|(k, v)| Ok((k, int(v, "an argument")?)))
+                .collect::<Result<_, HostError>>()?;
+            let names = |pairs: Vec<(String, Data)>, what: &str| {
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, text(v, what)?)))
+                    .collect::<Result<Vec<_>, HostError>>()
+            };
+            let inputs = names(dict(a.take(2, "inputs"), "inputs")?, "a matrix name")?;
+            let outputs = names(dict(a.take(3, "outputs"), "outputs")?, "a matrix name")?;
+            let source = match a.take(4, "source") {
+                None | Some(Data::None) => None,
+                Some(s) => Some(text(s, "source")?),
+            };
+            a.done(5)?;
+            RtCall::Lambdapack {
+                program,
+                source,
+                args,
+                inputs,
+                outputs,
+            }
         }
         "rt.store.put" => {
             let key = text(a.required(0, "key")?, "key")?;

@@ -20,7 +20,8 @@ use bytes::Bytes;
 use sl_coordinator::ids::{QueueId, Seq, TaskId};
 use sl_coordinator::kv::{KvAnswer, KvCall, Space};
 use sl_coordinator::machine::{
-    Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, TaskCall,
+    Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, Status,
+    TaskCall,
 };
 use sl_coordinator::query::{Answer, Query};
 use sl_lang::{Data, HostCall, HostError, Outcome, Vm};
@@ -48,6 +49,8 @@ const EXTERNAL_ATTEMPTS_MAX: u32 = 3;
 const CHECKPOINT_GAP_MIN: Duration = Duration::from_millis(10);
 /// Pause before a slice that failed outside the task gives its lease back.
 const GIVE_BACK_PAUSE: Duration = Duration::from_millis(500);
+/// How often `rt.lambdapack` looks at its run.
+const LAMBDAPACK_POLL: Duration = Duration::from_millis(200);
 /// How long past the deadline a worker waits for a call it sent before (less than the lease's
 /// grace, `provisioner::LEASE_GRACE_MS`).
 const CALL_GRACE: Duration = Duration::from_millis(1000);
@@ -718,6 +721,7 @@ impl Slice<'_> {
                 };
                 Step::Call(Call::ExternalResult { outcome })
             }
+            (RtCall::Lambdapack { .. }, _) => Step::Answer(self.lambdapack(call)),
             (RtCall::Sleep { seconds }, None) => {
                 let wanted = Duration::from_secs_f64(seconds.min(1e9));
                 let fits = self
@@ -1137,6 +1141,119 @@ impl Slice<'_> {
     }
 
     /// `label=` text as a label of the cluster's policy (`None`: the task's own).
+    /// `rt.lambdapack`: submits the run under a key derived from `(task, seq)` — a slice that
+    /// resumes from its checkpoint reaches this call at the same seq and finds the same run —
+    /// then waits for it, while the slice's deadline allows (past it, the slice ends and the
+    /// resumed task waits again). Runs at the task's label.
+    fn lambdapack(&self, call: &RtCall) -> Result<Data, HostError> {
+        let RtCall::Lambdapack {
+            program,
+            source,
+            args,
+            inputs,
+            outputs,
+        } = call
+        else {
+            return Err(host_error("RuntimeError", "not a lambdapack call"));
+        };
+        let (file, source) = match source {
+            Some(source) => ("task.py".to_owned(), source.clone()),
+            None => sl_linalg::programs::SHIPPED
+                .iter()
+                .find(|(name, _)| name.trim_end_matches(".py") == program)
+                .map(|(name, source)| ((*name).to_owned(), (*source).to_owned()))
+                .ok_or_else(|| {
+                    host_error(
+                        "ValueError",
+                        format!(
+                            "rt.lambdapack('{program}'): not a shipped program; pass source= with its text"
+                        ),
+                    )
+                })?,
+        };
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(
+            format!(
+                "lambdapack/{}/{}/{}",
+                self.grant.job.0, self.grant.task.0, self.seq.0
+            )
+            .as_bytes(),
+        );
+        let mut key = [0u8; 8];
+        key.copy_from_slice(&digest[..8]);
+        let request = crate::lambdapack::methods::DagSubmit {
+            request: u64::from_le_bytes(key),
+            file,
+            source,
+            function: program.clone(),
+            args: args.clone(),
+            inputs: inputs.clone(),
+            outputs: outputs.clone(),
+        };
+        let context = super::jobs::JobsContext {
+            link: self.env.link.clone(),
+            store: self.env.store.clone(),
+            policy: self.env.policy.clone(),
+        };
+        let label = self.grant.label.clone();
+        let remote = |e: sl_rpc::message::RemoteError| {
+            let kind = match e.code {
+                sl_rpc::message::ErrorCode::BadRequest | sl_rpc::message::ErrorCode::NotFound => {
+                    "ValueError"
+                }
+                _ => "RuntimeError",
+            };
+            host_error(kind, format!("rt.lambdapack('{program}'): {}", e.message))
+        };
+        let submitted = self
+            .block_on(crate::lambdapack::methods::submit_as(
+                &context, &label, &label, request,
+            ))
+            .map_err(remote)?;
+        let dag = submitted["dag"].as_u64().unwrap_or_default();
+        loop {
+            let view = self
+                .block_on(crate::lambdapack::methods::dag_view(&context, dag, &label))
+                .map_err(remote)?;
+            match view.status {
+                Status::Done => {
+                    let int = |v: u64| Data::Int(i64::try_from(v).unwrap_or(i64::MAX));
+                    return Ok(Data::Dict(vec![
+                        (Data::Str("dag".into()), int(dag)),
+                        (Data::Str("status".into()), Data::Str("done".into())),
+                        (Data::Str("nodes".into()), int(view.total)),
+                        (Data::Str("flops".into()), int(view.flops)),
+                        (Data::Str("bytes_remote".into()), int(view.bytes_remote)),
+                        (Data::Str("reexecuted".into()), int(view.reexecuted)),
+                    ]));
+                }
+                Status::Failed => {
+                    return Err(host_error(
+                        "RuntimeError",
+                        format!(
+                            "lambdapack run {dag} failed: {}",
+                            view.error.unwrap_or_default()
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            if self.stopped()
+                || self
+                    .deadline
+                    .is_some_and(|d| Instant::now() + LAMBDAPACK_POLL >= d)
+            {
+                // The slice is over; whatever this answers is fenced, and the resumed task
+                // waits for the same run.
+                return Err(host_error(
+                    "TimeoutError",
+                    format!("lambdapack run {dag} still running at the slice's deadline"),
+                ));
+            }
+            std::thread::sleep(LAMBDAPACK_POLL);
+        }
+    }
+
     fn label_of(&self, text: Option<&str>) -> Result<Option<sl_labels::Label>, HostError> {
         let Some(text) = text else {
             return Ok(None);

@@ -476,20 +476,32 @@ async fn submit(
     caller: &Caller,
     request: DagSubmit,
 ) -> Result<serde_json::Value, RemoteError> {
+    let reader = caller_label(c, caller, true).await?;
+    let writer = caller_label(c, caller, false).await?;
+    submit_as(c, &reader, &writer, request).await
+}
+
+/// Submits a run for a principal reading at `reader` and writing at `writer` (a task: both its
+/// label). Idempotent by `request.request`: the same request gives the same descriptor (output
+/// generations derive from the key) and the same run.
+pub(crate) async fn submit_as(
+    c: &JobsContext,
+    reader: &Label,
+    writer: &Label,
+    request: DagSubmit,
+) -> Result<serde_json::Value, RemoteError> {
     if request.source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
             "a program is at most {SOURCE_BYTES_MAX} bytes"
         )));
     }
-    let reader = caller_label(c, caller, true).await?;
-    let writer = caller_label(c, caller, false).await?;
     let policy = c.policy.current();
     // Inputs: catalogued matrices the caller may read; the run's label joins theirs.
     let mut label = writer.clone();
     let mut bindings = BTreeMap::new();
     let mut tile = None;
     for (param, name) in &request.inputs {
-        let meta = lookup(&c.link, name, &reader).await?;
+        let meta = lookup(&c.link, name, reader).await?;
         label = policy.join(&label, &meta.label).ok_or_else(|| {
             bad(format!(
                 "matrix {name}'s label has no join with the run's label"
@@ -670,9 +682,10 @@ fn analyse(
                 program.name
             )));
         };
-        let mut generation = [0u8; 8];
-        getrandom::fill(&mut generation).map_err(unavailable)?;
-        let generation = u64::from_le_bytes(generation);
+        // From the request key, so a retried submission writes the same descriptor.
+        let generation = param
+            .bytes()
+            .fold(splitmix(descriptor.run), |h, b| splitmix(h ^ u64::from(b)));
         let meta = MatrixMeta {
             rows: row_tiles * descriptor.tile,
             cols: col_tiles * descriptor.tile,

@@ -208,6 +208,7 @@ impl Runner {
     }
 
     async fn execute(self: Arc<Self>, grant: NodeGrant) -> Result<(), Error> {
+        let started = Instant::now();
         let prepared = self.prepared(&grant).await?;
         let node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
         // The analysis of this node: what it reads, then (after the kernel) what it writes.
@@ -236,27 +237,38 @@ impl Runner {
             bytes_remote += remote;
             fetched[position] = tile;
         }
+        let fetched_at = started.elapsed();
         let outcome = {
             let (prepared, node) = (prepared.clone(), node.clone());
             tokio::task::spawn_blocking(move || compute(&prepared, &node, &reads, fetched))
                 .await
                 .map_err(|e| Error::Transient(e.to_string()))??
         };
+        let computed_at = started.elapsed();
         let mut puts = tokio::task::JoinSet::new();
-        for (key, tile) in outcome.results {
+        for (key, tile, intermediate) in outcome.results {
             let Some(bytes) = tile_codec::encode(tile.rows(), tile.cols(), tile.data()) else {
                 return Err(Error::Fatal(
                     "a kernel result has an inconsistent shape".into(),
                 ));
             };
             let (store, label) = (self.store.clone(), grant.label.clone());
-            puts.spawn(async move { store.put(&key, Bytes::from(bytes), &label).await });
+            // Intermediates are R copies without a write-ahead log (they survive kill -9 of any
+            // R - 1 nodes); outputs are synced like every other object.
+            puts.spawn(async move {
+                if intermediate {
+                    store.put_buffered(&key, Bytes::from(bytes), &label).await
+                } else {
+                    store.put(&key, Bytes::from(bytes), &label).await
+                }
+            });
         }
         while let Some(joined) = puts.join_next().await {
             joined
                 .map_err(|e| Error::Transient(e.to_string()))?
                 .map_err(|e| Error::Transient(format!("writing a result tile: {e}")))?;
         }
+        let written_at = started.elapsed();
         let reply = self
             .link
             .propose(Command::DagComplete {
@@ -269,6 +281,15 @@ impl Runner {
             })
             .await
             .map_err(Error::Transient)?;
+        debug!(
+            dag = grant.dag.0,
+            fetch_ms = fetched_at.as_millis() as u64,
+            kernel_ms = (computed_at - fetched_at).as_millis() as u64,
+            write_ms = (written_at - computed_at).as_millis() as u64,
+            complete_ms = (started.elapsed() - written_at).as_millis() as u64,
+            bytes_remote,
+            "lambdapack node done"
+        );
         metrics::counter!("slnode_lambdapack_nodes_total").increment(1);
         metrics::counter!("slnode_lambdapack_bytes_remote_total").increment(bytes_remote);
         match reply {
@@ -376,8 +397,8 @@ async fn fetch(store: &Store, key: Vec<u8>, label: &Label) -> Result<(Option<Til
 }
 
 struct Computed {
-    /// Object keys and tiles to write.
-    results: Vec<(Vec<u8>, Tile)>,
+    /// Object keys and tiles to write, and whether each is an intermediate.
+    results: Vec<(Vec<u8>, Tile, bool)>,
     children: Vec<Child>,
     flops: f64,
     /// Object keys of intermediates no other node reads.
@@ -397,7 +418,8 @@ fn compute(
     let mut results = Vec::with_capacity(writes.len());
     for (tile, result) in writes.iter().zip(tiles) {
         // An intermediate nobody reads is not stored.
-        if prepared.is_intermediate(tile)
+        let intermediate = prepared.is_intermediate(tile);
+        if intermediate
             && dag
                 .readers_of(tile)
                 .map_err(|e| fatal(e.into()))?
@@ -405,7 +427,7 @@ fn compute(
         {
             continue;
         }
-        results.push((prepared.tile_key(tile), result));
+        results.push((prepared.tile_key(tile), result, intermediate));
     }
     let children = cluster::children(&dag, node)
         .map_err(fatal)?
