@@ -18,8 +18,8 @@ use serde_json::Value;
 use sl_node::admin::Empty;
 use sl_node::lambdapack::methods::{
     CancelDag, CommitMatrix, DagRequest, DagStatus, DagSubmit, GetTile, ListMatrices, MatrixInfo,
-    MatrixName, MatrixShape, PutTile, RandomTile, RandomTileRequest, RemoveMatrix, SubmitDag,
-    TileAt,
+    MatrixName, MatrixShape, MatrixTile, PutTile, RandomTile, RandomTileRequest, RemoveMatrix,
+    SubmitDag, TileAt,
 };
 use sl_objstore::engine::tile as tile_codec;
 use sl_rpc::Method;
@@ -384,8 +384,6 @@ pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f6
             .ok_or_else(|| anyhow!("matrix info lacks {f}"))
     };
     let (rows, cols, tile) = (number("rows")?, number("cols")?, number("tile")?);
-    let generation = u64::from_str_radix(meta["generation"].as_str().unwrap_or(""), 16)
-        .map_err(|_| anyhow!("matrix info lacks its generation"))?;
     let cells = (rows as usize)
         .checked_mul(cols as usize)
         .filter(|c| *c <= (1usize << 34))
@@ -396,14 +394,15 @@ pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f6
     ))));
     let _ = cells;
     let shared = std::sync::Arc::new(connection.clone());
+    let name = name.to_owned();
     for_each_tile(grid(rows, cols, tile), |k, i, j| {
-        let (out, connection) = (out.clone(), shared.clone());
+        let (out, connection, name) = (out.clone(), shared.clone(), name.clone());
         async move {
             let (found, payload) = call_payload::<GetTile>(
                 &connection,
                 k,
-                &TileAt {
-                    generation,
+                &MatrixTile {
+                    name,
                     row: i,
                     col: j,
                 },

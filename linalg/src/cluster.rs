@@ -144,7 +144,7 @@ pub fn run(
     dag: &Dag<'_>,
     node: &Node,
     reads: &[Read],
-    fetched: Vec<Option<Tile>>,
+    fetched: Vec<Option<std::sync::Arc<Tile>>>,
     buffers: &dyn Buffers,
 ) -> Result<(Vec<Tile>, f64), Error> {
     let name = || dag.node_name(node);
@@ -152,7 +152,7 @@ pub fn run(
     let mut operands = Vec::with_capacity(fetched.len());
     for (read, tile) in reads.iter().zip(fetched) {
         match tile {
-            Some(tile) => operands.push(Operand::Shared(std::sync::Arc::new(tile))),
+            Some(tile) => operands.push(Operand::Shared(tile)),
             None if read.written => {
                 return Err(Error::LostTile {
                     node: name(),

@@ -115,6 +115,10 @@ impl Engine {
         data.set_enable_blob_files(true);
         data.set_min_blob_size(BLOB_BYTES_MIN);
         data.set_blob_file_size(256 << 20);
+        // Tiles arrive 8-32 MiB at a time: with the default two 64 MiB memtables a burst of
+        // writes stalled behind the flush of the previous eight tiles.
+        data.set_write_buffer_size(128 << 20);
+        data.set_max_write_buffer_number(4);
         let meta = Options::default();
         let db = DB::open_cf_descriptors(
             &options,

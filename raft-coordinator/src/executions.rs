@@ -36,6 +36,11 @@ pub struct Execution {
     /// Children not yet ready: the parents already counted for each.
     pub counted: BTreeMap<NodeKey, BTreeSet<NodeKey>>,
     pub ready: BTreeSet<NodeKey>,
+    /// Ready nodes preferred by a worker node: the one whose completion made them ready, which
+    /// holds the newest of their inputs in memory. A subset of `ready`, by worker node and key.
+    pub preferred: BTreeSet<(u64, NodeKey)>,
+    /// The worker node each entry of `preferred` is for, by key.
+    pub preferred_by: BTreeMap<NodeKey, u64>,
     pub running: BTreeMap<NodeKey, Lease>,
     /// Node leases handed out so far; each lease gets a fresh epoch so late reports are fenced.
     pub epochs: u64,
@@ -152,6 +157,8 @@ impl Machine {
                 done: 0,
                 counted: BTreeMap::new(),
                 ready: roots.iter().cloned().collect(),
+                preferred: BTreeSet::new(),
+                preferred_by: BTreeMap::new(),
                 running: BTreeMap::new(),
                 epochs: 0,
                 status: Status::Ready,
@@ -188,8 +195,30 @@ impl Machine {
         let mut grants = Vec::new();
         for (id, dag) in self.state.dags.iter_mut() {
             while left > 0 {
-                let Some(key) = dag.ready.pop_first() else {
-                    break;
+                // This worker's preferred nodes first, then any (an idle worker takes another's
+                // preferred work rather than wait).
+                let mine = dag
+                    .preferred
+                    .range((node.0, NodeKey::new())..)
+                    .next()
+                    .filter(|(holder, _)| *holder == node.0)
+                    .cloned();
+                let key = match mine {
+                    Some(entry) => {
+                        dag.preferred.remove(&entry);
+                        dag.preferred_by.remove(&entry.1);
+                        dag.ready.remove(&entry.1);
+                        entry.1
+                    }
+                    None => {
+                        let Some(key) = dag.ready.pop_first() else {
+                            break;
+                        };
+                        if let Some(holder) = dag.preferred_by.remove(&key) {
+                            dag.preferred.remove(&(holder, key.clone()));
+                        }
+                        key
+                    }
                 };
                 dag.epochs += 1;
                 let epoch = Epoch(dag.epochs);
@@ -260,7 +289,7 @@ impl Machine {
                 ));
             }
         }
-        dag.running.remove(key);
+        let holder = dag.running.remove(key).map(|lease| lease.holder.0);
         dag.done += 1;
         dag.flops = dag.flops.saturating_add(flops);
         dag.bytes_remote = dag.bytes_remote.saturating_add(bytes_remote);
@@ -275,17 +304,28 @@ impl Machine {
             if parents.len() as u64 >= u64::from(child.parents) {
                 dag.counted.remove(&child.key);
                 dag.ready.insert(child.key.clone());
+                if let Some(holder) = holder {
+                    dag.preferred.insert((holder, child.key.clone()));
+                    dag.preferred_by.insert(child.key.clone(), holder);
+                }
             }
         }
         assert!(
             dag.done <= dag.total,
             "an execution completes no more nodes than it has"
         );
+        debug_assert!(
+            dag.preferred.len() == dag.preferred_by.len()
+                && dag.preferred_by.len() <= dag.ready.len(),
+            "preferred nodes are ready nodes, each preferred by one worker node"
+        );
         if dag.done < dag.total {
             return Reply::Ok;
         }
         dag.status = Status::Done;
         dag.ready.clear();
+        dag.preferred.clear();
+        dag.preferred_by.clear();
         dag.counted.clear();
         let outputs = std::mem::take(&mut dag.outputs);
         let mut replaced = Vec::new();
@@ -384,6 +424,8 @@ fn end_failed(dag: &mut Execution, error: &str) {
     dag.status = Status::Failed;
     dag.error = Some(error);
     dag.ready.clear();
+    dag.preferred.clear();
+    dag.preferred_by.clear();
     dag.counted.clear();
     dag.running.clear();
     dag.outputs.clear();

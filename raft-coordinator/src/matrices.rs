@@ -10,6 +10,10 @@
 //!
 //! Invariants: a generation is referenced by at most one facet (a replaced facet's generation is
 //! returned so its tiles can be deleted); bounded names, facets per name and matrices.
+//!
+//! Integrity: tiles are written at their writer's label, and a reader takes a tile as part of a
+//! matrix only when the tile's label is the matrix's (see `sl_node::lambdapack`): a tile someone
+//! else put under the generation is a missing tile, never content.
 
 use std::collections::BTreeMap;
 
@@ -75,6 +79,19 @@ impl Machine {
         if self.policy.check_label(&meta.label).is_err() {
             return Reply::Rejected(Reject::Invalid(
                 "the matrix's label is not valid in this cluster's policy".into(),
+            ));
+        }
+        // A generation belongs to one facet: recording another's generation under a new name
+        // would let its owner-to-be delete (`matrix rm`) tiles someone else's matrix reads.
+        let taken = self
+            .state
+            .matrices
+            .iter()
+            .flat_map(|(n, facets)| facets.iter().map(move |m| (n, m)))
+            .any(|(n, m)| m.generation == meta.generation && !(n == name && m.label == meta.label));
+        if taken {
+            return Reply::Rejected(Reject::Invalid(
+                "that generation belongs to another matrix; upload under a fresh one".into(),
             ));
         }
         insert_facet(&mut self.state.matrices, name, meta.clone())

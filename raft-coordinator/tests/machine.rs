@@ -938,6 +938,22 @@ mod dag_executions {
             Reply::Generation(Some(2))
         );
         assert_eq!(lookup(&w), Err(Reject::NotFound));
+        // A generation belongs to one facet: another name may not claim matrix L2's tiles (its
+        // owner could then delete them with `matrix rm`).
+        assert_eq!(
+            w.m.apply(&Command::MatrixPut {
+                name: "L2".into(),
+                meta: meta(&w, 5),
+            }),
+            Reply::Generation(None)
+        );
+        assert!(matches!(
+            w.m.apply(&Command::MatrixPut {
+                name: "Thief".into(),
+                meta: meta(&w, 5),
+            }),
+            Reply::Rejected(Reject::Invalid(_))
+        ));
     }
 
     /// A failed node ends the run with its error; a cancel ends it too; both are fenced or

@@ -39,6 +39,14 @@ pub struct TileAt {
     pub col: u64,
 }
 
+/// A tile of a catalogued matrix, by the matrix's name.
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct MatrixTile {
+    pub name: String,
+    pub row: u64,
+    pub col: u64,
+}
+
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct MatrixName {
     pub name: String,
@@ -85,7 +93,7 @@ pub struct DagRequest {
 }
 
 sl_rpc::method!(PutTile, 530, "matrix_tile_put", true, TileAt, Empty);
-sl_rpc::method!(GetTile, 531, "matrix_tile_get", true, TileAt, Found);
+sl_rpc::method!(GetTile, 531, "matrix_tile_get", true, MatrixTile, Found);
 sl_rpc::method!(
     CommitMatrix,
     532,
@@ -188,18 +196,20 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                 Ok(RpcReply::new(Empty {}))
             }
         })
-        .route::<GetTile, _, _>(move |caller, at: TileAt, _| {
+        .route::<GetTile, _, _>(move |caller, at: MatrixTile, _| {
             let slot = s2.clone();
             async move {
                 let c = context(&slot)?;
                 let reader = caller_label(&c, &caller, true).await?;
-                let key = super::matrix_tile_key(at.generation, at.row, at.col);
+                let meta = lookup(&c.link, &at.name, &reader).await?;
+                let key = super::matrix_tile_key(meta.generation, at.row, at.col);
+                // Only a tile at the matrix's own label is part of it (see `matrices`).
                 match c.store.get(&key, &reader).await.map_err(unavailable)? {
-                    Some(object) => Ok(RpcReply::with_payload(
+                    Some(object) if object.label == meta.label => Ok(RpcReply::with_payload(
                         Found { found: true },
                         Bytes::from(object.bytes.to_vec()),
                     )),
-                    None => Ok(RpcReply::new(Found { found: false })),
+                    _ => Ok(RpcReply::new(Found { found: false })),
                 }
             }
         })
@@ -528,6 +538,7 @@ pub(crate) async fn submit_as(
                 rows: meta.rows,
                 cols: meta.cols,
                 output: false,
+                label: meta.label.clone(),
             },
         );
     }
@@ -702,6 +713,7 @@ fn analyse(
                 rows: meta.rows,
                 cols: meta.cols,
                 output: true,
+                label: label.clone(),
             },
         );
         output_metas.push((name.clone(), meta));

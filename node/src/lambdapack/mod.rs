@@ -49,6 +49,8 @@ pub struct Binding {
     pub rows: u64,
     pub cols: u64,
     pub output: bool,
+    /// The matrix's label: only tiles at it are part of it (an input may be below the run).
+    pub label: sl_labels::Label,
 }
 
 /// A descriptor compiled for running nodes.
@@ -115,6 +117,19 @@ impl Prepared {
                 }
                 key.into_bytes()
             }
+        }
+    }
+
+    /// The label a tile of this run must carry to be part of it: its input matrix's, else the
+    /// run's own (intermediates and outputs are written at the run's label).
+    pub fn tile_label(&self, tile: &TileKey, run: &sl_labels::Label) -> sl_labels::Label {
+        match self
+            .bound
+            .get(tile.matrix as usize)
+            .and_then(Option::as_ref)
+        {
+            Some(b) if !b.output => b.label.clone(),
+            _ => run.clone(),
         }
     }
 

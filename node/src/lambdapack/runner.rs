@@ -38,6 +38,7 @@ use crate::kappa::programs::unix_ms;
 /// A node lease runs this long unless renewed; renewals come every third of it.
 pub const LEASE_MS: u64 = 15_000;
 pub const PREPARED_MAX: usize = 32;
+pub const CACHE_MIB_DEFAULT: usize = 1024;
 const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
 
@@ -57,24 +58,27 @@ pub struct Options {
     pub slots: usize,
     /// OpenBLAS threads per kernel (process-wide).
     pub blas_threads: usize,
+    /// Bytes of recent tiles kept in memory.
+    pub cache_bytes: usize,
 }
 
 impl Options {
-    /// `SLNODE_LAMBDAPACK_SLOTS` (default: the machine's cores) and `SLNODE_BLAS_THREADS`
-    /// (default 1: slots already use every core).
+    /// `SLNODE_LAMBDAPACK_SLOTS` (default: the machine's cores), `SLNODE_BLAS_THREADS`
+    /// (default 1: slots already use every core) and `SLNODE_TILE_CACHE_MIB` (default 1024).
     pub fn from_env(node: u64) -> Options {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let number = |name: &str, default: usize| {
+        let number = |name: &str, default: usize, max: usize| {
             std::env::var(name)
                 .ok()
                 .and_then(|v| v.parse::<usize>().ok())
-                .filter(|v| (1..=256).contains(v))
+                .filter(|v| (1..=max).contains(v))
                 .unwrap_or(default)
         };
         Options {
             node,
-            slots: number("SLNODE_LAMBDAPACK_SLOTS", cores),
-            blas_threads: number("SLNODE_BLAS_THREADS", 1),
+            slots: number("SLNODE_LAMBDAPACK_SLOTS", cores, 256),
+            blas_threads: number("SLNODE_BLAS_THREADS", 1, 256),
+            cache_bytes: number("SLNODE_TILE_CACHE_MIB", CACHE_MIB_DEFAULT, 1 << 20) << 20,
         }
     }
 }
@@ -84,6 +88,51 @@ struct Runner {
     link: Link,
     store: Store,
     prepared: Mutex<HashMap<String, Arc<Prepared>>>,
+    cache: TileCache,
+}
+
+/// Tiles this node wrote or read lately, by object key, with their labels: tiles are write-once,
+/// so a cached tile is never stale. Bounded by bytes; the oldest go first.
+struct TileCache {
+    inner: Mutex<CacheInner>,
+    bytes_max: usize,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    tiles: HashMap<Vec<u8>, (Label, Arc<Tile>)>,
+    order: std::collections::VecDeque<Vec<u8>>,
+    bytes: usize,
+}
+
+impl TileCache {
+    fn get(&self, key: &[u8], label: &Label) -> Option<Arc<Tile>> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let (found, tile) = inner.tiles.get(key)?;
+        (found == label).then(|| tile.clone())
+    }
+
+    fn insert(&self, key: Vec<u8>, label: Label, tile: Arc<Tile>) {
+        let size = tile.data().len() * std::mem::size_of::<f64>();
+        if size > self.bytes_max {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.tiles.contains_key(&key) {
+            return;
+        }
+        while inner.bytes + size > self.bytes_max {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some((_, gone)) = inner.tiles.remove(&oldest) {
+                inner.bytes -= gone.data().len() * std::mem::size_of::<f64>();
+            }
+        }
+        inner.bytes += size;
+        inner.order.push_back(key.clone());
+        inner.tiles.insert(key, (label, tile));
+    }
 }
 
 /// Starts the runner; it runs until the process ends.
@@ -94,6 +143,10 @@ pub fn spawn(options: Options, link: Link, store: Store) -> tokio::task::JoinHan
         link,
         store,
         prepared: Mutex::new(HashMap::new()),
+        cache: TileCache {
+            inner: Mutex::new(CacheInner::default()),
+            bytes_max: options.cache_bytes,
+        },
     });
     tokio::spawn(runner.poll(options.slots.max(1)))
 }
@@ -213,28 +266,47 @@ impl Runner {
         let node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
         // The analysis of this node: what it reads, then (after the kernel) what it writes.
         let (reads, keys) = {
-            let (prepared, node) = (prepared.clone(), node.clone());
+            let (prepared, node, label) = (prepared.clone(), node.clone(), grant.label.clone());
             tokio::task::spawn_blocking(move || {
                 let dag = Dag::new(&prepared.program, &prepared.args)?;
                 let reads = cluster::reads(&dag, &node)?;
-                let keys: Vec<Vec<u8>> = reads.iter().map(|r| prepared.tile_key(&r.tile)).collect();
+                let keys: Vec<(Vec<u8>, Label)> = reads
+                    .iter()
+                    .map(|r| {
+                        (
+                            prepared.tile_key(&r.tile),
+                            prepared.tile_label(&r.tile, &label),
+                        )
+                    })
+                    .collect();
                 Ok::<_, cluster::Error>((reads, keys))
             })
             .await
             .map_err(|e| Error::Transient(e.to_string()))?
             .map_err(|e| Error::Fatal(e.to_string()))?
         };
+        let mut fetched: Vec<Option<Arc<Tile>>> = (0..reads.len()).map(|_| None).collect();
         let mut fetches = tokio::task::JoinSet::new();
-        for (position, key) in keys.into_iter().enumerate() {
+        for (position, (key, expected)) in keys.into_iter().enumerate() {
+            if let Some(tile) = self.cache.get(&key, &expected) {
+                fetched[position] = Some(tile);
+                continue;
+            }
             let (store, label) = (self.store.clone(), grant.label.clone());
-            fetches.spawn(async move { (position, fetch(&store, key, &label).await) });
+            fetches.spawn(async move {
+                let result = fetch(&store, &key, &label, &expected).await;
+                (position, key, expected, result)
+            });
         }
-        let mut fetched: Vec<Option<Tile>> = (0..reads.len()).map(|_| None).collect();
         let mut bytes_remote = 0u64;
         while let Some(joined) = fetches.join_next().await {
-            let (position, result) = joined.map_err(|e| Error::Transient(e.to_string()))?;
+            let (position, key, expected, result) =
+                joined.map_err(|e| Error::Transient(e.to_string()))?;
             let (tile, remote) = result?;
             bytes_remote += remote;
+            if let Some(tile) = &tile {
+                self.cache.insert(key, expected, tile.clone());
+            }
             fetched[position] = tile;
         }
         let fetched_at = started.elapsed();
@@ -252,6 +324,10 @@ impl Runner {
                     "a kernel result has an inconsistent shape".into(),
                 ));
             };
+            // The leader prefers this node for the children this completion makes ready: they
+            // find this result here without reading it back.
+            self.cache
+                .insert(key.clone(), grant.label.clone(), Arc::new(tile));
             let (store, label) = (self.store.clone(), grant.label.clone());
             // Intermediates are R copies without a write-ahead log (they survive kill -9 of any
             // R - 1 nodes); outputs are synced like every other object.
@@ -361,11 +437,17 @@ async fn load_descriptor(store: &Store, key: &str, label: &Label) -> Result<Desc
         .map_err(|e| Error::Fatal(format!("the run's descriptor {key} is malformed: {e}")))
 }
 
-/// Reads a tile: this node's replica first, else any holder. Returns it (`None`: no such tile)
-/// and the bytes that came from another node.
-async fn fetch(store: &Store, key: Vec<u8>, label: &Label) -> Result<(Option<Tile>, u64), Error> {
+/// Reads a tile: this node's replica first, else any holder. Returns it (`None`: no such tile,
+/// or one not at `expected`, the label of the matrix it belongs to — someone else's write under
+/// the same key is not part of it) and the bytes that came from another node.
+async fn fetch(
+    store: &Store,
+    key: &[u8],
+    label: &Label,
+    expected: &Label,
+) -> Result<(Option<Arc<Tile>>, u64), Error> {
     let engine = store.engine().clone();
-    let local_key = key.clone();
+    let local_key = key.to_vec();
     let local = tokio::task::spawn_blocking(move || engine.get(&local_key))
         .await
         .ok()
@@ -375,25 +457,25 @@ async fn fetch(store: &Store, key: Vec<u8>, label: &Label) -> Result<(Option<Til
         Some(object) => (Some(object), false),
         None => (
             store
-                .get(&key, label)
+                .get(key, label)
                 .await
                 .map_err(|e| Error::Transient(format!("reading a tile: {e}")))?,
             true,
         ),
     };
-    let Some(object) = object else {
+    let Some(object) = object.filter(|o| &o.label == expected) else {
         return Ok((None, 0));
     };
     let Some(view) = tile_codec::view(&object.bytes) else {
         return Err(Error::Fatal(format!(
             "object {} is not a tile",
-            String::from_utf8_lossy(&key)
+            String::from_utf8_lossy(key)
         )));
     };
     let tile = Tile::from_col_major(view.rows, view.cols, view.values.to_vec())
         .ok_or_else(|| Error::Fatal("a stored tile has an inconsistent shape".into()))?;
     let moved = if remote { object.bytes.len() as u64 } else { 0 };
-    Ok((Some(tile), moved))
+    Ok((Some(Arc::new(tile)), moved))
 }
 
 struct Computed {
@@ -409,7 +491,7 @@ fn compute(
     prepared: &Prepared,
     node: &sl_linalg::dag::Node,
     reads: &[cluster::Read],
-    fetched: Vec<Option<Tile>>,
+    fetched: Vec<Option<Arc<Tile>>>,
 ) -> Result<Computed, Error> {
     let fatal = |e: cluster::Error| Error::Fatal(e.to_string());
     let dag = Dag::new(&prepared.program, &prepared.args).map_err(|e| fatal(e.into()))?;
