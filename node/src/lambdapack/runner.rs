@@ -113,7 +113,7 @@ impl TileCache {
     }
 
     fn insert(&self, key: Vec<u8>, label: Label, tile: Arc<Tile>) {
-        let size = tile.data().len() * std::mem::size_of::<f64>();
+        let size = std::mem::size_of_val(tile.data());
         if size > self.bytes_max {
             return;
         }
@@ -126,7 +126,7 @@ impl TileCache {
                 break;
             };
             if let Some((_, gone)) = inner.tiles.remove(&oldest) {
-                inner.bytes -= gone.data().len() * std::mem::size_of::<f64>();
+                inner.bytes -= std::mem::size_of_val(gone.data());
             }
         }
         inner.bytes += size;
