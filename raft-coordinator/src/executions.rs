@@ -264,9 +264,8 @@ impl Machine {
         let Some(dag) = self.state.dags.get_mut(&id) else {
             return Reply::Rejected(Reject::NotFound);
         };
-        match dag.running.get(key) {
-            Some(lease) if lease.epoch == epoch => {}
-            _ => return Reply::Rejected(Reject::StaleEpoch),
+        if !holds(dag, key, epoch) {
+            return Reply::Rejected(Reject::StaleEpoch);
         }
         if children.len() > CHILDREN_MAX {
             return Reply::Rejected(Reject::Limit(format!("at most {CHILDREN_MAX} children")));
@@ -352,9 +351,8 @@ impl Machine {
         let Some(dag) = self.state.dags.get_mut(&id) else {
             return Reply::Rejected(Reject::NotFound);
         };
-        match dag.running.get(key) {
-            Some(lease) if lease.epoch == epoch => {}
-            _ => return Reply::Rejected(Reject::StaleEpoch),
+        if !holds(dag, key, epoch) {
+            return Reply::Rejected(Reject::StaleEpoch);
         }
         end_failed(dag, error);
         Reply::Ok
@@ -410,6 +408,13 @@ impl Machine {
             _ => Reply::Rejected(Reject::StaleEpoch),
         }
     }
+}
+
+/// Is `epoch` the current lease of running node `key`? Only its holder may report on it.
+fn holds(dag: &Execution, key: &NodeKey, epoch: Epoch) -> bool {
+    dag.running
+        .get(key)
+        .is_some_and(|lease| lease.epoch == epoch)
 }
 
 fn end_failed(dag: &mut Execution, error: &str) {

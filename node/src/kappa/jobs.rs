@@ -107,17 +107,17 @@ pub struct JobsContext {
 
 pub type Slot = std::sync::Arc<std::sync::OnceLock<JobsContext>>;
 
-fn context(slot: &Slot) -> Result<JobsContext, RemoteError> {
+pub(crate) fn context(slot: &Slot) -> Result<JobsContext, RemoteError> {
     slot.get()
         .cloned()
         .ok_or_else(|| RemoteError::new(ErrorCode::Unavailable, "the node is starting"))
 }
 
-fn unavailable(e: impl std::fmt::Display) -> RemoteError {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> RemoteError {
     RemoteError::new(ErrorCode::Unavailable, e.to_string())
 }
 
-fn bad(e: impl std::fmt::Display) -> RemoteError {
+pub(crate) fn bad(e: impl std::fmt::Display) -> RemoteError {
     RemoteError::new(ErrorCode::BadRequest, e.to_string())
 }
 
@@ -160,7 +160,7 @@ pub(crate) async fn caller_label(
     }
 }
 
-fn status_name(status: Status) -> &'static str {
+pub(crate) fn status_name(status: Status) -> &'static str {
     match status {
         Status::Ready => "ready",
         Status::Running => "running",

@@ -22,7 +22,9 @@ use tracing::warn;
 
 use super::{Binding, Descriptor, Prepared};
 use crate::admin::{Empty, Found};
-use crate::kappa::jobs::{JobsContext, JsonText, caller_label};
+use crate::kappa::jobs::{
+    JobsContext, JsonText, bad, caller_label, context, status_name, unavailable,
+};
 use crate::kappa::link::Link;
 
 /// Tiles are at most this many elements a side (a 4096² tile is 128 MiB, half the RPC payload
@@ -138,21 +140,8 @@ sl_rpc::method!(
     Empty
 );
 
-pub type Slot = std::sync::Arc<std::sync::OnceLock<JobsContext>>;
-
-fn context(slot: &Slot) -> Result<JobsContext, RemoteError> {
-    slot.get()
-        .cloned()
-        .ok_or_else(|| RemoteError::new(ErrorCode::Unavailable, "the node is starting"))
-}
-
-fn unavailable(e: impl std::fmt::Display) -> RemoteError {
-    RemoteError::new(ErrorCode::Unavailable, e.to_string())
-}
-
-fn bad(e: impl std::fmt::Display) -> RemoteError {
-    RemoteError::new(ErrorCode::BadRequest, e.to_string())
-}
+/// The same context as the job methods (link, store, policy).
+pub use crate::kappa::jobs::Slot;
 
 fn rejected(reject: Reject) -> RemoteError {
     match reject {
@@ -774,16 +763,6 @@ async fn status(
     {
         Answer::Dags(views) => Ok(json!(views.iter().map(view_json).collect::<Vec<_>>())),
         _ => Err(unavailable("unexpected answer")),
-    }
-}
-
-pub fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Ready => "ready",
-        Status::Running => "running",
-        Status::Blocked => "blocked",
-        Status::Done => "done",
-        Status::Failed => "failed",
     }
 }
 
