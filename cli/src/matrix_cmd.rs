@@ -294,8 +294,10 @@ where
 {
     let mut running = tokio::task::JoinSet::new();
     for (k, (i, j)) in tiles.into_iter().enumerate() {
-        if running.len() >= TRANSFERS_IN_FLIGHT {
-            running.join_next().await.expect("non-empty")??;
+        if running.len() >= TRANSFERS_IN_FLIGHT
+            && let Some(done) = running.join_next().await
+        {
+            done??;
         }
         running.spawn(work(k, i, j));
     }
@@ -384,7 +386,7 @@ pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f6
             .ok_or_else(|| anyhow!("matrix info lacks {f}"))
     };
     let (rows, cols, tile) = (number("rows")?, number("cols")?, number("tile")?);
-    let cells = (rows as usize)
+    (rows as usize)
         .checked_mul(cols as usize)
         .filter(|c| *c <= (1usize << 34))
         .ok_or_else(|| anyhow!("{name} is {rows}x{cols}: too large to fetch into memory"))?;
@@ -392,7 +394,6 @@ pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f6
         rows as usize,
         cols as usize,
     ))));
-    let _ = cells;
     let shared = std::sync::Arc::new(connection.clone());
     let name = name.to_owned();
     for_each_tile(grid(rows, cols, tile), |k, i, j| {

@@ -243,6 +243,19 @@ impl Store {
     /// Reads `key` for a reader at `reader`. An object whose label does not flow to the reader is
     /// reported as absent, exactly like a missing one.
     pub async fn get(&self, key: &[u8], reader: &Label) -> Result<Option<Object>, Error> {
+        Ok(self
+            .get_located(key, reader)
+            .await?
+            .map(|(object, _)| object))
+    }
+
+    /// [`Store::get`], and whether this node's own copy served it (so callers can count the
+    /// bytes that crossed the network).
+    pub async fn get_located(
+        &self,
+        key: &[u8],
+        reader: &Label,
+    ) -> Result<Option<(Object, bool)>, Error> {
         let members = self.members();
         let mut order = owners(&members, key, self.replicas);
         if let Some(local) = order.iter().position(|m| m.id == self.me) {
@@ -265,9 +278,10 @@ impl Store {
                     for owner in needs_repair {
                         self.repair_in_background(owner, key, &object);
                     }
+                    let local = member.id == self.me;
                     return Ok(
                         sl_labels::may_see(&*self.policy.current(), reader, &object.label)
-                            .then_some(object),
+                            .then_some((object, local)),
                     );
                 }
                 Ok(None) if owner_ids.contains(&member.id) => needs_repair.push(member.clone()),

@@ -437,7 +437,7 @@ async fn load_descriptor(store: &Store, key: &str, label: &Label) -> Result<Desc
         .map_err(|e| Error::Fatal(format!("the run's descriptor {key} is malformed: {e}")))
 }
 
-/// Reads a tile: this node's replica first, else any holder. Returns it (`None`: no such tile,
+/// Reads a tile: this node's replica first when it owns one, else any holder. Returns it (`None`: no such tile,
 /// or one not at `expected`, the label of the matrix it belongs to — someone else's write under
 /// the same key is not part of it) and the bytes that came from another node.
 async fn fetch(
@@ -446,24 +446,11 @@ async fn fetch(
     label: &Label,
     expected: &Label,
 ) -> Result<(Option<Arc<Tile>>, u64), Error> {
-    let engine = store.engine().clone();
-    let local_key = key.to_vec();
-    let local = tokio::task::spawn_blocking(move || engine.get(&local_key))
+    let found = store
+        .get_located(key, label)
         .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten();
-    let (object, remote) = match local {
-        Some(object) => (Some(object), false),
-        None => (
-            store
-                .get(key, label)
-                .await
-                .map_err(|e| Error::Transient(format!("reading a tile: {e}")))?,
-            true,
-        ),
-    };
-    let Some(object) = object.filter(|o| &o.label == expected) else {
+        .map_err(|e| Error::Transient(format!("reading a tile: {e}")))?;
+    let Some((object, local)) = found.filter(|(o, _)| &o.label == expected) else {
         return Ok((None, 0));
     };
     let Some(view) = tile_codec::view(&object.bytes) else {
@@ -474,7 +461,7 @@ async fn fetch(
     };
     let tile = Tile::from_col_major(view.rows, view.cols, view.values.to_vec())
         .ok_or_else(|| Error::Fatal("a stored tile has an inconsistent shape".into()))?;
-    let moved = if remote { object.bytes.len() as u64 } else { 0 };
+    let moved = if local { 0 } else { object.bytes.len() as u64 };
     Ok((Some(Arc::new(tile)), moved))
 }
 
