@@ -94,6 +94,14 @@ fn lapack(kernel: &str, operands: &[&Array2<f64>]) -> Vec<Array2<f64>> {
         .collect()
 }
 
+/// One kernel at a time per node: these clusters run beside the other cluster tests on two
+/// cores, whose health checks need the CPU too.
+fn light_nodes() {
+    // SAFETY: set before this test starts any thread or process (nextest runs each test in a
+    // process of its own); the nodes `up` starts inherit it.
+    unsafe { std::env::set_var("SLNODE_LAMBDAPACK_SLOTS", "1") };
+}
+
 impl Cluster {
     fn matrix_names(&self) -> Vec<String> {
         let list = json_of(&ok(self.cli(&["matrix", "ls", "--json"])));
@@ -129,6 +137,7 @@ impl Cluster {
 
 #[test]
 fn factorizations_on_the_cluster_match_one_lapack_call_and_bad_input_stores_nothing() {
+    light_nodes();
     let cluster = Cluster::up_on("127.0.31.11", "7700");
     let dir = cluster.home.path();
     let (n, b) = (512, 128);
@@ -327,6 +336,7 @@ def main():
 #[test]
 fn a_cholesky_run_survives_kill_9_of_the_leader() {
     let first_ip = "127.0.32.11";
+    light_nodes();
     let cluster = Cluster::up_on(first_ip, "7710");
     ok(cluster.cli(&[
         "matrix", "random", "A", "--size", "2048", "--tile", "256", "--spd", "--seed", "4",
