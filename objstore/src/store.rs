@@ -37,6 +37,10 @@ pub enum Error {
     Unreachable { node: u64, reason: String },
     #[error("no members to store on; the cluster has no storage nodes")]
     NoMembers,
+    /// No node that answered holds the object, but some did not answer: it may be on them, so
+    /// the read says nothing about absence (a caller tries again later).
+    #[error("no copy found, and {unanswered} node(s) did not answer (last: {reason})")]
+    Inconclusive { unanswered: usize, reason: String },
     #[error("storage task failed: {0}")]
     Task(String),
 }
@@ -257,6 +261,10 @@ impl Store {
         reader: &Label,
     ) -> Result<Option<(Object, bool)>, Error> {
         let members = self.members();
+        // A node that has not learnt the membership yet (just restarted) cannot tell absence.
+        if members.is_empty() {
+            return Err(Error::NoMembers);
+        }
         let mut order = owners(&members, key, self.replicas);
         if let Some(local) = order.iter().position(|m| m.id == self.me) {
             order.swap(0, local);
@@ -272,22 +280,25 @@ impl Store {
         let owner_ids: Vec<u64> = order.iter().take(self.replicas).map(|m| m.id).collect();
         self.order_suspects_last(&mut order);
         let mut needs_repair = Vec::new();
+        let (mut unanswered, mut last_error) = (0, String::new());
         for member in &order {
             match self.get_from(member, key).await {
                 Ok(Some(object)) => {
-                    for owner in needs_repair {
+                    for owner in needs_repair.drain(..) {
                         self.repair_in_background(owner, key, &object);
                     }
-                    let local = member.id == self.me;
-                    return Ok(
-                        sl_labels::may_see(&*self.policy.current(), reader, &object.label)
-                            .then_some((object, local)),
-                    );
+                    if sl_labels::may_see(&*self.policy.current(), reader, &object.label) {
+                        return Ok(Some((object, member.id == self.me)));
+                    }
+                    // Hidden: read on exactly as for a missing object, so that even which nodes
+                    // answered cannot tell the reader that something is there.
                 }
                 Ok(None) if owner_ids.contains(&member.id) => needs_repair.push(member.clone()),
                 Ok(None) => {}
                 Err(error) => {
                     debug!(node = member.id, "replica unavailable: {error}");
+                    unanswered += 1;
+                    last_error = error.to_string();
                     if owner_ids.contains(&member.id)
                         && matches!(
                             error,
@@ -298,6 +309,14 @@ impl Store {
                     }
                 }
             }
+        }
+        // A put whose owner was unreachable lands on the next node in the key's order, so only
+        // every member answering "not here" proves the object absent.
+        if unanswered > 0 {
+            return Err(Error::Inconclusive {
+                unanswered,
+                reason: last_error,
+            });
         }
         Ok(None)
     }

@@ -364,3 +364,50 @@ async fn objects_above_the_reader_are_indistinguishable_from_missing_ones() {
         "two objects, two replicas each"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_node_silent_absence_is_not_claimed_and_hidden_objects_still_look_missing() {
+    let cluster = Cluster::new(3);
+    let store = &cluster.node(1).store;
+    store
+        .put(
+            b"doc",
+            Bytes::from_static(b"v"),
+            &cluster.label("client1CC"),
+        )
+        .await
+        .unwrap();
+    // Every node answered: absence is known.
+    assert!(
+        store
+            .get(b"never-written", &cluster.label("public"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    cluster.node(3).endpoint.close().await;
+    // Node 3 may hold the only copies (a put whose owner was down goes to the next node): a read
+    // that found nothing must not say "absent".
+    let missing = store.get(b"never-written", &cluster.label("public")).await;
+    assert!(
+        matches!(
+            missing,
+            Err(sl_objstore::store::Error::Inconclusive { unanswered: 1, .. })
+        ),
+        "{:?}",
+        missing.map(|o| o.is_some())
+    );
+    // A hidden object gives the same answer as a missing one, even now.
+    let hidden = store.get(b"doc", &cluster.label("public")).await;
+    assert!(
+        matches!(
+            hidden,
+            Err(sl_objstore::store::Error::Inconclusive { unanswered: 1, .. })
+        ),
+        "{:?}",
+        hidden.map(|o| o.is_some())
+    );
+    // The object itself is still served to whoever may see it.
+    let seen = store.get(b"doc", &cluster.label("top")).await.unwrap();
+    assert_eq!(&seen.expect("readable").bytes[..], b"v");
+}
