@@ -7,6 +7,8 @@
 //!   idempotency key only, and every effect of a job that ended `done` arrived.
 //! * `durability` — every acknowledged object put is found by every node's final read with the
 //!   same SHA-256.
+//! * `factorization` — every LAmbdaPACK run whose submission was acknowledged and whose end was
+//!   seen ended `done`, and its factor, read back after recovery, multiplies back to its input.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,7 +82,81 @@ pub fn check(ops: &[Op]) -> Findings {
         findings.checkers.insert("durability", found.len() as u64);
         findings.anomalies.extend(found);
     }
+    let factors = by("lambdapack");
+    if !factors.is_empty() {
+        let found = factorization(&factors);
+        findings
+            .checkers
+            .insert("factorization", found.len() as u64);
+        findings.anomalies.extend(found);
+    }
     findings
+}
+
+fn factorization(ops: &[&Op]) -> Vec<Anomaly> {
+    let mut anomalies = Vec::new();
+    let verifies: BTreeMap<&str, &Op> = ops
+        .iter()
+        .filter(|o| o.f == "verify")
+        .filter_map(|o| Some((o.key.as_deref()?, *o)))
+        .collect();
+    for op in ops
+        .iter()
+        .filter(|o| o.f == "factor" && o.outcome == EventType::Ok)
+    {
+        let output = op.key.as_deref().unwrap_or("");
+        let dag = op.output.get("dag").cloned().unwrap_or_default();
+        match op.output.get("status").and_then(|s| s.as_str()) {
+            Some("done") => {}
+            status => {
+                anomalies.push(Anomaly {
+                    checker: "factorization",
+                    kind: "run-failed",
+                    message: format!(
+                        "run {dag} ({output}) ended {}: {}",
+                        status.unwrap_or("?"),
+                        op.error.as_deref().unwrap_or("no error given")
+                    ),
+                    ops: vec![op.index],
+                });
+                continue;
+            }
+        }
+        let Some(verify) = verifies.get(output) else {
+            anomalies.push(Anomaly {
+                checker: "factorization",
+                kind: "unreadable-result",
+                message: format!("run {dag} ended done, and {output} was never read back"),
+                ops: vec![op.index],
+            });
+            continue;
+        };
+        let residual = verify.output.get("residual").and_then(|r| r.as_f64());
+        let (kind, message) = match (verify.outcome, residual) {
+            (EventType::Ok, Some(r)) if r <= crate::factor::RESIDUAL_MAX => continue,
+            (EventType::Ok, r) => (
+                "wrong-result",
+                format!(
+                    "run {dag} ended done, but ‖A − LLᵀ‖/‖A‖ of {output} is {}",
+                    r.map_or("not a number".to_owned(), |r| format!("{r:.3e}"))
+                ),
+            ),
+            _ => (
+                "unreadable-result",
+                format!(
+                    "run {dag} ended done, and {output} could not be read after recovery: {}",
+                    verify.error.as_deref().unwrap_or("no answer")
+                ),
+            ),
+        };
+        anomalies.push(Anomaly {
+            checker: "factorization",
+            kind,
+            message,
+            ops: vec![op.index, verify.index],
+        });
+    }
+    anomalies
 }
 
 fn linearizable(ops: &[&Op], undecided: &mut Vec<String>) -> Vec<Anomaly> {
@@ -529,5 +605,90 @@ mod tests {
         }
         let k = kinds(&h.findings());
         assert_eq!(k, vec!["lost-object", "corrupt-object"]);
+    }
+
+    fn factor(h: &mut H, p: u64, l: &str, out: serde_json::Value) {
+        h.ev(
+            0.0,
+            p,
+            Invoke,
+            "lambdapack",
+            "factor",
+            Some(l),
+            json!({"input": "a", "output": l}),
+        )
+        .ev(5.0, p, Ok, "lambdapack", "factor", Some(l), out);
+    }
+
+    fn verify(h: &mut H, p: u64, l: &str, out: EventType, v: serde_json::Value) {
+        h.ev(
+            20.0,
+            p,
+            Invoke,
+            "lambdapack",
+            "verify",
+            Some(l),
+            json!(null),
+        )
+        .ev(21.0, p, out, "lambdapack", "verify", Some(l), v);
+    }
+
+    #[test]
+    fn failed_wrong_and_unreadable_factorizations_are_reported() {
+        let mut h = H(vec![]);
+        factor(&mut h, 1, "l1", json!({"dag": 1, "status": "done"}));
+        verify(&mut h, 11, "l1", Ok, json!({"residual": 1e-15}));
+        factor(&mut h, 2, "l2", json!({"dag": 2, "status": "failed"}));
+        factor(&mut h, 3, "l3", json!({"dag": 3, "status": "done"}));
+        verify(&mut h, 13, "l3", Ok, json!({"residual": 0.25}));
+        factor(&mut h, 4, "l4", json!({"dag": 4, "status": "done"}));
+        verify(&mut h, 14, "l4", Fail, json!(null));
+        factor(&mut h, 5, "l5", json!({"dag": 5, "status": "done"}));
+        let k = kinds(&h.findings());
+        assert_eq!(
+            k,
+            vec![
+                "run-failed",
+                "wrong-result",
+                "unreadable-result",
+                "unreadable-result"
+            ]
+        );
+        // A clean history passes, and a run whose end was never seen is merely indeterminate.
+        let mut h = H(vec![]);
+        factor(&mut h, 1, "l1", json!({"dag": 1, "status": "done"}));
+        verify(&mut h, 11, "l1", Ok, json!({"residual": 2e-16}));
+        h.ev(
+            30.0,
+            2,
+            Invoke,
+            "lambdapack",
+            "factor",
+            Some("l2"),
+            json!(null),
+        )
+        .ev(
+            31.0,
+            2,
+            Info,
+            "lambdapack",
+            "factor",
+            Some("l2"),
+            json!(null),
+        );
+        let f = h.findings();
+        assert!(f.anomalies.is_empty(), "{:?}", f.anomalies);
+        assert_eq!(f.checkers["factorization"], 0);
+    }
+
+    #[test]
+    fn the_residual_tells_a_factor_from_a_wrong_one() {
+        use ndarray::array;
+        let l = array![[2.0, 0.0], [1.0, 3.0]];
+        let a = l.dot(&l.t());
+        assert!(crate::factor::relative_residual(&a, &l) < 1e-15);
+        let wrong = array![[2.0, 0.0], [1.0, 2.9]];
+        assert!(crate::factor::relative_residual(&a, &wrong) > 1e-3);
+        assert!(crate::factor::relative_residual(&a, &array![[1.0]]).is_infinite());
     }
 }

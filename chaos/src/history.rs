@@ -229,6 +229,9 @@ pub struct Recorder {
 struct RecorderState {
     events: Vec<Event>,
     next_process: u64,
+    /// `history.jsonl` as the run goes, one line per event, so that a run that is killed or
+    /// hangs still leaves its history on disk (`None`: in memory only, or after a write failed).
+    stream: Option<std::io::LineWriter<std::fs::File>>,
 }
 
 impl Recorder {
@@ -237,9 +240,22 @@ impl Recorder {
             inner: std::sync::Arc::new(std::sync::Mutex::new(RecorderState {
                 events: Vec::new(),
                 next_process: 0,
+                stream: None,
             })),
             start,
         }
+    }
+
+    /// A recorder that also appends every event to `path` as it is recorded.
+    pub fn streaming(start: std::time::Instant, path: &Path) -> std::io::Result<Recorder> {
+        let recorder = Recorder::new(start);
+        let file = std::fs::File::create(path)?;
+        recorder
+            .inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .stream = Some(std::io::LineWriter::new(file));
+        Ok(recorder)
     }
 
     pub fn now_ms(&self) -> f64 {
@@ -255,16 +271,38 @@ impl Recorder {
 
     /// Records `event` (its index and, when zero, its time are filled in here). Beyond
     /// [`EVENTS_MAX`] events are dropped and the run is marked as such in its report.
-    pub fn record(&self, mut event: Event) {
+    /// Returns the event's index (`None`: dropped).
+    pub fn record(&self, mut event: Event) -> Option<u64> {
         let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if state.events.len() >= EVENTS_MAX {
-            return;
+            return None;
         }
         if event.time_ms == 0.0 {
             event.time_ms = self.start.elapsed().as_secs_f64() * 1000.0;
         }
         event.index = state.events.len() as u64;
+        if let Some(stream) = state.stream.as_mut() {
+            let written = serde_json::to_writer(&mut *stream, &event)
+                .map_err(std::io::Error::other)
+                .and_then(|()| stream.write_all(b"\n"));
+            if let Err(e) = written {
+                eprintln!("slchaos: the history stops streaming to disk: {e}");
+                state.stream = None;
+            }
+        }
+        let index = event.index;
         state.events.push(event);
+        Some(index)
+    }
+
+    /// Stops streaming; whether the streamed file holds every event (else it must be written
+    /// whole).
+    pub fn close_stream(&self) -> bool {
+        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        match state.stream.take() {
+            Some(mut stream) => stream.flush().is_ok(),
+            None => false,
+        }
     }
 
     pub fn events(&self) -> Vec<Event> {

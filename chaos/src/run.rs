@@ -15,10 +15,16 @@ use anyhow::Context;
 use crate::checks;
 use crate::cluster::Cluster;
 use crate::effects::EffectService;
+use crate::factor;
 use crate::history::{self, Recorder};
 use crate::report::{self, FaultRecord, Report};
 use crate::schedule::{self, Cut, Fault, Nemesis, Rng, Target};
 use crate::workloads::{self, Client};
+
+/// How long past a kappa job's recovery budget a client may take before it is cut off.
+const CLIENT_GRACE: Duration = Duration::from_secs(30);
+/// The final reads of every factorization together.
+const VERIFY_BUDGET: Duration = Duration::from_secs(180);
 
 /// Set by SIGINT/SIGTERM: the run stops, heals and reports what it has.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -66,14 +72,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("creating {}", options.out.display()))?;
     let started = Instant::now();
-    let recorder = Recorder::new(started);
+    let recorder = Recorder::streaming(started, &options.out.join("history.jsonl"))
+        .with_context(|| format!("creating {}", options.out.join("history.jsonl").display()))?;
     let mut notes = Vec::new();
-    if options.workloads.contains(&Workload::Lambdapack) {
-        notes.push(
-            "lambdapack skipped: LAmbdaPACK has no cluster executor yet (only the local one)"
-                .into(),
-        );
-    }
     let cluster = Cluster::up(
         &options.slnode,
         &options.out.join("cluster"),
@@ -117,23 +118,41 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
     let run_start = Instant::now();
     let offset_ms = recorder.now_ms();
     let mut tasks = Vec::new();
+    let mut factor_tasks = Vec::new();
     let objects: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+    let cli = {
+        let cluster = cluster.lock().unwrap_or_else(|e| e.into_inner());
+        factor::Cli {
+            slnode: options.slnode.clone(),
+            config: cluster.client_config.clone(),
+            home: cluster.dir.join("home"),
+            scratch: options.out.join("scratch"),
+        }
+    };
     for w in &options.workloads {
-        let (count, _) = match w {
-            Workload::Kv => (5, ()),
-            Workload::Kappa => (2, ()),
-            Workload::Objstore => (2, ()),
-            Workload::Lambdapack => (0, ()),
+        let count = match w {
+            Workload::Kv => 5,
+            Workload::Kappa => 2,
+            Workload::Objstore => 2,
+            Workload::Lambdapack => 1,
         };
         for i in 0..count {
             let (c, r) = (client.clone(), rng.fork());
             let seed = options.seed;
             let objects = objects.clone();
-            tasks.push(match w {
-                Workload::Kv => runtime.spawn(workloads::kv_worker(c, r, run_start)),
-                Workload::Kappa => runtime.spawn(workloads::kappa_worker(c, r, i, seed)),
-                _ => runtime.spawn(workloads::objstore_worker(c, r, i, objects)),
-            });
+            match w {
+                Workload::Kv => tasks.push(runtime.spawn(workloads::kv_worker(c, r, run_start))),
+                Workload::Kappa => {
+                    tasks.push(runtime.spawn(workloads::kappa_worker(c, r, i, seed)));
+                }
+                Workload::Objstore => {
+                    tasks.push(runtime.spawn(workloads::objstore_worker(c, r, i, objects)));
+                }
+                Workload::Lambdapack => {
+                    std::fs::create_dir_all(&cli.scratch)?;
+                    factor_tasks.push(runtime.spawn(factor::worker(c, cli.clone(), r, seed)));
+                }
+            }
         }
     }
 
@@ -151,8 +170,43 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
     if !options.quiet {
         eprintln!("\nhealed; waiting for in-flight jobs and reading back…");
     }
+    // Every client ends by itself within its recovery budget; past that deadline it is cut off
+    // (its open operation stays indeterminate) so that a stuck client cannot hang the run.
+    // After Ctrl-C nobody waits for recovery: what is open stays indeterminate.
+    let deadline = Instant::now() + workloads::JOB_RECOVERY + CLIENT_GRACE;
+    let mut stuck = 0;
     for task in tasks {
-        let _ = runtime.block_on(task);
+        match join_until(&runtime, task, deadline) {
+            Some(_) => {}
+            None => stuck += 1,
+        }
+    }
+    let mut factored = Vec::new();
+    for task in factor_tasks {
+        match join_until(&runtime, task, deadline) {
+            Some(Ok(done)) => factored.extend(done),
+            Some(Err(e)) => notes.push(format!("a lambdapack client failed: {e}")),
+            None => stuck += 1,
+        }
+    }
+    if stuck > 0 {
+        notes.push(format!(
+            "{stuck} client(s) had not finished {:?} after healing and were cut off; their open \
+             operations are indeterminate",
+            workloads::JOB_RECOVERY + CLIENT_GRACE
+        ));
+    }
+    if !factored.is_empty() && !INTERRUPTED.load(Ordering::SeqCst) {
+        let verify = factor::verify_all(&client, &cli, &factored);
+        if runtime
+            .block_on(async { tokio::time::timeout(VERIFY_BUDGET, verify).await })
+            .is_err()
+        {
+            notes.push(format!(
+                "reading factors back took over {VERIFY_BUDGET:?}; the rest are unverified"
+            ));
+        }
+        let _ = std::fs::remove_dir_all(&cli.scratch);
     }
     if options.workloads.contains(&Workload::Objstore) {
         let nodes: Vec<(String, std::net::SocketAddr)> = cluster
@@ -174,7 +228,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
     }
 
     let events = recorder.events();
-    history::write(&options.out.join("history.jsonl"), &events)?;
+    if !recorder.close_stream() {
+        history::write(&options.out.join("history.jsonl"), &events)?;
+    }
     let mut nemesis_file = std::fs::File::create(options.out.join("nemesis.jsonl"))?;
     for f in &faults {
         serde_json::to_writer(&mut nemesis_file, f)?;
@@ -196,6 +252,34 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
         .collect();
     finish_files(&options.out, &events, &report)?;
     Ok(RunResult { report })
+}
+
+/// The task's end, or `None` (the task aborted) once `deadline` passes or an interrupt arrives
+/// while waiting (a Ctrl-C during the final phase ends it within a moment).
+fn join_until<T: Send + 'static>(
+    runtime: &tokio::runtime::Runtime,
+    task: tokio::task::JoinHandle<T>,
+    deadline: Instant,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    let abort = task.abort_handle();
+    let interrupted = async {
+        while !INTERRUPTED.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // What is already answering gets a moment to finish.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    let ended = runtime.block_on(async {
+        tokio::select! {
+            ended = task => Some(ended),
+            () = tokio::time::sleep_until(deadline.into()) => None,
+            () = interrupted => None,
+        }
+    });
+    if ended.is_none() {
+        abort.abort();
+    }
+    ended
 }
 
 /// Checks a history and its faults: the part `slchaos check` repeats.

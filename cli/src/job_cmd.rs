@@ -38,6 +38,12 @@ pub(crate) async fn call<M: Method>(
             Ok(response) => return Ok(response),
             Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
             // Every node checks tokens against the same replicated list: one refusal is final.
+            // A node that has not loaded the users yet cannot decide; the others can.
+            Err(e @ RpcError::Unauthenticated { .. })
+                if sl_rpc::endpoint::refusal_is_transient(&e.to_string()) =>
+            {
+                last = Some(e)
+            }
             Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
             Err(e) => last = Some(e),
         }

@@ -5,6 +5,7 @@ mod args;
 mod bench_cmd;
 mod cluster_cmd;
 mod failover_bench;
+mod function_cmd;
 mod job_cmd;
 mod kappa_bench;
 mod lambdapack_bench;
@@ -184,6 +185,21 @@ enum Command {
     /// The cluster's users (admin): add, list, new token, remove.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// Deployed functions, called over HTTP (`POST /v1/functions/NAME`) or with `invoke`.
+    #[command(subcommand)]
+    Function(function_cmd::FunctionCommand),
+    /// Call function NAME as the token's user, at its label; prints the handler's return value.
+    Invoke {
+        name: String,
+        /// The event passed to `handler(event, context)`, as JSON (default `{}`).
+        #[arg(long)]
+        event: Option<String>,
+        /// Seconds to wait for the answer before printing the job id (exit 2).
+        #[arg(long, default_value_t = 30.0, value_parser = args::seconds::<86_400>)]
+        wait: f64,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
     /// Write a client config for a user's token (checked against the cluster first).
     Login {
         #[arg(long)]
@@ -288,6 +304,13 @@ fn main() {
             cluster,
         }) => job_cmd::service_add(&name, &url, label, reply_label, &cluster),
         Command::User(command) => user_cmd::run(command),
+        Command::Function(command) => function_cmd::run(command),
+        Command::Invoke {
+            name,
+            event,
+            wait,
+            cluster,
+        } => function_cmd::invoke(name, event, wait, cluster),
         Command::Login {
             cluster,
             token,

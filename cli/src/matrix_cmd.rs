@@ -276,6 +276,12 @@ async fn call_payload<M: Method>(
         {
             Ok(answer) => return Ok(answer),
             Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
+            // A node that has not loaded the users yet cannot decide; the others can.
+            Err(e @ RpcError::Unauthenticated { .. })
+                if sl_rpc::endpoint::refusal_is_transient(&e.to_string()) =>
+            {
+                last = Some(e)
+            }
             Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
             Err(e) => last = Some(e),
         }

@@ -69,6 +69,9 @@ type Entry = ([u8; 32], String);
 pub struct Principals {
     known: Arc<RwLock<HashMap<[u8; 32], String>>>,
     seed: Arc<RwLock<Option<Entry>>>,
+    /// Whether the replicated list has been installed once: before that an unknown token may be
+    /// a good one this node has not heard of (just restarted), and is refused as "not ready".
+    loaded: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Principals {
@@ -78,11 +81,17 @@ impl Principals {
 
     pub fn seed(&self, hash: [u8; 32], name: String) {
         *self.seed.write().unwrap_or_else(|e| e.into_inner()) = Some((hash, name));
-        self.replace([]);
+        self.install([]);
     }
 
     /// Installs the replicated list; a principal removed there stops authenticating here.
     pub fn replace(&self, entries: impl IntoIterator<Item = Entry>) {
+        self.install(entries);
+        self.loaded
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    fn install(&self, entries: impl IntoIterator<Item = Entry>) {
         let mut fresh: HashMap<[u8; 32], String> = entries.into_iter().collect();
         if let Some((hash, name)) = self.seed.read().unwrap_or_else(|e| e.into_inner()).clone() {
             fresh.entry(hash).or_insert(name);
@@ -99,8 +108,15 @@ impl Authenticator for Principals {
             .get(&Self::hash(bearer))
             .cloned()
             .ok_or_else(|| {
-                "unknown or revoked token; ask the cluster admin for a new one (`slnode user token NAME`)"
-                    .to_owned()
+                if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
+                    "unknown or revoked token; ask the cluster admin for a new one (`slnode user token NAME`)"
+                        .to_owned()
+                } else {
+                    format!(
+                        "{}this node has just started and has not loaded the cluster's users yet",
+                        sl_rpc::endpoint::NOT_READY
+                    )
+                }
             })
     }
 }
@@ -264,7 +280,10 @@ async fn caller_label(
     match caller {
         Caller::Client { principal } if principal != ADMIN => {
             match c.link.read(Query::PrincipalLabel(principal.clone())).await {
-                Ok(Answer::Label(Some(label))) => Ok(label),
+                Ok(Answer::Label(Some(label))) => {
+                    crate::kappa::jobs::catch_up_policy(&c.link, &c.policy, &label).await?;
+                    Ok(label)
+                }
                 Ok(_) => Err(RemoteError::new(
                     ErrorCode::Forbidden,
                     format!("user {principal} no longer exists"),
@@ -289,4 +308,29 @@ fn check_key(key: &str) -> Result<(), RemoteError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A restarted node once told a good user "unknown or revoked token" until its first refresh,
+    /// and the CLI gave up on that answer (slchaos found it).
+    #[test]
+    fn before_the_users_are_loaded_an_unknown_token_is_not_ready_rather_than_revoked() {
+        let principals = Principals::default();
+        principals.seed(Principals::hash("admin-token"), ADMIN.to_owned());
+        assert_eq!(principals.authenticate("admin-token"), Ok(ADMIN.to_owned()));
+        let early = principals.authenticate("alice-token").unwrap_err();
+        assert!(sl_rpc::endpoint::refusal_is_transient(&early), "{early}");
+        principals.replace([(Principals::hash("alice-token"), "alice".to_owned())]);
+        assert_eq!(
+            principals.authenticate("alice-token"),
+            Ok("alice".to_owned())
+        );
+        assert_eq!(principals.authenticate("admin-token"), Ok(ADMIN.to_owned()));
+        let late = principals.authenticate("mallory-token").unwrap_err();
+        assert!(!sl_rpc::endpoint::refusal_is_transient(&late), "{late}");
+        assert!(late.contains("unknown or revoked"));
+    }
 }

@@ -17,7 +17,7 @@
 
 pub mod admin;
 pub mod config;
-pub mod http;
+pub mod gateway;
 pub mod kappa;
 pub mod lambdapack;
 pub mod supervisor;
@@ -418,6 +418,8 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let linalg_slot: lambdapack::methods::Slot = Arc::new(OnceLock::new());
     let router = lambdapack::methods::routes(router, linalg_slot.clone());
     let router = lambdapack::methods::cancel_route(router, linalg_slot.clone());
+    let sources = gateway::invoke::Sources::default();
+    let router = gateway::methods::routes(router, jobs_slot.clone(), sources.clone());
     let endpoint = Endpoint::node(
         endpoint::Options::new(node.listen),
         &identity,
@@ -516,16 +518,19 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             .install_recorder()
             .map_err(|e| Error::Io(format!("metrics recorder: {e}")))?;
         let health = health.clone();
-        let task = http::serve(
-            addr,
+        let gateway = gateway::http::Gateway::new(
+            jobs_slot.clone(),
+            Arc::new(principals.clone()),
+            sources,
             metrics,
             Arc::new(move || health.lock().unwrap_or_else(|e| e.into_inner()).clone()),
-        )
-        .await
-        .map_err(|e| Error::PortInUse {
-            addr,
-            reason: e.to_string(),
-        })?;
+        );
+        let task = gateway::http::serve(addr, gateway)
+            .await
+            .map_err(|e| Error::PortInUse {
+                addr,
+                reason: e.to_string(),
+            })?;
         tasks.push(task);
     }
     config::write_atomic(&p.pid, std::process::id().to_string().as_bytes(), false)?;

@@ -98,6 +98,9 @@ impl Actor for Supervisor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+        // At once, then on the interval: a restarted node refuses tokens as "not ready" until
+        // its first refresh installs the users.
+        self.refresh(ctx);
         ctx.run_interval(REFRESH_EVERY, |act, ctx| act.refresh(ctx));
     }
 }

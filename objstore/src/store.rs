@@ -35,7 +35,9 @@ pub enum Error {
     /// The node did not answer (as opposed to refusing): another may take its copy.
     #[error("node {node} is unreachable: {reason}")]
     Unreachable { node: u64, reason: String },
-    #[error("no members to store on; the cluster has no storage nodes")]
+    #[error(
+        "no storage members known: this node has not learnt the membership yet (just started), or the cluster has no storage nodes"
+    )]
     NoMembers,
     /// No node that answered holds the object, but some did not answer: it may be on them, so
     /// the read says nothing about absence (a caller tries again later).

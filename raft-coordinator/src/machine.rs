@@ -110,6 +110,9 @@ pub struct JobOptions {
     pub checkpoint_ms: u64,
     /// When the job was submitted (Unix ms, from the submitting node's clock).
     pub submitted_ms: u64,
+    /// A JSON object whose entries join the root's `context` (the gateway's user, label, request
+    /// id and function; "" for none). Opaque here; bounded like every text.
+    pub context: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -796,7 +799,8 @@ impl Machine {
             } => {
                 text_ok("a function name", function)?;
                 text_ok("a program key", &options.program)?;
-                text_ok("a file name", &options.file)
+                text_ok("a file name", &options.file)?;
+                text_ok("a job context", &options.context)
             }
             Command::DagCreate { program, .. } => text_ok("a program key", program),
             Command::DagFail { error, .. } => text_ok("a node's error", error),

@@ -132,6 +132,15 @@ pub trait Handler: Send + Sync + 'static {
     fn method_name(&self, method: u16) -> &'static str;
 }
 
+/// How a refusal that another node may not give starts (a node that has not loaded the cluster's
+/// users yet): clients try the next node instead of giving up.
+pub const NOT_READY: &str = "not ready: ";
+
+/// Whether a refusal's reason says only that this node cannot decide yet.
+pub fn refusal_is_transient(reason: &str) -> bool {
+    reason.contains(NOT_READY)
+}
+
 /// Maps bearer tokens to principals: the hook the coordinator fills later.
 pub trait Authenticator: Send + Sync + 'static {
     fn authenticate(&self, bearer: &str) -> Result<String, String>;

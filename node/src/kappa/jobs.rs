@@ -146,7 +146,10 @@ pub(crate) async fn caller_label(
                 .await
                 .map_err(unavailable)?
             {
-                Answer::Label(Some(label)) => Ok(label),
+                Answer::Label(Some(label)) => {
+                    catch_up_policy(&c.link, &c.policy, &label).await?;
+                    Ok(label)
+                }
                 _ => Err(RemoteError::new(
                     ErrorCode::Forbidden,
                     format!("principal {principal} has no label"),
@@ -157,6 +160,29 @@ pub(crate) async fn caller_label(
             ErrorCode::Forbidden,
             "joiners may only join",
         )),
+    }
+}
+
+/// A user's label from the coordinator may name levels or tags of a policy applied after the one
+/// this node holds (the supervisor takes the new one on its next refresh): then every flow check
+/// here would wrongly say no (a user's own job "not found" just after `policy apply`). Such a
+/// label makes the node take the coordinator's policy now.
+pub(crate) async fn catch_up_policy(
+    link: &Link,
+    shared: &sl_labels::SharedPolicy,
+    label: &Label,
+) -> Result<(), RemoteError> {
+    if shared.current().check_label(label).is_ok() {
+        return Ok(());
+    }
+    match link.read(Query::Policy).await.map_err(unavailable)? {
+        Answer::Policy(image) => {
+            let policy = sl_labels::Policy::from_image(&image)
+                .map_err(|e| unavailable(format!("the replicated policy does not load: {e}")))?;
+            shared.replace(policy);
+            Ok(())
+        }
+        other => Err(unavailable(format!("unexpected answer {other:?}"))),
     }
 }
 
@@ -172,7 +198,7 @@ pub(crate) fn status_name(status: Status) -> &'static str {
 
 /// A job as JSON, its result read from the object store when it is stored there (and at most
 /// [`RESULT_SHOWN_BYTES_MAX`]).
-async fn job_json_fetched(c: &JobsContext, view: &JobView) -> serde_json::Value {
+pub(crate) async fn job_json_fetched(c: &JobsContext, view: &JobView) -> serde_json::Value {
     let stored = match &view.outcome {
         Some(Ok(bytes)) => codec::referenced(bytes),
         _ => None,
@@ -251,7 +277,38 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
     })
 }
 
-async fn visible_job(c: &JobsContext, caller: &Caller, job: u64) -> Result<JobView, RemoteError> {
+/// A job's log from byte `from`, for a caller who may see the job.
+pub(crate) async fn read_log(
+    c: &JobsContext,
+    caller: &Caller,
+    job: u64,
+    from: u64,
+) -> Result<LogChunk, RemoteError> {
+    visible_job(c, caller, job).await?;
+    match c
+        .link
+        .read(Query::Log {
+            job: JobId(job),
+            from,
+            max: LOG_CHUNK_MAX,
+        })
+        .await
+        .map_err(unavailable)?
+    {
+        Answer::Log(Some(log)) => Ok(LogChunk {
+            from: log.from,
+            text: log.text,
+            ended: log.ended,
+        }),
+        _ => Err(not_found(job)),
+    }
+}
+
+pub(crate) async fn visible_job(
+    c: &JobsContext,
+    caller: &Caller,
+    job: u64,
+) -> Result<JobView, RemoteError> {
     let reader = caller_label(c, caller, true).await?;
     match c
         .link
@@ -278,7 +335,7 @@ pub fn routes(router: Router, slot: Slot) -> Router {
             let slot = s1.clone();
             async move {
                 let c = context(&slot)?;
-                submit(&c, &caller, request).await
+                submit(&c, &caller, request, String::new()).await
             }
         })
         .route::<GetJob, _, _>(move |caller, request: JobRequest, _| {
@@ -323,24 +380,9 @@ pub fn routes(router: Router, slot: Slot) -> Router {
             let slot = s4.clone();
             async move {
                 let c = context(&slot)?;
-                visible_job(&c, &caller, request.job).await?;
-                match c
-                    .link
-                    .read(Query::Log {
-                        job: JobId(request.job),
-                        from: request.from,
-                        max: LOG_CHUNK_MAX,
-                    })
+                read_log(&c, &caller, request.job, request.from)
                     .await
-                    .map_err(unavailable)?
-                {
-                    Answer::Log(Some(log)) => Ok(RpcReply::new(LogChunk {
-                        from: log.from,
-                        text: log.text,
-                        ended: log.ended,
-                    })),
-                    _ => Err(not_found(request.job)),
-                }
+                    .map(RpcReply::new)
             }
         })
         .route::<CancelJob, _, _>(move |caller, request: JobRequest, _| {
@@ -425,7 +467,7 @@ static COMPILES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(COMP
 
 /// Compiles `source` to check it, off the async executor (a 1 MiB hostile program takes a while
 /// and the compiler uses its own large-stack thread), at most [`COMPILES_MAX`] at once.
-async fn check_compiles(file: &str, source: &str) -> Result<(), RemoteError> {
+pub(crate) async fn check_compiles(file: &str, source: &str) -> Result<(), RemoteError> {
     let _turn = COMPILES
         .acquire()
         .await
@@ -437,10 +479,13 @@ async fn check_compiles(file: &str, source: &str) -> Result<(), RemoteError> {
         .map_err(bad)
 }
 
-async fn submit(
+/// Submits a job for `caller`, at its label; `context` is a JSON object (or "") whose entries
+/// join the handler's `context`.
+pub(crate) async fn submit(
     c: &JobsContext,
     caller: &Caller,
     request: SubmitRequest,
+    context: String,
 ) -> Result<RpcReply<Submitted>, RemoteError> {
     if request.source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
@@ -489,6 +534,7 @@ async fn submit(
             timeout_ms: request.timeout_ms,
             checkpoint_ms: request.checkpoint_ms,
             submitted_ms,
+            context,
         },
     };
     match c.link.propose(command).await.map_err(unavailable)? {

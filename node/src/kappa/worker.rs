@@ -300,13 +300,22 @@ impl Slice<'_> {
                         Ok(event) => event,
                         Err(e) => return self.exit(Err(format!("unreadable event: {e}"))),
                     };
-                    let context = Data::Dict(vec![
+                    let mut context = vec![
                         (Data::Str("job".into()), Data::Int(self.grant.job.0 as i64)),
                         (
                             Data::Str("task".into()),
                             Data::Int(self.grant.task.0 as i64),
                         ),
-                    ]);
+                    ];
+                    // What the gateway adds (user, label, request id, function).
+                    if let Ok(serde_json::Value::Object(extra)) =
+                        serde_json::from_str(&self.grant.options.context)
+                    {
+                        for (k, v) in extra {
+                            context.push((Data::Str(k.as_str().into()), super::rt::from_json(&v)));
+                        }
+                    }
+                    let context = Data::Dict(context);
                     vm.call_function("handler", &[event, context])
                 } else if vm.has_function("main") {
                     vm.call_function("main", &[])

@@ -1,0 +1,374 @@
+//! The HTTP gateway end to end on a real three-node cluster (`slnode up`, real processes on
+//! 127.0.35.x): users deploy functions, call them over HTTP with their bearer tokens and from the
+//! CLI, each call running at the caller's label; every error answer has its status and a JSON
+//! body; slow clients are cut off; `/metrics` and `/healthz` still answer.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+mod support;
+use support::text;
+
+const FIRST_IP: &str = "127.0.35.11";
+const PORT: &str = "7620";
+/// `slnode up` serves node i's HTTP on its address at the RPC port + 80.
+const HTTP: &str = "127.0.35.11:7700";
+
+const POLICY: &str = r#"[lattice]
+order = ["public < secret"]
+
+[[principal]]
+name = "alice"
+label = "public"
+
+[[principal]]
+name = "bob"
+label = "secret"
+"#;
+
+struct Cluster {
+    home: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.run(&["down", "--dir", self.dir.to_str().unwrap()]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Cluster {
+    fn up() -> Cluster {
+        let cluster = Cluster {
+            home: tempfile::tempdir().unwrap(),
+            dir: tempfile::Builder::new()
+                .prefix("slnode-gateway-")
+                .tempdir()
+                .unwrap()
+                .keep(),
+        };
+        let up = cluster.run(&[
+            "up",
+            "--nodes",
+            "3",
+            "--dir",
+            cluster.dir.to_str().unwrap(),
+            "--first-ip",
+            FIRST_IP,
+            "--port",
+            PORT,
+        ]);
+        assert!(up.status.success(), "{}", text(&up));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let status = cluster.as_admin(&["status", "--json"]);
+            if serde_json::from_slice::<Value>(&status.stdout).is_ok_and(|s| s["leader"].is_u64()) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no leader within 60 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        cluster
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_slnode"))
+            .env("HOME", self.home.path())
+            .env_remove("SLNODE_CONFIG")
+            .env_remove("SLNODE_TOKEN")
+            .args(args)
+            .output()
+            .expect("slnode runs")
+    }
+
+    fn as_admin(&self, args: &[&str]) -> Output {
+        let config = self.dir.join("client.toml").display().to_string();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", &config]);
+        self.run(&all)
+    }
+
+    /// Runs `args` with the admin's config and `token` in place of its token.
+    fn as_user(&self, token: &str, args: &[&str]) -> Output {
+        let config = self.dir.join("client.toml").display().to_string();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", &config, "--token", token]);
+        self.run(&all)
+    }
+
+    fn file(&self, name: &str, body: &str) -> String {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.display().to_string()
+    }
+
+    fn user(&self, name: &str) -> String {
+        let added = self.as_admin(&["user", "add", name]);
+        assert!(added.status.success(), "{}", text(&added));
+        String::from_utf8_lossy(&added.stdout).trim().to_owned()
+    }
+}
+
+fn ok(output: Output) -> Output {
+    assert!(output.status.success(), "{}", text(&output));
+    output
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .proxy(None)
+        .build()
+        .into()
+}
+
+/// (status, body as JSON — or as a JSON string when it is not JSON).
+fn post(path: &str, token: Option<&str>, body: &str) -> (u16, Value) {
+    let mut request = agent().post(format!("http://{HTTP}{path}"));
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let mut response = request
+        .content_type("application/json")
+        .send(body)
+        .expect("the gateway answers");
+    answer(&mut response)
+}
+
+fn get(path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut request = agent().get(format!("http://{HTTP}{path}"));
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let mut response = request.call().expect("the gateway answers");
+    answer(&mut response)
+}
+
+fn answer(response: &mut ureq::http::Response<ureq::Body>) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    (status, value)
+}
+
+/// Sends `head` (and nothing more) on a raw connection; returns what came back before the
+/// server closed it, and how long that took.
+fn stall(head: &str) -> (String, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(HTTP).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let _ = stream.read_to_end(&mut got);
+    (
+        String::from_utf8_lossy(&got).into_owned(),
+        started.elapsed(),
+    )
+}
+
+const GREET: &str = r#"
+def handler(event, context):
+    return {"hello": event.get("name", "world"), "user": context["user"],
+            "label": context["label"], "function": context["function"],
+            "has_request_id": len(context["request_id"]) > 0}
+"#;
+
+const KV: &str = r#"
+import rt
+def handler(event, context):
+    if "put" in event:
+        rt.kv.put("doc", event["put"])
+    return rt.kv.get("doc", "absent")
+"#;
+
+const FAILS: &str = r#"
+def handler(event, context):
+    raise ValueError("no such order: " + str(event.get("order")))
+"#;
+
+const SLOW: &str = r#"
+import time
+def handler(event, context):
+    print("working")
+    time.sleep(2)
+    return "late"
+"#;
+
+#[test]
+fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
+    let cluster = Cluster::up();
+    let policy = cluster.file("policy.toml", POLICY);
+    ok(cluster.as_admin(&["policy", "apply", &policy]));
+    let alice = cluster.user("alice");
+    let bob = cluster.user("bob");
+
+    // Deploying: checked source, versions, a listing.
+    let bad = cluster.file("bad.py", "def handler(event, context):\n    return (\n");
+    let out = cluster.as_user(&alice, &["function", "deploy", "bad", &bad]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.py\", line 3") && stderr.contains("SyntaxError"),
+        "{stderr}"
+    );
+    let no_handler = cluster.file("plain.py", "def main():\n    return 1\n");
+    let out = cluster.as_user(&alice, &["function", "deploy", "plain", &no_handler]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("handler(event, context)"));
+    let greet = cluster.file("greet.py", GREET);
+    ok(cluster.as_user(&alice, &["function", "deploy", "greet", &greet]));
+    let again = ok(cluster.as_user(&bob, &["function", "deploy", "greet", &greet]));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("version 2"),
+        "{}",
+        text(&again)
+    );
+    for (name, source) in [("kv", KV), ("fails", FAILS), ("slow", SLOW)] {
+        let path = cluster.file(&format!("{name}.py"), source);
+        ok(cluster.as_user(&alice, &["function", "deploy", name, &path]));
+    }
+    let list: Value = serde_json::from_slice(
+        &ok(cluster.as_user(&alice, &["function", "list", "--json"])).stdout,
+    )
+    .unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["fails", "greet", "kv", "slow"]);
+    assert_eq!(list[1]["version"], 2);
+    assert_eq!(list[1]["deployed_by"], "bob");
+
+    // A call runs as its caller, at the caller's label.
+    let (status, body) = post("/v1/functions/greet", Some(&alice), r#"{"name": "ann"}"#);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"hello": "ann", "user": "alice", "label": "public", "function": "greet",
+               "has_request_id": true})
+    );
+    let (status, body) = post("/v1/functions/greet", Some(&bob), "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["label"], "secret");
+    assert_eq!(body["hello"], "world");
+
+    // What bob's call writes stays at bob's label: alice's calls of the same function never see it.
+    let (_, body) = post("/v1/functions/kv", Some(&bob), r#"{"put": "bob's secret"}"#);
+    assert_eq!(body, json!("bob's secret"));
+    let (status, body) = post("/v1/functions/kv", Some(&alice), "{}");
+    assert_eq!((status, body), (200, json!("absent")));
+    let (_, body) = post("/v1/functions/kv", Some(&bob), "{}");
+    assert_eq!(body, json!("bob's secret"));
+
+    // The CLI calls the same way.
+    let out = ok(cluster.as_user(
+        &alice,
+        &["invoke", "greet", "--event", r#"{"name": "cli"}"#],
+    ));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["hello"], "cli");
+    assert_eq!(printed["user"], "alice");
+
+    // Errors: each with its status and a JSON body.
+    let (status, body) = post("/v1/functions/greet", None, "{}");
+    assert_eq!(status, 401, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("Bearer"));
+    let (status, _) = post("/v1/functions/greet", Some("slu1-nope-0000"), "{}");
+    assert_eq!(status, 401);
+    let (status, body) = post("/v1/functions/nothing", Some(&alice), "{}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("no function nothing"))
+    );
+    let (status, body) = post("/v1/functions/greet", Some(&alice), "{not json");
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("not JSON"));
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(70 << 10));
+    let (status, body) = post("/v1/functions/greet", Some(&alice), &big);
+    assert_eq!(status, 413, "{body}");
+    let (status, body) = post("/v1/functions/greet?wait=soon", Some(&alice), "{}");
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = post("/v1/functions/fails", Some(&alice), r#"{"order": 7}"#);
+    assert_eq!(status, 500, "{body}");
+    let traceback = body["error"].as_str().unwrap();
+    assert!(
+        traceback.contains("ValueError: no such order: 7") && traceback.contains("fails.py"),
+        "{traceback}"
+    );
+    let (status, body) = get("/v1/nowhere", Some(&alice));
+    assert_eq!(status, 404);
+    assert!(body["error"].is_string());
+
+    // A call that outlasts its wait answers 202 with its job, which the caller can follow.
+    let (status, body) = post("/v1/functions/slow?wait=0", Some(&bob), "{}");
+    assert_eq!(status, 202, "{body}");
+    let job = body["job"].as_u64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let view = loop {
+        let (status, view) = get(&format!("/v1/jobs/{job}"), Some(&bob));
+        assert_eq!(status, 200, "{view}");
+        if view["status"] == "done" {
+            break view;
+        }
+        assert!(Instant::now() < deadline, "{view}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(view["result"], "late");
+    let (status, logs) = get(&format!("/v1/jobs/{job}/logs"), Some(&bob));
+    assert_eq!((status, logs), (200, Value::String("working\n".into())));
+    // Bob's job is at secret: to alice it does not exist.
+    let (status, _) = get(&format!("/v1/jobs/{job}"), Some(&alice));
+    assert_eq!(status, 404);
+    let (status, _) = get(&format!("/v1/jobs/{job}/logs"), Some(&alice));
+    assert_eq!(status, 404);
+    let (status, _) = get("/v1/jobs/banana", Some(&alice));
+    assert_eq!(status, 400);
+
+    // Slow clients are cut off: a head never finished, a body never sent.
+    let slow_head =
+        std::thread::spawn(|| stall("POST /v1/functions/greet HTTP/1.1\r\nHost: x\r\n"));
+    let token = alice.clone();
+    let slow_body = std::thread::spawn(move || {
+        stall(&format!(
+            "POST /v1/functions/greet HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Length: 100\r\n\r\n{{\"a\":"
+        ))
+    });
+    let (_, took) = slow_head.join().unwrap();
+    assert!(
+        took < Duration::from_secs(30),
+        "a stalled head held on for {took:?}"
+    );
+    let (answer, took) = slow_body.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        took < Duration::from_secs(30),
+        "a stalled body held on for {took:?}"
+    );
+
+    // The node's other pages live on the same server.
+    let (status, health) = get("/healthz", None);
+    assert_eq!(status, 200, "{health}");
+    assert!(health.as_str().unwrap().starts_with("ok"));
+    let (status, metrics) = get("/metrics", None);
+    assert_eq!(status, 200);
+    assert!(metrics.as_str().unwrap().contains("slnode_"));
+
+    // Removed: gone for everyone.
+    ok(cluster.as_user(&bob, &["function", "rm", "greet"]));
+    let (status, _) = post("/v1/functions/greet", Some(&alice), "{}");
+    assert_eq!(status, 404);
+    let out = cluster.as_user(&bob, &["function", "rm", "greet"]);
+    assert!(!out.status.success());
+}

@@ -1,0 +1,401 @@
+//! The node's HTTP face, on axum over hyper: `/metrics`, `/healthz`, and the gateway's API —
+//! `POST /v1/functions/NAME`, `GET /v1/jobs/ID`, `GET /v1/jobs/ID/logs`. Every request from
+//! outside runs as the user its bearer token names, at that user's label; answers are filtered
+//! exactly as the CLI's are (the same functions produce them).
+//!
+//! Bounds: connections at once ([`CONNECTIONS_MAX`], beyond that a connection is closed at once),
+//! calls in flight ([`CALLS_MAX`], beyond that 429), the request head (hyper's limit, and
+//! [`HEAD_TIMEOUT`] to send it), the body ([`EVENT_BYTES_MAX`], and [`BODY_TIMEOUT`] to send it).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use sl_rpc::endpoint::{Authenticator, Caller};
+use sl_rpc::message::{ErrorCode, RemoteError};
+use tokio::net::TcpListener;
+use tracing::debug;
+
+use super::invoke::{self, Invoked, Sources};
+use crate::kappa::jobs::{self, EVENT_BYTES_MAX, Slot};
+
+pub const CONNECTIONS_MAX: usize = 256;
+pub const CALLS_MAX: usize = 128;
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a call waits for its function's answer unless `?wait=` says otherwise.
+pub const WAIT_DEFAULT: Duration = Duration::from_secs(30);
+/// After a failed `accept` (out of file descriptors, say) the loop waits, doubling from the least
+/// to the most wait, instead of retrying at once and spinning a core while nothing can change.
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// What `/healthz` reports: healthy when the closure says so (the node has a leader).
+pub type Health = Arc<dyn Fn() -> (bool, String) + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Gateway {
+    pub jobs: Slot,
+    pub users: Arc<dyn Authenticator>,
+    pub sources: Sources,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    pub health: Health,
+    calls: Arc<tokio::sync::Semaphore>,
+}
+
+impl Gateway {
+    pub fn new(
+        jobs: Slot,
+        users: Arc<dyn Authenticator>,
+        sources: Sources,
+        metrics: metrics_exporter_prometheus::PrometheusHandle,
+        health: Health,
+    ) -> Gateway {
+        Gateway {
+            jobs,
+            users,
+            sources,
+            metrics,
+            health,
+            calls: Arc::new(tokio::sync::Semaphore::new(CALLS_MAX)),
+        }
+    }
+}
+
+/// An error answer: `{"error": …}` with its status.
+struct Failure(StatusCode, String);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        json_response(self.0, &serde_json::json!({"error": self.1}))
+    }
+}
+
+impl From<RemoteError> for Failure {
+    fn from(e: RemoteError) -> Failure {
+        let status = match e.code {
+            ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::UnknownMethod | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Failure(status, e.message)
+    }
+}
+
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{value}\n"),
+    )
+        .into_response()
+}
+
+pub fn router(gateway: Gateway) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(healthz))
+        .route("/v1/functions/{name}", post(call_function))
+        .route("/v1/jobs/{id}", get(job))
+        .route("/v1/jobs/{id}/logs", get(job_logs))
+        .fallback(|| async {
+            Failure(
+                StatusCode::NOT_FOUND,
+                "no such route; try POST /v1/functions/NAME, GET /v1/jobs/ID, /metrics or /healthz"
+                    .into(),
+            )
+        })
+        .with_state(gateway)
+}
+
+async fn metrics(State(g): State<Gateway>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        g.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn healthz(State(g): State<Gateway>) -> Response {
+    let (ok, detail) = (g.health)();
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, format!("{detail}\n")).into_response()
+}
+
+/// The user a request's `Authorization: Bearer …` names.
+fn authenticate(g: &Gateway, headers: &HeaderMap) -> Result<(Caller, String), Failure> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Failure(
+                StatusCode::UNAUTHORIZED,
+                "no token: send Authorization: Bearer <your token> (`slnode user token NAME`)"
+                    .into(),
+            )
+        })?;
+    let principal = g
+        .users
+        .authenticate(token)
+        .map_err(|e| Failure(StatusCode::UNAUTHORIZED, e))?;
+    Ok((
+        Caller::Client {
+            principal: principal.clone(),
+        },
+        principal,
+    ))
+}
+
+fn jobs_context(g: &Gateway) -> Result<jobs::JobsContext, Failure> {
+    jobs::context(&g.jobs).map_err(Failure::from)
+}
+
+/// `?wait=SECONDS` (fractions allowed), bounded by [`invoke::WAIT_MAX`].
+fn wait_of(uri: &Uri) -> Result<Duration, Failure> {
+    let Some(query) = uri.query() else {
+        return Ok(WAIT_DEFAULT);
+    };
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("wait=") {
+            let seconds: f64 = value.parse().map_err(|_| {
+                Failure(
+                    StatusCode::BAD_REQUEST,
+                    format!("wait={value} is not a number of seconds"),
+                )
+            })?;
+            if !(0.0..=invoke::WAIT_MAX.as_secs_f64()).contains(&seconds) {
+                return Err(Failure(
+                    StatusCode::BAD_REQUEST,
+                    format!("wait is 0 to {} seconds", invoke::WAIT_MAX.as_secs()),
+                ));
+            }
+            return Ok(Duration::from_secs_f64(seconds));
+        }
+    }
+    Ok(WAIT_DEFAULT)
+}
+
+async fn call_function(
+    State(g): State<Gateway>,
+    Path(name): Path<String>,
+    request: Request,
+) -> Result<Response, Failure> {
+    let (caller, user) = authenticate(&g, request.headers())?;
+    let wait = wait_of(request.uri())?;
+    let Ok(_turn) = g.calls.clone().try_acquire_owned() else {
+        return Err(Failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("this node runs {CALLS_MAX} calls at once; try again shortly"),
+        ));
+    };
+    let body = request.into_body();
+    let bytes =
+        match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, EVENT_BYTES_MAX)).await
+        {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => {
+                return Err(Failure(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is over {EVENT_BYTES_MAX} bytes"),
+                ));
+            }
+            Err(_) => {
+                return Err(Failure(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!("the body took over {BODY_TIMEOUT:?} to arrive"),
+                ));
+            }
+        };
+    let event = if bytes.iter().all(u8::is_ascii_whitespace) {
+        "{}".to_owned()
+    } else {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .map_err(|e| {
+                Failure(
+                    StatusCode::BAD_REQUEST,
+                    format!("the body is not JSON: {e}"),
+                )
+            })?
+            .to_string()
+    };
+    let c = jobs_context(&g)?;
+    let request_id = invoke::new_request_id();
+    let invoked = invoke::invoke(
+        &c,
+        &g.sources,
+        invoke::Call {
+            caller: &caller,
+            user: &user,
+            function: &name,
+            event: &event,
+            wait,
+            request_id: &request_id,
+        },
+    )
+    .await?;
+    let mut response = match invoked {
+        Invoked::Running(job) => {
+            json_response(StatusCode::ACCEPTED, &serde_json::json!({"job": job}))
+        }
+        Invoked::Ended(view) => match view["status"].as_str() {
+            Some("done") => json_response(StatusCode::OK, &view["result"]),
+            _ => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &serde_json::json!({
+                    "error": view["error"].as_str().unwrap_or("the call did not finish"),
+                    "status": view["status"],
+                    "job": view["job"],
+                }),
+            ),
+        },
+    };
+    if let Ok(id) = request_id.parse() {
+        response.headers_mut().insert("x-request-id", id);
+    }
+    Ok(response)
+}
+
+fn job_id(id: &str) -> Result<u64, Failure> {
+    id.parse()
+        .map_err(|_| Failure(StatusCode::BAD_REQUEST, format!("{id} is not a job id")))
+}
+
+async fn job(
+    State(g): State<Gateway>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let (caller, _) = authenticate(&g, &headers)?;
+    let job = job_id(&id)?;
+    let c = jobs_context(&g)?;
+    let view = jobs::visible_job(&c, &caller, job).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &jobs::job_json_fetched(&c, &view).await,
+    ))
+}
+
+async fn job_logs(
+    State(g): State<Gateway>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let (caller, _) = authenticate(&g, &headers)?;
+    let job = job_id(&id)?;
+    let c = jobs_context(&g)?;
+    let chunk = jobs::read_log(&c, &caller, job, 0).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        chunk.text,
+    )
+        .into_response())
+}
+
+/// Calls `accept` forever, handing each success to `serve`; failures back off (see above).
+async fn accept_forever<T, F, Fut>(mut accept: F, mut serve: impl FnMut(T))
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::io::Result<T>>,
+{
+    let mut backoff = ACCEPT_BACKOFF_MIN;
+    loop {
+        match accept().await {
+            Ok(accepted) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                serve(accepted);
+            }
+            Err(e) => {
+                tracing::warn!("http accept failed, retrying in {backoff:?}: {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+            }
+        }
+    }
+}
+
+/// Binds `addr` and serves until the task is aborted.
+pub async fn serve(
+    addr: SocketAddr,
+    gateway: Gateway,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let listener = TcpListener::bind(addr).await?;
+    let app = router(gateway);
+    let slots = Arc::new(tokio::sync::Semaphore::new(CONNECTIONS_MAX));
+    let serve_one = move |(stream, _): (tokio::net::TcpStream, SocketAddr)| {
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            // Over the bound: close at once rather than queue.
+            return;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .max_buf_size(64 << 10)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = connection.await {
+                debug!("http connection ended: {e}");
+            }
+        });
+    };
+    Ok(tokio::spawn(async move {
+        accept_forever(|| listener.accept(), serve_one).await
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Before the fix a failing accept was retried at once, forever: millions of calls a second
+    /// on one core.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failing_accepts_back_off() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let task = tokio::spawn(accept_forever(
+            move || {
+                counted.fetch_add(1, Ordering::Relaxed);
+                std::future::ready(Err::<(), _>(std::io::Error::other("too many open files")))
+            },
+            |_| {},
+        ));
+        std::thread::sleep(Duration::from_millis(500));
+        let seen = calls.load(Ordering::Relaxed);
+        task.abort();
+        // 10 + 20 + 40 + 80 + 160 ms of waits fit in 500 ms: about six attempts.
+        assert!((2..=10).contains(&seen), "{seen} accepts in 500 ms");
+    }
+
+    #[test]
+    fn wait_is_parsed_and_bounded() {
+        let uri = |s: &str| s.parse::<Uri>().unwrap();
+        assert_eq!(wait_of(&uri("/v1/functions/f")).ok(), Some(WAIT_DEFAULT));
+        assert_eq!(
+            wait_of(&uri("/v1/functions/f?x=1&wait=0.5")).ok(),
+            Some(Duration::from_millis(500))
+        );
+        assert!(wait_of(&uri("/v1/functions/f?wait=abc")).is_err());
+        assert!(wait_of(&uri("/v1/functions/f?wait=-1")).is_err());
+        assert!(wait_of(&uri("/v1/functions/f?wait=100000")).is_err());
+    }
+}

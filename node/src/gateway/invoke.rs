@@ -1,0 +1,138 @@
+//! One call of a deployed function: a job at the caller's label running `handler(event,
+//! context)`, waited for up to a bound. Shared by the HTTP route and the `function_invoke` RPC
+//! method (`slnode invoke`), so both answer alike.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sl_coordinator::ids::JobId;
+use sl_coordinator::query::{Answer, Query};
+use sl_rpc::endpoint::Caller;
+use sl_rpc::message::{ErrorCode, RemoteError};
+
+use super::functions::{self, Function};
+use crate::kappa::jobs::{self, JobsContext, SubmitRequest};
+
+/// The longest a caller may ask to wait for the answer.
+pub const WAIT_MAX: Duration = Duration::from_secs(300);
+/// Function sources kept in memory, by object key (least recently used dropped).
+const SOURCES_CACHED: usize = 32;
+/// Status polls start this fast (a trivial function ends in a few milliseconds) and slow down.
+const POLL_FIRST: Duration = Duration::from_millis(1);
+const POLL_MAX: Duration = Duration::from_millis(50);
+
+#[derive(Debug)]
+pub enum Invoked {
+    /// The job ended: its view as `slnode job ID --json` shows it.
+    Ended(serde_json::Value),
+    /// Still running when the wait was over.
+    Running(u64),
+}
+
+#[derive(Clone, Default)]
+pub struct Sources(Arc<Mutex<Vec<(String, Arc<String>)>>>);
+
+impl Sources {
+    async fn get(&self, c: &JobsContext, f: &Function) -> Result<Arc<String>, RemoteError> {
+        {
+            let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(at) = cached.iter().position(|(k, _)| *k == f.program) {
+                let entry = cached.remove(at);
+                let source = entry.1.clone();
+                cached.push(entry);
+                return Ok(source);
+            }
+        }
+        let source = Arc::new(functions::source(c, f).await?);
+        let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.len() >= SOURCES_CACHED {
+            cached.remove(0);
+        }
+        cached.push((f.program.clone(), source.clone()));
+        Ok(source)
+    }
+}
+
+pub struct Call<'a> {
+    pub caller: &'a Caller,
+    /// The caller's user name (the admin's too).
+    pub user: &'a str,
+    pub function: &'a str,
+    /// The event as JSON text.
+    pub event: &'a str,
+    pub wait: Duration,
+    pub request_id: &'a str,
+}
+
+pub async fn invoke(
+    c: &JobsContext,
+    sources: &Sources,
+    call: Call<'_>,
+) -> Result<Invoked, RemoteError> {
+    let function = functions::get(c, call.function)
+        .await?
+        .ok_or_else(|| functions::not_found(call.function))?;
+    let source = sources.get(c, &function).await?;
+    let label = jobs::caller_label(c, call.caller, false).await?;
+    let context = serde_json::json!({
+        "user": call.user,
+        "label": c.policy.current().display(&label).to_string(),
+        "request_id": call.request_id,
+        "function": function.name,
+        "version": function.version,
+    });
+    let request = SubmitRequest {
+        request: request_key(call.request_id),
+        file: function.file.clone(),
+        source: source.as_str().to_owned(),
+        event: call.event.to_owned(),
+        timeout_ms: function.timeout_ms,
+        checkpoint_ms: 0,
+    };
+    let job = jobs::submit(c, call.caller, request, context.to_string())
+        .await?
+        .response
+        .job;
+    let deadline = Instant::now() + call.wait.min(WAIT_MAX);
+    let mut pause = POLL_FIRST;
+    loop {
+        // The local replica says when the job has ended; the answer itself is read through the
+        // leader (and filtered for the caller) below.
+        let ended = matches!(
+            c.link.read_local(Query::Job(JobId(job))).await,
+            Some(Answer::Job(Some(view))) if view.outcome.is_some() || view.cancelled
+        );
+        if ended {
+            let view = jobs::visible_job(c, call.caller, job).await?;
+            if view.outcome.is_some() || view.cancelled {
+                return Ok(Invoked::Ended(jobs::job_json_fetched(c, &view).await));
+            }
+        }
+        if Instant::now() >= deadline {
+            return Ok(Invoked::Running(job));
+        }
+        tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
+        pause = (pause * 2).min(POLL_MAX);
+    }
+}
+
+/// The submission's idempotency key: one request id, one job.
+fn request_key(request_id: &str) -> u64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(request_id.as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]))
+}
+
+/// A fresh request id (random, so that two calls are two jobs).
+pub fn new_request_id() -> String {
+    let mut bytes = [0u8; 12];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No randomness: the clock still tells calls apart.
+        bytes[..8].copy_from_slice(&crate::kappa::programs::unix_ms().to_le_bytes());
+    }
+    sl_rpc::token::hex_encode(&bytes)
+}
+
+pub fn forbidden(message: impl Into<String>) -> RemoteError {
+    RemoteError::new(ErrorCode::Forbidden, message.into())
+}
