@@ -593,57 +593,77 @@ pub async fn objstore_worker(
 }
 
 /// After recovery: every key read from every node.
+/// Final reads in flight at once (each node serves one key at a time per reader: a handful of
+/// readers keep every node busy without drowning a slow one).
+const FINAL_READS_IN_FLIGHT: usize = 8;
+
 pub async fn objstore_final_reads(
     client: &Client,
     keys: &BTreeSet<String>,
     nodes: &[(String, SocketAddr)],
 ) {
+    let turns = Arc::new(tokio::sync::Semaphore::new(FINAL_READS_IN_FLIGHT));
+    let mut reads = tokio::task::JoinSet::new();
     for key in keys {
         for (name, addr) in nodes {
-            let process = client.recorder.process();
-            let mut ev = event(
-                process,
-                EventType::Invoke,
-                "objstore",
-                "get",
-                Some(key),
-                json!({"node": name}),
-            );
-            ev.node = Some(name.clone());
-            client.recorder.record(ev);
-            let mut outcome = Outcome::Info(String::new());
-            for _ in 0..3 {
-                let request = ObjectKey { key: key.clone() };
-                let call = client
-                    .endpoint
-                    .call_with_payload::<GetObject>(*addr, &request, None);
-                outcome = match tokio::time::timeout(Duration::from_secs(5), call).await {
-                    Ok(Ok((Found { found: true }, payload))) => {
-                        let bytes = payload.map(|p| p.to_vec()).unwrap_or_default();
-                        Outcome::Ok(Some(hex(&sha2::Sha256::digest(&bytes))))
-                    }
-                    Ok(Ok((Found { found: false }, _))) => Outcome::Ok(None),
-                    Ok(Err(e)) => Outcome::Fail(e.to_string()),
-                    Err(_) => Outcome::Fail("get timed out".into()),
-                };
-                if matches!(outcome, Outcome::Ok(_)) {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            let value = match &outcome {
-                Outcome::Ok(sha) => json!({"sha256": sha}),
-                _ => Value::Null,
+            let Ok(turn) = turns.clone().acquire_owned().await else {
+                return;
             };
-            let (kind, error) = match outcome {
-                Outcome::Ok(_) => (EventType::Ok, None),
-                Outcome::Fail(e) | Outcome::Info(e) => (EventType::Fail, Some(e)),
-            };
-            let mut ev = event(process, kind, "objstore", "get", Some(key), value);
-            ev.error = error;
-            client.recorder.record(ev);
+            let (client, key, name, addr) = (client.clone(), key.clone(), name.clone(), *addr);
+            reads.spawn(async move {
+                let _turn = turn;
+                final_read(&client, &key, &name, addr).await;
+            });
         }
     }
+    while reads.join_next().await.is_some() {}
+}
+
+async fn final_read(client: &Client, key: &str, name: &str, addr: SocketAddr) {
+    let process = client.recorder.process();
+    let mut ev = event(
+        process,
+        EventType::Invoke,
+        "objstore",
+        "get",
+        Some(key),
+        json!({"node": name}),
+    );
+    ev.node = Some(name.to_owned());
+    client.recorder.record(ev);
+    let mut outcome = Outcome::Info(String::new());
+    for _ in 0..3 {
+        let request = ObjectKey {
+            key: key.to_owned(),
+        };
+        let call = client
+            .endpoint
+            .call_with_payload::<GetObject>(addr, &request, None);
+        outcome = match tokio::time::timeout(Duration::from_secs(5), call).await {
+            Ok(Ok((Found { found: true }, payload))) => {
+                let bytes = payload.map(|p| p.to_vec()).unwrap_or_default();
+                Outcome::Ok(Some(hex(&sha2::Sha256::digest(&bytes))))
+            }
+            Ok(Ok((Found { found: false }, _))) => Outcome::Ok(None),
+            Ok(Err(e)) => Outcome::Fail(e.to_string()),
+            Err(_) => Outcome::Fail("get timed out".into()),
+        };
+        if matches!(outcome, Outcome::Ok(_)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let value = match &outcome {
+        Outcome::Ok(sha) => json!({"sha256": sha}),
+        _ => Value::Null,
+    };
+    let (kind, error) = match outcome {
+        Outcome::Ok(_) => (EventType::Ok, None),
+        Outcome::Fail(e) | Outcome::Info(e) => (EventType::Fail, Some(e)),
+    };
+    let mut ev = event(process, kind, "objstore", "get", Some(key), value);
+    ev.error = error;
+    client.recorder.record(ev);
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -177,3 +177,100 @@ pub fn invoke(
         }
     }
 }
+
+#[derive(Subcommand)]
+pub enum DeclassifierCommand {
+    /// (admin) Add declassifier NAME: FILE.py's `handler(event, context)` runs at label FROM and
+    /// its answer is released at label TO; a task at `l` may call it with
+    /// `rt.declassify(NAME, value)` when `l ⊑ FROM` and `TO ⊑ l`.
+    Add {
+        name: String,
+        file: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+    /// (admin) Every declassification: when, which declassifier, for whom (user, job, label),
+    /// from and to.
+    Log {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+}
+
+pub fn declassifier(command: DeclassifierCommand) -> anyhow::Result<i32> {
+    use sl_node::gateway::methods::{AddDeclassifier, DeclassifierRequest, DeclassifyLog};
+    let runtime = client_runtime()?;
+    match command {
+        DeclassifierCommand::Add {
+            name,
+            file,
+            from,
+            to,
+            cluster,
+        } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let shown = file.display().to_string();
+            if let Err(e) = sl_lang::compile(&shown, &source) {
+                eprintln!("{e}");
+                return Ok(1);
+            }
+            let connection = connect(&cluster, &runtime)?;
+            let added: JsonText = runtime.block_on(call::<AddDeclassifier>(
+                &connection,
+                &DeclassifierRequest {
+                    name,
+                    file: file
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    source,
+                    from,
+                    to,
+                },
+            ))?;
+            let d: serde_json::Value = serde_json::from_str(&added.json)?;
+            println!(
+                "declassifier {}: {} → {}",
+                d["name"].as_str().unwrap_or(""),
+                d["from"].as_str().unwrap_or(""),
+                d["to"].as_str().unwrap_or("")
+            );
+        }
+        DeclassifierCommand::Log { json, cluster } => {
+            let connection = connect(&cluster, &runtime)?;
+            let log: JsonText = runtime.block_on(call::<DeclassifyLog>(
+                &connection,
+                &sl_node::admin::Empty {},
+            ))?;
+            if json {
+                println!("{}", log.json);
+            } else {
+                let log: serde_json::Value = serde_json::from_str(&log.json)?;
+                println!(
+                    "{:<14} {:<16} {:<12} {:>18} {:<12} {:<12} {:<12}",
+                    "at (unix ms)", "declassifier", "user", "job", "label", "from", "to"
+                );
+                for e in log.as_array().into_iter().flatten() {
+                    println!(
+                        "{:<14} {:<16} {:<12} {:>18} {:<12} {:<12} {:<12}",
+                        e["at_ms"],
+                        e["declassifier"].as_str().unwrap_or(""),
+                        e["user"].as_str().unwrap_or(""),
+                        e["job"],
+                        e["label"].as_str().unwrap_or(""),
+                        e["from"].as_str().unwrap_or(""),
+                        e["to"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    Ok(0)
+}

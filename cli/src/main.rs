@@ -188,6 +188,9 @@ enum Command {
     /// Deployed functions, called over HTTP (`POST /v1/functions/NAME`) or with `invoke`.
     #[command(subcommand)]
     Function(function_cmd::FunctionCommand),
+    /// Declassifiers (admin): add, log.
+    #[command(subcommand)]
+    Declassifier(function_cmd::DeclassifierCommand),
     /// Call function NAME as the token's user, at its label; prints the handler's return value.
     Invoke {
         name: String,
@@ -305,6 +308,7 @@ fn main() {
         }) => job_cmd::service_add(&name, &url, label, reply_label, &cluster),
         Command::User(command) => user_cmd::run(command),
         Command::Function(command) => function_cmd::run(command),
+        Command::Declassifier(command) => function_cmd::declassifier(command),
         Command::Invoke {
             name,
             event,

@@ -45,6 +45,10 @@ impl Drop for Cluster {
 
 impl Cluster {
     fn up() -> Cluster {
+        Cluster::up_at(FIRST_IP, PORT)
+    }
+
+    fn up_at(first_ip: &str, port: &str) -> Cluster {
         let cluster = Cluster {
             home: tempfile::tempdir().unwrap(),
             dir: tempfile::Builder::new()
@@ -60,9 +64,9 @@ impl Cluster {
             "--dir",
             cluster.dir.to_str().unwrap(),
             "--first-ip",
-            FIRST_IP,
+            first_ip,
             "--port",
-            PORT,
+            port,
         ]);
         assert!(up.status.success(), "{}", text(&up));
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -371,4 +375,166 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
     assert_eq!(status, 404);
     let out = cluster.as_user(&bob, &["function", "rm", "greet"]);
     assert!(!out.status.success());
+}
+
+const BOOK: &str = r#"
+import rt
+def handler(event, context):
+    rt.kv.put("booking/" + event["who"], event["when"])
+    return len(rt.kv.keys("booking/"))
+"#;
+
+const COUNT: &str = r#"
+import rt
+def handler(event, context):
+    return rt.declassify("bookings", {"prefix": "booking/"})
+"#;
+
+const PEEK: &str = r#"
+import rt
+def handler(event, context):
+    return [rt.kv.get("booking/ann", "absent"), rt.kv.keys("booking/")]
+"#;
+
+const LEAK: &str = r#"
+import rt
+def handler(event, context):
+    return rt.declassify("raw", {"key": "booking/ann"})
+"#;
+
+const BOOKINGS: &str = r#"
+import rt
+def handler(event, context):
+    return len(rt.kv.keys(event["prefix"]))
+"#;
+
+const RAW: &str = r#"
+import rt
+def handler(event, context):
+    return rt.kv.get(event["key"], None)
+"#;
+
+#[test]
+fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
+    let cluster = Cluster::up_at("127.0.39.11", "7660");
+    let policy = cluster.file("policy.toml", POLICY);
+    ok(cluster.as_admin(&["policy", "apply", &policy]));
+    let alice = cluster.user("alice");
+    let bob = cluster.user("bob");
+    for (name, source) in [
+        ("book", BOOK),
+        ("count", COUNT),
+        ("peek", PEEK),
+        ("leak", LEAK),
+    ] {
+        let path = cluster.file(&format!("{name}.py"), source);
+        ok(cluster.as_user(&bob, &["function", "deploy", name, &path]));
+    }
+    let bookings = cluster.file("bookings.py", BOOKINGS);
+    let raw = cluster.file("raw.py", RAW);
+    // Only the admin adds declassifiers, and only downwards.
+    let out = cluster.as_user(
+        &bob,
+        &[
+            "declassifier",
+            "add",
+            "bookings",
+            &bookings,
+            "--from",
+            "secret",
+            "--to",
+            "public",
+        ],
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    let out = cluster.as_admin(&[
+        "declassifier",
+        "add",
+        "up",
+        &bookings,
+        "--from",
+        "public",
+        "--to",
+        "secret",
+    ]);
+    assert!(!out.status.success(), "{}", text(&out));
+    ok(cluster.as_admin(&[
+        "declassifier",
+        "add",
+        "bookings",
+        &bookings,
+        "--from",
+        "secret",
+        "--to",
+        "public",
+    ]));
+    ok(cluster.as_admin(&[
+        "declassifier",
+        "add",
+        "raw",
+        &raw,
+        "--from",
+        "secret",
+        "--to",
+        "secret",
+    ]));
+
+    let invoke = |token: &str, name: &str, event: &str| -> Output {
+        cluster.as_user(token, &["invoke", name, "--event", event])
+    };
+    for who in ["ann", "ben"] {
+        ok(invoke(
+            &bob,
+            "book",
+            &format!(r#"{{"who": "{who}", "when": "monday"}}"#),
+        ));
+    }
+    // Alice sees no booking directly, but the declassifier's count reaches her.
+    let peek = ok(invoke(&alice, "peek", "{}"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&peek.stdout).unwrap(),
+        json!(["absent", []])
+    );
+    let count = ok(invoke(&alice, "count", "{}"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&count.stdout).unwrap(),
+        json!(2)
+    );
+    // A declassifier that releases at secret cannot answer a public caller.
+    let leak = invoke(&alice, "leak", "{}");
+    assert_eq!(leak.status.code(), Some(1), "{}", text(&leak));
+    assert!(leak.stdout.is_empty(), "{}", text(&leak));
+    assert!(
+        String::from_utf8_lossy(&leak.stderr).contains("PermissionError"),
+        "{}",
+        text(&leak)
+    );
+    // Bob, at secret, may use it (no lowering below his label).
+    let raw_for_bob = ok(invoke(&bob, "leak", "{}"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&raw_for_bob.stdout).unwrap(),
+        json!("monday")
+    );
+
+    let log: Value =
+        serde_json::from_slice(&ok(cluster.as_admin(&["declassifier", "log", "--json"])).stdout)
+            .unwrap();
+    let entries = log.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{log}");
+    let count_entry = entries
+        .iter()
+        .find(|e| e["declassifier"] == "bookings")
+        .unwrap();
+    assert_eq!(count_entry["user"], "alice");
+    assert_eq!(count_entry["label"], "public");
+    assert_eq!(
+        (count_entry["from"].as_str(), count_entry["to"].as_str()),
+        (Some("secret"), Some("public"))
+    );
+    assert!(
+        !cluster
+            .as_user(&alice, &["declassifier", "log"])
+            .status
+            .success()
+    );
 }

@@ -39,6 +39,10 @@ pub enum Error {
         "no storage members known: this node has not learnt the membership yet (just started), or the cluster has no storage nodes"
     )]
     NoMembers,
+    /// The reader's label is not one this node's copy of the policy knows: it is behind the
+    /// cluster's (it catches up within a moment).
+    #[error("this node's copy of the policy is behind the cluster's ({0}); try again")]
+    PolicyBehind(String),
     /// No node that answered holds the object, but some did not answer: it may be on them, so
     /// the read says nothing about absence (a caller tries again later).
     #[error("no copy found, and {unanswered} node(s) did not answer (last: {reason})")]
@@ -262,6 +266,11 @@ impl Store {
         key: &[u8],
         reader: &Label,
     ) -> Result<Option<(Object, bool)>, Error> {
+        // A reader at a label this node's policy does not know yet (a policy applied moments
+        // ago): every flow check would say no, and a visible object would look absent.
+        if let Err(e) = self.policy.current().check_label(reader) {
+            return Err(Error::PolicyBehind(e.to_string()));
+        }
         let members = self.members();
         // A node that has not learnt the membership yet (just restarted) cannot tell absence.
         if members.is_empty() {

@@ -410,4 +410,10 @@ async fn with_a_node_silent_absence_is_not_claimed_and_hidden_objects_still_look
     // The object itself is still served to whoever may see it.
     let seen = store.get(b"doc", &cluster.label("top")).await.unwrap();
     assert_eq!(&seen.expect("readable").bytes[..], b"v");
+    // A reader at a label of a policy newer than the node's copy is told so, not "absent".
+    let newer = sl_labels::Label::at(sl_labels::Level(200));
+    assert!(matches!(
+        store.get(b"doc", &newer).await,
+        Err(sl_objstore::store::Error::PolicyBehind(_))
+    ));
 }

@@ -55,11 +55,11 @@ pub fn check_name(name: &str) -> Result<(), RemoteError> {
     }
 }
 
-fn bottom(c: &JobsContext) -> Label {
+pub(crate) fn bottom(c: &JobsContext) -> Label {
     Lattice::bottom(&*c.policy.current())
 }
 
-async fn read_raw(c: &JobsContext, key: &str) -> Result<Option<Vec<u8>>, RemoteError> {
+pub(crate) async fn read_raw(c: &JobsContext, key: &str) -> Result<Option<Vec<u8>>, RemoteError> {
     match c
         .link
         .read(Query::Kv {
@@ -75,7 +75,7 @@ async fn read_raw(c: &JobsContext, key: &str) -> Result<Option<Vec<u8>>, RemoteE
 }
 
 /// Writes `value` under `key` if it still holds `expect`; `false` on a mismatch.
-async fn cas(
+pub(crate) async fn cas(
     c: &JobsContext,
     key: &str,
     expect: Option<Vec<u8>>,
@@ -99,7 +99,10 @@ async fn cas(
     }
 }
 
-fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8], what: &str) -> Result<T, RemoteError> {
+pub(crate) fn decode<T: for<'a> Deserialize<'a>>(
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, RemoteError> {
     serde_json::from_slice(bytes)
         .map_err(|e| RemoteError::new(ErrorCode::Internal, format!("{what} is unreadable: {e}")))
 }

@@ -68,6 +68,34 @@ sl_rpc::method!(
     JsonText
 );
 
+#[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct DeclassifierRequest {
+    pub name: String,
+    pub file: String,
+    pub source: String,
+    /// Label text: what it is trusted with.
+    pub from: String,
+    /// Label text: how low its answers go.
+    pub to: String,
+}
+
+sl_rpc::method!(
+    AddDeclassifier,
+    544,
+    "declassifier_add",
+    false,
+    DeclassifierRequest,
+    JsonText
+);
+sl_rpc::method!(
+    DeclassifyLog,
+    545,
+    "declassifier_log",
+    false,
+    crate::admin::Empty,
+    JsonText
+);
+
 /// The principal behind a client call; nodes and joiners do not deploy or call functions.
 pub fn principal(caller: &Caller) -> Result<String, RemoteError> {
     match caller {
@@ -91,8 +119,39 @@ pub fn function_json(f: &functions::Function) -> serde_json::Value {
 }
 
 pub fn routes(router: Router, slot: Slot, sources: Sources) -> Router {
-    let (s1, s2, s3, s4) = (slot.clone(), slot.clone(), slot.clone(), slot);
+    let (s1, s2, s3, s4) = (slot.clone(), slot.clone(), slot.clone(), slot.clone());
+    let (s5, s6) = (slot.clone(), slot);
     router
+        .route::<AddDeclassifier, _, _>(move |caller, request: DeclassifierRequest, _| {
+            let slot = s5.clone();
+            async move {
+                crate::admin::admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                let d = super::declassify::add(
+                    &c,
+                    &request.name,
+                    &request.file,
+                    request.source,
+                    &request.from,
+                    &request.to,
+                )
+                .await?;
+                Ok(RpcReply::new(JsonText {
+                    json: serde_json::to_string(&d).unwrap_or_default(),
+                }))
+            }
+        })
+        .route::<DeclassifyLog, _, _>(move |caller, _: crate::admin::Empty, _| {
+            let slot = s6.clone();
+            async move {
+                crate::admin::admin_or_node(&caller)?;
+                let c = context(&slot)?;
+                let log = super::declassify::log(&c).await?;
+                Ok(RpcReply::new(JsonText {
+                    json: serde_json::to_string(&log).unwrap_or_default(),
+                }))
+            }
+        })
         .route::<DeployFunction, _, _>(move |caller, request: DeployRequest, _| {
             let slot = s1.clone();
             async move {

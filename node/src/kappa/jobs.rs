@@ -335,7 +335,13 @@ pub fn routes(router: Router, slot: Slot) -> Router {
             let slot = s1.clone();
             async move {
                 let c = context(&slot)?;
-                submit(&c, &caller, request, String::new()).await
+                // The submitter's name travels with the job (`context["user"]`, the
+                // declassification log).
+                let context = match &caller {
+                    Caller::Client { principal } => json!({ "user": principal }).to_string(),
+                    _ => String::new(),
+                };
+                submit(&c, &caller, request, context).await
             }
         })
         .route::<GetJob, _, _>(move |caller, request: JobRequest, _| {
@@ -487,6 +493,17 @@ pub(crate) async fn submit(
     request: SubmitRequest,
     context: String,
 ) -> Result<RpcReply<Submitted>, RemoteError> {
+    let label = caller_label(c, caller, false).await?;
+    submit_at(c, label, request, context).await
+}
+
+/// Submits a job at `label` (the node vouches for it: a caller's own label, or a declassifier's).
+pub(crate) async fn submit_at(
+    c: &JobsContext,
+    label: Label,
+    request: SubmitRequest,
+    context: String,
+) -> Result<RpcReply<Submitted>, RemoteError> {
     if request.source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
             "programs are at most {SOURCE_BYTES_MAX} bytes"
@@ -509,7 +526,6 @@ pub(crate) async fn submit(
         rt::from_json(&value)
     };
     let args = codec::encode(&event).map_err(bad)?;
-    let label = caller_label(c, caller, false).await?;
     let digest = Sha256::digest(request.source.as_bytes());
     let key = sl_coordinator::label_rules::program_key(&label, &sl_rpc::token::hex_encode(&digest));
     c.store

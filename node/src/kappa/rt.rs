@@ -16,6 +16,7 @@ pub const RT_FUNCTIONS: &[&str] = &[
     "pause",
     "maybe_pause",
     "external",
+    "declassify",
     "lambdapack",
     "wait",
     "store.put",
@@ -440,6 +441,17 @@ pub fn decode(vm: &Vm, call: &HostCall) -> Result<Option<RtCall>, HostError> {
             let payload = a.take(1, "payload").unwrap_or(Data::None);
             a.done(2)?;
             RtCall::External { service, payload }
+        }
+        "rt.declassify" => {
+            let name = text(a.required(0, "name")?, "name")?;
+            let payload = a.take(1, "value").unwrap_or(Data::None);
+            a.done(2)?;
+            // An external call to the service the declassifier is registered as: the coordinator
+            // checks the authority against the task's label and records the call.
+            RtCall::External {
+                service: format!("declassify/{name}"),
+                payload,
+            }
         }
         "rt.lambdapack" => {
             let program = text(a.required(0, "program")?, "program")?;

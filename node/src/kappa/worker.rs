@@ -279,6 +279,14 @@ impl Slice<'_> {
 
     fn go(&mut self) -> Result<(), End> {
         let loading = Instant::now();
+        // A task at a label of a policy newer than this node's copy (applied moments ago): take
+        // the cluster's policy now, or every read at the task's label would look empty.
+        self.block_on(super::jobs::catch_up_policy(
+            &self.env.link,
+            &self.env.policy,
+            &self.grant.label,
+        ))
+        .map_err(|e| End::GaveBack(e.message))?;
         let program = match self.block_on(self.env.programs.get(
             &self.grant.options.program,
             &self.grant.options.file,
@@ -1126,6 +1134,9 @@ impl Slice<'_> {
         };
         let key = format!("{}-{}", task.0, seq.0);
         let json = rt::to_json(payload);
+        if let Some(name) = url.strip_prefix(crate::gateway::declassify::URL_SCHEME) {
+            return self.declassify(name, &json, &key);
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -1147,6 +1158,34 @@ impl Slice<'_> {
                 Err(e) => return Err(format!("ConnectionError: {e}")),
             }
         }
+    }
+
+    /// `rt.declassify`: the coordinator has checked the authority and recorded the intent; the
+    /// declassifier runs as a job at its `from` label (see `gateway::declassify`).
+    fn declassify(&self, name: &str, json: &str, key: &str) -> TaskOutcome {
+        let c = super::jobs::JobsContext {
+            link: self.env.link.clone(),
+            store: self.env.store.clone(),
+            policy: self.env.policy.clone(),
+        };
+        let user = serde_json::from_str::<serde_json::Value>(&self.grant.options.context)
+            .ok()
+            .and_then(|v| v["user"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let caller = crate::gateway::declassify::CallerTask {
+            user,
+            job: self.grant.job.0,
+            label: self
+                .env
+                .policy
+                .current()
+                .display(&self.grant.label)
+                .to_string(),
+        };
+        let value = self.block_on(crate::gateway::declassify::run(
+            &c, name, json, key, &caller,
+        ))?;
+        codec::encode(&rt::from_json(&value)).map_err(|e| format!("ValueError: {e}"))
     }
 
     /// `label=` text as a label of the cluster's policy (`None`: the task's own).
