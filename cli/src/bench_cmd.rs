@@ -89,6 +89,16 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The HTTP gateway on a 3-node loopback cluster it starts: a trivial function's latency one
+    /// call at a time (p50/p99) and requests/s from 32 concurrent clients, beside the same
+    /// handler through `slnode submit --wait`.
+    Gateway {
+        /// Loopback address of the cluster's first node.
+        #[arg(long, default_value = "127.0.9.11")]
+        first_ip: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// numpywren on a 3-node loopback cluster it starts: Cholesky and GEMM of n×n matrices per
     /// tile size, beside the local executor and one LAPACK/BLAS call (potrf, gemm) in the same
     /// run; ratios to the one call, and tile bytes read across nodes per second.
@@ -145,6 +155,7 @@ pub fn run(command: BenchCommand) -> Result<i32> {
             rounds,
             json,
         } => crate::failover_bench::failover(&first_ip, rounds, json),
+        BenchCommand::Gateway { first_ip, json } => crate::gateway_bench::gateway(&first_ip, json),
         BenchCommand::Lambdapack {
             first_ip,
             n,

@@ -174,6 +174,13 @@ impl Bench {
             .context("running slnode")
     }
 
+    /// Writes `body` to a file in the bench's home; its path.
+    pub(crate) fn file(&self, name: &str, body: &str) -> anyhow::Result<String> {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, body)?;
+        Ok(path.display().to_string())
+    }
+
     /// Submits `source` and waits; the job's result.
     fn job(&self, name: &str, source: &str, timeout_s: &str) -> anyhow::Result<Value> {
         let file = self.home.path().join(format!("{name}.py"));
@@ -364,7 +371,7 @@ fn human(bytes: f64) -> String {
 }
 
 /// CPU model and core count, for the report.
-fn machine_line() -> String {
+pub(crate) fn machine_line() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

@@ -6,6 +6,7 @@ mod bench_cmd;
 mod cluster_cmd;
 mod failover_bench;
 mod function_cmd;
+mod gateway_bench;
 mod job_cmd;
 mod kappa_bench;
 mod lambdapack_bench;

@@ -119,6 +119,26 @@ pub async fn get(c: &JobsContext, name: &str) -> Result<Option<Function>, Remote
     }
 }
 
+/// [`get`], from this node's replica when it has the function (a call need not wait for a
+/// leader round trip), else from the leader (a function deployed a moment ago).
+pub async fn get_fast(c: &JobsContext, name: &str) -> Result<Option<Function>, RemoteError> {
+    check_name(name)?;
+    if let Some(Answer::Value(Some(bytes))) = c
+        .link
+        .read_local(Query::Kv {
+            key: record_key(name),
+            reader: bottom(c),
+        })
+        .await
+    {
+        let f: Function = decode(&bytes, "a function record")?;
+        if !f.removed {
+            return Ok(Some(f));
+        }
+    }
+    get(c, name).await
+}
+
 /// Every live function, by name.
 pub async fn list(c: &JobsContext) -> Result<Vec<Function>, RemoteError> {
     let names: Vec<String> = match read_raw(c, INDEX_KEY).await? {

@@ -343,6 +343,8 @@ pub async fn serve(
             // Over the bound: close at once rather than queue.
             return;
         };
+        // Answers are small and written at once: no reason to let Nagle hold them back.
+        let _ = stream.set_nodelay(true);
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
             let _permit = permit;
