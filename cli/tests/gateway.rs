@@ -210,10 +210,20 @@ def handler(event, context):
 #[test]
 fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
     let cluster = Cluster::up();
+    // Deployed under the default policy; a policy applied later renumbers the bottom level, and
+    // the function must stay callable.
+    let early = cluster.file(
+        "early.py",
+        "def handler(event, context):\n    return 'early'\n",
+    );
+    ok(cluster.as_admin(&["function", "deploy", "early", &early]));
     let policy = cluster.file("policy.toml", POLICY);
     ok(cluster.as_admin(&["policy", "apply", &policy]));
     let alice = cluster.user("alice");
     let bob = cluster.user("bob");
+    let (status, body) = post("/v1/functions/early", Some(&alice), "{}");
+    assert_eq!((status, body), (200, json!("early")));
+    ok(cluster.as_admin(&["function", "rm", "early"]));
 
     // Deploying: checked source, versions, a listing.
     let bad = cluster.file("bad.py", "def handler(event, context):\n    return (\n");

@@ -21,7 +21,7 @@ use sl_coordinator::query::{Answer, Query};
 use sl_labels::Lattice;
 use sl_rpc::message::{ErrorCode, RemoteError};
 
-use super::functions::{bottom, cas, check_name, decode, read_raw};
+use super::functions::{bottom, cas, check_name, decode, read_for_cas, read_raw, sync_policy, top};
 use crate::kappa::jobs::{self, JobsContext, SubmitRequest, bad, unavailable};
 use crate::kappa::programs::SOURCE_BYTES_MAX;
 
@@ -85,6 +85,7 @@ pub async fn add(
     to: &str,
 ) -> Result<Declassifier, RemoteError> {
     check_name(name)?;
+    sync_policy(c).await;
     if source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
             "programs are at most {SOURCE_BYTES_MAX} bytes"
@@ -159,6 +160,7 @@ pub async fn add(
 }
 
 async fn get(c: &JobsContext, name: &str) -> Result<Declassifier, String> {
+    sync_policy(c).await;
     match read_raw(c, &record_key(name)).await {
         Ok(Some(bytes)) => decode(&bytes, "a declassifier record").map_err(|e| e.message),
         Ok(None) => Err(format!("LookupError: no declassifier named '{name}'")),
@@ -189,7 +191,7 @@ pub async fn run(
     let from = policy
         .parse_label(&record.from)
         .map_err(|e| format!("ValueError: declassifier {name}: {e}"))?;
-    let source = match c.store.get(record.program.as_bytes(), &bottom(c)).await {
+    let source = match c.store.get(record.program.as_bytes(), &top(c)).await {
         Ok(Some(object)) => String::from_utf8_lossy(&object.bytes).into_owned(),
         Ok(None) => {
             return Err(format!(
@@ -265,7 +267,7 @@ pub async fn run(
 /// Appends `entry` unless the log already has one for the same declassifier job (a resumed call).
 async fn append_log(c: &JobsContext, entry: LogEntry) -> Result<(), RemoteError> {
     for _ in 0..CAS_ATTEMPTS_MAX {
-        let current = read_raw(c, LOG_KEY).await?;
+        let current = read_for_cas(c, LOG_KEY).await?;
         let mut entries: Vec<LogEntry> = match &current {
             Some(bytes) => decode(bytes, "the declassification log")?,
             None => Vec::new(),
@@ -289,6 +291,7 @@ async fn append_log(c: &JobsContext, entry: LogEntry) -> Result<(), RemoteError>
 }
 
 pub async fn log(c: &JobsContext) -> Result<Vec<LogEntry>, RemoteError> {
+    sync_policy(c).await;
     match read_raw(c, LOG_KEY).await? {
         Some(bytes) => decode(&bytes, "the declassification log"),
         None => Ok(Vec::new()),

@@ -55,16 +55,52 @@ pub fn check_name(name: &str) -> Result<(), RemoteError> {
     }
 }
 
+/// The label registry records and sources are written at. A policy change can renumber what
+/// "bottom" is (a rebased policy keeps the old levels and may add one below), so writers use the
+/// bottom of the policy in force and lookups read at its top, which sees what was written at any
+/// earlier bottom too; the newest facet wins.
 pub(crate) fn bottom(c: &JobsContext) -> Label {
     Lattice::bottom(&*c.policy.current())
 }
 
+pub(crate) fn top(c: &JobsContext) -> Label {
+    Lattice::top(&*c.policy.current())
+}
+
+/// Brings this node's copy of the policy level with its replica's (the supervisor does so only
+/// every half second): labels computed from it must mean what they mean in the log.
+pub(crate) async fn sync_policy(c: &JobsContext) {
+    if let Some(Answer::Policy(image)) = c.link.read_local(Query::Policy).await
+        && c.policy.current().image() != image
+        && let Ok(policy) = sl_labels::Policy::from_image(&image)
+    {
+        c.policy.replace(policy);
+    }
+}
+
+/// What a lookup sees under `key` (read at the top, through the leader).
 pub(crate) async fn read_raw(c: &JobsContext, key: &str) -> Result<Option<Vec<u8>>, RemoteError> {
+    read_at(c, key, top(c)).await
+}
+
+/// What a writer at the bottom sees under `key`: the `expect` of a compare-and-set there.
+pub(crate) async fn read_for_cas(
+    c: &JobsContext,
+    key: &str,
+) -> Result<Option<Vec<u8>>, RemoteError> {
+    read_at(c, key, bottom(c)).await
+}
+
+async fn read_at(
+    c: &JobsContext,
+    key: &str,
+    reader: Label,
+) -> Result<Option<Vec<u8>>, RemoteError> {
     match c
         .link
         .read(Query::Kv {
             key: key.to_owned(),
-            reader: bottom(c),
+            reader,
         })
         .await
         .map_err(unavailable)?
@@ -110,6 +146,7 @@ pub(crate) fn decode<T: for<'a> Deserialize<'a>>(
 /// The live function called `name`, if any.
 pub async fn get(c: &JobsContext, name: &str) -> Result<Option<Function>, RemoteError> {
     check_name(name)?;
+    sync_policy(c).await;
     match read_raw(c, &record_key(name)).await? {
         Some(bytes) => {
             let f: Function = decode(&bytes, "a function record")?;
@@ -123,11 +160,12 @@ pub async fn get(c: &JobsContext, name: &str) -> Result<Option<Function>, Remote
 /// leader round trip), else from the leader (a function deployed a moment ago).
 pub async fn get_fast(c: &JobsContext, name: &str) -> Result<Option<Function>, RemoteError> {
     check_name(name)?;
+    sync_policy(c).await;
     if let Some(Answer::Value(Some(bytes))) = c
         .link
         .read_local(Query::Kv {
             key: record_key(name),
-            reader: bottom(c),
+            reader: top(c),
         })
         .await
     {
@@ -141,6 +179,7 @@ pub async fn get_fast(c: &JobsContext, name: &str) -> Result<Option<Function>, R
 
 /// Every live function, by name.
 pub async fn list(c: &JobsContext) -> Result<Vec<Function>, RemoteError> {
+    sync_policy(c).await;
     let names: Vec<String> = match read_raw(c, INDEX_KEY).await? {
         Some(bytes) => decode(&bytes, "the function index")?,
         None => Vec::new(),
@@ -159,8 +198,9 @@ async fn update_index(
     c: &JobsContext,
     change: impl Fn(&mut Vec<String>) -> Result<(), RemoteError>,
 ) -> Result<(), RemoteError> {
+    sync_policy(c).await;
     for _ in 0..CAS_ATTEMPTS_MAX {
-        let current = read_raw(c, INDEX_KEY).await?;
+        let current = read_for_cas(c, INDEX_KEY).await?;
         let mut names: Vec<String> = match &current {
             Some(bytes) => decode(bytes, "the function index")?,
             None => Vec::new(),
@@ -188,6 +228,7 @@ pub async fn deploy(
     timeout_ms: u64,
 ) -> Result<Function, RemoteError> {
     check_name(name)?;
+    sync_policy(c).await;
     if source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
             "programs are at most {SOURCE_BYTES_MAX} bytes"
@@ -234,7 +275,7 @@ pub async fn deploy(
     .await?;
     let key = record_key(name);
     for _ in 0..CAS_ATTEMPTS_MAX {
-        let current = read_raw(c, &key).await?;
+        let current = read_for_cas(c, &key).await?;
         let version = match &current {
             Some(bytes) => decode::<Function>(bytes, "a function record")?.version + 1,
             None => 1,
@@ -261,8 +302,9 @@ pub async fn deploy(
 pub async fn remove(c: &JobsContext, name: &str) -> Result<(), RemoteError> {
     check_name(name)?;
     let key = record_key(name);
+    sync_policy(c).await;
     for _ in 0..CAS_ATTEMPTS_MAX {
-        let current = read_raw(c, &key).await?;
+        let current = read_for_cas(c, &key).await?;
         let Some(bytes) = &current else {
             return Err(not_found(name));
         };
@@ -291,7 +333,7 @@ pub fn not_found(name: &str) -> RemoteError {
 pub async fn source(c: &JobsContext, function: &Function) -> Result<String, RemoteError> {
     let object = c
         .store
-        .get(function.program.as_bytes(), &bottom(c))
+        .get(function.program.as_bytes(), &top(c))
         .await
         .map_err(unavailable)?
         .ok_or_else(|| unavailable(format!("the source of {} is missing", function.name)))?;
