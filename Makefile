@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SLNODE = $(or $(CARGO_TARGET_DIR),target)/debug/slnode
 
-.PHONY: setup build test demo tour bench fmt up-soak chaos sim
+.PHONY: setup build test demo tour bench fmt up-soak chaos sim dashboard-shot
 
 setup:
 	@scripts/setup.sh
@@ -59,3 +59,8 @@ chaos: setup
 # Failing seeds are listed at the end; `SEED=N cargo test -p sl-coordinator --test sim` replays one.
 sim: setup
 	SIM_SEEDS=10000 $(CARGO) test --release -p sl-coordinator --test sim -- --nocapture
+
+# A screenshot of the dashboard of a live 3-node cluster running a job (the browser test's own),
+# written to ./dashboard.png.
+dashboard-shot: setup
+	SLNODE_DASHBOARD_SHOT=$(CURDIR)/dashboard.png $(CARGO) nextest run -p sl-cli --test dashboard --no-capture

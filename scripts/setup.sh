@@ -13,7 +13,9 @@ set -euo pipefail
 #   iproute2        - network namespaces and extra loopback addresses in multi-process tests
 #   python3         - differential tests of the VM against CPython, and baselines
 #   pkg-config      - locating the system libraries above
-packages=(build-essential librocksdb-dev libclang-dev libopenblas-dev nftables iproute2 python3 pkg-config)
+#   curl            - examples/studio/run.sh drives the HTTP gateway with it (and its test)
+#   chromium        - the dashboard's test renders it in headless Chromium
+packages=(build-essential librocksdb-dev libclang-dev libopenblas-dev nftables iproute2 python3 pkg-config curl chromium)
 
 missing=()
 for p in "${packages[@]}"; do

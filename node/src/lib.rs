@@ -524,6 +524,10 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             sources,
             metrics,
             Arc::new(move || health.lock().unwrap_or_else(|e| e.into_inner()).clone()),
+            Some(gateway::dashboard::ClusterView {
+                driver: driver.clone(),
+                endpoint: endpoint.clone(),
+            }),
         );
         let task = gateway::http::serve(addr, gateway)
             .await

@@ -1,5 +1,6 @@
-//! The node's HTTP face, on axum over hyper: `/metrics`, `/healthz`, and the gateway's API —
-//! `POST /v1/functions/NAME`, `GET /v1/jobs/ID`, `GET /v1/jobs/ID/logs`. Every request from
+//! The node's HTTP face, on axum over hyper: the dashboard (`/`, see `dashboard`), `/metrics`,
+//! `/healthz`, and the gateway's API — `POST /v1/functions/NAME`, `GET /v1/jobs[/ID[/logs]]`,
+//! `GET /v1/cluster`, `GET /v1/lambdapack`, `GET /v1/whoami`. Every request from
 //! outside runs as the user its bearer token names, at that user's label; answers are filtered
 //! exactly as the CLI's are (the same functions produce them).
 //!
@@ -46,6 +47,8 @@ pub struct Gateway {
     pub sources: Sources,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     pub health: Health,
+    /// For the dashboard's cluster view (`None` in a gateway without one).
+    pub cluster: Option<super::dashboard::ClusterView>,
     calls: Arc<tokio::sync::Semaphore>,
 }
 
@@ -56,6 +59,7 @@ impl Gateway {
         sources: Sources,
         metrics: metrics_exporter_prometheus::PrometheusHandle,
         health: Health,
+        cluster: Option<super::dashboard::ClusterView>,
     ) -> Gateway {
         Gateway {
             jobs,
@@ -63,13 +67,14 @@ impl Gateway {
             sources,
             metrics,
             health,
+            cluster,
             calls: Arc::new(tokio::sync::Semaphore::new(CALLS_MAX)),
         }
     }
 }
 
 /// An error answer: `{"error": …}` with its status.
-struct Failure(StatusCode, String);
+pub(crate) struct Failure(pub(crate) StatusCode, pub(crate) String);
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
@@ -92,7 +97,7 @@ impl From<RemoteError> for Failure {
     }
 }
 
-fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -103,6 +108,11 @@ fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
 
 pub fn router(gateway: Gateway) -> Router {
     Router::new()
+        .route("/", get(super::dashboard::page))
+        .route("/v1/cluster", get(super::dashboard::cluster))
+        .route("/v1/jobs", get(super::dashboard::jobs))
+        .route("/v1/lambdapack", get(super::dashboard::lambdapack))
+        .route("/v1/whoami", get(super::dashboard::whoami))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .route("/v1/functions/{name}", post(call_function))
@@ -111,7 +121,7 @@ pub fn router(gateway: Gateway) -> Router {
         .fallback(|| async {
             Failure(
                 StatusCode::NOT_FOUND,
-                "no such route; try POST /v1/functions/NAME, GET /v1/jobs/ID, /metrics or /healthz"
+                "no such route; try /, POST /v1/functions/NAME, GET /v1/jobs/ID, /metrics or /healthz"
                     .into(),
             )
         })
@@ -137,7 +147,7 @@ async fn healthz(State(g): State<Gateway>) -> Response {
 }
 
 /// The user a request's `Authorization: Bearer …` names.
-fn authenticate(g: &Gateway, headers: &HeaderMap) -> Result<(Caller, String), Failure> {
+pub(crate) fn authenticate(g: &Gateway, headers: &HeaderMap) -> Result<(Caller, String), Failure> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -163,7 +173,7 @@ fn authenticate(g: &Gateway, headers: &HeaderMap) -> Result<(Caller, String), Fa
     ))
 }
 
-fn jobs_context(g: &Gateway) -> Result<jobs::JobsContext, Failure> {
+pub(crate) fn jobs_context(g: &Gateway) -> Result<jobs::JobsContext, Failure> {
     jobs::context(&g.jobs).map_err(Failure::from)
 }
 

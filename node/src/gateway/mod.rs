@@ -6,6 +6,7 @@
 //! Boundary: no state of its own beyond a cache of function sources; the registry is in the
 //! coordinator's KV, jobs are ordinary Kappa jobs (`kappa::jobs`), views are the CLI's.
 
+pub mod dashboard;
 pub mod declassify;
 pub mod functions;
 pub mod http;

@@ -199,6 +199,12 @@ pub(crate) fn status_name(status: Status) -> &'static str {
 /// A job as JSON, its result read from the object store when it is stored there (and at most
 /// [`RESULT_SHOWN_BYTES_MAX`]).
 pub(crate) async fn job_json_fetched(c: &JobsContext, view: &JobView) -> serde_json::Value {
+    let mut json = job_json_with_result(c, view).await;
+    json["label"] = json!(c.policy.current().display(&view.label).to_string());
+    json
+}
+
+async fn job_json_with_result(c: &JobsContext, view: &JobView) -> serde_json::Value {
     let stored = match &view.outcome {
         Some(Ok(bytes)) => codec::referenced(bytes),
         _ => None,
@@ -274,7 +280,46 @@ pub fn job_json(view: &JobView) -> serde_json::Value {
         "root_node": view.root_node,
         "log_bytes": view.log_bytes,
         "result_bytes": stored,
+        "user": serde_json::from_str::<serde_json::Value>(&view.options.context)
+            .ok()
+            .and_then(|c| c.get("user").cloned())
+            .unwrap_or(serde_json::Value::Null),
     })
+}
+
+/// [`job_json`] with the job's label as text of the policy in force.
+pub(crate) fn job_json_labelled(c: &JobsContext, view: &JobView) -> serde_json::Value {
+    let mut json = job_json(view);
+    json["label"] = json!(c.policy.current().display(&view.label).to_string());
+    json
+}
+
+/// The newest jobs `caller` may see, as `slnode jobs --json` shows them.
+pub(crate) async fn list_jobs(
+    c: &JobsContext,
+    caller: &Caller,
+) -> Result<serde_json::Value, RemoteError> {
+    let reader = caller_label(c, caller, true).await?;
+    // Filtered at the coordinator before the bound: jobs the caller may not see never push its
+    // own out of the listing.
+    let Answer::Jobs(views) = c
+        .link
+        .read(Query::JobsSeen {
+            max: LIST_MAX,
+            reader: reader.clone(),
+        })
+        .await
+        .map_err(unavailable)?
+    else {
+        return Err(unavailable("unexpected answer"));
+    };
+    Ok(serde_json::Value::Array(
+        views
+            .iter()
+            .filter(|v| c.policy.flows(&v.label, &reader))
+            .map(|v| job_json_labelled(c, v))
+            .collect(),
+    ))
 }
 
 /// A job's log from byte `from`, for a caller who may see the job.
@@ -358,27 +403,8 @@ pub fn routes(router: Router, slot: Slot) -> Router {
             let slot = s3.clone();
             async move {
                 let c = context(&slot)?;
-                let reader = caller_label(&c, &caller, true).await?;
-                // Filtered at the coordinator before the bound: jobs the caller may not see
-                // never push its own out of the listing.
-                let Answer::Jobs(views) = c
-                    .link
-                    .read(Query::JobsSeen {
-                        max: LIST_MAX,
-                        reader: reader.clone(),
-                    })
-                    .await
-                    .map_err(unavailable)?
-                else {
-                    return Err(unavailable("unexpected answer"));
-                };
-                let list: Vec<serde_json::Value> = views
-                    .iter()
-                    .filter(|v| c.policy.flows(&v.label, &reader))
-                    .map(job_json)
-                    .collect();
                 Ok(RpcReply::new(JsonText {
-                    json: serde_json::Value::Array(list).to_string(),
+                    json: list_jobs(&c, &caller).await?.to_string(),
                 }))
             }
         })

@@ -744,7 +744,7 @@ pub(crate) async fn dag_view(
     }
 }
 
-async fn status(
+pub(crate) async fn status(
     c: &JobsContext,
     dag: u64,
     reader: &Label,
