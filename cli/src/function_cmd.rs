@@ -44,6 +44,22 @@ pub enum FunctionCommand {
     },
 }
 
+/// The file's name and source, compiled here first: `None` when it does not compile (the error,
+/// with file and line, is printed and nothing is sent).
+fn checked_source(file: &std::path::Path) -> anyhow::Result<Option<(String, String)>> {
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    if let Err(e) = sl_lang::compile(&file.display().to_string(), &source) {
+        eprintln!("{e}");
+        return Ok(None);
+    }
+    let name = file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Some((name, source)))
+}
+
 pub fn run(command: FunctionCommand) -> anyhow::Result<i32> {
     let runtime = client_runtime()?;
     match command {
@@ -53,23 +69,15 @@ pub fn run(command: FunctionCommand) -> anyhow::Result<i32> {
             timeout,
             cluster,
         } => {
-            let source = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let shown = file.display().to_string();
-            // Syntax errors with file and line, before anything is sent.
-            if let Err(e) = sl_lang::compile(&shown, &source) {
-                eprintln!("{e}");
+            let Some((file, source)) = checked_source(&file)? else {
                 return Ok(1);
-            }
+            };
             let connection = connect(&cluster, &runtime)?;
             let deployed: JsonText = runtime.block_on(call::<DeployFunction>(
                 &connection,
                 &DeployRequest {
                     name,
-                    file: file
-                        .file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    file,
                     source,
                     timeout_ms: (timeout * 1000.0).round() as u64,
                 },
@@ -214,22 +222,15 @@ pub fn declassifier(command: DeclassifierCommand) -> anyhow::Result<i32> {
             to,
             cluster,
         } => {
-            let source = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let shown = file.display().to_string();
-            if let Err(e) = sl_lang::compile(&shown, &source) {
-                eprintln!("{e}");
+            let Some((file, source)) = checked_source(&file)? else {
                 return Ok(1);
-            }
+            };
             let connection = connect(&cluster, &runtime)?;
             let added: JsonText = runtime.block_on(call::<AddDeclassifier>(
                 &connection,
                 &DeclassifierRequest {
                     name,
-                    file: file
-                        .file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    file,
                     source,
                     from,
                     to,

@@ -5,13 +5,13 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 mod support;
+use support::cluster::Cluster;
 use support::text;
 
 const FIRST_IP: &str = "127.0.35.11";
@@ -30,94 +30,6 @@ label = "public"
 name = "bob"
 label = "secret"
 "#;
-
-struct Cluster {
-    home: tempfile::TempDir,
-    dir: PathBuf,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.run(&["down", "--dir", self.dir.to_str().unwrap()]);
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Cluster {
-    fn up() -> Cluster {
-        Cluster::up_at(FIRST_IP, PORT)
-    }
-
-    fn up_at(first_ip: &str, port: &str) -> Cluster {
-        let cluster = Cluster {
-            home: tempfile::tempdir().unwrap(),
-            dir: tempfile::Builder::new()
-                .prefix("slnode-gateway-")
-                .tempdir()
-                .unwrap()
-                .keep(),
-        };
-        let up = cluster.run(&[
-            "up",
-            "--nodes",
-            "3",
-            "--dir",
-            cluster.dir.to_str().unwrap(),
-            "--first-ip",
-            first_ip,
-            "--port",
-            port,
-        ]);
-        assert!(up.status.success(), "{}", text(&up));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let status = cluster.as_admin(&["status", "--json"]);
-            if serde_json::from_slice::<Value>(&status.stdout).is_ok_and(|s| s["leader"].is_u64()) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "no leader within 60 s");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        cluster
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_slnode"))
-            .env("HOME", self.home.path())
-            .env_remove("SLNODE_CONFIG")
-            .env_remove("SLNODE_TOKEN")
-            .args(args)
-            .output()
-            .expect("slnode runs")
-    }
-
-    fn as_admin(&self, args: &[&str]) -> Output {
-        let config = self.dir.join("client.toml").display().to_string();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--config", &config]);
-        self.run(&all)
-    }
-
-    /// Runs `args` with the admin's config and `token` in place of its token.
-    fn as_user(&self, token: &str, args: &[&str]) -> Output {
-        let config = self.dir.join("client.toml").display().to_string();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--config", &config, "--token", token]);
-        self.run(&all)
-    }
-
-    fn file(&self, name: &str, body: &str) -> String {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, body).unwrap();
-        path.display().to_string()
-    }
-
-    fn user(&self, name: &str) -> String {
-        let added = self.as_admin(&["user", "add", name]);
-        assert!(added.status.success(), "{}", text(&added));
-        String::from_utf8_lossy(&added.stdout).trim().to_owned()
-    }
-}
 
 fn ok(output: Output) -> Output {
     assert!(output.status.success(), "{}", text(&output));
@@ -209,21 +121,21 @@ def handler(event, context):
 
 #[test]
 fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
-    let cluster = Cluster::up();
+    let cluster = Cluster::up_on(FIRST_IP, PORT);
     // Deployed under the default policy; a policy applied later renumbers the bottom level, and
     // the function must stay callable.
     let early = cluster.file(
         "early.py",
         "def handler(event, context):\n    return 'early'\n",
     );
-    ok(cluster.as_admin(&["function", "deploy", "early", &early]));
+    ok(cluster.cli(&["function", "deploy", "early", &early]));
     let policy = cluster.file("policy.toml", POLICY);
-    ok(cluster.as_admin(&["policy", "apply", &policy]));
+    ok(cluster.cli(&["policy", "apply", &policy]));
     let alice = cluster.user("alice");
     let bob = cluster.user("bob");
     let (status, body) = post("/v1/functions/early", Some(&alice), "{}");
     assert_eq!((status, body), (200, json!("early")));
-    ok(cluster.as_admin(&["function", "rm", "early"]));
+    ok(cluster.cli(&["function", "rm", "early"]));
 
     // Deploying: checked source, versions, a listing.
     let bad = cluster.file("bad.py", "def handler(event, context):\n    return (\n");
@@ -426,9 +338,9 @@ def handler(event, context):
 
 #[test]
 fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
-    let cluster = Cluster::up_at("127.0.39.11", "7660");
+    let cluster = Cluster::up_on("127.0.39.11", "7660");
     let policy = cluster.file("policy.toml", POLICY);
-    ok(cluster.as_admin(&["policy", "apply", &policy]));
+    ok(cluster.cli(&["policy", "apply", &policy]));
     let alice = cluster.user("alice");
     let bob = cluster.user("bob");
     for (name, source) in [
@@ -457,7 +369,7 @@ fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
         ],
     );
     assert!(!out.status.success(), "{}", text(&out));
-    let out = cluster.as_admin(&[
+    let out = cluster.cli(&[
         "declassifier",
         "add",
         "up",
@@ -468,7 +380,7 @@ fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
         "secret",
     ]);
     assert!(!out.status.success(), "{}", text(&out));
-    ok(cluster.as_admin(&[
+    ok(cluster.cli(&[
         "declassifier",
         "add",
         "bookings",
@@ -478,7 +390,7 @@ fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
         "--to",
         "public",
     ]));
-    ok(cluster.as_admin(&[
+    ok(cluster.cli(&[
         "declassifier",
         "add",
         "raw",
@@ -527,7 +439,7 @@ fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
     );
 
     let log: Value =
-        serde_json::from_slice(&ok(cluster.as_admin(&["declassifier", "log", "--json"])).stdout)
+        serde_json::from_slice(&ok(cluster.cli(&["declassifier", "log", "--json"])).stdout)
             .unwrap();
     let entries = log.as_array().unwrap();
     assert_eq!(entries.len(), 2, "{log}");

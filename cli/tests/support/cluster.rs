@@ -86,6 +86,27 @@ impl Cluster {
         self.run(&all)
     }
 
+    /// A command as the user whose token is `token` (the cluster's config, that token).
+    pub fn as_user(&self, token: &str, args: &[&str]) -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--token", token]);
+        self.cli(&all)
+    }
+
+    /// Writes `body` to a file in the test's home; its path.
+    pub fn file(&self, name: &str, body: &str) -> String {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.display().to_string()
+    }
+
+    /// Adds user `name` (a principal of the cluster's policy); its token.
+    pub fn user(&self, name: &str) -> String {
+        let added = self.cli(&["user", "add", name]);
+        assert!(added.status.success(), "{}", text(&added));
+        String::from_utf8_lossy(&added.stdout).trim().to_owned()
+    }
+
     pub fn status(&self) -> Option<Value> {
         serde_json::from_slice(&self.cli(&["status", "--json"]).stdout).ok()
     }

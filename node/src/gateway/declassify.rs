@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sl_coordinator::ids::JobId;
@@ -21,9 +20,10 @@ use sl_coordinator::query::{Answer, Query};
 use sl_labels::Lattice;
 use sl_rpc::message::{ErrorCode, RemoteError};
 
-use super::functions::{bottom, cas, check_name, decode, read_for_cas, read_raw, sync_policy, top};
+use super::functions::{
+    bottom, cas, check_name, decode, read_for_cas, read_raw, store_handler_source, sync_policy, top,
+};
 use crate::kappa::jobs::{self, JobsContext, SubmitRequest, bad, unavailable};
-use crate::kappa::programs::SOURCE_BYTES_MAX;
 
 /// The service name a declassifier is registered under (`rt.declassify(NAME)` calls it).
 pub const SERVICE_PREFIX: &str = "declassify/";
@@ -85,12 +85,6 @@ pub async fn add(
     to: &str,
 ) -> Result<Declassifier, RemoteError> {
     check_name(name)?;
-    sync_policy(c).await;
-    if source.len() > SOURCE_BYTES_MAX {
-        return Err(bad(format!(
-            "programs are at most {SOURCE_BYTES_MAX} bytes"
-        )));
-    }
     let policy = policy_now(c).await?;
     let from_label = policy.parse_label(from).map_err(bad)?;
     let to_label = policy.parse_label(to).map_err(bad)?;
@@ -99,27 +93,7 @@ pub async fn add(
             "--to {to} must be at or below --from {from}: a declassifier lowers labels"
         )));
     }
-    let file = if file.is_empty() {
-        format!("{name}.py")
-    } else {
-        file.chars().take(256).collect()
-    };
-    jobs::check_compiles(&file, &source).await?;
-    if !source.lines().any(|l| l.starts_with("def handler(")) {
-        return Err(bad(format!(
-            "{file}: a declassifier defines handler(event, context) at module level"
-        )));
-    }
-    let digest = sl_rpc::token::hex_encode(&Sha256::digest(source.as_bytes()));
-    let program = format!("declassifier/source/{digest}");
-    c.store
-        .put(
-            program.as_bytes(),
-            Bytes::from(source.into_bytes()),
-            &bottom(c),
-        )
-        .await
-        .map_err(unavailable)?;
+    let (program, file) = store_handler_source(c, name, file, source, "declassifier").await?;
     let record = Declassifier {
         name: name.to_owned(),
         program,

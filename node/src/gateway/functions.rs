@@ -218,16 +218,15 @@ async fn update_index(
     Err(unavailable("the function index kept changing; try again"))
 }
 
-/// Deploys (or redeploys) `name`: checks the source, stores it, and records a new version.
-pub async fn deploy(
+/// Checks a handler program (size, syntax, a module-level `handler`) and stores its source at the
+/// bottom label under `{kind}/source/DIGEST`; the object key and the file name it goes by.
+pub(crate) async fn store_handler_source(
     c: &JobsContext,
-    by: &str,
     name: &str,
     file: &str,
     source: String,
-    timeout_ms: u64,
-) -> Result<Function, RemoteError> {
-    check_name(name)?;
+    kind: &str,
+) -> Result<(String, String), RemoteError> {
     sync_policy(c).await;
     if source.len() > SOURCE_BYTES_MAX {
         return Err(bad(format!(
@@ -245,11 +244,11 @@ pub async fn deploy(
         .any(|l| l.starts_with("def handler(") || l.starts_with("async def handler("))
     {
         return Err(bad(format!(
-            "{file}: a function defines handler(event, context) at module level"
+            "{file}: a {kind} defines handler(event, context) at module level"
         )));
     }
     let digest = sl_rpc::token::hex_encode(&Sha256::digest(source.as_bytes()));
-    let program = format!("function/source/{digest}");
+    let program = format!("{kind}/source/{digest}");
     c.store
         .put(
             program.as_bytes(),
@@ -258,6 +257,20 @@ pub async fn deploy(
         )
         .await
         .map_err(unavailable)?;
+    Ok((program, file))
+}
+
+/// Deploys (or redeploys) `name`: checks the source, stores it, and records a new version.
+pub async fn deploy(
+    c: &JobsContext,
+    by: &str,
+    name: &str,
+    file: &str,
+    source: String,
+    timeout_ms: u64,
+) -> Result<Function, RemoteError> {
+    check_name(name)?;
+    let (program, file) = store_handler_source(c, name, file, source, "function").await?;
     update_index(c, |names| {
         if names.iter().any(|n| n == name) {
             return Ok(());
