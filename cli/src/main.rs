@@ -15,6 +15,7 @@ mod lang_bench;
 mod matrix_cmd;
 mod policy_cmd;
 mod python_cmd;
+mod top_cmd;
 mod user_cmd;
 
 use clap::{Parser, Subcommand};
@@ -189,6 +190,14 @@ enum Command {
     /// Deployed functions, called over HTTP (`POST /v1/functions/NAME`) or with `invoke`.
     #[command(subcommand)]
     Function(function_cmd::FunctionCommand),
+    /// A full-screen view of nodes, jobs and throughput, refreshed every second; `q` quits.
+    Top {
+        /// Print one frame as text and exit.
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        cluster: cluster_cmd::ClusterArgs,
+    },
     /// Declassifiers (admin): add, log.
     #[command(subcommand)]
     Declassifier(function_cmd::DeclassifierCommand),
@@ -310,6 +319,7 @@ fn main() {
         Command::User(command) => user_cmd::run(command),
         Command::Function(command) => function_cmd::run(command),
         Command::Declassifier(command) => function_cmd::declassifier(command),
+        Command::Top { once, cluster } => top_cmd::top(cluster, once),
         Command::Invoke {
             name,
             event,

@@ -1,4 +1,4 @@
-//! The dashboard in a real browser: headless Chromium (Debian's package, which `make setup`
+//! The dashboard in a real browser (and `slnode top --once` beside it): headless Chromium (Debian's package, which `make setup`
 //! installs) loads `/` of a live 3-node cluster running a job, with the admin's token and then a
 //! user's; the rendered DOM must show the nodes, the job and its progress to the admin, and no
 //! cluster view to the user. A screenshot is kept as the test's artifact (`$CARGO_TARGET_TMPDIR/
@@ -101,6 +101,25 @@ fn the_dashboard_shows_nodes_and_a_running_job_and_only_what_the_user_may_see() 
             "the job does not progress: {view}"
         );
         std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // The terminal view shows the same, one frame as text.
+    let top = cluster.cli(&["top", "--once"]);
+    assert!(top.status.success(), "{}", text(&top));
+    let frame = String::from_utf8_lossy(&top.stdout);
+    for needle in [
+        "node-1",
+        "node-2",
+        "node-3",
+        "leader",
+        job.as_str(),
+        "long.py",
+        "tasks finished/s",
+    ] {
+        assert!(
+            frame.contains(needle),
+            "`slnode top --once` lacks {needle}:\n{frame}"
+        );
     }
 
     let url = format!("http://{HTTP}/#token={token}&job={job}");
