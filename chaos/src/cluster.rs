@@ -45,6 +45,9 @@ fn ip_of(first: Ipv4Addr, index: usize) -> Ipv4Addr {
     Ipv4Addr::new(a, b, c, d + (index as u8 - 1))
 }
 
+/// How long a leaving node may take to hand its objects off and stop.
+const LEAVE_WITHIN: Duration = Duration::from_secs(90);
+
 impl Cluster {
     /// `slnode up` a fresh cluster of `nodes` under `dir` (which must not hold one).
     pub fn up(
@@ -274,11 +277,20 @@ impl Cluster {
             );
         }
         if let Some(pid) = m.pid
-            && !wait_gone(pid, Duration::from_secs(30))
+            && !wait_gone(pid, LEAVE_WITHIN)
         {
-            // It said it would stop; make sure it does.
+            // Still handing its objects off: it has not left (it is still in the configuration
+            // and holds copies nobody else has). Stopped like a killed node, it is restarted at
+            // heal and finishes nothing half-way; marking it gone would lose those copies.
             // SAFETY: signal to a process this run started.
             unsafe { libc::kill(pid, libc::SIGKILL) };
+            let member = self.member_mut(index);
+            member.killed = true;
+            member.pid = None;
+            bail!(
+                "{} did not finish leaving within {LEAVE_WITHIN:?}; killed, to be restarted",
+                m.name
+            );
         }
         self.member_mut(index).left = true;
         Ok(())

@@ -289,7 +289,18 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
     assert!(health.as_str().unwrap().starts_with("ok"));
     let (status, metrics) = get("/metrics", None);
     assert_eq!(status, 200);
-    assert!(metrics.as_str().unwrap().contains("slnode_"));
+    let metrics = metrics.as_str().unwrap();
+    // Prometheus conventions: counters end in _total, latencies are _seconds histograms with
+    // buckets, labels name the route (its pattern, never a raw path).
+    for name in [
+        "slnode_http_requests_total{route=\"/v1/functions/{name}\",status=\"2xx\"}",
+        "slnode_http_request_seconds_bucket{route=\"/v1/functions/{name}\"",
+        "slnode_raft_commit_seconds_bucket",
+        "slnode_raft_proposals_total",
+        "slnode_rpc_requests_total",
+    ] {
+        assert!(metrics.contains(name), "/metrics lacks {name}:\n{metrics}");
+    }
 
     // Removed: gone for everyone.
     ok(cluster.as_user(&bob, &["function", "rm", "greet"]));

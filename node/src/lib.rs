@@ -514,7 +514,27 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     });
     let health = Arc::new(Mutex::new((false, "starting".to_owned())));
     if let Some(addr) = node.http {
+        // Histograms with buckets (Prometheus's convention), not summaries: latencies from 0.1 ms
+        // to 10 s, sizes from 1 KiB to 64 MiB.
+        use metrics_exporter_prometheus::Matcher;
         let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("_seconds".into()),
+                &[
+                    0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0,
+                    2.5, 10.0,
+                ],
+            )
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Suffix("_bytes".into()),
+                    &[
+                        1024.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
+                        67108864.0,
+                    ],
+                )
+            })
+            .map_err(|e| Error::Io(format!("metrics buckets: {e}")))?
             .install_recorder()
             .map_err(|e| Error::Io(format!("metrics recorder: {e}")))?;
         let health = health.clone();

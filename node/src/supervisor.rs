@@ -59,6 +59,8 @@ pub struct Supervisor {
     seen_removed: u32,
     /// The replicated policy last installed into `parts.policy`.
     policy_image: Option<sl_labels::PolicyImage>,
+    /// The leader of the previous refresh (leader changes are counted).
+    last_leader: Option<u64>,
 }
 
 impl Supervisor {
@@ -70,6 +72,7 @@ impl Supervisor {
             was_member: false,
             seen_removed: 0,
             policy_image: None,
+            last_leader: None,
         }
     }
 }
@@ -91,6 +94,8 @@ struct Snapshot {
     leader: Option<u64>,
     registered: bool,
     member: bool,
+    /// (term, commit, applied) of this node's replica.
+    raft: Option<(u64, u64, u64)>,
 }
 
 impl Actor for Supervisor {
@@ -129,6 +134,7 @@ impl Supervisor {
             };
             let status = driver.status().await;
             let leader = status.as_ref().and_then(|s| s.leader);
+            let raft = status.as_ref().map(|s| (s.term, s.commit, s.applied));
             let member = status
                 .as_ref()
                 .is_some_and(|s| s.voters.contains(&me.id) || s.learners.contains(&me.id));
@@ -160,6 +166,7 @@ impl Supervisor {
                 leader,
                 registered: now_registered,
                 member,
+                raft,
             }
         };
         ctx.spawn(
@@ -243,6 +250,17 @@ impl Supervisor {
             }
         }
         metrics::gauge!("slnode_raft_leader").set(snapshot.leader.map_or(0.0, |l| l as f64));
+        if let Some(leader) = snapshot.leader {
+            if self.last_leader.is_some_and(|last| last != leader) {
+                metrics::counter!("slnode_raft_leader_changes_total").increment(1);
+            }
+            self.last_leader = Some(leader);
+        }
+        if let Some((term, commit, applied)) = snapshot.raft {
+            metrics::gauge!("slnode_raft_term").set(term as f64);
+            metrics::gauge!("slnode_raft_commit_index").set(commit as f64);
+            metrics::gauge!("slnode_raft_applied_index").set(applied as f64);
+        }
         metrics::gauge!("slnode_members").set(snapshot.members.len() as f64);
         metrics::gauge!("slnode_raft_is_member").set(if snapshot.member { 1.0 } else { 0.0 });
         let health = match snapshot.leader {

@@ -25,6 +25,8 @@ use crate::service::{
 pub const REPLICAS_DEFAULT: usize = 2;
 /// Keys per rebalance batch.
 const REBALANCE_BATCH: usize = 256;
+/// Keys of a batch moved concurrently.
+const REBALANCE_KEYS_AT_ONCE: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -167,6 +169,8 @@ impl Store {
                 }
             }
         }
+        metrics::counter!("slnode_objstore_puts_total").increment(1);
+        metrics::counter!("slnode_objstore_put_bytes_total").increment(bytes.len() as u64);
         Ok(())
     }
 
@@ -299,7 +303,15 @@ impl Store {
                         self.repair_in_background(owner, key, &object);
                     }
                     if sl_labels::may_see(&*self.policy.current(), reader, &object.label) {
-                        return Ok(Some((object, member.id == self.me)));
+                        let local = member.id == self.me;
+                        metrics::counter!(
+                            "slnode_objstore_gets_total",
+                            "from" => if local { "local" } else { "remote" }
+                        )
+                        .increment(1);
+                        metrics::counter!("slnode_objstore_get_bytes_total")
+                            .increment(object.bytes.len() as u64);
+                        return Ok(Some((object, local)));
                     }
                     // Hidden: read on exactly as for a missing object, so that even which nodes
                     // answered cannot tell the reader that something is there.
@@ -341,8 +353,16 @@ impl Store {
         );
         tokio::spawn(async move {
             match store.put_on(&owner, &key, bytes, &label, true, false).await {
-                Ok(()) => debug!(node = owner.id, "repaired a replica"),
-                Err(e) => warn!(node = owner.id, "could not repair a replica: {e}"),
+                Ok(()) => {
+                    metrics::counter!("slnode_objstore_repairs_total", "outcome" => "ok")
+                        .increment(1);
+                    debug!(node = owner.id, "repaired a replica");
+                }
+                Err(e) => {
+                    metrics::counter!("slnode_objstore_repairs_total", "outcome" => "error")
+                        .increment(1);
+                    warn!(node = owner.id, "could not repair a replica: {e}");
+                }
             }
         });
     }
@@ -472,6 +492,9 @@ impl Store {
             .collect();
         let mut report = Rebalance::default();
         let mut after: Option<Vec<u8>> = None;
+        // Owners that did not answer during this pass: skipped for the rest of it, so one dead
+        // member costs one timeout, not one per key (its copies are made by a later pass).
+        let unreachable: std::sync::Mutex<std::collections::HashSet<u64>> = Default::default();
         loop {
             let (engine, start) = (self.engine.clone(), after.clone());
             let keys =
@@ -479,48 +502,85 @@ impl Store {
             let Some(last) = keys.last().cloned() else {
                 return Ok(report);
             };
-            for key in keys {
-                let owners = owners(&members, &key, self.replicas);
-                let mut held_by_all = true;
-                let mut object = None;
-                for owner in owners.iter().filter(|o| o.id != self.me) {
-                    if self.has(owner, &key).await {
-                        continue;
-                    }
-                    if object.is_none() {
-                        let (engine, k) = (self.engine.clone(), key.clone());
-                        object = blocking(move || engine.get(&k)).await.ok().flatten();
-                    }
-                    let Some(found) = &object else {
-                        held_by_all = false;
-                        continue;
-                    };
-                    match self
-                        .put_on(
-                            owner,
-                            &key,
-                            Bytes::copy_from_slice(&found.bytes),
-                            &found.label,
-                            false,
-                            false,
-                        )
-                        .await
-                    {
-                        Ok(()) => report.pushed += 1,
-                        Err(e) => {
-                            held_by_all = false;
-                            warn!(node = owner.id, "rebalance could not place a replica: {e}");
-                        }
-                    }
-                }
-                if held_by_all && !owners.iter().any(|o| o.id == self.me) && !owners.is_empty() {
-                    let (engine, k) = (self.engine.clone(), key.clone());
-                    blocking(move || engine.delete(&k)).await?;
-                    report.dropped += 1;
+            // Keys of a batch move REBALANCE_KEYS_AT_ONCE at a time: one key's round trips (has,
+            // put) take milliseconds, and a leaving node's hand-off is bounded by how long
+            // operators (and slchaos) wait for it.
+            for chunk in keys.chunks(REBALANCE_KEYS_AT_ONCE) {
+                let moves = chunk
+                    .iter()
+                    .map(|key| self.rebalance_key(&members, key, &unreachable));
+                for outcome in futures_join(moves).await {
+                    let (pushed, dropped) = outcome?;
+                    report.pushed += pushed;
+                    report.dropped += dropped;
                 }
             }
             after = Some(last);
         }
+    }
+
+    /// One key of [`Store::rebalance`]: copies to owners that lack it; drops the local copy when
+    /// this node is not an owner and every owner holds one. (pushed, dropped).
+    async fn rebalance_key(
+        &self,
+        members: &[Member],
+        key: &[u8],
+        unreachable: &std::sync::Mutex<std::collections::HashSet<u64>>,
+    ) -> Result<(usize, usize), Error> {
+        let owners = owners(members, key, self.replicas);
+        let mut held_by_all = true;
+        let mut object = None;
+        let mut pushed = 0;
+        for owner in owners.iter().filter(|o| o.id != self.me) {
+            if unreachable
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&owner.id)
+            {
+                held_by_all = false;
+                continue;
+            }
+            if self.has(owner, key).await {
+                continue;
+            }
+            if object.is_none() {
+                let (engine, k) = (self.engine.clone(), key.to_vec());
+                object = blocking(move || engine.get(&k)).await.ok().flatten();
+            }
+            let Some(found) = &object else {
+                held_by_all = false;
+                continue;
+            };
+            match self
+                .put_on(
+                    owner,
+                    key,
+                    Bytes::copy_from_slice(&found.bytes),
+                    &found.label,
+                    false,
+                    false,
+                )
+                .await
+            {
+                Ok(()) => pushed += 1,
+                Err(e) => {
+                    held_by_all = false;
+                    if matches!(e, Error::Unreachable { .. }) {
+                        unreachable
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(owner.id);
+                    }
+                    warn!(node = owner.id, "rebalance could not place a replica: {e}");
+                }
+            }
+        }
+        if held_by_all && !owners.iter().any(|o| o.id == self.me) && !owners.is_empty() {
+            let (engine, k) = (self.engine.clone(), key.to_vec());
+            blocking(move || engine.delete(&k)).await?;
+            return Ok((pushed, 1));
+        }
+        Ok((pushed, 0))
     }
 
     /// Rebalances whenever the member list changes, until the list's sender is dropped.

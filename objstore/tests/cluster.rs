@@ -417,3 +417,39 @@ async fn with_a_node_silent_absence_is_not_claimed_and_hidden_objects_still_look
         Err(sl_objstore::store::Error::PolicyBehind(_))
     ));
 }
+
+/// A leaving node whose hand-off meets a dead owner keeps every copy the dead owner was to
+/// receive, and finishes the rest (keys move concurrently; a dead owner is skipped for the rest of
+/// the pass once it failed to answer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_off_past_a_dead_owner_is_quick_and_keeps_its_copies() {
+    let mut cluster = Cluster::new(3);
+    cluster.add_node();
+    cluster.publish(&[1, 2, 3, 4]);
+    fill(&cluster, 3).await;
+    let held: Vec<usize> = (0..OBJECTS)
+        .filter(|&i| cluster.holders(&key(i), &[3]) == vec![3])
+        .collect();
+    assert!(!held.is_empty());
+    cluster.node(4).endpoint.close().await;
+    cluster.publish(&[1, 2, 4]);
+    let started = std::time::Instant::now();
+    let report = cluster.node(3).store.rebalance(true).await.unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(20),
+        "{OBJECTS} keys took {took:?} past one dead owner"
+    );
+    let members = cluster.members.borrow().clone();
+    for &i in &held {
+        let owners: Vec<u64> = owners(&members, &key(i), 2).iter().map(|o| o.id).collect();
+        if owners.contains(&4) {
+            assert_eq!(
+                cluster.holders(&key(i), &[3]),
+                vec![3],
+                "object {i}: its new owner 4 is dead, so node 3 keeps its copy"
+            );
+        }
+    }
+    assert!(report.dropped < OBJECTS, "{report:?}");
+}

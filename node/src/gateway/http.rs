@@ -118,6 +118,7 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/v1/functions/{name}", post(call_function))
         .route("/v1/jobs/{id}", get(job))
         .route("/v1/jobs/{id}/logs", get(job_logs))
+        .layer(axum::middleware::from_fn(count_requests))
         .fallback(|| async {
             Failure(
                 StatusCode::NOT_FOUND,
@@ -126,6 +127,28 @@ pub fn router(gateway: Gateway) -> Router {
             )
         })
         .with_state(gateway)
+}
+
+/// Requests by route (the pattern, never the raw path: ids and names would make unbounded label
+/// sets) and status class, and their latency.
+async fn count_requests(request: Request, next: axum::middleware::Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = match response.status().as_u16() {
+        200..=299 => "2xx",
+        400..=499 => "4xx",
+        500..=599 => "5xx",
+        _ => "other",
+    };
+    metrics::counter!("slnode_http_requests_total", "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("slnode_http_request_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
 }
 
 async fn metrics(State(g): State<Gateway>) -> Response {

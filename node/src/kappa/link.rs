@@ -22,6 +22,19 @@ impl Link {
     /// Proposes `command` and waits for its reply. A retry after a lost answer is safe for task
     /// calls (at most once per `(task, seq)`) and submissions (idempotency key).
     pub async fn propose(&self, command: Command) -> Result<Reply, String> {
+        let started = std::time::Instant::now();
+        let outcome = self.propose_once(command).await;
+        metrics::counter!(
+            "slnode_raft_proposals_total",
+            "outcome" => if outcome.is_ok() { "applied" } else { "error" }
+        )
+        .increment(1);
+        // From this node's proposal until it was applied: the commit latency a caller sees.
+        metrics::histogram!("slnode_raft_commit_seconds").record(started.elapsed().as_secs_f64());
+        outcome
+    }
+
+    async fn propose_once(&self, command: Command) -> Result<Reply, String> {
         match self.driver.propose(command.clone()).await {
             ProposeOutcome::Applied(reply) => return Ok(reply),
             ProposeOutcome::Refused(reason) => return Err(reason),

@@ -126,6 +126,11 @@ impl Handler<WorkerDone> for Provisioner {
             End::GaveBack(_) => "gave_back",
         };
         metrics::counter!("slnode_kappa_slices_total", "end" => end).increment(1);
+        match end {
+            "exited" => metrics::counter!("slnode_kappa_tasks_finished_total").increment(1),
+            "timed_out" => metrics::counter!("slnode_kappa_forced_timeouts_total").increment(1),
+            _ => {}
+        }
         metrics::gauge!("slnode_kappa_workers_busy").set(self.busy as f64);
         self.poll(ctx);
     }

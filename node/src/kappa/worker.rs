@@ -857,7 +857,10 @@ impl Slice<'_> {
         let bytes = vm
             .snapshot()
             .map_err(|e| End::GaveBack(format!("snapshot: {e}")))?;
-        let checkpoint = if bytes.len() <= self.env.inline_max {
+        let inline = bytes.len() <= self.env.inline_max;
+        metrics::histogram!("slnode_kappa_checkpoint_bytes", "kind" => if inline { "inline" } else { "object" })
+            .record(bytes.len() as f64);
+        let checkpoint = if inline {
             Checkpoint::Inline(bytes)
         } else {
             // Keyed by (task, epoch, seq) and the write's number within the slice (one seq may
@@ -882,6 +885,9 @@ impl Slice<'_> {
             _ => None,
         };
         let reply = self.send_raw(checkpoint, call)?;
+        // From the snapshot until the coordinator recorded it (or refused).
+        metrics::histogram!("slnode_kappa_checkpoint_seconds")
+            .record(started.elapsed().as_secs_f64());
         // The coordinator now refers to the new checkpoint (recorded) or never will (refused):
         // the object it does not refer to is garbage.
         let recorded = !matches!(reply, Reply::Rejected(_) | Reply::Resolved(_));
