@@ -23,6 +23,8 @@ use crate::workloads::{self, Client};
 
 /// How long past a kappa job's recovery budget a client may take before it is cut off.
 const CLIENT_GRACE: Duration = Duration::from_secs(30);
+/// The objstore workload's final reads together (every key from every live node).
+const FINAL_READS_BUDGET: Duration = Duration::from_secs(180);
 /// The final reads of every factorization together.
 const VERIFY_BUDGET: Duration = Duration::from_secs(180);
 
@@ -217,7 +219,16 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
             .map(|m| (m.name.clone(), m.addr))
             .collect();
         let keys = objects.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        runtime.block_on(workloads::objstore_final_reads(&client, &keys, &nodes));
+        let reads = runtime.spawn({
+            let client = client.clone();
+            async move { workloads::objstore_final_reads(&client, &keys, &nodes).await }
+        });
+        if join_until(&runtime, reads, Instant::now() + FINAL_READS_BUDGET).is_none() {
+            notes.push(format!(
+                "the final reads were cut off after {FINAL_READS_BUDGET:?} (or by an interrupt); \
+                 objects not read back are reported unreadable"
+            ));
+        }
     }
     // Give the service a moment for calls still in flight, then stop everything.
     std::thread::sleep(Duration::from_millis(200));
