@@ -213,6 +213,59 @@ pub fn run_existing(data_dir: PathBuf, verbose: u8, log: Option<PathBuf>) -> any
 pub(crate) struct Connection {
     pub(crate) endpoint: Endpoint,
     pub(crate) addrs: Vec<SocketAddr>,
+    /// Addresses that did not answer during this command: tried last from then on, so a node
+    /// that left or died costs one connect timeout per command, not one per call.
+    unreachable: std::sync::Arc<std::sync::Mutex<BTreeSet<SocketAddr>>>,
+}
+
+impl Connection {
+    /// The addresses to try, in order, starting from the `start`-th (rotation spreads work);
+    /// those that did not answer before come last.
+    pub(crate) fn ordered(&self, start: usize) -> Vec<SocketAddr> {
+        let unreachable = self.unreachable.lock().unwrap_or_else(|e| e.into_inner());
+        order_addresses(&self.addrs, start, &unreachable)
+    }
+
+    pub(crate) fn unreachable(&self, addr: SocketAddr) {
+        self.unreachable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(addr);
+    }
+}
+
+/// `addrs` rotated to begin at the `start`-th, those in `unreachable` moved (in order) to the end.
+fn order_addresses(
+    addrs: &[SocketAddr],
+    start: usize,
+    unreachable: &BTreeSet<SocketAddr>,
+) -> Vec<SocketAddr> {
+    let n = addrs.len().max(1);
+    let mut order: Vec<SocketAddr> = (0..addrs.len()).map(|k| addrs[(start + k) % n]).collect();
+    order.sort_by_key(|a| unreachable.contains(a));
+    order
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    /// A command against a cluster whose config lists nodes that have left once paid a connect
+    /// timeout per call for each of them (slchaos saw `matrix get` take 12 s).
+    #[test]
+    fn addresses_that_did_not_answer_go_last_and_rotation_is_kept() {
+        let a: Vec<SocketAddr> = (1..=4)
+            .map(|i| format!("127.0.0.{i}:7400").parse().unwrap())
+            .collect();
+        assert_eq!(
+            order_addresses(&a, 1, &BTreeSet::new()),
+            vec![a[1], a[2], a[3], a[0]]
+        );
+        let dead: BTreeSet<SocketAddr> = [a[1], a[2]].into_iter().collect();
+        assert_eq!(order_addresses(&a, 1, &dead), vec![a[3], a[0], a[1], a[2]]);
+        assert_eq!(order_addresses(&a, 0, &dead), vec![a[0], a[3], a[1], a[2]]);
+        assert!(order_addresses(&[], 3, &dead).is_empty());
+    }
 }
 
 /// Resolves the cluster and builds a client endpoint on `runtime` (quinn needs one to bind).
@@ -256,7 +309,11 @@ pub(crate) fn connect(
     options.connect_timeout = Duration::from_secs(2);
     options.request_timeout = Duration::from_secs(5);
     let endpoint = Endpoint::client(options, &ca, &token)?;
-    Ok(Connection { endpoint, addrs })
+    Ok(Connection {
+        endpoint,
+        addrs,
+        unreachable: Default::default(),
+    })
 }
 
 pub(crate) fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -33,7 +33,7 @@ pub(crate) async fn call<M: Method>(
     request: &M::Request,
 ) -> anyhow::Result<M::Response> {
     let mut last = None;
-    for addr in &connection.addrs {
+    for addr in &connection.ordered(0) {
         match connection.endpoint.call::<M>(*addr, request).await {
             Ok(response) => return Ok(response),
             Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
@@ -45,7 +45,10 @@ pub(crate) async fn call<M: Method>(
                 last = Some(e)
             }
             Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
-            Err(e) => last = Some(e),
+            Err(e) => {
+                connection.unreachable(*addr);
+                last = Some(e);
+            }
         }
     }
     Err(anyhow!(

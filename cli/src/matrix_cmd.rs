@@ -266,9 +266,7 @@ async fn call_payload<M: Method>(
     payload: Option<bytes::Bytes>,
 ) -> Result<(M::Response, Option<sl_rpc::Aligned>)> {
     let mut last = None;
-    let n = connection.addrs.len();
-    for k in 0..n {
-        let addr = connection.addrs[(start + k) % n];
+    for addr in connection.ordered(start) {
         match connection
             .endpoint
             .call_with_payload::<M>(addr, request, payload.clone())
@@ -283,7 +281,10 @@ async fn call_payload<M: Method>(
                 last = Some(e)
             }
             Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
-            Err(e) => last = Some(e),
+            Err(e) => {
+                connection.unreachable(addr);
+                last = Some(e);
+            }
         }
     }
     Err(anyhow!(
