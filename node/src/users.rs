@@ -95,10 +95,7 @@ fn new_token(fingerprint: &str) -> Result<String, RemoteError> {
 }
 
 async fn policy(c: &UsersContext) -> Result<Policy, RemoteError> {
-    match c.link.read(Query::Policy).await.map_err(unavailable)? {
-        Answer::Policy(image) => Policy::from_image(&image).map_err(unavailable),
-        _ => Err(unavailable("unexpected answer")),
-    }
+    crate::kappa::jobs::policy_now(&c.link).await
 }
 
 async fn users(c: &UsersContext) -> Result<Vec<(String, sl_labels::Label)>, RemoteError> {

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
 use sl_coordinator::ids::JobId;
 use sl_coordinator::machine::{Command, Reply};
 use sl_coordinator::query::{Answer, Query};
@@ -66,15 +66,6 @@ fn record_key(name: &str) -> String {
     format!("declassifier/{name}")
 }
 
-/// The cluster's policy as the coordinator has it now (one just applied may not have reached
-/// this node's copy).
-async fn policy_now(c: &JobsContext) -> Result<sl_labels::Policy, RemoteError> {
-    match c.link.read(Query::Policy).await.map_err(unavailable)? {
-        Answer::Policy(image) => sl_labels::Policy::from_image(&image).map_err(bad),
-        other => Err(unavailable(format!("unexpected answer {other:?}"))),
-    }
-}
-
 /// Adds (or replaces) declassifier `name` with authority `from → to`.
 pub async fn add(
     c: &JobsContext,
@@ -85,7 +76,7 @@ pub async fn add(
     to: &str,
 ) -> Result<Declassifier, RemoteError> {
     check_name(name)?;
-    let policy = policy_now(c).await?;
+    let policy = jobs::policy_now(&c.link).await?;
     let from_label = policy.parse_label(from).map_err(bad)?;
     let to_label = policy.parse_label(to).map_err(bad)?;
     if !policy.flows(&to_label, &from_label) {
@@ -159,7 +150,7 @@ pub async fn run(
     caller: &CallerTask,
 ) -> Result<serde_json::Value, String> {
     let record = get(c, name).await?;
-    let policy = policy_now(c)
+    let policy = jobs::policy_now(&c.link)
         .await
         .map_err(|e| format!("ConnectionError: {}", e.message))?;
     let from = policy
@@ -175,11 +166,7 @@ pub async fn run(
         Err(e) => return Err(format!("ConnectionError: {e}")),
     };
     let request = SubmitRequest {
-        request: u64::from_le_bytes(
-            Sha256::digest(format!("{SERVICE_PREFIX}{key}").as_bytes())[..8]
-                .try_into()
-                .unwrap_or([0; 8]),
-        ),
+        request: super::invoke::request_key(&format!("{SERVICE_PREFIX}{key}")),
         file: record.file.clone(),
         source,
         event: event.to_owned(),

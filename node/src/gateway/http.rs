@@ -310,14 +310,22 @@ fn job_id(id: &str) -> Result<u64, Failure> {
         .map_err(|_| Failure(StatusCode::BAD_REQUEST, format!("{id} is not a job id")))
 }
 
+/// The caller, the job id and the job methods' context of a `/v1/jobs/ID…` request.
+fn job_request(
+    g: &Gateway,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Caller, u64, jobs::JobsContext), Failure> {
+    let (caller, _) = authenticate(g, headers)?;
+    Ok((caller, job_id(id)?, jobs_context(g)?))
+}
+
 async fn job(
     State(g): State<Gateway>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    let (caller, _) = authenticate(&g, &headers)?;
-    let job = job_id(&id)?;
-    let c = jobs_context(&g)?;
+    let (caller, job, c) = job_request(&g, &headers, &id)?;
     let view = jobs::visible_job(&c, &caller, job).await?;
     Ok(json_response(
         StatusCode::OK,
@@ -330,9 +338,7 @@ async fn job_logs(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    let (caller, _) = authenticate(&g, &headers)?;
-    let job = job_id(&id)?;
-    let c = jobs_context(&g)?;
+    let (caller, job, c) = job_request(&g, &headers, &id)?;
     let chunk = jobs::read_log(&c, &caller, job, 0).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -139,7 +139,7 @@ async fn caller_label_fast(
 }
 
 /// The submission's idempotency key: one request id, one job.
-fn request_key(request_id: &str) -> u64 {
+pub(crate) fn request_key(request_id: &str) -> u64 {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(request_id.as_bytes());
     u64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]))

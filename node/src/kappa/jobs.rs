@@ -175,13 +175,16 @@ pub(crate) async fn catch_up_policy(
     if shared.current().check_label(label).is_ok() {
         return Ok(());
     }
+    shared.replace(policy_now(link).await?);
+    Ok(())
+}
+
+/// The cluster's policy as of now, read through the leader (a policy just applied may not have
+/// reached this node's copy yet).
+pub(crate) async fn policy_now(link: &Link) -> Result<sl_labels::Policy, RemoteError> {
     match link.read(Query::Policy).await.map_err(unavailable)? {
-        Answer::Policy(image) => {
-            let policy = sl_labels::Policy::from_image(&image)
-                .map_err(|e| unavailable(format!("the replicated policy does not load: {e}")))?;
-            shared.replace(policy);
-            Ok(())
-        }
+        Answer::Policy(image) => sl_labels::Policy::from_image(&image)
+            .map_err(|e| unavailable(format!("the replicated policy does not load: {e}"))),
         other => Err(unavailable(format!("unexpected answer {other:?}"))),
     }
 }
@@ -461,12 +464,7 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                     )));
                 }
                 super::external::parse_url(&request.url).map_err(bad)?;
-                // The cluster's policy as of now (a policy just applied may not have reached
-                // this node's copy yet).
-                let policy = match c.link.read(Query::Policy).await.map_err(unavailable)? {
-                    Answer::Policy(image) => sl_labels::Policy::from_image(&image).map_err(bad)?,
-                    _ => return Err(unavailable("unexpected answer")),
-                };
+                let policy = policy_now(&c.link).await?;
                 let label = match &request.label {
                     Some(text) => policy.parse_label(text).map_err(bad)?,
                     None => Lattice::bottom(&policy),
