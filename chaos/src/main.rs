@@ -1,5 +1,6 @@
 //! The `slchaos` binary: `run` a fault-injection test against a fresh local cluster, or `check`
-//! a recorded history again. Exit 0: no anomaly; 1: anomalies; 2: could not run.
+//! a recorded history again. Exit 0: no anomaly; 1: anomalies; 2: could not run
+//! (or was interrupted before the checks could decide).
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -176,7 +177,7 @@ fn execute(cli: Cli) -> anyhow::Result<i32> {
                     out.display()
                 );
             }
-            Ok(if result.report.valid { 0 } else { 1 })
+            Ok(sl_chaos::report::exit_code(&result.report))
         }
         Commands::Check { dir, json } => {
             let events = sl_chaos::history::read(&dir.join("history.jsonl"))?;
@@ -193,9 +194,17 @@ fn execute(cli: Cli) -> anyhow::Result<i32> {
                     );
                 }
             }
-            let report = run::evaluate(&events, faults, vec![])?;
+            let mut report = run::evaluate(&events, faults, vec![])?;
+            // A run cut short says so in its report; the check of its history keeps that.
+            let interrupted = std::fs::read_to_string(dir.join("report.json"))
+                .ok()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .is_some_and(|r| r["complete"] == serde_json::Value::Bool(false));
+            if interrupted {
+                sl_chaos::report::mark_incomplete(&mut report);
+            }
             print(&report, json)?;
-            Ok(if report.valid { 0 } else { 1 })
+            Ok(sl_chaos::report::exit_code(&report))
         }
     }
 }

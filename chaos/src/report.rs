@@ -28,6 +28,9 @@ pub struct Report {
     pub workloads: Vec<String>,
     pub nemeses: Vec<String>,
     pub valid: bool,
+    /// False when the run was interrupted before its final phase (waiting for jobs, reading
+    /// everything back): what only that phase establishes is then undecided, not an anomaly.
+    pub complete: bool,
     pub findings: Findings,
     pub faults: Vec<FaultRecord>,
     pub failover_p50_ms: Option<f64>,
@@ -97,6 +100,46 @@ pub fn finish(report: &mut Report) {
     report.valid = report.findings.anomalies.is_empty();
 }
 
+/// Anomaly kinds that only the final phase can establish: "never ended" and "not readable"
+/// mean nothing when nobody waited or read back.
+const NEEDS_FINAL_PHASE: &[&str] = &[
+    "lost-job",
+    "lost-effect",
+    "unreadable-result",
+    "unreadable-object",
+];
+
+/// Marks a report as coming from a run cut short before its final phase: anomalies only that
+/// phase could establish become undecided; safety anomalies (stale reads, duplicate effects,
+/// wrong results) stand, since nothing later can excuse them.
+pub fn mark_incomplete(report: &mut Report) {
+    report.complete = false;
+    let (open, stand): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings.anomalies)
+        .into_iter()
+        .partition(|a| NEEDS_FINAL_PHASE.contains(&a.kind));
+    for a in open {
+        if let Some(n) = report.findings.checkers.get_mut(a.checker) {
+            *n = n.saturating_sub(1);
+        }
+        report.findings.undecided.push(format!(
+            "{} [{}] {} (the run was interrupted before its final phase)",
+            a.kind, a.checker, a.message
+        ));
+    }
+    report.findings.anomalies = stand;
+    report.valid = report.findings.anomalies.is_empty();
+}
+
+/// The exit code a report comes to: 0 no anomaly, 1 anomalies, 2 could not decide (the run
+/// was interrupted before its final phase and found nothing that stands regardless).
+pub fn exit_code(report: &Report) -> i32 {
+    match (report.valid, report.complete) {
+        (false, _) => 1,
+        (true, true) => 0,
+        (true, false) => 2,
+    }
+}
+
 /// The table printed at the end.
 pub fn table(report: &Report) -> String {
     use std::fmt::Write;
@@ -153,7 +196,12 @@ pub fn table(report: &Report) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
-    if report.valid {
+    if report.valid && !report.complete {
+        let _ = writeln!(
+            out,
+            "\nincomplete: no anomaly found, but the run ended before it could decide"
+        );
+    } else if report.valid {
         let _ = writeln!(out, "\nno anomalies");
     } else {
         let _ = writeln!(out, "\n{} anomalies:", report.findings.anomalies.len());
@@ -163,4 +211,62 @@ pub fn table(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Anomaly;
+
+    fn report_with(kinds: &[&'static str]) -> Report {
+        let mut findings = Findings::default();
+        for kind in kinds {
+            findings.anomalies.push(Anomaly {
+                checker: "kappa",
+                kind,
+                message: format!("a {kind}"),
+                ops: vec![1],
+            });
+            *findings.checkers.entry("kappa").or_default() += 1;
+        }
+        let mut report = Report {
+            seed: None,
+            nodes: None,
+            duration_s: None,
+            workloads: vec![],
+            nemeses: vec![],
+            valid: true,
+            complete: true,
+            findings,
+            faults: vec![],
+            failover_p50_ms: None,
+            failover_p99_ms: None,
+            failover_max_ms: None,
+            availability: Default::default(),
+            notes: vec![],
+        };
+        finish(&mut report);
+        report
+    }
+
+    /// Ctrl-C before the final phase once reported every job still running as lost.
+    #[test]
+    fn an_interrupted_run_leaves_liveness_undecided_and_keeps_safety_anomalies() {
+        let mut only_liveness = report_with(&["lost-job", "unreadable-object"]);
+        assert_eq!(exit_code(&only_liveness), 1);
+        mark_incomplete(&mut only_liveness);
+        assert!(only_liveness.findings.anomalies.is_empty());
+        assert_eq!(only_liveness.findings.undecided.len(), 2);
+        assert_eq!(only_liveness.findings.checkers["kappa"], 0);
+        assert_eq!(exit_code(&only_liveness), 2);
+        assert!(table(&only_liveness).contains("incomplete"));
+
+        let mut with_safety = report_with(&["lost-job", "duplicate-effect"]);
+        mark_incomplete(&mut with_safety);
+        assert_eq!(with_safety.findings.anomalies.len(), 1);
+        assert_eq!(with_safety.findings.anomalies[0].kind, "duplicate-effect");
+        assert_eq!(exit_code(&with_safety), 1);
+
+        assert_eq!(exit_code(&report_with(&[])), 0);
+    }
 }

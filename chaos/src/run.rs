@@ -248,6 +248,9 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
         nemesis_file.write_all(b"\n")?;
     }
     let mut report = evaluate(&events, faults, notes)?;
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        report::mark_incomplete(&mut report);
+    }
     report.seed = Some(options.seed);
     report.nodes = Some(options.nodes);
     report.duration_s = Some(options.duration.as_secs());
@@ -309,6 +312,7 @@ pub fn evaluate(
         workloads: vec![],
         nemeses: vec![],
         valid: true,
+        complete: true,
         findings,
         faults,
         failover_p50_ms: None,

@@ -226,6 +226,44 @@ impl Connection {
         order_addresses(&self.addrs, start, &unreachable)
     }
 
+    /// Replaces the configured addresses by the cluster's current members, as the first node
+    /// to answer knows them. A client config written before nodes left or joined would
+    /// otherwise send work to departed addresses (each costing a connect timeout) and never to
+    /// new nodes; commands that spread many transfers over the nodes call this first. With no
+    /// answer within a second the configured list stays (the calls report what is wrong).
+    pub(crate) async fn learn_members(&mut self) {
+        let mut asks = tokio::task::JoinSet::new();
+        for addr in self.addrs.clone() {
+            let endpoint = self.endpoint.clone();
+            asks.spawn(async move {
+                let answer = tokio::time::timeout(
+                    LEARN_MEMBERS_WITHIN,
+                    endpoint.call::<GetNodeInfo>(addr, &Empty {}),
+                )
+                .await;
+                (addr, answer)
+            });
+        }
+        while let Some(joined) = asks.join_next().await {
+            let Ok((addr, answer)) = joined else { continue };
+            let Ok(Ok(info)) = answer else {
+                self.unreachable(addr);
+                continue;
+            };
+            let members: Vec<SocketAddr> = info
+                .raft
+                .iter()
+                .flat_map(|r| &r.members)
+                .filter_map(|m| m.addr.parse().ok())
+                .collect();
+            if !members.is_empty() {
+                self.addrs = members;
+                break;
+            }
+        }
+        asks.abort_all();
+    }
+
     pub(crate) fn unreachable(&self, addr: SocketAddr) {
         self.unreachable
             .lock()
@@ -324,6 +362,8 @@ pub(crate) fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the client's runtime")
 }
 
+/// How long `learn_members` waits for any node to name the members.
+const LEARN_MEMBERS_WITHIN: Duration = Duration::from_secs(1);
 const NODE_ANSWER_TIMEOUT: Duration = Duration::from_millis(750);
 /// The least time a row's node gets to answer, however long finding the leader took.
 const NODE_ANSWER_FLOOR: Duration = Duration::from_millis(250);

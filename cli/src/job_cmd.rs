@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
 use sl_node::kappa::jobs::{
-    AddService, CancelJob, Empty, GetJob, JobLog, JobRequest, ListJobs, LogRequest, ServiceRequest,
-    SubmitJob, SubmitRequest,
+    AddService, CancelJob, Empty, GetJob, JobLog, JobRequest, JobTrace, ListJobs, LogRequest,
+    ServiceRequest, SubmitJob, SubmitRequest,
 };
 use sl_rpc::Method;
 use sl_rpc::endpoint::Error as RpcError;
@@ -293,6 +293,34 @@ pub fn job(job: u64, json: bool, cluster: &ClusterArgs) -> anyhow::Result<i32> {
     }
     if let Some(error) = view["error"].as_str() {
         println!("error:\n{error}");
+    }
+    Ok(0)
+}
+
+/// Writes the job's timeline in Chrome's trace format and says what it holds.
+pub fn trace(job: u64, path: &Path, cluster: &ClusterArgs) -> anyhow::Result<i32> {
+    let runtime = client_runtime()?;
+    let connection = connect(cluster, &runtime)?;
+    let trace = runtime.block_on(call::<JobTrace>(&connection, &JobRequest { job }))?;
+    let value: serde_json::Value = serde_json::from_str(&trace.json)?;
+    std::fs::write(path, &trace.json)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let events = value["traceEvents"].as_array().map_or(&[][..], |v| v);
+    let slices = events.iter().filter(|e| e["ph"] == "X").count();
+    let timeouts = events.iter().filter(|e| e["ph"] == "i").count();
+    eprintln!(
+        "wrote {}: {slices} slices, {timeouts} forced timeouts (open in ui.perfetto.dev)",
+        path.display()
+    );
+    for missing in value["otherData"]["missing_nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        eprintln!(
+            "warning: no slices from {} (its part of the timeline is missing)",
+            missing.as_str().unwrap_or("?")
+        );
     }
     Ok(0)
 }

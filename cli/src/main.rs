@@ -163,6 +163,10 @@ enum Command {
         id: u64,
         #[arg(long)]
         json: bool,
+        /// Write the job's task timeline (every worker slice on every node) to FILE in Chrome's
+        /// trace format; open it in Perfetto (ui.perfetto.dev) or chrome://tracing.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<std::path::PathBuf>,
         #[command(flatten)]
         cluster: cluster_cmd::ClusterArgs,
     },
@@ -302,7 +306,15 @@ fn main() {
             cluster: &cluster,
         }),
         Command::Jobs { json, cluster } => job_cmd::jobs(json, &cluster),
-        Command::Job { id, json, cluster } => job_cmd::job(id, json, &cluster),
+        Command::Job {
+            id,
+            json,
+            trace,
+            cluster,
+        } => match trace {
+            Some(path) => job_cmd::trace(id, &path, &cluster),
+            None => job_cmd::job(id, json, &cluster),
+        },
         Command::Logs {
             id,
             follow,

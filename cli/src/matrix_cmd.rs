@@ -154,8 +154,11 @@ pub fn run_matrix(command: MatrixCommand) -> Result<i32> {
             cluster,
         } => {
             let matrix = read_npy(&file)?;
-            let connection = connect(&cluster, &runtime)?;
-            runtime.block_on(put(&connection, &name, &matrix, tile as u64))?;
+            let mut connection = connect(&cluster, &runtime)?;
+            runtime.block_on(async {
+                connection.learn_members().await;
+                put(&connection, &name, &matrix, tile as u64).await
+            })?;
             eprintln!(
                 "stored {name}: {}x{} in {}-tiles",
                 matrix.nrows(),
@@ -165,8 +168,11 @@ pub fn run_matrix(command: MatrixCommand) -> Result<i32> {
             Ok(0)
         }
         MatrixCommand::Get { name, out, cluster } => {
-            let connection = connect(&cluster, &runtime)?;
-            let matrix = runtime.block_on(get(&connection, &name))?;
+            let mut connection = connect(&cluster, &runtime)?;
+            let matrix = runtime.block_on(async {
+                connection.learn_members().await;
+                get(&connection, &name).await
+            })?;
             write_npy(&out, &matrix)?;
             Ok(0)
         }

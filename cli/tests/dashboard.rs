@@ -136,6 +136,14 @@ fn the_dashboard_shows_nodes_and_a_running_job_and_only_what_the_user_may_see() 
         "the job's log is not shown:\n{dom}"
     );
     assert!(dom.contains("admin"), "{dom}");
+    assert!(dom.contains("slots busy"), "{dom}");
+    assert!(
+        dom.contains("Leader changes over the last hour"),
+        "no leader-change chart:\n{dom}"
+    );
+    // The job's timeline: rows per worker slot with its slices.
+    assert!(dom.contains(" · slot "), "no timeline rows:\n{dom}");
+    assert!(dom.contains("data-task="), "no slices drawn:\n{dom}");
 
     // A user sees no cluster view, and only jobs at or below their label.
     let added = cluster.cli(&["user", "add", "carol", "--label", "public"]);

@@ -152,6 +152,63 @@ fn a_big_factorial_under_a_one_second_timeout_resumes_and_prints_every_digit() {
     assert_eq!(stdout.matches(digits.trim()).count(), 1);
     let logs = cluster.cli(&["logs", &job["job"].to_string()]);
     assert_eq!(String::from_utf8_lossy(&logs.stdout).trim(), digits.trim());
+
+    // Its timeline: one slice per lease, every forced timeout marked, resumed slices flagged.
+    let trace_file = cluster.home.path().join("trace.json");
+    let traced = cluster.cli(&[
+        "job",
+        &job["job"].to_string(),
+        "--trace",
+        trace_file.to_str().unwrap(),
+    ]);
+    assert!(traced.status.success(), "{}", text(&traced));
+    let trace: Value = serde_json::from_slice(&std::fs::read(&trace_file).unwrap()).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    let slices: Vec<&Value> = events.iter().filter(|e| e["ph"] == "X").collect();
+    let timeouts = events.iter().filter(|e| e["ph"] == "i").count() as u64;
+    let resumed = slices
+        .iter()
+        .filter(|s| s["args"]["resumed"] == true)
+        .count() as u64;
+    assert!(
+        slices.len() as u64 > resumes,
+        "{} slices for {resumes} resumes: {trace}",
+        slices.len()
+    );
+    assert!(
+        timeouts >= 1 && timeouts <= resumes,
+        "{timeouts} forced timeouts, {resumes} resumes"
+    );
+    assert!(
+        resumed >= resumes,
+        "{resumed} resumed slices, {resumes} resumes"
+    );
+    assert_eq!(
+        slices
+            .iter()
+            .filter(|s| s["args"]["end"] == "exited")
+            .count(),
+        1,
+        "one task, one exit: {trace}"
+    );
+    assert!(
+        slices
+            .windows(2)
+            .all(|w| w[0]["ts"].as_u64() <= w[1]["ts"].as_u64())
+    );
+    assert!(
+        events.iter().any(|e| e["name"] == "process_name"
+            && e["args"]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("node-"))),
+        "{trace}"
+    );
+    assert_eq!(trace["otherData"]["missing_nodes"], serde_json::json!([]));
+    let unknown = cluster.cli(&["job", "999999", "--trace", trace_file.to_str().unwrap()]);
+    assert!(
+        !unknown.status.success(),
+        "a trace of a job that does not exist"
+    );
 }
 
 /// An HTTP service that counts calls by idempotency key and applies each key's effect once: a

@@ -31,6 +31,8 @@ pub struct NodeInfo {
     pub name: String,
     pub addr: String,
     pub slots: u32,
+    /// Worker slots running a slice now.
+    pub busy: u32,
     pub objects: u64,
     pub bytes: u64,
     /// The coordinator replica's view (every node runs one, voting or not).
@@ -145,6 +147,8 @@ pub struct AdminContext {
     pub leave: tokio::sync::mpsc::Sender<()>,
     pub policy: sl_labels::SharedPolicy,
     pub link: crate::kappa::link::Link,
+    /// This node's slices and busy slots.
+    pub timeline: crate::kappa::timeline::Timeline,
 }
 
 fn internal(e: impl std::fmt::Display) -> RemoteError {
@@ -179,6 +183,7 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                     name: c.name.clone(),
                     addr: c.addr.clone(),
                     slots: c.slots,
+                    busy: c.timeline.busy(),
                     objects,
                     bytes,
                     raft: c.driver.status().await,

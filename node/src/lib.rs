@@ -420,6 +420,10 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
     let router = lambdapack::methods::cancel_route(router, linalg_slot.clone());
     let sources = gateway::invoke::Sources::default();
     let router = gateway::methods::routes(router, jobs_slot.clone(), sources.clone());
+    let timeline_slot: kappa::timeline::Slot = Arc::new(OnceLock::new());
+    let router = kappa::timeline::routes(router, timeline_slot.clone());
+    let timeline = kappa::timeline::Timeline::new(node.name.clone());
+    let leader_changes = supervisor::LeaderChanges::default();
     let endpoint = Endpoint::node(
         endpoint::Options::new(node.listen),
         &identity,
@@ -479,6 +483,12 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         policy: policy.clone(),
     };
     let _ = linalg_slot.set(jobs_context.clone());
+    let _ = timeline_slot.set(kappa::timeline::TimelineContext {
+        jobs: jobs_context.clone(),
+        timeline: timeline.clone(),
+        driver: driver.clone(),
+        endpoint: endpoint.clone(),
+    });
     let _ = jobs_slot.set(jobs_context);
     let lambdapack_runner = lambdapack::runner::spawn(
         lambdapack::runner::Options::from_env(node.id),
@@ -494,6 +504,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             runtime: tokio::runtime::Handle::current(),
             policy: policy.clone(),
             inline_max: Limits::default().inline_checkpoint_bytes_max,
+            timeline: timeline.clone(),
         },
         node.slots,
     )
@@ -511,6 +522,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         leave: leave_tx,
         policy: policy.clone(),
         link: link_for_admin,
+        timeline: timeline.clone(),
     });
     let health = Arc::new(Mutex::new((false, "starting".to_owned())));
     if let Some(addr) = node.http {
@@ -547,6 +559,8 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             Some(gateway::dashboard::ClusterView {
                 driver: driver.clone(),
                 endpoint: endpoint.clone(),
+                timeline: timeline.clone(),
+                leader_changes: leader_changes.clone(),
             }),
         );
         let task = gateway::http::serve(addr, gateway)
@@ -575,6 +589,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         policy,
         admin_hash,
         health,
+        leader_changes,
         tasks,
         pid_file: p.pid.clone(),
         stopped: stopped_tx,

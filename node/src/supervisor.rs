@@ -30,6 +30,38 @@ const REFRESH_EVERY: Duration = Duration::from_millis(500);
 /// Refreshes in a row that must find this node removed before it stops itself.
 const REMOVED_REFRESHES: u32 = 3;
 
+/// Leader changes this node saw over the last hour, for the dashboard's chart: (Unix ms, the
+/// new leader, its term), oldest first. Bounded by the hour and by [`LEADER_CHANGES_KEPT`].
+#[derive(Clone, Default)]
+pub struct LeaderChanges(Arc<Mutex<std::collections::VecDeque<(u64, u64, u64)>>>);
+
+/// More changes than this in an hour is a storm; the chart shows the newest.
+pub const LEADER_CHANGES_KEPT: usize = 3_600;
+const HOUR_MS: u64 = 3_600_000;
+
+impl LeaderChanges {
+    pub fn record(&self, at_ms: u64, leader: u64, term: u64) {
+        let mut changes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        while changes
+            .front()
+            .is_some_and(|c| c.0 + HOUR_MS < at_ms || changes.len() >= LEADER_CHANGES_KEPT)
+        {
+            changes.pop_front();
+        }
+        changes.push_back((at_ms, leader, term));
+    }
+
+    /// The changes since `now_ms` minus an hour.
+    pub fn last_hour(&self, now_ms: u64) -> Vec<(u64, u64, u64)> {
+        let changes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        changes
+            .iter()
+            .filter(|c| c.0 + HOUR_MS >= now_ms)
+            .copied()
+            .collect()
+    }
+}
+
 pub struct Parts {
     pub me: Member,
     pub driver: Driver,
@@ -43,6 +75,7 @@ pub struct Parts {
     /// The admin token's hash, on the bootstrap node: registered as principal `admin`.
     pub admin_hash: Option<[u8; 32]>,
     pub health: Arc<Mutex<(bool, String)>>,
+    pub leader_changes: LeaderChanges,
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
     pub pid_file: std::path::PathBuf,
     /// Told when the node has stopped (the process may exit).
@@ -253,6 +286,10 @@ impl Supervisor {
         if let Some(leader) = snapshot.leader {
             if self.last_leader.is_some_and(|last| last != leader) {
                 metrics::counter!("slnode_raft_leader_changes_total").increment(1);
+                let term = snapshot.raft.map_or(0, |(term, _, _)| term);
+                self.parts
+                    .leader_changes
+                    .record(crate::kappa::programs::unix_ms(), leader, term);
             }
             self.last_leader = Some(leader);
         }
@@ -351,5 +388,29 @@ impl Handler<LeaveCluster> for Supervisor {
                     actix::fut::wrap_future::<_, Supervisor>(act.stop_services("left the cluster"))
                 }),
         )
+    }
+}
+
+#[cfg(test)]
+mod leader_change_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_last_hour_is_kept_and_the_count_is_bounded() {
+        let changes = LeaderChanges::default();
+        changes.record(1_000, 1, 2);
+        changes.record(2_000, 2, 3);
+        let now = 2_000 + HOUR_MS;
+        assert_eq!(changes.last_hour(now), vec![(2_000, 2, 3)]);
+        changes.record(now, 3, 4);
+        assert_eq!(
+            changes.0.lock().unwrap().len(),
+            2,
+            "the hour-old change was dropped"
+        );
+        for i in 0..(LEADER_CHANGES_KEPT as u64 + 5) {
+            changes.record(now + i, 1, 10 + i);
+        }
+        assert_eq!(changes.0.lock().unwrap().len(), LEADER_CHANGES_KEPT);
     }
 }

@@ -26,6 +26,10 @@ const NODE_ANSWER: Duration = Duration::from_millis(800);
 pub struct ClusterView {
     pub driver: Driver,
     pub endpoint: Endpoint,
+    /// This node's slices, for job timelines gathered from every member.
+    pub timeline: crate::kappa::timeline::Timeline,
+    /// Leader changes this node saw in the last hour.
+    pub leader_changes: crate::supervisor::LeaderChanges,
 }
 
 pub async fn page() -> Response {
@@ -104,7 +108,7 @@ pub(crate) async fn cluster(
                         "commit": raft.map(|r| r.commit),
                         "applied": raft.map(|r| r.applied),
                         "ready": raft.map(|r| r.ready),
-                        "slots": info.slots, "objects": info.objects, "bytes": info.bytes,
+                        "slots": info.slots, "busy": info.busy, "objects": info.objects, "bytes": info.bytes,
                         "healthy": raft.is_some_and(|r| r.leader.is_some()),
                         "rtt_ms": rtt_ms, "error": Value::Null,
                     })
@@ -123,6 +127,7 @@ pub(crate) async fn cluster(
         }
     }
     nodes.sort_by_key(|n| n["id"].as_u64().unwrap_or(u64::MAX));
+    let now_ms = crate::kappa::programs::unix_ms();
     let healthy = nodes.iter().all(|n| n["healthy"] == true);
     Ok(json_response(
         StatusCode::OK,
@@ -132,6 +137,13 @@ pub(crate) async fn cluster(
             "jobs": status.jobs,
             "healthy": healthy && status.leader.is_some(),
             "nodes": nodes,
+            "leader_changes": view
+                .leader_changes
+                .last_hour(now_ms)
+                .into_iter()
+                .map(|(at_ms, leader, term)| json!({"at_ms": at_ms, "leader": leader, "term": term}))
+                .collect::<Vec<_>>(),
+            "now_ms": now_ms,
         }),
     ))
 }
@@ -155,6 +167,34 @@ pub(crate) async fn lambdapack(
     let reader = crate::kappa::jobs::caller_label(&c, &caller, true).await?;
     let runs = crate::lambdapack::methods::status(&c, u64::MAX, &reader).await?;
     Ok(json_response(StatusCode::OK, &runs))
+}
+
+/// A job's timeline in Chrome's trace format (what `slnode job ID --trace` writes), gathered
+/// from every member; the page draws it, Perfetto opens it.
+pub(crate) async fn job_trace(
+    State(g): State<Gateway>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let (caller, _) = authenticate(&g, &headers)?;
+    let job: u64 = id
+        .parse()
+        .map_err(|_| Failure(StatusCode::BAD_REQUEST, format!("{id:?} is not a job id")))?;
+    let c = jobs_context(&g)?;
+    let Some(view) = g.cluster.clone() else {
+        return Err(Failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this node has no cluster view".into(),
+        ));
+    };
+    let context = crate::kappa::timeline::TimelineContext {
+        jobs: c,
+        timeline: view.timeline,
+        driver: view.driver,
+        endpoint: view.endpoint,
+    };
+    let trace = crate::kappa::timeline::job_trace(&context, &caller, job).await?;
+    Ok(json_response(StatusCode::OK, &trace))
 }
 
 /// Who the token names, for the page's header.

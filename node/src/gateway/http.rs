@@ -118,6 +118,7 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/v1/functions/{name}", post(call_function))
         .route("/v1/jobs/{id}", get(job))
         .route("/v1/jobs/{id}/logs", get(job_logs))
+        .route("/v1/jobs/{id}/trace", get(super::dashboard::job_trace))
         .layer(axum::middleware::from_fn(count_requests))
         .fallback(|| async {
             Failure(

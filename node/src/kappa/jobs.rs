@@ -96,6 +96,24 @@ sl_rpc::method!(ListJobs, 512, "job_list", false, Empty, JsonText);
 sl_rpc::method!(JobLog, 513, "job_log", false, LogRequest, LogChunk);
 sl_rpc::method!(CancelJob, 514, "job_cancel", false, JobRequest, Empty);
 sl_rpc::method!(AddService, 515, "service_add", false, ServiceRequest, Empty);
+sl_rpc::method!(
+    /// This node's slices of a job (nodes only; `kappa::timeline` gathers them).
+    JobSlices,
+    516,
+    "job_slices",
+    false,
+    JobRequest,
+    JsonText
+);
+sl_rpc::method!(
+    /// A job's timeline from every node, in Chrome's trace format.
+    JobTrace,
+    517,
+    "job_trace",
+    false,
+    JobRequest,
+    JsonText
+);
 
 /// What the job methods need; filled once the node's services exist.
 #[derive(Clone)]
@@ -108,6 +126,11 @@ pub struct JobsContext {
 pub type Slot = std::sync::Arc<std::sync::OnceLock<JobsContext>>;
 
 pub(crate) fn context(slot: &Slot) -> Result<JobsContext, RemoteError> {
+    context_of(slot)
+}
+
+/// A filled context slot of any kind, or "the node is starting".
+pub(crate) fn context_of<T: Clone>(slot: &std::sync::OnceLock<T>) -> Result<T, RemoteError> {
     slot.get()
         .cloned()
         .ok_or_else(|| RemoteError::new(ErrorCode::Unavailable, "the node is starting"))

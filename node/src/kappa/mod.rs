@@ -3,7 +3,7 @@
 //! and the cluster runtime: the provisioner and worker actors ([`provisioner`]) running task
 //! slices ([`worker`]) under hard deadlines with checkpoints through the coordinator, programs
 //! cached per node ([`programs`]), values as bytes ([`codec`]), failures as text ([`failure`]), external calls ([`external`]) and
-//! the job methods users call ([`jobs`]).
+//! the job methods users call ([`jobs`]), with each job's timeline of slices ([`timeline`]).
 
 pub mod codec;
 pub mod external;
@@ -14,4 +14,5 @@ pub mod local;
 pub mod programs;
 pub mod provisioner;
 pub mod rt;
+pub mod timeline;
 pub mod worker;

@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use sl_coordinator::ids::NodeId;
-use sl_coordinator::machine::{Command, Grant, RENEWED_LEASE_MS, Reply};
+use sl_coordinator::machine::{Checkpoint, Command, Grant, RENEWED_LEASE_MS, Reply};
 use tracing::{debug, info, warn};
 
 use super::programs::unix_ms;
+use super::timeline::SliceRecord;
 use super::worker::{self, End, Env};
 
 pub const MAILBOX_CAPACITY: usize = 64;
@@ -33,6 +34,8 @@ pub struct Provisioner {
     env: Arc<Env>,
     slots: u32,
     busy: u32,
+    /// Slot numbers not running a slice (a slot is where a timeline draws the slice).
+    free: Vec<u32>,
     polling: bool,
     backoff: Duration,
 }
@@ -43,6 +46,7 @@ impl Provisioner {
             env: Arc::new(env),
             slots: slots.max(1),
             busy: 0,
+            free: (0..slots.max(1)).rev().collect(),
             polling: false,
             backoff: POLL_BACKOFF_MIN,
         }
@@ -86,7 +90,12 @@ impl Provisioner {
 
     fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
         self.busy += 1;
+        self.env.timeline.set_busy(self.busy);
+        // The leader grants at most the free slots; a grant past them (never expected) shares
+        // the last slot's row rather than being refused.
+        let slot = self.free.pop().unwrap_or(self.slots - 1);
         Worker {
+            slot,
             grant: Some(grant),
             env: self.env.clone(),
             provisioner: ctx.address(),
@@ -106,11 +115,29 @@ impl Actor for Provisioner {
     }
 }
 
+fn end_name(end: &End) -> &'static str {
+    match end {
+        End::Exited => "exited",
+        End::Blocked => "blocked",
+        End::Fenced(_) => "fenced",
+        End::TimedOut => "timed_out",
+        End::GaveBack(_) => "gave_back",
+    }
+}
+
+fn unix_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
 /// A worker's slice has ended.
 #[derive(Message)]
 #[rtype(result = "()")]
 struct WorkerDone {
     end: End,
+    slot: u32,
+    slice: SliceRecord,
 }
 
 impl Handler<WorkerDone> for Provisioner {
@@ -118,13 +145,12 @@ impl Handler<WorkerDone> for Provisioner {
 
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
         self.busy = self.busy.saturating_sub(1);
-        let end = match done.end {
-            End::Exited => "exited",
-            End::Blocked => "blocked",
-            End::Fenced(_) => "fenced",
-            End::TimedOut => "timed_out",
-            End::GaveBack(_) => "gave_back",
-        };
+        self.env.timeline.set_busy(self.busy);
+        if done.slot < self.slots && !self.free.contains(&done.slot) {
+            self.free.push(done.slot);
+        }
+        self.env.timeline.record(done.slice);
+        let end = end_name(&done.end);
         metrics::counter!("slnode_kappa_slices_total", "end" => end).increment(1);
         match end {
             "exited" => metrics::counter!("slnode_kappa_tasks_finished_total").increment(1),
@@ -138,6 +164,7 @@ impl Handler<WorkerDone> for Provisioner {
 
 /// One leased slice of one task.
 struct Worker {
+    slot: u32,
     grant: Option<Grant>,
     env: Arc<Env>,
     provisioner: Addr<Provisioner>,
@@ -154,6 +181,19 @@ impl Actor for Worker {
             return;
         };
         let (task, epoch) = (grant.task, grant.epoch);
+        let mut record = SliceRecord {
+            job: grant.job.0,
+            task: task.0,
+            epoch: epoch.0,
+            function: grant.function.clone(),
+            node: self.env.timeline.node().to_owned(),
+            slot: self.slot,
+            start_us: unix_us(),
+            end_us: 0,
+            end: String::new(),
+            resumed: !matches!(grant.checkpoint, Checkpoint::Initial),
+        };
+        let slot = self.slot;
         let deadline = if grant.on_coordinator {
             // No forced end: the lease is renewed while the slice runs.
             ctx.run_interval(
@@ -200,7 +240,15 @@ impl Actor for Worker {
                     }
                 };
                 debug!(task = task.0, epoch = epoch.0, ?end, "slice ended");
-                let _ = provisioner.send(WorkerDone { end }).await;
+                record.end_us = unix_us().max(record.start_us);
+                record.end = end_name(&end).to_owned();
+                let _ = provisioner
+                    .send(WorkerDone {
+                        end,
+                        slot,
+                        slice: record,
+                    })
+                    .await;
             }
             .into_actor(self)
             .map(|_, _, ctx| ctx.stop()),

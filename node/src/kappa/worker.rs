@@ -76,6 +76,8 @@ pub struct Env {
     pub policy: sl_labels::SharedPolicy,
     /// Checkpoints up to this size travel inside the call.
     pub inline_max: usize,
+    /// Where the provisioner records the slices this node runs.
+    pub timeline: super::timeline::Timeline,
 }
 
 /// How a slice ended.
