@@ -230,11 +230,14 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
             ));
         }
     }
+    // Read once, right after the final phase: an interrupt from here on cuts nothing short
+    // that the checks depend on, and must not excuse what that phase found.
+    let interrupted = INTERRUPTED.load(Ordering::SeqCst);
     // Give the service a moment for calls still in flight, then stop everything.
     std::thread::sleep(Duration::from_millis(200));
     drop(service);
     cluster.lock().unwrap_or_else(|e| e.into_inner()).down();
-    if INTERRUPTED.load(Ordering::SeqCst) {
+    if interrupted {
         notes.push("interrupted: the run was cut short (Ctrl-C); faults were undone".into());
     }
 
@@ -248,7 +251,7 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
         nemesis_file.write_all(b"\n")?;
     }
     let mut report = evaluate(&events, faults, notes)?;
-    if INTERRUPTED.load(Ordering::SeqCst) {
+    if interrupted {
         report::mark_incomplete(&mut report);
     }
     report.seed = Some(options.seed);

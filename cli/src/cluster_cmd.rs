@@ -19,6 +19,7 @@ use sl_node::NodeOptions;
 use sl_node::admin::{Empty, Found, GetNodeInfo, GetObject, Leave, NodeInfo, ObjectKey, PutObject};
 use sl_node::config::ClientConfig;
 use sl_rpc::Endpoint;
+use sl_rpc::endpoint::Error as RpcError;
 
 fn slots_in_range(text: &str) -> Result<u32, String> {
     crate::args::count::<0, 1024>(text).map(|v| v as u32)
@@ -246,9 +247,15 @@ impl Connection {
         }
         while let Some(joined) = asks.join_next().await {
             let Ok((addr, answer)) = joined else { continue };
-            let Ok(Ok(info)) = answer else {
-                self.unreachable(addr);
-                continue;
+            let info = match answer {
+                Ok(Ok(info)) => info,
+                // Only a node that did not answer at all goes last; a refusal (a user who
+                // may not read the membership, a node still starting) says nothing about it.
+                Ok(Err(RpcError::Remote { .. } | RpcError::Unauthenticated { .. })) => continue,
+                Ok(Err(_)) | Err(_) => {
+                    self.unreachable(addr);
+                    continue;
+                }
             };
             let members: Vec<SocketAddr> = info
                 .raft
@@ -256,7 +263,10 @@ impl Connection {
                 .flat_map(|r| &r.members)
                 .filter_map(|m| m.addr.parse().ok())
                 .collect();
-            if !members.is_empty() {
+            // The members' advertised addresses replace the configured ones only when they are
+            // the same kind of address (some configured one is among them): behind NAT or a
+            // tunnel the advertised ones may not be reachable from here.
+            if members.iter().any(|m| self.addrs.contains(m)) {
                 self.addrs = members;
                 break;
             }

@@ -165,7 +165,7 @@ enum Command {
         json: bool,
         /// Write the job's task timeline (every worker slice on every node) to FILE in Chrome's
         /// trace format; open it in Perfetto (ui.perfetto.dev) or chrome://tracing.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
         trace: Option<std::path::PathBuf>,
         #[command(flatten)]
         cluster: cluster_cmd::ClusterArgs,

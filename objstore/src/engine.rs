@@ -140,14 +140,15 @@ impl Engine {
             .ok_or(Error::MissingColumnFamily(name))
     }
 
-    /// Synced writes go through the WAL and fsync it. Buffered ones skip the WAL: they live in
-    /// the memtable until its flush (to blob files) — each byte written once instead of twice
-    /// (WAL, then blob file), which profiling showed as a third of a LAmbdaPACK run's CPU —
-    /// and are lost if the process dies before that flush.
+    /// Synced writes go through the WAL and fsync it. Buffered ones go through the WAL without
+    /// the fsync: a process killed right after (kill -9, a crash of slnode) loses nothing, since
+    /// the log's bytes are in the kernel's page cache; only the machine losing power can lose
+    /// them, and the object has a replica on another machine. (Skipping the WAL altogether
+    /// saved a third of a LAmbdaPACK run's CPU, but slchaos showed what it costs: kill -9 of
+    /// the two nodes holding a tile lost it, and the run failed.)
     fn write_options(buffered: bool) -> WriteOptions {
         let mut options = WriteOptions::default();
         options.set_sync(!buffered);
-        options.disable_wal(buffered);
         options
     }
 
@@ -156,10 +157,10 @@ impl Engine {
         self.put_with(key, bytes, label, false)
     }
 
-    /// [`Engine::put`]; `buffered` skips the write-ahead log: the object is in memory until the
-    /// next memtable flush and is lost if the process dies first (a clean shutdown flushes). For
-    /// data that is replicated and can be recomputed (a LAmbdaPACK run's intermediate tiles): a
-    /// reader finds another replica, and repair restores this one.
+    /// [`Engine::put`]; `buffered` does not wait for the write-ahead log to reach the disk: the
+    /// object survives the process being killed, not the machine losing power. For data that
+    /// is replicated on other machines (a LAmbdaPACK run's intermediate tiles): a reader finds
+    /// another replica, and repair restores this one.
     pub fn put_with(
         &self,
         key: &[u8],

@@ -117,9 +117,9 @@ impl Store {
         self.put_with(key, bytes, label, false).await
     }
 
-    /// [`Store::put`] without the replicas' write-ahead log (`Engine::put_with`): R copies in
-    /// memory until flushed, which survive any R − 1 processes killed; for data that can be
-    /// recomputed.
+    /// [`Store::put`] without waiting for the replicas' write-ahead log to reach the disk
+    /// (`Engine::put_with`): survives every process being killed, and any R − 1 machines
+    /// losing power; for data that can be recomputed.
     pub async fn put_buffered(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {
         self.put_with(key, bytes, label, true).await
     }

@@ -91,9 +91,9 @@ impl Provisioner {
     fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
         self.busy += 1;
         self.env.timeline.set_busy(self.busy);
-        // The leader grants at most the free slots; a grant past them (never expected) shares
-        // the last slot's row rather than being refused.
-        let slot = self.free.pop().unwrap_or(self.slots - 1);
+        // The leader grants at most the free slots (`poll` asks for no more); a grant past them
+        // is drawn on a row of its own past the slots, never on a slot in use.
+        let slot = self.free.pop().unwrap_or(self.slots + self.busy);
         Worker {
             slot,
             grant: Some(grant),
@@ -192,6 +192,7 @@ impl Actor for Worker {
             end_us: 0,
             end: String::new(),
             resumed: !matches!(grant.checkpoint, Checkpoint::Initial),
+            label: grant.label.clone(),
         };
         let slot = self.slot;
         let deadline = if grant.on_coordinator {

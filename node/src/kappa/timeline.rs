@@ -23,10 +23,13 @@ use sl_rpc::message::{ErrorCode, RemoteError};
 
 use super::jobs::{JobRequest, JobsContext, JsonText};
 
-/// Slices one node keeps (all jobs together); the oldest go first. About 100 bytes each.
+/// Slices one node keeps (all jobs together); the oldest go first. About 250 bytes each.
 pub const SLICES_KEPT: usize = 50_000;
-/// Slices one node answers for one job (the newest); a timeline past this shows its end.
-pub const SLICES_PER_ANSWER: usize = 20_000;
+/// Slices one node answers for one job (the newest): about 2 MB of JSON.
+pub const SLICES_PER_ANSWER: usize = 10_000;
+/// Slices one trace holds (the newest across nodes): about 5 MB rendered, well inside an RPC
+/// answer (16 MiB) and what a browser draws; a trace cut here says how many it left out.
+pub const SLICES_PER_TRACE: usize = 20_000;
 /// How long a member gets to answer a gather; a dead one costs the timeline this, once.
 const MEMBER_ANSWER: Duration = Duration::from_millis(1500);
 /// Function names are cut to this in slices (they only label bars).
@@ -49,6 +52,10 @@ pub struct SliceRecord {
     pub end: String,
     /// It started from a checkpoint (a resume or a wake-up), not from its arguments.
     pub resumed: bool,
+    /// The task's label. A job's tasks may run above the job's label (a raised spawn); those
+    /// are hidden from the job's views, so a trace leaves them out too. Travels between
+    /// nodes only, never into a trace.
+    pub label: sl_labels::Label,
 }
 
 /// A node's slices and how many of its slots are busy. Cheap to clone.
@@ -124,9 +131,24 @@ pub async fn job_trace(
     caller: &Caller,
     job: u64,
 ) -> Result<Value, RemoteError> {
-    super::jobs::visible_job(&c.jobs, caller, job).await?;
-    let (slices, missing) = gather(&c.timeline, &c.driver, &c.endpoint, job).await;
-    Ok(chrome_trace(job, &slices, &missing))
+    let view = super::jobs::visible_job(&c.jobs, caller, job).await?;
+    let (mut slices, mut missing) = gather(&c.timeline, &c.driver, &c.endpoint, job).await;
+    // Tasks above the job's label are not part of what its readers may know (the job's views
+    // leave them out of counts, log and resumes): neither are their slices.
+    slices.retain(|s| c.jobs.policy.flows(&s.label, &view.label));
+    let operator = matches!(caller, Caller::Node { .. })
+        || matches!(caller, Caller::Client { principal } if principal == crate::admin::ADMIN);
+    if !operator {
+        // Which nodes exist and why they failed is the admin's view, as `slnode status` is.
+        for m in &mut missing {
+            if let Some((name, _)) = m.split_once(':') {
+                *m = format!("{name}: no answer");
+            }
+        }
+    }
+    let dropped = slices.len().saturating_sub(SLICES_PER_TRACE);
+    slices.drain(..dropped);
+    Ok(chrome_trace(job, &slices, &missing, dropped))
 }
 
 pub fn routes(router: Router, slot: Slot) -> Router {
@@ -172,7 +194,13 @@ pub async fn gather(
 ) -> (Vec<SliceRecord>, Vec<String>) {
     let mut slices = local.of_job(job);
     let mut missing = Vec::new();
-    let members = driver.status().await.map(|s| s.members).unwrap_or_default();
+    let members = match driver.status().await {
+        Some(status) => status.members,
+        None => {
+            missing.push("other nodes: membership unknown here".to_owned());
+            Vec::new()
+        }
+    };
     let mut asks = tokio::task::JoinSet::new();
     for m in members {
         if m.name == local.node {
@@ -204,15 +232,16 @@ pub async fn gather(
             Err(_) => {}
         }
     }
-    slices.sort_by_key(|s| (s.start_us, s.node.clone(), s.slot));
+    slices.sort_by(|a, b| (a.start_us, &a.node, a.slot).cmp(&(b.start_us, &b.node, b.slot)));
     missing.sort();
     (slices, missing)
 }
 
 /// The slices in Chrome's trace format: a process per node, a thread per worker slot, a
 /// complete event per slice (named by task and function, ending how it ended), and an instant
-/// event at each forced timeout. `missing` names nodes whose slices are not in it.
-pub fn chrome_trace(job: u64, slices: &[SliceRecord], missing: &[String]) -> Value {
+/// event at each forced timeout. `missing` names nodes whose slices are not in it; `dropped`
+/// counts the oldest slices left out to keep it bounded.
+pub fn chrome_trace(job: u64, slices: &[SliceRecord], missing: &[String], dropped: usize) -> Value {
     let mut nodes: Vec<&str> = slices.iter().map(|s| s.node.as_str()).collect();
     nodes.sort();
     nodes.dedup();
@@ -257,7 +286,10 @@ pub fn chrome_trace(job: u64, slices: &[SliceRecord], missing: &[String]) -> Val
     json!({
         "traceEvents": events,
         "displayTimeUnit": "ms",
-        "otherData": {"job": job, "slices": slices.len(), "missing_nodes": missing},
+        "otherData": {
+            "job": job, "slices": slices.len(), "missing_nodes": missing,
+            "slices_left_out": dropped,
+        },
     })
 }
 
@@ -277,6 +309,7 @@ mod tests {
             end_us: start + 10,
             end: end.into(),
             resumed: false,
+            label: sl_labels::Label::at(sl_labels::Level(0)),
         }
     }
 
@@ -312,7 +345,7 @@ mod tests {
             slice(7, 1, "node-2", 1, 100, "timed_out"),
             slice(7, 1, "node-1", 0, 200, "exited"),
         ];
-        let trace = chrome_trace(7, &slices, &["node-3: no answer".into()]);
+        let trace = chrome_trace(7, &slices, &["node-3: no answer".into()], 0);
         let events = trace["traceEvents"].as_array().unwrap();
         let complete: Vec<&Value> = events.iter().filter(|e| e["ph"] == "X").collect();
         assert_eq!(complete.len(), 2);
