@@ -25,6 +25,25 @@ fn slots_in_range(text: &str) -> Result<u32, String> {
     crate::args::count::<0, 1024>(text).map(|v| v as u32)
 }
 
+/// The HTTP port a node serves on when `--http` is not given (the --listen IP's).
+pub const HTTP_PORT: u16 = 7480;
+
+/// `--http`: an address, or `off` for no HTTP service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpAddress {
+    Off,
+    At(SocketAddr),
+}
+
+fn http_address(text: &str) -> Result<HttpAddress, String> {
+    if text.eq_ignore_ascii_case("off") || text.eq_ignore_ascii_case("none") {
+        return Ok(HttpAddress::Off);
+    }
+    text.parse()
+        .map(HttpAddress::At)
+        .map_err(|e| format!("{e}: an address like 127.0.0.1:7480, or off"))
+}
+
 #[derive(Args, Clone)]
 pub struct NodeArgs {
     /// Where the node keeps its keys, Raft log and objects.
@@ -45,9 +64,10 @@ pub struct NodeArgs {
     /// Voters the cluster keeps (3 or 5); further nodes are non-voting members.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=7))]
     pub voters: u64,
-    /// TCP address for /metrics and /healthz (none: off).
-    #[arg(long)]
-    pub http: Option<SocketAddr>,
+    /// TCP address of the node's HTTP gateway, dashboard, /metrics and /healthz (default: the
+    /// --listen IP, port 7480), or `off`.
+    #[arg(long, value_name = "ADDR|off", value_parser = http_address)]
+    pub http: Option<HttpAddress>,
     /// More logs (-v info, -vv debug).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -65,7 +85,11 @@ impl NodeArgs {
             name: self.name.clone(),
             slots: self.slots,
             voters: self.voters as usize,
-            http: self.http,
+            http: match self.http {
+                None => Some(SocketAddr::new(self.listen.ip(), HTTP_PORT)),
+                Some(HttpAddress::Off) => None,
+                Some(HttpAddress::At(addr)) => Some(addr),
+            },
         }
     }
 }
@@ -886,7 +910,7 @@ pub fn up(
             name: Some("node-1".into()),
             slots: 2,
             voters: voters as u64,
-            http: Some(http(1)),
+            http: Some(HttpAddress::At(http(1))),
             verbose,
             log: None,
         };

@@ -390,6 +390,10 @@ fn bad_input_gives_clear_errors_and_leaves_nothing_behind() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // Without --http the node serves HTTP on its --listen IP, port 7480.
+    let health = http_get("127.0.2.11:7480", "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
     // A wrong join token: refused, and the new data dir does not exist afterwards.
     let token = std::fs::read_to_string(dir.join("join-token")).unwrap();
     let token = token.trim();
@@ -466,6 +470,36 @@ fn bad_input_gives_clear_errors_and_leaves_nothing_behind() {
     assert_eq!(busy.status.code(), Some(2), "{}", text(&busy));
     assert!(String::from_utf8_lossy(&busy.stderr).contains("cannot listen on 127.0.2.11:7400"));
     assert!(!other.exists(), "nothing half-made");
+    // Its HTTP port in use (the first node's default one), and `--http off` needs none.
+    let http_busy = run(
+        home.path(),
+        &[
+            "start",
+            "--data-dir",
+            other.to_str().unwrap(),
+            "--listen",
+            "127.0.2.11:7401",
+        ],
+    );
+    assert_eq!(http_busy.status.code(), Some(2), "{}", text(&http_busy));
+    assert!(
+        String::from_utf8_lossy(&http_busy.stderr).contains("cannot serve HTTP on 127.0.2.11:7480"),
+        "{}",
+        text(&http_busy)
+    );
+    assert!(!other.exists(), "nothing half-made");
+    let bad_http = run(
+        home.path(),
+        &[
+            "start",
+            "--data-dir",
+            other.to_str().unwrap(),
+            "--http",
+            "nowhere",
+        ],
+    );
+    assert_eq!(bad_http.status.code(), Some(2), "{}", text(&bad_http));
+    assert!(String::from_utf8_lossy(&bad_http.stderr).contains("or off"));
 
     // A wrong admin token, and an unreachable cluster: clear errors, no stack trace.
     let wrong_token = run(

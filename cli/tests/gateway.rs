@@ -152,7 +152,20 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("handler(event, context)"));
     let greet = cluster.file("greet.py", GREET);
     ok(cluster.as_user(&alice, &["function", "deploy", "greet", &greet]));
-    let again = ok(cluster.as_user(&bob, &["function", "deploy", "greet", &greet]));
+    // Another user may neither replace nor remove it; its owner may.
+    for attempt in [
+        vec!["function", "deploy", "greet", greet.as_str()],
+        vec!["function", "rm", "greet"],
+    ] {
+        let out = cluster.as_user(&bob, &attempt);
+        assert!(!out.status.success(), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("belongs to alice"),
+            "{}",
+            text(&out)
+        );
+    }
+    let again = ok(cluster.as_user(&alice, &["function", "deploy", "greet", &greet]));
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("version 2"),
         "{}",
@@ -174,7 +187,7 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
         .collect();
     assert_eq!(names, vec!["fails", "greet", "kv", "slow"]);
     assert_eq!(list[1]["version"], 2);
-    assert_eq!(list[1]["deployed_by"], "bob");
+    assert_eq!(list[1]["deployed_by"], "alice");
 
     // A call runs as its caller, at the caller's label.
     let (status, body) = post("/v1/functions/greet", Some(&alice), r#"{"name": "ann"}"#);
@@ -253,6 +266,24 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
     assert_eq!(view["result"], "late");
     let (status, logs) = get(&format!("/v1/jobs/{job}/logs"), Some(&bob));
     assert_eq!((status, logs), (200, Value::String("working\n".into())));
+    // Read on from a byte offset, with where the next chunk starts and whether it was the last.
+    let mut response = agent()
+        .get(format!("http://{HTTP}/v1/jobs/{job}/logs?from=4"))
+        .header("authorization", format!("Bearer {bob}"))
+        .call()
+        .unwrap();
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(
+        (
+            header("x-log-from"),
+            header("x-log-next"),
+            header("x-log-ended")
+        ),
+        ("4".into(), "8".into(), "true".into())
+    );
+    assert_eq!(answer(&mut response), (200, Value::String("ing\n".into())));
+    let (status, _) = get(&format!("/v1/jobs/{job}/logs?from=x"), Some(&bob));
+    assert_eq!(status, 400);
     // Bob's job is at secret: to alice it does not exist.
     let (status, _) = get(&format!("/v1/jobs/{job}"), Some(&alice));
     assert_eq!(status, 404);
@@ -302,11 +333,11 @@ fn functions_run_over_http_at_the_callers_label_and_errors_are_json() {
         assert!(metrics.contains(name), "/metrics lacks {name}:\n{metrics}");
     }
 
-    // Removed: gone for everyone.
-    ok(cluster.as_user(&bob, &["function", "rm", "greet"]));
+    // Removed by its owner: gone for everyone.
+    ok(cluster.as_user(&alice, &["function", "rm", "greet"]));
     let (status, _) = post("/v1/functions/greet", Some(&alice), "{}");
     assert_eq!(status, 404);
-    let out = cluster.as_user(&bob, &["function", "rm", "greet"]);
+    let out = cluster.as_user(&alice, &["function", "rm", "greet"]);
     assert!(!out.status.success());
 }
 

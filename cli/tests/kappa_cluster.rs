@@ -326,6 +326,8 @@ fn kill_9_of_the_leader_and_of_the_root_node_mid_job_loses_and_repeats_nothing()
 
 /// The job programs of issue 14's wrong results, each checked against `slnode run` or CPython.
 const ISSUE_14: &str = r#"
+import functools
+import operator
 import rt
 
 class Invalid(Exception):
@@ -362,6 +364,12 @@ def mergesort(xs):
     right = rt.spawn(mergesort, (xs[mid:],))
     return merge(left.wait(), right.wait())
 
+def fold(op, xs):
+    return functools.reduce(op, xs)
+
+def drain(q, n):
+    return [q.dequeue() for _ in range(n)]
+
 def consume(q, n):
     return [len(q.dequeue()) for _ in range(n)]
 
@@ -382,8 +390,12 @@ def main():
     sizes = rt.spawn(consume, (big, 2))
     big.enqueue(list(range(30000)))
     big.enqueue('x' * 100000)
+    small = rt.create_queue(2)
+    drained = rt.spawn(drain, (small, 10))
+    small.enqueue(*range(10))
     return [fact(30), rt.spawn(fact, (30,)).wait(), got, caught, ordered == sorted(xs),
-            sizes.wait(), list(range(9000))]
+            sizes.wait(), list(range(9000)), rt.spawn(operator.mul, (6, 7)).wait(),
+            rt.spawn(fold, (operator.mul, [1, 2, 3, 4, 5])).wait(), drained.wait()]
 "#;
 
 /// Kappa's `test_factorial_for`: prints every step, pauses every ten.
@@ -442,13 +454,15 @@ fn big_ints_host_methods_user_exceptions_large_values_and_big_int_loops_are_righ
 
     // 30! exact (also without --json), `*args` on host methods, a user exception with its
     // class, args and attributes, a mergesort of 20,000 ints whose arguments and results
-    // exceed the coordinator's 64 KiB, queue items of 270 KB and 100 KB, a result of 9,000 ints.
+    // exceed the coordinator's 64 KiB, queue items of 270 KB and 100 KB, a result of 9,000 ints,
+    // a library function (`operator.mul`) spawned and passed as an argument, an enqueue of 10
+    // items into a queue of capacity 2.
     let program = write("issue14.py", ISSUE_14);
     let (job, output) = cluster.submit_wait(&[&program, "--timeout", "10"]);
     assert_eq!(job["status"], "done", "{}", text(&output));
     let thirty = "265252859812191058636308480000000";
     let expected: Value = serde_json::from_str(&format!(
-        r#"[{thirty}, {thirty}, [0, 1, 2, 3, 4, 5, 6], ["Invalid", ["bad", 7], 7, "('bad', 7)"], true, [30000, 100000], {}]"#,
+        r#"[{thirty}, {thirty}, [0, 1, 2, 3, 4, 5, 6], ["Invalid", ["bad", 7], 7, "('bad', 7)"], true, [30000, 100000], {}, 42, 120, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]"#,
         serde_json::to_string(&(0..9000).collect::<Vec<u32>>()).unwrap()
     ))
     .unwrap();

@@ -1,4 +1,4 @@
-# Declassifier (owner -> public): bookings per photographer, the only aggregate photographers get.
+# Declassifier (owner{ann,ben} -> public): bookings per photographer, the only aggregate photographers get.
 import rt
 
 

@@ -1262,11 +1262,12 @@ impl Function {
             kwonlyargs: Vec::new(),
             kwarg: None,
         };
+        let annotated = crate::annotations::record(&def.body);
         self.make_function(
             s,
             def.name.as_str(),
             &no_args,
-            &def.body,
+            annotated.as_deref().unwrap_or(&def.body),
             at,
             end,
             Body::Class,

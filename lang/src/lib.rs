@@ -19,6 +19,7 @@
 //! imports of builtin and host modules, …), the design decisions and the measured speed are in
 //! `docs/lang.md`.
 
+pub mod annotations;
 pub mod code;
 pub mod compile;
 pub mod format;

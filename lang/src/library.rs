@@ -35,6 +35,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("re", include_str!("library/re.py")),
     ("fractions", include_str!("library/fractions.py")),
     ("statistics", include_str!("library/statistics.py")),
+    ("dataclasses", include_str!("library/dataclasses.py")),
 ];
 
 /// The source of library module `name`, if there is one.

@@ -57,6 +57,10 @@ pub enum Error {
     Left(String),
     #[error("cannot listen on {addr}: {reason} (is another node using it?)")]
     PortInUse { addr: SocketAddr, reason: String },
+    #[error(
+        "cannot serve HTTP on {addr}: {reason} (is another node using it? give it --http ADDR, or --http off)"
+    )]
+    HttpPortInUse { addr: SocketAddr, reason: String },
     #[error(transparent)]
     Token(#[from] sl_rpc::token::Error),
     #[error("joining through {peer} failed: {reason}")]
@@ -171,7 +175,7 @@ fn probe_ports(options: &NodeOptions) -> Result<(), Error> {
         reason: e.to_string(),
     })?;
     if let Some(http) = options.http {
-        std::net::TcpListener::bind(http).map_err(|e| Error::PortInUse {
+        std::net::TcpListener::bind(http).map_err(|e| Error::HttpPortInUse {
             addr: http,
             reason: e.to_string(),
         })?;
@@ -565,7 +569,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         );
         let task = gateway::http::serve(addr, gateway)
             .await
-            .map_err(|e| Error::PortInUse {
+            .map_err(|e| Error::HttpPortInUse {
                 addr,
                 reason: e.to_string(),
             })?;

@@ -196,6 +196,11 @@ pub struct Queue {
     pub items: VecDeque<Item>,
     pub waiting_consumers: BTreeSet<TaskId>,
     pub waiting_producers: BTreeSet<TaskId>,
+    /// Producers whose one call holds more items than the capacity, and how many of that call's
+    /// items are in the queue so far: such a call places what fits as room appears (as
+    /// CPython's `put` one at a time would) and completes when the last is in; its re-issues
+    /// (same seq) continue where it stopped. Calls of at most the capacity stay all-or-nothing.
+    pub placing: BTreeMap<TaskId, (Seq, u32)>,
     /// Items sent up from strictly lower labels and dropped because the queue was full (a send
     /// up never blocks on what the queue's readers do; see `label_rules`).
     pub dropped_up: u64,
@@ -885,9 +890,12 @@ impl Machine {
                     && q.items.len() >= q.capacity as usize
             }),
             Call::EnqueueMany { queue, items } => self.state.queues.get(queue).is_some_and(|q| {
+                let capacity = q.capacity as usize;
+                // A call of more items than the capacity progresses whenever there is room.
+                let wanted = items.len().min(capacity);
                 self.same_label(call.task, &q.label)
                     && q.capacity > 0
-                    && q.items.len() + items.len() > q.capacity as usize
+                    && q.items.len() + wanted > capacity
             }),
             _ => false,
         }
@@ -1238,7 +1246,8 @@ impl Machine {
         };
         match &reply {
             Reply::WouldBlock => {
-                // Nothing took effect; the call will be re-issued with the same seq.
+                // The call has not completed (a rendezvous item or the first pieces of a large
+                // enqueue may be placed); it will be re-issued with the same seq.
                 task.checkpoint = call.checkpoint.clone();
                 task.answered = false;
                 task.lease = None;
@@ -1539,12 +1548,15 @@ impl Machine {
             }
             return reply;
         }
-        if items.len() > queue.capacity as usize {
+        if queue.capacity == 0 {
             return Reply::Rejected(Reject::Invalid(format!(
-                "{} items cannot fit a queue of capacity {}; enqueue them one at a time",
-                items.len(),
-                queue.capacity
+                "{} items cannot be handed over at once through a rendezvous queue (capacity \
+                 0); enqueue them one at a time",
+                items.len()
             )));
+        }
+        if items.len() > queue.capacity as usize {
+            return self.enqueue_in_pieces(me, seq, id, items, room);
         }
         if queue.items.len() + items.len() > queue.capacity as usize {
             queue.waiting_producers.insert(me);
@@ -1568,6 +1580,72 @@ impl Machine {
             self.make_ready(consumer);
         }
         Reply::Ok
+    }
+
+    /// An enqueue of more items than `id`'s capacity (checked writable by the caller): places
+    /// the next items that fit, in order, and completes once the last is in
+    /// ([`Queue::placing`]).
+    fn enqueue_in_pieces(
+        &mut self,
+        me: TaskId,
+        seq: Seq,
+        id: QueueId,
+        items: &[Vec<u8>],
+        room: u64,
+    ) -> Reply {
+        let limit = self.limits.queued_items_max;
+        let Some(queue) = self.state.queues.get_mut(&id) else {
+            return Reply::Rejected(Reject::NotFound);
+        };
+        let capacity = queue.capacity as usize;
+        assert!(
+            capacity > 0 && items.len() > capacity,
+            "only calls larger than the queue"
+        );
+        // An entry of an earlier seq is stale: that call completed or was never re-issued.
+        let placed = match queue.placing.get(&me) {
+            Some((s, n)) if *s == seq => *n as usize,
+            _ => 0,
+        };
+        assert!(placed < items.len(), "a finished call leaves no entry");
+        let free = capacity.saturating_sub(queue.items.len());
+        let take = free.min(items.len() - placed);
+        if take > 0 && room < take as u64 {
+            queue.placing.remove(&me);
+            queue.waiting_producers.remove(&me);
+            let mut reject = queued_limit(limit);
+            if let Reject::Limit(text) = &mut reject {
+                text.push_str(&format!(
+                    " ({placed} of this call's {} items were placed)",
+                    items.len()
+                ));
+            }
+            return Reply::Rejected(reject);
+        }
+        for item in &items[placed..placed + take] {
+            queue.items.push_back(Item {
+                bytes: item.clone(),
+                from: (me, seq),
+            });
+        }
+        let woken: Vec<TaskId> = (0..take)
+            .filter_map(|_| queue.waiting_consumers.pop_first())
+            .collect();
+        let reply = if placed + take == items.len() {
+            queue.placing.remove(&me);
+            queue.waiting_producers.remove(&me);
+            Reply::Ok
+        } else {
+            let placed = u32::try_from(placed + take).expect("items per call are bounded");
+            queue.placing.insert(me, (seq, placed));
+            queue.waiting_producers.insert(me);
+            Reply::WouldBlock
+        };
+        self.state.queued_items += take as u64;
+        for consumer in woken {
+            self.make_ready(consumer);
+        }
+        reply
     }
 
     /// `copies` empty queues of the job at `label`, all or none.
@@ -1598,6 +1676,7 @@ impl Machine {
                     items: VecDeque::new(),
                     waiting_consumers: BTreeSet::new(),
                     waiting_producers: BTreeSet::new(),
+                    placing: BTreeMap::new(),
                     dropped_up: 0,
                     creator: creator.clone(),
                 },

@@ -1357,14 +1357,95 @@ fn spawn_many_and_enqueue_many_are_all_or_nothing() {
         queue: q,
         items: vec![vec![1]; n],
     };
-    assert!(matches!(
-        w.call(&g, 2, many(4)),
-        Reply::Rejected(Reject::Invalid(_))
-    ));
     assert_eq!(w.call(&g, 2, many(2)), Reply::Ok);
     // Two more do not fit beside the two there: nothing is placed and the producer waits.
     assert_eq!(w.call(&g, 3, many(2)), Reply::WouldBlock);
     assert_eq!(w.m.state.queues[&q].items.len(), 2);
+}
+
+/// Issue 14: `q.enqueue(*range(n))` with n past the capacity places what fits as room appears,
+/// in order, and completes with the last item, as `slnode run` (one at a time) does; a re-issue
+/// after a lost reply or a new lease continues, never places an item twice.
+#[test]
+fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let Reply::Spawned(consumer) = w.call(&g, 0, spawn("consume")) else {
+        panic!()
+    };
+    let Reply::Queue(q) = w.call(
+        &g,
+        1,
+        Call::CreateQueue {
+            capacity: 3,
+            label: None,
+        },
+    ) else {
+        panic!()
+    };
+    let seven = Call::EnqueueMany {
+        queue: q,
+        items: (0..7u8).map(|i| vec![i]).collect(),
+    };
+    assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
+    assert_eq!(w.m.state.queues[&q].items.len(), 3);
+    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 3));
+    assert!(w.m.would_block(&Command::Call(TaskCall {
+        task: root,
+        epoch: g.epoch,
+        seq: Seq(2),
+        checkpoint: Checkpoint::Inline(vec![]),
+        call: seven.clone(),
+        output: String::new(),
+    })));
+    let c = w.lease(consumer);
+    let mut got = Vec::new();
+    let mut seq = 0;
+    let mut take = |w: &mut World, n: usize, got: &mut Vec<u8>| {
+        for _ in 0..n {
+            match w.call(&c, seq, Call::Dequeue { queue: q }) {
+                Reply::Item(bytes) => got.extend(bytes),
+                other => panic!("{other:?}"),
+            }
+            seq += 1;
+        }
+    };
+    take(&mut w, 2, &mut got);
+    // Woken by the room; a new lease re-issues the same seq and places two more.
+    let g = w.lease(root);
+    assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
+    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 5));
+    assert_eq!(w.m.state.queues[&q].items.len(), 3);
+    take(&mut w, 3, &mut got);
+    let g = w.lease(root);
+    assert_eq!(w.call(&g, 2, seven.clone()), Reply::Ok);
+    assert!(w.m.state.queues[&q].placing.is_empty());
+    take(&mut w, 2, &mut got);
+    assert_eq!(got, (0..7).collect::<Vec<u8>>());
+    assert_eq!(w.m.state.queued_items, 0);
+    // A rendezvous queue still takes one item per call.
+    let Reply::Queue(r) = w.call(
+        &g,
+        3,
+        Call::CreateQueue {
+            capacity: 0,
+            label: None,
+        },
+    ) else {
+        panic!()
+    };
+    assert!(matches!(
+        w.call(
+            &g,
+            4,
+            Call::EnqueueMany {
+                queue: r,
+                items: vec![vec![1], vec![2]],
+            }
+        ),
+        Reply::Rejected(Reject::Invalid(_))
+    ));
 }
 
 #[test]

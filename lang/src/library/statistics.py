@@ -82,8 +82,9 @@ def harmonic_mean(data):
         return data[0]
     if any(x == 0 for x in data):
         return 0
-    total, count, kind = _sum([Fraction(1) / Fraction(x) for x in data])
-    kind = float if any(isinstance(x, float) for x in data) else (int if all(isinstance(x, int) for x in data) else Fraction)
+    # As CPython: each reciprocal by `/` (a float for ints and floats, exact for Fractions),
+    # then their exact sum.
+    total, count, kind = _sum([1 / x for x in data])
     return _convert(n / total, kind)
 
 def median(data):

@@ -333,13 +333,25 @@ impl Vm {
                         .get(*code as usize)
                         .map(|c| c.name.clone())
                         .unwrap_or_default();
-                    // Only a module-level function can be named in another VM.
-                    if self.global(&name) != Some(v) {
+                    // Only a function a module-level global holds can be named in another VM
+                    // (of the same program). Its own name first; otherwise whichever global
+                    // holds it: a library module's function lives under its mangled name
+                    // (`operator:mul`), an alias (`g = f`) under the alias.
+                    if self.global(&name) == Some(v) {
+                        Data::Function(name)
+                    } else if let Some(global) = self
+                        .state
+                        .globals
+                        .iter()
+                        .position(|g| *g == Some(v))
+                        .and_then(|i| self.state.module.names.get(i))
+                    {
+                        Data::Function(global.clone())
+                    } else {
                         return Err(Error::NotData(format!(
                             "function '{name}' that is not defined at module level"
                         )));
                     }
-                    Data::Function(name)
                 }
                 Some(other) => return Err(Error::NotData(other.type_name().to_owned())),
                 None => return Err(Error::NotData("dangling reference".into())),

@@ -271,6 +271,10 @@ pub async fn deploy(
     timeout_ms: u64,
 ) -> Result<Function, RemoteError> {
     check_name(name)?;
+    // Refused before anything is stored (checked again at the compare-and-set).
+    if let Some(bytes) = read_for_cas(c, &record_key(name)).await? {
+        may_change(&decode::<Function>(&bytes, "a function record")?, by)?;
+    }
     let (program, file) = store_handler_source(c, name, file, source, "function").await?;
     update_index(c, |names| {
         if names.iter().any(|n| n == name) {
@@ -291,7 +295,11 @@ pub async fn deploy(
     for _ in 0..CAS_ATTEMPTS_MAX {
         let current = read_for_cas(c, &key).await?;
         let version = match &current {
-            Some(bytes) => decode::<Function>(bytes, "a function record")?.version + 1,
+            Some(bytes) => {
+                let old = decode::<Function>(bytes, "a function record")?;
+                may_change(&old, by)?;
+                old.version + 1
+            }
             None => 1,
         };
         let record = Function {
@@ -312,8 +320,24 @@ pub async fn deploy(
     Err(unavailable("the function kept changing; try again"))
 }
 
-/// Removes `name`; an error when there is no such function.
-pub async fn remove(c: &JobsContext, name: &str) -> Result<(), RemoteError> {
+/// Who may redeploy or remove a function: whoever deployed the version in force, or the admin
+/// (any user may take a name nobody holds, or one whose function was removed). Otherwise
+/// another user could swap the code that runs with the owner's callers' data.
+fn may_change(current: &Function, by: &str) -> Result<(), RemoteError> {
+    if current.removed || current.deployed_by == by || by == crate::admin::ADMIN {
+        return Ok(());
+    }
+    Err(RemoteError::new(
+        ErrorCode::Forbidden,
+        format!(
+            "function {} belongs to {}; only they or the admin may change or remove it",
+            current.name, current.deployed_by
+        ),
+    ))
+}
+
+/// Removes `name` for user `by`; an error when there is no such function or it is another's.
+pub async fn remove(c: &JobsContext, by: &str, name: &str) -> Result<(), RemoteError> {
     check_name(name)?;
     let key = record_key(name);
     sync_policy(c).await;
@@ -326,6 +350,7 @@ pub async fn remove(c: &JobsContext, name: &str) -> Result<(), RemoteError> {
         if record.removed {
             return Err(not_found(name));
         }
+        may_change(&record, by)?;
         record.removed = true;
         let value = serde_json::to_vec(&record).map_err(bad)?;
         if cas(c, &key, current, value).await? {

@@ -6,7 +6,8 @@
 //!
 //! Bounds: connections at once ([`CONNECTIONS_MAX`], beyond that a connection is closed at once),
 //! calls in flight ([`CALLS_MAX`], beyond that 429), the request head (hyper's limit, and
-//! [`HEAD_TIMEOUT`] to send it), the body ([`EVENT_BYTES_MAX`], and [`BODY_TIMEOUT`] to send it).
+//! [`HEAD_TIMEOUT`] to send it), the body ([`EVENT_BYTES_MAX`], and [`BODY_TIMEOUT`] to send it),
+//! and the answer ([`WRITE_STALL_TIMEOUT`] for the client to take any of its bytes).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,6 +31,9 @@ pub const CONNECTIONS_MAX: usize = 256;
 pub const CALLS_MAX: usize = 128;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long an answer may wait for the client to take its bytes: a client that sends requests
+/// (pipelined) and never reads the answers would otherwise hold its connection slot forever.
+pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a call waits for its function's answer unless `?wait=` says otherwise.
 pub const WAIT_DEFAULT: Duration = Duration::from_secs(30);
 /// After a failed `accept` (out of file descriptors, say) the loop waits, doubling from the least
@@ -337,15 +341,52 @@ async fn job(
 async fn job_logs(
     State(g): State<Gateway>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let (caller, job, c) = job_request(&g, &headers, &id)?;
-    let chunk = jobs::read_log(&c, &caller, job, 0).await?;
+    let from = log_from(&uri)?;
+    let chunk = jobs::read_log(&c, &caller, job, from).await?;
+    // A log is read in chunks: where this one starts (later than asked when the head was
+    // dropped), where the next starts, and whether the job has ended (nothing more to come).
+    let next = chunk.from + chunk.text.len() as u64;
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::HeaderName::from_static("x-log-from"),
+                chunk.from.to_string(),
+            ),
+            (
+                header::HeaderName::from_static("x-log-next"),
+                next.to_string(),
+            ),
+            (
+                header::HeaderName::from_static("x-log-ended"),
+                chunk.ended.to_string(),
+            ),
+        ],
         chunk.text,
     )
         .into_response())
+}
+
+/// `?from=BYTES`: where in the job's log to start (0 unless given).
+fn log_from(uri: &Uri) -> Result<u64, Failure> {
+    let Some(value) = uri
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("from="))
+    else {
+        return Ok(0);
+    };
+    value.parse().map_err(|_| {
+        Failure(
+            StatusCode::BAD_REQUEST,
+            format!("from={value} is not a byte offset"),
+        )
+    })
 }
 
 /// Calls `accept` forever, handing each success to `serve`; failures back off (see above).
@@ -392,7 +433,10 @@ pub async fn serve(
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT)
                 .max_buf_size(64 << 10)
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(
+                    TokioIo::new(super::stall::WriteStall::new(stream, WRITE_STALL_TIMEOUT)),
+                    service,
+                );
             if let Err(e) = connection.await {
                 debug!("http connection ended: {e}");
             }
@@ -426,6 +470,60 @@ mod tests {
         task.abort();
         // 10 + 20 + 40 + 80 + 160 ms of waits fit in 500 ms: about six attempts.
         assert!((2..=10).contains(&seen), "{seen} accepts in 500 ms");
+    }
+
+    /// A node running its most calls answers the next with 429 and a JSON error, before
+    /// reading the body; a freed turn lets the next call through the bound.
+    #[tokio::test]
+    async fn calls_past_the_bound_get_429() {
+        let users = sl_rpc::endpoint::StaticTokens(
+            [("t".to_owned(), "alice".to_owned())].into_iter().collect(),
+        );
+        let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle();
+        let g = Gateway::new(
+            Slot::default(),
+            Arc::new(users),
+            Sources::default(),
+            metrics,
+            Arc::new(|| (true, "ok".to_owned())),
+            None,
+        );
+        let request = || {
+            Request::builder()
+                .method("POST")
+                .uri("/v1/functions/f")
+                .header(header::AUTHORIZATION, "Bearer t")
+                .body(axum::body::Body::from("{}"))
+                .unwrap()
+        };
+        let all = g
+            .calls
+            .clone()
+            .try_acquire_many_owned(CALLS_MAX as u32)
+            .unwrap();
+        let Err(refused) = call_function(State(g.clone()), Path("f".into()), request()).await
+        else {
+            panic!("a call past the bound ran");
+        };
+        let answer = refused.into_response();
+        assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+        let body = axum::body::to_bytes(answer.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("calls at once"),
+            "{body}"
+        );
+        // With a turn free the call gets past the bound (and fails later: this node has no
+        // jobs context).
+        drop(all);
+        let Err(later) = call_function(State(g), Path("f".into()), request()).await else {
+            panic!("a node without jobs ran a call");
+        };
+        assert_ne!(later.0, StatusCode::TOO_MANY_REQUESTS, "{}", later.1);
     }
 
     #[test]

@@ -190,8 +190,8 @@ pub fn routes(router: Router, slot: Slot, sources: Sources) -> Router {
             let slot = s3.clone();
             async move {
                 let c = context(&slot)?;
-                principal(&caller)?;
-                functions::remove(&c, &request.name).await?;
+                let by = principal(&caller)?;
+                functions::remove(&c, &by, &request.name).await?;
                 Ok(RpcReply::new(crate::admin::Empty {}))
             }
         })

@@ -12,3 +12,4 @@ pub mod functions;
 pub mod http;
 pub mod invoke;
 pub mod methods;
+pub mod stall;

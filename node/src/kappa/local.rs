@@ -520,12 +520,7 @@ impl LocalRuntime {
                 std::thread::sleep(std::time::Duration::from_secs_f64(seconds.min(SLEEP_MAX_S)));
                 Served::Answer(Ok(Data::None))
             }
-            RtCall::Time => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64());
-                Served::Answer(Ok(Data::Float(now)))
-            }
+            RtCall::Time { ns } => Served::Answer(Ok(super::programs::now(ns))),
         })
     }
 

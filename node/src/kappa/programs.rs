@@ -48,7 +48,7 @@ pub fn new_vm(module: sl_lang::code::Module) -> Vm {
 /// What module-level code gets for an `rt` call: tasks exist only once an entry point runs.
 pub fn module_level_answer(vm: &Vm, call: &sl_lang::HostCall) -> Result<Data, HostError> {
     match rt::decode(vm, call) {
-        Ok(Some(rt::RtCall::Time)) => Ok(Data::Float(unix_seconds())),
+        Ok(Some(rt::RtCall::Time { ns })) => Ok(now(ns)),
         Err(e) => Err(e),
         _ => Err(HostError {
             kind: "RuntimeError".into(),
@@ -65,6 +65,17 @@ pub fn unix_seconds() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// What `time.time()` (a float of seconds) or `time.time_ns()` (an int of nanoseconds) answers.
+pub fn now(ns: bool) -> Data {
+    if !ns {
+        return Data::Float(unix_seconds());
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Data::Int(i64::try_from(nanos).unwrap_or(i64::MAX))
 }
 
 /// Wall-clock Unix milliseconds (lease deadlines and sleep ends are in this unit).

@@ -755,7 +755,7 @@ impl Slice<'_> {
                     })
                 }
             }
-            (RtCall::Time, _) => Step::Answer(Ok(Data::Float(programs::unix_seconds()))),
+            (RtCall::Time { ns }, _) => Step::Answer(Ok(programs::now(*ns))),
             // `rt.store`: bytes in an object under a fresh key (durable before the name refers
             // to it), the name a facet at the task's label in the coordinator.
             (RtCall::StorePut { key, value }, None) => match self.store_object(value) {
