@@ -15,6 +15,8 @@ use clap::{Args, Subcommand};
 use ndarray::Array2;
 use ndarray_npy::{ReadNpyExt, WriteNpyExt};
 use serde_json::Value;
+use sl_linalg::band::UpperBand;
+use sl_linalg::tile::Tile;
 use sl_node::admin::Empty;
 use sl_node::lambdapack::methods::{
     CancelDag, CommitMatrix, DagRequest, DagStatus, DagSubmit, GetTile, ListMatrices, MatrixInfo,
@@ -72,6 +74,17 @@ pub enum MatrixCommand {
     },
     /// The matrices you may see.
     Ls {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
+    /// The singular values of NAME, an upper band of tiles (the svd program's output B: its
+    /// diagonal tiles and the tiles just right of them), largest first: the band is fetched
+    /// and reduced on this machine (LAPACK's dgbbrd, then dbdsqr), numpywren's last step.
+    SingularValues {
+        name: String,
+        /// One JSON array instead of one value per line.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -226,12 +239,71 @@ pub fn run_matrix(command: MatrixCommand) -> Result<i32> {
             }
             Ok(0)
         }
+        MatrixCommand::SingularValues {
+            name,
+            json,
+            cluster,
+        } => {
+            let mut connection = connect(&cluster, &runtime)?;
+            let (matrix, tile) = runtime.block_on(async {
+                connection.learn_members().await;
+                let tile = info(&connection, &name).await?["tile"]
+                    .as_u64()
+                    .ok_or_else(|| anyhow!("matrix info lacks tile"))?;
+                anyhow::Ok((get(&connection, &name).await?, tile as usize))
+            })?;
+            let values = band_singular_values(&name, &matrix, tile)?;
+            if json {
+                println!("{}", serde_json::to_string(&values)?);
+            } else {
+                for v in values {
+                    println!("{v:e}");
+                }
+            }
+            Ok(0)
+        }
         MatrixCommand::Rm { name, cluster } => {
             let connection = connect(&cluster, &runtime)?;
             runtime.block_on(call::<RemoveMatrix>(&connection, &MatrixName { name }))?;
             Ok(0)
         }
     }
+}
+
+/// The singular values of `matrix`, an upper band of `tile`-tiles (diagonal tiles and the tiles
+/// right of them); any other tile holding a non-zero is an error (the values would be wrong).
+fn band_singular_values(name: &str, matrix: &Array2<f64>, tile: usize) -> Result<Vec<f64>> {
+    let n = matrix.nrows();
+    if n != matrix.ncols() || n == 0 || tile == 0 {
+        bail!(
+            "{name} is {}x{}: an upper band (the svd program's B) is square",
+            matrix.nrows(),
+            matrix.ncols()
+        );
+    }
+    if let Some(((i, j), _)) = matrix
+        .indexed_iter()
+        .find(|((i, j), v)| **v != 0.0 && !(j / tile == i / tile || j / tile == i / tile + 1))
+    {
+        bail!(
+            "{name} has a non-zero at ({i}, {j}), outside the band of {tile}-tiles (diagonal \
+             tiles and the ones right of them): not the svd program's B"
+        );
+    }
+    let mut band = UpperBand::zeros(n, tile)?;
+    let tiles = n.div_ceil(tile);
+    for t in 0..tiles {
+        for u in [t, t + 1] {
+            if u >= tiles {
+                continue;
+            }
+            let (r0, c0) = (t * tile, u * tile);
+            let (rows, cols) = (tile.min(n - r0), tile.min(n - c0));
+            let block = Tile::from_fn(rows, cols, |r, c| matrix[[r0 + r, c0 + c]]);
+            band.add_tile(r0, c0, &block);
+        }
+    }
+    Ok(band.singular_values()?)
 }
 
 /// Reads a two-dimensional float64 .npy file (C or Fortran order); anything else is one error.

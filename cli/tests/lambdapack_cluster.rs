@@ -230,6 +230,79 @@ def main():
         "tsqr"
     );
 
+    // CAQR of a 512×256 matrix (4×2 tiles): R equals LAPACK's up to row signs; the Householder
+    // blocks are intermediates of the run.
+    let wide = random(512, 256, 6);
+    let wide_path = save(dir, "wide", &wide);
+    ok(cluster.cli(&["matrix", "put", "W", &wide_path, "--tile", "128"]));
+    let run = cluster.run_wait(&[
+        "qr", "--arg", "M=4", "--arg", "N=2", "--input", "A=W", "--output", "R=WR",
+    ]);
+    assert_eq!(run["status"], "done", "{run}");
+    let reference = &lapack("qr_factor", &[&wide])[2];
+    let reference = reference.slice(ndarray::s![0..256, 0..256]).to_owned();
+    assert!(
+        relative_error(&cluster.get("WR").mapv(f64::abs), &reference.mapv(f64::abs)) < 1e-10,
+        "caqr"
+    );
+
+    // Rectangular GEMM(M=3, N=4, K=2): a 384×256 times a 256×512.
+    let (r1, r2) = (random(384, 256, 7), random(256, 512, 8));
+    let r1_path = save(dir, "r1", &r1);
+    let r2_path = save(dir, "r2", &r2);
+    ok(cluster.cli(&["matrix", "put", "GA", &r1_path, "--tile", "128"]));
+    ok(cluster.cli(&["matrix", "put", "GB", &r2_path, "--tile", "128"]));
+    let gemm_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../linalg/programs/gemm.py");
+    let run = cluster.run_wait(&[
+        gemm_file,
+        "--program",
+        "gemm_rect",
+        "--arg",
+        "M=3",
+        "--arg",
+        "N=4",
+        "--arg",
+        "K=2",
+        "--input",
+        "A=GA",
+        "--input",
+        "B=GB",
+        "--output",
+        "O=GO",
+    ]);
+    assert_eq!(run["status"], "done", "{run}");
+    let expected = &lapack("gemm", &[&r1, &r2])[0];
+    assert!(
+        relative_error(&cluster.get("GO"), expected) < 1e-12,
+        "gemm_rect"
+    );
+
+    // SVD of a 512×384 matrix: the band reduction runs on the cluster, its band's singular
+    // values (`matrix singular-values`) are those of one dgesdd call.
+    let sv = random(512, 384, 9);
+    let sv_path = save(dir, "sv", &sv);
+    ok(cluster.cli(&["matrix", "put", "SA", &sv_path, "--tile", "128"]));
+    let run = cluster.run_wait(&[
+        "svd", "--arg", "M=4", "--arg", "N=3", "--input", "A=SA", "--output", "B=SB",
+    ]);
+    assert_eq!(run["status"], "done", "{run}");
+    let values: Vec<f64> = serde_json::from_slice(
+        &ok(cluster.cli(&["matrix", "singular-values", "SB", "--json"])).stdout,
+    )
+    .unwrap();
+    let expected = sl_linalg::verify::singular_values_single_call(&mut tile_of(&sv)).unwrap();
+    assert_eq!(values.len(), expected.len());
+    let worst = values
+        .iter()
+        .zip(&expected)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(worst / expected[0] < 1e-10, "svd values off by {worst}");
+    // A matrix that is not a band is refused, not reduced to wrong values.
+    let refused = cluster.cli(&["matrix", "singular-values", "G1"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("outside the band"));
+
     // Bad files: one clear error each, nothing stored.
     let before = cluster.matrix_names();
     let not_npy = dir.join("not.npy");
