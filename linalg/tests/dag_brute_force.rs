@@ -64,6 +64,14 @@ fn check(program_name: &str, pairs: &[(&str, i64)]) -> usize {
         }
         edges += derived_children.len();
     }
+    // Start nodes are exactly those without parents.
+    let starts: BTreeSet<Node> = dag.starts(&nodes).unwrap().into_iter().collect();
+    let parentless: BTreeSet<Node> = nodes
+        .iter()
+        .filter(|n| parents[*n].is_empty())
+        .cloned()
+        .collect();
+    assert_eq!(starts, parentless, "{program_name} {pairs:?}: start nodes");
     edges
 }
 
