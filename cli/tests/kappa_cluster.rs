@@ -522,3 +522,79 @@ fn big_ints_host_methods_user_exceptions_large_values_and_big_int_loops_are_righ
     assert!(stdout.contains("n = 20000\n") && stdout.contains("\nn = 1\n"));
     assert!(job["resumes"].as_u64().unwrap() >= 1, "{job}");
 }
+
+const SPIN: &str = r#"
+import rt
+
+def spin(n):
+    x = 0
+    for i in range(n):
+        x = (x * 31 + i) % 1000003
+    return x
+
+def main():
+    return sum(f.wait() for f in [rt.spawn(spin, (4000000,)) for _ in range(6)])
+"#;
+
+/// A node told to stop (SIGTERM) while its workers run slices ends them first — each resumes
+/// from its checkpoint on another node — and stops within its drain bound without a slice's
+/// thread outliving the runtime it calls into (that thread once panicked at every stop).
+#[test]
+fn a_node_stopped_mid_slice_drains_its_workers_and_the_job_resumes_elsewhere() {
+    let first_ip = "127.0.45.11";
+    let cluster = Cluster::up(first_ip);
+    let program = cluster.file("spin.py", SPIN);
+    let submitted = cluster.cli(&["submit", &program, "--timeout", "60", "--json"]);
+    assert!(submitted.status.success(), "{}", text(&submitted));
+    let job = serde_json::from_slice::<Value>(&submitted.stdout).unwrap()["job"]
+        .as_u64()
+        .unwrap();
+    // Six children on six slots: once five run, every node runs slices.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while cluster.job(job)["tasks"]["running"].as_u64().unwrap_or(0) < 5 {
+        assert!(Instant::now() < deadline, "{}", cluster.job(job));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let leader = cluster.wait_for_leader();
+    let follower = (1..=3).find(|id| *id != leader).unwrap();
+    let pid = cluster.pid_of(follower);
+    // SAFETY: SIGTERM to a node this test's cluster started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let stopping = Instant::now();
+    // SAFETY: signal 0 only asks whether the process is still there.
+    while unsafe { libc::kill(pid, 0) } == 0 {
+        assert!(
+            stopping.elapsed() < Duration::from_secs(15),
+            "node {follower} still runs 15 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log: String = std::fs::read_dir(&cluster.dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("node.toml"))
+                .is_ok_and(|t| t.lines().any(|l| l == format!("id = {follower}")))
+        })
+        .map(|e| std::fs::read_to_string(e.path().join("node.log")).unwrap_or_default())
+        .collect();
+    assert!(log.contains("node stopping"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+    let restarted = cluster.up_again(first_ip);
+    assert!(restarted.status.success(), "{}", text(&restarted));
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let view = loop {
+        let view = cluster.job(job);
+        if view["status"] != "running" {
+            break view;
+        }
+        assert!(Instant::now() < deadline, "{view}");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(view["status"], "done", "{view}");
+    let expected = python(
+        "def spin(n):\n    x = 0\n    for i in range(n):\n        x = (x * 31 + i) % 1000003\n    return x\nprint(6 * spin(4000000))",
+    );
+    assert_eq!(view["result"].to_string(), expected);
+    assert!(view["resumes"].as_u64().unwrap() >= 1, "{view}");
+}

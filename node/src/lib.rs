@@ -499,7 +499,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         link.clone(),
         store.clone(),
     );
-    let _provisioner = kappa::provisioner::Provisioner::new(
+    let provisioner = kappa::provisioner::Provisioner::new(
         kappa::worker::Env {
             node: node.id,
             link,
@@ -595,6 +595,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
         health,
         leader_changes,
         tasks,
+        provisioner: provisioner.recipient(),
         pid_file: p.pid.clone(),
         stopped: stopped_tx,
     })

@@ -29,6 +29,9 @@ pub const MAILBOX_CAPACITY: usize = 16;
 const REFRESH_EVERY: Duration = Duration::from_millis(500);
 /// Refreshes in a row that must find this node removed before it stops itself.
 const REMOVED_REFRESHES: u32 = 3;
+/// How long a stop waits for running slices to end (a VM checks its stop flag every few
+/// thousand instructions; a slice inside a long host call may take longer, and is fenced).
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Leader changes this node saw over the last hour, for the dashboard's chart: (Unix ms, the
 /// new leader, its term), oldest first. Bounded by the hour and by [`LEADER_CHANGES_KEPT`].
@@ -77,6 +80,8 @@ pub struct Parts {
     pub health: Arc<Mutex<(bool, String)>>,
     pub leader_changes: LeaderChanges,
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Drained first at a stop: no slice's thread may outlive the runtime it calls into.
+    pub provisioner: actix::Recipient<crate::kappa::provisioner::Drain>,
     pub pid_file: std::path::PathBuf,
     /// Told when the node has stopped (the process may exit).
     pub stopped: tokio::sync::mpsc::Sender<()>,
@@ -315,7 +320,18 @@ impl Supervisor {
         let tasks: Vec<_> = self.parts.tasks.drain(..).collect();
         let pid_file = self.parts.pid_file.clone();
         let stopped = self.parts.stopped.clone();
+        let provisioner = self.parts.provisioner.clone();
         async move {
+            // Running slices end as at their deadline (each resumes from its checkpoint on
+            // another node); one that does not end in time is fenced by its epoch anyway.
+            let drained = tokio::time::timeout(
+                DRAIN_TIMEOUT,
+                provisioner.send(crate::kappa::provisioner::Drain),
+            )
+            .await;
+            if drained.is_err() {
+                warn!("running slices did not end within {DRAIN_TIMEOUT:?}; stopping anyway");
+            }
             for task in &tasks {
                 task.abort();
             }

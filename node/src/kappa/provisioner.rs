@@ -38,6 +38,10 @@ pub struct Provisioner {
     free: Vec<u32>,
     polling: bool,
     backoff: Duration,
+    /// The stop flag of every running slice.
+    running: Vec<Arc<AtomicBool>>,
+    /// Set by [`Drain`]: no more leases; told when the last slice has ended.
+    draining: Option<Vec<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Provisioner {
@@ -49,11 +53,13 @@ impl Provisioner {
             free: (0..slots.max(1)).rev().collect(),
             polling: false,
             backoff: POLL_BACKOFF_MIN,
+            running: Vec::new(),
+            draining: None,
         }
     }
 
     fn poll(&mut self, ctx: &mut Context<Self>) {
-        if self.polling || self.busy >= self.slots {
+        if self.polling || self.busy >= self.slots || self.draining.is_some() {
             return;
         }
         self.polling = true;
@@ -69,6 +75,9 @@ impl Provisioner {
         ctx.spawn(asked.into_actor(self).map(|result, act, ctx| {
             act.polling = false;
             match result {
+                // Granted as the node began to stop: the leases expire and the tasks run
+                // elsewhere (nothing ran, nothing is lost).
+                Ok(Reply::Leases(_)) if act.draining.is_some() => {}
                 Ok(Reply::Leases(grants)) => {
                     act.backoff = POLL_BACKOFF_MIN;
                     for grant in grants {
@@ -94,14 +103,43 @@ impl Provisioner {
         // The leader grants at most the free slots (`poll` asks for no more); a grant past them
         // is drawn on a row of its own past the slots, never on a slot in use.
         let slot = self.free.pop().unwrap_or(self.slots + self.busy);
+        let stop = Arc::new(AtomicBool::new(false));
+        self.running.push(stop.clone());
         Worker {
             slot,
             grant: Some(grant),
             env: self.env.clone(),
             provisioner: ctx.address(),
-            stop: Arc::new(AtomicBool::new(false)),
+            stop,
         }
         .start();
+    }
+}
+
+/// The node is stopping: take no more leases, stop every running slice (each ends as at its
+/// deadline: it resumes from its last checkpoint elsewhere), and answer once the last has
+/// ended, so no slice's thread still uses the node's runtime while it shuts down.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Drain;
+
+impl Handler<Drain> for Provisioner {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _: Drain, _: &mut Self::Context) -> Self::Result {
+        let (done, ended) = tokio::sync::oneshot::channel();
+        for stop in &self.running {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let waiting = self.draining.get_or_insert_with(Vec::new);
+        if self.busy == 0 {
+            let _ = done.send(());
+        } else {
+            waiting.push(done);
+        }
+        Box::pin(async move {
+            let _ = ended.await;
+        })
     }
 }
 
@@ -137,6 +175,7 @@ fn unix_us() -> u64 {
 struct WorkerDone {
     end: End,
     slot: u32,
+    stop: Arc<AtomicBool>,
     slice: SliceRecord,
 }
 
@@ -146,6 +185,14 @@ impl Handler<WorkerDone> for Provisioner {
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
         self.busy = self.busy.saturating_sub(1);
         self.env.timeline.set_busy(self.busy);
+        self.running.retain(|stop| !Arc::ptr_eq(stop, &done.stop));
+        if self.busy == 0
+            && let Some(waiting) = &mut self.draining
+        {
+            for done in waiting.drain(..) {
+                let _ = done.send(());
+            }
+        }
         if done.slot < self.slots && !self.free.contains(&done.slot) {
             self.free.push(done.slot);
         }
@@ -231,6 +278,7 @@ impl Actor for Worker {
         let stop = self.stop.clone();
         let slice = tokio::task::spawn_blocking(move || worker::run(&env, grant, stop, deadline));
         let provisioner = self.provisioner.clone();
+        let stop = self.stop.clone();
         ctx.spawn(
             async move {
                 let end = match slice.await {
@@ -247,6 +295,7 @@ impl Actor for Worker {
                     .send(WorkerDone {
                         end,
                         slot,
+                        stop,
                         slice: record,
                     })
                     .await;
