@@ -535,24 +535,50 @@ async fn coordinator(
     latencies.sort_by(f64::total_cmp);
     let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
 
-    // Many submissions in flight: committed calls per second.
+    // Many task calls in flight (what running tasks send: a call with a 4 KiB checkpoint), each
+    // of `concurrency` leased tasks one call at a time: committed calls per second.
+    let workers = concurrency.max(1);
+    for worker in 0..workers {
+        client
+            .propose(&submit(u64::MAX - 2 - worker as u64))
+            .await?;
+    }
+    let mut leased = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        if leased.len() >= workers {
+            break;
+        }
+        if let Reply::Leases(grants) = client
+            .propose(&Command::Acquire {
+                node: NodeId(1),
+                max: (workers - leased.len()) as u32,
+                now_ms: 0,
+                lease_ms: u64::MAX / 2,
+            })
+            .await?
+        {
+            leased.extend(grants);
+        }
+    }
+    if leased.len() < workers {
+        bail!("{} of {workers} tasks leased", leased.len());
+    }
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for worker in 0..concurrency.max(1) {
-        let (client, submit_label) = (client.clone(), label.clone());
-        let count = throughput_calls / concurrency.max(1);
+    let count = throughput_calls / workers;
+    for grant in leased {
+        let client = client.clone();
         tasks.push(tokio::spawn(async move {
-            for j in 0..count {
-                let request = (worker as u64) << 32 | j as u64;
-                client
-                    .propose(&Command::SubmitJob {
-                        request,
-                        label: submit_label.clone(),
-                        function: "bench".into(),
-                        args: vec![],
-                        options: Default::default(),
-                    })
-                    .await?;
+            for seq in 0..count as u64 {
+                let call = TaskCall {
+                    task: grant.task,
+                    epoch: grant.epoch,
+                    seq: Seq(seq),
+                    checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
+                    output: String::new(),
+                    call: Call::Checkpoint,
+                };
+                client.propose(&Command::Call(call)).await?;
             }
             Ok::<usize, sl_coordinator::service::ClientError>(count)
         }));
@@ -604,7 +630,7 @@ async fn coordinator(
             percentile(0.99)
         );
         println!(
-            "  submissions, {concurrency} in flight                       {per_second:>8.0} committed/s"
+            "  task calls (4 KiB checkpoints), {concurrency} in flight      {per_second:>8.0} committed/s"
         );
         println!(
             "  leader crash → first call committed by the new leader   {:>8.0} ms",

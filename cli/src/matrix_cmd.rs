@@ -281,13 +281,15 @@ fn band_singular_values(name: &str, matrix: &Array2<f64>, tile: usize) -> Result
             matrix.ncols()
         );
     }
+    // Upper band of width `tile`: (i, j) with i <= j <= i + tile. The svd program's B has
+    // exactly that (upper triangular diagonal tiles, lower triangular tiles right of them).
     if let Some(((i, j), _)) = matrix
         .indexed_iter()
-        .find(|((i, j), v)| **v != 0.0 && !(j / tile == i / tile || j / tile == i / tile + 1))
+        .find(|((i, j), v)| **v != 0.0 && (i > j || j - i > tile))
     {
         bail!(
-            "{name} has a non-zero at ({i}, {j}), outside the band of {tile}-tiles (diagonal \
-             tiles and the ones right of them): not the svd program's B"
+            "{name} has a non-zero at ({i}, {j}), outside an upper band of width {tile} (the \
+             svd program's B): its singular values would be wrong"
         );
     }
     let mut band = UpperBand::zeros(n, tile)?;

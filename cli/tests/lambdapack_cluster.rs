@@ -301,7 +301,7 @@ def main():
     // A matrix that is not a band is refused, not reduced to wrong values.
     let refused = cluster.cli(&["matrix", "singular-values", "G1"]);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("outside the band"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("outside an upper band"));
 
     // Bad files: one clear error each, nothing stored.
     let before = cluster.matrix_names();

@@ -209,10 +209,24 @@ impl LogStore {
     ) -> Result<(), Error> {
         let cf = self.cf()?;
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        let snapshot = snapshot.filter(|s| s.get_metadata().index > 0);
+        // Only entries, a snapshot, a term or a vote must be on disk before this replica says so
+        // to others (its votes and append responses wait for this write). A commit index alone
+        // may be lost in a crash — Raft learns it again from the leader — so a Ready that only
+        // moves it (every acknowledgement round at the leader) costs no fsync; nothing at all
+        // costs no write.
+        let durable = snapshot.is_some()
+            || !entries.is_empty()
+            || hard_state.is_some_and(|hs| {
+                hs.term != cache.hard_state.term || hs.vote != cache.hard_state.vote
+            });
+        if !durable && hard_state.is_none_or(|hs| *hs == cache.hard_state) {
+            return Ok(());
+        }
         let mut batch = WriteBatch::default();
         let mut last = cache.last;
         let mut truncated = cache.truncated;
-        if let Some(snapshot) = snapshot.filter(|s| s.get_metadata().index > 0) {
+        if let Some(snapshot) = snapshot {
             batch.delete_range_cf(cf, entry_key(0), entry_key(u64::MAX));
             batch.put_cf(cf, SNAPSHOT, encode("snapshot", snapshot)?);
             let metadata = snapshot.get_metadata();
@@ -239,9 +253,9 @@ impl LogStore {
             batch.put_cf(cf, HARD_STATE, encode("hard state", hard_state)?);
         }
         let mut options = WriteOptions::default();
-        options.set_sync(true);
+        options.set_sync(durable);
         self.db.write_opt(batch, &options)?;
-        if let Some(snapshot) = snapshot.filter(|s| s.get_metadata().index > 0) {
+        if let Some(snapshot) = snapshot {
             cache.snapshot = snapshot.clone();
         }
         if let Some(hard_state) = hard_state {

@@ -200,7 +200,8 @@ pub struct Queue {
     /// items are in the queue so far: such a call places what fits as room appears (as
     /// CPython's `put` one at a time would) and completes when the last is in; its re-issues
     /// (same seq) continue where it stopped. Calls of at most the capacity stay all-or-nothing.
-    pub placing: BTreeMap<TaskId, (Seq, u32)>,
+    /// (seq, items placed, items in the call); an entry that does not match the call is stale.
+    pub placing: BTreeMap<TaskId, (Seq, u32, u32)>,
     /// Items sent up from strictly lower labels and dropped because the queue was full (a send
     /// up never blocks on what the queue's readers do; see `label_rules`).
     pub dropped_up: u64,
@@ -892,10 +893,12 @@ impl Machine {
             Call::EnqueueMany { queue, items } => self.state.queues.get(queue).is_some_and(|q| {
                 let capacity = q.capacity as usize;
                 // A call of more items than the capacity progresses whenever there is room.
-                let wanted = items.len().min(capacity);
-                self.same_label(call.task, &q.label)
-                    && q.capacity > 0
-                    && q.items.len() + wanted > capacity
+                let full = if items.len() > capacity {
+                    q.items.len() >= capacity
+                } else {
+                    q.items.len() + items.len() > capacity
+                };
+                self.same_label(call.task, &q.label) && q.capacity > 0 && full
             }),
             _ => false,
         }
@@ -1236,6 +1239,14 @@ impl Machine {
         // A task's output reaches its job's log only if its label flows to the job's.
         let logged = self.shows_in_job(&task_label, job);
         let reply = self.effect(call);
+        if let Call::EnqueueMany { queue, .. } = &call.call
+            && reply != Reply::WouldBlock
+            && let Some(queue) = self.state.queues.get_mut(queue)
+        {
+            // The call is over (done or refused): its placement count must not carry over to
+            // the next call at this seq.
+            queue.placing.remove(&call.task);
+        }
         let Some(task) = self.state.tasks.get_mut(&call.task) else {
             // The call ended the job's last task and the job's tasks were dropped: only the
             // log remains to be written (no retry can find the task, and none needs to).
@@ -1598,29 +1609,27 @@ impl Machine {
             return Reply::Rejected(Reject::NotFound);
         };
         let capacity = queue.capacity as usize;
-        assert!(
-            capacity > 0 && items.len() > capacity,
-            "only calls larger than the queue"
-        );
-        // An entry of an earlier seq is stale: that call completed or was never re-issued.
+        if capacity == 0 || items.len() <= capacity {
+            return Reply::Rejected(Reject::Invalid("not a call larger than its queue".into()));
+        }
+        let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
+        // An entry of another call (another seq or size) is stale: a call's reply other than
+        // WouldBlock removes its entry (`call`), so this is defence in depth, never a panic.
         let placed = match queue.placing.get(&me) {
-            Some((s, n)) if *s == seq => *n as usize,
+            Some((s, n, t)) if *s == seq && *t == total && *n < total => *n as usize,
             _ => 0,
         };
-        assert!(placed < items.len(), "a finished call leaves no entry");
         let free = capacity.saturating_sub(queue.items.len());
-        let take = free.min(items.len() - placed);
-        if take > 0 && room < take as u64 {
-            queue.placing.remove(&me);
-            queue.waiting_producers.remove(&me);
-            let mut reject = queued_limit(limit);
-            if let Reject::Limit(text) = &mut reject {
-                text.push_str(&format!(
-                    " ({placed} of this call's {} items were placed)",
-                    items.len()
-                ));
+        let mut take = free.min(items.len() - placed);
+        if take as u64 > room {
+            // The cluster-wide bound on queued items: refused while nothing of the call is
+            // placed (as a small enqueue is); once some is, the rest waits like a full queue's
+            // (refusing then would leave the placed items to be placed again by a re-issue).
+            if placed == 0 {
+                queue.placing.remove(&me);
+                return Reply::Rejected(queued_limit(limit));
             }
-            return Reply::Rejected(reject);
+            take = room as usize;
         }
         for item in &items[placed..placed + take] {
             queue.items.push_back(Item {
@@ -1636,8 +1645,8 @@ impl Machine {
             queue.waiting_producers.remove(&me);
             Reply::Ok
         } else {
-            let placed = u32::try_from(placed + take).expect("items per call are bounded");
-            queue.placing.insert(me, (seq, placed));
+            let placed = u32::try_from(placed + take).unwrap_or(u32::MAX);
+            queue.placing.insert(me, (seq, placed, total));
             queue.waiting_producers.insert(me);
             Reply::WouldBlock
         };

@@ -148,6 +148,9 @@ pub struct Replica {
     compact_keep: u64,
     /// Ticks each peer has waited in the snapshot state (leader only).
     snapshot_ticks: BTreeMap<u64, u32>,
+    /// A Ready whose early messages were taken ([`Replica::early_messages`]) and which
+    /// [`Replica::handle_ready`] persists and applies next.
+    ready: Option<raft::Ready>,
 }
 
 /// What one `handle_ready` produced.
@@ -222,6 +225,7 @@ impl Replica {
             compact_every: timing.compact_every.max(1),
             compact_keep: timing.compact_keep,
             snapshot_ticks: BTreeMap::new(),
+            ready: None,
         })
     }
 
@@ -516,15 +520,33 @@ impl Replica {
     }
 
     pub fn has_ready(&self) -> bool {
-        self.node.has_ready()
+        self.ready.is_some() || self.node.has_ready()
+    }
+
+    /// The messages of the next Ready that may be sent before it is persisted: a leader's
+    /// appends and heartbeats (raft-rs counts the leader's own entries only once persisted), so
+    /// followers write in parallel with the leader's own fsync instead of after it. Messages
+    /// that speak for this replica's persisted state (votes, append responses) stay for
+    /// [`Replica::handle_ready`], which must be called next (no `step` in between).
+    pub fn early_messages(&mut self) -> Vec<Message> {
+        if self.ready.is_none() && self.node.has_ready() {
+            self.ready = Some(self.node.ready());
+        }
+        self.ready
+            .as_mut()
+            .map(|ready| ready.take_messages())
+            .unwrap_or_default()
     }
 
     pub fn handle_ready(&mut self) -> Result<Output, Error> {
         let mut output = Output::default();
-        if !self.node.has_ready() {
-            return Ok(output);
-        }
-        let mut ready = self.node.ready();
+        let mut ready = match self.ready.take() {
+            Some(ready) => ready,
+            None if self.node.has_ready() => self.node.ready(),
+            None => return Ok(output),
+        };
+        // Whatever `early_messages` did not take (all of them when it was not called).
+        output.messages.extend(ready.take_messages());
         let snapshot = (!ready.snapshot().is_empty()).then(|| ready.snapshot().clone());
         self.node
             .raft
@@ -534,7 +556,6 @@ impl Replica {
         if let Some(snapshot) = &snapshot {
             self.install(snapshot)?;
         }
-        output.messages.extend(ready.take_messages());
         output.messages.extend(ready.take_persisted_messages());
         let me = self.id();
         for read in ready.read_states() {

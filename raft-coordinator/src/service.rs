@@ -828,6 +828,8 @@ impl Core {
             if !self.replica.has_ready() {
                 continue;
             }
+            let early = self.replica.early_messages();
+            self.send(early);
             let output = match self.replica.handle_ready() {
                 Ok(output) => output,
                 Err(e) => {

@@ -1390,7 +1390,7 @@ fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
     };
     assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
     assert_eq!(w.m.state.queues[&q].items.len(), 3);
-    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 3));
+    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 3, 7));
     assert!(w.m.would_block(&Command::Call(TaskCall {
         task: root,
         epoch: g.epoch,
@@ -1412,10 +1412,19 @@ fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
         }
     };
     take(&mut w, 2, &mut got);
+    // With room again the re-issue is not held at the leader.
+    assert!(!w.m.would_block(&Command::Call(TaskCall {
+        task: root,
+        epoch: g.epoch,
+        seq: Seq(2),
+        checkpoint: Checkpoint::Inline(vec![]),
+        call: seven.clone(),
+        output: String::new(),
+    })));
     // Woken by the room; a new lease re-issues the same seq and places two more.
     let g = w.lease(root);
     assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
-    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 5));
+    assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 5, 7));
     assert_eq!(w.m.state.queues[&q].items.len(), 3);
     take(&mut w, 3, &mut got);
     let g = w.lease(root);

@@ -362,6 +362,8 @@ impl Sim {
             replica.tick();
         }
         let applied_before = replica.applied_index();
+        // As the driver does: a leader's appends leave before its own write.
+        let early = replica.early_messages();
         let output = match replica.handle_ready() {
             Ok(output) => output,
             Err(e) => self.fail(format!("replica {} failed: {e}", self.ids[i])),
@@ -396,7 +398,7 @@ impl Sim {
         }
         // A healed network is also a fast one: what is left must finish in the quiet rounds.
         let max_delay = if faulty { self.faults.max_delay } else { 1 };
-        for message in output.messages {
+        for message in early.into_iter().chain(output.messages) {
             let at = self.round + self.rng.below(max_delay + 1);
             self.net.push(InFlight { at, message });
         }

@@ -56,6 +56,8 @@ def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, has
 
 def _is_classvar(annotation):
     if isinstance(annotation, str):
+        # A quoted annotation ('ClassVar[int]') is recorded with its quotes.
+        annotation = annotation.strip("'\"")
         return annotation == 'ClassVar' or annotation.startswith('ClassVar[') or \
             annotation == 'typing.ClassVar' or annotation.startswith('typing.ClassVar[')
     return getattr(annotation, '_name', None) == 'ClassVar'
@@ -241,6 +243,22 @@ def _collect_fields(cls, kw_only):
     return [by_name[name] for name in order]
 
 
+def _defines(cls, name):
+    # Whether the class body itself binds `name` (not a base): what CPython reads from
+    # cls.__dict__, which the subset does not have.
+    try:
+        value = getattr(cls, name)
+    except AttributeError:
+        return False
+    for base in cls.__mro__[1:]:
+        try:
+            if getattr(base, name) is value:
+                return False
+        except AttributeError:
+            pass
+    return True
+
+
 def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
     if order and not eq:
         raise ValueError('eq must be true if order is true')
@@ -261,20 +279,29 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
     if frozen:
         for f in all_fields:
             setattr(cls, f.name, _frozen_property(f.name))
-    if init:
+    # Methods the class body defines are kept, as CPython keeps them.
+    if init and not _defines(cls, '__init__'):
         cls.__init__ = _make_init(cls, all_fields, frozen)
-    if repr:
+    if repr and not _defines(cls, '__repr__'):
         cls.__repr__ = _make_repr(all_fields)
-    if eq:
+    if eq and not _defines(cls, '__eq__'):
         cls.__eq__ = _make_eq(key)
     if order:
         for name, op, symbol in (('__lt__', _lt, '<'), ('__le__', _le, '<='),
                                  ('__gt__', _gt, '>'), ('__ge__', _ge, '>=')):
+            if _defines(cls, name):
+                raise TypeError('Cannot overwrite attribute ' + name + ' in class ' +
+                                cls.__name__ + '. Consider using functools.total_ordering')
             setattr(cls, name, _make_order(key, op, symbol))
     hashed = [f for f in all_fields if (f.compare if f.hash is None else f.hash)]
-    if unsafe_hash or (eq and frozen):
+    own_hash = _defines(cls, '__hash__')
+    if unsafe_hash:
+        if own_hash:
+            raise TypeError('Cannot overwrite attribute __hash__ in class ' + cls.__name__)
         cls.__hash__ = _make_hash(_compared_names(hashed))
-    elif eq:
+    elif eq and frozen and not own_hash:
+        cls.__hash__ = _make_hash(_compared_names(hashed))
+    elif eq and not own_hash:
         cls.__hash__ = None
     cls.__match_args__ = tuple([f.name for f in all_fields if f.init and not f.kw_only])
     return cls

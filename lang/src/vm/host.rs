@@ -334,17 +334,19 @@ impl Vm {
                         .map(|c| c.name.clone())
                         .unwrap_or_default();
                     // Only a function a module-level global holds can be named in another VM
-                    // (of the same program). Its own name first; otherwise whichever global
-                    // holds it: a library module's function lives under its mangled name
-                    // (`operator:mul`), an alias (`g = f`) under the alias.
+                    // (of the same program). Its own name first; otherwise a library module's
+                    // global that holds it (`operator:mul`: library bodies run first in every
+                    // VM of the program and bind the same functions). Not any other global: one
+                    // rebound at run time would name something else in the other VM.
                     if self.global(&name) == Some(v) {
                         Data::Function(name)
                     } else if let Some(global) = self
                         .state
                         .globals
                         .iter()
-                        .position(|g| *g == Some(v))
-                        .and_then(|i| self.state.module.names.get(i))
+                        .zip(&self.state.module.names)
+                        .find(|(g, n)| **g == Some(v) && n.contains(':'))
+                        .map(|(_, n)| n)
                     {
                         Data::Function(global.clone())
                     } else {
@@ -421,8 +423,11 @@ impl Vm {
                 id: *id,
             },
             Data::Function(name) => {
+                // What the name holds here must be a function, or the value would silently be
+                // something else (a global rebound at run time in the sending VM).
                 return self
                     .global(name)
+                    .filter(|v| matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. }))))
                     .ok_or_else(|| Error::NoFunction(name.clone()));
             }
         };

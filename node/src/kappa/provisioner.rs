@@ -75,9 +75,23 @@ impl Provisioner {
         ctx.spawn(asked.into_actor(self).map(|result, act, ctx| {
             act.polling = false;
             match result {
-                // Granted as the node began to stop: the leases expire and the tasks run
-                // elsewhere (nothing ran, nothing is lost).
-                Ok(Reply::Leases(_)) if act.draining.is_some() => {}
+                // Granted as the node began to stop: nothing ran; hand the leases back at
+                // once so the tasks run elsewhere without waiting out the leases.
+                Ok(Reply::Leases(grants)) if act.draining.is_some() => {
+                    let env = act.env.clone();
+                    ctx.spawn(
+                        async move {
+                            for grant in grants {
+                                let expire = Command::Expire {
+                                    task: grant.task,
+                                    epoch: grant.epoch,
+                                };
+                                let _ = env.link.propose(expire).await;
+                            }
+                        }
+                        .into_actor(act),
+                    );
+                }
                 Ok(Reply::Leases(grants)) => {
                     act.backoff = POLL_BACKOFF_MIN;
                     for grant in grants {
