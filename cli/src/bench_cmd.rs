@@ -515,18 +515,21 @@ async fn coordinator(
         .into_iter()
         .next()
         .ok_or_else(|| anyhow!("no ready task to lease"))?;
-    let mut latencies = Vec::with_capacity(calls);
-    for seq in 0..calls as u64 {
-        let call = TaskCall {
+    // What a running task sends: a call carrying a 4 KiB checkpoint.
+    let checkpoint_call = |grant: &sl_coordinator::machine::Grant, seq: u64| {
+        Command::Call(TaskCall {
             task: grant.task,
             epoch: grant.epoch,
             seq: Seq(seq),
             checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
             output: String::new(),
             call: Call::Checkpoint,
-        };
+        })
+    };
+    let mut latencies = Vec::with_capacity(calls);
+    for seq in 0..calls as u64 {
         let started = Instant::now();
-        let reply = client.propose(&Command::Call(call)).await?;
+        let reply = client.propose(&checkpoint_call(&grant, seq)).await?;
         latencies.push(started.elapsed().as_secs_f64() * 1e6);
         if reply != Reply::Ok {
             bail!("task call {seq} answered {reply:?}");
@@ -570,15 +573,7 @@ async fn coordinator(
         let client = client.clone();
         tasks.push(tokio::spawn(async move {
             for seq in 0..count as u64 {
-                let call = TaskCall {
-                    task: grant.task,
-                    epoch: grant.epoch,
-                    seq: Seq(seq),
-                    checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
-                    output: String::new(),
-                    call: Call::Checkpoint,
-                };
-                client.propose(&Command::Call(call)).await?;
+                client.propose(&checkpoint_call(&grant, seq)).await?;
             }
             Ok::<usize, sl_coordinator::service::ClientError>(count)
         }));

@@ -1391,14 +1391,18 @@ fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
     assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
     assert_eq!(w.m.state.queues[&q].items.len(), 3);
     assert_eq!(w.m.state.queues[&q].placing[&root], (Seq(2), 3, 7));
-    assert!(w.m.would_block(&Command::Call(TaskCall {
-        task: root,
-        epoch: g.epoch,
-        seq: Seq(2),
-        checkpoint: Checkpoint::Inline(vec![]),
-        call: seven.clone(),
-        output: String::new(),
-    })));
+    // Whether the leader would hold a re-issue of the call.
+    let held = |w: &World, epoch| {
+        w.m.would_block(&Command::Call(TaskCall {
+            task: root,
+            epoch,
+            seq: Seq(2),
+            checkpoint: Checkpoint::Inline(vec![]),
+            call: seven.clone(),
+            output: String::new(),
+        }))
+    };
+    assert!(held(&w, g.epoch));
     let c = w.lease(consumer);
     let mut got = Vec::new();
     let mut seq = 0;
@@ -1413,14 +1417,7 @@ fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
     };
     take(&mut w, 2, &mut got);
     // With room again the re-issue is not held at the leader.
-    assert!(!w.m.would_block(&Command::Call(TaskCall {
-        task: root,
-        epoch: g.epoch,
-        seq: Seq(2),
-        checkpoint: Checkpoint::Inline(vec![]),
-        call: seven.clone(),
-        output: String::new(),
-    })));
+    assert!(!held(&w, g.epoch));
     // Woken by the room; a new lease re-issues the same seq and places two more.
     let g = w.lease(root);
     assert_eq!(w.call(&g, 2, seven.clone()), Reply::WouldBlock);
