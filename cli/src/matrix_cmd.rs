@@ -182,7 +182,7 @@ pub fn run_matrix(command: MatrixCommand) -> Result<i32> {
         }
         MatrixCommand::Get { name, out, cluster } => {
             let mut connection = connect(&cluster, &runtime)?;
-            let matrix = runtime.block_on(async {
+            let (matrix, _) = runtime.block_on(async {
                 connection.learn_members().await;
                 get(&connection, &name).await
             })?;
@@ -247,10 +247,7 @@ pub fn run_matrix(command: MatrixCommand) -> Result<i32> {
             let mut connection = connect(&cluster, &runtime)?;
             let (matrix, tile) = runtime.block_on(async {
                 connection.learn_members().await;
-                let tile = info(&connection, &name).await?["tile"]
-                    .as_u64()
-                    .ok_or_else(|| anyhow!("matrix info lacks tile"))?;
-                anyhow::Ok((get(&connection, &name).await?, tile as usize))
+                get(&connection, &name).await
             })?;
             let values = band_singular_values(&name, &matrix, tile)?;
             if json {
@@ -292,19 +289,9 @@ fn band_singular_values(name: &str, matrix: &Array2<f64>, tile: usize) -> Result
              svd program's B): its singular values would be wrong"
         );
     }
+    // The whole matrix as one tile: the band keeps exactly what is inside it.
     let mut band = UpperBand::zeros(n, tile)?;
-    let tiles = n.div_ceil(tile);
-    for t in 0..tiles {
-        for u in [t, t + 1] {
-            if u >= tiles {
-                continue;
-            }
-            let (r0, c0) = (t * tile, u * tile);
-            let (rows, cols) = (tile.min(n - r0), tile.min(n - c0));
-            let block = Tile::from_fn(rows, cols, |r, c| matrix[[r0 + r, c0 + c]]);
-            band.add_tile(r0, c0, &block);
-        }
-    }
+    band.add_tile(0, 0, &Tile::from_fn(n, n, |r, c| matrix[[r, c]]));
     Ok(band.singular_values()?)
 }
 
@@ -465,7 +452,8 @@ async fn info(connection: &Connection, name: &str) -> Result<Value> {
     Ok(serde_json::from_str(&text.json)?)
 }
 
-pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f64>> {
+/// Matrix `name`, and its tile side.
+pub(crate) async fn get(connection: &Connection, name: &str) -> Result<(Array2<f64>, usize)> {
     let meta = info(connection, name).await?;
     let number = |f: &str| {
         meta[f]
@@ -524,7 +512,7 @@ pub(crate) async fn get(connection: &Connection, name: &str) -> Result<Array2<f6
         .map_err(|_| anyhow!("tile transfers still running"))?
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    Ok(out)
+    Ok((out, tile as usize))
 }
 
 async fn random(

@@ -1577,6 +1577,16 @@ impl Machine {
             return Reply::Rejected(queued_limit(self.limits.queued_items_max));
         }
         queue.waiting_producers.remove(&me);
+        self.place(id, me, seq, items);
+        Reply::Ok
+    }
+
+    /// Appends `items` of the call (`me`, `seq`) to queue `id` (room checked by the caller) and
+    /// wakes a waiting consumer per item.
+    fn place(&mut self, id: QueueId, me: TaskId, seq: Seq, items: &[Vec<u8>]) {
+        let Some(queue) = self.state.queues.get_mut(&id) else {
+            return;
+        };
         for item in items {
             queue.items.push_back(Item {
                 bytes: item.clone(),
@@ -1590,7 +1600,6 @@ impl Machine {
         for consumer in woken {
             self.make_ready(consumer);
         }
-        Reply::Ok
     }
 
     /// An enqueue of more items than `id`'s capacity (checked writable by the caller): places
@@ -1608,53 +1617,35 @@ impl Machine {
         let Some(queue) = self.state.queues.get_mut(&id) else {
             return Reply::Rejected(Reject::NotFound);
         };
-        let capacity = queue.capacity as usize;
-        if capacity == 0 || items.len() <= capacity {
-            return Reply::Rejected(Reject::Invalid("not a call larger than its queue".into()));
-        }
         let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
-        // An entry of another call (another seq or size) is stale: a call's reply other than
-        // WouldBlock removes its entry (`call`), so this is defence in depth, never a panic.
+        // An entry of another call (another seq or size) is stale; `call` removes a call's
+        // entry once it is over (any reply but WouldBlock).
         let placed = match queue.placing.get(&me) {
             Some((s, n, t)) if *s == seq && *t == total && *n < total => *n as usize,
             _ => 0,
         };
-        let free = capacity.saturating_sub(queue.items.len());
+        let free = (queue.capacity as usize).saturating_sub(queue.items.len());
         let mut take = free.min(items.len() - placed);
         if take as u64 > room {
             // The cluster-wide bound on queued items: refused while nothing of the call is
             // placed (as a small enqueue is); once some is, the rest waits like a full queue's
             // (refusing then would leave the placed items to be placed again by a re-issue).
             if placed == 0 {
-                queue.placing.remove(&me);
                 return Reply::Rejected(queued_limit(limit));
             }
             take = room as usize;
         }
-        for item in &items[placed..placed + take] {
-            queue.items.push_back(Item {
-                bytes: item.clone(),
-                from: (me, seq),
-            });
-        }
-        let woken: Vec<TaskId> = (0..take)
-            .filter_map(|_| queue.waiting_consumers.pop_first())
-            .collect();
-        let reply = if placed + take == items.len() {
-            queue.placing.remove(&me);
+        let done = placed + take == items.len();
+        if done {
             queue.waiting_producers.remove(&me);
-            Reply::Ok
         } else {
-            let placed = u32::try_from(placed + take).unwrap_or(u32::MAX);
-            queue.placing.insert(me, (seq, placed, total));
+            queue
+                .placing
+                .insert(me, (seq, (placed + take) as u32, total));
             queue.waiting_producers.insert(me);
-            Reply::WouldBlock
-        };
-        self.state.queued_items += take as u64;
-        for consumer in woken {
-            self.make_ready(consumer);
         }
-        reply
+        self.place(id, me, seq, &items[placed..placed + take]);
+        if done { Reply::Ok } else { Reply::WouldBlock }
     }
 
     /// `copies` empty queues of the job at `label`, all or none.

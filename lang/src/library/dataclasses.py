@@ -162,8 +162,9 @@ def _make_repr(all_fields):
     return __repr__
 
 
-def _compared(all_fields):
-    names = [f.name for f in all_fields if f.compare]
+def _key_of(chosen):
+    # The tuple of an instance's values of the `chosen` fields (what eq, order and hash use).
+    names = [f.name for f in chosen]
     def key(obj):
         return tuple([getattr(obj, name) for name in names])
     return key
@@ -275,7 +276,7 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
     for f in all_fields:
         fields_by_name[f.name] = f
     cls.__dataclass_fields__ = fields_by_name
-    key = _compared(all_fields)
+    key = _key_of([f for f in all_fields if f.compare])
     if frozen:
         for f in all_fields:
             setattr(cls, f.name, _frozen_property(f.name))
@@ -298,20 +299,13 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
     if unsafe_hash:
         if own_hash:
             raise TypeError('Cannot overwrite attribute __hash__ in class ' + cls.__name__)
-        cls.__hash__ = _make_hash(_compared_names(hashed))
+        cls.__hash__ = _make_hash(_key_of(hashed))
     elif eq and frozen and not own_hash:
-        cls.__hash__ = _make_hash(_compared_names(hashed))
+        cls.__hash__ = _make_hash(_key_of(hashed))
     elif eq and not own_hash:
         cls.__hash__ = None
     cls.__match_args__ = tuple([f.name for f in all_fields if f.init and not f.kw_only])
     return cls
-
-
-def _compared_names(hashed):
-    names = [f.name for f in hashed]
-    def key(obj):
-        return tuple([getattr(obj, name) for name in names])
-    return key
 
 
 def dataclass(cls=None, *, init=True, repr=True, eq=True, order=False, unsafe_hash=False,
@@ -341,41 +335,27 @@ def _is_instance(obj):
 def asdict(obj, *, dict_factory=dict):
     if not _is_instance(obj):
         raise TypeError('asdict() should be called on dataclass instances')
-    return _asdict_inner(obj, dict_factory)
+    return _inner(obj, dict_factory)
 
 
-def _asdict_inner(obj, dict_factory):
+def _inner(obj, build):
+    # asdict/astuple: a dataclass instance becomes build([(name, value)]), recursing into
+    # dataclasses, lists, tuples and dicts; other values are deep-copied.
     if _is_instance(obj):
-        return dict_factory([(f.name, _asdict_inner(getattr(obj, f.name), dict_factory))
-                             for f in fields(obj)])
+        return build([(f.name, _inner(getattr(obj, f.name), build)) for f in fields(obj)])
     if isinstance(obj, list):
-        return [_asdict_inner(v, dict_factory) for v in obj]
+        return [_inner(v, build) for v in obj]
     if isinstance(obj, tuple):
-        return tuple([_asdict_inner(v, dict_factory) for v in obj])
+        return tuple([_inner(v, build) for v in obj])
     if isinstance(obj, dict):
-        return dict([(_asdict_inner(k, dict_factory), _asdict_inner(v, dict_factory))
-                     for k, v in obj.items()])
+        return dict([(_inner(k, build), _inner(v, build)) for k, v in obj.items()])
     return _copy(obj)
 
 
 def astuple(obj, *, tuple_factory=tuple):
     if not _is_instance(obj):
         raise TypeError('astuple() should be called on dataclass instances')
-    return _astuple_inner(obj, tuple_factory)
-
-
-def _astuple_inner(obj, tuple_factory):
-    if _is_instance(obj):
-        return tuple_factory([_astuple_inner(getattr(obj, f.name), tuple_factory)
-                              for f in fields(obj)])
-    if isinstance(obj, list):
-        return [_astuple_inner(v, tuple_factory) for v in obj]
-    if isinstance(obj, tuple):
-        return tuple([_astuple_inner(v, tuple_factory) for v in obj])
-    if isinstance(obj, dict):
-        return dict([(_astuple_inner(k, tuple_factory), _astuple_inner(v, tuple_factory))
-                     for k, v in obj.items()])
-    return _copy(obj)
+    return _inner(obj, lambda pairs: tuple_factory([v for _, v in pairs]))
 
 
 def _copy(value):

@@ -181,8 +181,7 @@ impl Vm {
             return Err(Error::NotReady);
         }
         let function = self
-            .global(name)
-            .filter(|v| matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. }))))
+            .function_global(name)
             .ok_or_else(|| Error::NoFunction(name.to_owned()))?;
         let mut values = Vec::with_capacity(args.len());
         for a in args {
@@ -213,7 +212,14 @@ impl Vm {
 
     /// Whether the module defines `name` as a function (after its body ran).
     pub fn has_function(&self, name: &str) -> bool {
-        matches!(self.global(name), Some(Value::Ref(r)) if matches!(self.state.heap.get(r), Some(Object::Function { .. })))
+        self.function_global(name).is_some()
+    }
+
+    /// The module-level binding of `name` when it holds a function.
+    fn function_global(&self, name: &str) -> Option<Value> {
+        self.global(name).filter(|v| {
+            matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. })))
+        })
     }
 
     /// An attribute set on the module-level function `function` (`f.on_coordinator = True`),
@@ -426,8 +432,7 @@ impl Vm {
                 // What the name holds here must be a function, or the value would silently be
                 // something else (a global rebound at run time in the sending VM).
                 return self
-                    .global(name)
-                    .filter(|v| matches!(v, Value::Ref(r) if matches!(self.state.heap.get(*r), Some(Object::Function { .. }))))
+                    .function_global(name)
                     .ok_or_else(|| Error::NoFunction(name.clone()));
             }
         };

@@ -206,28 +206,30 @@ pub(crate) fn jobs_context(g: &Gateway) -> Result<jobs::JobsContext, Failure> {
 }
 
 /// `?wait=SECONDS` (fractions allowed), bounded by [`invoke::WAIT_MAX`].
+/// The value of query parameter `name` (the first one), if the request has it.
+fn query_param<'a>(uri: &'a Uri, name: &str) -> Option<&'a str> {
+    uri.query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
 fn wait_of(uri: &Uri) -> Result<Duration, Failure> {
-    let Some(query) = uri.query() else {
+    let Some(value) = query_param(uri, "wait") else {
         return Ok(WAIT_DEFAULT);
     };
-    for pair in query.split('&') {
-        if let Some(value) = pair.strip_prefix("wait=") {
-            let seconds: f64 = value.parse().map_err(|_| {
-                Failure(
-                    StatusCode::BAD_REQUEST,
-                    format!("wait={value} is not a number of seconds"),
-                )
-            })?;
-            if !(0.0..=invoke::WAIT_MAX.as_secs_f64()).contains(&seconds) {
-                return Err(Failure(
-                    StatusCode::BAD_REQUEST,
-                    format!("wait is 0 to {} seconds", invoke::WAIT_MAX.as_secs()),
-                ));
-            }
-            return Ok(Duration::from_secs_f64(seconds));
-        }
+    let seconds: f64 = value.parse().map_err(|_| {
+        Failure(
+            StatusCode::BAD_REQUEST,
+            format!("wait={value} is not a number of seconds"),
+        )
+    })?;
+    if !(0.0..=invoke::WAIT_MAX.as_secs_f64()).contains(&seconds) {
+        return Err(Failure(
+            StatusCode::BAD_REQUEST,
+            format!("wait is 0 to {} seconds", invoke::WAIT_MAX.as_secs()),
+        ));
     }
-    Ok(WAIT_DEFAULT)
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 async fn call_function(
@@ -373,12 +375,7 @@ async fn job_logs(
 
 /// `?from=BYTES`: where in the job's log to start (0 unless given).
 fn log_from(uri: &Uri) -> Result<u64, Failure> {
-    let Some(value) = uri
-        .query()
-        .into_iter()
-        .flat_map(|q| q.split('&'))
-        .find_map(|pair| pair.strip_prefix("from="))
-    else {
+    let Some(value) = query_param(uri, "from") else {
         return Ok(0);
     };
     value.parse().map_err(|_| {

@@ -27,9 +27,18 @@ impl<S> WriteStall<S> {
         }
     }
 
-    /// After the inner write said `Pending`: starts the clock if it is not running, and fails
-    /// once it has run out (the clock's own wake-up polls the write again).
-    fn pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+    /// What the inner write answered, with the clock applied: progress stops it; `Pending`
+    /// starts it if it is not running, and fails once it has run out (the clock's own wake-up
+    /// polls the write again).
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        inner: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if inner.is_ready() {
+            self.stalled = None;
+            return inner;
+        }
         let limit = self.limit;
         let clock = self
             .stalled
@@ -63,13 +72,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteStall<S> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write(cx, buf) {
-            Poll::Pending => self.pending(cx),
-            ready => {
-                self.stalled = None;
-                ready
-            }
-        }
+        let inner = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.watch(cx, inner)
     }
 
     fn poll_write_vectored(
@@ -77,13 +81,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteStall<S> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
-            Poll::Pending => self.pending(cx),
-            ready => {
-                self.stalled = None;
-                ready
-            }
-        }
+        let inner = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.watch(cx, inner)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -91,23 +90,13 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteStall<S> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match Pin::new(&mut self.inner).poll_flush(cx) {
-            Poll::Pending => self.pending(cx),
-            ready => {
-                self.stalled = None;
-                ready
-            }
-        }
+        let inner = Pin::new(&mut self.inner).poll_flush(cx);
+        self.watch(cx, inner)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match Pin::new(&mut self.inner).poll_shutdown(cx) {
-            Poll::Pending => self.pending(cx),
-            ready => {
-                self.stalled = None;
-                ready
-            }
-        }
+        let inner = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.watch(cx, inner)
     }
 }
 

@@ -69,13 +69,14 @@ pub fn unix_seconds() -> f64 {
 
 /// What `time.time()` (a float of seconds) or `time.time_ns()` (an int of nanoseconds) answers.
 pub fn now(ns: bool) -> Data {
-    if !ns {
-        return Data::Float(unix_seconds());
-    }
-    let nanos = std::time::SystemTime::now()
+    let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    Data::Int(i64::try_from(nanos).unwrap_or(i64::MAX))
+        .unwrap_or_default();
+    if ns {
+        Data::Int(i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
+    } else {
+        Data::Float(since.as_secs_f64())
+    }
 }
 
 /// Wall-clock Unix milliseconds (lease deadlines and sleep ends are in this unit).

@@ -33,23 +33,25 @@ const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
 pub struct Provisioner {
     env: Arc<Env>,
     slots: u32,
-    busy: u32,
     /// Slot numbers not running a slice (a slot is where a timeline draws the slice).
     free: Vec<u32>,
     polling: bool,
     backoff: Duration,
-    /// The stop flag of every running slice.
+    /// The stop flag of every running slice (how many are busy).
     running: Vec<Arc<AtomicBool>>,
     /// Set by [`Drain`]: no more leases; told when the last slice has ended.
     draining: Option<Vec<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Provisioner {
+    fn busy(&self) -> u32 {
+        self.running.len() as u32
+    }
+
     pub fn new(env: Env, slots: u32) -> Provisioner {
         Provisioner {
             env: Arc::new(env),
             slots: slots.max(1),
-            busy: 0,
             free: (0..slots.max(1)).rev().collect(),
             polling: false,
             backoff: POLL_BACKOFF_MIN,
@@ -59,11 +61,11 @@ impl Provisioner {
     }
 
     fn poll(&mut self, ctx: &mut Context<Self>) {
-        if self.polling || self.busy >= self.slots || self.draining.is_some() {
+        if self.polling || self.busy() >= self.slots || self.draining.is_some() {
             return;
         }
         self.polling = true;
-        let max = self.slots - self.busy;
+        let max = self.slots - self.busy();
         let env = self.env.clone();
         let command = Command::Acquire {
             node: NodeId(env.node),
@@ -112,13 +114,12 @@ impl Provisioner {
     }
 
     fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
-        self.busy += 1;
-        self.env.timeline.set_busy(self.busy);
         // The leader grants at most the free slots (`poll` asks for no more); a grant past them
         // is drawn on a row of its own past the slots, never on a slot in use.
-        let slot = self.free.pop().unwrap_or(self.slots + self.busy);
+        let slot = self.free.pop().unwrap_or(self.slots + self.busy() + 1);
         let stop = Arc::new(AtomicBool::new(false));
         self.running.push(stop.clone());
+        self.env.timeline.set_busy(self.busy());
         Worker {
             slot,
             grant: Some(grant),
@@ -145,8 +146,9 @@ impl Handler<Drain> for Provisioner {
         for stop in &self.running {
             stop.store(true, Ordering::Relaxed);
         }
+        let idle = self.busy() == 0;
         let waiting = self.draining.get_or_insert_with(Vec::new);
-        if self.busy == 0 {
+        if idle {
             let _ = done.send(());
         } else {
             waiting.push(done);
@@ -197,10 +199,9 @@ impl Handler<WorkerDone> for Provisioner {
     type Result = ();
 
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
-        self.busy = self.busy.saturating_sub(1);
-        self.env.timeline.set_busy(self.busy);
         self.running.retain(|stop| !Arc::ptr_eq(stop, &done.stop));
-        if self.busy == 0
+        self.env.timeline.set_busy(self.busy());
+        if self.busy() == 0
             && let Some(waiting) = &mut self.draining
         {
             for done in waiting.drain(..) {
@@ -218,7 +219,7 @@ impl Handler<WorkerDone> for Provisioner {
             "timed_out" => metrics::counter!("slnode_kappa_forced_timeouts_total").increment(1),
             _ => {}
         }
-        metrics::gauge!("slnode_kappa_workers_busy").set(self.busy as f64);
+        metrics::gauge!("slnode_kappa_workers_busy").set(self.busy() as f64);
         self.poll(ctx);
     }
 }
