@@ -167,11 +167,12 @@ pub enum Instr {
     Positive,
     /// Yields the top of the stack; the value sent in replaces it on resumption.
     Yield,
-    /// Pushes a class built from `name`, the namespace dict on top and (when `bases` is 1) the
-    /// base below it.
+    /// Pushes a class built from `name`, the namespace dict on top, (when `meta`) the metaclass
+    /// below it and (when `bases` is 1) the base below that.
     MakeClass {
         name: u32,
         bases: u32,
+        meta: bool,
     },
     /// Pushes a dict of the frame's bound locals by name (the end of a class body).
     LocalsDict,

@@ -1161,7 +1161,7 @@ impl Function {
         }
         let captured = self.captures(s, &scope.free, &scope.nonlocals, at)?;
         let mut locals = params.clone();
-        locals.extend(scope.locals.iter().filter(|l| !params.contains(l)).cloned());
+        locals.extend(scope.locals_in_order().filter(|l| !params.contains(l)).cloned());
         let mut function = Function::new(Some(locals));
         function.prefix = self.child_prefix.clone();
         function.child_prefix = match kind {
@@ -1240,8 +1240,12 @@ impl Function {
         if def.bases.len() > 1 {
             return Err(s.unsupported(at, "multiple inheritance"));
         }
-        if !def.keywords.is_empty() {
-            return Err(s.unsupported(at, "class keywords (metaclass=...)"));
+        let mut meta = None;
+        for keyword in &def.keywords {
+            match keyword.arg.as_ref().map(|a| a.as_str()) {
+                Some("metaclass") if meta.is_none() => meta = Some(&keyword.value),
+                _ => return Err(s.unsupported(at, "class keywords other than metaclass=")),
+            }
         }
         if !def.type_params.is_empty() {
             return Err(s.unsupported(at, "type parameters"));
@@ -1251,6 +1255,9 @@ impl Function {
         }
         for base in &def.bases {
             self.expr(s, base)?;
+        }
+        if let Some(meta) = meta {
+            self.expr(s, meta)?;
         }
         self.at(s, at);
         let end = def.range().end().to_usize();
@@ -1277,6 +1284,7 @@ impl Function {
         self.emit(Instr::MakeClass {
             name,
             bases: def.bases.len() as u32,
+            meta: meta.is_some(),
         });
         for _ in &def.decorator_list {
             self.emit(Instr::Call(1));

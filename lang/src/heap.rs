@@ -224,9 +224,13 @@ impl Big {
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Class {
     pub name: String,
-    /// `None` for `object`; else a class object or a builtin exception class.
+    /// `None` for `object`; else a class object, a builtin exception class, or builtin `type`
+    /// (the class is then a metaclass).
     pub base: Option<Value>,
     pub attrs: Vec<(String, Value)>,
+    /// The metaclass (a user class deriving from `type`), given by `metaclass=` or inherited
+    /// from the base; `None` means `type`.
+    pub meta: Option<u32>,
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -474,6 +478,9 @@ impl Object {
             Object::Class(c) => {
                 if let Some(b) = &c.base {
                     push(b);
+                }
+                if let Some(m) = c.meta {
+                    push(&Value::Ref(m));
                 }
                 c.attrs.iter().for_each(|(_, v)| push(v));
             }

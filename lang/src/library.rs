@@ -36,6 +36,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("fractions", include_str!("library/fractions.py")),
     ("statistics", include_str!("library/statistics.py")),
     ("dataclasses", include_str!("library/dataclasses.py")),
+    ("enum", include_str!("library/enum.py")),
 ];
 
 /// The source of library module `name`, if there is one.

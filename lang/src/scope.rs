@@ -19,6 +19,22 @@ pub struct Scope {
     pub free: BTreeSet<String>,
     /// Locals that nested functions capture.
     pub cells: BTreeSet<String>,
+    /// The locals in the order the body first binds them: a class namespace keeps it, as
+    /// CPython's does (enum members, `__dict__`, dataclass fields follow definition order).
+    pub bound_order: Vec<String>,
+}
+
+impl Scope {
+    fn bind_local(&mut self, name: String) {
+        if self.locals.insert(name.clone()) && !self.bound_order.contains(&name) {
+            self.bound_order.push(name);
+        }
+    }
+
+    /// The locals in binding order.
+    pub fn locals_in_order(&self) -> impl Iterator<Item = &String> {
+        self.bound_order.iter().filter(|n| self.locals.contains(*n))
+    }
 }
 
 /// Every parameter name of a function, in slot order: positional, keyword-only, `*args`,
@@ -184,7 +200,7 @@ fn bind(
 ) {
     match target {
         ast::Expr::Name(n) => {
-            scope.locals.insert(n.id.to_string());
+            scope.bind_local(n.id.to_string());
         }
         ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| bind(e, scope, used, nested)),
         ast::Expr::List(l) => l.elts.iter().for_each(|e| bind(e, scope, used, nested)),
@@ -265,7 +281,7 @@ fn statement(
                     expr(class, used, nested);
                 }
                 if let Some(name) = &h.name {
-                    scope.locals.insert(name.to_string());
+                    scope.bind_local(name.to_string());
                 }
                 block(&h.body, scope, used, nested);
             }
@@ -277,7 +293,7 @@ fn statement(
             .nonlocals
             .extend(n.names.iter().map(|n| n.to_string())),
         ast::Stmt::FunctionDef(def) => {
-            scope.locals.insert(def.name.to_string());
+            scope.bind_local(def.name.to_string());
             defaults(&def.args).for_each(|d| expr(d, used, nested));
             def.decorator_list
                 .iter()
@@ -286,7 +302,7 @@ fn statement(
             nested.extend(analyse(&params, &def.body).free);
         }
         ast::Stmt::ClassDef(c) => {
-            scope.locals.insert(c.name.to_string());
+            scope.bind_local(c.name.to_string());
             c.bases.iter().for_each(|b| expr(b, used, nested));
             c.decorator_list.iter().for_each(|d| expr(d, used, nested));
             nested.extend(analyse_class(&c.body).free);
@@ -304,13 +320,13 @@ fn statement(
             for alias in &i.names {
                 let name = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                 let first = name.split('.').next().unwrap_or("").to_owned();
-                scope.locals.insert(first);
+                scope.bind_local(first);
             }
         }
         ast::Stmt::ImportFrom(i) => {
             for alias in &i.names {
                 let name = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                scope.locals.insert(name);
+                scope.bind_local(name);
             }
         }
         ast::Stmt::Delete(d) => {

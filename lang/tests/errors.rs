@@ -31,6 +31,11 @@ fn unsupported_constructs_are_named_with_their_position() {
             "captured",
         ),
         ("s = {*[1], 2}\n", 1, "starred items in a set"),
+        (
+            "class A:\n    pass\nclass B(A, flag=True):\n    pass\n",
+            3,
+            "class keywords other than metaclass=",
+        ),
     ];
     for (source, line, what) in cases {
         let error = compile("job.py", source).expect_err(source);
@@ -46,6 +51,37 @@ fn unsupported_constructs_are_named_with_their_position() {
     assert_eq!(syntax.kind, "SyntaxError");
     let outside = compile("job.py", "break\n").unwrap_err();
     assert!(outside.message.contains("outside loop"), "{outside}");
+}
+
+/// What a metaclass may not be or do is an error at the class statement, naming it.
+#[test]
+fn metaclasses_outside_the_subset_raise_naming_what() {
+    let cases = [
+        (
+            "class M(type):\n    def __new__(mcs, name, bases, ns):\n        return 1\nclass C(metaclass=M):\n    pass\n",
+            "NotSupported",
+            "a metaclass's __new__",
+        ),
+        (
+            "class C(metaclass=len):\n    pass\n",
+            "NotSupported",
+            "only subclasses of type",
+        ),
+        (
+            "class M(type):\n    pass\nclass N(type):\n    pass\nclass A(metaclass=M):\n    pass\nclass B(A, metaclass=N):\n    pass\n",
+            "TypeError",
+            "metaclass conflict",
+        ),
+    ];
+    for (source, kind, what) in cases {
+        let module = compile("job.py", source).expect(source);
+        let mut vm = Vm::new(module);
+        let Outcome::Raised(e) = vm.run(u64::MAX) else {
+            panic!("{source}: expected an exception");
+        };
+        assert_eq!(e.kind, kind, "{source}: {}", e.message);
+        assert!(e.message.contains(what), "{source}: {}", e.message);
+    }
 }
 
 #[test]

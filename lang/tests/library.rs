@@ -13,12 +13,12 @@ fn run(source: &str) -> (String, Outcome) {
 
 #[test]
 fn a_module_not_in_the_library_is_module_not_found_naming_it() {
-    let (_, outcome) = run("import enum\n");
+    let (_, outcome) = run("import asyncio\n");
     let Outcome::Raised(e) = outcome else {
         panic!("expected an exception, got {outcome:?}");
     };
     assert_eq!(e.kind, "ModuleNotFoundError");
-    assert_eq!(e.message, "No module named 'enum'");
+    assert_eq!(e.message, "No module named 'asyncio'");
 }
 
 #[test]

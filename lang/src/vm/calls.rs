@@ -120,7 +120,10 @@ impl Vm {
             }
             Value::Ref(r) => match self.object(r)? {
                 Object::Function { .. } => self.call_function_object(r, args, kwargs),
-                Object::Class(_) => self.instantiate(r, args, kwargs),
+                Object::Class(_) => match self.special(callee, "__call__")? {
+                    Some(m) => self.call_with(m, args, kwargs),
+                    None => self.instantiate(r, args, kwargs),
+                },
                 Object::Method { receiver, function } => {
                     let (receiver, function) = (*receiver, *function);
                     let mut all = Vec::with_capacity(args.len() + 1);
@@ -143,6 +146,11 @@ impl Vm {
                             (first, args.collect())
                         }
                     };
+                    if name == "type.__call__"
+                        && let Value::Ref(class) = receiver
+                    {
+                        return self.instantiate(class, args, kwargs);
+                    }
                     let v = self.method(receiver, &name, args, kwargs)?;
                     self.push(v)
                 }

@@ -30,6 +30,20 @@ impl Vm {
                     matches!(v, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. })),
                 ))
             }
+            // An instance of a user class that no `__init__` (nor metaclass `__call__`) saw:
+            // how `enum` makes its members (CPython's `object.__new__(cls)`).
+            "bare_instance" => match arg(0)? {
+                Value::Ref(class) if matches!(self.object(class)?, Object::Class(_)) => {
+                    if self.exception_root(class)?.is_some() {
+                        return raise("TypeError", "_sl.bare_instance() of an exception class");
+                    }
+                    self.alloc(Object::Instance {
+                        class,
+                        attrs: Vec::new(),
+                    })
+                }
+                _ => raise("TypeError", "_sl.bare_instance() needs a class"),
+            },
             "copy_instance" => match arg(0)? {
                 Value::Ref(r) => match self.object(r)? {
                     Object::Instance { class, attrs } => {

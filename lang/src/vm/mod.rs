@@ -384,6 +384,7 @@ const BUILTINS: &[&str] = &[
     "_sl.mt_twist",
     "_sl.re_compile",
     "_sl.re_search",
+    "_sl.bare_instance",
 ];
 
 impl Vm {
@@ -1635,11 +1636,12 @@ impl Vm {
                 }
             }
             Instr::Yield => self.yield_value()?,
-            Instr::MakeClass { name, bases } => {
+            Instr::MakeClass { name, bases, meta } => {
                 let namespace = self.pop()?;
+                let meta = if meta { Some(self.pop()?) } else { None };
                 let base = if bases == 1 { Some(self.pop()?) } else { None };
                 let name = self.name_at(name)?;
-                let class = self.make_class(name, base, namespace)?;
+                let class = self.make_class(name, base, meta, namespace)?;
                 self.push(class)?;
             }
             Instr::LocalsDict => {

@@ -12,6 +12,14 @@ use crate::value::Value;
 /// How long a class chain may be (a hostile snapshot could make a cycle).
 const CHAIN_MAX: usize = 256;
 
+/// What a class inherits from `object` before its metaclass is consulted.
+const OBJECT_NAMES: &[&str] = &[
+    "__init__", "__new__", "__repr__", "__str__", "__hash__", "__eq__", "__ne__", "__lt__",
+    "__le__", "__gt__", "__ge__", "__format__", "__setattr__", "__getattribute__",
+    "__delattr__", "__dir__", "__init_subclass__", "__reduce__", "__reduce_ex__", "__sizeof__",
+    "__doc__", "__class__",
+];
+
 /// Where an attribute was found on a class chain.
 pub(super) enum Found {
     /// In a user class's namespace (the class that holds it).
@@ -41,18 +49,23 @@ pub(super) fn find_in_class(heap: &crate::heap::Heap, class: u32, name: &str) ->
 }
 
 impl Vm {
-    /// `class Name(base): ...` — `namespace` is the dict the body produced.
+    /// `class Name(base, metaclass=meta): ...` — `namespace` is the dict the body produced.
+    /// Then, as in CPython, the base chain's `__init_subclass__` and the metaclass's `__init__`
+    /// run on the new class (a metaclass's `__new__` and `__prepare__` are not in the subset).
     pub(super) fn make_class(
         &mut self,
         name: String,
         base: Option<Value>,
+        meta: Option<Value>,
         namespace: Value,
     ) -> Result<Value, Raise> {
         if let Some(b) = base {
             let ok = match b {
                 Value::ExceptionClass(_) => true,
                 Value::Ref(r) => matches!(self.object(r)?, Object::Class(_)),
-                Value::Builtin(id) => super::BUILTINS.get(id as usize) == Some(&"object"),
+                Value::Builtin(id) => {
+                    matches!(super::BUILTINS.get(id as usize), Some(&"object" | &"type"))
+                }
                 _ => false,
             };
             if !ok {
@@ -66,9 +79,10 @@ impl Vm {
             }
         }
         let base = match base {
-            Some(Value::Builtin(_)) => None,
+            Some(b) if b == self.builtin_value("object") => None,
             other => other,
         };
+        let meta = self.metaclass_for(base, meta)?;
         let Value::Ref(ns) = namespace else {
             return raise("SystemError", "class namespace");
         };
@@ -81,9 +95,10 @@ impl Vm {
             attrs.push((key, v));
         }
         let class = self.alloc(Object::Class(Class {
-            name,
+            name: name.clone(),
             base,
             attrs: attrs.clone(),
+            meta,
         }))?;
         let Value::Ref(class_ref) = class else {
             return raise("SystemError", "allocation");
@@ -105,7 +120,76 @@ impl Vm {
             }
             self.set_owner(target, class_ref);
         }
+        if let Some(Value::Ref(b)) = base
+            && let Found::Class(hook) = self.class_lookup(b, "__init_subclass__")?
+        {
+            // Implicitly a class method, bound to the new class.
+            let function = match hook {
+                Value::Ref(h) => match self.object(h)? {
+                    Object::ClassMethod(f) => *f,
+                    _ => hook,
+                },
+                other => other,
+            };
+            self.call_sync(function, vec![class], Vec::new())?;
+        }
+        if let Some(m) = meta
+            && let Found::Class(init) = self.class_lookup(m, "__init__")?
+        {
+            let name = self.str_value(name)?;
+            let bases = self.alloc(Object::Tuple(base.into_iter().collect()))?;
+            self.call_sync(init, vec![class, name, bases, namespace], Vec::new())?;
+        }
         Ok(class)
+    }
+
+    /// The metaclass of a class being made: the one given, else the base's; the given one must
+    /// derive from the base's (CPython's "metaclass conflict").
+    fn metaclass_for(&mut self, base: Option<Value>, given: Option<Value>) -> Result<Option<u32>, Raise> {
+        let inherited = match base {
+            Some(Value::Ref(b)) => match self.object(b)? {
+                Object::Class(c) => c.meta,
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(given) = given else {
+            return Ok(inherited);
+        };
+        if given == self.builtin_value("type") {
+            return Ok(inherited);
+        }
+        let type_ = self.builtin_value("type");
+        let m = match given {
+            Value::Ref(m) if matches!(self.object(m)?, Object::Class(_)) && self.class_derives(m, type_)? => m,
+            other => {
+                let t = self.type_name(other)?;
+                return raise(
+                    "NotSupported",
+                    format!("a metaclass of type '{t}' (only subclasses of type) is not in the subset"),
+                );
+            }
+        };
+        if let Found::Class(_) = self.class_lookup(m, "__new__")? {
+            return raise("NotSupported", "a metaclass's __new__ is not in the subset (use __init__)");
+        }
+        if let Some(i) = inherited
+            && !self.class_derives(m, Value::Ref(i))?
+        {
+            return raise(
+                "TypeError",
+                "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
+            );
+        }
+        Ok(Some(m))
+    }
+
+    /// The metaclass of user class `class`, if it has one other than `type`.
+    pub(super) fn metaclass_of(&self, class: u32) -> Result<Option<u32>, Raise> {
+        match self.object(class)? {
+            Object::Class(c) => Ok(c.meta),
+            _ => Ok(None),
+        }
     }
 
     fn set_owner(&mut self, function: Value, class: u32) {
@@ -128,7 +212,8 @@ impl Vm {
                 return Ok(Found::Class(*v));
             }
             match c.base {
-                None => return Ok(Found::Missing),
+                // `object`, or `type` at the root of a metaclass.
+                None | Some(Value::Builtin(_)) => return Ok(Found::Missing),
                 Some(Value::Ref(b)) => current = b,
                 Some(Value::ExceptionClass(e)) => return Ok(Found::Exception(e)),
                 Some(_) => return raise("SystemError", "bad base class"),
@@ -166,6 +251,8 @@ impl Vm {
                         _ => ancestor == self.builtin_value("object"),
                     });
                 }
+                // `type`, at the root of a metaclass.
+                Value::Builtin(_) => return Ok(ancestor == self.builtin_value("object")),
                 _ => return Ok(false),
             }
         }
@@ -181,6 +268,7 @@ impl Vm {
                     user: Some(class), ..
                 } => Value::Ref(*class),
                 Object::Exception { class, .. } => Value::ExceptionClass(*class),
+                Object::Class(Class { meta: Some(m), .. }) => Value::Ref(*m),
                 Object::Class(_) => self.builtin_value("type"),
                 other => self.builtin_value(match other.type_name() {
                     "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
@@ -462,7 +550,15 @@ impl Vm {
                         }
                         Ok(Some(v))
                     }
-                    _ => Ok(None),
+                    _ => match self.metaclass_of(r)? {
+                        // What the metaclass defines, bound to the class as its instance —
+                        // except what every class has from `object` first, in CPython's order.
+                        Some(m) if !OBJECT_NAMES.contains(&name) => match self.class_lookup(m, name)? {
+                            Found::Class(v) => self.bind(v, obj, Value::Ref(m)).map(Some),
+                            _ => Ok(None),
+                        },
+                        _ => Ok(None),
+                    },
                 }
             }
             Object::Super { class, receiver } => {
@@ -626,6 +722,23 @@ impl Vm {
                 self.alloc(Object::Method {
                     receiver,
                     function: f,
+                })
+                .map(Some)
+            }
+            // Both do nothing on `object` (and `type.__init__` on a metaclass's instance).
+            "__init_subclass__" => {
+                let f = self.builtin_value("object.__init__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            // `super().__call__(...)` in a metaclass: `type.__call__`, plain instantiation.
+            "__call__" if matches!(receiver, Value::Ref(r) if matches!(self.object(r)?, Object::Class(_))) => {
+                self.alloc(Object::BuiltinMethod {
+                    receiver: Some(receiver),
+                    name: "type.__call__".into(),
                 })
                 .map(Some)
             }
@@ -812,8 +925,8 @@ impl Vm {
         self.missing_attr(obj, name)
     }
 
-    /// The special method `name` of an instance (or user exception), bound; `None` for other
-    /// values or when the class does not define it.
+    /// The special method `name` of an instance (or user exception, or a class whose metaclass
+    /// defines it), bound; `None` for other values or when the class does not define it.
     pub(super) fn special(&mut self, v: Value, name: &str) -> Result<Option<Value>, Raise> {
         let Value::Ref(r) = v else {
             return Ok(None);
@@ -822,7 +935,10 @@ impl Vm {
             Object::Instance { class, .. }
             | Object::Exception {
                 user: Some(class), ..
-            } => *class,
+            }
+            | Object::Class(Class {
+                meta: Some(class), ..
+            }) => *class,
             _ => return Ok(None),
         };
         match self.class_lookup(class, name)? {

@@ -7,7 +7,7 @@ use super::{
     py_str_repr, raise, range_len,
 };
 use crate::code::{BinOp, CmpOp};
-use crate::heap::{Dict, Iter, Key, Object};
+use crate::heap::{Class, Dict, Iter, Key, Object};
 use crate::value::{Value, float_repr};
 
 impl Vm {
@@ -64,7 +64,7 @@ impl Vm {
                     Object::Dict(d) => d.entries.len(),
                     _ => 0,
                 },
-                Object::Instance { .. } => match self.call_special(v, "__len__", Vec::new())? {
+                Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => match self.call_special(v, "__len__", Vec::new())? {
                     Some(Value::Int(n)) if n >= 0 => n as usize,
                     Some(Value::Int(_)) => {
                         return raise("ValueError", "__len__() should return >= 0");
@@ -580,7 +580,7 @@ impl Vm {
                     }
                 }
             }
-            Object::Instance { .. } => {
+            Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
                 if let Some(r) = self.call_special(container, "__contains__", vec![item])? {
                     return self.truthy(r);
                 }
@@ -739,7 +739,7 @@ impl Vm {
                 index: 0,
                 kind: *kind,
             },
-            Object::Instance { .. } => {
+            Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
                 if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
                     if self.is_user_object(it) {
                         let Value::Ref(i) = it else {
@@ -1172,7 +1172,15 @@ impl Vm {
                         .map_or("?", |c| c.name.as_str()),
                     address(r)
                 ),
-                Object::Class(c) => format!("<class '__main__.{}'>", c.name),
+                Object::Class(c) => {
+                    let name = c.name.clone();
+                    if c.meta.is_some()
+                        && let Some(s) = self.call_special(v, "__repr__", Vec::new())?
+                    {
+                        return self.expect_str(s, "__repr__");
+                    }
+                    format!("<class '__main__.{name}'>")
+                }
                 Object::Instance { class, .. } => {
                     let class = *class;
                     if let Some(s) = self.call_special(v, "__repr__", Vec::new())? {
