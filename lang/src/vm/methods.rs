@@ -42,6 +42,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "islower",
             "isidentifier",
             "istitle",
+            "isprintable",
             "zfill",
             "expandtabs",
             "center",
@@ -330,9 +331,12 @@ impl Vm {
                 self.str_list(parts)
             }
             "splitlines" => {
-                a.done(0)?;
-                let parts = text.lines().map(str::to_owned).collect();
-                self.str_list(parts)
+                let keepends = match a.get(0, "keepends") {
+                    Some(v) => self.truthy(v)?,
+                    None => false,
+                };
+                a.done(1)?;
+                self.str_list(split_lines(&text, keepends))
             }
             "partition" | "rpartition" => {
                 a.exactly(1)?;
@@ -374,7 +378,15 @@ impl Vm {
                 self.str_value(out)
             }
             "startswith" | "endswith" => {
-                a.done(1)?;
+                let bound = |vm: &mut Self, v: Option<Value>| -> Result<Option<i64>, Raise> {
+                    match v {
+                        None | Some(Value::None) => Ok(None),
+                        Some(v) => vm.index_arg(v).map(Some),
+                    }
+                };
+                let start = bound(self, a.get(1, "start"))?;
+                let end = bound(self, a.get(2, "end"))?;
+                a.done(3)?;
                 let Some(p) = a.positional.first().copied() else {
                     return raise(
                         "TypeError",
@@ -387,12 +399,30 @@ impl Vm {
                     }
                     _ => vec![p],
                 };
+                // CPython's tailmatch: slice-adjusted bounds (start is not clamped to the
+                // length), then the candidate must fit between them.
+                let chars: Option<Vec<char>> =
+                    (start.is_some() || end.is_some()).then(|| text.chars().collect());
                 for c in candidates {
                     let c = self.str_arg(c, name)?;
-                    let hit = if name == "startswith" {
-                        text.starts_with(c.as_str())
-                    } else {
-                        text.ends_with(c.as_str())
+                    let hit = match &chars {
+                        None if name == "startswith" => text.starts_with(c.as_str()),
+                        None => text.ends_with(c.as_str()),
+                        Some(chars) => {
+                            let n = chars.len() as i64;
+                            let adjust = |i: i64| if i < 0 { (i + n).max(0) } else { i };
+                            let lo = adjust(start.unwrap_or(0));
+                            let hi = adjust(end.unwrap_or(n)).min(n);
+                            let sub: Vec<char> = c.chars().collect();
+                            let len = sub.len() as i64;
+                            if hi - len < lo {
+                                false
+                            } else if name == "startswith" {
+                                chars[lo as usize..(lo + len) as usize] == sub[..]
+                            } else {
+                                chars[(hi - len) as usize..hi as usize] == sub[..]
+                            }
+                        }
                     };
                     if hit {
                         return Ok(Value::Bool(true));
@@ -486,7 +516,7 @@ impl Vm {
                 self.str_value(out.to_owned())
             }
             "isdigit" | "isnumeric" | "isdecimal" | "isalpha" | "isalnum" | "isspace"
-            | "isupper" | "islower" | "isidentifier" | "istitle" => {
+            | "isupper" | "islower" | "isidentifier" | "istitle" | "isprintable" => {
                 a.done(0)?;
                 let nonempty = !text.is_empty();
                 let result = match name {
@@ -505,6 +535,7 @@ impl Vm {
                             && !text.chars().any(char::is_uppercase)
                     }
                     "istitle" => nonempty && title_case(&text) == text,
+                    "isprintable" => text.chars().all(super::printable),
                     _ => {
                         let mut chars = text.chars();
                         chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
@@ -1172,4 +1203,35 @@ fn title_case(text: &str) -> String {
         previous_letter = c.is_alphabetic();
     }
     out
+}
+
+/// CPython's `str.splitlines`: every line boundary it knows (`\n`, `\r`, `\r\n`, `\v`, `\f`,
+/// `\x1c`–`\x1e`, `\x85`, `\u2028`, `\u2029`), the ends kept or not.
+fn split_lines(text: &str, keepends: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let boundary = matches!(
+            c,
+            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}'
+                | '\u{2028}' | '\u{2029}'
+        );
+        if !boundary {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        if c == '\r'
+            && let Some(&(j, '\n')) = chars.peek()
+        {
+            chars.next();
+            end = j + 1;
+        }
+        lines.push(text[start..if keepends { end } else { i }].to_owned());
+        start = end;
+    }
+    if start < text.len() {
+        lines.push(text[start..].to_owned());
+    }
+    lines
 }
