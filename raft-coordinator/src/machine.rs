@@ -929,6 +929,24 @@ impl Machine {
         target.outcome.clone()
     }
 
+    /// Whether a held call is a wait on a task that runs now: it resolves without the caller's
+    /// worker slot, so giving that slot back (a checkpoint, a block, a new lease and a restore)
+    /// would buy nothing. A wait on a task that is ready, blocked or waiting itself does not
+    /// count, so a chain of waits still frees its slots once its end needs one.
+    pub fn awaits_running_task(&self, command: &Command) -> bool {
+        let Command::Call(TaskCall {
+            call: Call::Wait { future },
+            ..
+        }) = command
+        else {
+            return false;
+        };
+        self.state
+            .tasks
+            .get(future)
+            .is_some_and(|t| t.status == Status::Running)
+    }
+
     /// Whether applying `command` may make tasks ready (so a held acquire should follow it).
     pub fn may_ready_tasks(command: &Command) -> bool {
         match command {

@@ -626,7 +626,9 @@ impl Core {
     fn release_held(&mut self, now: Instant) {
         // Ready tasks nobody has leased for a while mean every worker slot is taken — possibly
         // by the very calls held here, waiting on those tasks: held task calls then give their
-        // slots back (they block at the coordinator) instead of waiting out the budget.
+        // slots back (they block at the coordinator) instead of waiting out the budget — except
+        // a wait on a task running now, which needs no slot to resolve (a parent draining a
+        // fan-out would otherwise block and restore once per child it waits on).
         if self.replica.machine().state.ready.is_empty() {
             self.ready_since = None;
         } else if self.ready_since.is_none() {
@@ -641,7 +643,9 @@ impl Core {
         let held = std::mem::take(&mut self.held);
         for h in held {
             let blocked = self.replica.machine().would_block(&h.command);
-            let yields = starving && matches!(h.command, Command::Call(_));
+            let yields = starving
+                && matches!(h.command, Command::Call(_))
+                && !self.replica.machine().awaits_running_task(&h.command);
             if blocked && h.until > now && !h.answer.is_closed() && !yields {
                 self.held.push(h);
             } else if blocked && matches!(h.command, Command::Acquire { .. }) {

@@ -312,18 +312,36 @@ async fn the_leader_holds_a_wait_until_the_future_resolves_within_its_budget() {
     else {
         panic!("spawn")
     };
-    // Leased (as a worker would), so no task sits ready: held calls would otherwise give their
-    // workers back early, so as not to starve it.
+    // Leased (as a worker would): it runs. Another task then sits ready with no worker to
+    // take it — held calls give their workers back so as not to starve it, but not a wait on
+    // a task that runs now (that needs no slot to resolve).
     assert_eq!(lease_one(&client).await.task, slow);
+    let Reply::Spawned(_starved) = client
+        .propose(&task_call(
+            &parent,
+            2,
+            Call::Spawn {
+                function: "idle".into(),
+                args: vec![],
+                deps: vec![],
+                label: None,
+                on_coordinator: false,
+            },
+        ))
+        .await
+        .unwrap()
+    else {
+        panic!("spawn")
+    };
     let started = std::time::Instant::now();
     let reply = client
-        .propose(&task_call(&parent, 2, Call::Wait { future: slow }))
+        .propose(&task_call(&parent, 3, Call::Wait { future: slow }))
         .await
         .unwrap();
     assert_eq!(reply, Reply::WouldBlock);
     assert!(
         started.elapsed() >= Duration::from_millis(900),
-        "held for its budget first"
+        "held for its budget first, though a task starved: the awaited one runs"
     );
     cluster.shutdown().await;
 }
