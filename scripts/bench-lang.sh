@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Times each program in lang/bench under python3 and under `slnode run` (best of 3, same run)
-# and prints the ratio slnode/python3 and the geometric mean. Usage: bench-lang.sh PATH-TO-SLNODE
+# Times each program under python3 and under `slnode run` (best of 3, same run) and prints the
+# ratio slnode/python3 with a geometric mean per set: the micro-benchmarks in lang/bench and
+# the pyperformance-like programs of the differential corpus (lang/tests/programs/bench_*.py:
+# nbody, richards, fannkuch, float, generators, json round trip, regex, nqueens, chaos, …).
+# Usage: bench-lang.sh PATH-TO-SLNODE
 set -euo pipefail
 # OpenBLAS starts its thread pool when the binary loads; its idle threads would spin beside the VM.
 export OPENBLAS_NUM_THREADS=1
 slnode=${1:?usage: bench-lang.sh PATH-TO-SLNODE}
-python3 - "$slnode" lang/bench/*.py <<'PY'
+python3 - "$slnode" lang/bench/*.py -- lang/tests/programs/bench_*.py <<'PY'
 import math, subprocess, sys, time
-slnode, files = sys.argv[1], sys.argv[2:]
+slnode, rest = sys.argv[1], sys.argv[2:]
+cut = rest.index('--')
+sets = [("micro (lang/bench)", rest[:cut]), ("pyperformance-like (bench_*.py)", rest[cut + 1:])]
 def best(cmd):
     times = []
     for _ in range(3):
@@ -15,14 +20,16 @@ def best(cmd):
         out = subprocess.run(cmd, capture_output=True, check=True).stdout
         times.append(time.perf_counter() - t)
     return min(times), out
-ratios = []
-print(f"{'program':<16}{'python3 s':>10}{'slnode s':>10}{'ratio':>8}")
-for f in files:
-    py, a = best(["python3", f])
-    sl, b = best([slnode, "run", f])
-    if a != b:
-        print(f"{f}: outputs differ", file=sys.stderr); sys.exit(1)
-    ratios.append(sl / py)
-    print(f"{f.split('/')[-1]:<16}{py:>10.3f}{sl:>10.3f}{sl/py:>8.2f}")
-print(f"geometric mean of slnode/python3: {math.exp(sum(map(math.log, ratios))/len(ratios)):.2f}")
+for title, files in sets:
+    ratios = []
+    print(f"{title}\n{'program':<24}{'python3 s':>10}{'slnode s':>10}{'ratio':>8}")
+    for f in files:
+        py, a = best(["python3", f])
+        sl, b = best([slnode, "run", f])
+        if a != b:
+            print(f"{f}: outputs differ", file=sys.stderr); sys.exit(1)
+        ratios.append(sl / py)
+        print(f"{f.split('/')[-1]:<24}{py:>10.3f}{sl:>10.3f}{sl/py:>8.2f}")
+    geo = math.exp(sum(map(math.log, ratios)) / len(ratios))
+    print(f"geometric mean of slnode/python3: {geo:.2f}; worst {max(ratios):.2f}\n")
 PY

@@ -26,7 +26,9 @@ pub struct Scope {
 
 impl Scope {
     fn bind_local(&mut self, name: String) {
-        if self.locals.insert(name.clone()) && !self.bound_order.contains(&name) {
+        // A name is removed from `locals` (global/nonlocal) only after the walk: first insertion
+        // is first binding.
+        if self.locals.insert(name.clone()) {
             self.bound_order.push(name);
         }
     }

@@ -72,6 +72,11 @@ fn metaclasses_outside_the_subset_raise_naming_what() {
             "TypeError",
             "metaclass conflict",
         ),
+        (
+            "class M(type):\n    pass\nX = M('X', (), {})\n",
+            "NotSupported",
+            "calling a metaclass",
+        ),
     ];
     for (source, kind, what) in cases {
         let module = compile("job.py", source).expect(source);

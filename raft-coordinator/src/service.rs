@@ -17,8 +17,8 @@ use tracing::{debug, info, warn};
 
 use crate::catalog::Member;
 use crate::executions::{DagId, NodeKey};
-use crate::ids::{Epoch, Seq, TaskId};
-use crate::machine::{Checkpoint, Command, Machine, Reject, Reply};
+use crate::ids::{Epoch, QueueId, Seq, TaskId};
+use crate::machine::{Call, Checkpoint, Command, Machine, Reject, Reply};
 use crate::query::{Answer, Query};
 use crate::replica::{self, Membership, Replica};
 
@@ -319,6 +319,45 @@ fn granted_now(mut command: Command) -> Command {
     command
 }
 
+/// What a queue call being proposed lets held calls do: items for held dequeues, room for
+/// held enqueues of one item.
+struct Feed {
+    queue: QueueId,
+    count: usize,
+    /// Dequeues may follow (the call enqueues); otherwise enqueues (it dequeues).
+    takers: bool,
+}
+
+impl Feed {
+    fn of(command: &Command) -> Option<Feed> {
+        let Command::Call(call) = command else {
+            return None;
+        };
+        let (queue, count, takers) = match &call.call {
+            Call::Enqueue { queue, .. } => (*queue, 1, true),
+            Call::EnqueueMany { queue, items } => (*queue, items.len(), true),
+            Call::Dequeue { queue } => (*queue, 1, false),
+            _ => return None,
+        };
+        Some(Feed {
+            queue,
+            count,
+            takers,
+        })
+    }
+
+    fn follows(&self, held: &Command) -> bool {
+        let Command::Call(call) = held else {
+            return false;
+        };
+        match &call.call {
+            Call::Dequeue { queue } => self.takers && *queue == self.queue,
+            Call::Enqueue { queue, .. } => !self.takers && *queue == self.queue,
+            _ => false,
+        }
+    }
+}
+
 /// A task call sent without the task's state (see `Checkpoint::Unchanged`).
 fn unchanged(command: &Command) -> bool {
     matches!(command, Command::Call(c) if c.checkpoint == Checkpoint::Unchanged)
@@ -473,9 +512,13 @@ impl Core {
                     });
                 } else {
                     let readies = Machine::may_ready_tasks(&command);
+                    let feeds = Feed::of(&command);
                     self.propose(command, answer);
                     if readies {
                         self.propose_held_acquires();
+                    }
+                    if let Some(feed) = feeds {
+                        self.propose_held_behind(feed);
                     }
                 }
             }
@@ -668,6 +711,27 @@ impl Core {
                 let _ = h.answer.send(ProposeOutcome::Applied(reply));
             } else if !h.answer.is_closed() {
                 self.propose(granted_now(h.command), h.answer);
+            }
+        }
+    }
+
+    /// Proposes the held queue calls that `feed` lets proceed right behind it, in arrival order:
+    /// they land in the same batch and are applied after it, so a queue hand-off costs one
+    /// round of commits instead of two. Should the feeding call be refused, a follower applies
+    /// to the queue as it is and blocks at the coordinator like any call that cannot proceed.
+    fn propose_held_behind(&mut self, feed: Feed) {
+        if !self.replica.is_leader() {
+            return;
+        }
+        let mut room = feed.count;
+        let held = std::mem::take(&mut self.held);
+        for h in held {
+            if room > 0 && feed.follows(&h.command) && !unchanged(&h.command) && !h.answer.is_closed()
+            {
+                room -= 1;
+                self.propose(h.command, h.answer);
+            } else {
+                self.held.push(h);
             }
         }
     }

@@ -90,7 +90,7 @@ class EnumType(type):
                 member._value_ = value
                 args = value if isinstance(value, tuple) else (value,)
                 member.__init__(*args)
-                if not is_flag or _power_of_two(value) or value == 0:
+                if not is_flag or _power_of_two(value):
                     cls._member_names_.append(key)
                 try:
                     cls._value2member_map_[value] = member
@@ -171,14 +171,23 @@ class Enum(metaclass=EnumType):
         pass
 
     def _generate_next_value_(name, start, count, last_values):
+        # CPython 3.11: one past the last value when it is the largest, else one past the
+        # largest that takes + 1.
         if not last_values:
             return start
-        for v in reversed(last_values):
-            try:
-                return v + 1
-            except TypeError:
-                pass
-        return start
+        try:
+            last = last_values[-1]
+            last_values.sort()
+            if last == last_values[-1]:
+                return last + 1
+            raise TypeError
+        except TypeError:
+            for v in reversed(last_values):
+                try:
+                    return v + 1
+                except TypeError:
+                    pass
+            return start
 
     @classmethod
     def _missing_(cls, value):

@@ -116,8 +116,6 @@ class Template:
     def get_identifiers(self):
         ids = []
         for kind, name, start, end in self._scan():
-            if kind == 'invalid':
-                self._invalid(start)
             if name is not None and name not in ids:
                 ids.append(name)
         return ids

@@ -176,6 +176,10 @@ impl Vm {
         if let Some(i) = inherited
             && !self.class_derives(m, Value::Ref(i))?
         {
+            // The most derived of the two wins, as in CPython.
+            if self.class_derives(i, Value::Ref(m))? {
+                return Ok(Some(i));
+            }
             return raise(
                 "TypeError",
                 "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
@@ -301,6 +305,12 @@ impl Vm {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> Result<(), Raise> {
+        if self.class_derives(class, self.builtin_value("type"))? {
+            return raise(
+                "NotSupported",
+                "making a class by calling a metaclass (or type(name, bases, dict)) is not in the subset; use a class statement",
+            );
+        }
         let root = self.exception_root(class)?;
         let instance = match root {
             Some(e) => self.alloc(Object::Exception {

@@ -126,3 +126,22 @@ try:
         pass
 except TypeError as e:
     print('TypeError:', e)
+
+
+class Special(Registry):
+    pass
+
+
+class Tool(Plugin, metaclass=Registry):
+    pass
+
+
+class Fancy(metaclass=Special):
+    pass
+
+
+class Both(Fancy, metaclass=Registry):
+    pass
+
+
+print(type(Tool).__name__, type(Both).__name__)

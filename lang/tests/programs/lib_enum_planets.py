@@ -1,6 +1,6 @@
 # Enums as a program uses them: members with tuple values and __init__, methods, properties,
 # lookups, aliases, ordering by value, dict keys, _missing_, custom auto values.
-from enum import Enum, IntEnum, auto, unique
+from enum import Enum, Flag, IntEnum, auto, unique
 
 
 class Planet(Enum):
@@ -120,3 +120,26 @@ print()
 print(Weekday.TUE in Weekday, isinstance(Weekday.WED, Weekday), type(Weekday.WED).__name__)
 print(Weekday.MON.__class__ is Weekday, hash(Weekday.MON) == hash(Weekday.MON))
 print([d.value for d in reversed(list(Weekday))])
+
+
+class Bits(Flag):
+    NONE = 0
+    A = 1
+    B = 2
+
+
+print(list(Bits), len(Bits), Bits.NONE, Bits(0) is Bits.NONE, list(Bits.__members__))
+
+
+class Odd(Enum):
+    A = 5
+    Y = 1
+    Z = auto()
+
+
+class Words(Enum):
+    X = 'x'
+    Y = auto()
+
+
+print(Odd.Z.value, [m.value for m in Words])

@@ -87,3 +87,4 @@ for text in ['a\nb\r\nc\rd\x0be\x0cf\x1cg\x85h\u2028i\n', '', '\n', 'x\n\ny', 'n
     print(text.splitlines(), text.splitlines(True), text.splitlines(keepends=True))
 print(repr('\xa0\xad\x85\u2028\u200b\ufeff\U000e0001\ue000 é ü 日本 \U0001f600'))
 print(['a\x9fb'.isprintable(), 'abc'.isprintable(), ''.isprintable(), 'a b'.isprintable(), 'a\tb'.isprintable(), '日本'.isprintable()])
+print(string.Template('$_$ and ${x} and $ and $$y').get_identifiers())
