@@ -24,6 +24,9 @@ pub struct Member {
     pub paused: bool,
     /// Left the cluster (membership churn); never restarted.
     pub left: bool,
+    /// How it joined (`slnode join …`), for a restart before the join wrote its `node.toml`:
+    /// a node killed mid-join is joined again, as its operator would.
+    pub join: Option<Vec<String>>,
 }
 
 pub struct Cluster {
@@ -107,6 +110,7 @@ impl Cluster {
                 killed: false,
                 paused: false,
                 left: false,
+                join: None,
             });
         }
         if !output.status.success() {
@@ -191,23 +195,25 @@ impl Cluster {
     }
 
     pub fn restart(&mut self, index: usize) -> anyhow::Result<()> {
-        let (dir, name) = {
+        let (dir, name, join) = {
             let m = self.member_mut(index);
-            (m.dir.clone(), m.name.clone())
+            (m.dir.clone(), m.name.clone(), m.join.clone())
         };
         let log = dir.join("node.log");
+        let args = match join {
+            // Killed before its join wrote the node's identity: join again.
+            Some(join) if !dir.join("node.toml").exists() => join,
+            _ => vec![
+                "serve".into(),
+                "--data-dir".into(),
+                dir.display().to_string(),
+                "--log".into(),
+                log.display().to_string(),
+                "-v".into(),
+            ],
+        };
         let pid = self
-            .spawn(
-                &[
-                    "serve".into(),
-                    "--data-dir".into(),
-                    dir.display().to_string(),
-                    "--log".into(),
-                    log.display().to_string(),
-                    "-v".into(),
-                ],
-                &log,
-            )
+            .spawn(&args, &log)
             .with_context(|| format!("restarting {name}"))?;
         let _ = std::fs::write(dir.join("pid"), pid.to_string());
         let m = self.member_mut(index);
@@ -311,8 +317,7 @@ impl Cluster {
         let http = SocketAddr::from((ip_of(self.first_ip, index), self.port + 80));
         let log = dir.join("node.log");
         let bootstrap = self.members[0].addr;
-        let pid = self.spawn(
-            &[
+        let args: Vec<String> = vec![
                 "join".into(),
                 bootstrap.to_string(),
                 "--token".into(),
@@ -330,9 +335,8 @@ impl Cluster {
                 "--log".into(),
                 log.display().to_string(),
                 "-v".into(),
-            ],
-            &log,
-        )?;
+        ];
+        let pid = self.spawn(&args, &log)?;
         let _ = std::fs::write(dir.join("pid"), pid.to_string());
         self.members.push(Member {
             name,
@@ -343,6 +347,7 @@ impl Cluster {
             killed: false,
             paused: false,
             left: false,
+            join: Some(args),
         });
         Ok(index)
     }

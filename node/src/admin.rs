@@ -86,11 +86,18 @@ impl Principals {
         self.install([]);
     }
 
-    /// Installs the replicated list; a principal removed there stops authenticating here.
+    /// Installs the replicated list; a principal removed there stops authenticating here. The
+    /// list always holds the admin (the bootstrap node writes it first), so an empty one is a
+    /// replica that has not caught up — a node that just joined, before its snapshot — and
+    /// unknown tokens stay "not ready" rather than "revoked" until it arrives.
     pub fn replace(&self, entries: impl IntoIterator<Item = Entry>) {
+        let entries: Vec<Entry> = entries.into_iter().collect();
+        let caught_up = !entries.is_empty();
         self.install(entries);
-        self.loaded
-            .store(true, std::sync::atomic::Ordering::Release);
+        if caught_up {
+            self.loaded
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
     }
 
     fn install(&self, entries: impl IntoIterator<Item = Entry>) {
@@ -328,6 +335,11 @@ mod tests {
         assert_eq!(principals.authenticate("admin-token"), Ok(ADMIN.to_owned()));
         let early = principals.authenticate("alice-token").unwrap_err();
         assert!(sl_rpc::endpoint::refusal_is_transient(&early), "{early}");
+        // A node that just joined reads an empty list from its replica before the snapshot
+        // arrives (slchaos found it too): still not ready.
+        principals.replace([]);
+        let joined = principals.authenticate("alice-token").unwrap_err();
+        assert!(sl_rpc::endpoint::refusal_is_transient(&joined), "{joined}");
         principals.replace([(Principals::hash("alice-token"), "alice".to_owned())]);
         assert_eq!(
             principals.authenticate("alice-token"),
