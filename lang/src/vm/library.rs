@@ -185,10 +185,15 @@ impl Vm {
 
     /// The compiled form of a Python pattern: mode 0 searches, 1 matches at the start, 2 must
     /// match all of the text. Kept in a small per-VM cache.
-    fn regex(&mut self, pattern: &str, flags: i64, mode: i64) -> Result<regex::Regex, String> {
+    fn regex(
+        &mut self,
+        pattern: &str,
+        flags: i64,
+        mode: i64,
+    ) -> Result<std::sync::Arc<regex::Regex>, String> {
         let key = format!("{mode}\u{0}{flags}\u{0}{pattern}");
         if let Some((_, re)) = self.regexes.iter().find(|(k, _)| *k == key) {
-            return Ok(re.clone());
+            return Ok(std::sync::Arc::clone(re));
         }
         let body = translate_regex(pattern, flags)?;
         let full = match mode {
@@ -212,7 +217,8 @@ impl Vm {
         if self.regexes.len() >= REGEX_CACHE_MAX {
             self.regexes.remove(0);
         }
-        self.regexes.push((key, re.clone()));
+        let re = std::sync::Arc::new(re);
+        self.regexes.push((key, std::sync::Arc::clone(&re)));
         Ok(re)
     }
 

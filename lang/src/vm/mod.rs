@@ -237,7 +237,9 @@ pub struct Vm {
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
     /// Compiled `re` patterns (rebuilt from their text after a restore; see `library.rs`).
-    regexes: Vec<(String, regex::Regex)>,
+    /// Shared, not cloned per search: a `Regex` clone starts with empty lazy-DFA caches, which
+    /// every search would then rebuild (a regex-heavy program ran 6× slower than CPython so).
+    regexes: Vec<(String, std::sync::Arc<regex::Regex>)>,
 }
 
 /// Traceback entries for comprehension frames use code indexes counting down from here (no
