@@ -318,32 +318,6 @@ class _ValueOps:
 
 
 class IntEnum(ReprEnum):
-    __eq__ = _ValueOps.__eq__
-    __ne__ = _ValueOps.__ne__
-    __lt__ = _ValueOps.__lt__
-    __le__ = _ValueOps.__le__
-    __gt__ = _ValueOps.__gt__
-    __ge__ = _ValueOps.__ge__
-    __hash__ = _ValueOps.__hash__
-    __bool__ = _ValueOps.__bool__
-    __int__ = _ValueOps.__int__
-    __float__ = _ValueOps.__float__
-    __index__ = _ValueOps.__index__
-    __add__ = _ValueOps.__add__
-    __radd__ = _ValueOps.__radd__
-    __sub__ = _ValueOps.__sub__
-    __rsub__ = _ValueOps.__rsub__
-    __mul__ = _ValueOps.__mul__
-    __rmul__ = _ValueOps.__rmul__
-    __truediv__ = _ValueOps.__truediv__
-    __floordiv__ = _ValueOps.__floordiv__
-    __mod__ = _ValueOps.__mod__
-    __pow__ = _ValueOps.__pow__
-    __neg__ = _ValueOps.__neg__
-    __abs__ = _ValueOps.__abs__
-    __lshift__ = _ValueOps.__lshift__
-    __rshift__ = _ValueOps.__rshift__
-
     def __and__(self, other):
         return self._value_ & _plain(other)
 
@@ -355,17 +329,6 @@ class IntEnum(ReprEnum):
 
 
 class StrEnum(ReprEnum):
-    __eq__ = _ValueOps.__eq__
-    __ne__ = _ValueOps.__ne__
-    __lt__ = _ValueOps.__lt__
-    __le__ = _ValueOps.__le__
-    __gt__ = _ValueOps.__gt__
-    __ge__ = _ValueOps.__ge__
-    __hash__ = _ValueOps.__hash__
-    __len__ = _ValueOps.__len__
-    __add__ = _ValueOps.__add__
-    __radd__ = _ValueOps.__radd__
-
     def __init__(self, *values):
         if len(values) != 1 or not isinstance(values[0], str):
             raise TypeError('%r is not a string' % (values[0] if len(values) == 1 else values,))
@@ -474,21 +437,6 @@ class Flag(Enum):
 
 class IntFlag(Flag):
     _keep_bits_ = True
-    __eq__ = _ValueOps.__eq__
-    __ne__ = _ValueOps.__ne__
-    __lt__ = _ValueOps.__lt__
-    __le__ = _ValueOps.__le__
-    __gt__ = _ValueOps.__gt__
-    __ge__ = _ValueOps.__ge__
-    __hash__ = _ValueOps.__hash__
-    __int__ = _ValueOps.__int__
-    __index__ = _ValueOps.__index__
-    __add__ = _ValueOps.__add__
-    __radd__ = _ValueOps.__radd__
-    __sub__ = _ValueOps.__sub__
-    __rsub__ = _ValueOps.__rsub__
-    __mul__ = _ValueOps.__mul__
-    __rmul__ = _ValueOps.__rmul__
 
     def __str__(self):
         return str(self._value_)
@@ -500,6 +448,23 @@ class IntFlag(Flag):
         if isinstance(other, (self.__class__, int)) and not isinstance(other, bool):
             return _plain(other)
         return None
+
+
+_COMPARE = ('__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__hash__')
+_ARITHMETIC = ('__add__', '__radd__', '__sub__', '__rsub__', '__mul__', '__rmul__')
+
+
+def _value_ops(cls, names):
+    # The single-inheritance stand-in for CPython's `class IntEnum(int, ReprEnum)`.
+    for name in names:
+        setattr(cls, name, getattr(_ValueOps, name))
+
+
+_value_ops(IntEnum, _COMPARE + _ARITHMETIC + (
+    '__bool__', '__int__', '__float__', '__index__', '__truediv__', '__floordiv__', '__mod__',
+    '__pow__', '__neg__', '__abs__', '__lshift__', '__rshift__'))
+_value_ops(StrEnum, _COMPARE + ('__len__', '__add__', '__radd__'))
+_value_ops(IntFlag, _COMPARE + _ARITHMETIC + ('__int__', '__index__'))
 
 
 def unique(enumeration):
