@@ -50,6 +50,10 @@ fn ip_of(first: Ipv4Addr, index: usize) -> Ipv4Addr {
 
 /// How long a leaving node may take to hand its objects off and stop.
 const LEAVE_WITHIN: Duration = Duration::from_secs(90);
+/// How long a join may run before slchaos stops waiting for it (it goes on in the background).
+const JOIN_WITHIN: Duration = Duration::from_secs(30);
+/// Joins tried, as an operator would retry, before the new node is given up.
+const JOIN_ATTEMPTS: u32 = 3;
 
 impl Cluster {
     /// `slnode up` a fresh cluster of `nodes` under `dir` (which must not hold one).
@@ -349,7 +353,53 @@ impl Cluster {
             left: false,
             join: Some(args),
         });
+        self.await_join(index)?;
         Ok(index)
+    }
+
+    /// Waits until the joining node wrote its identity (it then runs on), retrying a join that
+    /// ended without one (the bootstrap node busy or briefly unreachable). A node that never
+    /// joins is given up — counted as left, neither restarted nor read — with an error.
+    fn await_join(&mut self, index: usize) -> anyhow::Result<()> {
+        let (dir, name, args) = {
+            let m = self.member_mut(index);
+            (m.dir.clone(), m.name.clone(), m.join.clone().unwrap_or_default())
+        };
+        let config = dir.join("node.toml");
+        for attempt in 1..=JOIN_ATTEMPTS {
+            let deadline = Instant::now() + JOIN_WITHIN;
+            loop {
+                if config.exists() || Instant::now() >= deadline {
+                    return Ok(());
+                }
+                let pid = self.member_mut(index).pid;
+                if pid.is_none_or(|p| self.exited(p)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if config.exists() {
+                return Ok(());
+            }
+            if attempt < JOIN_ATTEMPTS {
+                std::thread::sleep(Duration::from_millis(500));
+                let pid = self.spawn(&args, &dir.join("node.log"))?;
+                let _ = std::fs::write(dir.join("pid"), pid.to_string());
+                self.member_mut(index).pid = Some(pid);
+            }
+        }
+        let m = self.member_mut(index);
+        m.left = true;
+        m.pid = None;
+        bail!("{name} did not join after {JOIN_ATTEMPTS} attempts (see its node.log)")
+    }
+
+    /// Whether the process `pid` this run started has ended (reaping it).
+    fn exited(&mut self, pid: i32) -> bool {
+        match self.children.iter_mut().find(|c| c.id() as i32 == pid) {
+            Some(child) => !matches!(child.try_wait(), Ok(None)),
+            None => true,
+        }
     }
 
     /// Undoes every fault: partitions removed, paused nodes continued, killed nodes restarted.

@@ -492,6 +492,11 @@ fn start_fault(
             let p = candidates[*who as usize % candidates.len()];
             let leaving = live[p].clone();
             c.leave(leaving.0)?;
+            client
+                .addrs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|a| *a != leaving.2);
             let joined = c.join_new()?;
             let new = c
                 .members
@@ -500,7 +505,6 @@ fn start_fault(
                 .map(|m| (m.name.clone(), m.addr))
                 .expect("just joined");
             let mut addrs = client.addrs.lock().unwrap_or_else(|e| e.into_inner());
-            addrs.retain(|a| *a != leaving.2);
             addrs.push(new.1);
             Ok(vec![format!("-{}", leaving.1), format!("+{}", new.0)])
         }
