@@ -178,6 +178,15 @@ pub enum Instr {
     LocalsDict,
     /// Replaces a finished generator by what it returned (the value of `yield from`).
     GeneratorReturned,
+    /// `yield from`'s step with the stack `iterator, sent`: the sent value goes to the
+    /// iterator (`next` for None, else `send`), leaving `iterator, yielded`; when the iterator
+    /// is done, it is popped and the jump taken.
+    Send(u32),
+    /// `yield from`'s handler for an exception thrown in at its `yield`, stack `iterator, exc`:
+    /// a paused generator gets the exception where it is paused (what it yields next is
+    /// yielded again, its end takes the jump); `GeneratorExit` closes it first. Anything else
+    /// re-raises here.
+    YieldFromThrow(u32),
     /// Pushes the module `name`.
     Import(u32),
     /// `raise exc from cause` with the stack `exc, cause`.

@@ -589,6 +589,8 @@ impl Function {
             Instr::JumpIfFalseOrPop(_) => Instr::JumpIfFalseOrPop(target),
             Instr::JumpIfTrueOrPop(_) => Instr::JumpIfTrueOrPop(target),
             Instr::ForIter(_) => Instr::ForIter(target),
+            Instr::Send(_) => Instr::Send(target),
+            Instr::YieldFromThrow(_) => Instr::YieldFromThrow(target),
             other => other,
         };
     }
@@ -1727,20 +1729,30 @@ impl Function {
                 if !self.generator {
                     return Err(s.error(at, "SyntaxError", "'yield' outside function"));
                 }
-                // Delegation without send/throw pass-through; its value is what the inner
-                // generator returned.
+                // Delegation as PEP 380: values sent in go to the inner iterator, exceptions
+                // thrown in at the `yield` go to it too (the try block covers the `yield`
+                // alone), and the value is what the inner generator returned.
                 self.expr(s, &y.value)?;
                 self.emit(Instr::GetIter);
                 self.emit(Instr::Dup);
                 let inner = self.hidden_slot(s);
                 self.store_slot(inner);
+                let none = s.constant(Const::None);
+                self.emit(Instr::LoadConst(none));
                 let start = self.here();
-                let exit = self.emit(Instr::ForIter(0));
+                let exit = self.emit(Instr::Send(0));
+                let guarded = self.here();
+                let setup = self.emit(Instr::SetupExcept(0));
                 self.emit(Instr::Yield);
-                self.emit(Instr::Pop);
+                self.emit(Instr::PopBlock);
                 self.emit(Instr::Jump(start));
+                let handler = self.here();
+                self.patch(setup, handler);
+                let thrown = self.emit(Instr::YieldFromThrow(0));
+                self.emit(Instr::Jump(guarded));
                 let end = self.here();
                 self.patch(exit, end);
+                self.patch(thrown, end);
                 self.load_slot(inner);
                 self.emit(Instr::GeneratorReturned);
             }

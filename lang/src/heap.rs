@@ -150,7 +150,7 @@ pub enum Iter {
         stop: i64,
         step: i64,
     },
-    /// Over a list, tuple, str (by char index), bytes, or a dict's or set's keys.
+    /// Over a list, tuple, str (`index` a byte offset), bytes, or a dict's or set's keys.
     Seq {
         of: u32,
         index: u32,
@@ -158,7 +158,7 @@ pub enum Iter {
     /// A list, tuple or str backwards.
     Reversed {
         of: u32,
-        /// Items still to give.
+        /// Items still to give (for a str, bytes).
         left: u32,
     },
     /// The remaining iterators take their turn lazily, as CPython's do.
@@ -588,6 +588,11 @@ impl Heap {
         let survivors = (self.live() as u64).saturating_sub(self.allocated);
         self.allocated > 4096.max(survivors)
             || self.live_bytes + self.allocated_bytes > self.limit()
+    }
+
+    /// Allocations since the last collection.
+    pub fn allocations(&self) -> u64 {
+        self.allocated
     }
 
     pub fn allocated_bytes_since(&self) -> u64 {

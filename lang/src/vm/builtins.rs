@@ -490,7 +490,10 @@ impl Vm {
                             Object::List(_) | Object::Tuple(_) | Object::Str(_)
                         ) =>
                     {
-                        let left = self.len_of(v)? as u32;
+                        let left = match self.object(r)? {
+                            Object::Str(s) => s.len() as u32,
+                            _ => self.len_of(v)? as u32,
+                        };
                         self.alloc(Object::Iter(Iter::Reversed { of: r, left }))
                     }
                     _ => {

@@ -28,7 +28,7 @@ pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
 
 use crate::code::{BinOp, CmpOp, Const, Instr, Module};
 use crate::frame::{Block, Frame, FrameKind, GeneratorEnd};
-use crate::heap::{Dict, Heap, Key, Object};
+use crate::heap::{Dict, Heap, Iter, Key, Object};
 use crate::value::Value;
 
 /// Frames deep a program may recurse (RecursionError beyond), as CPython's default.
@@ -540,12 +540,20 @@ impl Vm {
                 return Outcome::Raised(exception);
             }
         }
+        // Whether to collect changes only when something was allocated: the heap is asked
+        // again only then (most instructions allocate nothing).
+        let mut looked_at = u64::MAX;
         for executed in 0..budget {
             if executed % 1024 == 1023 && self.deadline_passed() {
                 return Outcome::Suspended;
             }
-            if self.state.heap.wants_collection() {
+            let allocations = self.state.heap.allocations();
+            if allocations != looked_at && {
+                looked_at = allocations;
+                self.state.heap.wants_collection()
+            } {
                 self.collect();
+                looked_at = self.state.heap.allocations();
                 if self.state.heap.over_limit()
                     && let Some(exception) = self.unwind(Raise::New("MemoryError", String::new()))
                 {
@@ -1011,30 +1019,66 @@ impl Vm {
                 }
             }
             Instr::ForIter(target) => {
-                // A `for` loop over a paused generator: its frame goes back on the frame stack.
-                if let Some(Value::Ref(r)) = frame.stack.last().copied()
-                    && depth < RECURSION_MAX
-                    && let Some(Object::Generator(g)) = self.state.heap.get_mut(r)
-                    && !g.running
-                    && let Some(mut resumed) = g.frame.take()
-                {
-                    if g.started {
-                        resumed.stack.push(Value::None);
+                let Some(Value::Ref(r)) = frame.stack.last().copied() else {
+                    return Ok(Some(instr));
+                };
+                match self.state.heap.get_mut(r) {
+                    // `for i in range(...)`: no allocation, no call.
+                    Some(Object::Iter(Iter::Range { next, stop, step }))
+                        if frame.stack.len() < STACK_MAX =>
+                    {
+                        let n = *next;
+                        if if *step > 0 { n < *stop } else { n > *stop } {
+                            *next = n.saturating_add(*step);
+                            frame.stack.push(Value::Int(n));
+                        } else {
+                            frame.stack.pop();
+                            frame.pc = target;
+                        }
+                        return Ok(None);
                     }
-                    g.started = true;
-                    g.running = true;
-                    resumed.kind = FrameKind::Generator {
-                        object: r,
-                        on_end: GeneratorEnd::ForIter(target),
-                    };
+                    // Over a list or tuple while it has items.
+                    Some(Object::Iter(Iter::Seq { of, index })) if frame.stack.len() < STACK_MAX => {
+                        let (of, at) = (*of, *index);
+                        if let Some(Object::List(items) | Object::Tuple(items)) =
+                            self.state.heap.get(of)
+                            && let Some(item) = items.get(at as usize).copied()
+                            && let Some(Object::Iter(Iter::Seq { index, .. })) =
+                                self.state.heap.get_mut(r)
+                        {
+                            *index = at.saturating_add(1);
+                            frame.stack.push(item);
+                            return Ok(None);
+                        }
+                    }
+                    // A paused generator: its frame goes back on the frame stack.
+                    Some(Object::Generator(_)) if depth < RECURSION_MAX => {
+                        if let Some(resumed) = take_paused_frame(&mut self.state.heap, r, target) {
+                            self.state.frames.push(resumed);
+                            return Ok(None);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Instr::Send(target) => {
+                // `yield from` resuming a paused generator with None: as `ForIter`.
+                let n = frame.stack.len();
+                if n >= 2
+                    && frame.stack[n - 1] == Value::None
+                    && let Value::Ref(r) = frame.stack[n - 2]
+                    && depth < RECURSION_MAX
+                    && let Some(resumed) = take_paused_frame(&mut self.state.heap, r, target)
+                {
+                    frame.stack.pop();
                     self.state.frames.push(resumed);
                     return Ok(None);
                 }
             }
             Instr::Yield => {
-                // Back to a `for` loop or `next()`: the frame returns into its generator.
+                // Back to a `for` loop, `next()` or a builtin: the frame returns into its
+                // generator.
                 if let FrameKind::Generator { object, on_end } = frame.kind
-                    && on_end != GeneratorEnd::Native
                     && depth >= 2
                     && let Some(v) = frame.stack.pop()
                     && let Some(mut paused) = self.state.frames.pop()
@@ -1046,6 +1090,9 @@ impl Vm {
                             g.running = false;
                         }
                         _ => return raise("SystemError", "not a generator"),
+                    }
+                    if on_end == GeneratorEnd::Native {
+                        self.generator_returned = false;
                     }
                     if let Some(caller) = self.state.frames.last_mut() {
                         caller.stack.push(v);
@@ -1428,23 +1475,16 @@ impl Vm {
                     self.push(it)?;
                 }
             }
-            Instr::ForIter(t) => {
-                let it = self.pop()?;
-                if let Value::Ref(r) = it
-                    && matches!(self.object(r)?, Object::Generator(_))
-                {
-                    self.push(it)?;
-                    self.resume_generator(r, Value::None, GeneratorEnd::ForIter(t))?;
-                    return Ok(false);
-                }
-                match self.next(it)? {
-                    Some(item) => {
-                        self.push(it)?;
-                        self.push(item)?;
-                    }
-                    None => self.frame()?.pc = t,
+            Instr::ForIter(t) => self.for_iter(t)?,
+            Instr::Send(t) => {
+                let sent = self.pop()?;
+                if sent == Value::None {
+                    self.for_iter(t)?;
+                } else {
+                    self.delegate_send(t, sent)?;
                 }
             }
+            Instr::YieldFromThrow(t) => self.delegate_throw(t)?,
             Instr::Call(argc) => {
                 let args = self.pop_n(argc as usize)?;
                 let callee = self.pop()?;
@@ -1969,6 +2009,26 @@ impl Vm {
         Ok(false)
     }
 
+    /// `for`'s step over the iterator on top: the next item pushed above it, or the iterator
+    /// popped and the jump to `t` taken when it is done.
+    fn for_iter(&mut self, t: u32) -> Result<(), Raise> {
+        let it = self.pop()?;
+        if let Value::Ref(r) = it
+            && matches!(self.object(r)?, Object::Generator(_))
+        {
+            self.push(it)?;
+            return self.resume_generator(r, Value::None, GeneratorEnd::ForIter(t));
+        }
+        match self.next(it)? {
+            Some(item) => {
+                self.push(it)?;
+                self.push(item)?;
+            }
+            None => self.frame()?.pc = t,
+        }
+        Ok(())
+    }
+
     /// The parts of a slice object, or `None` for any other value.
     fn slice_parts(&self, v: Value) -> Result<Option<(Value, Value, Value)>, Raise> {
         if let Value::Ref(r) = v
@@ -2324,6 +2384,29 @@ pub fn printable(c: char) -> bool {
         | 0xd800..=0xf8ff | 0xfdd0..=0xfdef | 0xfeff | 0xfff9..=0xfffb | 0x110bd
         | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..=0x10ffff)
         && n & 0xfffe != 0xfffe
+}
+
+/// The frame of generator `r` resumed by a `for` loop (or `yield from`) whose end jumps to
+/// `target`, when it is paused; it is marked running. The fast path of resumption.
+#[inline(always)]
+fn take_paused_frame(heap: &mut Heap, r: u32, target: u32) -> Option<Frame> {
+    let Some(Object::Generator(g)) = heap.get_mut(r) else {
+        return None;
+    };
+    if g.running {
+        return None;
+    }
+    let mut resumed = g.frame.take()?;
+    if g.started {
+        resumed.stack.push(Value::None);
+    }
+    g.started = true;
+    g.running = true;
+    resumed.kind = FrameKind::Generator {
+        object: r,
+        on_end: GeneratorEnd::ForIter(target),
+    };
+    Some(resumed)
 }
 
 /// The frame for calling function `f` with exactly `args`, when it is a plain function (only

@@ -167,6 +167,70 @@ impl Vm {
         Err(Raise::Object(object))
     }
 
+    /// `yield from` sending a value other than None to the iterator below it: a generator
+    /// resumes with it, any other iterator's `send` method is called (StopIteration ends the
+    /// delegation).
+    pub(super) fn delegate_send(&mut self, t: u32, sent: Value) -> Result<(), Raise> {
+        let it = self.pop()?;
+        self.push(it)?;
+        if let Value::Ref(r) = it
+            && matches!(self.object(r)?, Object::Generator(_))
+        {
+            return self.resume_generator(r, sent, GeneratorEnd::ForIter(t));
+        }
+        let send = self.get_attr(it, "send")?;
+        match self.call_sync(send, vec![sent], Vec::new()) {
+            Ok(v) => self.push(v),
+            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => self.end_delegation(t),
+            Err(Raise::New("StopIteration", _)) => self.end_delegation(t),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn end_delegation(&mut self, t: u32) -> Result<(), Raise> {
+        self.pop()?;
+        self.frame()?.pc = t;
+        Ok(())
+    }
+
+    /// An exception thrown in at `yield from`'s `yield` (stack `iterator, exc`), as PEP 380
+    /// says: GeneratorExit closes the inner generator and goes on up; any other exception is
+    /// raised where a paused inner generator is paused, which then yields again (the delegation
+    /// goes on), returns (the jump to `t`, as a `for` loop's end) or raises (here). An inner
+    /// iterator that is not a generator has no `throw`: the exception is raised here.
+    pub(super) fn delegate_throw(&mut self, t: u32) -> Result<(), Raise> {
+        let exc = self.pop()?;
+        let it = self.pop()?;
+        self.push(it)?;
+        let Value::Ref(object) = exc else {
+            return raise("SystemError", "yield from: no exception to throw");
+        };
+        let inner = match it {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Generator(g) => Some((r, g.started && g.frame.is_some() && !g.running)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if self.is_exception(object, "GeneratorExit") {
+            if let Some((r, _)) = inner {
+                self.generator_close(r)?;
+            }
+            return Err(Raise::Object(object));
+        }
+        match inner {
+            Some((r, true)) => {
+                self.resume_generator(r, Value::None, GeneratorEnd::ForIter(t))?;
+                // The value its `yield` would have received: the exception takes its place.
+                self.pop()?;
+            }
+            // Not started (or already done): thrown into, it is finished, as CPython's.
+            Some((r, false)) if !self.generator_running(r) => self.generator_finished(r),
+            _ => {}
+        }
+        Err(Raise::Object(object))
+    }
+
     /// `generator.close()`: GeneratorExit where it is paused, so its `finally` blocks run.
     pub(super) fn generator_close(&mut self, r: u32) -> Result<(), Raise> {
         let paused = matches!(self.state.heap.get(r), Some(Object::Generator(g)) if g.started && g.frame.is_some());
@@ -207,6 +271,10 @@ impl Vm {
     pub(super) fn is_exception(&self, e: u32, kind: &str) -> bool {
         let class = super::exception_index(kind);
         matches!(self.state.heap.get(e), Some(Object::Exception { class: c, .. }) if super::derives(*c, class))
+    }
+
+    fn generator_running(&self, r: u32) -> bool {
+        matches!(self.state.heap.get(r), Some(Object::Generator(g)) if g.running)
     }
 
     /// A generator's frame returned (or raised out): it is finished.

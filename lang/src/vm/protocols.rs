@@ -809,8 +809,19 @@ impl Vm {
                 let (of, at) = (*of, *left as usize);
                 return Ok(match self.object(of)? {
                     Object::List(v) | Object::Tuple(v) => v.get(at).copied(),
-                    Object::Str(s) => match s.chars().nth(at) {
-                        Some(c) => Some(self.str_value(c.to_string())?),
+                    // For a str, `left` counts bytes: the character ending there is next, and
+                    // `left` drops by the rest of its width too.
+                    Object::Str(s) => match s.get(..at + 1).and_then(|t| t.chars().next_back()) {
+                        Some(c) => {
+                            let wider = c.len_utf8() as u32 - 1;
+                            let item = self.str_value(c.to_string())?;
+                            if let Some(Object::Iter(Iter::Reversed { left, .. })) =
+                                self.state.heap.get_mut(r)
+                            {
+                                *left = left.saturating_sub(wider);
+                            }
+                            Some(item)
+                        }
                         None => None,
                     },
                     _ => None,
@@ -896,12 +907,21 @@ impl Vm {
             Object::List(v) | Object::Tuple(v) => v.get(index).copied(),
             Object::Dict(d) | Object::Set { items: d, .. } => d.entries.get(index).map(|(k, _)| *k),
             Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
-            Object::Str(s) if s.is_ascii() => match s.as_bytes().get(index) {
-                Some(c) => Some(self.str_value((*c as char).to_string())?),
-                None => None,
-            },
-            Object::Str(s) => match s.chars().nth(index) {
-                Some(c) => Some(self.str_value(c.to_string())?),
+            // A str's index is a byte offset (each step O(1)); it moved by one above, and moves
+            // on by the rest of a wider character here. An offset inside a character (only a
+            // hostile snapshot makes one) ends the iteration.
+            Object::Str(s) => match s.get(index..).and_then(|t| t.chars().next()) {
+                Some(c) => {
+                    let wider = c.len_utf8() as u32 - 1;
+                    let item = self.str_value(c.to_string())?;
+                    if wider > 0
+                        && let Some(Object::Iter(Iter::Seq { index, .. })) =
+                            self.state.heap.get_mut(r)
+                    {
+                        *index = index.saturating_add(wider);
+                    }
+                    Some(item)
+                }
                 None => None,
             },
             _ => None,
