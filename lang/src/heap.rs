@@ -154,6 +154,9 @@ pub enum Iter {
     Seq {
         of: u32,
         index: u32,
+        /// A dict's or set's size when the iteration began: a change is an error, as in
+        /// CPython (a dict grown while iterated would otherwise be iterated forever).
+        size: u32,
     },
     /// A list, tuple or str backwards.
     Reversed {
@@ -184,6 +187,8 @@ pub enum Iter {
         of: u32,
         index: u32,
         kind: ViewKind,
+        /// The dict's size when the iteration began (as `Seq`'s).
+        size: u32,
     },
 }
 

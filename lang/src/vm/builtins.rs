@@ -71,6 +71,10 @@ impl Vm {
             }
             args.extend(tols);
         }
+        // Output is written as it is printed: `flush` has nothing to do.
+        if name == "print" {
+            kwargs.retain(|(k, _)| k != "flush");
+        }
         // Keyword arguments the builtins accept; anything else is an error below.
         let (sep, end, key, reverse, default, start) = if kwargs.is_empty() {
             (None, None, None, None, None, None)
@@ -218,7 +222,7 @@ impl Vm {
             "ascii" => {
                 count(&args, 1, 1)?;
                 let s = self.repr(args[0])?;
-                self.str_value(s)
+                self.str_value(crate::format::ascii_escape(&s))
             }
             "int" => {
                 count(&args, 0, 2)?;

@@ -43,6 +43,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "isidentifier",
             "istitle",
             "isprintable",
+            "isascii",
             "zfill",
             "expandtabs",
             "center",
@@ -516,7 +517,7 @@ impl Vm {
                 self.str_value(out.to_owned())
             }
             "isdigit" | "isnumeric" | "isdecimal" | "isalpha" | "isalnum" | "isspace"
-            | "isupper" | "islower" | "isidentifier" | "istitle" | "isprintable" => {
+            | "isupper" | "islower" | "isidentifier" | "istitle" | "isprintable" | "isascii" => {
                 a.done(0)?;
                 let nonempty = !text.is_empty();
                 let result = match name {
@@ -536,6 +537,7 @@ impl Vm {
                     }
                     "istitle" => nonempty && title_case(&text) == text,
                     "isprintable" => text.chars().all(super::printable),
+                    "isascii" => text.is_ascii(),
                     _ => {
                         let mut chars = text.chars();
                         chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
@@ -867,10 +869,7 @@ impl Vm {
                 match (self.with_dict(receiver, |d| d.remove(&key))?, default) {
                     (Some((_, v)), _) => Ok(v),
                     (None, Some(d)) => Ok(d),
-                    (None, None) => {
-                        let shown = self.repr(k)?;
-                        raise("KeyError", shown)
-                    }
+                    (None, None) => self.key_error(k),
                 }
             }
             "popitem" => {
@@ -974,8 +973,7 @@ impl Vm {
                     _ => {
                         let removed = self.with_dict(receiver, |d| d.remove(&key))?;
                         if removed.is_none() && name == "remove" {
-                            let shown = self.repr(v)?;
-                            return raise("KeyError", shown);
+                            return self.key_error(v);
                         }
                     }
                 }

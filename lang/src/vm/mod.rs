@@ -1038,7 +1038,7 @@ impl Vm {
                         return Ok(None);
                     }
                     // Over a list or tuple while it has items.
-                    Some(Object::Iter(Iter::Seq { of, index })) if frame.stack.len() < STACK_MAX => {
+                    Some(Object::Iter(Iter::Seq { of, index, .. })) if frame.stack.len() < STACK_MAX => {
                         let (of, at) = (*of, *index);
                         if let Some(Object::List(items) | Object::Tuple(items)) =
                             self.state.heap.get(of)
@@ -1278,6 +1278,8 @@ impl Vm {
                             None if EXCEPTIONS.iter().any(|(n, _)| *n == name) => {
                                 Value::ExceptionClass(exception_index(&name))
                             }
+                            // The program is always the main module.
+                            None if name == "__name__" => self.str_value("__main__".into())?,
                             None => {
                                 return raise("NameError", format!("name '{name}' is not defined"));
                             }
@@ -1772,8 +1774,12 @@ impl Vm {
                         let t = self.str_of(value)?;
                         crate::format::format_str(&t, &spec)
                     }
-                    b'r' | b'a' => {
+                    b'r' => {
                         let t = self.repr(value)?;
+                        crate::format::format_str(&t, &spec)
+                    }
+                    b'a' => {
+                        let t = crate::format::ascii_escape(&self.repr(value)?);
                         crate::format::format_str(&t, &spec)
                     }
                     _ => self.format(value, &spec)?,
@@ -2240,10 +2246,7 @@ impl Vm {
             };
             return match found {
                 Some(v) => Ok(v),
-                None => {
-                    let shown = self.repr(index)?;
-                    raise("KeyError", shown)
-                }
+                None => self.key_error(index),
             };
         }
         match self.object(r)? {

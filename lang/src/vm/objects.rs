@@ -368,6 +368,14 @@ impl Vm {
     }
 
     /// BaseException.__init__: the arguments become `args`, `str(e)` and `repr(e)`'s inside.
+    /// `KeyError(key)` raised: its `args` hold the key itself, as CPython's.
+    pub(super) fn key_error<T>(&mut self, key: Value) -> Result<T, Raise> {
+        let class = Value::ExceptionClass(super::exception_index("KeyError"));
+        let e = self.exception_to_raise(class)?;
+        self.init_exception(e, vec![key])?;
+        Err(Raise::Object(e))
+    }
+
     pub(super) fn init_exception(&mut self, r: u32, args: Vec<Value>) -> Result<(), Raise> {
         let key_error = matches!(self.object(r)?, Object::Exception { class, .. }
             if super::derives(*class, super::exception_index("KeyError")));

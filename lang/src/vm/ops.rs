@@ -290,8 +290,7 @@ impl Vm {
             }
             (Some(Object::Dict(d)), Some(key)) => {
                 if d.remove(&key).is_none() {
-                    let shown = self.repr(index)?;
-                    return raise("KeyError", shown);
+                    return self.key_error(index);
                 }
                 Ok(())
             }

@@ -718,26 +718,43 @@ impl Vm {
             Object::Set { items, .. } => {
                 let order = self.set_order(items);
                 if order.iter().enumerate().all(|(i, j)| i == *j) {
-                    Iter::Seq { of: r, index: 0 }
+                    Iter::Seq {
+                        of: r,
+                        index: 0,
+                        size: items.entries.len() as u32,
+                    }
                 } else {
                     let keys: Vec<Value> = order.into_iter().map(|i| items.entries[i].0).collect();
                     let list = self.alloc(Object::List(keys))?;
                     let Value::Ref(l) = list else {
                         return raise("SystemError", "allocation");
                     };
-                    Iter::Seq { of: l, index: 0 }
+                    Iter::Seq {
+                        of: l,
+                        index: 0,
+                        size: 0,
+                    }
                 }
             }
-            Object::List(_)
-            | Object::Tuple(_)
-            | Object::Str(_)
-            | Object::Bytes(_)
-            | Object::Dict(_) => Iter::Seq { of: r, index: 0 },
+            Object::Dict(d) => Iter::Seq {
+                of: r,
+                index: 0,
+                size: d.entries.len() as u32,
+            },
+            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Iter::Seq {
+                of: r,
+                index: 0,
+                size: 0,
+            },
             Object::Iter(_) | Object::Generator(_) => return Ok(v),
             Object::DictView { dict, kind } => Iter::DictView {
                 of: *dict,
                 index: 0,
                 kind: *kind,
+                size: match self.object(*dict)? {
+                    Object::Dict(d) => d.entries.len() as u32,
+                    _ => 0,
+                },
             },
             Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
                 if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
@@ -786,7 +803,7 @@ impl Vm {
             let t = self.type_name(it)?;
             return raise("TypeError", format!("'{t}' object is not an iterator"));
         };
-        let (of, index) = match self.state.heap.get_mut(r) {
+        let (of, index, size) = match self.state.heap.get_mut(r) {
             Some(Object::Iter(Iter::Range { next, stop, step })) => {
                 let n = *next;
                 let more = if *step > 0 { n < *stop } else { n > *stop };
@@ -796,10 +813,10 @@ impl Vm {
                 *next = n.saturating_add(*step);
                 return Ok(Some(Value::Int(n)));
             }
-            Some(Object::Iter(Iter::Seq { of, index })) => {
+            Some(Object::Iter(Iter::Seq { of, index, size })) => {
                 let current = *index;
                 *index = index.saturating_add(1);
-                (*of, current as usize)
+                (*of, current as usize, *size)
             }
             Some(Object::Iter(Iter::Reversed { of, left })) => {
                 if *left == 0 {
@@ -876,10 +893,13 @@ impl Vm {
                 }
                 return Ok(None);
             }
-            Some(Object::Iter(Iter::DictView { of, index, kind })) => {
-                let (of, at, kind) = (*of, *index as usize, *kind);
+            Some(Object::Iter(Iter::DictView { of, index, kind, size })) => {
+                let (of, at, kind, size) = (*of, *index as usize, *kind, *size);
                 *index = index.saturating_add(1);
                 let entry = match self.object(of)? {
+                    Object::Dict(d) if d.entries.len() != size as usize => {
+                        return raise("RuntimeError", "dictionary changed size during iteration");
+                    }
                     Object::Dict(d) => d.entries.get(at).copied(),
                     _ => None,
                 };
@@ -905,6 +925,12 @@ impl Vm {
         };
         let item = match self.object(of)? {
             Object::List(v) | Object::Tuple(v) => v.get(index).copied(),
+            Object::Dict(d) if d.entries.len() != size as usize => {
+                return raise("RuntimeError", "dictionary changed size during iteration");
+            }
+            Object::Set { items, .. } if items.entries.len() != size as usize => {
+                return raise("RuntimeError", "Set changed size during iteration");
+            }
             Object::Dict(d) | Object::Set { items: d, .. } => d.entries.get(index).map(|(k, _)| *k),
             Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
             // A str's index is a byte offset (each step O(1)); it moved by one above, and moves

@@ -123,19 +123,25 @@ impl Vm {
                     None => return raise("TypeError", "not enough arguments for format string"),
                 },
             };
-            // printf flags map onto the format-spec language: `-` is left alignment.
+            // printf flags map onto the format-spec language: `-` is left alignment; without
+            // it printf right-aligns text too (the spec language's default for text is left).
             let (align, rest) = match spec.strip_prefix('-') {
                 Some(rest) => ("<", rest.to_owned()),
                 None => ("", spec.clone()),
             };
+            let text_align = if align.is_empty() { ">" } else { align };
             let formatted = match kind {
                 's' => {
                     let text = self.str_of(value)?;
-                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                    crate::format::format_str(&text, &format!("{text_align}{rest}"))
                 }
-                'r' | 'a' => {
+                'r' => {
                     let text = self.repr(value)?;
-                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                    crate::format::format_str(&text, &format!("{text_align}{rest}"))
+                }
+                'a' => {
+                    let text = crate::format::ascii_escape(&self.repr(value)?);
+                    crate::format::format_str(&text, &format!("{text_align}{rest}"))
                 }
                 'd' | 'i' | 'u' if self.is_big(value) => {
                     let text = self.repr(value)?;
@@ -151,7 +157,7 @@ impl Vm {
                             .unwrap_or_default(),
                         _ => self.str_of(value)?,
                     };
-                    crate::format::format_str(&text, &format!("{align}{rest}"))
+                    crate::format::format_str(&text, &format!("{text_align}{rest}"))
                 }
                 'd' | 'i' | 'u' => {
                     let n = match value {
@@ -217,6 +223,48 @@ impl Vm {
         Ok(out)
     }
 
+    /// A format spec with the replacement fields inside it (`>{w}.{p}f`) replaced by the
+    /// arguments they name, as text; `{}` takes the next automatic position.
+    fn nested_spec(
+        &mut self,
+        spec: &str,
+        args: &[Value],
+        kwargs: &[(String, Value)],
+        auto: &mut usize,
+    ) -> Result<String, Raise> {
+        let mut out = String::with_capacity(spec.len());
+        let mut rest = spec;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                return raise("ValueError", "unmatched '{' in format spec");
+            };
+            let name = &rest[open + 1..open + close];
+            let value = if name.is_empty() {
+                *auto += 1;
+                args.get(*auto - 1).copied()
+            } else if let Ok(index) = name.parse::<usize>() {
+                args.get(index).copied()
+            } else {
+                kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+            };
+            let Some(value) = value else {
+                let position = if name.is_empty() { Some(*auto - 1) } else { name.parse().ok() };
+                return match position {
+                    Some(i) => raise(
+                        "IndexError",
+                        format!("Replacement index {i} out of range for positional args tuple"),
+                    ),
+                    None => raise("KeyError", format!("'{name}'")),
+                };
+            };
+            out.push_str(&self.str_of(value)?);
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
     /// `template.format(*args)`: `{}`, `{0}`, `{:spec}`, `{0!r:spec}` and `{{`/`}}` escapes.
     pub(super) fn brace_format(
         &mut self,
@@ -239,9 +287,19 @@ impl Vm {
                 }
                 '}' => return raise("ValueError", "Single '}' encountered in format string"),
                 '{' => {
+                    // A spec may hold replacement fields of its own (`{:>{width}}`).
                     let mut field = String::new();
+                    let mut nested = 0usize;
                     loop {
                         match chars.next() {
+                            Some('{') => {
+                                nested += 1;
+                                field.push('{');
+                            }
+                            Some('}') if nested > 0 => {
+                                nested -= 1;
+                                field.push('}');
+                            }
                             Some('}') => break,
                             Some(ch) => field.push(ch),
                             None => {
@@ -286,6 +344,13 @@ impl Vm {
                             None => return raise("KeyError", format!("'{first}'")),
                         }
                     };
+                    let expanded;
+                    let spec = if spec.contains('{') {
+                        expanded = self.nested_spec(spec, args, kwargs, &mut auto)?;
+                        expanded.as_str()
+                    } else {
+                        spec
+                    };
                     while !rest.is_empty() {
                         if let Some(after) = rest.strip_prefix('.') {
                             let end = after.find(['.', '[']).unwrap_or(after.len());
@@ -311,7 +376,11 @@ impl Vm {
                     }
                     let formatted = match conversion {
                         "" => self.format(value, spec)?,
-                        "r" | "a" => crate::format::format_str(&self.repr(value)?, spec),
+                        "r" => crate::format::format_str(&self.repr(value)?, spec),
+                        "a" => crate::format::format_str(
+                            &crate::format::ascii_escape(&self.repr(value)?),
+                            spec,
+                        ),
                         "s" => crate::format::format_str(&self.str_of(value)?, spec),
                         other => {
                             return raise(
