@@ -49,26 +49,46 @@ class Pattern:
         return self._search(string, pos, endpos, 1)
     def fullmatch(self, string, pos=0, endpos=None):
         return self._search(string, pos, endpos, 2)
-    def finditer(self, string, pos=0, endpos=None):
+    def _spans(self, string, pos=0, endpos=None, limit=0):
+        # Every match's spans from pos, as finditer steps, fetched from the host in growing
+        # batches (one call per batch, not per match); at most limit matches when it is set.
+        if not isinstance(string, str):
+            raise TypeError("expected string or bytes-like object, got '" + type(string).__name__ + "'")
         if endpos is None:
             endpos = len(string)
+        if limit < 0:
+            return
         must_advance = False
-        while pos <= endpos:
-            m = self._search(string, pos, endpos, 0, must_advance)
-            if m is None:
+        batch = 16
+        n = 0
+        while True:
+            want = batch if not limit else min(batch, limit - n)
+            found = _sl.re_scan(self.pattern, self.flags, string, pos, endpos, must_advance, want)
+            for spans in found:
+                yield spans
+            n += len(found)
+            if len(found) < want or (limit and n >= limit):
                 return
-            yield m
-            must_advance = m._spans[0] == m._spans[1]
-            pos = m._spans[1]
+            last = found[-1]
+            must_advance = last[0] == last[1]
+            pos = last[1]
+            batch = min(batch * 4, 4096)
+    def finditer(self, string, pos=0, endpos=None):
+        if endpos is None and isinstance(string, str):
+            endpos = len(string)
+        for spans in self._spans(string, pos, endpos):
+            yield Match(self, string, spans, pos, endpos)
     def findall(self, string, pos=0, endpos=None):
         out = []
-        for m in self.finditer(string, pos, endpos):
-            if self.groups == 0:
-                out.append(m.group(0))
-            elif self.groups == 1:
-                out.append(m._group_or(1, ''))
+        groups = self.groups
+        for s in self._spans(string, pos, endpos):
+            if groups == 0:
+                out.append(string[s[0]:s[1]])
+            elif groups == 1:
+                out.append(string[s[2]:s[3]] if s[2] >= 0 else '')
             else:
-                out.append(tuple([m._group_or(i, '') for i in range(1, self.groups + 1)]))
+                out.append(tuple([string[s[2 * i]:s[2 * i + 1]] if s[2 * i] >= 0 else ''
+                                  for i in range(1, groups + 1)]))
         return out
     def _expand_fn(self, repl):
         if callable(repl):
@@ -78,16 +98,22 @@ class Pattern:
             return _apply_template(template, m)
         return expand
     def subn(self, repl, string, count=0):
-        fn = self._expand_fn(repl)
+        # A replacement without group references is its text: no Match is made per match.
+        literal = None
+        if isinstance(repl, str) and '\\' not in repl:
+            literal = repl
+        else:
+            fn = self._expand_fn(repl)
         parts = []
         last = 0
         n = 0
-        for m in self.finditer(string):
-            if count and n >= count:
-                break
-            parts.append(string[last:m._spans[0]])
-            parts.append(fn(m))
-            last = m._spans[1]
+        for s in self._spans(string, 0, None, count):
+            parts.append(string[last:s[0]])
+            if literal is None:
+                parts.append(fn(Match(self, string, s, 0, len(string))))
+            else:
+                parts.append(literal)
+            last = s[1]
             n += 1
         parts.append(string[last:])
         return (''.join(parts), n)
@@ -96,15 +122,11 @@ class Pattern:
     def split(self, string, maxsplit=0):
         out = []
         last = 0
-        n = 0
-        for m in self.finditer(string):
-            if maxsplit and n >= maxsplit:
-                break
-            out.append(string[last:m._spans[0]])
+        for s in self._spans(string, 0, None, maxsplit):
+            out.append(string[last:s[0]])
             for i in range(1, self.groups + 1):
-                out.append(m.group(i))
-            last = m._spans[1]
-            n += 1
+                out.append(string[s[2 * i]:s[2 * i + 1]] if s[2 * i] >= 0 else None)
+            last = s[1]
         out.append(string[last:])
         return out
     def __eq__(self, other):

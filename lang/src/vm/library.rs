@@ -11,6 +11,8 @@ use crate::value::Value;
 
 /// How deeply `json.loads` nests arrays and objects (CPython's recursion limit, roughly).
 const JSON_DEPTH_MAX: usize = 1000;
+/// Matches one `_sl.re_scan` call may return (`re`'s Python side asks again for more).
+const RE_SCAN_BATCH_MAX: i64 = 4096;
 
 /// A JSON syntax error: CPython's message and the character index it points at.
 struct JsonError(&'static str, usize);
@@ -145,14 +147,31 @@ impl Vm {
                 let mode = self.index_arg(arg(5)?)?;
                 let must_advance = matches!(arg(6)?, Value::Bool(true));
                 let spans =
-                    self.re_search(&pattern, flags, &text, pos, endpos, mode, must_advance)?;
-                match spans {
+                    self.re_scan(&pattern, flags, &text, pos, endpos, mode, must_advance, 1)?;
+                match spans.into_iter().next() {
                     None => Ok(Value::None),
                     Some(spans) => {
                         let items = spans.into_iter().map(Value::Int).collect();
                         self.alloc(Object::List(items))
                     }
                 }
+            }
+            "re_scan" => {
+                let pattern = self.text_arg(arg(0)?)?;
+                let flags = self.index_arg(arg(1)?)?;
+                let text = self.text_arg(arg(2)?)?;
+                let pos = self.index_arg(arg(3)?)?;
+                let endpos = self.index_arg(arg(4)?)?;
+                let must_advance = matches!(arg(5)?, Value::Bool(true));
+                let limit = self.index_arg(arg(6)?)?.clamp(1, RE_SCAN_BATCH_MAX) as usize;
+                let found =
+                    self.re_scan(&pattern, flags, &text, pos, endpos, 0, must_advance, limit)?;
+                let mut matches = Vec::with_capacity(found.len());
+                for spans in found {
+                    let items = spans.into_iter().map(Value::Int).collect();
+                    matches.push(self.alloc(Object::List(items))?);
+                }
+                self.alloc(Object::List(matches))
             }
             _ => raise(
                 "AttributeError",
@@ -226,7 +245,13 @@ impl Vm {
     /// match of `pattern` in `text[pos:endpos]`. `must_advance` (after an empty match) refuses an
     /// empty match at `pos`, as CPython's `finditer`/`sub` do.
     #[allow(clippy::too_many_arguments)]
-    fn re_search(
+    /// Up to `limit` successive matches from `pos`, each as its groups' character spans (-1
+    /// for a group that did not take part), as `finditer` steps: after an empty match the next
+    /// may not be empty at the same place. Modes 1 (`match`) and 2 (`fullmatch`) look once.
+    /// One call serves a whole batch: the character map of the text is built once, not per
+    /// match.
+    #[allow(clippy::too_many_arguments)]
+    fn re_scan(
         &mut self,
         pattern: &str,
         flags: i64,
@@ -235,7 +260,8 @@ impl Vm {
         endpos: i64,
         mode: i64,
         must_advance: bool,
-    ) -> Result<Option<Vec<i64>>, Raise> {
+        limit: usize,
+    ) -> Result<Vec<Vec<i64>>, Raise> {
         let re = match self.regex(pattern, flags, mode) {
             Ok(re) => re,
             Err(message) => return raise("ValueError", message),
@@ -249,16 +275,13 @@ impl Vm {
                 .chain([text.len()])
                 .collect()
         };
-        let nchars = if text.is_ascii() {
+        let nchars = if bytes_at.is_empty() {
             text.len()
         } else {
             bytes_at.len() - 1
         } as i64;
         let clamp = |x: i64| if x < 0 { 0 } else { x.min(nchars) };
-        let (pos, endpos) = (clamp(pos), clamp(endpos));
-        if pos > endpos {
-            return Ok(None);
-        }
+        let (mut pos, endpos) = (clamp(pos), clamp(endpos));
         let to_byte = |c: i64| {
             if bytes_at.is_empty() {
                 c as usize
@@ -274,47 +297,57 @@ impl Vm {
             }
         };
         let hay = &text[..to_byte(endpos)];
-        let start = to_byte(pos);
-        let caps = match mode {
-            0 => {
-                let mut found = re.captures_at(hay, start);
-                if must_advance
-                    && let Some(m) = found.as_ref().and_then(|c| c.get(0))
-                    && m.start() == start
-                    && m.end() == start
-                {
-                    found = if pos < endpos {
-                        re.captures_at(hay, to_byte(pos + 1))
-                    } else {
-                        None
-                    };
+        let mut must_advance = must_advance;
+        let mut found_all = Vec::new();
+        while found_all.len() < limit && pos <= endpos {
+            let start = to_byte(pos);
+            let caps = match mode {
+                0 => {
+                    let mut found = re.captures_at(hay, start);
+                    if must_advance
+                        && let Some(m) = found.as_ref().and_then(|c| c.get(0))
+                        && m.start() == start
+                        && m.end() == start
+                    {
+                        found = if pos < endpos {
+                            re.captures_at(hay, to_byte(pos + 1))
+                        } else {
+                            None
+                        };
+                    }
+                    found.map(|c| (c, 0))
                 }
-                found.map(|c| (c, 0))
+                _ => {
+                    if must_advance {
+                        break;
+                    }
+                    re.captures(&hay[start..]).map(|c| (c, start))
+                }
+            };
+            let Some((caps, offset)) = caps else {
+                break;
+            };
+            let mut spans = Vec::with_capacity(caps.len() * 2);
+            for g in caps.iter() {
+                match g {
+                    Some(m) => {
+                        spans.push(to_char(m.start() + offset));
+                        spans.push(to_char(m.end() + offset));
+                    }
+                    None => {
+                        spans.push(-1);
+                        spans.push(-1);
+                    }
+                }
             }
-            _ => {
-                if must_advance {
-                    return Ok(None);
-                }
-                re.captures(&hay[start..]).map(|c| (c, start))
-            }
-        };
-        let Some((caps, offset)) = caps else {
-            return Ok(None);
-        };
-        let mut spans = Vec::with_capacity(caps.len() * 2);
-        for g in caps.iter() {
-            match g {
-                Some(m) => {
-                    spans.push(to_char(m.start() + offset));
-                    spans.push(to_char(m.end() + offset));
-                }
-                None => {
-                    spans.push(-1);
-                    spans.push(-1);
-                }
+            must_advance = spans[0] == spans[1];
+            pos = spans[1];
+            found_all.push(spans);
+            if mode != 0 {
+                break;
             }
         }
-        Ok(Some(spans))
+        Ok(found_all)
     }
 
     /// One regeneration of a Mersenne Twister state (a list of 624 ints below 2**32), in place:

@@ -387,6 +387,7 @@ const BUILTINS: &[&str] = &[
     "_sl.re_compile",
     "_sl.re_search",
     "_sl.bare_instance",
+    "_sl.re_scan",
 ];
 
 impl Vm {
@@ -2178,6 +2179,28 @@ impl Vm {
                     "Python int too large to convert to C ssize_t",
                 ),
             };
+        }
+        // Step 1, the usual slice: one copy of the run, no index list (for a str, no
+        // character vector either: the run's byte offsets are found once).
+        let (i, j, k) = self.slice_bounds(len, lo, hi, step)?;
+        if k == 1 {
+            let (i, j) = (i as usize, (j.max(i)) as usize);
+            let object = match self.object(r)? {
+                Object::List(v) => Object::List(v.get(i..j).unwrap_or_default().to_vec()),
+                Object::Tuple(v) => Object::Tuple(v.get(i..j).unwrap_or_default().to_vec()),
+                Object::Bytes(b) => Object::Bytes(b.get(i..j).unwrap_or_default().to_vec()),
+                Object::Str(s) if len == s.len() => {
+                    Object::Str(s.get(i..j).unwrap_or_default().to_owned())
+                }
+                Object::Str(s) => {
+                    let mut at = s.char_indices().map(|(b, _)| b).chain([s.len()]);
+                    let from = at.nth(i).unwrap_or(s.len());
+                    let to = if j > i { at.nth(j - i - 1).unwrap_or(s.len()) } else { from };
+                    Object::Str(s.get(from..to).unwrap_or_default().to_owned())
+                }
+                _ => return raise("SystemError", "slice"),
+            };
+            return self.alloc(object);
         }
         let picked = self.slice_indices(len, lo, hi, step)?;
         let object = match self.object(r)? {

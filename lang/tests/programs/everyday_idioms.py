@@ -70,3 +70,9 @@ try:
 except IndexError as e:
     print('IndexError', e)
 print(''.isascii(), 'abc'.isascii(), 'é'.isascii())
+
+# Slices of step 1 (copied as one run) beside stepped ones.
+t = 'aé€😀b' * 3
+print(t[2:9], t[-4:], t[:0], t[5:2], t[1:100], t[::2], t[::-3], t[-100:3])
+u = 'plain ascii text'
+print(u[6:11], u[-4:], u[11:6], [1, 2, 3, 4][1:3], (1, 2, 3)[-2:], b'bytes'[1:4], list(range(10))[3:7])
