@@ -320,6 +320,24 @@ pub fn format_str(text: &str, spec: &str) -> Result<String, String> {
     Ok(pad(&s, "", &body, false))
 }
 
+/// `ascii()`: a repr with every non-ASCII character escaped as CPython escapes it (`\xe9`,
+/// `\u20ac`, `\U0001f600`).
+pub fn ascii_escape(repr: &str) -> String {
+    if repr.is_ascii() {
+        return repr.to_owned();
+    }
+    let mut out = String::with_capacity(repr.len() + 8);
+    for c in repr.chars() {
+        match c as u32 {
+            0..=0x7f => out.push(c),
+            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,22 +368,4 @@ mod tests {
         assert!(format_str("x", "d").is_err());
         assert!(format_int(1, "99999999999999999999").is_err());
     }
-}
-
-/// `ascii()`: a repr with every non-ASCII character escaped as CPython escapes it (`\xe9`,
-/// `\u20ac`, `\U0001f600`).
-pub fn ascii_escape(repr: &str) -> String {
-    if repr.is_ascii() {
-        return repr.to_owned();
-    }
-    let mut out = String::with_capacity(repr.len() + 8);
-    for c in repr.chars() {
-        match c as u32 {
-            0..=0x7f => out.push(c),
-            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
-            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
-            n => out.push_str(&format!("\\U{n:08x}")),
-        }
-    }
-    out
 }

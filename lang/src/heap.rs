@@ -182,6 +182,19 @@ pub enum Iter {
     },
     /// Calls `__next__` on an instance.
     Instance(u32),
+    /// `itertools.permutations` (`cycles` set) or `combinations` (`cycles` empty) of the
+    /// tuple `pool`, `r` at a time, in CPython's order; `indices` is the state its
+    /// algorithms keep between items.
+    Choose {
+        pool: u32,
+        /// The pool's length.
+        n: u32,
+        r: u32,
+        indices: Vec<u32>,
+        cycles: Vec<u32>,
+        started: bool,
+        done: bool,
+    },
     /// Over a dict's keys, values or items (`DictView` kinds), live.
     DictView {
         of: u32,
@@ -410,6 +423,9 @@ impl Object {
             Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len() * 64,
             Object::Instance { attrs, .. } | Object::Module { attrs, .. } => attrs.len() * 48,
             Object::Class(c) => c.attrs.len() * 48,
+            Object::Iter(Iter::Choose {
+                indices, cycles, ..
+            }) => (indices.len() + cycles.len()) * 4,
             Object::Generator(g) => g
                 .frame
                 .as_ref()
@@ -453,6 +469,7 @@ impl Object {
                 Iter::Seq { of, .. } | Iter::Reversed { of, .. } | Iter::DictView { of, .. } => {
                     push(&Value::Ref(*of))
                 }
+                Iter::Choose { pool, .. } => push(&Value::Ref(*pool)),
                 Iter::Enumerate { inner, .. } | Iter::Instance(inner) => push(&Value::Ref(*inner)),
                 Iter::Zip { inners } => inners.iter().for_each(|i| push(&Value::Ref(*i))),
                 Iter::Map { function, inners } => {

@@ -1,4 +1,5 @@
 # itertools: CPython's iterator building blocks, as generators.
+import _sl
 
 def count(start=0, step=1):
     n = start
@@ -262,52 +263,19 @@ def product(*iterables, repeat=1):
         yield tuple(prod)
 
 def permutations(iterable, r=None):
+    # The index steps run in Rust (_sl.choose): CPython's are C, and in Python they cost ~19x.
     pool = tuple(iterable)
-    n = len(pool)
     if r is None:
-        r = n
-    if r > n:
-        return
-    indices = list(range(n))
-    cycles = list(range(n, n - r, -1))
-    yield tuple([pool[i] for i in indices[:r]])
-    while n:
-        i = r - 1
-        found = False
-        while i >= 0:
-            cycles[i] -= 1
-            if cycles[i] == 0:
-                indices[i:] = indices[i + 1:] + indices[i:i + 1]
-                cycles[i] = n - i
-            else:
-                j = cycles[i]
-                indices[i], indices[-j] = indices[-j], indices[i]
-                yield tuple([pool[k] for k in indices[:r]])
-                found = True
-                break
-            i -= 1
-        if not found:
-            return
+        r = len(pool)
+    elif r < 0:
+        raise ValueError('r must be non-negative')
+    return _sl.choose(pool, r, True)
 
 def combinations(iterable, r):
     pool = tuple(iterable)
-    n = len(pool)
     if r < 0:
         raise ValueError('r must be non-negative')
-    if r > n:
-        return
-    indices = list(range(r))
-    yield tuple([pool[i] for i in indices])
-    while True:
-        i = r - 1
-        while i >= 0 and indices[i] == i + n - r:
-            i -= 1
-        if i < 0:
-            return
-        indices[i] += 1
-        for j in range(i + 1, r):
-            indices[j] = indices[j - 1] + 1
-        yield tuple([pool[i] for i in indices])
+    return _sl.choose(pool, r, False)
 
 def combinations_with_replacement(iterable, r):
     pool = tuple(iterable)

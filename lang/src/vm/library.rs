@@ -156,6 +156,31 @@ impl Vm {
                     }
                 }
             }
+            // `itertools.permutations(pool, r)` (`permute` true) or `combinations(pool, r)`;
+            // the pool is a tuple already, `0 <= r`.
+            "choose" => {
+                let (pool, r, permute) = (arg(0)?, self.index_arg(arg(1)?)?, arg(2)?);
+                let Value::Ref(pool) = pool else {
+                    return raise("TypeError", "_sl.choose() needs a tuple");
+                };
+                let n = match self.object(pool)? {
+                    Object::Tuple(items) => items.len(),
+                    _ => return raise("TypeError", "_sl.choose() needs a tuple"),
+                };
+                let r = u32::try_from(r).map_err(|_| Raise::New("ValueError", "r must be non-negative".into()))?;
+                let n = u32::try_from(n).map_err(|_| Raise::New("OverflowError", "pool too large".into()))?;
+                let permute = matches!(permute, Value::Bool(true));
+                let iter = crate::heap::Iter::Choose {
+                    pool,
+                    n,
+                    r,
+                    indices: (0..if permute { n } else { r.min(n) }).collect(),
+                    cycles: if permute { (0..r.min(n)).map(|i| n - i).collect() } else { Vec::new() },
+                    started: false,
+                    done: r > n,
+                };
+                self.alloc(Object::Iter(iter))
+            }
             "re_scan" => {
                 let pattern = self.text_arg(arg(0)?)?;
                 let flags = self.index_arg(arg(1)?)?;

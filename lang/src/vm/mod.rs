@@ -9,6 +9,7 @@
 
 mod builtins;
 mod calls;
+mod choose;
 mod host;
 mod ints;
 mod library;
@@ -388,6 +389,7 @@ const BUILTINS: &[&str] = &[
     "_sl.re_search",
     "_sl.bare_instance",
     "_sl.re_scan",
+    "_sl.choose",
 ];
 
 impl Vm {

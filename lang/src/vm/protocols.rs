@@ -912,6 +912,42 @@ impl Vm {
                     }
                 };
             }
+            Some(Object::Iter(Iter::Choose {
+                pool,
+                n,
+                r: take,
+                indices,
+                cycles,
+                started,
+                done,
+            })) => {
+                let (pool, take) = (*pool, *take as usize);
+                if *done {
+                    return Ok(None);
+                }
+                let more = if *started {
+                    super::choose::advance(indices, cycles, take, *n as usize)
+                } else {
+                    *started = true;
+                    indices.len() >= take
+                };
+                if !more {
+                    *done = true;
+                    return Ok(None);
+                }
+                let picked: Vec<u32> = indices[..take].to_vec();
+                let items = match self.object(pool)? {
+                    Object::Tuple(items) => picked
+                        .iter()
+                        .map(|&i| items.get(i as usize).copied())
+                        .collect::<Option<Vec<Value>>>(),
+                    _ => None,
+                };
+                return match items {
+                    Some(items) => self.alloc(Object::Tuple(items)).map(Some),
+                    None => raise("SystemError", "itertools state out of range"),
+                };
+            }
             Some(Object::Iter(Iter::Instance(i))) => {
                 let i = *i;
                 return self.instance_next(Value::Ref(i));
