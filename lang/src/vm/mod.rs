@@ -8,6 +8,7 @@
 //! `SystemError` in the program instead.
 
 mod builtins;
+mod burst;
 mod calls;
 mod choose;
 mod host;
@@ -29,7 +30,7 @@ pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
 
 use crate::code::{BinOp, CmpOp, Const, Instr, Module};
 use crate::frame::{Block, Frame, FrameKind, GeneratorEnd};
-use crate::heap::{Dict, Heap, Iter, Key, Object};
+use crate::heap::{Dict, Heap, Key, Object};
 use crate::value::Value;
 
 /// Frames deep a program may recurse (RecursionError beyond), as CPython's default.
@@ -546,9 +547,15 @@ impl Vm {
         // Whether to collect changes only when something was allocated: the heap is asked
         // again only then (most instructions allocate nothing).
         let mut looked_at = u64::MAX;
-        for executed in 0..budget {
-            if executed % 1024 == 1023 && self.deadline_passed() {
-                return Outcome::Suspended;
+        let mut executed = 0;
+        // The deadline is looked at every 1,024 instructions; a burst never runs past that.
+        let mut next_look = 1023.min(budget);
+        while executed < budget {
+            if executed >= next_look {
+                if self.deadline_passed() {
+                    return Outcome::Suspended;
+                }
+                next_look = executed.saturating_add(1024).min(budget);
             }
             let allocations = self.state.heap.allocations();
             if allocations != looked_at && {
@@ -564,7 +571,9 @@ impl Vm {
                     return Outcome::Raised(exception);
                 }
             }
-            match self.step() {
+            let (ran, result) = self.run_some(0, next_look.max(executed + 1) - executed);
+            executed += ran;
+            match result {
                 Ok(true) => {
                     self.state.done = true;
                     return Outcome::Finished;
@@ -892,18 +901,7 @@ impl Vm {
     /// One instruction. `Ok(true)` when the module body returned.
     #[inline(always)]
     fn step(&mut self) -> Result<bool, Raise> {
-        match self.fast_step()? {
-            None => Ok(false),
-            Some(instr) => self.execute(instr),
-        }
-    }
-
-    /// Fetches the next instruction and runs it if it has a fast path (`None`); else returns it
-    /// for `execute` (the program counter has moved past it).
-    #[inline(always)]
-    fn fast_step(&mut self) -> Result<Option<Instr>, Raise> {
         self.state.steps += 1;
-        let depth = self.state.frames.len();
         let Some(frame) = self.state.frames.last_mut() else {
             return raise("SystemError", "no frame");
         };
@@ -918,143 +916,52 @@ impl Vm {
             return raise("SystemError", "instruction out of range");
         };
         frame.pc += 1;
-        // Fast paths that touch only this frame: the instructions loops spend their time in,
-        // on the value kinds they usually see. Anything else goes through `execute`.
+        self.step_with(instr)
+    }
+
+    /// Runs bursts of in-frame instructions (see `burst`) and the instructions between them
+    /// until `limit` instructions ran or one of them was not in-frame; returns how many ran
+    /// and whether the module body returned.
+    /// A nested run passes its `floor` (see `run_nested`); the top-level run passes 0.
+    #[inline(always)]
+    fn run_some(&mut self, floor: usize, limit: u64) -> (u64, Result<bool, Raise>) {
+        let spares = (&mut self.spare_locals, &mut self.spare_stacks);
+        match burst::burst(&mut self.state, spares, floor, limit) {
+            (ran, burst::Burst::Limit | burst::Burst::Floor) => (ran, Ok(false)),
+            (ran, burst::Burst::Next(instr)) => {
+                self.state.steps += 1;
+                (ran + 1, self.step_with(instr))
+            }
+            (ran, burst::Burst::Lost) => (ran + 1, self.step()),
+        }
+    }
+
+    /// One instruction already fetched and counted (the program counter has moved past it).
+    #[inline(always)]
+    fn step_with(&mut self, instr: Instr) -> Result<bool, Raise> {
+        match self.fast_instr(instr)? {
+            None => Ok(false),
+            Some(instr) => self.execute(instr),
+        }
+    }
+
+    /// Runs `instr` if it has a generator fast path (resuming one, or yielding back to its
+    /// consumer); else returns it for `execute`. The in-frame fast paths, plain calls and
+    /// returns are `burst`'s.
+    #[inline(always)]
+    fn fast_instr(&mut self, instr: Instr) -> Result<Option<Instr>, Raise> {
+        let depth = self.state.frames.len();
+        let Some(frame) = self.state.frames.last_mut() else {
+            return raise("SystemError", "no frame");
+        };
         match instr {
-            Instr::LoadLocal(i) => {
-                if let Some(Some(v)) = frame.locals.get(i as usize)
-                    && frame.stack.len() < STACK_MAX
-                {
-                    frame.stack.push(*v);
-                    return Ok(None);
-                }
-            }
-            Instr::StoreLocal(i) => {
-                if let Some(slot) = frame.locals.get_mut(i as usize)
-                    && let Some(v) = frame.stack.pop()
-                {
-                    *slot = Some(v);
-                    return Ok(None);
-                }
-            }
-            Instr::Jump(t) => {
-                frame.pc = t;
-                return Ok(None);
-            }
-            Instr::PopJumpIfFalse(t) | Instr::PopJumpIfTrue(t) => {
-                if let Some(Value::Bool(b)) = frame.stack.last().copied() {
-                    frame.stack.pop();
-                    if b == matches!(instr, Instr::PopJumpIfTrue(_)) {
-                        frame.pc = t;
-                    }
-                    return Ok(None);
-                }
-            }
-            Instr::Binary(op) | Instr::InplaceBinary(op) => {
-                let n = frame.stack.len();
-                if n >= 2 {
-                    let (a, b) = (frame.stack[n - 2], frame.stack[n - 1]);
-                    let nums = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) => Some((Num::Int(x), Num::Int(y))),
-                        (Value::Float(x), Value::Float(y)) => Some((Num::Float(x), Num::Float(y))),
-                        (Value::Int(x), Value::Float(y)) => Some((Num::Int(x), Num::Float(y))),
-                        (Value::Float(x), Value::Int(y)) => Some((Num::Float(x), Num::Int(y))),
-                        _ => None,
-                    };
-                    if let Some((x, y)) = nums
-                        && let Ok(Some(r)) = arith(op, x, y)
-                    {
-                        frame.stack.truncate(n - 2);
-                        frame.stack.push(r);
-                        return Ok(None);
-                    }
-                }
-            }
-            Instr::Compare(
-                op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
-            ) => {
-                let n = frame.stack.len();
-                if n >= 2 {
-                    let ord = match (frame.stack[n - 2], frame.stack[n - 1]) {
-                        (Value::Int(x), Value::Int(y)) => Some(x.partial_cmp(&y)),
-                        (Value::Float(x), Value::Float(y)) => Some(x.partial_cmp(&y)),
-                        (Value::Int(x), Value::Float(y)) => Some((x as f64).partial_cmp(&y)),
-                        (Value::Float(x), Value::Int(y)) => Some(x.partial_cmp(&(y as f64))),
-                        _ => None,
-                    };
-                    if let Some(ord) = ord {
-                        let r = match op {
-                            CmpOp::Eq => ord == Some(std::cmp::Ordering::Equal),
-                            CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
-                            _ => cmp_holds(op, ord),
-                        };
-                        frame.stack.truncate(n - 2);
-                        frame.stack.push(Value::Bool(r));
-                        return Ok(None);
-                    }
-                }
-            }
-            Instr::Return => {
-                // A plain call returning to a Python caller: the value moves over and the
-                // frame's vectors are kept for the next call.
-                let plain = frame.kind == FrameKind::Call && !frame.stack.is_empty();
-                if plain
-                    && depth >= 2
-                    && self
-                        .state
-                        .frames
-                        .get(depth - 2)
-                        .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
-                    && let Some(mut done) = self.state.frames.pop()
-                    && let Some(v) = done.stack.pop()
-                    && let Some(caller) = self.state.frames.last_mut()
-                {
-                    caller.stack.push(v);
-                    if self.spare_locals.len() < SPARES_MAX {
-                        let mut locals = done.locals;
-                        locals.clear();
-                        self.spare_locals.push(locals);
-                        let mut stack = done.stack;
-                        stack.clear();
-                        self.spare_stacks.push(stack);
-                    }
-                    return Ok(None);
-                }
-            }
             Instr::ForIter(target) => {
+                // A paused generator: its frame goes back on the frame stack (ranges, lists
+                // and tuples are the burst's).
                 let Some(Value::Ref(r)) = frame.stack.last().copied() else {
                     return Ok(Some(instr));
                 };
                 match self.state.heap.get_mut(r) {
-                    // `for i in range(...)`: no allocation, no call.
-                    Some(Object::Iter(Iter::Range { next, stop, step }))
-                        if frame.stack.len() < STACK_MAX =>
-                    {
-                        let n = *next;
-                        if if *step > 0 { n < *stop } else { n > *stop } {
-                            *next = n.saturating_add(*step);
-                            frame.stack.push(Value::Int(n));
-                        } else {
-                            frame.stack.pop();
-                            frame.pc = target;
-                        }
-                        return Ok(None);
-                    }
-                    // Over a list or tuple while it has items.
-                    Some(Object::Iter(Iter::Seq { of, index, .. })) if frame.stack.len() < STACK_MAX => {
-                        let (of, at) = (*of, *index);
-                        if let Some(Object::List(items) | Object::Tuple(items)) =
-                            self.state.heap.get(of)
-                            && let Some(item) = items.get(at as usize).copied()
-                            && let Some(Object::Iter(Iter::Seq { index, .. })) =
-                                self.state.heap.get_mut(r)
-                        {
-                            *index = at.saturating_add(1);
-                            frame.stack.push(item);
-                            return Ok(None);
-                        }
-                    }
-                    // A paused generator: its frame goes back on the frame stack.
                     Some(Object::Generator(_)) if depth < RECURSION_MAX => {
                         if let Some(resumed) = take_paused_frame(&mut self.state.heap, r, target) {
                             self.state.frames.push(resumed);
@@ -1100,112 +1007,6 @@ impl Vm {
                     if let Some(caller) = self.state.frames.last_mut() {
                         caller.stack.push(v);
                     }
-                    return Ok(None);
-                }
-            }
-            Instr::LoadAttr(name) => {
-                // An attribute the instance holds itself.
-                if let Some(Value::Ref(r)) = frame.stack.last().copied()
-                    && let Some(Object::Instance { attrs, .. }) = self.state.heap.get(r)
-                    && let Some(name) = self.state.module.names.get(name as usize)
-                    && let Some((_, v)) = attrs.iter().find(|(k, _)| k == name)
-                {
-                    let v = *v;
-                    frame.stack.pop();
-                    frame.stack.push(v);
-                    return Ok(None);
-                }
-            }
-            Instr::StoreAttr(name) => {
-                // Rebinding an attribute the instance already holds (nothing on the class can
-                // intervene then: see `set_attr`).
-                let n = frame.stack.len();
-                if n >= 2
-                    && let Value::Ref(r) = frame.stack[n - 1]
-                    && let Some(name) = self.state.module.names.get(name as usize)
-                    && let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)
-                    && let Some((_, slot)) = attrs.iter_mut().find(|(k, _)| k == name)
-                {
-                    *slot = frame.stack[n - 2];
-                    frame.stack.truncate(n - 2);
-                    return Ok(None);
-                }
-            }
-            Instr::CallMethod { name, argc } => {
-                // A method defined on an instance's class, called with exactly its positional
-                // parameters: the receiver and arguments move into the new frame directly.
-                let argc = argc as usize;
-                let n = frame.stack.len();
-                if n > argc
-                    && depth < RECURSION_MAX
-                    && let Value::Ref(receiver) = frame.stack[n - argc - 1]
-                    && let Some(Object::Instance { class, attrs }) = self.state.heap.get(receiver)
-                    && let Some(name) = self.state.module.names.get(name as usize)
-                    && !attrs.iter().any(|(k, _)| k == name)
-                    && let Some(Value::Ref(f)) =
-                        objects::find_in_class(&self.state.heap, *class, name)
-                    && let Some(callee) = plain_frame(
-                        &self.state.heap,
-                        &self.state.module.codes,
-                        f,
-                        &frame.stack[n - argc - 1..],
-                        (&mut self.spare_locals, &mut self.spare_stacks),
-                    )
-                {
-                    frame.stack.truncate(n - argc - 1);
-                    self.state.frames.push(callee);
-                    return Ok(None);
-                }
-            }
-            Instr::LoadGlobal(i) => {
-                if let Some(Some(v)) = self.state.globals.get(i as usize)
-                    && frame.stack.len() < STACK_MAX
-                {
-                    frame.stack.push(*v);
-                    return Ok(None);
-                }
-            }
-            Instr::StoreGlobal(i) => {
-                if let Some(slot) = self.state.globals.get_mut(i as usize)
-                    && let Some(v) = frame.stack.pop()
-                {
-                    *slot = Some(v);
-                    return Ok(None);
-                }
-            }
-            Instr::LoadConst(i) => {
-                let v = match self.state.module.consts.get(i as usize) {
-                    Some(Const::Int(n)) => Some(Value::Int(*n)),
-                    Some(Const::Float(f)) => Some(Value::Float(*f)),
-                    Some(Const::None) => Some(Value::None),
-                    Some(Const::Bool(b)) => Some(Value::Bool(*b)),
-                    _ => None,
-                };
-                if let Some(v) = v
-                    && frame.stack.len() < STACK_MAX
-                {
-                    frame.stack.push(v);
-                    return Ok(None);
-                }
-            }
-            Instr::Call(argc) => {
-                // A plain function called with exactly its positional parameters: the
-                // arguments move from this stack into the new frame's locals directly.
-                let argc = argc as usize;
-                let n = frame.stack.len();
-                if n > argc
-                    && depth < RECURSION_MAX
-                    && let Value::Ref(r) = frame.stack[n - argc - 1]
-                    && let Some(callee) = plain_frame(
-                        &self.state.heap,
-                        &self.state.module.codes,
-                        r,
-                        &frame.stack[n - argc..],
-                        (&mut self.spare_locals, &mut self.spare_stacks),
-                    )
-                {
-                    frame.stack.truncate(n - argc - 1);
-                    self.state.frames.push(callee);
                     return Ok(None);
                 }
             }

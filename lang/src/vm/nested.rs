@@ -47,13 +47,18 @@ impl Vm {
     }
 
     fn run_nested_inner(&mut self, floor: usize) -> Result<(), Raise> {
-        let mut count: u32 = 0;
+        // Instructions until the deadline is looked at again.
+        let mut until_look: u64 = 1023;
         while self.state.frames.len() > floor {
-            count = count.wrapping_add(1);
-            if count.is_multiple_of(1024) && self.deadline_passed() {
-                return Err(Raise::Stop);
+            if until_look == 0 {
+                if self.deadline_passed() {
+                    return Err(Raise::Stop);
+                }
+                until_look = 1024;
             }
-            match self.step() {
+            let (ran, result) = self.run_some(floor, until_look);
+            until_look = until_look.saturating_sub(ran);
+            match result {
                 Ok(_) => {}
                 Err(Raise::Stop) => return Err(Raise::Stop),
                 Err(raised) => {

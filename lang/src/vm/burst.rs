@@ -1,0 +1,457 @@
+//! The in-frame loop: instructions that touch only the running frame, the globals and plain
+//! heap objects run back to back with the frame and its code held in locals. None of them
+//! allocates, calls, raises or switches frames, so none can change what the run loop checks
+//! between instructions (the deadline, the collector, a host call): the loop checks those
+//! between bursts instead, and a burst is cut at `limit` so the deadline is still looked at
+//! every 1,024 instructions. Anything else, including these instructions on values they do not
+//! handle (a big int, an index out of range, a `__getitem__`), ends the burst and goes the
+//! general way, which gives the same result more slowly.
+
+use super::objects::find_in_class;
+use super::{Num, RECURSION_MAX, SPARES_MAX, STACK_MAX, State, arith, cmp_holds, plain_frame};
+use crate::code::{CmpOp, Const, Instr};
+use crate::frame::FrameKind;
+use crate::heap::{Iter, Object};
+use crate::value::Value;
+
+/// Why a burst ended.
+pub(super) enum Burst {
+    /// `limit` instructions ran.
+    Limit,
+    /// This instruction needs the general path; the program counter has moved past it.
+    Next(Instr),
+    /// No frame, or no instruction at the program counter: the general path reports it.
+    Lost,
+    /// A return left `floor` frames or fewer: the nested run that owns those is done.
+    Floor,
+}
+
+/// Vectors of returned frames, kept for the next calls' locals and stacks.
+pub(super) type Spares<'a> = (&'a mut Vec<Vec<Option<Value>>>, &'a mut Vec<Vec<Value>>);
+
+/// Runs up to `limit` instructions of the innermost frames (in-frame ones, and plain calls
+/// and returns between Python frames) while more than `floor` frames remain; returns how many
+/// ran. (A run nested in a builtin, `run_nested`, owns the frames above its floor only: the
+/// frame below is in the middle of an instruction.)
+pub(super) fn burst(
+    state: &mut State,
+    spares: Spares<'_>,
+    floor: usize,
+    limit: u64,
+) -> (u64, Burst) {
+    let State {
+        module,
+        heap,
+        globals,
+        frames,
+        steps,
+        ..
+    } = state;
+    let consts = &module.consts[..];
+    let names = &module.names[..];
+    let mut ran = 0;
+    'frames: while ran < limit {
+        let depth = frames.len();
+        if depth <= floor {
+            *steps += ran;
+            return (ran, Burst::Floor);
+        }
+        let Some((frame, below)) = frames.split_last_mut() else {
+            *steps += ran;
+            return (ran, Burst::Lost);
+        };
+        let Some(code) = module.codes.get(frame.code as usize) else {
+            *steps += ran;
+            return (ran, Burst::Lost);
+        };
+        let instrs = &code.instrs[..];
+        while ran < limit {
+            let Some(&instr) = instrs.get(frame.pc as usize) else {
+                *steps += ran;
+                return (ran, Burst::Lost);
+            };
+            frame.pc += 1;
+            let stack = &mut frame.stack;
+            let n = stack.len();
+            let room = n < STACK_MAX;
+            let taken = match instr {
+                Instr::LoadLocal(i) => match frame.locals.get(i as usize) {
+                    Some(Some(v)) if room => {
+                        stack.push(*v);
+                        true
+                    }
+                    _ => false,
+                },
+                Instr::StoreLocal(i) => match (frame.locals.get_mut(i as usize), stack.pop()) {
+                    (Some(slot), Some(v)) => {
+                        *slot = Some(v);
+                        true
+                    }
+                    (None, Some(v)) => {
+                        stack.push(v);
+                        false
+                    }
+                    (_, None) => false,
+                },
+                Instr::LoadConst(i) => {
+                    let v = match consts.get(i as usize) {
+                        Some(Const::Int(n)) => Some(Value::Int(*n)),
+                        Some(Const::Float(f)) => Some(Value::Float(*f)),
+                        Some(Const::None) => Some(Value::None),
+                        Some(Const::Bool(b)) => Some(Value::Bool(*b)),
+                        _ => None,
+                    };
+                    match v {
+                        Some(v) if room => {
+                            stack.push(v);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+                Instr::LoadGlobal(i) => match globals.get(i as usize) {
+                    Some(Some(v)) if room => {
+                        stack.push(*v);
+                        true
+                    }
+                    _ => false,
+                },
+                Instr::StoreGlobal(i) => match globals.get_mut(i as usize) {
+                    Some(slot) if n > 0 => {
+                        *slot = stack.pop();
+                        true
+                    }
+                    _ => false,
+                },
+                Instr::Pop => stack.pop().is_some(),
+                Instr::Dup => match stack.last().copied() {
+                    Some(v) if room => {
+                        stack.push(v);
+                        true
+                    }
+                    _ => false,
+                },
+                Instr::Rot2 if n >= 2 => {
+                    stack.swap(n - 1, n - 2);
+                    true
+                }
+                Instr::Jump(t) => {
+                    frame.pc = t;
+                    true
+                }
+                Instr::Dup2 if n >= 2 && n + 2 <= STACK_MAX => {
+                    stack.extend_from_within(n - 2..);
+                    true
+                }
+                Instr::Rot3 if n >= 3 => {
+                    stack[n - 3..].rotate_right(1);
+                    true
+                }
+                Instr::JumpIfFalseOrPop(t) | Instr::JumpIfTrueOrPop(t) => {
+                    match stack.last().copied().and_then(plain_truth) {
+                        Some(b) => {
+                            if b == matches!(instr, Instr::JumpIfTrueOrPop(_)) {
+                                frame.pc = t;
+                            } else {
+                                stack.pop();
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Instr::Negate => match stack.last_mut() {
+                    Some(Value::Float(f)) => {
+                        *f = -*f;
+                        true
+                    }
+                    Some(Value::Int(i)) if *i != i64::MIN => {
+                        *i = -*i;
+                        true
+                    }
+                    _ => false,
+                },
+                // A list or tuple of exactly `count` items, the first ending on top.
+                Instr::UnpackSequence(count) => match stack.last().copied() {
+                    Some(Value::Ref(r)) => match heap.get(r) {
+                        Some(Object::List(items) | Object::Tuple(items))
+                            if items.len() == count as usize && n + items.len() <= STACK_MAX =>
+                        {
+                            stack.pop();
+                            stack.extend(items.iter().rev());
+                            true
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                Instr::PopJumpIfFalse(t) | Instr::PopJumpIfTrue(t) => {
+                    match stack.last().copied().and_then(plain_truth) {
+                        Some(b) => {
+                            stack.pop();
+                            if b == matches!(instr, Instr::PopJumpIfTrue(_)) {
+                                frame.pc = t;
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Instr::Not => match stack.last_mut() {
+                    Some(v @ Value::Bool(_)) => {
+                        *v = Value::Bool(*v == Value::Bool(false));
+                        true
+                    }
+                    _ => false,
+                },
+                Instr::Binary(op) | Instr::InplaceBinary(op) if n >= 2 => {
+                    let nums = match (stack[n - 2], stack[n - 1]) {
+                        (Value::Int(x), Value::Int(y)) => Some((Num::Int(x), Num::Int(y))),
+                        (Value::Float(x), Value::Float(y)) => Some((Num::Float(x), Num::Float(y))),
+                        (Value::Int(x), Value::Float(y)) => Some((Num::Int(x), Num::Float(y))),
+                        (Value::Float(x), Value::Int(y)) => Some((Num::Float(x), Num::Int(y))),
+                        _ => None,
+                    };
+                    match nums.map(|(x, y)| arith(op, x, y)) {
+                        Some(Ok(Some(r))) => {
+                            stack.truncate(n - 2);
+                            stack.push(r);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+                Instr::Compare(
+                    op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
+                ) if n >= 2 => {
+                    let ord = match (stack[n - 2], stack[n - 1]) {
+                        (Value::Int(x), Value::Int(y)) => Some(x.partial_cmp(&y)),
+                        (Value::Float(x), Value::Float(y)) => Some(x.partial_cmp(&y)),
+                        (Value::Int(x), Value::Float(y)) => Some((x as f64).partial_cmp(&y)),
+                        (Value::Float(x), Value::Int(y)) => Some(x.partial_cmp(&(y as f64))),
+                        _ => None,
+                    };
+                    match ord {
+                        Some(ord) => {
+                            let r = match op {
+                                CmpOp::Eq => ord == Some(std::cmp::Ordering::Equal),
+                                CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
+                                _ => cmp_holds(op, ord),
+                            };
+                            stack.truncate(n - 2);
+                            stack.push(Value::Bool(r));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                // `items[i]` on a list or tuple with an int index in range.
+                Instr::Subscript if n >= 2 => match (stack[n - 2], stack[n - 1]) {
+                    (Value::Ref(r), Value::Int(i)) => match heap.get(r) {
+                        Some(Object::List(items) | Object::Tuple(items)) => {
+                            match in_range(items.len(), i).and_then(|i| items.get(i)) {
+                                Some(v) => {
+                                    let v = *v;
+                                    stack.truncate(n - 2);
+                                    stack.push(v);
+                                    true
+                                }
+                                None => false,
+                            }
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // `items[i] = v` on a list with an int index in range.
+                Instr::StoreSubscript if n >= 3 => match (stack[n - 2], stack[n - 1]) {
+                    (Value::Ref(r), Value::Int(i)) => match heap.get_mut(r) {
+                        Some(Object::List(items)) => {
+                            match in_range(items.len(), i).and_then(|i| items.get_mut(i)) {
+                                Some(slot) => {
+                                    *slot = stack[n - 3];
+                                    stack.truncate(n - 3);
+                                    true
+                                }
+                                None => false,
+                            }
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // An attribute the instance holds itself.
+                Instr::LoadAttr(name) => match (stack.last().copied(), names.get(name as usize)) {
+                    (Some(Value::Ref(r)), Some(name)) => match heap.get(r) {
+                        Some(Object::Instance { attrs, .. }) => {
+                            match attrs.iter().find(|(k, _)| k == name) {
+                                Some((_, v)) => {
+                                    let v = *v;
+                                    stack.pop();
+                                    stack.push(v);
+                                    true
+                                }
+                                None => false,
+                            }
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // Rebinding an attribute the instance already holds (nothing on the class can
+                // intervene then: see `set_attr`).
+                Instr::StoreAttr(name) if n >= 2 => match (stack[n - 1], names.get(name as usize)) {
+                    (Value::Ref(r), Some(name)) => match heap.get_mut(r) {
+                        Some(Object::Instance { attrs, .. }) => {
+                            match attrs.iter_mut().find(|(k, _)| k == name) {
+                                Some((_, slot)) => {
+                                    *slot = stack[n - 2];
+                                    stack.truncate(n - 2);
+                                    true
+                                }
+                                None => false,
+                            }
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // `for` over a range, or over a list or tuple while it has items.
+                Instr::ForIter(target) if room => match stack.last().copied() {
+                    Some(Value::Ref(r)) => match heap.get_mut(r) {
+                        Some(Object::Iter(Iter::Range { next, stop, step })) => {
+                            let i = *next;
+                            if if *step > 0 { i < *stop } else { i > *stop } {
+                                *next = i.saturating_add(*step);
+                                stack.push(Value::Int(i));
+                            } else {
+                                stack.pop();
+                                frame.pc = target;
+                            }
+                            true
+                        }
+                        Some(Object::Iter(Iter::Seq { of, index, .. })) => {
+                            let (of, at) = (*of, *index);
+                            match heap.get(of) {
+                                Some(Object::List(items) | Object::Tuple(items))
+                                    if (at as usize) < items.len() =>
+                                {
+                                    stack.push(items[at as usize]);
+                                    if let Some(Object::Iter(Iter::Seq { index, .. })) =
+                                        heap.get_mut(r)
+                                    {
+                                        *index = at.saturating_add(1);
+                                    }
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // A plain function called with exactly its positional parameters: the
+                // arguments move from this stack into the new frame's locals directly.
+                Instr::Call(argc) => {
+                    let argc = argc as usize;
+                    if n > argc
+                        && depth < RECURSION_MAX
+                        && let Value::Ref(f) = stack[n - argc - 1]
+                        && let Some(callee) = plain_frame(
+                            heap,
+                            &module.codes,
+                            f,
+                            &stack[n - argc..],
+                            (&mut *spares.0, &mut *spares.1),
+                        )
+                    {
+                        stack.truncate(n - argc - 1);
+                        frames.push(callee);
+                        ran += 1;
+                        continue 'frames;
+                    }
+                    false
+                }
+                // A method defined on an instance's class, called with exactly its positional
+                // parameters: the receiver and arguments move into the new frame directly.
+                Instr::CallMethod { name, argc } => {
+                    let argc = argc as usize;
+                    if n > argc
+                        && depth < RECURSION_MAX
+                        && let Value::Ref(receiver) = stack[n - argc - 1]
+                        && let Some(Object::Instance { class, attrs }) = heap.get(receiver)
+                        && let Some(name) = names.get(name as usize)
+                        && !attrs.iter().any(|(k, _)| k == name)
+                        && let Some(Value::Ref(f)) = find_in_class(heap, *class, name)
+                        && let Some(callee) = plain_frame(
+                            heap,
+                            &module.codes,
+                            f,
+                            &stack[n - argc - 1..],
+                            (&mut *spares.0, &mut *spares.1),
+                        )
+                    {
+                        stack.truncate(n - argc - 1);
+                        frames.push(callee);
+                        ran += 1;
+                        continue 'frames;
+                    }
+                    false
+                }
+                // A plain call returning to a Python caller: the value moves over and the
+                // frame's vectors are kept for the next call.
+                Instr::Return => {
+                    if frame.kind == FrameKind::Call
+                        && n > 0
+                        && below
+                            .last()
+                            .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
+                        && let Some(v) = stack.pop()
+                    {
+                        // Both exist: `below` has a frame, and the popped one is `frame`.
+                        if let Some(mut done) = frames.pop()
+                            && let Some(caller) = frames.last_mut()
+                        {
+                            caller.stack.push(v);
+                            if spares.0.len() < SPARES_MAX {
+                                done.locals.clear();
+                                spares.0.push(done.locals);
+                                done.stack.clear();
+                                spares.1.push(done.stack);
+                            }
+                        }
+                        ran += 1;
+                        continue 'frames;
+                    }
+                    false
+                }
+                _ => false,
+            };
+            if !taken {
+                *steps += ran;
+                return (ran, Burst::Next(instr));
+            }
+            ran += 1;
+        }
+    }
+    *steps += ran;
+    (ran, Burst::Limit)
+}
+
+/// The truth of a value that has no `__bool__` or `__len__` to ask.
+fn plain_truth(v: Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(b),
+        Value::Int(i) => Some(i != 0),
+        Value::Float(f) => Some(f != 0.0),
+        Value::None => Some(false),
+        _ => None,
+    }
+}
+
+/// A Python index into a sequence of `len` items, when it is in range.
+fn in_range(len: usize, i: i64) -> Option<usize> {
+    let i = if i < 0 { i.checked_add(len as i64)? } else { i };
+    usize::try_from(i).ok().filter(|&i| i < len)
+}
