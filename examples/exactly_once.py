@@ -25,7 +25,7 @@ def caller(who, work):
 
 def main():
     children = [rt.spawn(caller, ("child-" + str(c), 150_000)) for c in range(4)]
-    mine = caller("root", 5_000_000)
+    mine = caller("root", 12_000_000)
     every = mine + [n for f in children for n in f.wait()]
     print("calls:", len(every), "distinct answers:", len(set(every)))
     return len(set(every))
