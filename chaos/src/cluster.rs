@@ -322,23 +322,23 @@ impl Cluster {
         let log = dir.join("node.log");
         let bootstrap = self.members[0].addr;
         let args: Vec<String> = vec![
-                "join".into(),
-                bootstrap.to_string(),
-                "--token".into(),
-                token.trim().to_owned(),
-                "--data-dir".into(),
-                dir.display().to_string(),
-                "--listen".into(),
-                addr.to_string(),
-                "--http".into(),
-                http.to_string(),
-                "--name".into(),
-                name.clone(),
-                "--voters".into(),
-                self.voters.to_string(),
-                "--log".into(),
-                log.display().to_string(),
-                "-v".into(),
+            "join".into(),
+            bootstrap.to_string(),
+            "--token".into(),
+            token.trim().to_owned(),
+            "--data-dir".into(),
+            dir.display().to_string(),
+            "--listen".into(),
+            addr.to_string(),
+            "--http".into(),
+            http.to_string(),
+            "--name".into(),
+            name.clone(),
+            "--voters".into(),
+            self.voters.to_string(),
+            "--log".into(),
+            log.display().to_string(),
+            "-v".into(),
         ];
         let pid = self.spawn(&args, &log)?;
         let _ = std::fs::write(dir.join("pid"), pid.to_string());
@@ -363,7 +363,11 @@ impl Cluster {
     fn await_join(&mut self, index: usize) -> anyhow::Result<()> {
         let (dir, name, args) = {
             let m = self.member_mut(index);
-            (m.dir.clone(), m.name.clone(), m.join.clone().unwrap_or_default())
+            (
+                m.dir.clone(),
+                m.name.clone(),
+                m.join.clone().unwrap_or_default(),
+            )
         };
         let config = dir.join("node.toml");
         for attempt in 1..=JOIN_ATTEMPTS {

@@ -1163,7 +1163,12 @@ impl Function {
         }
         let captured = self.captures(s, &scope.free, &scope.nonlocals, at)?;
         let mut locals = params.clone();
-        locals.extend(scope.locals_in_order().filter(|l| !params.contains(l)).cloned());
+        locals.extend(
+            scope
+                .locals_in_order()
+                .filter(|l| !params.contains(l))
+                .cloned(),
+        );
         let mut function = Function::new(Some(locals));
         function.prefix = self.child_prefix.clone();
         function.child_prefix = match kind {

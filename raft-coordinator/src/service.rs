@@ -726,7 +726,10 @@ impl Core {
         let mut room = feed.count;
         let held = std::mem::take(&mut self.held);
         for h in held {
-            if room > 0 && feed.follows(&h.command) && !unchanged(&h.command) && !h.answer.is_closed()
+            if room > 0
+                && feed.follows(&h.command)
+                && !unchanged(&h.command)
+                && !h.answer.is_closed()
             {
                 room -= 1;
                 self.propose(h.command, h.answer);

@@ -300,22 +300,24 @@ pub(super) fn burst(
                 },
                 // Rebinding an attribute the instance already holds (nothing on the class can
                 // intervene then: see `set_attr`).
-                Instr::StoreAttr(name) if n >= 2 => match (stack[n - 1], names.get(name as usize)) {
-                    (Value::Ref(r), Some(name)) => match heap.get_mut(r) {
-                        Some(Object::Instance { attrs, .. }) => {
-                            match attrs.iter_mut().find(|(k, _)| k == name) {
-                                Some((_, slot)) => {
-                                    *slot = stack[n - 2];
-                                    stack.truncate(n - 2);
-                                    true
+                Instr::StoreAttr(name) if n >= 2 => {
+                    match (stack[n - 1], names.get(name as usize)) {
+                        (Value::Ref(r), Some(name)) => match heap.get_mut(r) {
+                            Some(Object::Instance { attrs, .. }) => {
+                                match attrs.iter_mut().find(|(k, _)| k == name) {
+                                    Some((_, slot)) => {
+                                        *slot = stack[n - 2];
+                                        stack.truncate(n - 2);
+                                        true
+                                    }
+                                    None => false,
                                 }
-                                None => false,
                             }
-                        }
+                            _ => false,
+                        },
                         _ => false,
-                    },
-                    _ => false,
-                },
+                    }
+                }
                 // `for` over a range, or over a list or tuple while it has items.
                 Instr::ForIter(target) if room => match stack.last().copied() {
                     Some(Value::Ref(r)) => match heap.get_mut(r) {
@@ -351,48 +353,21 @@ pub(super) fn burst(
                     },
                     _ => false,
                 },
-                // A plain function called with exactly its positional parameters: the
-                // arguments move from this stack into the new frame's locals directly.
-                Instr::Call(argc) => {
-                    let argc = argc as usize;
-                    if n > argc
-                        && depth < RECURSION_MAX
-                        && let Value::Ref(f) = stack[n - argc - 1]
+                // A plain function called with exactly its positional parameters (a method
+                // defined on an instance's class with the receiver first): the arguments move
+                // from this stack into the new frame's locals directly.
+                Instr::Call(_) | Instr::CallMethod { .. } => {
+                    if depth < RECURSION_MAX
+                        && let Some((f, first)) = plain_callee(heap, names, stack, instr)
                         && let Some(callee) = plain_frame(
                             heap,
                             &module.codes,
                             f,
-                            &stack[n - argc..],
+                            &stack[first..],
                             (&mut *spares.0, &mut *spares.1),
                         )
                     {
-                        stack.truncate(n - argc - 1);
-                        frames.push(callee);
-                        ran += 1;
-                        continue 'frames;
-                    }
-                    false
-                }
-                // A method defined on an instance's class, called with exactly its positional
-                // parameters: the receiver and arguments move into the new frame directly.
-                Instr::CallMethod { name, argc } => {
-                    let argc = argc as usize;
-                    if n > argc
-                        && depth < RECURSION_MAX
-                        && let Value::Ref(receiver) = stack[n - argc - 1]
-                        && let Some(Object::Instance { class, attrs }) = heap.get(receiver)
-                        && let Some(name) = names.get(name as usize)
-                        && !attrs.iter().any(|(k, _)| k == name)
-                        && let Some(Value::Ref(f)) = find_in_class(heap, *class, name)
-                        && let Some(callee) = plain_frame(
-                            heap,
-                            &module.codes,
-                            f,
-                            &stack[n - argc - 1..],
-                            (&mut *spares.0, &mut *spares.1),
-                        )
-                    {
-                        stack.truncate(n - argc - 1);
+                        stack.truncate(first - usize::from(matches!(instr, Instr::Call(_))));
                         frames.push(callee);
                         ran += 1;
                         continue 'frames;
@@ -437,6 +412,43 @@ pub(super) fn burst(
     }
     *steps += ran;
     (ran, Burst::Limit)
+}
+
+/// For a call: the function and where its arguments start on `stack` (for a method, at the
+/// receiver, which the method takes first; for a function, above the function itself).
+fn plain_callee(
+    heap: &crate::heap::Heap,
+    names: &[String],
+    stack: &[Value],
+    instr: Instr,
+) -> Option<(u32, usize)> {
+    match instr {
+        Instr::Call(argc) => {
+            let at = stack.len().checked_sub(argc as usize + 1)?;
+            match stack[at] {
+                Value::Ref(f) => Some((f, at + 1)),
+                _ => None,
+            }
+        }
+        Instr::CallMethod { name, argc } => {
+            let at = stack.len().checked_sub(argc as usize + 1)?;
+            let Value::Ref(receiver) = stack[at] else {
+                return None;
+            };
+            let Some(Object::Instance { class, attrs }) = heap.get(receiver) else {
+                return None;
+            };
+            let name = names.get(name as usize)?;
+            if attrs.iter().any(|(k, _)| k == name) {
+                return None;
+            }
+            match find_in_class(heap, *class, name)? {
+                Value::Ref(f) => Some((f, at)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The truth of a value that has no `__bool__` or `__len__` to ask.

@@ -78,7 +78,10 @@ mod tests {
             [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0], [2, 1]].map(|p| p.to_vec())
         );
         assert_eq!(all(5, 5, true).len(), 120);
-        assert_eq!(all(4, 2, false), [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]].map(|p| p.to_vec()));
+        assert_eq!(
+            all(4, 2, false),
+            [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]].map(|p| p.to_vec())
+        );
         assert_eq!(all(6, 0, false), vec![Vec::<u32>::new()]);
         assert_eq!(all(6, 6, false).len(), 1);
     }

@@ -167,15 +167,21 @@ impl Vm {
                     Object::Tuple(items) => items.len(),
                     _ => return raise("TypeError", "_sl.choose() needs a tuple"),
                 };
-                let r = u32::try_from(r).map_err(|_| Raise::New("ValueError", "r must be non-negative".into()))?;
-                let n = u32::try_from(n).map_err(|_| Raise::New("OverflowError", "pool too large".into()))?;
+                let r = u32::try_from(r)
+                    .map_err(|_| Raise::New("ValueError", "r must be non-negative".into()))?;
+                let n = u32::try_from(n)
+                    .map_err(|_| Raise::New("OverflowError", "pool too large".into()))?;
                 let permute = matches!(permute, Value::Bool(true));
                 let iter = crate::heap::Iter::Choose {
                     pool,
                     n,
                     r,
                     indices: (0..if permute { n } else { r.min(n) }).collect(),
-                    cycles: if permute { (0..r.min(n)).map(|i| n - i).collect() } else { Vec::new() },
+                    cycles: if permute {
+                        (0..r.min(n)).map(|i| n - i).collect()
+                    } else {
+                        Vec::new()
+                    },
                     started: false,
                     done: r > n,
                 };

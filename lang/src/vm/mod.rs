@@ -1998,7 +1998,11 @@ impl Vm {
                 Object::Str(s) => {
                     let mut at = s.char_indices().map(|(b, _)| b).chain([s.len()]);
                     let from = at.nth(i).unwrap_or(s.len());
-                    let to = if j > i { at.nth(j - i - 1).unwrap_or(s.len()) } else { from };
+                    let to = if j > i {
+                        at.nth(j - i - 1).unwrap_or(s.len())
+                    } else {
+                        from
+                    };
                     Object::Str(s.get(from..to).unwrap_or_default().to_owned())
                 }
                 _ => return raise("SystemError", "slice"),

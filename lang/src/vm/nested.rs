@@ -186,7 +186,9 @@ impl Vm {
         let send = self.get_attr(it, "send")?;
         match self.call_sync(send, vec![sent], Vec::new()) {
             Ok(v) => self.push(v),
-            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => self.end_delegation(t),
+            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => {
+                self.end_delegation(t)
+            }
             Err(Raise::New("StopIteration", _)) => self.end_delegation(t),
             Err(other) => Err(other),
         }

@@ -14,10 +14,28 @@ const CHAIN_MAX: usize = 256;
 
 /// What a class inherits from `object` before its metaclass is consulted.
 const OBJECT_NAMES: &[&str] = &[
-    "__init__", "__new__", "__repr__", "__str__", "__hash__", "__eq__", "__ne__", "__lt__",
-    "__le__", "__gt__", "__ge__", "__format__", "__setattr__", "__getattribute__",
-    "__delattr__", "__dir__", "__init_subclass__", "__reduce__", "__reduce_ex__", "__sizeof__",
-    "__doc__", "__class__",
+    "__init__",
+    "__new__",
+    "__repr__",
+    "__str__",
+    "__hash__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__format__",
+    "__setattr__",
+    "__getattribute__",
+    "__delattr__",
+    "__dir__",
+    "__init_subclass__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__sizeof__",
+    "__doc__",
+    "__class__",
 ];
 
 /// Where an attribute was found on a class chain.
@@ -145,7 +163,11 @@ impl Vm {
 
     /// The metaclass of a class being made: the one given, else the base's; the given one must
     /// derive from the base's (CPython's "metaclass conflict").
-    fn metaclass_for(&mut self, base: Option<Value>, given: Option<Value>) -> Result<Option<u32>, Raise> {
+    fn metaclass_for(
+        &mut self,
+        base: Option<Value>,
+        given: Option<Value>,
+    ) -> Result<Option<u32>, Raise> {
         let inherited = match base {
             Some(Value::Ref(b)) => match self.object(b)? {
                 Object::Class(c) => c.meta,
@@ -161,17 +183,27 @@ impl Vm {
         }
         let type_ = self.builtin_value("type");
         let m = match given {
-            Value::Ref(m) if matches!(self.object(m)?, Object::Class(_)) && self.class_derives(m, type_)? => m,
+            Value::Ref(m)
+                if matches!(self.object(m)?, Object::Class(_))
+                    && self.class_derives(m, type_)? =>
+            {
+                m
+            }
             other => {
                 let t = self.type_name(other)?;
                 return raise(
                     "NotSupported",
-                    format!("a metaclass of type '{t}' (only subclasses of type) is not in the subset"),
+                    format!(
+                        "a metaclass of type '{t}' (only subclasses of type) is not in the subset"
+                    ),
                 );
             }
         };
         if let Found::Class(_) = self.class_lookup(m, "__new__")? {
-            return raise("NotSupported", "a metaclass's __new__ is not in the subset (use __init__)");
+            return raise(
+                "NotSupported",
+                "a metaclass's __new__ is not in the subset (use __init__)",
+            );
         }
         if let Some(i) = inherited
             && !self.class_derives(m, Value::Ref(i))?
@@ -571,10 +603,12 @@ impl Vm {
                     _ => match self.metaclass_of(r)? {
                         // What the metaclass defines, bound to the class as its instance —
                         // except what every class has from `object` first, in CPython's order.
-                        Some(m) if !OBJECT_NAMES.contains(&name) => match self.class_lookup(m, name)? {
-                            Found::Class(v) => self.bind(v, obj, Value::Ref(m)).map(Some),
-                            _ => Ok(None),
-                        },
+                        Some(m) if !OBJECT_NAMES.contains(&name) => {
+                            match self.class_lookup(m, name)? {
+                                Found::Class(v) => self.bind(v, obj, Value::Ref(m)).map(Some),
+                                _ => Ok(None),
+                            }
+                        }
                         _ => Ok(None),
                     },
                 }

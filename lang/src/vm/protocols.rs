@@ -64,23 +64,28 @@ impl Vm {
                     Object::Dict(d) => d.entries.len(),
                     _ => 0,
                 },
-                Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => match self.call_special(v, "__len__", Vec::new())? {
-                    Some(Value::Int(n)) if n >= 0 => n as usize,
-                    Some(Value::Int(_)) => {
-                        return raise("ValueError", "__len__() should return >= 0");
+                Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
+                    match self.call_special(v, "__len__", Vec::new())? {
+                        Some(Value::Int(n)) if n >= 0 => n as usize,
+                        Some(Value::Int(_)) => {
+                            return raise("ValueError", "__len__() should return >= 0");
+                        }
+                        Some(other) => {
+                            let t = self.type_name(other)?;
+                            return raise(
+                                "TypeError",
+                                format!("'{t}' object cannot be interpreted as an integer"),
+                            );
+                        }
+                        None => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("object of type '{t}' has no len()"),
+                            );
+                        }
                     }
-                    Some(other) => {
-                        let t = self.type_name(other)?;
-                        return raise(
-                            "TypeError",
-                            format!("'{t}' object cannot be interpreted as an integer"),
-                        );
-                    }
-                    None => {
-                        let t = self.type_name(v)?;
-                        return raise("TypeError", format!("object of type '{t}' has no len()"));
-                    }
-                },
+                }
                 _ => {
                     let t = self.type_name(v)?;
                     return raise("TypeError", format!("object of type '{t}' has no len()"));
@@ -893,7 +898,12 @@ impl Vm {
                 }
                 return Ok(None);
             }
-            Some(Object::Iter(Iter::DictView { of, index, kind, size })) => {
+            Some(Object::Iter(Iter::DictView {
+                of,
+                index,
+                kind,
+                size,
+            })) => {
                 let (of, at, kind, size) = (*of, *index as usize, *kind, *size);
                 *index = index.saturating_add(1);
                 let entry = match self.object(of)? {

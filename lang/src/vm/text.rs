@@ -249,7 +249,11 @@ impl Vm {
                 kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
             };
             let Some(value) = value else {
-                let position = if name.is_empty() { Some(*auto - 1) } else { name.parse().ok() };
+                let position = if name.is_empty() {
+                    Some(*auto - 1)
+                } else {
+                    name.parse().ok()
+                };
                 return match position {
                     Some(i) => raise(
                         "IndexError",
