@@ -29,6 +29,7 @@ fn main() {
     loop {
         let outcome = vm.run(every);
         print!("{}", vm.take_output());
+        eprint!("{}", vm.take_errors());
         match outcome {
             Outcome::Suspended => {
                 let bytes = vm.snapshot().expect("snapshot");

@@ -51,6 +51,34 @@ def __sl_all(__sl_it):
         if not x:
             return False
     return True
+def __sl_iter_call(__sl_fn, sentinel):
+    if not callable(__sl_fn):
+        raise TypeError('iter(v, w): v must be callable')
+    while True:
+        x = __sl_fn()
+        if x == sentinel:
+            return
+        yield x
+def __sl_zip_strict(*iterables):
+    its = [iter(x) for x in iterables]
+    if not its:
+        return
+    while True:
+        row = []
+        for i, it in enumerate(its):
+            for x in it:
+                row.append(x)
+                break
+            else:
+                if i:
+                    few = 'argument 1' if i == 1 else 'arguments 1-' + str(i)
+                    raise ValueError('zip() argument ' + str(i + 1) + ' is shorter than ' + few)
+                for j in range(1, len(its)):
+                    for x in its[j]:
+                        few = 'argument 1' if j == 1 else 'arguments 1-' + str(j)
+                        raise ValueError('zip() argument ' + str(j + 1) + ' is longer than ' + few)
+                return
+        yield tuple(row)
 ";
 
 /// Bounds on what one file may compile to.

@@ -171,12 +171,12 @@ pub fn format_int(n: i64, spec: &str) -> Result<String, String> {
         return Err("Precision not allowed in integer format specifier".into());
     }
     let magnitude = n.unsigned_abs();
-    let (digits, prefix) = match kind {
-        'd' | 'n' => (magnitude.to_string(), ""),
-        'x' => (format!("{magnitude:x}"), "0x"),
-        'X' => (format!("{magnitude:X}"), "0X"),
-        'o' => (format!("{magnitude:o}"), "0o"),
-        'b' => (format!("{magnitude:b}"), "0b"),
+    let digits = match kind {
+        'd' | 'n' => magnitude.to_string(),
+        'x' => format!("{magnitude:x}"),
+        'X' => format!("{magnitude:X}"),
+        'o' => format!("{magnitude:o}"),
+        'b' => format!("{magnitude:b}"),
         'c' => {
             let c = u32::try_from(n)
                 .ok()
@@ -190,17 +190,60 @@ pub fn format_int(n: i64, spec: &str) -> Result<String, String> {
             ));
         }
     };
+    Ok(int_layout(&s, kind, n < 0, digits))
+}
+
+/// [`format_int`] for an int beyond 64 bits.
+pub fn format_big(n: &num_bigint::BigInt, spec: &str) -> Result<String, String> {
+    use num_traits::{Signed, ToPrimitive};
+    let s = parse(spec)?;
+    let kind = s.kind.unwrap_or('d');
+    if matches!(kind, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') {
+        return match n.to_f64() {
+            Some(f) if f.is_finite() => format_float(f, spec),
+            _ => Err("int too large to convert to float".into()),
+        };
+    }
+    if s.precision.is_some() {
+        return Err("Precision not allowed in integer format specifier".into());
+    }
+    let magnitude = n.abs();
+    let digits = match kind {
+        'd' | 'n' => magnitude.to_str_radix(10),
+        'x' => magnitude.to_str_radix(16),
+        'X' => magnitude.to_str_radix(16).to_ascii_uppercase(),
+        'o' => magnitude.to_str_radix(8),
+        'b' => magnitude.to_str_radix(2),
+        'c' => return Err("%c arg not in range(0x110000)".into()),
+        other => {
+            return Err(format!(
+                "Unknown format code '{other}' for object of type 'int'"
+            ));
+        }
+    };
+    Ok(int_layout(&s, kind, n.is_negative(), digits))
+}
+
+/// An int's digits with its sign, base prefix, grouping and padding.
+fn int_layout(s: &Spec, kind: char, negative: bool, digits: String) -> String {
+    let prefix = match kind {
+        'x' => "0x",
+        'X' => "0X",
+        'o' => "0o",
+        'b' => "0b",
+        _ => "",
+    };
     let prefix = if s.alternate { prefix } else { "" };
-    let sign = format!("{}{prefix}", sign_of(&s, n < 0));
-    let every = if kind == 'd' { 3 } else { 4 };
-    if let Some(text) = zero_grouped(&s, &sign, &digits, "", every) {
-        return Ok(text);
+    let sign = format!("{}{prefix}", sign_of(s, negative));
+    let every = if matches!(kind, 'd' | 'n') { 3 } else { 4 };
+    if let Some(text) = zero_grouped(s, &sign, &digits, "", every) {
+        return text;
     }
     let digits = match s.grouping {
         Some(sep) => group(&digits, sep, every),
         None => digits,
     };
-    Ok(pad(&s, &sign, &digits, true))
+    pad(s, &sign, &digits, true)
 }
 
 pub fn format_float(f: f64, spec: &str) -> Result<String, String> {

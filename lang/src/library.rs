@@ -37,6 +37,8 @@ pub const MODULES: &[(&str, &str)] = &[
     ("statistics", include_str!("library/statistics.py")),
     ("dataclasses", include_str!("library/dataclasses.py")),
     ("enum", include_str!("library/enum.py")),
+    ("sys", include_str!("library/sys.py")),
+    ("io", include_str!("library/io.py")),
 ];
 
 /// The source of library module `name`, if there is one.

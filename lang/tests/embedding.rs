@@ -405,3 +405,25 @@ def main():
     // What CPython computes.
     assert_eq!(vm.result().unwrap(), Data::Int(2325186649625005889));
 }
+
+#[test]
+fn stderr_is_its_own_stream_and_sys_exit_zero_is_a_finish() {
+    let mut first = vm(
+        "import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.stderr.write('more\\n')\nsys.exit(0)\nprint('not reached')\n",
+    );
+    let mut out = String::new();
+    assert_eq!(until_call(&mut first, &mut out), Outcome::Finished);
+    assert_eq!(out, "out\n");
+    assert_eq!(first.take_errors(), "err\nmore\n");
+
+    for (code, message) in [("3", "3"), ("'bad input'", "bad input")] {
+        let mut vm = vm(&format!("import sys\nsys.exit({code})\n"));
+        let Outcome::Raised(e) = until_call(&mut vm, &mut String::new()) else {
+            panic!("sys.exit({code}) is a failure");
+        };
+        assert_eq!(
+            (e.kind.as_str(), e.message.as_str()),
+            ("SystemExit", message)
+        );
+    }
+}

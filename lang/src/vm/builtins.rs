@@ -36,6 +36,12 @@ const TYPES: &[&str] = &[
     "slice",
 ];
 
+/// Whether `name` is a builtin type's name (not a module, whatever `BUILTINS` holds under
+/// `name.`).
+pub(super) fn is_type_name(name: &str) -> bool {
+    TYPES.contains(&name)
+}
+
 impl Vm {
     pub(super) fn builtin(
         &mut self,
@@ -44,6 +50,9 @@ impl Vm {
         mut kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
+        if super::type_methods::TYPE_METHODS.contains(&name) {
+            return self.type_method(name, args, kwargs);
+        }
         // `math.isclose(a, b, *, rel_tol, abs_tol)`: its keywords become positions 3 and 4.
         let mut args = args;
         if name == "round" && args.len() == 1 && kwargs.len() == 1 && kwargs[0].0 == "ndigits" {
@@ -71,9 +80,24 @@ impl Vm {
             }
             args.extend(tols);
         }
-        // Output is written as it is printed: `flush` has nothing to do.
+        // `int(text, base=16)`.
+        if name == "int"
+            && let Some(at) = kwargs.iter().position(|(k, _)| k == "base")
+        {
+            let base = kwargs.remove(at).1;
+            if args.len() != 1 {
+                return raise("TypeError", "int() missing string argument");
+            }
+            args.push(base);
+        }
+        // Output is written as it is printed: `flush` has nothing to do. `file=` is any object
+        // with a `write` method (`sys.stderr`, an `io.StringIO`); None means stdout.
+        let mut file = None;
         if name == "print" {
             kwargs.retain(|(k, _)| k != "flush");
+            if let Some(at) = kwargs.iter().position(|(k, _)| k == "file") {
+                file = Some(kwargs.remove(at).1).filter(|f| *f != Value::None);
+            }
         }
         // Keyword arguments the builtins accept; anything else is an error below.
         let (sep, end, key, reverse, default, start) = if kwargs.is_empty() {
@@ -158,6 +182,12 @@ impl Vm {
                     line.push_str(&self.str_of(*a)?);
                 }
                 line.push_str(&end);
+                if let Some(file) = file {
+                    let write = self.get_attr(file, "write")?;
+                    let text = self.str_value(line)?;
+                    self.call_sync(write, vec![text], Vec::new())?;
+                    return Ok(Value::None);
+                }
                 if self.state.output.len() + line.len() > OUTPUT_MAX {
                     return raise("MemoryError", "too much unread output");
                 }
@@ -649,12 +679,20 @@ impl Vm {
                     if modulus.is_zero() {
                         return raise("ValueError", "pow() 3rd argument cannot be 0");
                     }
-                    if exp.is_negative() {
-                        return raise(
-                            "NotSupported",
-                            "pow() with a negative exponent and a modulus is not in the subset yet",
-                        );
-                    }
+                    // A negative exponent raises the inverse of the base (CPython 3.8+).
+                    let (base, exp) = if exp.is_negative() {
+                        match base.modinv(&modulus.abs()) {
+                            Some(inverse) => (inverse, -exp),
+                            None => {
+                                return raise(
+                                    "ValueError",
+                                    "base is not invertible for the given modulus",
+                                );
+                            }
+                        }
+                    } else {
+                        (base, exp)
+                    };
                     let r = base.modpow(&exp, &modulus);
                     // Python's result has the modulus's sign.
                     let r = if !r.is_zero() && r.is_negative() != modulus.is_negative() {

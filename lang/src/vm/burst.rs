@@ -227,8 +227,10 @@ pub(super) fn burst(
                     let ord = match (stack[n - 2], stack[n - 1]) {
                         (Value::Int(x), Value::Int(y)) => Some(x.partial_cmp(&y)),
                         (Value::Float(x), Value::Float(y)) => Some(x.partial_cmp(&y)),
-                        (Value::Int(x), Value::Float(y)) => Some((x as f64).partial_cmp(&y)),
-                        (Value::Float(x), Value::Int(y)) => Some(x.partial_cmp(&(y as f64))),
+                        (Value::Int(x), Value::Float(y)) => Some(super::ints::cmp_i64_float(x, y)),
+                        (Value::Float(x), Value::Int(y)) => {
+                            Some(super::ints::cmp_i64_float(y, x).map(|o| o.reverse()))
+                        }
                         _ => None,
                     };
                     match ord {

@@ -48,6 +48,24 @@ impl Vm {
                 {
                     return self.resume_generator(g, Value::None, GeneratorEnd::Raise);
                 }
+                // `iter(callable, sentinel)` and `zip(..., strict=True)` are generators of the
+                // prelude (they call back into Python at every item).
+                if name == "iter" && args.len() == 2 && kwargs.is_empty() {
+                    let f = self.prelude("__sl_iter_call")?;
+                    return self.call_with(f, args, kwargs);
+                }
+                if name == "zip"
+                    && let Some(at) = kwargs.iter().position(|(k, _)| k == "strict")
+                {
+                    let mut kwargs = kwargs;
+                    let strict = kwargs.remove(at).1;
+                    if self.truthy(strict)? {
+                        let f = self.prelude("__sl_zip_strict")?;
+                        return self.call_with(f, args, kwargs);
+                    }
+                    let r = self.builtin(b, args, kwargs)?;
+                    return self.push(r);
+                }
                 // An iterable whose items come from Python code goes through the prelude.
                 if let Some(&first) = args.first()
                     && (args.len() == 1 || args.len() == 2)
@@ -439,6 +457,13 @@ impl Vm {
                 }
                 _ => {}
             }
+            if let Some(found) = self.lookup_attr(receiver, name)? {
+                return self.call_with(found, args, kwargs);
+            }
+            return self.missing_attr(receiver, name);
+        }
+        // `int.from_bytes(...)`, `str.upper(s)`: what the type holds under that name.
+        if let Value::Builtin(_) = receiver {
             if let Some(found) = self.lookup_attr(receiver, name)? {
                 return self.call_with(found, args, kwargs);
             }

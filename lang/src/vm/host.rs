@@ -472,6 +472,9 @@ impl Vm {
         if let Some((_, v)) = self.state.modules.iter().find(|(n, _)| n == name) {
             return Ok(*v);
         }
+        if super::builtins::is_type_name(name) {
+            return raise("ModuleNotFoundError", format!("No module named '{name}'"));
+        }
         let attrs = if let Some(host) = self.state.hosts.iter().find(|m| m.name == name).cloned() {
             // `store.put` makes a submodule `store` with a function `put`.
             let mut attrs: Vec<(String, Value)> = Vec::with_capacity(host.functions.len());

@@ -182,6 +182,38 @@ impl Vm {
     }
 }
 
+/// `n` against `f` exactly, as CPython compares an int with a float (converting either side
+/// would round: `2**53 + 1 > 2.0**53`, `10**400 < inf`); `None` when `f` is NaN.
+pub(super) fn cmp_int_float(n: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    let floor = f.floor();
+    // A finite float with no fraction converts to an int exactly.
+    let whole = num_traits::FromPrimitive::from_f64(floor)?;
+    Some(match n.cmp(&whole) {
+        // n == floor(f) < f when f has a fraction; n > floor(f) means n >= floor(f) + 1 > f.
+        Ordering::Equal if f > floor => Ordering::Less,
+        other => other,
+    })
+}
+
+/// [`cmp_int_float`] for a small int: a plain float comparison while the int converts exactly.
+pub(super) fn cmp_i64_float(n: i64, f: f64) -> Option<std::cmp::Ordering> {
+    if n.unsigned_abs() <= 1 << 53 {
+        return (n as f64).partial_cmp(&f);
+    }
+    cmp_int_float(&BigInt::from(n), f)
+}
+
 pub(super) fn big_to_f64(n: &BigInt) -> Result<f64, Raise> {
     match n.to_f64() {
         Some(f) if f.is_finite() => Ok(f),

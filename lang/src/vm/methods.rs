@@ -53,6 +53,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "encode",
             "removeprefix",
             "removesuffix",
+            "translate",
         ],
     ),
     (
@@ -113,8 +114,12 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
         ],
     ),
     ("bytes", &["decode", "hex"]),
-    ("int", &["bit_length", "bit_count", "conjugate"]),
-    ("float", &["is_integer", "conjugate"]),
+    ("iterator", &["__next__", "__iter__"]),
+    ("int", &["bit_length", "bit_count", "conjugate", "to_bytes"]),
+    (
+        "float",
+        &["is_integer", "conjugate", "as_integer_ratio", "hex"],
+    ),
 ];
 
 pub(super) fn has_method(type_name: &str, name: &str) -> bool {
@@ -202,6 +207,7 @@ impl Vm {
                 Object::Bytes(_) => "bytes",
                 Object::BigInt(_) => "int",
                 Object::Slice { .. } => "slice",
+                Object::Iter(_) => "iterator",
                 _ => "",
             },
             Value::Int(_) | Value::Bool(_) => "int",
@@ -217,6 +223,16 @@ impl Vm {
             "bytes" => self.bytes_method(receiver, &mut a),
             "int" => self.int_method(receiver, &mut a),
             "float" => self.float_method(receiver, &mut a),
+            "iterator" => {
+                a.exactly(0)?;
+                if name == "__iter__" {
+                    return Ok(receiver);
+                }
+                match self.next(receiver)? {
+                    Some(v) => Ok(v),
+                    None => raise("StopIteration", ""),
+                }
+            }
             "slice" if name == "indices" => {
                 a.exactly(1)?;
                 let len = self.index_arg(a.positional[0])?;
@@ -647,6 +663,10 @@ impl Vm {
             "encode" => {
                 a.done(2)?;
                 self.alloc(Object::Bytes(text.into_bytes()))
+            }
+            "translate" => {
+                a.exactly(1)?;
+                self.translate(&text, a.positional[0])
             }
             "removeprefix" | "removesuffix" => {
                 a.exactly(1)?;
@@ -1124,6 +1144,19 @@ impl Vm {
                 Ok(Value::Int(ones as i64))
             }
             "conjugate" => Ok(receiver),
+            "to_bytes" => {
+                let (length, byteorder, signed) = (
+                    a.get(0, "length"),
+                    a.get(1, "byteorder"),
+                    a.keywords
+                        .iter()
+                        .position(|(k, _)| k == "signed")
+                        .map(|at| a.keywords.remove(at).1),
+                );
+                a.done(2)?;
+                let n = self.big_of(receiver)?.unwrap_or_default();
+                self.int_to_bytes(n, length, byteorder, signed)
+            }
             name => self.no_method(receiver, name),
         }
     }
@@ -1138,6 +1171,14 @@ impl Vm {
                 Ok(Value::Bool(f.is_finite() && f.fract() == 0.0))
             }
             "conjugate" => Ok(receiver),
+            "as_integer_ratio" => {
+                a.done(0)?;
+                self.float_ratio(f)
+            }
+            "hex" => {
+                a.done(0)?;
+                self.str_value(super::type_methods::float_hex(f))
+            }
             name => self.no_method(receiver, name),
         }
     }

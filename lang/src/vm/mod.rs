@@ -21,6 +21,7 @@ mod ops;
 mod protocols;
 mod set_order;
 mod text;
+mod type_methods;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -131,6 +132,8 @@ pub struct State {
     pub frames: Vec<Frame>,
     /// What `print` wrote and the embedder has not taken yet.
     pub output: String,
+    /// What the program wrote to `sys.stderr` and the embedder has not taken yet.
+    pub errors: String,
     pub steps: u64,
     /// Set once the program finished or raised.
     pub done: bool,
@@ -321,6 +324,11 @@ const BUILTINS: &[&str] = &[
     "object.__repr__",
     "property.setter",
     "property.getter",
+    "dict.fromkeys",
+    "int.from_bytes",
+    "str.maketrans",
+    "float.fromhex",
+    "bytes.fromhex",
     "math.sqrt",
     "math.floor",
     "math.ceil",
@@ -391,6 +399,7 @@ const BUILTINS: &[&str] = &[
     "_sl.bare_instance",
     "_sl.re_scan",
     "_sl.choose",
+    "_sl.write",
 ];
 
 impl Vm {
@@ -405,6 +414,7 @@ impl Vm {
                 globals,
                 frames: vec![Frame::new(0, vec![None; locals])],
                 output: String::new(),
+                errors: String::new(),
                 steps: 0,
                 done: false,
                 hosts: Vec::new(),
@@ -433,6 +443,11 @@ impl Vm {
     /// Takes what the program printed since the last call.
     pub fn take_output(&mut self) -> String {
         std::mem::take(&mut self.state.output)
+    }
+
+    /// Takes what the program wrote to `sys.stderr` since the last call.
+    pub fn take_errors(&mut self) -> String {
+        std::mem::take(&mut self.state.errors)
     }
 
     /// Frees what nothing reaches, now (the VM also does so on its own as it allocates): before
@@ -499,7 +514,8 @@ impl Vm {
 
     /// Runs at most `budget` instructions.
     pub fn run(&mut self, budget: u64) -> Outcome {
-        self.run_inner(budget)
+        let outcome = self.run_inner(budget);
+        clean_exit(outcome)
     }
 
     /// Runs at most `budget` instructions, or until another thread sets `deadline` (checked every
@@ -509,7 +525,7 @@ impl Vm {
         self.deadline = Some(deadline.clone());
         let outcome = self.run_inner(budget);
         self.deadline = None;
-        outcome
+        clean_exit(outcome)
     }
 
     fn run_inner(&mut self, budget: u64) -> Outcome {
@@ -2307,6 +2323,21 @@ fn range_len_wide(start: i64, stop: i64, step: i64) -> i128 {
         (start - stop - 1) / (-step) + 1
     } else {
         0
+    }
+}
+
+/// `sys.exit()`, `sys.exit(None)` and `sys.exit(0)` end the program as a normal finish, as
+/// they end CPython with status 0; any other SystemExit stays an uncaught exception (a job
+/// that failed).
+fn clean_exit(outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Raised(e)
+            if e.kind == "SystemExit"
+                && matches!(e.detail.args[..], [] | [Data::None] | [Data::Int(0)]) =>
+        {
+            Outcome::Finished
+        }
+        other => other,
     }
 }
 

@@ -855,6 +855,16 @@ impl Vm {
                 })
                 .map(Some);
         }
+        // `int.from_bytes`, `dict.fromkeys`: builtins of their own.
+        if let Value::Builtin(b) = obj
+            && let Some(t) = super::BUILTINS.get(b as usize)
+            && super::builtins::is_type_name(t)
+        {
+            let full = format!("{t}.{name}");
+            if let Some(i) = super::BUILTINS.iter().position(|n| *n == full) {
+                return Ok(Some(Value::Builtin(i as u16)));
+            }
+        }
         match (obj, name) {
             (Value::Builtin(b), "__name__") => {
                 let full = super::BUILTINS.get(b as usize).copied().unwrap_or("?");

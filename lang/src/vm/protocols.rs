@@ -277,10 +277,7 @@ impl Vm {
             );
         }
         if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
-            return Ok(match (x, y) {
-                (Num::Int(p), Num::Int(q)) => p == q,
-                (p, q) => p.float() == q.float(),
-            });
+            return Ok(num_order(x, y) == Some(std::cmp::Ordering::Equal));
         }
         if self.is_user_object(a) || self.is_user_object(b) {
             if a == b {
@@ -374,7 +371,10 @@ impl Vm {
             }
             (Value::Ref(x), Value::Float(f)) | (Value::Float(f), Value::Ref(x)) => {
                 match self.object(x)? {
-                    Object::BigInt(b) => b.to_bigint().to_string().parse::<f64>().ok() == Some(f),
+                    Object::BigInt(b) => {
+                        super::ints::cmp_int_float(&b.to_bigint(), f)
+                            == Some(std::cmp::Ordering::Equal)
+                    }
                     _ => false,
                 }
             }
@@ -401,28 +401,25 @@ impl Vm {
             );
         }
         if let (Some(x), Some(y)) = (Self::number(a), Self::number(b)) {
-            let ord = match (x, y) {
-                (Num::Int(p), Num::Int(q)) => p.partial_cmp(&q),
-                (p, q) => p.float().partial_cmp(&q.float()),
-            };
-            return Ok(cmp_holds(op, ord));
+            return Ok(cmp_holds(op, num_order(x, y)));
         }
         if self.is_big(a) || self.is_big(b) {
             if let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) {
                 return Ok(cmp_holds(op, p.partial_cmp(&q)));
             }
-            let to_float = |vm: &Self, v: Value| -> Option<f64> {
-                match v {
-                    Value::Float(f) => Some(f),
-                    _ => vm
-                        .big_of(v)
-                        .ok()
-                        .flatten()
-                        .and_then(|n| num_traits::ToPrimitive::to_f64(&n)),
+            match (a, b) {
+                (Value::Float(f), other) => {
+                    if let Some(n) = self.big_of(other)? {
+                        let ord = super::ints::cmp_int_float(&n, f).map(|o| o.reverse());
+                        return Ok(cmp_holds(op, ord));
+                    }
                 }
-            };
-            if let (Some(x), Some(y)) = (to_float(self, a), to_float(self, b)) {
-                return Ok(cmp_holds(op, x.partial_cmp(&y)));
+                (other, Value::Float(f)) => {
+                    if let Some(n) = self.big_of(other)? {
+                        return Ok(cmp_holds(op, super::ints::cmp_int_float(&n, f)));
+                    }
+                }
+                _ => {}
             }
         }
         if self.is_user_object(a) || self.is_user_object(b) {
@@ -1342,4 +1339,14 @@ pub(super) fn bytes_repr(b: &[u8]) -> String {
     }
     out.push(quote);
     out
+}
+
+/// Two numbers in order: ints and floats compare exactly, as CPython's do.
+fn num_order(x: Num, y: Num) -> Option<std::cmp::Ordering> {
+    match (x, y) {
+        (Num::Int(p), Num::Int(q)) => Some(p.cmp(&q)),
+        (Num::Float(p), Num::Float(q)) => p.partial_cmp(&q),
+        (Num::Int(p), Num::Float(q)) => super::ints::cmp_i64_float(p, q),
+        (Num::Float(p), Num::Int(q)) => super::ints::cmp_i64_float(q, p).map(|o| o.reverse()),
+    }
 }

@@ -143,12 +143,24 @@ impl Vm {
                     let text = crate::format::ascii_escape(&self.repr(value)?);
                     crate::format::format_str(&text, &format!("{text_align}{rest}"))
                 }
-                'd' | 'i' | 'u' if self.is_big(value) => {
-                    let text = self.repr(value)?;
-                    crate::format::format_str(
-                        &text,
-                        &format!("{}{rest}", if align.is_empty() { ">" } else { align }),
-                    )
+                'd' | 'i' | 'u' | 'x' | 'X' | 'o'
+                    if self.is_big(value)
+                        || matches!(value, Value::Float(f) if f.is_finite() && f.abs() >= 9.2e18) =>
+                {
+                    let n = match value {
+                        Value::Float(f) => {
+                            if matches!(kind, 'x' | 'X' | 'o') {
+                                return raise(
+                                    "TypeError",
+                                    format!("%{kind} format: an integer is required, not float"),
+                                );
+                            }
+                            num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default()
+                        }
+                        _ => self.big_of(value)?.unwrap_or_default(),
+                    };
+                    let kind = if matches!(kind, 'i' | 'u') { 'd' } else { kind };
+                    crate::format::format_big(&n, &format!("{align}{rest}{kind}"))
                 }
                 'c' => {
                     let text = match value {
@@ -193,6 +205,9 @@ impl Vm {
                 }
                 'x' | 'X' | 'o' => match value {
                     Value::Int(n) => crate::format::format_int(n, &format!("{align}{rest}{kind}")),
+                    Value::Bool(b) => {
+                        crate::format::format_int(b as i64, &format!("{align}{rest}{kind}"))
+                    }
                     other => {
                         let t = self.type_name(other)?;
                         return raise(
@@ -436,26 +451,10 @@ impl Vm {
             let text = self.call_sync(m, vec![spec_value], Vec::new())?;
             return Ok(Ok(self.str_of(text)?));
         }
-        if self.is_big(value) {
-            let text = self.repr(value)?;
-            return Ok(match spec.chars().last() {
-                None => Ok(text),
-                Some('d') | Some(_)
-                    if spec
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || "<>^=+-d".contains(c)) =>
-                {
-                    crate::format::format_str(
-                        &text,
-                        &format!(
-                            ">{}",
-                            spec.trim_end_matches('d')
-                                .trim_start_matches(['<', '>', '^', '=', '+', '-'])
-                        ),
-                    )
-                }
-                _ => Err("this format of a big int is not in the subset yet".into()),
-            });
+        if self.is_big(value)
+            && let Some(n) = self.big_of(value)?
+        {
+            return Ok(crate::format::format_big(&n, spec));
         }
         Ok(match value {
             Value::Int(n) => crate::format::format_int(n, spec),

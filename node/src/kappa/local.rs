@@ -259,6 +259,7 @@ impl LocalRuntime {
                 .ok_or_else(|| Error::Vm("no module image".into()))?;
             let mut vm = Vm::restore(image).map_err(|e| Error::Vm(e.to_string()))?;
             vm.take_output();
+            vm.take_errors();
             if let Err(e) = vm.call_function(&function, &args) {
                 let error = match e {
                     sl_lang::vm::HostDataError::Call { kind, message } => {
@@ -281,6 +282,11 @@ impl LocalRuntime {
         loop {
             let outcome = vm.run(budget);
             out.write_all(vm.take_output().as_bytes())?;
+            let errors = vm.take_errors();
+            if !errors.is_empty() {
+                out.flush()?;
+                std::io::stderr().write_all(errors.as_bytes())?;
+            }
             match outcome {
                 Outcome::Suspended => {
                     self.tasks[id].vm = Some(vm);

@@ -111,6 +111,7 @@ impl Program {
                     }
                 }
                 vm.take_output();
+                vm.take_errors();
                 vm.snapshot().map(Arc::new).map_err(|e| e.to_string())
             })
             .clone()

@@ -407,7 +407,9 @@ impl Slice<'_> {
                 return Err(End::TimedOut);
             }
             let outcome = vm.run_until(SLICE_STEPS, &self.stop);
+            // One log per job: what went to stderr is interleaved with stdout per slice.
             self.output.push_str(&vm.take_output());
+            self.output.push_str(&vm.take_errors());
             match outcome {
                 Outcome::Suspended => {
                     if self.stopped() {
@@ -449,7 +451,9 @@ impl Slice<'_> {
                 return Err(End::TimedOut);
             }
             let outcome = vm.run_until(SLICE_STEPS, &self.stop);
+            // One log per job: what went to stderr is interleaved with stdout per slice.
             self.output.push_str(&vm.take_output());
+            self.output.push_str(&vm.take_errors());
             match outcome {
                 Outcome::Suspended => {}
                 Outcome::Stopped => return Err(End::TimedOut),
