@@ -8,11 +8,19 @@
 //! general way, which gives the same result more slowly.
 
 use super::objects::find_in_class;
-use super::{Num, RECURSION_MAX, SPARES_MAX, STACK_MAX, State, arith, cmp_holds, plain_frame};
+use super::{
+    Num, RECURSION_MAX, SPARES_MAX, STACK_MAX, State, arith, cmp_holds, plain_frame,
+    take_paused_frame,
+};
 use crate::code::{CmpOp, Const, Instr};
-use crate::frame::FrameKind;
+use crate::frame::{FrameKind, GeneratorEnd};
 use crate::heap::{Iter, Object};
 use crate::value::Value;
+
+/// `len`'s index in `BUILTINS` (checked by a test below).
+const LEN: u16 = 1;
+/// The longest list `append` grows here; the general path raises MemoryError beyond it.
+const LIST_APPEND_MAX: usize = crate::heap::BYTES_MAX / 16;
 
 /// Why a burst ended.
 pub(super) enum Burst {
@@ -321,6 +329,96 @@ pub(super) fn burst(
                     }
                 }
                 // `for` over a range, or over a list or tuple while it has items.
+                Instr::LoadDeref(slot) => match frame.locals.get(slot as usize) {
+                    Some(Some(Value::Ref(cell))) if room => match heap.get(*cell) {
+                        Some(Object::Cell(Some(v))) => {
+                            stack.push(*v);
+                            true
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                Instr::StoreDeref(slot) => match (frame.locals.get(slot as usize), stack.last()) {
+                    (Some(Some(Value::Ref(cell))), Some(&v)) => match heap.get_mut(*cell) {
+                        Some(Object::Cell(content)) => {
+                            *content = Some(v);
+                            stack.pop();
+                            true
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                // A paused generator resumed by `for` (or by `yield from` sending None): its
+                // frame comes out of the heap object onto the frame stack, as a call's would.
+                Instr::ForIter(target)
+                    if depth < RECURSION_MAX
+                        && matches!(stack.last(), Some(Value::Ref(r))
+                            if matches!(heap.get(*r), Some(Object::Generator(_)))) =>
+                {
+                    let Some(&Value::Ref(r)) = stack.last() else {
+                        unreachable!("matched above")
+                    };
+                    match take_paused_frame(heap, r, target) {
+                        Some(resumed) => {
+                            frames.push(resumed);
+                            ran += 1;
+                            continue 'frames;
+                        }
+                        None => false,
+                    }
+                }
+                Instr::Send(target)
+                    if depth < RECURSION_MAX
+                        && n >= 2
+                        && stack[n - 1] == Value::None
+                        && matches!(stack[n - 2], Value::Ref(r)
+                            if matches!(heap.get(r), Some(Object::Generator(_)))) =>
+                {
+                    let Value::Ref(r) = stack[n - 2] else {
+                        unreachable!("matched above")
+                    };
+                    match take_paused_frame(heap, r, target) {
+                        Some(resumed) => {
+                            stack.pop();
+                            frames.push(resumed);
+                            ran += 1;
+                            continue 'frames;
+                        }
+                        None => false,
+                    }
+                }
+                // A generator's `yield` to a `for` loop or `next()`: the frame goes back into its
+                // object and the value to the frame below, as a return's would. (A generator a
+                // builtin drives, `GeneratorEnd::Native`, tells the VM; that is the general way.)
+                Instr::Yield => match frame.kind {
+                    FrameKind::Generator { object, on_end }
+                        if on_end != GeneratorEnd::Native
+                            && n > 0
+                            && below
+                                .last()
+                                .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
+                            && matches!(heap.get(object), Some(Object::Generator(_))) =>
+                    {
+                        let Some(v) = stack.pop() else {
+                            unreachable!("n > 0")
+                        };
+                        if let Some(mut paused) = frames.pop() {
+                            paused.kind = FrameKind::Call;
+                            if let Some(Object::Generator(g)) = heap.get_mut(object) {
+                                g.frame = Some(paused);
+                                g.running = false;
+                            }
+                            if let Some(caller) = frames.last_mut() {
+                                caller.stack.push(v);
+                            }
+                        }
+                        ran += 1;
+                        continue 'frames;
+                    }
+                    _ => false,
+                },
                 Instr::ForIter(target) if room => match stack.last().copied() {
                     Some(Value::Ref(r)) => match heap.get_mut(r) {
                         Some(Object::Iter(Iter::Range { next, stop, step })) => {
@@ -355,6 +453,50 @@ pub(super) fn burst(
                     },
                     _ => false,
                 },
+                // `len(x)` of a builtin container, and `list.append(v)`: the two builtin calls
+                // loops make most, without leaving the frame.
+                Instr::Call(1) if n >= 2 && stack[n - 2] == Value::Builtin(LEN) => {
+                    let len = match stack[n - 1] {
+                        Value::Ref(r) => match heap.get(r) {
+                            Some(Object::List(v) | Object::Tuple(v)) => Some(v.len()),
+                            Some(Object::Dict(d) | Object::Set { items: d, .. }) => {
+                                Some(d.entries.len())
+                            }
+                            Some(Object::Str(s)) if s.is_ascii() => Some(s.len()),
+                            Some(Object::Str(s)) => Some(s.chars().count()),
+                            Some(Object::Bytes(b)) => Some(b.len()),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match len {
+                        Some(len) => {
+                            stack.truncate(n - 2);
+                            stack.push(Value::Int(len as i64));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Instr::CallMethod { name, argc: 1 }
+                    if n >= 2
+                        && names.get(name as usize).is_some_and(|s| s == "append")
+                        && matches!(stack[n - 2], Value::Ref(r)
+                            if matches!(heap.get(r), Some(Object::List(_)))) =>
+                {
+                    let (Value::Ref(r), v) = (stack[n - 2], stack[n - 1]) else {
+                        unreachable!("matched above")
+                    };
+                    match heap.get_mut(r) {
+                        Some(Object::List(items)) if items.len() < LIST_APPEND_MAX => {
+                            items.push(v);
+                            stack.truncate(n - 2);
+                            stack.push(Value::None);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
                 // A plain function called with exactly its positional parameters (a method
                 // defined on an instance's class with the receiver first): the arguments move
                 // from this stack into the new frame's locals directly.
@@ -468,4 +610,12 @@ fn plain_truth(v: Value) -> Option<bool> {
 fn in_range(len: usize, i: i64) -> Option<usize> {
     let i = if i < 0 { i.checked_add(len as i64)? } else { i };
     usize::try_from(i).ok().filter(|&i| i < len)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn len_is_the_builtin_the_burst_thinks_it_is() {
+        assert_eq!(super::super::BUILTINS[super::LEN as usize], "len");
+    }
 }
