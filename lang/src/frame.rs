@@ -1,6 +1,7 @@
 //! Frames: one activation of a code object. Plain data like the rest of the state, so a frame
 //! can sit inside a generator object on the heap between resumptions and in a snapshot.
 
+use crate::code::{BinOp, CmpOp};
 use crate::value::Value;
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -47,6 +48,34 @@ pub enum FrameKind {
     Discard,
     /// A generator's frame, resumed by its caller; how its end shows depends on who resumed it.
     Generator { object: u32, on_end: GeneratorEnd },
+    /// A special method for `left op right`: a result other than `NotImplemented` goes onto the
+    /// caller's stack; `NotImplemented` hands the operation to the next way (`then`).
+    Operator {
+        op: Operator,
+        left: Value,
+        right: Value,
+        then: Stage,
+    },
+}
+
+/// An operator whose special methods may answer `NotImplemented`.
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Operator {
+    Binary(BinOp),
+    /// `a op= b`: `__iop__` first.
+    Inplace(BinOp),
+    Compare(CmpOp),
+}
+
+/// The ways an operator is tried, in order: the left operand's in-place method (`+=` only),
+/// its method, the right operand's reflected method; then the operator's fallback (identity
+/// for `==` and `!=`, TypeError for the rest).
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum Stage {
+    Inplace,
+    Forward,
+    Reflected,
+    Fallback,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]

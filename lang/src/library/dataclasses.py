@@ -174,7 +174,7 @@ def _make_eq(key):
     def __eq__(self, other):
         if type(other) is type(self):
             return key(self) == key(other)
-        return False
+        return NotImplemented
     return __eq__
 
 
@@ -182,8 +182,7 @@ def _make_order(key, op, symbol):
     def compare(self, other):
         if type(other) is type(self):
             return op(key(self), key(other))
-        raise TypeError("'" + symbol + "' not supported between instances of '" +
-                        type(self).__name__ + "' and '" + type(other).__name__ + "'")
+        return NotImplemented
     return compare
 
 

@@ -405,7 +405,8 @@ class Flag(Enum):
         return None
 
     def _operand(self, other, symbol, reflected):
-        # The subset has no NotImplemented: the error CPython gives once both sides declined.
+        # CPython returns NotImplemented here; raising the error it ends with is the same unless
+        # the other operand's class has the reflected method.
         v = self._other_value(other)
         if v is None:
             names = (type(other).__name__, type(self).__name__) if reflected else (type(self).__name__, type(other).__name__)

@@ -188,22 +188,26 @@ class Fraction:
             if other != other or other in (float('inf'), -float('inf')):
                 return False
             return self == Fraction(other)
-        return False
+        return NotImplemented
     def _cmp(self, other):
         o = _coerce(other)
         if o is None:
             if isinstance(other, float):
                 return float(self) - other
-            raise TypeError("'<' not supported between instances of 'Fraction' and '" + type(other).__name__ + "'")
+            return None
         return self._n * o._d - o._n * self._d
     def __lt__(self, other):
-        return self._cmp(other) < 0
+        c = self._cmp(other)
+        return NotImplemented if c is None else c < 0
     def __le__(self, other):
-        return self._cmp(other) <= 0
+        c = self._cmp(other)
+        return NotImplemented if c is None else c <= 0
     def __gt__(self, other):
-        return self._cmp(other) > 0
+        c = self._cmp(other)
+        return NotImplemented if c is None else c > 0
     def __ge__(self, other):
-        return self._cmp(other) >= 0
+        c = self._cmp(other)
+        return NotImplemented if c is None else c >= 0
 
 
 def _coerce(x):

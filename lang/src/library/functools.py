@@ -203,45 +203,69 @@ def total_ordering(cls):
     if root == '__lt__':
         def le(self, other):
             r = self.__lt__(other)
+            if r is NotImplemented:
+                return r
             return r or self == other
         def gt(self, other):
             r = self.__lt__(other)
+            if r is NotImplemented:
+                return r
             return not r and self != other
         def ge(self, other):
             r = self.__lt__(other)
+            if r is NotImplemented:
+                return r
             return not r
         fill = {'__le__': le, '__gt__': gt, '__ge__': ge}
     elif root == '__le__':
         def ge(self, other):
             r = self.__le__(other)
+            if r is NotImplemented:
+                return r
             return not r or self == other
         def lt(self, other):
             r = self.__le__(other)
+            if r is NotImplemented:
+                return r
             return r and self != other
         def gt(self, other):
             r = self.__le__(other)
+            if r is NotImplemented:
+                return r
             return not r
         fill = {'__ge__': ge, '__lt__': lt, '__gt__': gt}
     elif root == '__gt__':
         def lt(self, other):
             r = self.__gt__(other)
+            if r is NotImplemented:
+                return r
             return not r and self != other
         def ge(self, other):
             r = self.__gt__(other)
+            if r is NotImplemented:
+                return r
             return r or self == other
         def le(self, other):
             r = self.__gt__(other)
+            if r is NotImplemented:
+                return r
             return not r
         fill = {'__lt__': lt, '__ge__': ge, '__le__': le}
     else:
         def le(self, other):
             r = self.__ge__(other)
+            if r is NotImplemented:
+                return r
             return not r or self == other
         def gt(self, other):
             r = self.__ge__(other)
+            if r is NotImplemented:
+                return r
             return r and self != other
         def lt(self, other):
             r = self.__ge__(other)
+            if r is NotImplemented:
+                return r
             return not r
         fill = {'__le__': le, '__gt__': gt, '__lt__': lt}
     for name, f in fill.items():

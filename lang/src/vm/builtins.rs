@@ -25,6 +25,7 @@ const TYPES: &[&str] = &[
     "object",
     "type",
     "NoneType",
+    "NotImplementedType",
     "function",
     "generator",
     "module",
@@ -165,6 +166,7 @@ impl Vm {
             Ok(())
         };
         match name {
+            "NotImplemented" => raise("TypeError", "'NotImplementedType' object is not callable"),
             "print" => {
                 let sep = match sep {
                     Some(Value::None) | None => " ".to_owned(),

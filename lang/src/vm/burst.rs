@@ -396,9 +396,9 @@ pub(super) fn burst(
                     FrameKind::Generator { object, on_end }
                         if on_end != GeneratorEnd::Native
                             && n > 0
-                            && below
-                                .last()
-                                .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
+                            && below.last().is_some_and(|f| {
+                                f.code != u32::MAX && f.stack.len() < STACK_MAX
+                            })
                             && matches!(heap.get(object), Some(Object::Generator(_))) =>
                     {
                         let Some(v) = stack.pop() else {
@@ -615,7 +615,11 @@ fn in_range(len: usize, i: i64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn len_is_the_builtin_the_burst_thinks_it_is() {
+    fn builtins_sit_at_the_indices_the_vm_relies_on() {
         assert_eq!(super::super::BUILTINS[super::LEN as usize], "len");
+        let crate::value::Value::Builtin(i) = crate::value::NOT_IMPLEMENTED else {
+            panic!("NotImplemented is a builtin value");
+        };
+        assert_eq!(super::super::BUILTINS[i as usize], "NotImplemented");
     }
 }

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
 
 use crate::code::{BinOp, CmpOp, Const, Instr, Module};
-use crate::frame::{Block, Frame, FrameKind, GeneratorEnd};
+use crate::frame::{Block, Frame, FrameKind, GeneratorEnd, Operator, Stage};
 use crate::heap::{Dict, Heap, Key, Object};
 use crate::value::Value;
 
@@ -324,11 +324,6 @@ const BUILTINS: &[&str] = &[
     "object.__repr__",
     "property.setter",
     "property.getter",
-    "dict.fromkeys",
-    "int.from_bytes",
-    "str.maketrans",
-    "float.fromhex",
-    "bytes.fromhex",
     "math.sqrt",
     "math.floor",
     "math.ceil",
@@ -400,6 +395,15 @@ const BUILTINS: &[&str] = &[
     "_sl.re_scan",
     "_sl.choose",
     "_sl.write",
+    "dict.fromkeys",
+    "int.from_bytes",
+    "str.maketrans",
+    "float.fromhex",
+    "bytes.fromhex",
+    // `value::NOT_IMPLEMENTED` is this index (a test checks it).
+    "NotImplemented",
+    "NotImplementedType",
+    // New builtins go last: a snapshot holds builtins by index.
 ];
 
 impl Vm {
@@ -888,6 +892,10 @@ impl Vm {
             if let FrameKind::Init(r) | FrameKind::Generator { object: r, .. } = frame.kind {
                 add(&Value::Ref(r));
             }
+            if let FrameKind::Operator { left, right, .. } = frame.kind {
+                add(&left);
+                add(&right);
+            }
         }
         self.state.modules.iter().for_each(|(_, v)| add(v));
         if let Some(v) = &self.state.result {
@@ -1123,7 +1131,9 @@ impl Vm {
                     && let Some(r) = arith(op, Num::Int(x), Num::Int(y))?
                 {
                     self.push(r)?;
-                } else if !self.binary_special_frame(op, a, b, false)? {
+                } else if self.is_user_object(a) || self.is_user_object(b) {
+                    self.operator(Operator::Binary(op), a, b, Stage::Forward, false)?;
+                } else {
                     let r = self.binary(op, a, b)?;
                     self.push(r)?;
                 }
@@ -1144,7 +1154,9 @@ impl Vm {
                         list.extend(items);
                     }
                     self.push(a)?;
-                } else if !self.binary_special_frame(op, a, b, true)? {
+                } else if self.is_user_object(a) || self.is_user_object(b) {
+                    self.operator(Operator::Inplace(op), a, b, Stage::Inplace, false)?;
+                } else {
                     let r = self.binary(op, a, b)?;
                     self.push(r)?;
                 }
@@ -1807,6 +1819,18 @@ impl Vm {
                         self.push(Value::Ref(instance))?;
                     }
                     FrameKind::Discard => {}
+                    FrameKind::Operator {
+                        op,
+                        left,
+                        right,
+                        then,
+                    } => {
+                        if v == crate::value::NOT_IMPLEMENTED {
+                            self.operator(op, left, right, then, true)?;
+                        } else {
+                            self.push(v)?;
+                        }
+                    }
                     FrameKind::Generator { object, on_end } => {
                         self.generator_finished(object);
                         if let Some(Object::Generator(g)) = self.state.heap.get_mut(object) {

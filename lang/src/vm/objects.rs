@@ -317,6 +317,7 @@ impl Vm {
             Value::Bool(_) => self.builtin_value("bool"),
             Value::Int(_) => self.builtin_value("int"),
             Value::Float(_) => self.builtin_value("float"),
+            crate::value::NOT_IMPLEMENTED => self.builtin_value("NotImplementedType"),
             Value::Builtin(_) => self.builtin_value("builtin_function_or_method"),
             Value::ExceptionClass(_) => self.builtin_value("type"),
         })

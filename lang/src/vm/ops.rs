@@ -3,9 +3,9 @@
 
 use super::{Raise, Vm, raise};
 use crate::code::{BinOp, CmpOp};
-use crate::frame::FrameKind;
+use crate::frame::{FrameKind, Operator, Stage};
 use crate::heap::{Dict, Object};
-use crate::value::Value;
+use crate::value::{NOT_IMPLEMENTED, Value};
 
 /// The special method for an operator, its reflected form, and its in-place form.
 pub(super) fn binop_methods(op: BinOp) -> (&'static str, &'static str, &'static str) {
@@ -22,6 +22,24 @@ pub(super) fn binop_methods(op: BinOp) -> (&'static str, &'static str, &'static 
         BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
         BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
         BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+    }
+}
+
+/// How an operator is written in error messages.
+pub(super) fn binop_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::FloorDiv => "//",
+        BinOp::Mod => "%",
+        BinOp::Pow => "** or pow()",
+        BinOp::BitAnd => "&",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::LShift => "<<",
+        BinOp::RShift => ">>",
     }
 }
 
@@ -49,27 +67,146 @@ impl Vm {
         }
     }
 
-    /// `a op b` through special methods with a frame. Whether a method took it.
-    pub(super) fn binary_special_frame(
+    /// `left op right` through special methods, from stage `from` on: the first method that is
+    /// there is called with a frame, which carries the rest of the chain (a `NotImplemented` it
+    /// returns goes on from there, resumably); a method that answers at once is looked at here.
+    /// With no way left, the operator's fallback. `called`: a method already answered
+    /// `NotImplemented` (so the fallback must not call them again).
+    pub(super) fn operator(
         &mut self,
-        op: BinOp,
-        a: Value,
-        b: Value,
-        inplace: bool,
-    ) -> Result<bool, Raise> {
-        let (method, reflected, in_place) = binop_methods(op);
-        if self.is_user_object(a) {
-            if inplace && self.push_special(a, in_place, vec![b], FrameKind::Call)? {
-                return Ok(true);
+        op: Operator,
+        left: Value,
+        right: Value,
+        from: Stage,
+        mut called: bool,
+    ) -> Result<(), Raise> {
+        let mut stage = from;
+        loop {
+            let (target, other, method, next) = match (stage, op) {
+                (Stage::Inplace, Operator::Inplace(o)) => {
+                    (left, right, binop_methods(o).2, Stage::Forward)
+                }
+                (Stage::Inplace, _) => {
+                    stage = Stage::Forward;
+                    continue;
+                }
+                (Stage::Forward, Operator::Binary(o) | Operator::Inplace(o)) => {
+                    // Operands of one class: the reflected method is not tried (as CPython).
+                    let then = if self.same_class(left, right)? {
+                        Stage::Fallback
+                    } else {
+                        Stage::Reflected
+                    };
+                    (left, right, binop_methods(o).0, then)
+                }
+                (Stage::Reflected, Operator::Binary(o) | Operator::Inplace(o)) => {
+                    (right, left, binop_methods(o).1, Stage::Fallback)
+                }
+                (Stage::Forward | Stage::Reflected, Operator::Compare(c)) => {
+                    let Some((forward, reflected)) = cmp_methods(c) else {
+                        return self.operator_fallback(op, left, right, called);
+                    };
+                    if stage == Stage::Forward {
+                        (left, right, forward, Stage::Reflected)
+                    } else {
+                        (right, left, reflected, Stage::Fallback)
+                    }
+                }
+                (Stage::Fallback, _) => return self.operator_fallback(op, left, right, called),
+            };
+            stage = next;
+            if !self.is_user_object(target) {
+                continue;
             }
-            if self.push_special(a, method, vec![b], FrameKind::Call)? {
-                return Ok(true);
+            let Some(m) = self.special(target, method)? else {
+                continue;
+            };
+            called = true;
+            let floor = self.state.frames.len();
+            self.call_with(m, vec![other], Vec::new())?;
+            if self.state.frames.len() > floor {
+                if let Some(frame) = self.state.frames.last_mut() {
+                    frame.kind = FrameKind::Operator {
+                        op,
+                        left,
+                        right,
+                        then: next,
+                    };
+                }
+                return Ok(());
+            }
+            let v = self.pop()?;
+            if v != NOT_IMPLEMENTED {
+                return self.push(v);
             }
         }
-        if self.is_user_object(b) && self.push_special(b, reflected, vec![a], FrameKind::Call)? {
-            return Ok(true);
+    }
+
+    /// What an operator does when no special method took it: the builtin operation when none
+    /// was there; after `NotImplemented` from all, identity for `==`/`!=`, else TypeError.
+    fn operator_fallback(
+        &mut self,
+        op: Operator,
+        left: Value,
+        right: Value,
+        called: bool,
+    ) -> Result<(), Raise> {
+        match op {
+            Operator::Binary(o) | Operator::Inplace(o) if !called => {
+                let r = self.binary(o, left, right)?;
+                self.push(r)
+            }
+            Operator::Compare(c) if !called => {
+                let r = self.compare(c, left, right)?;
+                self.push(Value::Bool(r))
+            }
+            Operator::Compare(CmpOp::Eq) => self.push(Value::Bool(self.same_object(left, right))),
+            Operator::Compare(CmpOp::Ne) => self.push(Value::Bool(!self.same_object(left, right))),
+            Operator::Compare(c) => {
+                let symbol = match c {
+                    CmpOp::Lt => "<",
+                    CmpOp::Le => "<=",
+                    CmpOp::Gt => ">",
+                    _ => ">=",
+                };
+                let (ta, tb) = (self.type_name(left)?, self.type_name(right)?);
+                raise(
+                    "TypeError",
+                    format!("'{symbol}' not supported between instances of '{ta}' and '{tb}'"),
+                )
+            }
+            Operator::Binary(o) => self.binary_type_error(o, left, right),
+            Operator::Inplace(o) => {
+                let symbol = binop_symbol(o);
+                let (ta, tb) = (self.type_name(left)?, self.type_name(right)?);
+                raise(
+                    "TypeError",
+                    format!("unsupported operand type(s) for {symbol}=: '{ta}' and '{tb}'"),
+                )
+            }
         }
-        Ok(false)
+    }
+
+    fn same_object(&self, a: Value, b: Value) -> bool {
+        match (a, b) {
+            (Value::Ref(x), Value::Ref(y)) => x == y,
+            _ => a == b,
+        }
+    }
+
+    /// Whether both are instances of one user class.
+    fn same_class(&self, a: Value, b: Value) -> Result<bool, Raise> {
+        let class_of = |v: Value| -> Result<Option<u32>, Raise> {
+            Ok(match v {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Instance { class, .. } => Some(*class),
+                    Object::Exception { user, .. } => *user,
+                    _ => None,
+                },
+                _ => None,
+            })
+        };
+        Ok(matches!((class_of(a)?, class_of(b)?), (Some(x), Some(y)) if x == y))
     }
 
     /// `a op b` through special methods, run to completion (inside builtins such as `sum`).
@@ -82,11 +219,14 @@ impl Vm {
         let (method, reflected, _) = binop_methods(op);
         if self.is_user_object(a)
             && let Some(r) = self.call_special(a, method, vec![b])?
+            && r != NOT_IMPLEMENTED
         {
             return Ok(Some(r));
         }
         if self.is_user_object(b)
+            && !self.same_class(a, b)?
             && let Some(r) = self.call_special(b, reflected, vec![a])?
+            && r != NOT_IMPLEMENTED
         {
             return Ok(Some(r));
         }
@@ -115,13 +255,9 @@ impl Vm {
             self.push(Value::Bool(!eq))?;
             return Ok(true);
         }
-        if self.is_user_object(a) && self.push_special(a, method, vec![b], FrameKind::Call)? {
-            return Ok(true);
-        }
-        if self.is_user_object(b) && self.push_special(b, reflected, vec![a], FrameKind::Call)? {
-            return Ok(true);
-        }
-        Ok(false)
+        let _ = (method, reflected);
+        self.operator(Operator::Compare(op), a, b, Stage::Forward, false)?;
+        Ok(true)
     }
 
     pub(super) fn make_set(&mut self, items: Vec<Value>, frozen: bool) -> Result<Value, Raise> {

@@ -232,20 +232,7 @@ impl Vm {
     }
 
     pub(super) fn binary_type_error<T>(&self, op: BinOp, a: Value, b: Value) -> Result<T, Raise> {
-        let symbol = match op {
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-            BinOp::FloorDiv => "//",
-            BinOp::Mod => "%",
-            BinOp::Pow => "** or pow()",
-            BinOp::BitAnd => "&",
-            BinOp::BitOr => "|",
-            BinOp::BitXor => "^",
-            BinOp::LShift => "<<",
-            BinOp::RShift => ">>",
-        };
+        let symbol = super::ops::binop_symbol(op);
         let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
         if op == BinOp::Add && ta == "str" {
             return raise(
@@ -286,6 +273,7 @@ impl Vm {
             for (x, y) in [(a, b), (b, a)] {
                 if self.is_user_object(x)
                     && let Some(r) = self.call_special(x, "__eq__", vec![y])?
+                    && r != crate::value::NOT_IMPLEMENTED
                 {
                     return self.truthy(r);
                 }
@@ -426,11 +414,13 @@ impl Vm {
             let (method, reflected) = super::ops::cmp_methods(op).unwrap_or(("__lt__", "__gt__"));
             if self.is_user_object(a)
                 && let Some(r) = self.call_special(a, method, vec![b])?
+                && r != crate::value::NOT_IMPLEMENTED
             {
                 return self.truthy(r);
             }
             if self.is_user_object(b)
                 && let Some(r) = self.call_special(b, reflected, vec![a])?
+                && r != crate::value::NOT_IMPLEMENTED
             {
                 return self.truthy(r);
             }
@@ -1127,6 +1117,7 @@ impl Vm {
             Value::Bool(false) => "False".into(),
             Value::Int(n) => n.to_string(),
             Value::Float(f) => float_repr(f),
+            crate::value::NOT_IMPLEMENTED => "NotImplemented".into(),
             Value::Builtin(b) => {
                 let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
                 if matches!(
