@@ -195,6 +195,15 @@ pub enum Iter {
         started: bool,
         done: bool,
     },
+    /// Over a set whose iteration order is not its insertion order (`set_order.rs`): `keys`
+    /// is a list of its elements in that order, `size` the set's size when the iteration began
+    /// (a change is an error, as `Seq`'s).
+    SetOrder {
+        set: u32,
+        keys: u32,
+        index: u32,
+        size: u32,
+    },
     /// Over a dict's keys, values or items (`DictView` kinds), live.
     DictView {
         of: u32,
@@ -470,6 +479,10 @@ impl Object {
                     push(&Value::Ref(*of))
                 }
                 Iter::Choose { pool, .. } => push(&Value::Ref(*pool)),
+                Iter::SetOrder { set, keys, .. } => {
+                    push(&Value::Ref(*set));
+                    push(&Value::Ref(*keys));
+                }
                 Iter::Enumerate { inner, .. } | Iter::Instance(inner) => push(&Value::Ref(*inner)),
                 Iter::Zip { inners } => inners.iter().for_each(|i| push(&Value::Ref(*i))),
                 Iter::Map { function, inners } => {

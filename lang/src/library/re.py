@@ -23,6 +23,19 @@ PatternError = error
 
 _cache = {}
 
+def _clamp(string, pos, endpos):
+    # CPython clamps both ends into the string (and keeps the clamped values on the Match).
+    n = len(string)
+    if endpos is None or endpos > n:
+        endpos = n
+    elif endpos < 0:
+        endpos = 0
+    if pos < 0:
+        pos = 0
+    elif pos > n:
+        pos = n
+    return pos, endpos
+
 class Pattern:
     def __init__(self, pattern, flags):
         if isinstance(pattern, bytes):
@@ -37,8 +50,7 @@ class Pattern:
     def _search(self, string, pos, endpos, mode, must_advance=False):
         if not isinstance(string, str):
             raise TypeError("expected string or bytes-like object, got '" + type(string).__name__ + "'")
-        if endpos is None:
-            endpos = len(string)
+        pos, endpos = _clamp(string, pos, endpos)
         spans = _sl.re_search(self.pattern, self.flags, string, pos, endpos, mode, must_advance)
         if spans is None:
             return None
@@ -54,8 +66,7 @@ class Pattern:
         # batches (one call per batch, not per match); at most limit matches when it is set.
         if not isinstance(string, str):
             raise TypeError("expected string or bytes-like object, got '" + type(string).__name__ + "'")
-        if endpos is None:
-            endpos = len(string)
+        pos, endpos = _clamp(string, pos, endpos)
         if limit < 0:
             return
         must_advance = False
@@ -74,8 +85,8 @@ class Pattern:
             pos = last[1]
             batch = min(batch * 4, 4096)
     def finditer(self, string, pos=0, endpos=None):
-        if endpos is None and isinstance(string, str):
-            endpos = len(string)
+        if isinstance(string, str):
+            pos, endpos = _clamp(string, pos, endpos)
         for spans in self._spans(string, pos, endpos):
             yield Match(self, string, spans, pos, endpos)
     def findall(self, string, pos=0, endpos=None):

@@ -37,6 +37,10 @@ const TYPES: &[&str] = &[
     "slice",
 ];
 
+/// Where the class of `object()` instances is kept (in `State::modules`, under a name no import
+/// can spell).
+const BARE_OBJECT: &str = "<object>";
+
 /// Whether `name` is a builtin type's name (not a module, whatever `BUILTINS` holds under
 /// `name.`).
 pub(super) fn is_type_name(name: &str) -> bool {
@@ -44,6 +48,18 @@ pub(super) fn is_type_name(name: &str) -> bool {
 }
 
 impl Vm {
+    /// The class of `object()` instances, once one was made.
+    pub(super) fn bare_object_class(&self) -> Option<u32> {
+        self.state
+            .modules
+            .iter()
+            .find(|(n, _)| n == BARE_OBJECT)
+            .and_then(|(_, v)| match v {
+                Value::Ref(c) => Some(*c),
+                _ => None,
+            })
+    }
+
     pub(super) fn builtin(
         &mut self,
         b: u16,
@@ -860,12 +876,30 @@ impl Vm {
                 };
                 self.alloc(Object::Bytes(data))
             }
+            // `object()`: a bare instance (sentinels, locks' stand-ins), of a class made once per
+            // program and kept where snapshots see it.
             "object" => {
                 count(&args, 0, 0)?;
-                raise(
-                    "NotSupported",
-                    "object() instances are not in the subset; define a class",
-                )
+                let class = match self.bare_object_class() {
+                    Some(c) => c,
+                    None => {
+                        let c = self.alloc(Object::Class(crate::heap::Class {
+                            name: "object".into(),
+                            base: None,
+                            attrs: Vec::new(),
+                            meta: None,
+                        }))?;
+                        let Value::Ref(c) = c else {
+                            return raise("SystemError", "allocation");
+                        };
+                        self.state.modules.push((BARE_OBJECT.into(), Value::Ref(c)));
+                        c
+                    }
+                };
+                self.alloc(Object::Instance {
+                    class,
+                    attrs: Vec::new(),
+                })
             }
             "property" => {
                 count(&args, 1, 2)?;

@@ -899,6 +899,14 @@ impl Vm {
                 format!("'{t}' object has no attribute '{name}'"),
             );
         };
+        if let Some(Object::Instance { class, .. }) = self.state.heap.get(r)
+            && self.bare_object_class() == Some(*class)
+        {
+            return raise(
+                "AttributeError",
+                format!("'object' object has no attribute '{name}'"),
+            );
+        }
         // Rebinding an instance attribute it already has: nothing on the class can intervene
         // (a property would have kept the name out of the instance).
         if let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)

@@ -10,6 +10,9 @@ use crate::code::{BinOp, CmpOp};
 use crate::heap::{Class, Dict, Iter, Key, Object};
 use crate::value::{Value, float_repr};
 
+/// A sequence iterator's index once it ran out.
+const EXHAUSTED: u32 = u32::MAX;
+
 impl Vm {
     pub(super) fn truthy(&mut self, v: Value) -> Result<bool, Raise> {
         Ok(match v {
@@ -717,14 +720,16 @@ impl Vm {
                     }
                 } else {
                     let keys: Vec<Value> = order.into_iter().map(|i| items.entries[i].0).collect();
+                    let size = items.entries.len() as u32;
                     let list = self.alloc(Object::List(keys))?;
                     let Value::Ref(l) = list else {
                         return raise("SystemError", "allocation");
                     };
-                    Iter::Seq {
-                        of: l,
+                    Iter::SetOrder {
+                        set: r,
+                        keys: l,
                         index: 0,
-                        size: 0,
+                        size,
                     }
                 }
             }
@@ -805,10 +810,40 @@ impl Vm {
                 *next = n.saturating_add(*step);
                 return Ok(Some(Value::Int(n)));
             }
+            // An exhausted iterator stays exhausted, whatever its sequence does next (as
+            // CPython's, which drops the sequence): `index` is parked at `EXHAUSTED`.
+            Some(Object::Iter(Iter::Seq { index, .. } | Iter::SetOrder { index, .. }))
+                if *index == EXHAUSTED =>
+            {
+                return Ok(None);
+            }
             Some(Object::Iter(Iter::Seq { of, index, size })) => {
                 let current = *index;
                 *index = index.saturating_add(1);
                 (*of, current as usize, *size)
+            }
+            Some(Object::Iter(Iter::SetOrder {
+                set,
+                keys,
+                index,
+                size,
+            })) => {
+                let (set, keys, current, size) = (*set, *keys, *index, *size);
+                *index = current.saturating_add(1);
+                match self.object(set)? {
+                    Object::Set { items, .. } if items.entries.len() != size as usize => {
+                        return raise("RuntimeError", "Set changed size during iteration");
+                    }
+                    _ => {}
+                }
+                let item = match self.object(keys)? {
+                    Object::List(v) => v.get(current as usize).copied(),
+                    _ => None,
+                };
+                if item.is_none() {
+                    self.park_exhausted(r);
+                }
+                return Ok(item);
             }
             Some(Object::Iter(Iter::Reversed { of, left })) => {
                 if *left == 0 {
@@ -985,7 +1020,19 @@ impl Vm {
             },
             _ => None,
         };
+        if item.is_none() {
+            self.park_exhausted(r);
+        }
         Ok(item)
+    }
+
+    /// Marks a sequence iterator that just ran out as done for good.
+    fn park_exhausted(&mut self, r: u32) {
+        if let Some(Object::Iter(Iter::Seq { index, .. } | Iter::SetOrder { index, .. })) =
+            self.state.heap.get_mut(r)
+        {
+            *index = EXHAUSTED;
+        }
     }
 
     /// `__next__` of a user iterator; StopIteration ends it.
@@ -1265,6 +1312,9 @@ impl Vm {
                     let class = *class;
                     if let Some(s) = self.call_special(v, "__repr__", Vec::new())? {
                         return self.expect_str(s, "__repr__");
+                    }
+                    if self.bare_object_class() == Some(class) {
+                        return Ok(format!("<object object at {:#x}>", address(r)));
                     }
                     format!(
                         "<__main__.{} object at {:#x}>",
