@@ -1532,7 +1532,10 @@ impl Function {
                     }
                     Constant::Bytes(b) => Const::Bytes(b.clone()),
                     Constant::Ellipsis => {
-                        return Err(s.unsupported(at, "`...` (Ellipsis)"));
+                        // The builtin value (a module global named `Ellipsis` would shadow it).
+                        let name = s.name("Ellipsis");
+                        self.emit(Instr::LoadGlobal(name));
+                        return Ok(());
                     }
                     Constant::Float(f) => Const::Float(*f),
                     Constant::Str(text) => Const::Str(text.clone()),

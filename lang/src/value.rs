@@ -27,6 +27,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Float(_) => "float",
             &NOT_IMPLEMENTED => "NotImplementedType",
+            &ELLIPSIS => "ellipsis",
             Value::Builtin(_) => "builtin_function_or_method",
             Value::ExceptionClass(_) => "type",
             Value::Ref(_) => return None,
@@ -37,6 +38,8 @@ impl Value {
 /// `NotImplemented`: what a binary special method returns to let the other operand try.
 /// A builtin value (its index in the VM's builtins), so it snapshots like any other.
 pub const NOT_IMPLEMENTED: Value = Value::Builtin(141);
+/// `...`, the same way.
+pub const ELLIPSIS: Value = Value::Builtin(143);
 
 /// Python's `repr` of a float: the shortest string that reads back, with CPython's exponent form
 /// (`1e+16`, `1e-05`) and a `.0` on integral values.

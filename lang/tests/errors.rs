@@ -24,7 +24,6 @@ fn unsupported_constructs_are_named_with_their_position() {
         ("from math import *\n", 1, "import *"),
         ("a = 1\nb = a @ a\n", 2, "`@`"),
         ("z = 2j\n", 1, "complex numbers"),
-        ("x = ...\n", 1, "Ellipsis"),
         (
             "def f():\n    x = 1\n    def g():\n        return x\n    del x\n",
             5,

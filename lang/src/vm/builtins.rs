@@ -26,6 +26,7 @@ const TYPES: &[&str] = &[
     "type",
     "NoneType",
     "NotImplementedType",
+    "ellipsis",
     "function",
     "generator",
     "module",
@@ -183,6 +184,7 @@ impl Vm {
         };
         match name {
             "NotImplemented" => raise("TypeError", "'NotImplementedType' object is not callable"),
+            "Ellipsis" => raise("TypeError", "'ellipsis' object is not callable"),
             "print" => {
                 let sep = match sep {
                     Some(Value::None) | None => " ".to_owned(),

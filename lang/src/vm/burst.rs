@@ -350,25 +350,6 @@ pub(super) fn burst(
                     },
                     _ => false,
                 },
-                // A paused generator resumed by `for` (or by `yield from` sending None): its
-                // frame comes out of the heap object onto the frame stack, as a call's would.
-                Instr::ForIter(target)
-                    if depth < RECURSION_MAX
-                        && matches!(stack.last(), Some(Value::Ref(r))
-                            if matches!(heap.get(*r), Some(Object::Generator(_)))) =>
-                {
-                    let Some(&Value::Ref(r)) = stack.last() else {
-                        unreachable!("matched above")
-                    };
-                    match take_paused_frame(heap, r, target) {
-                        Some(resumed) => {
-                            frames.push(resumed);
-                            ran += 1;
-                            continue 'frames;
-                        }
-                        None => false,
-                    }
-                }
                 Instr::Send(target)
                     if depth < RECURSION_MAX
                         && n >= 2
@@ -447,6 +428,18 @@ pub(super) fn burst(
                                     true
                                 }
                                 _ => false,
+                            }
+                        }
+                        // A paused generator: its frame comes out of the heap object onto
+                        // the frame stack, as a call's would.
+                        Some(Object::Generator(_)) if depth < RECURSION_MAX => {
+                            match take_paused_frame(heap, r, target) {
+                                Some(resumed) => {
+                                    frames.push(resumed);
+                                    ran += 1;
+                                    continue 'frames;
+                                }
+                                None => false,
                             }
                         }
                         _ => false,
@@ -621,5 +614,9 @@ mod tests {
             panic!("NotImplemented is a builtin value");
         };
         assert_eq!(super::super::BUILTINS[i as usize], "NotImplemented");
+        let crate::value::Value::Builtin(i) = crate::value::ELLIPSIS else {
+            panic!("Ellipsis is a builtin value");
+        };
+        assert_eq!(super::super::BUILTINS[i as usize], "Ellipsis");
     }
 }

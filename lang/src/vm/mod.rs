@@ -403,6 +403,9 @@ const BUILTINS: &[&str] = &[
     // `value::NOT_IMPLEMENTED` is this index (a test checks it).
     "NotImplemented",
     "NotImplementedType",
+    // `value::ELLIPSIS`.
+    "Ellipsis",
+    "ellipsis",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -1102,7 +1105,16 @@ impl Vm {
                             .cloned()
                             .unwrap_or_default();
                         match BUILTINS.iter().position(|b| *b == name) {
-                            Some(b) => Value::Builtin(b as u16),
+                            // Kept in the global's slot, so the next load (in the in-frame loop)
+                            // finds it without this search; assigning the global replaces it,
+                            // as a module global shadows a builtin.
+                            Some(b) => {
+                                let v = Value::Builtin(b as u16);
+                                if let Some(slot) = self.state.globals.get_mut(i as usize) {
+                                    *slot = Some(v);
+                                }
+                                v
+                            }
                             None if EXCEPTIONS.iter().any(|(n, _)| *n == name) => {
                                 Value::ExceptionClass(exception_index(&name))
                             }

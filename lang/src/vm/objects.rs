@@ -318,6 +318,7 @@ impl Vm {
             Value::Int(_) => self.builtin_value("int"),
             Value::Float(_) => self.builtin_value("float"),
             crate::value::NOT_IMPLEMENTED => self.builtin_value("NotImplementedType"),
+            crate::value::ELLIPSIS => self.builtin_value("ellipsis"),
             Value::Builtin(_) => self.builtin_value("builtin_function_or_method"),
             Value::ExceptionClass(_) => self.builtin_value("type"),
         })

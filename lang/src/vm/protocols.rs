@@ -1165,6 +1165,7 @@ impl Vm {
             Value::Int(n) => n.to_string(),
             Value::Float(f) => float_repr(f),
             crate::value::NOT_IMPLEMENTED => "NotImplemented".into(),
+            crate::value::ELLIPSIS => "Ellipsis".into(),
             Value::Builtin(b) => {
                 let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
                 if matches!(
