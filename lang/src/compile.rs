@@ -441,6 +441,9 @@ struct Function {
     prefix: String,
     /// Compiling a class body (a `return` is an error; its locals become the namespace).
     class_body: bool,
+    /// Compiling a generator expression's body: `:=` there would bind in the enclosing
+    /// function, which this compiler does not reach from here.
+    genexpr: bool,
 }
 
 /// What a function body is compiled as.
@@ -503,6 +506,7 @@ impl Function {
             varkw: false,
             generator: false,
             class_body: false,
+            genexpr: false,
             free_start: 0,
             child_prefix: String::new(),
             prefix: String::new(),
@@ -1482,6 +1486,7 @@ impl Function {
         let mut function = Function::new(Some(params));
         function.prefix = self.child_prefix.clone();
         function.generator = true;
+        function.genexpr = true;
         function.bind_captured(&captured);
         function.at(s, at);
         function.comprehension(s, &c.generators, Comprehension::Generator(&c.elt))?;
@@ -1806,7 +1811,34 @@ impl Function {
                 }
                 self.emit(Instr::BuildSet(set.elts.len() as u32));
             }
-            ast::Expr::NamedExpr(_) => return Err(s.unsupported(at, "`:=`")),
+            // `target := value`: the value stays as the expression's; the name binds in the
+            // enclosing function (scope analysis made it a local there), also from inside a
+            // comprehension, whose own variables it may not rebind (as CPython).
+            ast::Expr::NamedExpr(n) => {
+                let ast::Expr::Name(target) = &*n.target else {
+                    return Err(s.error(
+                        at,
+                        "SyntaxError",
+                        "cannot use assignment expressions with this target",
+                    ));
+                };
+                let name = target.id.as_str();
+                if self.genexpr {
+                    return Err(s.unsupported(at, "`:=` inside a generator expression"));
+                }
+                if self.renamed(name).is_some() {
+                    return Err(s.error(
+                        at,
+                        "SyntaxError",
+                        &format!(
+                            "assignment expression cannot rebind comprehension iteration variable '{name}'"
+                        ),
+                    ));
+                }
+                self.expr(s, &n.value)?;
+                self.emit(Instr::Dup);
+                self.store(s, name);
+            }
             ast::Expr::JoinedStr(j) => {
                 for part in &j.values {
                     match part {

@@ -24,6 +24,10 @@ pub struct Scope {
     pub bound_order: Vec<String>,
 }
 
+/// How `analyse` finds a `:=` target among the names an expression reads (no identifier
+/// starts with it).
+const WALRUS: &str = ":=";
+
 impl Scope {
     fn bind_local(&mut self, name: String) {
         // A name is removed from `locals` (global/nonlocal) only after the walk: first insertion
@@ -180,6 +184,17 @@ pub fn analyse(params: &[String], body: &[ast::Stmt]) -> Scope {
     scope.locals.extend(params.iter().cloned());
     for stmt in body {
         statement(stmt, &mut scope, &mut used, &mut nested_free);
+    }
+    // `:=` targets bind here; marks from nested functions and generator expressions are theirs.
+    let walrus: Vec<String> = used
+        .iter()
+        .filter_map(|n| n.strip_prefix(WALRUS))
+        .map(str::to_owned)
+        .collect();
+    used.retain(|n| !n.starts_with(WALRUS));
+    nested_free.retain(|n| !n.starts_with(WALRUS));
+    for name in walrus {
+        scope.bind_local(name);
     }
     for name in scope.globals.iter().chain(&scope.nonlocals) {
         scope.locals.remove(name);
@@ -381,7 +396,11 @@ fn expr(e: &ast::Expr, used: &mut BTreeSet<String>, nested: &mut BTreeSet<String
         ast::Expr::YieldFrom(y) => expr(&y.value, used, nested),
         ast::Expr::NamedExpr(n) => {
             expr(&n.value, used, nested);
-            expr(&n.target, used, nested);
+            // A binding, not a read: marked for `analyse`, which binds it where the expression
+            // is (inside a comprehension too: `comprehension` passes the mark up).
+            if let ast::Expr::Name(t) = &*n.target {
+                used.insert(format!("{WALRUS}{}", t.id));
+            }
         }
         ast::Expr::BinOp(b) => {
             expr(&b.left, used, nested);
@@ -483,6 +502,6 @@ pub fn genexpr_free(c: &ast::ExprGeneratorExp) -> BTreeSet<String> {
     inner
         .into_iter()
         .chain(nested)
-        .filter(|n| !targets.contains(n))
+        .filter(|n| !targets.contains(n) && !n.starts_with(WALRUS))
         .collect()
 }

@@ -18,7 +18,11 @@ fn unsupported_constructs_are_named_with_their_position() {
             1,
             "capturing a comprehension variable",
         ),
-        ("if (n := 3) > 2:\n    pass\n", 1, "`:=`"),
+        (
+            "def f():\n    return list((y := x) for x in range(3))\n",
+            2,
+            "`:=` inside a generator expression",
+        ),
         ("from . import x\n", 1, "relative"),
         ("import os.path\n", 1, "dotted"),
         ("from math import *\n", 1, "import *"),
