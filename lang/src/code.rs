@@ -176,11 +176,13 @@ pub enum Instr {
     },
     /// Pushes a dict of the frame's bound locals by name (the end of a class body).
     LocalsDict,
-    /// Replaces a finished generator by what it returned (the value of `yield from`).
+    /// Replaces a finished generator by what it returned. No longer emitted (`yield from`'s
+    /// ends leave its value themselves: `GeneratorEnd::Delegate`); still run for code compiled
+    /// before.
     GeneratorReturned,
     /// `yield from`'s step with the stack `iterator, sent`: the sent value goes to the
     /// iterator (`next` for None, else `send`), leaving `iterator, yielded`; when the iterator
-    /// is done, it is popped and the jump taken.
+    /// is done, what it returned replaces it and the jump is taken.
     Send(u32),
     /// `yield from`'s handler for an exception thrown in at its `yield`, stack `iterator, exc`:
     /// a paused generator gets the exception where it is paused (what it yields next is
@@ -194,6 +196,9 @@ pub enum Instr {
     /// The exceptional exit of a `with`: the stack `exc, exit`; calls `exit(type, exc, None)`
     /// and re-raises unless it returned true.
     WithExit,
+    /// Replaces the list on top by a set of its items (`{*a, b}`). (New instructions go last:
+    /// snapshots hold code.)
+    ListToSet,
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]

@@ -1775,9 +1775,6 @@ impl Function {
                 // alone), and the value is what the inner generator returned.
                 self.expr(s, &y.value)?;
                 self.emit(Instr::GetIter);
-                self.emit(Instr::Dup);
-                let inner = self.hidden_slot(s);
-                self.store_slot(inner);
                 let none = s.constant(Const::None);
                 self.emit(Instr::LoadConst(none));
                 let start = self.here();
@@ -1791,21 +1788,21 @@ impl Function {
                 self.patch(setup, handler);
                 let thrown = self.emit(Instr::YieldFromThrow(0));
                 self.emit(Instr::Jump(guarded));
+                // Both ways out leave the value of the `yield from` where the iterator was.
                 let end = self.here();
                 self.patch(exit, end);
                 self.patch(thrown, end);
-                self.load_slot(inner);
-                self.emit(Instr::GeneratorReturned);
             }
             ast::Expr::Attribute(attr) => {
                 self.expr(s, &attr.value)?;
                 let name = s.name(attr.attr.as_str());
                 self.emit(Instr::LoadAttr(name));
             }
+            ast::Expr::Set(set) if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) => {
+                self.starred_list(s, &set.elts)?;
+                self.emit(Instr::ListToSet);
+            }
             ast::Expr::Set(set) => {
-                if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
-                    return Err(s.unsupported(at, "starred items in a set display"));
-                }
                 for item in &set.elts {
                     self.expr(s, item)?;
                 }

@@ -82,6 +82,9 @@ pub enum Stage {
 pub enum GeneratorEnd {
     /// A `for` loop: the caller pops the iterator and jumps here.
     ForIter(u32),
+    /// `yield from`: the value the generator returned replaces the iterator on the caller's
+    /// stack (the value of the `yield from`), and the caller jumps here.
+    Delegate(u32),
     /// `next()` or `send()`: StopIteration in the caller.
     Raise,
     /// Rust code driving the generator (a builtin consuming an iterable): it looks at

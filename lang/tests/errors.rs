@@ -33,7 +33,6 @@ fn unsupported_constructs_are_named_with_their_position() {
             5,
             "captured",
         ),
-        ("s = {*[1], 2}\n", 1, "starred items in a set"),
         (
             "class A:\n    pass\nclass B(A, flag=True):\n    pass\n",
             3,

@@ -168,7 +168,9 @@ impl Vm {
         };
         let count = |args: &[Value], min: usize, max: usize| -> Result<(), Raise> {
             if args.len() < min || args.len() > max {
-                let expected = if min == max {
+                let expected = if min == max && min == 1 {
+                    "exactly one argument".to_owned()
+                } else if min == max {
                     format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
                 } else if args.len() < min {
                     format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
@@ -252,7 +254,19 @@ impl Vm {
                 self.alloc(Object::Range { start, stop, step })
             }
             "str" => {
-                count(&args, 0, 1)?;
+                count(&args, 0, 3)?;
+                // `str(b, encoding[, errors])` decodes, as `b.decode(...)`.
+                if args.len() > 1 {
+                    let is_bytes = matches!(args[0], Value::Ref(r) if matches!(self.object(r)?, Object::Bytes(_)));
+                    if !is_bytes {
+                        let t = self.type_name(args[0])?;
+                        return raise(
+                            "TypeError",
+                            format!("decoding to str: need a bytes-like object, {t} found"),
+                        );
+                    }
+                    return self.method(args[0], "decode", args[1..].to_vec(), Vec::new());
+                }
                 match args.first() {
                     None => self.str_value(String::new()),
                     Some(v) if matches!(v, Value::Ref(r) if matches!(self.object(*r)?, Object::Str(_))) => {

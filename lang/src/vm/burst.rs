@@ -360,7 +360,7 @@ pub(super) fn burst(
                     let Value::Ref(r) = stack[n - 2] else {
                         unreachable!("matched above")
                     };
-                    match take_paused_frame(heap, r, target) {
+                    match take_paused_frame(heap, r, GeneratorEnd::Delegate(target)) {
                         Some(resumed) => {
                             stack.pop();
                             frames.push(resumed);
@@ -433,7 +433,7 @@ pub(super) fn burst(
                         // A paused generator: its frame comes out of the heap object onto
                         // the frame stack, as a call's would.
                         Some(Object::Generator(_)) if depth < RECURSION_MAX => {
-                            match take_paused_frame(heap, r, target) {
+                            match take_paused_frame(heap, r, GeneratorEnd::ForIter(target)) {
                                 Some(resumed) => {
                                     frames.push(resumed);
                                     ran += 1;

@@ -990,7 +990,11 @@ impl Vm {
                 };
                 match self.state.heap.get_mut(r) {
                     Some(Object::Generator(_)) if depth < RECURSION_MAX => {
-                        if let Some(resumed) = take_paused_frame(&mut self.state.heap, r, target) {
+                        if let Some(resumed) = take_paused_frame(
+                            &mut self.state.heap,
+                            r,
+                            GeneratorEnd::ForIter(target),
+                        ) {
                             self.state.frames.push(resumed);
                             return Ok(None);
                         }
@@ -1005,7 +1009,8 @@ impl Vm {
                     && frame.stack[n - 1] == Value::None
                     && let Value::Ref(r) = frame.stack[n - 2]
                     && depth < RECURSION_MAX
-                    && let Some(resumed) = take_paused_frame(&mut self.state.heap, r, target)
+                    && let Some(resumed) =
+                        take_paused_frame(&mut self.state.heap, r, GeneratorEnd::Delegate(target))
                 {
                     frame.stack.pop();
                     self.state.frames.push(resumed);
@@ -1324,11 +1329,7 @@ impl Vm {
             Instr::ForIter(t) => self.for_iter(t)?,
             Instr::Send(t) => {
                 let sent = self.pop()?;
-                if sent == Value::None {
-                    self.for_iter(t)?;
-                } else {
-                    self.delegate_send(t, sent)?;
-                }
+                self.delegate_send(t, sent)?;
             }
             Instr::YieldFromThrow(t) => self.delegate_throw(t)?,
             Instr::Call(argc) => {
@@ -1425,6 +1426,18 @@ impl Vm {
                 };
                 let t = self.alloc(Object::Tuple(items))?;
                 self.push(t)?;
+            }
+            Instr::ListToSet => {
+                let v = self.pop()?;
+                let items = match v {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::List(items) => items.clone(),
+                        _ => return raise("SystemError", "not a list"),
+                    },
+                    _ => return raise("SystemError", "not a list"),
+                };
+                let set = self.make_set(items, false)?;
+                self.push(set)?;
             }
             Instr::DictMerge(n) => {
                 let mapping = self.pop()?;
@@ -1853,6 +1866,11 @@ impl Vm {
                                 self.pop()?;
                                 self.frame()?.pc = target;
                             }
+                            GeneratorEnd::Delegate(target) => {
+                                self.pop()?;
+                                self.push(v)?;
+                                self.frame()?.pc = target;
+                            }
                             GeneratorEnd::Raise => {
                                 let stop = self.exception_to_raise(Value::ExceptionClass(
                                     exception_index("StopIteration"),
@@ -2274,7 +2292,7 @@ pub fn printable(c: char) -> bool {
 /// The frame of generator `r` resumed by a `for` loop (or `yield from`) whose end jumps to
 /// `target`, when it is paused; it is marked running. The fast path of resumption.
 #[inline(always)]
-fn take_paused_frame(heap: &mut Heap, r: u32, target: u32) -> Option<Frame> {
+fn take_paused_frame(heap: &mut Heap, r: u32, on_end: GeneratorEnd) -> Option<Frame> {
     let Some(Object::Generator(g)) = heap.get_mut(r) else {
         return None;
     };
@@ -2287,10 +2305,7 @@ fn take_paused_frame(heap: &mut Heap, r: u32, target: u32) -> Option<Frame> {
     }
     g.started = true;
     g.running = true;
-    resumed.kind = FrameKind::Generator {
-        object: r,
-        on_end: GeneratorEnd::ForIter(target),
-    };
+    resumed.kind = FrameKind::Generator { object: r, on_end };
     Some(resumed)
 }
 
@@ -2360,6 +2375,32 @@ fn range_len_wide(start: i64, stop: i64, step: i64) -> i128 {
     } else {
         0
     }
+}
+
+/// `divmod` of two floats as CPython computes it (`1 // 0.1` is 9.0, not `floor(1 / 0.1)`;
+/// a zero remainder has the divisor's sign): floor quotient and remainder.
+fn float_divmod(x: f64, y: f64) -> (f64, f64) {
+    let mut rem = x % y;
+    let mut div = (x - rem) / y;
+    if rem != 0.0 {
+        if (y < 0.0) != (rem < 0.0) {
+            rem += y;
+            div -= 1.0;
+        }
+    } else {
+        rem = 0.0f64.copysign(y);
+    }
+    let quotient = if div != 0.0 {
+        let floor = div.floor();
+        if div - floor > 0.5 {
+            floor + 1.0
+        } else {
+            floor
+        }
+    } else {
+        0.0f64.copysign(x / y)
+    };
+    (quotient, rem)
 }
 
 /// `sys.exit()`, `sys.exit(None)` and `sys.exit(0)` end the program as a normal finish, as
@@ -2504,18 +2545,13 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
             if b == 0.0 {
                 return raise("ZeroDivisionError", "float floor division by zero");
             }
-            (a / b).floor()
+            float_divmod(a, b).0
         }
         BinOp::Mod => {
             if b == 0.0 {
                 return raise("ZeroDivisionError", "float modulo");
             }
-            let r = a % b;
-            if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
-                r + b
-            } else {
-                r
-            }
+            float_divmod(a, b).1
         }
         BinOp::Pow => {
             if a == 0.0 && b < 0.0 {

@@ -95,6 +95,7 @@ impl Vm {
                     self.frame()?.pc = target;
                     Ok(())
                 }
+                GeneratorEnd::Delegate(target) => self.end_delegation(target, Value::None),
                 GeneratorEnd::Raise => raise("StopIteration", ""),
                 GeneratorEnd::Native => {
                     self.generator_returned = true;
@@ -172,30 +173,76 @@ impl Vm {
         Err(Raise::Object(object))
     }
 
-    /// `yield from` sending a value other than None to the iterator below it: a generator
-    /// resumes with it, any other iterator's `send` method is called (StopIteration ends the
-    /// delegation).
+    /// `yield from`'s step (stack `iterator`; `sent` came in at its `yield`): a generator
+    /// resumes with it; any other iterator's `__next__` (for None) or `send` gives the next
+    /// value to yield. The inner iterator's end ends the delegation with its return value
+    /// (a StopIteration's value), as PEP 380.
     pub(super) fn delegate_send(&mut self, t: u32, sent: Value) -> Result<(), Raise> {
         let it = self.pop()?;
         self.push(it)?;
         if let Value::Ref(r) = it
             && matches!(self.object(r)?, Object::Generator(_))
         {
-            return self.resume_generator(r, sent, GeneratorEnd::ForIter(t));
+            return self.resume_generator(r, sent, GeneratorEnd::Delegate(t));
         }
-        let send = self.get_attr(it, "send")?;
-        match self.call_sync(send, vec![sent], Vec::new()) {
-            Ok(v) => self.push(v),
-            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => {
-                self.end_delegation(t)
+        let step = if sent == Value::None {
+            match self.next_or_return(it)? {
+                Ok(item) => return self.push(item),
+                Err(returned) => return self.end_delegation(t, returned),
             }
-            Err(Raise::New("StopIteration", _)) => self.end_delegation(t),
+        } else {
+            let send = self.get_attr(it, "send")?;
+            self.call_sync(send, vec![sent], Vec::new())
+        };
+        match self.stop_value(step)? {
+            Ok(item) => self.push(item),
+            Err(returned) => self.end_delegation(t, returned),
+        }
+    }
+
+    /// The next item of a non-generator iterator, or (as `Err`) the value it ended with.
+    fn next_or_return(&mut self, it: Value) -> Result<Result<Value, Value>, Raise> {
+        // `iter(instance)` may have wrapped the instance: its `__next__` is what runs.
+        let it = match it {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Iter(crate::heap::Iter::Instance(i)) => Value::Ref(*i),
+                _ => it,
+            },
+            _ => it,
+        };
+        if let Value::Ref(r) = it
+            && matches!(self.object(r)?, Object::Instance { .. })
+        {
+            let Some(method) = self.special(it, "__next__")? else {
+                let t = self.type_name(it)?;
+                return raise("TypeError", format!("'{t}' object is not an iterator"));
+            };
+            let step = self.call_sync(method, Vec::new(), Vec::new());
+            return self.stop_value(step);
+        }
+        Ok(self.next(it)?.ok_or(Value::None))
+    }
+
+    /// A call's result, or (as `Err`) the value of the StopIteration it raised.
+    fn stop_value(&mut self, step: Result<Value, Raise>) -> Result<Result<Value, Value>, Raise> {
+        match step {
+            Ok(v) => Ok(Ok(v)),
+            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => {
+                let value = match self.object(e)? {
+                    Object::Exception { args, .. } => args.first().copied().unwrap_or(Value::None),
+                    _ => Value::None,
+                };
+                Ok(Err(value))
+            }
+            Err(Raise::New("StopIteration", _)) => Ok(Err(Value::None)),
             Err(other) => Err(other),
         }
     }
 
-    fn end_delegation(&mut self, t: u32) -> Result<(), Raise> {
+    /// The delegation is over: its value replaces the iterator, and the jump to `t`.
+    fn end_delegation(&mut self, t: u32, returned: Value) -> Result<(), Raise> {
         self.pop()?;
+        self.push(returned)?;
         self.frame()?.pc = t;
         Ok(())
     }
@@ -220,20 +267,37 @@ impl Vm {
             _ => None,
         };
         if self.is_exception(object, "GeneratorExit") {
-            if let Some((r, _)) = inner {
-                self.generator_close(r)?;
+            match inner {
+                Some((r, _)) => self.generator_close(r)?,
+                // Another iterator's own `close`, if it has one.
+                None => {
+                    if let Some(close) = self.lookup_attr(it, "close")? {
+                        self.call_sync(close, Vec::new(), Vec::new())?;
+                    }
+                }
             }
             return Err(Raise::Object(object));
         }
         match inner {
             Some((r, true)) => {
-                self.resume_generator(r, Value::None, GeneratorEnd::ForIter(t))?;
+                self.resume_generator(r, Value::None, GeneratorEnd::Delegate(t))?;
                 // The value its `yield` would have received: the exception takes its place.
                 self.pop()?;
             }
             // Not started (or already done): thrown into, it is finished, as CPython's.
             Some((r, false)) if !self.generator_running(r) => self.generator_finished(r),
-            _ => {}
+            Some(_) => {}
+            // Another iterator's own `throw`, if it has one: what it returns is yielded next;
+            // its StopIteration ends the delegation.
+            None => {
+                if let Some(throw) = self.lookup_attr(it, "throw")? {
+                    let step = self.call_sync(throw, vec![exc], Vec::new());
+                    return match self.stop_value(step)? {
+                        Ok(item) => self.push(item),
+                        Err(returned) => self.end_delegation(t, returned),
+                    };
+                }
+            }
         }
         Err(Raise::Object(object))
     }

@@ -319,6 +319,13 @@ impl Vm {
             Value::Float(_) => self.builtin_value("float"),
             crate::value::NOT_IMPLEMENTED => self.builtin_value("NotImplementedType"),
             crate::value::ELLIPSIS => self.builtin_value("ellipsis"),
+            Value::Builtin(b)
+                if super::BUILTINS
+                    .get(b as usize)
+                    .is_some_and(|n| super::builtins::is_type_name(n)) =>
+            {
+                self.builtin_value("type")
+            }
             Value::Builtin(_) => self.builtin_value("builtin_function_or_method"),
             Value::ExceptionClass(_) => self.builtin_value("type"),
         })
@@ -544,6 +551,7 @@ impl Vm {
                 }
                 match self.class_lookup(class, name)? {
                     Found::Class(v) => self.bind(v, obj, Value::Ref(class)).map(Some),
+                    _ if name == "__module__" => self.str_value("__main__".to_owned()).map(Some),
                     _ => Ok(None),
                 }
             }

@@ -270,14 +270,39 @@ impl Vm {
     }
 
     /// The items of a set, frozenset or dict's keys, for set operators.
-    pub(super) fn set_items(&self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
-        Ok(match v {
-            Value::Ref(r) => match self.object(r)? {
-                Object::Set { items, frozen } => Some((items.clone(), *frozen)),
-                _ => None,
-            },
-            _ => None,
-        })
+    /// A dict's `keys()` and `items()` views take part as the sets they are (`d.keys() & s`);
+    /// their result is a set.
+    pub(super) fn set_items(&mut self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
+        let Value::Ref(r) = v else {
+            return Ok(None);
+        };
+        let (dict, kind) = match self.object(r)? {
+            Object::Set { items, frozen } => return Ok(Some((items.clone(), *frozen))),
+            Object::DictView { dict, kind } => (*dict, *kind),
+            _ => return Ok(None),
+        };
+        let entries = match self.object(dict)? {
+            Object::Dict(d) => d.entries.clone(),
+            _ => return Ok(None),
+        };
+        let mut set = Dict::default();
+        match kind {
+            crate::heap::ViewKind::Keys => {
+                for (k, _) in entries {
+                    let key = self.key(k)?;
+                    set.insert(key, k, Value::None);
+                }
+            }
+            crate::heap::ViewKind::Items => {
+                for (k, v) in entries {
+                    let pair = self.alloc(Object::Tuple(vec![k, v]))?;
+                    let key = self.key(pair)?;
+                    set.insert(key, pair, Value::None);
+                }
+            }
+            _ => return Ok(None),
+        }
+        Ok(Some((set, false)))
     }
 
     /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins).

@@ -1197,6 +1197,9 @@ impl Vm {
                         | "filter"
                         | "reversed"
                         | "slice"
+                        | "builtin_function_or_method"
+                        | "NotImplementedType"
+                        | "ellipsis"
                 ) {
                     format!("<class '{name}'>")
                 } else {
