@@ -350,17 +350,16 @@ pub(super) fn burst(
                     },
                     _ => false,
                 },
+                // `yield from` sending None to a paused generator (`take_paused_frame` is None
+                // for anything else).
                 Instr::Send(target)
-                    if depth < RECURSION_MAX
-                        && n >= 2
-                        && stack[n - 1] == Value::None
-                        && matches!(stack[n - 2], Value::Ref(r)
-                            if matches!(heap.get(r), Some(Object::Generator(_)))) =>
+                    if depth < RECURSION_MAX && n >= 2 && stack[n - 1] == Value::None =>
                 {
-                    let Value::Ref(r) = stack[n - 2] else {
-                        unreachable!("matched above")
+                    let resumed = match stack[n - 2] {
+                        Value::Ref(r) => take_paused_frame(heap, r, GeneratorEnd::Delegate(target)),
+                        _ => None,
                     };
-                    match take_paused_frame(heap, r, GeneratorEnd::Delegate(target)) {
+                    match resumed {
                         Some(resumed) => {
                             stack.pop();
                             frames.push(resumed);

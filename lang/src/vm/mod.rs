@@ -1416,26 +1416,12 @@ impl Vm {
                 }
             }
             Instr::ListToTuple => {
-                let v = self.pop()?;
-                let items = match v {
-                    Value::Ref(r) => match self.object(r)? {
-                        Object::List(items) => items.clone(),
-                        _ => return raise("SystemError", "not a list"),
-                    },
-                    _ => return raise("SystemError", "not a list"),
-                };
+                let items = self.pop_list_items()?;
                 let t = self.alloc(Object::Tuple(items))?;
                 self.push(t)?;
             }
             Instr::ListToSet => {
-                let v = self.pop()?;
-                let items = match v {
-                    Value::Ref(r) => match self.object(r)? {
-                        Object::List(items) => items.clone(),
-                        _ => return raise("SystemError", "not a list"),
-                    },
-                    _ => return raise("SystemError", "not a list"),
-                };
+                let items = self.pop_list_items()?;
                 let set = self.make_set(items, false)?;
                 self.push(set)?;
             }
@@ -2099,6 +2085,17 @@ impl Vm {
     }
 
     /// The cell in local slot `slot` of the current frame.
+    /// The items of the list on top of the stack (a starred display being built), popped.
+    fn pop_list_items(&mut self) -> Result<Vec<Value>, Raise> {
+        match self.pop()? {
+            Value::Ref(r) => match self.object(r)? {
+                Object::List(items) => Ok(items.clone()),
+                _ => raise("SystemError", "not a list"),
+            },
+            _ => raise("SystemError", "not a list"),
+        }
+    }
+
     fn cell(&mut self, slot: u32) -> Result<u32, Raise> {
         match self.frame()?.locals.get(slot as usize) {
             Some(Some(Value::Ref(r))) => Ok(*r),

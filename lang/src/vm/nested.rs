@@ -213,18 +213,16 @@ impl Vm {
         if let Value::Ref(r) = it
             && matches!(self.object(r)?, Object::Instance { .. })
         {
-            let Some(method) = self.special(it, "__next__")? else {
-                let t = self.type_name(it)?;
-                return raise("TypeError", format!("'{t}' object is not an iterator"));
-            };
-            let step = self.call_sync(method, Vec::new(), Vec::new());
-            return self.stop_value(step);
+            return self.instance_step(it);
         }
         Ok(self.next(it)?.ok_or(Value::None))
     }
 
     /// A call's result, or (as `Err`) the value of the StopIteration it raised.
-    fn stop_value(&mut self, step: Result<Value, Raise>) -> Result<Result<Value, Value>, Raise> {
+    pub(super) fn stop_value(
+        &mut self,
+        step: Result<Value, Raise>,
+    ) -> Result<Result<Value, Value>, Raise> {
         match step {
             Ok(v) => Ok(Ok(v)),
             Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => {

@@ -908,14 +908,6 @@ impl Vm {
                 format!("'{t}' object has no attribute '{name}'"),
             );
         };
-        if let Some(Object::Instance { class, .. }) = self.state.heap.get(r)
-            && self.bare_object_class() == Some(*class)
-        {
-            return raise(
-                "AttributeError",
-                format!("'object' object has no attribute '{name}'"),
-            );
-        }
         // Rebinding an instance attribute it already has: nothing on the class can intervene
         // (a property would have kept the name out of the instance).
         if let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)
@@ -932,6 +924,13 @@ impl Vm {
             } => Some(*class),
             _ => None,
         };
+        // `object()` instances take no attributes (only a new one gets this far).
+        if class.is_some() && class == self.bare_object_class() {
+            return raise(
+                "AttributeError",
+                format!("'object' object has no attribute '{name}'"),
+            );
+        }
         if let Some(class) = class
             && let Found::Class(Value::Ref(p)) = self.class_lookup(class, name)?
             && let Object::Property { setter, .. } = self.object(p)?

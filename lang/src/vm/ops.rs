@@ -43,6 +43,16 @@ pub(super) fn binop_symbol(op: BinOp) -> &'static str {
     }
 }
 
+/// How an ordering is written in error messages.
+pub(super) fn cmp_symbol(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        _ => ">=",
+    }
+}
+
 pub(super) fn cmp_methods(op: CmpOp) -> Option<(&'static str, &'static str)> {
     Some(match op {
         CmpOp::Eq => ("__eq__", "__eq__"),
@@ -160,15 +170,16 @@ impl Vm {
                 let r = self.compare(c, left, right)?;
                 self.push(Value::Bool(r))
             }
-            Operator::Compare(CmpOp::Eq) => self.push(Value::Bool(self.same_object(left, right))),
-            Operator::Compare(CmpOp::Ne) => self.push(Value::Bool(!self.same_object(left, right))),
+            Operator::Compare(CmpOp::Eq) => {
+                let same = self.compare(CmpOp::Is, left, right)?;
+                self.push(Value::Bool(same))
+            }
+            Operator::Compare(CmpOp::Ne) => {
+                let same = self.compare(CmpOp::Is, left, right)?;
+                self.push(Value::Bool(!same))
+            }
             Operator::Compare(c) => {
-                let symbol = match c {
-                    CmpOp::Lt => "<",
-                    CmpOp::Le => "<=",
-                    CmpOp::Gt => ">",
-                    _ => ">=",
-                };
+                let symbol = cmp_symbol(c);
                 let (ta, tb) = (self.type_name(left)?, self.type_name(right)?);
                 raise(
                     "TypeError",
@@ -184,13 +195,6 @@ impl Vm {
                     format!("unsupported operand type(s) for {symbol}=: '{ta}' and '{tb}'"),
                 )
             }
-        }
-    }
-
-    fn same_object(&self, a: Value, b: Value) -> bool {
-        match (a, b) {
-            (Value::Ref(x), Value::Ref(y)) => x == y,
-            _ => a == b,
         }
     }
 
@@ -240,10 +244,7 @@ impl Vm {
         a: Value,
         b: Value,
     ) -> Result<bool, Raise> {
-        let Some((method, reflected)) = cmp_methods(op) else {
-            return Ok(false);
-        };
-        if !self.is_user_object(a) && !self.is_user_object(b) {
+        if cmp_methods(op).is_none() || (!self.is_user_object(a) && !self.is_user_object(b)) {
             return Ok(false);
         }
         if op == CmpOp::Ne
@@ -255,7 +256,6 @@ impl Vm {
             self.push(Value::Bool(!eq))?;
             return Ok(true);
         }
-        let _ = (method, reflected);
         self.operator(Operator::Compare(op), a, b, Stage::Forward, false)?;
         Ok(true)
     }
@@ -312,6 +312,13 @@ impl Vm {
         a: Value,
         b: Value,
     ) -> Result<Option<Value>, Raise> {
+        // Only these are set operators: nothing is copied for any other.
+        if !matches!(
+            op,
+            BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+        ) {
+            return Ok(None);
+        }
         let (Some((x, frozen)), Some((y, _))) = (self.set_items(a)?, self.set_items(b)?) else {
             return Ok(None);
         };

@@ -454,12 +454,7 @@ impl Vm {
                 _ => {}
             }
         }
-        let symbol = match op {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            _ => ">=",
-        };
+        let symbol = super::ops::cmp_symbol(op);
         let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
         raise(
             "TypeError",
@@ -1037,16 +1032,17 @@ impl Vm {
 
     /// `__next__` of a user iterator; StopIteration ends it.
     fn instance_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        Ok(self.instance_step(it)?.ok())
+    }
+
+    /// An instance's `__next__`: its item, or (as `Err`) the value its StopIteration carried.
+    pub(super) fn instance_step(&mut self, it: Value) -> Result<Result<Value, Value>, Raise> {
         let Some(method) = self.special(it, "__next__")? else {
             let t = self.type_name(it)?;
             return raise("TypeError", format!("'{t}' object is not an iterator"));
         };
-        match self.call_sync(method, Vec::new(), Vec::new()) {
-            Ok(v) => Ok(Some(v)),
-            Err(Raise::Object(e)) if self.is_exception(e, "StopIteration") => Ok(None),
-            Err(Raise::New("StopIteration", _)) => Ok(None),
-            Err(other) => Err(other),
-        }
+        let step = self.call_sync(method, Vec::new(), Vec::new());
+        self.stop_value(step)
     }
 
     /// Whether exception `exception` matches `class` (a class or a tuple of classes).
