@@ -199,6 +199,18 @@ pub enum Instr {
     /// Replaces the list on top by a set of its items (`{*a, b}`). (New instructions go last:
     /// snapshots hold code.)
     ListToSet,
+    /// `match`: pushes whether the value on top (kept) is one a sequence pattern may match
+    /// (list, tuple, range, deque, a namedtuple; never str or bytes).
+    MatchSequence,
+    /// `match`: pushes whether the value on top (kept) is one a mapping pattern may match.
+    MatchMapping,
+    /// Pushes `len()` of the value on top, keeping it.
+    GetLen,
+    /// A class pattern with `n` positional sub-patterns, the stack `subject, class, names`
+    /// (a tuple of the keyword attributes): replaces the three by a tuple of the attributes
+    /// the sub-patterns match (named by `__match_args__`, then `names`), or by None when the
+    /// subject is not an instance of the class or lacks one of them.
+    MatchClass(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]

@@ -12,6 +12,9 @@ use rustpython_parser::{Mode, parse};
 
 use crate::code::{BinOp, CmpOp, Code, Const, Instr, Module};
 
+mod patterns;
+pub(crate) use patterns::visit as visit_pattern;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("File \"{file}\", line {line}, column {column}\n{kind}: {message}")]
 pub struct Error {
@@ -919,6 +922,7 @@ impl Function {
                 ));
             }
             ast::Stmt::Try(t) => self.try_statement(s, t, at)?,
+            ast::Stmt::Match(m) => self.match_statement(s, m, at)?,
             ast::Stmt::Raise(r) => {
                 match &r.exc {
                     Some(e) => self.expr(s, e)?,
@@ -1276,9 +1280,6 @@ impl Function {
     /// `class Name(base): body` with decorators.
     fn class_def(&mut self, s: &mut Shared<'_>, def: &ast::StmtClassDef) -> Result<(), Error> {
         let at = def.range().start().to_usize();
-        if def.bases.len() > 1 {
-            return Err(s.unsupported(at, "multiple inheritance"));
-        }
         let mut meta = None;
         for keyword in &def.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {

@@ -251,9 +251,13 @@ impl Big {
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Class {
     pub name: String,
-    /// `None` for `object`; else a class object, a builtin exception class, or builtin `type`
-    /// (the class is then a metaclass).
-    pub base: Option<Value>,
+    /// The bases as written, `object` left out (empty: `object` alone). Each is a class object,
+    /// a builtin exception class, or builtin `type` (the class is then a metaclass).
+    pub bases: Vec<Value>,
+    /// The method resolution order after the class itself (C3), `object` left out: class
+    /// objects, builtin exception classes (each followed by its builtin ancestors), or `type`.
+    /// Made once by the class statement, so every lookup walks a flat list.
+    pub mro: Vec<Value>,
     pub attrs: Vec<(String, Value)>,
     /// The metaclass (a user class deriving from `type`), given by `metaclass=` or inherited
     /// from the base; `None` means `type`.
@@ -431,7 +435,7 @@ impl Object {
             Object::List(v) | Object::Tuple(v) => v.len() * 16,
             Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len() * 64,
             Object::Instance { attrs, .. } | Object::Module { attrs, .. } => attrs.len() * 48,
-            Object::Class(c) => c.attrs.len() * 48,
+            Object::Class(c) => c.attrs.len() * 48 + (c.bases.len() + c.mro.len()) * 16,
             Object::Iter(Iter::Choose {
                 indices, cycles, ..
             }) => (indices.len() + cycles.len()) * 4,
@@ -511,9 +515,8 @@ impl Object {
                 }
             }
             Object::Class(c) => {
-                if let Some(b) = &c.base {
-                    push(b);
-                }
+                c.bases.iter().for_each(&mut push);
+                c.mro.iter().for_each(&mut push);
                 if let Some(m) = c.meta {
                     push(&Value::Ref(m));
                 }

@@ -82,6 +82,7 @@ pub fn imports(body: &[ast::Stmt], out: &mut Vec<String>) {
                 imports(&x.orelse, out);
             }
             ast::Stmt::With(x) => imports(&x.body, out),
+            ast::Stmt::Match(m) => m.cases.iter().for_each(|c| imports(&c.body, out)),
             ast::Stmt::Try(t) => {
                 imports(&t.body, out);
                 imports(&t.orelse, out);

@@ -95,6 +95,7 @@ fn stmt_yields(stmt: &ast::Stmt) -> bool {
         ast::Stmt::While(w) => is_generator(&w.body) || is_generator(&w.orelse),
         ast::Stmt::For(f) => is_generator(&f.body) || is_generator(&f.orelse),
         ast::Stmt::With(w) => is_generator(&w.body),
+        ast::Stmt::Match(m) => m.cases.iter().any(|c| is_generator(&c.body)),
         ast::Stmt::Try(t) => {
             is_generator(&t.body)
                 || is_generator(&t.orelse)
@@ -140,6 +141,15 @@ fn visit_stmt_exprs(stmt: &ast::Stmt, f: &mut dyn FnMut(&ast::Expr)) {
             }
         }
         ast::Stmt::Assert(a) => f(&a.test),
+        ast::Stmt::Match(m) => {
+            f(&m.subject);
+            for case in &m.cases {
+                crate::compile::visit_pattern(&case.pattern, &mut |_| {}, &mut *f);
+                if let Some(guard) = &case.guard {
+                    f(guard);
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -304,6 +314,20 @@ fn statement(
             }
             block(&t.orelse, scope, used, nested);
             block(&t.finalbody, scope, used, nested);
+        }
+        ast::Stmt::Match(m) => {
+            expr(&m.subject, used, nested);
+            for case in &m.cases {
+                crate::compile::visit_pattern(
+                    &case.pattern,
+                    &mut |name| scope.bind_local(name.to_owned()),
+                    &mut |e| expr(e, used, nested),
+                );
+                if let Some(guard) = &case.guard {
+                    expr(guard, used, nested);
+                }
+                block(&case.body, scope, used, nested);
+            }
         }
         ast::Stmt::Global(g) => scope.globals.extend(g.names.iter().map(|n| n.to_string())),
         ast::Stmt::Nonlocal(n) => scope

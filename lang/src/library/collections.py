@@ -3,6 +3,7 @@
 # and the tuple-like namedtuple wraps a tuple (`_t`); isinstance(x, dict) is False for them.
 
 class deque:
+    _sl_match_kind = 'sequence'   # what `match` takes it for (CPython: a type flag)
     def __init__(self, iterable=(), maxlen=None):
         if maxlen is not None:
             if not isinstance(maxlen, int):
@@ -198,6 +199,7 @@ class deque:
 
 class _Mapping:
     # What the dict-like classes share: a dict `_d` does the work.
+    _sl_match_kind = 'mapping'
     def __len__(self):
         return len(self._d)
     def __iter__(self):
@@ -474,6 +476,7 @@ def _count_of(item):
 
 
 class ChainMap:
+    _sl_match_kind = 'mapping'
     def __init__(self, *maps):
         self.maps = list(maps) or [{}]
     def __getitem__(self, key):
@@ -571,6 +574,7 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
         pass
     _NT.__name__ = typename
     _NT._fields = fields
+    _NT.__match_args__ = fields
     _NT._field_defaults = field_defaults
     for i, name in enumerate(fields):
         setattr(_NT, name, property(itemgetter_(i)))
@@ -584,6 +588,7 @@ def itemgetter_(i):
 
 
 class _NamedTuple:
+    _sl_match_kind = 'sequence'
     _fields = ()
     _field_defaults = {}
     def __init__(self, *args, **kwargs):

@@ -901,7 +901,8 @@ impl Vm {
                     None => {
                         let c = self.alloc(Object::Class(crate::heap::Class {
                             name: "object".into(),
-                            base: None,
+                            bases: Vec::new(),
+                            mro: Vec::new(),
                             attrs: Vec::new(),
                             meta: None,
                         }))?;
@@ -1095,7 +1096,7 @@ impl Vm {
     }
 
     /// Whether class `sub` is `sup` or derives from it (both classes).
-    fn subclass(&self, sub: Value, sup: Value) -> Result<bool, Raise> {
+    pub(super) fn subclass(&self, sub: Value, sup: Value) -> Result<bool, Raise> {
         if sub == sup || sup == self.builtin_value("object") {
             return Ok(true);
         }

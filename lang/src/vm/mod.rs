@@ -18,6 +18,7 @@ mod methods;
 mod nested;
 mod objects;
 mod ops;
+mod patterns;
 mod protocols;
 mod set_order;
 mod text;
@@ -1420,6 +1421,23 @@ impl Vm {
                 let t = self.alloc(Object::Tuple(items))?;
                 self.push(t)?;
             }
+            Instr::MatchSequence | Instr::MatchMapping | Instr::GetLen => {
+                let v = self.pop()?;
+                self.push(v)?;
+                let result = match instr {
+                    Instr::MatchSequence => Value::Bool(self.match_sequence(v)?),
+                    Instr::MatchMapping => Value::Bool(self.match_mapping(v)?),
+                    _ => Value::Int(self.len_of(v)? as i64),
+                };
+                self.push(result)?;
+            }
+            Instr::MatchClass(positional) => {
+                let names = self.pop()?;
+                let class = self.pop()?;
+                let subject = self.pop()?;
+                let result = self.match_class(subject, class, names, positional)?;
+                self.push(result)?;
+            }
             Instr::ListToSet => {
                 let items = self.pop_list_items()?;
                 let set = self.make_set(items, false)?;
@@ -1526,9 +1544,13 @@ impl Vm {
             Instr::MakeClass { name, bases, meta } => {
                 let namespace = self.pop()?;
                 let meta = if meta { Some(self.pop()?) } else { None };
-                let base = if bases == 1 { Some(self.pop()?) } else { None };
+                let mut written = Vec::with_capacity((bases as usize).min(64));
+                for _ in 0..bases {
+                    written.push(self.pop()?);
+                }
+                written.reverse();
                 let name = self.name_at(name)?;
-                let class = self.make_class(name, base, meta, namespace)?;
+                let class = self.make_class(name, written, meta, namespace)?;
                 self.push(class)?;
             }
             Instr::LocalsDict => {

@@ -1,16 +1,39 @@
-//! Classes and instances: building a class from its body's namespace, attribute lookup along the
-//! single-inheritance chain (instance, class, bases; functions bind to their receiver;
-//! properties, static and class methods), `super()`, instantiation with `__init__`, and user
-//! subclasses of the builtin exceptions (whose instances are exception objects that also carry
-//! a user class and attributes).
+//! Classes and instances: building a class from its body's namespace (its MRO by C3, as
+//! CPython), attribute lookup along that MRO (instance, class, bases; functions bind to their
+//! receiver; properties, static and class methods), `super()`, instantiation with `__init__`,
+//! and user subclasses of the builtin exceptions (whose instances are exception objects that
+//! also carry a user class and attributes).
 
 use super::{EXCEPTIONS, Raise, Vm, raise};
 use crate::frame::FrameKind;
 use crate::heap::{Class, Object};
 use crate::value::Value;
 
-/// How long a class chain may be (a hostile snapshot could make a cycle).
+/// How long a class's MRO may be (a hostile snapshot could make one of any length).
 const CHAIN_MAX: usize = 256;
+
+const METACLASS_CONFLICT: &str = "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases";
+
+/// How many bases one class statement may name.
+const BASES_MAX: usize = 64;
+
+/// What a builtin exception class defines itself: on an MRO it shadows later (mixin) classes'
+/// attributes of these names, as CPython's `BaseException` slots do.
+const EXCEPTION_NAMES: &[&str] = &[
+    "__init__",
+    "__new__",
+    "__str__",
+    "__repr__",
+    "__reduce__",
+    "__setstate__",
+    "args",
+    "with_traceback",
+    "add_note",
+];
+
+fn own_attr(class: &Class, name: &str) -> Option<Value> {
+    class.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+}
 
 /// What a class inherits from `object` before its metaclass is consulted.
 const OBJECT_NAMES: &[&str] = &[
@@ -43,41 +66,84 @@ pub(super) enum Found {
     /// In a user class's namespace (the class that holds it).
     Class(Value),
     /// Reached a builtin exception class: builtin exception attributes apply.
-    Exception(u16),
+    Exception,
     Missing,
 }
 
 /// `name` on user class `class` or its user bases, read straight from the heap (for the
 /// interpreter's fast paths, which hold a borrow of the current frame).
 pub(super) fn find_in_class(heap: &crate::heap::Heap, class: u32, name: &str) -> Option<Value> {
-    let mut current = class;
-    for _ in 0..CHAIN_MAX {
-        let Some(Object::Class(c)) = heap.get(current) else {
-            return None;
-        };
-        if let Some((_, v)) = c.attrs.iter().find(|(k, _)| k == name) {
-            return Some(*v);
-        }
-        match c.base {
-            Some(Value::Ref(b)) => current = b,
-            _ => return None,
+    let Some(Object::Class(c)) = heap.get(class) else {
+        return None;
+    };
+    if let Some(v) = own_attr(c, name) {
+        return Some(v);
+    }
+    for entry in c.mro.iter().take(CHAIN_MAX) {
+        match *entry {
+            Value::Ref(r) => {
+                if let Some(Object::Class(k)) = heap.get(r)
+                    && let Some(v) = own_attr(k, name)
+                {
+                    return Some(v);
+                }
+            }
+            Value::ExceptionClass(_) if EXCEPTION_NAMES.contains(&name) => return None,
+            _ => {}
         }
     }
     None
 }
 
+/// C3 linearization of `sequences` (each base followed by its own MRO, then the bases
+/// themselves), as CPython's `mro()`; when no consistent order exists, the heads left over.
+fn c3_merge(mut sequences: Vec<Vec<Value>>) -> Result<Vec<Value>, Vec<Value>> {
+    let mut out = Vec::new();
+    loop {
+        sequences.retain(|s| !s.is_empty());
+        if sequences.is_empty() {
+            return Ok(out);
+        }
+        let good = sequences
+            .iter()
+            .map(|s| s[0])
+            .find(|candidate| sequences.iter().all(|s| !s[1..].contains(candidate)));
+        let Some(next) = good else {
+            let mut left = Vec::new();
+            for s in &sequences {
+                if !left.contains(&s[0]) {
+                    left.push(s[0]);
+                }
+            }
+            return Err(left);
+        };
+        out.push(next);
+        for s in &mut sequences {
+            if s[0] == next {
+                s.remove(0);
+            }
+        }
+    }
+}
+
 impl Vm {
-    /// `class Name(base, metaclass=meta): ...` — `namespace` is the dict the body produced.
-    /// Then, as in CPython, the base chain's `__init_subclass__` and the metaclass's `__init__`
+    /// `class Name(*bases, metaclass=meta): ...` — `namespace` is the dict the body produced.
+    /// Then, as in CPython, the MRO's `__init_subclass__` and the metaclass's `__init__`
     /// run on the new class (a metaclass's `__new__` and `__prepare__` are not in the subset).
     pub(super) fn make_class(
         &mut self,
         name: String,
-        base: Option<Value>,
+        written: Vec<Value>,
         meta: Option<Value>,
         namespace: Value,
     ) -> Result<Value, Raise> {
-        if let Some(b) = base {
+        if written.len() > BASES_MAX {
+            return raise(
+                "NotSupported",
+                format!("a class with more than {BASES_MAX} bases is not in the subset"),
+            );
+        }
+        for (i, &b) in written.iter().enumerate() {
             let ok = match b {
                 Value::ExceptionClass(_) => true,
                 Value::Ref(r) => matches!(self.object(r)?, Object::Class(_)),
@@ -95,12 +161,15 @@ impl Vm {
                     ),
                 );
             }
+            if written[..i].contains(&b) {
+                let n = self.class_display_name(b)?;
+                return raise("TypeError", format!("duplicate base class {n}"));
+            }
         }
-        let base = match base {
-            Some(b) if b == self.builtin_value("object") => None,
-            other => other,
-        };
-        let meta = self.metaclass_for(base, meta)?;
+        let object = self.builtin_value("object");
+        let bases: Vec<Value> = written.iter().copied().filter(|b| *b != object).collect();
+        let mro = self.linearize(&bases)?;
+        let meta = self.metaclass_for(&bases, meta)?;
         let Value::Ref(ns) = namespace else {
             return raise("SystemError", "class namespace");
         };
@@ -114,7 +183,8 @@ impl Vm {
         }
         let class = self.alloc(Object::Class(Class {
             name: name.clone(),
-            base,
+            bases: bases.clone(),
+            mro,
             attrs: attrs.clone(),
             meta,
         }))?;
@@ -138,9 +208,8 @@ impl Vm {
             }
             self.set_owner(target, class_ref);
         }
-        if let Some(Value::Ref(b)) = base
-            && let Found::Class(hook) = self.class_lookup(b, "__init_subclass__")?
-        {
+        // As CPython's `super(cls, cls).__init_subclass__()`: the MRO after the new class.
+        if let Found::Class(hook) = self.lookup_after(class_ref, class_ref, "__init_subclass__")? {
             // Implicitly a class method, bound to the new class.
             let function = match hook {
                 Value::Ref(h) => match self.object(h)? {
@@ -155,26 +224,125 @@ impl Vm {
             && let Found::Class(init) = self.class_lookup(m, "__init__")?
         {
             let name = self.str_value(name)?;
-            let bases = self.alloc(Object::Tuple(base.into_iter().collect()))?;
+            let bases = self.alloc(Object::Tuple(written))?;
             self.call_sync(init, vec![class, name, bases, namespace], Vec::new())?;
         }
         Ok(class)
     }
 
-    /// The metaclass of a class being made: the one given, else the base's; the given one must
-    /// derive from the base's (CPython's "metaclass conflict").
+    /// The MRO of a class with these bases, after the class itself and without `object`:
+    /// CPython's C3, and its TypeErrors. Builtin exceptions in it must form one chain (the
+    /// instance is one builtin exception object), and may not meet `type`.
+    fn linearize(&mut self, bases: &[Value]) -> Result<Vec<Value>, Raise> {
+        let mut sequences = Vec::with_capacity(bases.len() + 1);
+        for &b in bases {
+            let mut s = vec![b];
+            match b {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Class(c) => s.extend(c.mro.iter().take(CHAIN_MAX)),
+                    _ => return raise("SystemError", "bad base class"),
+                },
+                Value::ExceptionClass(e) => {
+                    let mut current = EXCEPTIONS.get(e as usize).and_then(|(_, p)| *p);
+                    for _ in 0..CHAIN_MAX {
+                        let Some(parent) = current else { break };
+                        let p = super::exception_index(parent);
+                        s.push(Value::ExceptionClass(p));
+                        current = EXCEPTIONS.get(p as usize).and_then(|(_, p)| *p);
+                    }
+                }
+                _ => {}
+            }
+            sequences.push(s);
+        }
+        sequences.push(bases.to_vec());
+        let mro = match c3_merge(sequences) {
+            Ok(mro) => mro,
+            Err(left) => {
+                let mut names = Vec::with_capacity(left.len());
+                for v in left {
+                    names.push(self.class_display_name(v)?);
+                }
+                return raise(
+                    "TypeError",
+                    format!(
+                        "Cannot create a consistent method resolution\norder (MRO) for bases {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+        };
+        if mro.len() > CHAIN_MAX {
+            return raise("RecursionError", "class hierarchy too deep");
+        }
+        let exceptions: Vec<u16> = mro
+            .iter()
+            .filter_map(|v| match v {
+                Value::ExceptionClass(e) => Some(*e),
+                _ => None,
+            })
+            .collect();
+        if let Some(&first) = exceptions.first() {
+            if mro.iter().any(|v| matches!(v, Value::Builtin(_))) {
+                return raise("TypeError", "multiple bases have instance lay-out conflict");
+            }
+            if let Some(&other) = exceptions.iter().find(|&&e| !super::derives(first, e)) {
+                let name = |e: u16| EXCEPTIONS.get(e as usize).map_or("?", |(n, _)| n);
+                return raise(
+                    "NotSupported",
+                    format!(
+                        "a class deriving from both {} and {} is not in the subset",
+                        name(first),
+                        name(other)
+                    ),
+                );
+            }
+        }
+        Ok(mro)
+    }
+
+    /// A class's `__name__` for messages: user classes, builtin exceptions and types.
+    fn class_display_name(&mut self, class: Value) -> Result<String, Raise> {
+        match class {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Class(c) => Ok(c.name.clone()),
+                _ => self.type_name(class).map(|t| t.to_string()),
+            },
+            Value::ExceptionClass(e) => Ok(EXCEPTIONS
+                .get(e as usize)
+                .map_or("?", |(n, _)| n)
+                .to_owned()),
+            Value::Builtin(b) => Ok(super::BUILTINS
+                .get(b as usize)
+                .copied()
+                .unwrap_or("?")
+                .to_owned()),
+            other => self.type_name(other).map(|t| t.to_string()),
+        }
+    }
+
+    /// The metaclass of a class being made: the given one, else the most derived of its bases'
+    /// metaclasses; every base's must be a (non-strict) subclass of the winner, or it is
+    /// CPython's "metaclass conflict".
     fn metaclass_for(
         &mut self,
-        base: Option<Value>,
+        bases: &[Value],
         given: Option<Value>,
     ) -> Result<Option<u32>, Raise> {
-        let inherited = match base {
-            Some(Value::Ref(b)) => match self.object(b)? {
-                Object::Class(c) => c.meta,
-                _ => None,
-            },
-            _ => None,
-        };
+        let mut inherited: Option<u32> = None;
+        for &b in bases {
+            let Value::Ref(b) = b else { continue };
+            let Object::Class(c) = self.object(b)? else {
+                continue;
+            };
+            let Some(m) = c.meta else { continue };
+            inherited = match inherited {
+                None => Some(m),
+                Some(i) if self.class_derives(m, Value::Ref(i))? => Some(m),
+                Some(i) if self.class_derives(i, Value::Ref(m))? => Some(i),
+                Some(_) => return raise("TypeError", METACLASS_CONFLICT),
+            };
+        }
         let Some(given) = given else {
             return Ok(inherited);
         };
@@ -212,10 +380,7 @@ impl Vm {
             if self.class_derives(i, Value::Ref(m))? {
                 return Ok(Some(i));
             }
-            return raise(
-                "TypeError",
-                "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
-            );
+            return raise("TypeError", METACLASS_CONFLICT);
         }
         Ok(Some(m))
     }
@@ -237,62 +402,85 @@ impl Vm {
         }
     }
 
-    /// Looks `name` up on class `start` and its bases.
+    /// Looks `name` up on class `start` and along its MRO.
     pub(super) fn class_lookup(&self, start: u32, name: &str) -> Result<Found, Raise> {
-        let mut current = start;
-        for _ in 0..CHAIN_MAX {
-            let Object::Class(c) = self.object(current)? else {
-                return raise("SystemError", "not a class");
-            };
-            if let Some((_, v)) = c.attrs.iter().find(|(k, _)| k == name) {
-                return Ok(Found::Class(*v));
-            }
-            match c.base {
-                // `object`, or `type` at the root of a metaclass.
-                None | Some(Value::Builtin(_)) => return Ok(Found::Missing),
-                Some(Value::Ref(b)) => current = b,
-                Some(Value::ExceptionClass(e)) => return Ok(Found::Exception(e)),
-                Some(_) => return raise("SystemError", "bad base class"),
-            }
+        let Object::Class(c) = self.object(start)? else {
+            return raise("SystemError", "not a class");
+        };
+        if let Some(v) = own_attr(c, name) {
+            return Ok(Found::Class(v));
         }
-        raise("SystemError", "class chain too long")
+        self.lookup_in(&c.mro, name)
     }
 
-    /// The builtin exception a user class derives from, if any.
-    pub(super) fn exception_root(&self, class: u32) -> Result<Option<u16>, Raise> {
-        match self.class_lookup(class, "\u{0}")? {
-            Found::Exception(e) => Ok(Some(e)),
-            _ => Ok(None),
+    /// Looks `name` up on the MRO of class `start` after class `after` (`super()`'s lookup):
+    /// `Missing` when `after` is not on it.
+    pub(super) fn lookup_after(&self, start: u32, after: u32, name: &str) -> Result<Found, Raise> {
+        let Object::Class(c) = self.object(start)? else {
+            return raise("SystemError", "not a class");
+        };
+        if start == after {
+            return self.lookup_in(&c.mro, name);
         }
+        match c.mro.iter().position(|v| *v == Value::Ref(after)) {
+            Some(p) => self.lookup_in(&c.mro[p + 1..], name),
+            None => Ok(Found::Missing),
+        }
+    }
+
+    /// `name` in the namespaces of `entries`, an MRO or the part of one after some class. A
+    /// builtin exception answers the names it defines itself where it stands; otherwise it
+    /// answers only when no later class has the name.
+    fn lookup_in(&self, entries: &[Value], name: &str) -> Result<Found, Raise> {
+        let mut exception = false;
+        for entry in entries.iter().take(CHAIN_MAX) {
+            match *entry {
+                Value::Ref(r) => {
+                    let Object::Class(k) = self.object(r)? else {
+                        return raise("SystemError", "bad base class");
+                    };
+                    if let Some(v) = own_attr(k, name) {
+                        return Ok(Found::Class(v));
+                    }
+                }
+                Value::ExceptionClass(_) => {
+                    if EXCEPTION_NAMES.contains(&name) {
+                        return Ok(Found::Exception);
+                    }
+                    exception = true;
+                }
+                // `type`, in a metaclass's MRO.
+                Value::Builtin(_) => {}
+                _ => return raise("SystemError", "bad base class"),
+            }
+        }
+        Ok(if exception {
+            Found::Exception
+        } else {
+            Found::Missing
+        })
+    }
+
+    /// The builtin exception a user class derives from (the most derived one), if any.
+    pub(super) fn exception_root(&self, class: u32) -> Result<Option<u16>, Raise> {
+        let Object::Class(c) = self.object(class)? else {
+            return raise("SystemError", "not a class");
+        };
+        Ok(c.mro.iter().find_map(|v| match v {
+            Value::ExceptionClass(e) => Some(*e),
+            _ => None,
+        }))
     }
 
     /// Whether user class `class` is `ancestor` or derives from it.
     pub(super) fn class_derives(&self, class: u32, ancestor: Value) -> Result<bool, Raise> {
-        let mut current = Value::Ref(class);
-        for _ in 0..CHAIN_MAX {
-            if current == ancestor {
-                return Ok(true);
-            }
-            match current {
-                Value::Ref(r) => match self.object(r)? {
-                    Object::Class(c) => match c.base {
-                        Some(b) => current = b,
-                        None => return Ok(ancestor == self.builtin_value("object")),
-                    },
-                    _ => return Ok(false),
-                },
-                Value::ExceptionClass(e) => {
-                    return Ok(match ancestor {
-                        Value::ExceptionClass(a) => super::derives(e, a),
-                        _ => ancestor == self.builtin_value("object"),
-                    });
-                }
-                // `type`, at the root of a metaclass.
-                Value::Builtin(_) => return Ok(ancestor == self.builtin_value("object")),
-                _ => return Ok(false),
-            }
+        if ancestor == Value::Ref(class) || ancestor == self.builtin_value("object") {
+            return Ok(true);
         }
-        raise("SystemError", "class chain too long")
+        match self.object(class)? {
+            Object::Class(c) => Ok(c.mro.contains(&ancestor)),
+            _ => Ok(false),
+        }
     }
 
     /// The class of a value, as `type(v)` shows it.
@@ -390,7 +578,7 @@ impl Vm {
                 }
                 Ok(())
             }
-            Found::Exception(_) => {
+            Found::Exception => {
                 if !kwargs.is_empty() {
                     let name = self.class_name(class)?;
                     return raise("TypeError", format!("{name}() takes no keyword arguments"));
@@ -625,21 +813,19 @@ impl Vm {
             }
             Object::Super { class, receiver } => {
                 let (class, receiver) = (*class, *receiver);
-                let base = match self.object(class)? {
-                    Object::Class(c) => c.base,
-                    _ => None,
-                };
-                match base {
-                    Some(Value::Ref(b)) => match self.class_lookup(b, name)? {
-                        Found::Class(v) => {
-                            let receiver_class = self.class_of(receiver)?;
-                            self.bind(v, receiver, receiver_class).map(Some)
-                        }
-                        Found::Exception(_) => self.builtin_super_attr(receiver, name),
-                        Found::Missing => self.object_attr(receiver, name),
-                    },
-                    Some(Value::ExceptionClass(_)) => self.builtin_super_attr(receiver, name),
-                    _ => self.object_attr(receiver, name),
+                let start = self.super_start(class, receiver)?;
+                match self.lookup_after(start, class, name)? {
+                    Found::Class(v) => {
+                        // In a class method the receiver is the class a class method binds.
+                        let receiver_class = if receiver == Value::Ref(start) {
+                            receiver
+                        } else {
+                            self.class_of(receiver)?
+                        };
+                        self.bind(v, receiver, receiver_class).map(Some)
+                    }
+                    Found::Exception => self.builtin_super_attr(receiver, name),
+                    Found::Missing => self.object_attr(receiver, name),
                 }
             }
             Object::Module { attrs, .. } => {
@@ -743,37 +929,48 @@ impl Vm {
         }
     }
 
-    /// `C.__mro__` (the class, its bases up the single-inheritance chain, then `object`), or
-    /// `C.__bases__` (the direct base only).
+    /// `C.__mro__` (the class, its MRO, then `object`), or `C.__bases__` (`(object,)` when it
+    /// named none).
     fn class_mro(&mut self, class: u32, bases_only: bool) -> Result<Value, Raise> {
         let object = self.builtin_value("object");
-        let mut chain = vec![Value::Ref(class)];
-        let mut current = Some(Value::Ref(class));
-        for _ in 0..super::RECURSION_MAX {
-            let next = match current {
-                Some(Value::Ref(c)) => match self.object(c)? {
-                    Object::Class(k) => k.base,
-                    _ => None,
-                },
-                Some(Value::ExceptionClass(e)) => EXCEPTIONS
-                    .get(e as usize)
-                    .and_then(|(_, parent)| *parent)
-                    .map(|p| Value::ExceptionClass(super::exception_index(p))),
-                _ => None,
-            };
-            match next {
-                Some(b) => {
-                    chain.push(b);
-                    current = Some(b);
-                }
-                None => break,
+        let Object::Class(c) = self.object(class)? else {
+            return raise("SystemError", "not a class");
+        };
+        let items = if bases_only {
+            if c.bases.is_empty() {
+                vec![object]
+            } else {
+                c.bases.clone()
             }
+        } else {
+            let mut chain = Vec::with_capacity(c.mro.len() + 2);
+            chain.push(Value::Ref(class));
+            chain.extend(c.mro.iter().copied());
+            chain.push(object);
+            chain
+        };
+        self.alloc(Object::Tuple(items))
+    }
+
+    /// Whose MRO `super(class, receiver)` searches: the receiver's type when it is an instance
+    /// of `class`, else the receiver itself when it is a subclass (class methods, metaclasses).
+    fn super_start(&self, class: u32, receiver: Value) -> Result<u32, Raise> {
+        if let Value::Ref(t) = self.class_of(receiver)?
+            && matches!(self.object(t)?, Object::Class(_))
+            && self.class_derives(t, Value::Ref(class))?
+        {
+            return Ok(t);
         }
-        chain.push(object);
-        if bases_only {
-            chain = vec![chain[1]];
+        if let Value::Ref(r) = receiver
+            && matches!(self.object(r)?, Object::Class(_))
+            && self.class_derives(r, Value::Ref(class))?
+        {
+            return Ok(r);
         }
-        self.alloc(Object::Tuple(chain))
+        raise(
+            "TypeError",
+            "super(type, obj): obj must be an instance or subtype of type",
+        )
     }
 
     /// What `object` itself provides to `super()` lookups that run off the user chain.
