@@ -50,7 +50,8 @@ pub struct Findings {
 pub fn check(ops: &[Op]) -> Findings {
     let mut findings = Findings::default();
     for op in ops {
-        if op.f == "effect" {
+        // Observations and acknowledgements, not operations of their own.
+        if op.f == "effect" || op.f == "submitted" {
             continue;
         }
         let tally = findings.workloads.entry(op.workload.clone()).or_default();
@@ -69,7 +70,7 @@ pub fn check(ops: &[Op]) -> Findings {
     }
     let kappa = by("kappa");
     if !kappa.is_empty() {
-        let found = jobs(&kappa);
+        let found = jobs(&kappa, &mut findings.undecided);
         findings.checkers.insert("jobs", found.len() as u64);
         findings.anomalies.extend(found);
         let found = exactly_once(&kappa);
@@ -210,12 +211,34 @@ fn linearizable(ops: &[&Op], undecided: &mut Vec<String>) -> Vec<Anomaly> {
     anomalies
 }
 
-fn jobs(ops: &[&Op]) -> Vec<Anomaly> {
+fn jobs(ops: &[&Op], undecided: &mut Vec<String>) -> Vec<Anomaly> {
     let mut anomalies = Vec::new();
+    // Acknowledged submissions by tag: a job whose client never saw it end is still known.
+    let acknowledged: std::collections::HashMap<&str, u64> = ops
+        .iter()
+        .filter(|o| o.f == "submitted")
+        .filter_map(|o| {
+            let tag = o.output.get("tag")?.as_str()?;
+            Some((tag, o.output.get("job")?.as_u64()?))
+        })
+        .collect();
+    let (mut long_loops, mut resumed) = (0, 0);
     for op in ops.iter().filter(|o| o.f == "job") {
-        let job = op.output.get("job").and_then(|j| j.as_u64());
-        let expect = op.input.get("expect");
         let tag = op.input.get("tag").and_then(|t| t.as_str()).unwrap_or("?");
+        let job = op
+            .output
+            .get("job")
+            .and_then(|j| j.as_u64())
+            .or_else(|| acknowledged.get(tag).copied());
+        if op.outcome == EventType::Ok
+            && op.input.get("kind").and_then(|k| k.as_str()) == Some("long-loop")
+        {
+            long_loops += 1;
+            if op.output.get("resumes").and_then(|r| r.as_u64()) > Some(0) {
+                resumed += 1;
+            }
+        }
+        let expect = op.input.get("expect");
         match op.outcome {
             EventType::Fail => {}
             EventType::Info | EventType::Invoke => {
@@ -267,6 +290,12 @@ fn jobs(ops: &[&Op]) -> Vec<Anomaly> {
                 }
             }
         }
+    }
+    if long_loops > 0 && resumed == 0 {
+        undecided.push(format!(
+            "none of the {long_loops} long-loop job(s) was resumed from a checkpoint: the \
+             forced-timeout path went untested in this history"
+        ));
     }
     anomalies
 }
@@ -479,6 +508,79 @@ mod tests {
         let mut h = H(vec![]);
         job(&mut h, 1, 0.0, Info, json!(null));
         assert!(h.findings().anomalies.is_empty());
+    }
+
+    /// A client cut off before its job ended left only an invocation: the acknowledgement,
+    /// recorded on its own, still makes the job one the cluster owes an end.
+    #[test]
+    fn a_job_acknowledged_to_a_client_that_was_cut_off_is_lost_if_it_never_ends() {
+        let mut h = H(vec![]);
+        h.ev(
+            0.0,
+            1,
+            Invoke,
+            "kappa",
+            "job",
+            None,
+            json!({"tag": "chain-1", "expect": 55}),
+        )
+        .ev(
+            1.0,
+            2,
+            Ok,
+            "kappa",
+            "submitted",
+            None,
+            json!({"job": 9, "tag": "chain-1"}),
+        );
+        let f = h.findings();
+        assert_eq!(kinds(&f), vec!["lost-job"]);
+        assert!(
+            f.anomalies[0].message.contains("job 9"),
+            "{:?}",
+            f.anomalies
+        );
+        // The acknowledgement is no operation of its own.
+        assert_eq!(f.workloads["kappa"].indeterminate, 1);
+        assert_eq!(f.workloads["kappa"].ok, 0);
+    }
+
+    #[test]
+    fn a_history_where_no_long_loop_was_resumed_says_so() {
+        let long_loop = |h: &mut H, p: u64, resumes: u64| {
+            h.ev(
+                0.0,
+                p,
+                Invoke,
+                "kappa",
+                "job",
+                None,
+                json!({"tag": format!("l-{p}"), "kind": "long-loop", "expect": 1}),
+            )
+            .ev(
+                5.0,
+                p,
+                Ok,
+                "kappa",
+                "job",
+                None,
+                json!({"job": p, "status": "done", "result": 1, "resumes": resumes}),
+            );
+        };
+        let mut h = H(vec![]);
+        long_loop(&mut h, 1, 0);
+        long_loop(&mut h, 2, 0);
+        let f = h.findings();
+        assert!(f.anomalies.is_empty());
+        assert!(
+            f.undecided.iter().any(|u| u.contains("forced-timeout")),
+            "{:?}",
+            f.undecided
+        );
+        let mut h = H(vec![]);
+        long_loop(&mut h, 1, 0);
+        long_loop(&mut h, 2, 4);
+        assert!(h.findings().undecided.is_empty());
     }
 
     #[test]

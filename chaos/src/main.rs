@@ -60,6 +60,11 @@ enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// One Markdown table of many runs (each DIR's report.json): per run, then per nemesis.
+    Summary {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
 }
 
 fn main() {
@@ -206,6 +211,7 @@ fn execute(cli: Cli) -> anyhow::Result<i32> {
             print(&report, json)?;
             Ok(sl_chaos::report::exit_code(&report))
         }
+        Commands::Summary { dirs } => summary(&dirs),
     }
 }
 
@@ -216,4 +222,24 @@ fn print(report: &sl_chaos::report::Report, json: bool) -> anyhow::Result<()> {
         println!("{}", sl_chaos::report::table(report));
     }
     Ok(())
+}
+
+/// Reads each run's report.json; a directory without one is named on stderr and skipped.
+fn summary(dirs: &[PathBuf]) -> anyhow::Result<i32> {
+    let mut reports = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let path = dir.join("report.json");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => reports.push(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .with_context(|| format!("{}", path.display()))?,
+            ),
+            Err(e) => eprintln!("slchaos: skipping {}: {e}", path.display()),
+        }
+    }
+    if reports.is_empty() {
+        bail!("no report.json in any of the directories");
+    }
+    print!("{}", sl_chaos::report::summary(&reports));
+    Ok(0)
 }

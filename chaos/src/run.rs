@@ -25,6 +25,8 @@ use crate::workloads::{self, Client};
 const CLIENT_GRACE: Duration = Duration::from_secs(30);
 /// The objstore workload's final reads together (every key from every live node).
 const FINAL_READS_BUDGET: Duration = Duration::from_secs(180);
+/// How long a fault aimed at the leader waits for the cluster to have one.
+const LEADER_WAIT: Duration = Duration::from_secs(10);
 /// The final reads of every factorization together.
 const VERIFY_BUDGET: Duration = Duration::from_secs(180);
 
@@ -245,12 +247,13 @@ pub fn run(options: &RunOptions) -> anyhow::Result<RunResult> {
     if !recorder.close_stream() {
         history::write(&options.out.join("history.jsonl"), &events)?;
     }
+    let mut report = evaluate(&events, faults, notes)?;
+    // After the evaluation, so each fault carries its failover time.
     let mut nemesis_file = std::fs::File::create(options.out.join("nemesis.jsonl"))?;
-    for f in &faults {
+    for f in &report.faults {
         serde_json::to_writer(&mut nemesis_file, f)?;
         nemesis_file.write_all(b"\n")?;
     }
-    let mut report = evaluate(&events, faults, notes)?;
     if interrupted {
         report::mark_incomplete(&mut report);
     }
@@ -321,6 +324,8 @@ pub fn evaluate(
         failover_p50_ms: None,
         failover_p99_ms: None,
         failover_max_ms: None,
+        failover_by_fault: Default::default(),
+        nemesis_errors: 0,
         availability: Default::default(),
         notes,
     };
@@ -437,7 +442,24 @@ fn start_fault(
     runtime: &tokio::runtime::Runtime,
     fault: &Fault,
 ) -> anyhow::Result<Vec<String>> {
-    let leader_addr = runtime.block_on(client.find_leader());
+    // A fault aimed at the leader waits for one (an election after the previous fault may
+    // still run) rather than hitting some other node under the leader's name.
+    let aims_at_leader = matches!(
+        fault,
+        Fault::Kill {
+            who: Target::Leader
+        } | Fault::Pause {
+            who: Target::Leader
+        } | Fault::Partition {
+            cut: Cut::Isolate(Target::Leader)
+        }
+    );
+    let mut leader_addr = runtime.block_on(client.find_leader());
+    let deadline = Instant::now() + LEADER_WAIT;
+    while aims_at_leader && leader_addr.is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        leader_addr = runtime.block_on(client.find_leader());
+    }
     let mut c = cluster.lock().unwrap_or_else(|e| e.into_inner());
     let live: Vec<(usize, String, std::net::SocketAddr)> = c
         .live()
@@ -445,6 +467,9 @@ fn start_fault(
         .map(|m| (m.index, m.name.clone(), m.addr))
         .collect();
     let leader_pos = leader_addr.and_then(|a| live.iter().position(|(_, _, addr)| *addr == a));
+    if aims_at_leader && leader_pos.is_none() {
+        anyhow::bail!("no leader found within {LEADER_WAIT:?}; the fault was not done");
+    }
     let pick = |t: &Target| -> Vec<usize> {
         match t {
             Target::One(n) => vec![*n as usize % live.len()],
@@ -503,7 +528,7 @@ fn start_fault(
                 .iter()
                 .find(|m| m.index == joined)
                 .map(|m| (m.name.clone(), m.addr))
-                .expect("just joined");
+                .context("the node that just joined is not among the members")?;
             let mut addrs = client.addrs.lock().unwrap_or_else(|e| e.into_inner());
             addrs.push(new.1);
             Ok(vec![format!("-{}", leaving.1), format!("+{}", new.0)])

@@ -275,6 +275,22 @@ mod tests {
         assert!(plan(7, &[], 3, 60_000).is_empty());
     }
 
+    /// `make test`'s smoke (chaos/tests/smoke.rs) promises both kinds of fault in 20 s.
+    #[test]
+    fn the_smoke_runs_schedule_kills_and_partitions() {
+        let steps = plan(3, &[Nemesis::Kill, Nemesis::Partition], 3, 20_000);
+        assert!(
+            steps.iter().any(|s| matches!(s.fault, Fault::Kill { .. })),
+            "{steps:?}"
+        );
+        assert!(
+            steps
+                .iter()
+                .any(|s| matches!(s.fault, Fault::Partition { .. })),
+            "{steps:?}"
+        );
+    }
+
     #[test]
     fn cuts_split_the_members() {
         let (a, b) = sides(&Cut::MajorityMinority(3), 5, None);
