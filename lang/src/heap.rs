@@ -335,6 +335,10 @@ pub enum Object {
     Instance {
         class: u32,
         attrs: Vec<(String, Value)>,
+        /// Once the program asked for `__dict__` (or `vars()`): the dict object that holds the
+        /// attributes from then on, shared with the program (`attrs` is then empty), so that
+        /// `obj.__dict__[k] = v` and `obj.__dict__.update(...)` change the instance as in Python.
+        dict: Option<u32>,
     },
     /// A function bound to its receiver (`obj.method`).
     Method {
@@ -522,9 +526,12 @@ impl Object {
                 }
                 c.attrs.iter().for_each(|(_, v)| push(v));
             }
-            Object::Instance { class, attrs } => {
+            Object::Instance { class, attrs, dict } => {
                 push(&Value::Ref(*class));
                 attrs.iter().for_each(|(_, v)| push(v));
+                if let Some(d) = dict {
+                    push(&Value::Ref(*d));
+                }
             }
             Object::Module { attrs, .. } => attrs.iter().for_each(|(_, v)| push(v)),
             Object::Method { receiver, function } => {

@@ -128,6 +128,16 @@ fn classes_outside_the_subset_raise_naming_what() {
             "calling a metaclass",
         ),
         (
+            "print(dir([]))\n",
+            "NotSupported",
+            "dir() of a 'list' value",
+        ),
+        (
+            "def f():\n    return vars()\nf()\n",
+            "NotSupported",
+            "vars() without an argument",
+        ),
+        (
             "class E(KeyError, ValueError):\n    pass\n",
             "NotSupported",
             "both KeyError and ValueError",

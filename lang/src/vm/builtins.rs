@@ -38,6 +38,60 @@ const TYPES: &[&str] = &[
     "slice",
 ];
 
+/// What `dir()` lists for every instance and class of a user class (CPython 3.11's `object`
+/// names plus what a class statement adds).
+const OBJECT_DIR: &[&str] = &[
+    "__class__",
+    "__delattr__",
+    "__dict__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__le__",
+    "__lt__",
+    "__module__",
+    "__ne__",
+    "__new__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+    "__weakref__",
+];
+
+/// What `BaseException` adds to `dir()` of an exception class or instance.
+const EXCEPTION_DIR: &[&str] = &[
+    "__cause__",
+    "__context__",
+    "__setstate__",
+    "__suppress_context__",
+    "__traceback__",
+    "add_note",
+    "args",
+    "with_traceback",
+];
+
+/// What every module's `dir()` holds besides its own names.
+const MODULE_DIR: &[&str] = &[
+    "__doc__",
+    "__file__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+];
+
 /// Where the class of `object()` instances is kept (in `State::modules`, under a name no import
 /// can spell).
 const BARE_OBJECT: &str = "<object>";
@@ -49,6 +103,112 @@ pub(super) fn is_type_name(name: &str) -> bool {
 }
 
 impl Vm {
+    /// `vars(v)`: an instance's own `__dict__` (the live one), or a copy of a class's or
+    /// module's namespace (CPython's class namespace is a read-only mappingproxy).
+    fn vars_of(&mut self, v: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = v else {
+            return raise("TypeError", "vars() argument must have __dict__ attribute");
+        };
+        let attrs = match self.object(r)? {
+            Object::Instance { class, .. } if Some(*class) != self.bare_object_class() => {
+                return self.instance_dict(r);
+            }
+            Object::Class(c) => c.attrs.clone(),
+            Object::Module { attrs, .. } => attrs.clone(),
+            Object::Exception { attrs, .. } => attrs.clone(),
+            _ => return raise("TypeError", "vars() argument must have __dict__ attribute"),
+        };
+        let mut dict = crate::heap::Dict::default();
+        for (k, v) in attrs {
+            let key = self.str_value(k.clone())?;
+            dict.insert(crate::heap::Key::Str(k), key, v);
+        }
+        self.alloc(Object::Dict(dict))
+    }
+
+    /// `dir(v)` of an instance, class, exception or module: its names and its classes' along
+    /// the MRO, with what `object` (and `BaseException`) give every one, sorted.
+    fn dir_of(&mut self, v: Value) -> Result<Value, Raise> {
+        let mut names: Vec<String> = Vec::new();
+        let mut classes: Vec<Value> = Vec::new();
+        let mut exception = false;
+        let Value::Ref(r) = v else {
+            let t = self.type_name(v)?;
+            return raise(
+                "NotSupported",
+                format!(
+                    "dir() of a '{t}' value is not in the subset (instances, classes and modules are)"
+                ),
+            );
+        };
+        match self.object(r)? {
+            Object::Instance { class, attrs, dict } => {
+                let (class, dict) = (*class, *dict);
+                names.extend(attrs.iter().map(|(k, _)| k.clone()));
+                if let Some(d) = dict {
+                    names.extend(self.dict_str_entries(d)?.into_iter().map(|(k, _)| k));
+                }
+                classes.push(Value::Ref(class));
+            }
+            Object::Exception { user, attrs, .. } => {
+                names.extend(attrs.iter().map(|(k, _)| k.clone()));
+                exception = true;
+                if let Some(c) = user {
+                    classes.push(Value::Ref(*c));
+                }
+            }
+            Object::Class(_) => classes.push(v),
+            Object::Module { attrs, .. } => {
+                names.extend(attrs.iter().map(|(k, _)| k.clone()));
+                names.extend(MODULE_DIR.iter().map(|n| n.to_string()));
+            }
+            other => {
+                let t = other.type_name();
+                return raise(
+                    "NotSupported",
+                    format!(
+                        "dir() of a '{t}' value is not in the subset (instances, classes and modules are)"
+                    ),
+                );
+            }
+        }
+        if let Some(&Value::Ref(c)) = classes.first() {
+            let Object::Class(k) = self.object(c)? else {
+                return raise("SystemError", "not a class");
+            };
+            let mut chain = vec![Value::Ref(c)];
+            chain.extend(k.mro.iter().copied());
+            for entry in chain {
+                match entry {
+                    Value::Ref(k) => {
+                        if let Object::Class(k) = self.object(k)? {
+                            names.extend(
+                                k.attrs
+                                    .iter()
+                                    .filter(|(n, _)| n != "__qualname__")
+                                    .map(|(n, _)| n.clone()),
+                            );
+                        }
+                    }
+                    Value::ExceptionClass(_) => exception = true,
+                    _ => {}
+                }
+            }
+            names.extend(OBJECT_DIR.iter().map(|n| n.to_string()));
+        }
+        if exception {
+            names.extend(OBJECT_DIR.iter().map(|n| n.to_string()));
+            names.extend(EXCEPTION_DIR.iter().map(|n| n.to_string()));
+        }
+        names.sort();
+        names.dedup();
+        let mut items = Vec::with_capacity(names.len());
+        for n in names {
+            items.push(self.str_value(n)?);
+        }
+        self.alloc(Object::List(items))
+    }
+
     /// The class of `object()` instances, once one was made.
     pub(super) fn bare_object_class(&self) -> Option<u32> {
         self.state
@@ -617,6 +777,26 @@ impl Vm {
                 count(&args, 1, 1)?;
                 self.class_of(args[0])
             }
+            "vars" => {
+                if args.is_empty() {
+                    return raise(
+                        "NotSupported",
+                        "vars() without an argument (the local namespace) is not in the subset",
+                    );
+                }
+                count(&args, 1, 1)?;
+                self.vars_of(args[0])
+            }
+            "dir" => {
+                if args.is_empty() {
+                    return raise(
+                        "NotSupported",
+                        "dir() without an argument (the local namespace) is not in the subset",
+                    );
+                }
+                count(&args, 1, 1)?;
+                self.dir_of(args[0])
+            }
             "callable" => {
                 count(&args, 1, 1)?;
                 let v = args[0];
@@ -914,6 +1094,7 @@ impl Vm {
                     }
                 };
                 self.alloc(Object::Instance {
+                    dict: None,
                     class,
                     attrs: Vec::new(),
                 })

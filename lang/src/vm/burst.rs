@@ -293,17 +293,17 @@ pub(super) fn burst(
                 // An attribute the instance holds itself.
                 Instr::LoadAttr(name) => match (stack.last().copied(), names.get(name as usize)) {
                     (Some(Value::Ref(r)), Some(name)) => match heap.get(r) {
-                        Some(Object::Instance { attrs, .. }) => {
-                            match attrs.iter().find(|(k, _)| k == name) {
-                                Some((_, v)) => {
-                                    let v = *v;
-                                    stack.pop();
-                                    stack.push(v);
-                                    true
-                                }
-                                None => false,
+                        Some(Object::Instance {
+                            attrs, dict: None, ..
+                        }) => match attrs.iter().find(|(k, _)| k == name) {
+                            Some((_, v)) => {
+                                let v = *v;
+                                stack.pop();
+                                stack.push(v);
+                                true
                             }
-                        }
+                            None => false,
+                        },
                         _ => false,
                     },
                     _ => false,
@@ -313,16 +313,16 @@ pub(super) fn burst(
                 Instr::StoreAttr(name) if n >= 2 => {
                     match (stack[n - 1], names.get(name as usize)) {
                         (Value::Ref(r), Some(name)) => match heap.get_mut(r) {
-                            Some(Object::Instance { attrs, .. }) => {
-                                match attrs.iter_mut().find(|(k, _)| k == name) {
-                                    Some((_, slot)) => {
-                                        *slot = stack[n - 2];
-                                        stack.truncate(n - 2);
-                                        true
-                                    }
-                                    None => false,
+                            Some(Object::Instance {
+                                attrs, dict: None, ..
+                            }) => match attrs.iter_mut().find(|(k, _)| k == name) {
+                                Some((_, slot)) => {
+                                    *slot = stack[n - 2];
+                                    stack.truncate(n - 2);
+                                    true
                                 }
-                            }
+                                None => false,
+                            },
                             _ => false,
                         },
                         _ => false,
@@ -571,7 +571,12 @@ fn plain_callee(
             let Value::Ref(receiver) = stack[at] else {
                 return None;
             };
-            let Some(Object::Instance { class, attrs }) = heap.get(receiver) else {
+            let Some(Object::Instance {
+                class,
+                attrs,
+                dict: None,
+            }) = heap.get(receiver)
+            else {
                 return None;
             };
             let name = names.get(name as usize)?;

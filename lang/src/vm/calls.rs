@@ -377,12 +377,17 @@ impl Vm {
     ) -> Result<(), Raise> {
         if let Value::Ref(r) = receiver {
             match self.object(r)? {
-                Object::Instance { class, attrs } => {
+                Object::Instance { class, attrs, dict } => {
                     if let Some((_, f)) = attrs.iter().find(|(k, _)| k == name) {
                         let f = *f;
                         return self.call_with(f, args, kwargs);
                     }
-                    let class = *class;
+                    let (class, dict) = (*class, *dict);
+                    if let Some(d) = dict
+                        && let Some(f) = self.dict_str_get(d, name)?
+                    {
+                        return self.call_with(f, args, kwargs);
+                    }
                     if let super::objects::Found::Class(f) = self.class_lookup(class, name)?
                         && let Value::Ref(fr) = f
                         && matches!(self.object(fr)?, Object::Function { .. })

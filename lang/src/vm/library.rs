@@ -61,16 +61,22 @@ impl Vm {
                     self.alloc(Object::Instance {
                         class,
                         attrs: Vec::new(),
+                        dict: None,
                     })
                 }
                 _ => raise("TypeError", "_sl.bare_instance() needs a class"),
             },
             "copy_instance" => match arg(0)? {
                 Value::Ref(r) => match self.object(r)? {
-                    Object::Instance { class, attrs } => {
+                    Object::Instance { class, attrs, dict } => {
+                        let (class, mut attrs, dict) = (*class, attrs.clone(), *dict);
+                        if let Some(d) = dict {
+                            attrs = self.dict_str_entries(d)?;
+                        }
                         let copy = Object::Instance {
-                            class: *class,
-                            attrs: attrs.clone(),
+                            class,
+                            attrs,
+                            dict: None,
                         };
                         self.alloc(copy)
                     }
@@ -81,6 +87,10 @@ impl Vm {
             "instance_attrs" => match arg(0)? {
                 Value::Ref(r) => {
                     let attrs = match self.object(r)? {
+                        Object::Instance { dict: Some(d), .. } => {
+                            let d = *d;
+                            self.dict_str_entries(d)?
+                        }
                         Object::Instance { attrs, .. } => attrs.clone(),
                         _ => Vec::new(),
                     };

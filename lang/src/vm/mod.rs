@@ -407,6 +407,8 @@ const BUILTINS: &[&str] = &[
     // `value::ELLIPSIS`.
     "Ellipsis",
     "ellipsis",
+    "vars",
+    "dir",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 

@@ -555,6 +555,7 @@ impl Vm {
             None => self.alloc(Object::Instance {
                 class,
                 attrs: Vec::new(),
+                dict: None,
             })?,
         };
         let Value::Ref(r) = instance else {
@@ -729,13 +730,22 @@ impl Vm {
             return self.scalar_attr(obj, name);
         };
         match self.object(r)? {
-            Object::Instance { class, attrs } => {
+            Object::Instance { class, attrs, dict } => {
                 if let Some((_, v)) = attrs.iter().find(|(k, _)| k == name) {
                     return Ok(Some(*v));
                 }
-                let class = *class;
+                let (class, dict) = (*class, *dict);
+                if let Some(d) = dict
+                    && let Some(v) = self.dict_str_get(d, name)?
+                {
+                    return Ok(Some(v));
+                }
                 if name == "__class__" {
                     return Ok(Some(Value::Ref(class)));
+                }
+                // Not for `object()`'s bare instances, which have no `__dict__` in Python.
+                if name == "__dict__" && Some(class) != self.bare_object_class() {
+                    return self.instance_dict(r).map(Some);
                 }
                 match self.class_lookup(class, name)? {
                     Found::Class(v) => self.bind(v, obj, Value::Ref(class)).map(Some),
@@ -929,6 +939,58 @@ impl Vm {
         }
     }
 
+    /// `name` in dict object `d` (an instance's `__dict__`), by its str key.
+    pub(super) fn dict_str_get(&self, d: u32, name: &str) -> Result<Option<Value>, Raise> {
+        let Object::Dict(dict) = self.object(d)? else {
+            return raise("SystemError", "an instance's __dict__ is not a dict");
+        };
+        Ok(dict
+            .index
+            .get(&crate::heap::Key::Str(name.to_owned()))
+            .and_then(|i| dict.entries.get(*i as usize))
+            .map(|(_, v)| *v))
+    }
+
+    /// The str-keyed entries of dict object `d`, in order (an instance's `__dict__` as
+    /// attributes).
+    pub(super) fn dict_str_entries(&self, d: u32) -> Result<Vec<(String, Value)>, Raise> {
+        let Object::Dict(dict) = self.object(d)? else {
+            return raise("SystemError", "an instance's __dict__ is not a dict");
+        };
+        let mut out = Vec::with_capacity(dict.entries.len());
+        for (k, v) in &dict.entries {
+            if let Value::Ref(k) = k
+                && let Object::Str(k) = self.object(*k)?
+            {
+                out.push((k.clone(), *v));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Instance `r`'s `__dict__`: made from its attributes the first time, then the same dict
+    /// object, which holds the attributes from then on.
+    pub(super) fn instance_dict(&mut self, r: u32) -> Result<Value, Raise> {
+        let attrs = match self.state.heap.get_mut(r) {
+            Some(Object::Instance { dict: Some(d), .. }) => return Ok(Value::Ref(*d)),
+            Some(Object::Instance { attrs, .. }) => std::mem::take(attrs),
+            _ => return raise("TypeError", "vars() argument must have __dict__ attribute"),
+        };
+        let mut dict = crate::heap::Dict::default();
+        for (k, v) in attrs {
+            let key = self.str_value(k.clone())?;
+            dict.insert(crate::heap::Key::Str(k), key, v);
+        }
+        let d = self.alloc(Object::Dict(dict))?;
+        let Value::Ref(dr) = d else {
+            return raise("SystemError", "allocation");
+        };
+        if let Some(Object::Instance { dict, .. }) = self.state.heap.get_mut(r) {
+            *dict = Some(dr);
+        }
+        Ok(d)
+    }
+
     /// `C.__mro__` (the class, its MRO, then `object`), or `C.__bases__` (`(object,)` when it
     /// named none).
     fn class_mro(&mut self, class: u32, bases_only: bool) -> Result<Value, Raise> {
@@ -1107,7 +1169,9 @@ impl Vm {
         };
         // Rebinding an instance attribute it already has: nothing on the class can intervene
         // (a property would have kept the name out of the instance).
-        if let Some(Object::Instance { attrs, .. }) = self.state.heap.get_mut(r)
+        if let Some(Object::Instance {
+            attrs, dict: None, ..
+        }) = self.state.heap.get_mut(r)
             && let Some((_, slot)) = attrs.iter_mut().find(|(k, _)| k == name)
         {
             *slot = value;
@@ -1156,6 +1220,18 @@ impl Vm {
                 return Ok(());
             }
         }
+        if let Some(Object::Instance { dict: Some(d), .. }) = self.state.heap.get(r) {
+            let (d, key) = (*d, self.str_value(name.to_owned())?);
+            let mut dict = match self.state.heap.get_mut(d) {
+                Some(Object::Dict(dict)) => std::mem::take(dict),
+                _ => return raise("SystemError", "instance dict"),
+            };
+            let set = self.dict_set(&mut dict, key, value);
+            if let Some(Object::Dict(slot)) = self.state.heap.get_mut(d) {
+                *slot = dict;
+            }
+            return set;
+        }
         match self.state.heap.get_mut(r) {
             Some(Object::Instance { attrs, .. })
             | Some(Object::Exception { attrs, .. })
@@ -1187,6 +1263,17 @@ impl Vm {
 
     /// `del obj.name`.
     pub(super) fn del_attr(&mut self, obj: Value, name: &str) -> Result<(), Raise> {
+        if let Value::Ref(r) = obj
+            && let Some(Object::Instance { dict: Some(d), .. }) = self.state.heap.get(r)
+        {
+            let key = crate::heap::Key::Str(name.to_owned());
+            if let Some(Object::Dict(dict)) = self.state.heap.get_mut(*d)
+                && dict.remove(&key).is_some()
+            {
+                return Ok(());
+            }
+            return self.missing_attr(obj, name);
+        }
         if let Value::Ref(r) = obj
             && let Some(
                 Object::Instance { attrs, .. }
