@@ -1,4 +1,5 @@
-//! Class-body annotations: `x: int = 0` in a class body records `__annotations__['x']`, in the
+//! Class-body rewrites. A docstring becomes `__doc__ = "…"` first, as CPython's class namespace
+//! holds it. Annotations: `x: int = 0` in a class body records `__annotations__['x']`, in the
 //! order written, as CPython does (what `dataclasses` and `typing.NamedTuple`-style code read to
 //! find a class's fields).
 //!
@@ -48,6 +49,34 @@ pub fn record(body: &[ast::Stmt]) -> Option<Vec<ast::Stmt>> {
             out.push(assign(entry, value, range));
         }
     }
+    Some(out)
+}
+
+/// The docstring of a function or class body: its first statement, when a string literal.
+pub fn docstring(body: &[ast::Stmt]) -> Option<&str> {
+    match body.first()? {
+        ast::Stmt::Expr(e) => match &*e.value {
+            ast::Expr::Constant(c) => match &c.value {
+                Constant::Str(s) => Some(s.as_str()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The class body with `__doc__ = <its docstring>` first, or `None` when it has none.
+pub fn record_doc(body: &[ast::Stmt]) -> Option<Vec<ast::Stmt>> {
+    let doc = docstring(body)?.to_owned();
+    let range = body.first()?.range();
+    let mut out = Vec::with_capacity(body.len() + 1);
+    out.push(assign(
+        name("__doc__", ast::ExprContext::Store, range),
+        text_expr(doc, range),
+        range,
+    ));
+    out.extend(body.iter().cloned());
     Some(out)
 }
 

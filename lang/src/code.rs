@@ -253,6 +253,8 @@ pub struct Code {
     /// Instruction ranges `[start, end)` compiled from a list (0), set (1) or dict (2)
     /// comprehension: CPython runs those in their own frame, so tracebacks show one for them.
     pub comprehensions: Vec<(u32, u32, u8)>,
+    /// The docstring (a function's `__doc__`).
+    pub doc: Option<String>,
 }
 
 /// A compiled file: code objects (the module body is `codes[0]`), constants and global names.

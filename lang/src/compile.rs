@@ -318,6 +318,7 @@ fn placeholder(name: &str) -> Code {
         instrs: Vec::new(),
         lines: Vec::new(),
         comprehensions: Vec::new(),
+        doc: None,
     }
 }
 
@@ -602,6 +603,7 @@ impl Function {
             instrs: self.instrs,
             lines: self.lines,
             comprehensions: self.comprehensions,
+            doc: None,
         }
     }
 
@@ -1233,9 +1235,9 @@ impl Function {
             function.emit_return_none(s, end);
         }
         let index = s.module.codes.len() as u32;
-        s.module
-            .codes
-            .push(function.finish(name, positional as u32));
+        let mut code = function.finish(name, positional as u32);
+        code.doc = crate::annotations::docstring(body).map(str::to_owned);
+        s.module.codes.push(code);
         self.at(s, at);
         for (_, slot) in &captured {
             // The slot holds the cell itself: hand the cell over, not its content.
@@ -1309,12 +1311,14 @@ impl Function {
             kwonlyargs: Vec::new(),
             kwarg: None,
         };
-        let annotated = crate::annotations::record(&def.body);
+        let documented = crate::annotations::record_doc(&def.body);
+        let body = documented.as_deref().unwrap_or(&def.body);
+        let annotated = crate::annotations::record(body);
         self.make_function(
             s,
             def.name.as_str(),
             &no_args,
-            annotated.as_deref().unwrap_or(&def.body),
+            annotated.as_deref().unwrap_or(body),
             at,
             end,
             Body::Class,

@@ -94,6 +94,44 @@ Text = str
 TYPE_CHECKING = False
 
 
+from collections import _NamedTuple, itemgetter_ as _itemgetter
+
+
+class NamedTuple(_NamedTuple):
+    # `class P(NamedTuple): x: int; y: int = 0` — the annotations are the fields, in order,
+    # and a class attribute of a field's name is its default, as collections.namedtuple's
+    # `defaults`.
+    def __init_subclass__(cls, **kwargs):
+        if NamedTuple not in cls.__bases__:
+            return
+        own = vars(cls)
+        fields = tuple(own.get('__annotations__', {}))
+        defaults = {}
+        for name in fields:
+            if name.startswith('_'):
+                raise AttributeError('Cannot overwrite NamedTuple attribute ' + name)
+            if name in own:
+                defaults[name] = own[name]
+            elif defaults:
+                raise TypeError('Non-default namedtuple field ' + name + ' cannot follow default field'
+                                + ('s' if len(defaults) > 1 else '') + ' ' + ', '.join(defaults))
+        cls._fields = fields
+        cls.__match_args__ = fields
+        cls._field_defaults = defaults
+        for i, name in enumerate(fields):
+            setattr(cls, name, property(_itemgetter(i)))
+
+
+class _TypedDictMeta(type):
+    # A TypedDict's "instances" are plain dicts, as in CPython.
+    def __call__(cls, *args, **kwargs):
+        return dict(*args, **kwargs)
+
+
+class TypedDict(metaclass=_TypedDictMeta):
+    pass
+
+
 class Protocol:
     pass
 

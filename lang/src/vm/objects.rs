@@ -743,6 +743,12 @@ impl Vm {
                 if name == "__class__" {
                     return Ok(Some(Value::Ref(class)));
                 }
+                if name == "__doc__" {
+                    let Object::Class(c) = self.object(class)? else {
+                        return raise("SystemError", "not a class");
+                    };
+                    return Ok(Some(own_attr(c, name).unwrap_or(Value::None)));
+                }
                 // Not for `object()`'s bare instances, which have no `__dict__` in Python.
                 if name == "__dict__" && Some(class) != self.bare_object_class() {
                     return self.instance_dict(r).map(Some);
@@ -778,6 +784,10 @@ impl Vm {
                 }
             }
             Object::Class(c) => {
+                // Each class's own docstring; never inherited.
+                if name == "__doc__" {
+                    return Ok(Some(own_attr(c, name).unwrap_or(Value::None)));
+                }
                 if name == "__name__" || name == "__qualname__" {
                     let n = c.name.clone();
                     return self.str_value(n).map(Some);
@@ -856,7 +866,18 @@ impl Vm {
             Object::Function { .. } if name == "__module__" => {
                 self.str_value("__main__".to_owned()).map(Some)
             }
-            Object::Function { .. } if name == "__doc__" => Ok(Some(Value::None)),
+            Object::Function { code, .. } if name == "__doc__" => {
+                let doc = self
+                    .state
+                    .module
+                    .codes
+                    .get(*code as usize)
+                    .and_then(|c| c.doc.clone());
+                match doc {
+                    Some(d) => self.str_value(d).map(Some),
+                    None => Ok(Some(Value::None)),
+                }
+            }
             Object::Function { code, attrs, .. } => match name {
                 "__name__" => {
                     let n = self
@@ -872,7 +893,7 @@ impl Vm {
             Object::Method { receiver, function } => match name {
                 "__self__" => Ok(Some(*receiver)),
                 "__func__" => Ok(Some(*function)),
-                "__name__" if matches!(function, Value::Ref(f) if matches!(self.object(*f)?, Object::Function { .. })) =>
+                "__name__" | "__doc__" if matches!(function, Value::Ref(f) if matches!(self.object(*f)?, Object::Function { .. })) =>
                 {
                     let f = *function;
                     self.lookup_attr(f, name)
