@@ -25,6 +25,8 @@ use crate::workloads::{self, Client};
 const CLIENT_GRACE: Duration = Duration::from_secs(30);
 /// The objstore workload's final reads together (every key from every live node).
 const FINAL_READS_BUDGET: Duration = Duration::from_secs(180);
+/// How long a membership change waits for the leader to restore the configured voters.
+const PROMOTION_WAIT: Duration = Duration::from_secs(30);
 /// How long a fault aimed at the leader waits for the cluster to have one.
 const LEADER_WAIT: Duration = Duration::from_secs(10);
 /// The final reads of every factorization together.
@@ -454,12 +456,26 @@ fn start_fault(
             cut: Cut::Isolate(Target::Leader)
         }
     );
-    let mut leader_addr = runtime.block_on(client.find_leader());
+    let mut leader = runtime.block_on(client.leader_status());
     let deadline = Instant::now() + LEADER_WAIT;
-    while aims_at_leader && leader_addr.is_none() && Instant::now() < deadline {
+    while aims_at_leader && leader.is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(200));
-        leader_addr = runtime.block_on(client.find_leader());
+        leader = runtime.block_on(client.leader_status());
     }
+    let leader_addr = leader.as_ref().map(|(addr, _)| *addr);
+    // The voters of the configuration now (a node that joined may still be a learner): a
+    // "minority" is a minority of these, so a quorum of voters always survives it.
+    let voter_addrs: Vec<std::net::SocketAddr> = leader
+        .as_ref()
+        .map(|(_, status)| {
+            status
+                .members
+                .iter()
+                .filter(|m| status.voters.contains(&m.id))
+                .filter_map(|m| m.addr.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut c = cluster.lock().unwrap_or_else(|e| e.into_inner());
     let live: Vec<(usize, String, std::net::SocketAddr)> = c
         .live()
@@ -475,8 +491,19 @@ fn start_fault(
             Target::One(n) => vec![*n as usize % live.len()],
             Target::Leader => vec![leader_pos.unwrap_or(0)],
             Target::Minority(n) => {
-                let k = (c.voters.min(live.len()).saturating_sub(1) / 2).max(1);
-                (0..k).map(|j| (*n as usize + j) % live.len()).collect()
+                let voters: Vec<usize> = (0..live.len())
+                    .filter(|p| voter_addrs.contains(&live[*p].2))
+                    .collect();
+                if voters.is_empty() {
+                    // No leader to ask: the configured count, over whoever runs.
+                    let k = (c.voters.min(live.len()).saturating_sub(1) / 2).max(1);
+                    (0..k).map(|j| (*n as usize + j) % live.len()).collect()
+                } else {
+                    let k = (voters.len().saturating_sub(1) / 2).max(1);
+                    (0..k)
+                        .map(|j| voters[(*n as usize + j) % voters.len()])
+                        .collect()
+                }
             }
         }
     };
@@ -529,8 +556,35 @@ fn start_fault(
                 .find(|m| m.index == joined)
                 .map(|m| (m.name.clone(), m.addr))
                 .context("the node that just joined is not among the members")?;
-            let mut addrs = client.addrs.lock().unwrap_or_else(|e| e.into_inner());
-            addrs.push(new.1);
+            client
+                .addrs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(new.1);
+            let wanted = c.voters;
+            drop(c);
+            // As a Jepsen membership nemesis waits for the membership to converge: until the
+            // leader has promoted a learner back to the configured voters, the cluster runs with
+            // one voter fewer, and the next fault would meet a cluster smaller than it thinks.
+            let deadline = Instant::now() + PROMOTION_WAIT;
+            loop {
+                let voters = runtime
+                    .block_on(client.leader_status())
+                    .map(|(_, status)| status.voters.len());
+                if voters.is_some_and(|v| v >= wanted) {
+                    break;
+                }
+                if Instant::now() > deadline || INTERRUPTED.load(Ordering::SeqCst) {
+                    anyhow::bail!(
+                        "{} voters of {wanted} {PROMOTION_WAIT:?} after {} joined (-{} +{})",
+                        voters.map_or("no leader, unknown".into(), |v| v.to_string()),
+                        new.0,
+                        leaving.1,
+                        new.0
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
             Ok(vec![format!("-{}", leaving.1), format!("+{}", new.0)])
         }
     }

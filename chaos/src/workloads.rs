@@ -80,6 +80,11 @@ impl Client {
 
     /// The current leader's address, asking every node (bounded by [`ATTEMPT_TIMEOUT`] each).
     pub async fn find_leader(&self) -> Option<SocketAddr> {
+        self.leader_status().await.map(|(addr, _)| addr)
+    }
+
+    /// The leader's address and its view of the cluster (voters, learners, members).
+    pub async fn leader_status(&self) -> Option<(SocketAddr, sl_coordinator::service::Status)> {
         for addr in self.addrs() {
             if let Ok(Ok(status)) = tokio::time::timeout(
                 ATTEMPT_TIMEOUT,
@@ -88,7 +93,7 @@ impl Client {
             .await
                 && status.role == Role::Leader
             {
-                return Some(addr);
+                return Some((addr, status));
             }
         }
         None
