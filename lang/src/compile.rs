@@ -872,10 +872,28 @@ impl Function {
             ast::Stmt::With(w) => self.with_statement(s, &w.items, &w.body, at)?,
             ast::Stmt::Import(i) => {
                 for alias in &i.names {
-                    if alias.name.contains('.') {
-                        return Err(s.unsupported(at, "importing a dotted module name"));
+                    let full = alias.name.as_str();
+                    if full.contains('.') && alias.asname.is_none() {
+                        // `import a.b.c` binds `a`, each module an attribute of its parent.
+                        let parts: Vec<&str> = full.split('.').collect();
+                        // The top module first, so a missing one is named as CPython names it.
+                        let top = s.name(parts[0]);
+                        self.emit(Instr::Import(top));
+                        self.emit(Instr::Pop);
+                        for depth in 1..parts.len() {
+                            let child = s.name(&parts[..=depth].join("."));
+                            self.emit(Instr::Import(child));
+                            let parent = s.name(&parts[..depth].join("."));
+                            self.emit(Instr::Import(parent));
+                            let attr = s.name(parts[depth]);
+                            self.emit(Instr::StoreAttr(attr));
+                        }
+                        let top = s.name(parts[0]);
+                        self.emit(Instr::Import(top));
+                        self.store(s, parts[0]);
+                        continue;
                     }
-                    let module = s.name(alias.name.as_str());
+                    let module = s.name(full);
                     self.emit(Instr::Import(module));
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
                     self.store(s, bound.as_str());
@@ -885,8 +903,8 @@ impl Function {
                 let Some(module) = &i.module else {
                     return Err(s.unsupported(at, "relative imports"));
                 };
-                if i.level.is_some_and(|l| l.to_u32() > 0) || module.contains('.') {
-                    return Err(s.unsupported(at, "relative or dotted imports"));
+                if i.level.is_some_and(|l| l.to_u32() > 0) {
+                    return Err(s.unsupported(at, "relative imports"));
                 }
                 let id = s.name(module.as_str());
                 self.emit(Instr::Import(id));

@@ -39,6 +39,11 @@ pub const MODULES: &[(&str, &str)] = &[
     ("enum", include_str!("library/enum.py")),
     ("sys", include_str!("library/sys.py")),
     ("io", include_str!("library/io.py")),
+    ("abc", include_str!("library/abc.py")),
+    (
+        "collections.abc",
+        include_str!("library/collections_abc.py"),
+    ),
 ];
 
 /// The source of library module `name`, if there is one.
@@ -58,7 +63,12 @@ pub fn imports(body: &[ast::Stmt], out: &mut Vec<String>) {
         match stmt {
             ast::Stmt::Import(i) => {
                 for alias in &i.names {
-                    out.push(alias.name.to_string());
+                    // `import a.b` imports `a`, then `a.b`.
+                    let name = alias.name.as_str();
+                    for (at, _) in name.match_indices('.') {
+                        out.push(name[..at].to_owned());
+                    }
+                    out.push(name.to_owned());
                 }
             }
             ast::Stmt::ImportFrom(i) => {

@@ -18,7 +18,6 @@ fn unsupported_constructs_are_named_with_their_position() {
             "`:=` inside a generator expression",
         ),
         ("from . import x\n", 1, "relative"),
-        ("import os.path\n", 1, "dotted"),
         ("from math import *\n", 1, "import *"),
         ("a = 1\nb = a @ a\n", 2, "`@`"),
         ("z = 2j\n", 1, "complex numbers"),

@@ -770,6 +770,22 @@ impl Vm {
                     if self.subclass(subject, c)? {
                         return Ok(Value::Bool(true));
                     }
+                    // A metaclass's `__instancecheck__` / `__subclasscheck__` decides past the
+                    // class's own MRO (`abc.ABCMeta`'s registered and duck-typed subclasses).
+                    let hook = if name == "isinstance" {
+                        "__instancecheck__"
+                    } else {
+                        "__subclasscheck__"
+                    };
+                    if let Value::Ref(cr) = c
+                        && let Some(m) = self.metaclass_of(cr)?
+                        && let super::objects::Found::Class(f) = self.class_lookup(m, hook)?
+                    {
+                        let answer = self.call_sync(f, vec![c, v], Vec::new())?;
+                        if self.truthy(answer)? {
+                            return Ok(Value::Bool(true));
+                        }
+                    }
                 }
                 Ok(Value::Bool(false))
             }
