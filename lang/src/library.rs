@@ -40,6 +40,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("sys", include_str!("library/sys.py")),
     ("io", include_str!("library/io.py")),
     ("abc", include_str!("library/abc.py")),
+    ("contextlib", include_str!("library/contextlib.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

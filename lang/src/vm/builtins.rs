@@ -937,9 +937,12 @@ impl Vm {
             "getattr" => {
                 count(&args, 2, 3)?;
                 let attr = self.str_arg(args[1], "getattr")?;
-                match self.lookup_attr(args[0], &attr)? {
-                    Some(v) => Ok(v),
-                    None => match args.get(2) {
+                match self.lookup_attr(args[0], &attr) {
+                    Ok(Some(v)) => Ok(v),
+                    // A default also covers what a `__getattr__` raised.
+                    Err(e) if args.len() == 3 && self.is_attribute_error(&e) => Ok(args[2]),
+                    Err(e) => Err(e),
+                    Ok(None) => match args.get(2) {
                         Some(d) => Ok(*d),
                         None => self.missing_attr(args[0], &attr),
                     },
@@ -948,7 +951,11 @@ impl Vm {
             "hasattr" => {
                 count(&args, 2, 2)?;
                 let attr = self.str_arg(args[1], "hasattr")?;
-                Ok(Value::Bool(self.lookup_attr(args[0], &attr)?.is_some()))
+                match self.lookup_attr(args[0], &attr) {
+                    Ok(found) => Ok(Value::Bool(found.is_some())),
+                    Err(e) if self.is_attribute_error(&e) => Ok(Value::Bool(false)),
+                    Err(e) => Err(e),
+                }
             }
             "setattr" => {
                 count(&args, 3, 3)?;

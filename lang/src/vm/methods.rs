@@ -52,6 +52,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "format",
             "encode",
             "removeprefix",
+            "format_map",
             "removesuffix",
             "translate",
         ],
@@ -658,6 +659,34 @@ impl Vm {
                 let args = std::mem::take(&mut a.positional);
                 let kwargs = std::mem::take(&mut a.keywords);
                 let out = self.brace_format(&text, &args, &kwargs)?;
+                self.str_value(out)
+            }
+            "format_map" => {
+                a.exactly(1)?;
+                let mapping = a.positional[0];
+                let entries = match mapping {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Dict(d) => d.entries.clone(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                if !matches!(mapping, Value::Ref(r) if matches!(self.object(r)?, Object::Dict(_))) {
+                    let t = self.type_name(mapping)?;
+                    return raise(
+                        "NotSupported",
+                        format!("str.format_map() of a '{t}' (only a dict) is not in the subset"),
+                    );
+                }
+                let mut kwargs = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    if let Value::Ref(k) = k
+                        && let Object::Str(k) = self.object(k)?
+                    {
+                        kwargs.push((k.clone(), v));
+                    }
+                }
+                let out = self.brace_format(&text, &[], &kwargs)?;
                 self.str_value(out)
             }
             "encode" => {

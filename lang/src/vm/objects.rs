@@ -750,13 +750,16 @@ impl Vm {
                     return Ok(Some(own_attr(c, name).unwrap_or(Value::None)));
                 }
                 // Not for `object()`'s bare instances, which have no `__dict__` in Python.
-                if name == "__dict__" && Some(class) != self.bare_object_class() {
+                if name == "__dict__"
+                    && Some(class) != self.bare_object_class()
+                    && self.slots_of(class)?.is_none()
+                {
                     return self.instance_dict(r).map(Some);
                 }
                 match self.class_lookup(class, name)? {
                     Found::Class(v) => self.bind(v, obj, Value::Ref(class)).map(Some),
                     _ if name == "__module__" => self.str_value("__main__".to_owned()).map(Some),
-                    _ => Ok(None),
+                    _ => self.getattr_hook(obj, class, name),
                 }
             }
             Object::Exception {
@@ -956,7 +959,66 @@ impl Vm {
                 let n = g.name.clone();
                 self.str_value(n).map(Some)
             }
+            _ if name == "__class__" => self.class_of(obj).map(Some),
             _ => Ok(None),
+        }
+    }
+
+    /// The attribute names `__slots__` allow an instance of `class`, when every class of its
+    /// MRO declares `__slots__` (else `None`: the instance has a `__dict__`).
+    fn slots_of(&self, class: u32) -> Result<Option<Vec<String>>, Raise> {
+        let Object::Class(c) = self.object(class)? else {
+            return Ok(None);
+        };
+        let mut chain = vec![Value::Ref(class)];
+        chain.extend(c.mro.iter().take(CHAIN_MAX).copied());
+        let mut allowed = Vec::new();
+        for entry in chain {
+            let Value::Ref(k) = entry else { continue };
+            let Object::Class(k) = self.object(k)? else {
+                continue;
+            };
+            let Some(slots) = own_attr(k, "__slots__") else {
+                return Ok(None);
+            };
+            let items = match slots {
+                Value::Ref(s) => match self.object(s)? {
+                    Object::Str(one) => {
+                        allowed.push(one.clone());
+                        continue;
+                    }
+                    Object::Tuple(items) | Object::List(items) => items.clone(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            for item in items {
+                if let Value::Ref(i) = item
+                    && let Object::Str(n) = self.object(i)?
+                {
+                    allowed.push(n.clone());
+                }
+            }
+        }
+        Ok(Some(allowed))
+    }
+
+    /// The class's `__getattr__`, called when normal lookup found nothing (what it raises,
+    /// AttributeError included, is the lookup's outcome).
+    fn getattr_hook(&mut self, obj: Value, class: u32, name: &str) -> Result<Option<Value>, Raise> {
+        let Found::Class(hook) = self.class_lookup(class, "__getattr__")? else {
+            return Ok(None);
+        };
+        let name = self.str_value(name.to_owned())?;
+        self.call_sync(hook, vec![obj, name], Vec::new()).map(Some)
+    }
+
+    /// Whether `r` is an AttributeError (or a subclass's) being raised.
+    pub(super) fn is_attribute_error(&self, r: &Raise) -> bool {
+        match r {
+            Raise::New(kind, _) => *kind == "AttributeError",
+            Raise::Object(e) => self.is_exception(*e, "AttributeError"),
+            Raise::Stop => false,
         }
     }
 
@@ -1173,6 +1235,7 @@ impl Vm {
             (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "denominator") => {
                 Ok(Some(Value::Int(1)))
             }
+            (_, "__class__") => self.class_of(obj).map(Some),
             (Value::Float(f), "real") => Ok(Some(Value::Float(f))),
             (Value::Float(_), "imag") => Ok(Some(Value::Float(0.0))),
             _ => Ok(None),
@@ -1239,6 +1302,25 @@ impl Vm {
             if let Some(Object::Class(c)) = self.state.heap.get_mut(r) {
                 c.name = new_name;
                 return Ok(());
+            }
+        }
+        // `__slots__` on every class of the MRO: no attribute outside them (and no `__dict__`).
+        if let Some(Object::Instance {
+            class,
+            attrs,
+            dict: None,
+        }) = self.state.heap.get(r)
+            && !attrs.iter().any(|(k, _)| k == name)
+        {
+            let class = *class;
+            if let Some(allowed) = self.slots_of(class)?
+                && !allowed.iter().any(|s| s == name)
+            {
+                let t = self.class_name(class)?;
+                return raise(
+                    "AttributeError",
+                    format!("'{t}' object has no attribute '{name}'"),
+                );
             }
         }
         if let Some(Object::Instance { dict: Some(d), .. }) = self.state.heap.get(r) {
