@@ -118,12 +118,7 @@ impl Vm {
             Object::Exception { attrs, .. } => attrs.clone(),
             _ => return raise("TypeError", "vars() argument must have __dict__ attribute"),
         };
-        let mut dict = crate::heap::Dict::default();
-        for (k, v) in attrs {
-            let key = self.str_value(k.clone())?;
-            dict.insert(crate::heap::Key::Str(k), key, v);
-        }
-        self.alloc(Object::Dict(dict))
+        self.attrs_dict(attrs)
     }
 
     /// `dir(v)` of an instance, class, exception or module: its names and its classes' along
@@ -793,25 +788,21 @@ impl Vm {
                 count(&args, 1, 1)?;
                 self.class_of(args[0])
             }
-            "vars" => {
+            "vars" | "dir" => {
                 if args.is_empty() {
                     return raise(
                         "NotSupported",
-                        "vars() without an argument (the local namespace) is not in the subset",
+                        format!(
+                            "{name}() without an argument (the local namespace) is not in the subset"
+                        ),
                     );
                 }
                 count(&args, 1, 1)?;
-                self.vars_of(args[0])
-            }
-            "dir" => {
-                if args.is_empty() {
-                    return raise(
-                        "NotSupported",
-                        "dir() without an argument (the local namespace) is not in the subset",
-                    );
+                if name == "vars" {
+                    self.vars_of(args[0])
+                } else {
+                    self.dir_of(args[0])
                 }
-                count(&args, 1, 1)?;
-                self.dir_of(args[0])
             }
             "callable" => {
                 count(&args, 1, 1)?;

@@ -970,10 +970,9 @@ impl Vm {
         let Object::Class(c) = self.object(class)? else {
             return Ok(None);
         };
-        let mut chain = vec![Value::Ref(class)];
-        chain.extend(c.mro.iter().take(CHAIN_MAX).copied());
         let mut allowed = Vec::new();
-        for entry in chain {
+        for entry in std::iter::once(Value::Ref(class)).chain(c.mro.iter().take(CHAIN_MAX).copied())
+        {
             let Value::Ref(k) = entry else { continue };
             let Object::Class(k) = self.object(k)? else {
                 continue;
@@ -1051,6 +1050,16 @@ impl Vm {
         Ok(out)
     }
 
+    /// A new dict object of `attrs`, in order, keyed by str.
+    pub(super) fn attrs_dict(&mut self, attrs: Vec<(String, Value)>) -> Result<Value, Raise> {
+        let mut dict = crate::heap::Dict::default();
+        for (k, v) in attrs {
+            let key = self.str_value(k.clone())?;
+            dict.insert(crate::heap::Key::Str(k), key, v);
+        }
+        self.alloc(Object::Dict(dict))
+    }
+
     /// Instance `r`'s `__dict__`: made from its attributes the first time, then the same dict
     /// object, which holds the attributes from then on.
     pub(super) fn instance_dict(&mut self, r: u32) -> Result<Value, Raise> {
@@ -1059,12 +1068,7 @@ impl Vm {
             Some(Object::Instance { attrs, .. }) => std::mem::take(attrs),
             _ => return raise("TypeError", "vars() argument must have __dict__ attribute"),
         };
-        let mut dict = crate::heap::Dict::default();
-        for (k, v) in attrs {
-            let key = self.str_value(k.clone())?;
-            dict.insert(crate::heap::Key::Str(k), key, v);
-        }
-        let d = self.alloc(Object::Dict(dict))?;
+        let d = self.attrs_dict(attrs)?;
         let Value::Ref(dr) = d else {
             return raise("SystemError", "allocation");
         };
