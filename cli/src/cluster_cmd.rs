@@ -731,6 +731,10 @@ pub fn remove(node: u64, cluster: ClusterArgs) -> anyhow::Result<i32> {
     }
 }
 
+/// How long `leave` waits for a just-restarted node to load the cluster's users.
+const LEAVE_READY_WITHIN: Duration = Duration::from_secs(30);
+const LEAVE_READY_POLL: Duration = Duration::from_millis(250);
+
 pub fn leave(data_dir: PathBuf, cluster: ClusterArgs) -> anyhow::Result<i32> {
     let node: sl_node::config::NodeConfig =
         sl_node::config::read_toml(&sl_node::config::paths(&data_dir).config)
@@ -739,11 +743,26 @@ pub fn leave(data_dir: PathBuf, cluster: ClusterArgs) -> anyhow::Result<i32> {
     cluster.cluster = Some(node.advertise);
     let runtime = client_runtime()?;
     let connection = connect(&cluster, &runtime)?;
+    // Only this node can be asked to leave. Just restarted, it refuses every token as "not
+    // ready" until it has read the cluster's users (slchaos found it); that clears within its
+    // first refresh, so the CLI waits for it, bounded, rather than failing the user.
+    let deadline = Instant::now() + LEAVE_READY_WITHIN;
     runtime.block_on(async {
-        connection
-            .endpoint
-            .call::<Leave>(node.advertise, &Empty {})
-            .await
+        loop {
+            match connection
+                .endpoint
+                .call::<Leave>(node.advertise, &Empty {})
+                .await
+            {
+                Err(e @ RpcError::Unauthenticated { .. })
+                    if sl_rpc::endpoint::refusal_is_transient(&e.to_string())
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(LEAVE_READY_POLL).await
+                }
+                other => return other,
+            }
+        }
     })?;
     println!(
         "node {} is handing off its objects and leaving; it stops when done",

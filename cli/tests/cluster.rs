@@ -441,6 +441,62 @@ fn bad_input_gives_clear_errors_and_leaves_nothing_behind() {
     assert!(String::from_utf8_lossy(&garbage.stderr).contains("not a join token"));
     assert!(!joiner.exists());
 
+    // A join that never finished (here: joined with --no-run, then its directory lost) leaves a
+    // learner that never runs; joining again at that address under another name replaces it rather than keeping a
+    // member that would own objects nobody can store or read (slchaos found unreadable objects
+    // after join retries).
+    let join_at = |dir: &Path, name: &str| {
+        run(
+            home.path(),
+            &[
+                "join",
+                "127.0.2.11:7400",
+                "--token",
+                token,
+                "--data-dir",
+                dir.to_str().unwrap(),
+                "--listen",
+                "127.0.2.14:7400",
+                "--name",
+                name,
+                "--no-run",
+            ],
+        )
+    };
+    let members_at = |addr: &str| -> Vec<u64> {
+        let status = run(
+            home.path(),
+            &["status", "--json", "--config", config.to_str().unwrap()],
+        );
+        let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+        nodes(&status)
+            .iter()
+            .filter(|n| n["addr"] == addr)
+            .map(|n| n["id"].as_u64().unwrap())
+            .collect()
+    };
+    let unfinished = join_at(&work.path().join("unfinished"), "first-try");
+    assert!(unfinished.status.success(), "{}", text(&unfinished));
+    let ghost = members_at("127.0.2.14:7400");
+    assert_eq!(ghost.len(), 1, "{ghost:?}");
+    std::fs::remove_dir_all(work.path().join("unfinished")).unwrap();
+    let again = join_at(&work.path().join("again"), "second-try");
+    assert!(again.status.success(), "{}", text(&again));
+    let now = members_at("127.0.2.14:7400");
+    assert_eq!(now.len(), 1, "one member per address: {now:?}");
+    assert_ne!(now, ghost, "the unfinished join's learner was replaced");
+    // It never runs either: remove it, so the rest of the test has one node.
+    let remove = run(
+        home.path(),
+        &[
+            "remove",
+            &now[0].to_string(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert!(remove.status.success(), "{}", text(&remove));
+
     // A second start in a used data dir.
     let again = run(
         home.path(),

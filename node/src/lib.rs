@@ -38,7 +38,7 @@ use sl_objstore::store::{REPLICAS_DEFAULT, Store};
 use sl_rpc::endpoint::{self, Endpoint, JoinService, Services};
 use sl_rpc::pki::{ClusterCa, NodeIdentity};
 use sl_rpc::token::{JoinToken, TokenBook};
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::admin::{AdminContext, Principals};
 use crate::config::{ClientConfig, NodeConfig, paths};
@@ -327,6 +327,7 @@ pub async fn join(
             addr: peer,
         });
     }
+    remove_unfinished_joins(&client, &status, id, &node.advertise.to_string(), peer).await?;
     let member = Member {
         id,
         name,
@@ -346,6 +347,10 @@ pub async fn join(
             });
         }
         Err(e) => {
+            // The change may have committed with its answer lost: take it back, or a member
+            // that never runs would own objects (best effort; a later join at this address
+            // removes it too).
+            let _ = client.change_membership(&Membership::Remove(id)).await;
             return Err(Error::Join {
                 peer,
                 reason: e.to_string(),
@@ -366,6 +371,59 @@ pub async fn join(
     fresh.keep();
     info!(id, "joined as a learner");
     Ok(node)
+}
+
+/// An address holds one node. A learner already recorded at the joiner's address is a join that
+/// never finished under another name (the joiner killed before it wrote its identity, or its
+/// directory lost, then joined afresh): this machine has just bound the address, so nothing of it runs. Left in place it would own objects
+/// that nobody can store or read (slchaos found unreadable objects after join retries), so it is
+/// removed; a voter there is refused instead, since removing a voter is the operator's call.
+async fn remove_unfinished_joins(
+    client: &Client,
+    status: &service::Status,
+    id: u64,
+    addr: &str,
+    peer: SocketAddr,
+) -> Result<(), Error> {
+    // The same name gets the same id: that is a retried join, and stays the same member.
+    for stale in status
+        .members
+        .iter()
+        .filter(|m| m.addr == addr && m.id != id)
+    {
+        if status.voters.contains(&stale.id) {
+            return Err(Error::Join {
+                peer,
+                reason: format!(
+                    "voter {} ({}) is recorded at {addr}; remove it first (slnode remove {})",
+                    stale.id, stale.name, stale.id
+                ),
+            });
+        }
+        if !status.learners.contains(&stale.id) {
+            continue;
+        }
+        warn!(
+            id = stale.id,
+            addr, "removing a learner at this address whose join never finished"
+        );
+        match client
+            .change_membership(&Membership::Remove(stale.id))
+            .await
+        {
+            Ok(Reply::Ok) => {}
+            other => {
+                return Err(Error::Join {
+                    peer,
+                    reason: format!(
+                        "learner {} holds {addr} from an unfinished join and could not be removed: {other:?}",
+                        stale.id
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs the node in `data_dir` until SIGTERM, Ctrl-C or `slnode leave`. Call inside an actix
