@@ -86,13 +86,15 @@ impl Principals {
         self.install([]);
     }
 
-    /// Installs the replicated list; a principal removed there stops authenticating here. The
-    /// list always holds the admin (the bootstrap node writes it first), so an empty one is a
-    /// replica that has not caught up — a node that just joined, before its snapshot — and
-    /// unknown tokens stay "not ready" rather than "revoked" until it arrives.
+    /// Installs the replicated list; a principal removed there stops authenticating here. A
+    /// caught-up list holds the admin (the bootstrap node writes it when it registers), so a
+    /// list without it is a replica that has not caught up — a node that just joined, before
+    /// its snapshot, or one that applied users the admin added through the bootstrap node's
+    /// seeded token before that registration committed (slchaos found it) — and unknown tokens
+    /// stay "not ready" rather than "revoked" until it arrives.
     pub fn replace(&self, entries: impl IntoIterator<Item = Entry>) {
         let entries: Vec<Entry> = entries.into_iter().collect();
-        let caught_up = !entries.is_empty();
+        let caught_up = entries.iter().any(|(_, name)| name == ADMIN);
         self.install(entries);
         if caught_up {
             self.loaded
@@ -340,7 +342,18 @@ mod tests {
         principals.replace([]);
         let joined = principals.authenticate("alice-token").unwrap_err();
         assert!(sl_rpc::endpoint::refusal_is_transient(&joined), "{joined}");
-        principals.replace([(Principals::hash("alice-token"), "alice".to_owned())]);
+        // Users applied before the admin's own record (added through the bootstrap node's
+        // seeded token while its registration was pending): the admin is not "revoked" yet.
+        principals.replace([(Principals::hash("bob-token"), "bob".to_owned())]);
+        let early_admin = principals.authenticate("other-admin-token").unwrap_err();
+        assert!(
+            sl_rpc::endpoint::refusal_is_transient(&early_admin),
+            "{early_admin}"
+        );
+        principals.replace([
+            (Principals::hash("alice-token"), "alice".to_owned()),
+            (Principals::hash("admin-token"), ADMIN.to_owned()),
+        ]);
         assert_eq!(
             principals.authenticate("alice-token"),
             Ok("alice".to_owned())

@@ -1,6 +1,7 @@
 # collections: deque, defaultdict, Counter, OrderedDict, namedtuple, ChainMap.
 # The subset has no subclassing of builtin types, so the dict-like classes wrap a dict (`_d`)
 # and the tuple-like namedtuple wraps a tuple (`_t`); isinstance(x, dict) is False for them.
+import _sl
 
 class deque:
     _sl_match_kind = 'sequence'   # what `match` takes it for (CPython: a type flag)
@@ -366,9 +367,7 @@ class Counter(_Mapping):
                 for k, v in iterable.items():
                     self._d[k] = self._d.get(k, 0) + v
             else:
-                d = self._d
-                for k in iterable:
-                    d[k] = d.get(k, 0) + 1
+                _sl.count_elements(self._d, iterable)
         for k, v in kwargs.items():
             self._d[k] = self._d.get(k, 0) + v
     def subtract(self, iterable=None, **kwargs):

@@ -71,11 +71,20 @@ class JSONEncoder:
             self.item_separator = ','
         if default is not None:
             self.default = default
+        # The stock encoder on plain data runs in Rust (`_sl.json_dumps`); a subclass or a
+        # `default` may need calls back, so they take the Python path.
+        self._fast = default is None and type(self) is JSONEncoder
     def default(self, o):
         raise TypeError('Object of type ' + type(o).__name__ + ' is not JSON serializable')
     def encode(self, o):
         if isinstance(o, str):
             return _sl.json_string(o, self.ensure_ascii)
+        if self._fast:
+            text = _sl.json_dumps(o, self.ensure_ascii, self.allow_nan, self.sort_keys,
+                                  self.indent, self.item_separator, self.key_separator,
+                                  self.skipkeys)
+            if text is not None:
+                return text
         chunks = []
         self._encode(o, chunks, 0, {})
         return ''.join(chunks)
@@ -213,6 +222,13 @@ def _is_tuple_like(o):
 
 def dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True,
           cls=None, indent=None, separators=None, default=None, sort_keys=False, **kw):
+    if (cls is None and not skipkeys and ensure_ascii and check_circular and allow_nan
+            and indent is None and separators is None and default is None and not sort_keys
+            and not kw):
+        # CPython's shortcut for the default encoder, without making one.
+        text = _sl.json_dumps(obj, True, True, False, None, ', ', ': ', False)
+        if text is not None:
+            return text
     if cls is None:
         cls = JSONEncoder
     return cls(skipkeys=skipkeys, ensure_ascii=ensure_ascii, check_circular=check_circular,

@@ -89,9 +89,8 @@ class Random:
         return y
 
     def random(self):
-        a = self._genrand() >> 5
-        b = self._genrand() >> 6
-        return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0)
+        value, self._index = _sl.mt_random(self._mt, self._index)
+        return value
 
     def getrandbits(self, k):
         if k < 0:
@@ -112,6 +111,10 @@ class Random:
         return result
 
     def _randbelow(self, n):
+        # The draws in Rust unless a subclass supplies its own bits (CPython then uses them).
+        if 0 < n < 9223372036854775808 and type(self).getrandbits is Random.getrandbits:
+            r, self._index = _sl.mt_below(self._mt, self._index, n)
+            return r
         k = n.bit_length()
         r = self.getrandbits(k)
         while r >= n:

@@ -90,17 +90,10 @@ class Pattern:
         for spans in self._spans(string, pos, endpos):
             yield Match(self, string, spans, pos, endpos)
     def findall(self, string, pos=0, endpos=None):
-        out = []
-        groups = self.groups
-        for s in self._spans(string, pos, endpos):
-            if groups == 0:
-                out.append(string[s[0]:s[1]])
-            elif groups == 1:
-                out.append(string[s[2]:s[3]] if s[2] >= 0 else '')
-            else:
-                out.append(tuple([string[s[2 * i]:s[2 * i + 1]] if s[2 * i] >= 0 else ''
-                                  for i in range(1, groups + 1)]))
-        return out
+        if not isinstance(string, str):
+            raise TypeError("expected string or bytes-like object, got '" + type(string).__name__ + "'")
+        pos, endpos = _clamp(string, pos, endpos)
+        return _sl.re_findall(self.pattern, self.flags, string, pos, endpos)
     def _expand_fn(self, repl):
         if callable(repl):
             return repl

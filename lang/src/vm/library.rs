@@ -137,7 +137,124 @@ impl Vm {
                 };
                 self.str_value(json_quote(&text, ascii))
             }
+            // `json.dumps` of plain JSON data with the stock encoder, or None: the Python
+            // encoder then does it (a value needing `default`, a cycle, keys it must refuse).
+            "json_dumps" => {
+                let text = |v: Value, vm: &Vm| -> Result<Option<String>, Raise> {
+                    match v {
+                        Value::None => Ok(None),
+                        v => vm.text_arg(v).map(Some),
+                    }
+                };
+                let options = JsonOptions {
+                    ascii: matches!(arg(1)?, Value::Bool(true)),
+                    allow_nan: matches!(arg(2)?, Value::Bool(true)),
+                    sort_keys: matches!(arg(3)?, Value::Bool(true)),
+                    indent: text(arg(4)?, self)?,
+                    item_separator: self.text_arg(arg(5)?)?,
+                    key_separator: self.text_arg(arg(6)?)?,
+                    skipkeys: matches!(arg(7)?, Value::Bool(true)),
+                };
+                let mut out = String::new();
+                let mut path = Vec::new();
+                if self.json_encode(arg(0)?, &options, &mut out, 0, &mut path)? {
+                    self.str_value(out)
+                } else {
+                    Ok(Value::None)
+                }
+            }
+            // `Counter.update(iterable)`: CPython's `_count_elements`, `d[k] = d.get(k, 0) + 1`
+            // per item, without a Python frame per item.
+            "count_elements" => {
+                let Value::Ref(d) = arg(0)? else {
+                    return raise("TypeError", "_sl.count_elements() needs a dict");
+                };
+                let it = self.iter(arg(1)?)?;
+                while let Some(item) = self.next(it)? {
+                    let key = self.key(item)?;
+                    let Some(Object::Dict(dict)) = self.state.heap.get_mut(d) else {
+                        return raise("TypeError", "_sl.count_elements() needs a dict");
+                    };
+                    let at = dict.index.get(&key).map(|i| *i as usize);
+                    let count = match at.map(|i| dict.entries[i].1) {
+                        None => Value::Int(1),
+                        Some(Value::Int(n)) if n < i64::MAX => Value::Int(n + 1),
+                        Some(other) => {
+                            self.binary(crate::code::BinOp::Add, other, Value::Int(1))?
+                        }
+                    };
+                    // The addition may have run Python code: find the dict again.
+                    let Some(Object::Dict(dict)) = self.state.heap.get_mut(d) else {
+                        return raise("TypeError", "_sl.count_elements() needs a dict");
+                    };
+                    dict.insert(key, item, count);
+                }
+                Ok(Value::None)
+            }
             "mt_twist" => self.mt_twist(arg(0)?),
+            // `Random._randbelow(n)` for 0 < n < 2**63 and `Random.random()`: CPython's draws
+            // (32-bit words tempered in order, regenerated every 624) on the state list, with
+            // the next index; returns (value, index).
+            "mt_below" | "mt_random" => {
+                let (state, index) = (arg(0)?, self.index_arg(arg(1)?)?);
+                let Value::Ref(r) = state else {
+                    return raise("TypeError", "mt state must be a list");
+                };
+                let mut index = index.clamp(0, 624) as usize;
+                let mut word = |vm: &mut Vm| -> Result<u64, Raise> {
+                    if index >= 624 {
+                        vm.mt_twist(state)?;
+                        index = 0;
+                    }
+                    let y = match vm.object(r)? {
+                        Object::List(items) => match items.get(index) {
+                            Some(Value::Int(n)) if (0..=u32::MAX as i64).contains(n) => *n as u32,
+                            _ => return raise("ValueError", "mt state holds a bad word"),
+                        },
+                        _ => return raise("ValueError", "mt state must be a list of 624 ints"),
+                    };
+                    index += 1;
+                    let mut y = y ^ (y >> 11);
+                    y ^= (y << 7) & 0x9d2c_5680;
+                    y ^= (y << 15) & 0xefc6_0000;
+                    y ^= y >> 18;
+                    Ok(y as u64)
+                };
+                let value = if name == "mt_random" {
+                    let a = word(self)? >> 5;
+                    let b = word(self)? >> 6;
+                    Value::Float(
+                        (a as f64 * 67_108_864.0 + b as f64) * (1.0 / 9_007_199_254_740_992.0),
+                    )
+                } else {
+                    let n = match arg(2)? {
+                        Value::Int(n) if n > 0 => n as u64,
+                        _ => return raise("ValueError", "_sl.mt_below() needs 0 < n < 2**63"),
+                    };
+                    let k = 64 - n.leading_zeros();
+                    // getrandbits(k): whole words, least significant first, the last one
+                    // shifted down to what is left of k.
+                    let mut bits = || -> Result<u64, Raise> {
+                        let (mut result, mut shift, mut left) = (0u64, 0, k);
+                        while left > 0 {
+                            let mut w = word(self)?;
+                            if left < 32 {
+                                w >>= 32 - left;
+                            }
+                            result |= w << shift;
+                            shift += 32;
+                            left = left.saturating_sub(32);
+                        }
+                        Ok(result)
+                    };
+                    let mut v = bits()?;
+                    while v >= n {
+                        v = bits()?;
+                    }
+                    Value::Int(v as i64)
+                };
+                self.alloc(Object::Tuple(vec![value, Value::Int(index as i64)]))
+            }
             "re_compile" => {
                 let pattern = self.text_arg(arg(0)?)?;
                 let flags = self.index_arg(arg(1)?)?;
@@ -215,6 +332,53 @@ impl Vm {
                     done: r > n,
                 };
                 self.alloc(Object::Iter(iter))
+            }
+            // `Pattern.findall` whole: the strings (or group tuples) of every match, built here
+            // rather than one Python slice per match.
+            "re_findall" => {
+                let pattern = self.text_arg(arg(0)?)?;
+                let flags = self.index_arg(arg(1)?)?;
+                let text = self.text_arg(arg(2)?)?;
+                let pos = self.index_arg(arg(3)?)?;
+                let endpos = self.index_arg(arg(4)?)?;
+                // More matches than the heap has objects could not be returned anyway.
+                let most = crate::heap::OBJECTS_MAX;
+                let found = self.re_scan(&pattern, flags, &text, pos, endpos, 0, false, most)?;
+                if found.len() >= most {
+                    return raise("MemoryError", "too many matches");
+                }
+                let bytes_at: Vec<usize> = if text.is_ascii() {
+                    Vec::new()
+                } else {
+                    text.char_indices()
+                        .map(|(b, _)| b)
+                        .chain([text.len()])
+                        .collect()
+                };
+                let piece = |start: i64, end: i64| -> String {
+                    if start < 0 {
+                        return String::new();
+                    }
+                    let at = |c: i64| bytes_at.get(c as usize).copied().unwrap_or(c as usize);
+                    text.get(at(start)..at(end)).unwrap_or_default().to_owned()
+                };
+                let mut out = Vec::with_capacity(found.len());
+                for spans in found {
+                    let groups = spans.len() / 2 - 1;
+                    let item = match groups {
+                        0 => self.str_value(piece(spans[0], spans[1]))?,
+                        1 => self.str_value(piece(spans[2], spans[3]))?,
+                        _ => {
+                            let mut items = Vec::with_capacity(groups);
+                            for g in 1..=groups {
+                                items.push(self.str_value(piece(spans[2 * g], spans[2 * g + 1]))?);
+                            }
+                            self.alloc(Object::Tuple(items))?
+                        }
+                    };
+                    out.push(item);
+                }
+                self.alloc(Object::List(out))
             }
             "re_scan" => {
                 let pattern = self.text_arg(arg(0)?)?;
@@ -727,6 +891,214 @@ fn hex4(s: &[char], at: usize) -> Option<u32> {
         v = v * 16 + c.to_digit(16)?;
     }
     Some(v)
+}
+
+/// The stock encoder's settings, as `json.JSONEncoder` holds them.
+struct JsonOptions {
+    ascii: bool,
+    allow_nan: bool,
+    sort_keys: bool,
+    indent: Option<String>,
+    item_separator: String,
+    key_separator: String,
+    skipkeys: bool,
+}
+
+/// Containers the Rust encoder nests before it leaves a document to the Python encoder (which
+/// raises RecursionError where CPython does); keeps this recursion's stack small.
+const JSON_ENCODE_DEPTH_MAX: usize = 100;
+
+impl Vm {
+    /// Appends `v` as CPython's encoder writes it; false when the Python encoder must do the
+    /// document instead (anything that is not plain JSON data, a container met again on its own
+    /// path, NaN without allow_nan, keys it would refuse or could not sort). Never raises for
+    /// those: the Python side raises CPython's errors.
+    fn json_encode(
+        &self,
+        v: Value,
+        o: &JsonOptions,
+        out: &mut String,
+        level: usize,
+        path: &mut Vec<u32>,
+    ) -> Result<bool, Raise> {
+        if out.len() > crate::heap::BYTES_MAX {
+            return raise("MemoryError", "json text larger than the VM's memory");
+        }
+        match v {
+            Value::None => out.push_str("null"),
+            Value::Bool(true) => out.push_str("true"),
+            Value::Bool(false) => out.push_str("false"),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Float(f) => return Ok(json_float(f, o, out)),
+            Value::Ref(r) => {
+                let (items, pairs) = match self.object(r)? {
+                    Object::Str(s) => {
+                        out.push_str(&json_quote(s, o.ascii));
+                        return Ok(true);
+                    }
+                    Object::BigInt(b) => {
+                        out.push_str(&Self::big_text(b)?);
+                        return Ok(true);
+                    }
+                    Object::List(items) | Object::Tuple(items) => (Some(items), None),
+                    Object::Dict(d) => (None, Some(&d.entries)),
+                    _ => return Ok(false),
+                };
+                let empty = match (items, pairs) {
+                    (Some(items), _) => items.is_empty(),
+                    (_, Some(pairs)) => pairs.is_empty(),
+                    _ => true,
+                };
+                if empty {
+                    out.push_str(if items.is_some() { "[]" } else { "{}" });
+                    return Ok(true);
+                }
+                if path.contains(&r) || path.len() >= JSON_ENCODE_DEPTH_MAX {
+                    return Ok(false);
+                }
+                path.push(r);
+                let done = match (items, pairs) {
+                    (Some(items), _) => self.json_items(items, o, out, level, path)?,
+                    (_, Some(pairs)) => self.json_pairs(pairs, o, out, level, path)?,
+                    _ => false,
+                };
+                path.pop();
+                return Ok(done);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn json_items(
+        &self,
+        items: &[Value],
+        o: &JsonOptions,
+        out: &mut String,
+        level: usize,
+        path: &mut Vec<u32>,
+    ) -> Result<bool, Raise> {
+        out.push('[');
+        let inner = json_open(o, out, level);
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                json_separator(o, out, inner);
+            }
+            if !self.json_encode(*v, o, out, inner, path)? {
+                return Ok(false);
+            }
+        }
+        json_close(o, out, level);
+        out.push(']');
+        Ok(true)
+    }
+
+    fn json_pairs(
+        &self,
+        pairs: &[(Value, Value)],
+        o: &JsonOptions,
+        out: &mut String,
+        level: usize,
+        path: &mut Vec<u32>,
+    ) -> Result<bool, Raise> {
+        let mut keyed = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            // CPython sorts the items themselves: only str keys sort as their text does.
+            if o.sort_keys
+                && !matches!(*k, Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)))
+            {
+                return Ok(false);
+            }
+            let key = match *k {
+                Value::Ref(r) => match self.object(r)? {
+                    Object::Str(s) => s.clone(),
+                    Object::BigInt(b) => Self::big_text(b)?,
+                    _ => return Ok(false),
+                },
+                Value::Int(i) => i.to_string(),
+                Value::Bool(b) => (if b { "true" } else { "false" }).to_owned(),
+                Value::None => "null".to_owned(),
+                Value::Float(f) => {
+                    let mut text = String::new();
+                    if !json_float(f, o, &mut text) {
+                        return Ok(false);
+                    }
+                    text
+                }
+                _ if o.skipkeys => continue,
+                _ => return Ok(false),
+            };
+            keyed.push((key, *v));
+        }
+        if o.sort_keys {
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        out.push('{');
+        let inner = json_open(o, out, level);
+        for (i, (key, v)) in keyed.into_iter().enumerate() {
+            if i > 0 {
+                json_separator(o, out, inner);
+            }
+            out.push_str(&json_quote(&key, o.ascii));
+            out.push_str(&o.key_separator);
+            if !self.json_encode(v, o, out, inner, path)? {
+                return Ok(false);
+            }
+        }
+        json_close(o, out, level);
+        out.push('}');
+        Ok(true)
+    }
+}
+
+/// A float as the encoder writes it; false for NaN or an infinity when they are not allowed.
+fn json_float(f: f64, o: &JsonOptions, out: &mut String) -> bool {
+    let text = if f.is_nan() {
+        "NaN"
+    } else if f == f64::INFINITY {
+        "Infinity"
+    } else if f == f64::NEG_INFINITY {
+        "-Infinity"
+    } else {
+        out.push_str(&crate::value::float_repr(f));
+        return true;
+    };
+    if !o.allow_nan {
+        return false;
+    }
+    out.push_str(text);
+    true
+}
+
+/// After an opening bracket: the indented newline when indenting. Returns the inner level.
+fn json_open(o: &JsonOptions, out: &mut String, level: usize) -> usize {
+    if let Some(indent) = &o.indent {
+        out.push('\n');
+        for _ in 0..=level {
+            out.push_str(indent);
+        }
+    }
+    level + 1
+}
+
+fn json_separator(o: &JsonOptions, out: &mut String, inner: usize) {
+    out.push_str(&o.item_separator);
+    if let Some(indent) = &o.indent {
+        out.push('\n');
+        for _ in 0..inner {
+            out.push_str(indent);
+        }
+    }
+}
+
+/// Before a closing bracket: the newline back at the outer level when indenting.
+fn json_close(o: &JsonOptions, out: &mut String, level: usize) {
+    if let Some(indent) = &o.indent {
+        out.push('\n');
+        for _ in 0..level {
+            out.push_str(indent);
+        }
+    }
 }
 
 /// A str as a JSON string literal, as CPython's encoder writes it.

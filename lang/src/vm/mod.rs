@@ -246,7 +246,23 @@ pub struct Vm {
     /// Shared, not cloned per search: a `Regex` clone starts with empty lazy-DFA caches, which
     /// every search would then rebuild (a regex-heavy program ran 6× slower than CPython so).
     regexes: Vec<(String, std::sync::Arc<regex::Regex>)>,
+    /// The character count of the last long str measured (see `str_chars`).
+    str_chars: Option<StrChars>,
 }
+
+/// A str's character count, for the heap slot it was measured in; valid while that slot holds
+/// the same buffer (cleared when the slot is reused or the heap collected, and checked
+/// against the buffer's address and length besides).
+#[derive(Clone, Copy)]
+struct StrChars {
+    slot: u32,
+    ptr: usize,
+    bytes: usize,
+    chars: usize,
+}
+
+/// Strs shorter than this are measured each time (cheap) rather than cached.
+const STR_CHARS_CACHED_MIN: usize = 256;
 
 /// Traceback entries for comprehension frames use code indexes counting down from here (no
 /// module has that many code objects: `compile::CODES_MAX`).
@@ -409,6 +425,11 @@ const BUILTINS: &[&str] = &[
     "ellipsis",
     "vars",
     "dir",
+    "_sl.json_dumps",
+    "_sl.count_elements",
+    "_sl.re_findall",
+    "_sl.mt_below",
+    "_sl.mt_random",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -443,6 +464,7 @@ impl Vm {
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
             regexes: Vec::new(),
+            str_chars: None,
         }
     }
 
@@ -508,6 +530,7 @@ impl Vm {
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
             regexes: Vec::new(),
+            str_chars: None,
         })
     }
 
@@ -682,6 +705,7 @@ impl Vm {
                     attrs: Vec::new(),
                     cause: None,
                 };
+                self.str_chars = None;
                 self.state.heap.alloc(exception).ok_or(Exception {
                     kind: kind.to_owned(),
                     message,
@@ -876,12 +900,50 @@ impl Vm {
             return raise("MemoryError", "");
         }
         match self.state.heap.alloc(object) {
-            Some(r) => Ok(Value::Ref(r)),
+            Some(r) => {
+                if self.str_chars.is_some_and(|c| c.slot == r) {
+                    self.str_chars = None;
+                }
+                Ok(Value::Ref(r))
+            }
             None => raise("MemoryError", ""),
         }
     }
 
+    /// How many characters the str in slot `r` holds (its length in Python), or None for any
+    /// other object. Loops slice and index the same long str over and over (`seq[i:i + k]`,
+    /// a regex match's groups), and telling ASCII apart or counting characters is O(n) each
+    /// time: the last long str's count is kept.
+    fn str_chars(&mut self, r: u32) -> Result<Option<usize>, Raise> {
+        let Object::Str(s) = self.object(r)? else {
+            return Ok(None);
+        };
+        let (ptr, bytes) = (s.as_ptr() as usize, s.len());
+        if let Some(c) = self.str_chars
+            && c.slot == r
+            && c.ptr == ptr
+            && c.bytes == bytes
+        {
+            return Ok(Some(c.chars));
+        }
+        let chars = if s.is_ascii() {
+            bytes
+        } else {
+            s.chars().count()
+        };
+        if bytes >= STR_CHARS_CACHED_MIN {
+            self.str_chars = Some(StrChars {
+                slot: r,
+                ptr,
+                bytes,
+                chars,
+            });
+        }
+        Ok(Some(chars))
+    }
+
     fn collect(&mut self) {
+        self.str_chars = None;
         let mut roots = Vec::new();
         let mut add = |v: &Value| {
             if let Value::Ref(r) = v {
@@ -2033,8 +2095,7 @@ impl Vm {
         };
         let len = match self.object(r)? {
             Object::List(v) | Object::Tuple(v) => v.len(),
-            Object::Str(s) if s.is_ascii() => s.len(),
-            Object::Str(s) => s.chars().count(),
+            Object::Str(_) => self.str_chars(r)?.unwrap_or(0),
             Object::Bytes(b) => b.len(),
             Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
             other => {
@@ -2170,16 +2231,18 @@ impl Vm {
                 None => self.key_error(index),
             };
         }
+        let chars = self.str_chars(r)?;
         match self.object(r)? {
             Object::List(v) => Ok(v[Self::index(v.len(), index, "list")?]),
             Object::Tuple(v) => Ok(v[Self::index(v.len(), index, "tuple")?]),
-            Object::Str(s) if s.is_ascii() => {
-                let c = s.as_bytes()[Self::index(s.len(), index, "string")?] as char;
-                self.str_value(c.to_string())
-            }
             Object::Str(s) => {
-                let chars: Vec<char> = s.chars().collect();
-                let c = chars[Self::index(chars.len(), index, "string")?];
+                let chars = chars.unwrap_or(0);
+                let i = Self::index(chars, index, "string")?;
+                let c = if chars == s.len() {
+                    s.as_bytes()[i] as char
+                } else {
+                    s.chars().nth(i).unwrap_or_default()
+                };
                 self.str_value(c.to_string())
             }
             Object::Bytes(b) => Ok(Value::Int(b[Self::index(b.len(), index, "index")?] as i64)),
@@ -2251,6 +2314,12 @@ impl Vm {
 
     /// The items of an iterable, for builtins that take one.
     fn collect_items(&mut self, v: Value) -> Result<Vec<Value>, Raise> {
+        // A list or tuple is its items: one copy, not an iterator step per item.
+        if let Value::Ref(r) = v
+            && let Object::List(items) | Object::Tuple(items) = self.object(r)?
+        {
+            return Ok(items.clone());
+        }
         let it = self.iter(v)?;
         let mut items = Vec::new();
         while let Some(item) = self.next(it)? {

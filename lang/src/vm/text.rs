@@ -5,6 +5,9 @@ use crate::code::CmpOp;
 use crate::heap::Object;
 use crate::value::Value;
 
+/// Below this many items CPython's sort is one run and binary insertion, no merge.
+const TIMSORT_MIN_MERGE: usize = 64;
+
 impl Vm {
     /// `sorted(items, key=key, reverse=reverse)`: keys computed once each, then a stable merge
     /// sort on them.
@@ -33,6 +36,9 @@ impl Vm {
     /// O(n log n) comparisons.
     fn merge_sort_by_keys(&mut self, keys: &[Value], reverse: bool) -> Result<Vec<usize>, Raise> {
         let n = keys.len();
+        if n < TIMSORT_MIN_MERGE {
+            return self.short_sort(keys, reverse);
+        }
         let mut items: Vec<usize> = (0..n).collect();
         let mut buffer = items.clone();
         let mut width = 1;
@@ -65,6 +71,50 @@ impl Vm {
             }
             std::mem::swap(&mut items, &mut buffer);
             width *= 2;
+        }
+        Ok(items)
+    }
+
+    /// CPython 3.11's `list.sort` below its first merge, comparison for comparison (so the
+    /// same `__lt__` calls happen and a mixed-type list fails on the same pair): reversed
+    /// first when `reverse` (and back after, which keeps equal keys in order), the leading run
+    /// found (a strictly descending one reversed), then binary insertion of the rest.
+    fn short_sort(&mut self, keys: &[Value], reverse: bool) -> Result<Vec<usize>, Raise> {
+        let n = keys.len();
+        let mut items: Vec<usize> = if reverse {
+            (0..n).rev().collect()
+        } else {
+            (0..n).collect()
+        };
+        if n >= 2 {
+            let mut run = 2;
+            if self.less(keys[items[1]], keys[items[0]], CmpOp::Lt)? {
+                while run < n && self.less(keys[items[run]], keys[items[run - 1]], CmpOp::Lt)? {
+                    run += 1;
+                }
+                items[..run].reverse();
+            } else {
+                while run < n && !self.less(keys[items[run]], keys[items[run - 1]], CmpOp::Lt)? {
+                    run += 1;
+                }
+            }
+            for start in run..n {
+                let pivot = items[start];
+                let (mut l, mut r) = (0, start);
+                while l < r {
+                    let p = l + ((r - l) >> 1);
+                    if self.less(keys[pivot], keys[items[p]], CmpOp::Lt)? {
+                        r = p;
+                    } else {
+                        l = p + 1;
+                    }
+                }
+                items.copy_within(l..start, l + 1);
+                items[l] = pivot;
+            }
+        }
+        if reverse {
+            items.reverse();
         }
         Ok(items)
     }
