@@ -102,7 +102,8 @@ fn match_patterns_that_python_rejects_are_syntax_errors_naming_why() {
     compile("job.py", "match 1:\n case x if x: pass\n case _: pass\n").unwrap();
 }
 
-/// What a metaclass may not be or do is an error at the class statement, naming it.
+/// What a metaclass may not be or do is an error at the class statement, naming it; so is a
+/// builtin outside the subset, where it is named.
 #[test]
 fn classes_outside_the_subset_raise_naming_what() {
     let cases = [
@@ -146,6 +147,19 @@ fn classes_outside_the_subset_raise_naming_what() {
             "TypeError",
             "lay-out conflict",
         ),
+        // CPython builtins the subset lacks: named as such, not a NameError like a typo.
+        (
+            "def f():\n    return globals()\nf()\n",
+            "NotSupported",
+            "the builtin `globals`",
+        ),
+        ("x = eval('1')\n", "NotSupported", "the builtin `eval`"),
+        (
+            "b = bytearray(2)\n",
+            "NotSupported",
+            "the builtin `bytearray`",
+        ),
+        ("print(undefined_name)\n", "NameError", "'undefined_name'"),
     ];
     for (source, kind, what) in cases {
         let module = compile("job.py", source).expect(source);

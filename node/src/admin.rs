@@ -90,16 +90,17 @@ impl Principals {
     /// caught-up list holds the admin (the bootstrap node writes it when it registers), so a
     /// list without it is a replica that has not caught up — a node that just joined, before
     /// its snapshot, or one that applied users the admin added through the bootstrap node's
-    /// seeded token before that registration committed (slchaos found it) — and unknown tokens
-    /// stay "not ready" rather than "revoked" until it arrives.
+    /// seeded token before that registration committed — and unknown tokens stay "not ready"
+    /// rather than "revoked" until it arrives (slchaos found a fresh node calling the admin
+    /// token revoked).
     pub fn replace(&self, entries: impl IntoIterator<Item = Entry>) {
         let entries: Vec<Entry> = entries.into_iter().collect();
         let caught_up = entries.iter().any(|(_, name)| name == ADMIN);
         self.install(entries);
-        if caught_up {
-            self.loaded
-                .store(true, std::sync::atomic::Ordering::Release);
-        }
+        // Not sticky: a replica whose state went back (a snapshot being installed) is not
+        // caught up either.
+        self.loaded
+            .store(caught_up, std::sync::atomic::Ordering::Release);
     }
 
     fn install(&self, entries: impl IntoIterator<Item = Entry>) {
@@ -362,5 +363,9 @@ mod tests {
         let late = principals.authenticate("mallory-token").unwrap_err();
         assert!(!sl_rpc::endpoint::refusal_is_transient(&late), "{late}");
         assert!(late.contains("unknown or revoked"));
+        // A replica whose state went back (a snapshot being installed) is not ready again.
+        principals.replace([]);
+        let back = principals.authenticate("mallory-token").unwrap_err();
+        assert!(sl_rpc::endpoint::refusal_is_transient(&back), "{back}");
     }
 }

@@ -347,14 +347,7 @@ impl Vm {
                 if found.len() >= most {
                     return raise("MemoryError", "too many matches");
                 }
-                let bytes_at: Vec<usize> = if text.is_ascii() {
-                    Vec::new()
-                } else {
-                    text.char_indices()
-                        .map(|(b, _)| b)
-                        .chain([text.len()])
-                        .collect()
-                };
+                let bytes_at = char_offsets(&text);
                 let piece = |start: i64, end: i64| -> String {
                     if start < 0 {
                         return String::new();
@@ -491,14 +484,7 @@ impl Vm {
             Err(message) => return raise("ValueError", message),
         };
         // Character index ↔ byte offset.
-        let bytes_at: Vec<usize> = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices()
-                .map(|(b, _)| b)
-                .chain([text.len()])
-                .collect()
-        };
+        let bytes_at = char_offsets(text);
         let nchars = if bytes_at.is_empty() {
             text.len()
         } else {
@@ -891,6 +877,18 @@ fn hex4(s: &[char], at: usize) -> Option<u32> {
         v = v * 16 + c.to_digit(16)?;
     }
     Some(v)
+}
+
+/// The byte offset of each character of `text` and of its end, or nothing for ASCII text
+/// (where a character index is its byte offset).
+fn char_offsets(text: &str) -> Vec<usize> {
+    if text.is_ascii() {
+        return Vec::new();
+    }
+    text.char_indices()
+        .map(|(b, _)| b)
+        .chain([text.len()])
+        .collect()
 }
 
 /// The stock encoder's settings, as `json.JSONEncoder` holds them.

@@ -264,6 +264,23 @@ struct StrChars {
 /// Strs shorter than this are measured each time (cheap) rather than cached.
 const STR_CHARS_CACHED_MIN: usize = 256;
 
+/// CPython builtins the VM does not have: naming one is a clear NotSupported, not a NameError
+/// that reads like a typo (`globals`, `eval` and `exec` need namespaces as dicts and code made at
+/// run time, which a checkpointed task does not have; the types are not built yet).
+const UNSUPPORTED_BUILTINS: &[&str] = &[
+    "globals",
+    "locals",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "bytearray",
+    "memoryview",
+    "complex",
+    "breakpoint",
+    "help",
+];
+
 /// Traceback entries for comprehension frames use code indexes counting down from here (no
 /// module has that many code objects: `compile::CODES_MAX`).
 const COMPREHENSION_FRAME: u32 = u32::MAX - 1;
@@ -1190,6 +1207,14 @@ impl Vm {
                             }
                             // The program is always the main module.
                             None if name == "__name__" => self.str_value("__main__".into())?,
+                            None if UNSUPPORTED_BUILTINS.contains(&name.as_str()) => {
+                                return raise(
+                                    "NotSupported",
+                                    format!(
+                                        "the builtin `{name}` is not in slnode's Python subset"
+                                    ),
+                                );
+                            }
                             None => {
                                 return raise("NameError", format!("name '{name}' is not defined"));
                             }
