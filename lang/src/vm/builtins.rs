@@ -36,6 +36,18 @@ const TYPES: &[&str] = &[
     "classmethod",
     "super",
     "slice",
+    "list_iterator",
+    "tuple_iterator",
+    "str_ascii_iterator",
+    "str_iterator",
+    "bytes_iterator",
+    "range_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "set_iterator",
+    "list_reverseiterator",
+    "reversed",
 ];
 
 /// What `dir()` lists for every instance and class of a user class (CPython 3.11's `object`
@@ -719,6 +731,14 @@ impl Vm {
                         };
                         self.alloc(Object::Iter(Iter::Reversed { of: r, left }))
                     }
+                    // A range backwards is a range iterator, not a list of it.
+                    Value::Ref(r)
+                        if let Object::Range { start, stop, step } = *self.object(r)?
+                            && let Some((next, stop, step)) =
+                                super::reversed_range(start, stop, step) =>
+                    {
+                        self.alloc(Object::Iter(Iter::Range { next, stop, step }))
+                    }
                     _ => {
                         let mut items = self.collect_items(v)?;
                         items.reverse();
@@ -1227,7 +1247,22 @@ impl Vm {
                 };
                 self.alloc(Object::Slice { start, stop, step })
             }
-            "NoneType" | "function" | "generator" | "module" | "builtin_function_or_method" => {
+            "NoneType"
+            | "function"
+            | "generator"
+            | "module"
+            | "builtin_function_or_method"
+            | "list_iterator"
+            | "tuple_iterator"
+            | "str_ascii_iterator"
+            | "str_iterator"
+            | "bytes_iterator"
+            | "range_iterator"
+            | "dict_keyiterator"
+            | "dict_valueiterator"
+            | "dict_itemiterator"
+            | "set_iterator"
+            | "list_reverseiterator" => {
                 raise("TypeError", format!("cannot create '{name}' instances"))
             }
             _ => raise("SystemError", "unknown builtin"),

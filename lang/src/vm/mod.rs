@@ -447,6 +447,18 @@ const BUILTINS: &[&str] = &[
     "_sl.re_findall",
     "_sl.mt_below",
     "_sl.mt_random",
+    // The types of builtin iterators (`type(iter([]))`; `vm::objects::iterator_type`).
+    "list_iterator",
+    "tuple_iterator",
+    "str_ascii_iterator",
+    "str_iterator",
+    "bytes_iterator",
+    "range_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "set_iterator",
+    "list_reverseiterator",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -2473,6 +2485,17 @@ fn plain_frame(
         kind: FrameKind::Call,
         owner: *owner,
     })
+}
+
+/// `range(start, stop, step)` backwards as (first, stop, step) of a range iterator, or None
+/// when its ends would pass i64 (the caller then lists it).
+fn reversed_range(start: i64, stop: i64, step: i64) -> Option<(i64, i64, i64)> {
+    let len = range_len(start, stop, step);
+    if len == 0 || step == 0 {
+        return Some((0, 0, 1));
+    }
+    let last = start.checked_add((len - 1).checked_mul(step)?)?;
+    Some((last, start.checked_sub(step)?, step.checked_neg()?))
 }
 
 /// How many values `range(start, stop, step)` has (computed wide: the ends may be i64's

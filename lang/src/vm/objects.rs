@@ -6,7 +6,7 @@
 
 use super::{EXCEPTIONS, Raise, Vm, raise};
 use crate::frame::FrameKind;
-use crate::heap::{Class, Object};
+use crate::heap::{Class, Iter, Object, ViewKind};
 use crate::value::Value;
 
 /// How long a class's MRO may be (a hostile snapshot could make one of any length).
@@ -494,6 +494,10 @@ impl Vm {
                 Object::Exception { class, .. } => Value::ExceptionClass(*class),
                 Object::Class(Class { meta: Some(m), .. }) => Value::Ref(*m),
                 Object::Class(_) => self.builtin_value("type"),
+                Object::Iter(it) => match self.iterator_type(it)? {
+                    Some(name) => self.builtin_value(name),
+                    None => self.builtin_value("object"),
+                },
                 other => self.builtin_value(match other.type_name() {
                     "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
                     | "range" | "function" | "generator" | "module" | "property"
@@ -517,6 +521,35 @@ impl Vm {
             Value::Builtin(_) => self.builtin_value("builtin_function_or_method"),
             Value::ExceptionClass(_) => self.builtin_value("type"),
         })
+    }
+
+    /// CPython's type of a builtin iterator, where it has one the VM can name (the lazy
+    /// `enumerate`, `zip`, `map` and `filter` objects are plain `object`s here).
+    fn iterator_type(&self, it: &Iter) -> Result<Option<&'static str>, Raise> {
+        Ok(Some(match it {
+            Iter::Range { .. } => "range_iterator",
+            Iter::Seq { of, .. } => match self.object(*of)? {
+                Object::List(_) => "list_iterator",
+                Object::Tuple(_) => "tuple_iterator",
+                Object::Str(s) if s.is_ascii() => "str_ascii_iterator",
+                Object::Str(_) => "str_iterator",
+                Object::Bytes(_) => "bytes_iterator",
+                Object::Dict(_) => "dict_keyiterator",
+                Object::Set { .. } => "set_iterator",
+                _ => return Ok(None),
+            },
+            Iter::SetOrder { .. } => "set_iterator",
+            Iter::DictView { kind, .. } => match kind {
+                ViewKind::Keys => "dict_keyiterator",
+                ViewKind::Values => "dict_valueiterator",
+                ViewKind::Items => "dict_itemiterator",
+            },
+            Iter::Reversed { of, .. } => match self.object(*of)? {
+                Object::List(_) => "list_reverseiterator",
+                _ => "reversed",
+            },
+            _ => return Ok(None),
+        }))
     }
 
     pub(super) fn builtin_value(&self, name: &str) -> Value {
@@ -851,9 +884,20 @@ impl Vm {
                     Found::Missing => self.object_attr(receiver, name),
                 }
             }
-            Object::Module { attrs, .. } => {
+            Object::Module { attrs, .. } if attrs.iter().any(|(k, _)| k == name) => {
                 Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
             }
+            // What every module has that the module's own names do not define.
+            Object::Module { name: module, .. } => match name {
+                "__name__" => {
+                    let module = module.clone();
+                    self.str_value(module).map(Some)
+                }
+                "__doc__" | "__file__" | "__loader__" | "__package__" | "__spec__" => {
+                    Ok(Some(Value::None))
+                }
+                _ => Ok(None),
+            },
             Object::Function { attrs, .. } if attrs.iter().any(|(k, _)| k == name) => {
                 Ok(attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v))
             }

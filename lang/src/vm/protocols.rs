@@ -1196,7 +1196,8 @@ impl Vm {
                         | "builtin_function_or_method"
                         | "NotImplementedType"
                         | "ellipsis"
-                ) {
+                ) || name.ends_with("iterator")
+                {
                     format!("<class '{name}'>")
                 } else {
                     format!(
