@@ -36,6 +36,12 @@ const TYPES: &[&str] = &[
     "classmethod",
     "super",
     "slice",
+    "reversed",
+];
+
+/// The types of builtin iterators (`type(iter([]))`, see `objects::iterator_type`): types no
+/// program can call.
+const ITERATOR_TYPES: &[&str] = &[
     "list_iterator",
     "tuple_iterator",
     "str_ascii_iterator",
@@ -47,7 +53,6 @@ const TYPES: &[&str] = &[
     "dict_itemiterator",
     "set_iterator",
     "list_reverseiterator",
-    "reversed",
 ];
 
 /// What `dir()` lists for every instance and class of a user class (CPython 3.11's `object`
@@ -111,7 +116,7 @@ const BARE_OBJECT: &str = "<object>";
 /// Whether `name` is a builtin type's name (not a module, whatever `BUILTINS` holds under
 /// `name.`).
 pub(super) fn is_type_name(name: &str) -> bool {
-    TYPES.contains(&name)
+    TYPES.contains(&name) || ITERATOR_TYPES.contains(&name)
 }
 
 impl Vm {
@@ -1247,22 +1252,10 @@ impl Vm {
                 };
                 self.alloc(Object::Slice { start, stop, step })
             }
-            "NoneType"
-            | "function"
-            | "generator"
-            | "module"
-            | "builtin_function_or_method"
-            | "list_iterator"
-            | "tuple_iterator"
-            | "str_ascii_iterator"
-            | "str_iterator"
-            | "bytes_iterator"
-            | "range_iterator"
-            | "dict_keyiterator"
-            | "dict_valueiterator"
-            | "dict_itemiterator"
-            | "set_iterator"
-            | "list_reverseiterator" => {
+            "NoneType" | "function" | "generator" | "module" | "builtin_function_or_method" => {
+                raise("TypeError", format!("cannot create '{name}' instances"))
+            }
+            name if ITERATOR_TYPES.contains(&name) => {
                 raise("TypeError", format!("cannot create '{name}' instances"))
             }
             _ => raise("SystemError", "unknown builtin"),
@@ -1318,7 +1311,7 @@ impl Vm {
     /// Whether `v` is a class (builtin type, exception class or user class).
     pub(super) fn is_class(&self, v: Value) -> Result<bool, Raise> {
         Ok(match v {
-            Value::Builtin(b) => TYPES.contains(BUILTINS.get(b as usize).unwrap_or(&"")),
+            Value::Builtin(b) => is_type_name(BUILTINS.get(b as usize).unwrap_or(&"")),
             Value::ExceptionClass(_) => true,
             Value::Ref(r) => matches!(self.object(r)?, Object::Class(_)),
             _ => false,
@@ -1920,4 +1913,15 @@ fn vector_norm(xs: &[f64]) -> f64 {
         sum = s;
     }
     max * sum.sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `class_of` names types by their place in `BUILTINS`: a type missing there would be `None`.
+    #[test]
+    fn every_type_name_is_a_builtin() {
+        for name in super::TYPES.iter().chain(super::ITERATOR_TYPES) {
+            assert!(super::super::BUILTINS.contains(name), "{name}");
+        }
+    }
 }

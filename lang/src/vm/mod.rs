@@ -447,7 +447,7 @@ const BUILTINS: &[&str] = &[
     "_sl.re_findall",
     "_sl.mt_below",
     "_sl.mt_random",
-    // The types of builtin iterators (`type(iter([]))`; `vm::objects::iterator_type`).
+    // `builtins::ITERATOR_TYPES`, in that order.
     "list_iterator",
     "tuple_iterator",
     "str_ascii_iterator",
