@@ -325,7 +325,17 @@ fn fresh_generation() -> Result<u64> {
     Ok(u64::from_le_bytes(bytes))
 }
 
-/// Calls `M` with a payload, trying the nodes from the `start`-th on (spreading transfers).
+/// Rounds over the nodes while some answer that they cannot serve yet, the pause between, and
+/// the time after which no new round starts (an outage, not a start-up, answers so for long).
+const NOT_YET_ROUNDS: u32 = 20;
+const NOT_YET_PAUSE: Duration = Duration::from_millis(250);
+const NOT_YET_WITHIN: Duration = Duration::from_secs(5);
+
+/// Calls `M` with a payload, trying the nodes from the `start`-th on (spreading transfers). A
+/// node that cannot serve yet — its users or its members not learnt, just after it started —
+/// is asked again after the others, a few rounds apart (bounded): a cluster that has just come
+/// up answered `matrix put` so once in CI. Every call here reads or writes a write-once tile,
+/// so asking again is safe.
 async fn call_payload<M: Method>(
     connection: &Connection,
     start: usize,
@@ -333,30 +343,50 @@ async fn call_payload<M: Method>(
     payload: Option<bytes::Bytes>,
 ) -> Result<(M::Response, Option<sl_rpc::Aligned>)> {
     let mut last = None;
-    for addr in connection.ordered(start) {
-        match connection
-            .endpoint
-            .call_with_payload::<M>(addr, request, payload.clone())
-            .await
-        {
-            Ok(answer) => return Ok(answer),
-            Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
-            // A node that has not loaded the users yet cannot decide; the others can.
-            Err(e @ RpcError::Unauthenticated { .. })
-                if sl_rpc::endpoint::refusal_is_transient(&e.to_string()) =>
+    let deadline = Instant::now() + NOT_YET_WITHIN;
+    for round in 0..NOT_YET_ROUNDS {
+        if round > 0 {
+            if Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(NOT_YET_PAUSE).await;
+        }
+        let mut not_yet = false;
+        for addr in connection.ordered(start) {
+            match connection
+                .endpoint
+                .call_with_payload::<M>(addr, request, payload.clone())
+                .await
             {
-                last = Some(e)
+                Ok(answer) => return Ok(answer),
+                Err(RpcError::Remote { error, .. })
+                    if error.code == sl_rpc::ErrorCode::Unavailable =>
+                {
+                    not_yet = true;
+                    last = Some(error.message);
+                }
+                Err(RpcError::Remote { error, .. }) => bail!("{}", error.message),
+                // A node that has not loaded the users yet cannot decide; the others can.
+                Err(e @ RpcError::Unauthenticated { .. })
+                    if sl_rpc::endpoint::refusal_is_transient(&e.to_string()) =>
+                {
+                    not_yet = true;
+                    last = Some(e.to_string());
+                }
+                Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
+                Err(e) => {
+                    connection.unreachable(addr);
+                    last = Some(e.to_string());
+                }
             }
-            Err(RpcError::Unauthenticated { reason, .. }) => bail!("{reason}"),
-            Err(e) => {
-                connection.unreachable(addr);
-                last = Some(e);
-            }
+        }
+        if !not_yet {
+            break;
         }
     }
     Err(anyhow!(
         "no node answered: {}",
-        last.map_or("no nodes configured".to_owned(), |e| e.to_string())
+        last.unwrap_or_else(|| "no nodes configured".to_owned())
     ))
 }
 
