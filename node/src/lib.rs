@@ -349,8 +349,11 @@ pub async fn join(
         Err(e) => {
             // The change may have committed with its answer lost: take it back, or a member
             // that never runs would own objects (best effort; a later join at this address
-            // removes it too).
-            let _ = client.change_membership(&Membership::Remove(id)).await;
+            // removes it too). Only a membership this join added: the same name re-joining
+            // names a member that already was one.
+            if !status.voters.contains(&id) && !status.learners.contains(&id) {
+                let _ = client.change_membership(&Membership::Remove(id)).await;
+            }
             return Err(Error::Join {
                 peer,
                 reason: e.to_string(),
@@ -375,9 +378,10 @@ pub async fn join(
 
 /// An address holds one node. A learner already recorded at the joiner's address is a join that
 /// never finished under another name (the joiner killed before it wrote its identity, or its
-/// directory lost, then joined afresh): this machine has just bound the address, so nothing of it runs. Left in place it would own objects
-/// that nobody can store or read (slchaos found unreadable objects after join retries), so it is
-/// removed; a voter there is refused instead, since removing a voter is the operator's call.
+/// directory lost, then joined afresh): this machine has just bound the address, so nothing of
+/// it runs. Left in place it would own objects that nobody can store or read (slchaos found
+/// unreadable objects after join retries), so it is removed; a voter there is refused instead,
+/// since removing a voter is the operator's call.
 async fn remove_unfinished_joins(
     client: &Client,
     status: &service::Status,

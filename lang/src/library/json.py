@@ -220,15 +220,15 @@ def _is_tuple_like(o):
     # A namedtuple (a tuple subclass in CPython).
     return _sl.is_instance(o) and hasattr(o, '_fields') and hasattr(o, '_t')
 
+_default_encoder = JSONEncoder()
+
 def dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True,
           cls=None, indent=None, separators=None, default=None, sort_keys=False, **kw):
     if (cls is None and not skipkeys and ensure_ascii and check_circular and allow_nan
             and indent is None and separators is None and default is None and not sort_keys
             and not kw):
-        # CPython's shortcut for the default encoder, without making one.
-        text = _sl.json_dumps(obj, True, True, False, None, ', ', ': ', False)
-        if text is not None:
-            return text
+        # CPython's shortcut: the default encoder, made once.
+        return _default_encoder.encode(obj)
     if cls is None:
         cls = JSONEncoder
     return cls(skipkeys=skipkeys, ensure_ascii=ensure_ascii, check_circular=check_circular,

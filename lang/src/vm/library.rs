@@ -172,11 +172,13 @@ impl Vm {
                 let it = self.iter(arg(1)?)?;
                 while let Some(item) = self.next(it)? {
                     let key = self.key(item)?;
-                    let Some(Object::Dict(dict)) = self.state.heap.get_mut(d) else {
-                        return raise("TypeError", "_sl.count_elements() needs a dict");
+                    let current = match self.object(d)? {
+                        Object::Dict(dict) => {
+                            dict.index.get(&key).map(|i| dict.entries[*i as usize].1)
+                        }
+                        _ => return raise("TypeError", "_sl.count_elements() needs a dict"),
                     };
-                    let at = dict.index.get(&key).map(|i| *i as usize);
-                    let count = match at.map(|i| dict.entries[i].1) {
+                    let count = match current {
                         None => Value::Int(1),
                         Some(Value::Int(n)) if n < i64::MAX => Value::Int(n + 1),
                         Some(other) => {
@@ -928,41 +930,29 @@ impl Vm {
             Value::Bool(false) => out.push_str("false"),
             Value::Int(i) => out.push_str(&i.to_string()),
             Value::Float(f) => return Ok(json_float(f, o, out)),
-            Value::Ref(r) => {
-                let (items, pairs) = match self.object(r)? {
-                    Object::Str(s) => {
-                        out.push_str(&json_quote(s, o.ascii));
-                        return Ok(true);
-                    }
-                    Object::BigInt(b) => {
-                        out.push_str(&Self::big_text(b)?);
-                        return Ok(true);
-                    }
-                    Object::List(items) | Object::Tuple(items) => (Some(items), None),
-                    Object::Dict(d) => (None, Some(&d.entries)),
-                    _ => return Ok(false),
-                };
-                let empty = match (items, pairs) {
-                    (Some(items), _) => items.is_empty(),
-                    (_, Some(pairs)) => pairs.is_empty(),
-                    _ => true,
-                };
-                if empty {
-                    out.push_str(if items.is_some() { "[]" } else { "{}" });
-                    return Ok(true);
+            Value::Ref(r) => match self.object(r)? {
+                Object::Str(s) => out.push_str(&json_quote(s, o.ascii)),
+                Object::BigInt(b) => out.push_str(&Self::big_text(b)?),
+                Object::List(items) | Object::Tuple(items) if items.is_empty() => {
+                    out.push_str("[]")
                 }
-                if path.contains(&r) || path.len() >= JSON_ENCODE_DEPTH_MAX {
-                    return Ok(false);
+                Object::Dict(d) if d.entries.is_empty() => out.push_str("{}"),
+                // A container met again on its own path is a cycle: the Python side raises.
+                _ if path.contains(&r) || path.len() >= JSON_ENCODE_DEPTH_MAX => return Ok(false),
+                Object::List(items) | Object::Tuple(items) => {
+                    path.push(r);
+                    let done = self.json_items(items, o, out, level, path)?;
+                    path.pop();
+                    return Ok(done);
                 }
-                path.push(r);
-                let done = match (items, pairs) {
-                    (Some(items), _) => self.json_items(items, o, out, level, path)?,
-                    (_, Some(pairs)) => self.json_pairs(pairs, o, out, level, path)?,
-                    _ => false,
-                };
-                path.pop();
-                return Ok(done);
-            }
+                Object::Dict(d) => {
+                    path.push(r);
+                    let done = self.json_pairs(&d.entries, o, out, level, path)?;
+                    path.pop();
+                    return Ok(done);
+                }
+                _ => return Ok(false),
+            },
             _ => return Ok(false),
         }
         Ok(true)
@@ -1070,30 +1060,25 @@ fn json_float(f: f64, o: &JsonOptions, out: &mut String) -> bool {
 
 /// After an opening bracket: the indented newline when indenting. Returns the inner level.
 fn json_open(o: &JsonOptions, out: &mut String, level: usize) -> usize {
-    if let Some(indent) = &o.indent {
-        out.push('\n');
-        for _ in 0..=level {
-            out.push_str(indent);
-        }
-    }
+    json_newline(o, out, level + 1);
     level + 1
 }
 
 fn json_separator(o: &JsonOptions, out: &mut String, inner: usize) {
     out.push_str(&o.item_separator);
-    if let Some(indent) = &o.indent {
-        out.push('\n');
-        for _ in 0..inner {
-            out.push_str(indent);
-        }
-    }
+    json_newline(o, out, inner);
 }
 
 /// Before a closing bracket: the newline back at the outer level when indenting.
 fn json_close(o: &JsonOptions, out: &mut String, level: usize) {
+    json_newline(o, out, level);
+}
+
+/// A newline and `depth` indents, when the encoder indents.
+fn json_newline(o: &JsonOptions, out: &mut String, depth: usize) {
     if let Some(indent) = &o.indent {
         out.push('\n');
-        for _ in 0..level {
+        for _ in 0..depth {
             out.push_str(indent);
         }
     }

@@ -2191,7 +2191,7 @@ impl Vm {
         let object = match self.object(r)? {
             Object::List(v) => Object::List(picked.into_iter().map(|i| v[i]).collect()),
             Object::Tuple(v) => Object::Tuple(picked.into_iter().map(|i| v[i]).collect()),
-            Object::Str(s) if s.is_ascii() => {
+            Object::Str(s) if len == s.len() => {
                 let b = s.as_bytes();
                 Object::Str(picked.into_iter().map(|i| b[i] as char).collect())
             }

@@ -57,8 +57,7 @@ impl Vm {
     pub(super) fn len_of(&mut self, v: Value) -> Result<usize, Raise> {
         if let Value::Ref(r) = v {
             let n = match self.object(r)? {
-                Object::Str(s) if s.is_ascii() => s.len(),
-                Object::Str(s) => s.chars().count(),
+                Object::Str(_) => self.str_chars(r)?.unwrap_or(0),
                 Object::Bytes(b) => b.len(),
                 Object::List(v) | Object::Tuple(v) => v.len(),
                 Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len(),
@@ -1164,39 +1163,9 @@ impl Vm {
             crate::value::ELLIPSIS => "Ellipsis".into(),
             Value::Builtin(b) => {
                 let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
-                if matches!(
-                    name,
-                    "int"
-                        | "float"
-                        | "str"
-                        | "bool"
-                        | "list"
-                        | "dict"
-                        | "tuple"
-                        | "set"
-                        | "frozenset"
-                        | "bytes"
-                        | "object"
-                        | "type"
-                        | "range"
-                        | "NoneType"
-                        | "function"
-                        | "generator"
-                        | "module"
-                        | "property"
-                        | "staticmethod"
-                        | "classmethod"
-                        | "super"
-                        | "enumerate"
-                        | "zip"
-                        | "map"
-                        | "filter"
-                        | "reversed"
-                        | "slice"
-                        | "builtin_function_or_method"
-                        | "NotImplementedType"
-                        | "ellipsis"
-                ) || name.ends_with("iterator")
+                // The lazy iterator builtins are functions here but classes in CPython.
+                if super::builtins::is_type_name(name)
+                    || matches!(name, "enumerate" | "zip" | "map" | "filter")
                 {
                     format!("<class '{name}'>")
                 } else {
