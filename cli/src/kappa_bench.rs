@@ -2,6 +2,8 @@
 //! with `slnode up` in a temporary directory, stopped at the end). Each measurement is a job that
 //! times itself with `time.time()`, so it sees what task code sees, coordinator round trips
 //! included (throughput: `spawn_many` of 2,000 trivial children until the last is waited on).
+//! Short children run in place on their parent's worker (docs/kappa.md); the round trip,
+//! throughput and chain are measured again with `inline = False`, every child a task of its own.
 //! The CPU-bound slowdown compares the same program under `slnode run` in this
 //! process against the cluster, with the default timeout and with a 1 s forced timeout.
 //!
@@ -258,6 +260,17 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
     let throughput = bench.job("throughput", THROUGHPUT, "60")?["result"].clone();
     let chain = bench.job("chain", CHAIN, "60")?["result"].clone();
     let ping_pong = bench.job("ping_pong", PING_PONG, "60")?["result"].clone();
+    // The same with every child a task of its own (no child runs in place on its parent's
+    // worker): what a child that cannot run in place costs.
+    let sent = |source: &str| format!("{source}\nnoop.inline = False\n");
+    let sent_round_trip = bench.job("round_trip_sent", &sent(ROUND_TRIP), "60")?["result"].clone();
+    let sent_throughput = bench.job("throughput_sent", &sent(THROUGHPUT), "60")?["result"].clone();
+    let sent_chain = bench.job(
+        "chain_sent",
+        &format!("{CHAIN}\ninc.inline = False\n"),
+        "60",
+    )?["result"]
+        .clone();
     let local_s = local_seconds(CPU_BOUND)?;
     let cluster = bench.job("cpu", CPU_BOUND, "60")?;
     let forced = bench.job("cpu_forced", CPU_BOUND, "1")?;
@@ -269,6 +282,11 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
         "tasks_per_s": throughput["tasks_per_s"],
         "chain_100_ms": chain["ms"],
         "ping_pong_ms": ping_pong["ms"],
+        "children_sent": {
+            "round_trip_ms": sent_round_trip,
+            "tasks_per_s": sent_throughput["tasks_per_s"],
+            "chain_100_ms": sent_chain["ms"],
+        },
         "cpu_bound": {
             "local_s": local_s,
             "cluster_s": seconds(&cluster),
@@ -340,6 +358,12 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
     println!(
         "  chain of 100 tasks      {chain_ms:.1} ms   {}",
         versus(chain_ms, ray_f(&["chain_100_ms"]), " ms", "≤ 0.5x")
+    );
+    println!(
+        "  the same, every child a task of its own (inline = False): round trip p50 {:.2} ms, {:.0} tasks/s, chain {:.1} ms",
+        f(&sent_round_trip["p50"]),
+        f(&sent_throughput["tasks_per_s"]),
+        f(&sent_chain["ms"]),
     );
     let ping_ms = f(&ping_pong["ms"]);
     println!(

@@ -436,6 +436,17 @@ pub enum Call {
         children: Vec<(Vec<u8>, Vec<TaskId>)>,
         on_coordinator: bool,
     },
+    /// Children the caller already ran to their end on its own worker, then more spawned as
+    /// [`Call::SpawnMany`] spawns them, all created or none; the reply is `SpawnedMany` with
+    /// every id in order (`done`'s first). A short child that makes no coordinator call costs
+    /// less run where its parent is than sent to another worker; recorded here as an ended task
+    /// at the caller's label, it is a future like any other (waited on, passed on, counted).
+    SpawnInline {
+        function: String,
+        done: Vec<Outcome>,
+        rest: Vec<(Vec<u8>, Vec<TaskId>)>,
+        on_coordinator: bool,
+    },
     Wait {
         future: TaskId,
     },
@@ -832,9 +843,9 @@ impl Machine {
                 }
                 checkpoint_ok(&call.checkpoint, self.limits.inline_checkpoint_bytes_max)?;
                 match &call.call {
-                    Call::Spawn { function, .. } | Call::SpawnMany { function, .. } => {
-                        text_ok("a function name", function)
-                    }
+                    Call::Spawn { function, .. }
+                    | Call::SpawnMany { function, .. }
+                    | Call::SpawnInline { function, .. } => text_ok("a function name", function),
                     Call::ExternalIntent { service, payload } => {
                         text_ok("a service name", service)?;
                         if payload.len() > self.limits.item_bytes_max {
@@ -960,6 +971,7 @@ impl Machine {
                 call.call,
                 Call::Spawn { .. }
                     | Call::SpawnMany { .. }
+                    | Call::SpawnInline { .. }
                     | Call::Exit { .. }
                     | Call::Enqueue { .. }
                     | Call::EnqueueMany { .. }
@@ -1372,6 +1384,12 @@ impl Machine {
                 children,
                 on_coordinator,
             } => self.spawn_many(me, function, children, *on_coordinator),
+            Call::SpawnInline {
+                function,
+                done,
+                rest,
+                on_coordinator,
+            } => self.spawn_inline(me, function, done, rest, *on_coordinator),
             Call::CreateQueues { capacity, copies } => {
                 match self.new_queues(my_job, &my_label, &my_label, *capacity, *copies) {
                     Ok(made) => Reply::Queues(made),
@@ -1495,7 +1513,111 @@ impl Machine {
         Reply::Ok
     }
 
+    /// Whether `children` (`more` tasks besides) may be spawned at `label`: checked before the
+    /// first exists, so a spawn of several makes all or none.
+    fn children_ok(
+        &self,
+        label: &Label,
+        children: &[(Vec<u8>, Vec<TaskId>)],
+        more: usize,
+    ) -> Result<(), Reject> {
+        if self.state.tasks.len() + children.len() + more > self.limits.tasks_max {
+            return Err(Reject::Limit(format!(
+                "the cluster holds at most {} tasks",
+                self.limits.tasks_max
+            )));
+        }
+        for (args, deps) in children {
+            if args.len() > self.limits.args_bytes_max {
+                return Err(Reject::Limit(format!(
+                    "arguments exceed {} bytes",
+                    self.limits.args_bytes_max
+                )));
+            }
+            if deps.len() > self.limits.deps_max {
+                return Err(Reject::Limit(format!(
+                    "at most {} dependencies",
+                    self.limits.deps_max
+                )));
+            }
+            for dep in deps {
+                match self.state.tasks.get(dep) {
+                    Some(d) if self.policy.flows(&d.label, label) => {}
+                    _ => return Err(Reject::NotFound),
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn spawn_many(
+        &mut self,
+        me: TaskId,
+        function: &str,
+        children: &[(Vec<u8>, Vec<TaskId>)],
+        on_coordinator: bool,
+    ) -> Reply {
+        let label = self.state.tasks[&me].label.clone();
+        if let Err(reject) = self.children_ok(&label, children, 0) {
+            return Reply::Rejected(reject);
+        }
+        self.make_children(me, function, children, on_coordinator)
+    }
+
+    /// [`Call::SpawnInline`]: the children that already ended, then the rest.
+    fn spawn_inline(
+        &mut self,
+        me: TaskId,
+        function: &str,
+        done: &[Outcome],
+        rest: &[(Vec<u8>, Vec<TaskId>)],
+        on_coordinator: bool,
+    ) -> Reply {
+        let (label, job) = {
+            let task = &self.state.tasks[&me];
+            (task.label.clone(), task.job)
+        };
+        let outcomes: usize = done.iter().map(outcome_bytes).sum();
+        if outcomes > OUTCOME_BYTES_MAX {
+            return Reply::Rejected(Reject::Limit(format!(
+                "children run in place carry at most {OUTCOME_BYTES_MAX} bytes of outcomes"
+            )));
+        }
+        if let Err(reject) = self.children_ok(&label, rest, done.len()) {
+            return Reply::Rejected(reject);
+        }
+        let mut made = Vec::with_capacity(done.len() + rest.len());
+        for outcome in done {
+            match self.new_task(
+                job,
+                &label,
+                label.clone(),
+                function,
+                &[],
+                Vec::new(),
+                on_coordinator,
+            ) {
+                Ok(id) => {
+                    // It ran already: never ready, never leased, ended as it ended there.
+                    self.state.ready.remove(&id);
+                    self.finish(id, outcome.clone());
+                    made.push(id);
+                }
+                // Checked above; see `make_children`.
+                Err(reject) => return Reply::Rejected(reject),
+            }
+        }
+        match self.make_children(me, function, rest, on_coordinator) {
+            Reply::SpawnedMany(ids) => {
+                made.extend(ids);
+                Reply::SpawnedMany(made)
+            }
+            other => other,
+        }
+    }
+
+    /// Creates checked children at the caller's label.
+    fn make_children(
         &mut self,
         me: TaskId,
         function: &str,
@@ -1506,33 +1628,6 @@ impl Machine {
             let task = &self.state.tasks[&me];
             (task.label.clone(), task.job)
         };
-        // Every check before the first task exists: all or none.
-        if self.state.tasks.len() + children.len() > self.limits.tasks_max {
-            return Reply::Rejected(Reject::Limit(format!(
-                "the cluster holds at most {} tasks",
-                self.limits.tasks_max
-            )));
-        }
-        for (args, deps) in children {
-            if args.len() > self.limits.args_bytes_max {
-                return Reply::Rejected(Reject::Limit(format!(
-                    "arguments exceed {} bytes",
-                    self.limits.args_bytes_max
-                )));
-            }
-            if deps.len() > self.limits.deps_max {
-                return Reply::Rejected(Reject::Limit(format!(
-                    "at most {} dependencies",
-                    self.limits.deps_max
-                )));
-            }
-            for dep in deps {
-                match self.state.tasks.get(dep) {
-                    Some(d) if self.policy.flows(&d.label, &label) => {}
-                    _ => return Reply::Rejected(Reject::NotFound),
-                }
-            }
-        }
         let mut made = Vec::with_capacity(children.len());
         for (args, deps) in children {
             match self.new_task(
@@ -1545,8 +1640,9 @@ impl Machine {
                 on_coordinator,
             ) {
                 Ok(id) => made.push(id),
-                // Checked above before any task was made, so this cannot happen; were it to, the
-                // children made so far stay (each a valid task) and the call is refused.
+                // Checked by `children_ok` before any task was made, so this cannot happen; were
+                // it to, the children made so far stay (each a valid task) and the call is
+                // refused.
                 Err(reject) => return Reply::Rejected(reject),
             }
         }

@@ -1363,6 +1363,69 @@ fn spawn_many_and_enqueue_many_are_all_or_nothing() {
     assert_eq!(w.m.state.queues[&q].items.len(), 2);
 }
 
+/// Issue 14 (round trip): children a worker ran in place are recorded as ended tasks — waited
+/// on like any other, counted in the job, never leased — beside children spawned for real in
+/// the same call; all or none, and a retry of the call gets the same ids.
+#[test]
+fn children_run_in_place_are_recorded_as_ended_tasks() {
+    let mut w = World {
+        m: Machine::new(
+            policy(),
+            Limits {
+                tasks_max: 5,
+                ..Limits::default()
+            },
+        ),
+        granted: Default::default(),
+    };
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let inline = |done: Vec<Outcome>, rest: usize| Call::SpawnInline {
+        function: "f".into(),
+        done,
+        rest: vec![(vec![], vec![]); rest],
+        on_coordinator: false,
+    };
+    // Five tasks with the root exceed the limit: none is created.
+    assert!(matches!(
+        w.call(&g, 0, inline(vec![Ok(vec![1]); 2], 3)),
+        Reply::Rejected(Reject::Limit(_))
+    ));
+    // Outcomes over the coordinator's limit together: refused, nothing created.
+    let big = Ok(vec![0; sl_coordinator::machine::OUTCOME_BYTES_MAX / 2 + 1]);
+    assert!(matches!(
+        w.call(&g, 0, inline(vec![big.clone(), big], 0)),
+        Reply::Rejected(Reject::Limit(_))
+    ));
+    assert_eq!(w.m.state.tasks.len(), 1, "none created");
+    let call = inline(vec![Ok(vec![7]), Err("ValueError: no".into())], 1);
+    let Reply::SpawnedMany(ids) = w.call(&g, 0, call.clone()) else {
+        panic!()
+    };
+    assert_eq!(ids.len(), 3);
+    assert_eq!(
+        w.call(&g, 0, call),
+        Reply::SpawnedMany(ids.clone()),
+        "retry"
+    );
+    assert_eq!(
+        w.call(&g, 1, Call::Wait { future: ids[0] }),
+        Reply::Value(Ok(vec![7]))
+    );
+    assert_eq!(
+        w.call(&g, 2, Call::Wait { future: ids[1] }),
+        Reply::Value(Err("ValueError: no".into()))
+    );
+    // Only the child spawned for real is leased.
+    let leased: Vec<TaskId> = w.acquire(10).iter().map(|g| g.task).collect();
+    assert_eq!(leased, vec![ids[2]]);
+    let Answer::Job(Some(view)) = w.m.query(&Query::Job(g.job)) else {
+        panic!()
+    };
+    // Ready, running (the root and the leased child), blocked, done, failed.
+    assert_eq!(view.counts, [0, 2, 0, 1, 1]);
+}
+
 /// Issue 14: `q.enqueue(*range(n))` with n past the capacity places what fits as room appears,
 /// in order, and completes with the last item, as `slnode run` (one at a time) does; a re-issue
 /// after a lost reply or a new lease continues, never places an item twice.

@@ -87,6 +87,14 @@ pub fn unix_ms() -> u64 {
 }
 
 impl Program {
+    pub fn new(file: String, module: sl_lang::code::Module) -> Program {
+        Program {
+            file,
+            module,
+            image: OnceLock::new(),
+        }
+    }
+
     /// The VM after the module body, as bytes (built on first use, then shared).
     pub fn image(&self) -> Result<Arc<Vec<u8>>, String> {
         self.image
@@ -158,11 +166,7 @@ impl Programs {
         let source = std::str::from_utf8(&object.bytes)
             .map_err(|_| Error::Broken("the job's program is not UTF-8".into()))?;
         let module = sl_lang::compile(file, source).map_err(|e| Error::Broken(e.to_string()))?;
-        let program = Arc::new(Program {
-            file: file.to_owned(),
-            module,
-            image: OnceLock::new(),
-        });
+        let program = Arc::new(Program::new(file.to_owned(), module));
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         if cached.len() >= PROGRAMS_MAX {
             cached.remove(0);

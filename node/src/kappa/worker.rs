@@ -12,6 +12,7 @@
 //! continues, never repeats. Between calls the worker checkpoints on its own when the time since
 //! the last one exceeds both the job's minimum and 20× what a checkpoint costs (under 5%).
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -31,6 +32,7 @@ use tracing::{debug, warn};
 use super::codec;
 use super::external;
 use super::failure;
+use super::in_place::{self, Ran};
 use super::link::Link;
 use super::programs::{self, Programs, unix_ms};
 use super::rt::{self, FUTURE, QUEUE, RtCall};
@@ -60,6 +62,21 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
 pub const STORE_KEY_BYTES_MAX: usize = 1024;
 /// Longest error text a task's outcome keeps.
 const OUTCOME_TEXT_MAX: usize = 16 << 10;
+/// A child runs in place — on its parent's worker, before the spawn is sent, recorded as ended
+/// in the spawn's own commit — when it ends within this long (restoring the module image
+/// included) without a coordinator call: less than a child sent to another worker costs its
+/// parent (a commit to make it, a lease, a restore there, a commit for its exit, the parent's
+/// wait: ≥ 4 ms on the development machine). One that overruns is dropped (it had no effect
+/// but time) and sent as usual, and its function is not tried in place again in the slice.
+const IN_PLACE_CHILD_MAX: Duration = Duration::from_millis(2);
+/// What one spawn call may spend running children in place (`spawn_many`): bounds the
+/// parallelism a fan-out gives up; the remaining children are sent as usual.
+const IN_PLACE_CALL_MAX: Duration = Duration::from_millis(250);
+/// Outcome bytes of the children one call ran in place (they travel in its Raft entry).
+const IN_PLACE_OUTCOMES_MAX: usize = 512 << 10;
+/// Outcomes a slice remembers (children it ran in place, futures it waited on), so a wait on
+/// them needs no coordinator call; beyond this the memory starts over.
+const KNOWN_MAX: usize = 4096;
 /// Values (arguments, results, queue items) up to this size travel inside the coordinator call;
 /// larger ones are written to the object store first and travel as a reference
 /// ([`codec::reference`]), so the Raft log stays light.
@@ -118,6 +135,10 @@ pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Inst
         object_writes: 0,
         value_writes: 0,
         values_in_flight: Vec::new(),
+        program: None,
+        known: HashMap::new(),
+        in_place: InPlace::default(),
+        not_in_place: HashSet::new(),
     };
     let end = match slice.go() {
         Ok(()) => End::Exited,
@@ -263,6 +284,24 @@ struct Slice<'a> {
     value_writes: u64,
     /// Value objects written for the call about to be sent: garbage if it is refused.
     values_in_flight: Vec<String>,
+    /// The job's program (the module image children run in place start from).
+    program: Option<Arc<programs::Program>>,
+    /// Outcomes of futures this slice knows ([`KNOWN_MAX`]): a wait on them is answered here.
+    known: HashMap<u64, TaskOutcome>,
+    /// The children the spawn being sent ran in place.
+    in_place: InPlace,
+    /// Functions a child of which overran or called the coordinator in place in this slice.
+    not_in_place: HashSet<String>,
+}
+
+/// Children one spawn call ran in place ([`IN_PLACE_CHILD_MAX`]), until the call is answered.
+#[derive(Default)]
+struct InPlace {
+    outcomes: Vec<TaskOutcome>,
+    outcome_bytes: usize,
+    /// The slice's output before their output was added: a refused call takes theirs back.
+    output_mark: usize,
+    spent: Duration,
 }
 
 /// Where a job's value objects live; its root's result apart (the job's record keeps it).
@@ -299,6 +338,7 @@ impl Slice<'_> {
             Err(programs::Error::Broken(e)) => return self.exit(Err(e)),
         };
         self.file = program.file.clone();
+        self.program = Some(program.clone());
         let mut vm = match self.grant.checkpoint.clone() {
             Checkpoint::Initial if self.grant.root => {
                 let mut vm = programs::new_vm(program.module.clone());
@@ -363,13 +403,7 @@ impl Slice<'_> {
                 let mut vm = Vm::restore(&image).map_err(|e| End::GaveBack(e.to_string()))?;
                 vm.set_memory_limit(programs::VM_MEMORY_MAX);
                 if let Err(e) = vm.call_function(&self.grant.function, &args) {
-                    let text = match e {
-                        sl_lang::vm::HostDataError::Call { kind, message } => {
-                            format!("{kind}: {message}")
-                        }
-                        other => format!("TypeError: {other}"),
-                    };
-                    return self.exit(Err(text));
+                    return self.exit(Err(in_place::call_error_text(e)));
                 }
                 vm
             }
@@ -501,35 +535,7 @@ impl Slice<'_> {
 
     /// The task's last call: its outcome, with the output not yet logged.
     fn exit(&mut self, outcome: Result<Data, String>) -> Result<(), End> {
-        let outcome = match outcome {
-            Ok(value) => match codec::encode(&value) {
-                Ok(bytes) => Ok(self.spill_as(bytes, self.grant.root)?),
-                Err(e) => Err(format!("ValueError: the task's value cannot be sent: {e}")),
-            },
-            Err(whole) => {
-                let (shown, trailer) = failure::split(&whole);
-                let mut text = shown.to_owned();
-                if text.len() > OUTCOME_TEXT_MAX {
-                    // Keep the end: the exception's own line is last.
-                    let mut cut = text.len() - OUTCOME_TEXT_MAX;
-                    while !text.is_char_boundary(cut) {
-                        cut += 1;
-                    }
-                    text = format!("…{}", &text[cut..]);
-                }
-                if !self.grant.root {
-                    // A child's traceback goes to the log; its waiter gets the exception.
-                    self.output.push_str(&text);
-                    if !text.ends_with('\n') {
-                        self.output.push('\n');
-                    }
-                }
-                if trailer.is_some() {
-                    text.push_str(&whole[shown.len()..]);
-                }
-                Err(text)
-            }
-        };
+        let outcome = self.settle(outcome, self.grant.root)?;
         let succeeded = outcome.is_ok();
         let everything = format!("kappa/checkpoint/{}/", self.grant.task.0);
         match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
@@ -552,6 +558,41 @@ impl Slice<'_> {
             }
             Err(e) => Err(End::GaveBack(format!("exit refused: {}", e.message))),
         }
+    }
+
+    /// A task's end as the coordinator records it: its value encoded (through the object store
+    /// when large), or its error text, shortened, its traceback logged unless it is the root
+    /// (whose error the job shows).
+    fn settle(&mut self, outcome: Result<Data, String>, root: bool) -> Result<TaskOutcome, End> {
+        Ok(match outcome {
+            Ok(value) => match codec::encode(&value) {
+                Ok(bytes) => Ok(self.spill_as(bytes, root)?),
+                Err(e) => Err(format!("ValueError: the task's value cannot be sent: {e}")),
+            },
+            Err(whole) => {
+                let (shown, trailer) = failure::split(&whole);
+                let mut text = shown.to_owned();
+                if text.len() > OUTCOME_TEXT_MAX {
+                    // Keep the end: the exception's own line is last.
+                    let mut cut = text.len() - OUTCOME_TEXT_MAX;
+                    while !text.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    text = format!("…{}", &text[cut..]);
+                }
+                if !root {
+                    // A child's traceback goes to the log; its waiter gets the exception.
+                    self.output.push_str(&text);
+                    if !text.ends_with('\n') {
+                        self.output.push('\n');
+                    }
+                }
+                if trailer.is_some() {
+                    text.push_str(&whole[shown.len()..]);
+                }
+                Err(text)
+            }
+        })
     }
 
     fn host_call(
@@ -578,6 +619,11 @@ impl Slice<'_> {
                 Step::Call(call) => match self.call(vm, call)? {
                     Ok(a) => answered = Some(a),
                     Err(refused) => {
+                        if !self.in_place.outcomes.is_empty() {
+                            // Those children never existed: neither does what they printed.
+                            self.output.truncate(self.in_place.output_mark);
+                            self.in_place = InPlace::default();
+                        }
                         return vm
                             .resume(Err(refused))
                             .map_err(|e| End::GaveBack(e.to_string()));
@@ -615,6 +661,19 @@ impl Slice<'_> {
                     Ok(label) => label,
                     Err(e) => return payload_error(e),
                 };
+                self.in_place = InPlace {
+                    output_mark: self.output.len(),
+                    ..InPlace::default()
+                };
+                // A child at a label of its own runs at that label, never in its parent's VM.
+                if label.is_none() && self.run_in_place(vm, function, &args, &deps)? {
+                    return Ok(Step::Call(Call::SpawnInline {
+                        function: function.clone(),
+                        done: self.in_place.outcomes.clone(),
+                        rest: Vec::new(),
+                        on_coordinator: false,
+                    }));
+                }
                 let args = self.spill(args)?;
                 Step::Call(Call::Spawn {
                     function: function.clone(),
@@ -630,11 +689,28 @@ impl Slice<'_> {
                 },
                 Some(Answered::Spawned(id)),
             ) => Step::Answer(Ok(future(id))),
+            (RtCall::Spawn { blocking, .. }, Some(Answered::SpawnedMany(ids))) => {
+                self.learn(&ids);
+                match (ids.first(), blocking) {
+                    (Some(&id), false) => Step::Answer(Ok(future(id))),
+                    (Some(&id), true) => match self.known.get(&id.0).cloned() {
+                        Some(outcome) => Step::Answer(self.outcome_value(&outcome)?),
+                        None => Step::Call(Call::Wait { future: id }),
+                    },
+                    (None, _) => Step::Answer(Err(host_error(
+                        "RuntimeError",
+                        "the coordinator made no task for the spawn",
+                    ))),
+                }
+            }
             (RtCall::Spawn { blocking: true, .. }, Some(Answered::Spawned(id))) => {
                 Step::Call(Call::Wait { future: id })
             }
+            (RtCall::Wait { future }, Some(Answered::Value(outcome))) => {
+                self.remember(*future, &outcome);
+                Step::Answer(self.outcome_value(&outcome)?)
+            }
             (RtCall::Spawn { blocking: true, .. }, Some(Answered::Value(outcome)))
-            | (RtCall::Wait { .. }, Some(Answered::Value(outcome)))
             | (RtCall::External { .. }, Some(Answered::Value(outcome))) => {
                 Step::Answer(self.outcome_value(&outcome)?)
             }
@@ -646,25 +722,55 @@ impl Slice<'_> {
                 },
                 None,
             ) => {
-                let mut children = Vec::with_capacity(calls.len());
+                let mut payloads = Vec::with_capacity(calls.len());
                 for args in calls {
                     match spawn_payload(awaits, args.clone()) {
-                        Ok((bytes, deps)) => children.push((self.spill(bytes)?, deps)),
+                        Ok(payload) => payloads.push(payload),
                         Err(e) => return payload_error(e),
                     }
                 }
-                Step::Call(Call::SpawnMany {
-                    function: function.clone(),
-                    children,
-                    on_coordinator: on_coordinator(function),
-                })
+                self.in_place = InPlace {
+                    output_mark: self.output.len(),
+                    ..InPlace::default()
+                };
+                // In order, while they run in place; the first that does not and all after it
+                // are sent as tasks of their own.
+                let mut sent = payloads.into_iter().peekable();
+                while let Some((args, deps)) = sent.peek()
+                    && self.run_in_place(vm, function, args, deps)?
+                {
+                    sent.next();
+                }
+                let mut children = Vec::with_capacity(sent.len());
+                for (bytes, deps) in sent {
+                    children.push((self.spill(bytes)?, deps));
+                }
+                if self.in_place.outcomes.is_empty() {
+                    Step::Call(Call::SpawnMany {
+                        function: function.clone(),
+                        children,
+                        on_coordinator: on_coordinator(function),
+                    })
+                } else {
+                    Step::Call(Call::SpawnInline {
+                        function: function.clone(),
+                        done: self.in_place.outcomes.clone(),
+                        rest: children,
+                        on_coordinator: on_coordinator(function),
+                    })
+                }
             }
             (RtCall::SpawnMany { .. }, Some(Answered::SpawnedMany(ids))) => {
+                self.learn(&ids);
                 Step::Answer(Ok(Data::List(ids.into_iter().map(future).collect())))
             }
-            (RtCall::Wait { future }, None) => Step::Call(Call::Wait {
-                future: TaskId(*future),
-            }),
+            (RtCall::Wait { future }, None) => match self.known.get(future).cloned() {
+                // An outcome never changes: the one this slice saw is the coordinator's.
+                Some(outcome) => Step::Answer(self.outcome_value(&outcome)?),
+                None => Step::Call(Call::Wait {
+                    future: TaskId(*future),
+                }),
+            },
             (
                 RtCall::CreateQueues {
                     capacity,
@@ -844,6 +950,93 @@ impl Slice<'_> {
                 )))
             }
         })
+    }
+
+    /// Tries one child of `function` in place ([`IN_PLACE_CHILD_MAX`]): true when it ended
+    /// there (its outcome joins `in_place`, its output the slice's), false when it is to be sent
+    /// as a task of its own — its dependencies are not all known values here, it (or an earlier
+    /// child of its function in this slice) overran or called the coordinator, the call's
+    /// budget is spent, or the function says `inline = False` or `on_coordinator = True`.
+    fn run_in_place(
+        &mut self,
+        vm: &Vm,
+        function: &str,
+        args: &[u8],
+        deps: &[TaskId],
+    ) -> Result<bool, End> {
+        let flag = |attr: &str, value: bool| matches!(vm.function_attr(function, attr), Some(Data::Bool(b)) if b == value);
+        if self.not_in_place.contains(function)
+            || flag("inline", false)
+            || flag("on_coordinator", true)
+            || self.in_place.spent >= IN_PLACE_CALL_MAX
+            || self.in_place.outcome_bytes >= IN_PLACE_OUTCOMES_MAX
+        {
+            return Ok(false);
+        }
+        let mut values = Vec::with_capacity(deps.len());
+        for dep in deps {
+            // A failed dependency fails the child: the coordinator's way, recorded there.
+            let Some(Ok(bytes)) = self.known.get(&dep.0) else {
+                return Ok(false);
+            };
+            match self.fetch(bytes)? {
+                Ok(bytes) => values.push(Ok(bytes)),
+                Err(_) => return Ok(false),
+            }
+        }
+        let Ok(args) = child_arguments(args, &values) else {
+            return Ok(false);
+        };
+        let Some(image) = self.program.as_ref().and_then(|p| p.image().ok()) else {
+            return Ok(false);
+        };
+        let started = Instant::now();
+        let ran = in_place::child(
+            &image,
+            &self.file,
+            function,
+            &args,
+            &self.stop,
+            IN_PLACE_CHILD_MAX,
+        );
+        self.in_place.spent += started.elapsed();
+        let (outcome, printed) = match ran {
+            Ran::Ended(outcome, printed) => (outcome, printed),
+            // The parent's deadline: the parent's slice ends, the child with it.
+            Ran::Stopped => return Err(End::TimedOut),
+            Ran::Abandoned(why) => {
+                debug!(function, why, "a child was not run in place");
+                metrics::counter!("slnode_kappa_children_in_place_total", "ended" => "no")
+                    .increment(1);
+                self.not_in_place.insert(function.to_owned());
+                return Ok(false);
+            }
+        };
+        metrics::counter!("slnode_kappa_children_in_place_total", "ended" => "yes").increment(1);
+        // Its output, then (when it raised) its traceback, as its own slice would log them.
+        self.output.push_str(&printed);
+        let outcome = self.settle(outcome, false)?;
+        self.in_place.outcome_bytes += match &outcome {
+            Ok(bytes) => bytes.len(),
+            Err(text) => text.len(),
+        };
+        self.in_place.outcomes.push(outcome);
+        Ok(true)
+    }
+
+    /// After a spawn was answered: the outcomes of the children it ran in place, by id.
+    fn learn(&mut self, ids: &[TaskId]) {
+        let outcomes = std::mem::take(&mut self.in_place).outcomes;
+        for (id, outcome) in ids.iter().zip(&outcomes) {
+            self.remember(id.0, outcome);
+        }
+    }
+
+    fn remember(&mut self, future: u64, outcome: &TaskOutcome) {
+        if self.known.len() >= KNOWN_MAX {
+            self.known.clear();
+        }
+        self.known.insert(future, outcome.clone());
     }
 
     /// Sends `call` with a fresh checkpoint. `Ok(Ok(answer))` when it took effect, `Ok(Err)` when
