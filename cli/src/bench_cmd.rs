@@ -74,6 +74,9 @@ pub enum BenchCommand {
         /// A Python with `ray` installed, measured side by side (default: python3, if it has it).
         #[arg(long, value_name = "PYTHON")]
         ray: Option<String>,
+        /// Worker slots per node (`slnode up --slots`).
+        #[arg(long, default_value_t = 2, value_parser = crate::cluster_cmd::slots_in_range)]
+        slots: u32,
         #[arg(long)]
         json: bool,
     },
@@ -96,6 +99,10 @@ pub enum BenchCommand {
         /// Loopback address of the cluster's first node.
         #[arg(long, default_value = "127.0.9.11")]
         first_ip: String,
+        /// Worker slots per node (`slnode up --slots`): a call's root holds one while it runs
+        /// and while its exit commits.
+        #[arg(long, default_value_t = 2, value_parser = crate::cluster_cmd::slots_in_range)]
+        slots: u32,
         #[arg(long)]
         json: bool,
     },
@@ -148,14 +155,19 @@ pub fn run(command: BenchCommand) -> Result<i32> {
         BenchCommand::Kappa {
             first_ip,
             ray,
+            slots,
             json,
-        } => crate::kappa_bench::kappa(&first_ip, ray.as_deref(), json),
+        } => crate::kappa_bench::kappa(&first_ip, ray.as_deref(), slots, json),
         BenchCommand::Failover {
             first_ip,
             rounds,
             json,
         } => crate::failover_bench::failover(&first_ip, rounds, json),
-        BenchCommand::Gateway { first_ip, json } => crate::gateway_bench::gateway(&first_ip, json),
+        BenchCommand::Gateway {
+            first_ip,
+            slots,
+            json,
+        } => crate::gateway_bench::gateway(&first_ip, slots, json),
         BenchCommand::Lambdapack {
             first_ip,
             n,

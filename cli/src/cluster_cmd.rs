@@ -21,7 +21,7 @@ use sl_node::config::ClientConfig;
 use sl_rpc::Endpoint;
 use sl_rpc::endpoint::Error as RpcError;
 
-fn slots_in_range(text: &str) -> Result<u32, String> {
+pub(crate) fn slots_in_range(text: &str) -> Result<u32, String> {
     crate::args::count::<0, 1024>(text).map(|v| v as u32)
 }
 
@@ -858,6 +858,7 @@ pub fn up(
     voters: usize,
     first_ip: std::net::Ipv4Addr,
     port: u16,
+    slots: u32,
     verbose: u8,
 ) -> anyhow::Result<i32> {
     let layout_file = dir.join("up.toml");
@@ -927,7 +928,7 @@ pub fn up(
             listen: addr(1),
             advertise: None,
             name: Some("node-1".into()),
-            slots: 2,
+            slots,
             voters: voters as u64,
             http: Some(HttpAddress::At(http(1))),
             verbose,
@@ -991,6 +992,8 @@ pub fn up(
                 format!("node-{i}"),
                 "--voters".into(),
                 voters.to_string(),
+                "--slots".into(),
+                slots.to_string(),
                 "--log".into(),
                 log.display().to_string(),
                 verbosity.clone(),

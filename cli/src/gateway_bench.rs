@@ -48,8 +48,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-pub fn gateway(first_ip: &str, json_out: bool) -> anyhow::Result<i32> {
-    let bench = Bench::start(first_ip)?;
+pub fn gateway(first_ip: &str, slots: u32, json_out: bool) -> anyhow::Result<i32> {
+    let bench = Bench::start(first_ip, slots)?;
     let added = bench.slnode(&["user", "add", "bench", "--label", "public"])?;
     if !added.status.success() {
         bail!("user add: {}", String::from_utf8_lossy(&added.stderr));
@@ -149,6 +149,7 @@ pub fn gateway(first_ip: &str, json_out: bool) -> anyhow::Result<i32> {
 
     let report = json!({
         "machine": machine_line(),
+        "slots_per_node": slots,
         "http_p50_ms": percentile(&latencies, 50.0),
         "http_p99_ms": percentile(&latencies, 99.0),
         "http_calls": SEQUENTIAL_CALLS,
@@ -167,7 +168,7 @@ pub fn gateway(first_ip: &str, json_out: bool) -> anyhow::Result<i32> {
     }
     let f = |k: &str| report[k].as_f64().unwrap_or(f64::NAN);
     println!(
-        "The HTTP gateway on a 3-node loopback cluster ({})",
+        "The HTTP gateway on a 3-node loopback cluster, {slots} worker slots each ({})",
         report["machine"].as_str().unwrap_or("")
     );
     println!(

@@ -137,9 +137,9 @@ impl Drop for Bench {
 }
 
 impl Bench {
-    /// A 3-node cluster of real processes (`slnode up` in a temporary directory), stopped and
-    /// deleted when the value is dropped.
-    pub(crate) fn start(first_ip: &str) -> anyhow::Result<Bench> {
+    /// A 3-node cluster of real processes (`slnode up` in a temporary directory) with `slots`
+    /// worker slots each, stopped and deleted when the value is dropped.
+    pub(crate) fn start(first_ip: &str, slots: u32) -> anyhow::Result<Bench> {
         let exe = std::env::current_exe()?;
         let bench = Bench {
             exe: exe.clone(),
@@ -156,6 +156,8 @@ impl Bench {
                 bench.dir.to_str().unwrap_or(""),
                 "--first-ip",
                 first_ip,
+                "--slots",
+                &slots.to_string(),
             ])
             .output()?;
         if !up.status.success() {
@@ -244,14 +246,19 @@ fn ray_figures(python: &str) -> anyhow::Result<Option<Value>> {
     ))
 }
 
-pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow::Result<i32> {
+pub fn kappa(
+    first_ip: &str,
+    ray_python: Option<&str>,
+    slots: u32,
+    json_out: bool,
+) -> anyhow::Result<i32> {
     let ray = match ray_python {
         Some(python) => Some(
             ray_figures(python)?.ok_or_else(|| anyhow::anyhow!("{python} cannot import ray"))?,
         ),
         None => ray_figures("python3")?,
     };
-    let bench = Bench::start(first_ip)?;
+    let bench = Bench::start(first_ip, slots)?;
     // A warm-up job: programs compiled and cached, leaders and connections settled.
     bench.job("warmup", ROUND_TRIP, "60")?;
 
@@ -277,6 +284,7 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
     let seconds = |v: &Value| v["result"]["s"].as_f64().unwrap_or(f64::NAN);
     let report = json!({
         "machine": machine_line(),
+        "slots_per_node": slots,
         "checkpoint_ms_by_bytes": checkpoints,
         "round_trip_ms": round_trip,
         "tasks_per_s": throughput["tasks_per_s"],
@@ -314,7 +322,7 @@ pub fn kappa(first_ip: &str, ray_python: Option<&str>, json_out: bool) -> anyhow
     }
     let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     println!(
-        "Kappa on a 3-node loopback cluster ({})",
+        "Kappa on a 3-node loopback cluster, {slots} worker slots each ({})",
         report["machine"].as_str().unwrap_or("")
     );
     println!("  checkpoint latency (rt.checkpoint(), one coordinator call with the VM's state):");

@@ -121,7 +121,7 @@ pub fn lambdapack(first_ip: &str, n: usize, tiles: &[usize], json_out: bool) -> 
         }
     }
     eprintln!("starting a 3-node cluster …");
-    let bench = Bench::start(first_ip)?;
+    let bench = Bench::start(first_ip, 2)?;
     let mut results = Vec::new();
     for (case, tile, local) in rows {
         eprintln!("cluster {} n={n} tile={tile} …", case.program);

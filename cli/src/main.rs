@@ -96,6 +96,9 @@ enum Command {
         /// QUIC port of every node (HTTP: port + 80).
         #[arg(long, default_value_t = 7400)]
         port: u16,
+        /// Worker slots of each new node (as `slnode start --slots`).
+        #[arg(long, default_value_t = 2, value_parser = cluster_cmd::slots_in_range)]
+        slots: u32,
         #[arg(short, long, action = clap::ArgAction::Count)]
         verbose: u8,
     },
@@ -280,8 +283,9 @@ fn main() {
             voters,
             first_ip,
             port,
+            slots,
             verbose,
-        } => cluster_cmd::up(nodes, dir, voters, first_ip, port, verbose),
+        } => cluster_cmd::up(nodes, dir, voters, first_ip, port, slots, verbose),
         Command::Down { dir } => cluster_cmd::down(dir),
         Command::Status { json, cluster } => cluster_cmd::status(cluster, json),
         Command::Leave { data_dir, cluster } => cluster_cmd::leave(data_dir, cluster),

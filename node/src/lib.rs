@@ -571,6 +571,7 @@ pub async fn run(data_dir: &Path) -> Result<(), Error> {
             policy: policy.clone(),
             inline_max: Limits::default().inline_checkpoint_bytes_max,
             timeline: timeline.clone(),
+            exits: Arc::new(tokio::sync::Notify::new()),
         },
         node.slots,
     )

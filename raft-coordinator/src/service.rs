@@ -17,7 +17,7 @@ use tracing::{debug, info, warn};
 
 use crate::catalog::Member;
 use crate::executions::{DagId, NodeKey};
-use crate::ids::{Epoch, QueueId, Seq, TaskId};
+use crate::ids::{Epoch, JobId, QueueId, Seq, TaskId};
 use crate::machine::{Call, Checkpoint, Command, Machine, Reject, Reply};
 use crate::query::{Answer, Query};
 use crate::replica::{self, Membership, Replica};
@@ -141,6 +141,12 @@ enum Event {
         answer: oneshot::Sender<Answer>,
     },
     Status(oneshot::Sender<Status>),
+    /// Answered from this replica's machine once the job has ended here (or at once when it has,
+    /// or is unknown): a caller waiting for a job's end sleeps instead of polling the driver.
+    JobEnded {
+        job: JobId,
+        answer: oneshot::Sender<Answer>,
+    },
     /// Messages to `peer` were not delivered (transport error or a full queue). Raft must hear
     /// it: a follower whose snapshot was lost otherwise stays paused, waiting for it, forever.
     Undelivered {
@@ -225,6 +231,7 @@ impl Driver {
             reads_pending: BTreeMap::new(),
             reads_ready: Vec::new(),
             held: Vec::new(),
+            job_waiters: Vec::new(),
             ready_since: None,
             expiring: BTreeSet::new(),
             peers,
@@ -294,6 +301,13 @@ impl Driver {
         self.ask(Event::Status).await
     }
 
+    /// The job's view (`Query::Job`) on this replica once it has ended here — a job's end never
+    /// changes, so a local answer is final — or at once if it has, or is unknown, or too many
+    /// wait already ([`JOB_WAITERS_MAX`]; then poll). `None`: the driver is gone or shedding.
+    pub async fn job_ended(&self, job: JobId) -> Option<Answer> {
+        self.ask(|answer| Event::JobEnded { job, answer }).await
+    }
+
     fn deliver(&self, messages: Vec<Message>) {
         // Dropped when full, as on a lossy network: Raft retransmits.
         let _ = self.inbox.try_send(Event::Messages(messages));
@@ -306,6 +320,8 @@ const EXPIRIES_PER_SCAN_MAX: usize = 256;
 const EVENTS_PER_READY_MAX: usize = 512;
 /// Calls held back because they would block; beyond this they are proposed at once.
 pub const HELD_MAX: usize = 10_000;
+/// Callers waiting for a job's end on one replica; beyond this they are answered at once.
+pub const JOB_WAITERS_MAX: usize = 10_000;
 /// Reads waiting for their read index or for this replica to apply up to it.
 pub const READS_MAX: usize = 100_000;
 /// A long-polled acquire's leases run from when it is granted, not when it was asked.
@@ -402,6 +418,8 @@ struct Core {
     /// Reads whose index is known, waiting for this replica to apply it: `(index, read id)`.
     reads_ready: Vec<(u64, u64)>,
     held: Vec<Held>,
+    /// Callers waiting for a job to end on this replica ([`Event::JobEnded`]).
+    job_waiters: Vec<(JobId, oneshot::Sender<Answer>)>,
     /// Since when some task has been ready without being leased (see `release_held`).
     ready_since: Option<Instant>,
     /// Expiries proposed and not yet applied, so one lease is not proposed again every tick.
@@ -567,6 +585,13 @@ impl Core {
             }
             Event::ReadLocal { query, answer } => {
                 let _ = answer.send(self.replica.machine().query(&query));
+            }
+            Event::JobEnded { job, answer } => {
+                if self.job_ended_here(job) || self.job_waiters.len() >= JOB_WAITERS_MAX {
+                    let _ = answer.send(self.replica.machine().query(&Query::Job(job)));
+                } else {
+                    self.job_waiters.push((job, answer));
+                }
             }
             Event::Status(answer) => {
                 let roles = self.replica.roles();
@@ -788,6 +813,7 @@ impl Core {
             }
         }
         self.release_held(now);
+        self.job_waiters.retain(|(_, answer)| !answer.is_closed());
         if self.replica.is_leader() {
             self.expire_leases();
             if self.ticks.is_multiple_of(PROMOTE_EVERY_TICKS) {
@@ -795,6 +821,32 @@ impl Core {
                 if let Some(learner) = self.replica.maybe_promote(id, self.options.voters_wanted) {
                     info!(learner, "promoting a caught-up learner to voter");
                 }
+            }
+        }
+    }
+
+    /// Whether `job` has ended on this replica, or is not known to it (nothing to wait for).
+    fn job_ended_here(&self, job: JobId) -> bool {
+        self.replica
+            .machine()
+            .state
+            .jobs
+            .get(&job)
+            .is_none_or(|j| j.outcome.is_some() || j.cancelled)
+    }
+
+    /// After entries were applied: answers the callers whose job has ended, and forgets those
+    /// who stopped waiting.
+    fn answer_job_waiters(&mut self) {
+        let waiters = std::mem::take(&mut self.job_waiters);
+        for (job, answer) in waiters {
+            if answer.is_closed() {
+                continue;
+            }
+            if self.job_ended_here(job) {
+                let _ = answer.send(self.replica.machine().query(&Query::Job(job)));
+            } else {
+                self.job_waiters.push((job, answer));
             }
         }
     }
@@ -948,6 +1000,9 @@ impl Core {
             self.answer_reads();
             if !output.applied.is_empty() {
                 self.release_held(Instant::now());
+                if !self.job_waiters.is_empty() {
+                    self.answer_job_waiters();
+                }
             }
         }
     }

@@ -432,3 +432,71 @@ async fn only_nodes_and_the_admin_may_propose_directly() {
     let _ = tokio::task::spawn_blocking(move || driver.abort()).await;
     endpoint.close().await;
 }
+
+/// A caller waiting for a job's end on a replica (the gateway) is answered when that replica
+/// applies the end — on every replica, the leader's and the followers' — and at once for a job
+/// that has ended or that the replica does not know.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_for_a_jobs_end_is_answered_when_the_replica_applies_it() {
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let client = client(&ca, &cluster.addrs);
+    let Reply::Submitted { job, .. } = client.propose(&submit(1)).await.unwrap() else {
+        panic!("not submitted")
+    };
+    // Every replica has learnt of the job (a follower may lag the reply).
+    for replica in cluster.replicas.values() {
+        let mut known = false;
+        for _ in 0..100 {
+            if let Some(Answer::Job(Some(_))) = replica.driver.read_local(Query::Job(job)).await {
+                known = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(known, "a replica never learnt of the job");
+    }
+    let waits: Vec<_> = cluster
+        .replicas
+        .values()
+        .map(|r| {
+            let driver = r.driver.clone();
+            tokio::spawn(async move { driver.job_ended(job).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        waits.iter().all(|w| !w.is_finished()),
+        "answered before the job ended"
+    );
+    let root = lease_one(&client).await;
+    let exit = Call::Exit {
+        outcome: Ok(vec![42]),
+    };
+    assert_eq!(
+        client.propose(&task_call(&root, 0, exit)).await.unwrap(),
+        Reply::Ok
+    );
+    for wait in waits {
+        let answer = tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .expect("answered once the end applied")
+            .unwrap();
+        match answer {
+            Some(Answer::Job(Some(view))) => assert_eq!(view.outcome, Some(Ok(vec![42]))),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Ended, or unknown: at once.
+    let driver = &cluster.replicas.values().next().unwrap().driver;
+    let again = tokio::time::timeout(Duration::from_secs(1), driver.job_ended(job)).await;
+    assert!(matches!(again, Ok(Some(Answer::Job(Some(_))))));
+    let unknown = tokio::time::timeout(
+        Duration::from_secs(1),
+        driver.job_ended(sl_coordinator::JobId(job.0 + 1000)),
+    )
+    .await;
+    assert!(matches!(unknown, Ok(Some(Answer::Job(None)))));
+    cluster.shutdown().await;
+}

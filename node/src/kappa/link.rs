@@ -59,4 +59,9 @@ impl Link {
     pub async fn read_local(&self, query: Query) -> Option<Answer> {
         self.driver.read_local(query).await
     }
+
+    /// The job's view once this replica has applied its end (see `Driver::job_ended`).
+    pub async fn job_ended_local(&self, job: sl_coordinator::ids::JobId) -> Option<Answer> {
+        self.driver.job_ended(job).await
+    }
 }

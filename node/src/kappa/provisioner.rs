@@ -3,7 +3,9 @@
 //! acquire until something is ready, up to its hold budget) and starts one [`Worker`] actor per
 //! lease. A worker runs its slice on a blocking thread under a hard deadline — at the deadline
 //! it sets the VM's stop flag, and whatever the thread sends after is fenced by the epoch — and
-//! stops when the slice ends; no idle worker outlives its task (scale to zero).
+//! stops when the slice ends; no idle worker outlives its task (scale to zero). A slice about to
+//! send its task's exit tells the provisioner (`Env::exits`), which asks for that slot's next
+//! lease at once: the acquire commits alongside the exit instead of one commit round after it.
 //!
 //! Mailboxes are bounded ([`MAILBOX_CAPACITY`]); a worker reports its end with `send`, which
 //! waits for room, so no end is lost and no slot leaks.
@@ -30,6 +32,14 @@ pub const TIMEOUT_DEFAULT_MS: u64 = 60_000;
 const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
 
+struct Running {
+    stop: Arc<AtomicBool>,
+    /// Set when the slice is sending its exit: its slot is about to be free, and the next lease
+    /// for it may be asked for now.
+    exiting: Arc<AtomicBool>,
+    slot: u32,
+}
+
 pub struct Provisioner {
     env: Arc<Env>,
     slots: u32,
@@ -37,8 +47,8 @@ pub struct Provisioner {
     free: Vec<u32>,
     polling: bool,
     backoff: Duration,
-    /// The stop flag of every running slice (how many are busy).
-    running: Vec<Arc<AtomicBool>>,
+    /// Every running slice (how many are busy).
+    running: Vec<Running>,
     /// Set by [`Drain`]: no more leases; told when the last slice has ended.
     draining: Option<Vec<tokio::sync::oneshot::Sender<()>>>,
 }
@@ -46,6 +56,14 @@ pub struct Provisioner {
 impl Provisioner {
     fn busy(&self) -> u32 {
         self.running.len() as u32
+    }
+
+    /// Slots busy with slices that are not about to end.
+    fn staying(&self) -> u32 {
+        self.running
+            .iter()
+            .filter(|r| !r.exiting.load(Ordering::Relaxed))
+            .count() as u32
     }
 
     pub fn new(env: Env, slots: u32) -> Provisioner {
@@ -61,11 +79,13 @@ impl Provisioner {
     }
 
     fn poll(&mut self, ctx: &mut Context<Self>) {
-        if self.polling || self.busy() >= self.slots || self.draining.is_some() {
+        if self.polling || self.staying() >= self.slots || self.draining.is_some() {
             return;
         }
         self.polling = true;
-        let max = self.slots - self.busy();
+        // A slot whose slice is sending its exit counts as free: its next lease commits while
+        // the exit does (`start_worker` draws a lease that comes first on a row of its own).
+        let max = self.slots - self.staying();
         let env = self.env.clone();
         let command = Command::Acquire {
             node: NodeId(env.node),
@@ -116,9 +136,26 @@ impl Provisioner {
     fn start_worker(&mut self, grant: Grant, ctx: &mut Context<Self>) {
         // The leader grants at most the free slots (`poll` asks for no more); a grant past them
         // is drawn on a row of its own past the slots, never on a slot in use.
-        let slot = self.free.pop().unwrap_or(self.slots + self.busy() + 1);
+        // A lease asked for while a slice sent its exit takes that slice's slot: the two share
+        // the slot's row for the moment the exit takes to commit.
+        let taken = |slot: u32| self.running.iter().filter(|r| r.slot == slot).count();
+        let slot = self
+            .free
+            .pop()
+            .or_else(|| {
+                self.running
+                    .iter()
+                    .find(|r| r.exiting.load(Ordering::Relaxed) && taken(r.slot) == 1)
+                    .map(|r| r.slot)
+            })
+            .unwrap_or(self.slots + self.busy() + 1);
         let stop = Arc::new(AtomicBool::new(false));
-        self.running.push(stop.clone());
+        let exiting = Arc::new(AtomicBool::new(false));
+        self.running.push(Running {
+            stop: stop.clone(),
+            exiting: exiting.clone(),
+            slot,
+        });
         self.env.timeline.set_busy(self.busy());
         Worker {
             slot,
@@ -126,6 +163,7 @@ impl Provisioner {
             env: self.env.clone(),
             provisioner: ctx.address(),
             stop,
+            exiting,
         }
         .start();
     }
@@ -143,8 +181,8 @@ impl Handler<Drain> for Provisioner {
 
     fn handle(&mut self, _: Drain, _: &mut Self::Context) -> Self::Result {
         let (done, ended) = tokio::sync::oneshot::channel();
-        for stop in &self.running {
-            stop.store(true, Ordering::Relaxed);
+        for r in &self.running {
+            r.stop.store(true, Ordering::Relaxed);
         }
         let idle = self.busy() == 0;
         let waiting = self.draining.get_or_insert_with(Vec::new);
@@ -165,6 +203,31 @@ impl Actor for Provisioner {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
         info!(slots = self.slots, "provisioner running");
+        let exits = self.env.exits.clone();
+        let me = ctx.address();
+        ctx.spawn(
+            async move {
+                loop {
+                    exits.notified().await;
+                    // Full mailbox: a poll is coming anyway (a slice's end).
+                    let _ = me.try_send(Poll);
+                }
+            }
+            .into_actor(self),
+        );
+        self.poll(ctx);
+    }
+}
+
+/// A slice is sending its exit: ask for its slot's next lease now.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Poll;
+
+impl Handler<Poll> for Provisioner {
+    type Result = ();
+
+    fn handle(&mut self, _: Poll, ctx: &mut Self::Context) {
         self.poll(ctx);
     }
 }
@@ -199,7 +262,7 @@ impl Handler<WorkerDone> for Provisioner {
     type Result = ();
 
     fn handle(&mut self, done: WorkerDone, ctx: &mut Self::Context) {
-        self.running.retain(|stop| !Arc::ptr_eq(stop, &done.stop));
+        self.running.retain(|r| !Arc::ptr_eq(&r.stop, &done.stop));
         self.env.timeline.set_busy(self.busy());
         if self.busy() == 0
             && let Some(waiting) = &mut self.draining
@@ -208,7 +271,11 @@ impl Handler<WorkerDone> for Provisioner {
                 let _ = done.send(());
             }
         }
-        if done.slot < self.slots && !self.free.contains(&done.slot) {
+        // Free unless a lease asked for during its exit runs there now.
+        if done.slot < self.slots
+            && !self.free.contains(&done.slot)
+            && !self.running.iter().any(|r| r.slot == done.slot)
+        {
             self.free.push(done.slot);
         }
         self.env.timeline.record(done.slice);
@@ -231,6 +298,7 @@ struct Worker {
     env: Arc<Env>,
     provisioner: Addr<Provisioner>,
     stop: Arc<AtomicBool>,
+    exiting: Arc<AtomicBool>,
 }
 
 impl Actor for Worker {
@@ -291,7 +359,9 @@ impl Actor for Worker {
         };
         let env = self.env.clone();
         let stop = self.stop.clone();
-        let slice = tokio::task::spawn_blocking(move || worker::run(&env, grant, stop, deadline));
+        let exiting = self.exiting.clone();
+        let slice =
+            tokio::task::spawn_blocking(move || worker::run(&env, grant, stop, exiting, deadline));
         let provisioner = self.provisioner.clone();
         let stop = self.stop.clone();
         ctx.spawn(

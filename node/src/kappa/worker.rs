@@ -95,6 +95,9 @@ pub struct Env {
     pub inline_max: usize,
     /// Where the provisioner records the slices this node runs.
     pub timeline: super::timeline::Timeline,
+    /// Told when a slice is about to send its exit, so the provisioner asks for the slot's next
+    /// lease while the exit commits rather than after (one commit round less per task).
+    pub exits: Arc<tokio::sync::Notify>,
 }
 
 /// How a slice ended.
@@ -113,7 +116,14 @@ pub enum End {
 }
 
 /// Runs one leased slice to its end; gives the lease back when the task should run again.
-pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Instant>) -> End {
+/// `exiting` is set just before the slice sends its task's exit (see [`Env::exits`]).
+pub fn run(
+    env: &Env,
+    grant: Grant,
+    stop: Arc<AtomicBool>,
+    exiting: Arc<AtomicBool>,
+    deadline: Option<Instant>,
+) -> End {
     let (task, epoch) = (grant.task, grant.epoch);
     let grant_checkpoint = grant.checkpoint.clone();
     let mut slice = Slice {
@@ -135,6 +145,7 @@ pub fn run(env: &Env, grant: Grant, stop: Arc<AtomicBool>, deadline: Option<Inst
         object_writes: 0,
         value_writes: 0,
         values_in_flight: Vec::new(),
+        exiting,
         program: None,
         known: HashMap::new(),
         in_place: InPlace::default(),
@@ -284,6 +295,8 @@ struct Slice<'a> {
     value_writes: u64,
     /// Value objects written for the call about to be sent: garbage if it is refused.
     values_in_flight: Vec<String>,
+    /// Set just before the exit is sent.
+    exiting: Arc<AtomicBool>,
     /// The job's program (the module image children run in place start from).
     program: Option<Arc<programs::Program>>,
     /// Outcomes of futures this slice knows ([`KNOWN_MAX`]): a wait on them is answered here.
@@ -537,6 +550,8 @@ impl Slice<'_> {
     fn exit(&mut self, outcome: Result<Data, String>) -> Result<(), End> {
         let outcome = self.settle(outcome, self.grant.root)?;
         let succeeded = outcome.is_ok();
+        self.exiting.store(true, Ordering::Relaxed);
+        self.env.exits.notify_one();
         let everything = format!("kappa/checkpoint/{}/", self.grant.task.0);
         match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
             Ok(_) => {
