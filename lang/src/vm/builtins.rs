@@ -37,6 +37,10 @@ const TYPES: &[&str] = &[
     "super",
     "slice",
     "reversed",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
 ];
 
 /// The types of builtin iterators (`type(iter([]))`, see `objects::iterator_type`): types no
@@ -130,7 +134,18 @@ impl Vm {
             Object::Instance { class, .. } if Some(*class) != self.bare_object_class() => {
                 return self.instance_dict(r);
             }
-            Object::Class(c) => c.attrs.clone(),
+            Object::Class(c) => {
+                let mut attrs = c.attrs.clone();
+                // A class statement records its module first (CPython's `__module__`).
+                if !attrs.iter().any(|(k, _)| k == "__module__") {
+                    let module = self.str_value("__main__".to_owned())?;
+                    attrs.insert(0, ("__module__".to_owned(), module));
+                }
+                if !attrs.iter().any(|(k, _)| k == "__doc__") {
+                    attrs.push(("__doc__".to_owned(), Value::None));
+                }
+                attrs
+            }
             Object::Module { attrs, .. } => attrs.clone(),
             Object::Exception { attrs, .. } => attrs.clone(),
             _ => return raise("TypeError", "vars() argument must have __dict__ attribute"),

@@ -524,7 +524,7 @@ impl Vm {
     }
 
     /// CPython's type of a builtin iterator, where it has one the VM can name (the lazy
-    /// `enumerate`, `zip`, `map` and `filter` objects are plain `object`s here).
+    /// `enumerate`, `zip`, `map` and `filter` objects are of those builtins, as in CPython).
     fn iterator_type(&self, it: &Iter) -> Result<Option<&'static str>, Raise> {
         Ok(Some(match it {
             Iter::Range { .. } => "range_iterator",
@@ -548,6 +548,10 @@ impl Vm {
                 Object::List(_) => "list_reverseiterator",
                 _ => "reversed",
             },
+            Iter::Enumerate { .. } => "enumerate",
+            Iter::Zip { .. } => "zip",
+            Iter::Map { .. } => "map",
+            Iter::Filter { .. } => "filter",
             _ => return Ok(None),
         }))
     }

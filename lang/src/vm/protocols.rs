@@ -1163,10 +1163,7 @@ impl Vm {
             crate::value::ELLIPSIS => "Ellipsis".into(),
             Value::Builtin(b) => {
                 let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
-                // The lazy iterator builtins are functions here but classes in CPython.
-                if super::builtins::is_type_name(name)
-                    || matches!(name, "enumerate" | "zip" | "map" | "filter")
-                {
+                if super::builtins::is_type_name(name) {
                     format!("<class '{name}'>")
                 } else {
                     format!(
