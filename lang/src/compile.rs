@@ -259,6 +259,8 @@ fn compile_here(file: &str, source: &str) -> Result<Module, Error> {
     body.block(&mut state, &module.body)?;
     body.emit_return_none(&mut state, source.len());
     state.module.codes[0] = body.finish("<module>", 0);
+    // The main module's `__doc__`.
+    state.module.codes[0].doc = crate::annotations::docstring(&module.body).map(str::to_owned);
     Ok(state.module)
 }
 

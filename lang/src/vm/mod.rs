@@ -1219,6 +1219,12 @@ impl Vm {
                             }
                             // The program is always the main module.
                             None if name == "__name__" => self.str_value("__main__".into())?,
+                            None if name == "__doc__" => {
+                                match self.state.module.codes.first().and_then(|c| c.doc.clone()) {
+                                    Some(doc) => self.str_value(doc)?,
+                                    None => Value::None,
+                                }
+                            }
                             None if UNSUPPORTED_BUILTINS.contains(&name.as_str()) => {
                                 return raise(
                                     "NotSupported",
