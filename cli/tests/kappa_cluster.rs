@@ -740,7 +740,7 @@ fn in_place_children(first_ip: &str, ended: &str) -> u64 {
 /// what `slnode run` gives — values, a chain through futures, output logged once, a user
 /// exception by class, a large value through the object store, the job's task counts — while
 /// children that sleep, spawn, overrun their budget or say `inline = False` run as tasks of
-/// their own.
+/// their own. And a blocking spawn whose wait blocks resumes waiting on its one child.
 #[test]
 fn short_children_run_in_place_and_nothing_a_program_sees_changes() {
     let first_ip = "127.0.46.11";
@@ -768,4 +768,41 @@ fn short_children_run_in_place_and_nothing_a_program_sees_changes() {
     // first try of each of four functions would have to lose its 2 ms to the scheduler.
     assert!(in_place_children(first_ip, "no") >= 2);
     assert!(in_place_children(first_ip, "yes") >= 1);
+
+    // A blocking spawn whose wait blocks (the child sleeps past the leader's hold) resumes by
+    // waiting on the same child: one child, its line logged once. (It once recorded the
+    // suspended spawn as unanswered: every resume spawned the child again, and the job never
+    // ended.)
+    let slow = cluster.file("blocking_spawn.py", BLOCKING_SPAWN);
+    let submitted = cluster.cli(&["submit", &slow, "--timeout", "20", "--json"]);
+    assert!(submitted.status.success(), "{}", text(&submitted));
+    let submitted: Value = serde_json::from_slice(&submitted.stdout).unwrap();
+    let id = submitted["job"].as_u64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let job = loop {
+        let job = cluster.job(id);
+        if job["status"] != "running" {
+            break job;
+        }
+        assert!(Instant::now() < deadline, "the job does not end: {job}");
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["result"], 6);
+    assert_eq!(job["tasks"]["done"], 2, "{job}");
+    let logs = cluster.cli(&["logs", &job["job"].to_string()]);
+    let logs = String::from_utf8_lossy(&logs.stdout);
+    assert_eq!(logs.matches("slow child ran").count(), 1, "{logs}");
 }
+
+const BLOCKING_SPAWN: &str = r#"
+import rt, time
+
+def slow():
+    print("slow child ran")
+    time.sleep(4)
+    return 5
+
+def main():
+    return rt.spawn(slow, blocking=True) + 1
+"#;

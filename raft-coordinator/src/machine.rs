@@ -126,6 +126,13 @@ pub enum Checkpoint {
     /// future), which records nothing. Any call that would record it is refused with
     /// [`Reject::NeedsCheckpoint`], and the worker sends it again with its state.
     Unchanged,
+    /// The state the coordinator recorded with the task's previous call, which it answered:
+    /// only for a wait that is a later step of the same host call (`spawn(blocking=True)` is
+    /// spawn, then wait). If the wait blocks, the task stays recorded as it was — suspended at
+    /// the spawn, with the spawn's answer — so it resumes by waiting on that child. A state
+    /// sent again would be recorded unanswered, and the resumed task would spawn a second
+    /// child.
+    AsRecorded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -436,17 +443,6 @@ pub enum Call {
         children: Vec<(Vec<u8>, Vec<TaskId>)>,
         on_coordinator: bool,
     },
-    /// Children the caller already ran to their end on its own worker, then more spawned as
-    /// [`Call::SpawnMany`] spawns them, all created or none; the reply is `SpawnedMany` with
-    /// every id in order (`done`'s first). A short child that makes no coordinator call costs
-    /// less run where its parent is than sent to another worker; recorded here as an ended task
-    /// at the caller's label, it is a future like any other (waited on, passed on, counted).
-    SpawnInline {
-        function: String,
-        done: Vec<Outcome>,
-        rest: Vec<(Vec<u8>, Vec<TaskId>)>,
-        on_coordinator: bool,
-    },
     Wait {
         future: TaskId,
     },
@@ -494,6 +490,19 @@ pub enum Call {
     Kv {
         space: crate::kv::Space,
         call: crate::kv::KvCall,
+    },
+    /// Children the caller already ran to their end on its own worker, then more spawned as
+    /// [`Call::SpawnMany`] spawns them, all created or none; the reply is `SpawnedMany` with
+    /// every id in order (`done`'s first). A short child that makes no coordinator call costs
+    /// less run where its parent is than sent to another worker; recorded here as an ended task
+    /// at the caller's label, it is a future like any other (waited on, passed on, counted).
+    /// Last of the calls, so adding it left the encoding of the others, in logs written
+    /// before, as it was.
+    SpawnInline {
+        function: String,
+        done: Vec<Outcome>,
+        rest: Vec<(Vec<u8>, Vec<TaskId>)>,
+        on_coordinator: bool,
     },
 }
 
@@ -842,6 +851,13 @@ impl Machine {
                     return Err(Reject::Invalid("sequence numbers are exhausted".into()));
                 }
                 checkpoint_ok(&call.checkpoint, self.limits.inline_checkpoint_bytes_max)?;
+                if call.checkpoint == Checkpoint::AsRecorded
+                    && !matches!(call.call, Call::Wait { .. })
+                {
+                    return Err(Reject::Invalid(
+                        "only a wait may keep the recorded state".into(),
+                    ));
+                }
                 match &call.call {
                     Call::Spawn { function, .. }
                     | Call::SpawnMany { function, .. }
@@ -1264,6 +1280,13 @@ impl Machine {
             // A leased task has no outcome; a command claiming otherwise changes nothing.
             return Reply::Rejected(Reject::Invalid("the task has already ended".into()));
         }
+        let keeps_state = call.checkpoint == Checkpoint::AsRecorded;
+        if keeps_state && !task.answered {
+            // Nothing answered to keep: the recorded state is suspended at a call still open.
+            return Reply::Rejected(Reject::Invalid(
+                "no answered call whose state this call could keep".into(),
+            ));
+        }
         let job = task.job;
         let task_label = task.label.clone();
         // A task's output reaches its job's log only if its label flows to the job's.
@@ -1288,9 +1311,12 @@ impl Machine {
         match &reply {
             Reply::WouldBlock => {
                 // The call has not completed (a rendezvous item or the first pieces of a large
-                // enqueue may be placed); it will be re-issued with the same seq.
-                task.checkpoint = call.checkpoint.clone();
-                task.answered = false;
+                // enqueue may be placed); it will be re-issued with the same seq — by a task
+                // that keeps its recorded state, from the previous step's answer.
+                if !keeps_state {
+                    task.checkpoint = call.checkpoint.clone();
+                    task.answered = false;
+                }
                 task.lease = None;
                 if task.status == Status::Running {
                     task.status = Status::Blocked;
@@ -1298,7 +1324,9 @@ impl Machine {
             }
             Reply::Rejected(_) => return reply,
             _ => {
-                task.checkpoint = call.checkpoint.clone();
+                if !keeps_state {
+                    task.checkpoint = call.checkpoint.clone();
+                }
                 task.answered = true;
                 task.next_seq = Seq(call.seq.0.saturating_add(1));
                 task.last_reply = Some((call.epoch, reply.clone()));

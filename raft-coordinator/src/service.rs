@@ -813,7 +813,10 @@ impl Core {
             }
         }
         self.release_held(now);
-        self.job_waiters.retain(|(_, answer)| !answer.is_closed());
+        // Also the ends a snapshot brought (an install applies no entries).
+        if !self.job_waiters.is_empty() {
+            self.answer_job_waiters();
+        }
         if self.replica.is_leader() {
             self.expire_leases();
             if self.ticks.is_multiple_of(PROMOTE_EVERY_TICKS) {

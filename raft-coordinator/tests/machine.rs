@@ -3,7 +3,7 @@
 //! snapshots, and determinism of random histories replayed with duplicates and stale calls.
 
 use proptest::prelude::*;
-use sl_coordinator::machine::{Grant, Outcome, State};
+use sl_coordinator::machine::{Answered, Grant, Outcome, State};
 use sl_coordinator::*;
 use sl_labels::{Label, Lattice, Policy};
 
@@ -1361,6 +1361,78 @@ fn spawn_many_and_enqueue_many_are_all_or_nothing() {
     // Two more do not fit beside the two there: nothing is placed and the producer waits.
     assert_eq!(w.call(&g, 3, many(2)), Reply::WouldBlock);
     assert_eq!(w.m.state.queues[&q].items.len(), 2);
+}
+
+/// `spawn(blocking=True)` is a spawn, then a wait on the child. When that wait blocks, the task
+/// stays recorded as suspended at the spawn with the spawn's answer (`Checkpoint::AsRecorded`),
+/// so it resumes by waiting on the same child — never by spawning a second one.
+#[test]
+fn a_blocking_spawns_wait_that_blocks_keeps_the_spawns_state_and_answer() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let Reply::Spawned(child) = w.call(&g, 0, spawn("f")) else {
+        panic!()
+    };
+    let wait_keeping = |w: &mut World, g: &Grant, seq: u64, call: Call| {
+        w.m.apply(&Command::Call(TaskCall {
+            task: g.task,
+            epoch: g.epoch,
+            seq: Seq(seq),
+            checkpoint: Checkpoint::AsRecorded,
+            call,
+            output: String::new(),
+        }))
+    };
+    // Only a wait may keep the state.
+    assert!(matches!(
+        wait_keeping(&mut w, &g, 1, Call::Checkpoint),
+        Reply::Rejected(Reject::Invalid(_))
+    ));
+    assert_eq!(
+        wait_keeping(&mut w, &g, 1, Call::Wait { future: child }),
+        Reply::WouldBlock
+    );
+    let parent = &w.m.state.tasks[&root];
+    assert_eq!(
+        parent.checkpoint,
+        Checkpoint::Inline(vec![0]),
+        "the spawn's state"
+    );
+    assert!(parent.answered);
+    assert_eq!(parent.next_seq, Seq(1));
+    // The child ends; the parent resumes at the spawn holding its answer, and waits again.
+    let c = w.lease(child);
+    assert_eq!(w.call(&c, 0, exit(b"7")), Reply::Ok);
+    let g2 = w.lease(root);
+    assert_eq!(g2.checkpoint, Checkpoint::Inline(vec![0]));
+    assert_eq!(g2.next_seq, Seq(1));
+    assert_eq!(g2.resume, Some(Answered::Spawned(child)));
+    assert_eq!(
+        wait_keeping(&mut w, &g2, 1, Call::Wait { future: child }),
+        Reply::Value(Ok(b"7".to_vec()))
+    );
+    let parent = &w.m.state.tasks[&root];
+    assert_eq!(parent.checkpoint, Checkpoint::Inline(vec![0]));
+    assert_eq!(parent.next_seq, Seq(2));
+    // A task whose recorded call is still open has no answered state to keep.
+    let other = w.submit("public");
+    let o = w.lease(other);
+    let Reply::Spawned(pending) = w.call(&o, 0, spawn("g")) else {
+        panic!()
+    };
+    assert_eq!(
+        w.call(&o, 1, Call::Wait { future: pending }),
+        Reply::WouldBlock
+    );
+    let p = w.lease(pending);
+    assert_eq!(w.call(&p, 0, exit(b"1")), Reply::Ok);
+    let o2 = w.lease(other);
+    assert!(o2.resume.is_none());
+    assert!(matches!(
+        wait_keeping(&mut w, &o2, 1, Call::Wait { future: pending }),
+        Reply::Rejected(Reject::Invalid(_))
+    ));
 }
 
 /// Issue 14 (round trip): children a worker ran in place are recorded as ended tasks — waited

@@ -1,12 +1,12 @@
 //! Task code run *in place*: where its caller is, before anything is sent, within a small budget
-//! — a worker running a short child of its task, a node running the root of a function call it
-//! took over HTTP. Only what has no effect may happen there: the clock is the one host call
+//! — a worker running a short child of its task. Only what has no effect may happen there: the clock is the one host call
 //! answered; any other (`rt.spawn`, a queue, a sleep, the store, an external call) abandons the
-//! run, as do overrunning the budget, printing too much and running out of the small memory
-//! allowed. An abandoned run had no effect but the time it took: the caller then sends the task
+//! run, as do overrunning the budget and printing too much. An abandoned run had no effect but the time it took: the caller then sends the task
 //! as usual. A run that ended is recorded by the coordinator with its outcome in one commit
-//! (`Call::SpawnInline`, `Command::SubmitJob`'s `ended`), so nothing of it exists before that
-//! commit and a caller that fails before it runs it again from nothing: exactly-once holds.
+//! (`Call::SpawnInline`), so nothing of it exists before that commit and a caller that fails
+//! before it runs it again from nothing: exactly-once holds. A run in place has a task's memory
+//! (`programs::VM_MEMORY_MAX`): with less, a program catching `MemoryError` could end
+//! differently there than as a task of its own.
 //! Why: a task sent to a worker costs commits, a lease, a restore and a wait (≥ 4 ms on the
 //! development machine) — far more than a short task's work.
 
@@ -18,8 +18,6 @@ use sl_lang::{Data, Outcome, Vm};
 
 use super::{failure, programs, rt};
 
-/// Memory a run in place may use; one that needs more runs as a task of its own.
-pub const MEMORY_MAX: u64 = 256 << 20;
 /// Output a run in place may print (more, and it is a task of its own, logged as usual).
 pub const OUTPUT_MAX: usize = 16 << 10;
 /// Instructions between looks at the budget.
@@ -64,12 +62,15 @@ pub fn run(
             Outcome::Suspended if stop.load(Ordering::Relaxed) => return Ran::Stopped,
             Outcome::Suspended => {}
             Outcome::Stopped => return Ran::Stopped,
+            // However it ended, within its first steps or not, no more than a task of its own
+            // would flush with one call.
+            Outcome::Finished | Outcome::Raised(_) if printed.len() > OUTPUT_MAX => {
+                return Ran::Abandoned("output");
+            }
             Outcome::Finished => {
                 let value = vm.result().unwrap_or(Data::None);
                 return Ran::Ended(Ok(value), printed);
             }
-            // A task of its own has more memory.
-            Outcome::Raised(e) if e.kind == "MemoryError" => return Ran::Abandoned("memory"),
             Outcome::Raised(e) => {
                 let traceback = e.render(file);
                 return Ran::Ended(Err(failure::outcome_text(&traceback, &e)), printed);
@@ -108,59 +109,11 @@ pub fn child(
     let Ok(mut vm) = Vm::restore(image) else {
         return Ran::Abandoned("image");
     };
-    vm.set_memory_limit(MEMORY_MAX);
+    vm.set_memory_limit(programs::VM_MEMORY_MAX);
     if let Err(e) = vm.call_function(function, args) {
         return Ran::Ended(Err(call_error_text(e)), String::new());
     }
     run(&mut vm, file, stop, started, budget, String::new())
-}
-
-/// A job's root, in place, as a worker runs it: the module body (its output logged), then
-/// `handler(event, context)` or `main()`. A body that raises, or a plain program (no entry
-/// point), is left to a worker, which reports it as such jobs are reported.
-pub fn root(
-    module: sl_lang::code::Module,
-    file: &str,
-    event: Data,
-    context: Data,
-    stop: &Arc<AtomicBool>,
-    budget: Duration,
-) -> Ran {
-    let started = Instant::now();
-    let mut vm = programs::new_vm(module);
-    vm.set_memory_limit(MEMORY_MAX);
-    let mut printed = String::new();
-    loop {
-        let outcome = vm.run_until(STEPS, stop);
-        printed.push_str(&vm.take_output());
-        printed.push_str(&vm.take_errors());
-        match outcome {
-            Outcome::Suspended => {}
-            Outcome::Stopped => return Ran::Stopped,
-            Outcome::Finished => break,
-            Outcome::Raised(_) => return Ran::Abandoned("module body raised"),
-            Outcome::HostCall(call) => {
-                let answer = programs::module_level_answer(&vm, &call);
-                if answer.is_err() || vm.resume(answer).is_err() {
-                    return Ran::Abandoned("module body");
-                }
-            }
-        }
-        if started.elapsed() > budget || printed.len() > OUTPUT_MAX {
-            return Ran::Abandoned("module body budget");
-        }
-    }
-    let called = if vm.has_function("handler") {
-        vm.call_function("handler", &[event, context])
-    } else if vm.has_function("main") {
-        vm.call_function("main", &[])
-    } else {
-        return Ran::Abandoned("no entry point");
-    };
-    if let Err(e) = called {
-        return Ran::Ended(Err(call_error_text(e)), printed);
-    }
-    run(&mut vm, file, stop, started, budget, printed)
 }
 
 #[cfg(test)]
@@ -212,7 +165,8 @@ mod tests {
              def spawns():\n    return rt.spawn(one).wait()\n\
              def sleeps():\n    time.sleep(0.001)\n\
              def spins():\n    while True:\n        pass\n\
-             def floods():\n    for i in range(100000):\n        print(i)\n",
+             def floods():\n    for i in range(100000):\n        print(i)\n\
+             def shouts():\n    print('x' * 100000)\n",
         );
         let budget = Duration::from_millis(20);
         for (function, why) in [
@@ -220,6 +174,7 @@ mod tests {
             ("sleeps", "host call"),
             ("spins", "budget"),
             ("floods", "output"),
+            ("shouts", "output"),
         ] {
             match child(&image, "t.py", function, &[], &never(), budget) {
                 Ran::Abandoned(reason) => assert_eq!(reason, why, "{function}"),
@@ -231,30 +186,5 @@ mod tests {
             child(&image, "t.py", "spins", &[], &stopped, budget),
             Ran::Stopped
         ));
-    }
-
-    #[test]
-    fn a_root_runs_its_body_then_its_handler() {
-        let module = sl_lang::compile(
-            "t.py",
-            "print('body')\ndef handler(event, context):\n    return [event['n'] + 1, context['user']]\n",
-        )
-        .unwrap();
-        let event = Data::Dict(vec![(Data::Str("n".into()), Data::Int(1))]);
-        let context = Data::Dict(vec![(Data::Str("user".into()), Data::Str("ann".into()))]);
-        match root(
-            module,
-            "t.py",
-            event,
-            context,
-            &never(),
-            Duration::from_secs(5),
-        ) {
-            Ran::Ended(Ok(Data::List(items)), printed) => {
-                assert_eq!(items, vec![Data::Int(2), Data::Str("ann".into())]);
-                assert_eq!(printed, "body\n");
-            }
-            other => panic!("{other:?}"),
-        }
     }
 }

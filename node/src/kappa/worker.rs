@@ -74,6 +74,8 @@ const IN_PLACE_CHILD_MAX: Duration = Duration::from_millis(2);
 const IN_PLACE_CALL_MAX: Duration = Duration::from_millis(250);
 /// Outcome bytes of the children one call ran in place (they travel in its Raft entry).
 const IN_PLACE_OUTCOMES_MAX: usize = 512 << 10;
+/// Output of the children one call ran in place (it travels in the same entry).
+const IN_PLACE_OUTPUT_MAX: usize = 64 << 10;
 /// Outcomes a slice remembers (children it ran in place, futures it waited on), so a wait on
 /// them needs no coordinator call; beyond this the memory starts over.
 const KNOWN_MAX: usize = 4096;
@@ -420,8 +422,9 @@ impl Slice<'_> {
                 }
                 vm
             }
-            // Never recorded (the machine refuses it), so never granted.
-            Checkpoint::Unchanged => {
+            // Never recorded (the machine refuses it, or keeps the state it had), so never
+            // granted.
+            Checkpoint::Unchanged | Checkpoint::AsRecorded => {
                 return Err(End::GaveBack("granted without a checkpoint".into()));
             }
             Checkpoint::Inline(bytes) => match Self::restore(&bytes) {
@@ -549,9 +552,18 @@ impl Slice<'_> {
     /// The task's last call: its outcome, with the output not yet logged.
     fn exit(&mut self, outcome: Result<Data, String>) -> Result<(), End> {
         let outcome = self.settle(outcome, self.grant.root)?;
-        let succeeded = outcome.is_ok();
         self.exiting.store(true, Ordering::Relaxed);
         self.env.exits.notify_one();
+        let sent = self.send_exit(outcome);
+        if !matches!(sent, Ok(())) {
+            // The slot stays taken a while longer (a pause, the lease given back).
+            self.exiting.store(false, Ordering::Relaxed);
+        }
+        sent
+    }
+
+    fn send_exit(&mut self, outcome: TaskOutcome) -> Result<(), End> {
+        let succeeded = outcome.is_ok();
         let everything = format!("kappa/checkpoint/{}/", self.grant.task.0);
         match self.send(Checkpoint::Initial, Call::Exit { outcome })? {
             Ok(_) => {
@@ -627,11 +639,13 @@ impl Slice<'_> {
             Err(e) => return vm.resume(Err(e)).map_err(|e| End::GaveBack(e.to_string())),
         };
         loop {
+            // A step after an answered one: the VM has not moved since that call was recorded.
+            let later = answered.is_some();
             match self.step(vm, &decoded, answered.take())? {
                 Step::Answer(answer) => {
                     return vm.resume(answer).map_err(|e| End::GaveBack(e.to_string()));
                 }
-                Step::Call(call) => match self.call(vm, call)? {
+                Step::Call(call) => match self.call_step(vm, call, later)? {
                     Ok(a) => answered = Some(a),
                     Err(refused) => {
                         if !self.in_place.outcomes.is_empty() {
@@ -980,11 +994,19 @@ impl Slice<'_> {
         deps: &[TaskId],
     ) -> Result<bool, End> {
         let flag = |attr: &str, value: bool| matches!(vm.function_attr(function, attr), Some(Data::Bool(b)) if b == value);
+        // What the call may spend in place: its own bound, and a quarter of what is left of the
+        // slice, so the spawn is always sent in time (a resumed parent would otherwise run the
+        // same children in place again, slice after slice).
+        let mut allowed = IN_PLACE_CALL_MAX;
+        if let Some(deadline) = self.deadline {
+            allowed = allowed.min(deadline.saturating_duration_since(Instant::now()) / 4);
+        }
         if self.not_in_place.contains(function)
             || flag("inline", false)
             || flag("on_coordinator", true)
-            || self.in_place.spent >= IN_PLACE_CALL_MAX
+            || self.in_place.spent >= allowed
             || self.in_place.outcome_bytes >= IN_PLACE_OUTCOMES_MAX
+            || self.output.len().saturating_sub(self.in_place.output_mark) >= IN_PLACE_OUTPUT_MAX
         {
             return Ok(false);
         }
@@ -1017,8 +1039,12 @@ impl Slice<'_> {
         self.in_place.spent += started.elapsed();
         let (outcome, printed) = match ran {
             Ran::Ended(outcome, printed) => (outcome, printed),
-            // The parent's deadline: the parent's slice ends, the child with it.
-            Ran::Stopped => return Err(End::TimedOut),
+            // The parent's deadline: the child is dropped and the spawn sent as it stands (it
+            // may still commit within the lease's grace), then the slice ends.
+            Ran::Stopped => {
+                self.not_in_place.insert(function.to_owned());
+                return Ok(false);
+            }
             Ran::Abandoned(why) => {
                 debug!(function, why, "a child was not run in place");
                 metrics::counter!("slnode_kappa_children_in_place_total", "ended" => "no")
@@ -1057,12 +1083,30 @@ impl Slice<'_> {
     /// Sends `call` with a fresh checkpoint. `Ok(Ok(answer))` when it took effect, `Ok(Err)` when
     /// the coordinator refused it (the program gets the error), `Err` when the slice ends.
     fn call(&mut self, vm: &mut Vm, call: Call) -> Result<Result<Answered, HostError>, End> {
+        self.call_step(vm, call, false)
+    }
+
+    /// [`Slice::call`]; `later`: the call is a later step of a host call whose previous step
+    /// the coordinator answered and recorded with the VM as it still is.
+    fn call_step(
+        &mut self,
+        vm: &mut Vm,
+        call: Call,
+        later: bool,
+    ) -> Result<Result<Answered, HostError>, End> {
         if matches!(call, Call::Wait { .. }) {
             // A resolved future is answered without recording anything: try without the state
             // first, and snapshot only when the wait would record (block).
             match self.send_raw(Checkpoint::Unchanged, call.clone())? {
                 Reply::Rejected(Reject::NeedsCheckpoint) => {}
                 reply => return self.interpret(reply),
+            }
+            if later {
+                // A blocking spawn's wait: the recorded state (suspended at the spawn, with its
+                // answer) stays, so a resumed task waits on this child rather than spawning
+                // another.
+                let reply = self.send_raw(Checkpoint::AsRecorded, call)?;
+                return self.interpret(reply);
             }
         }
         let started = Instant::now();
