@@ -269,15 +269,13 @@ pub fn kappa(
     let ping_pong = bench.job("ping_pong", PING_PONG, "60")?["result"].clone();
     // The same with every child a task of its own (no child runs in place on its parent's
     // worker): what a child that cannot run in place costs.
-    let sent = |source: &str| format!("{source}\nnoop.inline = False\n");
-    let sent_round_trip = bench.job("round_trip_sent", &sent(ROUND_TRIP), "60")?["result"].clone();
-    let sent_throughput = bench.job("throughput_sent", &sent(THROUGHPUT), "60")?["result"].clone();
-    let sent_chain = bench.job(
-        "chain_sent",
-        &format!("{CHAIN}\ninc.inline = False\n"),
-        "60",
-    )?["result"]
-        .clone();
+    let sent = |name: &str, source: &str, function: &str| -> anyhow::Result<Value> {
+        let source = format!("{source}\n{function}.inline = False\n");
+        Ok(bench.job(name, &source, "60")?["result"].clone())
+    };
+    let sent_round_trip = sent("round_trip_sent", ROUND_TRIP, "noop")?;
+    let sent_throughput = sent("throughput_sent", THROUGHPUT, "noop")?;
+    let sent_chain = sent("chain_sent", CHAIN, "inc")?;
     let local_s = local_seconds(CPU_BOUND)?;
     let cluster = bench.job("cpu", CPU_BOUND, "60")?;
     let forced = bench.job("cpu_forced", CPU_BOUND, "1")?;

@@ -1411,13 +1411,13 @@ impl Machine {
                 function,
                 children,
                 on_coordinator,
-            } => self.spawn_many(me, function, children, *on_coordinator),
+            } => self.spawn_children(me, function, &[], children, *on_coordinator),
             Call::SpawnInline {
                 function,
                 done,
                 rest,
                 on_coordinator,
-            } => self.spawn_inline(me, function, done, rest, *on_coordinator),
+            } => self.spawn_children(me, function, done, rest, *on_coordinator),
             Call::CreateQueues { capacity, copies } => {
                 match self.new_queues(my_job, &my_label, &my_label, *capacity, *copies) {
                     Ok(made) => Reply::Queues(made),
@@ -1578,22 +1578,9 @@ impl Machine {
         Ok(())
     }
 
-    fn spawn_many(
-        &mut self,
-        me: TaskId,
-        function: &str,
-        children: &[(Vec<u8>, Vec<TaskId>)],
-        on_coordinator: bool,
-    ) -> Reply {
-        let label = self.state.tasks[&me].label.clone();
-        if let Err(reject) = self.children_ok(&label, children, 0) {
-            return Reply::Rejected(reject);
-        }
-        self.make_children(me, function, children, on_coordinator)
-    }
-
-    /// [`Call::SpawnInline`]: the children that already ended, then the rest.
-    fn spawn_inline(
+    /// [`Call::SpawnMany`] (nothing `done`) and [`Call::SpawnInline`]: the children that already
+    /// ended, then the rest, all or none.
+    fn spawn_children(
         &mut self,
         me: TaskId,
         function: &str,
@@ -1615,59 +1602,28 @@ impl Machine {
             return Reply::Rejected(reject);
         }
         let mut made = Vec::with_capacity(done.len() + rest.len());
-        for outcome in done {
-            match self.new_task(
-                job,
-                &label,
-                label.clone(),
-                function,
-                &[],
-                Vec::new(),
-                on_coordinator,
-            ) {
-                Ok(id) => {
-                    // It ran already: never ready, never leased, ended as it ended there.
-                    self.state.ready.remove(&id);
-                    self.finish(id, outcome.clone());
-                    made.push(id);
-                }
-                // Checked above; see `make_children`.
-                Err(reject) => return Reply::Rejected(reject),
-            }
-        }
-        match self.make_children(me, function, rest, on_coordinator) {
-            Reply::SpawnedMany(ids) => {
-                made.extend(ids);
-                Reply::SpawnedMany(made)
-            }
-            other => other,
-        }
-    }
-
-    /// Creates checked children at the caller's label.
-    fn make_children(
-        &mut self,
-        me: TaskId,
-        function: &str,
-        children: &[(Vec<u8>, Vec<TaskId>)],
-        on_coordinator: bool,
-    ) -> Reply {
-        let (label, job) = {
-            let task = &self.state.tasks[&me];
-            (task.label.clone(), task.job)
-        };
-        let mut made = Vec::with_capacity(children.len());
-        for (args, deps) in children {
+        let ended = done.iter().map(|outcome| (&[][..], &[][..], Some(outcome)));
+        let sent = rest
+            .iter()
+            .map(|(args, deps)| (args.as_slice(), deps.as_slice(), None));
+        for (args, deps, outcome) in ended.chain(sent) {
             match self.new_task(
                 job,
                 &label,
                 label.clone(),
                 function,
                 args,
-                deps.clone(),
+                deps.to_vec(),
                 on_coordinator,
             ) {
-                Ok(id) => made.push(id),
+                Ok(id) => {
+                    if let Some(outcome) = outcome {
+                        // It ran already: never ready, never leased, ended as it ended there.
+                        self.state.ready.remove(&id);
+                        self.finish(id, outcome.clone());
+                    }
+                    made.push(id);
+                }
                 // Checked by `children_ok` before any task was made, so this cannot happen; were
                 // it to, the children made so far stay (each a valid task) and the call is
                 // refused.

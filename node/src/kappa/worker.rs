@@ -62,12 +62,10 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(30);
 pub const STORE_KEY_BYTES_MAX: usize = 1024;
 /// Longest error text a task's outcome keeps.
 const OUTCOME_TEXT_MAX: usize = 16 << 10;
-/// A child runs in place — on its parent's worker, before the spawn is sent, recorded as ended
-/// in the spawn's own commit — when it ends within this long (restoring the module image
-/// included) without a coordinator call: less than a child sent to another worker costs its
-/// parent (a commit to make it, a lease, a restore there, a commit for its exit, the parent's
-/// wait: ≥ 4 ms on the development machine). One that overruns is dropped (it had no effect
-/// but time) and sent as usual, and its function is not tried in place again in the slice.
+/// A child runs in place ([`in_place`]) when it ends within this long, restoring the module
+/// image included: less than a child sent to another worker costs its parent (≥ 4 ms here).
+/// One that overruns is sent as usual, and its function is not tried in place again in the
+/// slice.
 const IN_PLACE_CHILD_MAX: Duration = Duration::from_millis(2);
 /// What one spawn call may spend running children in place (`spawn_many`): bounds the
 /// parallelism a fan-out gives up; the remaining children are sent as usual.
@@ -317,6 +315,16 @@ struct InPlace {
     /// The slice's output before their output was added: a refused call takes theirs back.
     output_mark: usize,
     spent: Duration,
+}
+
+impl From<usize> for InPlace {
+    /// A spawn call begins, the slice's output this long.
+    fn from(output_mark: usize) -> InPlace {
+        InPlace {
+            output_mark,
+            ..InPlace::default()
+        }
+    }
 }
 
 /// Where a job's value objects live; its root's result apart (the job's record keeps it).
@@ -690,10 +698,7 @@ impl Slice<'_> {
                     Ok(label) => label,
                     Err(e) => return payload_error(e),
                 };
-                self.in_place = InPlace {
-                    output_mark: self.output.len(),
-                    ..InPlace::default()
-                };
+                self.in_place = InPlace::from(self.output.len());
                 // A child at a label of its own runs at that label, never in its parent's VM.
                 if label.is_none() && self.run_in_place(vm, function, &args, &deps)? {
                     return Ok(Step::Call(Call::SpawnInline {
@@ -758,10 +763,7 @@ impl Slice<'_> {
                         Err(e) => return payload_error(e),
                     }
                 }
-                self.in_place = InPlace {
-                    output_mark: self.output.len(),
-                    ..InPlace::default()
-                };
+                self.in_place = InPlace::from(self.output.len());
                 // In order, while they run in place; the first that does not and all after it
                 // are sent as tasks of their own.
                 let mut sent = payloads.into_iter().peekable();
