@@ -382,7 +382,7 @@ def main():
         "--json",
     ])));
     let id = submitted["dag"].as_u64().unwrap().to_string();
-    assert_eq!(submitted["nodes"], 8 * 8 * (8 + 4 + 2 + 1 + 1));
+    assert_eq!(submitted["nodes"], 8 * 8 * (8 + 1));
     ok(cluster.cli(&["lambdapack", "cancel", &id]));
     let status = json_of(&ok(cluster.cli(&["lambdapack", "status", &id, "--json"])));
     assert_eq!(status["status"], "failed");

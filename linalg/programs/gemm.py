@@ -1,7 +1,20 @@
+# Tiled matrix multiply O = A·B on an N×N grid, accumulating along k: Temp[i, j, k] is the sum of
+# the first k + 1 products, each step one gemm_add on the previous step's tile. N + 1 tiles written
+# per output tile against numpywren's tree's 2N (below): on a cluster, where every written tile is
+# stored twice and most cross the network, that traffic is the cost; the N² chains still give
+# every worker work. The tree's log N depth wins only with more workers than output tiles.
+def gemm(A: BigMatrix, B: BigMatrix, Temp: BigMatrix, O: BigMatrix, N: int):
+    for i in range(0, N):
+        for j in range(0, N):
+            Temp[i, j, 0] = gemm(A[i, 0], B[0, j])
+            for k in range(1, N):
+                Temp[i, j, k] = gemm_add(Temp[i, j, k - 1], A[i, k], B[k, j])
+            O[i, j] = copy(Temp[i, j, N - 1])
+
 # Tiled matrix multiply O = A·B on an N×N grid, with a binary reduction tree over k (numpywren's
 # GEMM). Temp[i, j, k, level] holds partial sums; a read past the end of a level (when N is not a
 # power of two) has no writer and reads as a zero block.
-def gemm(A: BigMatrix, B: BigMatrix, Temp: BigMatrix, O: BigMatrix, N: int):
+def gemm_tree(A: BigMatrix, B: BigMatrix, Temp: BigMatrix, O: BigMatrix, N: int):
     levels = ceiling(log(N) / log(2))
     for i in range(0, N):
         for j in range(0, N):

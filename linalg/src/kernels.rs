@@ -2,9 +2,9 @@
 //! results, counts its flops, and runs one OpenBLAS/LAPACK call (or a few) on column-major tiles.
 //!
 //! Operands may be missing (`None`): a LAmbdaPACK read of a tile that no node writes reads as a zero
-//! block. Kernels whose result is defined for a zero operand (add, syrk, gemm_sub, qr_pair, lq_pair, and
-//! either tile of a trailing update) accept
-//! it; the others report which operand was missing.
+//! block. Kernels whose result is defined for a zero operand (add, syrk, the C of gemm_sub and
+//! gemm_add, qr_pair, lq_pair, and either tile of a trailing update) accept it; the others report
+//! which operand was missing.
 
 use std::os::raw::{c_char, c_int};
 
@@ -29,6 +29,9 @@ pub enum Kernel {
     Gemm,
     /// `gemm_sub(C, A, B) → C − A·B`.
     GemmSub,
+    /// `gemm_add(C, A, B) → C + A·B` (C may be a zero block): a product accumulated along k in
+    /// one tile, where numpywren's tree writes every partial product and partial sum.
+    GemmAdd,
     /// `add(X1, …, Xn) → ΣXi` (numpywren: `add_matrices`).
     Add,
     /// `copy(A) → A` (numpywren: `identity`).
@@ -119,6 +122,7 @@ impl Kernel {
         "syrk",
         "gemm",
         "gemm_sub",
+        "gemm_add",
         "add",
         "add_matrices",
         "copy",
@@ -143,6 +147,7 @@ impl Kernel {
             "syrk" => Kernel::Syrk,
             "gemm" => Kernel::Gemm,
             "gemm_sub" => Kernel::GemmSub,
+            "gemm_add" => Kernel::GemmAdd,
             "add" | "add_matrices" => Kernel::Add,
             "copy" | "identity" => Kernel::Copy,
             "qr_factor" => Kernel::QrFactor,
@@ -165,6 +170,7 @@ impl Kernel {
             Kernel::Syrk => "syrk",
             Kernel::Gemm => "gemm",
             Kernel::GemmSub => "gemm_sub",
+            Kernel::GemmAdd => "gemm_add",
             Kernel::Add => "add",
             Kernel::Copy => "copy",
             Kernel::QrFactor => "qr_factor",
@@ -194,9 +200,11 @@ impl Kernel {
             Kernel::Trsm | Kernel::TrsmLeft | Kernel::Gemm | Kernel::QrPair | Kernel::LqPair => {
                 (operands == 2, "2")
             }
-            Kernel::Syrk | Kernel::GemmSub | Kernel::QrLeaf | Kernel::LqLeaf => {
-                (operands == 3, "3")
-            }
+            Kernel::Syrk
+            | Kernel::GemmSub
+            | Kernel::GemmAdd
+            | Kernel::QrLeaf
+            | Kernel::LqLeaf => (operands == 3, "3"),
             Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => (operands == 4, "4"),
             Kernel::Add => (operands >= 1, "1 or more"),
             Kernel::QrFactor => (operands >= 1, "1 or more"),
@@ -237,7 +245,9 @@ impl Kernel {
                 f(shape(1).0) * f(shape(1).0 + 1) * f(shape(1).1)
             }
             Kernel::Syrk => 2.0 * f(shape(1).0) * f(shape(2).0) * f(shape(1).1),
-            Kernel::GemmSub => 2.0 * f(shape(1).0) * f(shape(2).1) * f(shape(1).1),
+            Kernel::GemmSub | Kernel::GemmAdd => {
+                2.0 * f(shape(1).0) * f(shape(2).1) * f(shape(1).1)
+            }
             Kernel::Gemm => 2.0 * f(shape(0).0) * f(shape(1).1) * f(shape(0).1),
             Kernel::Add => {
                 let present: Vec<(usize, usize)> =
@@ -286,7 +296,9 @@ impl Kernel {
     /// The operands whose buffers become results (updated in place).
     fn accumulators(self, operands: &[Option<&Tile>]) -> Vec<usize> {
         match self {
-            Kernel::Chol | Kernel::Copy | Kernel::Syrk | Kernel::GemmSub => vec![0],
+            Kernel::Chol | Kernel::Copy | Kernel::Syrk | Kernel::GemmSub | Kernel::GemmAdd => {
+                vec![0]
+            }
             Kernel::Trsm | Kernel::TrsmLeft => vec![1],
             Kernel::QrLeaf | Kernel::LqLeaf => vec![2],
             Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => vec![2, 3],
@@ -379,9 +391,13 @@ impl Kernel {
                 trsm(need(0)?, self.required(owned[1].take(), 1)?, true).map(|x| vec![x])
             }
             Kernel::Syrk => syrk(owned[0].take(), need(1)?, need(2)?, buffers).map(|s| vec![s]),
-            Kernel::Gemm => gemm_update(None, need(0)?, need(1)?, 1.0, buffers).map(|c| vec![c]),
-            Kernel::GemmSub => {
-                gemm_update(owned[0].take(), need(1)?, need(2)?, -1.0, buffers).map(|c| vec![c])
+            Kernel::Gemm => {
+                gemm_update(self, None, need(0)?, need(1)?, 1.0, buffers).map(|c| vec![c])
+            }
+            Kernel::GemmSub | Kernel::GemmAdd => {
+                let sign = if self == Kernel::GemmSub { -1.0 } else { 1.0 };
+                gemm_update(self, owned[0].take(), need(1)?, need(2)?, sign, buffers)
+                    .map(|c| vec![c])
             }
             Kernel::Add => {
                 // The accumulator is the first present operand, already moved into `owned`.
@@ -632,19 +648,15 @@ fn syrk(s: Option<Tile>, a: &Tile, b: &Tile, buffers: &dyn Buffers) -> Result<Ti
     Ok(out)
 }
 
-/// `C + sign·A·B` (C absent means zero).
+/// `C + sign·A·B` (C absent means zero); errors name `kernel`.
 fn gemm_update(
+    kernel: Kernel,
     c: Option<Tile>,
     a: &Tile,
     b: &Tile,
     sign: f64,
     buffers: &dyn Buffers,
 ) -> Result<Tile, Error> {
-    let kernel = if c.is_some() || sign < 0.0 {
-        Kernel::GemmSub
-    } else {
-        Kernel::Gemm
-    };
     let (m, n, k) = (a.rows(), b.cols(), a.cols());
     if b.rows() != k {
         return Err(kernel.shape_error(format!("A {:?} times B {:?}", a.shape(), b.shape())));

@@ -99,6 +99,7 @@ fn cholesky_has_n_n1_n2_over_6_nodes() {
 fn gemm_matches_brute_force() {
     for n in [1, 2, 3, 4, 5, 7, 8, 12, 16] {
         check("gemm", &[("N", n)]);
+        check("gemm_tree", &[("N", n)]);
     }
 }
 
@@ -180,7 +181,7 @@ fn caqr_tree_reads_each_row_at_its_last_level() {
 #[test]
 fn gemm_reduction_reads_missing_partners_as_zero_blocks() {
     // N = 3: level 0 pairs (0,1) and (2,3); k = 3 has no writer, so that add has one parent.
-    let program = shipped("gemm").unwrap();
+    let program = shipped("gemm_tree").unwrap();
     let dag = Dag::new(&program, &args(&[("N", 3)])).unwrap();
     let add = program
         .templates
@@ -201,13 +202,19 @@ fn gemm_reduction_reads_missing_partners_as_zero_blocks() {
 
 #[test]
 fn sizes_are_as_expected() {
-    // GEMM N=4: 64 gemm + 4*4*(2+1) adds + 16 copies; edges: each gemm feeds one add (32 at level 0
-    // in pairs → 64 edges), level-1 adds read two level-0 adds (16*2), copies read one (16).
-    assert_eq!(check("gemm", &[("N", 4)]), 64 + 32 + 16);
-    let program = shipped("gemm").unwrap();
+    // GEMM tree N=4: 64 gemm + 4*4*(2+1) adds + 16 copies; edges: each gemm feeds one add (32 at
+    // level 0 in pairs → 64 edges), level-1 adds read two level-0 adds (16*2), copies read one (16).
+    assert_eq!(check("gemm_tree", &[("N", 4)]), 64 + 32 + 16);
+    let program = shipped("gemm_tree").unwrap();
     let dag = Dag::new(&program, &args(&[("N", 16)])).unwrap();
     assert_eq!(
         dag.expand().unwrap().len(),
         16 * 16 * (16 + 8 + 4 + 2 + 1 + 1)
     );
+    // GEMM accumulating along k, N=4: per output tile a chain of 4 products and a copy, one edge
+    // between each step and the next.
+    assert_eq!(check("gemm", &[("N", 4)]), 16 * 4);
+    let program = shipped("gemm").unwrap();
+    let dag = Dag::new(&program, &args(&[("N", 16)])).unwrap();
+    assert_eq!(dag.expand().unwrap().len(), 16 * 16 * (16 + 1));
 }

@@ -40,7 +40,7 @@ const SHAPES: &[(usize, usize, usize)] = &[
 ];
 
 #[test]
-fn gemm_and_gemm_sub_match_loops() {
+fn gemm_gemm_sub_and_gemm_add_match_loops() {
     let mut rng = Rng::new(1);
     for &(m, k, n) in SHAPES {
         let (a, b, c) = (
@@ -73,6 +73,26 @@ fn gemm_and_gemm_sub_match_loops() {
                 .iter()
                 .zip(ab.data())
                 .all(|(x, y)| (x + y).abs() < 1e-12)
+        );
+        let mut expected = c.clone();
+        for (e, x) in expected.data_mut().iter_mut().zip(ab.data()) {
+            *e += x;
+        }
+        assert!(
+            close(
+                &run1(Kernel::GemmAdd, &[Some(&c), Some(&a), Some(&b)]),
+                &expected
+            ) < 1e-13,
+            "gemm_add {m}x{k}x{n}"
+        );
+        assert!(close(&run1(Kernel::GemmAdd, &[None, Some(&a), Some(&b)]), &ab) < 1e-13);
+        let wrong = verify::random(m + 1, n, &mut rng);
+        assert!(
+            matches!(
+                Kernel::GemmAdd.run(&[Some(&wrong), Some(&a), Some(&b)]),
+                Err(e) if e.to_string().contains("gemm_add")
+            ),
+            "a C of the wrong shape is refused, naming the kernel"
         );
     }
 }

@@ -1,12 +1,15 @@
 //! One node's object engine: RocksDB with a `data` column family (values ≥ 64 KiB in blob files,
-//! so 8–64 MiB tiles never churn compaction) and a `meta` column family (label, length,
-//! checksum). Both are written in one synced batch: an acknowledged put is on disk. Concurrent
-//! synced writes share fsyncs through RocksDB's write-group commit.
+//! so they never churn compaction) and a `meta` column family (label, length, checksum). Both are
+//! written in one synced batch: an acknowledged put is on disk. Concurrent synced writes share
+//! fsyncs through RocksDB's write-group commit. Objects of at least [`FILE_BYTES_MIN`]
+//! (8–64 MiB tiles, large checkpoints) keep their bytes in write-once files instead, written
+//! before their metadata (see [`crate::files`]).
 //!
 //! Objects are immutable and write-once: a put of identical bytes succeeds (idempotent
 //! re-execution), a put of different bytes fails. Every read verifies the checksum. The engine is
 //! blocking; callers on an async runtime go through `spawn_blocking` (see `store`).
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -16,6 +19,8 @@ use rocksdb::{
 use sl_labels::Label;
 use sl_rpc::Aligned;
 use xxhash_rust::xxh3::xxh3_64;
+
+use crate::files::{FILE_BYTES_MIN, Files};
 
 /// The longest key.
 pub const KEY_BYTES_MAX: usize = 512;
@@ -47,6 +52,13 @@ pub enum Error {
     Corrupt { key: String, reason: String },
     #[error("column family `{0}` is missing")]
     MissingColumnFamily(&'static str),
+    #[error("object file of `{key}`: {source}")]
+    File {
+        key: String,
+        source: std::io::Error,
+    },
+    #[error("object files: {0}")]
+    Files(std::io::Error),
 }
 
 /// What the engine keeps about an object besides its bytes.
@@ -71,7 +83,14 @@ pub enum Put {
 
 pub struct Engine {
     db: DB,
+    files: Files,
     write_locks: Vec<Mutex<()>>,
+}
+
+/// Whether an object of `len` bytes keeps them in a file (decided by length alone, so the
+/// metadata needs no flag).
+fn in_file(len: u64) -> bool {
+    len >= FILE_BYTES_MIN as u64
 }
 
 pub fn checksum(bytes: &[u8]) -> u64 {
@@ -128,10 +147,33 @@ impl Engine {
                 ColumnFamilyDescriptor::new(META, meta),
             ],
         )?;
-        Ok(Engine {
+        let engine = Engine {
             db,
+            files: Files::open(path.join("files")).map_err(Error::Files)?,
             write_locks: (0..WRITE_LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
-        })
+        };
+        engine.sweep_files()?;
+        Ok(engine)
+    }
+
+    /// Removes object files no metadata names (a crash between a file and its metadata).
+    fn sweep_files(&self) -> Result<(), Error> {
+        let mut keep = HashSet::new();
+        for item in self.db.iterator_cf(self.cf(META)?, IteratorMode::Start) {
+            let (key, raw) = item?;
+            let mut aligned = Aligned::with_capacity(raw.len());
+            aligned.extend_from_slice(&raw);
+            if let Ok(meta) = rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned)
+                && in_file(meta.len)
+            {
+                keep.insert(Files::name(&key));
+            }
+        }
+        let removed = self.files.sweep(&keep).map_err(Error::Files)?;
+        if removed > 0 {
+            tracing::info!(removed, "removed object files without metadata");
+        }
+        Ok(())
     }
 
     fn cf(&self, name: &'static str) -> Result<&rocksdb::ColumnFamily, Error> {
@@ -203,13 +245,24 @@ impl Engine {
     }
 
     /// Data and metadata in one batch (synced unless `buffered`): both or neither survive a crash.
+    /// A large object's file is whole (and synced unless `buffered`) before its metadata is
+    /// written.
     fn write(&self, key: &[u8], bytes: &[u8], meta: &Meta, buffered: bool) -> Result<(), Error> {
         let encoded = rkyv::to_bytes::<rkyv::rancor::Error>(meta).map_err(|e| Error::Corrupt {
             key: show(key),
             reason: e.to_string(),
         })?;
         let mut batch = WriteBatch::default();
-        batch.put_cf(self.cf(DATA)?, key, bytes);
+        if in_file(meta.len) {
+            self.files
+                .write(key, bytes, !buffered)
+                .map_err(|source| Error::File {
+                    key: show(key),
+                    source,
+                })?;
+        } else {
+            batch.put_cf(self.cf(DATA)?, key, bytes);
+        }
         batch.put_cf(self.cf(META)?, key, &encoded);
         self.db.write_opt(batch, &Engine::write_options(buffered))?;
         Ok(())
@@ -235,6 +288,25 @@ impl Engine {
         let Some(meta) = self.meta(key)? else {
             return Ok(None);
         };
+        if in_file(meta.len) {
+            match self.files.read(key, meta.len) {
+                Ok(Some(bytes)) => return Engine::verified(key, meta, bytes),
+                // A store written before large objects moved to files holds them in RocksDB.
+                Ok(None) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(Error::Corrupt {
+                        key: show(key),
+                        reason: e.to_string(),
+                    });
+                }
+                Err(source) => {
+                    return Err(Error::File {
+                        key: show(key),
+                        source,
+                    });
+                }
+            }
+        }
         // Our own checksum (below) covers the bytes end to end, so RocksDB's second pass over a
         // blob (its CRC) is skipped: it was a sixth of the CPU of reading 8 MiB tiles.
         let mut options = rocksdb::ReadOptions::default();
@@ -245,18 +317,34 @@ impl Engine {
                 reason: "metadata without data".into(),
             });
         };
-        if raw.len() as u64 != meta.len || checksum(&raw) != meta.checksum {
+        let mut bytes = Aligned::with_capacity(raw.len());
+        bytes.extend_from_slice(&raw);
+        Engine::verified(key, meta, bytes)
+    }
+
+    fn verified(key: &[u8], meta: Meta, bytes: Aligned) -> Result<Option<Object>, Error> {
+        if bytes.len() as u64 != meta.len || checksum(&bytes) != meta.checksum {
             return Err(Error::Corrupt {
                 key: show(key),
                 reason: "checksum mismatch".into(),
             });
         }
-        let mut bytes = Aligned::with_capacity(raw.len());
-        bytes.extend_from_slice(&raw);
         Ok(Some(Object {
             label: meta.label,
             bytes,
         }))
+    }
+
+    /// Removes `key`'s file unless a put made the object again since its metadata was deleted.
+    fn remove_file(&self, key: &[u8]) -> Result<(), Error> {
+        let _guard = self.lock(key);
+        if self.meta(key)?.is_none() {
+            self.files.remove(key).map_err(|source| Error::File {
+                key: show(key),
+                source,
+            })?;
+        }
+        Ok(())
     }
 
     pub fn delete(&self, key: &[u8]) -> Result<(), Error> {
@@ -265,7 +353,7 @@ impl Engine {
         batch.delete_cf(self.cf(DATA)?, key);
         batch.delete_cf(self.cf(META)?, key);
         self.db.write_opt(batch, &Engine::write_options(false))?;
-        Ok(())
+        self.remove_file(key)
     }
 
     /// Objects held and their total size. Walks the metadata (small records), so it costs a scan
@@ -324,6 +412,9 @@ impl Engine {
                 batch.delete_cf(self.cf(META)?, key);
             }
             self.db.write_opt(batch, &Engine::write_options(false))?;
+            for key in &keys {
+                self.remove_file(key)?;
+            }
             deleted += keys.len();
         }
     }
@@ -331,6 +422,9 @@ impl Engine {
     /// Overwrites an object's bytes behind its metadata's back: bit rot, for tests and drills.
     #[doc(hidden)]
     pub fn damage_for_test(&self, key: &[u8]) -> Result<(), Error> {
+        if self.files.damage(key).map_err(Error::Files)? {
+            return Ok(());
+        }
         let Some(raw) = self.db.get_pinned_cf(self.cf(DATA)?, key)? else {
             return Ok(());
         };

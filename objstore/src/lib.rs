@@ -1,9 +1,10 @@
 //! `sl-objstore`: the object store for checkpoints, queue items and matrix tiles.
 //!
-//! Purpose: a RocksDB engine on every node ([`engine`]), placement by rendezvous hashing
-//! ([`placement`]), and the replicated store ([`store`]) that writes R replicas, reads locally first,
-//! repairs corrupt or missing replicas, and moves objects when membership changes, served between
-//! nodes over `sl-rpc` ([`service`]).
+//! Purpose: a RocksDB engine on every node ([`engine`]; large objects' bytes in write-once files
+//! beside it, [`files`]), placement by rendezvous hashing ([`placement`]), and the replicated
+//! store ([`store`]) that writes R replicas, reads locally first, repairs corrupt or missing
+//! replicas, and moves objects when membership changes, served between nodes over `sl-rpc`
+//! ([`service`]).
 //!
 //! Boundary: depends on `sl-labels` and `sl-rpc` only; the member list arrives through a watch
 //! channel the coordinator will feed. Node-to-node traffic is trusted (mutual TLS); label checks
@@ -17,6 +18,7 @@
 //!   missing object.
 
 pub mod engine;
+pub mod files;
 pub mod placement;
 pub mod service;
 pub mod store;

@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 
 use sl_labels::{Label, Level};
 use sl_objstore::engine::{self, Engine, Put, tile};
+use sl_objstore::files::{self, Files};
 
 fn public() -> Label {
     Label::at(Level(0))
@@ -132,6 +133,16 @@ fn tiles_come_back_aligned_and_viewable_without_copying() {
     assert!(tile::encode(2, 2, &[1.0]).is_none());
 }
 
+/// Sizes the crash test writes: small values, blob-sized ones and every seventh one large enough
+/// to live in a file.
+fn crash_size(i: u32) -> usize {
+    if i % 7 == 3 {
+        files::FILE_BYTES_MIN + i as usize
+    } else {
+        4096 + (i as usize % 3) * 70_000
+    }
+}
+
 /// The child half of the crash test: puts objects and reports each acknowledgement on stdout.
 #[test]
 fn crash_child() {
@@ -141,7 +152,7 @@ fn crash_child() {
     let buffered = std::env::var_os("SL_OBJSTORE_CRASH_BUFFERED").is_some();
     let engine = Engine::open(std::path::Path::new(&dir)).unwrap();
     for i in 0u32.. {
-        let value = vec![(i % 251) as u8; 4096 + (i as usize % 3) * 70_000];
+        let value = vec![(i % 251) as u8; crash_size(i)];
         engine
             .put_with(format!("obj{i:06}").as_bytes(), &value, &public(), buffered)
             .unwrap();
@@ -199,7 +210,87 @@ fn puts_survive_kill_9(buffered: bool) {
             .get(format!("obj{i:06}").as_bytes())
             .unwrap()
             .unwrap_or_else(|| panic!("acknowledged obj{i} lost"));
-        assert_eq!(object.bytes.len(), 4096 + (i as usize % 3) * 70_000);
+        assert_eq!(object.bytes.len(), crash_size(i));
         assert!(object.bytes.iter().all(|&b| b == (i % 251) as u8));
     }
+}
+
+/// Files under an engine's directory (object files and temporaries).
+fn object_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for shard in std::fs::read_dir(dir.join("files")).unwrap() {
+        for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            names.push(file.unwrap().file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    names
+}
+
+/// Large objects keep their bytes in files: read back exactly, write-once, damage detected and
+/// repaired, deleted with their metadata (singly and by prefix), and a file no metadata names —
+/// a crash between the file and its metadata — is gone after the engine reopens.
+#[test]
+fn large_objects_live_in_write_once_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..files::FILE_BYTES_MIN + 12_345)
+        .map(|i| (i * 31 % 253) as u8)
+        .collect();
+    let mut other = big.clone();
+    other[77] ^= 1;
+    {
+        let engine = Engine::open(dir.path()).unwrap();
+        assert_eq!(engine.put(b"mx/1/0/0/", &big, &public()).unwrap(), Put::Created);
+        assert_eq!(
+            engine.put_with(b"mx/1/0/1/", &big, &public(), true).unwrap(),
+            Put::Created
+        );
+        engine.put(b"small", b"x", &public()).unwrap();
+        let mut expected = vec![Files::name(b"mx/1/0/0/"), Files::name(b"mx/1/0/1/")];
+        expected.sort();
+        assert_eq!(
+            object_files(dir.path()),
+            expected,
+            "one file per large object, none for small ones"
+        );
+        assert_eq!(
+            engine.put(b"mx/1/0/0/", &big, &public()).unwrap(),
+            Put::AlreadyPresent
+        );
+        assert!(matches!(
+            engine.put(b"mx/1/0/0/", &other, &public()),
+            Err(engine::Error::WriteOnce(_))
+        ));
+        let object = engine.get(b"mx/1/0/0/").unwrap().unwrap();
+        assert!(object.bytes[..] == big[..]);
+        assert_eq!(object.bytes.as_ptr() as usize % 16, 0, "read 16-byte aligned");
+
+        engine.damage_for_test(b"mx/1/0/0/").unwrap();
+        assert!(matches!(
+            engine.get(b"mx/1/0/0/"),
+            Err(engine::Error::Corrupt { .. })
+        ));
+        assert!(matches!(
+            engine.repair(b"mx/1/0/0/", &other, &public()),
+            Err(engine::Error::WriteOnce(_))
+        ));
+        engine.repair(b"mx/1/0/0/", &big, &public()).unwrap();
+        assert!(engine.get(b"mx/1/0/0/").unwrap().unwrap().bytes[..] == big[..]);
+
+        engine.delete(b"mx/1/0/1/").unwrap();
+        assert!(engine.get(b"mx/1/0/1/").unwrap().is_none());
+        assert_eq!(object_files(dir.path()), vec![Files::name(b"mx/1/0/0/")]);
+    }
+    // A file without metadata and a temporary left by a crash.
+    let files = Files::open(dir.path().join("files")).unwrap();
+    files.write(b"orphan", &big, false).unwrap();
+    let shard = dir.path().join("files").join(&Files::name(b"orphan")[..2]);
+    std::fs::write(shard.join("stray.1.2.partial"), b"half").unwrap();
+    assert_eq!(object_files(dir.path()).len(), 3);
+    let engine = Engine::open(dir.path()).unwrap();
+    assert_eq!(object_files(dir.path()), vec![Files::name(b"mx/1/0/0/")]);
+    assert!(engine.get(b"mx/1/0/0/").unwrap().unwrap().bytes[..] == big[..]);
+    assert_eq!(engine.delete_prefix(b"mx/").unwrap(), 1);
+    assert!(object_files(dir.path()).is_empty());
+    assert_eq!(&engine.get(b"small").unwrap().unwrap().bytes[..], b"x");
 }
