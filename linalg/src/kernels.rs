@@ -200,11 +200,9 @@ impl Kernel {
             Kernel::Trsm | Kernel::TrsmLeft | Kernel::Gemm | Kernel::QrPair | Kernel::LqPair => {
                 (operands == 2, "2")
             }
-            Kernel::Syrk
-            | Kernel::GemmSub
-            | Kernel::GemmAdd
-            | Kernel::QrLeaf
-            | Kernel::LqLeaf => (operands == 3, "3"),
+            Kernel::Syrk | Kernel::GemmSub | Kernel::GemmAdd | Kernel::QrLeaf | Kernel::LqLeaf => {
+                (operands == 3, "3")
+            }
             Kernel::QrTrailingUpdate | Kernel::LqTrailingUpdate => (operands == 4, "4"),
             Kernel::Add => (operands >= 1, "1 or more"),
             Kernel::QrFactor => (operands >= 1, "1 or more"),

@@ -53,10 +53,7 @@ pub enum Error {
     #[error("column family `{0}` is missing")]
     MissingColumnFamily(&'static str),
     #[error("object file of `{key}`: {source}")]
-    File {
-        key: String,
-        source: std::io::Error,
-    },
+    File { key: String, source: std::io::Error },
     #[error("object files: {0}")]
     Files(std::io::Error),
 }

@@ -240,9 +240,14 @@ fn large_objects_live_in_write_once_files() {
     other[77] ^= 1;
     {
         let engine = Engine::open(dir.path()).unwrap();
-        assert_eq!(engine.put(b"mx/1/0/0/", &big, &public()).unwrap(), Put::Created);
         assert_eq!(
-            engine.put_with(b"mx/1/0/1/", &big, &public(), true).unwrap(),
+            engine.put(b"mx/1/0/0/", &big, &public()).unwrap(),
+            Put::Created
+        );
+        assert_eq!(
+            engine
+                .put_with(b"mx/1/0/1/", &big, &public(), true)
+                .unwrap(),
             Put::Created
         );
         engine.put(b"small", b"x", &public()).unwrap();
@@ -263,7 +268,11 @@ fn large_objects_live_in_write_once_files() {
         ));
         let object = engine.get(b"mx/1/0/0/").unwrap().unwrap();
         assert!(object.bytes[..] == big[..]);
-        assert_eq!(object.bytes.as_ptr() as usize % 16, 0, "read 16-byte aligned");
+        assert_eq!(
+            object.bytes.as_ptr() as usize % 16,
+            0,
+            "read 16-byte aligned"
+        );
 
         engine.damage_for_test(b"mx/1/0/0/").unwrap();
         assert!(matches!(
