@@ -415,6 +415,28 @@ fn a_cholesky_run_survives_kill_9_of_the_leader() {
         "matrix", "random", "A", "--size", "2048", "--tile", "256", "--spd", "--seed", "4",
     ]));
     let a = cluster.get("A");
+    // A GEMM in flight too: its k-chains run as one lease each (partial sums never stored), so
+    // a chain on the killed node is lost whole and runs again from its leased node.
+    let (g1, g2) = (random(1024, 1024, 5), random(1024, 1024, 6));
+    let g1_path = save(&cluster.dir, "g1", &g1);
+    let g2_path = save(&cluster.dir, "g2", &g2);
+    ok(cluster.cli(&["matrix", "put", "G1", &g1_path, "--tile", "128"]));
+    ok(cluster.cli(&["matrix", "put", "G2", &g2_path, "--tile", "128"]));
+    let gemm = json_of(&ok(cluster.cli(&[
+        "lambdapack",
+        "submit",
+        "gemm",
+        "--arg",
+        "N=8",
+        "--input",
+        "A=G1",
+        "--input",
+        "B=G2",
+        "--output",
+        "O=P",
+        "--json",
+    ])));
+    let gemm_id = gemm["dag"].as_u64().unwrap().to_string();
     let submitted = json_of(&ok(cluster.cli(&[
         "lambdapack",
         "submit",
@@ -448,25 +470,33 @@ fn a_cholesky_run_survives_kill_9_of_the_leader() {
     cluster.wait_for_leader();
     ok(cluster.up_again(first_ip));
     let deadline = Instant::now() + Duration::from_secs(180);
-    let status = loop {
-        let output = cluster.cli(&["lambdapack", "status", &id, "--json"]);
-        if output.status.success() {
-            let status = json_of(&output);
-            if matches!(status["status"].as_str(), Some("done" | "failed")) {
-                break status;
+    for id in [&id, &gemm_id] {
+        let status = loop {
+            let output = cluster.cli(&["lambdapack", "status", id, "--json"]);
+            if output.status.success() {
+                let status = json_of(&output);
+                if matches!(status["status"].as_str(), Some("done" | "failed")) {
+                    break status;
+                }
             }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the run did not finish after the kill"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    };
-    assert_eq!(status["status"], "done", "{status}");
+            assert!(
+                Instant::now() < deadline,
+                "run {id} did not finish after the kill"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        };
+        assert_eq!(status["status"], "done", "{status}");
+        assert_eq!(status["completed"], status["nodes"], "{status}");
+    }
     let l = cluster.get("L");
     let expected = &lapack("chol", &[&a])[0];
     assert!(
         relative_error(&l, expected) < 1e-12,
         "cholesky after kill -9"
+    );
+    let expected = &lapack("gemm", &[&g1, &g2])[0];
+    assert!(
+        relative_error(&cluster.get("P"), expected) < 1e-12,
+        "gemm after kill -9"
     );
 }

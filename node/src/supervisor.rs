@@ -99,6 +99,8 @@ pub struct Supervisor {
     policy_image: Option<sl_labels::PolicyImage>,
     /// The leader of the previous refresh (leader changes are counted).
     last_leader: Option<u64>,
+    /// A refresh is under way: the next tick skips rather than piling reads on a busy driver.
+    refreshing: bool,
 }
 
 impl Supervisor {
@@ -111,6 +113,7 @@ impl Supervisor {
             seen_removed: 0,
             policy_image: None,
             last_leader: None,
+            refreshing: false,
         }
     }
 }
@@ -125,13 +128,17 @@ pub struct Shutdown {
 #[rtype(result = "()")]
 pub struct LeaveCluster;
 
+/// One refresh's reading of the local replica. `None` is "not read" (the driver shed the
+/// question or is gone), never "empty": an unanswered read must not wipe the store's
+/// membership or the principals, nor count towards this node's removal.
 struct Snapshot {
-    members: Vec<Member>,
-    principals: Vec<(String, [u8; 32])>,
+    members: Option<Vec<Member>>,
+    principals: Option<Vec<(String, [u8; 32])>>,
     policy: Option<sl_labels::PolicyImage>,
     leader: Option<u64>,
     registered: bool,
-    member: bool,
+    /// In the Raft configuration (voter or learner); `None`: no status answered.
+    member: Option<bool>,
     /// (term, commit, applied) of this node's replica.
     raft: Option<(u64, u64, u64)>,
 }
@@ -150,21 +157,22 @@ impl Actor for Supervisor {
 
 impl Supervisor {
     fn refresh(&mut self, ctx: &mut Context<Self>) {
-        if self.stopping {
+        if self.stopping || self.refreshing {
             return;
         }
+        self.refreshing = true;
         let driver = self.parts.driver.clone();
         let me = self.parts.me.clone();
         let admin_hash = self.parts.admin_hash;
         let registered = self.registered;
         let fetch = async move {
             let members = match driver.read_local(Query::Members).await {
-                Some(Answer::Members(members)) => members,
-                _ => Vec::new(),
+                Some(Answer::Members(members)) => Some(members),
+                _ => None,
             };
             let principals = match driver.read_local(Query::Principals).await {
-                Some(Answer::Principals(principals)) => principals,
-                _ => Vec::new(),
+                Some(Answer::Principals(principals)) => Some(principals),
+                _ => None,
             };
             let policy = match driver.read_local(Query::Policy).await {
                 Some(Answer::Policy(image)) => Some(image),
@@ -175,7 +183,7 @@ impl Supervisor {
             let raft = status.as_ref().map(|s| (s.term, s.commit, s.applied));
             let member = status
                 .as_ref()
-                .is_some_and(|s| s.voters.contains(&me.id) || s.learners.contains(&me.id));
+                .map(|s| s.voters.contains(&me.id) || s.learners.contains(&me.id));
             let mut now_registered = registered;
             if !registered && leader.is_some() {
                 // Our record (address, slots) and, on the bootstrap node, the admin principal.
@@ -207,11 +215,10 @@ impl Supervisor {
                 raft,
             }
         };
-        ctx.spawn(
-            fetch
-                .into_actor(self)
-                .map(|snapshot, act, ctx| act.apply(snapshot, ctx)),
-        );
+        ctx.spawn(fetch.into_actor(self).map(|snapshot, act, ctx| {
+            act.refreshing = false;
+            act.apply(snapshot, ctx)
+        }));
     }
 
     fn apply(&mut self, snapshot: Snapshot, ctx: &mut Context<Self>) {
@@ -219,16 +226,25 @@ impl Supervisor {
         // member record together; both must say so, on several refreshes in a row, before the
         // node stops itself for good. A single reading of the configuration alone was once seen
         // to miss a live voter under load (a healthy node of `hostile_peers` stopped itself).
-        let record = snapshot.members.iter().any(|m| m.id == self.parts.me.id);
-        let removed = !snapshot.member && !record;
-        self.seen_removed = if removed { self.seen_removed + 1 } else { 0 };
-        if self.was_member && !snapshot.member && record {
-            warn!(
-                id = self.parts.me.id,
-                "this node's configuration lacks it while its member record remains; not stopping"
-            );
+        // A reading that did not come back counts neither way.
+        let record = snapshot
+            .members
+            .as_ref()
+            .map(|members| members.iter().any(|m| m.id == self.parts.me.id));
+        match (snapshot.member, record) {
+            (Some(false), Some(false)) => self.seen_removed += 1,
+            (Some(member), Some(record)) => {
+                self.seen_removed = 0;
+                if self.was_member && !member && record {
+                    warn!(
+                        id = self.parts.me.id,
+                        "this node's configuration lacks it while its member record remains; not stopping"
+                    );
+                }
+            }
+            _ => {}
         }
-        if snapshot.member {
+        if snapshot.member == Some(true) {
             self.was_member = true;
         } else if self.was_member
             && snapshot.leader.is_some()
@@ -249,33 +265,36 @@ impl Supervisor {
         if snapshot.registered && !self.registered {
             info!(id = self.parts.me.id, "registered with the cluster");
         }
-        self.registered = snapshot.registered;
-        let placement: Vec<placement::Member> = snapshot
-            .members
-            .iter()
-            .filter(|m| m.storage)
-            .filter_map(|m| {
-                Some(placement::Member {
-                    id: m.id,
-                    addr: m.addr.parse().ok()?,
+        // Once registered, the record stays (a refresh that began before registration ended
+        // and then failed to propose says nothing new).
+        self.registered |= snapshot.registered;
+        if let Some(members) = &snapshot.members {
+            let placement: Vec<placement::Member> = members
+                .iter()
+                .filter(|m| m.storage)
+                .filter_map(|m| {
+                    Some(placement::Member {
+                        id: m.id,
+                        addr: m.addr.parse().ok()?,
+                    })
                 })
-            })
-            .collect();
-        // Only a real change wakes the rebalancer.
-        self.parts.members.send_if_modified(|current| {
-            if *current != placement {
-                *current = placement;
-                true
-            } else {
-                false
-            }
-        });
-        self.parts.principals.replace(
-            snapshot
+                .collect();
+            // Only a real change wakes the rebalancer.
+            self.parts.members.send_if_modified(|current| {
+                if *current != placement {
+                    *current = placement;
+                    true
+                } else {
+                    false
+                }
+            });
+            metrics::gauge!("slnode_members").set(members.len() as f64);
+        }
+        if let Some(principals) = snapshot.principals {
+            self.parts
                 .principals
-                .into_iter()
-                .map(|(name, hash)| (hash, name)),
-        );
+                .replace(principals.into_iter().map(|(name, hash)| (hash, name)));
+        }
         if let Some(image) = snapshot.policy
             && self.policy_image.as_ref() != Some(&image)
         {
@@ -303,8 +322,9 @@ impl Supervisor {
             metrics::gauge!("slnode_raft_commit_index").set(commit as f64);
             metrics::gauge!("slnode_raft_applied_index").set(applied as f64);
         }
-        metrics::gauge!("slnode_members").set(snapshot.members.len() as f64);
-        metrics::gauge!("slnode_raft_is_member").set(if snapshot.member { 1.0 } else { 0.0 });
+        if let Some(member) = snapshot.member {
+            metrics::gauge!("slnode_raft_is_member").set(if member { 1.0 } else { 0.0 });
+        }
         let health = match snapshot.leader {
             Some(leader) => (true, format!("ok: leader is node {leader}")),
             None => (false, "no leader known".to_owned()),

@@ -111,6 +111,12 @@ impl Store {
         self.members.borrow().clone()
     }
 
+    /// Whether this node has learnt the storage membership (a node just started has not, and
+    /// can neither place nor find objects until it has).
+    pub fn knows_members(&self) -> bool {
+        !self.members.borrow().is_empty()
+    }
+
     /// Writes `bytes` at `label` to R nodes — the owners of `key`, or in place of an unreachable
     /// one the next node in the key's order — and returns when R hold it durably.
     pub async fn put(&self, key: &[u8], bytes: Bytes, label: &Label) -> Result<(), Error> {

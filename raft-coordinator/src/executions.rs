@@ -74,11 +74,28 @@ pub struct Child {
     pub parents: u32,
 }
 
-/// Bounds: nodes one execution may have, node key size, children per report, executions kept
-/// (ended ones are forgotten oldest first beyond it), outputs per execution, error text.
+/// A completion that also reports nodes the worker ran in the same lease, each the only child
+/// of the one before (and with no other parent): `key`'s sole child first. Those nodes were
+/// never ready here (their one parent had not completed), so nobody else can hold them; their
+/// intermediate tiles never left the worker. `children` are the last node's.
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct ChainCompletion {
+    pub dag: DagId,
+    pub key: NodeKey,
+    pub epoch: Epoch,
+    pub chain: Vec<NodeKey>,
+    pub children: Vec<Child>,
+    pub flops: u64,
+    pub bytes_remote: u64,
+}
+
+/// Bounds: nodes one execution may have, node key size, children per report, nodes chained
+/// after a leased one, executions kept (ended ones are forgotten oldest first beyond it),
+/// outputs per execution, error text.
 pub const NODES_MAX: u64 = 100_000_000;
 pub const KEY_BYTES_MAX: usize = 256;
 pub const CHILDREN_MAX: usize = 65_536;
+pub const CHAIN_MAX: usize = 1024;
 pub const EXECUTIONS_MAX: usize = 10_000;
 pub const OUTPUTS_MAX: usize = 64;
 pub const ERROR_BYTES_MAX: usize = 4096;
@@ -252,12 +269,14 @@ impl Machine {
     /// A node finished under lease `epoch`. A replay (the worker retried after a lost answer, or
     /// a second worker finished a node whose first lease had expired) finds no lease at that
     /// epoch and changes nothing. Replies `DagDone` (with the generations of matrices its outputs
-    /// replaced) when this completion ends the execution.
+    /// replaced) when this completion ends the execution. `chain`: nodes run after it in the
+    /// same lease ([`ChainCompletion`]), completed with it.
     pub(crate) fn dag_complete(
         &mut self,
         id: DagId,
         key: &NodeKey,
         epoch: Epoch,
+        chain: &[NodeKey],
         children: &[Child],
         (flops, bytes_remote): (u64, u64),
     ) -> Reply {
@@ -270,13 +289,38 @@ impl Machine {
         if children.len() > CHILDREN_MAX {
             return Reply::Rejected(Reject::Limit(format!("at most {CHILDREN_MAX} children")));
         }
+        if chain.len() > CHAIN_MAX {
+            return Reply::Rejected(Reject::Limit(format!(
+                "at most {CHAIN_MAX} nodes chained after a leased one"
+            )));
+        }
         // A report that would complete more nodes than the execution declared (a worker whose
         // program analysis disagrees with `total`, or a hostile one) is refused, never counted.
-        if dag.done >= dag.total {
+        let completes = 1 + chain.len() as u64;
+        if dag.done + completes > dag.total {
             return Reply::Rejected(Reject::Invalid(format!(
-                "the execution has completed all {} of its nodes",
+                "the execution has {} of its {} nodes left to complete, not {completes}",
+                dag.total - dag.done,
                 dag.total
             )));
+        }
+        let mut distinct = BTreeSet::new();
+        for chained in chain {
+            if let Err(reject) = key_ok(chained) {
+                return Reply::Rejected(reject);
+            }
+            // A chained node has one parent, the node before it, which had not completed: it
+            // cannot be waiting, ready or running. One that is was not chained honestly.
+            if chained == key
+                || !distinct.insert(chained)
+                || dag.ready.contains(chained)
+                || dag.running.contains_key(chained)
+                || dag.counted.contains_key(chained)
+            {
+                return Reply::Rejected(Reject::Invalid(
+                    "a chained node is known to the execution already".into(),
+                ));
+            }
         }
         for child in children {
             if let Err(reject) = key_ok(&child.key) {
@@ -289,7 +333,9 @@ impl Machine {
             }
         }
         let holder = dag.running.remove(key).map(|lease| lease.holder.0);
-        dag.done += 1;
+        // The children's parent is the chain's last node.
+        let key = chain.last().unwrap_or(key);
+        dag.done += completes;
         dag.flops = dag.flops.saturating_add(flops);
         dag.bytes_remote = dag.bytes_remote.saturating_add(bytes_remote);
         for child in children {

@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use sl_labels::{Label, Lattice, Policy};
 
 use crate::catalog::{Declassifier, FacetedValue, Member, PrincipalRecord};
-use crate::executions::{Child, DagId, Execution, NewExecution, NodeGrant, NodeKey};
+use crate::executions::{
+    ChainCompletion, Child, DagId, Execution, NewExecution, NodeGrant, NodeKey,
+};
 use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
 use crate::label_rules::{IdKind, leaky};
 use crate::matrices::MatrixMeta;
@@ -410,6 +412,10 @@ pub enum Command {
         expect: Option<Vec<u8>>,
         value: Vec<u8>,
     },
+    /// `DagComplete` with the nodes run after the leased one in its lease. Last of the
+    /// commands and boxed, so adding it left the encoding of the others, in logs written
+    /// before, as it was.
+    DagCompleteChain(Box<ChainCompletion>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -772,7 +778,15 @@ impl Machine {
                 children,
                 flops,
                 bytes_remote,
-            } => self.dag_complete(*dag, key, *epoch, children, (*flops, *bytes_remote)),
+            } => self.dag_complete(*dag, key, *epoch, &[], children, (*flops, *bytes_remote)),
+            Command::DagCompleteChain(c) => self.dag_complete(
+                c.dag,
+                &c.key,
+                c.epoch,
+                &c.chain,
+                &c.children,
+                (c.flops, c.bytes_remote),
+            ),
             Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
             Command::DagFail {
                 dag,
@@ -982,6 +996,7 @@ impl Machine {
             | Command::Wake { .. }
             | Command::DagCreate { .. }
             | Command::DagComplete { .. }
+            | Command::DagCompleteChain(_)
             | Command::DagExpire { .. } => true,
             Command::Call(call) => matches!(
                 call.call,

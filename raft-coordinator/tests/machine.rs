@@ -729,7 +729,7 @@ fn a_resubmission_with_the_same_request_key_returns_the_first_job() {
 
 mod dag_executions {
     use super::*;
-    use sl_coordinator::executions::{Child, DagId, NodeGrant};
+    use sl_coordinator::executions::{CHAIN_MAX, ChainCompletion, Child, DagId, NodeGrant};
     use sl_coordinator::matrices::MatrixMeta;
 
     fn acquire(w: &mut World, max: u32) -> Vec<NodeGrant> {
@@ -824,6 +824,100 @@ mod dag_executions {
             done.ready.is_empty() && done.running.is_empty() && done.counted.is_empty(),
             "an ended execution holds nothing in flight"
         );
+    }
+
+    fn complete_chain(
+        w: &mut World,
+        g: &NodeGrant,
+        chain: &[&str],
+        children: &[(&str, u32)],
+    ) -> Reply {
+        w.m.apply(&Command::DagCompleteChain(Box::new(ChainCompletion {
+            dag: g.dag,
+            key: g.key.clone(),
+            epoch: g.epoch,
+            chain: chain.iter().map(|k| k.as_bytes().to_vec()).collect(),
+            children: children
+                .iter()
+                .map(|(k, p)| Child {
+                    key: k.as_bytes().to_vec(),
+                    parents: *p,
+                })
+                .collect(),
+            flops: 30,
+            bytes_remote: 0,
+        })))
+    }
+
+    /// a → b → c → {d, e}, e ← x: a worker leased `a` runs `b` and `c` (each the sole child of
+    /// the one before, with no other parent) in its lease and reports the three at once. The
+    /// chain's last node is the parent its children count; a replay, a chain naming a node the
+    /// execution knows, repeating a node, past `CHAIN_MAX` or past `total` is refused and
+    /// changes nothing.
+    #[test]
+    fn a_chain_of_sole_children_completes_with_its_leased_node() {
+        let mut w = World::new();
+        let Reply::Dag(dag) = w.m.apply(&Command::DagCreate {
+            request: 9,
+            program: "chain".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec(), b"x".to_vec()],
+            total: 6,
+            outputs: vec![],
+        }) else {
+            panic!()
+        };
+        let roots = acquire(&mut w, 8);
+        assert_eq!(keys(&roots), ["a", "x"]);
+        let (a, x) = (&roots[0], &roots[1]);
+        let before = w.m.state.dags[&dag].clone();
+        for (chain, why) in [
+            (vec!["b", "x"], "x is running"),
+            (vec!["b", "b"], "b twice"),
+            (vec!["a"], "the leased node itself"),
+            (
+                vec!["b", "c", "d", "e", "f", "g"],
+                "more nodes than are left",
+            ),
+        ] {
+            assert!(
+                matches!(
+                    complete_chain(&mut w, a, &chain, &[]),
+                    Reply::Rejected(Reject::Invalid(_))
+                ),
+                "{why}"
+            );
+            assert_eq!(w.m.state.dags[&dag], before, "{why}: nothing changes");
+        }
+        let long: Vec<String> = (0..=CHAIN_MAX).map(|i| format!("n{i}")).collect();
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        assert!(matches!(
+            complete_chain(&mut w, a, &long, &[]),
+            Reply::Rejected(Reject::Limit(_))
+        ));
+        assert_eq!(w.m.state.dags[&dag], before);
+
+        assert_eq!(
+            complete_chain(&mut w, a, &["b", "c"], &[("d", 1), ("e", 2)]),
+            Reply::Ok
+        );
+        assert_eq!(
+            complete_chain(&mut w, a, &["b", "c"], &[("d", 1), ("e", 2)]),
+            Reply::Rejected(Reject::StaleEpoch),
+            "a replay finds no lease"
+        );
+        let state = &w.m.state.dags[&dag];
+        assert_eq!((state.done, state.flops), (3, 30));
+        assert_eq!(
+            state.counted[b"e".as_slice()],
+            [b"c".to_vec()].into_iter().collect(),
+            "the chain's last node is the parent its children count"
+        );
+        assert_eq!(keys(&acquire(&mut w, 8)), ["d"]);
+        assert_eq!(complete(&mut w, x, &[("e", 2)]), Reply::Ok);
+        let e = acquire(&mut w, 8);
+        assert_eq!(keys(&e), ["e"]);
+        assert_eq!(w.m.state.dags[&dag].done, 4);
     }
 
     #[test]

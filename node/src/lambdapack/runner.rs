@@ -2,7 +2,9 @@
 //!
 //! One node's work: read its tiles (this node's replica first, else from a holder over QUIC),
 //! run the kernel on a blocking thread, write the results (R replicas, write-once: a re-run
-//! writes identical bytes), and report the children with their parent counts. The lease is
+//! writes identical bytes), and report the children with their parent counts. A node whose
+//! only child has no other parent runs that child in the same lease, its intermediate kept in
+//! memory (a chain, reported as one completion: `Runner::execute`). The lease is
 //! renewed while the node runs, so a long kernel is not taken for a lost worker; a worker that
 //! dies stops renewing and the leader hands the node to another after the lease runs out.
 //!
@@ -18,9 +20,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use sl_coordinator::executions::{Child, NodeGrant};
+use sl_coordinator::executions::{ChainCompletion, Child, NodeGrant};
 use sl_coordinator::ids::NodeId;
-use sl_coordinator::machine::{Command, Reject, Reply};
+use sl_coordinator::machine::{Command, Reject, Reply, Status};
+use sl_coordinator::query::{Answer, Query};
 use sl_labels::Label;
 use sl_linalg::cluster;
 use sl_linalg::dag::{Dag, TileKey};
@@ -41,6 +44,11 @@ pub const PREPARED_MAX: usize = 32;
 pub const CACHE_MIB_DEFAULT: usize = 1024;
 const POLL_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
+/// A chain (see `Runner::execute`) stops after this many nodes past the leased one, or once it
+/// has run this long, so its progress is recorded now and then.
+const CHAIN_NODES_MAX: usize = 64;
+const CHAIN_RUN_MAX: Duration = Duration::from_secs(10);
+const _: () = assert!(CHAIN_NODES_MAX <= sl_coordinator::executions::CHAIN_MAX);
 
 #[derive(Debug, thiserror::Error)]
 enum Error {
@@ -159,6 +167,11 @@ impl Runner {
             let Ok(first) = free.clone().acquire_owned().await else {
                 return;
             };
+            if !self.store.knows_members() {
+                // Every node leased now would be handed back at its first read or write.
+                tokio::time::sleep(POLL_BACKOFF_MIN).await;
+                continue;
+            }
             let mut permits = vec![first];
             while let Ok(more) = free.clone().try_acquire_owned() {
                 permits.push(more);
@@ -260,13 +273,196 @@ impl Runner {
         }
     }
 
+    /// Runs the leased node and, while each node's only child has no other parent, that child
+    /// too in the same lease ([`CHAIN_NODES_MAX`], [`CHAIN_RUN_MAX`]): nobody else can be
+    /// given such a child before its parent completes, so its input tiles that are
+    /// intermediates stay in this process instead of being written twice and read back (a
+    /// GEMM's partial sums along k). Tiles of output matrices are written as they come; the
+    /// chain completes as one report when its last node's results are stored. A worker lost
+    /// mid-chain recorded nothing of it: the lease expires and the leased node runs again.
     async fn execute(self: Arc<Self>, grant: NodeGrant) -> Result<(), Error> {
         let started = Instant::now();
         let prepared = self.prepared(&grant).await?;
-        let node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
-        // The analysis of this node: what it reads, then (after the kernel) what it writes.
+        let mut node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
+        // Intermediates of the chain, by object key: each is read by the next node alone.
+        let mut held: HashMap<Vec<u8>, Arc<Tile>> = HashMap::new();
+        // Every key ever held: never stored, so nothing to delete afterwards.
+        let mut kept = std::collections::HashSet::new();
+        // Every key this lease stores, in case the run ended meanwhile (see below).
+        let mut written = Vec::new();
+        let mut chain: Vec<Vec<u8>> = Vec::new();
+        let mut puts = tokio::task::JoinSet::new();
+        let (mut flops, mut bytes_remote) = (0f64, 0u64);
+        let mut sole_reads = Vec::new();
+        let mut fetch_time = Duration::ZERO;
+        let mut kernel_time = Duration::ZERO;
+        let children = loop {
+            let step = Instant::now();
+            let (reads, fetched, remote) = self
+                .fetch_operands(&prepared, &node, &grant.label, &mut held)
+                .await?;
+            bytes_remote += remote;
+            fetch_time += step.elapsed();
+            let step = Instant::now();
+            let outcome = {
+                let (prepared, node) = (prepared.clone(), node.clone());
+                tokio::task::spawn_blocking(move || compute(&prepared, &node, &reads, fetched))
+                    .await
+                    .map_err(|e| Error::Transient(e.to_string()))??
+            };
+            kernel_time += step.elapsed();
+            flops += outcome.flops;
+            sole_reads.extend(outcome.sole_reads);
+            let next = match outcome.children.as_slice() {
+                [only]
+                    if only.parents == 1
+                        && chain.len() < CHAIN_NODES_MAX
+                        && started.elapsed() < CHAIN_RUN_MAX =>
+                {
+                    Some(only.key.clone())
+                }
+                _ => None,
+            };
+            for (key, tile, intermediate) in outcome.results {
+                if intermediate && next.is_some() {
+                    kept.insert(key.clone());
+                    held.insert(key, Arc::new(tile));
+                    continue;
+                }
+                let Some(bytes) = tile_codec::encode(tile.rows(), tile.cols(), tile.data()) else {
+                    return Err(Error::Fatal(
+                        "a kernel result has an inconsistent shape".into(),
+                    ));
+                };
+                // The leader prefers this node for the children this completion makes ready:
+                // they find this result here without reading it back.
+                self.cache
+                    .insert(key.clone(), grant.label.clone(), Arc::new(tile));
+                written.push(key.clone());
+                let (store, label) = (self.store.clone(), grant.label.clone());
+                // Intermediates are R copies without a write-ahead log (they survive kill -9 of
+                // any R - 1 nodes); outputs are synced like every other object. Written while
+                // the chain goes on; all are stored before the completion.
+                puts.spawn(async move {
+                    if intermediate {
+                        store.put_buffered(&key, Bytes::from(bytes), &label).await
+                    } else {
+                        store.put(&key, Bytes::from(bytes), &label).await
+                    }
+                });
+            }
+            match next {
+                Some(key) => {
+                    node = cluster::decode_node(&key).map_err(|e| Error::Fatal(e.to_string()))?;
+                    chain.push(key);
+                }
+                None => break outcome.children,
+            }
+        };
+        debug_assert!(
+            held.is_empty(),
+            "a chain's held tiles are read by its next node"
+        );
+        let computed_at = started.elapsed();
+        while let Some(joined) = puts.join_next().await {
+            joined
+                .map_err(|e| Error::Transient(e.to_string()))?
+                .map_err(|e| Error::Transient(format!("writing a result tile: {e}")))?;
+        }
+        let written_at = started.elapsed();
+        let chained = chain.len();
+        let command = if chain.is_empty() {
+            Command::DagComplete {
+                dag: grant.dag,
+                key: grant.key.clone(),
+                epoch: grant.epoch,
+                children,
+                flops: flops as u64,
+                bytes_remote,
+            }
+        } else {
+            Command::DagCompleteChain(Box::new(ChainCompletion {
+                dag: grant.dag,
+                key: grant.key.clone(),
+                epoch: grant.epoch,
+                chain,
+                children,
+                flops: flops as u64,
+                bytes_remote,
+            }))
+        };
+        let reply = self.link.propose(command).await.map_err(Error::Transient)?;
+        debug!(
+            dag = grant.dag.0,
+            chained,
+            fetch_ms = fetch_time.as_millis() as u64,
+            kernel_ms = kernel_time.as_millis() as u64,
+            write_ms = (written_at - computed_at).as_millis() as u64,
+            complete_ms = (started.elapsed() - written_at).as_millis() as u64,
+            bytes_remote,
+            "lambdapack node done"
+        );
+        metrics::counter!("slnode_lambdapack_nodes_total").increment(1 + chained as u64);
+        metrics::counter!("slnode_lambdapack_chained_total").increment(chained as u64);
+        metrics::counter!("slnode_lambdapack_bytes_remote_total").increment(bytes_remote);
+        match reply {
+            Reply::Ok => {
+                // Intermediates only this chain read are no longer needed by anyone.
+                for key in sole_reads.into_iter().filter(|k| !kept.contains(k)) {
+                    if let Err(e) = self.store.delete_prefix(&key).await {
+                        debug!("deleting a consumed tile: {e}");
+                    }
+                }
+            }
+            Reply::DagDone { replaced } => {
+                info!(dag = grant.dag.0, "lambdapack run done");
+                let run = prepared.descriptor.run;
+                let mut prefixes = vec![
+                    super::run_prefix(run),
+                    super::descriptor_key(run).into_bytes(),
+                ];
+                prefixes.extend(replaced.into_iter().map(super::matrix_prefix));
+                for prefix in prefixes {
+                    if let Err(e) = self.store.delete_prefix(&prefix).await {
+                        warn!("cleaning up after a run: {e}");
+                    }
+                }
+                self.forget(&grant.program);
+            }
+            // A newer lease owns the node (this one expired: its tiles are the same bytes, and
+            // stay), or the run ended. A run that failed or was cancelled meanwhile was cleaned
+            // up before these tiles were written: they would stay for good, so they go now.
+            Reply::Rejected(Reject::StaleEpoch | Reject::NotFound) => {
+                let ended = match self.link.read(Query::Dag(grant.dag)).await {
+                    Ok(Answer::Dag(None)) => true,
+                    Ok(Answer::Dag(Some(view))) => view.status == Status::Failed,
+                    _ => false,
+                };
+                if ended {
+                    for key in written {
+                        if let Err(e) = self.store.delete_prefix(&key).await {
+                            debug!("deleting a tile of an ended run: {e}");
+                        }
+                    }
+                }
+            }
+            other => warn!(dag = grant.dag.0, "completion refused: {other:?}"),
+        }
+        Ok(())
+    }
+
+    /// The node's operands: tiles the chain holds (taken: the node is their only reader), then
+    /// recent tiles, then the store. Returns the node's reads, the tiles in their order, and the
+    /// bytes read from other nodes.
+    async fn fetch_operands(
+        &self,
+        prepared: &Arc<Prepared>,
+        node: &sl_linalg::dag::Node,
+        label: &Label,
+        held: &mut HashMap<Vec<u8>, Arc<Tile>>,
+    ) -> Result<(Vec<cluster::Read>, Vec<Option<Arc<Tile>>>, u64), Error> {
         let (reads, keys) = {
-            let (prepared, node, label) = (prepared.clone(), node.clone(), grant.label.clone());
+            let (prepared, node, label) = (prepared.clone(), node.clone(), label.clone());
             tokio::task::spawn_blocking(move || {
                 let dag = Dag::new(&prepared.program, &prepared.args)?;
                 let reads = cluster::reads(&dag, &node)?;
@@ -288,11 +484,15 @@ impl Runner {
         let mut fetched: Vec<Option<Arc<Tile>>> = (0..reads.len()).map(|_| None).collect();
         let mut fetches = tokio::task::JoinSet::new();
         for (position, (key, expected)) in keys.into_iter().enumerate() {
+            if let Some(tile) = held.remove(&key) {
+                fetched[position] = Some(tile);
+                continue;
+            }
             if let Some(tile) = self.cache.get(&key, &expected) {
                 fetched[position] = Some(tile);
                 continue;
             }
-            let (store, label) = (self.store.clone(), grant.label.clone());
+            let (store, label) = (self.store.clone(), label.clone());
             fetches.spawn(async move {
                 let result = fetch(&store, &key, &label, &expected).await;
                 (position, key, expected, result)
@@ -309,94 +509,7 @@ impl Runner {
             }
             fetched[position] = tile;
         }
-        let fetched_at = started.elapsed();
-        let outcome = {
-            let (prepared, node) = (prepared.clone(), node.clone());
-            tokio::task::spawn_blocking(move || compute(&prepared, &node, &reads, fetched))
-                .await
-                .map_err(|e| Error::Transient(e.to_string()))??
-        };
-        let computed_at = started.elapsed();
-        let mut puts = tokio::task::JoinSet::new();
-        for (key, tile, intermediate) in outcome.results {
-            let Some(bytes) = tile_codec::encode(tile.rows(), tile.cols(), tile.data()) else {
-                return Err(Error::Fatal(
-                    "a kernel result has an inconsistent shape".into(),
-                ));
-            };
-            // The leader prefers this node for the children this completion makes ready: they
-            // find this result here without reading it back.
-            self.cache
-                .insert(key.clone(), grant.label.clone(), Arc::new(tile));
-            let (store, label) = (self.store.clone(), grant.label.clone());
-            // Intermediates are R copies without a write-ahead log (they survive kill -9 of any
-            // R - 1 nodes); outputs are synced like every other object.
-            puts.spawn(async move {
-                if intermediate {
-                    store.put_buffered(&key, Bytes::from(bytes), &label).await
-                } else {
-                    store.put(&key, Bytes::from(bytes), &label).await
-                }
-            });
-        }
-        while let Some(joined) = puts.join_next().await {
-            joined
-                .map_err(|e| Error::Transient(e.to_string()))?
-                .map_err(|e| Error::Transient(format!("writing a result tile: {e}")))?;
-        }
-        let written_at = started.elapsed();
-        let reply = self
-            .link
-            .propose(Command::DagComplete {
-                dag: grant.dag,
-                key: grant.key.clone(),
-                epoch: grant.epoch,
-                children: outcome.children,
-                flops: outcome.flops as u64,
-                bytes_remote,
-            })
-            .await
-            .map_err(Error::Transient)?;
-        debug!(
-            dag = grant.dag.0,
-            fetch_ms = fetched_at.as_millis() as u64,
-            kernel_ms = (computed_at - fetched_at).as_millis() as u64,
-            write_ms = (written_at - computed_at).as_millis() as u64,
-            complete_ms = (started.elapsed() - written_at).as_millis() as u64,
-            bytes_remote,
-            "lambdapack node done"
-        );
-        metrics::counter!("slnode_lambdapack_nodes_total").increment(1);
-        metrics::counter!("slnode_lambdapack_bytes_remote_total").increment(bytes_remote);
-        match reply {
-            Reply::Ok => {
-                // Intermediates only this node read are no longer needed by anyone.
-                for key in outcome.sole_reads {
-                    if let Err(e) = self.store.delete_prefix(&key).await {
-                        debug!("deleting a consumed tile: {e}");
-                    }
-                }
-            }
-            Reply::DagDone { replaced } => {
-                info!(dag = grant.dag.0, "lambdapack run done");
-                let run = prepared.descriptor.run;
-                let mut prefixes = vec![
-                    super::run_prefix(run),
-                    super::descriptor_key(run).into_bytes(),
-                ];
-                prefixes.extend(replaced.into_iter().map(super::matrix_prefix));
-                for prefix in prefixes {
-                    if let Err(e) = self.store.delete_prefix(&prefix).await {
-                        warn!("cleaning up after a run: {e}");
-                    }
-                }
-                self.forget(&grant.program);
-            }
-            // A newer lease owns the node (this one expired) or the run ended: nothing to do.
-            Reply::Rejected(Reject::StaleEpoch | Reject::NotFound) => {}
-            other => warn!(dag = grant.dag.0, "completion refused: {other:?}"),
-        }
-        Ok(())
+        Ok((reads, fetched, bytes_remote))
     }
 
     async fn prepared(&self, grant: &NodeGrant) -> Result<Arc<Prepared>, Error> {
