@@ -106,9 +106,10 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
-    /// numpywren on a 3-node loopback cluster it starts: Cholesky and GEMM of n×n matrices per
-    /// tile size, beside the local executor and one LAPACK/BLAS call (potrf, gemm) in the same
-    /// run; ratios to the one call, and tile bytes read across nodes per second.
+    /// numpywren on a 3-node loopback cluster it starts: Cholesky, GEMM, QR and SVD (values) of
+    /// n×n matrices per tile size, beside the local executor and one LAPACK/BLAS call (potrf,
+    /// gemm, geqrf, gesdd) in the same run; ratios to the one call, and tile bytes read across
+    /// nodes per second.
     Lambdapack {
         /// Loopback address of the cluster's first node.
         #[arg(long, default_value = "127.0.8.11")]
@@ -118,6 +119,9 @@ pub enum BenchCommand {
         /// Tile sizes, comma-separated; each divides n.
         #[arg(long, value_delimiter = ',', default_values_t = [1024usize, 2048])]
         tiles: Vec<usize>,
+        /// Programs, comma-separated: cholesky, gemm, qr, svd.
+        #[arg(long, value_delimiter = ',', default_values_t = ["cholesky".to_owned(), "gemm".to_owned()])]
+        programs: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -172,8 +176,9 @@ pub fn run(command: BenchCommand) -> Result<i32> {
             first_ip,
             n,
             tiles,
+            programs,
             json,
-        } => crate::lambdapack_bench::lambdapack(&first_ip, n, &tiles, json),
+        } => crate::lambdapack_bench::lambdapack(&first_ip, n, &tiles, &programs, json),
         BenchCommand::Rpc {
             echo_calls,
             transfers,

@@ -1,10 +1,13 @@
-//! `slnode bench lambdapack`: Cholesky and GEMM on a 3-node loopback cluster of real processes
-//! (`slnode up` in a temporary directory), beside the local executor and one LAPACK/BLAS call on
-//! the whole matrix, all in the same run on the same machine.
+//! `slnode bench lambdapack`: Cholesky, GEMM, QR and SVD (values) on a 3-node loopback cluster
+//! of real processes (`slnode up` in a temporary directory), beside the local executor and one
+//! LAPACK/BLAS call on the whole matrix (potrf, gemm, geqrf, gesdd), all in the same run on the
+//! same machine.
 //!
-//! The local figures come from `slnode lambdapack run … --baseline --json` (a child process, so
-//! its memory is gone before the cluster starts); the cluster figures from `slnode lambdapack
-//! submit --wait --json` on matrices generated on the nodes. Ratios are against the one call.
+//! The local figures come from `slnode lambdapack run … --baseline --no-residuals --json` (a
+//! child process, so its memory is gone before the cluster starts); the cluster figures from
+//! `slnode lambdapack submit --wait --json` on matrices generated on the nodes (for the SVD, plus
+//! `matrix singular-values` on the band it leaves, as the local run includes its band step).
+//! Ratios are against the one call.
 
 use std::time::Instant;
 
@@ -16,18 +19,54 @@ use crate::kappa_bench::Bench;
 struct Case {
     program: &'static str,
     verify: &'static str,
+    /// The program's int arguments, each the side of the tile grid (square matrices).
+    grid_args: &'static [&'static str],
+    /// Program matrices generated on the nodes: name, SPD, seed.
+    inputs: &'static [(&'static str, bool, &'static str)],
+    /// The program matrix kept as the run's output.
+    output: &'static str,
+    /// The SVD's end: the band's singular values are computed on the client after the run
+    /// (`matrix singular-values`), and that time is part of the cluster's.
+    band_values: bool,
 }
 
 const CASES: &[Case] = &[
     Case {
         program: "cholesky",
         verify: "cholesky",
+        grid_args: &["N"],
+        inputs: &[("I", true, "1")],
+        output: "O",
+        band_values: false,
     },
     Case {
         program: "gemm",
         verify: "gemm",
+        grid_args: &["N"],
+        inputs: &[("A", false, "1"), ("B", false, "2")],
+        output: "O",
+        band_values: false,
+    },
+    Case {
+        program: "qr",
+        verify: "qr",
+        grid_args: &["M", "N"],
+        inputs: &[("A", false, "1")],
+        output: "R",
+        band_values: false,
+    },
+    Case {
+        program: "svd",
+        verify: "svd",
+        grid_args: &["M", "N"],
+        inputs: &[("A", false, "1")],
+        output: "B",
+        band_values: true,
     },
 ];
+
+/// The programs `--programs` accepts.
+pub const PROGRAMS: &[&str] = &["cholesky", "gemm", "qr", "svd"];
 
 fn last_json(output: &std::process::Output, what: &str) -> Result<Value> {
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -40,16 +79,30 @@ fn last_json(output: &std::process::Output, what: &str) -> Result<Value> {
     })
 }
 
-/// The local executor and one LAPACK call, in a child process.
+fn grid_args(case: &Case, n: usize, tile: usize) -> Vec<String> {
+    case.grid_args
+        .iter()
+        .flat_map(|name| ["--arg".to_owned(), format!("{name}={}", n / tile)])
+        .collect()
+}
+
+/// The local executor and one LAPACK call, in a child process. Residuals are not computed (the
+/// tests check results; a QR's check alone forms Q, longer than the run).
 fn local(dir: &std::path::Path, case: &Case, n: usize, tile: usize) -> Result<Value> {
     let file = dir.join(format!("{}.py", case.program));
     let output = std::process::Command::new(std::env::current_exe()?)
         .args(["lambdapack", "run"])
         .arg(&file)
         .args(["--program", case.program])
-        .args(["--arg", &format!("N={}", n / tile)])
+        .args(grid_args(case, n, tile))
         .args(["--size", &n.to_string(), "--tile", &tile.to_string()])
-        .args(["--verify", case.verify, "--baseline", "--json"])
+        .args([
+            "--verify",
+            case.verify,
+            "--baseline",
+            "--no-residuals",
+            "--json",
+        ])
         .output()
         .context("running the local executor")?;
     last_json(&output, "lambdapack run")
@@ -58,56 +111,96 @@ fn local(dir: &std::path::Path, case: &Case, n: usize, tile: usize) -> Result<Va
 fn cluster_run(bench: &Bench, case: &Case, n: usize, tile: usize) -> Result<Value> {
     let size = n.to_string();
     let tile_text = tile.to_string();
-    let generate = |name: &str, spd: bool, seed: &str| -> Result<()> {
+    let input_names: Vec<String> = case
+        .inputs
+        .iter()
+        .map(|(name, _, _)| format!("BENCHIN{name}"))
+        .collect();
+    let output_name = format!("BENCHOUT{}", case.output);
+    let remove = |names: &[String]| {
+        for name in names {
+            let _ = bench.slnode(&["matrix", "rm", name]);
+        }
+    };
+    let mut all_names = input_names.clone();
+    all_names.push(output_name.clone());
+    for ((_, spd, seed), name) in case.inputs.iter().zip(&input_names) {
         let mut args = vec![
             "matrix", "random", name, "--size", &size, "--tile", &tile_text, "--seed", seed,
         ];
-        if spd {
+        if *spd {
             args.push("--spd");
         }
         let output = bench.slnode(&args)?;
         if !output.status.success() {
+            remove(&all_names);
             bail!(
                 "generating {name}: {}",
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        Ok(())
-    };
-    let arg = format!("N={}", n / tile);
-    let mut args = vec!["lambdapack", "submit", case.program, "--arg", &arg];
-    let names: &[&str] = match case.program {
-        "cholesky" => {
-            generate("BA", true, "1")?;
-            args.extend(["--input", "I=BA", "--output", "O=BL"]);
-            &["BA", "BL"]
-        }
-        _ => {
-            generate("BA", false, "1")?;
-            generate("BB", false, "2")?;
-            args.extend(["--input", "A=BA", "--input", "B=BB", "--output", "O=BL"]);
-            &["BA", "BB", "BL"]
-        }
-    };
-    args.extend(["--wait", "--json"]);
+    }
+    let mut args: Vec<String> = vec!["lambdapack".into(), "submit".into(), case.program.into()];
+    args.extend(grid_args(case, n, tile));
+    for ((input, _, _), name) in case.inputs.iter().zip(&input_names) {
+        args.extend(["--input".into(), format!("{input}={name}")]);
+    }
+    args.extend(["--output".into(), format!("{}={output_name}", case.output)]);
+    args.extend(["--wait".into(), "--json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let started = Instant::now();
     let output = bench.slnode(&args)?;
-    let wall = started.elapsed().as_secs_f64();
-    let run = last_json(&output, "lambdapack submit")?;
-    for name in names {
-        let _ = bench.slnode(&["matrix", "rm", name]);
+    let run = last_json(&output, "lambdapack submit");
+    let mut band_seconds = None;
+    if case.band_values && run.as_ref().is_ok_and(|r| r["status"] == "done") {
+        let band = Instant::now();
+        let values = bench.slnode(&["matrix", "singular-values", &output_name, "--json"])?;
+        if !values.status.success() {
+            remove(&all_names);
+            bail!(
+                "the band's singular values: {}",
+                String::from_utf8_lossy(&values.stderr)
+            );
+        }
+        band_seconds = Some(band.elapsed().as_secs_f64());
     }
+    let wall = started.elapsed().as_secs_f64();
+    remove(&all_names);
+    let mut run = run?;
     if run["status"] != "done" {
         bail!("the cluster run failed: {run}");
     }
-    let mut run = run;
     run["wall_seconds"] = json!(wall);
+    if let Some(band) = band_seconds {
+        let dag = run["seconds"].as_f64().unwrap_or(f64::NAN);
+        run["dag_seconds"] = json!(dag);
+        run["band_seconds"] = json!(band);
+        run["seconds"] = json!(dag + band);
+    }
     Ok(run)
 }
 
-pub fn lambdapack(first_ip: &str, n: usize, tiles: &[usize], json_out: bool) -> Result<i32> {
+pub fn lambdapack(
+    first_ip: &str,
+    n: usize,
+    tiles: &[usize],
+    programs: &[String],
+    json_out: bool,
+) -> Result<i32> {
     if tiles.is_empty() || tiles.iter().any(|t| *t == 0 || !n.is_multiple_of(*t)) {
         bail!("--tiles must divide --n ({n})");
+    }
+    let cases: Vec<&Case> = programs
+        .iter()
+        .map(|p| {
+            CASES
+                .iter()
+                .find(|c| c.program == p.as_str())
+                .ok_or_else(|| anyhow!("--programs: no {p}; one of {}", PROGRAMS.join(", ")))
+        })
+        .collect::<Result<_>>()?;
+    if cases.is_empty() {
+        bail!("--programs names at least one of {}", PROGRAMS.join(", "));
     }
     let dir = tempfile::tempdir()?;
     for (name, source) in sl_linalg::programs::SHIPPED {
@@ -115,7 +208,7 @@ pub fn lambdapack(first_ip: &str, n: usize, tiles: &[usize], json_out: bool) -> 
     }
     let mut rows = Vec::new();
     for &tile in tiles {
-        for case in CASES {
+        for &case in &cases {
             eprintln!("local {} n={n} tile={tile} …", case.program);
             rows.push((case, tile, local(dir.path(), case, n, tile)?));
         }
@@ -143,6 +236,7 @@ pub fn lambdapack(first_ip: &str, n: usize, tiles: &[usize], json_out: bool) -> 
             "bytes_remote": cluster["bytes_remote"],
             "remote_gbytes_per_s": bytes / seconds / 1e9,
             "reexecuted": cluster["reexecuted"],
+            "cluster_band_seconds": cluster.get("band_seconds"),
         }));
     }
     if json_out {

@@ -138,6 +138,8 @@ impl Cluster {
 #[test]
 fn factorizations_on_the_cluster_match_one_lapack_call_and_bad_input_stores_nothing() {
     light_nodes();
+    // SAFETY: as in `light_nodes`, before any thread or process starts.
+    unsafe { std::env::set_var("SLNODE_TILE_CACHE_MIB", "0") };
     let cluster = Cluster::up_on("127.0.31.11", "7700");
     let dir = cluster.home.path();
     let (n, b) = (512, 128);
@@ -204,6 +206,47 @@ def main():
     assert_eq!(run["status"], "done", "{run}");
     let expected = &lapack("gemm", &[&g1, &g2])[0];
     assert!(relative_error(&cluster.get("P"), expected) < 1e-12, "gemm");
+
+    // Chains on a cluster keeping no tile cache (SLNODE_TILE_CACHE_MIB=0, set by this test):
+    // a chained node reads its parent's results from the chain itself, never from a store
+    // write still under way — including an output tile (Cholesky on 2×2 tiles is one chain,
+    // chol → trsm → syrk → chol, each reading the O tile just computed) and a tile read twice
+    // (repeated squaring).
+    let small = spd(256, 10);
+    let small_path = save(dir, "small", &small);
+    ok(cluster.cli(&["matrix", "put", "S2", &small_path, "--tile", "128"]));
+    let run = cluster.run_wait(&[
+        "cholesky", "--arg", "N=2", "--input", "I=S2", "--output", "O=L2C",
+    ]);
+    assert_eq!(run["status"], "done", "{run}");
+    let expected = &lapack("chol", &[&small])[0];
+    assert!(
+        relative_error(&cluster.get("L2C"), expected) < 1e-12,
+        "cholesky as one chain"
+    );
+    let powers = cluster.file(
+        "powers.py",
+        "def powers(A: BigMatrix, P: BigMatrix, O: BigMatrix, K: int):\n\
+         \x20   P[0, 0, 0] = gemm(A[0, 0], A[0, 0])\n\
+         \x20   for k in range(1, K):\n\
+         \x20       P[0, 0, k] = gemm(P[0, 0, k - 1], P[0, 0, k - 1])\n\
+         \x20   O[0, 0] = copy(P[0, 0, K - 1])\n",
+    );
+    let base = random(128, 128, 11).mapv(|x| x / 64.0);
+    let base_path = save(dir, "base", &base);
+    ok(cluster.cli(&["matrix", "put", "PB", &base_path, "--tile", "128"]));
+    let run = cluster.run_wait(&[
+        &powers, "--arg", "K=3", "--input", "A=PB", "--output", "O=PO",
+    ]);
+    assert_eq!(run["status"], "done", "{run}");
+    let mut expected = base.clone();
+    for _ in 0..3 {
+        expected = expected.dot(&expected);
+    }
+    assert!(
+        relative_error(&cluster.get("PO"), &expected) < 1e-12,
+        "repeated squaring"
+    );
     let rhs = random(n, 256, 4);
     let rhs_path = save(dir, "rhs", &rhs);
     ok(cluster.cli(&["matrix", "put", "RHS", &rhs_path, "--tile", "128"]));

@@ -364,7 +364,7 @@ pub fn cancel_route(router: Router, slot: Slot) -> Router {
                 .link
                 .propose(Command::DagCancel {
                     dag: sl_coordinator::executions::DagId(request.dag),
-                    reader,
+                    reader: reader.clone(),
                 })
                 .await
                 .map_err(unavailable)?
@@ -373,7 +373,10 @@ pub fn cancel_route(router: Router, slot: Slot) -> Router {
                 Reply::Rejected(reject) => return Err(rejected(reject)),
                 other => return Err(unavailable(format!("unexpected reply {other:?}"))),
             }
-            if view.status != Status::Done {
+            // Read again after the cancel's commit: a run that ended done in between keeps its
+            // outputs (the cancel changed nothing); only a failed one is cleaned up.
+            let after = dag_view(&c, request.dag, &reader).await?;
+            if after.status == Status::Failed {
                 super::runner::clean_up_failed(&c.store, &view.program, &view.label).await;
             }
             Ok(RpcReply::new(Empty {}))

@@ -16,6 +16,7 @@
 //! descriptors of at most [`PREPARED_MAX`] runs are cached.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -72,21 +73,22 @@ pub struct Options {
 
 impl Options {
     /// `SLNODE_LAMBDAPACK_SLOTS` (default: the machine's cores), `SLNODE_BLAS_THREADS`
-    /// (default 1: slots already use every core) and `SLNODE_TILE_CACHE_MIB` (default 1024).
+    /// (default 1: slots already use every core) and `SLNODE_TILE_CACHE_MIB` (default 1024; 0
+    /// keeps no tiles: every read goes to the store, except a chain's own).
     pub fn from_env(node: u64) -> Options {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let number = |name: &str, default: usize, max: usize| {
+        let number = |name: &str, default: usize, min: usize, max: usize| {
             std::env::var(name)
                 .ok()
                 .and_then(|v| v.parse::<usize>().ok())
-                .filter(|v| (1..=max).contains(v))
+                .filter(|v| (min..=max).contains(v))
                 .unwrap_or(default)
         };
         Options {
             node,
-            slots: number("SLNODE_LAMBDAPACK_SLOTS", cores, 256),
-            blas_threads: number("SLNODE_BLAS_THREADS", 1, 256),
-            cache_bytes: number("SLNODE_TILE_CACHE_MIB", CACHE_MIB_DEFAULT, 1 << 20) << 20,
+            slots: number("SLNODE_LAMBDAPACK_SLOTS", cores, 1, 256),
+            blas_threads: number("SLNODE_BLAS_THREADS", 1, 1, 256),
+            cache_bytes: number("SLNODE_TILE_CACHE_MIB", CACHE_MIB_DEFAULT, 0, 1 << 20) << 20,
         }
     }
 }
@@ -217,7 +219,8 @@ impl Runner {
 
     /// Runs one leased node to its report, renewing the lease meanwhile.
     async fn run(self: Arc<Self>, grant: NodeGrant) {
-        let work = self.clone().execute(grant.clone());
+        let lost = Arc::new(AtomicBool::new(false));
+        let work = self.clone().execute(grant.clone(), lost.clone());
         tokio::pin!(work);
         let mut renew = tokio::time::interval(Duration::from_millis(LEASE_MS / 3));
         renew.tick().await;
@@ -235,7 +238,11 @@ impl Runner {
                     if let Ok(Reply::Rejected(Reject::StaleEpoch | Reject::NotFound)) =
                         self.link.propose(renewal).await
                     {
-                        // Someone else owns the node now (or the run ended): stop.
+                        // Someone else owns the node now (or the run ended): the work stops
+                        // after its current step. Not dropped mid-write: it settles its writes
+                        // and removes them if the run has ended (a cancel's clean-up ran before).
+                        lost.store(true, Ordering::Relaxed);
+                        let _ = (&mut work).await;
                         return;
                     }
                 }
@@ -280,7 +287,11 @@ impl Runner {
     /// GEMM's partial sums along k). Tiles of output matrices are written as they come; the
     /// chain completes as one report when its last node's results are stored. A worker lost
     /// mid-chain recorded nothing of it: the lease expires and the leased node runs again.
-    async fn execute(self: Arc<Self>, grant: NodeGrant) -> Result<(), Error> {
+    async fn execute(
+        self: Arc<Self>,
+        grant: NodeGrant,
+        lost: Arc<AtomicBool>,
+    ) -> Result<(), Error> {
         let started = Instant::now();
         let prepared = self.prepared(&grant).await?;
         let mut node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
@@ -288,7 +299,8 @@ impl Runner {
         let mut held: HashMap<Vec<u8>, Arc<Tile>> = HashMap::new();
         // Every key ever held: never stored, so nothing to delete afterwards.
         let mut kept = std::collections::HashSet::new();
-        // Every key this lease stores, in case the run ended meanwhile (see below).
+        // Every key this lease stores, and whether it is an intermediate, in case the run
+        // ended meanwhile (see `discard_if_ended`).
         let mut written = Vec::new();
         let mut chain: Vec<Vec<u8>> = Vec::new();
         let mut puts = tokio::task::JoinSet::new();
@@ -297,13 +309,30 @@ impl Runner {
         let mut fetch_time = Duration::ZERO;
         let mut kernel_time = Duration::ZERO;
         let children = loop {
+            if lost.load(Ordering::Relaxed) {
+                break None;
+            }
             let step = Instant::now();
-            let (reads, fetched, remote) = self
+            let Operands {
+                reads,
+                fetched,
+                bytes_remote: remote,
+                next_reads,
+            } = self
                 .fetch_operands(&prepared, &node, &grant.label, &mut held)
                 .await?;
             bytes_remote += remote;
             fetch_time += step.elapsed();
             let step = Instant::now();
+            // The chained child's other operands are read while this kernel runs (dropped with
+            // this future if the lease is lost).
+            let mut warming = tokio::task::JoinSet::new();
+            if !next_reads.is_empty()
+                && chain.len() < CHAIN_NODES_MAX
+                && started.elapsed() < CHAIN_RUN_MAX
+            {
+                warming.spawn(self.clone().warm(next_reads, grant.label.clone()));
+            }
             let outcome = {
                 let (prepared, node) = (prepared.clone(), node.clone());
                 tokio::task::spawn_blocking(move || compute(&prepared, &node, &reads, fetched))
@@ -311,6 +340,9 @@ impl Runner {
                     .map_err(|e| Error::Transient(e.to_string()))??
             };
             kernel_time += step.elapsed();
+            while let Some(warmed) = warming.join_next().await {
+                bytes_remote += warmed.unwrap_or(0);
+            }
             flops += outcome.flops;
             sole_reads.extend(outcome.sole_reads);
             let next = match outcome.children.as_slice() {
@@ -329,6 +361,11 @@ impl Runner {
                     held.insert(key, Arc::new(tile));
                     continue;
                 }
+                let tile = Arc::new(tile);
+                if next.is_some() {
+                    // The next node reads it before its write is known to have ended.
+                    held.insert(key.clone(), tile.clone());
+                }
                 let Some(bytes) = tile_codec::encode(tile.rows(), tile.cols(), tile.data()) else {
                     return Err(Error::Fatal(
                         "a kernel result has an inconsistent shape".into(),
@@ -336,9 +373,8 @@ impl Runner {
                 };
                 // The leader prefers this node for the children this completion makes ready:
                 // they find this result here without reading it back.
-                self.cache
-                    .insert(key.clone(), grant.label.clone(), Arc::new(tile));
-                written.push(key.clone());
+                self.cache.insert(key.clone(), grant.label.clone(), tile);
+                written.push((key.clone(), intermediate));
                 let (store, label) = (self.store.clone(), grant.label.clone());
                 // Intermediates are R copies without a write-ahead log (they survive kill -9 of
                 // any R - 1 nodes); outputs are synced like every other object. Written while
@@ -356,18 +392,28 @@ impl Runner {
                     node = cluster::decode_node(&key).map_err(|e| Error::Fatal(e.to_string()))?;
                     chain.push(key);
                 }
-                None => break outcome.children,
+                None => break Some(outcome.children),
             }
         };
-        debug_assert!(
-            held.is_empty(),
-            "a chain's held tiles are read by its next node"
-        );
         let computed_at = started.elapsed();
+        let mut put_error = None;
         while let Some(joined) = puts.join_next().await {
-            joined
-                .map_err(|e| Error::Transient(e.to_string()))?
-                .map_err(|e| Error::Transient(format!("writing a result tile: {e}")))?;
+            let result = joined
+                .map_err(|e| Error::Transient(e.to_string()))
+                .and_then(|r| {
+                    r.map_err(|e| Error::Transient(format!("writing a result tile: {e}")))
+                });
+            if let Err(e) = result {
+                put_error.get_or_insert(e);
+            }
+        }
+        let Some(children) = children else {
+            // The lease was lost mid-chain: nothing to report.
+            self.discard_if_ended(grant.dag, written).await;
+            return Ok(());
+        };
+        if let Some(e) = put_error {
+            return Err(e);
         }
         let written_at = started.elapsed();
         let chained = chain.len();
@@ -433,25 +479,42 @@ impl Runner {
             // stay), or the run ended. A run that failed or was cancelled meanwhile was cleaned
             // up before these tiles were written: they would stay for good, so they go now.
             Reply::Rejected(Reject::StaleEpoch | Reject::NotFound) => {
-                let ended = match self.link.read(Query::Dag(grant.dag)).await {
-                    Ok(Answer::Dag(None)) => true,
-                    Ok(Answer::Dag(Some(view))) => view.status == Status::Failed,
-                    _ => false,
-                };
-                if ended {
-                    for key in written {
-                        if let Err(e) = self.store.delete_prefix(&key).await {
-                            debug!("deleting a tile of an ended run: {e}");
-                        }
-                    }
-                }
+                self.discard_if_ended(grant.dag, written).await;
             }
             other => warn!(dag = grant.dag.0, "completion refused: {other:?}"),
         }
         Ok(())
     }
 
-    /// The node's operands: tiles the chain holds (taken: the node is their only reader), then
+    /// After a refused completion or a lost lease: what this lease wrote that nobody will
+    /// clean up. The run's clean-up (at its end, or a cancel's) may have run before these
+    /// writes. Intermediates of an ended run are garbage whatever its end; output tiles only
+    /// when it failed (a run forgotten here may have succeeded: its outputs are a matrix).
+    async fn discard_if_ended(
+        &self,
+        dag: sl_coordinator::executions::DagId,
+        written: Vec<(Vec<u8>, bool)>,
+    ) {
+        let (intermediates, outputs) = match self.link.read(Query::Dag(dag)).await {
+            Ok(Answer::Dag(None)) => (true, false),
+            Ok(Answer::Dag(Some(view))) => match view.status {
+                Status::Failed => (true, true),
+                Status::Done => (true, false),
+                _ => (false, false),
+            },
+            _ => (false, false),
+        };
+        for (key, intermediate) in written {
+            if (intermediate && intermediates) || (!intermediate && outputs) {
+                if let Err(e) = self.store.delete_prefix(&key).await {
+                    debug!("deleting a tile of an ended run: {e}");
+                }
+            }
+        }
+    }
+
+    /// The node's operands: tiles the chain holds (the previous node's results: this node is
+    /// their only reader), then
     /// recent tiles, then the store. Returns the node's reads, the tiles in their order, and the
     /// bytes read from other nodes.
     async fn fetch_operands(
@@ -460,22 +523,37 @@ impl Runner {
         node: &sl_linalg::dag::Node,
         label: &Label,
         held: &mut HashMap<Vec<u8>, Arc<Tile>>,
-    ) -> Result<(Vec<cluster::Read>, Vec<Option<Arc<Tile>>>, u64), Error> {
-        let (reads, keys) = {
+    ) -> Result<Operands, Error> {
+        let (reads, keys, next_reads) = {
             let (prepared, node, label) = (prepared.clone(), node.clone(), label.clone());
             tokio::task::spawn_blocking(move || {
                 let dag = Dag::new(&prepared.program, &prepared.args)?;
+                let keyed = |reads: &[cluster::Read]| -> Vec<(Vec<u8>, Label)> {
+                    reads
+                        .iter()
+                        .map(|r| {
+                            (
+                                prepared.tile_key(&r.tile),
+                                prepared.tile_label(&r.tile, &label),
+                            )
+                        })
+                        .collect()
+                };
                 let reads = cluster::reads(&dag, &node)?;
-                let keys: Vec<(Vec<u8>, Label)> = reads
-                    .iter()
-                    .map(|r| {
-                        (
-                            prepared.tile_key(&r.tile),
-                            prepared.tile_label(&r.tile, &label),
-                        )
-                    })
-                    .collect();
-                Ok::<_, cluster::Error>((reads, keys))
+                let keys = keyed(&reads);
+                // The tiles a chained child reads besides this node's results.
+                let next_reads = match cluster::children(&dag, &node)?.as_slice() {
+                    [(child, 1)] => {
+                        let writes = dag.writes(&node)?;
+                        let others: Vec<cluster::Read> = cluster::reads(&dag, child)?
+                            .into_iter()
+                            .filter(|r| !writes.contains(&r.tile))
+                            .collect();
+                        keyed(&others)
+                    }
+                    _ => Vec::new(),
+                };
+                Ok::<_, cluster::Error>((reads, keys, next_reads))
             })
             .await
             .map_err(|e| Error::Transient(e.to_string()))?
@@ -484,8 +562,9 @@ impl Runner {
         let mut fetched: Vec<Option<Arc<Tile>>> = (0..reads.len()).map(|_| None).collect();
         let mut fetches = tokio::task::JoinSet::new();
         for (position, (key, expected)) in keys.into_iter().enumerate() {
-            if let Some(tile) = held.remove(&key) {
-                fetched[position] = Some(tile);
+            // Not taken out: a node may read the same tile twice.
+            if let Some(tile) = held.get(&key) {
+                fetched[position] = Some(tile.clone());
                 continue;
             }
             if let Some(tile) = self.cache.get(&key, &expected) {
@@ -498,6 +577,8 @@ impl Runner {
                 (position, key, expected, result)
             });
         }
+        // Held tiles were for this node alone.
+        held.clear();
         let mut bytes_remote = 0u64;
         while let Some(joined) = fetches.join_next().await {
             let (position, key, expected, result) =
@@ -509,7 +590,28 @@ impl Runner {
             }
             fetched[position] = tile;
         }
-        Ok((reads, fetched, bytes_remote))
+        Ok(Operands {
+            reads,
+            fetched,
+            bytes_remote,
+            next_reads,
+        })
+    }
+
+    /// Reads `keys` into the tile cache (those not there yet); the bytes that came from other
+    /// nodes. Failures are left to the read that needs the tile.
+    async fn warm(self: Arc<Self>, keys: Vec<(Vec<u8>, Label)>, label: Label) -> u64 {
+        let mut remote = 0;
+        for (key, expected) in keys {
+            if self.cache.get(&key, &expected).is_some() {
+                continue;
+            }
+            if let Ok((Some(tile), moved)) = fetch(&self.store, &key, &label, &expected).await {
+                remote += moved;
+                self.cache.insert(key, expected, tile);
+            }
+        }
+        remote
     }
 
     async fn prepared(&self, grant: &NodeGrant) -> Result<Arc<Prepared>, Error> {
@@ -576,6 +678,14 @@ async fn fetch(
         .ok_or_else(|| Error::Fatal("a stored tile has an inconsistent shape".into()))?;
     let moved = if local { 0 } else { object.bytes.len() as u64 };
     Ok((Some(Arc::new(tile)), moved))
+}
+
+/// A node's operands, and what its chained child would read besides the node's results.
+struct Operands {
+    reads: Vec<cluster::Read>,
+    fetched: Vec<Option<Arc<Tile>>>,
+    bytes_remote: u64,
+    next_reads: Vec<(Vec<u8>, Label)>,
 }
 
 struct Computed {
