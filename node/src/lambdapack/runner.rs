@@ -32,7 +32,7 @@ use sl_linalg::kernels::Allocate;
 use sl_linalg::tile::Tile;
 use sl_objstore::engine::tile as tile_codec;
 use sl_objstore::store::Store;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::{debug, info, warn};
 
 use super::{Descriptor, Prepared};
@@ -50,6 +50,10 @@ const POLL_BACKOFF_MAX: Duration = Duration::from_secs(2);
 const CHAIN_NODES_MAX: usize = 64;
 const CHAIN_RUN_MAX: Duration = Duration::from_secs(10);
 const _: () = assert!(CHAIN_NODES_MAX <= sl_coordinator::executions::CHAIN_MAX);
+/// Tiles this side or smaller (512 KiB of f64) make a node small: besides the `slots` places,
+/// up to `SMALL_EXTRA_PER_SLOT` × `slots` small nodes run at once.
+const SMALL_TILE_SIDE_MAX: u64 = 256;
+const SMALL_EXTRA_PER_SLOT: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 enum Error {
@@ -99,6 +103,8 @@ struct Runner {
     store: Store,
     prepared: Mutex<HashMap<String, Arc<Prepared>>>,
     cache: TileCache,
+    /// Extra places for nodes of small tiles (see [`SMALL_TILE_SIDE_MAX`]).
+    small: Arc<Semaphore>,
 }
 
 /// Tiles this node wrote or read lately, by object key, with their labels: tiles are write-once,
@@ -157,6 +163,9 @@ pub fn spawn(options: Options, link: Link, store: Store) -> tokio::task::JoinHan
             inner: Mutex::new(CacheInner::default()),
             bytes_max: options.cache_bytes,
         },
+        small: Arc::new(Semaphore::new(
+            options.slots.max(1).saturating_mul(SMALL_EXTRA_PER_SLOT),
+        )),
     });
     tokio::spawn(runner.poll(options.slots.max(1)))
 }
@@ -202,6 +211,7 @@ impl Runner {
                         };
                         let runner = self.clone();
                         tokio::spawn(async move {
+                            let permit = runner.place_of(&grant, permit).await;
                             runner.run(grant).await;
                             drop(permit);
                         });
@@ -215,6 +225,26 @@ impl Runner {
                 }
             }
         }
+    }
+
+    /// The place a granted node runs in: a node of small tiles moves to one of the extra places
+    /// when one is free, giving its slot back for the next lease. Such nodes spend their time
+    /// waiting (a lease, writes to two nodes, a commit) rather than computing, so a slot per
+    /// core leaves the cores idle: an SVD of 128-tiles ran 1.5× faster with three times the
+    /// slots, a GEMM of 1024-tiles 1.5× slower.
+    async fn place_of(
+        &self,
+        grant: &NodeGrant,
+        slot: OwnedSemaphorePermit,
+    ) -> OwnedSemaphorePermit {
+        let small = match self.prepared(grant).await {
+            Ok(prepared) => prepared.descriptor.tile <= SMALL_TILE_SIDE_MAX,
+            Err(_) => false,
+        };
+        if small && let Ok(extra) = self.small.clone().try_acquire_owned() {
+            return extra;
+        }
+        slot
     }
 
     /// Runs one leased node to its report, renewing the lease meanwhile.
