@@ -118,6 +118,15 @@ impl Cluster {
         load(&out)
     }
 
+    /// `lambdapack submit ARGS --json` without waiting: the run's id and the answer.
+    fn submit(&self, args: &[&str]) -> (String, Value) {
+        let mut all = vec!["lambdapack", "submit"];
+        all.extend(args);
+        all.push("--json");
+        let submitted = json_of(&ok(self.cli(&all)));
+        (submitted["dag"].as_u64().unwrap().to_string(), submitted)
+    }
+
     fn run_wait(&self, args: &[&str]) -> Value {
         let mut all = vec!["lambdapack", "submit"];
         all.extend(args);
@@ -410,21 +419,9 @@ def main():
         "matrix", "random", "R2", "--size", "1024", "--tile", "128", "--seed", "2",
     ]));
     let objects_before = cluster.objects();
-    let submitted = json_of(&ok(cluster.cli(&[
-        "lambdapack",
-        "submit",
-        "gemm",
-        "--arg",
-        "N=8",
-        "--input",
-        "A=R1",
-        "--input",
-        "B=R2",
-        "--output",
-        "O=R3",
-        "--json",
-    ])));
-    let id = submitted["dag"].as_u64().unwrap().to_string();
+    let (id, submitted) = cluster.submit(&[
+        "gemm", "--arg", "N=8", "--input", "A=R1", "--input", "B=R2", "--output", "O=R3",
+    ]);
     assert_eq!(submitted["nodes"], 8 * 8 * (8 + 1));
     ok(cluster.cli(&["lambdapack", "cancel", &id]));
     let status = json_of(&ok(cluster.cli(&["lambdapack", "status", &id, "--json"])));
@@ -465,34 +462,12 @@ fn a_cholesky_run_survives_kill_9_of_the_leader() {
     let g2_path = save(&cluster.dir, "g2", &g2);
     ok(cluster.cli(&["matrix", "put", "G1", &g1_path, "--tile", "128"]));
     ok(cluster.cli(&["matrix", "put", "G2", &g2_path, "--tile", "128"]));
-    let gemm = json_of(&ok(cluster.cli(&[
-        "lambdapack",
-        "submit",
-        "gemm",
-        "--arg",
-        "N=8",
-        "--input",
-        "A=G1",
-        "--input",
-        "B=G2",
-        "--output",
-        "O=P",
-        "--json",
-    ])));
-    let gemm_id = gemm["dag"].as_u64().unwrap().to_string();
-    let submitted = json_of(&ok(cluster.cli(&[
-        "lambdapack",
-        "submit",
-        "cholesky",
-        "--arg",
-        "N=8",
-        "--input",
-        "I=A",
-        "--output",
-        "O=L",
-        "--json",
-    ])));
-    let id = submitted["dag"].as_u64().unwrap().to_string();
+    let (gemm_id, _) = cluster.submit(&[
+        "gemm", "--arg", "N=8", "--input", "A=G1", "--input", "B=G2", "--output", "O=P",
+    ]);
+    let (id, _) = cluster.submit(&[
+        "cholesky", "--arg", "N=8", "--input", "I=A", "--output", "O=L",
+    ]);
     // Kill the leader once the run is under way, then bring it back.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

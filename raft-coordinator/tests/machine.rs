@@ -744,18 +744,22 @@ mod dag_executions {
         }
     }
 
+    fn children_of(children: &[(&str, u32)]) -> Vec<Child> {
+        children
+            .iter()
+            .map(|(k, p)| Child {
+                key: k.as_bytes().to_vec(),
+                parents: *p,
+            })
+            .collect()
+    }
+
     fn complete(w: &mut World, g: &NodeGrant, children: &[(&str, u32)]) -> Reply {
         w.m.apply(&Command::DagComplete {
             dag: g.dag,
             key: g.key.clone(),
             epoch: g.epoch,
-            children: children
-                .iter()
-                .map(|(k, p)| Child {
-                    key: k.as_bytes().to_vec(),
-                    parents: *p,
-                })
-                .collect(),
+            children: children_of(children),
             flops: 10,
             bytes_remote: 1,
         })
@@ -837,13 +841,7 @@ mod dag_executions {
             key: g.key.clone(),
             epoch: g.epoch,
             chain: chain.iter().map(|k| k.as_bytes().to_vec()).collect(),
-            children: children
-                .iter()
-                .map(|(k, p)| Child {
-                    key: k.as_bytes().to_vec(),
-                    parents: *p,
-                })
-                .collect(),
+            children: children_of(children),
             flops: 30,
             bytes_remote: 0,
         })))
