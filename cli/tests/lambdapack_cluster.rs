@@ -413,16 +413,16 @@ def main():
 
     // Generated on the nodes; a cancelled run ends as cancelled and leaves no intermediates.
     ok(cluster.cli(&[
-        "matrix", "random", "R1", "--size", "1024", "--tile", "128", "--seed", "1",
+        "matrix", "random", "R1", "--size", "2048", "--tile", "128", "--seed", "1",
     ]));
     ok(cluster.cli(&[
-        "matrix", "random", "R2", "--size", "1024", "--tile", "128", "--seed", "2",
+        "matrix", "random", "R2", "--size", "2048", "--tile", "128", "--seed", "2",
     ]));
     let objects_before = cluster.objects();
     let (id, submitted) = cluster.submit(&[
-        "gemm", "--arg", "N=8", "--input", "A=R1", "--input", "B=R2", "--output", "O=R3",
+        "gemm", "--arg", "N=16", "--input", "A=R1", "--input", "B=R2", "--output", "O=R3",
     ]);
-    assert_eq!(submitted["nodes"], 8 * 8 * (8 + 1));
+    assert_eq!(submitted["nodes"], 16 * 16 * (16 + 1));
     ok(cluster.cli(&["lambdapack", "cancel", &id]));
     let status = json_of(&ok(cluster.cli(&["lambdapack", "status", &id, "--json"])));
     assert_eq!(status["status"], "failed");

@@ -77,7 +77,9 @@ pub struct Child {
 /// A completion that also reports nodes the worker ran in the same lease, each the only child
 /// of the one before (and with no other parent): `key`'s sole child first. Those nodes were
 /// never ready here (their one parent had not completed), so nobody else can hold them; their
-/// intermediate tiles never left the worker. `children` are the last node's.
+/// intermediate tiles never left the worker. `children` are the last node's. With `acquire`
+/// > 0 the same entry leases the worker up to that many next nodes (as `DagAcquire`, its own
+/// preferred ones first), saving a commit per node; the reply is then `DagCompleted`.
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct ChainCompletion {
     pub dag: DagId,
@@ -87,6 +89,9 @@ pub struct ChainCompletion {
     pub children: Vec<Child>,
     pub flops: u64,
     pub bytes_remote: u64,
+    pub acquire: u32,
+    pub now_ms: u64,
+    pub lease_ms: u64,
 }
 
 /// Bounds: nodes one execution may have, node key size, children per report, nodes chained
@@ -259,6 +264,17 @@ impl Machine {
             }
         }
         Reply::NodeLeases(grants)
+    }
+
+    /// The worker node holding `key`'s lease at `epoch`, if that lease is current.
+    pub(crate) fn dag_lease_holder(
+        &self,
+        id: DagId,
+        key: &NodeKey,
+        epoch: Epoch,
+    ) -> Option<NodeId> {
+        let lease = self.state.dags.get(&id)?.running.get(key)?;
+        (lease.epoch == epoch).then_some(lease.holder)
     }
 
     /// Whether some execution has a node ready to lease (a `DagAcquire` would grant something).

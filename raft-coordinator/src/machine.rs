@@ -571,6 +571,12 @@ pub enum Reply {
     DagDone {
         replaced: Vec<u64>,
     },
+    /// A `DagCompleteChain` that asked for leases: `replaced` as in `DagDone` when it ended its
+    /// execution, and the worker's next nodes.
+    DagCompleted {
+        replaced: Option<Vec<u64>>,
+        grants: Vec<NodeGrant>,
+    },
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -779,14 +785,36 @@ impl Machine {
                 flops,
                 bytes_remote,
             } => self.dag_complete(*dag, key, *epoch, &[], children, (*flops, *bytes_remote)),
-            Command::DagCompleteChain(c) => self.dag_complete(
-                c.dag,
-                &c.key,
-                c.epoch,
-                &c.chain,
-                &c.children,
-                (c.flops, c.bytes_remote),
-            ),
+            Command::DagCompleteChain(c) => {
+                let holder = self.dag_lease_holder(c.dag, &c.key, c.epoch);
+                let reply = self.dag_complete(
+                    c.dag,
+                    &c.key,
+                    c.epoch,
+                    &c.chain,
+                    &c.children,
+                    (c.flops, c.bytes_remote),
+                );
+                let replaced = match reply {
+                    Reply::Ok => None,
+                    Reply::DagDone { replaced } => Some(replaced),
+                    refused => return refused,
+                };
+                match holder {
+                    Some(node) if c.acquire > 0 => {
+                        let deadline_ms = c.now_ms.saturating_add(c.lease_ms);
+                        let grants = match self.dag_acquire(node, c.acquire, deadline_ms) {
+                            Reply::NodeLeases(grants) => grants,
+                            _ => Vec::new(),
+                        };
+                        Reply::DagCompleted { replaced, grants }
+                    }
+                    _ => match replaced {
+                        Some(replaced) => Reply::DagDone { replaced },
+                        None => Reply::Ok,
+                    },
+                }
+            }
             Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
             Command::DagFail {
                 dag,

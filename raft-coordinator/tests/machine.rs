@@ -836,6 +836,16 @@ mod dag_executions {
         chain: &[&str],
         children: &[(&str, u32)],
     ) -> Reply {
+        complete_asking(w, g, chain, children, 0)
+    }
+
+    fn complete_asking(
+        w: &mut World,
+        g: &NodeGrant,
+        chain: &[&str],
+        children: &[(&str, u32)],
+        acquire: u32,
+    ) -> Reply {
         w.m.apply(&Command::DagCompleteChain(Box::new(ChainCompletion {
             dag: g.dag,
             key: g.key.clone(),
@@ -844,7 +854,64 @@ mod dag_executions {
             children: children_of(children),
             flops: 30,
             bytes_remote: 0,
+            acquire,
+            now_ms: 0,
+            lease_ms: 1000,
         })))
+    }
+
+    /// A completion that asks for the worker's next node leases it in the same entry — the
+    /// node the completion made ready, preferred by that worker, before another ready one — to
+    /// the completed lease's holder under a fresh epoch; a refused completion leases nothing;
+    /// the completion that ends the execution says so beside its (empty) grants.
+    #[test]
+    fn a_completion_asking_for_the_next_node_leases_it_in_the_same_entry() {
+        let mut w = World::new();
+        let Reply::Dag(dag) = w.m.apply(&Command::DagCreate {
+            request: 11,
+            program: "next".into(),
+            label: w.label("public"),
+            roots: vec![b"a".to_vec(), b"x".to_vec()],
+            total: 3,
+            outputs: vec![],
+        }) else {
+            panic!()
+        };
+        let a = acquire(&mut w, 1);
+        assert_eq!(keys(&a), ["a"]);
+        let Reply::DagCompleted {
+            replaced: None,
+            grants: b,
+        } = complete_asking(&mut w, &a[0], &[], &[("b", 1)], 1)
+        else {
+            panic!("a completion asking for a lease gets DagCompleted")
+        };
+        assert_eq!(keys(&b), ["b"], "the worker's own ready child before x");
+        assert!(b[0].epoch > a[0].epoch);
+        assert_eq!(
+            w.m.state.dags[&dag].running[b"b".as_slice()].holder,
+            NodeId(1)
+        );
+        let before = w.m.state.dags[&dag].clone();
+        assert_eq!(
+            complete_asking(&mut w, &a[0], &[], &[("b", 1)], 1),
+            Reply::Rejected(Reject::StaleEpoch),
+            "a replay leases nothing"
+        );
+        assert_eq!(w.m.state.dags[&dag], before);
+        let Reply::DagCompleted { grants: x, .. } = complete_asking(&mut w, &b[0], &[], &[], 1)
+        else {
+            panic!()
+        };
+        assert_eq!(keys(&x), ["x"]);
+        assert_eq!(
+            complete_asking(&mut w, &x[0], &[], &[], 1),
+            Reply::DagCompleted {
+                replaced: Some(vec![]),
+                grants: vec![]
+            }
+        );
+        assert_eq!(w.m.state.dags[&dag].status, Status::Done);
     }
 
     /// a → b → c → {d, e}, e ← x: a worker leased `a` runs `b` and `c` (each the sole child of
