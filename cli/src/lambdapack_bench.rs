@@ -65,9 +65,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// The programs `--programs` accepts.
-pub const PROGRAMS: &[&str] = &["cholesky", "gemm", "qr", "svd"];
-
 fn last_json(output: &std::process::Output, what: &str) -> Result<Value> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str(stdout.lines().last().unwrap_or("")).map_err(|_| {
@@ -190,17 +187,24 @@ pub fn lambdapack(
     if tiles.is_empty() || tiles.iter().any(|t| *t == 0 || !n.is_multiple_of(*t)) {
         bail!("--tiles must divide --n ({n})");
     }
+    let known = || {
+        CASES
+            .iter()
+            .map(|c| c.program)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let cases: Vec<&Case> = programs
         .iter()
         .map(|p| {
             CASES
                 .iter()
                 .find(|c| c.program == p.as_str())
-                .ok_or_else(|| anyhow!("--programs: no {p}; one of {}", PROGRAMS.join(", ")))
+                .ok_or_else(|| anyhow!("--programs: no {p}; one of {}", known()))
         })
         .collect::<Result<_>>()?;
     if cases.is_empty() {
-        bail!("--programs names at least one of {}", PROGRAMS.join(", "));
+        bail!("--programs names at least one of {}", known());
     }
     let dir = tempfile::tempdir()?;
     for (name, source) in sl_linalg::programs::SHIPPED {

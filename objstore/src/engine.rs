@@ -90,6 +90,15 @@ fn in_file(len: u64) -> bool {
     len >= FILE_BYTES_MIN as u64
 }
 
+fn decode_meta(key: &[u8], raw: &[u8]) -> Result<Meta, Error> {
+    let mut aligned = Aligned::with_capacity(raw.len());
+    aligned.extend_from_slice(raw);
+    rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned).map_err(|e| Error::Corrupt {
+        key: show(key),
+        reason: format!("metadata: {e}"),
+    })
+}
+
 pub fn checksum(bytes: &[u8]) -> u64 {
     xxh3_64(bytes)
 }
@@ -158,11 +167,7 @@ impl Engine {
         let mut keep = HashSet::new();
         for item in self.db.iterator_cf(self.cf(META)?, IteratorMode::Start) {
             let (key, raw) = item?;
-            let mut aligned = Aligned::with_capacity(raw.len());
-            aligned.extend_from_slice(&raw);
-            if let Ok(meta) = rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned)
-                && in_file(meta.len)
-            {
+            if decode_meta(&key, &raw).is_ok_and(|meta| in_file(meta.len)) {
                 keep.insert(Files::name(&key));
             }
         }
@@ -270,14 +275,13 @@ impl Engine {
         let Some(raw) = self.db.get_pinned_cf(self.cf(META)?, key)? else {
             return Ok(None);
         };
-        let mut aligned = Aligned::with_capacity(raw.len());
-        aligned.extend_from_slice(&raw);
-        rkyv::from_bytes::<Meta, rkyv::rancor::Error>(&aligned)
-            .map(Some)
-            .map_err(|e| Error::Corrupt {
-                key: show(key),
-                reason: format!("metadata: {e}"),
-            })
+        decode_meta(key, &raw).map(Some)
+    }
+
+    /// Whether `key`'s object keeps its bytes in a file (a corrupt record counts as yes: the
+    /// file, if any, should go with it).
+    fn has_file(&self, key: &[u8], raw: Option<&[u8]>) -> bool {
+        raw.is_some_and(|raw| decode_meta(key, raw).map_or(true, |meta| in_file(meta.len)))
     }
 
     /// Reads and verifies an object. A checksum mismatch is `Error::Corrupt`.
@@ -346,11 +350,15 @@ impl Engine {
 
     pub fn delete(&self, key: &[u8]) -> Result<(), Error> {
         check_key(key)?;
+        let has_file = self.has_file(key, self.db.get_pinned_cf(self.cf(META)?, key)?.as_deref());
         let mut batch = WriteBatch::default();
         batch.delete_cf(self.cf(DATA)?, key);
         batch.delete_cf(self.cf(META)?, key);
         self.db.write_opt(batch, &Engine::write_options(false))?;
-        self.remove_file(key)
+        if has_file {
+            self.remove_file(key)?;
+        }
+        Ok(())
     }
 
     /// Objects held and their total size. Walks the metadata (small records), so it costs a scan
@@ -377,40 +385,61 @@ impl Engine {
         after: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let start = after.unwrap_or(prefix);
         let mut keys = Vec::new();
+        self.scan(prefix, after, limit, |key, _| keys.push(key.to_vec()))?;
+        Ok(keys)
+    }
+
+    /// Calls `each` with the key and raw metadata of up to `limit` objects under `prefix`, in
+    /// key order, after `after`.
+    fn scan(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+        mut each: impl FnMut(&[u8], &[u8]),
+    ) -> Result<(), Error> {
+        let start = after.unwrap_or(prefix);
+        let mut seen = 0;
         for item in self.db.iterator_cf(
             self.cf(META)?,
             IteratorMode::From(start, Direction::Forward),
         ) {
-            let (key, _) = item?;
-            if !key.starts_with(prefix) || keys.len() >= limit.min(LIST_KEYS_MAX) {
+            let (key, raw) = item?;
+            if !key.starts_with(prefix) || seen >= limit.min(LIST_KEYS_MAX) {
                 break;
             }
             if after.is_some_and(|a| &key[..] == a) {
                 continue;
             }
-            keys.push(key.to_vec());
+            each(&key, &raw);
+            seen += 1;
         }
-        Ok(keys)
+        Ok(())
     }
 
     /// Deletes every object under `prefix` (GC of a finished job); returns how many.
     pub fn delete_prefix(&self, prefix: &[u8]) -> Result<usize, Error> {
         let mut deleted = 0;
         loop {
-            let keys = self.list(prefix, None, 1000)?;
+            // With each key, whether its bytes are in a file (read before the metadata goes).
+            let mut keys = Vec::new();
+            self.scan(prefix, None, 1000, |key, raw| {
+                keys.push((key.to_vec(), self.has_file(key, Some(raw))));
+            })?;
             if keys.is_empty() {
                 return Ok(deleted);
             }
             let mut batch = WriteBatch::default();
-            for key in &keys {
+            for (key, _) in &keys {
                 batch.delete_cf(self.cf(DATA)?, key);
                 batch.delete_cf(self.cf(META)?, key);
             }
             self.db.write_opt(batch, &Engine::write_options(false))?;
-            for key in &keys {
-                self.remove_file(key)?;
+            for (key, has_file) in &keys {
+                if *has_file {
+                    self.remove_file(key)?;
+                }
             }
             deleted += keys.len();
         }

@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sl_rpc::Aligned;
@@ -146,9 +146,5 @@ impl Files {
         }
         fs::write(&path, bytes)?;
         Ok(true)
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }

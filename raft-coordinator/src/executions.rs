@@ -77,9 +77,9 @@ pub struct Child {
 /// A completion that also reports nodes the worker ran in the same lease, each the only child
 /// of the one before (and with no other parent): `key`'s sole child first. Those nodes were
 /// never ready here (their one parent had not completed), so nobody else can hold them; their
-/// intermediate tiles never left the worker. `children` are the last node's. With `acquire`
-/// > 0 the same entry leases the worker up to that many next nodes (as `DagAcquire`, its own
-/// preferred ones first), saving a commit per node; the reply is then `DagCompleted`.
+/// intermediate tiles never left the worker. `children` are the last node's. A non-zero
+/// `acquire` has the same entry lease the worker up to that many next nodes (as `DagAcquire`,
+/// its own preferred ones first), saving a commit per node; the reply is then `DagCompleted`.
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct ChainCompletion {
     pub dag: DagId,
@@ -266,17 +266,6 @@ impl Machine {
         Reply::NodeLeases(grants)
     }
 
-    /// The worker node holding `key`'s lease at `epoch`, if that lease is current.
-    pub(crate) fn dag_lease_holder(
-        &self,
-        id: DagId,
-        key: &NodeKey,
-        epoch: Epoch,
-    ) -> Option<NodeId> {
-        let lease = self.state.dags.get(&id)?.running.get(key)?;
-        (lease.epoch == epoch).then_some(lease.holder)
-    }
-
     /// Whether some execution has a node ready to lease (a `DagAcquire` would grant something).
     pub fn dag_nodes_ready(&self) -> bool {
         self.state.dags.values().any(|d| !d.ready.is_empty())
@@ -399,6 +388,40 @@ impl Machine {
             }
         }
         Reply::DagDone { replaced }
+    }
+
+    /// [`ChainCompletion`]: the completion, then, if it was accepted and asked for leases, the
+    /// lease holder's next nodes in the same entry.
+    pub(crate) fn dag_complete_chain(&mut self, c: &ChainCompletion) -> Reply {
+        // Read before the completion removes the lease; a lease of another epoch makes the
+        // completion a refusal, which leases nothing.
+        let holder = self
+            .state
+            .dags
+            .get(&c.dag)
+            .and_then(|dag| dag.running.get(&c.key))
+            .map(|lease| lease.holder);
+        let reply = self.dag_complete(
+            c.dag,
+            &c.key,
+            c.epoch,
+            &c.chain,
+            &c.children,
+            (c.flops, c.bytes_remote),
+        );
+        let Some(node) = holder.filter(|_| c.acquire > 0) else {
+            return reply;
+        };
+        let replaced = match reply {
+            Reply::Ok => None,
+            Reply::DagDone { replaced } => Some(replaced),
+            refused => return refused,
+        };
+        let grants = match self.dag_acquire(node, c.acquire, c.now_ms.saturating_add(c.lease_ms)) {
+            Reply::NodeLeases(grants) => grants,
+            _ => Vec::new(),
+        };
+        Reply::DagCompleted { replaced, grants }
     }
 
     /// A node failed in a way re-running cannot fix (its kernel refused the input): the

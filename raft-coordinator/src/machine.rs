@@ -785,36 +785,7 @@ impl Machine {
                 flops,
                 bytes_remote,
             } => self.dag_complete(*dag, key, *epoch, &[], children, (*flops, *bytes_remote)),
-            Command::DagCompleteChain(c) => {
-                let holder = self.dag_lease_holder(c.dag, &c.key, c.epoch);
-                let reply = self.dag_complete(
-                    c.dag,
-                    &c.key,
-                    c.epoch,
-                    &c.chain,
-                    &c.children,
-                    (c.flops, c.bytes_remote),
-                );
-                let replaced = match reply {
-                    Reply::Ok => None,
-                    Reply::DagDone { replaced } => Some(replaced),
-                    refused => return refused,
-                };
-                match holder {
-                    Some(node) if c.acquire > 0 => {
-                        let deadline_ms = c.now_ms.saturating_add(c.lease_ms);
-                        let grants = match self.dag_acquire(node, c.acquire, deadline_ms) {
-                            Reply::NodeLeases(grants) => grants,
-                            _ => Vec::new(),
-                        };
-                        Reply::DagCompleted { replaced, grants }
-                    }
-                    _ => match replaced {
-                        Some(replaced) => Reply::DagDone { replaced },
-                        None => Reply::Ok,
-                    },
-                }
-            }
+            Command::DagCompleteChain(c) => self.dag_complete_chain(c),
             Command::DagExpire { dag, key, epoch } => self.dag_expire(*dag, key, *epoch),
             Command::DagFail {
                 dag,

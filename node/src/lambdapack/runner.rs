@@ -27,7 +27,7 @@ use sl_coordinator::machine::{Command, Reject, Reply, Status};
 use sl_coordinator::query::{Answer, Query};
 use sl_labels::Label;
 use sl_linalg::cluster;
-use sl_linalg::dag::{Dag, TileKey};
+use sl_linalg::dag::Dag;
 use sl_linalg::kernels::Allocate;
 use sl_linalg::tile::Tile;
 use sl_objstore::engine::tile as tile_codec;
@@ -335,17 +335,17 @@ impl Runner {
         let started = Instant::now();
         let prepared = self.prepared(&grant).await?;
         let mut node = cluster::decode_node(&grant.key).map_err(|e| Error::Fatal(e.to_string()))?;
-        // Intermediates of the chain, by object key: each is read by the next node alone.
+        // The previous node's results, by object key: the next node is their only reader.
         let mut held: HashMap<Vec<u8>, Arc<Tile>> = HashMap::new();
-        // Every key ever held: never stored, so nothing to delete afterwards.
-        let mut kept = std::collections::HashSet::new();
         // Every key this lease stores, and whether it is an intermediate, in case the run
         // ended meanwhile (see `discard_if_ended`).
         let mut written = Vec::new();
         let mut chain: Vec<Vec<u8>> = Vec::new();
         let mut puts = tokio::task::JoinSet::new();
         let (mut flops, mut bytes_remote) = (0f64, 0u64);
-        let mut sole_reads = Vec::new();
+        // Stored intermediates only the chain read. Only the leased node's can be stored: a
+        // chained node's one parent is the node before it, whose intermediates were held.
+        let mut sole_reads = None;
         let mut fetch_time = Duration::ZERO;
         let mut kernel_time = Duration::ZERO;
         let children = loop {
@@ -357,6 +357,8 @@ impl Runner {
                 reads,
                 fetched,
                 bytes_remote: remote,
+                children,
+                sole_reads: consumed,
                 next_reads,
             } = self
                 .fetch_operands(&prepared, &node, &grant.label, &mut held)
@@ -384,8 +386,8 @@ impl Runner {
                 bytes_remote += warmed.unwrap_or(0);
             }
             flops += outcome.flops;
-            sole_reads.extend(outcome.sole_reads);
-            let next = match outcome.children.as_slice() {
+            sole_reads.get_or_insert(consumed);
+            let next = match children.as_slice() {
                 [only]
                     if only.parents == 1
                         && chain.len() < CHAIN_NODES_MAX
@@ -397,7 +399,6 @@ impl Runner {
             };
             for (key, tile, intermediate) in outcome.results {
                 if intermediate && next.is_some() {
-                    kept.insert(key.clone());
                     held.insert(key, Arc::new(tile));
                     continue;
                 }
@@ -432,7 +433,7 @@ impl Runner {
                     node = cluster::decode_node(&key).map_err(|e| Error::Fatal(e.to_string()))?;
                     chain.push(key);
                 }
-                None => break Some(outcome.children),
+                None => break Some(children),
             }
         };
         let computed_at = started.elapsed();
@@ -523,7 +524,7 @@ impl Runner {
         match reply {
             Reply::Ok => {
                 // Intermediates only this chain read are no longer needed by anyone.
-                for key in sole_reads.into_iter().filter(|k| !kept.contains(k)) {
+                for key in sole_reads.into_iter().flatten() {
                     if let Err(e) = self.store.delete_prefix(&key).await {
                         debug!("deleting a consumed tile: {e}");
                     }
@@ -574,18 +575,16 @@ impl Runner {
             _ => (false, false),
         };
         for (key, intermediate) in written {
-            if (intermediate && intermediates) || (!intermediate && outputs) {
-                if let Err(e) = self.store.delete_prefix(&key).await {
-                    debug!("deleting a tile of an ended run: {e}");
-                }
+            let goes = if intermediate { intermediates } else { outputs };
+            if goes && let Err(e) = self.store.delete_prefix(&key).await {
+                debug!("deleting a tile of an ended run: {e}");
             }
         }
     }
 
-    /// The node's operands: tiles the chain holds (the previous node's results: this node is
-    /// their only reader), then
-    /// recent tiles, then the store. Returns the node's reads, the tiles in their order, and the
-    /// bytes read from other nodes.
+    /// The node's analysis (reads, children, sole reads, what a chained child would read) and
+    /// its operands: tiles the chain holds (the previous node's results: this node is their
+    /// only reader), then recent tiles, then the store.
     async fn fetch_operands(
         &self,
         prepared: &Arc<Prepared>,
@@ -593,7 +592,7 @@ impl Runner {
         label: &Label,
         held: &mut HashMap<Vec<u8>, Arc<Tile>>,
     ) -> Result<Operands, Error> {
-        let (reads, keys, next_reads) = {
+        let (reads, keys, children, sole_reads, next_reads) = {
             let (prepared, node, label) = (prepared.clone(), node.clone(), label.clone());
             tokio::task::spawn_blocking(move || {
                 let dag = Dag::new(&prepared.program, &prepared.args)?;
@@ -610,8 +609,14 @@ impl Runner {
                 };
                 let reads = cluster::reads(&dag, &node)?;
                 let keys = keyed(&reads);
+                let children = cluster::children(&dag, &node)?;
+                let sole_reads: Vec<Vec<u8>> = cluster::sole_reads(&dag, &node)?
+                    .iter()
+                    .filter(|t| prepared.is_intermediate(t))
+                    .map(|t| prepared.tile_key(t))
+                    .collect();
                 // The tiles a chained child reads besides this node's results.
-                let next_reads = match cluster::children(&dag, &node)?.as_slice() {
+                let next_reads = match children.as_slice() {
                     [(child, 1)] => {
                         let writes = dag.writes(&node)?;
                         let others: Vec<cluster::Read> = cluster::reads(&dag, child)?
@@ -622,7 +627,14 @@ impl Runner {
                     }
                     _ => Vec::new(),
                 };
-                Ok::<_, cluster::Error>((reads, keys, next_reads))
+                let children = children
+                    .into_iter()
+                    .map(|(child, parents)| Child {
+                        key: cluster::encode_node(&child),
+                        parents,
+                    })
+                    .collect();
+                Ok::<_, cluster::Error>((reads, keys, children, sole_reads, next_reads))
             })
             .await
             .map_err(|e| Error::Transient(e.to_string()))?
@@ -663,6 +675,8 @@ impl Runner {
             reads,
             fetched,
             bytes_remote,
+            children,
+            sole_reads,
             next_reads,
         })
     }
@@ -749,21 +763,22 @@ async fn fetch(
     Ok((Some(Arc::new(tile)), moved))
 }
 
-/// A node's operands, and what its chained child would read besides the node's results.
+/// A node's operands, and the rest of its analysis, derived before its kernel runs.
 struct Operands {
     reads: Vec<cluster::Read>,
     fetched: Vec<Option<Arc<Tile>>>,
     bytes_remote: u64,
+    children: Vec<Child>,
+    /// Object keys of intermediates no other node reads.
+    sole_reads: Vec<Vec<u8>>,
+    /// What its chained child would read besides the node's results.
     next_reads: Vec<(Vec<u8>, Label)>,
 }
 
 struct Computed {
     /// Object keys and tiles to write, and whether each is an intermediate.
     results: Vec<(Vec<u8>, Tile, bool)>,
-    children: Vec<Child>,
     flops: f64,
-    /// Object keys of intermediates no other node reads.
-    sole_reads: Vec<Vec<u8>>,
 }
 
 fn compute(
@@ -790,26 +805,7 @@ fn compute(
         }
         results.push((prepared.tile_key(tile), result, intermediate));
     }
-    let children = cluster::children(&dag, node)
-        .map_err(fatal)?
-        .into_iter()
-        .map(|(child, parents)| Child {
-            key: cluster::encode_node(&child),
-            parents,
-        })
-        .collect();
-    let sole_reads = cluster::sole_reads(&dag, node)
-        .map_err(fatal)?
-        .iter()
-        .filter(|t: &&TileKey| prepared.is_intermediate(t))
-        .map(|t| prepared.tile_key(t))
-        .collect();
-    Ok(Computed {
-        results,
-        children,
-        flops,
-        sole_reads,
-    })
+    Ok(Computed { results, flops })
 }
 
 /// Deletes what a run that did not finish leaves: its intermediates, its outputs' tiles and its
