@@ -74,8 +74,8 @@ pub enum BenchCommand {
         /// A Python with `ray` installed, measured side by side (default: python3, if it has it).
         #[arg(long, value_name = "PYTHON")]
         ray: Option<String>,
-        /// Worker slots per node (`slnode up --slots`).
-        #[arg(long, default_value_t = 2, value_parser = crate::cluster_cmd::slots_in_range)]
+        /// Worker slots per node (`slnode up --slots`; default: two per core).
+        #[arg(long, default_value_t = crate::cluster_cmd::default_slots(), value_parser = crate::cluster_cmd::slots_in_range)]
         slots: u32,
         #[arg(long)]
         json: bool,
@@ -99,9 +99,9 @@ pub enum BenchCommand {
         /// Loopback address of the cluster's first node.
         #[arg(long, default_value = "127.0.9.11")]
         first_ip: String,
-        /// Worker slots per node (`slnode up --slots`): a call's root holds one while it runs
-        /// and while its exit commits.
-        #[arg(long, default_value_t = 2, value_parser = crate::cluster_cmd::slots_in_range)]
+        /// Worker slots per node (`slnode up --slots`; default: two per core): a call's root
+        /// holds one while it runs and while its exit commits.
+        #[arg(long, default_value_t = crate::cluster_cmd::default_slots(), value_parser = crate::cluster_cmd::slots_in_range)]
         slots: u32,
         #[arg(long)]
         json: bool,

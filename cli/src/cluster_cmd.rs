@@ -25,6 +25,19 @@ pub(crate) fn slots_in_range(text: &str) -> Result<u32, String> {
     crate::args::count::<0, 1024>(text).map(|v| v as u32)
 }
 
+/// Kappa worker slots a node offers unless told: two per core (at least 2, at most 64).
+///
+/// A slot is held from a task's lease to its exit's commit, and a slice spends a good part of
+/// that waiting on the coordinator (its calls' and its exit's Raft commits), not computing: one
+/// slot per core left a quarter of a 2-core node idle under 32 concurrent gateway calls (~480
+/// calls/s; ~680 with two per core, docs/gateway.md). CPU-bound slices then share the cores,
+/// which costs the same total time; each keeps its own deadline and checkpoints before it.
+/// LAmbdaPACK kernels have their own slots (one per core, `SLNODE_LAMBDAPACK_SLOTS`).
+pub(crate) fn default_slots() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores.saturating_mul(2)).clamp(2, 64) as u32
+}
+
 /// The HTTP port a node serves on when `--http` is not given (the --listen IP's).
 pub const HTTP_PORT: u16 = 7480;
 
@@ -58,8 +71,8 @@ pub struct NodeArgs {
     /// Node name (default: derived from the address).
     #[arg(long)]
     pub name: Option<String>,
-    /// Worker slots this node offers.
-    #[arg(long, default_value_t = 2, value_parser = slots_in_range)]
+    /// Kappa worker slots this node offers (default: two per core).
+    #[arg(long, default_value_t = default_slots(), value_parser = slots_in_range)]
     pub slots: u32,
     /// Voters the cluster keeps (3 or 5); further nodes are non-voting members.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=7))]

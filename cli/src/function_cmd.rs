@@ -259,13 +259,18 @@ pub fn declassifier(command: DeclassifierCommand) -> anyhow::Result<i32> {
                     "at (unix ms)", "declassifier", "user", "job", "label", "from", "to"
                 );
                 for e in log.as_array().into_iter().flatten() {
+                    // A registered lowering service ran no job (`job` 0, no label).
+                    let job = match e["job"].as_u64() {
+                        Some(0) | None => "-".to_owned(),
+                        Some(job) => job.to_string(),
+                    };
                     println!(
                         "{:<14} {:<16} {:<12} {:>18} {:<12} {:<12} {:<12}",
                         e["at_ms"],
                         e["declassifier"].as_str().unwrap_or(""),
                         e["user"].as_str().unwrap_or(""),
-                        e["job"],
-                        e["label"].as_str().unwrap_or(""),
+                        job,
+                        e["label"].as_str().filter(|l| !l.is_empty()).unwrap_or("-"),
                         e["from"].as_str().unwrap_or(""),
                         e["to"].as_str().unwrap_or("")
                     );

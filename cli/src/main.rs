@@ -96,8 +96,8 @@ enum Command {
         /// QUIC port of every node (HTTP: port + 80).
         #[arg(long, default_value_t = 7400)]
         port: u16,
-        /// Worker slots of each new node (as `slnode start --slots`).
-        #[arg(long, default_value_t = 2, value_parser = cluster_cmd::slots_in_range)]
+        /// Worker slots of each new node (as `slnode start --slots`; default: two per core).
+        #[arg(long, default_value_t = cluster_cmd::default_slots(), value_parser = cluster_cmd::slots_in_range)]
         slots: u32,
         #[arg(short, long, action = clap::ArgAction::Count)]
         verbose: u8,

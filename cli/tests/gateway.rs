@@ -480,11 +480,39 @@ fn only_a_declassifier_lowers_a_value_and_every_use_is_logged() {
         json!("monday")
     );
 
+    // A service whose answers are labelled below what it is trusted with is a way down too:
+    // its registration is logged; one that keeps its label is not.
+    for (name, reply) in [("card", "public"), ("vault", "secret")] {
+        ok(cluster.cli(&[
+            "service",
+            "add",
+            name,
+            "--url",
+            "http://127.0.0.1:9/pay",
+            "--label",
+            "secret",
+            "--reply-label",
+            reply,
+        ]));
+    }
+
     let log: Value =
         serde_json::from_slice(&ok(cluster.cli(&["declassifier", "log", "--json"])).stdout)
             .unwrap();
     let entries = log.as_array().unwrap();
-    assert_eq!(entries.len(), 2, "{log}");
+    assert_eq!(entries.len(), 3, "{log}");
+    let service = entries
+        .iter()
+        .find(|e| e["declassifier"] == "service:card")
+        .unwrap_or_else(|| panic!("no entry for the lowering service: {log}"));
+    assert_eq!(
+        (
+            service["user"].as_str(),
+            service["from"].as_str(),
+            service["to"].as_str()
+        ),
+        (Some("admin"), Some("secret"), Some("public"))
+    );
     let count_entry = entries
         .iter()
         .find(|e| e["declassifier"] == "bookings")

@@ -595,7 +595,8 @@ def main():
 #[test]
 fn a_node_stopped_mid_slice_drains_its_workers_and_the_job_resumes_elsewhere() {
     let first_ip = "127.0.45.11";
-    let cluster = Cluster::up(first_ip);
+    // Two slots per node, whatever the default: six children then need every node.
+    let cluster = Cluster::up_with_slots(first_ip, "2");
     let program = cluster.file("spin.py", SPIN);
     let submitted = cluster.cli(&["submit", &program, "--timeout", "60", "--json"]);
     assert!(submitted.status.success(), "{}", text(&submitted));

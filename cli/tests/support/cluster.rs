@@ -20,6 +20,8 @@ pub struct Cluster {
     pub home: tempfile::TempDir,
     pub dir: PathBuf,
     port: &'static str,
+    /// `--slots` of each node, when a test counts on a number (default: `slnode up`'s).
+    slots: Option<&'static str>,
 }
 
 impl Drop for Cluster {
@@ -35,6 +37,15 @@ impl Cluster {
     }
 
     pub fn up_on(first_ip: &str, port: &'static str) -> Cluster {
+        Cluster::start(first_ip, port, None)
+    }
+
+    /// A cluster whose nodes offer `slots` worker slots each.
+    pub fn up_with_slots(first_ip: &str, slots: &'static str) -> Cluster {
+        Cluster::start(first_ip, "7400", Some(slots))
+    }
+
+    fn start(first_ip: &str, port: &'static str, slots: Option<&'static str>) -> Cluster {
         let cluster = Cluster {
             home: tempfile::tempdir().unwrap(),
             // No dot in the path: a cluster under a directory whose path has one did not come
@@ -45,6 +56,7 @@ impl Cluster {
                 .unwrap()
                 .keep(),
             port,
+            slots,
         };
         let up = cluster.up_again(first_ip);
         assert!(up.status.success(), "{}", text(&up));
@@ -54,7 +66,7 @@ impl Cluster {
 
     /// `up` on an existing directory restarts the nodes that are not running.
     pub fn up_again(&self, first_ip: &str) -> Output {
-        self.run(&[
+        let mut args = vec![
             "up",
             "--nodes",
             "3",
@@ -64,7 +76,11 @@ impl Cluster {
             first_ip,
             "--port",
             self.port,
-        ])
+        ];
+        if let Some(slots) = self.slots {
+            args.extend(["--slots", slots]);
+        }
+        self.run(&args)
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

@@ -233,7 +233,7 @@ async fn append_log(c: &JobsContext, entry: LogEntry) -> Result<(), RemoteError>
             Some(bytes) => decode(bytes, "the declassification log")?,
             None => Vec::new(),
         };
-        if entries.iter().any(|e| e.ran_as == entry.ran_as) {
+        if entry.ran_as != 0 && entries.iter().any(|e| e.ran_as == entry.ran_as) {
             return Ok(());
         }
         entries.push(entry.clone());
@@ -249,6 +249,33 @@ async fn append_log(c: &JobsContext, entry: LogEntry) -> Result<(), RemoteError>
         ErrorCode::Unavailable,
         "the declassification log kept changing",
     ))
+}
+
+/// Records that `by` registered external service `name` trusted with data up to `from` whose
+/// answers are labelled `to`, below it: the service can carry what a task at `from` sends it to
+/// a task at `to`, a standing lowering like a declassifier's. The entry names the service as
+/// `service:NAME`, with job and `ran_as` 0 (no job ran).
+pub async fn record_lowering_service(
+    c: &JobsContext,
+    name: &str,
+    by: &str,
+    from: String,
+    to: String,
+) -> Result<(), RemoteError> {
+    append_log(
+        c,
+        LogEntry {
+            at_ms: crate::kappa::programs::unix_ms(),
+            declassifier: format!("service:{name}"),
+            user: by.to_owned(),
+            job: 0,
+            label: String::new(),
+            from,
+            to,
+            ran_as: 0,
+        },
+    )
+    .await
 }
 
 pub async fn log(c: &JobsContext) -> Result<Vec<LogEntry>, RemoteError> {

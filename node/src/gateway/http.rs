@@ -5,7 +5,8 @@
 //! exactly as the CLI's are (the same functions produce them).
 //!
 //! Bounds: connections at once ([`CONNECTIONS_MAX`], beyond that a connection is closed at once),
-//! calls in flight ([`CALLS_MAX`], beyond that 429), the request head (hyper's limit, and
+//! calls in flight ([`CALLS_MAX`], and [`CALLS_PER_USER_MAX`] of one user; beyond either 429,
+//! see `turns`), the request head (hyper's limit, and
 //! [`HEAD_TIMEOUT`] to send it), the body ([`EVENT_BYTES_MAX`], and [`BODY_TIMEOUT`] to send it),
 //! and the answer ([`WRITE_STALL_TIMEOUT`] for the client to take any of its bytes).
 
@@ -25,10 +26,13 @@ use tokio::net::TcpListener;
 use tracing::debug;
 
 use super::invoke::{self, Invoked, Sources};
+use super::turns::{Refused, Turns};
 use crate::kappa::jobs::{self, EVENT_BYTES_MAX, Slot};
 
 pub const CONNECTIONS_MAX: usize = 256;
 pub const CALLS_MAX: usize = 128;
+/// Half the node's turns: one user's flood leaves the other half to everyone else.
+pub const CALLS_PER_USER_MAX: usize = CALLS_MAX / 2;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an answer may wait for the client to take its bytes: a client that sends requests
@@ -53,7 +57,7 @@ pub struct Gateway {
     pub health: Health,
     /// For the dashboard's cluster view (`None` in a gateway without one).
     pub cluster: Option<super::dashboard::ClusterView>,
-    calls: Arc<tokio::sync::Semaphore>,
+    calls: Turns,
 }
 
 impl Gateway {
@@ -72,7 +76,7 @@ impl Gateway {
             metrics,
             health,
             cluster,
-            calls: Arc::new(tokio::sync::Semaphore::new(CALLS_MAX)),
+            calls: Turns::new(CALLS_MAX, CALLS_PER_USER_MAX),
         }
     }
 }
@@ -239,12 +243,19 @@ async fn call_function(
 ) -> Result<Response, Failure> {
     let (caller, user) = authenticate(&g, request.headers())?;
     let wait = wait_of(request.uri())?;
-    let Ok(_turn) = g.calls.clone().try_acquire_owned() else {
-        return Err(Failure(
+    let _turn = g.calls.take(&user).map_err(|refused| {
+        Failure(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("this node runs {CALLS_MAX} calls at once; try again shortly"),
-        ));
-    };
+            match refused {
+                Refused::Node { max } => {
+                    format!("this node runs {max} calls at once; try again shortly")
+                }
+                Refused::User { max } => {
+                    format!("{user} runs {max} calls at once on this node; try again when one ends")
+                }
+            },
+        )
+    })?;
     let body = request.into_body();
     let bytes =
         match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, EVENT_BYTES_MAX)).await
@@ -495,11 +506,10 @@ mod tests {
                 .body(axum::body::Body::from("{}"))
                 .unwrap()
         };
-        let all = g
-            .calls
-            .clone()
-            .try_acquire_many_owned(CALLS_MAX as u32)
-            .unwrap();
+        // Every turn taken, by other users (one user may hold only half).
+        let all: Vec<_> = (0..CALLS_MAX)
+            .map(|i| g.calls.take(&format!("user{}", i % 2)).unwrap())
+            .collect();
         let Err(refused) = call_function(State(g.clone()), Path("f".into()), request()).await
         else {
             panic!("a call past the bound ran");
@@ -517,6 +527,49 @@ mod tests {
         // With a turn free the call gets past the bound (and fails later: this node has no
         // jobs context).
         drop(all);
+        let Err(later) = call_function(State(g), Path("f".into()), request()).await else {
+            panic!("a node without jobs ran a call");
+        };
+        assert_ne!(later.0, StatusCode::TOO_MANY_REQUESTS, "{}", later.1);
+    }
+
+    /// One user holding their share of a node's turns gets 429 for the next call, naming
+    /// the per-user bound, while the node still has turns for others.
+    #[tokio::test]
+    async fn one_users_calls_past_their_share_get_429() {
+        let users = sl_rpc::endpoint::StaticTokens(
+            [("t".to_owned(), "alice".to_owned())].into_iter().collect(),
+        );
+        let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle();
+        let g = Gateway::new(
+            Slot::default(),
+            Arc::new(users),
+            Sources::default(),
+            metrics,
+            Arc::new(|| (true, "ok".to_owned())),
+            None,
+        );
+        let request = || {
+            Request::builder()
+                .method("POST")
+                .uri("/v1/functions/f")
+                .header(header::AUTHORIZATION, "Bearer t")
+                .body(axum::body::Body::from("{}"))
+                .unwrap()
+        };
+        let held: Vec<_> = (0..CALLS_PER_USER_MAX)
+            .map(|_| g.calls.take("alice").unwrap())
+            .collect();
+        let Err(refused) = call_function(State(g.clone()), Path("f".into()), request()).await
+        else {
+            panic!("a call past alice's share ran");
+        };
+        assert_eq!(refused.0, StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.1.contains("alice runs 64 calls"), "{}", refused.1);
+        assert!(g.calls.take("bob").is_ok(), "bob is refused too");
+        drop(held);
         let Err(later) = call_function(State(g), Path("f".into()), request()).await else {
             panic!("a node without jobs ran a call");
         };

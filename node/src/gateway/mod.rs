@@ -13,3 +13,4 @@ pub mod http;
 pub mod invoke;
 pub mod methods;
 pub mod stall;
+pub mod turns;

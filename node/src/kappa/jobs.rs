@@ -496,6 +496,22 @@ pub fn routes(router: Router, slot: Slot) -> Router {
                     Some(text) => policy.parse_label(text).map_err(bad)?,
                     None => label.clone(),
                 };
+                // A reply label below the label makes the service a way down the lattice:
+                // recorded in the declassification log before any task can use it.
+                let lowers = !policy.flows(&label, &reply_label);
+                if lowers {
+                    crate::gateway::declassify::record_lowering_service(
+                        &c,
+                        &request.name,
+                        match &caller {
+                            Caller::Client { principal } => principal,
+                            _ => "a node",
+                        },
+                        policy.display(&label).to_string(),
+                        policy.display(&reply_label).to_string(),
+                    )
+                    .await?;
+                }
                 match c
                     .link
                     .propose(Command::PutLabelledService {
