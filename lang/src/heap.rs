@@ -90,56 +90,184 @@ impl Hasher for FxHasher {
 
 pub type KeyHasher = BuildHasherDefault<FxHasher>;
 
-/// Insertion-ordered, as Python's dicts are.
+/// Insertion-ordered, as Python's dicts are (sets are dicts whose values are `None`).
+///
+/// A removal leaves a hole in `slots` and costs O(1), as in CPython; the holes are squeezed out
+/// when they outnumber the live entries (positions move then, and the index is remapped), so a
+/// dict holds at most about twice its live entries and each removal is amortized O(1). Before,
+/// a removal shifted every later entry and renumbered the index: deleting a dict's keys in order
+/// was quadratic. Positions (`next_from`, `slot`) are stable between removals' squeezes, which
+/// is all an iteration needs: a dict whose size changed under an iterator is an error anyway.
 #[derive(Clone, Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Dict {
-    pub entries: Vec<(Value, Value)>,
-    pub index: HashMap<Key, u32, KeyHasher>,
+    slots: Vec<Option<(Value, Value)>>,
+    index: HashMap<Key, u32, KeyHasher>,
 }
 
+/// Holes a dict keeps however few its entries (squeezing tiny dicts buys nothing).
+const DICT_HOLES_KEPT: usize = 16;
+
 impl Dict {
-    /// Whether the index and the entries agree: as many keys as entries, each entry indexed
-    /// once (what a restored snapshot must show before the VM indexes entries by it).
+    pub fn with_capacity(n: usize) -> Dict {
+        Dict {
+            slots: Vec::with_capacity(n),
+            index: HashMap::with_capacity_and_hasher(n, KeyHasher::default()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The live entries in insertion order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &(Value, Value)> + Clone {
+        self.slots.iter().flatten()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut (Value, Value)> {
+        self.slots.iter_mut().flatten()
+    }
+
+    /// The live entries, copied out (for code that calls back into the VM while it walks them).
+    pub fn to_vec(&self) -> Vec<(Value, Value)> {
+        self.iter().copied().collect()
+    }
+
+    /// The hashed keys, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.index.keys()
+    }
+
+    /// The entries with their hashed keys, in insertion order (sorted from the index: for
+    /// merges, which must keep the other dict's order for the keys they add).
+    pub fn keyed(&self) -> Vec<(&Key, &(Value, Value))> {
+        let mut by_position: Vec<(u32, &Key)> = self.index.iter().map(|(k, at)| (*at, k)).collect();
+        by_position.sort_unstable_by_key(|(at, _)| *at);
+        by_position
+            .into_iter()
+            .filter_map(|(at, key)| Some((key, self.slots.get(at as usize)?.as_ref()?)))
+            .collect()
+    }
+
+    pub fn contains(&self, key: &Key) -> bool {
+        self.index.contains_key(key)
+    }
+
+    pub fn get(&self, key: &Key) -> Option<&(Value, Value)> {
+        let at = *self.index.get(key)? as usize;
+        self.slots.get(at)?.as_ref()
+    }
+
+    /// The value under `key`.
+    pub fn value(&self, key: &Key) -> Option<Value> {
+        self.get(key).map(|(_, v)| *v)
+    }
+
+    /// The first live entry at position `at` or after it, and its position.
+    pub fn next_from(&self, at: usize) -> Option<(usize, &(Value, Value))> {
+        let rest = self.slots.get(at..)?;
+        rest.iter()
+            .enumerate()
+            .find_map(|(i, e)| e.as_ref().map(|e| (at + i, e)))
+    }
+
+    /// Positions of the live entries, in insertion order.
+    pub fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().map(|_| i))
+    }
+
+    /// The entry at position `at`, if it is live.
+    pub fn slot(&self, at: usize) -> Option<&(Value, Value)> {
+        self.slots.get(at)?.as_ref()
+    }
+
+    /// The newest entry.
+    pub fn last(&self) -> Option<&(Value, Value)> {
+        self.iter().next_back()
+    }
+
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.index.clear();
+    }
+
+    /// Whether the index and the slots agree: one index entry per live slot, each live slot
+    /// indexed once (what a restored snapshot must show before the VM indexes slots by it).
     pub fn is_consistent(&self) -> bool {
-        if self.index.len() != self.entries.len() {
+        if self.slots.len() > u32::MAX as usize
+            || self.index.len() != self.slots.iter().flatten().count()
+        {
             return false;
         }
-        let mut seen = vec![false; self.entries.len()];
-        self.index
-            .values()
-            .all(|i| match seen.get_mut(*i as usize) {
-                Some(s) if !*s => {
+        let mut seen = vec![false; self.slots.len()];
+        self.index.values().all(|i| {
+            let at = *i as usize;
+            match (seen.get_mut(at), self.slots.get(at)) {
+                (Some(s), Some(Some(_))) if !*s => {
                     *s = true;
                     true
                 }
                 _ => false,
-            })
+            }
+        })
     }
 
-    /// Removes the entry under `key`, keeping insertion order (the index is rebuilt for the
-    /// entries after it).
+    /// Removes the entry under `key`; the others keep their order.
     pub fn remove(&mut self, key: &Key) -> Option<(Value, Value)> {
         let at = self.index.remove(key)? as usize;
-        if at >= self.entries.len() {
-            return None;
+        let removed = self.slots.get_mut(at)?.take();
+        // Trailing holes go at once: `popitem` loops and stacks stay compact.
+        while matches!(self.slots.last(), Some(None)) {
+            self.slots.pop();
         }
-        let removed = self.entries.remove(at);
-        for i in self.index.values_mut() {
-            if *i as usize > at {
-                *i -= 1;
+        let holes = self.slots.len().saturating_sub(self.index.len());
+        if holes > DICT_HOLES_KEPT && holes > self.index.len() {
+            self.squeeze();
+        }
+        removed
+    }
+
+    /// Drops the holes and remaps the index to the new positions.
+    fn squeeze(&mut self) {
+        let mut moved_to = vec![u32::MAX; self.slots.len()];
+        let mut next = 0u32;
+        for (at, e) in self.slots.iter().enumerate() {
+            if e.is_some() {
+                moved_to[at] = next;
+                next += 1;
             }
         }
-        Some(removed)
+        self.slots.retain(Option::is_some);
+        for i in self.index.values_mut() {
+            *i = moved_to[*i as usize];
+            debug_assert!(*i != u32::MAX, "an indexed position was a hole");
+        }
     }
 
     pub fn insert(&mut self, key: Key, k: Value, v: Value) {
         match self.index.get(&key) {
-            Some(i) => self.entries[*i as usize].1 = v,
+            Some(i) => {
+                if let Some(Some(e)) = self.slots.get_mut(*i as usize) {
+                    e.1 = v;
+                }
+            }
             None => {
-                self.index.insert(key, self.entries.len() as u32);
-                self.entries.push((k, v));
+                self.index.insert(key, self.slots.len() as u32);
+                self.slots.push(Some((k, v)));
             }
         }
+    }
+
+    /// Memory the slots take (holes included), for the memory limit.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
     }
 }
 
@@ -437,7 +565,7 @@ impl Object {
             Object::Bytes(b) => b.len(),
             Object::BigInt(b) => b.digits.len() * 4,
             Object::List(v) | Object::Tuple(v) => v.len() * 16,
-            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len() * 64,
+            Object::Dict(d) | Object::Set { items: d, .. } => d.slot_count() * 64,
             Object::Instance { attrs, .. } | Object::Module { attrs, .. } => attrs.len() * 48,
             Object::Class(c) => c.attrs.len() * 48 + (c.bases.len() + c.mro.len()) * 16,
             Object::Iter(Iter::Choose {
@@ -475,12 +603,10 @@ impl Object {
                 }
             }
             Object::Cell(Some(v)) => push(v),
-            Object::Dict(d) | Object::Set { items: d, .. } => {
-                d.entries.iter().for_each(|(k, v)| {
-                    push(k);
-                    push(v);
-                })
-            }
+            Object::Dict(d) | Object::Set { items: d, .. } => d.iter().for_each(|(k, v)| {
+                push(k);
+                push(v);
+            }),
             Object::Iter(it) => match it {
                 Iter::Range { .. } => {}
                 Iter::Seq { of, .. } | Iter::Reversed { of, .. } | Iter::DictView { of, .. } => {

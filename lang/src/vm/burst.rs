@@ -451,9 +451,7 @@ pub(super) fn burst(
                     let len = match stack[n - 1] {
                         Value::Ref(r) => match heap.get(r) {
                             Some(Object::List(v) | Object::Tuple(v)) => Some(v.len()),
-                            Some(Object::Dict(d) | Object::Set { items: d, .. }) => {
-                                Some(d.entries.len())
-                            }
+                            Some(Object::Dict(d) | Object::Set { items: d, .. }) => Some(d.len()),
                             Some(Object::Str(s)) if s.is_ascii() => Some(s.len()),
                             Some(Object::Str(s)) => Some(s.chars().count()),
                             Some(Object::Bytes(b)) => Some(b.len()),

@@ -573,7 +573,7 @@ impl Vm {
         if let Value::Ref(r) = mapping
             && let Object::Dict(d) = self.object(r)?
         {
-            return Ok(d.entries.clone());
+            return Ok(d.to_vec());
         }
         if let Some(pairs) = self.user_mapping_items(mapping)? {
             return Ok(pairs);
@@ -613,7 +613,7 @@ impl Vm {
         if let Value::Ref(r) = source
             && let Object::Dict(d) = self.object(r)?
         {
-            return Ok(d.entries.clone());
+            return Ok(d.to_vec());
         }
         if let Some(pairs) = self.user_mapping_items(source)? {
             return Ok(pairs);

@@ -281,8 +281,7 @@ impl Vm {
                 Some(Object::List(items)) => Data::List(many(items)?),
                 Some(Object::Tuple(items)) => Data::Tuple(many(items)?),
                 Some(Object::Dict(d)) => Data::Dict(
-                    d.entries
-                        .iter()
+                    d.iter()
                         .map(|(k, v)| {
                             Ok((
                                 self.to_data_depth(*k, depth + 1)?,
@@ -293,15 +292,13 @@ impl Vm {
                 ),
                 Some(Object::Set { items, .. }) => Data::Set(
                     items
-                        .entries
                         .iter()
                         .map(|(k, _)| self.to_data_depth(*k, depth + 1))
                         .collect::<Result<_, _>>()?,
                 ),
                 Some(Object::DictView { dict, kind }) => match self.state.heap.get(*dict) {
                     Some(Object::Dict(d)) => Data::List(
-                        d.entries
-                            .iter()
+                        d.iter()
                             .map(|(k, v)| {
                                 Ok(match kind {
                                     crate::heap::ViewKind::Keys => {

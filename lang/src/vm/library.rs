@@ -173,9 +173,7 @@ impl Vm {
                 while let Some(item) = self.next(it)? {
                     let key = self.key(item)?;
                     let current = match self.object(d)? {
-                        Object::Dict(dict) => {
-                            dict.index.get(&key).map(|i| dict.entries[*i as usize].1)
-                        }
+                        Object::Dict(dict) => dict.value(&key),
                         _ => return raise("TypeError", "_sl.count_elements() needs a dict"),
                     };
                     let count = match current {
@@ -936,7 +934,7 @@ impl Vm {
                 Object::List(items) | Object::Tuple(items) if items.is_empty() => {
                     out.push_str("[]")
                 }
-                Object::Dict(d) if d.entries.is_empty() => out.push_str("{}"),
+                Object::Dict(d) if d.is_empty() => out.push_str("{}"),
                 // A container met again on its own path is a cycle: the Python side raises.
                 _ if path.contains(&r) || path.len() >= JSON_ENCODE_DEPTH_MAX => return Ok(false),
                 Object::List(items) | Object::Tuple(items) => {
@@ -947,7 +945,7 @@ impl Vm {
                 }
                 Object::Dict(d) => {
                     path.push(r);
-                    let done = self.json_pairs(&d.entries, o, out, level, path)?;
+                    let done = self.json_pairs(&d.to_vec(), o, out, level, path)?;
                     path.pop();
                     return Ok(done);
                 }

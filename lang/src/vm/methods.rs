@@ -666,7 +666,7 @@ impl Vm {
                 let mapping = a.positional[0];
                 let entries = match mapping {
                     Value::Ref(r) => match self.object(r)? {
-                        Object::Dict(d) => d.entries.clone(),
+                        Object::Dict(d) => d.to_vec(),
                         _ => Vec::new(),
                     },
                     _ => Vec::new(),
@@ -892,9 +892,7 @@ impl Vm {
                 let default = a.positional.get(1).copied().unwrap_or(Value::None);
                 let key = self.key(k)?;
                 let d = self.dict_ref(receiver)?;
-                Ok(d.index
-                    .get(&key)
-                    .map_or(default, |i| d.entries[*i as usize].1))
+                Ok(d.value(&key).unwrap_or(default))
             }
             "keys" | "values" | "items" => {
                 a.done(0)?;
@@ -923,7 +921,7 @@ impl Vm {
             }
             "popitem" => {
                 a.done(0)?;
-                let last = self.dict_of(receiver)?.entries.last().copied();
+                let last = self.dict_ref(receiver)?.last().copied();
                 let Some((k, v)) = last else {
                     return raise("KeyError", "'popitem(): dictionary is empty'");
                 };
@@ -943,7 +941,7 @@ impl Vm {
                 let key = self.key(k)?;
                 let existing = {
                     let d = self.dict_ref(receiver)?;
-                    d.index.get(&key).map(|i| d.entries[*i as usize].1)
+                    d.value(&key)
                 };
                 match existing {
                     Some(v) => Ok(v),
@@ -1030,8 +1028,11 @@ impl Vm {
             }
             "pop" => {
                 a.done(0)?;
-                let set = self.dict_of(receiver)?;
-                let first = self.set_order(&set).first().map(|i| set.entries[*i]);
+                let set = self.dict_ref(receiver)?;
+                let first = self
+                    .set_order(set)
+                    .first()
+                    .and_then(|i| set.slot(*i).copied());
                 let Some((k, _)) = first else {
                     return raise("KeyError", "'pop from an empty set'");
                 };
@@ -1073,7 +1074,7 @@ impl Vm {
                         }
                         "intersection" | "intersection_update" => {
                             let mut kept = Dict::default();
-                            for (k, v) in &current.entries {
+                            for (k, v) in current.iter() {
                                 let key = self.key(*k)?;
                                 if keys.contains(&key) {
                                     kept.insert(key, *k, *v);
@@ -1115,9 +1116,9 @@ impl Vm {
                     theirs.insert(key, v, Value::None);
                 }
                 Ok(Value::Bool(match name {
-                    "issubset" => mine.index.keys().all(|k| theirs.index.contains_key(k)),
-                    "issuperset" => theirs.index.keys().all(|k| mine.index.contains_key(k)),
-                    _ => !mine.index.keys().any(|k| theirs.index.contains_key(k)),
+                    "issubset" => mine.keys().all(|k| theirs.contains(k)),
+                    "issuperset" => theirs.keys().all(|k| mine.contains(k)),
+                    _ => !mine.keys().any(|k| theirs.contains(k)),
                 }))
             }
             _ => self.no_method(receiver, name),

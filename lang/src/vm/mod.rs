@@ -1823,13 +1823,7 @@ impl Vm {
                     Some(key) => {
                         let k = self.key(key)?;
                         match self.state.heap.get_mut(r) {
-                            Some(Object::Dict(d)) => match d.index.get(&k) {
-                                Some(i) => d.entries[*i as usize].1 = value,
-                                None => {
-                                    d.index.insert(k, d.entries.len() as u32);
-                                    d.entries.push((key, value));
-                                }
-                            },
+                            Some(Object::Dict(d)) => d.insert(k, key, value),
                             _ => return raise("SystemError", "comprehension target"),
                         }
                     }
@@ -2266,7 +2260,7 @@ impl Vm {
         if matches!(self.object(r)?, Object::Dict(_)) {
             let key = self.key(index)?;
             let found = match self.object(r)? {
-                Object::Dict(d) => d.index.get(&key).map(|i| d.entries[*i as usize].1),
+                Object::Dict(d) => d.value(&key),
                 _ => None,
             };
             return match found {
@@ -2335,13 +2329,7 @@ impl Vm {
                 Ok(())
             }
             (Some(Object::Dict(d)), Some(key)) => {
-                match d.index.get(&key) {
-                    Some(i) => d.entries[*i as usize].1 = value,
-                    None => {
-                        d.index.insert(key, d.entries.len() as u32);
-                        d.entries.push((index, value));
-                    }
-                }
+                d.insert(key, index, value);
                 Ok(())
             }
             (Some(other), _) => {

@@ -176,8 +176,8 @@ impl Vm {
         let Object::Dict(d) = self.object(ns)? else {
             return raise("SystemError", "class namespace");
         };
-        let mut attrs = Vec::with_capacity(d.entries.len());
-        for (k, v) in d.entries.clone() {
+        let mut attrs = Vec::with_capacity(d.len());
+        for (k, v) in d.to_vec() {
             let key = self.str_of(k)?;
             attrs.push((key, v));
         }
@@ -1074,11 +1074,7 @@ impl Vm {
         let Object::Dict(dict) = self.object(d)? else {
             return raise("SystemError", "an instance's __dict__ is not a dict");
         };
-        Ok(dict
-            .index
-            .get(&crate::heap::Key::Str(name.to_owned()))
-            .and_then(|i| dict.entries.get(*i as usize))
-            .map(|(_, v)| *v))
+        Ok(dict.value(&crate::heap::Key::Str(name.to_owned())))
     }
 
     /// The str-keyed entries of dict object `d`, in order (an instance's `__dict__` as
@@ -1087,8 +1083,8 @@ impl Vm {
         let Object::Dict(dict) = self.object(d)? else {
             return raise("SystemError", "an instance's __dict__ is not a dict");
         };
-        let mut out = Vec::with_capacity(dict.entries.len());
-        for (k, v) in &dict.entries {
+        let mut out = Vec::with_capacity(dict.len());
+        for (k, v) in dict.iter() {
             if let Value::Ref(k) = k
                 && let Object::Str(k) = self.object(*k)?
             {

@@ -282,7 +282,7 @@ impl Vm {
             _ => return Ok(None),
         };
         let entries = match self.object(dict)? {
-            Object::Dict(d) => d.entries.clone(),
+            Object::Dict(d) => d.to_vec(),
             _ => return Ok(None),
         };
         let mut set = Dict::default();
@@ -326,30 +326,33 @@ impl Vm {
         match op {
             BinOp::BitOr => {
                 out = x.clone();
-                for (key, i) in &y.index {
-                    if !out.index.contains_key(key) {
-                        out.insert(key.clone(), y.entries[*i as usize].0, Value::None);
+                // CPython adds the right operand's elements in its iteration order.
+                for at in self.set_order(&y) {
+                    let Some(&(k, _)) = y.slot(at) else { continue };
+                    let key = self.key(k)?;
+                    if !out.contains(&key) {
+                        out.insert(key, k, Value::None);
                     }
                 }
             }
             BinOp::BitAnd | BinOp::Sub => {
-                for (k, _) in &x.entries {
+                for (k, _) in x.iter() {
                     let key = self.key(*k)?;
-                    if y.index.contains_key(&key) == (op == BinOp::BitAnd) {
+                    if y.contains(&key) == (op == BinOp::BitAnd) {
                         out.insert(key, *k, Value::None);
                     }
                 }
             }
             BinOp::BitXor => {
-                for (k, _) in &x.entries {
+                for (k, _) in x.iter() {
                     let key = self.key(*k)?;
-                    if !y.index.contains_key(&key) {
+                    if !y.contains(&key) {
                         out.insert(key, *k, Value::None);
                     }
                 }
-                for (k, _) in &y.entries {
+                for (k, _) in y.iter() {
                     let key = self.key(*k)?;
-                    if !x.index.contains_key(&key) {
+                    if !x.contains(&key) {
                         out.insert(key, *k, Value::None);
                     }
                 }

@@ -25,11 +25,11 @@ impl Vm {
                 Object::Str(s) => !s.is_empty(),
                 Object::Bytes(b) => !b.is_empty(),
                 Object::List(v) | Object::Tuple(v) => !v.is_empty(),
-                Object::Dict(d) | Object::Set { items: d, .. } => !d.entries.is_empty(),
+                Object::Dict(d) | Object::Set { items: d, .. } => !d.is_empty(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
                 Object::BigInt(_) => true,
                 Object::DictView { dict, .. } => {
-                    !matches!(self.object(*dict)?, Object::Dict(d) if d.entries.is_empty())
+                    !matches!(self.object(*dict)?, Object::Dict(d) if d.is_empty())
                 }
                 Object::Instance { .. } => {
                     if let Some(b) = self.call_special(v, "__bool__", Vec::new())? {
@@ -60,10 +60,10 @@ impl Vm {
                 Object::Str(_) => self.str_chars(r)?.unwrap_or(0),
                 Object::Bytes(b) => b.len(),
                 Object::List(v) | Object::Tuple(v) => v.len(),
-                Object::Dict(d) | Object::Set { items: d, .. } => d.entries.len(),
+                Object::Dict(d) | Object::Set { items: d, .. } => d.len(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
                 Object::DictView { dict, .. } => match self.object(*dict)? {
-                    Object::Dict(d) => d.entries.len(),
+                    Object::Dict(d) => d.len(),
                     _ => 0,
                 },
                 Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
@@ -177,8 +177,7 @@ impl Vm {
             (BinOp::BitOr, Value::Ref(x), Value::Ref(y)) => {
                 if let (Object::Dict(p), Object::Dict(q)) = (self.object(x)?, self.object(y)?) {
                     let mut merged = p.clone();
-                    for (key, i) in &q.index {
-                        let (k, v) = q.entries[*i as usize];
+                    for (key, &(k, v)) in q.keyed() {
                         merged.insert(key.clone(), k, v);
                     }
                     return self.alloc(Object::Dict(merged));
@@ -307,15 +306,15 @@ impl Vm {
                         true
                     }
                     (Object::Dict(p), Object::Dict(q)) => {
-                        if p.entries.len() != q.entries.len() {
+                        if p.len() != q.len() {
                             return Ok(false);
                         }
                         let (p, q) = (p.clone(), q.clone());
-                        for (k, v) in &p.entries {
+                        for (k, v) in p.iter() {
                             let key = self.key(*k)?;
-                            match q.index.get(&key) {
-                                Some(i) => {
-                                    if !self.equal_depth(*v, q.entries[*i as usize].1, depth + 1)? {
+                            match q.value(&key) {
+                                Some(theirs) => {
+                                    if !self.equal_depth(*v, theirs, depth + 1)? {
                                         return Ok(false);
                                     }
                                 }
@@ -325,8 +324,7 @@ impl Vm {
                         true
                     }
                     (Object::Set { items: p, .. }, Object::Set { items: q, .. }) => {
-                        p.entries.len() == q.entries.len()
-                            && p.index.keys().all(|k| q.index.contains_key(k))
+                        p.len() == q.len() && p.keys().all(|k| q.contains(k))
                     }
                     (
                         Object::Range {
@@ -441,13 +439,13 @@ impl Vm {
                     return Ok(cmp_holds(op, p.len().partial_cmp(&q.len())));
                 }
                 (Object::Set { items: p, .. }, Object::Set { items: q, .. }) => {
-                    let sub = p.index.keys().all(|k| q.index.contains_key(k));
-                    let sup = q.index.keys().all(|k| p.index.contains_key(k));
+                    let sub = p.keys().all(|k| q.contains(k));
+                    let sup = q.keys().all(|k| p.contains(k));
                     return Ok(match op {
                         CmpOp::Le => sub,
-                        CmpOp::Lt => sub && p.entries.len() < q.entries.len(),
+                        CmpOp::Lt => sub && p.len() < q.len(),
                         CmpOp::Ge => sup,
-                        _ => sup && p.entries.len() > q.entries.len(),
+                        _ => sup && p.len() > q.len(),
                     });
                 }
                 _ => {}
@@ -530,9 +528,7 @@ impl Vm {
             Object::Dict(d) | Object::Set { items: d, .. } => {
                 let d_has = |vm: &mut Self, key: &Key| -> Result<bool, Raise> {
                     match vm.object(r)? {
-                        Object::Dict(d) | Object::Set { items: d, .. } => {
-                            Ok(d.index.contains_key(key))
-                        }
+                        Object::Dict(d) | Object::Set { items: d, .. } => Ok(d.contains(key)),
                         _ => Ok(false),
                     }
                 };
@@ -634,7 +630,7 @@ impl Vm {
                     frozen: true,
                 } => {
                     // Sorted: two equal frozensets built in different orders are one key.
-                    let mut keys: Vec<&Key> = items.index.keys().collect();
+                    let mut keys: Vec<&Key> = items.keys().collect();
                     keys.sort();
                     Key::Tuple(format!("frozenset{keys:?}"))
                 }
@@ -710,11 +706,14 @@ impl Vm {
                     Iter::Seq {
                         of: r,
                         index: 0,
-                        size: items.entries.len() as u32,
+                        size: items.len() as u32,
                     }
                 } else {
-                    let keys: Vec<Value> = order.into_iter().map(|i| items.entries[i].0).collect();
-                    let size = items.entries.len() as u32;
+                    let keys: Vec<Value> = order
+                        .into_iter()
+                        .filter_map(|i| items.slot(i).map(|(k, _)| *k))
+                        .collect();
+                    let size = items.len() as u32;
                     let list = self.alloc(Object::List(keys))?;
                     let Value::Ref(l) = list else {
                         return raise("SystemError", "allocation");
@@ -730,7 +729,7 @@ impl Vm {
             Object::Dict(d) => Iter::Seq {
                 of: r,
                 index: 0,
-                size: d.entries.len() as u32,
+                size: d.len() as u32,
             },
             Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Iter::Seq {
                 of: r,
@@ -743,7 +742,7 @@ impl Vm {
                 index: 0,
                 kind: *kind,
                 size: match self.object(*dict)? {
-                    Object::Dict(d) => d.entries.len() as u32,
+                    Object::Dict(d) => d.len() as u32,
                     _ => 0,
                 },
             },
@@ -825,7 +824,7 @@ impl Vm {
                 let (set, keys, current, size) = (*set, *keys, *index, *size);
                 *index = current.saturating_add(1);
                 match self.object(set)? {
-                    Object::Set { items, .. } if items.entries.len() != size as usize => {
+                    Object::Set { items, .. } if items.len() != size as usize => {
                         return raise("RuntimeError", "Set changed size during iteration");
                     }
                     _ => {}
@@ -923,12 +922,21 @@ impl Vm {
                 let (of, at, kind, size) = (*of, *index as usize, *kind, *size);
                 *index = index.saturating_add(1);
                 let entry = match self.object(of)? {
-                    Object::Dict(d) if d.entries.len() != size as usize => {
+                    Object::Dict(d) if d.len() != size as usize => {
                         return raise("RuntimeError", "dictionary changed size during iteration");
                     }
-                    Object::Dict(d) => d.entries.get(at).copied(),
+                    Object::Dict(d) => d.next_from(at).map(|(at, e)| (at, *e)),
                     _ => None,
                 };
+                // Past the holes a removal left (the iterator moved by one above).
+                if let Some((found, _)) = entry
+                    && found > at
+                    && let Some(Object::Iter(Iter::DictView { index, .. })) =
+                        self.state.heap.get_mut(r)
+                {
+                    *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                }
+                let entry = entry.map(|(_, e)| e);
                 return match (entry, kind) {
                     (None, _) => Ok(None),
                     (Some((k, _)), crate::heap::ViewKind::Keys) => Ok(Some(k)),
@@ -987,13 +995,25 @@ impl Vm {
         };
         let item = match self.object(of)? {
             Object::List(v) | Object::Tuple(v) => v.get(index).copied(),
-            Object::Dict(d) if d.entries.len() != size as usize => {
+            Object::Dict(d) if d.len() != size as usize => {
                 return raise("RuntimeError", "dictionary changed size during iteration");
             }
-            Object::Set { items, .. } if items.entries.len() != size as usize => {
+            Object::Set { items, .. } if items.len() != size as usize => {
                 return raise("RuntimeError", "Set changed size during iteration");
             }
-            Object::Dict(d) | Object::Set { items: d, .. } => d.entries.get(index).map(|(k, _)| *k),
+            Object::Dict(d) | Object::Set { items: d, .. } => match d.next_from(index) {
+                Some((found, &(k, _))) => {
+                    // Past the holes a removal left (the index moved by one above).
+                    if found > index
+                        && let Some(Object::Iter(Iter::Seq { index, .. })) =
+                            self.state.heap.get_mut(r)
+                    {
+                        *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                    }
+                    Some(k)
+                }
+                None => None,
+            },
             Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
             // A str's index is a byte offset (each step O(1)); it moved by one above, and moves
             // on by the rest of a wider character here. An offset inside a character (only a
@@ -1198,7 +1218,7 @@ impl Vm {
                     }
                 }
                 Object::Dict(d) => {
-                    let entries = d.entries.clone();
+                    let entries = d.to_vec();
                     let mut parts = Vec::with_capacity(entries.len());
                     for (k, v) in entries {
                         let k = self.repr_depth(k, depth + 1)?;
@@ -1212,7 +1232,7 @@ impl Vm {
                     let keys: Vec<Value> = self
                         .set_order(items)
                         .into_iter()
-                        .map(|i| items.entries[i].0)
+                        .filter_map(|i| items.slot(i).map(|(k, _)| *k))
                         .collect();
                     let parts = many(self, keys)?;
                     match (frozen, parts.is_empty()) {

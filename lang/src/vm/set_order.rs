@@ -63,14 +63,14 @@ impl Vm {
         }
     }
 
-    /// Positions in `set.entries` in the order CPython would iterate them.
+    /// Positions of `set`'s live entries (`Dict::slot`) in the order CPython would iterate them.
     pub(super) fn set_order(&self, set: &Dict) -> Vec<usize> {
-        let identity = || (0..set.entries.len()).collect();
-        let mut hashes = Vec::with_capacity(set.entries.len());
-        for (k, _) in &set.entries {
+        let positions: Vec<usize> = set.positions().collect();
+        let mut hashes = Vec::with_capacity(set.len());
+        for (k, _) in set.iter() {
             match self.stable_hash(*k, 0) {
                 Some(h) => hashes.push(h as u64),
-                None => return identity(),
+                None => return positions,
             }
         }
         let mut table: Vec<Option<usize>> = vec![None; 8];
@@ -92,7 +92,11 @@ impl Vm {
                 }
             }
         }
-        table.into_iter().flatten().collect()
+        table
+            .into_iter()
+            .flatten()
+            .filter_map(|i| positions.get(i).copied())
+            .collect()
     }
 }
 

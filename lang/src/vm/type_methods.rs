@@ -236,7 +236,7 @@ impl Vm {
         for c in text.chars() {
             let key = crate::heap::Key::Int(c as i64);
             let mapped = match self.object(t)? {
-                Object::Dict(d) => d.index.get(&key).map(|&i| d.entries[i as usize].1),
+                Object::Dict(d) => d.value(&key),
                 _ => None,
             };
             match mapped {
