@@ -255,6 +255,8 @@ pub struct Code {
     pub comprehensions: Vec<(u32, u32, u8)>,
     /// The docstring (a function's `__doc__`).
     pub doc: Option<String>,
+    /// A class body (its locals become the class namespace; `locals()` there would be live).
+    pub class_body: bool,
 }
 
 /// A compiled file: code objects (the module body is `codes[0]`), constants and global names.

@@ -321,6 +321,7 @@ fn placeholder(name: &str) -> Code {
         lines: Vec::new(),
         comprehensions: Vec::new(),
         doc: None,
+        class_body: false,
     }
 }
 
@@ -606,6 +607,7 @@ impl Function {
             lines: self.lines,
             comprehensions: self.comprehensions,
             doc: None,
+            class_body: self.class_body,
         }
     }
 
@@ -1040,6 +1042,9 @@ impl Function {
                 self.handling.push(slot);
                 self.block(s, &h.body)?;
                 self.handling.pop();
+                if let Some(name) = &h.name {
+                    self.unbind_handler_name(s, name.as_str());
+                }
                 to_end.push(self.emit(Instr::Jump(0)));
                 if let Some(next) = next {
                     let here = self.here();
@@ -1413,6 +1418,26 @@ impl Function {
         }
         self.emit(Instr::Call(3));
         self.emit(Instr::Pop);
+    }
+
+    /// The end of `except … as name:`: CPython unbinds the name (`name = None; del name`), so
+    /// the exception does not outlive its clause (a later use is an UnboundLocalError or
+    /// NameError, and `locals()` no longer shows it). A captured name is left bound (this
+    /// compiler has no `del` of a captured variable).
+    fn unbind_handler_name(&mut self, s: &mut Shared<'_>, name: &str) {
+        if self.renamed(name).is_some() || self.derefs.contains_key(name) {
+            return;
+        }
+        let none = s.constant(Const::None);
+        self.emit(Instr::LoadConst(none));
+        self.store(s, name);
+        match self.locals.as_ref().and_then(|l| l.get(name)).copied() {
+            Some(i) => self.emit(Instr::DeleteLocal(i)),
+            None => {
+                let id = s.global(name);
+                self.emit(Instr::DeleteGlobal(id))
+            }
+        };
     }
 
     fn delete(&mut self, s: &mut Shared<'_>, target: &ast::Expr) -> Result<(), Error> {

@@ -285,6 +285,9 @@ pub enum Iter {
         /// A dict's or set's size when the iteration began: a change is an error, as in
         /// CPython (a dict grown while iterated would otherwise be iterated forever).
         size: u32,
+        /// A dict's entries not yet given: one more (keys removed and others added, the size
+        /// unchanged) is CPython's "dictionary keys changed during iteration".
+        left: u32,
     },
     /// A list, tuple or str backwards.
     Reversed {
@@ -339,6 +342,8 @@ pub enum Iter {
         kind: ViewKind,
         /// The dict's size when the iteration began (as `Seq`'s).
         size: u32,
+        /// Entries not yet given (as `Seq`'s).
+        left: u32,
     },
 }
 

@@ -132,10 +132,16 @@ fn classes_outside_the_subset_raise_naming_what() {
             "NotSupported",
             "dir() of a 'list' value",
         ),
+        // A live namespace: at module level and in a class body (a function's is a copy).
         (
-            "def f():\n    return vars()\nf()\n",
+            "x = vars()\n",
             "NotSupported",
-            "vars() without an argument",
+            "vars() at module level or in a class body",
+        ),
+        (
+            "class C:\n    names = locals()\n",
+            "NotSupported",
+            "locals() at module level or in a class body",
         ),
         (
             "class E(KeyError, ValueError):\n    pass\n",

@@ -828,14 +828,29 @@ impl Vm {
                 count(&args, 1, 1)?;
                 self.class_of(args[0])
             }
+            "locals" => {
+                count(&args, 0, 0)?;
+                self.local_namespace(name)
+            }
             "vars" | "dir" => {
                 if args.is_empty() {
-                    return raise(
-                        "NotSupported",
-                        format!(
-                            "{name}() without an argument (the local namespace) is not in the subset"
-                        ),
-                    );
+                    let namespace = self.local_namespace(name)?;
+                    if name == "vars" {
+                        return Ok(namespace);
+                    }
+                    let Value::Ref(d) = namespace else {
+                        return raise("SystemError", "locals() made no dict");
+                    };
+                    let keys: Vec<Value> = match self.object(d)? {
+                        Object::Dict(d) => d.iter().map(|(k, _)| *k).collect(),
+                        _ => Vec::new(),
+                    };
+                    let mut names = Vec::with_capacity(keys.len());
+                    for k in keys {
+                        names.push((self.str_of(k)?, k));
+                    }
+                    names.sort_by(|a, b| a.0.cmp(&b.0));
+                    return self.alloc(Object::List(names.into_iter().map(|(_, k)| k).collect()));
                 }
                 count(&args, 1, 1)?;
                 if name == "vars" {

@@ -265,11 +265,11 @@ struct StrChars {
 const STR_CHARS_CACHED_MIN: usize = 256;
 
 /// CPython builtins the VM does not have: naming one is a clear NotSupported, not a NameError
-/// that reads like a typo (`globals`, `eval` and `exec` need namespaces as dicts and code made at
-/// run time, which a checkpointed task does not have; the types are not built yet).
+/// that reads like a typo (`globals`, `eval` and `exec` need namespaces as live dicts and code
+/// made at run time, which a checkpointed task does not have; the types are not built yet).
+/// `locals()` is there inside functions, where CPython's is a snapshot too.
 const UNSUPPORTED_BUILTINS: &[&str] = &[
     "globals",
-    "locals",
     "eval",
     "exec",
     "compile",
@@ -459,6 +459,7 @@ const BUILTINS: &[&str] = &[
     "dict_itemiterator",
     "set_iterator",
     "list_reverseiterator",
+    "locals",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 

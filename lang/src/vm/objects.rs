@@ -6,7 +6,7 @@
 
 use super::{EXCEPTIONS, Raise, Vm, raise};
 use crate::frame::FrameKind;
-use crate::heap::{Class, Iter, Object, ViewKind};
+use crate::heap::{Class, Dict, Iter, Object, ViewKind};
 use crate::value::Value;
 
 /// How long a class's MRO may be (a hostile snapshot could make one of any length).
@@ -1067,6 +1067,51 @@ impl Vm {
             Raise::Object(e) => self.is_exception(*e, "AttributeError"),
             Raise::Stop => false,
         }
+    }
+
+    /// `locals()` (and `vars()`, `dir()` without an argument) in the running function: a new
+    /// dict of its bound local and free variables by name, in slot order (parameters first),
+    /// as CPython 3.11's snapshot of a function's namespace; writing to it changes nothing, as
+    /// there. Hidden slots (comprehension variables, which CPython keeps in a frame of their
+    /// own, and saved exceptions) are left out. At module level and in a class body CPython's
+    /// namespace is live, so there it is NotSupported rather than a copy that ignores writes.
+    pub(super) fn local_namespace(&mut self, what: &str) -> Result<Value, Raise> {
+        let (code, locals) = match self.state.frames.last() {
+            Some(f) => (f.code, f.locals.clone()),
+            None => return raise("SystemError", "no frame"),
+        };
+        let Some(body) = self.state.module.codes.get(code as usize) else {
+            return raise("SystemError", "a frame without its code");
+        };
+        if code == 0 || body.class_body {
+            return raise(
+                "NotSupported",
+                format!(
+                    "{what}() at module level or in a class body (a live namespace) is not in \
+                     the subset; inside a function it is"
+                ),
+            );
+        }
+        let names = body.local_names.clone();
+        let mut namespace = Dict::with_capacity(names.len());
+        for (name, value) in names.into_iter().zip(locals) {
+            let Some(mut value) = value else { continue };
+            if name.is_empty() || name.starts_with('.') {
+                continue;
+            }
+            if let Value::Ref(r) = value
+                && let Object::Cell(cell) = self.object(r)?
+            {
+                match cell {
+                    Some(inner) => value = *inner,
+                    None => continue,
+                }
+            }
+            let k = self.str_value(name)?;
+            let key = self.key(k)?;
+            namespace.insert(key, k, value);
+        }
+        self.alloc(Object::Dict(namespace))
     }
 
     /// `name` in dict object `d` (an instance's `__dict__`), by its str key.

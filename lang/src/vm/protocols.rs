@@ -702,11 +702,14 @@ impl Vm {
             },
             Object::Set { items, .. } => {
                 let order = self.set_order(items);
-                if order.iter().enumerate().all(|(i, j)| i == *j) {
+                // Insertion order (positions increasing, holes between them or not): the set
+                // itself is iterated, with no list of its keys made.
+                if order.windows(2).all(|w| w[0] < w[1]) {
                     Iter::Seq {
                         of: r,
                         index: 0,
                         size: items.len() as u32,
+                        left: items.len() as u32,
                     }
                 } else {
                     let keys: Vec<Value> = order
@@ -730,22 +733,28 @@ impl Vm {
                 of: r,
                 index: 0,
                 size: d.len() as u32,
+                left: d.len() as u32,
             },
             Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Iter::Seq {
                 of: r,
                 index: 0,
                 size: 0,
+                left: 0,
             },
             Object::Iter(_) | Object::Generator(_) => return Ok(v),
-            Object::DictView { dict, kind } => Iter::DictView {
-                of: *dict,
-                index: 0,
-                kind: *kind,
-                size: match self.object(*dict)? {
+            Object::DictView { dict, kind } => {
+                let size = match self.object(*dict)? {
                     Object::Dict(d) => d.len() as u32,
                     _ => 0,
-                },
-            },
+                };
+                Iter::DictView {
+                    of: *dict,
+                    index: 0,
+                    kind: *kind,
+                    size,
+                    left: size,
+                }
+            }
             Object::Instance { .. } | Object::Class(Class { meta: Some(_), .. }) => {
                 if let Some(it) = self.call_special(v, "__iter__", Vec::new())? {
                     if self.is_user_object(it) {
@@ -810,7 +819,9 @@ impl Vm {
             {
                 return Ok(None);
             }
-            Some(Object::Iter(Iter::Seq { of, index, size })) => {
+            Some(Object::Iter(Iter::Seq {
+                of, index, size, ..
+            })) => {
                 let current = *index;
                 *index = index.saturating_add(1);
                 (*of, current as usize, *size)
@@ -918,6 +929,7 @@ impl Vm {
                 index,
                 kind,
                 size,
+                ..
             })) => {
                 let (of, at, kind, size) = (*of, *index as usize, *kind, *size);
                 *index = index.saturating_add(1);
@@ -928,13 +940,27 @@ impl Vm {
                     Object::Dict(d) => d.next_from(at).map(|(at, e)| (at, *e)),
                     _ => None,
                 };
-                // Past the holes a removal left (the iterator moved by one above).
                 if let Some((found, _)) = entry
-                    && found > at
-                    && let Some(Object::Iter(Iter::DictView { index, .. })) =
+                    && let Some(Object::Iter(Iter::DictView { index, left, .. })) =
                         self.state.heap.get_mut(r)
                 {
-                    *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                    if *left == 0 {
+                        return raise("RuntimeError", "dictionary keys changed during iteration");
+                    }
+                    *left -= 1;
+                    // Past the holes a removal left (the iterator moved by one above).
+                    if found > at {
+                        *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                    }
+                }
+                if entry.is_none()
+                    && matches!(
+                        self.state.heap.get(r),
+                        Some(Object::Iter(Iter::DictView { left, .. })) if *left > 0
+                    )
+                    && matches!(self.object(of)?, Object::Dict(_))
+                {
+                    return raise("RuntimeError", "dictionary keys changed during iteration");
                 }
                 let entry = entry.map(|(_, e)| e);
                 return match (entry, kind) {
@@ -1001,19 +1027,41 @@ impl Vm {
             Object::Set { items, .. } if items.len() != size as usize => {
                 return raise("RuntimeError", "Set changed size during iteration");
             }
-            Object::Dict(d) | Object::Set { items: d, .. } => match d.next_from(index) {
-                Some((found, &(k, _))) => {
-                    // Past the holes a removal left (the index moved by one above).
-                    if found > index
-                        && let Some(Object::Iter(Iter::Seq { index, .. })) =
-                            self.state.heap.get_mut(r)
-                    {
-                        *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+            Object::Dict(d) | Object::Set { items: d, .. } => {
+                let is_dict = matches!(self.object(of)?, Object::Dict(_));
+                match d.next_from(index) {
+                    Some((found, &(k, _))) => {
+                        if let Some(Object::Iter(Iter::Seq {
+                            index: at, left, ..
+                        })) = self.state.heap.get_mut(r)
+                        {
+                            if is_dict && *left == 0 {
+                                return raise(
+                                    "RuntimeError",
+                                    "dictionary keys changed during iteration",
+                                );
+                            }
+                            *left = left.saturating_sub(1);
+                            // Past the holes a removal left (the index moved by one above).
+                            if found > index {
+                                *at = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                            }
+                        }
+                        Some(k)
                     }
-                    Some(k)
+                    // The end with entries still owed, the size unchanged: removals and
+                    // insertions moved them (a squeeze) past this iterator.
+                    None if is_dict
+                        && matches!(
+                            self.state.heap.get(r),
+                            Some(Object::Iter(Iter::Seq { left, .. })) if *left > 0
+                        ) =>
+                    {
+                        return raise("RuntimeError", "dictionary keys changed during iteration");
+                    }
+                    None => None,
                 }
-                None => None,
-            },
+            }
             Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
             // A str's index is a byte offset (each step O(1)); it moved by one above, and moves
             // on by the rest of a wider character here. An offset inside a character (only a

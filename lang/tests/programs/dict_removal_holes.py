@@ -79,3 +79,16 @@ for i in range(1000):
     del r["k"]
     r["k"] = i
 print(r, len(r))
+
+# Keys removed and others added while iterating, the size unchanged: CPython notices once it
+# finds more entries than it had (which ones it gave before is its table's business).
+for n in (5, 10):
+    moved = {i: i for i in range(n)}
+    try:
+        for k in moved:
+            del moved[k]
+            moved[k + 1000] = k
+        print("no error")
+    except RuntimeError as e:
+        print(n, "RuntimeError:", e)
+    print(len(moved))
