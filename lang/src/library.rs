@@ -41,6 +41,9 @@ pub const MODULES: &[(&str, &str)] = &[
     ("io", include_str!("library/io.py")),
     ("abc", include_str!("library/abc.py")),
     ("contextlib", include_str!("library/contextlib.py")),
+    ("binascii", include_str!("library/binascii.py")),
+    ("base64", include_str!("library/base64.py")),
+    ("hashlib", include_str!("library/hashlib.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -26,6 +26,33 @@ impl Vm {
             }
         };
         match name {
+            // `hashlib`: the digest of a bytes object under an algorithm's name.
+            "hash_digest" => {
+                let algorithm = self.text_arg(arg(0)?)?;
+                let data = self.bytes_of(arg(1)?)?;
+                match super::digests::digest(&algorithm, &data) {
+                    Some(d) => self.alloc(Object::Bytes(d)),
+                    None => raise("ValueError", format!("unsupported hash type {algorithm}")),
+                }
+            }
+            // `base64`/`binascii`: standard base64 with the two last digits given (`+/`,
+            // `-_`); decoding (strict when a third argument is True) answers the bytes, or
+            // binascii's error message as a str.
+            "b64encode" | "b64decode" => {
+                let data = self.bytes_of(arg(0)?)?;
+                let alt = match self.bytes_of(arg(1)?)?.as_slice() {
+                    [a, b] => [*a, *b],
+                    _ => return raise("ValueError", "altchars must be 2 bytes"),
+                };
+                if name == "b64encode" {
+                    return self.alloc(Object::Bytes(super::digests::b64encode(&data, alt)));
+                }
+                let strict = matches!(args.get(2), Some(Value::Bool(true)));
+                match super::digests::b64decode(&data, alt, strict) {
+                    Ok(bytes) => self.alloc(Object::Bytes(bytes)),
+                    Err(message) => self.str_value(message),
+                }
+            }
             // `sys.stdout.write` / `sys.stderr.write`: the text goes to the stream's buffer.
             "write" => {
                 let text = match arg(1)? {
@@ -394,6 +421,29 @@ impl Vm {
                 "AttributeError",
                 format!("module '_sl' has no attribute '{name}'"),
             ),
+        }
+    }
+
+    /// A bytes argument's contents (the library's Python side has checked the type).
+    fn bytes_of(&self, v: Value) -> Result<Vec<u8>, Raise> {
+        match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Bytes(b) => Ok(b.clone()),
+                other => {
+                    let t = other.type_name().to_owned();
+                    raise(
+                        "TypeError",
+                        format!("a bytes-like object is required, not '{t}'"),
+                    )
+                }
+            },
+            other => {
+                let t = self.type_name(other)?;
+                raise(
+                    "TypeError",
+                    format!("a bytes-like object is required, not '{t}'"),
+                )
+            }
         }
     }
 

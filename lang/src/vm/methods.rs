@@ -114,7 +114,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
             "isdisjoint",
         ],
     ),
-    ("bytes", &["decode", "hex"]),
+    ("bytes", super::bytes_methods::NAMES),
     ("iterator", &["__next__", "__iter__"]),
     ("int", &["bit_length", "bit_count", "conjugate", "to_bytes"]),
     (
@@ -130,15 +130,15 @@ pub(super) fn has_method(type_name: &str, name: &str) -> bool {
 }
 
 /// Arguments of a method: positional first, then keywords by name.
-struct Args<'a> {
-    method: &'a str,
-    positional: Vec<Value>,
-    keywords: Vec<(String, Value)>,
+pub(super) struct Args<'a> {
+    pub(super) method: &'a str,
+    pub(super) positional: Vec<Value>,
+    pub(super) keywords: Vec<(String, Value)>,
 }
 
 impl Args<'_> {
     /// Argument `i` by position or by `name`; `None` when absent.
-    fn get(&mut self, i: usize, name: &str) -> Option<Value> {
+    pub(super) fn get(&mut self, i: usize, name: &str) -> Option<Value> {
         if let Some(at) = self.keywords.iter().position(|(k, _)| k == name) {
             return Some(self.keywords.remove(at).1);
         }
@@ -146,7 +146,7 @@ impl Args<'_> {
     }
 
     /// Fails on more than `max` positional arguments or leftover keywords.
-    fn done(&self, max: usize) -> Result<(), Raise> {
+    pub(super) fn done(&self, max: usize) -> Result<(), Raise> {
         if self.positional.len() > max {
             return raise(
                 "TypeError",
@@ -167,7 +167,7 @@ impl Args<'_> {
         Ok(())
     }
 
-    fn exactly(&self, n: usize) -> Result<(), Raise> {
+    pub(super) fn exactly(&self, n: usize) -> Result<(), Raise> {
         if self.positional.len() != n || !self.keywords.is_empty() {
             return raise(
                 "TypeError",
@@ -260,7 +260,7 @@ impl Vm {
         }
     }
 
-    fn no_method<T>(&self, receiver: Value, name: &str) -> Result<T, Raise> {
+    pub(super) fn no_method<T>(&self, receiver: Value, name: &str) -> Result<T, Raise> {
         let t = self.type_name(receiver)?;
         raise(
             "AttributeError",
@@ -286,7 +286,7 @@ impl Vm {
         self.alloc(Object::List(items))
     }
 
-    fn str_method(&mut self, receiver: Value, a: &mut Args<'_>) -> Result<Value, Raise> {
+    pub(super) fn str_method(&mut self, receiver: Value, a: &mut Args<'_>) -> Result<Value, Raise> {
         let text = self.text_of(receiver)?;
         let name = a.method;
         match name {
@@ -454,15 +454,34 @@ impl Vm {
                     Some(Value::None) | None => 0,
                     Some(v) => self.index_arg(v)?,
                 };
-                a.done(2)?;
+                let end = match a.get(2, "end") {
+                    Some(Value::None) | None => i64::MAX,
+                    Some(v) => self.index_arg(v)?,
+                };
+                a.done(3)?;
                 let needle = self.str_arg(needle, name)?;
                 let chars: Vec<char> = text.chars().collect();
-                let start = if start < 0 {
-                    (start + chars.len() as i64).max(0) as usize
+                // CPython's ADJUST_INDICES: negatives count from the end; `end` is clamped to
+                // the length, `start` is not (a start past the end finds nothing).
+                let len = chars.len() as i64;
+                let end = if end < 0 {
+                    (end + len).max(0)
                 } else {
-                    (start as usize).min(chars.len())
-                };
-                let hay: String = chars[start..].iter().collect();
+                    end.min(len)
+                } as usize;
+                let start = if start < 0 {
+                    (start + len).max(0)
+                } else {
+                    start
+                } as usize;
+                if start > end {
+                    return match name {
+                        "count" => Ok(Value::Int(0)),
+                        "index" | "rindex" => raise("ValueError", "substring not found"),
+                        _ => Ok(Value::Int(-1)),
+                    };
+                }
+                let hay: String = chars[start..end].iter().collect();
                 let char_index = |byte: usize| hay[..byte].chars().count() + start;
                 match name {
                     "count" => Ok(Value::Int(if needle.is_empty() {
@@ -690,8 +709,17 @@ impl Vm {
                 self.str_value(out)
             }
             "encode" => {
+                let encoding = match a.get(0, "encoding") {
+                    Some(v) => self.decode_arg(v, "encoding")?,
+                    None => "utf-8".to_owned(),
+                };
+                let errors = match a.get(1, "errors") {
+                    Some(v) => self.decode_arg(v, "errors")?,
+                    None => "strict".to_owned(),
+                };
                 a.done(2)?;
-                self.alloc(Object::Bytes(text.into_bytes()))
+                let bytes = super::bytes_methods::encode(&text, &encoding, &errors)?;
+                self.alloc(Object::Bytes(bytes))
             }
             "translate" => {
                 a.exactly(1)?;
@@ -1122,37 +1150,6 @@ impl Vm {
                 }))
             }
             _ => self.no_method(receiver, name),
-        }
-    }
-
-    fn bytes_method(&mut self, receiver: Value, a: &mut Args<'_>) -> Result<Value, Raise> {
-        let Value::Ref(r) = receiver else {
-            return raise("SystemError", "not bytes");
-        };
-        let Object::Bytes(b) = self.object(r)? else {
-            return raise("SystemError", "not bytes");
-        };
-        let b = b.clone();
-        match a.method {
-            "decode" => {
-                a.done(2)?;
-                match String::from_utf8(b) {
-                    Ok(s) => self.str_value(s),
-                    Err(e) => raise(
-                        "UnicodeError",
-                        format!(
-                            "'utf-8' codec can't decode byte at position {}: invalid utf-8",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    ),
-                }
-            }
-            "hex" => {
-                a.done(0)?;
-                let text: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                self.str_value(text)
-            }
-            name => self.no_method(receiver, name),
         }
     }
 

@@ -9,8 +9,10 @@
 
 mod builtins;
 mod burst;
+mod bytes_methods;
 mod calls;
 mod choose;
+mod digests;
 mod host;
 mod ints;
 mod library;
@@ -460,6 +462,9 @@ const BUILTINS: &[&str] = &[
     "set_iterator",
     "list_reverseiterator",
     "locals",
+    "_sl.hash_digest",
+    "_sl.b64encode",
+    "_sl.b64decode",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 

@@ -1,0 +1,515 @@
+//! Methods of `bytes`, as CPython's.
+//!
+//! The searching, splitting and padding methods run as the `str` methods on the latin-1 text of
+//! the bytes (one char per byte, so offsets and counts agree) and their results come back as
+//! bytes; what differs between the two types is done here: the character classes and case
+//! mapping of `bytes` are ASCII only, its whitespace (`split()`, `strip()`) is ASCII
+//! whitespace, its line breaks are `\n`, `\r` and `\r\n`, and a `str` argument is a TypeError.
+
+use super::methods::Args;
+use super::{Raise, Vm, raise};
+use crate::heap::Object;
+use crate::value::Value;
+
+/// The methods `bytes` has (for attribute lookups and bound methods).
+pub(super) const NAMES: &[&str] = &[
+    "decode",
+    "hex",
+    "join",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "replace",
+    "partition",
+    "rpartition",
+    "split",
+    "rsplit",
+    "splitlines",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "removeprefix",
+    "removesuffix",
+    "expandtabs",
+    "upper",
+    "lower",
+    "swapcase",
+    "capitalize",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "isascii",
+];
+
+/// `bytes.split()`'s and `strip()`'s whitespace: ASCII's six.
+const ASCII_WHITESPACE: &[u8] = b" \t\n\r\x0b\x0c";
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+impl Vm {
+    pub(super) fn bytes_method(
+        &mut self,
+        receiver: Value,
+        a: &mut Args<'_>,
+    ) -> Result<Value, Raise> {
+        let b = match receiver {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Bytes(b) => b.clone(),
+                _ => return raise("SystemError", "not bytes"),
+            },
+            _ => return raise("SystemError", "not bytes"),
+        };
+        match a.method {
+            "decode" => {
+                let encoding = match a.get(0, "encoding") {
+                    Some(v) => self.decode_arg(v, "encoding")?,
+                    None => "utf-8".to_owned(),
+                };
+                let errors = match a.get(1, "errors") {
+                    Some(v) => self.decode_arg(v, "errors")?,
+                    None => "strict".to_owned(),
+                };
+                a.done(2)?;
+                let text = decode(&b, &encoding, &errors)?;
+                self.str_value(text)
+            }
+            "hex" => {
+                a.done(0)?;
+                let text: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                self.str_value(text)
+            }
+            "join" => {
+                a.exactly(1)?;
+                let items = self.collect_items(a.positional[0])?;
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(&b);
+                    }
+                    match item {
+                        Value::Ref(r) if matches!(self.object(r)?, Object::Bytes(_)) => {
+                            if let Object::Bytes(x) = self.object(r)? {
+                                out.extend_from_slice(x);
+                            }
+                        }
+                        other => {
+                            let t = self.type_name(other)?;
+                            return raise(
+                                "TypeError",
+                                format!(
+                                    "sequence item {i}: expected a bytes-like object, {t} found"
+                                ),
+                            );
+                        }
+                    }
+                }
+                self.alloc(Object::Bytes(out))
+            }
+            "upper" | "lower" | "swapcase" | "capitalize" => {
+                a.exactly(0)?;
+                let out: Vec<u8> = match a.method {
+                    "upper" => b.to_ascii_uppercase(),
+                    "lower" => b.to_ascii_lowercase(),
+                    "swapcase" => b
+                        .iter()
+                        .map(|c| {
+                            if c.is_ascii_lowercase() {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c.to_ascii_lowercase()
+                            }
+                        })
+                        .collect(),
+                    _ => b
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            if i == 0 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c.to_ascii_lowercase()
+                            }
+                        })
+                        .collect(),
+                };
+                self.alloc(Object::Bytes(out))
+            }
+            "isdigit" | "isalpha" | "isalnum" | "isspace" | "isascii" => {
+                a.exactly(0)?;
+                let test: fn(&u8) -> bool = match a.method {
+                    "isdigit" => u8::is_ascii_digit,
+                    "isalpha" => u8::is_ascii_alphabetic,
+                    "isalnum" => u8::is_ascii_alphanumeric,
+                    "isspace" => |c| ASCII_WHITESPACE.contains(c),
+                    _ => u8::is_ascii,
+                };
+                let empty_ok = a.method == "isascii";
+                Ok(Value::Bool(
+                    (empty_ok || !b.is_empty()) && b.iter().all(test),
+                ))
+            }
+            "isupper" | "islower" => {
+                a.exactly(0)?;
+                let (want, other): (fn(&u8) -> bool, fn(&u8) -> bool) = if a.method == "isupper" {
+                    (u8::is_ascii_uppercase, u8::is_ascii_lowercase)
+                } else {
+                    (u8::is_ascii_lowercase, u8::is_ascii_uppercase)
+                };
+                Ok(Value::Bool(b.iter().any(want) && !b.iter().any(other)))
+            }
+            "splitlines" => {
+                let keepends = match a.get(0, "keepends") {
+                    Some(v) => self.truthy(v)?,
+                    None => false,
+                };
+                a.done(1)?;
+                let mut lines = Vec::new();
+                let mut start = 0;
+                let mut i = 0;
+                while i < b.len() {
+                    let end_of_line = match b[i] {
+                        b'\n' => Some(i + 1),
+                        b'\r' if b.get(i + 1) == Some(&b'\n') => Some(i + 2),
+                        b'\r' => Some(i + 1),
+                        _ => None,
+                    };
+                    match end_of_line {
+                        Some(next) => {
+                            let line = if keepends {
+                                &b[start..next]
+                            } else {
+                                &b[start..i]
+                            };
+                            lines.push(self.alloc(Object::Bytes(line.to_vec()))?);
+                            start = next;
+                            i = next;
+                        }
+                        None => i += 1,
+                    }
+                }
+                if start < b.len() {
+                    lines.push(self.alloc(Object::Bytes(b[start..].to_vec()))?);
+                }
+                self.alloc(Object::List(lines))
+            }
+            "split" | "rsplit" if self.no_separator(a)? => {
+                let maxsplit = match a.get(1, "maxsplit") {
+                    Some(v) => self.index_arg(v)?,
+                    None => -1,
+                };
+                a.keywords.retain(|(k, _)| k != "sep");
+                a.done(2)?;
+                let words = split_whitespace(&b, maxsplit, a.method == "rsplit");
+                let mut out = Vec::with_capacity(words.len());
+                for w in words {
+                    out.push(self.alloc(Object::Bytes(w.to_vec()))?);
+                }
+                self.alloc(Object::List(out))
+            }
+            "strip" | "lstrip" | "rstrip" if self.no_separator(a)? => {
+                a.positional.truncate(0);
+                a.keywords.retain(|(k, _)| k != "chars");
+                let whitespace = self.alloc(Object::Bytes(ASCII_WHITESPACE.to_vec()))?;
+                a.positional.push(whitespace);
+                self.bytes_as_text(&b, a)
+            }
+            "startswith" | "endswith" | "find" | "rfind" | "index" | "rindex" | "count"
+            | "replace" | "partition" | "rpartition" | "split" | "rsplit" | "strip" | "lstrip"
+            | "rstrip" | "center" | "ljust" | "rjust" | "zfill" | "removeprefix"
+            | "removesuffix" | "expandtabs" => self.bytes_as_text(&b, a),
+            name => self.no_method(receiver, name),
+        }
+    }
+
+    pub(super) fn decode_arg(&self, v: Value, name: &str) -> Result<String, Raise> {
+        if let Value::Ref(r) = v
+            && let Object::Str(s) = self.object(r)?
+        {
+            return Ok(s.clone());
+        }
+        let t = self.type_name(v)?;
+        raise(
+            "TypeError",
+            format!("decode() argument '{name}' must be str, not {t}"),
+        )
+    }
+
+    /// Whether the first argument (`sep`, `chars`) is absent or None.
+    fn no_separator(&self, a: &Args<'_>) -> Result<bool, Raise> {
+        let first = a
+            .keywords
+            .iter()
+            .find(|(k, _)| k == "sep" || k == "chars")
+            .map(|(_, v)| *v)
+            .or_else(|| a.positional.first().copied());
+        Ok(matches!(first, None | Some(Value::None)))
+    }
+
+    /// Runs the `str` method of the same name on the latin-1 text of `b`, with bytes arguments
+    /// as latin-1 strs, and gives its str results back as bytes.
+    fn bytes_as_text(&mut self, b: &[u8], a: &mut Args<'_>) -> Result<Value, Raise> {
+        let method = a.method;
+        let mut positional = std::mem::take(&mut a.positional);
+        for v in positional.iter_mut() {
+            *v = self.bytes_arg_as_text(method, *v)?;
+        }
+        let mut keywords = std::mem::take(&mut a.keywords);
+        for (_, v) in keywords.iter_mut() {
+            *v = self.bytes_arg_as_text(method, *v)?;
+        }
+        let text = self.str_value(latin1(b))?;
+        let mut args = Args {
+            method,
+            positional,
+            keywords,
+        };
+        let result = self.str_method(text, &mut args)?;
+        self.text_result_as_bytes(result)
+    }
+
+    fn bytes_arg_as_text(&mut self, method: &str, v: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = v else { return Ok(v) };
+        match self.object(r)? {
+            Object::Bytes(x) => {
+                let text = latin1(x);
+                self.str_value(text)
+            }
+            Object::Str(_) => {
+                let message = match method {
+                    "startswith" | "endswith" => {
+                        format!("{method} first arg must be bytes or a tuple of bytes, not str")
+                    }
+                    "find" | "rfind" | "index" | "rindex" | "count" => {
+                        "argument should be integer or bytes-like object, not 'str'".to_owned()
+                    }
+                    _ => "a bytes-like object is required, not 'str'".to_owned(),
+                };
+                raise("TypeError", message)
+            }
+            Object::Tuple(items) if matches!(method, "startswith" | "endswith") => {
+                let items = items.clone();
+                let mut converted = Vec::with_capacity(items.len());
+                for item in items {
+                    converted.push(self.bytes_arg_as_text(method, item)?);
+                }
+                self.alloc(Object::Tuple(converted))
+            }
+            _ => Ok(v),
+        }
+    }
+
+    fn text_result_as_bytes(&mut self, v: Value) -> Result<Value, Raise> {
+        let Value::Ref(r) = v else { return Ok(v) };
+        match self.object(r)? {
+            Object::Str(s) => {
+                let mut out = Vec::with_capacity(s.len());
+                for c in s.chars() {
+                    match u8::try_from(c as u32) {
+                        Ok(byte) => out.push(byte),
+                        Err(_) => return raise("SystemError", "a bytes method made a wide char"),
+                    }
+                }
+                self.alloc(Object::Bytes(out))
+            }
+            Object::List(items) | Object::Tuple(items) => {
+                let tuple = matches!(self.object(r)?, Object::Tuple(_));
+                let items = items.clone();
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.text_result_as_bytes(item)?);
+                }
+                self.alloc(if tuple {
+                    Object::Tuple(out)
+                } else {
+                    Object::List(out)
+                })
+            }
+            _ => Ok(v),
+        }
+    }
+}
+
+/// `bytes.split()`/`rsplit()` without a separator: runs of ASCII whitespace, at most
+/// `maxsplit` splits (negative: no limit), counted from the right for `rsplit`.
+fn split_whitespace(b: &[u8], maxsplit: i64, from_right: bool) -> Vec<&[u8]> {
+    let is_space = |c: &u8| ASCII_WHITESPACE.contains(c);
+    let mut words = Vec::new();
+    if !from_right {
+        let mut rest = b;
+        loop {
+            let start = rest.iter().position(|c| !is_space(c)).unwrap_or(rest.len());
+            rest = &rest[start..];
+            if rest.is_empty() {
+                break;
+            }
+            if maxsplit >= 0 && words.len() as i64 >= maxsplit {
+                words.push(rest);
+                break;
+            }
+            let end = rest.iter().position(is_space).unwrap_or(rest.len());
+            words.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    } else {
+        let mut rest = b;
+        loop {
+            let end = rest.iter().rposition(|c| !is_space(c)).map_or(0, |i| i + 1);
+            rest = &rest[..end];
+            if rest.is_empty() {
+                break;
+            }
+            if maxsplit >= 0 && words.len() as i64 >= maxsplit {
+                words.push(rest);
+                break;
+            }
+            let start = rest.iter().rposition(is_space).map_or(0, |i| i + 1);
+            words.push(&rest[start..]);
+            rest = &rest[..start];
+        }
+        words.reverse();
+    }
+    words
+}
+
+/// The codec an encoding name means (Python's aliases of the three there are).
+fn codec(encoding: &str) -> Result<&'static str, Raise> {
+    let normalized = encoding.to_ascii_lowercase().replace('_', "-");
+    Ok(match normalized.as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" => "utf-8",
+        "ascii" | "us-ascii" | "646" => "ascii",
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "latin" | "cp819" => "latin-1",
+        _ => return raise("LookupError", format!("unknown encoding: {encoding}")),
+    })
+}
+
+/// `str.encode`: UTF-8, ASCII and Latin-1 under the `strict`, `replace` (`?`) and `ignore`
+/// error handlers, with CPython's error message.
+pub(super) fn encode(text: &str, encoding: &str, errors: &str) -> Result<Vec<u8>, Raise> {
+    let limit: u32 = match codec(encoding)? {
+        "utf-8" => return Ok(text.as_bytes().to_vec()),
+        "ascii" => 128,
+        _ => 256,
+    };
+    let mut out = Vec::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (at, &c) in chars.iter().enumerate() {
+        if (c as u32) < limit {
+            out.push(c as u32 as u8);
+            continue;
+        }
+        match errors {
+            "replace" => out.push(b'?'),
+            "ignore" => {}
+            _ => {
+                let shown = match c as u32 {
+                    n if n < 0x100 => format!("\\x{n:02x}"),
+                    n if n < 0x10000 => format!("\\u{n:04x}"),
+                    n => format!("\\U{n:08x}"),
+                };
+                let codec = if limit == 128 { "ascii" } else { "latin-1" };
+                // CPython names the whole run of characters the codec cannot encode.
+                let run = chars[at..]
+                    .iter()
+                    .take_while(|c| **c as u32 >= limit)
+                    .count();
+                let what = if run > 1 {
+                    format!("characters in position {at}-{}", at + run - 1)
+                } else {
+                    format!("character '{shown}' in position {at}")
+                };
+                return Err(Raise::New(
+                    "UnicodeEncodeError",
+                    format!("'{codec}' codec can't encode {what}: ordinal not in range({limit})"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `bytes.decode`: UTF-8, ASCII and Latin-1 under the `strict`, `replace` and `ignore` error
+/// handlers, with CPython's error messages.
+fn decode(b: &[u8], encoding: &str, errors: &str) -> Result<String, Raise> {
+    let codec = codec(encoding)?;
+    // CPython names the bytes of the bad sequence: one byte, or a range.
+    let fail = |at: usize, span: usize, reason: &str| -> Raise {
+        let byte = b.get(at).copied().unwrap_or(0);
+        let what = if span > 1 {
+            format!("bytes in position {at}-{}", at + span - 1)
+        } else {
+            format!("byte 0x{byte:02x} in position {at}")
+        };
+        Raise::New(
+            "UnicodeDecodeError",
+            format!("'{codec}' codec can't decode {what}: {reason}"),
+        )
+    };
+    match codec {
+        "latin-1" => Ok(latin1(b)),
+        "ascii" => {
+            let mut out = String::with_capacity(b.len());
+            for (at, &c) in b.iter().enumerate() {
+                if c.is_ascii() {
+                    out.push(c as char);
+                } else {
+                    match errors {
+                        "replace" => out.push('\u{fffd}'),
+                        "ignore" => {}
+                        _ => return Err(fail(at, 1, "ordinal not in range(128)")),
+                    }
+                }
+            }
+            Ok(out)
+        }
+        _ => {
+            let mut out = String::with_capacity(b.len());
+            let mut rest = b;
+            let mut offset = 0;
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(valid) => {
+                        out.push_str(valid);
+                        return Ok(out);
+                    }
+                    Err(e) => {
+                        let good = e.valid_up_to();
+                        out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                        let at = offset + good;
+                        let bad = e.error_len();
+                        if errors != "replace" && errors != "ignore" {
+                            let lead = rest[good];
+                            let reason = match bad {
+                                None => "unexpected end of data",
+                                Some(_) if (0x80..0xc2).contains(&lead) || lead > 0xf4 => {
+                                    "invalid start byte"
+                                }
+                                Some(_) => "invalid continuation byte",
+                            };
+                            let span = bad.unwrap_or(rest.len() - good);
+                            return Err(fail(at, span, reason));
+                        }
+                        if errors == "replace" {
+                            out.push('\u{fffd}');
+                        }
+                        let skip = bad.unwrap_or(rest.len() - good);
+                        rest = &rest[good + skip..];
+                        offset = at + skip;
+                    }
+                }
+            }
+        }
+    }
+}
