@@ -44,6 +44,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("binascii", include_str!("library/binascii.py")),
     ("base64", include_str!("library/base64.py")),
     ("hashlib", include_str!("library/hashlib.py")),
+    ("datetime", include_str!("library/datetime.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),
