@@ -45,6 +45,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("base64", include_str!("library/base64.py")),
     ("hashlib", include_str!("library/hashlib.py")),
     ("datetime", include_str!("library/datetime.py")),
+    ("logging", include_str!("library/logging.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -99,6 +99,8 @@ def _check_tzinfo(tz):
 
 
 def _round_half_even(num, den):
+    if den < 0:
+        num, den = -num, -den
     q, r = divmod(num, den)
     if 2 * r > den or (2 * r == den and q % 2 == 1):
         q += 1
@@ -424,7 +426,7 @@ def _strftime(fmt, year, month, day, hour, minute, second, micro, offset, zone):
         elif d == 'Y':
             out.append('%d' % year)
         elif d == 'C':
-            out.append('%02d' % (year // 100))
+            out.append('%d' % (year // 100) if year < 1000 else '%02d' % (year // 100))
         elif d == 'H':
             out.append('%02d' % hour)
         elif d == 'I':
@@ -483,7 +485,7 @@ def _strptime(text, fmt):
         raise TypeError('strptime() argument 1 must be str, not %s'
                         % type(text if not isinstance(text, str) else fmt).__name__)
     fields = {'year': 1900, 'month': 1, 'day': 1, 'hour': 0, 'minute': 0, 'second': 0,
-              'micro': 0, 'offset': None, 'pm': None, 'yday': None}
+              'micro': 0, 'offset': None, 'pm': None, 'yday': None, 'twelve': False}
     pos = 0
 
     def fail():
@@ -544,6 +546,7 @@ def _strptime(text, fmt):
             fields['hour'] = number(2, 0, 23)
         elif d == 'I':
             fields['hour'] = number(2, 1, 12)
+            fields['twelve'] = True
         elif d == 'M':
             fields['minute'] = number(2, 0, 59)
         elif d == 'S':
@@ -591,12 +594,13 @@ def _strptime(text, fmt):
             raise ValueError("'%s' is a bad directive in format '%s'" % (d, '%' + d))
     if pos != len(text):
         raise ValueError('unconverted data remains: %s' % text[pos:])
-    if fields['pm'] is not None:
+    # As CPython: %p only moves an hour read by %I, and %I without %p is AM.
+    if fields['twelve']:
         hour = fields['hour'] % 12
         fields['hour'] = hour + 12 if fields['pm'] else hour
     if fields['yday'] is not None:
         y, m, dd = _ord2ymd(_ymd2ord(fields['year'], 1, 1) + fields['yday'] - 1)
-        fields['month'], fields['day'] = m, dd
+        fields['year'], fields['month'], fields['day'] = y, m, dd
     return fields
 
 
@@ -650,7 +654,7 @@ def _parse_iso_date(s):
             week, wd = rest[:2], rest[2]
         else:
             return None
-        if not (s[:4].isdigit() and week.isdigit() and wd.isdigit()):
+        if not (s[:4].isdigit() and week.isdigit() and wd.isdigit() and s.isascii()):
             return None
         return ('W', int(s[:4]), int(week), int(wd))
     if not all(p.isdigit() and p.isascii() for p in parts):
@@ -902,7 +906,8 @@ def _parse_clock(s):
         parts = s.split(':')
     else:
         parts = [s[i:i + 2] for i in range(0, len(s), 2)]
-    if not 1 <= len(parts) <= 3 or any(len(p) != 2 or not p.isdigit() for p in parts):
+    if not 1 <= len(parts) <= 3 or any(len(p) != 2 or not p.isdigit() or not p.isascii()
+                                       for p in parts):
         return None
     values = [int(p) for p in parts] + [0, 0]
     return values[0], values[1], values[2], frac
@@ -1147,7 +1152,8 @@ class datetime(date):
 
     def astimezone(self, tz=None):
         if tz is None:
-            tz = timezone.utc
+            # The local zone, which is UTC here, as CPython names it on such a host.
+            tz = timezone(timedelta(0), 'UTC')
         elif not isinstance(tz, tzinfo):
             raise TypeError('tz argument must be an instance of tzinfo')
         utc = datetime._from_us(self._utc_us(), tz)
@@ -1182,10 +1188,10 @@ class datetime(date):
         if fields[-1] == 0:
             del fields[-1]
         s = 'datetime.datetime(%s)' % ', '.join(str(f) for f in fields)
-        if self.tzinfo is not None:
-            s = s[:-1] + ', tzinfo=%r)' % (self.tzinfo,)
         if self.fold:
             s = s[:-1] + ', fold=1)'
+        if self.tzinfo is not None:
+            s = s[:-1] + ', tzinfo=%r)' % (self.tzinfo,)
         return s
 
     def ctime(self):

@@ -75,11 +75,11 @@ impl Vm {
         match a.method {
             "decode" => {
                 let encoding = match a.get(0, "encoding") {
-                    Some(v) => self.decode_arg(v, "encoding")?,
+                    Some(v) => self.decode_arg(v, "decode", "encoding")?,
                     None => "utf-8".to_owned(),
                 };
                 let errors = match a.get(1, "errors") {
-                    Some(v) => self.decode_arg(v, "errors")?,
+                    Some(v) => self.decode_arg(v, "decode", "errors")?,
                     None => "strict".to_owned(),
                 };
                 a.done(2)?;
@@ -87,9 +87,30 @@ impl Vm {
                 self.str_value(text)
             }
             "hex" => {
-                a.done(0)?;
-                let text: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                self.str_value(text)
+                let sep = a.get(0, "sep");
+                let per = match a.get(1, "bytes_per_sep") {
+                    Some(v) => self.index_arg(v)?,
+                    None => 1,
+                };
+                a.done(2)?;
+                let sep = match sep {
+                    None => None,
+                    Some(v) => {
+                        let text = match v {
+                            Value::Ref(r) => match self.object(r)? {
+                                Object::Str(s) => s.clone(),
+                                Object::Bytes(b) => latin1(b),
+                                _ => return raise("TypeError", "sep must be str or bytes."),
+                            },
+                            _ => return raise("TypeError", "sep must be str or bytes."),
+                        };
+                        if text.chars().count() != 1 {
+                            return raise("ValueError", "sep must be length 1.");
+                        }
+                        text.chars().next()
+                    }
+                };
+                self.str_value(hex_with(&b, sep, per))
             }
             "join" => {
                 a.exactly(1)?;
@@ -234,16 +255,20 @@ impl Vm {
         }
     }
 
-    pub(super) fn decode_arg(&self, v: Value, name: &str) -> Result<String, Raise> {
+    pub(super) fn decode_arg(&self, v: Value, method: &str, name: &str) -> Result<String, Raise> {
         if let Value::Ref(r) = v
             && let Object::Str(s) = self.object(r)?
         {
             return Ok(s.clone());
         }
-        let t = self.type_name(v)?;
+        // CPython names None as itself here, other values by their type.
+        let t = match v {
+            Value::None => "None".to_owned(),
+            other => self.type_name(other)?,
+        };
         raise(
             "TypeError",
-            format!("decode() argument '{name}' must be str, not {t}"),
+            format!("{method}() argument '{name}' must be str, not {t}"),
         )
     }
 
@@ -265,6 +290,15 @@ impl Vm {
         let mut positional = std::mem::take(&mut a.positional);
         for v in positional.iter_mut() {
             *v = self.bytes_arg_as_text(method, *v)?;
+        }
+        // The searching methods take an int needle as one byte.
+        if matches!(method, "find" | "rfind" | "index" | "rindex" | "count")
+            && let Some(Value::Int(n)) = positional.first().copied()
+        {
+            let Ok(byte) = u8::try_from(n) else {
+                return raise("ValueError", "byte must be in range(0, 256)");
+            };
+            positional[0] = self.str_value((byte as char).to_string())?;
         }
         let mut keywords = std::mem::take(&mut a.keywords);
         for (_, v) in keywords.iter_mut() {
@@ -384,15 +418,70 @@ fn split_whitespace(b: &[u8], maxsplit: i64, from_right: bool) -> Vec<&[u8]> {
     words
 }
 
-/// The codec an encoding name means (Python's aliases of the three there are).
+/// `bytes.hex(sep, bytes_per_sep)`: groups of `per` bytes counted from the right (from the
+/// left when negative), as CPython's.
+fn hex_with(b: &[u8], sep: Option<char>, per: i64) -> String {
+    let digits: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
+    let (Some(sep), true) = (sep, per != 0) else {
+        return digits.concat();
+    };
+    let size = per.unsigned_abs() as usize;
+    let mut out = String::with_capacity(b.len() * 3);
+    for (i, d) in digits.iter().enumerate() {
+        let boundary = if per > 0 {
+            i > 0 && (b.len() - i) % size == 0
+        } else {
+            i > 0 && i % size == 0
+        };
+        if boundary {
+            out.push(sep);
+        }
+        out.push_str(d);
+    }
+    out
+}
+
+/// The codec an encoding name means: Python's normalisation (runs of other characters than
+/// letters, digits and `.` become `_`) and its aliases of the three codecs there are.
 fn codec(encoding: &str) -> Result<&'static str, Raise> {
-    let normalized = encoding.to_ascii_lowercase().replace('_', "-");
+    let mut normalized = String::with_capacity(encoding.len());
+    let mut gap = false;
+    for c in encoding.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            if gap && !normalized.is_empty() {
+                normalized.push('_');
+            }
+            gap = false;
+            normalized.push(c.to_ascii_lowercase());
+        } else {
+            gap = true;
+        }
+    }
     Ok(match normalized.as_str() {
-        "utf-8" | "utf8" | "u8" | "utf" => "utf-8",
-        "ascii" | "us-ascii" | "646" => "ascii",
-        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "latin" | "cp819" => "latin-1",
+        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" | "utf8_ucs2" | "utf8_ucs4" => "utf-8",
+        "ascii" | "us_ascii" | "us" | "646" | "ansi_x3.4_1968" | "ansi_x3_4_1968"
+        | "ansi_x3.4_1986" | "cp367" | "csascii" | "ibm367" | "iso646_us" | "iso_646.irv_1991"
+        | "iso_ir_6" => "ascii",
+        "latin_1" | "latin1" | "latin" | "l1" | "iso8859_1" | "iso_8859_1" | "8859" | "cp819"
+        | "ibm819" | "iso_ir_100" | "csisolatin1" | "iso_8859_1_1987" => "latin-1",
         _ => return raise("LookupError", format!("unknown encoding: {encoding}")),
     })
+}
+
+/// An error handler other than `strict`, `replace`, `ignore` and `backslashreplace` (and
+/// `xmlcharrefreplace` for encoding), met at an error: CPython's LookupError for a name it
+/// does not know, NotImplementedError for one it has that this VM does not.
+fn other_handler(errors: &str) -> Raise {
+    match errors {
+        "surrogateescape" | "surrogatepass" | "namereplace" | "xmlcharrefreplace" => Raise::New(
+            "NotImplementedError",
+            format!("the error handler '{errors}' is not in the subset"),
+        ),
+        _ => Raise::New(
+            "LookupError",
+            format!("unknown error handler name '{errors}'"),
+        ),
+    }
 }
 
 /// `str.encode`: UTF-8, ASCII and Latin-1 under the `strict`, `replace` (`?`) and `ignore`
@@ -413,12 +502,10 @@ pub(super) fn encode(text: &str, encoding: &str, errors: &str) -> Result<Vec<u8>
         match errors {
             "replace" => out.push(b'?'),
             "ignore" => {}
-            _ => {
-                let shown = match c as u32 {
-                    n if n < 0x100 => format!("\\x{n:02x}"),
-                    n if n < 0x10000 => format!("\\u{n:04x}"),
-                    n => format!("\\U{n:08x}"),
-                };
+            "backslashreplace" => out.extend_from_slice(escaped(c).as_bytes()),
+            "xmlcharrefreplace" => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
+            "strict" => {
+                let shown = escaped(c);
                 let codec = if limit == 128 { "ascii" } else { "latin-1" };
                 // CPython names the whole run of characters the codec cannot encode.
                 let run = chars[at..]
@@ -435,9 +522,19 @@ pub(super) fn encode(text: &str, encoding: &str, errors: &str) -> Result<Vec<u8>
                     format!("'{codec}' codec can't encode {what}: ordinal not in range({limit})"),
                 ));
             }
+            other => return Err(other_handler(other)),
         }
     }
     Ok(out)
+}
+
+/// A character as Python escapes it: `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+fn escaped(c: char) -> String {
+    match c as u32 {
+        n if n < 0x100 => format!("\\x{n:02x}"),
+        n if n < 0x10000 => format!("\\u{n:04x}"),
+        n => format!("\\U{n:08x}"),
+    }
 }
 
 /// `bytes.decode`: UTF-8, ASCII and Latin-1 under the `strict`, `replace` and `ignore` error
@@ -468,7 +565,9 @@ fn decode(b: &[u8], encoding: &str, errors: &str) -> Result<String, Raise> {
                     match errors {
                         "replace" => out.push('\u{fffd}'),
                         "ignore" => {}
-                        _ => return Err(fail(at, 1, "ordinal not in range(128)")),
+                        "backslashreplace" => out.push_str(&format!("\\x{c:02x}")),
+                        "strict" => return Err(fail(at, 1, "ordinal not in range(128)")),
+                        other => return Err(other_handler(other)),
                     }
                 }
             }
@@ -489,7 +588,10 @@ fn decode(b: &[u8], encoding: &str, errors: &str) -> Result<String, Raise> {
                         out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
                         let at = offset + good;
                         let bad = e.error_len();
-                        if errors != "replace" && errors != "ignore" {
+                        if !matches!(errors, "replace" | "ignore" | "backslashreplace") {
+                            if errors != "strict" {
+                                return Err(other_handler(errors));
+                            }
                             let lead = rest[good];
                             let reason = match bad {
                                 None => "unexpected end of data",
@@ -501,10 +603,16 @@ fn decode(b: &[u8], encoding: &str, errors: &str) -> Result<String, Raise> {
                             let span = bad.unwrap_or(rest.len() - good);
                             return Err(fail(at, span, reason));
                         }
-                        if errors == "replace" {
-                            out.push('\u{fffd}');
-                        }
                         let skip = bad.unwrap_or(rest.len() - good);
+                        match errors {
+                            "replace" => out.push('\u{fffd}'),
+                            "backslashreplace" => {
+                                for byte in &rest[good..good + skip] {
+                                    out.push_str(&format!("\\x{byte:02x}"));
+                                }
+                            }
+                            _ => {}
+                        }
                         rest = &rest[good + skip..];
                         offset = at + skip;
                     }

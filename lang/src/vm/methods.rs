@@ -710,11 +710,11 @@ impl Vm {
             }
             "encode" => {
                 let encoding = match a.get(0, "encoding") {
-                    Some(v) => self.decode_arg(v, "encoding")?,
+                    Some(v) => self.decode_arg(v, "encode", "encoding")?,
                     None => "utf-8".to_owned(),
                 };
                 let errors = match a.get(1, "errors") {
-                    Some(v) => self.decode_arg(v, "errors")?,
+                    Some(v) => self.decode_arg(v, "encode", "errors")?,
                     None => "strict".to_owned(),
                 };
                 a.done(2)?;
