@@ -46,10 +46,13 @@ pub const MODULES: &[(&str, &str)] = &[
     ("hashlib", include_str!("library/hashlib.py")),
     ("datetime", include_str!("library/datetime.py")),
     ("logging", include_str!("library/logging.py")),
+    ("posixpath", include_str!("library/posixpath.py")),
+    ("os", include_str!("library/os.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),
     ),
+    ("os.path", include_str!("library/posixpath.py")),
 ];
 
 /// The source of library module `name`, if there is one.
