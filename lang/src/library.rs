@@ -48,6 +48,8 @@ pub const MODULES: &[(&str, &str)] = &[
     ("logging", include_str!("library/logging.py")),
     ("posixpath", include_str!("library/posixpath.py")),
     ("os", include_str!("library/os.py")),
+    ("keyword", include_str!("library/keyword.py")),
+    ("types", include_str!("library/types.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),
