@@ -50,6 +50,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("os", include_str!("library/os.py")),
     ("keyword", include_str!("library/keyword.py")),
     ("types", include_str!("library/types.py")),
+    ("struct", include_str!("library/struct.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -26,6 +26,55 @@ impl Vm {
             }
         };
         match name {
+            // `struct`: a float as IEEE 754 binary32 or binary64 bytes, and back. binary32
+            // rounds to nearest; a finite value beyond its range is CPython's OverflowError.
+            "float_pack" => {
+                let x = match arg(0)? {
+                    Value::Float(f) => f,
+                    Value::Int(n) => n as f64,
+                    _ => return raise("TypeError", "_sl.float_pack() needs a float"),
+                };
+                let little = matches!(arg(2)?, Value::Bool(true));
+                let bytes = match arg(1)? {
+                    Value::Int(4) => {
+                        let narrow = x as f32;
+                        if narrow.is_infinite() && x.is_finite() {
+                            return raise("OverflowError", "float too large to pack with f format");
+                        }
+                        if little {
+                            narrow.to_le_bytes().to_vec()
+                        } else {
+                            narrow.to_be_bytes().to_vec()
+                        }
+                    }
+                    _ if little => x.to_le_bytes().to_vec(),
+                    _ => x.to_be_bytes().to_vec(),
+                };
+                self.alloc(Object::Bytes(bytes))
+            }
+            "float_unpack" => {
+                let bytes = self.bytes_of(arg(0)?)?;
+                let little = matches!(arg(1)?, Value::Bool(true));
+                let value = match (bytes.len(), little) {
+                    (4, true) => {
+                        f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as f64
+                    }
+                    (4, false) => {
+                        f32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as f64
+                    }
+                    (8, _) => {
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(&bytes);
+                        if little {
+                            f64::from_le_bytes(word)
+                        } else {
+                            f64::from_be_bytes(word)
+                        }
+                    }
+                    _ => return raise("ValueError", "_sl.float_unpack() needs 4 or 8 bytes"),
+                };
+                Ok(Value::Float(value))
+            }
             // `hashlib`: the digest of a bytes object under an algorithm's name.
             "hash_digest" => {
                 let algorithm = self.text_arg(arg(0)?)?;

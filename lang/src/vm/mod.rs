@@ -465,6 +465,8 @@ const BUILTINS: &[&str] = &[
     "_sl.hash_digest",
     "_sl.b64encode",
     "_sl.b64decode",
+    "_sl.float_pack",
+    "_sl.float_unpack",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
