@@ -480,10 +480,9 @@ mod tests {
         assert!((2..=10).contains(&seen), "{seen} accepts in 500 ms");
     }
 
-    /// A node running its most calls answers the next with 429 and a JSON error, before
-    /// reading the body; a freed turn lets the next call through the bound.
-    #[tokio::test]
-    async fn calls_past_the_bound_get_429() {
+    /// A gateway without jobs whose one user, alice, has token `t`, and a call of function
+    /// `f` by her.
+    fn alices_gateway() -> (Gateway, impl Fn() -> Request) {
         let users = sl_rpc::endpoint::StaticTokens(
             [("t".to_owned(), "alice".to_owned())].into_iter().collect(),
         );
@@ -506,6 +505,14 @@ mod tests {
                 .body(axum::body::Body::from("{}"))
                 .unwrap()
         };
+        (g, request)
+    }
+
+    /// A node running its most calls answers the next with 429 and a JSON error, before
+    /// reading the body; a freed turn lets the next call through the bound.
+    #[tokio::test]
+    async fn calls_past_the_bound_get_429() {
+        let (g, request) = alices_gateway();
         // Every turn taken, by other users (one user may hold only half).
         let all: Vec<_> = (0..CALLS_MAX)
             .map(|i| g.calls.take(&format!("user{}", i % 2)).unwrap())
@@ -537,28 +544,7 @@ mod tests {
     /// the per-user bound, while the node still has turns for others.
     #[tokio::test]
     async fn one_users_calls_past_their_share_get_429() {
-        let users = sl_rpc::endpoint::StaticTokens(
-            [("t".to_owned(), "alice".to_owned())].into_iter().collect(),
-        );
-        let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-            .build_recorder()
-            .handle();
-        let g = Gateway::new(
-            Slot::default(),
-            Arc::new(users),
-            Sources::default(),
-            metrics,
-            Arc::new(|| (true, "ok".to_owned())),
-            None,
-        );
-        let request = || {
-            Request::builder()
-                .method("POST")
-                .uri("/v1/functions/f")
-                .header(header::AUTHORIZATION, "Bearer t")
-                .body(axum::body::Body::from("{}"))
-                .unwrap()
-        };
+        let (g, request) = alices_gateway();
         let held: Vec<_> = (0..CALLS_PER_USER_MAX)
             .map(|_| g.calls.take("alice").unwrap())
             .collect();
