@@ -44,6 +44,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("binascii", include_str!("library/binascii.py")),
     ("base64", include_str!("library/base64.py")),
     ("hashlib", include_str!("library/hashlib.py")),
+    ("_datecalc", include_str!("library/_datecalc.py")),
     ("datetime", include_str!("library/datetime.py")),
     ("logging", include_str!("library/logging.py")),
     ("posixpath", include_str!("library/posixpath.py")),

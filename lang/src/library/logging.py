@@ -7,6 +7,8 @@
 # are no file, socket or rotating handlers.
 import sys
 
+import _datecalc
+
 CRITICAL = 50
 FATAL = CRITICAL
 ERROR = 40
@@ -124,15 +126,10 @@ class Formatter:
         return {'%': '%(asctime)', '{': '{asctime', '$': 'asctime'}[self._style] in self._fmt
 
     def formatTime(self, record, datefmt=None):
-        if datefmt or self.default_time_format != '%Y-%m-%d %H:%M:%S':
-            import datetime as _dt
-            moment = _dt.datetime.utcfromtimestamp(record.created)
-            s = moment.strftime(datefmt or self.default_time_format)
-            if datefmt:
-                return s
-        else:
-            s = _utc_text(record.created)
-        if self.default_msec_format:
+        # Local time is UTC here; whole seconds floored, as time.localtime() takes them.
+        fields = _datecalc._utc_fields(int(record.created // 1))
+        s = _datecalc._strftime(datefmt or self.default_time_format, *fields, None, None)
+        if not datefmt and self.default_msec_format:
             s = self.default_msec_format % (s, record.msecs)
         return s
 
@@ -173,26 +170,6 @@ class Formatter:
 
 
 _default_formatter = Formatter()
-
-
-def _utc_text(t):
-    # '%Y-%m-%d %H:%M:%S' of a UTC instant (days to civil date: eras of 400 years from March).
-    secs = int(t // 1)
-    days, rest = divmod(secs, 86400)
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    y = yoe + era * 400
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    if m <= 2:
-        y += 1
-    hh, rest = divmod(rest, 3600)
-    mm, ss = divmod(rest, 60)
-    return '%04d-%02d-%02d %02d:%02d:%02d' % (y, m, d, hh, mm, ss)
 
 
 class Filter:

@@ -74,15 +74,7 @@ impl Vm {
         };
         match a.method {
             "decode" => {
-                let encoding = match a.get(0, "encoding") {
-                    Some(v) => self.decode_arg(v, "decode", "encoding")?,
-                    None => "utf-8".to_owned(),
-                };
-                let errors = match a.get(1, "errors") {
-                    Some(v) => self.decode_arg(v, "decode", "errors")?,
-                    None => "strict".to_owned(),
-                };
-                a.done(2)?;
+                let (encoding, errors) = self.codec_args(a)?;
                 let text = decode(&b, &encoding, &errors)?;
                 self.str_value(text)
             }
@@ -120,14 +112,17 @@ impl Vm {
                     if i > 0 {
                         out.extend_from_slice(&b);
                     }
-                    match item {
-                        Value::Ref(r) if matches!(self.object(r)?, Object::Bytes(_)) => {
-                            if let Object::Bytes(x) = self.object(r)? {
-                                out.extend_from_slice(x);
-                            }
-                        }
-                        other => {
-                            let t = self.type_name(other)?;
+                    let part = match item {
+                        Value::Ref(r) => match self.object(r)? {
+                            Object::Bytes(x) => Some(x),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match part {
+                        Some(x) => out.extend_from_slice(x),
+                        None => {
+                            let t = self.type_name(item)?;
                             return raise(
                                 "TypeError",
                                 format!(
@@ -255,7 +250,21 @@ impl Vm {
         }
     }
 
-    pub(super) fn decode_arg(&self, v: Value, method: &str, name: &str) -> Result<String, Raise> {
+    /// `encoding` and `errors` of `str.encode`/`bytes.decode` (defaults `utf-8`, `strict`).
+    pub(super) fn codec_args(&self, a: &mut Args<'_>) -> Result<(String, String), Raise> {
+        let encoding = match a.get(0, "encoding") {
+            Some(v) => self.codec_arg(v, a.method, "encoding")?,
+            None => "utf-8".to_owned(),
+        };
+        let errors = match a.get(1, "errors") {
+            Some(v) => self.codec_arg(v, a.method, "errors")?,
+            None => "strict".to_owned(),
+        };
+        a.done(2)?;
+        Ok((encoding, errors))
+    }
+
+    fn codec_arg(&self, v: Value, method: &str, name: &str) -> Result<String, Raise> {
         if let Value::Ref(r) = v
             && let Object::Str(s) = self.object(r)?
         {

@@ -709,15 +709,7 @@ impl Vm {
                 self.str_value(out)
             }
             "encode" => {
-                let encoding = match a.get(0, "encoding") {
-                    Some(v) => self.decode_arg(v, "encode", "encoding")?,
-                    None => "utf-8".to_owned(),
-                };
-                let errors = match a.get(1, "errors") {
-                    Some(v) => self.decode_arg(v, "encode", "errors")?,
-                    None => "strict".to_owned(),
-                };
-                a.done(2)?;
+                let (encoding, errors) = self.codec_args(a)?;
                 let bytes = super::bytes_methods::encode(&text, &encoding, &errors)?;
                 self.alloc(Object::Bytes(bytes))
             }

@@ -932,37 +932,10 @@ impl Vm {
                 ..
             })) => {
                 let (of, at, kind, size) = (*of, *index as usize, *kind, *size);
-                *index = index.saturating_add(1);
-                let entry = match self.object(of)? {
-                    Object::Dict(d) if d.len() != size as usize => {
-                        return raise("RuntimeError", "dictionary changed size during iteration");
-                    }
-                    Object::Dict(d) => d.next_from(at).map(|(at, e)| (at, *e)),
-                    _ => None,
-                };
-                if let Some((found, _)) = entry
-                    && let Some(Object::Iter(Iter::DictView { index, left, .. })) =
-                        self.state.heap.get_mut(r)
-                {
-                    if *left == 0 {
-                        return raise("RuntimeError", "dictionary keys changed during iteration");
-                    }
-                    *left -= 1;
-                    // Past the holes a removal left (the iterator moved by one above).
-                    if found > at {
-                        *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
-                    }
+                if matches!(self.object(of)?, Object::Dict(d) if d.len() != size as usize) {
+                    return raise("RuntimeError", "dictionary changed size during iteration");
                 }
-                if entry.is_none()
-                    && matches!(
-                        self.state.heap.get(r),
-                        Some(Object::Iter(Iter::DictView { left, .. })) if *left > 0
-                    )
-                    && matches!(self.object(of)?, Object::Dict(_))
-                {
-                    return raise("RuntimeError", "dictionary keys changed during iteration");
-                }
-                let entry = entry.map(|(_, e)| e);
+                let entry = self.owed_entry(r, of, at)?;
                 return match (entry, kind) {
                     (None, _) => Ok(None),
                     (Some((k, _)), crate::heap::ViewKind::Keys) => Ok(Some(k)),
@@ -1027,41 +1000,7 @@ impl Vm {
             Object::Set { items, .. } if items.len() != size as usize => {
                 return raise("RuntimeError", "Set changed size during iteration");
             }
-            Object::Dict(d) | Object::Set { items: d, .. } => {
-                let is_dict = matches!(self.object(of)?, Object::Dict(_));
-                match d.next_from(index) {
-                    Some((found, &(k, _))) => {
-                        if let Some(Object::Iter(Iter::Seq {
-                            index: at, left, ..
-                        })) = self.state.heap.get_mut(r)
-                        {
-                            if is_dict && *left == 0 {
-                                return raise(
-                                    "RuntimeError",
-                                    "dictionary keys changed during iteration",
-                                );
-                            }
-                            *left = left.saturating_sub(1);
-                            // Past the holes a removal left (the index moved by one above).
-                            if found > index {
-                                *at = u32::try_from(found + 1).unwrap_or(u32::MAX);
-                            }
-                        }
-                        Some(k)
-                    }
-                    // The end with entries still owed, the size unchanged: removals and
-                    // insertions moved them (a squeeze) past this iterator.
-                    None if is_dict
-                        && matches!(
-                            self.state.heap.get(r),
-                            Some(Object::Iter(Iter::Seq { left, .. })) if *left > 0
-                        ) =>
-                    {
-                        return raise("RuntimeError", "dictionary keys changed during iteration");
-                    }
-                    None => None,
-                }
-            }
+            Object::Dict(_) | Object::Set { .. } => self.owed_entry(r, of, index)?.map(|(k, _)| k),
             Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
             // A str's index is a byte offset (each step O(1)); it moved by one above, and moves
             // on by the rest of a wider character here. An offset inside a character (only a
@@ -1086,6 +1025,38 @@ impl Vm {
             self.park_exhausted(r);
         }
         Ok(item)
+    }
+
+    /// The next entry of dict or set iterator `r` (an `Iter::Seq` or `Iter::DictView` over
+    /// `of`) at position `at` or after it: it steps over the holes removals left and counts
+    /// down the entries it owes. A dict that gives more entries than it had, or ends owing
+    /// some, had keys removed and others added at the same size (a squeeze moved them):
+    /// CPython's "dictionary keys changed during iteration".
+    fn owed_entry(&mut self, r: u32, of: u32, at: usize) -> Result<Option<(Value, Value)>, Raise> {
+        let (entry, is_dict) = match self.object(of)? {
+            Object::Dict(d) => (d.next_from(at).map(|(p, e)| (p, *e)), true),
+            Object::Set { items, .. } => (items.next_from(at).map(|(p, e)| (p, *e)), false),
+            _ => return Ok(None),
+        };
+        let Some(Object::Iter(Iter::Seq { index, left, .. } | Iter::DictView { index, left, .. })) =
+            self.state.heap.get_mut(r)
+        else {
+            return raise("SystemError", "not a dict or set iterator");
+        };
+        match entry {
+            Some((found, e)) => {
+                if is_dict && *left == 0 {
+                    return raise("RuntimeError", "dictionary keys changed during iteration");
+                }
+                *left = left.saturating_sub(1);
+                *index = u32::try_from(found + 1).unwrap_or(u32::MAX);
+                Ok(Some(e))
+            }
+            None if is_dict && *left > 0 => {
+                raise("RuntimeError", "dictionary keys changed during iteration")
+            }
+            None => Ok(None),
+        }
     }
 
     /// Marks a sequence iterator that just ran out as done for good.

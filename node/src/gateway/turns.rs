@@ -64,8 +64,8 @@ impl Turns {
         })
     }
 
-    /// Turns free on the node (for tests and the dashboard's sake).
-    pub fn available(&self) -> usize {
+    #[cfg(test)]
+    fn available(&self) -> usize {
         self.all.available_permits()
     }
 }

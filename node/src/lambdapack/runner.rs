@@ -345,7 +345,11 @@ impl Runner {
         let (mut flops, mut bytes_remote) = (0f64, 0u64);
         // Stored intermediates only the chain read. Only the leased node's can be stored: a
         // chained node's one parent is the node before it, whose intermediates were held.
-        let mut sole_reads = None;
+        let mut sole_reads = Vec::new();
+        // Whether the chain may take one more node (its bounds).
+        let may_extend = |chain: &Vec<Vec<u8>>| {
+            chain.len() < CHAIN_NODES_MAX && started.elapsed() < CHAIN_RUN_MAX
+        };
         let mut fetch_time = Duration::ZERO;
         let mut kernel_time = Duration::ZERO;
         let children = loop {
@@ -361,18 +365,16 @@ impl Runner {
                 sole_reads: consumed,
                 next_reads,
             } = self
-                .fetch_operands(&prepared, &node, &grant.label, &mut held)
+                .fetch_operands(&prepared, &node, &grant.label, &mut held, chain.is_empty())
                 .await?;
+            sole_reads.extend(consumed);
             bytes_remote += remote;
             fetch_time += step.elapsed();
             let step = Instant::now();
             // The chained child's other operands are read while this kernel runs (dropped with
             // this future if the lease is lost).
             let mut warming = tokio::task::JoinSet::new();
-            if !next_reads.is_empty()
-                && chain.len() < CHAIN_NODES_MAX
-                && started.elapsed() < CHAIN_RUN_MAX
-            {
+            if !next_reads.is_empty() && may_extend(&chain) {
                 warming.spawn(self.clone().warm(next_reads, grant.label.clone()));
             }
             let outcome = {
@@ -382,19 +384,17 @@ impl Runner {
                     .map_err(|e| Error::Transient(e.to_string()))??
             };
             kernel_time += step.elapsed();
+            // Warmed tiles are held for the next node too: with no tile cache
+            // (`SLNODE_TILE_CACHE_MIB=0`) they would otherwise be read again.
             while let Some(warmed) = warming.join_next().await {
-                bytes_remote += warmed.unwrap_or(0);
+                if let Ok((remote, tiles)) = warmed {
+                    bytes_remote += remote;
+                    held.extend(tiles);
+                }
             }
             flops += outcome.flops;
-            sole_reads.get_or_insert(consumed);
             let next = match children.as_slice() {
-                [only]
-                    if only.parents == 1
-                        && chain.len() < CHAIN_NODES_MAX
-                        && started.elapsed() < CHAIN_RUN_MAX =>
-                {
-                    Some(only.key.clone())
-                }
+                [only] if only.parents == 1 && may_extend(&chain) => Some(only.key.clone()),
                 _ => None,
             };
             for (key, tile, intermediate) in outcome.results {
@@ -506,25 +506,12 @@ impl Runner {
             } => (Reply::Ok, grants),
             other => (other, Vec::new()),
         };
-        // One was asked for; any more go back at once rather than wait out their lease.
-        for extra in grants.split_off(grants.len().min(1)) {
-            warn!(
-                dag = extra.dag.0,
-                "the leader granted more nodes than asked"
-            );
-            let _ = self
-                .link
-                .propose(Command::DagExpire {
-                    dag: extra.dag,
-                    key: extra.key,
-                    epoch: extra.epoch,
-                })
-                .await;
-        }
+        // One was asked for, and `dag_acquire` grants at most what is asked.
+        debug_assert!(grants.len() <= 1, "granted more nodes than asked");
         match reply {
             Reply::Ok => {
                 // Intermediates only this chain read are no longer needed by anyone.
-                for key in sole_reads.into_iter().flatten() {
+                for key in sole_reads {
                     if let Err(e) = self.store.delete_prefix(&key).await {
                         debug!("deleting a consumed tile: {e}");
                     }
@@ -591,6 +578,7 @@ impl Runner {
         node: &sl_linalg::dag::Node,
         label: &Label,
         held: &mut HashMap<Vec<u8>, Arc<Tile>>,
+        leased: bool,
     ) -> Result<Operands, Error> {
         let (reads, keys, children, sole_reads, next_reads) = {
             let (prepared, node, label) = (prepared.clone(), node.clone(), label.clone());
@@ -610,11 +598,17 @@ impl Runner {
                 let reads = cluster::reads(&dag, &node)?;
                 let keys = keyed(&reads);
                 let children = cluster::children(&dag, &node)?;
-                let sole_reads: Vec<Vec<u8>> = cluster::sole_reads(&dag, &node)?
-                    .iter()
-                    .filter(|t| prepared.is_intermediate(t))
-                    .map(|t| prepared.tile_key(t))
-                    .collect();
+                // Only the leased node's: a chained node's one parent is the node before it,
+                // whose intermediates were held, never stored.
+                let sole_reads: Vec<Vec<u8>> = if leased {
+                    cluster::sole_reads(&dag, &node)?
+                        .iter()
+                        .filter(|t| prepared.is_intermediate(t))
+                        .map(|t| prepared.tile_key(t))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 // The tiles a chained child reads besides this node's results.
                 let next_reads = match children.as_slice() {
                     [(child, 1)] => {
@@ -682,19 +676,26 @@ impl Runner {
     }
 
     /// Reads `keys` into the tile cache (those not there yet); the bytes that came from other
-    /// nodes. Failures are left to the read that needs the tile.
-    async fn warm(self: Arc<Self>, keys: Vec<(Vec<u8>, Label)>, label: Label) -> u64 {
-        let mut remote = 0;
+    /// nodes, and the tiles (for the next node's held set). Failures are left to the read that
+    /// needs the tile.
+    async fn warm(
+        self: Arc<Self>,
+        keys: Vec<(Vec<u8>, Label)>,
+        label: Label,
+    ) -> (u64, Vec<(Vec<u8>, Arc<Tile>)>) {
+        let (mut remote, mut tiles) = (0, Vec::new());
         for (key, expected) in keys {
-            if self.cache.get(&key, &expected).is_some() {
+            if let Some(tile) = self.cache.get(&key, &expected) {
+                tiles.push((key, tile));
                 continue;
             }
             if let Ok((Some(tile), moved)) = fetch(&self.store, &key, &label, &expected).await {
                 remote += moved;
-                self.cache.insert(key, expected, tile);
+                self.cache.insert(key.clone(), expected, tile.clone());
+                tiles.push((key, tile));
             }
         }
-        remote
+        (remote, tiles)
     }
 
     async fn prepared(&self, grant: &NodeGrant) -> Result<Arc<Prepared>, Error> {
