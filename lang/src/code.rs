@@ -151,6 +151,9 @@ pub enum Instr {
     /// Pops a mapping and merges it into the dict `n` below the top (`**` in calls and displays).
     DictMerge(u32),
     BuildSet(u32),
+    /// A display of more than two constants: built as CPython builds it, from a frozenset
+    /// constant (made from the items, then remade from its own order) merged into a new set.
+    BuildConstSet(u32),
     /// Pops a value and adds it to the set `n` below the top.
     SetAdd(u32),
     /// Unpacks an iterable into `before` items, a list of the rest, and `after` items.

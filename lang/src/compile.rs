@@ -12,6 +12,7 @@ use rustpython_parser::{Mode, parse};
 
 use crate::code::{BinOp, CmpOp, Code, Const, Instr, Module};
 
+mod folding;
 mod patterns;
 pub(crate) use patterns::visit as visit_pattern;
 
@@ -1856,7 +1857,12 @@ impl Function {
                 for item in &set.elts {
                     self.expr(s, item)?;
                 }
-                self.emit(Instr::BuildSet(set.elts.len() as u32));
+                let n = set.elts.len() as u32;
+                self.emit(if n > 2 && set.elts.iter().all(folding::is_constant) {
+                    Instr::BuildConstSet(n)
+                } else {
+                    Instr::BuildSet(n)
+                });
             }
             // `target := value`: the value stays as the expression's; the name binds in the
             // enclosing function (scope analysis made it a local there), also from inside a

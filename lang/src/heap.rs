@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::frame::Frame;
+use crate::set_table::{self, SetTable};
 use crate::value::Value;
 
 /// A dictionary key: the hashable values, with Python's equalities folded in (`True == 1`,
@@ -27,7 +28,7 @@ use crate::value::Value;
 pub enum Key {
     None,
     Int(i64),
-    /// An int beyond 64 bits, in decimal (ints that fit are always `Int`).
+    /// An int beyond 64 bits, sign and hexadecimal magnitude (ints that fit are always `Int`).
     Big(String),
     /// A float that is not integral, by its bits.
     Float(u64),
@@ -102,6 +103,9 @@ pub type KeyHasher = BuildHasherDefault<FxHasher>;
 pub struct Dict {
     slots: Vec<Option<(Value, Value)>>,
     index: HashMap<Key, u32, KeyHasher>,
+    /// A set's CPython table while every key has a process-independent hash (see
+    /// [`crate::set_table`]); None for dicts and for sets iterated in insertion order.
+    table: Option<Box<SetTable>>,
 }
 
 /// Holes a dict keeps however few its entries (squeezing tiny dicts buys nothing).
@@ -112,7 +116,21 @@ impl Dict {
         Dict {
             slots: Vec::with_capacity(n),
             index: HashMap::with_capacity_and_hasher(n, KeyHasher::default()),
+            table: None,
         }
+    }
+
+    /// An empty set's entries, with CPython's table.
+    pub fn new_set() -> Dict {
+        Dict {
+            table: Some(Box::default()),
+            ..Dict::default()
+        }
+    }
+
+    /// The set's table, while it keeps one.
+    pub fn table(&self) -> Option<&SetTable> {
+        self.table.as_deref()
     }
 
     pub fn len(&self) -> usize {
@@ -196,6 +214,18 @@ impl Dict {
     pub fn clear(&mut self) {
         self.slots.clear();
         self.index.clear();
+        if self.table.is_some() {
+            self.replace_set(Dict::new_set());
+        }
+    }
+
+    /// Gives a set the entries and table of `new` (CPython's `set_swap_bodies`, and `clear`):
+    /// the finger `pop()` walks on from stays the set's own.
+    pub fn replace_set(&mut self, mut new: Dict) {
+        if let (Some(old), Some(t)) = (&self.table, &mut new.table) {
+            t.set_finger(old.finger());
+        }
+        *self = new;
     }
 
     /// Whether the index and the slots agree: one index entry per live slot, each live slot
@@ -216,6 +246,8 @@ impl Dict {
                 }
                 _ => false,
             }
+        }) && self.table.as_ref().is_none_or(|t| {
+            t.is_consistent(self.index.values().map(|i| *i as usize), self.slots.len())
         })
     }
 
@@ -223,9 +255,15 @@ impl Dict {
     pub fn remove(&mut self, key: &Key) -> Option<(Value, Value)> {
         let at = self.index.remove(key)? as usize;
         let removed = self.slots.get_mut(at)?.take();
+        if let Some(t) = &mut self.table {
+            t.remove(at);
+        }
         // Trailing holes go at once: `popitem` loops and stacks stay compact.
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
+        }
+        if let Some(t) = &mut self.table {
+            t.truncate(self.slots.len());
         }
         let holes = self.slots.len().saturating_sub(self.index.len());
         if holes > DICT_HOLES_KEPT && holes > self.index.len() {
@@ -249,9 +287,18 @@ impl Dict {
             *i = moved_to[*i as usize];
             debug_assert!(*i != u32::MAX, "an indexed position was a hole");
         }
+        if let Some(t) = &mut self.table {
+            t.remap(&moved_to);
+        }
     }
 
     pub fn insert(&mut self, key: Key, k: Value, v: Value) {
+        self.insert_hashed(key, k, v, None);
+    }
+
+    /// `insert` with the key's CPython hash when the caller knows it (a set keeps its table
+    /// only while it learns every new key's hash; ints and floats it works out itself).
+    pub fn insert_hashed(&mut self, key: Key, k: Value, v: Value, hash: Option<i64>) {
         match self.index.get(&key) {
             Some(i) => {
                 if let Some(Some(e)) = self.slots.get_mut(*i as usize) {
@@ -259,15 +306,128 @@ impl Dict {
                 }
             }
             None => {
-                self.index.insert(key, self.slots.len() as u32);
+                let at = self.slots.len();
+                if let Some(t) = &mut self.table {
+                    let added = match hash.or_else(|| key_hash(&key)) {
+                        Some(h) => t.add(h, at).is_ok(),
+                        None => false,
+                    };
+                    if !added {
+                        self.table = None;
+                    }
+                }
+                self.index.insert(key, at as u32);
                 self.slots.push(Some((k, v)));
             }
         }
     }
 
+    /// The position `set.pop()` takes (CPython's: the table's finger moves past it), or the
+    /// first in insertion order for a set without a table. The caller removes it.
+    pub fn pop_position(&mut self) -> Option<usize> {
+        match &mut self.table {
+            Some(t) => t.pop_position(),
+            None => self.positions().next(),
+        }
+    }
+
+    /// A copy of this set as CPython's `set.copy()` makes it (its table sized afresh).
+    pub fn set_copy(&self) -> Dict {
+        let mut copy = Dict {
+            slots: self.slots.clone(),
+            index: self.index.clone(),
+            table: None,
+        };
+        if let Some(t) = &self.table {
+            copy.table = t.copied().ok().map(Box::new);
+        }
+        copy
+    }
+
+    /// Adds the keys of set `other` that this set lacks, as CPython's `set_merge` does: one
+    /// resize up front, then `other`'s entries in its iteration order (a copy when this set is
+    /// empty).
+    pub fn merge_set(&mut self, other: &Dict) {
+        if other.is_empty() {
+            return;
+        }
+        if other.table.is_some() && self.table.as_ref().is_some_and(|t| t.is_fresh()) {
+            *self = other.set_copy();
+            return;
+        }
+        self.reserve_set(other.len());
+        for (key, k, hash) in other.set_entries() {
+            if !self.contains(key) {
+                self.insert_hashed(key.clone(), k, Value::None, hash);
+            }
+        }
+    }
+
+    /// The entries of a set in its iteration order (the table's, else insertion order), with
+    /// their keys and, when the table knows it, their CPython hash.
+    pub fn set_entries(&self) -> Vec<(&Key, Value, Option<i64>)> {
+        let mut key_at: Vec<Option<&Key>> = vec![None; self.slots.len()];
+        for (key, at) in &self.index {
+            if let Some(slot) = key_at.get_mut(*at as usize) {
+                *slot = Some(key);
+            }
+        }
+        let entry = |at: usize, hash: Option<i64>| {
+            let key = (*key_at.get(at)?)?;
+            let (k, _) = self.slot(at)?;
+            Some((key, *k, hash))
+        };
+        match &self.table {
+            Some(t) => t
+                .entries()
+                .filter_map(|(at, h)| entry(at, Some(h)))
+                .collect(),
+            None => self.positions().filter_map(|at| entry(at, None)).collect(),
+        }
+    }
+
+    /// Rebuilds a set's table when over a quarter of it is dummies (what CPython's
+    /// `difference_update` does after its removals).
+    pub fn shed_dummies(&mut self) {
+        if let Some(t) = &mut self.table
+            && t.shed_dummies().is_err()
+        {
+            self.table = None;
+        }
+    }
+
+    /// Prepares for `incoming` keys that may all be new (an update from a dict: CPython sizes
+    /// the table once).
+    pub fn reserve_set(&mut self, incoming: usize) {
+        if let Some(t) = &mut self.table
+            && t.reserve_for(incoming).is_err()
+        {
+            self.table = None;
+        }
+    }
+
     /// Memory the slots take (holes included), for the memory limit.
     pub fn slot_count(&self) -> usize {
-        self.slots.len()
+        self.slots.len() + self.table.as_ref().map_or(0, |t| t.slot_count() / 4)
+    }
+}
+
+/// CPython's hash of a key whose hash does not depend on the process and can be had from the
+/// key alone (ints of any size, floats); tuples' hashes come from the VM.
+pub fn key_hash(key: &Key) -> Option<i64> {
+    match key {
+        Key::Int(n) => Some(set_table::int_hash(*n)),
+        Key::Float(bits) => set_table::float_hash(f64::from_bits(*bits)),
+        Key::Big(hex) => {
+            let (negative, digits) = match hex.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, hex.as_str()),
+            };
+            let n = num_bigint::BigUint::parse_bytes(digits.as_bytes(), 16)?;
+            let r = num_traits::ToPrimitive::to_i64(&(n % set_table::MODULUS))?;
+            Some(set_table::fix(if negative { -r } else { r }))
+        }
+        _ => None,
     }
 }
 
@@ -827,5 +987,77 @@ impl Heap {
         self.allocated_bytes = 0;
         self.live_bytes = bytes as u64;
         bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int_set(keys: impl Iterator<Item = i64>) -> Dict {
+        let mut d = Dict::new_set();
+        for n in keys {
+            d.insert(Key::Int(n), Value::Int(n), Value::None);
+        }
+        d
+    }
+
+    fn order(d: &Dict) -> Vec<i64> {
+        d.set_entries()
+            .into_iter()
+            .map(|(_, v, _)| match v {
+                Value::Int(n) => n,
+                _ => panic!("an int set"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_squeeze_keeps_the_table_naming_each_entry() {
+        let mut d = int_set(0..200);
+        let before: Vec<i64> = order(&d).into_iter().filter(|n| n % 5 == 0).collect();
+        for n in (0..200).filter(|n| n % 5 != 0) {
+            d.remove(&Key::Int(n));
+        }
+        assert!(
+            d.positions().all(|at| at < 150),
+            "the holes were squeezed out"
+        );
+        assert!(d.is_consistent());
+        assert_eq!(order(&d), before, "removals move no entry in the table");
+        let at = d.pop_position().unwrap();
+        assert_eq!(d.slot(at).map(|(k, _)| *k), Some(Value::Int(before[0])));
+    }
+
+    #[test]
+    fn a_set_whose_table_misses_an_entry_is_inconsistent() {
+        let mut d = int_set(0..10);
+        assert!(d.is_consistent());
+        d.table = Some(Box::default());
+        assert!(
+            !d.is_consistent(),
+            "a fresh table names none of the ten entries"
+        );
+        let mut e = int_set(0..10);
+        e.remove(&Key::Int(3));
+        let mut stale = int_set(0..10);
+        stale.table = e.table.clone();
+        assert!(
+            !stale.is_consistent(),
+            "a table without the entry at position 3"
+        );
+    }
+
+    #[test]
+    fn a_key_without_a_stable_hash_drops_the_table() {
+        let mut d = int_set(0..3);
+        d.insert(Key::Str("a".into()), Value::None, Value::None);
+        assert!(d.table().is_none());
+        assert!(d.is_consistent());
+        d.clear();
+        assert!(
+            d.table().is_none(),
+            "a dict never gains a table by clearing"
+        );
     }
 }

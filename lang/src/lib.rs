@@ -27,6 +27,8 @@ pub mod frame;
 pub mod heap;
 pub mod library;
 pub mod scope;
+pub mod set_algebra;
+pub mod set_table;
 pub mod value;
 pub mod vm;
 

@@ -652,11 +652,7 @@ impl Vm {
             }
             "set" | "frozenset" => {
                 count(&args, 0, 1)?;
-                let items = match args.first() {
-                    None => Vec::new(),
-                    Some(v) => self.collect_items(*v)?,
-                };
-                self.make_set(items, name == "frozenset")
+                self.set_from(args.first().copied(), name == "frozenset")
             }
             "round" => {
                 count(&args, 1, 2)?;

@@ -395,12 +395,13 @@ impl Vm {
                     Data::List(_) => Object::List(values),
                     Data::Tuple(_) => Object::Tuple(values),
                     _ => {
-                        let mut set = Dict::default();
+                        let mut set = Dict::new_set();
                         for v in values {
                             let key = self
                                 .key(v)
                                 .map_err(|_| Error::NotData("unhashable".into()))?;
-                            set.insert(key, v, Value::None);
+                            let hash = self.stable_hash(v, 0);
+                            set.insert_hashed(key, v, Value::None, hash);
                         }
                         Object::Set {
                             items: set,

@@ -881,7 +881,7 @@ impl Vm {
         }
     }
 
-    fn dict_of(&self, v: Value) -> Result<Dict, Raise> {
+    pub(super) fn dict_of(&self, v: Value) -> Result<Dict, Raise> {
         match v {
             Value::Ref(r) => match self.object(r)? {
                 Object::Dict(d) | Object::Set { items: d, .. } => Ok(d.clone()),
@@ -891,7 +891,11 @@ impl Vm {
         }
     }
 
-    fn with_dict<T>(&mut self, r: Value, f: impl FnOnce(&mut Dict) -> T) -> Result<T, Raise> {
+    pub(super) fn with_dict<T>(
+        &mut self,
+        r: Value,
+        f: impl FnOnce(&mut Dict) -> T,
+    ) -> Result<T, Raise> {
         match r {
             Value::Ref(r) => match self.state.heap.get_mut(r) {
                 Some(Object::Dict(d)) | Some(Object::Set { items: d, .. }) => Ok(f(d)),
@@ -1001,147 +1005,13 @@ impl Vm {
         }
     }
 
-    fn dict_ref(&self, v: Value) -> Result<&Dict, Raise> {
+    pub(super) fn dict_ref(&self, v: Value) -> Result<&Dict, Raise> {
         match v {
             Value::Ref(r) => match self.object(r)? {
                 Object::Dict(d) | Object::Set { items: d, .. } => Ok(d),
                 _ => raise("SystemError", "not a dict"),
             },
             _ => raise("SystemError", "not a dict"),
-        }
-    }
-
-    fn set_method(&mut self, receiver: Value, a: &mut Args<'_>) -> Result<Value, Raise> {
-        let name = a.method;
-        let frozen = matches!(receiver, Value::Ref(r) if matches!(self.object(r)?, Object::Set { frozen: true, .. }));
-        let mutating = matches!(
-            name,
-            "add"
-                | "remove"
-                | "discard"
-                | "pop"
-                | "clear"
-                | "update"
-                | "difference_update"
-                | "intersection_update"
-        );
-        if frozen && mutating {
-            return self.no_method(receiver, name);
-        }
-        match name {
-            "add" | "remove" | "discard" => {
-                a.exactly(1)?;
-                let v = a.positional[0];
-                let key = self.key(v)?;
-                match name {
-                    "add" => {
-                        self.with_dict(receiver, |d| d.insert(key, v, Value::None))?;
-                    }
-                    _ => {
-                        let removed = self.with_dict(receiver, |d| d.remove(&key))?;
-                        if removed.is_none() && name == "remove" {
-                            return self.key_error(v);
-                        }
-                    }
-                }
-                Ok(Value::None)
-            }
-            "pop" => {
-                a.done(0)?;
-                let set = self.dict_ref(receiver)?;
-                let first = self
-                    .set_order(set)
-                    .first()
-                    .and_then(|i| set.slot(*i).copied());
-                let Some((k, _)) = first else {
-                    return raise("KeyError", "'pop from an empty set'");
-                };
-                let key = self.key(k)?;
-                self.with_dict(receiver, |d| d.remove(&key))?;
-                Ok(k)
-            }
-            "clear" => {
-                a.done(0)?;
-                self.with_dict(receiver, |d| *d = Dict::default())?;
-                Ok(Value::None)
-            }
-            "copy" => {
-                a.done(0)?;
-                let d = self.dict_of(receiver)?;
-                self.alloc(Object::Set { items: d, frozen })
-            }
-            "update"
-            | "union"
-            | "intersection"
-            | "difference"
-            | "symmetric_difference"
-            | "difference_update"
-            | "intersection_update" => {
-                let others = std::mem::take(&mut a.positional);
-                a.done(0)?;
-                let mut current = self.dict_of(receiver)?;
-                for other in others {
-                    let items = self.collect_items(other)?;
-                    let mut keys = Vec::with_capacity(items.len());
-                    for v in &items {
-                        keys.push(self.key(*v)?);
-                    }
-                    match name {
-                        "update" | "union" => {
-                            for (key, v) in keys.into_iter().zip(items) {
-                                current.insert(key, v, Value::None);
-                            }
-                        }
-                        "intersection" | "intersection_update" => {
-                            let mut kept = Dict::default();
-                            for (k, v) in current.iter() {
-                                let key = self.key(*k)?;
-                                if keys.contains(&key) {
-                                    kept.insert(key, *k, *v);
-                                }
-                            }
-                            current = kept;
-                        }
-                        "difference" | "difference_update" => {
-                            for key in keys {
-                                current.remove(&key);
-                            }
-                        }
-                        _ => {
-                            for (key, v) in keys.into_iter().zip(items) {
-                                if current.remove(&key).is_none() {
-                                    current.insert(key, v, Value::None);
-                                }
-                            }
-                        }
-                    }
-                }
-                if name.ends_with("update") {
-                    self.with_dict(receiver, |d| *d = current)?;
-                    Ok(Value::None)
-                } else {
-                    self.alloc(Object::Set {
-                        items: current,
-                        frozen,
-                    })
-                }
-            }
-            "issubset" | "issuperset" | "isdisjoint" => {
-                a.exactly(1)?;
-                let mine = self.dict_of(receiver)?;
-                let items = self.collect_items(a.positional[0])?;
-                let mut theirs = Dict::default();
-                for v in items {
-                    let key = self.key(v)?;
-                    theirs.insert(key, v, Value::None);
-                }
-                Ok(Value::Bool(match name {
-                    "issubset" => mine.keys().all(|k| theirs.contains(k)),
-                    "issuperset" => theirs.keys().all(|k| mine.contains(k)),
-                    _ => !mine.keys().any(|k| theirs.contains(k)),
-                }))
-            }
-            _ => self.no_method(receiver, name),
         }
     }
 

@@ -23,6 +23,7 @@ mod ops;
 mod patterns;
 mod protocols;
 mod set_order;
+mod sets;
 mod text;
 mod type_methods;
 
@@ -1289,6 +1290,8 @@ impl Vm {
                     self.push(a)?;
                 } else if self.is_user_object(a) || self.is_user_object(b) {
                     self.operator(Operator::Inplace(op), a, b, Stage::Inplace, false)?;
+                } else if let Some(r) = self.inplace_container(op, a, b)? {
+                    self.push(r)?;
                 } else {
                     let r = self.binary(op, a, b)?;
                     self.push(r)?;
@@ -1575,14 +1578,15 @@ impl Vm {
                 let set = self.make_set(items, false)?;
                 self.push(set)?;
             }
+            Instr::BuildConstSet(n) => {
+                let items = self.pop_n(n as usize)?;
+                let set = self.make_constant_set(items)?;
+                self.push(set)?;
+            }
             Instr::SetAdd(n) => {
                 let v = self.pop()?;
-                let key = self.key(v)?;
                 let target = self.stack_at(n)?;
-                match self.state.heap.get_mut(target) {
-                    Some(Object::Set { items, .. }) => items.insert(key, v, Value::None),
-                    _ => return raise("SystemError", "set target"),
-                }
+                self.set_add(target, v)?;
             }
             Instr::UnpackEx { before, after } => {
                 let v = self.pop()?;

@@ -4,7 +4,7 @@
 use super::{Raise, Vm, raise};
 use crate::code::{BinOp, CmpOp};
 use crate::frame::{FrameKind, Operator, Stage};
-use crate::heap::{Dict, Object};
+use crate::heap::Object;
 use crate::value::{NOT_IMPLEMENTED, Value};
 
 /// The special method for an operator, its reflected form, and its in-place form.
@@ -258,108 +258,6 @@ impl Vm {
         }
         self.operator(Operator::Compare(op), a, b, Stage::Forward, false)?;
         Ok(true)
-    }
-
-    pub(super) fn make_set(&mut self, items: Vec<Value>, frozen: bool) -> Result<Value, Raise> {
-        let mut set = Dict::default();
-        for v in items {
-            let key = self.key(v)?;
-            set.insert(key, v, Value::None);
-        }
-        self.alloc(Object::Set { items: set, frozen })
-    }
-
-    /// The items of a set, frozenset or dict's keys, for set operators.
-    /// A dict's `keys()` and `items()` views take part as the sets they are (`d.keys() & s`);
-    /// their result is a set.
-    pub(super) fn set_items(&mut self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
-        let Value::Ref(r) = v else {
-            return Ok(None);
-        };
-        let (dict, kind) = match self.object(r)? {
-            Object::Set { items, frozen } => return Ok(Some((items.clone(), *frozen))),
-            Object::DictView { dict, kind } => (*dict, *kind),
-            _ => return Ok(None),
-        };
-        let entries = match self.object(dict)? {
-            Object::Dict(d) => d.to_vec(),
-            _ => return Ok(None),
-        };
-        let mut set = Dict::default();
-        match kind {
-            crate::heap::ViewKind::Keys => {
-                for (k, _) in entries {
-                    let key = self.key(k)?;
-                    set.insert(key, k, Value::None);
-                }
-            }
-            crate::heap::ViewKind::Items => {
-                for (k, v) in entries {
-                    let pair = self.alloc(Object::Tuple(vec![k, v]))?;
-                    let key = self.key(pair)?;
-                    set.insert(key, pair, Value::None);
-                }
-            }
-            _ => return Ok(None),
-        }
-        Ok(Some((set, false)))
-    }
-
-    /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins).
-    pub(super) fn set_binary(
-        &mut self,
-        op: BinOp,
-        a: Value,
-        b: Value,
-    ) -> Result<Option<Value>, Raise> {
-        // Only these are set operators: nothing is copied for any other.
-        if !matches!(
-            op,
-            BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
-        ) {
-            return Ok(None);
-        }
-        let (Some((x, frozen)), Some((y, _))) = (self.set_items(a)?, self.set_items(b)?) else {
-            return Ok(None);
-        };
-        let mut out = Dict::default();
-        match op {
-            BinOp::BitOr => {
-                out = x.clone();
-                // CPython adds the right operand's elements in its iteration order.
-                for at in self.set_order(&y) {
-                    let Some(&(k, _)) = y.slot(at) else { continue };
-                    let key = self.key(k)?;
-                    if !out.contains(&key) {
-                        out.insert(key, k, Value::None);
-                    }
-                }
-            }
-            BinOp::BitAnd | BinOp::Sub => {
-                for (k, _) in x.iter() {
-                    let key = self.key(*k)?;
-                    if y.contains(&key) == (op == BinOp::BitAnd) {
-                        out.insert(key, *k, Value::None);
-                    }
-                }
-            }
-            BinOp::BitXor => {
-                for (k, _) in x.iter() {
-                    let key = self.key(*k)?;
-                    if !y.contains(&key) {
-                        out.insert(key, *k, Value::None);
-                    }
-                }
-                for (k, _) in y.iter() {
-                    let key = self.key(*k)?;
-                    if !x.contains(&key) {
-                        out.insert(key, *k, Value::None);
-                    }
-                }
-            }
-            _ => return Ok(None),
-        }
-        self.alloc(Object::Set { items: out, frozen }).map(Some)
     }
 
     /// `container[lo:hi:step] = value` (`None` value: `del`).
