@@ -52,6 +52,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("keyword", include_str!("library/keyword.py")),
     ("types", include_str!("library/types.py")),
     ("struct", include_str!("library/struct.py")),
+    ("pprint", include_str!("library/pprint.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -154,11 +154,17 @@ def _make_init(cls, all_fields, frozen):
     return __init__
 
 
+# The reprs this module made (pprint splits only instances whose repr is one of them, as
+# CPython's pprint does).
+_GENERATED_REPRS = set()
+
+
 def _make_repr(all_fields):
     shown = [f.name for f in all_fields if f.repr]
     def __repr__(self):
         parts = [name + '=' + repr(getattr(self, name)) for name in shown]
         return type(self).__qualname__ + '(' + ', '.join(parts) + ')'
+    _GENERATED_REPRS.add(__repr__)
     return __repr__
 
 
