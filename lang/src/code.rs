@@ -154,6 +154,10 @@ pub enum Instr {
     /// A display of more than two constants: built as CPython builds it, from a frozenset
     /// constant (made from the items, then remade from its own order) merged into a new set.
     BuildConstSet(u32),
+    /// The frozenset constant a `for` over a display of constants iterates.
+    BuildConstFrozenSet(u32),
+    /// Pops an iterable and updates the set `n` below the top with it (`{*a, *b}`).
+    SetUpdate(u32),
     /// Pops a value and adds it to the set `n` below the top.
     SetAdd(u32),
     /// Unpacks an iterable into `before` items, a list of the rest, and `after` items.
@@ -201,7 +205,7 @@ pub enum Instr {
     WithExit,
     /// Replaces the list on top by a set of its items (`{*a, b}`). (New instructions go last:
     /// snapshots hold code.)
-    ListToSet,
+
     /// `match`: pushes whether the value on top (kept) is one a sequence pattern may match
     /// (list, tuple, range, deque, a namedtuple; never str or bytes).
     MatchSequence,

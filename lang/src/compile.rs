@@ -809,7 +809,7 @@ impl Function {
             }
             ast::Stmt::For(f) => {
                 self.nested(s, at)?;
-                self.expr(s, &f.iter)?;
+                self.iterable(s, &f.iter)?;
                 self.emit(Instr::GetIter);
                 let start = self.here();
                 let exit = self.emit(Instr::ForIter(0));
@@ -1516,7 +1516,7 @@ impl Function {
         if let Some(g) = c.generators.iter().find(|g| g.is_async) {
             return Err(s.unsupported(g.iter.range().start().to_usize(), "async comprehensions"));
         }
-        self.expr(s, &first.iter)?;
+        self.iterable(s, &first.iter)?;
         self.emit(Instr::GetIter);
         let free = crate::scope::genexpr_free(c);
         let mut by_value = Vec::new();
@@ -1850,8 +1850,30 @@ impl Function {
                 self.emit(Instr::LoadAttr(name));
             }
             ast::Expr::Set(set) if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) => {
-                self.starred_list(s, &set.elts)?;
-                self.emit(Instr::ListToSet);
+                // CPython 3.11's shape: the items before the first star make the set, each
+                // starred part updates it (a set merged, a dict's keys added after one resize)
+                // and each later item is added.
+                let first_star = set
+                    .elts
+                    .iter()
+                    .position(|e| matches!(e, ast::Expr::Starred(_)))
+                    .unwrap_or(set.elts.len());
+                for item in &set.elts[..first_star] {
+                    self.expr(s, item)?;
+                }
+                self.emit(Instr::BuildSet(first_star as u32));
+                for item in &set.elts[first_star..] {
+                    match item {
+                        ast::Expr::Starred(inner) => {
+                            self.expr(s, &inner.value)?;
+                            self.emit(Instr::SetUpdate(0));
+                        }
+                        other => {
+                            self.expr(s, other)?;
+                            self.emit(Instr::SetAdd(0));
+                        }
+                    }
+                }
             }
             ast::Expr::Set(set) => {
                 for item in &set.elts {
@@ -1966,7 +1988,7 @@ impl Function {
             if k == 0 && matches!(kind, Comprehension::Generator(_)) {
                 self.emit(Instr::LoadLocal(0));
             } else {
-                self.expr(s, &g.iter)?;
+                self.iterable(s, &g.iter)?;
             }
             if k == 0 {
                 self.renames.push(std::mem::take(&mut scope));
@@ -2040,6 +2062,22 @@ impl Function {
     }
 
     /// A list built item by item, `*iterable` items spliced in.
+    /// The iterable of a `for` or a comprehension. A set display of constants there is a
+    /// frozenset constant in CPython (its AST optimizer folds it), which iterates in the
+    /// frozenset's order rather than a new set's.
+    fn iterable(&mut self, s: &mut Shared<'_>, e: &ast::Expr) -> Result<(), Error> {
+        match e {
+            ast::Expr::Set(set) if set.elts.iter().all(folding::is_constant) => {
+                for item in &set.elts {
+                    self.expr(s, item)?;
+                }
+                self.emit(Instr::BuildConstFrozenSet(set.elts.len() as u32));
+                Ok(())
+            }
+            _ => self.expr(s, e),
+        }
+    }
+
     fn starred_list(&mut self, s: &mut Shared<'_>, items: &[ast::Expr]) -> Result<(), Error> {
         self.emit(Instr::BuildList(0));
         for item in items {

@@ -323,11 +323,13 @@ impl Dict {
     }
 
     /// The position `set.pop()` takes (CPython's: the table's finger moves past it), or the
-    /// first in insertion order for a set without a table. The caller removes it.
+    /// newest for a set without a table. The caller removes it.
     pub fn pop_position(&mut self) -> Option<usize> {
         match &mut self.table {
             Some(t) => t.pop_position(),
-            None => self.positions().next(),
+            // Any order is CPython's for keys whose hashes change per process: the newest
+            // entry is O(1) to find.
+            None => self.slots.len().checked_sub(1),
         }
     }
 
@@ -352,7 +354,7 @@ impl Dict {
             return;
         }
         if other.table.is_some() && self.table.as_ref().is_some_and(|t| t.is_fresh()) {
-            *self = other.set_copy();
+            self.replace_set(other.set_copy());
             return;
         }
         self.reserve_set(other.len());

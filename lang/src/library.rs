@@ -53,6 +53,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("types", include_str!("library/types.py")),
     ("struct", include_str!("library/struct.py")),
     ("pprint", include_str!("library/pprint.py")),
+    ("csv", include_str!("library/csv.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

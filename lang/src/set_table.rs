@@ -221,13 +221,15 @@ impl SetTable {
             return;
         };
         let s = std::mem::replace(s, EMPTY) as usize;
-        if let Some(slot) = self.slots.get_mut(s) {
-            debug_assert_eq!(slot.at as usize, at);
-            *slot = Slot {
-                hash: -1,
-                at: DUMMY,
-            };
-            self.used -= 1;
+        match self.slots.get_mut(s) {
+            Some(slot) if slot.at as usize == at => {
+                *slot = Slot {
+                    hash: -1,
+                    at: DUMMY,
+                };
+                self.used -= 1;
+            }
+            _ => debug_assert!(false, "slot_of named a slot holding another position"),
         }
     }
 
@@ -264,22 +266,25 @@ impl SetTable {
         })
     }
 
-    /// The dict moved its entries (`moved_to[old] = new`, `u32::MAX` for holes).
+    /// The dict moved its entries (`moved_to[old] = new`, `u32::MAX` for holes): O(dict
+    /// positions), never O(table), so a set that shrank from a large peak squeezes cheaply.
     pub fn remap(&mut self, moved_to: &[u32]) {
-        let mut live = 0;
-        for slot in self.slots.iter_mut().filter(|s| s.at < DUMMY) {
-            let to = moved_to.get(slot.at as usize).copied().unwrap_or(u32::MAX);
+        let mut slot_of = vec![EMPTY; moved_to.iter().filter(|m| **m != u32::MAX).count()];
+        for (old, s) in self.slot_of.iter().enumerate() {
+            if *s == EMPTY {
+                continue;
+            }
+            let to = moved_to.get(old).copied().unwrap_or(u32::MAX);
             debug_assert!(to != u32::MAX, "a live table slot named a dict hole");
-            slot.at = to;
-            live = live.max(to as usize + 1);
-        }
-        self.slot_of.clear();
-        self.slot_of.resize(live, EMPTY);
-        for (s, slot) in self.slots.iter().enumerate() {
-            if let Some(entry) = self.slot_of.get_mut(slot.at as usize) {
-                *entry = s as u32;
+            if let (Some(slot), Some(entry)) = (
+                self.slots.get_mut(*s as usize),
+                slot_of.get_mut(to as usize),
+            ) {
+                slot.at = to;
+                *entry = *s;
             }
         }
+        self.slot_of = slot_of;
     }
 
     /// The dict dropped its trailing holes: positions from `len` on are free again.
@@ -324,7 +329,7 @@ impl SetTable {
         let size = self.slots.len();
         if !size.is_power_of_two()
             || !(MIN_SIZE..=SLOTS_MAX).contains(&size)
-            || self.fill * 5 >= (size - 1) * 3
+            || self.fill.saturating_mul(5) >= (size - 1) * 3
             || self.slot_of.len() > slots
         {
             return false;

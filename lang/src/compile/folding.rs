@@ -102,7 +102,9 @@ fn binary(op: ast::Operator, l: Folded, r: Folded) -> Option<Folded> {
                     Some(Folded::Float((x as f64).powf(y as f64)))
                 };
             }
-            O::Pow if x != 0 && (bits(x) as u128) * (y as u128) > MAX_INT_BITS as u128 => {
+            O::Pow
+                if x != 0 && (bits(x) as u128).saturating_mul(y as u128) > MAX_INT_BITS as u128 =>
+            {
                 return None;
             }
             O::Pow => x.checked_pow(u32::try_from(y).ok()?)?,

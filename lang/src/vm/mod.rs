@@ -1293,7 +1293,15 @@ impl Vm {
                 } else if let Some(r) = self.inplace_container(op, a, b)? {
                     self.push(r)?;
                 } else {
-                    let r = self.binary(op, a, b)?;
+                    let r = match self.binary(op, a, b) {
+                        // CPython names the in-place operator: `for |=:`.
+                        Err(Raise::New("TypeError", m))
+                            if m.starts_with("unsupported operand type(s) for ") =>
+                        {
+                            return raise("TypeError", m.replacen(": ", "=: ", 1));
+                        }
+                        r => r?,
+                    };
                     self.push(r)?;
                 }
             }
@@ -1556,11 +1564,6 @@ impl Vm {
                 let result = self.match_class(subject, class, names, positional)?;
                 self.push(result)?;
             }
-            Instr::ListToSet => {
-                let items = self.pop_list_items()?;
-                let set = self.make_set(items, false)?;
-                self.push(set)?;
-            }
             Instr::DictMerge(n) => {
                 let mapping = self.pop()?;
                 let pairs = self.mapping_items(mapping)?;
@@ -1578,10 +1581,16 @@ impl Vm {
                 let set = self.make_set(items, false)?;
                 self.push(set)?;
             }
-            Instr::BuildConstSet(n) => {
+            Instr::BuildConstSet(n) | Instr::BuildConstFrozenSet(n) => {
                 let items = self.pop_n(n as usize)?;
-                let set = self.make_constant_set(items)?;
+                let set =
+                    self.make_constant_set(items, matches!(instr, Instr::BuildConstFrozenSet(_)))?;
                 self.push(set)?;
+            }
+            Instr::SetUpdate(n) => {
+                let v = self.pop()?;
+                let target = self.stack_at(n)?;
+                self.set_update(target, v)?;
             }
             Instr::SetAdd(n) => {
                 let v = self.pop()?;

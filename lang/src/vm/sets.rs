@@ -35,9 +35,13 @@ impl Vm {
     }
 
     /// A set display of constants, as CPython 3.11 makes it: the compiler's frozenset of the
-    /// items, remade from its own iteration order when the constants are merged, then merged
-    /// into a new set (`SET_UPDATE`).
-    pub(super) fn make_constant_set(&mut self, items: Vec<Value>) -> Result<Value, Raise> {
+    /// items, remade from its own iteration order when the constants are merged, then (for a
+    /// display, not a `for` over one) merged into a new set (`SET_UPDATE`).
+    pub(super) fn make_constant_set(
+        &mut self,
+        items: Vec<Value>,
+        frozen: bool,
+    ) -> Result<Value, Raise> {
         let mut constant = Dict::new_set();
         for v in items {
             let (key, v, hash) = self.keyed(v)?;
@@ -47,12 +51,20 @@ impl Vm {
         for (key, v, hash) in constant.set_entries() {
             remade.insert_hashed(key.clone(), v, Value::None, hash);
         }
-        let mut set = Dict::new_set();
-        set.merge_set(&remade);
-        self.alloc(Object::Set {
-            items: set,
-            frozen: false,
-        })
+        let items = if frozen {
+            remade
+        } else {
+            let mut set = Dict::new_set();
+            set.merge_set(&remade);
+            set
+        };
+        self.alloc(Object::Set { items, frozen })
+    }
+
+    /// `{*v}`: the set `target` updated with `v` as `set.update` would.
+    pub(super) fn set_update(&mut self, target: u32, v: Value) -> Result<(), Raise> {
+        let other = self.operand(v)?;
+        self.with_dict(Value::Ref(target), |d| set_algebra::update(d, &other))
     }
 
     /// Adds `v` to the set `target` (a set comprehension's step).
@@ -132,14 +144,7 @@ impl Vm {
             }
             "pop" => {
                 a.done(0)?;
-                let at = if self.dict_ref(receiver)?.table().is_some() {
-                    self.with_dict(receiver, |d| d.pop_position())?
-                } else {
-                    // A set that lost its table (it held a str once) pops what it iterates
-                    // first.
-                    let set = self.dict_ref(receiver)?;
-                    self.set_order(set).first().copied()
-                };
+                let at = self.with_dict(receiver, |d| d.pop_position())?;
                 let popped = at.and_then(|at| self.dict_ref(receiver).ok()?.slot(at).copied());
                 let Some((k, _)) = popped else {
                     return raise("KeyError", "'pop from an empty set'");
@@ -260,36 +265,30 @@ impl Vm {
         }
     }
 
-    /// The entries of a set, or of a dict's keys or items view, for set operators.
-    /// A dict's `keys()` and `items()` views take part as the sets they are (`d.keys() & s`);
-    /// their result is a set.
-    pub(super) fn set_items(&mut self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
-        let Value::Ref(r) = v else {
-            return Ok(None);
-        };
-        let (dict, kind) = match self.object(r)? {
-            Object::Set { items, frozen } => return Ok(Some((items.clone(), *frozen))),
-            Object::DictView { dict, kind } => (*dict, *kind),
-            _ => return Ok(None),
-        };
-        let entries = match self.object(dict)? {
-            Object::Dict(d) => d.to_vec(),
-            _ => return Ok(None),
-        };
-        let mut set = Dict::new_set();
-        for (k, v) in entries {
-            let item = match kind {
-                crate::heap::ViewKind::Keys => k,
-                crate::heap::ViewKind::Items => self.alloc(Object::Tuple(vec![k, v]))?,
-                _ => return Ok(None),
-            };
-            let (key, item, hash) = self.keyed(item)?;
-            set.insert_hashed(key, item, Value::None, hash);
+    /// A set's or frozenset's entries and kind.
+    fn set_of(&self, v: Value) -> Result<Option<(Dict, bool)>, Raise> {
+        if let Value::Ref(r) = v
+            && let Object::Set { items, frozen } = self.object(r)?
+        {
+            return Ok(Some((items.clone(), *frozen)));
         }
-        Ok(Some((set, false)))
+        Ok(None)
     }
 
-    /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins).
+    /// Whether `v` is a dict's keys or items view (which take part in set operators).
+    fn set_like_view(&self, v: Value) -> Result<Option<(u32, crate::heap::ViewKind)>, Raise> {
+        if let Value::Ref(r) = v
+            && let Object::DictView { dict, kind } = self.object(r)?
+            && !matches!(kind, crate::heap::ViewKind::Values)
+        {
+            return Ok(Some((*dict, *kind)));
+        }
+        Ok(None)
+    }
+
+    /// `a | b`, `a & b`, `a - b`, `a ^ b` on sets (the left operand's kind wins), or with a
+    /// dict's keys or items view on either side (a set results, as CPython's view operators
+    /// make one).
     pub(super) fn set_binary(
         &mut self,
         op: BinOp,
@@ -303,7 +302,10 @@ impl Vm {
         ) {
             return Ok(None);
         }
-        let (Some((x, frozen)), Some((y, _))) = (self.set_items(a)?, self.set_items(b)?) else {
+        if self.set_like_view(a)?.is_some() || self.set_like_view(b)?.is_some() {
+            return self.view_binary(op, a, b).map(Some);
+        }
+        let (Some((x, frozen)), Some((y, _))) = (self.set_of(a)?, self.set_of(b)?) else {
             return Ok(None);
         };
         let itself = same(a, b);
@@ -316,6 +318,71 @@ impl Vm {
             _ => set_algebra::symmetric_difference(&x, &y),
         };
         self.alloc(Object::Set { items, frozen }).map(Some)
+    }
+
+    /// CPython's dict view operators: the left operand made a set (a keys view from its dict,
+    /// sized once), then updated with the right one; `&` walks the smaller side.
+    fn view_binary(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+        if op == BinOp::BitAnd {
+            return self.view_intersection(a, b);
+        }
+        let mut items = match self.set_like_view(a)? {
+            Some((dict, crate::heap::ViewKind::Keys)) => {
+                let keys: Vec<Value> = match self.object(dict)? {
+                    Object::Dict(d) => d.iter().map(|(k, _)| *k).collect(),
+                    _ => Vec::new(),
+                };
+                set_algebra::from_operand(&Operand::Dict(self.keyed_all(keys)?))
+            }
+            _ => {
+                let left = self.operand(a)?;
+                set_algebra::from_operand(&left)
+            }
+        };
+        let other = self.operand(b)?;
+        match op {
+            BinOp::BitOr => set_algebra::update(&mut items, &other),
+            BinOp::Sub => set_algebra::difference_update(&mut items, &other),
+            _ => set_algebra::symmetric_difference_update(&mut items, &other),
+        }
+        self.alloc(Object::Set {
+            items,
+            frozen: false,
+        })
+    }
+
+    fn view_intersection(&mut self, a: Value, b: Value) -> Result<Value, Raise> {
+        let (mut view, mut other) = if self.set_like_view(a)?.is_some() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let view_len = self.len_of(view)?;
+        if let Some((set, false)) = self.set_of(other)?
+            && view_len <= set.len()
+        {
+            let walked = self.operand(view)?;
+            let items = set_algebra::intersection(&set, &walked);
+            return self.alloc(Object::Set {
+                items,
+                frozen: false,
+            });
+        }
+        if self.set_like_view(other)?.is_some() && self.len_of(other)? > view_len {
+            std::mem::swap(&mut view, &mut other);
+        }
+        let walked = self.collect_items(other)?;
+        let mut items = Dict::new_set();
+        for v in walked {
+            if self.contains(view, v)? {
+                let (key, v, hash) = self.keyed(v)?;
+                items.insert_hashed(key, v, Value::None, hash);
+            }
+        }
+        self.alloc(Object::Set {
+            items,
+            frozen: false,
+        })
     }
 
     /// `a |= b`, `a &= b`, `a -= b`, `a ^= b` with a set on each side: `a` changes in place
@@ -354,8 +421,8 @@ impl Vm {
     }
 
     /// `a op= b` for the builtin containers CPython changes in place: sets (`|= &= -= ^=`), a
-    /// list repeated (`*=`), a dict merged (`|=`). None for everything else (the result of
-    /// `a op b` is bound instead).
+    /// list repeated (`*=`), a dict updated (`|=`, from any mapping or iterable of pairs).
+    /// None for everything else (the result of `a op b` is bound instead).
     pub(super) fn inplace_container(
         &mut self,
         op: BinOp,
@@ -368,11 +435,15 @@ impl Vm {
         let Value::Ref(x) = a else {
             return Ok(None);
         };
-        let in_place = matches!(
-            (op, self.object(x)?),
-            (BinOp::Mul, Object::List(_)) | (BinOp::BitOr, Object::Dict(_))
-        );
-        if !in_place {
+        if op == BinOp::BitOr && matches!(self.object(x)?, Object::Dict(_)) {
+            // `d |= other` is `d.update(other)`: any mapping or iterable of pairs.
+            for (k, v) in self.update_pairs(b)? {
+                let key = self.key(k)?;
+                self.with_dict(a, |d| d.insert(key, k, v))?;
+            }
+            return Ok(Some(a));
+        }
+        if !(op == BinOp::Mul && matches!(self.object(x)?, Object::List(_))) {
             return Ok(None);
         }
         // The operator's own result (and its TypeErrors), moved into `a`.

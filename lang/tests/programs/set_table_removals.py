@@ -122,3 +122,33 @@ print({24, 24, 64}, {1, 64, 0, 7, 8, 3, -2, 5, -1, 7})
 n = -1
 print({1, 64, 0, 7, 8, 3, -2, 5, n, 7}, {-2, n, 2**61, 2**100, 0.5, 1})
 print({-(2**62), -1, 2 ** 61, (1, 2), 1e20, -1.5, 1 << 70, 7 // 2, 7 % 3, ~5})
+print([x for x in {5, 13}], [x for x in {5, 13, 21, 29}], list(x for x in {5, 13}))
+for x in {5, 13, 21}:
+    print(x, end=' ')
+print()
+print({*{1: 0, 17: 0, 2: 0, 3: 0, 4: 0}}, {*[1, 17, 2, 3, 4]}, {0, *{9, 1}, 17})
+d = {1: 0, 17: 0, 2: 0, 3: 0, 4: 0}
+print(d.keys() | set(), {1} | {17: 0, 2: 0, 3: 0, 4: 0}.keys(), d.keys() & {17, 3}, {17, 3, 99} & d.keys())
+print(d.keys() - {2}, d.keys() ^ {2, 99}, d.items() | {(1, 0)}, type(frozenset({1}) | d.keys()).__name__, [1, 17] | d.keys())
+print(d.keys() & [3, 17, 1], d.items() & d.items(), d.keys() & d.keys())
+e = {1: 2}
+f = e
+e |= [(3, 4)]
+e |= {5: 6}.items()
+print(f)
+try:
+    e |= 5
+except TypeError as err:
+    print(err)
+s = {1, 2, 3}
+s.pop(); s.pop(); s.clear(); s.update({0, 1, 2, 3, 4}); print(s.pop())
+s = {'a', 'b', 'c'}
+n = 0
+while s:
+    s.pop(); n += 1
+print(n)
+try:
+    s = {1}
+    s |= [1]
+except TypeError as err:
+    print(err)
