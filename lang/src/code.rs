@@ -94,6 +94,9 @@ pub enum Instr {
     ExceptionMatch,
     /// Raises the exception (or class) on top of the stack.
     Raise,
+    /// Raises again the exception a handler of this frame took (bare `raise`, no clause
+    /// matching, the end of a `finally`): the frame is not added to its traceback again.
+    Reraise,
     /// Replaces an iterable of exactly `n` items by its items, the first on top (so stores that
     /// follow assign left to right).
     UnpackSequence(u32),
@@ -260,10 +263,29 @@ pub struct Code {
     /// Instruction ranges `[start, end)` compiled from a list (0), set (1) or dict (2)
     /// comprehension: CPython runs those in their own frame, so tracebacks show one for them.
     pub comprehensions: Vec<(u32, u32, u8)>,
+    /// Instruction ranges `[start, end)` of `except` and `finally` handlers with the hidden
+    /// local holding the exception each handles: what `sys.exc_info()` reports while a frame
+    /// runs inside one (CPython's `PUSH_EXC_INFO` … `POP_EXCEPT`), found without any state.
+    pub handlers: Vec<Handler>,
     /// The docstring (a function's `__doc__`).
     pub doc: Option<String>,
     /// A class body (its locals become the class namespace; `locals()` there would be live).
     pub class_body: bool,
+}
+
+/// An `except` or `finally` handler's instructions and where its exception is kept.
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    /// A local slot in a function, a global name at module level.
+    pub exception: HandlerSlot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub enum HandlerSlot {
+    Local(u32),
+    Global(u32),
 }
 
 /// A compiled file: code objects (the module body is `codes[0]`), constants and global names.

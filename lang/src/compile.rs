@@ -321,6 +321,7 @@ fn placeholder(name: &str) -> Code {
         instrs: Vec::new(),
         lines: Vec::new(),
         comprehensions: Vec::new(),
+        handlers: Vec::new(),
         doc: None,
         class_body: false,
     }
@@ -421,6 +422,8 @@ struct Function {
     instrs: Vec<Instr>,
     lines: Vec<u32>,
     comprehensions: Vec<(u32, u32, u8)>,
+    /// See [`crate::code::Code::handlers`].
+    handlers: Vec<crate::code::Handler>,
     line: u32,
     loops: Vec<Loop>,
     depth: usize,
@@ -500,6 +503,7 @@ impl Function {
             instrs: Vec::new(),
             lines: Vec::new(),
             comprehensions: Vec::new(),
+            handlers: Vec::new(),
             line: 1,
             loops: Vec::new(),
             depth: 0,
@@ -545,6 +549,17 @@ impl Function {
             }
             None => Slot::Global(s.name(&name)),
         }
+    }
+
+    fn handler_range(&mut self, start: u32, end: u32, slot: Slot) {
+        self.handlers.push(crate::code::Handler {
+            start,
+            end,
+            exception: match slot {
+                Slot::Local(i) => crate::code::HandlerSlot::Local(i),
+                Slot::Global(i) => crate::code::HandlerSlot::Global(i),
+            },
+        });
     }
 
     fn load_slot(&mut self, slot: Slot) {
@@ -607,6 +622,7 @@ impl Function {
             instrs: self.instrs,
             lines: self.lines,
             comprehensions: self.comprehensions,
+            handlers: self.handlers,
             doc: None,
             class_body: self.class_body,
         }
@@ -966,7 +982,11 @@ impl Function {
                         self.emit(Instr::RaiseFrom);
                     }
                     None => {
-                        self.emit(Instr::Raise);
+                        self.emit(if r.exc.is_some() {
+                            Instr::Raise
+                        } else {
+                            Instr::Reraise
+                        });
                     }
                 }
             }
@@ -1054,8 +1074,9 @@ impl Function {
             }
             // No clause matched.
             self.load_slot(slot);
-            self.emit(Instr::Raise);
+            self.emit(Instr::Reraise);
             let end = self.here();
+            self.handler_range(handler, end, slot);
             for j in to_end {
                 self.patch(j, end);
             }
@@ -1071,8 +1092,9 @@ impl Function {
             self.store_slot(slot);
             self.block(s, &t.finalbody)?;
             self.load_slot(slot);
-            self.emit(Instr::Raise);
+            self.emit(Instr::Reraise);
             let end = self.here();
+            self.handler_range(handler, end, slot);
             self.patch(skip, end);
         }
         self.depth -= 1;

@@ -54,6 +54,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("struct", include_str!("library/struct.py")),
     ("pprint", include_str!("library/pprint.py")),
     ("csv", include_str!("library/csv.py")),
+    ("traceback", include_str!("library/traceback.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -2,9 +2,9 @@
 # CPython's %-, {- and $-styles, and the module-level functions with CPython's defaults (the
 # root logger at WARNING, `basicConfig` on first use, the last-resort handler printing bare
 # messages to stderr). Differences, from what a job has: records carry no caller (`pathname`,
-# `filename`, `module` are '<unknown>', `lineno` 0, `funcName` ''), `exc_info` appends the
-# exception's type and message rather than a whole traceback, local time is UTC, and there
-# are no file, socket or rotating handlers.
+# `filename`, `module` are '<unknown>', `lineno` 0, `funcName` ''), an exception's traceback
+# has no source lines (see `traceback`), local time is UTC, and there are no file, socket or
+# rotating handlers.
 import sys
 
 import _datecalc
@@ -133,12 +133,10 @@ class Formatter:
             s = self.default_msec_format % (s, record.msecs)
         return s
 
-    def formatException(self, exc_info):
-        value = exc_info[1]
-        text = type(value).__name__
-        if str(value):
-            text += ': ' + str(value)
-        return 'Traceback (most recent call last):\n' + text
+    def formatException(self, ei):
+        import traceback as _traceback
+        text = ''.join(_traceback.format_exception(ei[0], ei[1], ei[2]))
+        return text[:-1] if text.endswith('\n') else text
 
     def formatMessage(self, record):
         values = dict(self._defaults)
@@ -353,9 +351,7 @@ class Logger(Filterer):
             if isinstance(exc_info, BaseException):
                 exc_info = (type(exc_info), exc_info, None)
             elif not isinstance(exc_info, tuple):
-                # The exception being handled is not reachable from here (no sys.exc_info):
-                # only an exception passed as exc_info is shown.
-                exc_info = None
+                exc_info = sys.exc_info()
         record = LogRecord(self.name, level, '<unknown>', 0, msg, args, exc_info, '')
         if extra is not None:
             for key in extra:

@@ -43,6 +43,18 @@ platform = 'linux'
 byteorder = 'little'
 float_repr_style = 'short'
 
+def exception():
+    # The exception the innermost running `except` (or `finally`) handler handles.
+    return _sl.exc_info()
+
+def exc_info():
+    # No traceback objects: the third item is None (`traceback` takes frames from the
+    # exception).
+    e = _sl.exc_info()
+    if e is None:
+        return (None, None, None)
+    return (type(e), e, None)
+
 def exit(status=None):
     if status is None:
         raise SystemExit

@@ -195,7 +195,7 @@ impl Vm {
             // The arguments did not bind (CPython's TypeError): report it as the exception.
             let report = match raised {
                 Raise::New(kind, message) => (kind.to_owned(), message),
-                Raise::Object(e) => {
+                Raise::Object(e) | Raise::Again(e) => {
                     let e = self.exception_report(e);
                     (e.kind, e.message)
                 }

@@ -26,6 +26,26 @@ impl Vm {
             }
         };
         match name {
+            // `sys.exception()`: the exception the innermost frame running inside an `except`
+            // or `finally` handler is handling (the code's handler ranges say where), or None.
+            "exc_info" => Ok(self.handled_exception().unwrap_or(Value::None)),
+            // `traceback`: an exception's frames as CPython's `File` lines (no source text: a
+            // job carries its code, not its file).
+            "format_tb" => {
+                let tb = match arg(0)? {
+                    Value::Ref(r) => match self.object(r)? {
+                        Object::Exception { traceback, .. } => traceback.clone(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                let frames = self.traceback_frames(&tb);
+                let mut lines = Vec::new();
+                for text in super::frame_lines(&self.state.module.file, &frames) {
+                    lines.push(self.str_value(text)?);
+                }
+                self.alloc(Object::List(lines))
+            }
             // `struct`: a float as IEEE 754 binary32 or binary64 bytes, and back. binary32
             // rounds to nearest; a finite value beyond its range is CPython's OverflowError.
             "float_pack" => {
@@ -1405,4 +1425,31 @@ pub(super) fn translate_regex(pattern: &str, flags: i64) -> Result<String, Strin
         ));
     }
     Ok(out)
+}
+
+impl Vm {
+    /// The exception being handled by the innermost frame whose instruction lies in one of its
+    /// code's handler ranges.
+    fn handled_exception(&self) -> Option<Value> {
+        for frame in self.state.frames.iter().rev() {
+            let code = self.state.module.codes.get(frame.code as usize)?;
+            // The instruction running in this frame (a caller's pc is past its call).
+            let at = frame.pc.checked_sub(1)?;
+            let innermost = code
+                .handlers
+                .iter()
+                .filter(|h| h.start <= at && at < h.end)
+                .max_by_key(|h| h.start);
+            if let Some(h) = innermost {
+                let held = match h.exception {
+                    crate::code::HandlerSlot::Local(i) => frame.locals.get(i as usize),
+                    crate::code::HandlerSlot::Global(i) => self.state.globals.get(i as usize),
+                };
+                if let Some(Some(v)) = held {
+                    return Some(*v);
+                }
+            }
+        }
+        None
+    }
 }

@@ -182,8 +182,8 @@ impl Exception {
     /// `Kind: message`.
     pub fn render(&self, file: &str) -> String {
         let mut text = String::from("Traceback (most recent call last):\n");
-        for (function, line) in &self.traceback {
-            let _ = writeln!(text, "  File \"{file}\", line {line}, in {function}");
+        for line in frame_lines(file, &self.traceback) {
+            text.push_str(&line);
         }
         if self.message.is_empty() {
             let _ = writeln!(text, "{}", self.kind);
@@ -192,6 +192,40 @@ impl Exception {
         }
         text
     }
+}
+
+/// Identical consecutive frames shown before the rest are counted (CPython's
+/// `_RECURSIVE_CUTOFF`).
+const REPEATS_SHOWN: usize = 3;
+
+/// A traceback's `File` lines, outermost first, with CPython's folding of a line repeated
+/// more than three times in a row into `[Previous line repeated N more times]`.
+pub fn frame_lines(file: &str, frames: &[(String, u32)]) -> Vec<String> {
+    let mut lines = Vec::with_capacity(frames.len().min(64));
+    let folded = |n: usize| {
+        format!(
+            "  [Previous line repeated {n} more time{}]\n",
+            if n > 1 { "s" } else { "" }
+        )
+    };
+    let mut run = 0usize;
+    for (i, (function, line)) in frames.iter().enumerate() {
+        if i > 0 && frames[i - 1] == frames[i] {
+            run += 1;
+        } else {
+            if run > REPEATS_SHOWN {
+                lines.push(folded(run - REPEATS_SHOWN));
+            }
+            run = 1;
+        }
+        if run <= REPEATS_SHOWN {
+            lines.push(format!("  File \"{file}\", line {line}, in {function}\n"));
+        }
+    }
+    if run > REPEATS_SHOWN {
+        lines.push(folded(run - REPEATS_SHOWN));
+    }
+    lines
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -219,6 +253,10 @@ pub enum Error {
 enum Raise {
     New(&'static str, String),
     Object(u32),
+    /// The exception a handler in the running frame took, raised again (CPython's `RERAISE`:
+    /// a bare `raise`, no `except` clause matching, the end of a `finally` or a `with`): the
+    /// running frame is already in its traceback.
+    Again(u32),
     /// The deadline passed inside a nested run: leave without running handlers.
     Stop,
 }
@@ -468,6 +506,8 @@ const BUILTINS: &[&str] = &[
     "_sl.b64decode",
     "_sl.float_pack",
     "_sl.float_unpack",
+    "_sl.exc_info",
+    "_sl.format_tb",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -688,11 +728,12 @@ impl Vm {
     /// Handles an exception at the top level: `None` when a handler took it, else the exception
     /// that ended the program.
     fn unwind(&mut self, raised: Raise) -> Option<Exception> {
+        let again = matches!(raised, Raise::Again(_));
         let object = match self.exception_object(raised) {
             Ok(object) => object,
             Err(exception) => return Some(exception),
         };
-        if self.unwind_frames(object, 0) {
+        if self.unwind_frames(object, 0, !again) {
             return None;
         }
         self.state.frames.clear();
@@ -702,11 +743,12 @@ impl Vm {
     /// Handles an exception inside a nested run: `None` when a frame above `floor` took it, else
     /// the exception object, to raise below.
     fn unwind_to(&mut self, raised: Raise, floor: usize) -> Option<u32> {
+        let again = matches!(raised, Raise::Again(_));
         let object = match self.exception_object(raised) {
             Ok(object) => object,
             Err(_) => return None,
         };
-        if self.unwind_frames(object, floor) {
+        if self.unwind_frames(object, floor, !again) {
             None
         } else {
             Some(object)
@@ -718,7 +760,7 @@ impl Vm {
     #[allow(clippy::result_large_err)]
     fn exception_object(&mut self, raised: Raise) -> Result<u32, Exception> {
         match raised {
-            Raise::Object(r) => Ok(r),
+            Raise::Object(r) | Raise::Again(r) => Ok(r),
             Raise::Stop => Err(Exception {
                 kind: "SystemError".into(),
                 message: "stopped".into(),
@@ -754,9 +796,11 @@ impl Vm {
         }
     }
 
-    /// Pops frames above `floor` until one has a `try` block, adding each to the traceback.
-    /// Whether a handler was found.
-    fn unwind_frames(&mut self, object: u32, floor: usize) -> bool {
+    /// Pops frames above `floor` until one has a `try` block, adding each to the traceback
+    /// (the running one only when `record_running`: not for a re-raise). Whether a handler was
+    /// found.
+    fn unwind_frames(&mut self, object: u32, floor: usize, record_running: bool) -> bool {
+        let mut record = record_running;
         while self.state.frames.len() > floor {
             let Some(frame) = self.state.frames.last() else {
                 break;
@@ -787,9 +831,9 @@ impl Vm {
                 })
                 .unwrap_or_default();
             inner.sort_by_key(|(start, _)| std::cmp::Reverse(*start));
-            if code != u32::MAX
+            if std::mem::replace(&mut record, true)
+                && code != u32::MAX
                 && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
-                && traceback.last() != Some(&(code, line))
                 && traceback.len() < RECURSION_MAX + 8
             {
                 for (_, kind) in inner {
@@ -863,35 +907,41 @@ impl Vm {
             kind,
             message,
             detail,
-            traceback: traceback
-                .iter()
-                .rev()
-                // Line 0 is library code (`library.rs`), shown no more than the prelude.
-                .filter(|(code, line)| {
-                    *line != 0
-                        && !self
-                            .state
-                            .module
-                            .codes
-                            .get(*code as usize)
-                            .is_some_and(|c| c.name.starts_with("__sl_"))
-                })
-                .map(|(code, line)| {
-                    let name = match COMPREHENSION_FRAME.checked_sub(*code) {
-                        Some(0) => "<listcomp>".to_owned(),
-                        Some(1) => "<setcomp>".to_owned(),
-                        Some(2) => "<dictcomp>".to_owned(),
-                        _ => self
-                            .state
-                            .module
-                            .codes
-                            .get(*code as usize)
-                            .map_or("?".into(), |c| c.name.clone()),
-                    };
-                    (name, *line)
-                })
-                .collect(),
+            traceback: self.traceback_frames(&traceback),
         }
+    }
+
+    /// The frames of an exception's traceback as tracebacks print them, outermost first:
+    /// function name and line (library and prelude frames left out).
+    pub(super) fn traceback_frames(&self, traceback: &[(u32, u32)]) -> Vec<(String, u32)> {
+        traceback
+            .iter()
+            .rev()
+            // Line 0 is library code (`library.rs`), shown no more than the prelude.
+            .filter(|(code, line)| {
+                *line != 0
+                    && !self
+                        .state
+                        .module
+                        .codes
+                        .get(*code as usize)
+                        .is_some_and(|c| c.name.starts_with("__sl_"))
+            })
+            .map(|(code, line)| {
+                let name = match COMPREHENSION_FRAME.checked_sub(*code) {
+                    Some(0) => "<listcomp>".to_owned(),
+                    Some(1) => "<setcomp>".to_owned(),
+                    Some(2) => "<dictcomp>".to_owned(),
+                    _ => self
+                        .state
+                        .module
+                        .codes
+                        .get(*code as usize)
+                        .map_or("?".into(), |c| c.name.clone()),
+                };
+                (name, *line)
+            })
+            .collect()
     }
 
     #[inline]
@@ -1751,7 +1801,7 @@ impl Vm {
                     let Value::Ref(r) = exc else {
                         return raise("SystemError", "not an exception");
                     };
-                    return Err(Raise::Object(r));
+                    return Err(Raise::Again(r));
                 }
             }
             Instr::FormatValue { conversion, spec } => {
@@ -1821,6 +1871,11 @@ impl Vm {
                 let v = self.pop()?;
                 let object = self.exception_to_raise(v)?;
                 return Err(Raise::Object(object));
+            }
+            Instr::Reraise => {
+                let v = self.pop()?;
+                let object = self.exception_to_raise(v)?;
+                return Err(Raise::Again(object));
             }
             Instr::ListAppend(n) | Instr::MapAdd(n) => {
                 let value = self.pop()?;

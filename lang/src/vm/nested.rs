@@ -315,7 +315,7 @@ impl Vm {
             Ok(e) => e,
             Err(_) => return raise("MemoryError", ""),
         };
-        if !self.unwind_frames(exit, floor) {
+        if !self.unwind_frames(exit, floor, true) {
             return Ok(());
         }
         match self.run_nested(floor) {

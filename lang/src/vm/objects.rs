@@ -820,6 +820,9 @@ impl Vm {
                         Object::Exception { cause, .. } => cause.unwrap_or(Value::None),
                         _ => Value::None,
                     })),
+                    // No traceback objects: None, which `traceback.print_exception(type(e), e,
+                    // e.__traceback__)` accepts (the frames come from the exception).
+                    "__traceback__" => Ok(Some(Value::None)),
                     _ => Ok(None),
                 }
             }
@@ -1064,7 +1067,7 @@ impl Vm {
     pub(super) fn is_attribute_error(&self, r: &Raise) -> bool {
         match r {
             Raise::New(kind, _) => *kind == "AttributeError",
-            Raise::Object(e) => self.is_exception(*e, "AttributeError"),
+            Raise::Object(e) | Raise::Again(e) => self.is_exception(*e, "AttributeError"),
             Raise::Stop => false,
         }
     }
