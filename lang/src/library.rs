@@ -55,6 +55,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("pprint", include_str!("library/pprint.py")),
     ("csv", include_str!("library/csv.py")),
     ("traceback", include_str!("library/traceback.py")),
+    ("warnings", include_str!("library/warnings.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),

@@ -46,6 +46,39 @@ impl Vm {
                 }
                 self.alloc(Object::List(lines))
             }
+            // `warnings`: the file and line of the program frame `level` levels up (1: the
+            // caller of the library function asking), library frames skipped; CPython's
+            // ('sys', 1) past the outermost.
+            "caller_line" => {
+                let level = match arg(0)? {
+                    Value::Int(n) => n.max(1) as usize,
+                    Value::Bool(b) => (b as usize).max(1),
+                    _ => return raise("TypeError", "stacklevel must be an int"),
+                };
+                let mut seen = 0;
+                let mut found = None;
+                for frame in self.state.frames.iter().rev() {
+                    let Some(code) = self.state.module.codes.get(frame.code as usize) else {
+                        continue;
+                    };
+                    let at = frame.pc.saturating_sub(1) as usize;
+                    let line = code.lines.get(at).copied().unwrap_or(0);
+                    if line == 0 || code.name.starts_with("__sl_") {
+                        continue;
+                    }
+                    seen += 1;
+                    if seen == level {
+                        found = Some(line);
+                        break;
+                    }
+                }
+                let (file, line) = match found {
+                    Some(line) => (self.state.module.file.clone(), line as i64),
+                    None => ("sys".to_owned(), 1),
+                };
+                let file = self.str_value(file)?;
+                self.alloc(Object::Tuple(vec![file, Value::Int(line)]))
+            }
             // `struct`: a float as IEEE 754 binary32 or binary64 bytes, and back. binary32
             // rounds to nearest; a finite value beyond its range is CPython's OverflowError.
             "float_pack" => {

@@ -98,6 +98,28 @@ pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
     ("UserWarning", Some("Warning")),
     ("DeprecationWarning", Some("Warning")),
     ("RuntimeWarning", Some("Warning")),
+    ("PendingDeprecationWarning", Some("Warning")),
+    ("SyntaxWarning", Some("Warning")),
+    ("FutureWarning", Some("Warning")),
+    ("ImportWarning", Some("Warning")),
+    ("UnicodeWarning", Some("Warning")),
+    ("BytesWarning", Some("Warning")),
+    ("ResourceWarning", Some("Warning")),
+    ("EncodingWarning", Some("Warning")),
+    ("FileExistsError", Some("OSError")),
+    ("IsADirectoryError", Some("OSError")),
+    ("NotADirectoryError", Some("OSError")),
+    ("InterruptedError", Some("OSError")),
+    ("BlockingIOError", Some("OSError")),
+    ("ChildProcessError", Some("OSError")),
+    ("ProcessLookupError", Some("OSError")),
+    ("BrokenPipeError", Some("ConnectionError")),
+    ("ConnectionAbortedError", Some("ConnectionError")),
+    ("ConnectionRefusedError", Some("ConnectionError")),
+    ("ConnectionResetError", Some("ConnectionError")),
+    ("TabError", Some("IndentationError")),
+    ("ReferenceError", Some("Exception")),
+    ("StopAsyncIteration", Some("Exception")),
 ];
 
 /// The index of a builtin exception class; unknown names are SystemError.
@@ -508,6 +530,7 @@ const BUILTINS: &[&str] = &[
     "_sl.float_unpack",
     "_sl.exc_info",
     "_sl.format_tb",
+    "_sl.caller_line",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
