@@ -413,6 +413,11 @@ enum Open {
     Finally(Vec<ast::Stmt>),
     /// A `with` body: pop its block and call the saved `__exit__`.
     With(Slot),
+    /// An `except` (or exception-path `finally`) body, which has no block: leaving it by
+    /// `return`, `break` or `continue` clears the slot holding its exception, so
+    /// `sys.exc_info()` in a `finally` run on the way out no longer reports it (CPython pops
+    /// the exception before).
+    Handler(Slot),
 }
 
 struct Function {
@@ -582,11 +587,17 @@ impl Function {
         let saved = std::mem::take(&mut self.open);
         self.open = saved[..down_to].to_vec();
         for block in open.iter().rev() {
+            if let Open::Handler(slot) = block {
+                let none = s.constant(Const::None);
+                self.emit(Instr::LoadConst(none));
+                self.store_slot(*slot);
+                continue;
+            }
             self.emit(Instr::PopBlock);
             match block {
                 Open::Finally(body) => self.block(s, body)?,
                 Open::With(exit) => self.call_exit(s, *exit),
-                Open::Except => {}
+                Open::Except | Open::Handler(_) => {}
             }
         }
         self.open = saved;
@@ -1061,7 +1072,9 @@ impl Function {
                     self.store(s, name.as_str());
                 }
                 self.handling.push(slot);
+                self.open.push(Open::Handler(slot));
                 self.block(s, &h.body)?;
+                self.open.pop();
                 self.handling.pop();
                 if let Some(name) = &h.name {
                     self.unbind_handler_name(s, name.as_str());
@@ -1090,7 +1103,9 @@ impl Function {
             self.patch(setup, handler);
             let slot = self.hidden_slot(s);
             self.store_slot(slot);
+            self.open.push(Open::Handler(slot));
             self.block(s, &t.finalbody)?;
+            self.open.pop();
             self.load_slot(slot);
             self.emit(Instr::Reraise);
             let end = self.here();
@@ -1424,9 +1439,14 @@ impl Function {
         let done = self.emit(Instr::Jump(0));
         let handler = self.here();
         self.patch(setup, handler);
+        // The exception, kept where `sys.exc_info()` finds it while `__exit__` runs.
+        let held = self.hidden_slot(s);
+        self.emit(Instr::Dup);
+        self.store_slot(held);
         self.load_slot(exit);
         self.emit(Instr::WithExit);
         let end = self.here();
+        self.handler_range(handler, end, held);
         self.patch(done, end);
         self.depth -= 1;
         Ok(())

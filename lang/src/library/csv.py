@@ -23,6 +23,10 @@ class Error(Exception):
     pass
 
 
+# CPython's csv.Error comes from the _csv extension module (tracebacks name it `_csv.Error`).
+Error.__module__ = '_csv'
+
+
 _limit = 128 * 1024
 
 
@@ -52,7 +56,10 @@ class Dialect:
     def __init__(self):
         if self.__class__ is not Dialect:
             self._valid = True
-        _Format(self, {})
+        try:
+            _Format(self, {})
+        except TypeError as e:
+            raise Error(str(e))
 
 
 class excel(Dialect):
@@ -87,7 +94,8 @@ def _one_char(name, value, none_ok):
     if value is None and none_ok:
         return None
     if not isinstance(value, str):
-        raise TypeError('"' + name + '" must be string, not ' + type(value).__name__)
+        raise TypeError('"' + name + '" must be string' + (' or None' if none_ok else '') +
+                        ', not ' + type(value).__name__)
     if len(value) != 1:
         raise TypeError('"' + name + '" must be a 1-character string')
     return value
@@ -204,10 +212,10 @@ class _Reader:
                     self._save()
                     break
                 raise
-            self.line_num += 1
             if not isinstance(line, str):
                 raise Error('iterator should return strings, not ' + type(line).__name__ +
                             ' (the file should be opened in text mode)')
+            self.line_num += 1
             for c in line:
                 self._step(c)
             self._step(None)
@@ -480,4 +488,5 @@ class DictWriter:
         return self.writer.writerow(self._row(rowdict))
 
     def writerows(self, rowdicts):
-        return self.writer.writerows([self._row(r) for r in rowdicts])
+        # Row by row: the rows before a bad one are written, as CPython's.
+        return self.writer.writerows(map(self._row, rowdicts))

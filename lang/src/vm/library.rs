@@ -1465,20 +1465,29 @@ impl Vm {
     /// code's handler ranges.
     fn handled_exception(&self) -> Option<Value> {
         for frame in self.state.frames.iter().rev() {
-            let code = self.state.module.codes.get(frame.code as usize)?;
+            let Some(code) = self.state.module.codes.get(frame.code as usize) else {
+                continue;
+            };
             // The instruction running in this frame (a caller's pc is past its call).
-            let at = frame.pc.checked_sub(1)?;
-            let innermost = code
+            let Some(at) = frame.pc.checked_sub(1) else {
+                continue;
+            };
+            let mut around: Vec<&crate::code::Handler> = code
                 .handlers
                 .iter()
                 .filter(|h| h.start <= at && at < h.end)
-                .max_by_key(|h| h.start);
-            if let Some(h) = innermost {
+                .collect();
+            // Innermost first; a handler left early has cleared its slot (the next one out
+            // is then the one handling).
+            around.sort_by_key(|h| std::cmp::Reverse(h.start));
+            for h in around {
                 let held = match h.exception {
                     crate::code::HandlerSlot::Local(i) => frame.locals.get(i as usize),
                     crate::code::HandlerSlot::Global(i) => self.state.globals.get(i as usize),
                 };
-                if let Some(Some(v)) = held {
+                if let Some(Some(v)) = held
+                    && *v != Value::None
+                {
                     return Some(*v);
                 }
             }

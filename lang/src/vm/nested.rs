@@ -274,7 +274,8 @@ impl Vm {
                     }
                 }
             }
-            return Err(Raise::Object(object));
+            // Thrown in at this frame's `yield from`, which is already in its traceback.
+            return Err(Raise::Again(object));
         }
         match inner {
             Some((r, true)) => {
@@ -297,7 +298,7 @@ impl Vm {
                 }
             }
         }
-        Err(Raise::Object(object))
+        Err(Raise::Again(object))
     }
 
     /// `generator.close()`: GeneratorExit where it is paused, so its `finally` blocks run.

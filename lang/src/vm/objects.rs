@@ -839,6 +839,11 @@ impl Vm {
                     return self.class_mro(r, name == "__bases__").map(Some);
                 }
                 if name == "__module__" {
+                    // A class's own `__module__` when it sets one (a library class naming its
+                    // CPython module), else every class is the program's.
+                    if let Some(v) = own_attr(c, name) {
+                        return Ok(Some(v));
+                    }
                     return self.str_value("__main__".to_owned()).map(Some);
                 }
                 match self.class_lookup(r, name)? {

@@ -123,3 +123,27 @@ dr = csv.DictReader(['x,y', '1,2'], fieldnames=['p', 'q'])
 print(list(dr))
 print(csv.DictReader([]).fieldnames)
 print(csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC, csv.QUOTE_NONE, csv.__version__)
+out = io.StringIO()
+try:
+    csv.DictWriter(out, ['a']).writerows([{'a': 1}, {'a': 2}, {'a': 3, 'b': 4}])
+except ValueError as e:
+    print('ValueError', e)
+print(repr(out.getvalue()))
+class Loose(csv.Dialect):
+    delimiter = ';'
+try:
+    Loose()
+except csv.Error as e:
+    print('Error', e)
+for kw in (dict(escapechar=1), dict(quotechar=1), dict(delimiter=1)):
+    try:
+        csv.writer(io.StringIO(), **kw)
+    except TypeError as e:
+        print('TypeError', e)
+r = csv.reader(['a', b'b'])
+print(next(r), r.line_num)
+try:
+    next(r)
+except csv.Error as e:
+    import traceback
+    print(r.line_num, traceback.format_exception_only(e))

@@ -145,4 +145,58 @@ try:
 except ValueError:
     print(frames(traceback.format_exc()))
 
+
+def left_early():
+    try:
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            return 1
+    finally:
+        print('finally after return', sys.exception())
+
+
+left_early()
+for i in range(2):
+    try:
+        try:
+            raise KeyError(i)
+        except KeyError:
+            try:
+                raise ValueError('inner')
+            except ValueError:
+                continue
+            finally:
+                print('inner finally', repr(sys.exception()))
+    finally:
+        print('outer finally', repr(sys.exception()))
+
+
+class Sees:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        print('__exit__ sees', repr(sys.exception()))
+        return True
+
+
+with Sees():
+    raise ValueError('in with body')
+with Sees():
+    pass
+print(sys.exception())
+
+
+def g3():
+    yield from iter([1, 2, 3])
+
+
+it = g3()
+next(it)
+try:
+    it.throw(KeyError('thrown'))
+except KeyError:
+    print(frames(traceback.format_exc())[1:])
+
 inner(4)
