@@ -104,8 +104,14 @@ pub struct Dict {
     slots: Vec<Option<(Value, Value)>>,
     index: HashMap<Key, u32, KeyHasher>,
     /// A set's CPython table while every key has a process-independent hash (see
-    /// [`crate::set_table`]); None for dicts and for sets iterated in insertion order.
+    /// [`crate::set_table`]); None for dicts, for sets iterated in insertion order, and for a
+    /// deferred one.
     table: Option<Box<SetTable>>,
+    /// A set whose keys all hash from their `Key` alone (ints, floats) and that has lost none
+    /// since it was made: its table is the one replaying its insertions in order, built only
+    /// when something needs it (a removal, `pop()`, a merge). Most sets are built and probed,
+    /// never shrunk: they never pay for a table.
+    deferred: bool,
 }
 
 /// Holes a dict keeps however few its entries (squeezing tiny dicts buys nothing).
@@ -117,20 +123,57 @@ impl Dict {
             slots: Vec::with_capacity(n),
             index: HashMap::with_capacity_and_hasher(n, KeyHasher::default()),
             table: None,
+            deferred: false,
         }
     }
 
-    /// An empty set's entries, with CPython's table.
+    /// An empty set's entries, with CPython's table (deferred until needed).
     pub fn new_set() -> Dict {
         Dict {
-            table: Some(Box::default()),
+            deferred: true,
             ..Dict::default()
         }
     }
 
-    /// The set's table, while it keeps one.
+    /// The set's table once built (a deferred one is its insertions replayed: see
+    /// [`Dict::set_entries`]).
     pub fn table(&self) -> Option<&SetTable> {
         self.table.as_deref()
+    }
+
+    /// Whether this set follows CPython's table (built or deferred).
+    fn has_table(&self) -> bool {
+        self.deferred || self.table.is_some()
+    }
+
+    /// The table of a deferred set: its insertions replayed in order (None when a key has no
+    /// hash of its own, which only a hostile snapshot can hold).
+    fn replayed(&self) -> Option<SetTable> {
+        let mut by_position: Vec<(usize, &Key)> =
+            self.index.iter().map(|(k, at)| (*at as usize, k)).collect();
+        by_position.sort_unstable_by_key(|(at, _)| *at);
+        let mut table = SetTable::default();
+        for (at, key) in by_position {
+            table.add(key_hash(key)?, at).ok()?;
+        }
+        Some(table)
+    }
+
+    /// The set's table, built or replayed (None for insertion order).
+    fn table_view(&self) -> Option<std::borrow::Cow<'_, SetTable>> {
+        match &self.table {
+            Some(t) => Some(std::borrow::Cow::Borrowed(&**t)),
+            None if self.deferred => self.replayed().map(std::borrow::Cow::Owned),
+            None => None,
+        }
+    }
+
+    /// Builds a deferred set's table.
+    fn materialize(&mut self) {
+        if self.deferred {
+            self.deferred = false;
+            self.table = self.replayed().map(Box::new);
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -214,18 +257,22 @@ impl Dict {
     pub fn clear(&mut self) {
         self.slots.clear();
         self.index.clear();
-        if self.table.is_some() {
+        if self.has_table() {
             self.replace_set(Dict::new_set());
         }
     }
 
     /// Gives a set the entries and table of `new` (CPython's `set_swap_bodies`, and `clear`):
     /// the finger `pop()` walks on from stays the set's own.
-    pub fn replace_set(&mut self, mut new: Dict) {
-        if let (Some(old), Some(t)) = (&self.table, &mut new.table) {
-            t.set_finger(old.finger());
-        }
+    pub fn replace_set(&mut self, new: Dict) {
+        let finger = self.table.as_ref().map_or(0, |t| t.finger());
         *self = new;
+        if finger != 0 {
+            self.materialize();
+            if let Some(t) = &mut self.table {
+                t.set_finger(finger);
+            }
+        }
     }
 
     /// Whether the index and the slots agree: one index entry per live slot, each live slot
@@ -253,6 +300,10 @@ impl Dict {
 
     /// Removes the entry under `key`; the others keep their order.
     pub fn remove(&mut self, key: &Key) -> Option<(Value, Value)> {
+        // The table must hold the entry before it can leave a dummy for it.
+        if self.deferred && self.index.contains_key(key) {
+            self.materialize();
+        }
         let at = self.index.remove(key)? as usize;
         let removed = self.slots.get_mut(at)?.take();
         if let Some(t) = &mut self.table {
@@ -307,6 +358,14 @@ impl Dict {
             }
             None => {
                 let at = self.slots.len();
+                if self.deferred && key_hash(&key).is_none() {
+                    // A key whose hash only the VM knows (a tuple): the table is needed now.
+                    if hash.is_some() {
+                        self.materialize();
+                    } else {
+                        self.deferred = false;
+                    }
+                }
                 if let Some(t) = &mut self.table {
                     let added = match hash.or_else(|| key_hash(&key)) {
                         Some(h) => t.add(h, at).is_ok(),
@@ -325,6 +384,7 @@ impl Dict {
     /// The position `set.pop()` takes (CPython's: the table's finger moves past it), or the
     /// newest for a set without a table. The caller removes it.
     pub fn pop_position(&mut self) -> Option<usize> {
+        self.materialize();
         match &mut self.table {
             Some(t) => t.pop_position(),
             // Any order is CPython's for keys whose hashes change per process: the newest
@@ -339,8 +399,18 @@ impl Dict {
             slots: self.slots.clone(),
             index: self.index.clone(),
             table: None,
+            deferred: false,
         };
-        if let Some(t) = &self.table {
+        let replayed;
+        let table = match &self.table {
+            Some(t) => Some(&**t),
+            None if self.deferred => {
+                replayed = self.replayed();
+                replayed.as_ref()
+            }
+            None => None,
+        };
+        if let Some(t) = table {
             copy.table = t.copied().ok().map(Box::new);
         }
         copy
@@ -353,11 +423,32 @@ impl Dict {
         if other.is_empty() {
             return;
         }
-        if other.table.is_some() && self.table.as_ref().is_some_and(|t| t.is_fresh()) {
+        let fresh = match &self.table {
+            Some(t) => t.is_fresh(),
+            None => self.deferred && self.slots.is_empty(),
+        };
+        if other.has_table() && fresh {
             self.replace_set(other.set_copy());
             return;
         }
         self.reserve_set(other.len());
+        // A set emptied by removals whose resize just dropped its dummies is as good as new:
+        // CPython then copies (or re-inserts) `other`'s layout too.
+        if let Some(t) = &self.table
+            && t.is_fresh()
+            && self.index.is_empty()
+            && let Some(merged) = other
+                .table_view()
+                .and_then(|o| o.merged_into(t.slot_count()).ok())
+        {
+            let finger = t.finger();
+            self.slots = other.slots.clone();
+            self.index = other.index.clone();
+            let mut merged = merged;
+            merged.set_finger(finger);
+            self.table = Some(Box::new(merged));
+            return;
+        }
         for (key, k, hash) in other.set_entries() {
             if !self.contains(key) {
                 self.insert_hashed(key.clone(), k, Value::None, hash);
@@ -379,7 +470,16 @@ impl Dict {
             let (k, _) = self.slot(at)?;
             Some((key, *k, hash))
         };
-        match &self.table {
+        let replayed;
+        let table = match &self.table {
+            Some(t) => Some(&**t),
+            None if self.deferred => {
+                replayed = self.replayed();
+                replayed.as_ref()
+            }
+            None => None,
+        };
+        match table {
             Some(t) => t
                 .entries()
                 .filter_map(|(at, h)| entry(at, Some(h)))
@@ -401,6 +501,7 @@ impl Dict {
     /// Prepares for `incoming` keys that may all be new (an update from a dict: CPython sizes
     /// the table once).
     pub fn reserve_set(&mut self, incoming: usize) {
+        self.materialize();
         if let Some(t) = &mut self.table
             && t.reserve_for(incoming).is_err()
         {
@@ -1035,6 +1136,8 @@ mod tests {
     fn a_set_whose_table_misses_an_entry_is_inconsistent() {
         let mut d = int_set(0..10);
         assert!(d.is_consistent());
+        d.materialize();
+        assert!(d.table().is_some() && d.is_consistent());
         d.table = Some(Box::default());
         assert!(
             !d.is_consistent(),
@@ -1043,6 +1146,7 @@ mod tests {
         let mut e = int_set(0..10);
         e.remove(&Key::Int(3));
         let mut stale = int_set(0..10);
+        stale.deferred = false;
         stale.table = e.table.clone();
         assert!(
             !stale.is_consistent(),

@@ -61,7 +61,8 @@ impl Default for SetTable {
             fill: 0,
             used: 0,
             finger: 0,
-            slot_of: Vec::new(),
+            // Sized for the entries the smallest table holds: no regrowth for small sets.
+            slot_of: Vec::with_capacity(MIN_SIZE),
         }
     }
 }
@@ -294,23 +295,36 @@ impl SetTable {
     }
 
     /// The table a set copied from this one starts with (CPython's `set_merge` into an empty
-    /// set: one resize up front, then the slots copied as they are when the sizes match and
-    /// there are no dummies, else re-inserted in slot order). Positions are the same as this
-    /// table's: the copy's dict is a clone of this one's.
+    /// set: one resize up front, then [`SetTable::merged_into`]). Positions are the same as
+    /// this table's: the copy's dict is a clone of this one's.
     pub fn copied(&self) -> Result<SetTable, TooLarge> {
-        let mut copy = SetTable::default();
-        copy.reserve_for(self.used)?;
-        if copy.slots.len() == self.slots.len() && self.fill == self.used {
-            copy.slots.clone_from(&self.slots);
-            copy.slot_of.clone_from(&self.slot_of);
+        let mut sized = SetTable::default();
+        sized.reserve_for(self.used)?;
+        self.merged_into(sized.slots.len())
+    }
+
+    /// This table's entries merged into a set of `size` slots holding nothing, not even a
+    /// dummy (CPython's `set_merge` with `fill == 0`): the slots copied as they are when the
+    /// sizes match and this table has no dummies, else re-inserted in slot order.
+    pub fn merged_into(&self, size: usize) -> Result<SetTable, TooLarge> {
+        let mut merged = SetTable {
+            slots: vec![FREE; size],
+            fill: 0,
+            used: 0,
+            finger: 0,
+            slot_of: Vec::with_capacity(self.slot_of.len()),
+        };
+        if size == self.slots.len() && self.fill == self.used {
+            merged.slots.clone_from(&self.slots);
+            merged.slot_of.clone_from(&self.slot_of);
         } else {
             for (at, hash) in self.entries() {
-                copy.insert_clean(hash, at as u32)?;
+                merged.insert_clean(hash, at as u32)?;
             }
         }
-        copy.fill = self.used;
-        copy.used = self.used;
-        Ok(copy)
+        merged.fill = self.used;
+        merged.used = self.used;
+        Ok(merged)
     }
 
     /// The one resize `set_merge` (and an update from a dict) makes before adding `incoming`

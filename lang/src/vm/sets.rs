@@ -83,12 +83,29 @@ impl Vm {
     pub(super) fn set_from(&mut self, x: Option<Value>, frozen: bool) -> Result<Value, Raise> {
         let items = match x {
             None => Dict::new_set(),
+            // Any iterable but a set or dict: each item added as it comes, with no list of
+            // keys made first (the common `set(generator)`).
+            Some(x) if !self.is_set_or_dict(x)? => {
+                let mut set = Dict::new_set();
+                for v in self.collect_items(x)? {
+                    let (key, v, hash) = self.keyed(v)?;
+                    set.insert_hashed(key, v, Value::None, hash);
+                }
+                set
+            }
             Some(x) => {
                 let other = self.operand(x)?;
                 set_algebra::from_operand(&other)
             }
         };
         self.alloc(Object::Set { items, frozen })
+    }
+
+    fn is_set_or_dict(&self, v: Value) -> Result<bool, Raise> {
+        Ok(match v {
+            Value::Ref(r) => matches!(self.object(r)?, Object::Set { .. } | Object::Dict(_)),
+            _ => false,
+        })
     }
 
     /// The other side of a set method: a set's entries, a dict's keys or an iterable's items.

@@ -152,3 +152,8 @@ try:
     s |= [1]
 except TypeError as err:
     print(err)
+# A set emptied by pop() whose merge resize drops its dummies takes the other's layout.
+b = {(1, 2)}
+b.pop()
+b.update({-1, -2, 2, 8, 2**61})
+print(list(b))
