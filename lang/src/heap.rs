@@ -401,16 +401,7 @@ impl Dict {
             table: None,
             deferred: false,
         };
-        let replayed;
-        let table = match &self.table {
-            Some(t) => Some(&**t),
-            None if self.deferred => {
-                replayed = self.replayed();
-                replayed.as_ref()
-            }
-            None => None,
-        };
-        if let Some(t) = table {
+        if let Some(t) = self.table_view() {
             copy.table = t.copied().ok().map(Box::new);
         }
         copy
@@ -470,16 +461,7 @@ impl Dict {
             let (k, _) = self.slot(at)?;
             Some((key, *k, hash))
         };
-        let replayed;
-        let table = match &self.table {
-            Some(t) => Some(&**t),
-            None if self.deferred => {
-                replayed = self.replayed();
-                replayed.as_ref()
-            }
-            None => None,
-        };
-        match table {
+        match self.table_view() {
             Some(t) => t
                 .entries()
                 .filter_map(|(at, h)| entry(at, Some(h)))

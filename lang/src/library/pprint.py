@@ -304,17 +304,8 @@ class PrettyPrinter:
                 continue
             # Words with their trailing blanks, joined while the repr still fits.
             words = _re.findall(r'\S*\s*', line)[:-1]
-            current = ''
-            for j, word in enumerate(words):
-                limit = width - allowance if (final_line and j == len(words) - 1) else width
-                if len(repr(current + word)) > limit:
-                    if current:
-                        chunks.append(repr(current))
-                    current = word
-                else:
-                    current += word
-            if current:
-                chunks.append(repr(current))
+            last = len(words) - 1 if final_line else -1
+            chunks.extend(_joined(words, width, allowance, last))
         if len(chunks) == 1:
             out.write(chunks[0])
             return
@@ -333,22 +324,10 @@ class PrettyPrinter:
             indent += 1
             allowance += 1
             out.write('(')
-        width = self._width - indent
-        chunks = []
-        current = b''
-        last = len(obj) // 4 * 4
-        for i in range(0, len(obj), 4):
-            part = obj[i:i + 4]
-            if i == last:
-                width -= allowance
-            if len(repr(current + part)) > width:
-                if current:
-                    chunks.append(repr(current))
-                current = part
-            else:
-                current += part
-        if current:
-            chunks.append(repr(current))
+        parts = [obj[i:i + 4] for i in range(0, len(obj), 4)]
+        # Only a short last part is held to the allowance (CPython's quirk).
+        last = len(parts) - 1 if len(obj) % 4 else -1
+        chunks = _joined(parts, self._width - indent, allowance, last)
         out.write(('\n' + ' ' * indent).join(chunks))
         if outer:
             out.write(')')
@@ -417,6 +396,24 @@ class PrettyPrinter:
             if i != last:
                 out.write(',\n' + ' ' * indent)
         out.write(')')
+
+
+def _joined(parts, width, allowance, last):
+    # Consecutive parts joined while the repr of the run fits in `width` (less `allowance`
+    # for part `last`): the reprs of the runs.
+    chunks = []
+    current = parts[0][:0] if parts else ''
+    for j, part in enumerate(parts):
+        limit = width - allowance if j == last else width
+        if len(repr(current + part)) > limit:
+            if current:
+                chunks.append(repr(current))
+            current = part
+        else:
+            current += part
+    if current:
+        chunks.append(repr(current))
+    return chunks
 
 
 def _recursion(obj):

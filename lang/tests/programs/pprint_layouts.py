@@ -84,3 +84,9 @@ class C:
         return 'C(' + 'x' * 90 + ')'
 pprint.pprint([C(), C()])
 print(pprint.isreadable(C()), pprint.isreadable(object.__new__(object) if False else 3))
+for n in (5, 7, 43, 61):
+    for w in (12, 20, 30):
+        pprint.pprint(bytes(range(n)), width=w)
+        pprint.pprint([bytes(range(n))], width=w)
+        pprint.pprint('ab cd ef gh ij ' * (n // 5), width=w)
+        pprint.pprint({'k': 'x y z ' * (n // 4)}, width=w)
