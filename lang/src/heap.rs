@@ -149,18 +149,28 @@ impl Dict {
     /// The table of a deferred set: its insertions replayed in order (None when a key has no
     /// hash of its own, which only a hostile snapshot can hold).
     fn replayed(&self) -> Option<SetTable> {
-        let mut by_position: Vec<(usize, &Key)> =
-            self.index.iter().map(|(k, at)| (*at as usize, k)).collect();
-        by_position.sort_unstable_by_key(|(at, _)| *at);
         let mut table = SetTable::default();
-        for (at, key) in by_position {
-            table.add(key_hash(key)?, at).ok()?;
+        for (at, key) in self.keys_by_position().into_iter().enumerate() {
+            if let Some(key) = key {
+                table.add(key_hash(key)?, at).ok()?;
+            }
         }
         Some(table)
     }
 
+    /// The hashed key of each position (None for a hole), in one pass over the index.
+    fn keys_by_position(&self) -> Vec<Option<&Key>> {
+        let mut key_at: Vec<Option<&Key>> = vec![None; self.slots.len()];
+        for (key, at) in &self.index {
+            if let Some(slot) = key_at.get_mut(*at as usize) {
+                *slot = Some(key);
+            }
+        }
+        key_at
+    }
+
     /// The set's table, built or replayed (None for insertion order).
-    fn table_view(&self) -> Option<std::borrow::Cow<'_, SetTable>> {
+    pub fn table_view(&self) -> Option<std::borrow::Cow<'_, SetTable>> {
         match &self.table {
             Some(t) => Some(std::borrow::Cow::Borrowed(&**t)),
             None if self.deferred => self.replayed().map(std::borrow::Cow::Owned),
@@ -169,7 +179,7 @@ impl Dict {
     }
 
     /// Builds a deferred set's table.
-    fn materialize(&mut self) {
+    pub fn materialize(&mut self) {
         if self.deferred {
             self.deferred = false;
             self.table = self.replayed().map(Box::new);
@@ -450,12 +460,7 @@ impl Dict {
     /// The entries of a set in its iteration order (the table's, else insertion order), with
     /// their keys and, when the table knows it, their CPython hash.
     pub fn set_entries(&self) -> Vec<(&Key, Value, Option<i64>)> {
-        let mut key_at: Vec<Option<&Key>> = vec![None; self.slots.len()];
-        for (key, at) in &self.index {
-            if let Some(slot) = key_at.get_mut(*at as usize) {
-                *slot = Some(key);
-            }
-        }
+        let key_at = self.keys_by_position();
         let entry = |at: usize, hash: Option<i64>| {
             let key = (*key_at.get(at)?)?;
             let (k, _) = self.slot(at)?;

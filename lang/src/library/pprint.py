@@ -60,6 +60,8 @@ def _pair_key(pair):
 
 
 _SCALARS = (str, bytes, float, bool, type(None))
+_SPLIT_WHEN_NOT_EMPTY = (dict, list, tuple, set, frozenset, str, bytes, _collections.OrderedDict,
+                         _collections.defaultdict, _collections.Counter, _collections.deque)
 
 
 class _Out:
@@ -184,6 +186,9 @@ class PrettyPrinter:
 
     def _splitter(self, obj):
         t = type(obj)
+        if t in _SPLIT_WHEN_NOT_EMPTY and not len(obj):
+            # An empty container or str is written as its repr.
+            return None
         if t is dict:
             return self._split_dict
         if t is list:
@@ -241,9 +246,6 @@ class PrettyPrinter:
         out.write(closing)
 
     def _split_set(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         if type(obj) is set:
             out.write('{')
             closing = '}'
@@ -287,9 +289,6 @@ class PrettyPrinter:
             self._format(item, out, indent, allowance if last else 1, context, level)
 
     def _split_str(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         if level == 1:
             indent += 1
             allowance += 1
@@ -333,9 +332,6 @@ class PrettyPrinter:
             out.write(')')
 
     def _split_ordered_dict(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         name = type(obj).__name__
         out.write(name + '(')
         self._format(list(obj.items()), out, indent + len(name) + 1, allowance + 1, context,
@@ -343,9 +339,6 @@ class PrettyPrinter:
         out.write(')')
 
     def _split_default_dict(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         name = type(obj).__name__
         factory = self._repr(obj.default_factory, context, level)
         indent += len(name) + 1
@@ -354,9 +347,6 @@ class PrettyPrinter:
         out.write(')')
 
     def _split_counter(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         name = type(obj).__name__
         out.write(name + '({')
         if self._indent_per_level > 1:
@@ -366,9 +356,6 @@ class PrettyPrinter:
         out.write('})')
 
     def _split_deque(self, obj, out, indent, allowance, context, level):
-        if not obj:
-            out.write(repr(obj))
-            return
         name = type(obj).__name__
         out.write(name + '([')
         indent += len(name) + 1

@@ -700,7 +700,15 @@ impl Vm {
                 stop: *stop,
                 step: *step,
             },
-            Object::Set { items, .. } => {
+            Object::Set { .. } => {
+                // Built once here rather than replayed at every iteration of a set that
+                // only grew.
+                if let Some(Object::Set { items, .. }) = self.state.heap.get_mut(r) {
+                    items.materialize();
+                }
+                let Object::Set { items, .. } = self.object(r)? else {
+                    return raise("SystemError", "set");
+                };
                 let order = self.set_order(items);
                 // Insertion order (positions increasing, holes between them or not): the set
                 // itself is iterated, with no list of its keys made.

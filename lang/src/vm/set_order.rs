@@ -7,7 +7,7 @@
 
 use super::Vm;
 use crate::heap::{Dict, Object};
-use crate::set_table::{MODULUS, SetTable, fix, float_hash, int_hash};
+use crate::set_table::{MODULUS, fix, float_hash, int_hash};
 use crate::value::Value;
 
 /// How deep tuple hashing recurses.
@@ -57,26 +57,11 @@ impl Vm {
     }
 
     /// Positions of `set`'s live entries (`Dict::slot`) in the order CPython would iterate them:
-    /// its table's (see [`crate::set_table`]); for a set without one whose keys all have stable
-    /// hashes (built outside the VM's set paths), CPython's table replayed over the insertion
-    /// order; else insertion order.
+    /// its table's (built, or its insertions replayed while deferred), else insertion order.
     pub(super) fn set_order(&self, set: &Dict) -> Vec<usize> {
-        if let Some(table) = set.table() {
-            return table.entries().map(|(at, _)| at).collect();
+        match set.table_view() {
+            Some(table) => table.entries().map(|(at, _)| at).collect(),
+            None => set.positions().collect(),
         }
-        let positions: Vec<usize> = set.positions().collect();
-        let mut table = SetTable::default();
-        for (index, (k, _)) in set.iter().enumerate() {
-            let added = self
-                .stable_hash(*k, 0)
-                .is_some_and(|h| table.add(h, index).is_ok());
-            if !added {
-                return positions;
-            }
-        }
-        table
-            .entries()
-            .filter_map(|(index, _)| positions.get(index).copied())
-            .collect()
     }
 }

@@ -467,9 +467,9 @@ impl Vm {
         let Value::Ref(r) = self.binary(op, a, b)? else {
             return raise("SystemError", "in-place result");
         };
-        let result = match self.object(r)? {
-            Object::List(items) => Object::List(items.clone()),
-            Object::Dict(d) => Object::Dict(d.clone()),
+        // The result is new and referenced nowhere else: its items are moved, not copied.
+        let result = match self.state.heap.get_mut(r) {
+            Some(Object::List(items)) => Object::List(std::mem::take(items)),
             _ => return raise("SystemError", "in-place result"),
         };
         if let Some(target) = self.state.heap.get_mut(x) {
