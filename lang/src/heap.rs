@@ -34,9 +34,10 @@ pub enum Key {
     Float(u64),
     Str(String),
     Bytes(Vec<u8>),
-    /// A tuple's or frozenset's element keys, in a canonical text form (keys are flat so they
-    /// archive simply).
-    Tuple(String),
+    /// A tuple's or frozenset's element keys in a prefix-free binary form ([`Key::encode`]):
+    /// flat, so keys archive simply and a hostile snapshot cannot nest them deep, and built
+    /// without formatting (tuple keys are what grid and graph programs look up most).
+    Tuple(Vec<u8>),
     /// Objects hashed by identity (functions, classes, instances without `__hash__`, host
     /// objects): their heap index, which a snapshot preserves.
     Object(u32),
@@ -46,6 +47,46 @@ pub enum Key {
     /// Builtin functions and classes, by a stable name.
     Named(String),
 }
+
+impl Key {
+    /// Appends the key's bytes to a tuple key under construction: a tag, then a fixed-width
+    /// payload or a length-prefixed one, so distinct element sequences never encode alike.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        fn sized(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+            out.push(tag);
+            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out.extend_from_slice(bytes);
+        }
+        match self {
+            Key::None => out.push(0),
+            Key::Int(n) => {
+                out.push(1);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Key::Big(s) => sized(out, 2, s.as_bytes()),
+            Key::Float(bits) => {
+                out.push(3);
+                out.extend_from_slice(&bits.to_le_bytes());
+            }
+            Key::Str(s) => sized(out, 4, s.as_bytes()),
+            Key::Bytes(b) => sized(out, 5, b),
+            Key::Tuple(b) => sized(out, 6, b),
+            Key::Object(r) => {
+                out.push(7);
+                out.extend_from_slice(&r.to_le_bytes());
+            }
+            Key::Hash(h) => {
+                out.push(8);
+                out.extend_from_slice(&h.to_le_bytes());
+            }
+            Key::Named(s) => sized(out, 9, s.as_bytes()),
+        }
+    }
+}
+
+/// The first byte of a [`Key::Tuple`]: a tuple and a frozenset of the same keys differ.
+pub const TUPLE_KEY: u8 = 0;
+pub const FROZENSET_KEY: u8 = 1;
 
 /// The hash of dict keys: FxHash's multiply-rotate, which is fast on the small ints and short
 /// strings dicts mostly hold, and the same in every process (iteration order comes from the
@@ -713,6 +754,10 @@ pub enum Object {
         attrs: Vec<(String, Value)>,
         /// `raise ... from cause`.
         cause: Option<Value>,
+        /// The exception being handled when this one was raised (`__context__`).
+        context: Option<Value>,
+        /// Set by `raise ... from` (even `from None`): tracebacks leave the context out.
+        suppress_context: bool,
     },
     Class(Class),
     Instance {
@@ -888,13 +933,12 @@ impl Object {
                 args,
                 attrs,
                 cause,
+                context,
                 ..
             } => {
                 args.iter().for_each(&mut push);
                 attrs.iter().for_each(|(_, v)| push(v));
-                if let Some(c) = cause {
-                    push(c);
-                }
+                cause.iter().chain(context).for_each(&mut push);
                 if let Some(u) = user {
                     push(&Value::Ref(*u));
                 }
@@ -971,6 +1015,12 @@ pub struct Heap {
     pub live_bytes: u64,
     /// The memory limit in bytes (0: `BYTES_MAX`).
     pub limit: u64,
+    /// A collection's mark bits and work list, kept between collections: freeing them (large
+    /// blocks) made glibc consolidate its free lists at every collection.
+    #[rkyv(with = rkyv::with::Skip)]
+    marked: Vec<bool>,
+    #[rkyv(with = rkyv::with::Skip)]
+    work: Vec<u32>,
 }
 
 /// Objects a VM may hold at once (MemoryError beyond).
@@ -1040,8 +1090,12 @@ impl Heap {
 
     /// Frees every object not reachable from `roots`; returns the rough live size in bytes.
     pub fn collect(&mut self, roots: impl Iterator<Item = u32>) -> usize {
-        let mut marked = vec![false; self.slots.len()];
-        let mut work: Vec<u32> = roots.collect();
+        let mut marked = std::mem::take(&mut self.marked);
+        marked.clear();
+        marked.resize(self.slots.len(), false);
+        let mut work = std::mem::take(&mut self.work);
+        work.clear();
+        work.extend(roots);
         while let Some(r) = work.pop() {
             let Some(mark) = marked.get_mut(r as usize) else {
                 continue;
@@ -1076,6 +1130,8 @@ impl Heap {
         self.allocated = 0;
         self.allocated_bytes = 0;
         self.live_bytes = bytes as u64;
+        self.marked = marked;
+        self.work = work;
         bytes
     }
 }

@@ -33,4 +33,4 @@ pub mod value;
 pub mod vm;
 
 pub use compile::compile;
-pub use vm::{Data, Exception, ExceptionDetail, HostCall, HostError, Outcome, Vm};
+pub use vm::{Chained, Data, Exception, ExceptionDetail, HostCall, HostError, Outcome, Vm};

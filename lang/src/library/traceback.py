@@ -3,8 +3,8 @@
 # separator, then `Type: message` (module-qualified outside __main__ and builtins). The current
 # exception (`print_exc`, `format_exc`) is the one the innermost running handler handles.
 # Differences, from what a job has: no source text under each `File` line (a job carries its
-# code, not its file), no traceback objects (`e.__traceback__` is None; frames come from the
-# exception itself), and no `__context__` chaining.
+# code, not its file) and no traceback objects (`e.__traceback__` is None; frames come from the
+# exception itself).
 import sys
 
 import _sl
@@ -15,6 +15,7 @@ __all__ = ['print_exception', 'format_exception', 'format_exception_only', 'prin
 _sentinel = object()
 
 _CAUSE = '\nThe above exception was the direct cause of the following exception:\n\n'
+_CONTEXT = '\nDuring handling of the above exception, another exception occurred:\n\n'
 
 
 def _pick(exc, value):
@@ -62,10 +63,17 @@ def _format_chain(exc, limit, chain, lines, seen):
         lines.extend(format_exception_only(None))
         return
     seen.add(id(exc))
-    cause = getattr(exc, '__cause__', None)
-    if chain and cause is not None and id(cause) not in seen:
-        _format_chain(cause, limit, chain, lines, seen)
-        lines.append(_CAUSE)
+    if chain:
+        cause = getattr(exc, '__cause__', None)
+        context = getattr(exc, '__context__', None)
+        if cause is not None:
+            if id(cause) not in seen:
+                _format_chain(cause, limit, chain, lines, seen)
+                lines.append(_CAUSE)
+        elif (context is not None and not getattr(exc, '__suppress_context__', False)
+                and id(context) not in seen):
+            _format_chain(context, limit, chain, lines, seen)
+            lines.append(_CONTEXT)
     frames = _limited(_sl.format_tb(exc), limit)
     if frames:
         lines.append('Traceback (most recent call last):\n')

@@ -130,6 +130,8 @@ impl Vm {
                     traceback: Vec::new(),
                     attrs: Vec::new(),
                     cause: None,
+                    context: None,
+                    suppress_context: false,
                 })?;
                 if let Value::Ref(r) = e {
                     self.init_exception(r, args)?;
@@ -669,6 +671,8 @@ impl Vm {
                     traceback: Vec::new(),
                     attrs: Vec::new(),
                     cause: None,
+                    context: None,
+                    suppress_context: false,
                 })?;
                 match e {
                     Value::Ref(r) => Ok(r),

@@ -166,6 +166,8 @@ impl Vm {
                 traceback: Vec::new(),
                 attrs,
                 cause: None,
+                context: None,
+                suppress_context: false,
             })
             .map_err(|_| Error::Memory)?;
         match object {

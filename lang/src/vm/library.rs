@@ -1463,7 +1463,7 @@ pub(super) fn translate_regex(pattern: &str, flags: i64) -> Result<String, Strin
 impl Vm {
     /// The exception being handled by the innermost frame whose instruction lies in one of its
     /// code's handler ranges.
-    fn handled_exception(&self) -> Option<Value> {
+    pub(super) fn handled_exception(&self) -> Option<Value> {
         for frame in self.state.frames.iter().rev() {
             let Some(code) = self.state.module.codes.get(frame.code as usize) else {
                 continue;

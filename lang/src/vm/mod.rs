@@ -187,7 +187,25 @@ pub struct Exception {
     pub traceback: Vec<(String, u32)>,
     /// What it takes to raise the same exception in another VM.
     pub detail: ExceptionDetail,
+    /// The exceptions printed before it (its `__cause__`, or its `__context__` unless
+    /// suppressed, and theirs), earliest first.
+    pub chain: Vec<Chained>,
 }
+
+/// An exception of an uncaught one's chain, as its traceback prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chained {
+    pub kind: String,
+    pub message: String,
+    pub traceback: Vec<(String, u32)>,
+    /// Whether it is the next one's `__cause__` (else its `__context__`): which sentence
+    /// separates them.
+    pub cause: bool,
+}
+
+/// Links of an exception chain a traceback shows (CPython has no limit; a chain this long is
+/// a program raising in a loop of handlers).
+const CHAIN_MAX: usize = 64;
 
 /// An exception's contents as data, beyond its kind and `str()`: what `repr(e)` shows between
 /// the parentheses, `e.args`, and the attributes set on it (those that are data; an argument
@@ -203,16 +221,37 @@ impl Exception {
     /// CPython's shape: `Traceback (most recent call last):`, a `File` line per frame, then
     /// `Kind: message`.
     pub fn render(&self, file: &str) -> String {
-        let mut text = String::from("Traceback (most recent call last):\n");
-        for line in frame_lines(file, &self.traceback) {
-            text.push_str(&line);
+        let mut text = String::new();
+        for link in &self.chain {
+            if !link.traceback.is_empty() {
+                text.push_str(HEADER);
+            }
+            render_one(&mut text, file, &link.kind, &link.message, &link.traceback);
+            text.push_str(if link.cause {
+                "\nThe above exception was the direct cause of the following exception:\n\n"
+            } else {
+                "\nDuring handling of the above exception, another exception occurred:\n\n"
+            });
         }
-        if self.message.is_empty() {
-            let _ = writeln!(text, "{}", self.kind);
-        } else {
-            let _ = writeln!(text, "{}: {}", self.kind, self.message);
-        }
+        text.push_str(HEADER);
+        render_one(&mut text, file, &self.kind, &self.message, &self.traceback);
         text
+    }
+}
+
+const HEADER: &str = "Traceback (most recent call last):\n";
+
+/// One exception of a traceback after its header: its frames, then `Kind: message`. (A chained
+/// exception never raised, such as a cause made in the `from` clause, has no frames and, as in
+/// CPython, no header.)
+fn render_one(text: &mut String, file: &str, kind: &str, message: &str, frames: &[(String, u32)]) {
+    for line in frame_lines(file, frames) {
+        text.push_str(&line);
+    }
+    if message.is_empty() {
+        let _ = writeln!(text, "{kind}");
+    } else {
+        let _ = writeln!(text, "{kind}: {message}");
     }
 }
 
@@ -756,7 +795,11 @@ impl Vm {
             Ok(object) => object,
             Err(exception) => return Some(exception),
         };
-        if self.unwind_frames(object, 0, !again) {
+        if !again {
+            self.set_context(object);
+        }
+        let mut object = object;
+        if self.unwind_frames(&mut object, 0, !again) {
             return None;
         }
         self.state.frames.clear();
@@ -771,10 +814,44 @@ impl Vm {
             Ok(object) => object,
             Err(_) => return None,
         };
-        if self.unwind_frames(object, floor, !again) {
+        if !again {
+            self.set_context(object);
+        }
+        let mut object = object;
+        if self.unwind_frames(&mut object, floor, !again) {
             None
         } else {
             Some(object)
+        }
+    }
+
+    /// CPython's implicit chaining: an exception raised while another is handled records that
+    /// one as its `__context__` (not for a re-raise, nor for the handled exception itself). A
+    /// chain that would come back to `object` is cut there, as `_PyErr_SetObject` does.
+    fn set_context(&mut self, object: u32) {
+        let Some(handled) = self.handled_exception() else {
+            return;
+        };
+        if handled == Value::Ref(object) {
+            return;
+        }
+        let mut link = handled;
+        for _ in 0..CHAIN_MAX {
+            let Value::Ref(r) = link else { break };
+            let Some(Object::Exception { context, .. }) = self.state.heap.get_mut(r) else {
+                break;
+            };
+            match *context {
+                Some(next) if next == Value::Ref(object) => {
+                    *context = None;
+                    break;
+                }
+                Some(next) => link = next,
+                None => break,
+            }
+        }
+        if let Some(Object::Exception { context, .. }) = self.state.heap.get_mut(object) {
+            *context = Some(handled);
         }
     }
 
@@ -789,6 +866,7 @@ impl Vm {
                 message: "stopped".into(),
                 traceback: Vec::new(),
                 detail: ExceptionDetail::default(),
+                chain: Vec::new(),
             }),
             Raise::New(kind, message) => {
                 let class = exception_index(kind);
@@ -798,15 +876,31 @@ impl Vm {
                 } else {
                     py_str_repr(&message)
                 };
+                // `e.args`: the message, or the key a KeyError's repr message quotes.
+                let arg = match kind {
+                    _ if message.is_empty() => None,
+                    "KeyError" => message
+                        .strip_prefix('\'')
+                        .and_then(|m| m.strip_suffix('\''))
+                        .map(str::to_owned),
+                    _ => Some(message.clone()),
+                };
+                let args = arg
+                    .and_then(|a| self.state.heap.alloc(Object::Str(a)))
+                    .map(Value::Ref)
+                    .into_iter()
+                    .collect();
                 let exception = Object::Exception {
                     class,
                     user: None,
-                    args: Vec::new(),
+                    args,
                     message: message.clone(),
                     shown,
                     traceback: Vec::new(),
                     attrs: Vec::new(),
                     cause: None,
+                    context: None,
+                    suppress_context: false,
                 };
                 self.str_chars = None;
                 self.state.heap.alloc(exception).ok_or(Exception {
@@ -814,6 +908,7 @@ impl Vm {
                     message,
                     traceback: Vec::new(),
                     detail: ExceptionDetail::default(),
+                    chain: Vec::new(),
                 })
             }
         }
@@ -822,7 +917,9 @@ impl Vm {
     /// Pops frames above `floor` until one has a `try` block, adding each to the traceback
     /// (the running one only when `record_running`: not for a re-raise). Whether a handler was
     /// found.
-    fn unwind_frames(&mut self, object: u32, floor: usize, record_running: bool) -> bool {
+    /// A StopIteration leaving a generator becomes a RuntimeError caused by it (PEP 479), so
+    /// `object` may change on the way.
+    fn unwind_frames(&mut self, object: &mut u32, floor: usize, record_running: bool) -> bool {
         let mut record = record_running;
         while self.state.frames.len() > floor {
             let Some(frame) = self.state.frames.last() else {
@@ -856,7 +953,7 @@ impl Vm {
             inner.sort_by_key(|(start, _)| std::cmp::Reverse(*start));
             if std::mem::replace(&mut record, true)
                 && code != u32::MAX
-                && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(object)
+                && let Some(Object::Exception { traceback, .. }) = self.state.heap.get_mut(*object)
                 && traceback.len() < RECURSION_MAX + 8
             {
                 for (_, kind) in inner {
@@ -868,7 +965,7 @@ impl Vm {
                 && let Some(block) = frame.blocks.pop()
             {
                 frame.stack.truncate(block.depth as usize);
-                frame.stack.push(Value::Ref(object));
+                frame.stack.push(Value::Ref(*object));
                 frame.pc = block.handler;
                 return true;
             }
@@ -876,9 +973,32 @@ impl Vm {
                 && let FrameKind::Generator { object: g, .. } = frame.kind
             {
                 self.generator_finished(g);
+                if self.is_exception(*object, "StopIteration") {
+                    *object = self.stop_iteration_escaped(*object);
+                }
             }
         }
         false
+    }
+
+    /// The RuntimeError a StopIteration becomes when it leaves a generator, caused by it (the
+    /// StopIteration itself when not even that fits in memory).
+    fn stop_iteration_escaped(&mut self, stop: u32) -> u32 {
+        const MESSAGE: &str = "generator raised StopIteration";
+        let exception = Object::Exception {
+            class: exception_index("RuntimeError"),
+            user: None,
+            args: Vec::new(),
+            message: MESSAGE.into(),
+            shown: py_str_repr(MESSAGE),
+            traceback: Vec::new(),
+            attrs: Vec::new(),
+            cause: Some(Value::Ref(stop)),
+            context: Some(Value::Ref(stop)),
+            suppress_context: true,
+        };
+        self.str_chars = None;
+        self.state.heap.alloc(exception).unwrap_or(stop)
     }
 
     /// The uncaught exception as the embedder sees it.
@@ -894,13 +1014,7 @@ impl Vm {
                 attrs,
                 ..
             }) => {
-                let kind = match user {
-                    Some(u) => self.class_name(*u).unwrap_or_else(|_| "Exception".into()),
-                    None => EXCEPTIONS
-                        .get(*class as usize)
-                        .map_or("SystemError", |(n, _)| n)
-                        .to_owned(),
-                };
+                let kind = self.exception_kind(*class, *user);
                 let as_data = |v: &Value| {
                     self.to_data(*v).unwrap_or_else(|_| {
                         Data::Str(format!(
@@ -931,6 +1045,65 @@ impl Vm {
             message,
             detail,
             traceback: self.traceback_frames(&traceback),
+            chain: self.exception_chain(object),
+        }
+    }
+
+    /// The exceptions a traceback prints before `object`, earliest first: each one's
+    /// `__cause__`, else its `__context__` unless suppressed, stopping at one already shown.
+    fn exception_chain(&self, object: u32) -> Vec<Chained> {
+        let mut chain = Vec::new();
+        let mut seen = vec![object];
+        let mut at = object;
+        while chain.len() < CHAIN_MAX {
+            let Some(Object::Exception {
+                cause,
+                context,
+                suppress_context,
+                ..
+            }) = self.state.heap.get(at)
+            else {
+                break;
+            };
+            let (next, is_cause) = match (cause, context) {
+                (Some(Value::Ref(c)), _) => (*c, true),
+                (None, Some(Value::Ref(c))) if !suppress_context => (*c, false),
+                _ => break,
+            };
+            if seen.contains(&next) {
+                break;
+            }
+            let Some(Object::Exception {
+                class,
+                user,
+                message,
+                traceback,
+                ..
+            }) = self.state.heap.get(next)
+            else {
+                break;
+            };
+            seen.push(next);
+            chain.push(Chained {
+                kind: self.exception_kind(*class, *user),
+                message: message.clone(),
+                traceback: self.traceback_frames(traceback),
+                cause: is_cause,
+            });
+            at = next;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// An exception's class name as a traceback's last line shows it.
+    fn exception_kind(&self, class: u16, user: Option<u32>) -> String {
+        match user {
+            Some(u) => self.class_name(u).unwrap_or_else(|_| "Exception".into()),
+            None => EXCEPTIONS
+                .get(class as usize)
+                .map_or("SystemError", |(n, _)| n)
+                .to_owned(),
         }
     }
 
@@ -1810,8 +1983,14 @@ impl Vm {
                     Value::ExceptionClass(_) => Some(Value::Ref(self.exception_to_raise(cause)?)),
                     other => Some(other),
                 };
-                if let Some(Object::Exception { cause: c, .. }) = self.state.heap.get_mut(object) {
+                if let Some(Object::Exception {
+                    cause: c,
+                    suppress_context,
+                    ..
+                }) = self.state.heap.get_mut(object)
+                {
                     *c = cause;
+                    *suppress_context = true;
                 }
                 return Err(Raise::Object(object));
             }

@@ -312,11 +312,11 @@ impl Vm {
         self.generator_returned = false;
         self.resume_generator(r, Value::None, GeneratorEnd::Native)?;
         self.pop()?;
-        let exit = match self.exception_object(Raise::New("GeneratorExit", String::new())) {
+        let mut exit = match self.exception_object(Raise::New("GeneratorExit", String::new())) {
             Ok(e) => e,
             Err(_) => return raise("MemoryError", ""),
         };
-        if !self.unwind_frames(exit, floor, true) {
+        if !self.unwind_frames(&mut exit, floor, true) {
             return Ok(());
         }
         match self.run_nested(floor) {

@@ -588,6 +588,8 @@ impl Vm {
                 traceback: Vec::new(),
                 attrs: Vec::new(),
                 cause: None,
+                context: None,
+                suppress_context: false,
             })?,
             None => self.alloc(Object::Instance {
                 class,
@@ -816,10 +818,21 @@ impl Vm {
                     // StopIteration.value: what a generator returned.
                     "value" => Ok(Some(args.first().copied().unwrap_or(Value::None))),
                     "__class__" => self.class_of(obj).map(Some),
-                    "__cause__" => Ok(Some(match self.object(r)? {
-                        Object::Exception { cause, .. } => cause.unwrap_or(Value::None),
-                        _ => Value::None,
-                    })),
+                    "__cause__" | "__context__" | "__suppress_context__" => {
+                        Ok(Some(match self.object(r)? {
+                            Object::Exception {
+                                cause,
+                                context,
+                                suppress_context,
+                                ..
+                            } => match name {
+                                "__cause__" => cause.unwrap_or(Value::None),
+                                "__context__" => context.unwrap_or(Value::None),
+                                _ => Value::Bool(*suppress_context),
+                            },
+                            _ => Value::None,
+                        }))
+                    }
                     // No traceback objects: None, which `traceback.print_exception(type(e), e,
                     // e.__traceback__)` accepts (the frames come from the exception).
                     "__traceback__" => Ok(Some(Value::None)),
@@ -1436,6 +1449,11 @@ impl Vm {
             }
             return set;
         }
+        if matches!(name, "__cause__" | "__context__" | "__suppress_context__")
+            && let Some(Object::Exception { .. }) = self.state.heap.get(r)
+        {
+            return self.set_exception_link(r, name, value);
+        }
         match self.state.heap.get_mut(r) {
             Some(Object::Instance { attrs, .. })
             | Some(Object::Exception { attrs, .. })
@@ -1463,6 +1481,45 @@ impl Vm {
                 )
             }
         }
+    }
+
+    /// `e.__cause__ = …`, `e.__context__ = …`, `e.__suppress_context__ = …`: CPython's checks,
+    /// and setting a cause suppresses the context as `raise … from` does.
+    fn set_exception_link(&mut self, r: u32, name: &str, value: Value) -> Result<(), Raise> {
+        let link = match value {
+            Value::None => None,
+            Value::Ref(v) if matches!(self.object(v)?, Object::Exception { .. }) => Some(value),
+            _ if name == "__suppress_context__" => None,
+            _ => {
+                let what = if name == "__cause__" {
+                    "cause"
+                } else {
+                    "context"
+                };
+                return raise(
+                    "TypeError",
+                    format!("exception {what} must be None or derive from BaseException"),
+                );
+            }
+        };
+        let suppress = name == "__suppress_context__" && self.truthy(value)?;
+        if let Some(Object::Exception {
+            cause,
+            context,
+            suppress_context,
+            ..
+        }) = self.state.heap.get_mut(r)
+        {
+            match name {
+                "__cause__" => {
+                    *cause = link;
+                    *suppress_context = true;
+                }
+                "__context__" => *context = link,
+                _ => *suppress_context = suppress,
+            }
+        }
+        Ok(())
     }
 
     /// `del obj.name`.

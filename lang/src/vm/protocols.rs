@@ -618,12 +618,22 @@ impl Vm {
                 Object::Bytes(b) => Key::Bytes(b.clone()),
                 Object::BigInt(b) => Key::Big(Self::big_key(b)),
                 Object::Tuple(items) => {
-                    let items = items.clone();
-                    let mut keys = Vec::with_capacity(items.len());
-                    for i in items {
-                        keys.push(self.key_depth(i, depth + 1)?);
+                    // By index, not by a copy of the items: an item's `__hash__` runs Python,
+                    // but the tuple is immutable and its caller holds it.
+                    let n = items.len();
+                    let mut bytes = Vec::with_capacity(1 + 9 * n);
+                    bytes.push(crate::heap::TUPLE_KEY);
+                    for i in 0..n {
+                        let item = match self.object(r)? {
+                            Object::Tuple(items) => items.get(i).copied(),
+                            _ => None,
+                        };
+                        let Some(item) = item else {
+                            return raise("SystemError", "a tuple changed while it was hashed");
+                        };
+                        self.key_depth(item, depth + 1)?.encode(&mut bytes);
                     }
-                    Key::Tuple(format!("{keys:?}"))
+                    Key::Tuple(bytes)
                 }
                 Object::Set {
                     items,
@@ -632,7 +642,9 @@ impl Vm {
                     // Sorted: two equal frozensets built in different orders are one key.
                     let mut keys: Vec<&Key> = items.keys().collect();
                     keys.sort();
-                    Key::Tuple(format!("frozenset{keys:?}"))
+                    let mut bytes = vec![crate::heap::FROZENSET_KEY];
+                    keys.into_iter().for_each(|k| k.encode(&mut bytes));
+                    Key::Tuple(bytes)
                 }
                 Object::Instance { class, .. }
                 | Object::Exception {

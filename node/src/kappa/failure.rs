@@ -127,6 +127,7 @@ mod tests {
                 args: vec![Data::Str("bad".into()), Data::Int(3)],
                 attrs: vec![("code".into(), Data::BigInt("1".repeat(30)))],
             },
+            chain: Vec::new(),
         }
     }
 
