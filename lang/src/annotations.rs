@@ -1,5 +1,5 @@
 //! Class-body rewrites. A docstring becomes `__doc__ = "…"` first, as CPython's class namespace
-//! holds it. Annotations: `x: int = 0` in a class body records `__annotations__['x']`, in the
+//! holds it; a library module's class gets its `__module__`. Annotations: `x: int = 0` in a class body records `__annotations__['x']`, in the
 //! order written, as CPython does (what `dataclasses` and `typing.NamedTuple`-style code read to
 //! find a class's fields).
 //!
@@ -78,6 +78,20 @@ pub fn record_doc(body: &[ast::Stmt]) -> Option<Vec<ast::Stmt>> {
     ));
     out.extend(body.iter().cloned());
     Some(out)
+}
+
+/// A library module's class body with `__module__ = '<module>'` first, so the class prints as
+/// `<class 'collections.deque'>` (the body may still set its own).
+pub fn record_module(body: &[ast::Stmt], module: &str) -> Vec<ast::Stmt> {
+    let range = body.first().map(|s| s.range()).unwrap_or_default();
+    let mut out = Vec::with_capacity(body.len() + 1);
+    out.push(assign(
+        name("__module__", ast::ExprContext::Store, range),
+        text_expr(module.to_owned(), range),
+        range,
+    ));
+    out.extend(body.iter().cloned());
+    out
 }
 
 fn is_dotted_name(e: &ast::Expr) -> bool {

@@ -1376,6 +1376,16 @@ impl Function {
         };
         let documented = crate::annotations::record_doc(&def.body);
         let body = documented.as_deref().unwrap_or(&def.body);
+        let placed = s.library.as_ref().map(|(module, _)| {
+            // The module's name as CPython's classes carry it (`_datecalc` serves `datetime`).
+            let module = if module == "_datecalc" {
+                "datetime"
+            } else {
+                module.as_str()
+            };
+            crate::annotations::record_module(body, module)
+        });
+        let body = placed.as_deref().unwrap_or(body);
         let annotated = crate::annotations::record(body);
         self.make_function(
             s,

@@ -56,6 +56,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("csv", include_str!("library/csv.py")),
     ("traceback", include_str!("library/traceback.py")),
     ("warnings", include_str!("library/warnings.py")),
+    ("_sl_bases", include_str!("library/_sl_bases.py")),
     (
         "collections.abc",
         include_str!("library/collections_abc.py"),
@@ -95,7 +96,16 @@ pub fn imports(body: &[ast::Stmt], out: &mut Vec<String>) {
             }
             ast::Stmt::FunctionDef(d) => imports(&d.body, out),
             ast::Stmt::AsyncFunctionDef(d) => imports(&d.body, out),
-            ast::Stmt::ClassDef(d) => imports(&d.body, out),
+            ast::Stmt::ClassDef(d) => {
+                // A builtin type named as a base is a class of `_sl_bases` (see the VM).
+                if d.bases.iter().any(|b| {
+                    matches!(b, ast::Expr::Name(n)
+                        if crate::vm::WRAPPED_BUILTINS.contains(&n.id.as_str()))
+                }) {
+                    out.push(crate::vm::BASES_MODULE.to_owned());
+                }
+                imports(&d.body, out)
+            }
             ast::Stmt::If(x) => {
                 imports(&x.body, out);
                 imports(&x.orelse, out);

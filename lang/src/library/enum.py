@@ -57,6 +57,9 @@ def _bin(num, max_bits=None):
     return '%s %s' % (sign, digits)
 
 
+_MIXINS = {'str': str, 'int': int, 'float': float, 'tuple': tuple, 'frozenset': frozenset}
+
+
 class EnumType(type):
     def __init__(cls, name, bases, namespace):
         base = bases[0] if bases else None
@@ -67,6 +70,20 @@ class EnumType(type):
         cls._value2member_map_ = {}
         cls._unhashable_values_ = []
         is_flag = base is not None and _derives(cls, 'Flag')
+        # A builtin type mixed in (`class Color(str, Enum)`): each member holds its value as
+        # that type too, and the enum's own repr/str/format win over the type's, as
+        # CPython's EnumType arranges.
+        mixin = _MIXINS.get(getattr(cls, '_sl_builtin_base', None))
+        if mixin is not None:
+            first_enum = None
+            for b in cls.__mro__[1:]:
+                if isinstance(b, EnumType):
+                    first_enum = b
+                    break
+            if first_enum is not None:
+                for special in ('__repr__', '__str__', '__format__', '__reduce_ex__'):
+                    if special not in namespace:
+                        setattr(cls, special, getattr(first_enum, special))
         last_values = []
         for key in list(namespace):
             value = namespace[key]
@@ -86,9 +103,12 @@ class EnumType(type):
                         break
             if member is None:
                 member = _sl.bare_instance(cls)
+                args = value if isinstance(value, tuple) else (value,)
+                if mixin is not None:
+                    object.__setattr__(member, '_sl_v', mixin(*args))
+                    value = member._sl_v
                 member._name_ = key
                 member._value_ = value
-                args = value if isinstance(value, tuple) else (value,)
                 member.__init__(*args)
                 if not is_flag or _power_of_two(value):
                     cls._member_names_.append(key)

@@ -9,6 +9,9 @@ use crate::code::{BinOp, CmpOp};
 use crate::heap::{Dict, Iter, Object};
 use crate::value::Value;
 
+/// Builtins that take a builtin-type subclass's instance as the value inside it.
+const VALUE_ARGUMENTS: &[&str] = &["bin", "hex", "oct", "chr", "ord", "range"];
+
 /// Builtin names that are types, for `isinstance`, `type()` and `issubclass`.
 const TYPES: &[&str] = &[
     "int",
@@ -248,6 +251,30 @@ impl Vm {
             })
     }
 
+    /// The builtin value a builtin-type subclass's instance holds (`_sl_bases`), if `v` is
+    /// one.
+    pub(super) fn value_inside(&mut self, v: Value) -> Result<Option<Value>, Raise> {
+        let Value::Ref(r) = v else {
+            return Ok(None);
+        };
+        let (class, own, dict) = match self.object(r)? {
+            Object::Instance { class, attrs, dict } => (
+                *class,
+                attrs.iter().find(|(k, _)| k == "_sl_v").map(|(_, v)| *v),
+                *dict,
+            ),
+            _ => return Ok(None),
+        };
+        if self.builtin_base(class)?.is_none() {
+            return Ok(None);
+        }
+        match (own, dict) {
+            (Some(v), _) => Ok(Some(v)),
+            (None, Some(d)) => self.dict_str_get(d, "_sl_v"),
+            (None, None) => Ok(None),
+        }
+    }
+
     pub(super) fn builtin(
         &mut self,
         b: u16,
@@ -255,11 +282,21 @@ impl Vm {
         mut kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Raise> {
         let name = BUILTINS.get(b as usize).copied().unwrap_or("?");
-        if super::type_methods::TYPE_METHODS.contains(&name) {
+        let mut args = args;
+        // Where CPython's C code reads the number or text inside a builtin-type subclass's
+        // instance (`bin(Level(3))`, `str.upper(Tag('a'))`), the value inside stands in.
+        let type_method = super::type_methods::TYPE_METHODS.contains(&name);
+        if type_method || name.starts_with("math.") || VALUE_ARGUMENTS.contains(&name) {
+            for a in args.iter_mut() {
+                if let Some(inner) = self.value_inside(*a)? {
+                    *a = inner;
+                }
+            }
+        }
+        if type_method {
             return self.type_method(name, args, kwargs);
         }
         // `math.isclose(a, b, *, rel_tol, abs_tol)`: its keywords become positions 3 and 4.
-        let mut args = args;
         if name == "round" && args.len() == 1 && kwargs.len() == 1 && kwargs[0].0 == "ndigits" {
             args.push(kwargs.remove(0).1);
         }
@@ -344,7 +381,7 @@ impl Vm {
                 }
             }
             if let Some((k, _)) = kwargs.first()
-                && !matches!(name, "dict" | "object.__init__")
+                && !matches!(name, "dict" | "object.__init__" | "object.__new__")
             {
                 return raise(
                     "TypeError",
@@ -1217,6 +1254,43 @@ impl Vm {
                 self.str_value(message)
             }
             "object.__init__" => Ok(Value::None),
+            "object.__setattr__" => {
+                count(&args, 3, 3)?;
+                let attr = match args[1] {
+                    Value::Ref(n) if matches!(self.object(n)?, Object::Str(_)) => {
+                        self.str_of(args[1])?
+                    }
+                    other => {
+                        let t = self.type_name(other)?;
+                        return raise(
+                            "TypeError",
+                            format!("attribute name must be string, not '{t}'"),
+                        );
+                    }
+                };
+                self.set_attr_plain(args[0], &attr, args[2])?;
+                Ok(Value::None)
+            }
+            // Called from an overriding `__new__` (`super().__new__(cls)`): the bare instance;
+            // the arguments were that `__new__`'s to take, as CPython's `excess_args` check says.
+            "object.__new__" => {
+                let Some(&class) = args.first() else {
+                    return raise("TypeError", "object.__new__(): not enough arguments");
+                };
+                let exception = matches!(class, Value::Ref(c) if matches!(self.object(c)?, Object::Class(_)) && self.exception_root(c)?.is_some());
+                if (args.len() > 1 && !exception) || !kwargs.is_empty() {
+                    return raise(
+                        "TypeError",
+                        "object.__new__() takes exactly one argument (the type to instantiate)",
+                    );
+                }
+                let made = self.new_instance(class)?;
+                // `BaseException.__new__(cls, *args)` keeps the arguments.
+                if exception && let Value::Ref(r) = made {
+                    self.init_exception(r, args[1..].to_vec())?;
+                }
+                Ok(made)
+            }
             "property.setter" | "property.getter" => {
                 let [Value::Ref(p), f] = args[..] else {
                     return raise("TypeError", format!("{name}() takes exactly one argument"));

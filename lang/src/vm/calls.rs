@@ -163,6 +163,8 @@ impl Vm {
                                     format!("unbound method {name}() needs an argument"),
                                 );
                             };
+                            // `dict.update(self, …)` in a dict subclass: the dict inside.
+                            let first = self.value_inside(first)?.unwrap_or(first);
                             (first, args.collect())
                         }
                     };

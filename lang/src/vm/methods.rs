@@ -298,6 +298,8 @@ impl Vm {
                     if i > 0 {
                         out.push_str(&text);
                     }
+                    // A str subclass's instance joins as its text.
+                    let item = self.value_inside(item)?.unwrap_or(item);
                     match item {
                         Value::Ref(x) if matches!(self.object(x)?, Object::Str(_)) => {
                             if let Object::Str(s) = self.object(x)? {

@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
+pub(crate) use objects::{BASES_MODULE, WRAPPED_BUILTINS};
 
 use crate::code::{BinOp, CmpOp, Const, Instr, Module};
 use crate::frame::{Block, Frame, FrameKind, GeneratorEnd, Operator, Stage};
@@ -570,6 +571,8 @@ const BUILTINS: &[&str] = &[
     "_sl.exc_info",
     "_sl.format_tb",
     "_sl.caller_line",
+    "object.__new__",
+    "object.__setattr__",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 

@@ -14,6 +14,20 @@ const CHAIN_MAX: usize = 256;
 
 const METACLASS_CONFLICT: &str = "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases";
 
+/// Builtin types a class may derive from, by a class of the library module `_sl_bases` that
+/// keeps the builtin value inside (see that module).
+pub const WRAPPED_BUILTINS: &[&str] = &[
+    "dict",
+    "list",
+    "str",
+    "int",
+    "float",
+    "tuple",
+    "set",
+    "frozenset",
+];
+pub const BASES_MODULE: &str = "_sl_bases";
+
 /// How many bases one class statement may name.
 const BASES_MAX: usize = 64;
 
@@ -62,6 +76,7 @@ const OBJECT_NAMES: &[&str] = &[
 ];
 
 /// Where an attribute was found on a class chain.
+#[derive(PartialEq)]
 pub(super) enum Found {
     /// In a user class's namespace (the class that holds it).
     Class(Value),
@@ -143,6 +158,28 @@ impl Vm {
                 format!("a class with more than {BASES_MAX} bases is not in the subset"),
             );
         }
+        // A builtin type named as a base stands for its class in `_sl_bases`.
+        let mut written = written;
+        for b in written.iter_mut() {
+            if let Value::Builtin(id) = *b
+                && let Some(&t) = super::BUILTINS.get(id as usize)
+                && WRAPPED_BUILTINS.contains(&t)
+            {
+                *b = self
+                    .global(&crate::library::mangle(BASES_MODULE, &format!("{t}_")))
+                    .ok_or_else(|| {
+                        Raise::New(
+                            "NotSupported",
+                            format!("deriving from '{t}' through a name other than '{t}' is not in the subset"),
+                        )
+                    })?;
+                if let Value::Ref(r) = *b
+                    && let Some(Object::Class(c)) = self.state.heap.get_mut(r)
+                {
+                    t.clone_into(&mut c.name);
+                }
+            }
+        }
         for (i, &b) in written.iter().enumerate() {
             let ok = match b {
                 Value::ExceptionClass(_) => true,
@@ -179,6 +216,15 @@ impl Vm {
         let mut attrs = Vec::with_capacity(d.len());
         for (k, v) in d.to_vec() {
             let key = self.str_of(k)?;
+            // `__new__` is a static method without saying so, as CPython's type_new makes it.
+            let v = match v {
+                Value::Ref(f)
+                    if key == "__new__" && matches!(self.object(f)?, Object::Function { .. }) =>
+                {
+                    self.alloc(Object::StaticMethod(v))?
+                }
+                _ => v,
+            };
             attrs.push((key, v));
         }
         let class = self.alloc(Object::Class(Class {
@@ -478,9 +524,35 @@ impl Vm {
             return Ok(true);
         }
         match self.object(class)? {
-            Object::Class(c) => Ok(c.mro.contains(&ancestor)),
+            Object::Class(c) if c.mro.contains(&ancestor) => Ok(true),
+            Object::Class(_) => match ancestor {
+                Value::Builtin(b) => Ok(self
+                    .builtin_base(class)?
+                    .is_some_and(|t| super::BUILTINS.get(b as usize) == Some(&t))),
+                _ => Ok(false),
+            },
             _ => Ok(false),
         }
+    }
+
+    /// The builtin type a user class derives from through `_sl_bases` (its classes name theirs
+    /// in `_sl_builtin_base`).
+    pub(super) fn builtin_base(&self, class: u32) -> Result<Option<&'static str>, Raise> {
+        let Object::Class(c) = self.object(class)? else {
+            return Ok(None);
+        };
+        for entry in std::iter::once(&Value::Ref(class)).chain(c.mro.iter()) {
+            let Value::Ref(k) = *entry else { continue };
+            let Object::Class(k) = self.object(k)? else {
+                continue;
+            };
+            if let Some(Value::Ref(name)) = own_attr(k, "_sl_builtin_base")
+                && let Object::Str(name) = self.object(name)?
+            {
+                return Ok(WRAPPED_BUILTINS.iter().copied().find(|t| t == name));
+            }
+        }
+        Ok(None)
     }
 
     /// The class of a value, as `type(v)` shows it.
@@ -577,25 +649,29 @@ impl Vm {
                 "making a class by calling a metaclass (or type(name, bases, dict)) is not in the subset; use a class statement",
             );
         }
-        let root = self.exception_root(class)?;
-        let instance = match root {
-            Some(e) => self.alloc(Object::Exception {
-                class: e,
-                user: Some(class),
-                args: Vec::new(),
-                message: String::new(),
-                shown: String::new(),
-                traceback: Vec::new(),
-                attrs: Vec::new(),
-                cause: None,
-                context: None,
-                suppress_context: false,
-            })?,
-            None => self.alloc(Object::Instance {
-                class,
-                attrs: Vec::new(),
-                dict: None,
-            })?,
+        // An overriding `__new__` (a static method, implicitly) makes the object, run to
+        // completion; `__init__` follows only when it made an instance of the class.
+        let mut overridden = false;
+        let instance = match self.class_lookup(class, "__new__")? {
+            Found::Class(new) => {
+                overridden = true;
+                let new = match new {
+                    Value::Ref(s) => match self.object(s)? {
+                        Object::StaticMethod(f) => *f,
+                        _ => new,
+                    },
+                    _ => new,
+                };
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(Value::Ref(class));
+                all.extend(args.iter().copied());
+                let made = self.call_sync(new, all, kwargs.clone())?;
+                if !self.instance_of_class(made, class)? {
+                    return self.push(made);
+                }
+                made
+            }
+            _ => self.new_instance(Value::Ref(class))?,
         };
         let Value::Ref(r) = instance else {
             return raise("SystemError", "allocation");
@@ -627,13 +703,78 @@ impl Vm {
                 self.push(instance)
             }
             Found::Missing => {
-                if !args.is_empty() || !kwargs.is_empty() {
+                if !overridden && (!args.is_empty() || !kwargs.is_empty()) {
                     let name = self.class_name(class)?;
                     return raise("TypeError", format!("{name}() takes no arguments"));
                 }
                 self.push(instance)
             }
         }
+    }
+
+    /// A new, uninitialised instance of `class` (`object.__new__(class)`): an exception object
+    /// for a subclass of a builtin exception.
+    pub(super) fn new_instance(&mut self, class: Value) -> Result<Value, Raise> {
+        if class == self.builtin_value("object") {
+            let object = self.builtin_value("object");
+            return self.call_sync(object, Vec::new(), Vec::new());
+        }
+        let Value::Ref(c) = class else {
+            let t = self.class_display_name(class)?;
+            return raise(
+                "TypeError",
+                format!("object.__new__({t}) is not safe, use {t}.__new__()"),
+            );
+        };
+        if !matches!(self.object(c)?, Object::Class(_)) {
+            let t = self.type_name(class)?;
+            return raise(
+                "TypeError",
+                format!("object.__new__(X): X is not a type object ({t})"),
+            );
+        }
+        match self.exception_root(c)? {
+            Some(e) => self.alloc(Object::Exception {
+                class: e,
+                user: Some(c),
+                args: Vec::new(),
+                message: String::new(),
+                shown: String::new(),
+                traceback: Vec::new(),
+                attrs: Vec::new(),
+                cause: None,
+                context: None,
+                suppress_context: false,
+            }),
+            None => {
+                let made = self.alloc(Object::Instance {
+                    class: c,
+                    attrs: Vec::new(),
+                    dict: None,
+                })?;
+                if let Found::Class(_) = self.class_lookup(c, "__setattr__")?
+                    && let Value::Ref(r) = made
+                {
+                    self.instance_dict(r)?;
+                }
+                Ok(made)
+            }
+        }
+    }
+
+    /// Whether `v` is an instance (or exception object) of user class `class` or a subclass.
+    fn instance_of_class(&self, v: Value, class: u32) -> Result<bool, Raise> {
+        let own = match v {
+            Value::Ref(r) => match self.object(r)? {
+                Object::Instance { class, .. }
+                | Object::Exception {
+                    user: Some(class), ..
+                } => *class,
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
+        };
+        self.class_derives(own, Value::Ref(class))
     }
 
     /// BaseException.__init__: the arguments become `args`, `str(e)` and `repr(e)`'s inside.
@@ -1243,6 +1384,16 @@ impl Vm {
                 })
                 .map(Some)
             }
+            "__setattr__" => {
+                let f = self.builtin_value("object.__setattr__");
+                self.alloc(Object::Method {
+                    receiver,
+                    function: f,
+                })
+                .map(Some)
+            }
+            // A static method: `super().__new__(cls)` passes the class itself.
+            "__new__" => Ok(Some(self.builtin_value("object.__new__"))),
             // Both do nothing on `object` (and `type.__init__` on a metaclass's instance).
             "__init_subclass__" => {
                 let f = self.builtin_value("object.__init__");
@@ -1330,6 +1481,17 @@ impl Vm {
             if let Some(i) = super::BUILTINS.iter().position(|n| *n == full) {
                 return Ok(Some(Value::Builtin(i as u16)));
             }
+            // `dict.__getitem__` and the like, for a subclass's class body
+            // (`__getattr__ = dict.__getitem__`): the `_sl_bases` class's function, when the
+            // program has one.
+            if WRAPPED_BUILTINS.contains(t)
+                && let Some(Value::Ref(c)) =
+                    self.global(&crate::library::mangle(BASES_MODULE, &format!("{t}_")))
+                && let Object::Class(c) = self.object(c)?
+                && let Some(v) = own_attr(c, name)
+            {
+                return Ok(Some(v));
+            }
         }
         match (obj, name) {
             (Value::Builtin(b), "__name__") => {
@@ -1358,6 +1520,31 @@ impl Vm {
 
     /// `obj.name = value`.
     pub(super) fn set_attr(&mut self, obj: Value, name: &str, value: Value) -> Result<(), Raise> {
+        // A class's own `__setattr__` takes every assignment. Its instances hold their
+        // attributes in a dict from the start (`new_instance`), so the rebinding fast paths,
+        // which need `dict: None`, never pass it by.
+        if let Value::Ref(r) = obj
+            && let Some(Object::Instance {
+                class,
+                dict: Some(_),
+                ..
+            }) = self.state.heap.get(r)
+            && let Found::Class(hook) = self.class_lookup(*class, "__setattr__")?
+        {
+            let name = self.str_value(name.to_owned())?;
+            self.call_sync(hook, vec![obj, name, value], Vec::new())?;
+            return Ok(());
+        }
+        self.set_attr_plain(obj, name, value)
+    }
+
+    /// `object.__setattr__`: the assignment without the class's `__setattr__`.
+    pub(super) fn set_attr_plain(
+        &mut self,
+        obj: Value,
+        name: &str,
+        value: Value,
+    ) -> Result<(), Raise> {
         let Value::Ref(r) = obj else {
             let t = self.type_name(obj)?;
             return raise(
@@ -1524,6 +1711,15 @@ impl Vm {
 
     /// `del obj.name`.
     pub(super) fn del_attr(&mut self, obj: Value, name: &str) -> Result<(), Raise> {
+        // A class's own `__delattr__` takes every deletion.
+        if let Value::Ref(r) = obj
+            && let Some(Object::Instance { class, .. }) = self.state.heap.get(r)
+            && let Found::Class(hook) = self.class_lookup(*class, "__delattr__")?
+        {
+            let name = self.str_value(name.to_owned())?;
+            self.call_sync(hook, vec![obj, name], Vec::new())?;
+            return Ok(());
+        }
         if let Value::Ref(r) = obj
             && let Some(Object::Instance { dict: Some(d), .. }) = self.state.heap.get(r)
         {

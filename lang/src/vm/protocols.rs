@@ -656,6 +656,15 @@ impl Vm {
                             let t = self.class_name(class)?;
                             return raise("TypeError", format!("unhashable type: '{t}'"));
                         }
+                        // A builtin-type subclass whose `__hash__` is its base's: the key of
+                        // the value inside, so `Tag('a')` finds what `'a'` stored.
+                        super::objects::Found::Class(h)
+                            if self.class_lookup(class, "_sl_hash")?
+                                == super::objects::Found::Class(h) =>
+                        {
+                            let inner = self.get_attr(v, "_sl_v")?;
+                            self.key_depth(inner, depth + 1)?
+                        }
                         super::objects::Found::Class(_) => {
                             match self.call_special(v, "__hash__", Vec::new())? {
                                 Some(Value::Int(h)) => Key::Hash(h),
@@ -1327,12 +1336,26 @@ impl Vm {
                 ),
                 Object::Class(c) => {
                     let name = c.name.clone();
+                    let module = own_class_attr(c, "__module__");
                     if c.meta.is_some()
                         && let Some(s) = self.call_special(v, "__repr__", Vec::new())?
                     {
                         return self.expect_str(s, "__repr__");
                     }
-                    format!("<class '__main__.{name}'>")
+                    // Its own `__module__` when it sets one (library classes, the bases of
+                    // builtin-type subclasses), else the program's.
+                    let module = match module {
+                        Some(Value::Ref(m)) => match self.object(m)? {
+                            Object::Str(m) => m.clone(),
+                            _ => "__main__".into(),
+                        },
+                        _ => "__main__".into(),
+                    };
+                    if module == "builtins" {
+                        format!("<class '{name}'>")
+                    } else {
+                        format!("<class '{module}.{name}'>")
+                    }
                 }
                 Object::Instance { class, .. } => {
                     let class = *class;
@@ -1416,4 +1439,8 @@ fn num_order(x: Num, y: Num) -> Option<std::cmp::Ordering> {
         (Num::Int(p), Num::Float(q)) => super::ints::cmp_i64_float(p, q),
         (Num::Float(p), Num::Int(q)) => super::ints::cmp_i64_float(q, p).map(|o| o.reverse()),
     }
+}
+
+fn own_class_attr(class: &crate::heap::Class, name: &str) -> Option<Value> {
+    class.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
 }
