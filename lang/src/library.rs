@@ -58,6 +58,21 @@ pub const MODULES: &[(&str, &str)] = &[
     ("warnings", include_str!("library/warnings.py")),
     ("_sl_bases", include_str!("library/_sl_bases.py")),
     (
+        "_sl_base_values",
+        include_str!("library/_sl_base_values.py"),
+    ),
+    ("_sl_base_dict", include_str!("library/_sl_base_dict.py")),
+    ("_sl_base_list", include_str!("library/_sl_base_list.py")),
+    ("_sl_base_set", include_str!("library/_sl_base_set.py")),
+    (
+        "_sl_base_frozenset",
+        include_str!("library/_sl_base_frozenset.py"),
+    ),
+    ("_sl_base_str", include_str!("library/_sl_base_str.py")),
+    ("_sl_base_tuple", include_str!("library/_sl_base_tuple.py")),
+    ("_sl_base_int", include_str!("library/_sl_base_int.py")),
+    ("_sl_base_float", include_str!("library/_sl_base_float.py")),
+    (
         "collections.abc",
         include_str!("library/collections_abc.py"),
     ),
@@ -97,12 +112,14 @@ pub fn imports(body: &[ast::Stmt], out: &mut Vec<String>) {
             ast::Stmt::FunctionDef(d) => imports(&d.body, out),
             ast::Stmt::AsyncFunctionDef(d) => imports(&d.body, out),
             ast::Stmt::ClassDef(d) => {
-                // A builtin type named as a base is a class of `_sl_bases` (see the VM).
-                if d.bases.iter().any(|b| {
-                    matches!(b, ast::Expr::Name(n)
-                        if crate::vm::WRAPPED_BUILTINS.contains(&n.id.as_str()))
-                }) {
-                    out.push(crate::vm::BASES_MODULE.to_owned());
+                // A builtin type named as a base is a class of its `_sl_base_<type>` module
+                // (see the VM).
+                for base in &d.bases {
+                    if let ast::Expr::Name(n) = base
+                        && crate::vm::WRAPPED_BUILTINS.contains(&n.id.as_str())
+                    {
+                        out.push(crate::vm::base_module(n.id.as_str()));
+                    }
                 }
                 imports(&d.body, out)
             }

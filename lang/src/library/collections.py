@@ -1,6 +1,7 @@
 # collections: deque, defaultdict, Counter, OrderedDict, namedtuple, ChainMap.
-# The subset has no subclassing of builtin types, so the dict-like classes wrap a dict (`_d`)
-# and the tuple-like namedtuple wraps a tuple (`_t`); isinstance(x, dict) is False for them.
+# defaultdict, OrderedDict and Counter are dict subclasses, as in CPython (the dict inside is
+# `_sl_v`, see `_sl_bases`); their shared dict-like methods are `_Mapping`'s, copied into each
+# so the MRO reads `(Counter, dict, object)`. The tuple-like namedtuple wraps a tuple (`_t`).
 import _sl
 
 class deque:
@@ -199,49 +200,48 @@ class deque:
 
 
 class _Mapping:
-    # What the dict-like classes share: a dict `_d` does the work.
+    # What the dict-like classes share (copied into each by `_mix`): the dict inside does the
+    # work.
     _sl_match_kind = 'mapping'
     def __len__(self):
-        return len(self._d)
+        return len(self._sl_v)
     def __iter__(self):
-        return iter(self._d)
+        return iter(self._sl_v)
     def __contains__(self, key):
-        return key in self._d
+        return key in self._sl_v
     def __getitem__(self, key):
-        if key in self._d:
-            return self._d[key]
+        if key in self._sl_v:
+            return self._sl_v[key]
         return self.__missing__(key)
     def __missing__(self, key):
         raise KeyError(key)
     def __setitem__(self, key, value):
-        self._d[key] = value
+        self._sl_v[key] = value
     def __delitem__(self, key):
-        del self._d[key]
+        del self._sl_v[key]
     def __bool__(self):
-        return len(self._d) > 0
+        return len(self._sl_v) > 0
     def get(self, key, default=None):
-        return self._d.get(key, default)
+        return self._sl_v.get(key, default)
     def keys(self):
-        return self._d.keys()
+        return self._sl_v.keys()
     def values(self):
-        return self._d.values()
+        return self._sl_v.values()
     def items(self):
-        return self._d.items()
+        return self._sl_v.items()
     def pop(self, key, *default):
-        return self._d.pop(key, *default)
+        return self._sl_v.pop(key, *default)
     def popitem(self):
-        return self._d.popitem()
+        return self._sl_v.popitem()
     def setdefault(self, key, default=None):
-        return self._d.setdefault(key, default)
+        return self._sl_v.setdefault(key, default)
     def clear(self):
-        self._d.clear()
+        self._sl_v.clear()
     def update(self, *args, **kwargs):
         if len(args) > 1:
             raise TypeError('update expected at most 1 argument, got ' + str(len(args)))
         if args:
-            other = args[0]
-            if isinstance(other, _Mapping):
-                other = other._d
+            other = _as_dict(args[0])
             if isinstance(other, dict) or hasattr(other, 'keys'):
                 for k in other.keys():
                     self[k] = other[k]
@@ -251,10 +251,8 @@ class _Mapping:
         for k, v in kwargs.items():
             self[k] = v
     def __eq__(self, other):
-        if isinstance(other, _Mapping):
-            return self._d == other._d
         if isinstance(other, dict):
-            return self._d == other
+            return self._sl_v == _as_dict(other)
         return False
     def __ne__(self, other):
         r = self.__eq__(other)
@@ -270,26 +268,26 @@ class _Mapping:
 
 
 def _as_dict(x):
-    if isinstance(x, _Mapping):
-        return x._d
+    # The dict inside a dict subclass's instance, else `x`.
+    if _sl.is_instance(x) and isinstance(x, dict):
+        return x._sl_v
     return x
 
 
-class defaultdict(_Mapping):
+class defaultdict(dict):
     def __init__(self, default_factory=None, *args, **kwargs):
         if default_factory is not None and not callable(default_factory):
             raise TypeError('first argument must be callable or None')
         self.default_factory = default_factory
-        self._d = {}
         self.update(*args, **kwargs)
     def __missing__(self, key):
         if self.default_factory is None:
             raise KeyError(key)
         value = self.default_factory()
-        self._d[key] = value
+        self._sl_v[key] = value
         return value
     def copy(self):
-        return defaultdict(self.default_factory, self._d)
+        return defaultdict(self.default_factory, self._sl_v)
     def __copy__(self):
         return self.copy()
     def __repr__(self):
@@ -298,44 +296,43 @@ class defaultdict(_Mapping):
             fr = 'None'
         else:
             fr = repr(f)
-        return 'defaultdict(' + fr + ', ' + repr(self._d) + ')'
+        return 'defaultdict(' + fr + ', ' + repr(self._sl_v) + ')'
 
 
-class OrderedDict(_Mapping):
+class OrderedDict(dict):
     def __init__(self, *args, **kwargs):
-        self._d = {}
         self.update(*args, **kwargs)
     def move_to_end(self, key, last=True):
-        value = self._d.pop(key)
+        value = self._sl_v.pop(key)
         if last:
-            self._d[key] = value
+            self._sl_v[key] = value
         else:
-            rest = list(self._d.items())
-            self._d.clear()
-            self._d[key] = value
+            rest = list(self._sl_v.items())
+            self._sl_v.clear()
+            self._sl_v[key] = value
             for k, v in rest:
-                self._d[k] = v
+                self._sl_v[k] = v
     def popitem(self, last=True):
-        if not self._d:
+        if not self._sl_v:
             raise KeyError('dictionary is empty')
         if last:
-            return self._d.popitem()
-        key = next(iter(self._d))
-        return (key, self._d.pop(key))
+            return self._sl_v.popitem()
+        key = next(iter(self._sl_v))
+        return (key, self._sl_v.pop(key))
     def __reversed__(self):
-        return iter(list(self._d)[::-1])
+        return iter(list(self._sl_v)[::-1])
     def copy(self):
-        return OrderedDict(self._d)
+        return OrderedDict(self._sl_v)
     def __copy__(self):
         return self.copy()
     def __eq__(self, other):
         if isinstance(other, OrderedDict):
-            return list(self._d.items()) == list(other._d.items())
+            return list(self._sl_v.items()) == list(other._sl_v.items())
         return _Mapping.__eq__(self, other)
     def __repr__(self):
-        if not self._d:
+        if not self._sl_v:
             return 'OrderedDict()'
-        return 'OrderedDict(' + repr(list(self._d.items())) + ')'
+        return 'OrderedDict(' + repr(list(self._sl_v.items())) + ')'
     @classmethod
     def fromkeys(cls, iterable, value=None):
         d = cls()
@@ -344,51 +341,50 @@ class OrderedDict(_Mapping):
         return d
 
 
-class Counter(_Mapping):
+class Counter(dict):
     def __init__(self, iterable=None, **kwargs):
-        self._d = {}
         self.update(iterable, **kwargs)
     def __missing__(self, key):
         return 0
     def total(self):
-        return sum(self._d.values())
+        return sum(self._sl_v.values())
     def most_common(self, n=None):
-        items = sorted(self._d.items(), key=_count_of, reverse=True)
+        items = sorted(self._sl_v.items(), key=_count_of, reverse=True)
         if n is None:
             return items
         return items[:max(n, 0)]
     def elements(self):
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             for _ in range(v):
                 yield k
     def update(self, iterable=None, **kwargs):
         if iterable is not None:
-            if isinstance(iterable, _Mapping) or isinstance(iterable, dict):
+            if isinstance(iterable, dict):
                 for k, v in iterable.items():
-                    self._d[k] = self._d.get(k, 0) + v
+                    self._sl_v[k] = self._sl_v.get(k, 0) + v
             else:
-                _sl.count_elements(self._d, iterable)
+                _sl.count_elements(self._sl_v, iterable)
         for k, v in kwargs.items():
-            self._d[k] = self._d.get(k, 0) + v
+            self._sl_v[k] = self._sl_v.get(k, 0) + v
     def subtract(self, iterable=None, **kwargs):
         if iterable is not None:
-            if isinstance(iterable, _Mapping) or isinstance(iterable, dict):
+            if isinstance(iterable, dict):
                 for k, v in iterable.items():
-                    self._d[k] = self._d.get(k, 0) - v
+                    self._sl_v[k] = self._sl_v.get(k, 0) - v
             else:
                 for k in iterable:
-                    self._d[k] = self._d.get(k, 0) - 1
+                    self._sl_v[k] = self._sl_v.get(k, 0) - 1
         for k, v in kwargs.items():
-            self._d[k] = self._d.get(k, 0) - v
+            self._sl_v[k] = self._sl_v.get(k, 0) - v
     def copy(self):
         return Counter(self)
     def __copy__(self):
         return self.copy()
     def __delitem__(self, key):
-        if key in self._d:
-            del self._d[key]
+        if key in self._sl_v:
+            del self._sl_v[key]
     def __repr__(self):
-        if not self._d:
+        if not self._sl_v:
             return 'Counter()'
         parts = []
         for k, v in self.most_common():
@@ -398,76 +394,92 @@ class Counter(_Mapping):
         if not isinstance(other, Counter):
             raise TypeError('unsupported operand type(s) for Counter arithmetic: ' + repr(type(other).__name__))
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             n = v + other[k]
             if n > 0:
-                result._d[k] = n
-        for k, v in other._d.items():
-            if k not in self._d and v > 0:
-                result._d[k] = v
+                result._sl_v[k] = n
+        for k, v in other._sl_v.items():
+            if k not in self._sl_v and v > 0:
+                result._sl_v[k] = v
         return result
     def __sub__(self, other):
         if not isinstance(other, Counter):
             raise TypeError('unsupported operand type(s) for Counter arithmetic: ' + repr(type(other).__name__))
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             n = v - other[k]
             if n > 0:
-                result._d[k] = n
-        for k, v in other._d.items():
-            if k not in self._d and v < 0:
-                result._d[k] = 0 - v
+                result._sl_v[k] = n
+        for k, v in other._sl_v.items():
+            if k not in self._sl_v and v < 0:
+                result._sl_v[k] = 0 - v
         return result
     def __or__(self, other):
         if not isinstance(other, Counter):
             raise TypeError('unsupported operand type(s) for Counter arithmetic: ' + repr(type(other).__name__))
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             o = other[k]
             n = o if v < o else v
             if n > 0:
-                result._d[k] = n
-        for k, v in other._d.items():
-            if k not in self._d and v > 0:
-                result._d[k] = v
+                result._sl_v[k] = n
+        for k, v in other._sl_v.items():
+            if k not in self._sl_v and v > 0:
+                result._sl_v[k] = v
         return result
     def __and__(self, other):
         if not isinstance(other, Counter):
             raise TypeError('unsupported operand type(s) for Counter arithmetic: ' + repr(type(other).__name__))
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             o = other[k]
             n = v if v < o else o
             if n > 0:
-                result._d[k] = n
+                result._sl_v[k] = n
         return result
     def __pos__(self):
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             if v > 0:
-                result._d[k] = v
+                result._sl_v[k] = v
         return result
     def __neg__(self):
         result = Counter()
-        for k, v in self._d.items():
+        for k, v in self._sl_v.items():
             if v < 0:
-                result._d[k] = 0 - v
+                result._sl_v[k] = 0 - v
         return result
     def __iadd__(self, other):
-        for k, v in other._d.items():
-            self._d[k] = self._d.get(k, 0) + v
+        for k, v in other._sl_v.items():
+            self._sl_v[k] = self._sl_v.get(k, 0) + v
         return self._keep_positive()
     def __isub__(self, other):
-        for k, v in other._d.items():
-            self._d[k] = self._d.get(k, 0) - v
+        for k, v in other._sl_v.items():
+            self._sl_v[k] = self._sl_v.get(k, 0) - v
         return self._keep_positive()
     def _keep_positive(self):
-        for k in [k for k, v in self._d.items() if not v > 0]:
-            del self._d[k]
+        for k in [k for k, v in self._sl_v.items() if not v > 0]:
+            del self._sl_v[k]
         return self
     @classmethod
     def fromkeys(cls, iterable, v=None):
         raise NotImplementedError('Counter.fromkeys() is undefined.  Use Counter(iterable) instead.')
+
+
+def _mix(cls):
+    own = vars(cls)
+    for name, value in _MAPPING_METHODS:
+        if name not in own:
+            setattr(cls, name, value)
+
+
+_MAPPING_METHODS = [(k, v) for k, v in vars(_Mapping).items()
+                    if k not in ('__dict__', '__weakref__', '__module__', '__doc__', '__qualname__')]
+
+
+_mix(defaultdict)
+_mix(OrderedDict)
+_mix(Counter)
 
 
 def _count_of(item):

@@ -117,7 +117,7 @@ class JSONEncoder:
             chunks.append(self._float(o))
         elif isinstance(o, (list, tuple)) or _is_tuple_like(o):
             self._list(o, chunks, level, markers)
-        elif isinstance(o, dict) or _is_dict_like(o):
+        elif isinstance(o, dict):
             self._dict(o, chunks, level, markers)
         else:
             if self.check_circular:
@@ -211,10 +211,6 @@ class JSONEncoder:
         chunks.append('}')
         if self.check_circular:
             del markers[id(dct)]
-
-def _is_dict_like(o):
-    # collections' OrderedDict, Counter and defaultdict (dict subclasses in CPython).
-    return _sl.is_instance(o) and hasattr(o, '_d') and isinstance(o._d, dict)
 
 def _is_tuple_like(o):
     # A namedtuple (a tuple subclass in CPython).

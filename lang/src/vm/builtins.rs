@@ -10,7 +10,15 @@ use crate::heap::{Dict, Iter, Object};
 use crate::value::Value;
 
 /// Builtins that take a builtin-type subclass's instance as the value inside it.
-const VALUE_ARGUMENTS: &[&str] = &["bin", "hex", "oct", "chr", "ord", "range"];
+const VALUE_ARGUMENTS: &[&str] = &[
+    "bin",
+    "hex",
+    "oct",
+    "chr",
+    "ord",
+    "range",
+    "_sl.json_string",
+];
 
 /// Builtin names that are types, for `isinstance`, `type()` and `issubclass`.
 const TYPES: &[&str] = &[

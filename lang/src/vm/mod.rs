@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use host::{Data, Error as HostDataError, HostCall, HostError, HostModule};
-pub(crate) use objects::{BASES_MODULE, WRAPPED_BUILTINS};
+pub(crate) use objects::{WRAPPED_BUILTINS, base_module};
 
 use crate::code::{BinOp, CmpOp, Const, Instr, Module};
 use crate::frame::{Block, Frame, FrameKind, GeneratorEnd, Operator, Stage};

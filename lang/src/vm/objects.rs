@@ -14,8 +14,8 @@ const CHAIN_MAX: usize = 256;
 
 const METACLASS_CONFLICT: &str = "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases";
 
-/// Builtin types a class may derive from, by a class of the library module `_sl_bases` that
-/// keeps the builtin value inside (see that module).
+/// Builtin types a class may derive from, by a class of the library module `_sl_base_<type>`
+/// that keeps the builtin value inside (see `_sl_bases`).
 pub const WRAPPED_BUILTINS: &[&str] = &[
     "dict",
     "list",
@@ -26,7 +26,16 @@ pub const WRAPPED_BUILTINS: &[&str] = &[
     "set",
     "frozenset",
 ];
-pub const BASES_MODULE: &str = "_sl_bases";
+
+/// The library module of the class standing for builtin type `t` as a base, and that class's
+/// global name.
+pub fn base_module(t: &str) -> String {
+    format!("_sl_base_{t}")
+}
+
+fn base_class_global(t: &str) -> String {
+    crate::library::mangle(&base_module(t), &format!("{t}_"))
+}
 
 /// How many bases one class statement may name.
 const BASES_MAX: usize = 64;
@@ -158,7 +167,7 @@ impl Vm {
                 format!("a class with more than {BASES_MAX} bases is not in the subset"),
             );
         }
-        // A builtin type named as a base stands for its class in `_sl_bases`.
+        // A builtin type named as a base stands for its class in `_sl_base_<type>`.
         let mut written = written;
         for b in written.iter_mut() {
             if let Value::Builtin(id) = *b
@@ -166,7 +175,7 @@ impl Vm {
                 && WRAPPED_BUILTINS.contains(&t)
             {
                 *b = self
-                    .global(&crate::library::mangle(BASES_MODULE, &format!("{t}_")))
+                    .global(&base_class_global(t))
                     .ok_or_else(|| {
                         Raise::New(
                             "NotSupported",
@@ -1485,8 +1494,7 @@ impl Vm {
             // (`__getattr__ = dict.__getitem__`): the `_sl_bases` class's function, when the
             // program has one.
             if WRAPPED_BUILTINS.contains(t)
-                && let Some(Value::Ref(c)) =
-                    self.global(&crate::library::mangle(BASES_MODULE, &format!("{t}_")))
+                && let Some(Value::Ref(c)) = self.global(&base_class_global(t))
                 && let Object::Class(c) = self.object(c)?
                 && let Some(v) = own_attr(c, name)
             {
