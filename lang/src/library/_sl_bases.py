@@ -74,14 +74,5 @@ class _Base:
 
 def _mix(cls, *sources):
     # The shared methods go into each class itself: the classes' MRO stays the builtin's
-    # (`(Registry, dict, object)`), with no helper class on it. (One `vars` per class: each
-    # call makes a dict, and garbage made at start-up stays as holes in a snapshot's heap.)
-    own = vars(cls)
-    for source in sources:
-        for name, value in vars(source).items():
-            if name not in own and name not in _NOT_MIXED:
-                setattr(cls, name, value)
-                own[name] = value
-
-
-_NOT_MIXED = ('__dict__', '__weakref__', '__module__', '__doc__', '__qualname__')
+    # (`(Registry, dict, object)`), with no helper class on it.
+    _sl.mix(cls, *sources)

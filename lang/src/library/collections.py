@@ -467,14 +467,7 @@ class Counter(dict):
 
 
 def _mix(cls):
-    own = vars(cls)
-    for name, value in _MAPPING_METHODS:
-        if name not in own:
-            setattr(cls, name, value)
-
-
-_MAPPING_METHODS = [(k, v) for k, v in vars(_Mapping).items()
-                    if k not in ('__dict__', '__weakref__', '__module__', '__doc__', '__qualname__')]
+    _sl.mix(cls, _Mapping)
 
 
 _mix(defaultdict)

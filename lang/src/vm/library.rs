@@ -180,6 +180,40 @@ impl Vm {
                     matches!(v, Value::Ref(r) if matches!(self.object(r)?, Object::Instance { .. })),
                 ))
             }
+            // `_sl.mix(cls, source, …)`: the sources' attributes the class does not define
+            // itself, copied into it (how a library class gets shared methods without a helper
+            // class on its MRO), making no garbage: start-up garbage stays in snapshots as
+            // free slots.
+            "mix" => {
+                let Value::Ref(target) = arg(0)? else {
+                    return raise("TypeError", "_sl.mix() needs a class");
+                };
+                for &source in &args[1..] {
+                    let Value::Ref(source) = source else {
+                        return raise("TypeError", "_sl.mix() needs classes");
+                    };
+                    let Object::Class(from) = self.object(source)? else {
+                        return raise("TypeError", "_sl.mix() needs classes");
+                    };
+                    let copied: Vec<(String, Value)> = from
+                        .attrs
+                        .iter()
+                        .filter(|(k, _)| {
+                            !matches!(k.as_str(), "__module__" | "__doc__" | "__qualname__")
+                        })
+                        .cloned()
+                        .collect();
+                    let Some(Object::Class(into)) = self.state.heap.get_mut(target) else {
+                        return raise("TypeError", "_sl.mix() needs a class");
+                    };
+                    for (k, v) in copied {
+                        if !into.attrs.iter().any(|(own, _)| *own == k) {
+                            into.attrs.push((k, v));
+                        }
+                    }
+                }
+                Ok(Value::None)
+            }
             // An instance of a user class that no `__init__` (nor metaclass `__call__`) saw:
             // how `enum` makes its members (CPython's `object.__new__(cls)`).
             "bare_instance" => match arg(0)? {

@@ -573,6 +573,7 @@ const BUILTINS: &[&str] = &[
     "_sl.caller_line",
     "object.__new__",
     "object.__setattr__",
+    "_sl.mix",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
