@@ -56,6 +56,8 @@ pub const MODULES: &[(&str, &str)] = &[
     ("csv", include_str!("library/csv.py")),
     ("traceback", include_str!("library/traceback.py")),
     ("warnings", include_str!("library/warnings.py")),
+    ("queue", include_str!("library/queue.py")),
+    ("uuid", include_str!("library/uuid.py")),
     ("_sl_bases", include_str!("library/_sl_bases.py")),
     (
         "_sl_base_values",

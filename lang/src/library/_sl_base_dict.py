@@ -1,5 +1,5 @@
 # The class a user class deriving from `dict` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
+from _sl_bases import _v, _mix, _Base, _Container
 
 
 class dict_:
@@ -87,4 +87,4 @@ class dict_:
     __hash__ = None
 
 
-_mix(dict_, _Base)
+_mix(dict_, _Base, _Container)

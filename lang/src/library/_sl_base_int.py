@@ -39,5 +39,14 @@ class int_:
     def __invert__(self):
         return ~self._sl_v
 
+    def __rlshift__(self, other):
+        return _v(other) << self._sl_v
+
+    def __rrshift__(self, other):
+        return _v(other) >> self._sl_v
+
+    def __index__(self):
+        return self._sl_v
+
 
 _mix(int_, _Number, _Immutable, _Base)

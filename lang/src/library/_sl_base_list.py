@@ -1,5 +1,5 @@
 # The class a user class deriving from `list` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
+from _sl_bases import _v, _mix, _Base, _Container
 
 
 class list_:
@@ -87,4 +87,4 @@ class list_:
     __hash__ = None
 
 
-_mix(list_, _Base)
+_mix(list_, _Base, _Container)

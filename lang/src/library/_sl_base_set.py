@@ -1,5 +1,5 @@
 # The class a user class deriving from `set` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
+from _sl_bases import _v, _mix, _Base, _Container
 
 
 class set_:
@@ -29,6 +29,27 @@ class set_:
 
     def __xor__(self, other):
         return self._sl_v ^ _v(other)
+
+    def __rand__(self, other):
+        return _v(other) & self._sl_v
+
+    def __ror__(self, other):
+        return _v(other) | self._sl_v
+
+    def __rsub__(self, other):
+        return _v(other) - self._sl_v
+
+    def __rxor__(self, other):
+        return _v(other) ^ self._sl_v
+
+    def __repr__(self):
+        # `S({1, 2})`, `S()`: a set subclass names its class, as CPython's set_repr does.
+        if not self._sl_v:
+            return type(self).__name__ + '()'
+        shown = repr(self._sl_v)
+        if shown[:10] == 'frozenset(':
+            shown = shown[10:-1]
+        return type(self).__name__ + '(' + shown + ')'
 
     def __iand__(self, other):
         self._sl_v &= _v(other)
@@ -61,4 +82,4 @@ class set_:
     __hash__ = None
 
 
-_mix(set_, _Base)
+_mix(set_, _Base, _Container)

@@ -1,6 +1,6 @@
 # The class a user class deriving from `str` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
-from _sl_base_values import _Immutable
+from _sl_bases import _v, _mix, _Base, _Container
+from _sl_base_values import _Sequence, _Immutable
 
 
 class str_:
@@ -19,10 +19,12 @@ class str_:
         return self._sl_v
 
     def __format__(self, spec):
+        if not spec:
+            return str(self)
         return format(self._sl_v, spec)
 
     def __mod__(self, args):
         return self._sl_v % args
 
 
-_mix(str_, _Immutable, _Base)
+_mix(str_, _Sequence, _Immutable, _Base, _Container)

@@ -1,6 +1,6 @@
 # The class a user class deriving from `tuple` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
-from _sl_base_values import _Immutable
+from _sl_bases import _v, _mix, _Base, _Container
+from _sl_base_values import _Sequence, _Immutable
 
 
 class tuple_:
@@ -17,4 +17,4 @@ class tuple_:
         pass
 
 
-_mix(tuple_, _Immutable, _Base)
+_mix(tuple_, _Sequence, _Immutable, _Base, _Container)

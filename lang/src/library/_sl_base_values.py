@@ -22,6 +22,10 @@ class _Immutable:
     def __ge__(self, other):
         return self._sl_v >= _v(other)
 
+
+
+class _Sequence:
+    # str and tuple: indexing, concatenation and repetition give the builtin type.
     def __getitem__(self, index):
         return self._sl_v[index]
 
@@ -36,16 +40,13 @@ class _Immutable:
 
     __rmul__ = __mul__
 
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
-
 
 class _Number:
     # No `__str__`: as for int and float, str() is repr(), a subclass's own `__repr__` included.
     def __format__(self, spec):
+        # An empty spec is str(), a subclass's own `__str__` included.
+        if not spec:
+            return str(self)
         return format(self._sl_v, spec)
 
     def __bool__(self):
@@ -57,8 +58,6 @@ class _Number:
     def __float__(self):
         return float(self._sl_v)
 
-    def __index__(self):
-        return self._sl_v.__index__()
 
     def __neg__(self):
         return -self._sl_v

@@ -15,9 +15,8 @@
 # builtin type (`Stack([1]) + [2]` is a list). Names that the builtin does not have raise
 # AttributeError naming the subclass.
 #
-# Differences from CPython: `vars(x)` shows `_sl_v`; a str/int/float subclass instance is not
-# accepted where the VM's own builtins need the exact type (`'-'.join` takes them as items,
-# `int.bit_length(x)` does not).
+# Differences from CPython: `vars(x)` shows `_sl_v`; the VM's own builtins take an instance
+# as the value inside only where docs/lang.md says (`bin`, `math`, `str.join` items, …).
 import _sl
 
 
@@ -41,15 +40,6 @@ class _Base:
     def __repr__(self):
         return repr(self._sl_v)
 
-    def __len__(self):
-        return len(self._sl_v)
-
-    def __iter__(self):
-        return iter(self._sl_v)
-
-    def __contains__(self, item):
-        return item in self._sl_v
-
     def __eq__(self, other):
         return self._sl_v == _v(other)
 
@@ -60,7 +50,9 @@ class _Base:
         new = object.__new__(type(self))
         for k, x in vars(self).items():
             object.__setattr__(new, k, x)
-        object.__setattr__(new, '_sl_v', self._sl_v.copy())
+        v = self._sl_v
+        if isinstance(v, (dict, list, set)):
+            object.__setattr__(new, '_sl_v', v.copy())
         return new
 
     def __deepcopy__(self, memo):
@@ -70,6 +62,17 @@ class _Base:
         for k, x in vars(self).items():
             object.__setattr__(new, k, copy.deepcopy(x, memo))
         return new
+
+
+class _Container:
+    def __len__(self):
+        return len(self._sl_v)
+
+    def __iter__(self):
+        return iter(self._sl_v)
+
+    def __contains__(self, item):
+        return item in self._sl_v
 
 
 def _mix(cls, *sources):

@@ -105,7 +105,7 @@ class EnumType(type):
                 member = _sl.bare_instance(cls)
                 args = value if isinstance(value, tuple) else (value,)
                 if mixin is not None:
-                    object.__setattr__(member, '_sl_v', mixin(*args))
+                    object.__setattr__(member, '_sl_v', mixin(args) if mixin is tuple else mixin(*args))
                     value = member._sl_v
                 member._name_ = key
                 member._value_ = value

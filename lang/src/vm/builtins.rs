@@ -261,7 +261,7 @@ impl Vm {
 
     /// The builtin value a builtin-type subclass's instance holds (`_sl_bases`), if `v` is
     /// one.
-    pub(super) fn value_inside(&mut self, v: Value) -> Result<Option<Value>, Raise> {
+    pub(super) fn value_inside(&self, v: Value) -> Result<Option<Value>, Raise> {
         let Value::Ref(r) = v else {
             return Ok(None);
         };
@@ -294,11 +294,16 @@ impl Vm {
         // Where CPython's C code reads the number or text inside a builtin-type subclass's
         // instance (`bin(Level(3))`, `str.upper(Tag('a'))`), the value inside stands in.
         let type_method = super::type_methods::TYPE_METHODS.contains(&name);
-        if type_method || name.starts_with("math.") || VALUE_ARGUMENTS.contains(&name) {
-            for a in args.iter_mut() {
-                if let Some(inner) = self.value_inside(*a)? {
-                    *a = inner;
-                }
+        let unwrapped = if type_method {
+            args.len().min(1)
+        } else if name.starts_with("math.") || VALUE_ARGUMENTS.contains(&name) {
+            args.len()
+        } else {
+            0
+        };
+        for a in args.iter_mut().take(unwrapped) {
+            if let Some(inner) = self.value_inside(*a)? {
+                *a = inner;
             }
         }
         if type_method {
@@ -723,6 +728,9 @@ impl Vm {
                 let start = match start.or(args.get(1).copied()) {
                     None => 0,
                     Some(Value::Int(n)) => n,
+                    Some(v @ Value::Ref(_)) if self.value_inside(v)?.is_some() => {
+                        self.index_arg(v)?
+                    }
                     Some(other) => {
                         let t = self.type_name(other)?;
                         return raise(
@@ -1151,6 +1159,9 @@ impl Vm {
                             }
                             self.str_of(*v)?.into_bytes()
                         }
+                        _ if args.len() > 1 => {
+                            return raise("TypeError", "encoding without a string argument");
+                        }
                         Value::Ref(r) if matches!(self.object(*r)?, Object::Bytes(_)) => {
                             return Ok(*v);
                         }
@@ -1393,6 +1404,10 @@ impl Vm {
         match v {
             Value::Int(n) => Ok(n),
             Value::Bool(b) => Ok(b as i64),
+            // An int subclass's instance: the int inside.
+            Value::Ref(_) if let Some(inner @ Value::Int(_)) = self.value_inside(v)? => {
+                self.index_arg(inner)
+            }
             other => {
                 let t = self.type_name(other)?;
                 raise(
@@ -1611,6 +1626,18 @@ impl Vm {
     }
 
     fn hash_builtin(&mut self, v: Value) -> Result<Value, Raise> {
+        // A builtin subclass's instance hashing as its base does: its value's hash, as the
+        // dict key it makes is its value's.
+        if let Value::Ref(r) = v
+            && let Object::Instance { class, .. } = self.object(r)?
+            && let class = *class
+            && let super::objects::Found::Class(h) = self.class_lookup(class, "__hash__")?
+            && h != Value::None
+            && self.class_lookup(class, "_sl_hash")? == super::objects::Found::Class(h)
+            && let Some(inner) = self.value_inside(v)?
+        {
+            return self.hash_builtin(inner);
+        }
         if let Some(h) = self.stable_hash(v, 0) {
             return Ok(Value::Int(h));
         }

@@ -1506,15 +1506,14 @@ impl Vm {
             let Some(at) = frame.pc.checked_sub(1) else {
                 continue;
             };
-            let mut around: Vec<&crate::code::Handler> = code
-                .handlers
-                .iter()
-                .filter(|h| h.start <= at && at < h.end)
-                .collect();
-            // Innermost first; a handler left early has cleared its slot (the next one out
-            // is then the one handling).
-            around.sort_by_key(|h| std::cmp::Reverse(h.start));
-            for h in around {
+            // The innermost handler around the instruction that holds an exception (one left
+            // early has cleared its slot, so the next one out is then the one handling). No
+            // allocation: this runs at every raise, for every frame.
+            let mut best: Option<(u32, Value)> = None;
+            for h in &code.handlers {
+                if !(h.start <= at && at < h.end) || best.is_some_and(|(s, _)| s >= h.start) {
+                    continue;
+                }
                 let held = match h.exception {
                     crate::code::HandlerSlot::Local(i) => frame.locals.get(i as usize),
                     crate::code::HandlerSlot::Global(i) => self.state.globals.get(i as usize),
@@ -1522,8 +1521,11 @@ impl Vm {
                 if let Some(Some(v)) = held
                     && *v != Value::None
                 {
-                    return Some(*v);
+                    best = Some((h.start, *v));
                 }
+            }
+            if let Some((_, v)) = best {
+                return Some(v);
             }
         }
         None

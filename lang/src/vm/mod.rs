@@ -206,7 +206,7 @@ pub struct Chained {
 
 /// Links of an exception chain a traceback shows (CPython has no limit; a chain this long is
 /// a program raising in a loop of handlers).
-const CHAIN_MAX: usize = 64;
+const CHAIN_MAX: usize = 1000;
 
 /// An exception's contents as data, beyond its kind and `str()`: what `repr(e)` shows between
 /// the parentheses, `e.args`, and the attributes set on it (those that are data; an argument
@@ -989,10 +989,17 @@ impl Vm {
     /// StopIteration itself when not even that fits in memory).
     fn stop_iteration_escaped(&mut self, stop: u32) -> u32 {
         const MESSAGE: &str = "generator raised StopIteration";
+        let args = self
+            .state
+            .heap
+            .alloc(Object::Str(MESSAGE.into()))
+            .map(Value::Ref)
+            .into_iter()
+            .collect();
         let exception = Object::Exception {
             class: exception_index("RuntimeError"),
             user: None,
-            args: Vec::new(),
+            args,
             message: MESSAGE.into(),
             shown: py_str_repr(MESSAGE),
             traceback: Vec::new(),
@@ -2408,6 +2415,7 @@ impl Vm {
         hi: Value,
         step: Value,
     ) -> Result<Value, Raise> {
+        let (lo, hi, step) = (self.as_index(lo)?, self.as_index(hi)?, self.as_index(step)?);
         let Value::Ref(r) = container else {
             let t = self.type_name(container)?;
             return raise("TypeError", format!("'{t}' object is not subscriptable"));
@@ -2531,6 +2539,28 @@ impl Vm {
         Ok(n as usize)
     }
 
+    /// An instance with `__index__` (an int subclass's, a user class's) as the int it gives;
+    /// any other value as it is.
+    fn as_index(&mut self, v: Value) -> Result<Value, Raise> {
+        if let Value::Ref(r) = v
+            && matches!(self.object(r)?, Object::Instance { .. })
+            && let Some(n) = self.call_special(v, "__index__", Vec::new())?
+        {
+            return match n {
+                Value::Int(_) | Value::Bool(_) => Ok(n),
+                _ if self.is_big(n) => Ok(n),
+                other => {
+                    let t = self.type_name(other)?;
+                    raise(
+                        "TypeError",
+                        format!("__index__ returned non-int (type {t})"),
+                    )
+                }
+            };
+        }
+        Ok(v)
+    }
+
     fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
         if let Some((lo, hi, step)) = self.slice_parts(index)? {
             return self.slice(container, lo, hi, step);
@@ -2550,6 +2580,7 @@ impl Vm {
                 None => self.key_error(index),
             };
         }
+        let index = self.as_index(index)?;
         let chars = self.str_chars(r)?;
         match self.object(r)? {
             Object::List(v) => Ok(v[Self::index(v.len(), index, "list")?]),
@@ -2603,6 +2634,11 @@ impl Vm {
         let key = match self.object(r)? {
             Object::Dict(_) => Some(self.key(index)?),
             _ => None,
+        };
+        let index = if key.is_none() {
+            self.as_index(index)?
+        } else {
+            index
         };
         match (self.state.heap.get_mut(r), key) {
             (Some(Object::List(v)), _) => {

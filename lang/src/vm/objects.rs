@@ -236,6 +236,11 @@ impl Vm {
             };
             attrs.push((key, v));
         }
+        // A body defining `__eq__` and not `__hash__` makes the class unhashable, whatever its
+        // bases hash with (CPython's type_new).
+        if attrs.iter().any(|(k, _)| k == "__eq__") && !attrs.iter().any(|(k, _)| k == "__hash__") {
+            attrs.push(("__hash__".to_owned(), Value::None));
+        }
         let class = self.alloc(Object::Class(Class {
             name: name.clone(),
             bases: bases.clone(),
@@ -798,8 +803,30 @@ impl Vm {
     pub(super) fn init_exception(&mut self, r: u32, args: Vec<Value>) -> Result<(), Raise> {
         let key_error = matches!(self.object(r)?, Object::Exception { class, .. }
             if super::derives(*class, super::exception_index("KeyError")));
+        let os_error = matches!(self.object(r)?, Object::Exception { class, .. }
+            if super::derives(*class, super::exception_index("OSError")));
         let (text, inside) = match args[..] {
             [] => (String::new(), String::new()),
+            // `[Errno 2] No such file or directory: 'x'`, as CPython's OSError.__str__.
+            [errno, strerror, ref rest @ ..] if os_error && rest.len() <= 3 => {
+                let mut text =
+                    format!("[Errno {}] {}", self.str_of(errno)?, self.str_of(strerror)?);
+                if let Some(&filename) = rest.first()
+                    && filename != Value::None
+                {
+                    text.push_str(": ");
+                    text.push_str(&self.repr(filename)?);
+                    if let Some(&second) = rest.get(2)
+                        && second != Value::None
+                    {
+                        text.push_str(" -> ");
+                        text.push_str(&self.repr(second)?);
+                    }
+                }
+                let t = self.alloc(Object::Tuple(vec![errno, strerror]))?;
+                let shown = self.repr(t)?;
+                (text, shown[1..shown.len().saturating_sub(1)].to_owned())
+            }
             // str(KeyError(k)) is repr(k), as in CPython.
             [one] if key_error => (self.repr(one)?, self.repr(one)?),
             [one] => (self.str_of(one)?, self.repr(one)?),
@@ -814,10 +841,25 @@ impl Vm {
             args: a,
             message,
             shown,
+            attrs,
             ..
         }) = self.state.heap.get_mut(r)
         {
-            *a = args;
+            // An OSError keeps (errno, strerror) as its args and the rest as attributes.
+            if os_error && (2..=5).contains(&args.len()) {
+                let field = |i: usize| args.get(i).copied().unwrap_or(Value::None);
+                let fields = [
+                    ("errno", field(0)),
+                    ("strerror", field(1)),
+                    ("filename", field(2)),
+                    ("filename2", field(4)),
+                ];
+                attrs.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
+                attrs.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), *v)));
+                *a = args[..2].to_vec();
+            } else {
+                *a = args;
+            }
             *message = text;
             *shown = inside;
         }
@@ -967,6 +1009,13 @@ impl Vm {
                     "args" => self.alloc(Object::Tuple(args)).map(Some),
                     // StopIteration.value: what a generator returned.
                     "value" => Ok(Some(args.first().copied().unwrap_or(Value::None))),
+                    // Set by `init_exception` from OSError(errno, strerror[, filename[,
+                    // winerror[, filename2]]]); None otherwise.
+                    "errno" | "strerror" | "filename" | "filename2"
+                        if self.is_exception(r, "OSError") =>
+                    {
+                        Ok(Some(Value::None))
+                    }
                     "__class__" => self.class_of(obj).map(Some),
                     "__cause__" | "__context__" | "__suppress_context__" => {
                         Ok(Some(match self.object(r)? {
@@ -1056,7 +1105,15 @@ impl Vm {
                         self.bind(v, receiver, receiver_class).map(Some)
                     }
                     Found::Exception => self.builtin_super_attr(receiver, name),
-                    Found::Missing => self.object_attr(receiver, name),
+                    // Past the class standing for a builtin base: the builtin's own method,
+                    // bound to the value inside (`super().index(x)` in a list subclass).
+                    Found::Missing => match self.value_inside(receiver)? {
+                        Some(inner) => match self.lookup_attr(inner, name)? {
+                            Some(v) => Ok(Some(v)),
+                            None => self.object_attr(receiver, name),
+                        },
+                        None => self.object_attr(receiver, name),
+                    },
                 }
             }
             Object::Module { attrs, .. } if attrs.iter().any(|(k, _)| k == name) => {
@@ -1498,6 +1555,12 @@ impl Vm {
                 && let Object::Class(c) = self.object(c)?
                 && let Some(v) = own_attr(c, name)
             {
+                // `str.__new__(cls, …)`: the function (a static method is not callable here).
+                if let Value::Ref(f) = v
+                    && let Object::StaticMethod(inner) = self.object(f)?
+                {
+                    return Ok(Some(*inner));
+                }
                 return Ok(Some(v));
             }
         }
@@ -1507,12 +1570,36 @@ impl Vm {
                 let short = full.rsplit('.').next().unwrap_or(full).to_owned();
                 self.str_value(short).map(Some)
             }
-            (Value::ExceptionClass(c), "__name__") => {
+            (Value::ExceptionClass(c), "__name__" | "__qualname__") => {
                 let n = EXCEPTIONS
                     .get(c as usize)
                     .map_or("?", |(n, _)| n)
                     .to_owned();
                 self.str_value(n).map(Some)
+            }
+            (Value::ExceptionClass(_), "__module__") => {
+                self.str_value("builtins".to_owned()).map(Some)
+            }
+            // The builtin chain up to BaseException, then object.
+            (Value::ExceptionClass(c), "__mro__" | "__bases__") => {
+                let mut chain = Vec::new();
+                let mut at = Some(c);
+                while let Some(k) = at
+                    && chain.len() < EXCEPTIONS.len()
+                {
+                    chain.push(Value::ExceptionClass(k));
+                    at = EXCEPTIONS
+                        .get(k as usize)
+                        .and_then(|(_, parent)| *parent)
+                        .map(super::exception_index);
+                }
+                chain.push(self.builtin_value("object"));
+                let items = if name == "__bases__" {
+                    chain.into_iter().skip(1).take(1).collect()
+                } else {
+                    chain
+                };
+                self.alloc(Object::Tuple(items)).map(Some)
             }
             (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "real" | "numerator") => Ok(Some(obj)),
             (Value::Int(_) | Value::Bool(_) | Value::Ref(_), "imag") => Ok(Some(Value::Int(0))),
