@@ -48,6 +48,25 @@ pub enum Key {
     Named(String),
 }
 
+impl Object {
+    /// An exception of builtin class `class` (and user class `user`) before its `__init__`:
+    /// no arguments, message, traceback or links.
+    pub fn blank_exception(class: u16, user: Option<u32>) -> Object {
+        Object::Exception {
+            class,
+            user,
+            args: Vec::new(),
+            message: String::new(),
+            shown: String::new(),
+            traceback: Vec::new(),
+            attrs: Vec::new(),
+            cause: None,
+            context: None,
+            suppress_context: false,
+        }
+    }
+}
+
 impl Key {
     /// Appends the key's bytes to a tuple key under construction: a tag, then a fixed-width
     /// payload or a length-prefixed one, so distinct element sequences never encode alike.

@@ -1,5 +1,5 @@
 # The class a user class deriving from `float` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
+from _sl_bases import _v, _mix, _Base, _Compare
 from _sl_base_values import _Number, _Immutable
 
 
@@ -16,4 +16,4 @@ class float_:
         pass
 
 
-_mix(float_, _Number, _Immutable, _Base)
+_mix(float_, _Number, _Immutable, _Base, _Compare)

@@ -1,6 +1,6 @@
 # The class a user class deriving from `frozenset` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base, _Container
-from _sl_base_values import _Immutable
+from _sl_bases import _v, _mix, _Base, _Container, _Compare
+from _sl_base_values import _SetOps, _Immutable
 
 
 class frozenset_:
@@ -15,38 +15,6 @@ class frozenset_:
     def __init__(self, *args):
         pass
 
-    def __and__(self, other):
-        return self._sl_v & _v(other)
-
-    def __or__(self, other):
-        return self._sl_v | _v(other)
-
-    def __sub__(self, other):
-        return self._sl_v - _v(other)
-
-    def __xor__(self, other):
-        return self._sl_v ^ _v(other)
-
-    def __rand__(self, other):
-        return _v(other) & self._sl_v
-
-    def __ror__(self, other):
-        return _v(other) | self._sl_v
-
-    def __rsub__(self, other):
-        return _v(other) - self._sl_v
-
-    def __rxor__(self, other):
-        return _v(other) ^ self._sl_v
-
-    def __repr__(self):
-        # `S({1, 2})`, `S()`: a set subclass names its class, as CPython's set_repr does.
-        if not self._sl_v:
-            return type(self).__name__ + '()'
-        shown = repr(self._sl_v)
-        if shown[:10] == 'frozenset(':
-            shown = shown[10:-1]
-        return type(self).__name__ + '(' + shown + ')'
 
 
-_mix(frozenset_, _Immutable, _Base, _Container)
+_mix(frozenset_, _SetOps, _Immutable, _Base, _Container, _Compare)

@@ -1,5 +1,5 @@
 # The class a user class deriving from `int` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base
+from _sl_bases import _v, _mix, _Base, _Compare
 from _sl_base_values import _Number, _Immutable
 
 
@@ -49,4 +49,4 @@ class int_:
         return self._sl_v
 
 
-_mix(int_, _Number, _Immutable, _Base)
+_mix(int_, _Number, _Immutable, _Base, _Compare)

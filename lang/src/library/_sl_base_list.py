@@ -1,5 +1,5 @@
 # The class a user class deriving from `list` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base, _Container
+from _sl_bases import _v, _mix, _Base, _Container, _Compare
 
 
 class list_:
@@ -54,18 +54,6 @@ class list_:
         self._sl_v *= n
         return self
 
-    def __lt__(self, other):
-        return self._sl_v < _v(other)
-
-    def __le__(self, other):
-        return self._sl_v <= _v(other)
-
-    def __gt__(self, other):
-        return self._sl_v > _v(other)
-
-    def __ge__(self, other):
-        return self._sl_v >= _v(other)
-
     def extend(self, iterable):
         self._sl_v.extend(_v(iterable))
 
@@ -87,4 +75,4 @@ class list_:
     __hash__ = None
 
 
-_mix(list_, _Base, _Container)
+_mix(list_, _Base, _Container, _Compare)

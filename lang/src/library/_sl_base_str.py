@@ -1,5 +1,5 @@
 # The class a user class deriving from `str` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base, _Container
+from _sl_bases import _v, _mix, _Base, _Container, _Compare
 from _sl_base_values import _Sequence, _Immutable
 
 
@@ -27,4 +27,4 @@ class str_:
         return self._sl_v % args
 
 
-_mix(str_, _Sequence, _Immutable, _Base, _Container)
+_mix(str_, _Sequence, _Immutable, _Base, _Container, _Compare)

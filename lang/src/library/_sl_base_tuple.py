@@ -1,5 +1,5 @@
 # The class a user class deriving from `tuple` derives from (see `_sl_bases`).
-from _sl_bases import _v, _mix, _Base, _Container
+from _sl_bases import _v, _mix, _Base, _Container, _Compare
 from _sl_base_values import _Sequence, _Immutable
 
 
@@ -17,4 +17,4 @@ class tuple_:
         pass
 
 
-_mix(tuple_, _Sequence, _Immutable, _Base, _Container)
+_mix(tuple_, _Sequence, _Immutable, _Base, _Container, _Compare)

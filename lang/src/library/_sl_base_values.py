@@ -10,18 +10,6 @@ class _Immutable:
     # and `'a'` are one dict key, as equal str do.
     _sl_hash = __hash__
 
-    def __lt__(self, other):
-        return self._sl_v < _v(other)
-
-    def __le__(self, other):
-        return self._sl_v <= _v(other)
-
-    def __gt__(self, other):
-        return self._sl_v > _v(other)
-
-    def __ge__(self, other):
-        return self._sl_v >= _v(other)
-
 
 
 class _Sequence:
@@ -115,3 +103,39 @@ class _Number:
 
     def __rpow__(self, other):
         return _v(other) ** self._sl_v
+
+
+class _SetOps:
+    # set and frozenset: the operators give the builtin type; the repr names the subclass.
+    def __and__(self, other):
+        return self._sl_v & _v(other)
+
+    def __or__(self, other):
+        return self._sl_v | _v(other)
+
+    def __sub__(self, other):
+        return self._sl_v - _v(other)
+
+    def __xor__(self, other):
+        return self._sl_v ^ _v(other)
+
+    def __rand__(self, other):
+        return _v(other) & self._sl_v
+
+    def __ror__(self, other):
+        return _v(other) | self._sl_v
+
+    def __rsub__(self, other):
+        return _v(other) - self._sl_v
+
+    def __rxor__(self, other):
+        return _v(other) ^ self._sl_v
+
+    def __repr__(self):
+        # `S({1, 2})`, `S()`: a set subclass names its class, as CPython's set_repr does.
+        if not self._sl_v:
+            return type(self).__name__ + '()'
+        shown = repr(self._sl_v)
+        if shown[:10] == 'frozenset(':
+            shown = shown[10:-1]
+        return type(self).__name__ + '(' + shown + ')'

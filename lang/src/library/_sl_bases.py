@@ -75,6 +75,21 @@ class _Container:
         return item in self._sl_v
 
 
+class _Compare:
+    # Order comparisons, for all but dict: the builtin's own, on the value inside.
+    def __lt__(self, other):
+        return self._sl_v < _v(other)
+
+    def __le__(self, other):
+        return self._sl_v <= _v(other)
+
+    def __gt__(self, other):
+        return self._sl_v > _v(other)
+
+    def __ge__(self, other):
+        return self._sl_v >= _v(other)
+
+
 def _mix(cls, *sources):
     # The shared methods go into each class itself: the classes' MRO stays the builtin's
     # (`(Registry, dict, object)`), with no helper class on it.

@@ -121,18 +121,7 @@ impl Vm {
                         ),
                     );
                 }
-                let e = self.alloc(Object::Exception {
-                    class,
-                    user: None,
-                    args: Vec::new(),
-                    message: String::new(),
-                    shown: String::new(),
-                    traceback: Vec::new(),
-                    attrs: Vec::new(),
-                    cause: None,
-                    context: None,
-                    suppress_context: false,
-                })?;
+                let e = self.alloc(Object::blank_exception(class, None))?;
                 if let Value::Ref(r) = e {
                     self.init_exception(r, args)?;
                 }
@@ -664,18 +653,7 @@ impl Vm {
     pub(super) fn exception_to_raise(&mut self, v: Value) -> Result<u32, Raise> {
         match v {
             Value::ExceptionClass(class) => {
-                let e = self.alloc(Object::Exception {
-                    class,
-                    user: None,
-                    args: Vec::new(),
-                    message: String::new(),
-                    shown: String::new(),
-                    traceback: Vec::new(),
-                    attrs: Vec::new(),
-                    cause: None,
-                    context: None,
-                    suppress_context: false,
-                })?;
+                let e = self.alloc(Object::blank_exception(class, None))?;
                 match e {
                     Value::Ref(r) => Ok(r),
                     _ => raise("SystemError", "allocation"),

@@ -748,18 +748,7 @@ impl Vm {
             );
         }
         match self.exception_root(c)? {
-            Some(e) => self.alloc(Object::Exception {
-                class: e,
-                user: Some(c),
-                args: Vec::new(),
-                message: String::new(),
-                shown: String::new(),
-                traceback: Vec::new(),
-                attrs: Vec::new(),
-                cause: None,
-                context: None,
-                suppress_context: false,
-            }),
+            Some(e) => self.alloc(Object::blank_exception(e, Some(c))),
             None => {
                 let made = self.alloc(Object::Instance {
                     class: c,
