@@ -17,7 +17,13 @@ const VALUE_ARGUMENTS: &[&str] = &[
     "chr",
     "ord",
     "range",
+    "int",
+    "float",
     "_sl.json_string",
+    "_sl.re_compile",
+    "_sl.re_search",
+    "_sl.re_scan",
+    "_sl.re_findall",
 ];
 
 /// Builtin names that are types, for `isinstance`, `type()` and `issubclass`.

@@ -215,6 +215,18 @@ impl Vm {
             Value::Float(_) => "float",
             _ => "",
         };
+        // str and bytes methods read their text arguments' text (they keep no argument), so a
+        // str subclass's instance stands for the text inside (`'abc'.startswith(Tag('a'))`);
+        // not for `format`, whose arguments format themselves.
+        if (kind == "str" || kind == "bytes") && !matches!(name, "format" | "format_map") {
+            for v in a.positional.iter_mut() {
+                if let Some(inner @ Value::Ref(t)) = self.value_inside(*v)?
+                    && matches!(self.object(t)?, Object::Str(_) | Object::Bytes(_))
+                {
+                    *v = inner;
+                }
+            }
+        }
         match kind {
             "str" => self.str_method(receiver, &mut a),
             "list" => self.list_method(receiver, &mut a),

@@ -103,3 +103,29 @@ try:
     list(gen())
 except RuntimeError as e:
     print(e.args)
+
+
+class Tag(str):
+    pass
+
+
+class Num(int):
+    pass
+
+
+import re
+t = Tag('ab-cd')
+print('ab-cd-ef'.startswith(t), 'x ab-cd'.find(t), '-'.join([t, Tag('z')]), 'q'.replace('q', Tag('w')),
+      int(Tag('5')), int(Num(7)), float(Num(2)), type(int(Num(7))).__name__)
+print(re.match(r'(\w+)-', t).group(1), re.findall(r'\w', Tag('a1')), re.sub(Tag('b'), 'B', t), re.split('-', t))
+
+
+class Loud(str):
+    def __str__(self):
+        return 'LOUD'
+
+    def __format__(self, spec):
+        return 'F:' + spec
+
+
+print('{} {:x}'.format(Loud('q'), Loud('q')), '{a}'.format_map({'a': Loud('q')}), 'q'.startswith(Loud('q')))
