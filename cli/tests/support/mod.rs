@@ -38,7 +38,11 @@ pub fn json_service(answer: impl Fn(Request) -> String + Send + 'static) -> u16 
             let Ok(read_half) = stream.try_clone() else {
                 continue;
             };
-            let request = read_request(&mut BufReader::new(read_half));
+            // A connection closed before its headers ended (its client was killed mid-request)
+            // carried no call: nothing to count or answer.
+            let Some(request) = read_request(&mut BufReader::new(read_half)) else {
+                continue;
+            };
             let reply = answer(request);
             let _ = write!(
                 stream,
@@ -50,13 +54,13 @@ pub fn json_service(answer: impl Fn(Request) -> String + Send + 'static) -> u16 
     port
 }
 
-fn read_request(reader: &mut impl BufRead) -> Request {
+fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let (mut path, mut key, mut length) = (String::new(), String::new(), 0usize);
     let mut first = true;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            break;
+            return None;
         }
         let line = line.trim_end();
         if first {
@@ -75,6 +79,6 @@ fn read_request(reader: &mut impl BufRead) -> Request {
         }
     }
     let mut body = vec![0u8; length];
-    let _ = reader.read_exact(&mut body);
-    Request { path, key, body }
+    reader.read_exact(&mut body).ok()?;
+    Some(Request { path, key, body })
 }
