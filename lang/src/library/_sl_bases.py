@@ -90,7 +90,6 @@ class _Compare:
         return self._sl_v >= _v(other)
 
 
-def _mix(cls, *sources):
-    # The shared methods go into each class itself: the classes' MRO stays the builtin's
-    # (`(Registry, dict, object)`), with no helper class on it.
-    _sl.mix(cls, *sources)
+# The shared methods go into each class itself: the classes' MRO stays the builtin's
+# (`(Registry, dict, object)`), with no helper class on it.
+_mix = _sl.mix

@@ -200,7 +200,7 @@ class deque:
 
 
 class _Mapping:
-    # What the dict-like classes share (copied into each by `_mix`): the dict inside does the
+    # What the dict-like classes share (copied into each by `_sl.mix`): the dict inside does the
     # work.
     _sl_match_kind = 'mapping'
     def __len__(self):
@@ -466,13 +466,9 @@ class Counter(dict):
         raise NotImplementedError('Counter.fromkeys() is undefined.  Use Counter(iterable) instead.')
 
 
-def _mix(cls):
-    _sl.mix(cls, _Mapping)
-
-
-_mix(defaultdict)
-_mix(OrderedDict)
-_mix(Counter)
+_sl.mix(defaultdict, _Mapping)
+_sl.mix(OrderedDict, _Mapping)
+_sl.mix(Counter, _Mapping)
 
 
 def _count_of(item):

@@ -271,22 +271,40 @@ impl Vm {
         let Value::Ref(r) = v else {
             return Ok(None);
         };
-        let (class, own, dict) = match self.object(r)? {
-            Object::Instance { class, attrs, dict } => (
-                *class,
-                attrs.iter().find(|(k, _)| k == "_sl_v").map(|(_, v)| *v),
-                *dict,
-            ),
+        let (class, inner) = match self.object(r)? {
+            Object::Instance { class, attrs, dict } => {
+                match (attrs.iter().find(|(k, _)| k == "_sl_v"), dict) {
+                    (Some((_, v)), _) => (*class, Some(*v)),
+                    (None, Some(d)) => (*class, self.dict_str_get(*d, "_sl_v")?),
+                    (None, None) => return Ok(None),
+                }
+            }
             _ => return Ok(None),
         };
-        if self.builtin_base(class)?.is_none() {
+        // Only then the MRO walk: an instance without `_sl_v` (nearly all) costs a scan of its
+        // own attributes.
+        match inner {
+            Some(v) if self.builtin_base(class)?.is_some() => Ok(Some(v)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The value inside a builtin subclass's instance whose `__hash__` is still its base's
+    /// (`_sl_hash`): what it hashes and keys dicts as, so `Tag('a')` is the key `'a'` is.
+    /// `hash` is the `__hash__` its class has.
+    pub(super) fn hashed_as_value_inside(
+        &self,
+        v: Value,
+        class: u32,
+        hash: Value,
+    ) -> Result<Option<Value>, Raise> {
+        let Some(inner) = self.value_inside(v)? else {
             return Ok(None);
-        }
-        match (own, dict) {
-            (Some(v), _) => Ok(Some(v)),
-            (None, Some(d)) => self.dict_str_get(d, "_sl_v"),
-            (None, None) => Ok(None),
-        }
+        };
+        Ok(
+            (self.class_lookup(class, "_sl_hash")? == super::objects::Found::Class(hash))
+                .then_some(inner),
+        )
     }
 
     pub(super) fn builtin(
@@ -1638,9 +1656,7 @@ impl Vm {
             && let Object::Instance { class, .. } = self.object(r)?
             && let class = *class
             && let super::objects::Found::Class(h) = self.class_lookup(class, "__hash__")?
-            && h != Value::None
-            && self.class_lookup(class, "_sl_hash")? == super::objects::Found::Class(h)
-            && let Some(inner) = self.value_inside(v)?
+            && let Some(inner) = self.hashed_as_value_inside(v, class, h)?
         {
             return self.hash_builtin(inner);
         }

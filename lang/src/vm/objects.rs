@@ -54,7 +54,7 @@ const EXCEPTION_NAMES: &[&str] = &[
     "add_note",
 ];
 
-fn own_attr(class: &Class, name: &str) -> Option<Value> {
+pub(super) fn own_attr(class: &Class, name: &str) -> Option<Value> {
     class.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
 }
 

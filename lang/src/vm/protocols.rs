@@ -656,13 +656,9 @@ impl Vm {
                             let t = self.class_name(class)?;
                             return raise("TypeError", format!("unhashable type: '{t}'"));
                         }
-                        // A builtin-type subclass whose `__hash__` is its base's: the key of
-                        // the value inside, so `Tag('a')` finds what `'a'` stored.
                         super::objects::Found::Class(h)
-                            if self.class_lookup(class, "_sl_hash")?
-                                == super::objects::Found::Class(h) =>
+                            if let Some(inner) = self.hashed_as_value_inside(v, class, h)? =>
                         {
-                            let inner = self.get_attr(v, "_sl_v")?;
                             self.key_depth(inner, depth + 1)?
                         }
                         super::objects::Found::Class(_) => {
@@ -1336,7 +1332,7 @@ impl Vm {
                 ),
                 Object::Class(c) => {
                     let name = c.name.clone();
-                    let module = own_class_attr(c, "__module__");
+                    let module = super::objects::own_attr(c, "__module__");
                     if c.meta.is_some()
                         && let Some(s) = self.call_special(v, "__repr__", Vec::new())?
                     {
@@ -1439,8 +1435,4 @@ fn num_order(x: Num, y: Num) -> Option<std::cmp::Ordering> {
         (Num::Int(p), Num::Float(q)) => super::ints::cmp_i64_float(p, q),
         (Num::Float(p), Num::Int(q)) => super::ints::cmp_i64_float(q, p).map(|o| o.reverse()),
     }
-}
-
-fn own_class_attr(class: &crate::heap::Class, name: &str) -> Option<Value> {
-    class.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
 }
