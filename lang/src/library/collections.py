@@ -1,8 +1,9 @@
 # collections: deque, defaultdict, Counter, OrderedDict, namedtuple, ChainMap.
 # defaultdict, OrderedDict and Counter are dict subclasses, as in CPython (the dict inside is
-# `_sl_v`, see `_sl_bases`); their shared dict-like methods are `_Mapping`'s, copied into each
-# so the MRO reads `(Counter, dict, object)`. The tuple-like namedtuple wraps a tuple (`_t`).
+# `_sl_v`, see `_sl_bases`); what they share beyond dict is `_Mapping`'s, copied into each so
+# the MRO reads `(Counter, dict, object)`. The tuple-like namedtuple wraps a tuple (`_t`).
 import _sl
+from _sl_bases import _v
 
 class deque:
     _sl_match_kind = 'sequence'   # what `match` takes it for (CPython: a type flag)
@@ -200,48 +201,14 @@ class deque:
 
 
 class _Mapping:
-    # What the dict-like classes share (copied into each by `_sl.mix`): the dict inside does the
-    # work.
-    _sl_match_kind = 'mapping'
-    def __len__(self):
-        return len(self._sl_v)
-    def __iter__(self):
-        return iter(self._sl_v)
-    def __contains__(self, key):
-        return key in self._sl_v
-    def __getitem__(self, key):
-        if key in self._sl_v:
-            return self._sl_v[key]
-        return self.__missing__(key)
-    def __missing__(self, key):
-        raise KeyError(key)
-    def __setitem__(self, key, value):
-        self._sl_v[key] = value
-    def __delitem__(self, key):
-        del self._sl_v[key]
-    def __bool__(self):
-        return len(self._sl_v) > 0
-    def get(self, key, default=None):
-        return self._sl_v.get(key, default)
-    def keys(self):
-        return self._sl_v.keys()
-    def values(self):
-        return self._sl_v.values()
-    def items(self):
-        return self._sl_v.items()
-    def pop(self, key, *default):
-        return self._sl_v.pop(key, *default)
-    def popitem(self):
-        return self._sl_v.popitem()
-    def setdefault(self, key, default=None):
-        return self._sl_v.setdefault(key, default)
-    def clear(self):
-        self._sl_v.clear()
+    # What the dict-like classes share beyond dict (copied into each by `_sl.mix`): updates
+    # through `self[k] = v`, and equality and `|` that keep the class.
+    # (The rest of dict's methods come from the dict base, `_sl_base_dict`.)
     def update(self, *args, **kwargs):
         if len(args) > 1:
             raise TypeError('update expected at most 1 argument, got ' + str(len(args)))
         if args:
-            other = _as_dict(args[0])
+            other = _v(args[0])
             if isinstance(other, dict) or hasattr(other, 'keys'):
                 for k in other.keys():
                     self[k] = other[k]
@@ -252,7 +219,7 @@ class _Mapping:
             self[k] = v
     def __eq__(self, other):
         if isinstance(other, dict):
-            return self._sl_v == _as_dict(other)
+            return self._sl_v == _v(other)
         return False
     def __ne__(self, other):
         r = self.__eq__(other)
@@ -265,13 +232,6 @@ class _Mapping:
         self.update(other)
         return self
     __hash__ = None
-
-
-def _as_dict(x):
-    # The dict inside a dict subclass's instance, else `x`.
-    if _sl.is_instance(x) and isinstance(x, dict):
-        return x._sl_v
-    return x
 
 
 class defaultdict(dict):
