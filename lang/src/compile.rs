@@ -37,7 +37,9 @@ def __sl_materialize(__sl_fn, __sl_it, *args, **kwargs):
     items = []
     for x in __sl_it:
         items.append(x)
-    return __sl_fn(items, *args, **kwargs)
+    if args or kwargs:
+        return __sl_fn(items, *args, **kwargs)
+    return __sl_fn(items)
 def __sl_sum(__sl_it, start=0):
     if isinstance(start, str):
         raise TypeError(\"sum() can't sum strings [use ''.join(seq) instead]\")
@@ -745,6 +747,23 @@ impl Function {
                 self.emit(Instr::Pop);
             }
             ast::Stmt::Assign(a) => {
+                if let Some((targets, values)) = swap_assignment(a) {
+                    // `a, b = b, a` and `x, y, z = …, …, …`: the values go straight onto the
+                    // stack in the order the tuple would hold them and are turned so the first
+                    // is on top, as `UnpackSequence` leaves them (no tuple is made, as in
+                    // CPython).
+                    for value in values {
+                        self.expr(s, value)?;
+                    }
+                    if values.len() == 3 {
+                        self.emit(Instr::Rot3);
+                    }
+                    self.emit(Instr::Rot2);
+                    for target in targets {
+                        self.assign_to(s, target)?;
+                    }
+                    return Ok(());
+                }
                 self.expr(s, &a.value)?;
                 for (i, target) in a.targets.iter().enumerate() {
                     if i + 1 < a.targets.len() {
@@ -2189,6 +2208,26 @@ fn target_names(target: &ast::Expr, out: &mut Vec<String>) {
         ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
         _ => {}
     }
+}
+
+/// The targets and values of `t1, t2 = v1, v2` (or of three each): one target, a tuple or list
+/// display on both sides, no starred item. Python evaluates every value before the first store,
+/// which the stack keeps without building the tuple.
+fn swap_assignment(a: &ast::StmtAssign) -> Option<(&[ast::Expr], &[ast::Expr])> {
+    fn items(e: &ast::Expr) -> Option<&[ast::Expr]> {
+        let elts = match e {
+            ast::Expr::Tuple(t) => &t.elts,
+            ast::Expr::List(l) => &l.elts,
+            _ => return None,
+        };
+        let plain = !elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)));
+        (plain && matches!(elts.len(), 2 | 3)).then_some(elts.as_slice())
+    }
+    let [target] = a.targets.as_slice() else {
+        return None;
+    };
+    let (targets, values) = (items(target)?, items(&a.value)?);
+    (targets.len() == values.len()).then_some((targets, values))
 }
 
 fn statement_name(stmt: &ast::Stmt) -> &'static str {

@@ -713,7 +713,9 @@ pub struct Generator {
     pub frame: Option<Frame>,
     pub started: bool,
     pub running: bool,
-    pub name: String,
+    /// The code object it runs, which names it (kept apart from the frame, which goes when it
+    /// ends; no string is made per generator).
+    pub code: u32,
     /// What its `return` gave (the value of `yield from` it).
     pub returned: Value,
 }
@@ -1091,6 +1093,16 @@ impl Heap {
     /// Allocations since the last collection.
     pub fn allocations(&self) -> u64 {
         self.allocated
+    }
+
+    /// Allocates unless the memory allowed is used up (twice the limit, counting everything
+    /// allocated since the last collection, which that collection may free) or the slots are;
+    /// None then (the VM raises MemoryError).
+    pub fn alloc_bounded(&mut self, object: Object) -> Option<u32> {
+        if self.live_bytes + self.allocated_bytes_since() > self.limit().saturating_mul(2) {
+            return None;
+        }
+        self.alloc(object)
     }
 
     pub fn allocated_bytes_since(&self) -> u64 {

@@ -110,9 +110,16 @@ class Random:
             k -= 32
         return result
 
+    # The draws in Rust unless a subclass supplies its own bits (CPython then uses them):
+    # decided once per class, as CPython's __init_subclass__ picks its _randbelow.
+    _own_bits = True
+
+    def __init_subclass__(cls, **kwargs):
+        if cls.getrandbits is not Random.getrandbits:
+            cls._own_bits = False
+
     def _randbelow(self, n):
-        # The draws in Rust unless a subclass supplies its own bits (CPython then uses them).
-        if 0 < n < 9223372036854775808 and type(self).getrandbits is Random.getrandbits:
+        if 0 < n <= 9223372036854775807 and self._own_bits:
             r, self._index = _sl.mt_below(self._mt, self._index, n)
             return r
         k = n.bit_length()

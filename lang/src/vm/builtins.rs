@@ -132,7 +132,7 @@ const MODULE_DIR: &[&str] = &[
 
 /// Where the class of `object()` instances is kept (in `State::modules`, under a name no import
 /// can spell).
-const BARE_OBJECT: &str = "<object>";
+pub(super) const BARE_OBJECT: &str = "<object>";
 
 /// Whether `name` is a builtin type's name (not a module, whatever `BUILTINS` holds under
 /// `name.`).

@@ -1,11 +1,15 @@
 //! The in-frame loop: instructions that touch only the running frame, the globals and plain
-//! heap objects run back to back with the frame and its code held in locals. None of them
-//! allocates, calls, raises or switches frames, so none can change what the run loop checks
-//! between instructions (the deadline, the collector, a host call): the loop checks those
-//! between bursts instead, and a burst is cut at `limit` so the deadline is still looked at
-//! every 1,024 instructions. Anything else, including these instructions on values they do not
-//! handle (a big int, an index out of range, a `__getitem__`), ends the burst and goes the
-//! general way, which gives the same result more slowly.
+//! heap objects run back to back with the frame and its code held in locals, and so do plain
+//! calls and returns between Python frames and generator resumes. None of them raises or runs
+//! Rust-level code that calls back into Python, so none can change what the run loop checks
+//! between instructions (the deadline, a host call): the loop checks those between bursts
+//! instead, and a burst is cut at `limit` so the deadline is still looked at every 1,024
+//! instructions. Some allocate a small object (a tuple, an iterator; never a str, see
+//! `Vm::str_chars`) within the heap's limit: at most one per instruction, and the collector
+//! looks at the heap when the burst ends, with every new object on a stack. Anything else,
+//! including these instructions on values they do not handle (a big int, an index out of
+//! range, a `__getitem__`, a full heap), ends the burst and goes the general way, which gives
+//! the same result more slowly.
 
 use super::objects::find_in_class;
 use super::{
@@ -14,7 +18,7 @@ use super::{
 };
 use crate::code::{CmpOp, Const, Instr};
 use crate::frame::{FrameKind, GeneratorEnd};
-use crate::heap::{Iter, Object};
+use crate::heap::{Generator, Iter, Object};
 use crate::value::Value;
 
 /// `len`'s index in `BUILTINS` (checked by a test below).
@@ -44,6 +48,7 @@ pub(super) type Spares<'a> = (&'a mut Vec<Vec<Option<Value>>>, &'a mut Vec<Vec<V
 pub(super) fn burst(
     state: &mut State,
     spares: Spares<'_>,
+    const_objects: &[Option<u32>],
     floor: usize,
     limit: u64,
 ) -> (u64, Burst) {
@@ -53,6 +58,7 @@ pub(super) fn burst(
         globals,
         frames,
         steps,
+        modules,
         ..
     } = state;
     let consts = &module.consts[..];
@@ -107,6 +113,13 @@ pub(super) fn burst(
                         Some(Const::Float(f)) => Some(Value::Float(*f)),
                         Some(Const::None) => Some(Value::None),
                         Some(Const::Bool(b)) => Some(Value::Bool(*b)),
+                        // A str, bytes or big int constant loaded before (see
+                        // `Vm::const_objects`).
+                        Some(_) => const_objects
+                            .get(i as usize)
+                            .copied()
+                            .flatten()
+                            .map(Value::Ref),
                         _ => None,
                     };
                     match v {
@@ -156,7 +169,7 @@ pub(super) fn burst(
                     true
                 }
                 Instr::JumpIfFalseOrPop(t) | Instr::JumpIfTrueOrPop(t) => {
-                    match stack.last().copied().and_then(plain_truth) {
+                    match stack.last().and_then(|&v| plain_truth(heap, v)) {
                         Some(b) => {
                             if b == matches!(instr, Instr::JumpIfTrueOrPop(_)) {
                                 frame.pc = t;
@@ -194,7 +207,7 @@ pub(super) fn burst(
                     _ => false,
                 },
                 Instr::PopJumpIfFalse(t) | Instr::PopJumpIfTrue(t) => {
-                    match stack.last().copied().and_then(plain_truth) {
+                    match stack.last().and_then(|&v| plain_truth(heap, v)) {
                         Some(b) => {
                             stack.pop();
                             if b == matches!(instr, Instr::PopJumpIfTrue(_)) {
@@ -205,12 +218,12 @@ pub(super) fn burst(
                         None => false,
                     }
                 }
-                Instr::Not => match stack.last_mut() {
-                    Some(v @ Value::Bool(_)) => {
-                        *v = Value::Bool(*v == Value::Bool(false));
+                Instr::Not => match stack.last().and_then(|&v| plain_truth(heap, v)) {
+                    Some(b) => {
+                        stack[n - 1] = Value::Bool(!b);
                         true
                     }
-                    _ => false,
+                    None => false,
                 },
                 Instr::Binary(op) | Instr::InplaceBinary(op) if n >= 2 => {
                     let nums = match (stack[n - 2], stack[n - 1]) {
@@ -254,6 +267,103 @@ pub(super) fn burst(
                         }
                         None => false,
                     }
+                }
+                Instr::BuildTuple(k) | Instr::BuildList(k) if k as usize <= n => {
+                    let items = stack[n - k as usize..].to_vec();
+                    let object = if matches!(instr, Instr::BuildList(_)) {
+                        Object::List(items)
+                    } else {
+                        Object::Tuple(items)
+                    };
+                    match heap.alloc_bounded(object) {
+                        Some(r) => {
+                            stack.truncate(n - k as usize);
+                            stack.push(Value::Ref(r));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                // An iterator over a range, list, tuple, str or bytes; an iterator is its own.
+                Instr::GetIter if n >= 1 => match stack[n - 1] {
+                    Value::Ref(r) => {
+                        let it = match heap.get(r) {
+                            Some(Object::Range { start, stop, step }) => Some(Iter::Range {
+                                next: *start,
+                                stop: *stop,
+                                step: *step,
+                            }),
+                            Some(
+                                Object::List(_)
+                                | Object::Tuple(_)
+                                | Object::Str(_)
+                                | Object::Bytes(_),
+                            ) => Some(Iter::Seq {
+                                of: r,
+                                index: 0,
+                                size: 0,
+                                left: 0,
+                            }),
+                            _ => None,
+                        };
+                        match it {
+                            Some(it) => match heap.alloc_bounded(Object::Iter(it)) {
+                                Some(i) => {
+                                    stack[n - 1] = Value::Ref(i);
+                                    true
+                                }
+                                None => false,
+                            },
+                            None => {
+                                matches!(heap.get(r), Some(Object::Iter(_) | Object::Generator(_)))
+                            }
+                        }
+                    }
+                    _ => false,
+                },
+                // A function without defaults (a lambda, a comprehension's or a generator
+                // expression's function, a nested `def`), closing over the cells on top.
+                Instr::MakeFunction {
+                    code,
+                    defaults: 0,
+                    kw_defaults: 0,
+                    closure,
+                } if (closure as usize) <= n && (code as usize) < module.codes.len() => {
+                    let closure = stack[n - closure as usize..].to_vec();
+                    let cells = closure.len();
+                    match heap.alloc_bounded(Object::Function {
+                        code,
+                        defaults: Vec::new(),
+                        kw_defaults: Vec::new(),
+                        closure,
+                        owner: None,
+                        attrs: Vec::new(),
+                    }) {
+                        Some(f) => {
+                            stack.truncate(n - cells);
+                            stack.push(Value::Ref(f));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                // A list comprehension's append to its list, `k` items below the value.
+                Instr::ListAppend(k) if n >= 2 + k as usize => match stack[n - 2 - k as usize] {
+                    Value::Ref(r) => match heap.get_mut(r) {
+                        Some(Object::List(items)) if items.len() < LIST_APPEND_MAX => {
+                            items.push(stack[n - 1]);
+                            stack.pop();
+                            true
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                },
+                Instr::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) if n >= 2 => {
+                    let same = super::protocols::identical(stack[n - 2], stack[n - 1]);
+                    stack.truncate(n - 2);
+                    stack.push(Value::Bool(same == (op == CmpOp::Is)));
+                    true
                 }
                 // `items[i]` on a list or tuple with an int index in range.
                 Instr::Subscript if n >= 2 => match (stack[n - 2], stack[n - 1]) {
@@ -310,21 +420,47 @@ pub(super) fn burst(
                 },
                 // Rebinding an attribute the instance already holds (nothing on the class can
                 // intervene then: see `set_attr`).
+                // A new one too when its class has no say in it (see `new_attr_is_plain`).
                 Instr::StoreAttr(name) if n >= 2 => {
                     match (stack[n - 1], names.get(name as usize)) {
-                        (Value::Ref(r), Some(name)) => match heap.get_mut(r) {
-                            Some(Object::Instance {
-                                attrs, dict: None, ..
-                            }) => match attrs.iter_mut().find(|(k, _)| k == name) {
-                                Some((_, slot)) => {
-                                    *slot = stack[n - 2];
+                        (Value::Ref(r), Some(name)) => {
+                            let value = stack[n - 2];
+                            let class = match heap.get_mut(r) {
+                                Some(Object::Instance {
+                                    attrs,
+                                    dict: None,
+                                    class,
+                                }) => match attrs.iter_mut().find(|(k, _)| k == name) {
+                                    Some((_, slot)) => {
+                                        *slot = value;
+                                        None
+                                    }
+                                    None => Some(Some(*class)),
+                                },
+                                _ => Some(None),
+                            };
+                            match class {
+                                None => {
                                     stack.truncate(n - 2);
                                     true
                                 }
-                                None => false,
-                            },
-                            _ => false,
-                        },
+                                Some(Some(class))
+                                    if new_attr_is_plain(heap, modules, class, name) =>
+                                {
+                                    match heap.get_mut(r) {
+                                        Some(Object::Instance { attrs, .. })
+                                            if attrs.len() < super::LOCALS_MAX as usize =>
+                                        {
+                                            attrs.push((name.clone(), value));
+                                            stack.truncate(n - 2);
+                                            true
+                                        }
+                                        _ => false,
+                                    }
+                                }
+                                Some(_) => false,
+                            }
+                        }
                         _ => false,
                     }
                 }
@@ -429,6 +565,51 @@ pub(super) fn burst(
                                 _ => false,
                             }
                         }
+                        // `enumerate` and `zip` over lists and tuples while they have items:
+                        // the pair is made here (the inner iterators move on only once it is).
+                        Some(Object::Iter(Iter::Enumerate { inner, count })) => {
+                            let (inner, count) = (*inner, *count);
+                            match seq_peek(heap, inner) {
+                                Some(v) if count < i64::MAX => {
+                                    let pair = vec![Value::Int(count), v];
+                                    match heap.alloc_bounded(Object::Tuple(pair)) {
+                                        Some(t) => {
+                                            seq_advance(heap, inner);
+                                            if let Some(Object::Iter(Iter::Enumerate {
+                                                count: c,
+                                                ..
+                                            })) = heap.get_mut(r)
+                                            {
+                                                *c = count + 1;
+                                            }
+                                            stack.push(Value::Ref(t));
+                                            true
+                                        }
+                                        None => false,
+                                    }
+                                }
+                                _ => false,
+                            }
+                        }
+                        Some(Object::Iter(Iter::Zip { inners }))
+                            if (1..=ZIP_FAST_MAX).contains(&inners.len()) =>
+                        {
+                            let mut ids = [0u32; ZIP_FAST_MAX];
+                            let k = inners.len();
+                            ids[..k].copy_from_slice(inners);
+                            let items: Option<Vec<Value>> =
+                                ids[..k].iter().map(|&i| seq_peek(heap, i)).collect();
+                            match items.and_then(|items| heap.alloc_bounded(Object::Tuple(items))) {
+                                Some(t) => {
+                                    for &i in &ids[..k] {
+                                        seq_advance(heap, i);
+                                    }
+                                    stack.push(Value::Ref(t));
+                                    true
+                                }
+                                None => false,
+                            }
+                        }
                         // A paused generator: its frame comes out of the heap object onto
                         // the frame stack, as a call's would.
                         Some(Object::Generator(_)) if depth < RECURSION_MAX => {
@@ -490,6 +671,7 @@ pub(super) fn burst(
                 // A plain function called with exactly its positional parameters (a method
                 // defined on an instance's class with the receiver first): the arguments move
                 // from this stack into the new frame's locals directly.
+                // A generator function's frame goes into a new generator object instead.
                 Instr::Call(_) | Instr::CallMethod { .. } => {
                     if depth < RECURSION_MAX
                         && let Some((f, first)) = plain_callee(heap, names, stack, instr)
@@ -501,23 +683,105 @@ pub(super) fn burst(
                             (&mut *spares.0, &mut *spares.1),
                         )
                     {
-                        stack.truncate(first - usize::from(matches!(instr, Instr::Call(_))));
-                        frames.push(callee);
-                        ran += 1;
-                        continue 'frames;
+                        let below_args = first - usize::from(matches!(instr, Instr::Call(_)));
+                        if !module
+                            .codes
+                            .get(callee.code as usize)
+                            .is_some_and(|c| c.generator)
+                        {
+                            stack.truncate(below_args);
+                            frames.push(callee);
+                            ran += 1;
+                            continue 'frames;
+                        }
+                        let code = callee.code;
+                        match heap.alloc_bounded(Object::Generator(Generator {
+                            frame: Some(callee),
+                            started: false,
+                            running: false,
+                            code,
+                            returned: Value::None,
+                        })) {
+                            Some(g) => {
+                                stack.truncate(below_args);
+                                stack.push(Value::Ref(g));
+                                true
+                            }
+                            None => false,
+                        }
+                    } else if let Instr::Call(argc) = instr
+                        && depth < RECURSION_MAX
+                        && let Some((instance, init)) = plain_instantiation(
+                            heap,
+                            &module.codes,
+                            stack,
+                            argc as usize,
+                            (&mut *spares.0, &mut *spares.1),
+                        )
+                    {
+                        stack.truncate(n - argc as usize - 1);
+                        match init {
+                            Some(init) => {
+                                frames.push(init);
+                                ran += 1;
+                                continue 'frames;
+                            }
+                            None => {
+                                stack.push(Value::Ref(instance));
+                                true
+                            }
+                        }
+                    } else {
+                        false
                     }
-                    false
                 }
                 // A plain call returning to a Python caller: the value moves over and the
                 // frame's vectors are kept for the next call.
                 Instr::Return => {
-                    if frame.kind == FrameKind::Call
-                        && n > 0
+                    let to_python = n > 0
                         && below
                             .last()
-                            .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX)
+                            .is_some_and(|f| f.code != u32::MAX && f.stack.len() < STACK_MAX);
+                    // A generator a `for` loop resumed returns: it is finished, and the loop
+                    // drops it and leaves.
+                    if to_python
+                        && let FrameKind::Generator {
+                            object,
+                            on_end: GeneratorEnd::ForIter(target),
+                        } = frame.kind
+                        && below.last().is_some_and(|f| !f.stack.is_empty())
                         && let Some(v) = stack.pop()
                     {
+                        if let Some(mut done) = frames.pop() {
+                            if spares.0.len() < SPARES_MAX {
+                                done.locals.clear();
+                                spares.0.push(done.locals);
+                                done.stack.clear();
+                                spares.1.push(done.stack);
+                            }
+                        }
+                        if let Some(Object::Generator(g)) = heap.get_mut(object) {
+                            g.frame = None;
+                            g.running = false;
+                            g.returned = v;
+                        }
+                        if let Some(caller) = frames.last_mut() {
+                            caller.stack.pop();
+                            caller.pc = target;
+                        }
+                        ran += 1;
+                        continue 'frames;
+                    }
+                    // A call's value, or the new instance from an `__init__` returning None.
+                    let result = match (frame.kind, stack.last()) {
+                        (FrameKind::Call, Some(&v)) => Some(v),
+                        (FrameKind::Init(instance), Some(Value::None)) => {
+                            Some(Value::Ref(instance))
+                        }
+                        _ => None,
+                    };
+                    if to_python && let Some(v) = result {
+                        stack.pop();
                         // Both exist: `below` has a frame, and the popped one is `frame`.
                         if let Some(mut done) = frames.pop()
                             && let Some(caller) = frames.last_mut()
@@ -546,6 +810,102 @@ pub(super) fn burst(
     }
     *steps += ran;
     (ran, Burst::Limit)
+}
+
+/// Whether a new attribute `name` of an instance of `class` (one without a `__dict__` object,
+/// so without a `__setattr__` hook) is only stored: nothing of that name on the class (a
+/// property would take it), no `__slots__` on its MRO, and not the class of `object()`'s
+/// instances, which take none. What `set_attr_plain` checks, in the cases it lets through.
+fn new_attr_is_plain(
+    heap: &crate::heap::Heap,
+    modules: &[(String, Value)],
+    class: u32,
+    name: &str,
+) -> bool {
+    find_in_class(heap, class, name).is_none()
+        && find_in_class(heap, class, "__slots__").is_none()
+        && !modules
+            .iter()
+            .any(|(n, v)| *v == Value::Ref(class) && n == super::builtins::BARE_OBJECT)
+}
+
+/// The zips of at most this many iterables step here (the rest the general way).
+const ZIP_FAST_MAX: usize = 4;
+
+/// The next item of iterator `it` when it is over a list or tuple that has one (not taken).
+fn seq_peek(heap: &crate::heap::Heap, it: u32) -> Option<Value> {
+    let Some(Object::Iter(Iter::Seq { of, index, .. })) = heap.get(it) else {
+        return None;
+    };
+    match heap.get(*of) {
+        Some(Object::List(items) | Object::Tuple(items)) => items.get(*index as usize).copied(),
+        _ => None,
+    }
+}
+
+/// Takes the item `seq_peek` gave.
+fn seq_advance(heap: &mut crate::heap::Heap, it: u32) {
+    if let Some(Object::Iter(Iter::Seq { index, .. })) = heap.get_mut(it) {
+        *index = index.saturating_add(1);
+    }
+}
+
+/// `Class(args)` with the arguments on top of `stack` and the class below them, for a plain
+/// class: a user class without a metaclass, `__new__` or `__setattr__`, deriving from no
+/// builtin type or exception, whose `__init__` is a plain function taking exactly these
+/// arguments (or that has none, called without arguments). Returns the new instance and the
+/// frame of its `__init__`, which returns it (`FrameKind::Init`). What `Vm::instantiate`
+/// does for such a class.
+fn plain_instantiation(
+    heap: &mut crate::heap::Heap,
+    codes: &[crate::code::Code],
+    stack: &[Value],
+    argc: usize,
+    spares: Spares<'_>,
+) -> Option<(u32, Option<crate::frame::Frame>)> {
+    let at = stack.len().checked_sub(argc + 1)?;
+    let Value::Ref(class) = stack[at] else {
+        return None;
+    };
+    let Some(Object::Class(c)) = heap.get(class) else {
+        return None;
+    };
+    let object = |v: &Value| matches!(*v, Value::Builtin(b) if super::BUILTINS.get(b as usize) == Some(&"object"));
+    if c.meta.is_some()
+        || !c
+            .mro
+            .iter()
+            .all(|v| matches!(v, Value::Ref(_)) || object(v))
+        || find_in_class(heap, class, "__new__").is_some()
+        || find_in_class(heap, class, "__setattr__").is_some()
+    {
+        return None;
+    }
+    let init = match find_in_class(heap, class, "__init__") {
+        None if argc == 0 => None,
+        // The class's slot stands in for the instance until the instance exists.
+        Some(Value::Ref(f)) => {
+            let frame = plain_frame(heap, codes, f, &stack[at..], spares)?;
+            if codes.get(frame.code as usize).is_none_or(|c| c.generator) {
+                return None;
+            }
+            Some(frame)
+        }
+        _ => return None,
+    };
+    let instance = heap.alloc_bounded(Object::Instance {
+        class,
+        attrs: Vec::new(),
+        dict: None,
+    })?;
+    let init = init.map(|mut frame| {
+        if let Some(slot) = frame.locals.first_mut() {
+            *slot = Some(Value::Ref(instance));
+        }
+        frame.kind = FrameKind::Init(instance);
+        frame
+    });
+    Some((instance, init))
 }
 
 /// For a call: the function and where its arguments start on `stack` (for a method, at the
@@ -591,12 +951,20 @@ fn plain_callee(
 }
 
 /// The truth of a value that has no `__bool__` or `__len__` to ask.
-fn plain_truth(v: Value) -> Option<bool> {
+fn plain_truth(heap: &crate::heap::Heap, v: Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(b),
         Value::Int(i) => Some(i != 0),
         Value::Float(f) => Some(f != 0.0),
         Value::None => Some(false),
+        // A builtin container is true when it is not empty.
+        Value::Ref(r) => match heap.get(r)? {
+            Object::List(items) | Object::Tuple(items) => Some(!items.is_empty()),
+            Object::Str(s) => Some(!s.is_empty()),
+            Object::Bytes(b) => Some(!b.is_empty()),
+            Object::Dict(d) | Object::Set { items: d, .. } => Some(!d.is_empty()),
+            _ => None,
+        },
         _ => None,
     }
 }

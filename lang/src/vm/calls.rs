@@ -339,17 +339,12 @@ impl Vm {
     /// holding it.
     fn enter(&mut self, frame: Frame, generator: bool) -> Result<(), Raise> {
         if generator {
-            let name = self
-                .state
-                .module
-                .codes
-                .get(frame.code as usize)
-                .map_or(String::new(), |c| c.name.clone());
+            let code = frame.code;
             let g = self.alloc(Object::Generator(Generator {
                 frame: Some(frame),
                 started: false,
                 running: false,
-                name,
+                code,
                 returned: Value::None,
             }))?;
             return self.push(g);

@@ -351,6 +351,12 @@ pub struct Vm {
     regexes: Vec<(String, std::sync::Arc<regex::Regex>)>,
     /// The character count of the last long str measured (see `str_chars`).
     str_chars: Option<StrChars>,
+    /// The heap object of each str, bytes and big int constant loaded so far, by constant
+    /// index: one object per constant, as CPython shares its code objects' constants, instead
+    /// of a new one (a str's buffer, a big int parsed from its digits) at every `LoadConst`.
+    /// Those objects are never changed in place, so sharing one is invisible but to `is`.
+    /// Rooted by `collect`; not part of the snapshot (a restored run makes them again).
+    const_objects: Vec<Option<u32>>,
 }
 
 /// A str's character count, for the heap slot it was measured in; valid while that slot holds
@@ -607,6 +613,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            const_objects: Vec::new(),
             regexes: Vec::new(),
             str_chars: None,
         }
@@ -627,8 +634,10 @@ impl Vm {
     }
 
     /// Frees what nothing reaches, now (the VM also does so on its own as it allocates): before
-    /// a snapshot, so it carries no garbage.
+    /// a snapshot, so it carries no garbage (nor the constants' objects: a restored run makes
+    /// them again).
     pub fn collect_garbage(&mut self) {
+        self.const_objects.clear();
         self.collect();
     }
 
@@ -673,6 +682,7 @@ impl Vm {
             rust_depth: 0,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            const_objects: Vec::new(),
             regexes: Vec::new(),
             str_chars: None,
         })
@@ -1190,11 +1200,7 @@ impl Vm {
     /// live value is reachable from the state; here, in the middle of one, Rust locals may hold
     /// values nothing else does.
     fn alloc(&mut self, object: Object) -> Result<Value, Raise> {
-        let heap = &self.state.heap;
-        if heap.live_bytes + heap.allocated_bytes_since() > heap.limit().saturating_mul(2) {
-            return raise("MemoryError", "");
-        }
-        match self.state.heap.alloc(object) {
+        match self.state.heap.alloc_bounded(object) {
             Some(r) => {
                 if self.str_chars.is_some_and(|c| c.slot == r) {
                     self.str_chars = None;
@@ -1271,6 +1277,7 @@ impl Vm {
         if let Some(object) = self.state.raise_object_on_resume {
             roots.push(object);
         }
+        roots.extend(self.const_objects.iter().flatten());
         self.state.heap.collect(roots.into_iter());
     }
 
@@ -1313,7 +1320,7 @@ impl Vm {
     #[inline(always)]
     fn run_some(&mut self, floor: usize, limit: u64) -> (u64, Result<bool, Raise>) {
         let spares = (&mut self.spare_locals, &mut self.spare_stacks);
-        match burst::burst(&mut self.state, spares, floor, limit) {
+        match burst::burst(&mut self.state, spares, &self.const_objects, floor, limit) {
             (ran, burst::Burst::Limit | burst::Burst::Floor) => (ran, Ok(false)),
             (ran, burst::Burst::Next(instr)) => {
                 self.state.steps += 1;
@@ -1411,11 +1418,14 @@ impl Vm {
     fn execute(&mut self, instr: Instr) -> Result<bool, Raise> {
         match instr {
             Instr::LoadConst(i) => {
-                let value = match self.state.module.consts.get(i as usize) {
+                let slot = i as usize;
+                let cached = self.const_objects.get(slot).copied().flatten();
+                let value = match self.state.module.consts.get(slot) {
                     Some(Const::None) => Value::None,
                     Some(Const::Bool(b)) => Value::Bool(*b),
                     Some(Const::Int(n)) => Value::Int(*n),
                     Some(Const::Float(f)) => Value::Float(*f),
+                    Some(_) if let Some(r) = cached => Value::Ref(r),
                     Some(Const::Str(s)) => {
                         let s = s.clone();
                         self.str_value(s)?
@@ -1433,6 +1443,12 @@ impl Vm {
                     }
                     None => return raise("SystemError", "constant out of range"),
                 };
+                if let Value::Ref(r) = value {
+                    if self.const_objects.len() <= slot {
+                        self.const_objects.resize(slot + 1, None);
+                    }
+                    self.const_objects[slot] = Some(r);
+                }
                 self.push(value)?;
             }
             Instr::LoadLocal(i) => {
@@ -2525,6 +2541,15 @@ impl Vm {
             .unwrap_or_else(|| format!("#{i}"))
     }
 
+    /// The name of code object `code` (`?` for an index a hostile snapshot made up).
+    fn code_name(&self, code: u32) -> &str {
+        self.state
+            .module
+            .codes
+            .get(code as usize)
+            .map_or("?", |c| c.name.as_str())
+    }
+
     fn index(len: usize, i: Value, what: &str) -> Result<usize, Raise> {
         let Value::Int(n) = (match i {
             Value::Bool(b) => Value::Int(b as i64),
@@ -2749,7 +2774,8 @@ fn take_paused_frame(heap: &mut Heap, r: u32, on_end: GeneratorEnd) -> Option<Fr
 }
 
 /// The frame for calling function `f` with exactly `args`, when it is a plain function (only
-/// positional parameters, as many as `args`, not a generator): the interpreter's fast call.
+/// positional parameters, as many as `args`): the interpreter's fast call. A generator
+/// function's frame is the one its generator object holds (the caller makes that).
 /// Locals and stack vectors come from the spares when there are some.
 fn plain_frame(
     heap: &Heap,
@@ -2772,7 +2798,6 @@ fn plain_frame(
         && c.kwonly == 0
         && !c.varargs
         && !c.varkw
-        && !c.generator
         && c.locals <= LOCALS_MAX
         && closure.len() == c.freevars as usize
         && args.len() <= c.free_start as usize

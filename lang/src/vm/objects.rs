@@ -702,8 +702,16 @@ impl Vm {
                         frame.kind = FrameKind::Init(r);
                     }
                 } else {
-                    // A builtin __init__ pushed its result: replace it with the instance.
-                    self.pop()?;
+                    // A builtin __init__ pushed its result (or a generator function its
+                    // generator): replace it with the instance.
+                    let result = self.pop()?;
+                    if result != Value::None {
+                        let t = self.type_name(result)?;
+                        return raise(
+                            "TypeError",
+                            format!("__init__() should return None, not '{t}'"),
+                        );
+                    }
                     self.push(instance)?;
                 }
                 Ok(())
@@ -1221,7 +1229,7 @@ impl Vm {
                 _ => Ok(None),
             },
             Object::Generator(g) if name == "__name__" => {
-                let n = g.name.clone();
+                let n = self.code_name(g.code).to_owned();
                 self.str_value(n).map(Some)
             }
             _ if name == "__class__" => self.class_of(obj).map(Some),

@@ -464,17 +464,8 @@ impl Vm {
             CmpOp::Eq => self.equal(a, b),
             CmpOp::Ne => Ok(!self.equal(a, b)?),
             CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => self.less(a, b, op),
-            CmpOp::Is => Ok(match (a, b) {
-                (Value::Ref(x), Value::Ref(y)) => x == y,
-                (Value::None, Value::None) => true,
-                (Value::Bool(x), Value::Bool(y)) => x == y,
-                (Value::Builtin(x), Value::Builtin(y)) => x == y,
-                (Value::ExceptionClass(x), Value::ExceptionClass(y)) => x == y,
-                // Small ints are cached in CPython; `is` on equal small ints holds there too.
-                (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(&x),
-                _ => false,
-            }),
-            CmpOp::IsNot => Ok(!self.compare(CmpOp::Is, a, b)?),
+            CmpOp::Is => Ok(identical(a, b)),
+            CmpOp::IsNot => Ok(!identical(a, b)),
             CmpOp::In => self.contains(b, a),
             CmpOp::NotIn => Ok(!self.contains(b, a)?),
         }
@@ -1382,7 +1373,8 @@ impl Vm {
                 Object::StaticMethod(_) => "<staticmethod object>".into(),
                 Object::ClassMethod(_) => "<classmethod object>".into(),
                 Object::Generator(g) => {
-                    format!("<generator object {} at {:#x}>", g.name, address(r))
+                    let name = self.code_name(g.code);
+                    format!("<generator object {name} at {:#x}>", address(r))
                 }
                 Object::Module { name, .. } => format!("<module '{name}'>"),
                 Object::HostFunction { name } => format!("<built-in function {name}>"),
@@ -1434,5 +1426,19 @@ fn num_order(x: Num, y: Num) -> Option<std::cmp::Ordering> {
         (Num::Float(p), Num::Float(q)) => p.partial_cmp(&q),
         (Num::Int(p), Num::Float(q)) => super::ints::cmp_i64_float(p, q),
         (Num::Float(p), Num::Int(q)) => super::ints::cmp_i64_float(q, p).map(|o| o.reverse()),
+    }
+}
+
+/// `a is b`.
+pub(super) fn identical(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Ref(x), Value::Ref(y)) => x == y,
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        (Value::ExceptionClass(x), Value::ExceptionClass(y)) => x == y,
+        // Small ints are cached in CPython; `is` on equal small ints holds there too.
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(&x),
+        _ => false,
     }
 }
