@@ -1095,6 +1095,23 @@ impl Heap {
         self.allocated
     }
 
+    /// Whether the free list names only free slots, each once (what `alloc` and `live` rely
+    /// on; checked when a snapshot is restored).
+    pub fn free_list_is_consistent(&self) -> bool {
+        if self.free.len() > self.slots.len() || self.slots.len() > OBJECTS_MAX {
+            return false;
+        }
+        let mut seen = vec![false; self.slots.len()];
+        self.free.iter().all(|&slot| {
+            let i = slot as usize;
+            let fresh = matches!(self.slots.get(i), Some(None)) && !seen[i];
+            if fresh {
+                seen[i] = true;
+            }
+            fresh
+        })
+    }
+
     /// Allocates unless the memory allowed is used up (twice the limit, counting everything
     /// allocated since the last collection, which that collection may free) or the slots are;
     /// None then (the VM raises MemoryError).
@@ -1173,6 +1190,20 @@ impl Heap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_free_list_naming_a_live_missing_or_repeated_slot_is_refused() {
+        let mut heap = Heap::default();
+        let a = heap.alloc(Object::List(Vec::new())).unwrap();
+        let b = heap.alloc(Object::List(Vec::new())).unwrap();
+        heap.slots[b as usize] = None;
+        heap.free = vec![b];
+        assert!(heap.free_list_is_consistent());
+        for bad in [vec![a], vec![b, b], vec![b + 7]] {
+            heap.free = bad;
+            assert!(!heap.free_list_is_consistent());
+        }
+    }
 
     fn int_set(keys: impl Iterator<Item = i64>) -> Dict {
         let mut d = Dict::new_set();

@@ -110,16 +110,10 @@ class Random:
             k -= 32
         return result
 
-    # The draws in Rust unless a subclass supplies its own bits (CPython then uses them):
-    # decided once per class, as CPython's __init_subclass__ picks its _randbelow.
-    _own_bits = True
-
-    def __init_subclass__(cls, **kwargs):
-        if cls.getrandbits is not Random.getrandbits:
-            cls._own_bits = False
-
     def _randbelow(self, n):
-        if 0 < n <= 9223372036854775807 and self._own_bits:
+        # The draws in Rust unless the class's getrandbits is another (a subclass's, or one
+        # patched in later: CPython's _randbelow calls self.getrandbits at every draw).
+        if 0 < n <= 9223372036854775807 and type(self).getrandbits is _getrandbits:
             r, self._index = _sl.mt_below(self._mt, self._index, n)
             return r
         k = n.bit_length()
@@ -318,6 +312,7 @@ def _index(x):
     raise TypeError("'" + type(x).__name__ + "' object cannot be interpreted as an integer")
 
 
+_getrandbits = Random.getrandbits
 _inst = Random()
 seed = _inst.seed
 random = _inst.random

@@ -591,8 +591,14 @@ pub(super) fn burst(
                                 _ => false,
                             }
                         }
+                        // (Not a zip of one iterator with itself, `zip(it, it)`: each of its
+                        // items goes to the next place.)
                         Some(Object::Iter(Iter::Zip { inners }))
-                            if (1..=ZIP_FAST_MAX).contains(&inners.len()) =>
+                            if (1..=ZIP_FAST_MAX).contains(&inners.len())
+                                && inners
+                                    .iter()
+                                    .enumerate()
+                                    .all(|(i, a)| !inners[..i].contains(a)) =>
                         {
                             let mut ids = [0u32; ZIP_FAST_MAX];
                             let k = inners.len();

@@ -658,6 +658,11 @@ impl Vm {
         if state.globals.len() != state.module.names.len() {
             return Err(Error::Snapshot("globals and names differ in length".into()));
         }
+        if !state.heap.free_list_is_consistent() {
+            return Err(Error::Snapshot(
+                "the heap's free list names a live or missing slot".into(),
+            ));
+        }
         for object in state.heap.slots.iter().flatten() {
             if let Object::Range { step: 0, .. }
             | Object::Iter(crate::heap::Iter::Range { step: 0, .. }) = object

@@ -34,3 +34,8 @@ s = 'hello'
 for i, c in enumerate(s):
     pass
 print(i, c)
+it = iter([1, 2, 3, 4, 5, 6, 7])
+for pair in zip(it, it):
+    print('chunk', pair)
+it = iter('abcdefg')
+print([t for t in zip(it, it, it)], list(it))

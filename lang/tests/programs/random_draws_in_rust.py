@@ -19,3 +19,14 @@ print([m.randrange(10) for _ in range(3)])
 random.seed(9)
 print(random.random(), random.randint(0, 10**6), random.choice([1, 2, 3]))
 st = random.getstate(); a = random.random(); random.setstate(st); print(a == random.random())
+class Patched(random.Random):
+    pass
+Patched.getrandbits = lambda self, k: 0
+print([Patched(1).randrange(100) for _ in range(3)])
+class Quiet(random.Random):
+    def __init_subclass__(cls, **kw):
+        pass
+class Zero(Quiet):
+    def getrandbits(self, k):
+        return 0
+print([Zero(1).randrange(100) for _ in range(3)], Zero(2).choice('xyz'))
