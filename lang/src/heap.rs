@@ -720,6 +720,19 @@ pub struct Generator {
     pub returned: Value,
 }
 
+impl Generator {
+    /// A generator not started yet, to run `frame`.
+    pub fn new(frame: Frame) -> Generator {
+        Generator {
+            code: frame.code,
+            frame: Some(frame),
+            started: false,
+            running: false,
+            returned: Value::None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Object {
     Str(String),

@@ -132,7 +132,7 @@ const MODULE_DIR: &[&str] = &[
 
 /// Where the class of `object()` instances is kept (in `State::modules`, under a name no import
 /// can spell).
-pub(super) const BARE_OBJECT: &str = "<object>";
+const BARE_OBJECT: &str = "<object>";
 
 /// Whether `name` is a builtin type's name (not a module, whatever `BUILTINS` holds under
 /// `name.`).
@@ -255,14 +255,7 @@ impl Vm {
 
     /// The class of `object()` instances, once one was made.
     pub(super) fn bare_object_class(&self) -> Option<u32> {
-        self.state
-            .modules
-            .iter()
-            .find(|(n, _)| n == BARE_OBJECT)
-            .and_then(|(_, v)| match v {
-                Value::Ref(c) => Some(*c),
-                _ => None,
-            })
+        bare_object_class(&self.state.modules)
     }
 
     /// The builtin value a builtin-type subclass's instance holds (`_sl_bases`), if `v` is
@@ -2081,4 +2074,16 @@ mod tests {
             assert!(super::super::BUILTINS.contains(name), "{name}");
         }
     }
+}
+
+/// The class of `object()`'s instances, once one was made: kept among the imported modules,
+/// where snapshots see it.
+pub(super) fn bare_object_class(modules: &[(String, Value)]) -> Option<u32> {
+    modules
+        .iter()
+        .find(|(n, _)| n == BARE_OBJECT)
+        .and_then(|(_, v)| match v {
+            Value::Ref(c) => Some(*c),
+            _ => None,
+        })
 }

@@ -47,7 +47,7 @@ pub(super) type Spares<'a> = (&'a mut Vec<Vec<Option<Value>>>, &'a mut Vec<Vec<V
 /// frame below is in the middle of an instruction.)
 pub(super) fn burst(
     state: &mut State,
-    spares: Spares<'_>,
+    mut spares: Spares<'_>,
     const_objects: &[Option<u32>],
     floor: usize,
     limit: u64,
@@ -286,39 +286,18 @@ pub(super) fn burst(
                 }
                 // An iterator over a range, list, tuple, str or bytes; an iterator is its own.
                 Instr::GetIter if n >= 1 => match stack[n - 1] {
-                    Value::Ref(r) => {
-                        let it = match heap.get(r) {
-                            Some(Object::Range { start, stop, step }) => Some(Iter::Range {
-                                next: *start,
-                                stop: *stop,
-                                step: *step,
-                            }),
-                            Some(
-                                Object::List(_)
-                                | Object::Tuple(_)
-                                | Object::Str(_)
-                                | Object::Bytes(_),
-                            ) => Some(Iter::Seq {
-                                of: r,
-                                index: 0,
-                                size: 0,
-                                left: 0,
-                            }),
-                            _ => None,
-                        };
-                        match it {
-                            Some(it) => match heap.alloc_bounded(Object::Iter(it)) {
-                                Some(i) => {
-                                    stack[n - 1] = Value::Ref(i);
-                                    true
-                                }
-                                None => false,
-                            },
-                            None => {
-                                matches!(heap.get(r), Some(Object::Iter(_) | Object::Generator(_)))
+                    Value::Ref(r) => match super::protocols::sequence_iter(heap, r) {
+                        Some(it) => match heap.alloc_bounded(Object::Iter(it)) {
+                            Some(i) => {
+                                stack[n - 1] = Value::Ref(i);
+                                true
                             }
+                            None => false,
+                        },
+                        None => {
+                            matches!(heap.get(r), Some(Object::Iter(_) | Object::Generator(_)))
                         }
-                    }
+                    },
                     _ => false,
                 },
                 // A function without defaults (a lambda, a comprehension's or a generator
@@ -423,43 +402,11 @@ pub(super) fn burst(
                 // A new one too when its class has no say in it (see `new_attr_is_plain`).
                 Instr::StoreAttr(name) if n >= 2 => {
                     match (stack[n - 1], names.get(name as usize)) {
-                        (Value::Ref(r), Some(name)) => {
-                            let value = stack[n - 2];
-                            let class = match heap.get_mut(r) {
-                                Some(Object::Instance {
-                                    attrs,
-                                    dict: None,
-                                    class,
-                                }) => match attrs.iter_mut().find(|(k, _)| k == name) {
-                                    Some((_, slot)) => {
-                                        *slot = value;
-                                        None
-                                    }
-                                    None => Some(Some(*class)),
-                                },
-                                _ => Some(None),
-                            };
-                            match class {
-                                None => {
-                                    stack.truncate(n - 2);
-                                    true
-                                }
-                                Some(Some(class))
-                                    if new_attr_is_plain(heap, modules, class, name) =>
-                                {
-                                    match heap.get_mut(r) {
-                                        Some(Object::Instance { attrs, .. })
-                                            if attrs.len() < super::LOCALS_MAX as usize =>
-                                        {
-                                            attrs.push((name.clone(), value));
-                                            stack.truncate(n - 2);
-                                            true
-                                        }
-                                        _ => false,
-                                    }
-                                }
-                                Some(_) => false,
-                            }
+                        (Value::Ref(r), Some(name))
+                            if store_instance_attr(heap, modules, r, name, stack[n - 2]) =>
+                        {
+                            stack.truncate(n - 2);
+                            true
                         }
                         _ => false,
                     }
@@ -700,14 +647,7 @@ pub(super) fn burst(
                             ran += 1;
                             continue 'frames;
                         }
-                        let code = callee.code;
-                        match heap.alloc_bounded(Object::Generator(Generator {
-                            frame: Some(callee),
-                            started: false,
-                            running: false,
-                            code,
-                            returned: Value::None,
-                        })) {
+                        match heap.alloc_bounded(Object::Generator(Generator::new(callee))) {
                             Some(g) => {
                                 stack.truncate(below_args);
                                 stack.push(Value::Ref(g));
@@ -758,13 +698,8 @@ pub(super) fn burst(
                         && below.last().is_some_and(|f| !f.stack.is_empty())
                         && let Some(v) = stack.pop()
                     {
-                        if let Some(mut done) = frames.pop() {
-                            if spares.0.len() < SPARES_MAX {
-                                done.locals.clear();
-                                spares.0.push(done.locals);
-                                done.stack.clear();
-                                spares.1.push(done.stack);
-                            }
+                        if let Some(done) = frames.pop() {
+                            recycle(&mut spares, done);
                         }
                         if let Some(Object::Generator(g)) = heap.get_mut(object) {
                             g.frame = None;
@@ -789,16 +724,11 @@ pub(super) fn burst(
                     if to_python && let Some(v) = result {
                         stack.pop();
                         // Both exist: `below` has a frame, and the popped one is `frame`.
-                        if let Some(mut done) = frames.pop()
+                        if let Some(done) = frames.pop()
                             && let Some(caller) = frames.last_mut()
                         {
                             caller.stack.push(v);
-                            if spares.0.len() < SPARES_MAX {
-                                done.locals.clear();
-                                spares.0.push(done.locals);
-                                done.stack.clear();
-                                spares.1.push(done.stack);
-                            }
+                            recycle(&mut spares, done);
                         }
                         ran += 1;
                         continue 'frames;
@@ -818,6 +748,49 @@ pub(super) fn burst(
     (ran, Burst::Limit)
 }
 
+/// Keeps a returned frame's vectors for the next call (up to `SPARES_MAX` of them).
+fn recycle(spares: &mut Spares<'_>, mut done: crate::frame::Frame) {
+    if spares.0.len() < SPARES_MAX {
+        done.locals.clear();
+        spares.0.push(done.locals);
+        done.stack.clear();
+        spares.1.push(done.stack);
+    }
+}
+
+/// `obj.name = value` on an instance without a `__dict__` object (so without a `__setattr__`
+/// hook): rebinding an attribute it holds, or adding one `new_attr_is_plain` lets through.
+/// False, with nothing stored, for anything else.
+fn store_instance_attr(
+    heap: &mut crate::heap::Heap,
+    modules: &[(String, Value)],
+    r: u32,
+    name: &str,
+    value: Value,
+) -> bool {
+    let Some(Object::Instance {
+        attrs,
+        dict: None,
+        class,
+    }) = heap.get(r)
+    else {
+        return false;
+    };
+    let held = attrs.iter().position(|(k, _)| k == name);
+    if held.is_none() && !new_attr_is_plain(heap, modules, *class, name) {
+        return false;
+    }
+    let Some(Object::Instance { attrs, .. }) = heap.get_mut(r) else {
+        return false;
+    };
+    match held {
+        Some(i) if i < attrs.len() => attrs[i].1 = value,
+        None if attrs.len() < super::LOCALS_MAX as usize => attrs.push((name.to_owned(), value)),
+        _ => return false,
+    }
+    true
+}
+
 /// Whether a new attribute `name` of an instance of `class` (one without a `__dict__` object,
 /// so without a `__setattr__` hook) is only stored: nothing of that name on the class (a
 /// property would take it), no `__slots__` on its MRO, and not the class of `object()`'s
@@ -830,9 +803,7 @@ fn new_attr_is_plain(
 ) -> bool {
     find_in_class(heap, class, name).is_none()
         && find_in_class(heap, class, "__slots__").is_none()
-        && !modules
-            .iter()
-            .any(|(n, v)| *v == Value::Ref(class) && n == super::builtins::BARE_OBJECT)
+        && super::builtins::bare_object_class(modules) != Some(class)
 }
 
 /// The zips of at most this many iterables step here (the rest the general way).

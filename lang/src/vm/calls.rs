@@ -339,14 +339,7 @@ impl Vm {
     /// holding it.
     fn enter(&mut self, frame: Frame, generator: bool) -> Result<(), Raise> {
         if generator {
-            let code = frame.code;
-            let g = self.alloc(Object::Generator(Generator {
-                frame: Some(frame),
-                started: false,
-                running: false,
-                code,
-                returned: Value::None,
-            }))?;
+            let g = self.alloc(Object::Generator(Generator::new(frame)))?;
             return self.push(g);
         }
         self.state.frames.push(frame);

@@ -702,12 +702,10 @@ impl Vm {
             let t = self.type_name(v)?;
             return raise("TypeError", format!("'{t}' object is not iterable"));
         };
+        if let Some(it) = sequence_iter(&self.state.heap, r) {
+            return self.alloc(Object::Iter(it));
+        }
         let it = match self.object(r)? {
-            Object::Range { start, stop, step } => Iter::Range {
-                next: *start,
-                stop: *stop,
-                step: *step,
-            },
             Object::Set { .. } => {
                 // Built once here rather than replayed at every iteration of a set that
                 // only grew.
@@ -750,12 +748,6 @@ impl Vm {
                 index: 0,
                 size: d.len() as u32,
                 left: d.len() as u32,
-            },
-            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Iter::Seq {
-                of: r,
-                index: 0,
-                size: 0,
-                left: 0,
             },
             Object::Iter(_) | Object::Generator(_) => return Ok(v),
             Object::DictView { dict, kind } => {
@@ -1440,5 +1432,24 @@ pub(super) fn identical(a: Value, b: Value) -> bool {
         // Small ints are cached in CPython; `is` on equal small ints holds there too.
         (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(&x),
         _ => false,
+    }
+}
+
+/// The iterator over heap object `r` when it is a range, list, tuple, str or bytes (what `iter`
+/// makes for those; the in-frame loop makes it too).
+pub(super) fn sequence_iter(heap: &crate::heap::Heap, r: u32) -> Option<Iter> {
+    match heap.get(r)? {
+        Object::Range { start, stop, step } => Some(Iter::Range {
+            next: *start,
+            stop: *stop,
+            step: *step,
+        }),
+        Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Some(Iter::Seq {
+            of: r,
+            index: 0,
+            size: 0,
+            left: 0,
+        }),
+        _ => None,
     }
 }
