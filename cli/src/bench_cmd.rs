@@ -540,6 +540,7 @@ async fn coordinator(
             seq: Seq(seq),
             checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
             output: String::new(),
+            children: Vec::new(),
             call: Call::Checkpoint,
         })
     };

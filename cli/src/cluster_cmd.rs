@@ -1229,6 +1229,7 @@ pub fn bench_coordinator_live(
                 seq: sl_coordinator::Seq(seq),
                 checkpoint: Checkpoint::Inline(vec![seq as u8; 4096]),
                 output: String::new(),
+                children: Vec::new(),
                 call: Call::Checkpoint,
             });
             let started = Instant::now();

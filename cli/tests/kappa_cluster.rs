@@ -693,6 +693,11 @@ sent.inline = False
 def nested():
     return rt.spawn(one).wait() + 1
 
+def add(x, y):
+    return x + y
+
+add.inline = False
+
 def main():
     out = [rt.spawn(one).wait(), rt.spawn(sent, blocking=True)]
     f = rt.spawn(inc, (0,))
@@ -708,15 +713,30 @@ def main():
     out.append(rt.spawn(napper).wait())
     out.append(rt.spawn(spin, (300000,)).wait())
     out.append(rt.spawn(nested).wait())
+    # Children in place handed on before the parent's next call records them: a sent child
+    # depending on one, a queue item holding another's future, one returned.
+    a = rt.spawn(inc, (40,))
+    b = rt.spawn(add, (a, 1))
+    q = rt.create_queue(1)
+    q.enqueue(rt.spawn(inc, (1,)))
+    out.append([b.wait(), q.dequeue().wait()])
+    out.append(rt.spawn(shout, (5,)).wait())
     return out
 "#;
 
 /// What `slnode_kappa_children_in_place_total{ended="…"}` sums to over the cluster's nodes.
 fn in_place_children(first_ip: &str, ended: &str) -> u64 {
+    metric_total(
+        first_ip,
+        &format!("slnode_kappa_children_in_place_total{{ended=\"{ended}\"}}"),
+    )
+}
+
+/// What the metric line starting `wanted` sums to over the cluster's nodes.
+fn metric_total(first_ip: &str, wanted: &str) -> u64 {
     use std::io::{Read, Write};
     let base = first_ip.rsplit_once('.').unwrap();
     let last: u32 = base.1.parse().unwrap();
-    let wanted = format!("slnode_kappa_children_in_place_total{{ended=\"{ended}\"}}");
     let mut total = 0;
     for k in 0..3 {
         let addr = format!("{}.{}:7480", base.0, last + k);
@@ -729,7 +749,7 @@ fn in_place_children(first_ip: &str, ended: &str) -> u64 {
         let _ = stream.read_to_string(&mut response);
         total += response
             .lines()
-            .filter_map(|l| l.strip_prefix(&wanted))
+            .filter_map(|l| l.strip_prefix(wanted))
             .filter_map(|v| v.trim().parse::<f64>().ok())
             .sum::<f64>() as u64;
     }
@@ -737,7 +757,8 @@ fn in_place_children(first_ip: &str, ended: &str) -> u64 {
 }
 
 /// Issue 14 (round trip): short children that make no coordinator call run in place, on their
-/// parent's worker, and are recorded ended in the spawn's commit; everything a program sees is
+/// parent's worker, and are recorded ended in the spawn's commit or with the parent's next call (a
+/// sent child depending on one, a queue item holding one); everything a program sees is
 /// what `slnode run` gives — values, a chain through futures, output logged once, a user
 /// exception by class, a large value through the object store, the job's task counts — while
 /// children that sleep, spawn, overrun their budget or say `inline = False` run as tasks of
@@ -750,17 +771,17 @@ fn short_children_run_in_place_and_nothing_a_program_sees_changes() {
     let (job, output) = cluster.submit_wait(&[&program, "--timeout", "20"]);
     assert_eq!(job["status"], "done", "{}", text(&output));
     let expected: Value = serde_json::from_str(
-        r#"[1, 2, 20, [0, 1, 4, 9, 16], ["Invalid", ["bad", 7]], 20000, "slept", 78778, 2]"#,
+        r#"[1, 2, 20, [0, 1, 4, 9, 16], ["Invalid", ["bad", 7]], 20000, "slept", 78778, 2, [42, 2], 25]"#,
     )
     .unwrap();
     assert_eq!(run_locally(cluster.home.path(), &program, None), expected);
     assert_eq!(job["result"], expected);
-    // The root, 33 children (one of them nested), one failed.
-    assert_eq!(job["tasks"]["done"], 33, "{job}");
+    // The root, 37 children (one of them nested), one failed.
+    assert_eq!(job["tasks"]["done"], 37, "{job}");
     assert_eq!(job["tasks"]["failed"], 1, "{job}");
     let logs = cluster.cli(&["logs", &job["job"].to_string()]);
     let logs = String::from_utf8_lossy(&logs.stdout);
-    for i in 0..5 {
+    for i in 0..6 {
         assert_eq!(logs.matches(&format!("child {i}\n")).count(), 1, "{logs}");
     }
     assert_eq!(logs.matches("Invalid: ('bad', 7)").count(), 1, "{logs}");
@@ -769,6 +790,9 @@ fn short_children_run_in_place_and_nothing_a_program_sees_changes() {
     // first try of each of four functions would have to lose its 2 ms to the scheduler.
     assert!(in_place_children(first_ip, "no") >= 2);
     assert!(in_place_children(first_ip, "yes") >= 1);
+    // And of those, some waited for the parent's next call to be recorded (the first of a
+    // slice reserves the ids; a scheduler pause of 2 ms would have to hit every later one).
+    assert!(metric_total(first_ip, "slnode_kappa_children_deferred_total") >= 1);
 
     // A blocking spawn whose wait blocks (the child sleeps past the leader's hold) resumes by
     // waiting on the same child: one child, its line logged once. (It once recorded the

@@ -99,11 +99,23 @@ pub fn program_key(label: &Label, source_digest_hex: &str) -> String {
 impl Machine {
     /// A fresh id of `kind` from the counter of `creator`'s bucket.
     pub(crate) fn next_id(&mut self, kind: IdKind, creator: &Label) -> Result<u64, Reject> {
+        self.next_ids(kind, creator, 1)
+    }
+
+    /// The first of `count` consecutive fresh ids of `kind` from the counter of `creator`'s
+    /// bucket (a block reserved at once: children run in place, `in_place`).
+    pub(crate) fn next_ids(
+        &mut self,
+        kind: IdKind,
+        creator: &Label,
+        count: u32,
+    ) -> Result<u64, Reject> {
+        assert!(count > 0, "an id block holds an id");
         if leaky(5) {
             let key = (kind as u8, 0);
             let n = self.state.id_counters.entry(key).or_insert(0);
-            *n += 1;
-            return Ok(u64::from(*n));
+            *n += count;
+            return Ok(u64::from(*n - count + 1));
         }
         // 21 bits of bucket and 32 of counter: ids stay below 2⁵³, exact in JSON readers
         // that use doubles (jq, JavaScript).
@@ -113,13 +125,14 @@ impl Machine {
             .id_counters
             .entry((kind as u8, bucket))
             .or_insert(0);
-        if *n == u32::MAX {
+        if u32::MAX - *n < count {
             return Err(Reject::Limit(
                 "this label has used up its ids of this kind".into(),
             ));
         }
-        *n += 1;
-        Ok((u64::from(bucket) << 32) | u64::from(*n))
+        let first = *n + 1;
+        *n += count;
+        Ok((u64::from(bucket) << 32) | u64::from(first))
     }
 
     /// Whether what a task at `task` does shows in the log and counts of a job at `job`.

@@ -25,6 +25,7 @@
 pub mod catalog;
 pub mod executions;
 pub mod ids;
+pub mod in_place;
 pub mod kv;
 pub mod label_rules;
 pub mod local;

@@ -17,6 +17,7 @@ use crate::executions::{
     ChainCompletion, Child, DagId, Execution, NewExecution, NodeGrant, NodeKey,
 };
 use crate::ids::{Epoch, JobId, NodeId, QueueId, Seq, TaskId};
+use crate::in_place::{self, IdBlock, RanInPlace};
 use crate::label_rules::{IdKind, leaky};
 use crate::matrices::MatrixMeta;
 
@@ -75,7 +76,7 @@ pub const URL_BYTES_MAX: usize = 2048;
 #[error("cannot serialize the coordinator's state: {0}")]
 pub struct SnapshotError(pub String);
 
-fn text_ok(what: &str, text: &str) -> Result<(), Reject> {
+pub(crate) fn text_ok(what: &str, text: &str) -> Result<(), Reject> {
     if text.len() > TEXT_BYTES_MAX {
         return Err(Reject::Limit(format!(
             "{what} is {} bytes; at most {TEXT_BYTES_MAX}",
@@ -187,6 +188,8 @@ pub struct Task {
     pub sleep: Option<(Seq, u64, bool)>,
     /// The label of the task (or submitter) that created this one: who may know it exists.
     pub creator: Label,
+    /// Ids reserved for the children it runs in place (`in_place`).
+    pub ids: Option<IdBlock>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -429,6 +432,9 @@ pub struct TaskCall {
     /// What the task printed since its previous call; appended to the job's log with the
     /// checkpoint, so output is logged once even when a slice is cut short and re-run.
     pub output: String,
+    /// Children the task ran in place since its previous call, recorded before the call's
+    /// effect, all or none with it (`in_place`).
+    pub children: Vec<RanInPlace>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -577,6 +583,12 @@ pub enum Reply {
         replaced: Option<Vec<u64>>,
         grants: Vec<NodeGrant>,
     },
+    /// [`Call::SpawnInline`]'s answer: every id in order, and the block of ids the task's next
+    /// children in place take theirs from (`in_place`).
+    SpawnedInPlace {
+        made: Vec<TaskId>,
+        ids: IdBlock,
+    },
 }
 
 /// A recorded reply to a task call, as a resumed task receives it (the replies a task call can
@@ -598,7 +610,9 @@ impl Answered {
     pub fn from_reply(reply: &Reply) -> Option<Answered> {
         Some(match reply {
             Reply::Spawned(t) => Answered::Spawned(*t),
-            Reply::SpawnedMany(t) => Answered::SpawnedMany(t.clone()),
+            Reply::SpawnedMany(t) | Reply::SpawnedInPlace { made: t, .. } => {
+                Answered::SpawnedMany(t.clone())
+            }
             Reply::Value(o) => Answered::Value(o.clone()),
             Reply::Queue(q) => Answered::Queue(*q),
             Reply::Queues(q) => Answered::Queues(q.clone()),
@@ -871,6 +885,18 @@ impl Machine {
                         "only a wait may keep the recorded state".into(),
                     ));
                 }
+                if !call.children.is_empty()
+                    && matches!(
+                        call.checkpoint,
+                        Checkpoint::AsRecorded | Checkpoint::Unchanged
+                    )
+                {
+                    return Err(Reject::Invalid(
+                        "children run in place are recorded with a state that refers to them"
+                            .into(),
+                    ));
+                }
+                in_place::children_ok(&call.children)?;
                 match &call.call {
                     Call::Spawn { function, .. }
                     | Call::SpawnMany { function, .. }
@@ -953,11 +979,16 @@ impl Machine {
             epoch,
             seq,
             call: Call::Wait { future },
+            children,
             ..
         }) = command
         else {
             return None;
         };
+        if !children.is_empty() {
+            // They are recorded only with a log entry.
+            return None;
+        }
         let caller = self.state.tasks.get(task)?;
         let leased = caller.status == Status::Running
             && caller.lease.as_ref().is_some_and(|l| l.epoch == *epoch)
@@ -1040,6 +1071,37 @@ impl Machine {
             return Err(Reject::NotFound);
         }
         let id = TaskId(self.next_id(IdKind::Task, creator)?);
+        self.insert_task(
+            id,
+            job,
+            creator,
+            label,
+            function,
+            args,
+            deps,
+            on_coordinator,
+        );
+        Ok(id)
+    }
+
+    /// A new task under `id` (fresh: from a counter or a reserved block), its dependencies
+    /// checked to exist.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn insert_task(
+        &mut self,
+        id: TaskId,
+        job: JobId,
+        creator: &Label,
+        label: Label,
+        function: &str,
+        args: &[u8],
+        deps: Vec<TaskId>,
+        on_coordinator: bool,
+    ) {
+        assert!(
+            !self.state.tasks.contains_key(&id),
+            "a task id is used once"
+        );
         let mut deps_left = 0;
         for dep in &deps {
             let Some(parent) = self.state.tasks.get_mut(dep) else {
@@ -1076,6 +1138,7 @@ impl Machine {
             answered: false,
             sleep: None,
             creator: creator.clone(),
+            ids: None,
         };
         if let Some(job) = self.state.jobs.get_mut(&job) {
             job.tasks += 1;
@@ -1085,7 +1148,6 @@ impl Machine {
             self.state.ready.insert(id);
         }
         self.state.tasks.insert(id, task);
-        Ok(id)
     }
 
     fn submit(
@@ -1305,7 +1367,13 @@ impl Machine {
         let task_label = task.label.clone();
         // A task's output reaches its job's log only if its label flows to the job's.
         let logged = self.shows_in_job(&task_label, job);
+        if let Err(reject) = self.record_in_place(call.task, &call.children) {
+            return Reply::Rejected(reject);
+        }
         let reply = self.effect(call);
+        if matches!(reply, Reply::Rejected(_)) {
+            self.unrecord_in_place(call.task, &call.children);
+        }
         if let Call::EnqueueMany { queue, .. } = &call.call
             && reply != Reply::WouldBlock
             && let Some(queue) = self.state.queues.get_mut(queue)
@@ -1431,7 +1499,13 @@ impl Machine {
                 done,
                 rest,
                 on_coordinator,
-            } => self.spawn_children(me, function, done, rest, *on_coordinator),
+            } => match self.spawn_children(me, function, done, rest, *on_coordinator) {
+                Reply::SpawnedMany(made) => match self.reserve_ids(me) {
+                    Some(ids) => Reply::SpawnedInPlace { made, ids },
+                    None => Reply::SpawnedMany(made),
+                },
+                other => other,
+            },
             Call::CreateQueues { capacity, copies } => {
                 match self.new_queues(my_job, &my_label, &my_label, *capacity, *copies) {
                     Ok(made) => Reply::Queues(made),
@@ -1940,7 +2014,7 @@ impl Machine {
         }
     }
 
-    fn finish(&mut self, id: TaskId, outcome: Outcome) {
+    pub(crate) fn finish(&mut self, id: TaskId, outcome: Outcome) {
         if let Some(task) = self.state.tasks.get(&id) {
             assert!(task.outcome.is_none(), "a task ends once");
         }
@@ -2034,7 +2108,7 @@ impl Machine {
     }
 }
 
-fn outcome_bytes(outcome: &Outcome) -> usize {
+pub(crate) fn outcome_bytes(outcome: &Outcome) -> usize {
     match outcome {
         Ok(bytes) => bytes.len(),
         Err(text) => text.len(),

@@ -94,6 +94,7 @@ impl World {
             checkpoint: Checkpoint::Inline(vec![1]),
             call,
             output: output.into(),
+            children: Vec::new(),
         }));
         match &reply {
             Reply::WouldBlock => {

@@ -3,6 +3,7 @@
 //! snapshots, and determinism of random histories replayed with duplicates and stale calls.
 
 use proptest::prelude::*;
+use sl_coordinator::in_place::{IDS_PER_BLOCK, RanInPlace};
 use sl_coordinator::machine::{Answered, Grant, Outcome, State};
 use sl_coordinator::*;
 use sl_labels::{Label, Lattice, Policy};
@@ -72,6 +73,7 @@ impl World {
             checkpoint: Checkpoint::Inline(vec![seq as u8]),
             call,
             output: String::new(),
+            children: Vec::new(),
         }))
     }
 }
@@ -503,6 +505,7 @@ fn limits_are_enforced_with_clear_rejections() {
         seq: Seq(0),
         checkpoint: Checkpoint::Inline(vec![0; 9]),
         output: String::new(),
+        children: Vec::new(),
         call: Call::Checkpoint,
     };
     assert!(matches!(
@@ -516,6 +519,7 @@ fn limits_are_enforced_with_clear_rejections() {
             seq: Seq(seq),
             checkpoint: Checkpoint::Initial,
             output: String::new(),
+            children: Vec::new(),
             call: Call::Spawn {
                 function: "c".into(),
                 args: vec![],
@@ -650,6 +654,7 @@ fn run(history: &[Step], noisy: bool, seed: u64) -> State {
                     checkpoint: Checkpoint::Inline(vec![task.next_seq.0 as u8]),
                     call,
                     output: String::new(),
+                    children: Vec::new(),
                 };
                 let reply = m.apply(&Command::Call(tc.clone()));
                 if noisy {
@@ -1541,6 +1546,7 @@ fn a_blocking_spawns_wait_that_blocks_keeps_the_spawns_state_and_answer() {
             checkpoint: Checkpoint::AsRecorded,
             call,
             output: String::new(),
+            children: Vec::new(),
         }))
     };
     // Only a wait may keep the state.
@@ -1630,13 +1636,21 @@ fn children_run_in_place_are_recorded_as_ended_tasks() {
     ));
     assert_eq!(w.m.state.tasks.len(), 1, "none created");
     let call = inline(vec![Ok(vec![7]), Err("ValueError: no".into())], 1);
-    let Reply::SpawnedMany(ids) = w.call(&g, 0, call.clone()) else {
+    let Reply::SpawnedInPlace {
+        made: ids,
+        ids: block,
+    } = w.call(&g, 0, call.clone())
+    else {
         panic!()
     };
     assert_eq!(ids.len(), 3);
+    assert_eq!(block.len(), u64::from(IDS_PER_BLOCK));
     assert_eq!(
         w.call(&g, 0, call),
-        Reply::SpawnedMany(ids.clone()),
+        Reply::SpawnedInPlace {
+            made: ids.clone(),
+            ids: block
+        },
         "retry"
     );
     assert_eq!(
@@ -1655,6 +1669,133 @@ fn children_run_in_place_are_recorded_as_ended_tasks() {
     };
     // Ready, running (the root and the leased child), blocked, done, failed.
     assert_eq!(view.counts, [0, 2, 0, 1, 1]);
+}
+
+/// Issue 14 (round trip, chain): children run in place after the first take ids from the block
+/// its `SpawnInline` reserved and are recorded with the task's next call — before its effect,
+/// so the call may depend on them; taken back whole when the effect is refused; refused whole
+/// when they name ids out of order or not reserved, or ride a call that records no state.
+#[test]
+fn children_in_place_ride_the_next_call_all_or_none_with_it() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let with = |seq: u64, checkpoint: Checkpoint, call: Call, children: Vec<RanInPlace>| {
+        Command::Call(TaskCall {
+            task: g.task,
+            epoch: g.epoch,
+            seq: Seq(seq),
+            checkpoint,
+            call,
+            output: "printed in place\n".into(),
+            children,
+        })
+    };
+    let ran = |id: u64, value: u8| RanInPlace {
+        id: TaskId(id),
+        function: "inc".into(),
+        outcome: Ok(vec![value]),
+    };
+    // Before any block: refused, nothing recorded.
+    assert!(matches!(
+        w.m.apply(&with(
+            0,
+            Checkpoint::Inline(vec![0]),
+            Call::Checkpoint,
+            vec![ran(1 << 40, 1)]
+        )),
+        Reply::Rejected(Reject::Invalid(_))
+    ));
+    let first = Call::SpawnInline {
+        function: "inc".into(),
+        done: vec![Ok(vec![1])],
+        rest: vec![],
+        on_coordinator: false,
+    };
+    let Reply::SpawnedInPlace { made, ids: block } = w.call(&g, 0, first) else {
+        panic!()
+    };
+    assert_eq!(made.len(), 1);
+    let (a, b) = (block.next, block.next + 1);
+    assert!(made[0].0 < a, "the block follows the ids already made");
+    let tasks = w.m.state.tasks.len();
+    // Out of order, or past the block: refused whole.
+    for children in [vec![ran(b, 2)], vec![ran(a, 2), ran(a + 2, 3)]] {
+        assert!(matches!(
+            w.m.apply(&with(
+                1,
+                Checkpoint::Inline(vec![1]),
+                Call::Checkpoint,
+                children
+            )),
+            Reply::Rejected(Reject::Invalid(_))
+        ));
+    }
+    // With a call that keeps or sends no state: refused before it is proposed.
+    for checkpoint in [Checkpoint::Unchanged, Checkpoint::AsRecorded] {
+        let command = with(
+            1,
+            checkpoint,
+            Call::Wait { future: made[0] },
+            vec![ran(a, 2)],
+        );
+        assert!(matches!(w.m.apply(&command), Reply::Rejected(_)));
+        assert!(
+            w.m.resolved_wait(&command).is_none(),
+            "never answered unrecorded"
+        );
+    }
+    // A spawn depending on a child it records, whose effect is refused (arguments over the
+    // limit): nothing of it stays — children, output, seq, ids.
+    let spawn_on = |args: usize| Call::Spawn {
+        function: "g".into(),
+        args: vec![0; args],
+        deps: vec![TaskId(b)],
+        label: None,
+        on_coordinator: false,
+    };
+    let refused = w.m.apply(&with(
+        1,
+        Checkpoint::Inline(vec![1]),
+        spawn_on(1 << 20),
+        vec![ran(a, 2), ran(b, 3)],
+    ));
+    assert!(matches!(refused, Reply::Rejected(_)), "{refused:?}");
+    assert_eq!(w.m.state.tasks.len(), tasks);
+    let view = |w: &World| match w.m.query(&Query::Job(g.job)) {
+        Answer::Job(Some(view)) => view,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(view(&w).counts, [0, 1, 0, 1, 0]);
+    assert_eq!(w.m.state.tasks[&root].ids.unwrap().next, a);
+    // The same children again, with a call that takes effect: recorded first, so the spawned
+    // task depends on one and is ready (its dependency ended).
+    let Reply::Spawned(child) = w.m.apply(&with(
+        1,
+        Checkpoint::Inline(vec![1]),
+        spawn_on(0),
+        vec![ran(a, 2), ran(b, 3)],
+    )) else {
+        panic!()
+    };
+    assert_eq!(w.m.state.tasks[&child].deps, vec![TaskId(b)]);
+    assert_eq!(w.m.state.tasks[&child].status, Status::Ready);
+    assert_eq!(
+        w.call(&g, 2, Call::Wait { future: TaskId(a) }),
+        Reply::Value(Ok(vec![2]))
+    );
+    // Ready (the child), running (the root), blocked, done (three in place), failed.
+    assert_eq!(view(&w).counts, [1, 1, 0, 3, 0]);
+    assert_eq!(w.m.state.tasks[&root].ids.unwrap().next, a + 2);
+    // The exit carries the last ones; the job ends with them counted, never leased.
+    let last = ran(a + 2, 4);
+    assert_eq!(
+        w.m.apply(&with(3, Checkpoint::Initial, exit(b"9"), vec![last])),
+        Reply::Ok
+    );
+    let leased: Vec<TaskId> = w.acquire(10).iter().map(|g| g.task).collect();
+    assert_eq!(leased, vec![child]);
+    assert_eq!(view(&w).counts[3], 5);
 }
 
 /// Issue 14: `q.enqueue(*range(n))` with n past the capacity places what fits as room appears,
@@ -1694,6 +1835,7 @@ fn an_enqueue_of_more_items_than_the_capacity_places_them_as_room_appears() {
             checkpoint: Checkpoint::Inline(vec![]),
             call: seven.clone(),
             output: String::new(),
+            children: Vec::new(),
         }))
     };
     assert!(held(&w, g.epoch));
@@ -1762,6 +1904,7 @@ fn output_reaches_the_log_once_and_the_log_is_bounded() {
             checkpoint: Checkpoint::Inline(vec![]),
             call: Call::Checkpoint,
             output: text.into(),
+            children: Vec::new(),
         })
     };
     assert_eq!(w.m.apply(&with_output(0, "hello\n")), Reply::Ok);
@@ -1802,6 +1945,7 @@ fn a_call_without_a_checkpoint_is_refused_and_changes_nothing() {
         checkpoint: Checkpoint::Unchanged,
         call: Call::Wait { future: child },
         output: "lost?\n".into(),
+        children: Vec::new(),
     });
     // Not resolved: the wait would block and record, so it needs the task's state.
     assert_eq!(w.m.resolved_wait(&bare), None);
@@ -1940,6 +2084,7 @@ mod hostile_commands {
             checkpoint: Checkpoint::Object(long.clone()),
             call: Call::Checkpoint,
             output: String::new(),
+            children: Vec::new(),
         }));
         assert!(limit_text(reply).contains("object key"));
         let reply = w.call(

@@ -237,6 +237,7 @@ fn task_call(grant: &Grant, seq: u64, call: Call) -> Command {
         checkpoint: Checkpoint::Inline(vec![seq as u8]),
         call,
         output: String::new(),
+        children: Vec::new(),
     })
 }
 

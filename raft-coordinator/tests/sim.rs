@@ -863,6 +863,7 @@ fn next_call(held: &Held) -> TaskCall {
         },
         call,
         output: String::new(),
+        children: Vec::new(),
     }
 }
 

@@ -3,8 +3,9 @@
 //! answered; any other (`rt.spawn`, a queue, a sleep, the store, an external call) abandons the
 //! run, as do overrunning the budget and printing too much. An abandoned run had no effect but the time it took: the caller then sends the task
 //! as usual. A run that ended is recorded by the coordinator with its outcome in one commit
-//! (`Call::SpawnInline`), so nothing of it exists before that commit and a caller that fails
-//! before it runs it again from nothing: exactly-once holds. A run in place has a task's memory
+//! (`Call::SpawnInline`, or the caller's next call when ids are reserved: the coordinator's
+//! `in_place`), so nothing of it exists before that commit and a caller that fails before it
+//! runs it again from nothing: exactly-once holds. A run in place has a task's memory
 //! (`programs::VM_MEMORY_MAX`): with less, a program catching `MemoryError` could end
 //! differently there than as a task of its own.
 //! Why: a task sent to a worker costs commits, a lease, a restore and a wait (≥ 4 ms on the

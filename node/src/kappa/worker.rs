@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sl_coordinator::ids::{QueueId, Seq, TaskId};
+use sl_coordinator::in_place::{IdBlock, RanInPlace};
 use sl_coordinator::kv::{KvAnswer, KvCall, Space};
 use sl_coordinator::machine::{
     Answered, Call, Checkpoint, Command, Grant, Outcome as TaskOutcome, Reject, Reply, Status,
@@ -149,6 +150,7 @@ pub fn run(
         program: None,
         known: HashMap::new(),
         in_place: InPlace::default(),
+        deferred: Deferred::default(),
         not_in_place: HashSet::new(),
     };
     let end = match slice.go() {
@@ -303,6 +305,9 @@ struct Slice<'a> {
     known: HashMap<u64, TaskOutcome>,
     /// The children the spawn being sent ran in place.
     in_place: InPlace,
+    /// Children run in place whose spawns were answered in the slice, recorded with its next
+    /// call.
+    deferred: Deferred,
     /// Functions a child of which overran or called the coordinator in place in this slice.
     not_in_place: HashSet<String>,
 }
@@ -325,6 +330,22 @@ impl From<usize> for InPlace {
             ..InPlace::default()
         }
     }
+}
+
+/// Children run in place that the coordinator records with the task's next call (the
+/// coordinator's `in_place`): their ids come from a block it reserved for the task, so a spawn
+/// needs no commit of its own — a chain of short children, or a spawn and its wait, costs
+/// nothing until the task next calls the coordinator, at the latest when it exits.
+#[derive(Default)]
+struct Deferred {
+    children: Vec<RanInPlace>,
+    /// The task's reserved ids (from the last `SpawnInline` answer), past those `children` took.
+    ids: Option<IdBlock>,
+    /// Time, outcome bytes and output of `children`: one call's in-place budget
+    /// ([`IN_PLACE_CALL_MAX`], [`IN_PLACE_OUTCOMES_MAX`], [`IN_PLACE_OUTPUT_MAX`]).
+    spent: Duration,
+    outcome_bytes: usize,
+    output_bytes: usize,
 }
 
 /// Where a job's value objects live; its root's result apart (the job's record keeps it).
@@ -701,6 +722,18 @@ impl Slice<'_> {
                 self.in_place = InPlace::from(self.output.len());
                 // A child at a label of its own runs at that label, never in its parent's VM.
                 if label.is_none() && self.run_in_place(vm, function, &args, &deps)? {
+                    if let Some(ids) = self.defer_in_place(function) {
+                        return Ok(match call {
+                            RtCall::Spawn { blocking: true, .. } => {
+                                let outcome = self.outcome_known(ids[0].0).cloned();
+                                match outcome {
+                                    Some(outcome) => Step::Answer(self.outcome_value(&outcome)?),
+                                    None => Step::Call(Call::Wait { future: ids[0] }),
+                                }
+                            }
+                            _ => Step::Answer(Ok(future(ids[0]))),
+                        });
+                    }
                     return Ok(Step::Call(Call::SpawnInline {
                         function: function.clone(),
                         done: self.in_place.outcomes.clone(),
@@ -727,7 +760,7 @@ impl Slice<'_> {
                 self.learn(&ids);
                 match (ids.first(), blocking) {
                     (Some(&id), false) => Step::Answer(Ok(future(id))),
-                    (Some(&id), true) => match self.known.get(&id.0).cloned() {
+                    (Some(&id), true) => match self.outcome_known(id.0).cloned() {
                         Some(outcome) => Step::Answer(self.outcome_value(&outcome)?),
                         None => Step::Call(Call::Wait { future: id }),
                     },
@@ -772,6 +805,13 @@ impl Slice<'_> {
                 {
                     sent.next();
                 }
+                if sent.peek().is_none()
+                    && let Some(ids) = self.defer_in_place(function)
+                {
+                    return Ok(Step::Answer(Ok(Data::List(
+                        ids.into_iter().map(future).collect(),
+                    ))));
+                }
                 let mut children = Vec::with_capacity(sent.len());
                 for (bytes, deps) in sent {
                     children.push((self.spill(bytes)?, deps));
@@ -795,7 +835,7 @@ impl Slice<'_> {
                 self.learn(&ids);
                 Step::Answer(Ok(Data::List(ids.into_iter().map(future).collect())))
             }
-            (RtCall::Wait { future }, None) => match self.known.get(future).cloned() {
+            (RtCall::Wait { future }, None) => match self.outcome_known(*future).cloned() {
                 // An outcome never changes: the one this slice saw is the coordinator's.
                 Some(outcome) => Step::Answer(self.outcome_value(&outcome)?),
                 None => Step::Call(Call::Wait {
@@ -1006,16 +1046,18 @@ impl Slice<'_> {
         if self.not_in_place.contains(function)
             || flag("inline", false)
             || flag("on_coordinator", true)
-            || self.in_place.spent >= allowed
-            || self.in_place.outcome_bytes >= IN_PLACE_OUTCOMES_MAX
-            || self.output.len().saturating_sub(self.in_place.output_mark) >= IN_PLACE_OUTPUT_MAX
+            || self.in_place.spent + self.deferred.spent >= allowed
+            || self.in_place.outcome_bytes + self.deferred.outcome_bytes >= IN_PLACE_OUTCOMES_MAX
+            || self.output.len().saturating_sub(self.in_place.output_mark)
+                + self.deferred.output_bytes
+                >= IN_PLACE_OUTPUT_MAX
         {
             return Ok(false);
         }
         let mut values = Vec::with_capacity(deps.len());
         for dep in deps {
             // A failed dependency fails the child: the coordinator's way, recorded there.
-            let Some(Ok(bytes)) = self.known.get(&dep.0) else {
+            let Some(Ok(bytes)) = self.outcome_known(dep.0) else {
                 return Ok(false);
             };
             match self.fetch(bytes)? {
@@ -1073,6 +1115,50 @@ impl Slice<'_> {
         for (id, outcome) in ids.iter().zip(&outcomes) {
             self.remember(id.0, outcome);
         }
+    }
+
+    /// The outcome of future `id` when this slice knows it: a child in place it has yet to
+    /// record, or one it learnt.
+    fn outcome_known(&self, id: u64) -> Option<&TaskOutcome> {
+        self.deferred
+            .children
+            .iter()
+            .find(|c| c.id.0 == id)
+            .map(|c| &c.outcome)
+            .or_else(|| self.known.get(&id))
+    }
+
+    /// Answers the spawn whose children all just ran in place (`in_place`) without a call: each
+    /// takes the next reserved id and waits in `deferred` for the task's next call. `None` (the
+    /// spawn is then sent as `SpawnInline`) when too few ids are reserved, or an outcome went to
+    /// the object store (that object must not outlive a refused call, and a deferred child may
+    /// ride several).
+    fn defer_in_place(&mut self, function: &str) -> Option<Vec<TaskId>> {
+        let spilled = self.in_place.outcomes.iter().any(|outcome| {
+            outcome
+                .as_ref()
+                .is_ok_and(|bytes| codec::referenced(bytes).is_some())
+        });
+        let ids = self.deferred.ids.as_mut()?;
+        if spilled || ids.len() < self.in_place.outcomes.len() as u64 {
+            return None;
+        }
+        let taken = std::mem::take(&mut self.in_place);
+        let mut made = Vec::with_capacity(taken.outcomes.len());
+        for outcome in taken.outcomes {
+            let id = ids.take().expect("counted above");
+            self.deferred.children.push(RanInPlace {
+                id,
+                function: function.to_owned(),
+                outcome,
+            });
+            made.push(id);
+        }
+        self.deferred.spent += taken.spent;
+        self.deferred.outcome_bytes += taken.outcome_bytes;
+        self.deferred.output_bytes += self.output.len().saturating_sub(taken.output_mark);
+        metrics::counter!("slnode_kappa_children_deferred_total").increment(made.len() as u64);
+        Some(made)
     }
 
     fn remember(&mut self, future: u64, outcome: &TaskOutcome) {
@@ -1294,6 +1380,17 @@ impl Slice<'_> {
 
     /// Proposes the call (retrying a lost answer with the same seq) and returns the reply.
     fn send_raw(&mut self, checkpoint: Checkpoint, call: Call) -> Result<Reply, End> {
+        // Children in place ride with a call that records a state referring to them; a call
+        // that keeps the recorded state follows an answered step, which carried them.
+        let children = match checkpoint {
+            Checkpoint::Unchanged => Vec::new(),
+            Checkpoint::AsRecorded => {
+                debug_assert!(self.deferred.children.is_empty());
+                Vec::new()
+            }
+            _ => self.deferred.children.clone(),
+        };
+        let carried = children.len();
         let command = Command::Call(TaskCall {
             task: self.grant.task,
             epoch: self.grant.epoch,
@@ -1301,6 +1398,7 @@ impl Slice<'_> {
             checkpoint,
             call,
             output: self.output.clone(),
+            children,
         });
         let mut attempts = 0;
         let reply = loop {
@@ -1325,6 +1423,17 @@ impl Slice<'_> {
                     if matches!(reply, Reply::Rejected(_)) {
                         // Never referenced: garbage at once.
                         written.into_iter().for_each(|key| self.forget(key));
+                    }
+                    if carried > 0 && !matches!(reply, Reply::Rejected(_) | Reply::Resolved(_)) {
+                        // Recorded: from now on futures like any other.
+                        let recorded = std::mem::take(&mut self.deferred);
+                        self.deferred.ids = recorded.ids;
+                        for child in recorded.children {
+                            self.remember(child.id.0, &child.outcome);
+                        }
+                    }
+                    if let Reply::SpawnedInPlace { ids, .. } = &reply {
+                        self.deferred.ids = Some(*ids);
                     }
                     break reply;
                 }
