@@ -892,7 +892,12 @@ impl Vm {
             }
             "type" => {
                 count(&args, 1, 1)?;
-                self.class_of(args[0])
+                let class = self.class_of(args[0])?;
+                // `object()` is an instance of a hidden class standing in for `object`.
+                match (class, self.bare_object_class()) {
+                    (Value::Ref(c), Some(bare)) if c == bare => Ok(self.builtin_value("object")),
+                    _ => Ok(class),
+                }
             }
             "locals" => {
                 count(&args, 0, 0)?;

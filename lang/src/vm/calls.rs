@@ -121,6 +121,7 @@ impl Vm {
                         ),
                     );
                 }
+                let class = os_error_subclass(class, &args);
                 let e = self.alloc(Object::blank_exception(class, None))?;
                 if let Value::Ref(r) = e {
                     self.init_exception(r, args)?;
@@ -683,4 +684,34 @@ fn join_names(names: &[String]) -> String {
         2 => format!("{} and {}", names[0], names[1]),
         n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
     }
+}
+
+/// `OSError(errno, strerror, …)` is the subclass for that errno, as CPython's `OSError.__new__`
+/// picks it (Linux numbers): `except FileNotFoundError` catches `OSError(2, …)`. Only `OSError`
+/// itself is mapped, and only with two to five arguments, as there.
+fn os_error_subclass(class: u16, args: &[Value]) -> u16 {
+    if class != super::exception_index("OSError") || !(2..=5).contains(&args.len()) {
+        return class;
+    }
+    let Value::Int(errno) = args[0] else {
+        return class;
+    };
+    let name = match errno {
+        1 | 13 => "PermissionError",
+        2 => "FileNotFoundError",
+        3 => "ProcessLookupError",
+        4 => "InterruptedError",
+        10 => "ChildProcessError",
+        11 | 114 | 115 => "BlockingIOError",
+        17 => "FileExistsError",
+        20 => "NotADirectoryError",
+        21 => "IsADirectoryError",
+        32 | 108 => "BrokenPipeError",
+        103 => "ConnectionAbortedError",
+        104 => "ConnectionResetError",
+        110 => "TimeoutError",
+        111 => "ConnectionRefusedError",
+        _ => return class,
+    };
+    super::exception_index(name)
 }

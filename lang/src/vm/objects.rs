@@ -692,6 +692,11 @@ impl Vm {
         };
         match self.class_lookup(class, "__init__")? {
             Found::Class(init) => {
+                // BaseException.__new__ keeps the positional arguments as `args` (and so the
+                // message) before any `__init__` runs, which may set others or none.
+                if !overridden && matches!(self.object(r)?, Object::Exception { .. }) {
+                    self.init_exception(r, args.clone())?;
+                }
                 let floor = self.state.frames.len();
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(instance);
