@@ -37,7 +37,7 @@ fn main() {
             }
             Outcome::Finished => return,
             Outcome::Raised(e) => {
-                eprint!("{}", e.render(path));
+                eprint!("{}", e.render_source(path, &source));
                 std::process::exit(1);
             }
             other => {

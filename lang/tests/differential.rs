@@ -30,6 +30,17 @@ struct Run {
     steps: u64,
 }
 
+/// A traceback's `File` lines and the source lines under them (without CPython 3.11's carets).
+fn traceback_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| {
+            l.starts_with("  File \"")
+                || (l.starts_with("    ") && !l.trim().chars().all(|c| c == '^' || c == '~'))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 fn cpython(file: &Path) -> Run {
     let output = Command::new("python3")
         .arg(file)
@@ -39,11 +50,11 @@ fn cpython(file: &Path) -> Run {
     let frames = if stderr.contains("more times]") {
         Vec::new()
     } else {
-        stderr
-            .lines()
-            .filter(|l| l.starts_with("  File \""))
-            .map(str::to_owned)
-            .collect()
+        // From the first traceback on: what the program itself wrote to stderr is not one.
+        let start = stderr
+            .find("Traceback (most recent")
+            .unwrap_or(stderr.len());
+        traceback_lines(&stderr[start..])
     };
     Run {
         stdout: String::from_utf8_lossy(&output.stdout).to_string(),
@@ -84,15 +95,11 @@ fn slnode(file: &Path, slices: &mut dyn FnMut() -> Option<u64>) -> Run {
             Outcome::HostCall(call) => panic!("{name}: unexpected host call {}", call.name),
             Outcome::Stopped => panic!("{name}: stopped without a deadline"),
             Outcome::Raised(exception) => {
-                let rendered = exception.render(&name);
+                let rendered = exception.render_source(&name, &source);
                 return Run {
                     stdout,
                     error: rendered.lines().last().map(str::to_owned),
-                    frames: rendered
-                        .lines()
-                        .filter(|l| l.starts_with("  File \""))
-                        .map(str::to_owned)
-                        .collect(),
+                    frames: traceback_lines(&rendered),
                     steps: vm.state().steps,
                 };
             }
@@ -124,7 +131,7 @@ fn the_vm_prints_what_cpython_prints() {
         }
         if !expected.frames.is_empty() && got.frames != expected.frames {
             failures.push(format!(
-                "{}: traceback frames differ\n{:?}\n{:?}",
+                "{}: traceback frames or their lines differ\n{:?}\n{:?}",
                 file.display(),
                 expected.frames,
                 got.frames

@@ -222,12 +222,21 @@ impl Exception {
     /// CPython's shape: `Traceback (most recent call last):`, a `File` line per frame, then
     /// `Kind: message`.
     pub fn render(&self, file: &str) -> String {
+        self.render_source(file, "")
+    }
+
+    /// [`Exception::render`] with each frame's line of `source` (the program's text) under its
+    /// `File` line, stripped, as CPython shows it; 3.11's carets under the failing expression
+    /// are not drawn.
+    pub fn render_source(&self, file: &str, source: &str) -> String {
+        let lines: Vec<&str> = source.lines().collect();
         let mut text = String::new();
         for link in &self.chain {
             if !link.traceback.is_empty() {
                 text.push_str(HEADER);
             }
-            render_one(&mut text, file, &link.kind, &link.message, &link.traceback);
+            let frames = &link.traceback;
+            render_one(&mut text, file, &lines, &link.kind, &link.message, frames);
             text.push_str(if link.cause {
                 "\nThe above exception was the direct cause of the following exception:\n\n"
             } else {
@@ -235,7 +244,8 @@ impl Exception {
             });
         }
         text.push_str(HEADER);
-        render_one(&mut text, file, &self.kind, &self.message, &self.traceback);
+        let frames = &self.traceback;
+        render_one(&mut text, file, &lines, &self.kind, &self.message, frames);
         text
     }
 }
@@ -245,8 +255,15 @@ const HEADER: &str = "Traceback (most recent call last):\n";
 /// One exception of a traceback after its header: its frames, then `Kind: message`. (A chained
 /// exception never raised, such as a cause made in the `from` clause, has no frames and, as in
 /// CPython, no header.)
-fn render_one(text: &mut String, file: &str, kind: &str, message: &str, frames: &[(String, u32)]) {
-    for line in frame_lines(file, frames) {
+fn render_one(
+    text: &mut String,
+    file: &str,
+    source: &[&str],
+    kind: &str,
+    message: &str,
+    frames: &[(String, u32)],
+) {
+    for line in source_frame_lines(file, frames, source) {
         text.push_str(&line);
     }
     if message.is_empty() {
@@ -263,6 +280,11 @@ const REPEATS_SHOWN: usize = 3;
 /// A traceback's `File` lines, outermost first, with CPython's folding of a line repeated
 /// more than three times in a row into `[Previous line repeated N more times]`.
 pub fn frame_lines(file: &str, frames: &[(String, u32)]) -> Vec<String> {
+    source_frame_lines(file, frames, &[])
+}
+
+/// [`frame_lines`], each `File` line followed by its line of `source` when there is one.
+fn source_frame_lines(file: &str, frames: &[(String, u32)], source: &[&str]) -> Vec<String> {
     let mut lines = Vec::with_capacity(frames.len().min(64));
     let folded = |n: usize| {
         format!(
@@ -282,6 +304,13 @@ pub fn frame_lines(file: &str, frames: &[(String, u32)]) -> Vec<String> {
         }
         if run <= REPEATS_SHOWN {
             lines.push(format!("  File \"{file}\", line {line}, in {function}\n"));
+            let text = (*line as usize)
+                .checked_sub(1)
+                .and_then(|i| source.get(i))
+                .map_or("", |l| l.trim());
+            if !text.is_empty() {
+                lines.push(format!("    {text}\n"));
+            }
         }
     }
     if run > REPEATS_SHOWN {

@@ -49,6 +49,7 @@ pub fn call_error_text(e: sl_lang::vm::HostDataError) -> String {
 pub fn run(
     vm: &mut Vm,
     file: &str,
+    source: &str,
     stop: &Arc<AtomicBool>,
     started: Instant,
     budget: Duration,
@@ -73,7 +74,7 @@ pub fn run(
                 return Ran::Ended(Ok(value), printed);
             }
             Outcome::Raised(e) => {
-                let traceback = e.render(file);
+                let traceback = e.render_source(file, source);
                 return Ran::Ended(Err(failure::outcome_text(&traceback, &e)), printed);
             }
             // The clock is the only host call answered in place: any other is an effect (or a
@@ -101,6 +102,7 @@ pub fn run(
 pub fn child(
     image: &[u8],
     file: &str,
+    source: &str,
     function: &str,
     args: &[Data],
     stop: &Arc<AtomicBool>,
@@ -114,7 +116,7 @@ pub fn child(
     if let Err(e) = vm.call_function(function, args) {
         return Ran::Ended(Err(call_error_text(e)), String::new());
     }
-    run(&mut vm, file, stop, started, budget, String::new())
+    run(&mut vm, file, source, stop, started, budget, String::new())
 }
 
 #[cfg(test)]
@@ -123,7 +125,7 @@ mod tests {
 
     fn image(source: &str) -> Vec<u8> {
         let module = sl_lang::compile("t.py", source).unwrap();
-        let program = programs::Program::new("t.py".into(), module);
+        let program = programs::Program::new("t.py".into(), source.into(), module);
         program.image().unwrap().to_vec()
     }
 
@@ -140,11 +142,11 @@ mod tests {
              def g():\n    raise Invalid('bad', 7)\n",
         );
         let budget = Duration::from_secs(5);
-        match child(&image, "t.py", "f", &[Data::Int(21)], &never(), budget) {
+        match child(&image, "t.py", "", "f", &[Data::Int(21)], &never(), budget) {
             Ran::Ended(Ok(Data::Int(42)), printed) => assert_eq!(printed, "got 21\n"),
             other => panic!("{other:?}"),
         }
-        match child(&image, "t.py", "g", &[], &never(), budget) {
+        match child(&image, "t.py", "", "g", &[], &never(), budget) {
             Ran::Ended(Err(text), _) => {
                 let (shown, trailer) = failure::split(&text);
                 assert!(shown.contains("Invalid: ('bad', 7)"), "{shown}");
@@ -152,7 +154,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match child(&image, "t.py", "f", &[], &never(), budget) {
+        match child(&image, "t.py", "", "f", &[], &never(), budget) {
             Ran::Ended(Err(text), _) => assert!(text.starts_with("TypeError"), "{text}"),
             other => panic!("{other:?}"),
         }
@@ -177,14 +179,14 @@ mod tests {
             ("floods", "output"),
             ("shouts", "output"),
         ] {
-            match child(&image, "t.py", function, &[], &never(), budget) {
+            match child(&image, "t.py", "", function, &[], &never(), budget) {
                 Ran::Abandoned(reason) => assert_eq!(reason, why, "{function}"),
                 other => panic!("{function}: {other:?}"),
             }
         }
         let stopped = Arc::new(AtomicBool::new(true));
         assert!(matches!(
-            child(&image, "t.py", "spins", &[], &stopped, budget),
+            child(&image, "t.py", "", "spins", &[], &stopped, budget),
             Ran::Stopped
         ));
     }

@@ -105,6 +105,8 @@ struct Queue {
 
 pub struct LocalRuntime {
     file: String,
+    /// The program's text, for the source lines of tracebacks.
+    source: String,
     image: Option<Vec<u8>>,
     tasks: Vec<Task>,
     ready: VecDeque<usize>,
@@ -142,6 +144,7 @@ impl LocalRuntime {
         let module = sl_lang::compile(file, source).map_err(|e| Error::Compile(e.to_string()))?;
         let mut runtime = LocalRuntime {
             file: file.to_owned(),
+            source: source.to_owned(),
             image: None,
             tasks: vec![Task::new(Some(Self::new_vm(module)), None)],
             ready: VecDeque::from([0]),
@@ -298,7 +301,7 @@ impl LocalRuntime {
                     return Ok(Slice::Finished(Ok(value)));
                 }
                 Outcome::Raised(exception) => {
-                    let traceback = exception.render(&self.file);
+                    let traceback = exception.render_source(&self.file, &self.source);
                     if id != 0 {
                         // A child's uncaught exception reaches whoever waits on it.
                         self.finish(

@@ -32,6 +32,8 @@ pub enum Error {
 
 pub struct Program {
     pub file: String,
+    /// The program's text, for the source lines of tracebacks.
+    pub source: String,
     pub module: sl_lang::code::Module,
     image: OnceLock<Result<Arc<Vec<u8>>, String>>,
 }
@@ -87,9 +89,10 @@ pub fn unix_ms() -> u64 {
 }
 
 impl Program {
-    pub fn new(file: String, module: sl_lang::code::Module) -> Program {
+    pub fn new(file: String, source: String, module: sl_lang::code::Module) -> Program {
         Program {
             file,
+            source,
             module,
             image: OnceLock::new(),
         }
@@ -110,7 +113,7 @@ impl Program {
                             }
                         }
                         Outcome::Finished => break,
-                        Outcome::Raised(e) => return Err(e.render(&self.file)),
+                        Outcome::Raised(e) => return Err(e.render_source(&self.file, &self.source)),
                         Outcome::Stopped => return Err("the module body was stopped".into()),
                         Outcome::HostCall(call) => {
                             let answer = module_level_answer(&vm, &call);
@@ -166,7 +169,7 @@ impl Programs {
         let source = std::str::from_utf8(&object.bytes)
             .map_err(|_| Error::Broken("the job's program is not UTF-8".into()))?;
         let module = sl_lang::compile(file, source).map_err(|e| Error::Broken(e.to_string()))?;
-        let program = Arc::new(Program::new(file.to_owned(), module));
+        let program = Arc::new(Program::new(file.to_owned(), source.to_owned(), module));
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         if cached.len() >= PROGRAMS_MAX {
             cached.remove(0);

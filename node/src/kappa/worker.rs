@@ -358,6 +358,11 @@ impl Slice<'_> {
         self.env.runtime.block_on(f)
     }
 
+    /// The program's text (tracebacks show its lines), once loaded.
+    fn source(&self) -> &str {
+        self.program.as_ref().map_or("", |p| p.source.as_str())
+    }
+
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
@@ -505,7 +510,7 @@ impl Slice<'_> {
                     return self.exit(Ok(value));
                 }
                 Outcome::Raised(exception) => {
-                    let traceback = exception.render(&self.file);
+                    let traceback = exception.render_source(&self.file, self.source());
                     return self.exit(Err(failure::outcome_text(&traceback, &exception)));
                 }
                 Outcome::HostCall(call) => self.host_call(&mut vm, &call, None)?,
@@ -537,7 +542,7 @@ impl Slice<'_> {
                 Outcome::Suspended => {}
                 Outcome::Stopped => return Err(End::TimedOut),
                 Outcome::Finished => return Ok(None),
-                Outcome::Raised(e) => return Ok(Some(e.render(&self.file))),
+                Outcome::Raised(e) => return Ok(Some(e.render_source(&self.file, self.source()))),
                 Outcome::HostCall(call) => {
                     let answer = programs::module_level_answer(vm, &call);
                     vm.resume(answer)
@@ -1075,6 +1080,7 @@ impl Slice<'_> {
         let ran = in_place::child(
             &image,
             &self.file,
+            self.source(),
             function,
             &args,
             &self.stop,
