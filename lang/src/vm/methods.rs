@@ -127,6 +127,7 @@ pub(super) fn has_method(type_name: &str, name: &str) -> bool {
     METHODS
         .iter()
         .any(|(t, names)| *t == type_name && names.contains(&name))
+        || super::dunders::has(type_name, name)
 }
 
 /// Arguments of a method: positional first, then keywords by name.
@@ -226,6 +227,20 @@ impl Vm {
                     *v = inner;
                 }
             }
+        }
+        // Special methods called by name: the operation itself (`dunders`), unless the type
+        // has a method of that name of its own (an iterator's `__next__`).
+        if name.starts_with("__")
+            && let Some(k) = super::dunders::kind(self, receiver)?
+            && super::dunders::has(k, name)
+            && !METHODS
+                .iter()
+                .any(|(t, names)| *t == k && names.contains(&name))
+        {
+            if !a.keywords.is_empty() {
+                return raise("TypeError", format!("{name}() takes no keyword arguments"));
+            }
+            return self.dunder(receiver, name, a.positional);
         }
         match kind {
             "str" => self.str_method(receiver, &mut a),

@@ -13,6 +13,7 @@ mod bytes_methods;
 mod calls;
 mod choose;
 mod digests;
+mod dunders;
 mod host;
 mod ints;
 mod library;

@@ -1200,6 +1200,12 @@ impl Vm {
                 })
                 .map(Some),
             Object::BigInt(_) => self.scalar_attr(obj, name),
+            // Unhashable builtins: `x.__hash__ is None`, as CPython tells them.
+            Object::List(_) | Object::Dict(_) | Object::Set { frozen: false, .. }
+                if name == "__hash__" =>
+            {
+                Ok(Some(Value::None))
+            }
             other if super::methods::has_method(other.type_name(), name) => self
                 .alloc(Object::BuiltinMethod {
                     receiver: Some(obj),
