@@ -1,7 +1,7 @@
 # collections: deque, defaultdict, Counter, OrderedDict, namedtuple, ChainMap.
 # defaultdict, OrderedDict and Counter are dict subclasses, as in CPython (the dict inside is
 # `_sl_v`, see `_sl_bases`); what they share beyond dict is `_Mapping`'s, copied into each so
-# the MRO reads `(Counter, dict, object)`. The tuple-like namedtuple wraps a tuple (`_t`).
+# the MRO reads `(Counter, dict, object)`. A namedtuple is a tuple subclass the same way.
 import _sl
 from _sl_bases import _v
 
@@ -543,27 +543,32 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
 
 def itemgetter_(i):
     def get(self):
-        return self._t[i]
+        return self._sl_v[i]
     return get
 
 
-class _NamedTuple:
+class _NamedTuple(tuple):
+    # A tuple (isinstance, json, unpacking, the builtins that take tuples): the values are the
+    # tuple base's (`_sl_v`), made by `__new__` as CPython's namedtuple does.
     _sl_match_kind = 'sequence'
     _fields = ()
     _field_defaults = {}
-    def __init__(self, *args, **kwargs):
-        fields = self._fields
-        name = type(self).__name__
+    def __new__(cls, *args, **kwargs):
+        fields = cls._fields
+        name = cls.__name__
         if len(args) > len(fields):
-            raise TypeError(name + '.__new__() takes ' + str(len(fields) + 1) + ' positional arguments but ' + str(len(args) + 1) + ' were given')
+            least = len(fields) - len(cls._field_defaults) + 1
+            most = str(len(fields) + 1)
+            takes = most if least == len(fields) + 1 else 'from ' + str(least) + ' to ' + most
+            raise TypeError(name + '.__new__() takes ' + takes + ' positional arguments but ' + str(len(args) + 1) + ' were given')
         values = list(args)
         for f in fields[len(args):]:
             if f in kwargs:
                 values.append(kwargs.pop(f))
-            elif f in self._field_defaults:
-                values.append(self._field_defaults[f])
+            elif f in cls._field_defaults:
+                values.append(cls._field_defaults[f])
             else:
-                missing = [g for g in fields[len(values):] if g not in kwargs and g not in self._field_defaults]
+                missing = [g for g in fields[len(values):] if g not in kwargs and g not in cls._field_defaults]
                 if len(missing) == 1:
                     raise TypeError(name + ".__new__() missing 1 required positional argument: '" + missing[0] + "'")
                 quoted = ["'" + m + "'" for m in missing]
@@ -572,13 +577,17 @@ class _NamedTuple:
             if k in fields:
                 raise TypeError(name + ".__new__() got multiple values for argument '" + k + "'")
             raise TypeError(name + ".__new__() got an unexpected keyword argument '" + k + "'")
-        self._t = tuple(values)
+        self = object.__new__(cls)
+        object.__setattr__(self, '_sl_v', tuple(values))
+        return self
+    def __init__(self, *args, **kwargs):
+        pass
     @classmethod
     def _make(cls, iterable):
         return cls(*iterable)
     def _replace(self, **kwargs):
         values = []
-        for f, v in zip(self._fields, self._t):
+        for f, v in zip(self._fields, self._sl_v):
             if f in kwargs:
                 values.append(kwargs.pop(f))
             else:
@@ -587,46 +596,9 @@ class _NamedTuple:
             raise ValueError('Got unexpected field names: ' + repr(list(kwargs)))
         return type(self)(*values)
     def _asdict(self):
-        return dict(zip(self._fields, self._t))
-    def __getitem__(self, i):
-        return self._t[i]
-    def __iter__(self):
-        return iter(self._t)
-    def __len__(self):
-        return len(self._t)
-    def __contains__(self, x):
-        return x in self._t
-    def __hash__(self):
-        return hash(self._t)
-    def _key(other):
-        if isinstance(other, _NamedTuple):
-            return other._t
-        return other
-    def __eq__(self, other):
-        if isinstance(other, _NamedTuple):
-            return self._t == other._t
-        if isinstance(other, tuple):
-            return self._t == other
-        return False
-    def __ne__(self, other):
-        r = self.__eq__(other)
-        return not r
-    def __lt__(self, other):
-        return self._t < _NamedTuple._key(other)
-    def __le__(self, other):
-        return self._t <= _NamedTuple._key(other)
-    def __gt__(self, other):
-        return self._t > _NamedTuple._key(other)
-    def __ge__(self, other):
-        return self._t >= _NamedTuple._key(other)
-    def __add__(self, other):
-        return self._t + _NamedTuple._key(other)
-    def count(self, x):
-        return self._t.count(x)
-    def index(self, x):
-        return self._t.index(x)
+        return dict(zip(self._fields, self._sl_v))
     def __repr__(self):
         parts = []
-        for f, v in zip(self._fields, self._t):
+        for f, v in zip(self._fields, self._sl_v):
             parts.append(f + '=' + repr(v))
         return type(self).__name__ + '(' + ', '.join(parts) + ')'

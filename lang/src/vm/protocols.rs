@@ -217,12 +217,13 @@ impl Vm {
                     return raise("SystemError", "not a str");
                 };
                 let template = template.clone();
-                let values = match b {
+                // A tuple subclass's instance (a namedtuple) is the values, as a tuple is.
+                let values = match self.value_inside(b)?.unwrap_or(b) {
                     Value::Ref(t) => match self.object(t)? {
                         Object::Tuple(items) => items.clone(),
                         _ => vec![b],
                     },
-                    other => vec![other],
+                    _ => vec![b],
                 };
                 let text = self.percent_format(&template, &values, b)?;
                 return self.str_value(text);

@@ -180,6 +180,17 @@ impl Vm {
                 None => ("", spec.clone()),
             };
             let text_align = if align.is_empty() { ">" } else { align };
+            // An int or float subclass's instance formats as its number.
+            let value = match kind {
+                'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
+                    match self.value_inside(value)? {
+                        Some(inner @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => inner,
+                        Some(inner) if self.is_big(inner) => inner,
+                        _ => value,
+                    }
+                }
+                _ => value,
+            };
             let formatted = match kind {
                 's' => {
                     let text = self.str_of(value)?;
