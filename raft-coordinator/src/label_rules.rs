@@ -135,6 +135,28 @@ impl Machine {
         Ok((u64::from(bucket) << 32) | u64::from(first))
     }
 
+    /// Gives ids `next..end` of `creator`'s counter back when they are its last ones handed out
+    /// ([`Machine::next_ids`] after a block nobody used up); otherwise they stay unused. The
+    /// same on every replica: the counter is state.
+    pub(crate) fn return_ids(&mut self, kind: IdKind, creator: &Label, next: u64, end: u64) {
+        let key = if leaky(5) {
+            (kind as u8, 0)
+        } else {
+            (
+                kind as u8,
+                label_bucket(creator) & ((1 << ID_BUCKET_BITS) - 1),
+            )
+        };
+        let low = |id: u64| (id & u64::from(u32::MAX)) as u32;
+        if let Some(n) = self.state.id_counters.get_mut(&key)
+            && next < end
+            && *n == low(end - 1)
+            && low(next) >= 1
+        {
+            *n = low(next) - 1;
+        }
+    }
+
     /// Whether what a task at `task` does shows in the log and counts of a job at `job`.
     pub(crate) fn shows_in_job(&self, task: &Label, job: JobId) -> bool {
         leaky(6)

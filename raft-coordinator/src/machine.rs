@@ -647,6 +647,10 @@ pub enum Reject {
     Invalid(String),
     /// The call would record a checkpoint and came without one (`Checkpoint::Unchanged`).
     NeedsCheckpoint,
+    /// The children run in place the call carries (`in_place`) cannot be recorded — the task
+    /// limit, ids not reserved for them: nothing of the call happened, and no other call can
+    /// carry them either.
+    Children(String),
 }
 
 #[derive(
@@ -1367,12 +1371,13 @@ impl Machine {
         let task_label = task.label.clone();
         // A task's output reaches its job's log only if its label flows to the job's.
         let logged = self.shows_in_job(&task_label, job);
-        if let Err(reject) = self.record_in_place(call.task, &call.children) {
-            return Reply::Rejected(reject);
-        }
+        let ids_before = match self.record_in_place(call.task, &call.children) {
+            Ok(before) => before,
+            Err(reject) => return Reply::Rejected(reject),
+        };
         let reply = self.effect(call);
         if matches!(reply, Reply::Rejected(_)) {
-            self.unrecord_in_place(call.task, &call.children);
+            self.unrecord_in_place(call.task, &call.children, ids_before);
         }
         if let Call::EnqueueMany { queue, .. } = &call.call
             && reply != Reply::WouldBlock
@@ -1500,7 +1505,7 @@ impl Machine {
                 rest,
                 on_coordinator,
             } => match self.spawn_children(me, function, done, rest, *on_coordinator) {
-                Reply::SpawnedMany(made) => match self.reserve_ids(me) {
+                Reply::SpawnedMany(made) => match self.reserve_ids(me, done.len()) {
                     Some(ids) => Reply::SpawnedInPlace { made, ids },
                     None => Reply::SpawnedMany(made),
                 },
@@ -2018,6 +2023,7 @@ impl Machine {
         if let Some(task) = self.state.tasks.get(&id) {
             assert!(task.outcome.is_none(), "a task ends once");
         }
+        self.give_back_ids(id);
         let failed = outcome.is_err();
         let (waiters, job) = {
             let task = self.state.tasks.get_mut(&id).expect("caller exists");

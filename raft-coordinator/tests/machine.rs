@@ -3,7 +3,7 @@
 //! snapshots, and determinism of random histories replayed with duplicates and stale calls.
 
 use proptest::prelude::*;
-use sl_coordinator::in_place::{IDS_PER_BLOCK, RanInPlace};
+use sl_coordinator::in_place::{IDS_FIRST_BLOCK, IDS_PER_BLOCK, RanInPlace};
 use sl_coordinator::machine::{Answered, Grant, Outcome, State};
 use sl_coordinator::*;
 use sl_labels::{Label, Lattice, Policy};
@@ -1644,7 +1644,7 @@ fn children_run_in_place_are_recorded_as_ended_tasks() {
         panic!()
     };
     assert_eq!(ids.len(), 3);
-    assert_eq!(block.len(), u64::from(IDS_PER_BLOCK));
+    assert_eq!(block.len(), u64::from(IDS_FIRST_BLOCK));
     assert_eq!(
         w.call(&g, 0, call),
         Reply::SpawnedInPlace {
@@ -1704,7 +1704,7 @@ fn children_in_place_ride_the_next_call_all_or_none_with_it() {
             Call::Checkpoint,
             vec![ran(1 << 40, 1)]
         )),
-        Reply::Rejected(Reject::Invalid(_))
+        Reply::Rejected(Reject::Children(_))
     ));
     let first = Call::SpawnInline {
         function: "inc".into(),
@@ -1728,7 +1728,7 @@ fn children_in_place_ride_the_next_call_all_or_none_with_it() {
                 Call::Checkpoint,
                 children
             )),
-            Reply::Rejected(Reject::Invalid(_))
+            Reply::Rejected(Reject::Children(_))
         ));
     }
     // With a call that keeps or sends no state: refused before it is proposed.
@@ -1796,6 +1796,44 @@ fn children_in_place_ride_the_next_call_all_or_none_with_it() {
     let leased: Vec<TaskId> = w.acquire(10).iter().map(|g| g.task).collect();
     assert_eq!(leased, vec![child]);
     assert_eq!(view(&w).counts[3], 5);
+    // The block's unused tail (one of four) stays unused: the spawned child took an id after
+    // the block, so the counter's tail is not the block's.
+    assert_eq!(w.submit("public"), TaskId(child.0 + 1));
+}
+
+/// Issue 14: id blocks grow with use (4, 8, … up to 128) and a remainder too small for the
+/// spawn that could not be deferred is replaced, so a fan-out reaches full blocks and a
+/// parent of one child leaves few ids unused.
+#[test]
+fn id_blocks_grow_and_make_room_for_the_spawn_that_needed_more() {
+    let mut w = World::new();
+    let root = w.submit("public");
+    let g = w.lease(root);
+    let inline = |n: usize| Call::SpawnInline {
+        function: "f".into(),
+        done: vec![Ok(vec![1]); n],
+        rest: vec![],
+        on_coordinator: false,
+    };
+    let mut sizes = Vec::new();
+    for (seq, n) in [1, 1, 1, 1, 1, 30, 100].into_iter().enumerate() {
+        let Reply::SpawnedInPlace { ids, .. } = w.call(&g, seq as u64, inline(n)) else {
+            panic!()
+        };
+        assert!(ids.len() >= n as u64, "room for the spawn that needed it");
+        sizes.push(ids.size);
+    }
+    // A block is kept while it has room for the spawn that was sent; a new one doubles.
+    assert_eq!(sizes, [4, 4, 4, 4, 4, 30, 100]);
+    assert!(sizes.iter().all(|s| *s <= IDS_PER_BLOCK));
+    // A task whose block is the counter's tail gives what is left of it back when it ends.
+    let other = w.submit("public");
+    let o = w.lease(other);
+    let Reply::SpawnedInPlace { ids, .. } = w.call(&o, 0, inline(1)) else {
+        panic!()
+    };
+    assert_eq!(w.call(&o, 1, exit(b"1")), Reply::Ok);
+    assert_eq!(w.submit("public"), TaskId(ids.next));
 }
 
 /// Issue 14: `q.enqueue(*range(n))` with n past the capacity places what fits as room appears,

@@ -146,6 +146,7 @@ pub fn run(
         object_writes: 0,
         value_writes: 0,
         values_in_flight: Vec::new(),
+        outcome_unknown: false,
         exiting,
         program: None,
         known: HashMap::new(),
@@ -297,6 +298,9 @@ struct Slice<'a> {
     value_writes: u64,
     /// Value objects written for the call about to be sent: garbage if it is refused.
     values_in_flight: Vec<String>,
+    /// Whether the last call's refusal may hide an earlier attempt that was recorded (a
+    /// retry fenced): its objects are then kept.
+    outcome_unknown: bool,
     /// Set just before the exit is sent.
     exiting: Arc<AtomicBool>,
     /// The job's program (the module image children run in place start from).
@@ -1247,7 +1251,9 @@ impl Slice<'_> {
             if let Some(old) = std::mem::replace(&mut self.recorded_object, object) {
                 self.forget(old);
             }
-        } else if let Some(new) = object {
+        } else if let Some(new) = object
+            && !self.outcome_unknown
+        {
             self.forget(new);
         }
         self.checkpoint_cost = started.elapsed();
@@ -1426,7 +1432,20 @@ impl Slice<'_> {
             match proposed {
                 Ok(reply) => {
                     let written = std::mem::take(&mut self.values_in_flight);
-                    if matches!(reply, Reply::Rejected(_)) {
+                    // A retry fenced or past its seq may follow a first attempt that was
+                    // recorded (its reply lost, a blocked call's lease ended with it): what it
+                    // wrote may be referenced, and stays.
+                    self.outcome_unknown = attempts > 1
+                        && matches!(
+                            reply,
+                            Reply::Rejected(
+                                Reject::StaleEpoch
+                                    | Reject::UnknownTask
+                                    | Reject::SeqTooOld
+                                    | Reject::SeqGap { .. }
+                            )
+                        );
+                    if matches!(reply, Reply::Rejected(_)) && !self.outcome_unknown {
                         // Never referenced: garbage at once.
                         written.into_iter().for_each(|key| self.forget(key));
                     }
@@ -1489,6 +1508,12 @@ impl Slice<'_> {
                     Reject::NeedsCheckpoint => {
                         Err(End::GaveBack("the coordinator wanted a checkpoint".into()))
                     }
+                    // No call of this slice can carry them (the task limit was reached): the
+                    // task resumes from its recorded state, where those spawns are sent again
+                    // and the program hears of the limit at each.
+                    Reject::Children(m) => Err(End::GaveBack(format!(
+                        "children run in place were refused: {m}"
+                    ))),
                 };
             }
             other => match Answered::from_reply(&other) {
