@@ -737,6 +737,8 @@ impl Generator {
 pub enum Object {
     Str(String),
     Bytes(Vec<u8>),
+    /// A `bytearray`: `bytes` that can change in place (never a dict key).
+    ByteArray(Vec<u8>),
     BigInt(Big),
     List(Vec<Value>),
     Tuple(Vec<Value>),
@@ -853,6 +855,7 @@ impl Object {
         match self {
             Object::Str(_) => "str",
             Object::Bytes(_) => "bytes",
+            Object::ByteArray(_) => "bytearray",
             Object::BigInt(_) => "int",
             Object::List(_) => "list",
             Object::Tuple(_) => "tuple",
@@ -896,7 +899,7 @@ impl Object {
     pub fn size(&self) -> usize {
         48 + match self {
             Object::Str(s) => s.len(),
-            Object::Bytes(b) => b.len(),
+            Object::Bytes(b) | Object::ByteArray(b) => b.len(),
             Object::BigInt(b) => b.digits.len() * 4,
             Object::List(v) | Object::Tuple(v) => v.len() * 16,
             Object::Dict(d) | Object::Set { items: d, .. } => d.slot_count() * 64,
@@ -1029,6 +1032,7 @@ impl Object {
             }
             Object::Str(_)
             | Object::Bytes(_)
+            | Object::ByteArray(_)
             | Object::BigInt(_)
             | Object::Range { .. }
             | Object::Cell(None)

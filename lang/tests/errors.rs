@@ -161,9 +161,9 @@ fn classes_outside_the_subset_raise_naming_what() {
         ),
         ("x = eval('1')\n", "NotSupported", "the builtin `eval`"),
         (
-            "b = bytearray(2)\n",
+            "m = memoryview(b'')\n",
             "NotSupported",
-            "the builtin `bytearray`",
+            "the builtin `memoryview`",
         ),
         ("print(undefined_name)\n", "NameError", "'undefined_name'"),
     ];

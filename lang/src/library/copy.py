@@ -1,5 +1,6 @@
-# copy: shallow and deep copies (lists, dicts, sets, tuples, instances of user classes, with
-# __copy__/__deepcopy__ honoured); everything else (numbers, str, functions, classes) is atomic.
+# copy: shallow and deep copies (lists, dicts, sets, bytearrays, tuples, instances of user
+# classes, with __copy__/__deepcopy__ honoured); everything else (numbers, str, bytes,
+# functions, classes) is atomic.
 import _sl
 
 class Error(Exception):
@@ -13,7 +14,7 @@ def copy(x):
         return x[:]
     if t is dict:
         return x.copy()
-    if t is set:
+    if t is set or t is bytearray:
         return x.copy()
     if _sl.is_instance(x):
         if hasattr(x, '__copy__'):
@@ -56,6 +57,9 @@ def deepcopy(x, memo=None):
             y.add(deepcopy(a, memo))
     elif t is frozenset:
         y = frozenset([deepcopy(a, memo) for a in x])
+        memo[i] = y
+    elif t is bytearray:
+        y = x.copy()
         memo[i] = y
     elif _sl.is_instance(x):
         if hasattr(x, '__deepcopy__'):

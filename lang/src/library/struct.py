@@ -1,7 +1,7 @@
 # struct: packing values into bytes and back under a format (byte order `@ = < > !`, codes
 # `x c b B ? h H i I l L q Q n N f d s p P`, repeat counts), CPython's sizes and alignment on
-# x86-64 Linux, and its errors. Floats go through Rust (`_sl.float_pack`). Not there: `e` (half
-# floats), `pack_into` (no bytearray).
+# x86-64 Linux, and its errors. Floats go through Rust (`_sl.float_pack`). Buffers may be bytes
+# or bytearrays; `pack_into` writes into a bytearray. Not there: `e` (half floats).
 import _sl
 
 
@@ -143,6 +143,8 @@ def _pack(items, size, little, native, values):
 
 
 def _unpack(items, size, little, buffer, what='unpack'):
+    if isinstance(buffer, bytearray):
+        buffer = bytes(buffer)
     if not isinstance(buffer, bytes):
         raise TypeError("a bytes-like object is required, not '%s'" % type(buffer).__name__)
     if len(buffer) != size:
@@ -185,6 +187,24 @@ class Struct:
                         % (self.size + offset, self.size, offset, len(buffer)))
         return self.unpack(buffer[offset:offset + self.size])
 
+    def pack_into(self, buffer, offset, *values):
+        data = self.pack(*values)
+        if not isinstance(buffer, bytearray):
+            raise TypeError('argument must be read-write bytes-like object, not %s'
+                            % type(buffer).__name__)
+        n = len(buffer)
+        if offset < 0:
+            if offset + self.size > 0:
+                raise error('no space to pack %d bytes at offset %d' % (self.size, offset))
+            if offset + n < 0:
+                raise error('offset %d out of range for %d-byte buffer' % (offset, n))
+            offset += n
+        if n - offset < self.size:
+            raise error('pack_into requires a buffer of at least %d bytes for packing %d bytes '
+                        'at offset %d (actual buffer size is %d)'
+                        % (self.size + offset, self.size, offset, n))
+        buffer[offset:offset + self.size] = data
+
     def iter_unpack(self, buffer):
         if self.size == 0:
             raise error('cannot iteratively unpack with a struct of length 0')
@@ -208,6 +228,10 @@ def pack(format, *values):
 
 def unpack(format, buffer):
     return Struct(format).unpack(buffer)
+
+
+def pack_into(format, buffer, offset, *values):
+    return Struct(format).pack_into(buffer, offset, *values)
 
 
 def unpack_from(format, buffer, offset=0):

@@ -38,6 +38,7 @@ const TYPES: &[&str] = &[
     "set",
     "frozenset",
     "bytes",
+    "bytearray",
     "range",
     "object",
     "type",
@@ -74,6 +75,7 @@ const ITERATOR_TYPES: &[&str] = &[
     "dict_itemiterator",
     "set_iterator",
     "list_reverseiterator",
+    "bytearray_iterator",
 ];
 
 /// What `dir()` lists for every instance and class of a user class (CPython 3.11's `object`
@@ -511,7 +513,8 @@ impl Vm {
                 count(&args, 0, 3)?;
                 // `str(b, encoding[, errors])` decodes, as `b.decode(...)`.
                 if args.len() > 1 {
-                    let is_bytes = matches!(args[0], Value::Ref(r) if matches!(self.object(r)?, Object::Bytes(_)));
+                    let is_bytes = matches!(args[0], Value::Ref(r)
+                        if matches!(self.object(r)?, Object::Bytes(_) | Object::ByteArray(_)));
                     if !is_bytes {
                         let t = self.type_name(args[0])?;
                         return raise(
@@ -971,7 +974,9 @@ impl Vm {
                 let text = match args[0] {
                     Value::Ref(r) => match self.object(r)? {
                         Object::Str(s) => s.clone(),
-                        Object::Bytes(b) if b.len() == 1 => return Ok(Value::Int(b[0] as i64)),
+                        Object::Bytes(b) | Object::ByteArray(b) if b.len() == 1 => {
+                            return Ok(Value::Int(b[0] as i64));
+                        }
                         other => {
                             let t = other.type_name().to_owned();
                             return raise(
@@ -1168,52 +1173,20 @@ impl Vm {
                 self.alloc(Object::Super { class, receiver })
             }
             "bytes" => {
-                count(&args, 0, 2)?;
-                let data = match args.first() {
-                    None => Vec::new(),
-                    Some(Value::Int(n)) if *n >= 0 && (*n as usize) <= crate::heap::BYTES_MAX => {
-                        vec![0u8; *n as usize]
-                    }
-                    Some(v) => match v {
-                        Value::Ref(r) if matches!(self.object(*r)?, Object::Str(_)) => {
-                            if args.len() < 2 {
-                                return raise("TypeError", "string argument without an encoding");
-                            }
-                            self.str_of(*v)?.into_bytes()
-                        }
-                        _ if args.len() > 1 => {
-                            return raise("TypeError", "encoding without a string argument");
-                        }
-                        Value::Ref(r) if matches!(self.object(*r)?, Object::Bytes(_)) => {
-                            return Ok(*v);
-                        }
-                        _ => {
-                            let mut out = Vec::new();
-                            for item in self.collect_items(*v)? {
-                                match item {
-                                    Value::Int(n) if (0..256).contains(&n) => out.push(n as u8),
-                                    Value::Int(_) => {
-                                        return raise(
-                                            "ValueError",
-                                            "bytes must be in range(0, 256)",
-                                        );
-                                    }
-                                    other => {
-                                        let t = self.type_name(other)?;
-                                        return raise(
-                                            "TypeError",
-                                            format!(
-                                                "'{t}' object cannot be interpreted as an integer"
-                                            ),
-                                        );
-                                    }
-                                }
-                            }
-                            out
-                        }
-                    },
-                };
+                count(&args, 0, 3)?;
+                // bytes are immutable: `bytes(b)` is `b`.
+                if let [v @ Value::Ref(r)] = args[..]
+                    && matches!(self.object(r)?, Object::Bytes(_))
+                {
+                    return Ok(v);
+                }
+                let data = self.bytes_from_args(&args, "bytes")?;
                 self.alloc(Object::Bytes(data))
+            }
+            "bytearray" => {
+                count(&args, 0, 3)?;
+                let data = self.bytes_from_args(&args, "bytearray")?;
+                self.alloc(Object::ByteArray(data))
             }
             // `object()`: a bare instance (sentinels, locks' stand-ins), of a class made once per
             // program and kept where snapshots see it.

@@ -588,7 +588,7 @@ pub(super) fn burst(
                             Some(Object::Dict(d) | Object::Set { items: d, .. }) => Some(d.len()),
                             Some(Object::Str(s)) if s.is_ascii() => Some(s.len()),
                             Some(Object::Str(s)) => Some(s.chars().count()),
-                            Some(Object::Bytes(b)) => Some(b.len()),
+                            Some(Object::Bytes(b) | Object::ByteArray(b)) => Some(b.len()),
                             _ => None,
                         },
                         _ => None,
@@ -938,7 +938,7 @@ fn plain_truth(heap: &crate::heap::Heap, v: Value) -> Option<bool> {
         Value::Ref(r) => match heap.get(r)? {
             Object::List(items) | Object::Tuple(items) => Some(!items.is_empty()),
             Object::Str(s) => Some(!s.is_empty()),
-            Object::Bytes(b) => Some(!b.is_empty()),
+            Object::Bytes(b) | Object::ByteArray(b) => Some(!b.is_empty()),
             Object::Dict(d) | Object::Set { items: d, .. } => Some(!d.is_empty()),
             _ => None,
         },

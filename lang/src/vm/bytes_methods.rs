@@ -43,6 +43,8 @@ pub(super) const NAMES: &[&str] = &[
     "lower",
     "swapcase",
     "capitalize",
+    "title",
+    "translate",
     "isdigit",
     "isalpha",
     "isalnum",
@@ -67,7 +69,7 @@ impl Vm {
     ) -> Result<Value, Raise> {
         let b = match receiver {
             Value::Ref(r) => match self.object(r)? {
-                Object::Bytes(b) => b.clone(),
+                Object::Bytes(b) | Object::ByteArray(b) => b.clone(),
                 _ => return raise("SystemError", "not bytes"),
             },
             _ => return raise("SystemError", "not bytes"),
@@ -91,7 +93,7 @@ impl Vm {
                         let text = match v {
                             Value::Ref(r) => match self.object(r)? {
                                 Object::Str(s) => s.clone(),
-                                Object::Bytes(b) => latin1(b),
+                                Object::Bytes(b) | Object::ByteArray(b) => latin1(b),
                                 _ => return raise("TypeError", "sep must be str or bytes."),
                             },
                             _ => return raise("TypeError", "sep must be str or bytes."),
@@ -114,7 +116,7 @@ impl Vm {
                     }
                     let part = match item {
                         Value::Ref(r) => match self.object(r)? {
-                            Object::Bytes(x) => Some(x),
+                            Object::Bytes(x) | Object::ByteArray(x) => Some(x),
                             _ => None,
                         },
                         _ => None,
@@ -132,6 +134,73 @@ impl Vm {
                         }
                     }
                 }
+                self.alloc(Object::Bytes(out))
+            }
+            "title" => {
+                a.exactly(0)?;
+                // ASCII letters after a non-letter go up, the others down.
+                let mut after_letter = false;
+                let out = b
+                    .iter()
+                    .map(|&c| {
+                        let out = if after_letter {
+                            c.to_ascii_lowercase()
+                        } else {
+                            c.to_ascii_uppercase()
+                        };
+                        after_letter = c.is_ascii_alphabetic();
+                        out
+                    })
+                    .collect();
+                self.alloc(Object::Bytes(out))
+            }
+            "translate" => {
+                let table = a.get(0, "table");
+                let delete = a.get(1, "delete");
+                a.done(2)?;
+                let Some(table) = table else {
+                    return raise(
+                        "TypeError",
+                        "translate() takes at least 1 argument (0 given)",
+                    );
+                };
+                let table = match table {
+                    Value::None => None,
+                    v => match self.bytes_like(v)? {
+                        Some(t) if t.len() == 256 => Some(t),
+                        Some(_) => {
+                            return raise(
+                                "ValueError",
+                                "translation table must be 256 characters long",
+                            );
+                        }
+                        None => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("a bytes-like object is required, not '{t}'"),
+                            );
+                        }
+                    },
+                };
+                let delete = match delete {
+                    None => Vec::new(),
+                    Some(v) => match self.bytes_like(v)? {
+                        Some(d) => d,
+                        None => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("a bytes-like object is required, not '{t}'"),
+                            );
+                        }
+                    },
+                };
+                let out = b
+                    .iter()
+                    .filter(|c| !delete.contains(c))
+                    .map(|&c| table.as_ref().map_or(c, |t| t[c as usize]))
+                    .collect();
                 self.alloc(Object::Bytes(out))
             }
             "upper" | "lower" | "swapcase" | "capitalize" => {
@@ -319,14 +388,20 @@ impl Vm {
             positional,
             keywords,
         };
-        let result = self.str_method(text, &mut args)?;
+        let result = match self.str_method(text, &mut args) {
+            // bytes name what `index` did not find differently.
+            Err(Raise::New("ValueError", m)) if m == "substring not found" => {
+                return raise("ValueError", "subsection not found");
+            }
+            other => other?,
+        };
         self.text_result_as_bytes(result)
     }
 
     fn bytes_arg_as_text(&mut self, method: &str, v: Value) -> Result<Value, Raise> {
         let Value::Ref(r) = v else { return Ok(v) };
         match self.object(r)? {
-            Object::Bytes(x) => {
+            Object::Bytes(x) | Object::ByteArray(x) => {
                 let text = latin1(x);
                 self.str_value(text)
             }

@@ -410,6 +410,7 @@ impl Vm {
                 | Object::Tuple(_)
                 | Object::Set { .. }
                 | Object::Bytes(_)
+                | Object::ByteArray(_)
                 | Object::BigInt(_) => {
                     if let [arg] = args[..]
                         && matches!(

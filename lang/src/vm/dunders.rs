@@ -108,7 +108,7 @@ pub(super) fn has(t: &str, name: &str) -> bool {
         "str" | "bytes" => &[OBJECT, SEQUENCE, &["__hash__", "__mod__"]],
         "tuple" => &[OBJECT, SEQUENCE, &["__hash__"]],
         // Their `__hash__` is None (`unhashable`).
-        "list" => &[OBJECT, SEQUENCE, MUTABLE, &["__hash__"]],
+        "list" | "bytearray" => &[OBJECT, SEQUENCE, MUTABLE, &["__hash__"]],
         "dict" => &[OBJECT, DICT, &["__hash__"]],
         "set" => &[OBJECT, SET, &["__hash__"]],
         "frozenset" => &[OBJECT, SET, &["__hash__"]],
@@ -128,6 +128,7 @@ pub(super) fn kind(vm: &Vm, v: Value) -> Result<Option<&'static str>, Raise> {
             Object::BigInt(_) => "int",
             Object::Str(_) => "str",
             Object::Bytes(_) => "bytes",
+            Object::ByteArray(_) => "bytearray",
             Object::Tuple(_) => "tuple",
             Object::List(_) => "list",
             Object::Dict(_) => "dict",
@@ -213,7 +214,7 @@ impl Vm {
                 Some("float") => is_number(them),
                 Some("str" | "bytes") if op == BinOp::Mod => !reflected,
                 // Concatenation and repetition raise on a wrong operand rather than defer.
-                Some("str" | "bytes" | "tuple" | "list") => true,
+                Some("str" | "bytes" | "bytearray" | "tuple" | "list") => true,
                 Some("set" | "frozenset") => matches!(them, Some("set" | "frozenset")),
                 Some("dict") => them == Some("dict"),
                 _ => false,

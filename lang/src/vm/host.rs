@@ -37,6 +37,7 @@ pub enum Data {
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
+    ByteArray(Vec<u8>),
     List(Vec<Data>),
     Tuple(Vec<Data>),
     Dict(Vec<(Data, Data)>),
@@ -276,6 +277,7 @@ impl Vm {
             Value::Ref(r) => match self.state.heap.get(r) {
                 Some(Object::Str(s)) => Data::Str(s.clone()),
                 Some(Object::Bytes(b)) => Data::Bytes(b.clone()),
+                Some(Object::ByteArray(b)) => Data::ByteArray(b.clone()),
                 Some(Object::BigInt(b)) => Data::BigInt(
                     Self::big_text(b)
                         .map_err(|_| Error::NotData("int of more than 200,000 digits".into()))?,
@@ -388,6 +390,7 @@ impl Vm {
             }
             Data::Str(s) => Object::Str(s.clone()),
             Data::Bytes(b) => Object::Bytes(b.clone()),
+            Data::ByteArray(b) => Object::ByteArray(b.clone()),
             Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for i in items {

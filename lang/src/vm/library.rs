@@ -564,7 +564,7 @@ impl Vm {
     fn bytes_of(&self, v: Value) -> Result<Vec<u8>, Raise> {
         match v {
             Value::Ref(r) => match self.object(r)? {
-                Object::Bytes(b) => Ok(b.clone()),
+                Object::Bytes(b) | Object::ByteArray(b) => Ok(b.clone()),
                 other => {
                     let t = other.type_name().to_owned();
                     raise(

@@ -115,6 +115,8 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
         ],
     ),
     ("bytes", super::bytes_methods::NAMES),
+    ("bytearray", super::bytes_methods::NAMES),
+    ("bytearray", super::bytearrays::NAMES),
     ("iterator", &["__next__", "__iter__"]),
     ("int", &["bit_length", "bit_count", "conjugate", "to_bytes"]),
     (
@@ -207,6 +209,7 @@ impl Vm {
                 Object::Set { frozen: false, .. } => "set",
                 Object::Set { frozen: true, .. } => "frozenset",
                 Object::Bytes(_) => "bytes",
+                Object::ByteArray(_) => "bytearray",
                 Object::BigInt(_) => "int",
                 Object::Slice { .. } => "slice",
                 Object::Iter(_) => "iterator",
@@ -219,7 +222,8 @@ impl Vm {
         // str and bytes methods read their text arguments' text (they keep no argument), so a
         // str subclass's instance stands for the text inside (`'abc'.startswith(Tag('a'))`);
         // not for `format`, whose arguments format themselves.
-        if (kind == "str" || kind == "bytes") && !matches!(name, "format" | "format_map") {
+        if matches!(kind, "str" | "bytes" | "bytearray") && !matches!(name, "format" | "format_map")
+        {
             for v in a.positional.iter_mut() {
                 if let Some(inner @ Value::Ref(t)) = self.value_inside(*v)?
                     && matches!(self.object(t)?, Object::Str(_) | Object::Bytes(_))
@@ -249,6 +253,7 @@ impl Vm {
             "dict" => self.dict_method(receiver, &mut a),
             "set" | "frozenset" => self.set_method(receiver, &mut a),
             "bytes" => self.bytes_method(receiver, &mut a),
+            "bytearray" => self.bytearray_method(receiver, &mut a),
             "int" => self.int_method(receiver, &mut a),
             "float" => self.float_method(receiver, &mut a),
             "iterator" => {

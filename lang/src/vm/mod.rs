@@ -9,6 +9,7 @@
 
 mod builtins;
 mod burst;
+mod bytearrays;
 mod bytes_methods;
 mod calls;
 mod choose;
@@ -413,7 +414,6 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "exec",
     "compile",
     "__import__",
-    "bytearray",
     "memoryview",
     "complex",
     "breakpoint",
@@ -610,6 +610,11 @@ const BUILTINS: &[&str] = &[
     "object.__new__",
     "object.__setattr__",
     "_sl.mix",
+    "bytearray",
+    "bytearray.fromhex",
+    "bytearray_iterator",
+    "bytes.maketrans",
+    "bytearray.maketrans",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -1587,6 +1592,12 @@ impl Vm {
                     && let Some(r) = arith(op, Num::Int(x), Num::Int(y))?
                 {
                     self.push(r)?;
+                } else if matches!(op, BinOp::Add | BinOp::Mul)
+                    && let Value::Ref(r) = a
+                    && matches!(self.object(r)?, Object::ByteArray(_))
+                {
+                    let r = self.bytearray_inplace(op, r, b)?;
+                    self.push(r)?;
                 } else if op == BinOp::Add
                     && let Value::Ref(r) = a
                     && matches!(self.object(r)?, Object::List(_))
@@ -2474,7 +2485,7 @@ impl Vm {
         let len = match self.object(r)? {
             Object::List(v) | Object::Tuple(v) => v.len(),
             Object::Str(_) => self.str_chars(r)?.unwrap_or(0),
-            Object::Bytes(b) => b.len(),
+            Object::Bytes(b) | Object::ByteArray(b) => b.len(),
             Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
             other => {
                 let t = other.type_name().to_owned();
@@ -2511,6 +2522,7 @@ impl Vm {
                 Object::List(v) => Object::List(v.get(i..j).unwrap_or_default().to_vec()),
                 Object::Tuple(v) => Object::Tuple(v.get(i..j).unwrap_or_default().to_vec()),
                 Object::Bytes(b) => Object::Bytes(b.get(i..j).unwrap_or_default().to_vec()),
+                Object::ByteArray(b) => Object::ByteArray(b.get(i..j).unwrap_or_default().to_vec()),
                 Object::Str(s) if len == s.len() => {
                     Object::Str(s.get(i..j).unwrap_or_default().to_owned())
                 }
@@ -2541,6 +2553,7 @@ impl Vm {
                 Object::Str(picked.into_iter().map(|i| chars[i]).collect())
             }
             Object::Bytes(b) => Object::Bytes(picked.into_iter().map(|i| b[i]).collect()),
+            Object::ByteArray(b) => Object::ByteArray(picked.into_iter().map(|i| b[i]).collect()),
             Object::Range { .. } => return raise("SystemError", "range slice"),
             _ => return raise("SystemError", "slice"),
         };
@@ -2621,6 +2634,33 @@ impl Vm {
         Ok(v)
     }
 
+    /// CPython's TypeError for indexing a builtin sequence with something other than an int
+    /// (what `as_index` left).
+    fn check_sequence_index(&self, r: u32, index: Value) -> Result<(), Raise> {
+        if matches!(index, Value::Int(_) | Value::Bool(_)) || self.is_big(index) {
+            return Ok(());
+        }
+        let kind = match self.object(r)? {
+            Object::List(_) => "list",
+            Object::Tuple(_) => "tuple",
+            Object::Bytes(_) => "byte",
+            Object::ByteArray(_) => "bytearray",
+            Object::Str(_) => {
+                let t = self.type_name(index)?;
+                return raise(
+                    "TypeError",
+                    format!("string indices must be integers, not '{t}'"),
+                );
+            }
+            _ => return Ok(()),
+        };
+        let t = self.type_name(index)?;
+        raise(
+            "TypeError",
+            format!("{kind} indices must be integers or slices, not {t}"),
+        )
+    }
+
     fn subscript(&mut self, container: Value, index: Value) -> Result<Value, Raise> {
         if let Some((lo, hi, step)) = self.slice_parts(index)? {
             return self.slice(container, lo, hi, step);
@@ -2641,6 +2681,7 @@ impl Vm {
             };
         }
         let index = self.as_index(index)?;
+        self.check_sequence_index(r, index)?;
         let chars = self.str_chars(r)?;
         match self.object(r)? {
             Object::List(v) => Ok(v[Self::index(v.len(), index, "list")?]),
@@ -2656,6 +2697,9 @@ impl Vm {
                 self.str_value(c.to_string())
             }
             Object::Bytes(b) => Ok(Value::Int(b[Self::index(b.len(), index, "index")?] as i64)),
+            Object::ByteArray(b) => Ok(Value::Int(
+                b[Self::index(b.len(), index, "bytearray")?] as i64,
+            )),
             Object::Range { start, stop, step } => {
                 let (start, stop, step) = (*start, *stop, *step);
                 let len = range_len_wide(start, stop, step);
@@ -2693,10 +2737,13 @@ impl Vm {
         };
         let key = match self.object(r)? {
             Object::Dict(_) => Some(self.key(index)?),
+            Object::ByteArray(_) => return self.store_bytearray_item(r, index, value),
             _ => None,
         };
         let index = if key.is_none() {
-            self.as_index(index)?
+            let index = self.as_index(index)?;
+            self.check_sequence_index(r, index)?;
+            index
         } else {
             index
         };

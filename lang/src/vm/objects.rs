@@ -585,8 +585,8 @@ impl Vm {
                     None => self.builtin_value("object"),
                 },
                 other => self.builtin_value(match other.type_name() {
-                    "str" | "bytes" | "int" | "list" | "tuple" | "dict" | "set" | "frozenset"
-                    | "range" | "function" | "generator" | "module" | "property"
+                    "str" | "bytes" | "bytearray" | "int" | "list" | "tuple" | "dict" | "set"
+                    | "frozenset" | "range" | "function" | "generator" | "module" | "property"
                     | "staticmethod" | "classmethod" | "super" | "slice" => other.type_name(),
                     _ => "object",
                 }),
@@ -620,6 +620,7 @@ impl Vm {
                 Object::Str(s) if s.is_ascii() => "str_ascii_iterator",
                 Object::Str(_) => "str_iterator",
                 Object::Bytes(_) => "bytes_iterator",
+                Object::ByteArray(_) => "bytearray_iterator",
                 Object::Dict(_) => "dict_keyiterator",
                 Object::Set { .. } => "set_iterator",
                 _ => return Ok(None),

@@ -278,6 +278,7 @@ impl Vm {
         };
         let len = match self.object(r)? {
             Object::List(items) => items.len(),
+            Object::ByteArray(_) => return self.store_bytearray_slice(r, (lo, hi, step), value),
             other => {
                 let t = other.type_name().to_owned();
                 return raise(
@@ -349,6 +350,12 @@ impl Vm {
         };
         let key = match self.object(r)? {
             Object::Dict(_) => Some(self.key(index)?),
+            Object::ByteArray(_) => return self.delete_bytearray_item(r, index),
+            Object::List(_) => {
+                let index = self.as_index(index)?;
+                self.check_sequence_index(r, index)?;
+                None
+            }
             _ => None,
         };
         match (self.state.heap.get_mut(r), key) {

@@ -23,7 +23,7 @@ impl Vm {
             Value::Builtin(_) | Value::ExceptionClass(_) => true,
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => !s.is_empty(),
-                Object::Bytes(b) => !b.is_empty(),
+                Object::Bytes(b) | Object::ByteArray(b) => !b.is_empty(),
                 Object::List(v) | Object::Tuple(v) => !v.is_empty(),
                 Object::Dict(d) | Object::Set { items: d, .. } => !d.is_empty(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
@@ -58,7 +58,7 @@ impl Vm {
         if let Value::Ref(r) = v {
             let n = match self.object(r)? {
                 Object::Str(_) => self.str_chars(r)?.unwrap_or(0),
-                Object::Bytes(b) => b.len(),
+                Object::Bytes(b) | Object::ByteArray(b) => b.len(),
                 Object::List(v) | Object::Tuple(v) => v.len(),
                 Object::Dict(d) | Object::Set { items: d, .. } => d.len(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) as usize,
@@ -165,8 +165,12 @@ impl Vm {
                     (Object::Tuple(p), Object::Tuple(q)) => {
                         Some(Object::Tuple(p.iter().chain(q).copied().collect()))
                     }
-                    (Object::Bytes(p), Object::Bytes(q)) => {
+                    // The left operand's type is the result's (`b"" + bytearray()` is bytes).
+                    (Object::Bytes(p), Object::Bytes(q) | Object::ByteArray(q)) => {
                         Some(Object::Bytes(p.iter().chain(q).copied().collect()))
+                    }
+                    (Object::ByteArray(p), Object::Bytes(q) | Object::ByteArray(q)) => {
+                        Some(Object::ByteArray(p.iter().chain(q).copied().collect()))
                     }
                     _ => None,
                 };
@@ -199,13 +203,20 @@ impl Vm {
                     Object::Bytes(s) if s.len().saturating_mul(n) <= limit => {
                         Object::Bytes(s.repeat(n))
                     }
+                    Object::ByteArray(s) if s.len().saturating_mul(n) <= limit => {
+                        Object::ByteArray(s.repeat(n))
+                    }
                     Object::List(v) if v.len().saturating_mul(n) <= limit / 16 => {
                         Object::List(v.repeat(n))
                     }
                     Object::Tuple(v) if v.len().saturating_mul(n) <= limit / 16 => {
                         Object::Tuple(v.repeat(n))
                     }
-                    Object::Str(_) | Object::List(_) | Object::Tuple(_) | Object::Bytes(_) => {
+                    Object::Str(_)
+                    | Object::List(_)
+                    | Object::Tuple(_)
+                    | Object::Bytes(_)
+                    | Object::ByteArray(_) => {
                         return raise("MemoryError", "");
                     }
                     _ => return self.binary_type_error(op, a, b),
@@ -241,6 +252,9 @@ impl Vm {
                 "TypeError",
                 format!("can only concatenate str (not \"{tb}\") to str"),
             );
+        }
+        if op == BinOp::Add && (ta == "bytes" || ta == "bytearray") {
+            return raise("TypeError", format!("can't concat {tb} to {ta}"));
         }
         if op == BinOp::Add && (ta == "list" || ta == "tuple") && ta != tb {
             return raise(
@@ -292,7 +306,10 @@ impl Vm {
                 }
                 match (self.object(x)?, self.object(y)?) {
                     (Object::Str(p), Object::Str(q)) => p == q,
-                    (Object::Bytes(p), Object::Bytes(q)) => p == q,
+                    (
+                        Object::Bytes(p) | Object::ByteArray(p),
+                        Object::Bytes(q) | Object::ByteArray(q),
+                    ) => p == q,
                     (Object::BigInt(p), Object::BigInt(q)) => p == q,
                     (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
                         if p.len() != q.len() {
@@ -429,7 +446,10 @@ impl Vm {
         if let (Value::Ref(x), Value::Ref(y)) = (a, b) {
             match (self.object(x)?, self.object(y)?) {
                 (Object::Str(p), Object::Str(q)) => return Ok(cmp_holds(op, p.partial_cmp(q))),
-                (Object::Bytes(p), Object::Bytes(q)) => return Ok(cmp_holds(op, p.partial_cmp(q))),
+                (
+                    Object::Bytes(p) | Object::ByteArray(p),
+                    Object::Bytes(q) | Object::ByteArray(q),
+                ) => return Ok(cmp_holds(op, p.partial_cmp(q))),
                 (Object::List(p), Object::List(q)) | (Object::Tuple(p), Object::Tuple(q)) => {
                     let (p, q) = (p.clone(), q.clone());
                     for (u, v) in p.iter().zip(&q) {
@@ -500,10 +520,10 @@ impl Vm {
                     )
                 }
             },
-            Object::Bytes(b) => match item {
+            Object::Bytes(b) | Object::ByteArray(b) => match item {
                 Value::Int(n) => Ok((0..256).contains(&n) && b.contains(&(n as u8))),
                 Value::Ref(i) => match self.object(i)? {
-                    Object::Bytes(needle) => Ok(needle.is_empty()
+                    Object::Bytes(needle) | Object::ByteArray(needle) => Ok(needle.is_empty()
                         || b.windows(needle.len()).any(|w| w == needle.as_slice())),
                     _ => raise("TypeError", "a bytes-like object is required"),
                 },
@@ -676,7 +696,7 @@ impl Vm {
                         }
                     }
                 }
-                Object::List(_) | Object::Dict(_) | Object::Set { .. } => {
+                Object::List(_) | Object::Dict(_) | Object::Set { .. } | Object::ByteArray(_) => {
                     let t = self.object(r)?.type_name().to_owned();
                     return raise("TypeError", format!("unhashable type: '{t}'"));
                 }
@@ -1010,7 +1030,7 @@ impl Vm {
                 return raise("RuntimeError", "Set changed size during iteration");
             }
             Object::Dict(_) | Object::Set { .. } => self.owed_entry(r, of, index)?.map(|(k, _)| k),
-            Object::Bytes(b) => b.get(index).map(|b| Value::Int(*b as i64)),
+            Object::Bytes(b) | Object::ByteArray(b) => b.get(index).map(|b| Value::Int(*b as i64)),
             // A str's index is a byte offset (each step O(1)); it moved by one above, and moves
             // on by the rest of a wider character here. An offset inside a character (only a
             // hostile snapshot makes one) ends the iteration.
@@ -1227,6 +1247,7 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => py_str_repr(s),
                 Object::Bytes(b) => bytes_repr(b),
+                Object::ByteArray(b) => format!("bytearray({})", bytes_repr(b)),
                 Object::Slice { start, stop, step } => {
                     let parts = many(self, vec![*start, *stop, *step])?;
                     format!("slice({})", parts.join(", "))
@@ -1445,7 +1466,11 @@ pub(super) fn sequence_iter(heap: &crate::heap::Heap, r: u32) -> Option<Iter> {
             stop: *stop,
             step: *step,
         }),
-        Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Bytes(_) => Some(Iter::Seq {
+        Object::List(_)
+        | Object::Tuple(_)
+        | Object::Str(_)
+        | Object::Bytes(_)
+        | Object::ByteArray(_) => Some(Iter::Seq {
             of: r,
             index: 0,
             size: 0,

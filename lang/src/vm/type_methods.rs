@@ -18,6 +18,9 @@ pub(super) const TYPE_METHODS: &[&str] = &[
     "str.maketrans",
     "float.fromhex",
     "bytes.fromhex",
+    "bytearray.fromhex",
+    "bytes.maketrans",
+    "bytearray.maketrans",
 ];
 
 /// The longest `int.to_bytes` result (a larger `length` is a request for memory, not data).
@@ -104,7 +107,7 @@ impl Vm {
                     None => raise("ValueError", "invalid hexadecimal floating-point string"),
                 }
             }
-            "bytes.fromhex" => {
+            "bytes.fromhex" | "bytearray.fromhex" => {
                 count(&args, 1, 1)?;
                 let text = self.str_arg(args[0], "fromhex")?;
                 let bytes = bytes_from_hex(&text).map_err(|at| {
@@ -113,7 +116,35 @@ impl Vm {
                         format!("non-hexadecimal number found in fromhex() arg at position {at}"),
                     )
                 })?;
-                self.alloc(Object::Bytes(bytes))
+                self.alloc(if name == "bytes.fromhex" {
+                    Object::Bytes(bytes)
+                } else {
+                    Object::ByteArray(bytes)
+                })
+            }
+            "bytes.maketrans" | "bytearray.maketrans" => {
+                count(&args, 2, 2)?;
+                let mut table: Vec<u8> = (0..=255).collect();
+                let mut sides = Vec::with_capacity(2);
+                for &v in &args {
+                    match self.bytes_like(v)? {
+                        Some(b) => sides.push(b),
+                        None => {
+                            let t = self.type_name(v)?;
+                            return raise(
+                                "TypeError",
+                                format!("a bytes-like object is required, not '{t}'"),
+                            );
+                        }
+                    }
+                }
+                if sides[0].len() != sides[1].len() {
+                    return raise("ValueError", "maketrans arguments must have same length");
+                }
+                for (&from, &to) in sides[0].iter().zip(&sides[1]) {
+                    table[from as usize] = to;
+                }
+                self.alloc(Object::Bytes(table))
             }
             _ => raise("SystemError", format!("no type method {name}")),
         }
@@ -131,7 +162,7 @@ impl Vm {
     /// Bytes, or any iterable of ints in 0..256 (what `int.from_bytes` accepts).
     fn bytes_of_iterable(&mut self, v: Value) -> Result<Vec<u8>, Raise> {
         if let Value::Ref(r) = v
-            && let Object::Bytes(b) = self.object(r)?
+            && let Object::Bytes(b) | Object::ByteArray(b) = self.object(r)?
         {
             return Ok(b.clone());
         }

@@ -51,6 +51,7 @@ const SET: u8 = 11;
 const HOST: u8 = 12;
 const FUNCTION: u8 = 13;
 const REFERENCE: u8 = 14;
+const BYTEARRAY: u8 = 15;
 
 pub fn encode(d: &Data) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
@@ -116,6 +117,10 @@ fn put(d: &Data, out: &mut Vec<u8>, depth: usize) -> Result<(), Error> {
         }
         Data::Bytes(b) => {
             out.push(BYTES);
+            put_text(b, out);
+        }
+        Data::ByteArray(b) => {
+            out.push(BYTEARRAY);
             put_text(b, out);
         }
         Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
@@ -218,6 +223,10 @@ impl Reader<'_> {
                 let n = self.len()?;
                 Data::Bytes(self.take(n)?.to_vec())
             }
+            BYTEARRAY => {
+                let n = self.len()?;
+                Data::ByteArray(self.take(n)?.to_vec())
+            }
             tag @ (LIST | TUPLE | SET) => {
                 let n = self.count()?;
                 let mut items = Vec::with_capacity(n);
@@ -275,6 +284,7 @@ mod tests {
                     id: 7,
                 },
             ),
+            (Data::Int(1), Data::ByteArray(vec![1, 254])),
             (Data::Str("f".into()), Data::Function("work".into())),
         ])
     }
