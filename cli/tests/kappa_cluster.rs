@@ -54,6 +54,12 @@ fn example_jobs_give_the_answers_slnode_run_gives() {
         ("work_queue.py", None, 499500.into()),
         ("tree_sum.py", None, 210.into()),
         ("map_spawn.py", None, 25.into()),
+        // Complex results and a bytearray argument crossing between tasks.
+        (
+            "spectrum.py",
+            None,
+            serde_json::json!([0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 4.0, 0.0]),
+        ),
     ];
     for (file, event, expected) in cases {
         let path = example(file);

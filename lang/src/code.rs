@@ -233,6 +233,8 @@ pub enum Const {
     /// An int literal beyond 64 bits, in decimal.
     Big(String),
     Bytes(Vec<u8>),
+    /// An imaginary literal (`2j`), by its imaginary part.
+    Complex(f64),
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]

@@ -1666,8 +1666,9 @@ impl Function {
                     }
                     Constant::Float(f) => Const::Float(*f),
                     Constant::Str(text) => Const::Str(text.clone()),
-                    _ => {
-                        return Err(s.unsupported(at, "complex numbers"));
+                    Constant::Complex { imag, .. } => Const::Complex(*imag),
+                    Constant::Tuple(_) => {
+                        return Err(s.unsupported(at, "tuple constants"));
                     }
                 };
                 let id = s.constant(constant);

@@ -46,6 +46,10 @@ pub enum Key {
     Hash(i64),
     /// Builtin functions and classes, by a stable name.
     Named(String),
+    // New variants go last (snapshots).
+    /// A complex with an imaginary part, by the bits of its parts (one without is its real
+    /// part's key).
+    Complex(u64, u64),
 }
 
 impl Object {
@@ -99,6 +103,11 @@ impl Key {
                 out.extend_from_slice(&h.to_le_bytes());
             }
             Key::Named(s) => sized(out, 9, s.as_bytes()),
+            Key::Complex(re, im) => {
+                out.push(10);
+                out.extend_from_slice(&re.to_le_bytes());
+                out.extend_from_slice(&im.to_le_bytes());
+            }
         }
     }
 }
@@ -737,8 +746,6 @@ impl Generator {
 pub enum Object {
     Str(String),
     Bytes(Vec<u8>),
-    /// A `bytearray`: `bytes` that can change in place (never a dict key).
-    ByteArray(Vec<u8>),
     BigInt(Big),
     List(Vec<Value>),
     Tuple(Vec<Value>),
@@ -848,6 +855,14 @@ pub enum Object {
         stop: Value,
         step: Value,
     },
+    // New variants go last: a snapshot holds objects by variant index.
+    /// A `bytearray`: `bytes` that can change in place (never a dict key).
+    ByteArray(Vec<u8>),
+    /// A `complex` (immutable).
+    Complex {
+        re: f64,
+        im: f64,
+    },
 }
 
 impl Object {
@@ -856,6 +871,7 @@ impl Object {
             Object::Str(_) => "str",
             Object::Bytes(_) => "bytes",
             Object::ByteArray(_) => "bytearray",
+            Object::Complex { .. } => "complex",
             Object::BigInt(_) => "int",
             Object::List(_) => "list",
             Object::Tuple(_) => "tuple",
@@ -1033,6 +1049,7 @@ impl Object {
             Object::Str(_)
             | Object::Bytes(_)
             | Object::ByteArray(_)
+            | Object::Complex { .. }
             | Object::BigInt(_)
             | Object::Range { .. }
             | Object::Cell(None)

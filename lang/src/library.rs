@@ -79,6 +79,7 @@ pub const MODULES: &[(&str, &str)] = &[
         include_str!("library/collections_abc.py"),
     ),
     ("os.path", include_str!("library/posixpath.py")),
+    ("cmath", include_str!("library/cmath.py")),
 ];
 
 /// The source of library module `name`, if there is one.

@@ -68,3 +68,22 @@ pub fn float_repr(f: f64) -> String {
         }
     }
 }
+
+/// A complex's repr and str: `2j`, `(1+2j)`, `(-0-1j)`, `(nan+infj)`.
+pub fn complex_repr(re: f64, im: f64) -> String {
+    if re == 0.0 && re.is_sign_positive() {
+        return format!("{}j", short_float(im));
+    }
+    let im_text = short_float(im);
+    let sign = if im_text.starts_with('-') { "" } else { "+" };
+    format!("({}{sign}{im_text}j)", short_float(re))
+}
+
+/// A float as a complex part shows it: repr's digits without a trailing `.0`.
+pub fn short_float(f: f64) -> String {
+    let text = float_repr(f);
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}

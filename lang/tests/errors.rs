@@ -20,7 +20,6 @@ fn unsupported_constructs_are_named_with_their_position() {
         ("from . import x\n", 1, "relative"),
         ("from math import *\n", 1, "import *"),
         ("a = 1\nb = a @ a\n", 2, "`@`"),
-        ("z = 2j\n", 1, "complex numbers"),
         (
             "def f():\n    x = 1\n    def g():\n        return x\n    del x\n",
             5,
@@ -164,6 +163,11 @@ fn classes_outside_the_subset_raise_naming_what() {
             "m = memoryview(b'')\n",
             "NotSupported",
             "the builtin `memoryview`",
+        ),
+        (
+            "class C(bytearray):\n    pass\n",
+            "NotSupported",
+            "subclasses of 'bytearray'",
         ),
         ("print(undefined_name)\n", "NameError", "'undefined_name'"),
     ];

@@ -9,14 +9,14 @@ def _bytes_from_decode_data(s):
             return s.encode('ascii')
         except UnicodeEncodeError:
             raise ValueError('string argument should contain only ASCII characters')
-    if isinstance(s, bytes):
-        return s
+    if isinstance(s, (bytes, bytearray)):
+        return bytes(s)
     raise TypeError("argument should be a bytes-like object or ASCII string, not '%s'"
                     % s.__class__.__name__)
 
 
 def _input_type_check(s):
-    if not isinstance(s, bytes):
+    if not isinstance(s, (bytes, bytearray)):
         raise TypeError("expected bytes-like object, not %s" % s.__class__.__name__)
 
 

@@ -12,8 +12,8 @@ class Incomplete(Exception):
 
 
 def _bytes_arg(data):
-    if isinstance(data, bytes):
-        return data
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
     raise TypeError("a bytes-like object is required, not '%s'" % type(data).__name__)
 
 

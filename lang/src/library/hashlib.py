@@ -19,6 +19,9 @@ algorithms_available = frozenset(_INFO)
 def _data(data):
     if isinstance(data, str):
         raise TypeError('Strings must be encoded before hashing')
+    if isinstance(data, bytearray):
+        # A copy: the hash keeps its input until the digest, and the bytearray may change.
+        return bytes(data)
     if not isinstance(data, bytes):
         raise TypeError('object supporting the buffer API required')
     return data

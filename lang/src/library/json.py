@@ -20,7 +20,7 @@ def loads(s, *, cls=None, object_hook=None, parse_float=None, parse_int=None,
     if isinstance(s, str):
         if s.startswith('\ufeff'):
             raise JSONDecodeError('Unexpected UTF-8 BOM (decode using utf-8-sig)', s, 0)
-    elif isinstance(s, bytes):
+    elif isinstance(s, (bytes, bytearray)):
         s = s.decode('utf-8')
     else:
         raise TypeError('the JSON object must be str, bytes or bytearray, not ' + type(s).__name__)

@@ -120,10 +120,14 @@ def _pack(items, size, little, native, values):
                 raise error('char format requires a bytes object of length 1')
             chunks[at] = v
         elif c == 's':
+            if isinstance(v, bytearray):
+                v = bytes(v)
             if not isinstance(v, bytes):
                 raise error("argument for 's' must be a bytes object")
             chunks[at] = v[:width] + b'\x00' * (width - len(v[:width]))
         elif c == 'p':
+            if isinstance(v, bytearray):
+                v = bytes(v)
             if not isinstance(v, bytes):
                 raise error("argument for 'p' must be a bytes object")
             if width == 0:

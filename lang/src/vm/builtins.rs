@@ -39,6 +39,7 @@ const TYPES: &[&str] = &[
     "frozenset",
     "bytes",
     "bytearray",
+    "complex",
     "range",
     "object",
     "type",
@@ -625,6 +626,13 @@ impl Vm {
                     },
                     Value::Bool(b) => Ok(Value::Int(b as i64)),
                     Value::Float(f) => Ok(Value::Float(f.abs())),
+                    Value::Ref(r) if let &Object::Complex { re, im } = self.object(r)? => {
+                        let h = re.hypot(im);
+                        if h.is_infinite() && re.is_finite() && im.is_finite() {
+                            return raise("OverflowError", "absolute value too large");
+                        }
+                        Ok(Value::Float(h))
+                    }
                     _ if self.is_big(v) => {
                         let n = self.big_of(v)?.unwrap_or_default();
                         self.int_value(n.abs())
@@ -1183,6 +1191,7 @@ impl Vm {
                 let data = self.bytes_from_args(&args, "bytes")?;
                 self.alloc(Object::Bytes(data))
             }
+            "complex" => self.complex_new(&args),
             "bytearray" => {
                 count(&args, 0, 3)?;
                 let data = self.bytes_from_args(&args, "bytearray")?;
@@ -1630,6 +1639,13 @@ impl Vm {
             && let Some(inner) = self.hashed_as_value_inside(v, class, h)?
         {
             return self.hash_builtin(inner);
+        }
+        // A complex with no imaginary part hashes as its real part (they are equal).
+        if let Value::Ref(r) = v
+            && let &Object::Complex { re, im } = self.object(r)?
+            && im == 0.0
+        {
+            return self.hash_builtin(Value::Float(re));
         }
         if let Some(h) = self.stable_hash(v, 0) {
             return Ok(Value::Int(h));

@@ -65,15 +65,15 @@ impl Vm {
                 if let Some(b) = self.bytes_like(first)? {
                     return Ok(b);
                 }
-                if !self.is_iterable(first)? {
+                let Some(items) = self.iterator_of(first)? else {
                     let t = self.type_name(first)?;
                     return raise(
                         "TypeError",
                         format!("cannot convert '{t}' object to {what}"),
                     );
-                }
+                };
                 let mut out = Vec::new();
-                for item in self.collect_items(first)? {
+                for item in self.collect_items(items)? {
                     match self.byte_of(item) {
                         // bytes() says "bytes must be …", bytearray() "byte must be …".
                         Err(Raise::New("ValueError", _)) if what == "bytes" => {
@@ -126,10 +126,11 @@ impl Vm {
         u8::try_from(n).or_else(|_| raise("ValueError", "byte must be in range(0, 256)"))
     }
 
-    fn is_iterable(&mut self, v: Value) -> Result<bool, Raise> {
+    /// The iterator over `v` (its `__iter__` called once), `None` when it has none.
+    fn iterator_of(&mut self, v: Value) -> Result<Option<Value>, Raise> {
         match self.iter(v) {
-            Ok(_) => Ok(true),
-            Err(Raise::New("TypeError", _)) => Ok(false),
+            Ok(it) => Ok(Some(it)),
+            Err(Raise::New("TypeError", m)) if m.ends_with("object is not iterable") => Ok(None),
             Err(other) => Err(other),
         }
     }
@@ -155,18 +156,22 @@ impl Vm {
                 let v = a.positional[0];
                 let more = match self.bytes_like(v)? {
                     Some(more) => more,
-                    None if !self.is_iterable(v)? => {
-                        let t = self.type_name(v)?;
-                        return raise("TypeError", format!("can't extend bytearray with {t}"));
-                    }
                     None => {
+                        let Some(items) = self.iterator_of(v)? else {
+                            let t = self.type_name(v)?;
+                            return raise("TypeError", format!("can't extend bytearray with {t}"));
+                        };
                         let mut more = Vec::new();
-                        for item in self.collect_items(v)? {
+                        for item in self.collect_items(items)? {
                             more.push(self.byte_of(item)?);
                         }
                         more
                     }
                 };
+                let len = self.bytes_like(receiver)?.map_or(0, |b| b.len());
+                if len + more.len() > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
+                }
                 self.with_bytearray(r, |b| b.extend_from_slice(&more))?;
             }
             "insert" => {
@@ -328,44 +333,27 @@ impl Vm {
         (lo, hi, step): (Value, Value, Value),
         value: Option<Value>,
     ) -> Result<(), Raise> {
-        let len = self.bytes_like(Value::Ref(r))?.map_or(0, |b| b.len());
-        let indices = self.slice_indices(len, lo, hi, step)?;
-        let step = match self.as_index(step)? {
-            Value::Int(n) => n,
-            _ => 1,
-        };
+        // The value first: converting it may run Python (a generator) that changes this
+        // bytearray, and the bounds are taken from what is there after.
         let new = match value {
             None => None,
             Some(v) => Some(self.assigned_bytes(v)?),
         };
-        let start = || match lo {
-            // An empty slice inserts at its clamped start.
-            Value::Int(n) if n < 0 => (n + len as i64).max(0) as usize,
-            Value::Int(n) => (n as usize).min(len),
-            _ => 0,
-        };
+        let len = self.bytes_like(Value::Ref(r))?.map_or(0, |b| b.len());
+        let (i, j, k) = self.slice_bounds(len, lo, hi, step)?;
         match new {
-            None => {
-                let mut drop = vec![false; len];
-                for &i in &indices {
-                    drop[i] = true;
+            Some(new) if k == 1 => {
+                let (from, to) = (i as usize, j.max(i) as usize);
+                if len - (to - from) + new.len() > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
                 }
-                self.with_bytearray(r, |b| {
-                    let mut at = 0;
-                    b.retain(|_| {
-                        at += 1;
-                        !drop[at - 1]
-                    });
-                })
-            }
-            Some(new) if step == 1 => {
-                let from = indices.first().copied().unwrap_or_else(start);
-                let to = from + indices.len();
                 self.with_bytearray(r, |b| {
                     b.splice(from..to, new);
                 })
             }
-            Some(new) => {
+            // An empty value deletes an extended slice, as CPython's bytearray does.
+            Some(new) if !new.is_empty() => {
+                let indices = self.slice_indices(len, lo, hi, step)?;
                 if new.len() != indices.len() {
                     return raise(
                         "ValueError",
@@ -382,6 +370,20 @@ impl Vm {
                     }
                 })
             }
+            _ => {
+                let indices = self.slice_indices(len, lo, hi, step)?;
+                let mut drop = vec![false; len];
+                for &i in &indices {
+                    drop[i] = true;
+                }
+                self.with_bytearray(r, |b| {
+                    let mut at = 0;
+                    b.retain(|_| {
+                        at += 1;
+                        !drop[at - 1]
+                    });
+                })
+            }
         }
     }
 
@@ -392,33 +394,52 @@ impl Vm {
             return Ok(b);
         }
         let is_str = matches!(v, Value::Ref(r) if matches!(self.object(r)?, Object::Str(_)));
-        if is_str || !self.is_iterable(v)? {
+        let items = match is_str {
+            true => None,
+            false => self.iterator_of(v)?,
+        };
+        let Some(items) = items else {
             return raise("TypeError", ONLY);
-        }
+        };
         let mut out = Vec::new();
-        for item in self.collect_items(v)? {
+        for item in self.collect_items(items)? {
             out.push(self.byte_of(item)?);
         }
         Ok(out)
     }
 
-    /// `ba += other` and `ba *= n`: the operator's result moved into `ba`.
+    /// `ba += bytes_like` and `ba *= int` in place; `None` for any other operand (the
+    /// operator then runs the usual way, reflected methods included).
     pub(super) fn bytearray_inplace(
         &mut self,
         op: crate::code::BinOp,
         x: u32,
         b: Value,
-    ) -> Result<Value, Raise> {
-        let Value::Ref(r) = self.binary(op, Value::Ref(x), b)? else {
-            return raise("SystemError", "in-place result");
-        };
-        // The result is new and referenced nowhere else: its bytes are moved, not copied.
-        let result = match self.state.heap.get_mut(r) {
-            Some(Object::ByteArray(items)) => std::mem::take(items),
-            _ => return raise("SystemError", "in-place result"),
-        };
-        self.with_bytearray(x, |b| *b = result)?;
-        Ok(Value::Ref(x))
+    ) -> Result<Option<Value>, Raise> {
+        let len = self.bytes_like(Value::Ref(x))?.map_or(0, |b| b.len());
+        match (op, b) {
+            (crate::code::BinOp::Add, _) => {
+                let Some(more) = self.bytes_like(b)? else {
+                    return Ok(None);
+                };
+                if len + more.len() > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
+                }
+                self.with_bytearray(x, |b| b.extend_from_slice(&more))?;
+            }
+            (crate::code::BinOp::Mul, Value::Int(_) | Value::Bool(_)) => {
+                let n = match b {
+                    Value::Int(n) => n.max(0) as usize,
+                    _ => usize::from(b == Value::Bool(true)),
+                };
+                if len.saturating_mul(n) > crate::heap::BYTES_MAX {
+                    return raise("MemoryError", "");
+                }
+                self.with_bytearray(x, |b| *b = b.repeat(n))?;
+            }
+            _ => return Ok(None),
+        }
+        Ok(Some(Value::Ref(x)))
     }
 }
 

@@ -83,6 +83,8 @@ impl Vm {
                             | "max"
                             | "any"
                             | "all"
+                            | "bytes"
+                            | "bytearray"
                     )
                     && (args.len() == 1 || name == "sum")
                     // A mapping is read through `keys()` (`update_pairs`), not iterated.

@@ -37,7 +37,6 @@ pub enum Data {
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
-    ByteArray(Vec<u8>),
     List(Vec<Data>),
     Tuple(Vec<Data>),
     Dict(Vec<(Data, Data)>),
@@ -49,6 +48,9 @@ pub enum Data {
     },
     /// A module-level function, by name (how `spawn(f)` names what to run).
     Function(String),
+    // New variants go last (snapshots hold pending host calls).
+    ByteArray(Vec<u8>),
+    Complex(f64, f64),
 }
 
 /// An exception the embedder raises in the program: a builtin exception name or the name of a
@@ -278,6 +280,7 @@ impl Vm {
                 Some(Object::Str(s)) => Data::Str(s.clone()),
                 Some(Object::Bytes(b)) => Data::Bytes(b.clone()),
                 Some(Object::ByteArray(b)) => Data::ByteArray(b.clone()),
+                Some(&Object::Complex { re, im }) => Data::Complex(re, im),
                 Some(Object::BigInt(b)) => Data::BigInt(
                     Self::big_text(b)
                         .map_err(|_| Error::NotData("int of more than 200,000 digits".into()))?,
@@ -391,6 +394,7 @@ impl Vm {
             Data::Str(s) => Object::Str(s.clone()),
             Data::Bytes(b) => Object::Bytes(b.clone()),
             Data::ByteArray(b) => Object::ByteArray(b.clone()),
+            &Data::Complex(re, im) => Object::Complex { re, im },
             Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for i in items {

@@ -117,6 +117,7 @@ pub(super) const METHODS: &[(&str, &[&str])] = &[
     ("bytes", super::bytes_methods::NAMES),
     ("bytearray", super::bytes_methods::NAMES),
     ("bytearray", super::bytearrays::NAMES),
+    ("complex", &["conjugate"]),
     ("iterator", &["__next__", "__iter__"]),
     ("int", &["bit_length", "bit_count", "conjugate", "to_bytes"]),
     (
@@ -210,6 +211,7 @@ impl Vm {
                 Object::Set { frozen: true, .. } => "frozenset",
                 Object::Bytes(_) => "bytes",
                 Object::ByteArray(_) => "bytearray",
+                Object::Complex { .. } => "complex",
                 Object::BigInt(_) => "int",
                 Object::Slice { .. } => "slice",
                 Object::Iter(_) => "iterator",
@@ -254,6 +256,13 @@ impl Vm {
             "set" | "frozenset" => self.set_method(receiver, &mut a),
             "bytes" => self.bytes_method(receiver, &mut a),
             "bytearray" => self.bytearray_method(receiver, &mut a),
+            "complex" if name == "conjugate" => {
+                a.exactly(0)?;
+                match self.complex_parts(receiver)? {
+                    Some((re, im)) => self.complex_value(re, -im),
+                    None => raise("SystemError", "not a complex"),
+                }
+            }
             "int" => self.int_method(receiver, &mut a),
             "float" => self.float_method(receiver, &mut a),
             "iterator" => {

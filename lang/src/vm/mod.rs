@@ -13,6 +13,7 @@ mod bytearrays;
 mod bytes_methods;
 mod calls;
 mod choose;
+mod complexes;
 mod digests;
 mod dunders;
 mod host;
@@ -415,7 +416,6 @@ const UNSUPPORTED_BUILTINS: &[&str] = &[
     "compile",
     "__import__",
     "memoryview",
-    "complex",
     "breakpoint",
     "help",
 ];
@@ -615,6 +615,7 @@ const BUILTINS: &[&str] = &[
     "bytearray_iterator",
     "bytes.maketrans",
     "bytearray.maketrans",
+    "complex",
     // New builtins go last: a snapshot holds builtins by index.
 ];
 
@@ -1481,6 +1482,7 @@ impl Vm {
                         let b = b.clone();
                         self.alloc(Object::Bytes(b))?
                     }
+                    Some(&Const::Complex(im)) => self.complex_value(0.0, im)?,
                     None => return raise("SystemError", "constant out of range"),
                 };
                 if let Value::Ref(r) = value {
@@ -1595,8 +1597,8 @@ impl Vm {
                 } else if matches!(op, BinOp::Add | BinOp::Mul)
                     && let Value::Ref(r) = a
                     && matches!(self.object(r)?, Object::ByteArray(_))
+                    && let Some(r) = self.bytearray_inplace(op, r, b)?
                 {
-                    let r = self.bytearray_inplace(op, r, b)?;
                     self.push(r)?;
                 } else if op == BinOp::Add
                     && let Value::Ref(r) = a
@@ -1653,6 +1655,9 @@ impl Vm {
                     }
                     Value::Bool(b) => Value::Int(-(b as i64)),
                     Value::Float(f) => Value::Float(-f),
+                    Value::Ref(r) if let &Object::Complex { re, im } = self.object(r)? => {
+                        self.complex_value(-re, -im)?
+                    }
                     other => {
                         let t = self.type_name(other)?;
                         return raise("TypeError", format!("bad operand type for unary -: '{t}'"));
@@ -1975,7 +1980,7 @@ impl Vm {
                     let r = match v {
                         Value::Bool(b) => Value::Int(b as i64),
                         Value::Int(_) | Value::Float(_) => v,
-                        _ if self.is_big(v) => v,
+                        _ if self.is_big(v) || self.is_complex(v) => v,
                         _ => {
                             let t = self.type_name(v)?;
                             return raise(

@@ -199,6 +199,15 @@ impl Vm {
                 _ => false,
             };
             if !ok {
+                if let Value::Builtin(id) = b
+                    && let Some(&t) = super::BUILTINS.get(id as usize)
+                    && super::builtins::is_type_name(t)
+                {
+                    return raise(
+                        "NotSupported",
+                        format!("subclasses of '{t}' are not in the subset"),
+                    );
+                }
                 let t = self.type_name(b)?;
                 return raise(
                     "NotSupported",
@@ -585,9 +594,10 @@ impl Vm {
                     None => self.builtin_value("object"),
                 },
                 other => self.builtin_value(match other.type_name() {
-                    "str" | "bytes" | "bytearray" | "int" | "list" | "tuple" | "dict" | "set"
-                    | "frozenset" | "range" | "function" | "generator" | "module" | "property"
-                    | "staticmethod" | "classmethod" | "super" | "slice" => other.type_name(),
+                    "str" | "bytes" | "bytearray" | "complex" | "int" | "list" | "tuple"
+                    | "dict" | "set" | "frozenset" | "range" | "function" | "generator"
+                    | "module" | "property" | "staticmethod" | "classmethod" | "super"
+                    | "slice" => other.type_name(),
                     _ => "object",
                 }),
             },
@@ -1201,8 +1211,14 @@ impl Vm {
                 })
                 .map(Some),
             Object::BigInt(_) => self.scalar_attr(obj, name),
+            Object::Complex { .. } if matches!(name, "real" | "imag") => {
+                self.complex_attribute(r, name)
+            }
             // Unhashable builtins: `x.__hash__ is None`, as CPython tells them.
-            Object::List(_) | Object::Dict(_) | Object::Set { frozen: false, .. }
+            Object::List(_)
+            | Object::Dict(_)
+            | Object::Set { frozen: false, .. }
+            | Object::ByteArray(_)
                 if name == "__hash__" =>
             {
                 Ok(Some(Value::None))

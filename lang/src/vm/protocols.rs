@@ -24,6 +24,7 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => !s.is_empty(),
                 Object::Bytes(b) | Object::ByteArray(b) => !b.is_empty(),
+                Object::Complex { re, im } => *re != 0.0 || *im != 0.0,
                 Object::List(v) | Object::Tuple(v) => !v.is_empty(),
                 Object::Dict(d) | Object::Set { items: d, .. } => !d.is_empty(),
                 Object::Range { start, stop, step } => range_len(*start, *stop, *step) > 0,
@@ -126,6 +127,9 @@ impl Vm {
                 return raise("SystemError", "overflow");
             };
             return self.big_binary(op, p, q);
+        }
+        if let Some(r) = self.complex_binary(op, a, b)? {
+            return Ok(r);
         }
         if self.is_big(a) || self.is_big(b) {
             if let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) {
@@ -372,6 +376,9 @@ impl Vm {
                             function: f2,
                         },
                     ) => r1 == r2 && f1 == f2,
+                    (Object::Complex { .. }, _) | (_, Object::Complex { .. }) => {
+                        self.complex_equal(a, b)?
+                    }
                     _ => false,
                 }
             }
@@ -381,8 +388,15 @@ impl Vm {
                         super::ints::cmp_int_float(&b.to_bigint(), f)
                             == Some(std::cmp::Ordering::Equal)
                     }
+                    Object::Complex { .. } => self.complex_equal(a, b)?,
                     _ => false,
                 }
+            }
+            (Value::Ref(x), Value::Int(_) | Value::Bool(_))
+            | (Value::Int(_) | Value::Bool(_), Value::Ref(x))
+                if matches!(self.object(x)?, Object::Complex { .. }) =>
+            {
+                self.complex_equal(a, b)?
             }
             _ => false,
         })
@@ -628,6 +642,11 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => Key::Str(s.clone()),
                 Object::Bytes(b) => Key::Bytes(b.clone()),
+                // With no imaginary part, the key of its real part (`1+0j == 1`).
+                &Object::Complex { re, im } if im == 0.0 => {
+                    self.key_depth(Value::Float(re), depth)?
+                }
+                Object::Complex { re, im } => Key::Complex(re.to_bits(), im.to_bits()),
                 Object::BigInt(b) => Key::Big(Self::big_key(b)),
                 Object::Tuple(items) => {
                     // By index, not by a copy of the items: an item's `__hash__` runs Python,
@@ -1247,7 +1266,16 @@ impl Vm {
             Value::Ref(r) => match self.object(r)? {
                 Object::Str(s) => py_str_repr(s),
                 Object::Bytes(b) => bytes_repr(b),
-                Object::ByteArray(b) => format!("bytearray({})", bytes_repr(b)),
+                Object::ByteArray(b) => {
+                    // CPython's bytearray repr escapes a single quote even between double ones.
+                    let text = bytes_repr(b);
+                    let text = match text.strip_prefix("b\"") {
+                        Some(rest) => format!("b\"{}", rest.replace('\'', "\\'")),
+                        None => text,
+                    };
+                    format!("bytearray({text})")
+                }
+                Object::Complex { re, im } => crate::value::complex_repr(*re, *im),
                 Object::Slice { start, stop, step } => {
                     let parts = many(self, vec![*start, *stop, *step])?;
                     format!("slice({})", parts.join(", "))

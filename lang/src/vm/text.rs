@@ -522,6 +522,9 @@ impl Vm {
             Value::Bool(b) if spec.is_empty() => Ok(if b { "True" } else { "False" }.to_owned()),
             Value::Bool(b) => crate::format::format_int(b as i64, spec),
             Value::Float(f) => crate::format::format_float(f, spec),
+            Value::Ref(r) if let &Object::Complex { re, im } = self.object(r)? => {
+                Self::complex_format(re, im, spec)
+            }
             other => {
                 let text = self.str_of(other)?;
                 match other {

@@ -52,6 +52,7 @@ const HOST: u8 = 12;
 const FUNCTION: u8 = 13;
 const REFERENCE: u8 = 14;
 const BYTEARRAY: u8 = 15;
+const COMPLEX: u8 = 16;
 
 pub fn encode(d: &Data) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
@@ -122,6 +123,11 @@ fn put(d: &Data, out: &mut Vec<u8>, depth: usize) -> Result<(), Error> {
         Data::ByteArray(b) => {
             out.push(BYTEARRAY);
             put_text(b, out);
+        }
+        Data::Complex(re, im) => {
+            out.push(COMPLEX);
+            out.extend_from_slice(&re.to_le_bytes());
+            out.extend_from_slice(&im.to_le_bytes());
         }
         Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
             out.push(match d {
@@ -227,6 +233,10 @@ impl Reader<'_> {
                 let n = self.len()?;
                 Data::ByteArray(self.take(n)?.to_vec())
             }
+            COMPLEX => {
+                let re = f64::from_le_bytes(self.eight()?);
+                Data::Complex(re, f64::from_le_bytes(self.eight()?))
+            }
             tag @ (LIST | TUPLE | SET) => {
                 let n = self.count()?;
                 let mut items = Vec::with_capacity(n);
@@ -285,6 +295,7 @@ mod tests {
                 },
             ),
             (Data::Int(1), Data::ByteArray(vec![1, 254])),
+            (Data::Int(2), Data::Complex(1.5, -2.0)),
             (Data::Str("f".into()), Data::Function("work".into())),
         ])
     }

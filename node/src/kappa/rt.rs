@@ -603,6 +603,7 @@ fn write_json(d: &Data, out: &mut String) {
         Data::Float(_) => out.push_str("null"),
         Data::Str(s) => json_string(s, out),
         Data::Bytes(b) | Data::ByteArray(b) => json_string(&String::from_utf8_lossy(b), out),
+        Data::Complex(re, im) => json_string(&sl_lang::value::complex_repr(*re, *im), out),
         Data::List(items) | Data::Tuple(items) | Data::Set(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
