@@ -17,8 +17,11 @@ struct Spec {
     kind: Option<char>,
 }
 
-/// The most characters a format spec's width or precision may ask for.
+/// The most characters a format spec's width may ask for.
 const WIDTH_MAX: usize = 1 << 20;
+/// The largest precision: Rust's float formatting panics beyond `u16::MAX` digits (CPython
+/// goes further; a larger one is a ValueError here, not a crash).
+const PRECISION_MAX: usize = u16::MAX as usize;
 
 fn parse(spec: &str) -> Result<Spec, String> {
     let chars: Vec<char> = spec.chars().collect();
@@ -88,7 +91,7 @@ fn parse(spec: &str) -> Result<Spec, String> {
     if i != chars.len() {
         return Err("Invalid format specifier".into());
     }
-    if s.width > WIDTH_MAX || s.precision.is_some_and(|p| p > WIDTH_MAX) {
+    if s.width > WIDTH_MAX || s.precision.is_some_and(|p| p > PRECISION_MAX) {
         return Err("Too many decimal digits in format string".into());
     }
     Ok(s)

@@ -365,3 +365,21 @@ fn hostile_nesting_is_a_compile_error_not_a_crash() {
         .join()
         .unwrap();
 }
+
+/// Slice assignment collects its value before it reads the bounds: a generator that empties
+/// the list or bytearray it is assigned into is a ValueError for an extended slice (CPython
+/// 3.11 crashes on the list case), never a panic, and a plain slice lands at clamped bounds.
+#[test]
+fn slice_assignment_from_a_generator_changing_the_target_never_panics() {
+    for target in ["list(range(6))", "bytearray(b'abcdef')"] {
+        let source = format!(
+            "t = {target}\ndef g():\n    t.clear()\n    yield from [1, 2, 3]\n\
+             try:\n    t[::2] = g()\nexcept ValueError as e:\n    print('ValueError', len(t))\n\
+             t = {target}\nt[2:6] = g()\nprint(list(t))\n"
+        );
+        let module = compile("job.py", &source).expect("compiles");
+        let mut vm = Vm::new(module);
+        assert_eq!(vm.run(u64::MAX), Outcome::Finished, "{target}");
+        assert_eq!(vm.take_output(), "ValueError 0\n[1, 2, 3]\n", "{target}");
+    }
+}

@@ -13,6 +13,7 @@ infj = complex(0.0, math.inf)
 nanj = complex(0.0, math.nan)
 
 _LARGE = 1.7976931348623157e308 / 4.0
+_MIN_NORMAL = 2.2250738585072014e-308
 _LOG_LARGE = 709.0895657128241
 
 
@@ -44,22 +45,37 @@ def sqrt(z):
     z = _c(z)
     if z.real == 0.0 and z.imag == 0.0:
         return complex(0.0, z.imag)
-    ax = abs(z.real) / 8.0
+    ax = abs(z.real)
     ay = abs(z.imag)
-    s = 2.0 * math.sqrt(ax + math.hypot(ax, ay / 8.0))
+    if ax < _MIN_NORMAL and ay < _MIN_NORMAL:
+        # Subnormal parts: scaled up first, as CPython does.
+        ax = math.ldexp(ax, 53)
+        s = math.ldexp(math.sqrt(ax + math.hypot(ax, math.ldexp(ay, 53))), -27)
+    else:
+        ax /= 8.0
+        s = 2.0 * math.sqrt(ax + math.hypot(ax, ay / 8.0))
     d = ay / (2.0 * s)
     if z.real >= 0.0:
         return complex(s, math.copysign(d, z.imag))
     return complex(d, math.copysign(s, z.imag))
 
 
+def _finite(z, r):
+    # A finite argument with an infinite result overflowed.
+    if isfinite(z) and not isfinite(r):
+        raise OverflowError('math range error')
+    return r
+
+
 def exp(z):
     z = _c(z)
     if z.real > _LOG_LARGE:
         l = math.exp(z.real - 1.0)
-        return complex(l * math.cos(z.imag) * math.e, l * math.sin(z.imag) * math.e)
-    l = math.exp(z.real)
-    return complex(l * math.cos(z.imag), l * math.sin(z.imag))
+        r = complex(l * math.cos(z.imag) * math.e, l * math.sin(z.imag) * math.e)
+    else:
+        l = math.exp(z.real)
+        r = complex(l * math.cos(z.imag), l * math.sin(z.imag))
+    return _finite(z, r)
 
 
 def _log(z):
@@ -83,7 +99,10 @@ def _log(z):
 def log(z, base=None):
     r = _log(_c(z))
     if base is not None:
-        r = r / _log(_c(base))
+        b = _log(_c(base))
+        if b == 0:
+            raise ValueError('math domain error')
+        r = r / b
     return r
 
 

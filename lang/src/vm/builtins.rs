@@ -1629,7 +1629,7 @@ impl Vm {
         }
     }
 
-    fn hash_builtin(&mut self, v: Value) -> Result<Value, Raise> {
+    pub(super) fn hash_builtin(&mut self, v: Value) -> Result<Value, Raise> {
         // A builtin subclass's instance hashing as its base does: its value's hash, as the
         // dict key it makes is its value's.
         if let Value::Ref(r) = v
@@ -1640,12 +1640,10 @@ impl Vm {
         {
             return self.hash_builtin(inner);
         }
-        // A complex with no imaginary part hashes as its real part (they are equal).
         if let Value::Ref(r) = v
             && let &Object::Complex { re, im } = self.object(r)?
-            && im == 0.0
         {
-            return self.hash_builtin(Value::Float(re));
+            return Ok(Value::Int(self.complex_hash(re, im)?));
         }
         if let Some(h) = self.stable_hash(v, 0) {
             return Ok(Value::Int(h));

@@ -17,6 +17,15 @@ const POW_BY_SQUARING_MAX: f64 = 100.0;
 impl Vm {
     /// A number's real and imaginary parts; `None` for what is not a number.
     pub(super) fn complex_parts(&self, v: Value) -> Result<Option<(f64, f64)>, Raise> {
+        // A builtin subclass's instance (a float subclass) stands for the number inside.
+        if let Value::Ref(r) = v
+            && matches!(self.object(r)?, Object::Instance { .. })
+        {
+            return match self.value_inside(v)? {
+                Some(inner) => self.complex_parts(inner),
+                None => Ok(None),
+            };
+        }
         Ok(Some(match v {
             Value::Bool(b) => (b as i64 as f64, 0.0),
             Value::Int(n) => (n as f64, 0.0),
@@ -33,12 +42,32 @@ impl Vm {
         }))
     }
 
-    /// `a == b` where one is a complex: equal parts (a non-number is never equal).
-    pub(super) fn complex_equal(&self, a: Value, b: Value) -> Result<bool, Raise> {
-        Ok(match (self.complex_parts(a)?, self.complex_parts(b)?) {
-            (Some(p), Some(q)) => p == q,
-            _ => false,
-        })
+    /// `a == b` where one is a complex: equal parts; against a real number, no imaginary part
+    /// and a real part equal to it exactly (a big int is not rounded to a float first).
+    pub(super) fn complex_equal(&mut self, a: Value, b: Value) -> Result<bool, Raise> {
+        let (z, other) = if self.is_complex(a) { (a, b) } else { (b, a) };
+        let Some((re, im)) = self.complex_parts(z)? else {
+            return Ok(false);
+        };
+        if self.is_complex(other) {
+            return Ok(self.complex_parts(other)? == Some((re, im)));
+        }
+        if im != 0.0 || self.complex_parts(other)?.is_none() {
+            return Ok(false);
+        }
+        self.equal(Value::Float(re), other)
+    }
+
+    /// CPython's `hash(z)`: `hash(re) + 1000003 * hash(im)`, wrapping.
+    pub(super) fn complex_hash(&mut self, re: f64, im: f64) -> Result<i64, Raise> {
+        let part = |vm: &mut Self, f: f64| -> Result<i64, Raise> {
+            match vm.hash_builtin(Value::Float(f))? {
+                Value::Int(h) => Ok(h),
+                _ => Ok(0),
+            }
+        };
+        let h = part(self, re)?.wrapping_add(part(self, im)?.wrapping_mul(1_000_003));
+        Ok(if h == -1 { -2 } else { h })
     }
 
     pub(super) fn is_complex(&self, v: Value) -> bool {
@@ -85,6 +114,16 @@ impl Vm {
             }
             _ => return Ok(None),
         };
+        self.complex_value(re, im).map(Some)
+    }
+
+    /// `x ** y` of real numbers that has no real value (a negative base, a fractional
+    /// exponent): a complex, as CPython's `float.__pow__` gives.
+    pub(super) fn real_power_as_complex(&mut self, x: f64, y: f64) -> Result<Option<Value>, Raise> {
+        if !(x < 0.0 && y.is_finite() && y.fract() != 0.0) {
+            return Ok(None);
+        }
+        let (re, im) = power((x, 0.0), (y, 0.0))?;
         self.complex_value(re, im).map(Some)
     }
 

@@ -3093,6 +3093,11 @@ fn arith(op: BinOp, x: Num, y: Num) -> Result<Option<Value>, Raise> {
         };
     }
     let (a, b) = (x.float(), y.float());
+    // No real value (a negative base, a fractional exponent): a complex, made where the heap is
+    // (`Vm::binary`).
+    if op == BinOp::Pow && a < 0.0 && b.is_finite() && b.fract() != 0.0 {
+        return Ok(None);
+    }
     Ok(Some(Value::Float(match op {
         BinOp::Add => a + b,
         BinOp::Sub => a - b,

@@ -276,8 +276,8 @@ impl Vm {
                 format!("'{t}' object does not support item assignment"),
             );
         };
-        let len = match self.object(r)? {
-            Object::List(items) => items.len(),
+        match self.object(r)? {
+            Object::List(_) => {}
             Object::ByteArray(_) => return self.store_bytearray_slice(r, (lo, hi, step), value),
             other => {
                 let t = other.type_name().to_owned();
@@ -286,16 +286,21 @@ impl Vm {
                     format!("'{t}' object does not support item assignment"),
                 );
             }
-        };
-        let indices = self.slice_indices(len, lo, hi, step)?;
-        let step = match step {
-            Value::None => 1,
-            Value::Int(n) => n,
-            _ => 1,
-        };
+        }
+        // The new items first: collecting them may run Python (a generator) that changes the
+        // list, and the bounds are taken from what is there after.
         let new_items = match value {
             Some(v) => Some(self.collect_items(v)?),
             None => None,
+        };
+        let len = match self.object(r)? {
+            Object::List(items) => items.len(),
+            _ => return raise("SystemError", "not a list"),
+        };
+        let (i, j, k) = self.slice_bounds(len, lo, hi, step)?;
+        let indices = match (&new_items, k) {
+            (Some(_), 1) => Vec::new(),
+            _ => self.slice_indices(len, lo, hi, step)?,
         };
         let Some(Object::List(items)) = self.state.heap.get_mut(r) else {
             return raise("SystemError", "not a list");
@@ -308,17 +313,9 @@ impl Vm {
                     items.remove(i);
                 }
             }
-            Some(new) if step == 1 => {
-                let start = indices.first().copied().unwrap_or_else(|| {
-                    // An empty slice inserts at its clamped start.
-                    match lo {
-                        Value::Int(n) if n < 0 => (n + len as i64).max(0) as usize,
-                        Value::Int(n) => (n as usize).min(len),
-                        _ => 0,
-                    }
-                });
-                let end = start + indices.len();
-                items.splice(start..end, new);
+            Some(new) if k == 1 => {
+                let (from, to) = (i as usize, j.max(i) as usize);
+                items.splice(from..to, new);
             }
             Some(new) => {
                 if new.len() != indices.len() {

@@ -122,6 +122,11 @@ impl Vm {
             if let Some(v) = arith(op, x, y)? {
                 return Ok(v);
             }
+            if op == BinOp::Pow
+                && let Some(v) = self.real_power_as_complex(x.float(), y.float())?
+            {
+                return Ok(v);
+            }
             // A 64-bit result overflowed: redo it in arbitrary precision.
             let (Some(p), Some(q)) = (self.big_of(a)?, self.big_of(b)?) else {
                 return raise("SystemError", "overflow");
@@ -646,7 +651,10 @@ impl Vm {
                 &Object::Complex { re, im } if im == 0.0 => {
                     self.key_depth(Value::Float(re), depth)?
                 }
-                Object::Complex { re, im } => Key::Complex(re.to_bits(), im.to_bits()),
+                // `+ 0.0` makes -0.0 the same key as 0.0 (they are equal).
+                Object::Complex { re, im } => {
+                    Key::Complex((re + 0.0).to_bits(), (im + 0.0).to_bits())
+                }
                 Object::BigInt(b) => Key::Big(Self::big_key(b)),
                 Object::Tuple(items) => {
                     // By index, not by a copy of the items: an item's `__hash__` runs Python,
