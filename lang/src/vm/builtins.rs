@@ -365,6 +365,49 @@ impl Vm {
             }
             args.push(base);
         }
+        // `str(b, encoding=…, errors=…)`, `bytes(s, encoding=…)`, `bytearray(…)`: the keywords
+        // become the positions they stand for.
+        if matches!(name, "str" | "bytes" | "bytearray")
+            && kwargs.iter().any(|(k, _)| k == "encoding" || k == "errors")
+        {
+            let mut take = |key: &str| -> Option<Value> {
+                let at = kwargs.iter().position(|(k, _)| k == key)?;
+                Some(kwargs.remove(at).1)
+            };
+            let (encoding, errors) = (take("encoding"), take("errors"));
+            for (key, given, at) in [("encoding", encoding, 2), ("errors", errors, 3)] {
+                if given.is_some() && args.len() >= at {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "argument for {name}() given by name ('{key}') and position ({at})"
+                        ),
+                    );
+                }
+            }
+            if args.is_empty() {
+                // CPython: `str(encoding=…)` is '', `bytes(encoding=…)` has no str to encode.
+                if name == "str" {
+                    return self.str_value(String::new());
+                }
+                let what = if encoding.is_some() {
+                    "encoding"
+                } else {
+                    "errors"
+                };
+                return raise("TypeError", format!("{what} without a string argument"));
+            }
+            if let Some(e) = encoding {
+                args.push(e);
+            }
+            if let Some(e) = errors {
+                if args.len() < 2 {
+                    let utf8 = self.str_value("utf-8".to_owned())?;
+                    args.push(utf8);
+                }
+                args.push(e);
+            }
+        }
         // Output is written as it is printed: `flush` has nothing to do. `file=` is any object
         // with a `write` method (`sys.stderr`, an `io.StringIO`); None means stdout.
         let mut file = None;
