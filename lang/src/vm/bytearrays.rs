@@ -182,7 +182,7 @@ impl Vm {
                         more
                     }
                 };
-                let len = self.bytes_like(receiver)?.map_or(0, |b| b.len());
+                let len = self.bytearray_len(r)?;
                 if len + more.len() > crate::heap::BYTES_MAX {
                     return raise("MemoryError", "");
                 }
@@ -285,6 +285,14 @@ impl Vm {
         Ok(())
     }
 
+    /// A bytearray's length, read in place (not through a copy of its bytes).
+    fn bytearray_len(&self, r: u32) -> Result<usize, Raise> {
+        match self.object(r)? {
+            Object::ByteArray(b) => Ok(b.len()),
+            _ => raise("SystemError", "not a bytearray"),
+        }
+    }
+
     fn with_bytearray<T>(&mut self, r: u32, f: impl FnOnce(&mut Vec<u8>) -> T) -> Result<T, Raise> {
         match self.state.heap.get_mut(r) {
             Some(Object::ByteArray(b)) => {
@@ -308,7 +316,7 @@ impl Vm {
     ) -> Result<(), Raise> {
         let index = self.bytearray_index(index)?;
         let byte = self.byte_of(value)?;
-        let len = self.bytes_like(Value::Ref(r))?.map_or(0, |b| b.len());
+        let len = self.bytearray_len(r)?;
         let i = Self::index(len, Value::Int(index), "bytearray")?;
         self.with_bytearray(r, |b| b[i] = byte)
     }
@@ -316,7 +324,7 @@ impl Vm {
     /// `del ba[index]`.
     pub(super) fn delete_bytearray_item(&mut self, r: u32, index: Value) -> Result<(), Raise> {
         let index = self.bytearray_index(index)?;
-        let len = self.bytes_like(Value::Ref(r))?.map_or(0, |b| b.len());
+        let len = self.bytearray_len(r)?;
         let i = Self::index(len, Value::Int(index), "bytearray")?;
         self.with_bytearray(r, |b| {
             b.remove(i);
@@ -353,7 +361,7 @@ impl Vm {
             None => None,
             Some(v) => Some(self.assigned_bytes(v)?),
         };
-        let len = self.bytes_like(Value::Ref(r))?.map_or(0, |b| b.len());
+        let len = self.bytearray_len(r)?;
         let (i, j, k) = self.slice_bounds(len, lo, hi, step)?;
         match new {
             Some(new) if k == 1 => {
@@ -430,7 +438,7 @@ impl Vm {
         x: u32,
         b: Value,
     ) -> Result<Option<Value>, Raise> {
-        let len = self.bytes_like(Value::Ref(x))?.map_or(0, |b| b.len());
+        let len = self.bytearray_len(x)?;
         match (op, b) {
             (crate::code::BinOp::Add, _) => {
                 let Some(more) = self.bytes_like(b)? else {
