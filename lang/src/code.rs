@@ -221,6 +221,52 @@ pub enum Instr {
     /// the sub-patterns match (named by `__match_args__`, then `names`), or by None when the
     /// subject is not an instance of the class or lacks one of them.
     MatchClass(u32),
+    /// Superinstructions (see `compile::fusion`). The compiler writes one over the first
+    /// instruction of the run it stands for and leaves the whole run in place behind it: the
+    /// in-frame loop runs the run at once when its operands are plain numbers and jumps past
+    /// it; anything else (and a jump into the run) runs the instructions one by one, starting
+    /// with the one this replaced ([`Instr::unfused`]). So program counters, tracebacks and
+    /// snapshots see the same positions as without them.
+    ///
+    /// `LoadLocal(a) | LoadConst(a); LoadLocal(b) | LoadConst(b); Binary(op) |
+    /// InplaceBinary(op)`, then `StoreLocal(store)` when `stores`.
+    FusedBinary {
+        a: u32,
+        b: u32,
+        store: u32,
+        op: BinOp,
+        a_const: bool,
+        b_const: bool,
+        stores: bool,
+    },
+    /// `LoadLocal(a) | LoadConst(a); LoadLocal(b) | LoadConst(b); Compare(op);
+    /// PopJumpIfFalse(target)`, or `PopJumpIfTrue(target)` when `jump_if`.
+    FusedCompareJump {
+        a: u32,
+        b: u32,
+        target: u32,
+        op: CmpOp,
+        a_const: bool,
+        b_const: bool,
+        jump_if: bool,
+    },
+}
+
+impl Instr {
+    /// The instruction a superinstruction was written over (itself for any other): what runs
+    /// when the superinstruction's operands are not the ones it handles.
+    pub fn unfused(self) -> Instr {
+        match self {
+            Instr::FusedBinary { a, a_const, .. } | Instr::FusedCompareJump { a, a_const, .. } => {
+                if a_const {
+                    Instr::LoadConst(a)
+                } else {
+                    Instr::LoadLocal(a)
+                }
+            }
+            other => other,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]

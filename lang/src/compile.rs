@@ -13,6 +13,7 @@ use rustpython_parser::{Mode, parse};
 use crate::code::{BinOp, CmpOp, Code, Const, Instr, Module};
 
 mod folding;
+mod fusion;
 mod patterns;
 pub(crate) use patterns::visit as visit_pattern;
 
@@ -264,6 +265,10 @@ fn compile_here(file: &str, source: &str) -> Result<Module, Error> {
     state.module.codes[0] = body.finish("<module>", 0);
     // The main module's `__doc__`.
     state.module.codes[0].doc = crate::annotations::docstring(&module.body).map(str::to_owned);
+    let Module { codes, consts, .. } = &mut state.module;
+    for code in codes {
+        fusion::fuse(&mut code.instrs, consts);
+    }
     Ok(state.module)
 }
 

@@ -226,46 +226,82 @@ pub(super) fn burst(
                     None => false,
                 },
                 Instr::Binary(op) | Instr::InplaceBinary(op) if n >= 2 => {
-                    let nums = match (stack[n - 2], stack[n - 1]) {
-                        (Value::Int(x), Value::Int(y)) => Some((Num::Int(x), Num::Int(y))),
-                        (Value::Float(x), Value::Float(y)) => Some((Num::Float(x), Num::Float(y))),
-                        (Value::Int(x), Value::Float(y)) => Some((Num::Int(x), Num::Float(y))),
-                        (Value::Float(x), Value::Int(y)) => Some((Num::Float(x), Num::Int(y))),
-                        _ => None,
-                    };
-                    match nums.map(|(x, y)| arith(op, x, y)) {
-                        Some(Ok(Some(r))) => {
+                    match numeric_binary(op, stack[n - 2], stack[n - 1]) {
+                        Some(r) => {
                             stack.truncate(n - 2);
                             stack.push(r);
                             true
                         }
-                        _ => false,
+                        None => false,
                     }
                 }
                 Instr::Compare(
                     op @ (CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
-                ) if n >= 2 => {
-                    let ord = match (stack[n - 2], stack[n - 1]) {
-                        (Value::Int(x), Value::Int(y)) => Some(x.partial_cmp(&y)),
-                        (Value::Float(x), Value::Float(y)) => Some(x.partial_cmp(&y)),
-                        (Value::Int(x), Value::Float(y)) => Some(super::ints::cmp_i64_float(x, y)),
-                        (Value::Float(x), Value::Int(y)) => {
-                            Some(super::ints::cmp_i64_float(y, x).map(|o| o.reverse()))
-                        }
-                        _ => None,
-                    };
-                    match ord {
-                        Some(ord) => {
-                            let r = match op {
-                                CmpOp::Eq => ord == Some(std::cmp::Ordering::Equal),
-                                CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
-                                _ => cmp_holds(op, ord),
-                            };
-                            stack.truncate(n - 2);
-                            stack.push(Value::Bool(r));
-                            true
-                        }
-                        None => false,
+                ) if n >= 2 => match numeric_compare(op, stack[n - 2], stack[n - 1]) {
+                    Some(r) => {
+                        stack.truncate(n - 2);
+                        stack.push(Value::Bool(r));
+                        true
+                    }
+                    None => false,
+                },
+                // Superinstructions: the whole run, or (`false`) its first instruction the
+                // general way and the rest one by one.
+                Instr::FusedBinary {
+                    a,
+                    b,
+                    store,
+                    op,
+                    a_const,
+                    b_const,
+                    stores,
+                } => {
+                    let x = fused_operand(consts, &frame.locals, a, a_const);
+                    let y = fused_operand(consts, &frame.locals, b, b_const);
+                    match (x, y) {
+                        (Some(x), Some(y)) => match numeric_binary(op, x, y) {
+                            Some(r) if stores => match frame.locals.get_mut(store as usize) {
+                                Some(slot) => {
+                                    *slot = Some(r);
+                                    frame.pc += 3;
+                                    true
+                                }
+                                None => false,
+                            },
+                            Some(r) if room => {
+                                stack.push(r);
+                                frame.pc += 2;
+                                true
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+                }
+                Instr::FusedCompareJump {
+                    a,
+                    b,
+                    target,
+                    op,
+                    a_const,
+                    b_const,
+                    jump_if,
+                } => {
+                    let x = fused_operand(consts, &frame.locals, a, a_const);
+                    let y = fused_operand(consts, &frame.locals, b, b_const);
+                    match (x, y) {
+                        (Some(x), Some(y)) => match numeric_compare(op, x, y) {
+                            Some(holds) => {
+                                if holds == jump_if {
+                                    frame.pc = target;
+                                } else {
+                                    frame.pc += 3;
+                                }
+                                true
+                            }
+                            None => false,
+                        },
+                        _ => false,
                     }
                 }
                 Instr::BuildTuple(k) | Instr::BuildList(k) if k as usize <= n => {
@@ -924,6 +960,56 @@ fn plain_callee(
             }
         }
         _ => None,
+    }
+}
+
+/// `x op y` for two ints or floats, when it has a plain number for a value (not a big int,
+/// not an error).
+#[inline(always)]
+fn numeric_binary(op: crate::code::BinOp, x: Value, y: Value) -> Option<Value> {
+    let (x, y) = match (x, y) {
+        (Value::Int(x), Value::Int(y)) => (Num::Int(x), Num::Int(y)),
+        (Value::Float(x), Value::Float(y)) => (Num::Float(x), Num::Float(y)),
+        (Value::Int(x), Value::Float(y)) => (Num::Int(x), Num::Float(y)),
+        (Value::Float(x), Value::Int(y)) => (Num::Float(x), Num::Int(y)),
+        _ => return None,
+    };
+    arith(op, x, y).ok().flatten()
+}
+
+/// `x op y` for two ints or floats and an ordering or (in)equality.
+#[inline(always)]
+fn numeric_compare(op: CmpOp, x: Value, y: Value) -> Option<bool> {
+    let ord = match (x, y) {
+        (Value::Int(x), Value::Int(y)) => x.partial_cmp(&y),
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(&y),
+        (Value::Int(x), Value::Float(y)) => super::ints::cmp_i64_float(x, y),
+        (Value::Float(x), Value::Int(y)) => super::ints::cmp_i64_float(y, x).map(|o| o.reverse()),
+        _ => return None,
+    };
+    Some(match op {
+        CmpOp::Eq => ord == Some(std::cmp::Ordering::Equal),
+        CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
+        _ => cmp_holds(op, ord),
+    })
+}
+
+/// A superinstruction's operand: a bound local, or an int or float constant.
+#[inline(always)]
+fn fused_operand(
+    consts: &[Const],
+    locals: &[Option<Value>],
+    i: u32,
+    constant: bool,
+) -> Option<Value> {
+    if constant {
+        match consts.get(i as usize)? {
+            Const::Int(n) => Some(Value::Int(*n)),
+            Const::Float(f) => Some(Value::Float(*f)),
+            _ => None,
+        }
+    } else {
+        *locals.get(i as usize)?
     }
 }
 

@@ -1881,6 +1881,10 @@ impl Vm {
                 };
                 self.push(result)?;
             }
+            // The in-frame loop did not take the run: its first instruction, then the rest.
+            Instr::FusedBinary { .. } | Instr::FusedCompareJump { .. } => {
+                return self.execute(instr.unfused());
+            }
             Instr::MatchClass(positional) => {
                 let names = self.pop()?;
                 let class = self.pop()?;

@@ -1,0 +1,112 @@
+# Runs the compiler fuses into one instruction (local/constant operands, an operator, a store
+# or a conditional jump), fed operands the fused path does not take: each must give what the
+# instructions one by one give.
+def mixed(a, b):
+    c = a + b
+    d = a * 2
+    if a < b:
+        return c, d, 'lt'
+    return c, d, 'ge'
+
+print(mixed(1, 2))
+print(mixed(1.5, 2))
+print(mixed(2, 1.25))
+print(mixed('x', 'y'))
+print(mixed([1], [2]))
+print(mixed((1,), (0,)))
+print(mixed(2 ** 62, 2 ** 62))
+print(mixed(10 ** 30, 1))
+print(mixed(True, False))
+
+class N:
+    def __init__(self, v):
+        self.v = v
+    def __add__(self, o):
+        return N(self.v + (o.v if isinstance(o, N) else o))
+    def __mul__(self, k):
+        return N(self.v * k)
+    def __lt__(self, o):
+        return self.v < o.v
+    def __repr__(self):
+        return f'N({self.v})'
+
+print(mixed(N(3), N(4)))
+
+def countdown(n):
+    total = 0
+    while n > 0:
+        total += n
+        n -= 1
+    return total
+
+print(countdown(10), countdown(0), countdown(-3), countdown(10.5))
+
+def grow(x):
+    # Past 64 bits halfway through the loop.
+    for _ in range(70):
+        x = x * 2
+    return x
+
+print(grow(1), grow(1.0), grow(-3))
+
+def div(a, b):
+    q = a / b
+    return q
+
+for args in ((7, 2), (7.0, 0.5), (1, 0), (1.0, 0)):
+    try:
+        print(div(*args))
+    except ZeroDivisionError as e:
+        print('ZeroDivisionError:', e)
+
+def middle(c, a, b):
+    # The else branch's run is fused; the if branch jumps into its middle.
+    return (a if c else b) + 1
+
+print(middle(True, 10, 20), middle(False, 10, 20), middle(0, 'a', 5))
+
+def unbound(flag):
+    if flag:
+        y = 1
+    z = y + 1
+    return z
+
+print(unbound(True))
+try:
+    unbound(False)
+except UnboundLocalError as e:
+    print('UnboundLocalError:', e)
+
+def compare_all(a, b):
+    out = []
+    if a == b: out.append('eq')
+    if a != b: out.append('ne')
+    if a <= b: out.append('le')
+    if a >= b: out.append('ge')
+    if not (a > b): out.append('not gt')
+    return out
+
+print(compare_all(1, 1), compare_all(1, 1.0), compare_all(float('nan'), 1))
+print(compare_all(2 ** 63 - 1, float(2 ** 63)), compare_all(-0.0, 0))
+print(compare_all('a', 'b'), compare_all((1, 2), (1, 3)))
+try:
+    compare_all(1, 'a')
+except TypeError as e:
+    print('TypeError:', e)
+
+def shifts(a, b):
+    return a << b, a >> b, a & b, a | b, a ^ b, a % b, a // b, a ** b
+
+print(shifts(5, 3), shifts(-5, 3), shifts(1, 63))
+try:
+    shifts(1, -1)
+except ValueError as e:
+    print('ValueError:', e)
+
+def traceback_line(a, b):
+    s = 0
+    s = (a
+         + b)
+    return s
+
+traceback_line(1, 'x')
