@@ -250,6 +250,16 @@ pub enum Instr {
         b_const: bool,
         jump_if: bool,
     },
+    /// `ForIter(target); StoreLocal(local)`: a `for` loop's step into a plain local.
+    FusedForStore {
+        target: u32,
+        local: u32,
+    },
+    /// `LoadLocal(local); LoadAttr(name)`: `self.x`.
+    FusedLocalAttr {
+        local: u32,
+        name: u32,
+    },
 }
 
 impl Instr {
@@ -264,6 +274,8 @@ impl Instr {
                     Instr::LoadLocal(a)
                 }
             }
+            Instr::FusedForStore { target, .. } => Instr::ForIter(target),
+            Instr::FusedLocalAttr { local, .. } => Instr::LoadLocal(local),
             other => other,
         }
     }

@@ -204,6 +204,14 @@ impl Dict {
         }
     }
 
+    /// An empty set's entries with room for `n` without growing (a set built from `n` items).
+    pub fn new_set_with_capacity(n: usize) -> Dict {
+        Dict {
+            deferred: true,
+            ..Dict::with_capacity(n)
+        }
+    }
+
     /// The set's table once built (a deferred one is its insertions replayed: see
     /// [`Dict::set_entries`]).
     pub fn table(&self) -> Option<&SetTable> {

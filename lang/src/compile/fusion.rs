@@ -26,6 +26,9 @@ pub fn fuse(instrs: &mut [Instr], consts: &[Const]) {
 /// The superinstruction for the run starting at `k`, and the run's length.
 fn fused_at(instrs: &[Instr], k: usize, consts: &[Const]) -> Option<(Instr, usize)> {
     let run = instrs.get(k..)?;
+    if let Some(pair) = fused_pair(run) {
+        return Some((pair, 2));
+    }
     let [first, second, third, rest @ ..] = run else {
         return None;
     };
@@ -65,6 +68,22 @@ fn fused_at(instrs: &[Instr], k: usize, consts: &[Const]) -> Option<(Instr, usiz
             };
             Some((fused, 4))
         }
+        _ => None,
+    }
+}
+
+/// The superinstruction for a run of two at the start of `run` (no longer run starts with
+/// either pair).
+fn fused_pair(run: &[Instr]) -> Option<Instr> {
+    match run {
+        [Instr::ForIter(target), Instr::StoreLocal(local), ..] => Some(Instr::FusedForStore {
+            target: *target,
+            local: *local,
+        }),
+        [Instr::LoadLocal(local), Instr::LoadAttr(name), ..] => Some(Instr::FusedLocalAttr {
+            local: *local,
+            name: *name,
+        }),
         _ => None,
     }
 }

@@ -245,8 +245,8 @@ pub(super) fn burst(
                     }
                     None => false,
                 },
-                // Superinstructions: the whole run, or (`false`) its first instruction the
-                // general way and the rest one by one.
+                // Superinstructions: the whole run at once when its operands are plain (the
+                // guards); otherwise the instruction each replaced, further below.
                 Instr::FusedBinary {
                     a,
                     b,
@@ -255,27 +255,21 @@ pub(super) fn burst(
                     a_const,
                     b_const,
                     stores,
-                } => {
-                    let x = fused_operand(consts, &frame.locals, a, a_const);
-                    let y = fused_operand(consts, &frame.locals, b, b_const);
-                    match (x, y) {
-                        (Some(x), Some(y)) => match numeric_binary(op, x, y) {
-                            Some(r) if stores => match frame.locals.get_mut(store as usize) {
-                                Some(slot) => {
-                                    *slot = Some(r);
-                                    frame.pc += 3;
-                                    true
-                                }
-                                None => false,
-                            },
-                            Some(r) if room => {
-                                stack.push(r);
-                                frame.pc += 2;
-                                true
-                            }
-                            _ => false,
-                        },
-                        _ => false,
+                } if (stores || room)
+                    && let Some(x) = fused_operand(consts, &frame.locals, a, a_const)
+                    && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
+                    && let Some(r) = numeric_binary(op, x, y) =>
+                {
+                    if !stores {
+                        stack.push(r);
+                        frame.pc += 2;
+                        true
+                    } else if let Some(slot) = frame.locals.get_mut(store as usize) {
+                        *slot = Some(r);
+                        frame.pc += 3;
+                        true
+                    } else {
+                        false
                     }
                 }
                 Instr::FusedCompareJump {
@@ -286,24 +280,66 @@ pub(super) fn burst(
                     a_const,
                     b_const,
                     jump_if,
-                } => {
-                    let x = fused_operand(consts, &frame.locals, a, a_const);
-                    let y = fused_operand(consts, &frame.locals, b, b_const);
-                    match (x, y) {
-                        (Some(x), Some(y)) => match numeric_compare(op, x, y) {
-                            Some(holds) => {
-                                if holds == jump_if {
-                                    frame.pc = target;
-                                } else {
-                                    frame.pc += 3;
-                                }
-                                true
-                            }
-                            None => false,
-                        },
-                        _ => false,
+                } if let Some(x) = fused_operand(consts, &frame.locals, a, a_const)
+                    && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
+                    && let Some(holds) = numeric_compare(op, x, y) =>
+                {
+                    if holds == jump_if {
+                        frame.pc = target;
+                    } else {
+                        frame.pc += 3;
+                    }
+                    true
+                }
+                // A range's next int, or a list's or tuple's next item, straight into the
+                // loop variable.
+                Instr::FusedForStore { target, local }
+                    if (local as usize) < frame.locals.len()
+                        && let Some(Value::Ref(r)) = stack.last().copied()
+                        && let Some(step) = plain_step(heap, r) =>
+                {
+                    match step {
+                        Some(v) => {
+                            frame.locals[local as usize] = Some(v);
+                            frame.pc += 1;
+                        }
+                        None => {
+                            stack.pop();
+                            frame.pc = target;
+                        }
+                    }
+                    true
+                }
+                Instr::FusedLocalAttr { local, name }
+                    if room
+                        && let Some(Some(Value::Ref(r))) = frame.locals.get(local as usize)
+                        && let Some(v) = held_attr(heap, *r, names.get(name as usize)) =>
+                {
+                    stack.push(v);
+                    frame.pc += 1;
+                    true
+                }
+                // A superinstruction whose operands the guards above did not take: the
+                // instruction it replaced (the run's others follow in place).
+                Instr::FusedBinary { a, a_const, .. }
+                | Instr::FusedCompareJump { a, a_const, .. }
+                    if room =>
+                {
+                    match fused_operand(consts, &frame.locals, a, a_const) {
+                        Some(v) => {
+                            stack.push(v);
+                            true
+                        }
+                        None => false,
                     }
                 }
+                Instr::FusedLocalAttr { local, .. } => match frame.locals.get(local as usize) {
+                    Some(Some(v)) if room => {
+                        stack.push(*v);
+                        true
+                    }
+                    _ => false,
+                },
                 Instr::BuildTuple(k) | Instr::BuildList(k) if k as usize <= n => {
                     let items = stack[n - k as usize..].to_vec();
                     let object = if matches!(instr, Instr::BuildList(_)) {
@@ -416,20 +452,13 @@ pub(super) fn burst(
                     _ => false,
                 },
                 // An attribute the instance holds itself.
-                Instr::LoadAttr(name) => match (stack.last().copied(), names.get(name as usize)) {
-                    (Some(Value::Ref(r)), Some(name)) => match heap.get(r) {
-                        Some(Object::Instance {
-                            attrs, dict: None, ..
-                        }) => match attrs.iter().find(|(k, _)| k == name) {
-                            Some((_, v)) => {
-                                let v = *v;
-                                stack.pop();
-                                stack.push(v);
-                                true
-                            }
-                            None => false,
-                        },
-                        _ => false,
+                Instr::LoadAttr(name) => match stack.last().copied() {
+                    Some(Value::Ref(r)) => match held_attr(heap, r, names.get(name as usize)) {
+                        Some(v) => {
+                            stack[n - 1] = v;
+                            true
+                        }
+                        None => false,
                     },
                     _ => false,
                 },
@@ -518,7 +547,11 @@ pub(super) fn burst(
                     }
                     _ => false,
                 },
-                Instr::ForIter(target) if room => match stack.last().copied() {
+                // (A fused step the guard above did not take is this instruction.)
+                Instr::ForIter(target) | Instr::FusedForStore { target, .. } if room => match stack
+                    .last()
+                    .copied()
+                {
                     Some(Value::Ref(r)) => match heap.get_mut(r) {
                         Some(Object::Iter(Iter::Range { next, stop, step })) => {
                             let i = *next;
@@ -992,6 +1025,48 @@ fn numeric_compare(op: CmpOp, x: Value, y: Value) -> Option<bool> {
         CmpOp::Ne => ord != Some(std::cmp::Ordering::Equal),
         _ => cmp_holds(op, ord),
     })
+}
+
+/// The next step of iterator `r` when it is over a range, list or tuple: `Some(item)`, or
+/// `None` at its end. None for any other iterator.
+#[inline(always)]
+fn plain_step(heap: &mut crate::heap::Heap, r: u32) -> Option<Option<Value>> {
+    match heap.get_mut(r)? {
+        Object::Iter(Iter::Range { next, stop, step }) => {
+            let i = *next;
+            if if *step > 0 { i < *stop } else { i > *stop } {
+                *next = i.saturating_add(*step);
+                Some(Some(Value::Int(i)))
+            } else {
+                Some(None)
+            }
+        }
+        Object::Iter(Iter::Seq { of, index, .. }) => {
+            let (of, at) = (*of, *index);
+            let item = match heap.get(of)? {
+                Object::List(items) | Object::Tuple(items) => items.get(at as usize).copied()?,
+                _ => return None,
+            };
+            if let Some(Object::Iter(Iter::Seq { index, .. })) = heap.get_mut(r) {
+                *index = at.saturating_add(1);
+            }
+            Some(Some(item))
+        }
+        _ => None,
+    }
+}
+
+/// Attribute `name` of instance `r` when the instance holds it itself (no `__dict__`
+/// object, so no hook between).
+#[inline(always)]
+fn held_attr(heap: &crate::heap::Heap, r: u32, name: Option<&String>) -> Option<Value> {
+    let name = name?;
+    match heap.get(r)? {
+        Object::Instance {
+            attrs, dict: None, ..
+        } => attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v),
+        _ => None,
+    }
 }
 
 /// A superinstruction's operand: a bound local, or an int or float constant.

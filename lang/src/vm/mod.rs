@@ -1374,7 +1374,9 @@ impl Vm {
     /// One instruction already fetched and counted (the program counter has moved past it).
     #[inline(always)]
     fn step_with(&mut self, instr: Instr) -> Result<bool, Raise> {
-        match self.fast_instr(instr)? {
+        // A superinstruction the in-frame loop did not take: the instruction it replaced (the
+        // rest of its run follows in place).
+        match self.fast_instr(instr.unfused())? {
             None => Ok(false),
             Some(instr) => self.execute(instr),
         }
@@ -1881,8 +1883,11 @@ impl Vm {
                 };
                 self.push(result)?;
             }
-            // The in-frame loop did not take the run: its first instruction, then the rest.
-            Instr::FusedBinary { .. } | Instr::FusedCompareJump { .. } => {
+            // (`step_with` has already unfused these.)
+            Instr::FusedBinary { .. }
+            | Instr::FusedCompareJump { .. }
+            | Instr::FusedForStore { .. }
+            | Instr::FusedLocalAttr { .. } => {
                 return self.execute(instr.unfused());
             }
             Instr::MatchClass(positional) => {

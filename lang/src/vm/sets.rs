@@ -26,7 +26,7 @@ impl Vm {
 
     /// A set of `items` added in order (a display `{a, b}`, a comprehension's start).
     pub(super) fn make_set(&mut self, items: Vec<Value>, frozen: bool) -> Result<Value, Raise> {
-        let mut set = Dict::new_set();
+        let mut set = Dict::new_set_with_capacity(items.len());
         for v in items {
             let (key, v, hash) = self.keyed(v)?;
             set.insert_hashed(key, v, Value::None, hash);
@@ -86,8 +86,9 @@ impl Vm {
             // Any iterable but a set or dict: each item added as it comes, with no list of
             // keys made first (the common `set(generator)`).
             Some(x) if !self.is_set_or_dict(x)? => {
-                let mut set = Dict::new_set();
-                for v in self.collect_items(x)? {
+                let items = self.collect_items(x)?;
+                let mut set = Dict::new_set_with_capacity(items.len());
+                for v in items {
                     let (key, v, hash) = self.keyed(v)?;
                     set.insert_hashed(key, v, Value::None, hash);
                 }

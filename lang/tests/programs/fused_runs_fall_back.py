@@ -109,4 +109,84 @@ def traceback_line(a, b):
          + b)
     return s
 
+
+def loops(items):
+    # A loop step into a local over each kind of iterator: ranges and sequences take the
+    # fused path, the rest the instruction it replaced.
+    out = []
+    for i in range(3):
+        out.append(i)
+    for i in range(10, 0, -4):
+        out.append(i)
+    for x in items:
+        out.append(x)
+    for x in (1, 2):
+        out.append(x)
+    for c in 'ab':
+        out.append(c)
+    for k in {'k': 1}:
+        out.append(k)
+    for i, x in enumerate(items):
+        out.append((i, x))
+    for g in (x * 2 for x in items):
+        out.append(g)
+    for x in items:
+        if x == 2:
+            break
+    else:
+        out.append('no break')
+    for x in []:
+        out.append('never')
+    else:
+        out.append('empty else')
+    it = iter(items)
+    for x in it:
+        out.append(('it', x))
+    for x in it:
+        out.append('exhausted iterators stay exhausted')
+    grow = [1]
+    for x in grow:
+        if len(grow) < 4:
+            grow.append(x + 1)
+    out.append(grow)
+    return out
+
+print(loops([1, 2, 3]))
+
+class Point:
+    kind = 'class attribute'
+    def __init__(self, x):
+        self.x = x
+    @property
+    def double(self):
+        return self.x * 2
+    def get(self):
+        return self.x, self.kind, self.double
+
+class Slotted:
+    __slots__ = ('x',)
+    def __init__(self, x):
+        self.x = x
+    def get(self):
+        return self.x
+
+class Hooked:
+    def __getattr__(self, name):
+        return 'hooked ' + name
+    def get(self):
+        return self.missing
+
+def read(p):
+    return p.x
+
+print(Point(3).get(), Slotted(4).get(), Hooked().get())
+print(read(Point(5)), read(Slotted(6)), read(Hooked()))
+p = Point(1)
+p.x = 'rebound'
+print(read(p))
+try:
+    read(object())
+except AttributeError as e:
+    print('AttributeError:', e)
+
 traceback_line(1, 'x')
