@@ -49,6 +49,7 @@ pub(super) fn burst(
     state: &mut State,
     mut spares: Spares<'_>,
     const_objects: &[Option<u32>],
+    generator_returned: &mut bool,
     floor: usize,
     limit: u64,
 ) -> (u64, Burst) {
@@ -517,13 +518,13 @@ pub(super) fn burst(
                         None => false,
                     }
                 }
-                // A generator's `yield` to a `for` loop or `next()`: the frame goes back into its
-                // object and the value to the frame below, as a return's would. (A generator a
-                // builtin drives, `GeneratorEnd::Native`, tells the VM; that is the general way.)
+                // A generator's `yield` to a `for` loop, `next()` or a builtin driving it: the
+                // frame goes back into its object and the value to the frame below, as a
+                // return's would. (A builtin's nested run has that frame at its floor, so the
+                // burst ends there and the builtin takes the value.)
                 Instr::Yield => match frame.kind {
                     FrameKind::Generator { object, on_end }
-                        if on_end != GeneratorEnd::Native
-                            && n > 0
+                        if n > 0
                             && below.last().is_some_and(|f| {
                                 f.code != u32::MAX && f.stack.len() < STACK_MAX
                             })
@@ -532,6 +533,9 @@ pub(super) fn burst(
                         let Some(v) = stack.pop() else {
                             unreachable!("n > 0")
                         };
+                        if on_end == GeneratorEnd::Native {
+                            *generator_returned = false;
+                        }
                         if let Some(mut paused) = frames.pop() {
                             paused.kind = FrameKind::Call;
                             if let Some(Object::Generator(g)) = heap.get_mut(object) {

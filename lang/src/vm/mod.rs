@@ -1361,7 +1361,14 @@ impl Vm {
     #[inline(always)]
     fn run_some(&mut self, floor: usize, limit: u64) -> (u64, Result<bool, Raise>) {
         let spares = (&mut self.spare_locals, &mut self.spare_stacks);
-        match burst::burst(&mut self.state, spares, &self.const_objects, floor, limit) {
+        match burst::burst(
+            &mut self.state,
+            spares,
+            &self.const_objects,
+            &mut self.generator_returned,
+            floor,
+            limit,
+        ) {
             (ran, burst::Burst::Limit | burst::Burst::Floor) => (ran, Ok(false)),
             (ran, burst::Burst::Next(instr)) => {
                 self.state.steps += 1;
