@@ -13,7 +13,7 @@
 
 use super::objects::find_in_class;
 use super::{
-    Num, RECURSION_MAX, SPARES_MAX, STACK_MAX, State, arith, cmp_holds, plain_frame,
+    Num, RECURSION_MAX, SPARES_MAX, STACK_MAX, State, arith, cmp_holds, plain_call, plain_frame,
     take_paused_frame,
 };
 use crate::code::{CmpOp, Const, Instr};
@@ -701,25 +701,21 @@ pub(super) fn burst(
                 Instr::Call(_) | Instr::CallMethod { .. } => {
                     if depth < RECURSION_MAX
                         && let Some((f, first)) = plain_callee(heap, names, stack, instr)
-                        && let Some(callee) = plain_frame(
-                            heap,
-                            &module.codes,
-                            f,
-                            &stack[first..],
-                            (&mut *spares.0, &mut *spares.1),
-                        )
+                        && let Some(call) =
+                            plain_call(heap, &module.codes, f, &stack[first..], spares.0)
                     {
                         let below_args = first - usize::from(matches!(instr, Instr::Call(_)));
                         if !module
                             .codes
-                            .get(callee.code as usize)
+                            .get(call.code as usize)
                             .is_some_and(|c| c.generator)
                         {
                             stack.truncate(below_args);
-                            frames.push(callee);
+                            frames.push(call.into_frame(spares.1));
                             ran += 1;
                             continue 'frames;
                         }
+                        let callee = call.into_frame(spares.1);
                         match heap.alloc_bounded(Object::Generator(Generator::new(callee))) {
                             Some(g) => {
                                 stack.truncate(below_args);
@@ -771,9 +767,7 @@ pub(super) fn burst(
                         && below.last().is_some_and(|f| !f.stack.is_empty())
                         && let Some(v) = stack.pop()
                     {
-                        if let Some(done) = frames.pop() {
-                            recycle(&mut spares, done);
-                        }
+                        retire_top(&mut spares, frames);
                         if let Some(Object::Generator(g)) = heap.get_mut(object) {
                             g.frame = None;
                             g.running = false;
@@ -796,12 +790,9 @@ pub(super) fn burst(
                     };
                     if to_python && let Some(v) = result {
                         stack.pop();
-                        // Both exist: `below` has a frame, and the popped one is `frame`.
-                        if let Some(done) = frames.pop()
-                            && let Some(caller) = frames.last_mut()
-                        {
+                        retire_top(&mut spares, frames);
+                        if let Some(caller) = frames.last_mut() {
                             caller.stack.push(v);
-                            recycle(&mut spares, done);
                         }
                         ran += 1;
                         continue 'frames;
@@ -821,14 +812,23 @@ pub(super) fn burst(
     (ran, Burst::Limit)
 }
 
-/// Keeps a returned frame's vectors for the next call (up to `SPARES_MAX` of them).
-fn recycle(spares: &mut Spares<'_>, mut done: crate::frame::Frame) {
+/// Drops the innermost frame where it lies, keeping its vectors for the next call (up to
+/// `SPARES_MAX` of them). (Popping it would move the whole frame out first: that copy cost
+/// as much as the rest of a return.)
+#[inline(always)]
+fn retire_top(spares: &mut Spares<'_>, frames: &mut Vec<crate::frame::Frame>) {
+    let Some(top) = frames.last_mut() else {
+        return;
+    };
     if spares.0.len() < SPARES_MAX {
-        done.locals.clear();
-        spares.0.push(done.locals);
-        done.stack.clear();
-        spares.1.push(done.stack);
+        let mut locals = std::mem::take(&mut top.locals);
+        locals.clear();
+        spares.0.push(locals);
+        let mut stack = std::mem::take(&mut top.stack);
+        stack.clear();
+        spares.1.push(stack);
     }
+    frames.truncate(frames.len() - 1);
 }
 
 /// `obj.name = value` on an instance without a `__dict__` object (so without a `__setattr__`

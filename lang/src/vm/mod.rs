@@ -2887,6 +2887,42 @@ fn plain_frame(
     args: &[Value],
     spares: (&mut Vec<Vec<Option<Value>>>, &mut Vec<Vec<Value>>),
 ) -> Option<Frame> {
+    let call = plain_call(heap, codes, f, args, spares.0)?;
+    Some(call.into_frame(spares.1))
+}
+
+/// What a plain call's frame is made of (see `plain_frame`): the in-frame loop builds the
+/// frame in its place on the frame stack from these, rather than moving a whole frame there.
+struct PlainCall {
+    code: u32,
+    locals: Vec<Option<Value>>,
+    owner: Option<u32>,
+}
+
+impl PlainCall {
+    #[inline(always)]
+    fn into_frame(self, spare_stacks: &mut Vec<Vec<Value>>) -> Frame {
+        Frame {
+            code: self.code,
+            pc: 0,
+            locals: self.locals,
+            stack: spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8)),
+            blocks: Vec::new(),
+            kind: FrameKind::Call,
+            owner: self.owner,
+        }
+    }
+}
+
+/// `plain_frame`'s checks and locals.
+#[inline]
+fn plain_call(
+    heap: &Heap,
+    codes: &[crate::code::Code],
+    f: u32,
+    args: &[Value],
+    spare_locals: &mut Vec<Vec<Option<Value>>>,
+) -> Option<PlainCall> {
     let Some(Object::Function {
         code,
         closure,
@@ -2908,7 +2944,7 @@ fn plain_frame(
     if !plain {
         return None;
     }
-    let mut locals = spares.0.pop().unwrap_or_default();
+    let mut locals = spare_locals.pop().unwrap_or_default();
     locals.resize(c.locals as usize, None);
     for (slot, v) in locals.iter_mut().zip(args) {
         *slot = Some(*v);
@@ -2916,13 +2952,9 @@ fn plain_frame(
     for (slot, cell) in locals[c.free_start as usize..].iter_mut().zip(closure) {
         *slot = Some(*cell);
     }
-    Some(Frame {
+    Some(PlainCall {
         code: *code,
-        pc: 0,
         locals,
-        stack: spares.1.pop().unwrap_or_else(|| Vec::with_capacity(8)),
-        blocks: Vec::new(),
-        kind: FrameKind::Call,
         owner: *owner,
     })
 }
