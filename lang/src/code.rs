@@ -260,6 +260,13 @@ pub enum Instr {
         local: u32,
         name: u32,
     },
+    /// `LoadLocal(b) | LoadConst(b); Binary(op) | InplaceBinary(op)` with the left operand
+    /// already on the stack (`f(x) * y`, `... + 1`).
+    FusedBinaryTop {
+        b: u32,
+        op: BinOp,
+        b_const: bool,
+    },
 }
 
 impl Instr {
@@ -276,6 +283,13 @@ impl Instr {
             }
             Instr::FusedForStore { target, .. } => Instr::ForIter(target),
             Instr::FusedLocalAttr { local, .. } => Instr::LoadLocal(local),
+            Instr::FusedBinaryTop { b, b_const, .. } => {
+                if b_const {
+                    Instr::LoadConst(b)
+                } else {
+                    Instr::LoadLocal(b)
+                }
+            }
             other => other,
         }
     }

@@ -29,10 +29,23 @@ fn fused_at(instrs: &[Instr], k: usize, consts: &[Const]) -> Option<(Instr, usiz
     if let Some(pair) = fused_pair(run) {
         return Some((pair, 2));
     }
-    let [first, second, third, rest @ ..] = run else {
+    let [first, second, rest @ ..] = run else {
         return None;
     };
     let (a, a_const) = operand(*first, consts)?;
+    let (third, rest) = match (second, rest) {
+        // An operand and the operator taking it with what is on the stack.
+        (Instr::Binary(op) | Instr::InplaceBinary(op), _) => {
+            let fused = Instr::FusedBinaryTop {
+                b: a,
+                op: *op,
+                b_const: a_const,
+            };
+            return Some((fused, 2));
+        }
+        (_, [third, rest @ ..]) => (third, rest),
+        _ => return None,
+    };
     let (b, b_const) = operand(*second, consts)?;
     match (*third, rest.first().copied()) {
         (Instr::Binary(op) | Instr::InplaceBinary(op), next) => {
@@ -122,6 +135,9 @@ mod tests {
             Instr::LoadLocal(2),
             Instr::Compare(CmpOp::Lt),
             Instr::PopJumpIfFalse(0),
+            // With the left operand already on the stack.
+            Instr::LoadConst(0),
+            Instr::Binary(BinOp::Mul),
         ];
         let original = instrs.clone();
         fuse(&mut instrs, &consts);
@@ -150,7 +166,16 @@ mod tests {
                 jump_if: false
             }
         );
-        assert_eq!(instrs[8..], original[8..]);
+        assert_eq!(instrs[8..11], original[8..11]);
+        assert_eq!(
+            instrs[11],
+            Instr::FusedBinaryTop {
+                b: 0,
+                op: BinOp::Mul,
+                b_const: true
+            }
+        );
+        assert_eq!(instrs[12], original[12]);
         for (fused, was) in instrs.iter().zip(&original) {
             assert_eq!(fused.unfused(), *was);
         }

@@ -292,6 +292,15 @@ pub(super) fn burst(
                     }
                     true
                 }
+                Instr::FusedBinaryTop { b, op, b_const }
+                    if n >= 1
+                        && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
+                        && let Some(r) = numeric_binary(op, stack[n - 1], y) =>
+                {
+                    stack[n - 1] = r;
+                    frame.pc += 1;
+                    true
+                }
                 // A range's next int, or a list's or tuple's next item, straight into the
                 // loop variable.
                 Instr::FusedForStore { target, local }
@@ -324,16 +333,17 @@ pub(super) fn burst(
                 // instruction it replaced (the run's others follow in place).
                 Instr::FusedBinary { a, a_const, .. }
                 | Instr::FusedCompareJump { a, a_const, .. }
-                    if room =>
-                {
-                    match fused_operand(consts, &frame.locals, a, a_const) {
-                        Some(v) => {
-                            stack.push(v);
-                            true
-                        }
-                        None => false,
+                | Instr::FusedBinaryTop {
+                    b: a,
+                    b_const: a_const,
+                    ..
+                } if room => match fused_operand(consts, &frame.locals, a, a_const) {
+                    Some(v) => {
+                        stack.push(v);
+                        true
                     }
-                }
+                    None => false,
+                },
                 Instr::FusedLocalAttr { local, .. } => match frame.locals.get(local as usize) {
                     Some(Some(v)) if room => {
                         stack.push(*v);

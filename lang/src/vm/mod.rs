@@ -1623,15 +1623,7 @@ impl Vm {
                 } else if let Some(r) = self.inplace_container(op, a, b)? {
                     self.push(r)?;
                 } else {
-                    let r = match self.binary(op, a, b) {
-                        // CPython names the in-place operator: `for |=:`.
-                        Err(Raise::New("TypeError", m))
-                            if m.starts_with("unsupported operand type(s) for ") =>
-                        {
-                            return raise("TypeError", m.replacen(": ", "=: ", 1));
-                        }
-                        r => r?,
-                    };
+                    let r = self.inplace_builtin(op, a, b)?;
                     self.push(r)?;
                 }
             }
@@ -1894,7 +1886,8 @@ impl Vm {
             Instr::FusedBinary { .. }
             | Instr::FusedCompareJump { .. }
             | Instr::FusedForStore { .. }
-            | Instr::FusedLocalAttr { .. } => {
+            | Instr::FusedLocalAttr { .. }
+            | Instr::FusedBinaryTop { .. } => {
                 return self.execute(instr.unfused());
             }
             Instr::MatchClass(positional) => {

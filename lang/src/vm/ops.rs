@@ -162,8 +162,12 @@ impl Vm {
         called: bool,
     ) -> Result<(), Raise> {
         match op {
-            Operator::Binary(o) | Operator::Inplace(o) if !called => {
+            Operator::Binary(o) if !called => {
                 let r = self.binary(o, left, right)?;
+                self.push(r)
+            }
+            Operator::Inplace(o) if !called => {
+                let r = self.inplace_builtin(o, left, right)?;
                 self.push(r)
             }
             Operator::Compare(c) if !called => {
@@ -187,14 +191,7 @@ impl Vm {
                 )
             }
             Operator::Binary(o) => self.binary_type_error(o, left, right),
-            Operator::Inplace(o) => {
-                let symbol = binop_symbol(o);
-                let (ta, tb) = (self.type_name(left)?, self.type_name(right)?);
-                raise(
-                    "TypeError",
-                    format!("unsupported operand type(s) for {symbol}=: '{ta}' and '{tb}'"),
-                )
-            }
+            Operator::Inplace(o) => self.operator_type_error(o, left, right, "="),
         }
     }
 

@@ -254,6 +254,18 @@ impl Vm {
     }
 
     pub(super) fn binary_type_error<T>(&self, op: BinOp, a: Value, b: Value) -> Result<T, Raise> {
+        self.operator_type_error(op, a, b, "")
+    }
+
+    /// The TypeError of `a op b` (`augmented`: "=" for `a op= b`) with no method taking it:
+    /// a sequence's own message when it has one, else CPython's "unsupported operand".
+    pub(super) fn operator_type_error<T>(
+        &self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        augmented: &str,
+    ) -> Result<T, Raise> {
         let symbol = super::ops::binop_symbol(op);
         let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
         if op == BinOp::Add && ta == "str" {
@@ -271,10 +283,55 @@ impl Vm {
                 format!("can only concatenate {ta} (not \"{tb}\") to {ta}"),
             );
         }
+        // A sequence's repeat takes the other operand as its count. In place, the right
+        // operand's repeat is tried only when the left one has no sequence slots at all (as
+        // CPython's `PyNumber_InPlaceMultiply`: containers and instances of classes have them).
+        let sequence = |t: &str| matches!(t, "str" | "bytes" | "bytearray" | "list" | "tuple");
+        let left_has_slots = || {
+            self.is_user_object(a)
+                || matches!(
+                    ta.as_str(),
+                    "dict"
+                        | "set"
+                        | "frozenset"
+                        | "range"
+                        | "dict_keys"
+                        | "dict_values"
+                        | "dict_items"
+                        | "deque"
+                )
+        };
+        let repeat_right = sequence(&tb) && (augmented.is_empty() || !left_has_slots());
+        if op == BinOp::Mul && (sequence(&ta) || repeat_right) {
+            let count = if sequence(&ta) { &tb } else { &ta };
+            return raise(
+                "TypeError",
+                format!("can't multiply sequence by non-int of type '{count}'"),
+            );
+        }
         raise(
             "TypeError",
-            format!("unsupported operand type(s) for {symbol}: '{ta}' and '{tb}'"),
+            format!("unsupported operand type(s) for {symbol}{augmented}: '{ta}' and '{tb}'"),
         )
+    }
+
+    /// `a op= b` the builtin way (no special method took it): `binary`'s result, with the
+    /// in-place operator's TypeError.
+    pub(super) fn inplace_builtin(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+    ) -> Result<Value, Raise> {
+        match self.binary(op, a, b) {
+            Err(Raise::New("TypeError", m))
+                if m.starts_with("unsupported operand type(s) for ")
+                    || m.starts_with("can't multiply sequence") =>
+            {
+                self.operator_type_error(op, a, b, "=")
+            }
+            r => r,
+        }
     }
 
     pub(super) fn equal(&mut self, a: Value, b: Value) -> Result<bool, Raise> {

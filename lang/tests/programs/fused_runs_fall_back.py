@@ -189,4 +189,24 @@ try:
 except AttributeError as e:
     print('AttributeError:', e)
 
+def on_top(f, x, y):
+    # The left operand comes from a call, the right one is a local or a constant.
+    out = [f(x) * y, f(x) + 1, f(x) - 2.5, f(x) // 3, f(x) % 4, f(x) ** 2]
+    try:
+        out.append(f(x) / 0)
+    except ZeroDivisionError as e:
+        out.append(str(e))
+    return out
+
+print(on_top(lambda v: v, 7, 3), on_top(lambda v: v, 7.5, 0.5))
+print(on_top(lambda v: v, 2 ** 40, 2 ** 40))
+try:
+    print(on_top(lambda v: [v], 1, 2))
+except TypeError as e:
+    print('TypeError:', e)
+try:
+    print(on_top(lambda v: 'ab' * v, 2, 'c'))
+except TypeError as e:
+    print('TypeError:', e)
+
 traceback_line(1, 'x')
