@@ -383,3 +383,22 @@ fn slice_assignment_from_a_generator_changing_the_target_never_panics() {
         assert_eq!(vm.take_output(), "ValueError 0\n[1, 2, 3]\n", "{target}");
     }
 }
+
+#[test]
+fn a_fused_run_overflows_the_operand_stack_where_its_instructions_would() {
+    // The run of `a + 1` (or of `a < b` and its jump) sits 65,535 values deep: one by one its
+    // two loads overflow the stack; fused they must too, whatever the operands' types.
+    let zeros = "0, ".repeat(65_535);
+    let source = format!(
+        "def f(a, b):\n    return [{zeros}a + 1]\n\
+         def g(a, b):\n    return [{zeros}(1 if a < b else 2)]\n\
+         for h in (f, g):\n    for a in (1, 2 ** 70):\n        try:\n            h(a, 3)\n            print('no error')\n        except MemoryError as e:\n            print('MemoryError', e)\n"
+    );
+    let module = compile("job.py", &source).expect("compiles");
+    let mut vm = Vm::new(module);
+    assert_eq!(vm.run(u64::MAX), Outcome::Finished);
+    assert_eq!(
+        vm.take_output(),
+        "MemoryError operand stack overflow\n".repeat(4)
+    );
+}

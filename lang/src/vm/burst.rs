@@ -89,6 +89,9 @@ pub(super) fn burst(
             let stack = &mut frame.stack;
             let n = stack.len();
             let room = n < STACK_MAX;
+            // What the two operand loads a fused run stands for need (see `Instr::FusedBinary`):
+            // a run that would overflow the stack one by one does so fused too.
+            let room2 = n + 2 <= STACK_MAX;
             let taken = match instr {
                 Instr::LoadLocal(i) => match frame.locals.get(i as usize) {
                     Some(Some(v)) if room => {
@@ -256,7 +259,7 @@ pub(super) fn burst(
                     a_const,
                     b_const,
                     stores,
-                } if (stores || room)
+                } if (stores || room2)
                     && let Some(x) = fused_operand(consts, &frame.locals, a, a_const)
                     && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
                     && let Some(r) = numeric_binary(op, x, y) =>
@@ -281,7 +284,8 @@ pub(super) fn burst(
                     a_const,
                     b_const,
                     jump_if,
-                } if let Some(x) = fused_operand(consts, &frame.locals, a, a_const)
+                } if room2
+                    && let Some(x) = fused_operand(consts, &frame.locals, a, a_const)
                     && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
                     && let Some(holds) = numeric_compare(op, x, y) =>
                 {
@@ -294,6 +298,7 @@ pub(super) fn burst(
                 }
                 Instr::FusedBinaryTop { b, op, b_const }
                     if n >= 1
+                        && room
                         && let Some(y) = fused_operand(consts, &frame.locals, b, b_const)
                         && let Some(r) = numeric_binary(op, stack[n - 1], y) =>
                 {
@@ -304,7 +309,8 @@ pub(super) fn burst(
                 // A range's next int, or a list's or tuple's next item, straight into the
                 // loop variable.
                 Instr::FusedForStore { target, local }
-                    if (local as usize) < frame.locals.len()
+                    if room
+                        && (local as usize) < frame.locals.len()
                         && let Some(Value::Ref(r)) = stack.last().copied()
                         && let Some(step) = plain_step(heap, r) =>
                 {

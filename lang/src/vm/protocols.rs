@@ -266,7 +266,11 @@ impl Vm {
         b: Value,
         augmented: &str,
     ) -> Result<T, Raise> {
-        let symbol = super::ops::binop_symbol(op);
+        // `** or pow()` names the binary operator and the builtin; `**=` only the operator.
+        let symbol = match op {
+            BinOp::Pow if !augmented.is_empty() => "**",
+            _ => super::ops::binop_symbol(op),
+        };
         let (ta, tb) = (self.type_name(a)?, self.type_name(b)?);
         if op == BinOp::Add && ta == "str" {
             return raise(

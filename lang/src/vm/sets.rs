@@ -13,6 +13,11 @@ fn same(a: Value, b: Value) -> bool {
     matches!((a, b), (Value::Ref(x), Value::Ref(y)) if x == y)
 }
 
+/// The most entries a set made from a known number of items is sized for up front: duplicates
+/// make the items an upper bound only, and a table reserved for them all would hold memory
+/// the heap's limit does not count (it counts entries).
+const SET_PRESIZE_MAX: usize = 1024;
+
 impl Vm {
     /// A value's dict key and, when it does not depend on the process, its CPython hash.
     fn keyed(&mut self, v: Value) -> Result<Keyed, Raise> {
@@ -26,7 +31,7 @@ impl Vm {
 
     /// A set of `items` added in order (a display `{a, b}`, a comprehension's start).
     pub(super) fn make_set(&mut self, items: Vec<Value>, frozen: bool) -> Result<Value, Raise> {
-        let mut set = Dict::new_set_with_capacity(items.len());
+        let mut set = Dict::new_set_with_capacity(items.len().min(SET_PRESIZE_MAX));
         for v in items {
             let (key, v, hash) = self.keyed(v)?;
             set.insert_hashed(key, v, Value::None, hash);
@@ -87,7 +92,7 @@ impl Vm {
             // keys made first (the common `set(generator)`).
             Some(x) if !self.is_set_or_dict(x)? => {
                 let items = self.collect_items(x)?;
-                let mut set = Dict::new_set_with_capacity(items.len());
+                let mut set = Dict::new_set_with_capacity(items.len().min(SET_PRESIZE_MAX));
                 for v in items {
                     let (key, v, hash) = self.keyed(v)?;
                     set.insert_hashed(key, v, Value::None, hash);

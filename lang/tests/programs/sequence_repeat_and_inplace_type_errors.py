@@ -28,3 +28,13 @@ for a, b in cases:
         x -= b
     except TypeError as e:
         print('-=', e)
+for a, b in ((1, 'a'), (2.0, [1]), ('a', 2.5)):
+    x = a
+    try:
+        x **= b
+    except TypeError as e:
+        print('**=', e)
+    try:
+        a ** b
+    except TypeError as e:
+        print('**', e)
