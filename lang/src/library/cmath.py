@@ -144,21 +144,26 @@ def tanh(z):
     return _tanh(_c(z))
 
 
+# The circular functions through the hyperbolic ones (CPython's way):
+# sin z = -i sinh(iz), cos z = cosh(iz), tan z = -i tanh(iz).
+def _times_i(z):
+    return complex(-z.imag, z.real)
+
+
+def _times_minus_i(z):
+    return complex(z.imag, -z.real)
+
+
 def sin(z):
-    z = _c(z)
-    s = _sinh(complex(-z.imag, z.real))
-    return complex(s.imag, -s.real)
+    return _times_minus_i(_sinh(_times_i(_c(z))))
 
 
 def cos(z):
-    z = _c(z)
-    return _cosh(complex(-z.imag, z.real))
+    return _cosh(_times_i(_c(z)))
 
 
 def tan(z):
-    z = _c(z)
-    s = _tanh(complex(-z.imag, z.real))
-    return complex(s.imag, -s.real)
+    return _times_minus_i(_tanh(_times_i(_c(z))))
 
 
 def isfinite(z):

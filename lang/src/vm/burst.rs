@@ -572,35 +572,18 @@ pub(super) fn burst(
                     .last()
                     .copied()
                 {
-                    Some(Value::Ref(r)) => match heap.get_mut(r) {
-                        Some(Object::Iter(Iter::Range { next, stop, step })) => {
-                            let i = *next;
-                            if if *step > 0 { i < *stop } else { i > *stop } {
-                                *next = i.saturating_add(*step);
-                                stack.push(Value::Int(i));
-                            } else {
+                    // A range, list or tuple: the step the fused arm takes, onto the stack.
+                    Some(Value::Ref(r)) if let Some(step) = plain_step(heap, r) => {
+                        match step {
+                            Some(v) => stack.push(v),
+                            None => {
                                 stack.pop();
                                 frame.pc = target;
                             }
-                            true
                         }
-                        Some(Object::Iter(Iter::Seq { of, index, .. })) => {
-                            let (of, at) = (*of, *index);
-                            match heap.get(of) {
-                                Some(Object::List(items) | Object::Tuple(items))
-                                    if (at as usize) < items.len() =>
-                                {
-                                    stack.push(items[at as usize]);
-                                    if let Some(Object::Iter(Iter::Seq { index, .. })) =
-                                        heap.get_mut(r)
-                                    {
-                                        *index = at.saturating_add(1);
-                                    }
-                                    true
-                                }
-                                _ => false,
-                            }
-                        }
+                        true
+                    }
+                    Some(Value::Ref(r)) => match heap.get_mut(r) {
                         // `enumerate` and `zip` over lists and tuples while they have items:
                         // the pair is made here (the inner iterators move on only once it is).
                         Some(Object::Iter(Iter::Enumerate { inner, count })) => {

@@ -32,9 +32,9 @@ impl Vm {
             let Some(&encoding) = args.get(1) else {
                 return raise("TypeError", "string argument without an encoding");
             };
-            let encoding = self.text_argument(encoding, what, "encoding")?;
+            let encoding = self.codec_arg(encoding, what, "encoding")?;
             let errors = match args.get(2) {
-                Some(&e) => self.text_argument(e, what, "errors")?,
+                Some(&e) => self.codec_arg(e, what, "errors")?,
                 None => "strict".to_owned(),
             };
             return super::bytes_methods::encode(&text, &encoding, &errors);
@@ -88,20 +88,6 @@ impl Vm {
                 Ok(out)
             }
         }
-    }
-
-    /// A str argument's text (`encoding`, `errors`), TypeError naming it otherwise.
-    fn text_argument(&self, v: Value, what: &str, name: &str) -> Result<String, Raise> {
-        if let Value::Ref(r) = v
-            && let Object::Str(s) = self.object(r)?
-        {
-            return Ok(s.clone());
-        }
-        let t = self.type_name(v)?;
-        raise(
-            "TypeError",
-            format!("{what}() argument '{name}' must be str, not {t}"),
-        )
     }
 
     /// The bytes of a bytes or bytearray value; `None` for anything else.

@@ -333,7 +333,8 @@ impl Vm {
         Ok((encoding, errors))
     }
 
-    fn codec_arg(&self, v: Value, method: &str, name: &str) -> Result<String, Raise> {
+    /// A str argument's text (`encoding`, `errors` of `method`), TypeError naming it otherwise.
+    pub(super) fn codec_arg(&self, v: Value, method: &str, name: &str) -> Result<String, Raise> {
         if let Value::Ref(r) = v
             && let Object::Str(s) = self.object(r)?
         {
