@@ -113,7 +113,10 @@ fn kv_label() -> sl_labels::Label {
 
 async fn propose(client: &Client, rng: &mut Rng, command: Command) -> Outcome<Reply> {
     let mut target = client.pick(rng);
-    let proposal = Proposal { command };
+    let proposal = Proposal {
+        command,
+        forward: false,
+    };
     for _ in 0..=REDIRECTS_MAX {
         let call = client.endpoint.call::<Propose>(target, &proposal);
         match tokio::time::timeout(KV_ATTEMPT_TIMEOUT, call).await {

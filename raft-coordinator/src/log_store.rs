@@ -3,8 +3,11 @@
 //! One column family holds the hard state, the conf state, the latest snapshot (metadata and
 //! state-machine bytes) and the entries, keyed `e` + big-endian index so they sort in log order.
 //! Everything one `Ready` asks to persist — entries, hard state, snapshot — goes in one synced
-//! write batch, so a crash leaves either all of it or none.
+//! write batch, so a crash leaves either all of it or none. The newest entries also stay in
+//! memory once persisted (a bounded tail), so raft's reads near the end of the log — entries
+//! to apply or send, terms to check — cost no RocksDB read and no decode.
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -62,6 +65,76 @@ struct Cache {
     last: u64,
     /// `(index, term)` of the last entry dropped; the log starts after it.
     truncated: (u64, u64),
+    /// The newest entries, as persisted: raft reads entries back to apply them and to send them
+    /// to followers, and terms for every append it checks, almost always near the end of the
+    /// log. Contiguous, a suffix of the log (its last entry is `last`), at most
+    /// [`TAIL_ENTRIES_MAX`] entries and about [`TAIL_BYTES_MAX`] bytes (entry data is shared
+    /// with raft's own copies). Empty after a restart or a snapshot, then refilled by appends.
+    tail: VecDeque<Entry>,
+    tail_bytes: usize,
+}
+
+/// Bounds of [`Cache::tail`].
+pub const TAIL_ENTRIES_MAX: usize = 1 << 13;
+pub const TAIL_BYTES_MAX: usize = 32 << 20;
+
+impl Cache {
+    /// The tail's entries `low..high`, when it holds them all.
+    fn tail_range(&self, low: u64, high: u64) -> Option<Vec<Entry>> {
+        let first = self.tail.front()?.index;
+        let last = self.tail.back()?.index;
+        if low < first || high > last + 1 || low > high {
+            return None;
+        }
+        let start = (low - first) as usize;
+        let end = (high - first) as usize;
+        Some(self.tail.range(start..end).cloned().collect())
+    }
+
+    fn tail_term(&self, index: u64) -> Option<u64> {
+        let first = self.tail.front()?.index;
+        let entry = self.tail.get(index.checked_sub(first)? as usize)?;
+        debug_assert_eq!(entry.index, index, "the tail is contiguous");
+        Some(entry.term)
+    }
+
+    fn entry_bytes(entry: &Entry) -> usize {
+        entry.data.len() + entry.context.len() + 64
+    }
+
+    /// Keeps the tail a suffix of the log after `entries` (contiguous, already persisted)
+    /// replaced everything from their first index on.
+    fn append_tail(&mut self, entries: &[Entry]) {
+        let Some(first_new) = entries.first().map(|e| e.index) else {
+            return;
+        };
+        while self.tail.back().is_some_and(|e| e.index >= first_new) {
+            let dropped = self.tail.pop_back().expect("checked");
+            self.tail_bytes -= Cache::entry_bytes(&dropped);
+        }
+        if self.tail.back().is_some_and(|e| e.index + 1 != first_new) {
+            self.tail.clear();
+            self.tail_bytes = 0;
+        }
+        for entry in entries {
+            self.tail_bytes += Cache::entry_bytes(entry);
+            self.tail.push_back(entry.clone());
+        }
+        while self.tail.len() > TAIL_ENTRIES_MAX || self.tail_bytes > TAIL_BYTES_MAX {
+            let Some(dropped) = self.tail.pop_front() else {
+                break;
+            };
+            self.tail_bytes -= Cache::entry_bytes(&dropped);
+        }
+    }
+
+    /// Drops the tail's entries up to `index` (compacted away).
+    fn trim_tail(&mut self, index: u64) {
+        while self.tail.front().is_some_and(|e| e.index <= index) {
+            let dropped = self.tail.pop_front().expect("checked");
+            self.tail_bytes -= Cache::entry_bytes(&dropped);
+        }
+    }
 }
 
 pub struct LogStore {
@@ -111,6 +184,8 @@ impl LogStore {
                 snapshot: Snapshot::default(),
                 last: 0,
                 truncated: (0, 0),
+                tail: VecDeque::new(),
+                tail_bytes: 0,
             }),
             snapshot_wanted: std::sync::atomic::AtomicBool::new(false),
         };
@@ -186,6 +261,8 @@ impl LogStore {
             snapshot,
             last,
             truncated,
+            tail: VecDeque::new(),
+            tail_bytes: 0,
         };
         Ok(store)
     }
@@ -257,12 +334,16 @@ impl LogStore {
         self.db.write_opt(batch, &options)?;
         if let Some(snapshot) = snapshot {
             cache.snapshot = snapshot.clone();
+            cache.tail.clear();
+            cache.tail_bytes = 0;
         }
         if let Some(hard_state) = hard_state {
             cache.hard_state = hard_state.clone();
         }
+        cache.append_tail(entries);
         cache.last = last;
         cache.truncated = truncated;
+        debug_assert!(cache.tail.back().is_none_or(|e| e.index == last));
         Ok(())
     }
 
@@ -335,6 +416,7 @@ impl LogStore {
         self.db.write_opt(batch, &options)?;
         cache.snapshot = snapshot;
         cache.truncated = truncated;
+        cache.trim_tail(truncated.0);
         Ok(())
     }
 }
@@ -355,8 +437,15 @@ impl Storage for LogStore {
         max_size: impl Into<Option<u64>>,
         _context: GetEntriesContext,
     ) -> raft::Result<Vec<Entry>> {
+        let max_size = max_size.into();
         let (first, last) = {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            if low >= self.first(&cache)
+                && let Some(mut entries) = cache.tail_range(low, high)
+            {
+                raft::util::limit_size(&mut entries, max_size);
+                return Ok(entries);
+            }
             (self.first(&cache), cache.last)
         };
         if low < first {
@@ -384,13 +473,18 @@ impl Storage for LogStore {
         if entries.len() as u64 != high - low {
             return Err(raft::Error::Store(StorageError::Unavailable));
         }
-        raft::util::limit_size(&mut entries, max_size.into());
+        raft::util::limit_size(&mut entries, max_size);
         Ok(entries)
     }
 
     fn term(&self, index: u64) -> raft::Result<u64> {
         let (snapshot_index, snapshot_term, last, truncated) = {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            if index > cache.truncated.0
+                && let Some(term) = cache.tail_term(index)
+            {
+                return Ok(term);
+            }
             (
                 cache.snapshot.get_metadata().index,
                 cache.snapshot.get_metadata().term,

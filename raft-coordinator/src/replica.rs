@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use raft::eraftpb::{
-    ConfChangeSingle, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message, Snapshot,
+    ConfChangeSingle, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message,
+    MessageType, Snapshot,
 };
 use raft::{RawNode, StateRole};
 use sl_labels::Policy;
@@ -151,7 +152,15 @@ pub struct Replica {
     /// A Ready whose early messages were taken ([`Replica::early_messages`]) and which
     /// [`Replica::handle_ready`] persists and applies next.
     ready: Option<raft::Ready>,
+    /// Proposals not yet handed to raft, in order, with their ids: the driver proposes a burst
+    /// of commands as one `MsgPropose` (see [`Replica::flush_proposals`]).
+    proposing: Vec<(u64, Entry)>,
+    /// Ids of proposals raft refused when they were flushed, for the driver to answer.
+    dropped: Vec<u64>,
 }
+
+/// Proposals gathered before they are handed to raft at once.
+pub const PROPOSING_MAX: usize = 1024;
 
 /// What one `handle_ready` produced.
 #[derive(Default)]
@@ -226,6 +235,8 @@ impl Replica {
             compact_keep: timing.compact_keep,
             snapshot_ticks: BTreeMap::new(),
             ready: None,
+            proposing: Vec::new(),
+            dropped: Vec::new(),
         })
     }
 
@@ -342,12 +353,48 @@ impl Replica {
             index: 0,
             reason: e.to_string(),
         })?;
-        // raft-rs drops proposals silently in some states (a leader transfer in progress); the
-        // pending entry then never applies and the caller times out and retries, which the state
-        // machine makes safe by applying each (task, seq) at most once.
-        self.node.propose(context(self.id(), id), data.to_vec())?;
+        let mut entry = Entry::default();
+        entry.data = data.to_vec().into();
+        entry.context = context(self.id(), id).into();
+        self.proposing.push((id, entry));
         self.pending.insert(id, ());
+        if self.proposing.len() >= PROPOSING_MAX {
+            self.hand_over_proposals();
+        }
         Ok(())
+    }
+
+    /// Hands the gathered proposals to raft as one `MsgPropose`, so a burst of commands becomes
+    /// one append per follower, one acknowledgement and one commit round instead of one each
+    /// (raft-rs turns every proposal into its own broadcast). Order is kept: a proposal made
+    /// before another lands before it in the log. Returns the ids raft refused (no leader
+    /// known, a leader transfer in progress, too many uncommitted bytes); their callers are
+    /// answered at once and retry. A proposal raft takes may still be lost (a follower forwards
+    /// it to a leader that then falls); its caller times out and retries, which the state
+    /// machine makes safe by applying each (task, seq) at most once.
+    pub fn flush_proposals(&mut self) -> Vec<u64> {
+        self.hand_over_proposals();
+        std::mem::take(&mut self.dropped)
+    }
+
+    /// [`Replica::flush_proposals`], keeping the refusals for the driver's next flush. Never
+    /// while a Ready is out (raft takes no step between `ready` and `advance` here).
+    fn hand_over_proposals(&mut self) {
+        if self.proposing.is_empty() || self.ready.is_some() {
+            return;
+        }
+        let (ids, entries): (Vec<u64>, Vec<Entry>) =
+            std::mem::take(&mut self.proposing).into_iter().unzip();
+        let mut message = Message::default();
+        message.set_msg_type(MessageType::MsgPropose);
+        message.from = self.id();
+        message.set_entries(entries.into());
+        if self.node.raft.step(message).is_err() {
+            for id in &ids {
+                self.pending.remove(id);
+            }
+            self.dropped.extend(ids);
+        }
     }
 
     /// Asks for a linearizable read point; the answer arrives in `Output::reads` under `id`.
@@ -413,6 +460,8 @@ impl Replica {
         if self.node.raft.has_pending_conf() {
             return Err(Error::ChangePending);
         }
+        // The log keeps the order of proposals: those gathered before this change land first.
+        self.hand_over_proposals();
         if self.pending.len() >= PENDING_MAX {
             return Err(Error::Busy);
         }
@@ -519,7 +568,10 @@ impl Replica {
         self.node.raft.prs().get(node).map_or(0, |p| p.matched)
     }
 
-    pub fn has_ready(&self) -> bool {
+    /// Hands gathered proposals to raft first (their refusals wait for
+    /// [`Replica::flush_proposals`]).
+    pub fn has_ready(&mut self) -> bool {
+        self.hand_over_proposals();
         self.ready.is_some() || self.node.has_ready()
     }
 
@@ -529,6 +581,7 @@ impl Replica {
     /// that speak for this replica's persisted state (votes, append responses) stay for
     /// [`Replica::handle_ready`], which must be called next (no `step` in between).
     pub fn early_messages(&mut self) -> Vec<Message> {
+        self.hand_over_proposals();
         if self.ready.is_none() && self.node.has_ready() {
             self.ready = Some(self.node.ready());
         }
@@ -539,6 +592,7 @@ impl Replica {
     }
 
     pub fn handle_ready(&mut self) -> Result<Output, Error> {
+        self.hand_over_proposals();
         let mut output = Output::default();
         let mut ready = match self.ready.take() {
             Some(ready) => ready,
@@ -776,6 +830,46 @@ mod tests {
 
     /// Before the fix a failed snapshot became empty bytes, compaction stored them and truncated
     /// the log, and the replica reopened with no jobs at all.
+    /// A burst of proposals reaches raft as one message, yet each is its own entry, in the
+    /// order proposed, answered under its own id.
+    #[test]
+    fn a_burst_of_proposals_is_one_message_of_ordered_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut replica = open(dir.path());
+        replica.campaign().unwrap();
+        drain(&mut replica);
+        let before = replica.node.raft.raft_log.last_index();
+        for request in 0..5u64 {
+            let command = Command::SubmitJob {
+                request,
+                label: Policy::tags_only().bottom(),
+                function: format!("f{request}"),
+                args: vec![],
+                options: Default::default(),
+            };
+            replica.propose(100 + request, &command).unwrap();
+        }
+        assert_eq!(
+            replica.node.raft.raft_log.last_index(),
+            before,
+            "nothing reaches raft before the flush"
+        );
+        assert!(replica.flush_proposals().is_empty());
+        assert_eq!(replica.node.raft.raft_log.last_index(), before + 5);
+        let mut replies = Vec::new();
+        let mut applied = Vec::new();
+        while replica.has_ready() {
+            let output = replica.handle_ready().unwrap();
+            replies.extend(output.replies.into_iter().map(|(id, _)| id));
+            applied.extend(output.applied.into_iter().filter_map(|(_, c)| match c {
+                Command::SubmitJob { function, .. } => Some(function),
+                _ => None,
+            }));
+        }
+        assert_eq!(replies, vec![100, 101, 102, 103, 104]);
+        assert_eq!(applied, vec!["f0", "f1", "f2", "f3", "f4"]);
+    }
+
     #[test]
     fn a_snapshot_that_fails_stops_compaction_and_loses_nothing() {
         let dir = tempfile::tempdir().unwrap();

@@ -26,6 +26,35 @@ use crate::replica::{self, Membership, Replica};
 pub const INBOX_CAPACITY: usize = 4096;
 /// Raft message batches waiting per peer; beyond this they are dropped.
 pub const PEER_QUEUE_CAPACITY: usize = 256;
+/// Bytes of raft messages one call to a peer joins at most (more go in the next call); half of
+/// an RPC body's limit, leaving room for the encoding.
+const PEER_CALL_BYTES_MAX: usize = 8 << 20;
+
+/// The next call's messages to a peer: everything queued while the last call was in flight,
+/// joined up to [`PEER_CALL_BYTES_MAX`], so that a leader producing a Ready per burst of
+/// proposals sends one call per round trip instead of queueing a round trip per Ready. Order is
+/// kept; a batch that would overflow the call waits in `carried` for the next one.
+async fn next_outgoing(
+    rx: &mut mpsc::Receiver<(Vec<Vec<u8>>, bool)>,
+    carried: &mut Option<(Vec<Vec<u8>>, bool)>,
+) -> Option<(Vec<Vec<u8>>, bool)> {
+    let (mut messages, mut snapshot) = match carried.take() {
+        Some(batch) => batch,
+        None => rx.recv().await?,
+    };
+    let mut bytes: usize = messages.iter().map(Vec::len).sum();
+    while let Ok((more, more_snapshot)) = rx.try_recv() {
+        let more_bytes: usize = more.iter().map(Vec::len).sum();
+        if bytes + more_bytes > PEER_CALL_BYTES_MAX {
+            *carried = Some((more, more_snapshot));
+            break;
+        }
+        bytes += more_bytes;
+        messages.extend(more);
+        snapshot |= more_snapshot;
+    }
+    Some((messages, snapshot))
+}
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct RaftBatch {
@@ -38,6 +67,10 @@ pub struct Empty {}
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Proposal {
     pub command: Command,
+    /// A follower that takes it forwards it to the leader through raft; otherwise the follower
+    /// answers `Redirect` ([`Driver::propose_at_leader`]). Clients ask for forwarding only when
+    /// the leader is unreachable from them.
+    pub forward: bool,
 }
 
 #[derive(Clone, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -125,6 +158,9 @@ enum Event {
     Propose {
         command: Command,
         answer: oneshot::Sender<ProposeOutcome>,
+        /// A follower forwards the command to the leader through raft; otherwise it answers
+        /// `Redirect` and the caller goes to the leader itself.
+        forward: bool,
     },
     Membership {
         change: Membership,
@@ -274,9 +310,27 @@ impl Driver {
 
     /// A shed or unanswered proposal is "timeout": the caller retries with the same key.
     pub async fn propose(&self, command: Command) -> ProposeOutcome {
-        self.ask(|answer| Event::Propose { command, answer })
-            .await
-            .unwrap_or(ProposeOutcome::Timeout)
+        self.ask(|answer| Event::Propose {
+            command,
+            answer,
+            forward: true,
+        })
+        .await
+        .unwrap_or(ProposeOutcome::Timeout)
+    }
+
+    /// [`Driver::propose`] on the leader only: a follower answers `Redirect` instead of
+    /// forwarding. What a caller with a way to the leader wants: a forwarded command costs the
+    /// follower's own fsync before it leaves, and its reply waits until the follower has
+    /// learned the commit and applied it — a whole extra round.
+    pub async fn propose_at_leader(&self, command: Command) -> ProposeOutcome {
+        self.ask(|answer| Event::Propose {
+            command,
+            answer,
+            forward: false,
+        })
+        .await
+        .unwrap_or(ProposeOutcome::Timeout)
     }
 
     pub async fn change_membership(&self, change: Membership) -> ProposeOutcome {
@@ -501,9 +555,18 @@ impl Core {
                     }
                 }
             }
-            Event::Propose { command, answer } => {
+            Event::Propose {
+                command,
+                answer,
+                forward,
+            } => {
                 if let Some(outcome) = self.replica.machine().resolved_wait(&command) {
                     let _ = answer.send(ProposeOutcome::Applied(Reply::Resolved(outcome)));
+                    return;
+                }
+                if !forward && !self.replica.is_leader() {
+                    let (leader, addr) = self.redirect();
+                    let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
                     return;
                 }
                 let would_block = self.replica.machine().would_block(&command);
@@ -893,7 +956,10 @@ impl Core {
                 let endpoint = self.endpoint.clone();
                 let inbox = self.inbox.clone();
                 self.runtime.spawn(async move {
-                    while let Some((messages, snapshot)) = rx.recv().await {
+                    let mut carried = None;
+                    while let Some((messages, snapshot)) =
+                        next_outgoing(&mut rx, &mut carried).await
+                    {
                         match endpoint
                             .call::<RaftMessages>(addr, &RaftBatch { messages })
                             .await
@@ -949,6 +1015,12 @@ impl Core {
                     }
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            for id in self.replica.flush_proposals() {
+                if let Some((answer, _, _)) = self.waiting.remove(&id) {
+                    let (leader, addr) = self.redirect();
+                    let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
                 }
             }
             if !self.replica.has_ready() {
@@ -1062,7 +1134,11 @@ pub fn routes(router: Router, driver: Driver) -> Router {
             let driver = d2.clone();
             async move {
                 trusted(&caller)?;
-                Ok(RpcReply::new(driver.propose(proposal.command).await))
+                Ok(RpcReply::new(if proposal.forward {
+                    driver.propose(proposal.command).await
+                } else {
+                    driver.propose_at_leader(proposal.command).await
+                }))
             }
         })
         .route::<GetStatus, _, _>(move |caller, _: Empty, _| {
@@ -1156,15 +1232,20 @@ impl Client {
             .clone()
     }
 
+    /// Calls replicas until one answers `done`. `forwarded`: the request to send instead once a
+    /// replica redirected to a leader this client cannot reach (a suspect), asking the replica
+    /// to forward it — a client cut off from the leader still gets through a follower.
     async fn attempt<M, T>(
         &self,
         request: &M::Request,
+        forwarded: Option<&M::Request>,
         done: impl Fn(M::Response) -> Result<Attempt<T>, ClientError>,
     ) -> Result<T, ClientError>
     where
         M: sl_rpc::message::Method,
     {
         let mut backoff = Duration::from_millis(20);
+        let mut forward = false;
         for attempt in 0..self.attempts_max {
             let replicas = self.replicas();
             if replicas.is_empty() {
@@ -1191,7 +1272,11 @@ impl Client {
                 .unwrap_or_else(|e| e.into_inner())
                 .filter(|id| replicas.contains_key(id) && !suspects.contains(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let call = self.endpoint.call::<M>(replicas[&target], request);
+            let sent = match forwarded {
+                Some(forwarded) if forward => forwarded,
+                _ => request,
+            };
+            let call = self.endpoint.call::<M>(replicas[&target], sent);
             let call = tokio::time::timeout(self.attempt_timeout, call);
             // While the call is out, the other replicas are asked who leads: a leader killed
             // with SIGKILL never answers, and waiting out the whole attempt timeout on it would
@@ -1231,7 +1316,8 @@ impl Client {
             };
             match outcome {
                 Attempt::Done(value) => {
-                    // The leader, or a follower that forwards to it: either is a good first try.
+                    // The leader, or (when the leader is unreachable from here) a follower
+                    // that forwards to it: either is a good first try.
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
                     return Ok(value);
                 }
@@ -1243,8 +1329,15 @@ impl Client {
                             .unwrap_or_else(|e| e.into_inner())
                             .insert(id, addr);
                     }
+                    let unreachable = leader.is_some_and(|l| suspects.contains(&l));
+                    if unreachable && forwarded.is_some() && !forward {
+                        // Through this replica, which reaches the leader when we do not.
+                        forward = true;
+                        *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
+                        continue;
+                    }
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = leader;
-                    if leader.is_some() {
+                    if leader.is_some() && !unreachable {
                         // Go straight to the leader we were told about.
                         continue;
                     }
@@ -1327,21 +1420,26 @@ impl Client {
     pub async fn propose(&self, command: &Command) -> Result<Reply, ClientError> {
         let request = Proposal {
             command: command.clone(),
+            forward: false,
         };
-        self.attempt::<Propose, _>(&request, Self::propose_outcome)
+        let forwarded = Proposal {
+            command: command.clone(),
+            forward: true,
+        };
+        self.attempt::<Propose, _>(&request, Some(&forwarded), Self::propose_outcome)
             .await
     }
 
     /// Adds a learner, promotes or removes a node. A change refused at apply time comes back as
     /// `Ok(Reply::Rejected(..))`; one refused before the log as `Err(Refused)`.
     pub async fn change_membership(&self, change: &Membership) -> Result<Reply, ClientError> {
-        self.attempt::<ChangeMembership, _>(change, Self::propose_outcome)
+        self.attempt::<ChangeMembership, _>(change, None, Self::propose_outcome)
             .await
     }
 
     /// A linearizable read through any replica.
     pub async fn read(&self, query: &Query) -> Result<Answer, ClientError> {
-        self.attempt::<Read, _>(query, |outcome| {
+        self.attempt::<Read, _>(query, None, |outcome| {
             Ok(match outcome {
                 ReadOutcome::Answer(answer) => Attempt::Done(answer),
                 ReadOutcome::Redirect { leader, addr } => Attempt::Redirect(leader, addr),

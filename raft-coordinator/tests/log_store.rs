@@ -249,3 +249,117 @@ fn a_single_voter_commits_proposals_through_the_log() {
     }
     assert_eq!(committed, vec![vec![0], vec![1], vec![2]]);
 }
+
+/// The in-memory tail answers exactly what the disk does: random appends (some replacing a
+/// conflicting suffix, some longer than the tail holds), compactions and a snapshot install,
+/// checked after each step against a model of the log and, every few steps, against the same
+/// store reopened (which starts with an empty tail and reads RocksDB).
+#[test]
+fn the_in_memory_tail_answers_what_the_disk_holds() {
+    use sl_coordinator::log_store::TAIL_ENTRIES_MAX;
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = LogStore::open(dir.path(), &[]).unwrap();
+    // The model: every entry still in the log, from index `first` on.
+    let mut model: Vec<Entry> = Vec::new();
+    let mut first = 1u64;
+    let mut term = 1u64;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n.max(1)
+    };
+    let check = |log: &LogStore, model: &[Entry], first: u64| {
+        let last = first + model.len() as u64 - 1;
+        assert_eq!(log.first_index().unwrap(), first);
+        assert_eq!(log.last_index().unwrap(), last);
+        for (i, e) in model.iter().enumerate() {
+            assert_eq!(
+                log.term(first + i as u64).unwrap(),
+                e.term,
+                "term of {}",
+                e.index
+            );
+        }
+        let low = first + model.len() as u64 / 3;
+        assert_eq!(
+            log.entries(low, last + 1, None, ctx()).unwrap(),
+            model[(low - first) as usize..].to_vec()
+        );
+        assert!(matches!(
+            log.entries(first, last + 2, None, ctx()),
+            Err(raft::Error::Store(StorageError::Unavailable))
+        ));
+    };
+    for step in 0..60u64 {
+        match next(10) {
+            // A new leader replaces a suffix.
+            0..=2 if model.len() > 2 => {
+                term += 1;
+                let from = first + 1 + next(model.len() as u64 - 1);
+                let count = 1 + next(20);
+                model.truncate((from - first) as usize);
+                for i in 0..count {
+                    model.push(entry(from + i, term, &[step as u8, i as u8]));
+                }
+                log.persist(None, &model[(from - first) as usize..], None)
+                    .unwrap();
+            }
+            // Compaction, keeping a few entries before the snapshot.
+            3 if model.len() > 10 => {
+                let last = first + model.len() as u64 - 1;
+                let at = first + next(model.len() as u64 - 5);
+                let keep = next(4);
+                let mut conf = ConfState::default();
+                conf.voters = vec![1];
+                log.compact(at.min(last), conf, b"state".to_vec(), keep)
+                    .unwrap();
+                let new_first = log.first_index().unwrap();
+                model.drain(..(new_first - first) as usize);
+                first = new_first;
+            }
+            // Now and then more entries at once than the tail keeps.
+            4 if step % 20 == 4 => {
+                let from = first + model.len() as u64;
+                let count = TAIL_ENTRIES_MAX as u64 + 10;
+                let batch: Vec<Entry> = (0..count).map(|i| entry(from + i, term, b"b")).collect();
+                log.persist(None, &batch, None).unwrap();
+                model.extend(batch);
+            }
+            _ => {
+                let from = first + model.len() as u64;
+                let count = 1 + next(30);
+                let batch: Vec<Entry> = (0..count).map(|i| entry(from + i, term, b"a")).collect();
+                log.persist(None, &batch, None).unwrap();
+                model.extend(batch);
+            }
+        }
+        if model.is_empty() {
+            continue;
+        }
+        check(&log, &model, first);
+        if step % 15 == 14 {
+            drop(log);
+            log = LogStore::open(dir.path(), &[]).unwrap();
+            check(&log, &model, first);
+        }
+    }
+    // An installed snapshot replaces the whole log, tail included.
+    let mut snapshot = raft::eraftpb::Snapshot::default();
+    let last = first + model.len() as u64 - 1;
+    snapshot.mut_metadata().index = last + 100;
+    snapshot.mut_metadata().term = term + 1;
+    snapshot.mut_metadata().mut_conf_state().voters = vec![1];
+    log.persist(Some(&snapshot), &[], None).unwrap();
+    assert_eq!(log.last_index().unwrap(), last + 100);
+    assert!(log.term(last).is_err(), "no entry of the old log is left");
+    log.persist(None, &[entry(last + 101, term + 1, b"n")], None)
+        .unwrap();
+    assert_eq!(
+        log.entries(last + 101, last + 102, None, ctx())
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -151,7 +151,7 @@ async fn leader_and_follower(client: &Client) -> (u64, u64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn followers_forward_proposals_and_serve_linearizable_reads() {
+async fn followers_forward_or_redirect_proposals_and_serve_linearizable_reads() {
     let ca = ClusterCa::generate("coordinator").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
@@ -184,6 +184,7 @@ async fn followers_forward_proposals_and_serve_linearizable_reads() {
                 follower_addr,
                 &Proposal {
                     command: submit(request),
+                    forward: true,
                 },
             )
             .await
@@ -203,6 +204,41 @@ async fn followers_forward_proposals_and_serve_linearizable_reads() {
             "request {request}: {answer:?}"
         );
     }
+    // Unless asked to forward, a follower sends the caller to the leader (named, with its
+    // address) and proposes nothing; a client that knows only the follower follows it there.
+    let outcome = endpoint
+        .call::<Propose>(
+            follower_addr,
+            &Proposal {
+                command: submit(100),
+                forward: false,
+            },
+        )
+        .await
+        .unwrap();
+    let ProposeOutcome::Redirect {
+        leader: Some(named),
+        addr: Some(addr),
+    } = outcome
+    else {
+        panic!("a follower redirects: {outcome:?}")
+    };
+    assert_eq!(named, leader);
+    assert_eq!(
+        addr.parse::<std::net::SocketAddr>().unwrap(),
+        cluster.addrs[&leader]
+    );
+    let only_follower = self::client(
+        &ca,
+        &std::collections::BTreeMap::from([(follower, follower_addr)]),
+    );
+    let Reply::Submitted { job, .. } = only_follower.propose(&submit(100)).await.unwrap() else {
+        panic!("submitted through the redirect")
+    };
+    let Reply::Submitted { job: again, .. } = client.propose(&submit(100)).await.unwrap() else {
+        panic!("the same request again")
+    };
+    assert_eq!(job, again, "the redirected proposal was applied once");
     cluster.shutdown().await;
 }
 
@@ -404,7 +440,10 @@ async fn only_nodes_and_the_admin_may_propose_directly() {
         )
         .unwrap()
     };
-    let proposal = Proposal { command: submit(1) };
+    let proposal = Proposal {
+        command: submit(1),
+        forward: false,
+    };
     let refused = as_user("user-token")
         .call::<Propose>(addr, &proposal)
         .await

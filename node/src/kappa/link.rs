@@ -35,7 +35,7 @@ impl Link {
     }
 
     async fn propose_once(&self, command: Command) -> Result<Reply, String> {
-        match self.driver.propose(command.clone()).await {
+        match self.driver.propose_at_leader(command.clone()).await {
             ProposeOutcome::Applied(reply) => return Ok(reply),
             ProposeOutcome::Refused(reason) => return Err(reason),
             ProposeOutcome::Redirect { .. } | ProposeOutcome::Timeout => {}
