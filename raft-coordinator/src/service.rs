@@ -1232,20 +1232,20 @@ impl Client {
             .clone()
     }
 
-    /// Calls replicas until one answers `done`. `forwarded`: the request to send instead once a
-    /// replica redirected to a leader this client cannot reach (a suspect), asking the replica
-    /// to forward it — a client cut off from the leader still gets through a follower.
+    /// Calls replicas until one answers `done`. `forwarded` makes the request to send instead
+    /// once a replica redirected to a leader this client cannot reach (a suspect), asking the
+    /// replica to forward it — a client cut off from the leader still gets through a follower.
     async fn attempt<M, T>(
         &self,
         request: &M::Request,
-        forwarded: Option<&M::Request>,
+        forwarded: Option<&(dyn Fn() -> M::Request + Sync)>,
         done: impl Fn(M::Response) -> Result<Attempt<T>, ClientError>,
     ) -> Result<T, ClientError>
     where
         M: sl_rpc::message::Method,
     {
         let mut backoff = Duration::from_millis(20);
-        let mut forward = false;
+        let mut forwarding: Option<M::Request> = None;
         for attempt in 0..self.attempts_max {
             let replicas = self.replicas();
             if replicas.is_empty() {
@@ -1272,10 +1272,7 @@ impl Client {
                 .unwrap_or_else(|e| e.into_inner())
                 .filter(|id| replicas.contains_key(id) && !suspects.contains(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let sent = match forwarded {
-                Some(forwarded) if forward => forwarded,
-                _ => request,
-            };
+            let sent = forwarding.as_ref().unwrap_or(request);
             let call = self.endpoint.call::<M>(replicas[&target], sent);
             let call = tokio::time::timeout(self.attempt_timeout, call);
             // While the call is out, the other replicas are asked who leads: a leader killed
@@ -1330,9 +1327,12 @@ impl Client {
                             .insert(id, addr);
                     }
                     let unreachable = leader.is_some_and(|l| suspects.contains(&l));
-                    if unreachable && forwarded.is_some() && !forward {
+                    if unreachable
+                        && forwarding.is_none()
+                        && let Some(forwarded) = forwarded
+                    {
                         // Through this replica, which reaches the leader when we do not.
-                        forward = true;
+                        forwarding = Some(forwarded());
                         *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
                         continue;
                     }
@@ -1422,7 +1422,7 @@ impl Client {
             command: command.clone(),
             forward: false,
         };
-        let forwarded = Proposal {
+        let forwarded = || Proposal {
             command: command.clone(),
             forward: true,
         };

@@ -540,3 +540,75 @@ async fn a_wait_for_a_jobs_end_is_answered_when_the_replica_applies_it() {
     assert!(matches!(unknown, Ok(Some(Answer::Job(None)))));
     cluster.shutdown().await;
 }
+
+/// Drops UDP from one local port to another while it lives (nftables), so a client can be cut
+/// off from the leader while the replicas still reach each other.
+struct Cut {
+    table: String,
+}
+
+impl Cut {
+    fn new(from_port: u16, to_port: u16) -> Cut {
+        let table = format!("sl_test_cut_{}_{from_port}", std::process::id());
+        let script = format!(
+            "add table inet {table}\n\
+             add chain inet {table} out {{ type filter hook output priority 0; policy accept; }}\n\
+             add rule inet {table} out udp sport {from_port} udp dport {to_port} drop\n"
+        );
+        let status = std::process::Command::new("nft")
+            .args(["-f", "-"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(script.as_bytes())?;
+                child.wait()
+            })
+            .expect("nft runs (as root)");
+        assert!(status.success(), "nft refused the rule");
+        Cut { table }
+    }
+}
+
+impl Drop for Cut {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("nft")
+            .args(["delete", "table", "inet", &self.table])
+            .status();
+    }
+}
+
+/// A client that cannot reach the leader (its packets to it are dropped) is redirected there by
+/// a follower, finds it unreachable, and then asks a follower to forward: the proposal applies
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_cut_off_from_the_leader_proposes_through_a_follower() {
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let admin = client(&ca, &cluster.addrs);
+    admin.propose(&submit(0)).await.unwrap();
+    let (leader, _) = leader_and_follower(&admin).await;
+    let endpoint = Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node("cut-off").unwrap(),
+        Services {
+            handler: Arc::new(sl_rpc::Router::new()),
+            authenticator: None,
+            join: None,
+        },
+    )
+    .unwrap();
+    let port = endpoint.local_addr().unwrap().port();
+    let cut = Cut::new(port, cluster.addrs[&leader].port());
+    let cut_off = Client::new(endpoint, cluster.addrs.clone());
+    let Reply::Submitted { job, .. } = cut_off.propose(&submit(7)).await.unwrap() else {
+        panic!("submitted through a follower")
+    };
+    drop(cut);
+    let Reply::Submitted { job: again, .. } = admin.propose(&submit(7)).await.unwrap() else {
+        panic!("the same request again")
+    };
+    assert_eq!(job, again, "applied once");
+    cluster.shutdown().await;
+}
