@@ -310,13 +310,7 @@ impl Driver {
 
     /// A shed or unanswered proposal is "timeout": the caller retries with the same key.
     pub async fn propose(&self, command: Command) -> ProposeOutcome {
-        self.ask(|answer| Event::Propose {
-            command,
-            answer,
-            forward: true,
-        })
-        .await
-        .unwrap_or(ProposeOutcome::Timeout)
+        self.propose_with(command, true).await
     }
 
     /// [`Driver::propose`] on the leader only: a follower answers `Redirect` instead of
@@ -324,10 +318,14 @@ impl Driver {
     /// follower's own fsync before it leaves, and its reply waits until the follower has
     /// learned the commit and applied it — a whole extra round.
     pub async fn propose_at_leader(&self, command: Command) -> ProposeOutcome {
+        self.propose_with(command, false).await
+    }
+
+    async fn propose_with(&self, command: Command, forward: bool) -> ProposeOutcome {
         self.ask(|answer| Event::Propose {
             command,
             answer,
-            forward: false,
+            forward,
         })
         .await
         .unwrap_or(ProposeOutcome::Timeout)

@@ -137,6 +137,20 @@ async fn the_leader_expires_a_lease_whose_deadline_passed() {
     cluster.shutdown().await;
 }
 
+/// A node endpoint of this test's own, to call replicas directly.
+fn direct_endpoint(ca: &ClusterCa, name: &str) -> Endpoint {
+    Endpoint::node(
+        Options::new("127.0.0.1:0".parse().unwrap()),
+        &ca.issue_node(name).unwrap(),
+        Services {
+            handler: Arc::new(sl_rpc::Router::new()),
+            authenticator: None,
+            join: None,
+        },
+    )
+    .unwrap()
+}
+
 async fn leader_and_follower(client: &Client) -> (u64, u64) {
     for _ in 0..200 {
         if let Some(status) = client.status(1).await
@@ -158,16 +172,7 @@ async fn followers_forward_or_redirect_proposals_and_serve_linearizable_reads() 
     let client = client(&ca, &cluster.addrs);
     client.propose(&submit(0)).await.unwrap();
     let (leader, follower) = leader_and_follower(&client).await;
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("direct").unwrap(),
-        Services {
-            handler: Arc::new(sl_rpc::Router::new()),
-            authenticator: None,
-            join: None,
-        },
-    )
-    .unwrap();
+    let endpoint = direct_endpoint(&ca, "direct");
     let follower_addr = cluster.addrs[&follower];
     assert_eq!(
         endpoint
@@ -589,16 +594,7 @@ async fn a_client_cut_off_from_the_leader_proposes_through_a_follower() {
     let admin = client(&ca, &cluster.addrs);
     admin.propose(&submit(0)).await.unwrap();
     let (leader, _) = leader_and_follower(&admin).await;
-    let endpoint = Endpoint::node(
-        Options::new("127.0.0.1:0".parse().unwrap()),
-        &ca.issue_node("cut-off").unwrap(),
-        Services {
-            handler: Arc::new(sl_rpc::Router::new()),
-            authenticator: None,
-            join: None,
-        },
-    )
-    .unwrap();
+    let endpoint = direct_endpoint(&ca, "cut-off");
     let port = endpoint.local_addr().unwrap().port();
     let cut = Cut::new(port, cluster.addrs[&leader].port());
     let cut_off = Client::new(endpoint, cluster.addrs.clone());
