@@ -353,9 +353,11 @@ impl Replica {
             index: 0,
             reason: e.to_string(),
         })?;
-        let mut entry = Entry::default();
-        entry.data = data.to_vec().into();
-        entry.context = context(self.id(), id).into();
+        let entry = Entry {
+            data: data.to_vec().into(),
+            context: context(self.id(), id).into(),
+            ..Default::default()
+        };
         self.proposing.push((id, entry));
         self.pending.insert(id, ());
         if self.proposing.len() >= PROPOSING_MAX {
