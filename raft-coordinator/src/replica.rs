@@ -399,6 +399,14 @@ impl Replica {
         }
     }
 
+    /// Stops waiting for the proposals `keep` refuses: their callers were answered "timeout"
+    /// (they may never apply — a deposed leader's log — and retry under the same key). Without
+    /// this a lost proposal's id stayed pending forever, and after [`PENDING_MAX`] of them the
+    /// replica refused every proposal as busy.
+    pub fn forget_proposals(&mut self, keep: impl Fn(u64) -> bool) {
+        self.pending.retain(|id, _| keep(*id));
+    }
+
     /// Asks for a linearizable read point; the answer arrives in `Output::reads` under `id`.
     /// A follower asks the leader. Dropped requests (no leader) are the caller's timeout.
     pub fn read_index(&mut self, id: u64) {
@@ -462,7 +470,12 @@ impl Replica {
         if self.node.raft.has_pending_conf() {
             return Err(Error::ChangePending);
         }
-        // The log keeps the order of proposals: those gathered before this change land first.
+        // The log keeps the order of proposals: those gathered before this change land first
+        // (the driver proposes changes between Readies, when nothing holds the hand-over back).
+        assert!(
+            self.ready.is_none(),
+            "no membership change while a Ready is out"
+        );
         self.hand_over_proposals();
         if self.pending.len() >= PENDING_MAX {
             return Err(Error::Busy);
@@ -870,6 +883,39 @@ mod tests {
         }
         assert_eq!(replies, vec![100, 101, 102, 103, 104]);
         assert_eq!(applied, vec!["f0", "f1", "f2", "f3", "f4"]);
+    }
+
+    /// A forgotten proposal frees its place among the pending (the bound that answers "busy")
+    /// and is not answered when it applies; its caller was told "timeout" and retries.
+    #[test]
+    fn forgotten_proposals_free_their_place_and_go_unanswered() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut replica = open(dir.path());
+        replica.campaign().unwrap();
+        drain(&mut replica);
+        for request in 0..3u64 {
+            let command = Command::SubmitJob {
+                request,
+                label: Policy::tags_only().bottom(),
+                function: "main".into(),
+                args: vec![],
+                options: Default::default(),
+            };
+            replica.propose(request, &command).unwrap();
+        }
+        assert_eq!(replica.pending.len(), 3);
+        replica.forget_proposals(|id| id == 1);
+        assert_eq!(replica.pending.len(), 1);
+        let mut replies = Vec::new();
+        let mut applied = 0;
+        while replica.has_ready() {
+            let output = replica.handle_ready().unwrap();
+            replies.extend(output.replies.into_iter().map(|(id, _)| id));
+            applied += output.applied.len();
+        }
+        assert_eq!(replies, vec![1]);
+        assert_eq!(applied, 3, "forgotten proposals still apply");
+        assert!(replica.pending.is_empty());
     }
 
     #[test]

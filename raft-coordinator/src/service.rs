@@ -857,10 +857,16 @@ impl Core {
             .filter(|(_, (_, deadline, _))| *deadline <= now)
             .map(|(id, _)| *id)
             .collect();
+        let any_expired = !expired.is_empty();
         for id in expired {
             if let Some((answer, _, _)) = self.waiting.remove(&id) {
                 let _ = answer.send(ProposeOutcome::Timeout);
             }
+        }
+        if any_expired {
+            let waiting = &self.waiting;
+            self.replica
+                .forget_proposals(|id| waiting.contains_key(&id));
         }
         let expired: Vec<u64> = self
             .reads_pending
@@ -1015,11 +1021,20 @@ impl Core {
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                 }
             }
+            let mut refused_own = false;
             for id in self.replica.flush_proposals() {
                 if let Some((answer, _, _)) = self.waiting.remove(&id) {
                     let (leader, addr) = self.redirect();
                     let _ = answer.send(ProposeOutcome::Redirect { leader, addr });
+                } else {
+                    refused_own = true;
                 }
+            }
+            if refused_own {
+                // The driver's own expiries and wakes: raft refused one after `expiring` recorded
+                // it as proposed, so the next scan proposes them all again (each applies at most
+                // once per lease epoch; a repeat changes nothing).
+                self.expiring.clear();
             }
             if !self.replica.has_ready() {
                 continue;
@@ -1054,6 +1069,12 @@ impl Core {
                         let _ = answer.send(ProposeOutcome::Timeout);
                     }
                 }
+                // The driver's own proposals (expiries, wakes) too: the next scan makes them
+                // again if they still matter.
+                let waiting = &self.waiting;
+                self.replica
+                    .forget_proposals(|id| waiting.contains_key(&id));
+                self.expiring.clear();
             }
             for (id, index) in output.reads {
                 if self.reads_pending.contains_key(&id) {
@@ -1119,10 +1140,22 @@ pub fn routes(router: Router, driver: Driver) -> Router {
                 }
                 let mut messages = Vec::with_capacity(batch.messages.len());
                 for bytes in &batch.messages {
-                    messages.push(
-                        Message::parse_from_bytes(bytes)
-                            .map_err(|e| RemoteError::new(ErrorCode::BadRequest, e.to_string()))?,
-                    );
+                    let message = Message::parse_from_bytes(bytes)
+                        .map_err(|e| RemoteError::new(ErrorCode::BadRequest, e.to_string()))?;
+                    // raft-rs aborts the process on a proposal without entries, and replicas
+                    // forward only normal entries (conf changes are proposed at the leader).
+                    if message.get_msg_type() == raft::eraftpb::MessageType::MsgPropose
+                        && (message.entries.is_empty()
+                            || message.entries.iter().any(|e| {
+                                e.get_entry_type() != raft::eraftpb::EntryType::EntryNormal
+                            }))
+                    {
+                        return Err(RemoteError::new(
+                            ErrorCode::BadRequest,
+                            "a forwarded proposal carries normal entries only, at least one",
+                        ));
+                    }
+                    messages.push(message);
                 }
                 driver.deliver(messages);
                 Ok(RpcReply::new(Empty {}))
@@ -1244,6 +1277,8 @@ impl Client {
     {
         let mut backoff = Duration::from_millis(20);
         let mut forwarding: Option<M::Request> = None;
+        // The leader a redirect named that this client cannot reach, while forwarding around it.
+        let mut cut_off_from: Option<u64> = None;
         for attempt in 0..self.attempts_max {
             let replicas = self.replicas();
             if replicas.is_empty() {
@@ -1314,6 +1349,14 @@ impl Client {
                     // The leader, or (when the leader is unreachable from here) a follower
                     // that forwards to it: either is a good first try.
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
+                    if let Some(leader) = cut_off_from {
+                        // Still cut off: the next call goes around it at once rather than
+                        // waiting out an attempt on it when its suspicion lapses.
+                        self.suspects
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(leader, std::time::Instant::now());
+                    }
                     return Ok(value);
                 }
                 Attempt::Redirect(leader, addr) => {
@@ -1331,12 +1374,15 @@ impl Client {
                     {
                         // Through this replica, which reaches the leader when we do not.
                         forwarding = Some(forwarded());
+                        cut_off_from = leader;
                         *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
                         continue;
                     }
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = leader;
-                    if leader.is_some() && !unreachable {
-                        // Go straight to the leader we were told about.
+                    let addressed = leader.is_some_and(|l| self.replicas().contains_key(&l));
+                    if addressed && !unreachable {
+                        // Go straight to the leader we were told about (without its address the
+                        // round robin could meet the same follower again at once: back off).
                         continue;
                     }
                 }

@@ -608,3 +608,47 @@ async fn a_client_cut_off_from_the_leader_proposes_through_a_follower() {
     assert_eq!(job, again, "applied once");
     cluster.shutdown().await;
 }
+
+/// A node's raft messages are checked before raft-rs sees them: a proposal with no entries
+/// (raft-rs aborts on one) or with a conf change (only the leader proposes those) is a bad
+/// request, and the leader goes on serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_raft_proposals_are_refused_and_the_leader_serves_on() {
+    use protobuf::Message as _;
+    use raft::eraftpb::{Entry, EntryType, Message, MessageType};
+    use sl_coordinator::service::{RaftBatch, RaftMessages};
+    let ca = ClusterCa::generate("coordinator").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = LocalCluster::start(&ca, dir.path(), 3, &Policy::tags_only()).unwrap();
+    let admin = client(&ca, &cluster.addrs);
+    admin.propose(&submit(0)).await.unwrap();
+    let (leader, follower) = leader_and_follower(&admin).await;
+    let endpoint = direct_endpoint(&ca, "hostile");
+    let mut empty = Message::default();
+    empty.set_msg_type(MessageType::MsgPropose);
+    empty.from = follower;
+    empty.to = leader;
+    let mut conf = empty.clone();
+    let mut entry = Entry::default();
+    entry.set_entry_type(EntryType::EntryConfChangeV2);
+    conf.set_entries(vec![entry].into());
+    for hostile in [empty, conf] {
+        let refused = endpoint
+            .call::<RaftMessages>(
+                cluster.addrs[&leader],
+                &RaftBatch {
+                    messages: vec![hostile.write_to_bytes().unwrap()],
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("normal entries only"),
+            "{refused}"
+        );
+    }
+    let Reply::Submitted { .. } = admin.propose(&submit(1)).await.unwrap() else {
+        panic!("the leader serves on")
+    };
+    cluster.shutdown().await;
+}

@@ -83,13 +83,6 @@ fn transport_values(transport: &Transport) -> Result<quinn::TransportConfig, Err
     config.stream_receive_window(quinn::VarInt::from_u32(transport.stream_window_bytes));
     config.receive_window(quinn::VarInt::from_u32(transport.connection_window_bytes));
     config.send_window(transport.connection_window_bytes as u64);
-    // Search for the path's real MTU instead of stopping at Ethernet's: over loopback (nodes on
-    // one machine, every multi-node test) a 64 KiB datagram carries what would otherwise be 45
-    // packets, each with its own encryption, syscall share and ack. On a real network the probes
-    // above the path's MTU are lost and the search settles there.
-    let mut mtu = quinn::MtuDiscoveryConfig::default();
-    mtu.upper_bound(u16::MAX);
-    config.mtu_discovery_config(Some(mtu));
     Ok(config)
 }
 
