@@ -108,13 +108,11 @@ impl Cache {
         let Some(first_new) = entries.first().map(|e| e.index) else {
             return;
         };
-        while self.tail.back().is_some_and(|e| e.index >= first_new) {
-            let dropped = self.tail.pop_back().expect("checked");
+        while let Some(dropped) = self.tail.pop_back_if(|e| e.index >= first_new) {
             self.tail_bytes -= Cache::entry_bytes(&dropped);
         }
         if self.tail.back().is_some_and(|e| e.index + 1 != first_new) {
-            self.tail.clear();
-            self.tail_bytes = 0;
+            self.clear_tail();
         }
         for entry in entries {
             self.tail_bytes += Cache::entry_bytes(entry);
@@ -130,10 +128,14 @@ impl Cache {
 
     /// Drops the tail's entries up to `index` (compacted away).
     fn trim_tail(&mut self, index: u64) {
-        while self.tail.front().is_some_and(|e| e.index <= index) {
-            let dropped = self.tail.pop_front().expect("checked");
+        while let Some(dropped) = self.tail.pop_front_if(|e| e.index <= index) {
             self.tail_bytes -= Cache::entry_bytes(&dropped);
         }
+    }
+
+    fn clear_tail(&mut self) {
+        self.tail.clear();
+        self.tail_bytes = 0;
     }
 }
 
@@ -334,8 +336,7 @@ impl LogStore {
         self.db.write_opt(batch, &options)?;
         if let Some(snapshot) = snapshot {
             cache.snapshot = snapshot.clone();
-            cache.tail.clear();
-            cache.tail_bytes = 0;
+            cache.clear_tail();
         }
         if let Some(hard_state) = hard_state {
             cache.hard_state = hard_state.clone();

@@ -829,16 +829,27 @@ mod tests {
         }
     }
 
+    /// A single voter that leads.
+    fn leading(dir: &Path) -> Replica {
+        let mut replica = open(dir);
+        replica.campaign().unwrap();
+        drain(&mut replica);
+        replica
+    }
+
+    fn job(request: u64, function: &str) -> Command {
+        Command::SubmitJob {
+            request,
+            label: Policy::tags_only().bottom(),
+            function: function.into(),
+            args: vec![],
+            options: Default::default(),
+        }
+    }
+
     fn submit_jobs(replica: &mut Replica, from: u64, count: u64) {
         for request in from..from + count {
-            let command = Command::SubmitJob {
-                request,
-                label: Policy::tags_only().bottom(),
-                function: "main".into(),
-                args: vec![],
-                options: Default::default(),
-            };
-            replica.propose(request, &command).unwrap();
+            replica.propose(request, &job(request, "main")).unwrap();
             drain(replica);
         }
     }
@@ -850,19 +861,12 @@ mod tests {
     #[test]
     fn a_burst_of_proposals_is_one_message_of_ordered_entries() {
         let dir = tempfile::tempdir().unwrap();
-        let mut replica = open(dir.path());
-        replica.campaign().unwrap();
-        drain(&mut replica);
+        let mut replica = leading(dir.path());
         let before = replica.node.raft.raft_log.last_index();
         for request in 0..5u64 {
-            let command = Command::SubmitJob {
-                request,
-                label: Policy::tags_only().bottom(),
-                function: format!("f{request}"),
-                args: vec![],
-                options: Default::default(),
-            };
-            replica.propose(100 + request, &command).unwrap();
+            replica
+                .propose(100 + request, &job(request, &format!("f{request}")))
+                .unwrap();
         }
         assert_eq!(
             replica.node.raft.raft_log.last_index(),
@@ -890,18 +894,9 @@ mod tests {
     #[test]
     fn forgotten_proposals_free_their_place_and_go_unanswered() {
         let dir = tempfile::tempdir().unwrap();
-        let mut replica = open(dir.path());
-        replica.campaign().unwrap();
-        drain(&mut replica);
+        let mut replica = leading(dir.path());
         for request in 0..3u64 {
-            let command = Command::SubmitJob {
-                request,
-                label: Policy::tags_only().bottom(),
-                function: "main".into(),
-                args: vec![],
-                options: Default::default(),
-            };
-            replica.propose(request, &command).unwrap();
+            replica.propose(request, &job(request, "main")).unwrap();
         }
         assert_eq!(replica.pending.len(), 3);
         replica.forget_proposals(|id| id == 1);

@@ -848,6 +848,13 @@ impl Core {
         }
     }
 
+    /// Drops from the replica's pending set every proposal no caller waits for any more.
+    fn forget_unanswered(&mut self) {
+        let waiting = &self.waiting;
+        self.replica
+            .forget_proposals(|id| waiting.contains_key(&id));
+    }
+
     fn on_tick(&mut self, now: Instant) {
         self.replica.tick();
         self.ticks += 1;
@@ -864,9 +871,7 @@ impl Core {
             }
         }
         if any_expired {
-            let waiting = &self.waiting;
-            self.replica
-                .forget_proposals(|id| waiting.contains_key(&id));
+            self.forget_unanswered();
         }
         let expired: Vec<u64> = self
             .reads_pending
@@ -1071,9 +1076,7 @@ impl Core {
                 }
                 // The driver's own proposals (expiries, wakes) too: the next scan makes them
                 // again if they still matter.
-                let waiting = &self.waiting;
-                self.replica
-                    .forget_proposals(|id| waiting.contains_key(&id));
+                self.forget_unanswered();
                 self.expiring.clear();
             }
             for (id, index) in output.reads {
@@ -1276,9 +1279,9 @@ impl Client {
         M: sl_rpc::message::Method,
     {
         let mut backoff = Duration::from_millis(20);
-        let mut forwarding: Option<M::Request> = None;
-        // The leader a redirect named that this client cannot reach, while forwarding around it.
-        let mut cut_off_from: Option<u64> = None;
+        // While forwarding: the leader a redirect named that this client cannot reach, and the
+        // request that asks a replica to forward around it.
+        let mut forwarding: Option<(u64, M::Request)> = None;
         for attempt in 0..self.attempts_max {
             let replicas = self.replicas();
             if replicas.is_empty() {
@@ -1305,7 +1308,9 @@ impl Client {
                 .unwrap_or_else(|e| e.into_inner())
                 .filter(|id| replicas.contains_key(id) && !suspects.contains(id));
             let target = hint.unwrap_or(ids[attempt as usize % ids.len()]);
-            let sent = forwarding.as_ref().unwrap_or(request);
+            let sent = forwarding
+                .as_ref()
+                .map_or(request, |(_, forwarded)| forwarded);
             let call = self.endpoint.call::<M>(replicas[&target], sent);
             let call = tokio::time::timeout(self.attempt_timeout, call);
             // While the call is out, the other replicas are asked who leads: a leader killed
@@ -1349,13 +1354,13 @@ impl Client {
                     // The leader, or (when the leader is unreachable from here) a follower
                     // that forwards to it: either is a good first try.
                     *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
-                    if let Some(leader) = cut_off_from {
+                    if let Some((leader, _)) = &forwarding {
                         // Still cut off: the next call goes around it at once rather than
                         // waiting out an attempt on it when its suspicion lapses.
                         self.suspects
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
-                            .insert(leader, std::time::Instant::now());
+                            .insert(*leader, std::time::Instant::now());
                     }
                     return Ok(value);
                 }
@@ -1368,13 +1373,11 @@ impl Client {
                             .insert(id, addr);
                     }
                     let unreachable = leader.is_some_and(|l| suspects.contains(&l));
-                    if unreachable
-                        && forwarding.is_none()
+                    if let Some(leader) = leader.filter(|_| unreachable && forwarding.is_none())
                         && let Some(forwarded) = forwarded
                     {
                         // Through this replica, which reaches the leader when we do not.
-                        forwarding = Some(forwarded());
-                        cut_off_from = leader;
+                        forwarding = Some((leader, forwarded()));
                         *self.leader.lock().unwrap_or_else(|e| e.into_inner()) = Some(target);
                         continue;
                     }
