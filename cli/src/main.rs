@@ -352,8 +352,43 @@ fn main() {
     match outcome {
         Ok(code) => std::process::exit(code),
         Err(error) => {
-            eprintln!("slnode: {error:#}");
+            let message = format!("{error:#}");
+            eprintln!("slnode: {message}");
+            if let Some(hint) = hint_for(&message) {
+                eprintln!("hint: {hint}");
+            }
             std::process::exit(2);
         }
+    }
+}
+
+/// What a person can do about an error whose text alone does not say it.
+fn hint_for(message: &str) -> Option<&'static str> {
+    // rustls names a certificate signed by another CA this way; with slnode that nearly always
+    // means a client config left from an earlier cluster (`slnode up` keeps an existing
+    // ~/.config/slnode/client.toml and prints the new cluster's own config instead).
+    if message.contains("invalid peer certificate: BadSignature")
+        || message.contains("invalid peer certificate: UnknownIssuer")
+    {
+        return Some(
+            "the node's certificate is not signed by the CA of the client config in use \
+             (--config, SLNODE_CONFIG or ~/.config/slnode/client.toml): it may belong to another \
+             cluster; pass the cluster's own config (`slnode up` and `slnode start` print its path)",
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hint_for;
+
+    #[test]
+    fn a_certificate_from_another_cluster_gets_a_hint_and_other_errors_none() {
+        let refused = "no node answered: cannot reach 127.0.0.13:7400: the cryptographic \
+                       handshake failed: error 51: invalid peer certificate: BadSignature";
+        assert!(hint_for(refused).is_some_and(|h| h.contains("another cluster")));
+        assert!(hint_for("invalid peer certificate: UnknownIssuer").is_some());
+        assert_eq!(hint_for("cannot reach 127.0.0.13:7400: timed out"), None);
     }
 }
