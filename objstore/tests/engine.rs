@@ -130,7 +130,22 @@ fn tiles_come_back_aligned_and_viewable_without_copying() {
     )
     .unwrap();
     assert_eq!(array[[299, 6]], values[6 * rows + 299]);
+    assert_eq!(
+        view.values,
+        &values[..],
+        "every value comes back as written"
+    );
     assert!(tile::encode(2, 2, &[1.0]).is_none());
+    // The stored form is fixed (other nodes and versions read it): the shape, then each value's
+    // little-endian bytes in column-major order.
+    let mut expected = Vec::new();
+    for word in [1u64, 2] {
+        expected.extend_from_slice(&word.to_le_bytes());
+    }
+    for v in [1.5f64, -0.0] {
+        expected.extend_from_slice(&v.to_le_bytes());
+    }
+    assert_eq!(tile::encode(1, 2, &[1.5, -0.0]), Some(expected));
 }
 
 /// Sizes the crash test writes: small values, blob-sized ones and every seventh one large enough
