@@ -18,7 +18,8 @@ use super::{
 };
 use crate::code::{CmpOp, Const, Instr};
 use crate::frame::{FrameKind, GeneratorEnd};
-use crate::heap::{Generator, Iter, Object};
+use crate::heap::{Generator, Iter, Key, Object};
+use crate::set_table::int_hash;
 use crate::value::Value;
 
 /// `len`'s index in `BUILTINS` (checked by a test below).
@@ -427,6 +428,31 @@ pub(super) fn burst(
                     },
                     _ => false,
                 },
+                // A set comprehension's add of an int or bool, `k` items below the value: its key
+                // and CPython hash need nothing from the heap (`Vm::set_add` does the rest).
+                Instr::SetAdd(k) if n >= 2 + k as usize => {
+                    let int = match stack[n - 1] {
+                        Value::Int(i) => Some(i),
+                        Value::Bool(b) => Some(i64::from(b)),
+                        _ => None,
+                    };
+                    match (stack[n - 2 - k as usize], int) {
+                        (Value::Ref(r), Some(i)) => match heap.get_mut(r) {
+                            Some(Object::Set { items, .. }) if items.len() < LIST_APPEND_MAX => {
+                                items.insert_hashed(
+                                    Key::Int(i),
+                                    stack[n - 1],
+                                    Value::None,
+                                    Some(int_hash(i)),
+                                );
+                                stack.pop();
+                                true
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+                }
                 Instr::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) if n >= 2 => {
                     let same = super::protocols::identical(stack[n - 2], stack[n - 1]);
                     stack.truncate(n - 2);
