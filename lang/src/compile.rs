@@ -34,13 +34,21 @@ pub struct Error {
 /// Python function) hands it to these, so the iteration runs as ordinary frames: resumable,
 /// snapshottable, under the budget, able to make host calls.
 pub const PRELUDE: &str = "\
-def __sl_materialize(__sl_fn, __sl_it, *args, **kwargs):
+def __sl_list(__sl_it):
     items = []
     for x in __sl_it:
         items.append(x)
-    if args or kwargs:
-        return __sl_fn(items, *args, **kwargs)
+    return items
+def __sl_collect(__sl_fn, __sl_it):
+    items = []
+    for x in __sl_it:
+        items.append(x)
     return __sl_fn(items)
+def __sl_materialize(__sl_fn, __sl_it, **kwargs):
+    items = []
+    for x in __sl_it:
+        items.append(x)
+    return __sl_fn(items, **kwargs)
 def __sl_sum(__sl_it, start=0):
     if isinstance(start, str):
         raise TypeError(\"sum() can't sum strings [use ''.join(seq) instead]\")

@@ -99,8 +99,18 @@ impl Vm {
                             })?;
                             self.call_with(f, args, kwargs)
                         }
+                        // `list(g)` is the prelude's own list; without keywords (`set(g)`), a
+                        // prelude function with no `**kwargs` to fill.
+                        "list" if kwargs.is_empty() => {
+                            let f = self.prelude("__sl_list")?;
+                            self.call_with(f, args, kwargs)
+                        }
                         _ => {
-                            let f = self.prelude("__sl_materialize")?;
+                            let f = self.prelude(if kwargs.is_empty() {
+                                "__sl_collect"
+                            } else {
+                                "__sl_materialize"
+                            })?;
                             let mut all = Vec::with_capacity(args.len() + 1);
                             all.push(callee);
                             all.extend(args);
@@ -439,7 +449,11 @@ impl Vm {
                             receiver: Some(receiver),
                             name: name.to_owned(),
                         })?;
-                        let f = self.prelude("__sl_materialize")?;
+                        let f = self.prelude(if kwargs.is_empty() {
+                            "__sl_collect"
+                        } else {
+                            "__sl_materialize"
+                        })?;
                         return self.call_with(f, vec![bound, arg], kwargs);
                     }
                     let v = self.method(receiver, name, args, kwargs)?;
