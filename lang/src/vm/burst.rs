@@ -24,7 +24,8 @@ use crate::value::Value;
 
 /// `len`'s index in `BUILTINS` (checked by a test below).
 const LEN: u16 = 1;
-/// The longest list `append` grows here; the general path raises MemoryError beyond it.
+/// The longest list `append` grows here, and the largest set a comprehension's add grows here;
+/// beyond it the general path takes over (and raises MemoryError for a list).
 const LIST_APPEND_MAX: usize = crate::heap::BYTES_MAX / 16;
 
 /// Why a burst ended.

@@ -99,20 +99,13 @@ impl Vm {
                             })?;
                             self.call_with(f, args, kwargs)
                         }
-                        // `list(g)` is the prelude's own list; without keywords (`set(g)`), a
-                        // prelude function with no `**kwargs` to fill.
-                        "list" if kwargs.is_empty() => {
-                            let f = self.prelude("__sl_list")?;
-                            self.call_with(f, args, kwargs)
-                        }
                         _ => {
-                            let f = self.prelude(if kwargs.is_empty() {
-                                "__sl_collect"
-                            } else {
-                                "__sl_materialize"
-                            })?;
+                            let (f, takes_fn) =
+                                self.consumer(name == "list", !kwargs.is_empty())?;
                             let mut all = Vec::with_capacity(args.len() + 1);
-                            all.push(callee);
+                            if takes_fn {
+                                all.push(callee);
+                            }
                             all.extend(args);
                             self.call_with(f, all, kwargs)
                         }
@@ -449,11 +442,7 @@ impl Vm {
                             receiver: Some(receiver),
                             name: name.to_owned(),
                         })?;
-                        let f = self.prelude(if kwargs.is_empty() {
-                            "__sl_collect"
-                        } else {
-                            "__sl_materialize"
-                        })?;
+                        let (f, _) = self.consumer(false, !kwargs.is_empty())?;
                         return self.call_with(f, vec![bound, arg], kwargs);
                     }
                     let v = self.method(receiver, name, args, kwargs)?;
@@ -521,6 +510,25 @@ impl Vm {
     }
 
     /// A prelude function (defined at the start of every module).
+    /// The prelude function that runs a builtin over an iterable whose items come from Python
+    /// code, and whether it takes the builtin first: `list(g)` fills `__sl_list`'s own list;
+    /// without keywords, `__sl_collect` (no `**kwargs` to fill); otherwise, or in a module
+    /// compiled before those two existed (a task snapshotted by an older slnode),
+    /// `__sl_materialize`.
+    fn consumer(&self, list: bool, keywords: bool) -> Result<(Value, bool), Raise> {
+        if !keywords {
+            let found = if list {
+                self.global("__sl_list").map(|f| (f, false))
+            } else {
+                self.global("__sl_collect").map(|f| (f, true))
+            };
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        Ok((self.prelude("__sl_materialize")?, true))
+    }
+
     pub(super) fn prelude(&self, name: &str) -> Result<Value, Raise> {
         self.global(name).map_or_else(
             || raise("SystemError", format!("prelude function {name} missing")),
