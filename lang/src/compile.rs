@@ -2056,7 +2056,9 @@ impl Function {
             }
             Comprehension::Generator(_) => {}
         }
-        let start = self.here();
+        // Where the comprehension's own frame begins, as tracebacks show it: after the first
+        // iterable and its `iter()`, which CPython runs in the enclosing scope.
+        let mut start = self.here();
         let mut scope = HashMap::new();
         for g in generators {
             let mut names = Vec::new();
@@ -2079,14 +2081,17 @@ impl Function {
                 self.renames.push(std::mem::take(&mut scope));
             }
             self.emit(Instr::GetIter);
-            let start = self.here();
+            if k == 0 {
+                start = self.here();
+            }
+            let top = self.here();
             let exit = self.emit(Instr::ForIter(0));
             self.assign_to(s, &g.target)?;
             for condition in &g.ifs {
                 self.expr(s, condition)?;
-                self.emit(Instr::PopJumpIfFalse(start));
+                self.emit(Instr::PopJumpIfFalse(top));
             }
-            loops.push((start, exit));
+            loops.push((top, exit));
         }
         let depth = generators.len() as u32;
         match kind {
