@@ -40,15 +40,9 @@ def __sl_list(__sl_it):
         items.append(x)
     return items
 def __sl_collect(__sl_fn, __sl_it):
-    items = []
-    for x in __sl_it:
-        items.append(x)
-    return __sl_fn(items)
+    return __sl_fn(__sl_list(__sl_it))
 def __sl_materialize(__sl_fn, __sl_it, **kwargs):
-    items = []
-    for x in __sl_it:
-        items.append(x)
-    return __sl_fn(items, **kwargs)
+    return __sl_fn(__sl_list(__sl_it), **kwargs)
 def __sl_sum(__sl_it, start=0):
     if isinstance(start, str):
         raise TypeError(\"sum() can't sum strings [use ''.join(seq) instead]\")

@@ -18,15 +18,14 @@ use super::{
 };
 use crate::code::{CmpOp, Const, Instr};
 use crate::frame::{FrameKind, GeneratorEnd};
-use crate::heap::{Generator, Iter, Key, Object};
-use crate::set_table::int_hash;
+use crate::heap::{Generator, Iter, Object};
 use crate::value::Value;
 
 /// `len`'s index in `BUILTINS` (checked by a test below).
 const LEN: u16 = 1;
 /// The longest list `append` grows here, and the largest set a comprehension's add grows here;
 /// beyond it the general path takes over (and raises MemoryError for a list).
-const LIST_APPEND_MAX: usize = crate::heap::BYTES_MAX / 16;
+const GROW_MAX: usize = crate::heap::BYTES_MAX / 16;
 
 /// Why a burst ended.
 pub(super) enum Burst {
@@ -420,7 +419,7 @@ pub(super) fn burst(
                 // A list comprehension's append to its list, `k` items below the value.
                 Instr::ListAppend(k) if n >= 2 + k as usize => match stack[n - 2 - k as usize] {
                     Value::Ref(r) => match heap.get_mut(r) {
-                        Some(Object::List(items)) if items.len() < LIST_APPEND_MAX => {
+                        Some(Object::List(items)) if items.len() < GROW_MAX => {
                             items.push(stack[n - 1]);
                             stack.pop();
                             true
@@ -432,20 +431,13 @@ pub(super) fn burst(
                 // A set comprehension's add of an int or bool, `k` items below the value: its key
                 // and CPython hash need nothing from the heap (`Vm::set_add` does the rest).
                 Instr::SetAdd(k) if n >= 2 + k as usize => {
-                    let int = match stack[n - 1] {
-                        Value::Int(i) => Some(i),
-                        Value::Bool(b) => Some(i64::from(b)),
-                        _ => None,
-                    };
-                    match (stack[n - 2 - k as usize], int) {
-                        (Value::Ref(r), Some(i)) => match heap.get_mut(r) {
-                            Some(Object::Set { items, .. }) if items.len() < LIST_APPEND_MAX => {
-                                items.insert_hashed(
-                                    Key::Int(i),
-                                    stack[n - 1],
-                                    Value::None,
-                                    Some(int_hash(i)),
-                                );
+                    match (
+                        stack[n - 2 - k as usize],
+                        super::sets::int_keyed(stack[n - 1]),
+                    ) {
+                        (Value::Ref(r), Some((key, hash))) => match heap.get_mut(r) {
+                            Some(Object::Set { items, .. }) if items.len() < GROW_MAX => {
+                                items.insert_hashed(key, stack[n - 1], Value::None, Some(hash));
                                 stack.pop();
                                 true
                             }
@@ -711,7 +703,7 @@ pub(super) fn burst(
                         unreachable!("matched above")
                     };
                     match heap.get_mut(r) {
-                        Some(Object::List(items)) if items.len() < LIST_APPEND_MAX => {
+                        Some(Object::List(items)) if items.len() < GROW_MAX => {
                             items.push(v);
                             stack.truncate(n - 2);
                             stack.push(Value::None);

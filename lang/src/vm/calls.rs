@@ -509,7 +509,6 @@ impl Vm {
         })
     }
 
-    /// A prelude function (defined at the start of every module).
     /// The prelude function that runs a builtin over an iterable whose items come from Python
     /// code, and whether it takes the builtin first: `list(g)` fills `__sl_list`'s own list;
     /// without keywords, `__sl_collect` (no `**kwargs` to fill); otherwise, or in a module
@@ -529,6 +528,7 @@ impl Vm {
         Ok((self.prelude("__sl_materialize")?, true))
     }
 
+    /// A prelude function (defined at the start of every module).
     pub(super) fn prelude(&self, name: &str) -> Result<Value, Raise> {
         self.global(name).map_or_else(
             || raise("SystemError", format!("prelude function {name} missing")),

@@ -4,8 +4,9 @@
 use super::methods::Args;
 use super::{Raise, Vm, raise};
 use crate::code::BinOp;
-use crate::heap::{Dict, Object};
+use crate::heap::{Dict, Key, Object};
 use crate::set_algebra::{self, Keyed, Operand};
+use crate::set_table::int_hash;
 use crate::value::Value;
 
 /// Whether two values are one heap object.
@@ -18,9 +19,23 @@ fn same(a: Value, b: Value) -> bool {
 /// the heap's limit does not count (it counts entries).
 const SET_PRESIZE_MAX: usize = 1024;
 
+/// The key and CPython hash of an int or bool, which need nothing from the heap (what
+/// `Vm::key` and `Vm::stable_hash` give for them); `None` for any other value.
+pub(super) fn int_keyed(v: Value) -> Option<(Key, i64)> {
+    let i = match v {
+        Value::Int(i) => i,
+        Value::Bool(b) => i64::from(b),
+        _ => return None,
+    };
+    Some((Key::Int(i), int_hash(i)))
+}
+
 impl Vm {
     /// A value's dict key and, when it does not depend on the process, its CPython hash.
     fn keyed(&mut self, v: Value) -> Result<Keyed, Raise> {
+        if let Some((key, hash)) = int_keyed(v) {
+            return Ok((key, v, Some(hash)));
+        }
         let key = self.key(v)?;
         Ok((key, v, self.stable_hash(v, 0)))
     }
